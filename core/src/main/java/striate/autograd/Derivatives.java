@@ -1,0 +1,208 @@
+package striate.autograd;
+
+import java.util.ArrayList;
+import java.util.List;
+import striate.op.AdamUpdateOp;
+import striate.op.AffineOp;
+import striate.op.BinaryOp;
+import striate.op.CastOp;
+import striate.op.Conv2dBackwardDataOp;
+import striate.op.Conv2dBackwardFilterOp;
+import striate.op.Conv2dOp;
+import striate.op.CopyOp;
+import striate.op.CrossEntropyBackwardOp;
+import striate.op.CrossEntropyOp;
+import striate.op.ExpandOp;
+import striate.op.KMaxPoolBackwardOp;
+import striate.op.KMaxPoolOp;
+import striate.op.LogSoftmaxOp;
+import striate.op.MatMulOp;
+import striate.op.Op;
+import striate.op.PadOp;
+import striate.op.PermuteOp;
+import striate.op.Pool2dBackwardOp;
+import striate.op.Pool2dOp;
+import striate.op.PowerOp;
+import striate.op.RandomUniformOp;
+import striate.op.ReduceOp;
+import striate.op.ReshapeOp;
+import striate.op.SgdUpdateOp;
+import striate.op.SliceOp;
+import striate.op.SoftmaxOp;
+import striate.op.UnaryOp;
+import striate.op.WhereOp;
+import striate.tensor.Shape;
+import striate.tensor.Tensor;
+
+/**
+ * The backward rule of every op, written once in ops so every backend reuses it. Given the op, its inputs,
+ * its output y and the gradient dy, returns one gradient per input (null where none flows: integer inputs,
+ * comparisons, steps). The switch is exhaustive over the sealed {@link Op}, so a new op cannot be added
+ * without deciding its derivative. Backward ops themselves are first-order only.
+ */
+public final class Derivatives {
+    private Derivatives() {
+    }
+
+    /** True when {@code op} has a backward rule (false for backward ops, random draws and updates). */
+    public static boolean isDifferentiable(Class<? extends Op> op) {
+        return !(op == Conv2dBackwardDataOp.class || op == Conv2dBackwardFilterOp.class
+                || op == Pool2dBackwardOp.class || op == CrossEntropyBackwardOp.class
+                || op == KMaxPoolBackwardOp.class || op == RandomUniformOp.class
+                || op == SgdUpdateOp.class || op == AdamUpdateOp.class);
+    }
+
+    /** One gradient per input of {@code op}, each of that input's shape, or null where none flows. */
+    public static Tensor[] backward(Op op, Tensor[] in, Tensor y, Tensor dy) {
+        return switch (op) {
+            case UnaryOp u -> new Tensor[] {unary(u, in[0], y, dy)};
+            case AffineOp a -> new Tensor[] {dy.mul(a.scale())};
+            case PowerOp p -> new Tensor[] {dy.mul(in[0].pow(p.exponent() - 1)).mul(p.exponent())};
+            case BinaryOp b -> binary(b, in[0], in[1], dy);
+            case WhereOp w -> {
+                Tensor zero = dy.scalarLike(0);
+                yield new Tensor[] {null, sumTo(Tensor.where(in[0], dy, zero), in[1].shape()),
+                        sumTo(Tensor.where(in[0], zero, dy), in[2].shape())};
+            }
+            case ReduceOp r -> new Tensor[] {reduce(r, in[0], y, dy)};
+            case MatMulOp m -> matmul(m, in[0], in[1], dy);
+            case Conv2dOp c -> new Tensor[] {
+                    Tensor.apply(new Conv2dBackwardDataOp(c.params(), in[0].shape()), dy, in[1]),
+                    Tensor.apply(new Conv2dBackwardFilterOp(c.params(), in[1].shape()), in[0], dy)};
+            case Pool2dOp p -> new Tensor[] {Tensor.apply(new Pool2dBackwardOp(p.mode(), p.params()), in[0], dy)};
+            case SoftmaxOp s -> new Tensor[] {y.mul(dy.sub(dy.mul(y).sum(s.axis(), true)))};
+            case LogSoftmaxOp s -> new Tensor[] {dy.sub(y.exp().mul(dy.sum(s.axis(), true)))};
+            case CrossEntropyOp c -> new Tensor[] {Tensor.apply(new CrossEntropyBackwardOp(), in[0], in[1], dy), null};
+            case KMaxPoolOp k -> new Tensor[] {Tensor.apply(new KMaxPoolBackwardOp(k.axis(), k.k()), in[0], dy)};
+            case CopyOp c -> new Tensor[] {dy};
+            case CastOp c -> new Tensor[] {in[0].dtype().isFloating() ? dy.to(in[0].dtype()) : null};
+            case PadOp p -> {
+                Tensor g = dy;
+                for (int a = 0; a < p.before().length; a++) {
+                    g = g.slice(a, p.before()[a], p.before()[a] + in[0].dim(a));
+                }
+                yield new Tensor[] {g};
+            }
+            case ReshapeOp r -> new Tensor[] {dy.reshape(in[0].shape().dims())};
+            case PermuteOp p -> new Tensor[] {dy.permute(p.inverse())};
+            case ExpandOp e -> new Tensor[] {sumTo(dy, in[0].shape())};
+            case SliceOp s -> {
+                int axis = in[0].shape().axis(s.axis());
+                long[] before = new long[in[0].rank()];
+                long[] after = new long[in[0].rank()];
+                before[axis] = s.start();
+                after[axis] = in[0].dim(axis) - s.end();
+                yield new Tensor[] {dy.pad(before, after)};
+            }
+            case Conv2dBackwardDataOp o -> notDifferentiable(o);
+            case Conv2dBackwardFilterOp o -> notDifferentiable(o);
+            case Pool2dBackwardOp o -> notDifferentiable(o);
+            case CrossEntropyBackwardOp o -> notDifferentiable(o);
+            case KMaxPoolBackwardOp o -> notDifferentiable(o);
+            case RandomUniformOp o -> notDifferentiable(o);
+            case SgdUpdateOp o -> notDifferentiable(o);
+            case AdamUpdateOp o -> notDifferentiable(o);
+        };
+    }
+
+    private static Tensor unary(UnaryOp u, Tensor x, Tensor y, Tensor dy) {
+        return switch (u.fn()) {
+            case NEG -> dy.neg();
+            case EXP -> dy.mul(y);
+            case LOG -> dy.div(x);
+            case SQRT -> dy.div(y).mul(0.5);
+            case ABS -> dy.mul(x.sign());
+            case SIGN, STEP -> null;
+            case SIGMOID -> dy.mul(y.mul(y.affine(-1, 1)));
+            case TANH -> dy.mul(y.square().affine(-1, 1));
+            case RELU -> dy.mul(x.step());
+        };
+    }
+
+    private static Tensor[] binary(BinaryOp b, Tensor x1, Tensor x2, Tensor dy) {
+        Tensor g1;
+        Tensor g2;
+        switch (b.fn()) {
+            case ADD -> {
+                g1 = dy;
+                g2 = dy;
+            }
+            case SUB -> {
+                g1 = dy;
+                g2 = dy.neg();
+            }
+            case MUL -> {
+                g1 = dy.mul(x2);
+                g2 = dy.mul(x1);
+            }
+            case DIV -> {
+                g1 = dy.div(x2);
+                g2 = dy.mul(x1).div(x2.square()).neg();
+            }
+            case MAXIMUM, MINIMUM -> {
+                // The first input wins ties, as in the forward's choice of a.
+                Tensor firstWins = b.fn() == striate.op.BinaryFn.MAXIMUM ? x1.lt(x2).affine(-1, 1)
+                        : x1.gt(x2).affine(-1, 1);
+                g1 = dy.mul(firstWins);
+                g2 = dy.mul(firstWins.affine(-1, 1));
+            }
+            default -> {
+                return new Tensor[] {null, null};
+            }
+        }
+        return new Tensor[] {sumTo(g1, x1.shape()), sumTo(g2, x2.shape())};
+    }
+
+    private static Tensor reduce(ReduceOp r, Tensor x, Tensor y, Tensor dy) {
+        Shape kept = r.keptShape(x.shape());
+        Tensor g = dy.reshape(kept.dims()).expand(x.shape());
+        return switch (r.fn()) {
+            case SUM -> g;
+            case MAX -> {
+                // Ties share the gradient equally, so the total still equals dy.
+                Tensor mask = x.eq(y.reshape(kept.dims()).expand(x.shape()));
+                Tensor count = mask.sum(reducedAxes(r, x.rank()), true);
+                yield g.mul(mask).div(count.expand(x.shape()));
+            }
+        };
+    }
+
+    private static int[] reducedAxes(ReduceOp r, int rank) {
+        boolean[] reduced = r.reducedAxes(rank);
+        List<Integer> axes = new ArrayList<>();
+        for (int i = 0; i < rank; i++) {
+            if (reduced[i]) {
+                axes.add(i);
+            }
+        }
+        return axes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static Tensor[] matmul(MatMulOp m, Tensor a, Tensor b, Tensor dc) {
+        boolean ta = m.transposeA();
+        boolean tb = m.transposeB();
+        Tensor da = !ta ? dc.matmul(b, false, !tb) : b.matmul(dc, tb, true);
+        Tensor db = !tb ? a.matmul(dc, !ta, false) : dc.matmul(a, true, ta);
+        return new Tensor[] {da, db};
+    }
+
+    /** Sums {@code g} over the axes that broadcasting stretched, giving a tensor of {@code target} shape. */
+    public static Tensor sumTo(Tensor g, Shape target) {
+        if (g.shape().equals(target)) {
+            return g;
+        }
+        int lead = g.rank() - target.rank();
+        List<Integer> axes = new ArrayList<>();
+        for (int i = 0; i < g.rank(); i++) {
+            if (i < lead || (target.dim(i - lead) == 1 && g.dim(i) != 1)) {
+                axes.add(i);
+            }
+        }
+        Tensor s = g.sum(axes.stream().mapToInt(Integer::intValue).toArray(), true);
+        return s.reshape(target.dims());
+    }
+
+    private static Tensor[] notDifferentiable(Op op) {
+        throw new UnsupportedOperationException(op.name() + " has no derivative (backward ops are first-order only)");
+    }
+}

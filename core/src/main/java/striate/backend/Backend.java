@@ -1,0 +1,64 @@
+package striate.backend;
+
+import striate.op.InPlaceOp;
+import striate.op.Kernel;
+import striate.op.KernelTable;
+import striate.op.Op;
+import striate.op.ViewOp;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.DeviceMismatchException;
+import striate.tensor.HostStorage;
+import striate.tensor.Shape;
+import striate.tensor.Storage;
+import striate.tensor.Tensor;
+
+/**
+ * A backend computes on one device: it allocates that device's memory, moves data to and from the host,
+ * and holds one kernel per op. {@link #execute} is the one dispatch path: it checks arity, devices, shapes
+ * and types, allocates the output and runs the kernel; a missing kernel is an error naming op and backend.
+ */
+public interface Backend {
+    /** The device this backend instance computes on. */
+    Device device();
+
+    /** A short name for messages and diagnostics ("reference", "cpu", "cuda"). */
+    String name();
+
+    /** The kernels, one per op class. */
+    KernelTable kernels();
+
+    /** Fresh zeroed memory for {@code elements} values of {@code dtype}. */
+    Storage allocate(DType dtype, long elements);
+
+    /** Storage on this device holding a copy of (or, for host backends, exactly) {@code host}. */
+    Storage upload(HostStorage host);
+
+    /** Host memory holding a copy of (or, for host backends, exactly) {@code storage}. */
+    HostStorage download(Storage storage);
+
+    /** Runs {@code op} on {@code inputs}; returns its output, or null for an in-place op. */
+    default Tensor execute(Op op, Tensor... inputs) {
+        if (op instanceof ViewOp) {
+            throw new IllegalArgumentException(op.name() + " is a view; apply it with Tensor.apply");
+        }
+        if (inputs.length != op.arity()) {
+            throw new IllegalArgumentException(op.name() + " takes " + op.arity() + " input(s), got " + inputs.length);
+        }
+        Shape[] shapes = new Shape[inputs.length];
+        DType[] types = new DType[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            if (!inputs[i].device().equals(device())) {
+                throw new DeviceMismatchException(op.name(), device(), inputs[i].device());
+            }
+            shapes[i] = inputs[i].shape();
+            types[i] = inputs[i].dtype();
+        }
+        Shape shape = op.inferShape(shapes);
+        DType type = op.inferType(types);
+        Kernel<Op> kernel = kernels().get(op);
+        Tensor output = op instanceof InPlaceOp ? null : Tensor.empty(this, shape, type);
+        kernel.run(op, inputs, output);
+        return output;
+    }
+}

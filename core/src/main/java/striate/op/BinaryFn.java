@@ -1,0 +1,26 @@
+package striate.op;
+
+/** The elementwise functions of {@link BinaryOp}. Comparisons give 1 for true and 0 for false. */
+public enum BinaryFn {
+    ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, GREATER, LESS, EQUAL;
+
+    /** The function on one pair of values, in double: the definition every backend must match. */
+    public double apply(double a, double b) {
+        return switch (this) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
+            case GREATER -> a > b ? 1 : 0;
+            case LESS -> a < b ? 1 : 0;
+            case EQUAL -> a == b ? 1 : 0;
+        };
+    }
+
+    /** True for the comparisons, which have no gradient. */
+    public boolean isComparison() {
+        return this == GREATER || this == LESS || this == EQUAL;
+    }
+}

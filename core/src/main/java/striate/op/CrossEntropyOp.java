@@ -1,0 +1,38 @@
+package striate.op;
+
+import striate.tensor.DType;
+import striate.tensor.Shape;
+
+/**
+ * Per-sample cross-entropy from logits, fused with log-softmax for stability:
+ * (logits [n, c], target int32 [n] with values in [0, c)) → loss [n], loss_i = −log softmax(logits_i)[target_i].
+ */
+public record CrossEntropyOp() implements Op {
+    @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
+    public Shape inferShape(Shape... in) {
+        return check(this, in[0], in[1]);
+    }
+
+    static Shape check(Op op, Shape logits, Shape target) {
+        op.requireRank(logits, 2, "logits [n, c]");
+        op.requireRank(target, 1, "target [n]");
+        if (target.dim(0) != logits.dim(0)) {
+            throw op.mismatch("logits " + logits + " and target " + target, "one target per row of logits");
+        }
+        return Shape.of(logits.dim(0));
+    }
+
+    @Override
+    public DType inferType(DType... in) {
+        requireFloating(in[0], "logits");
+        if (in[1] != DType.I32) {
+            throw new IllegalArgumentException(name() + ": target must hold int32 class indices, got " + in[1]);
+        }
+        return in[0];
+    }
+}

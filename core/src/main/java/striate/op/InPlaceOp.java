@@ -1,0 +1,19 @@
+package striate.op;
+
+import striate.tensor.Shape;
+
+/**
+ * Ops that update their inputs in place and produce no output: the fused optimizer updates. The first
+ * input is the parameter; every input must have the parameter's shape. Used by optimizers only.
+ */
+public sealed interface InPlaceOp extends Op permits SgdUpdateOp, AdamUpdateOp {
+    @Override
+    default Shape inferShape(Shape... inputs) {
+        for (int i = 1; i < inputs.length; i++) {
+            if (!inputs[i].equals(inputs[0])) {
+                throw mismatch("input " + i + " of shape " + inputs[i], "the parameter's shape " + inputs[0]);
+            }
+        }
+        return inputs[0];
+    }
+}

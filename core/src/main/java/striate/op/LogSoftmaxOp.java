@@ -1,0 +1,17 @@
+package striate.op;
+
+import striate.tensor.Shape;
+
+/** y = x − max − log Σ exp(x − max) along {@code axis}: the numerically stable log of softmax. */
+public record LogSoftmaxOp(int axis) implements Op {
+    @Override
+    public int arity() {
+        return 1;
+    }
+
+    @Override
+    public Shape inferShape(Shape... in) {
+        in[0].axis(axis);
+        return in[0];
+    }
+}

@@ -1,0 +1,22 @@
+package striate.op;
+
+/** The elementwise functions of {@link UnaryOp}. STEP is 1 where x > 0, else 0 (the perceptron's threshold). */
+public enum UnaryFn {
+    NEG, EXP, LOG, SQRT, ABS, SIGN, STEP, SIGMOID, TANH, RELU;
+
+    /** The function on one value, in double: the definition every backend must match. */
+    public double apply(double x) {
+        return switch (this) {
+            case NEG -> -x;
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SQRT -> Math.sqrt(x);
+            case ABS -> Math.abs(x);
+            case SIGN -> Math.signum(x);
+            case STEP -> x > 0 ? 1 : 0;
+            case SIGMOID -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+            case TANH -> Math.tanh(x);
+            case RELU -> x > 0 ? x : 0;
+        };
+    }
+}

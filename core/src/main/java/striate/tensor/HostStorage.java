@@ -1,0 +1,61 @@
+package striate.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Host memory in an off-heap {@link MemorySegment} (64-byte aligned), so native BLAS and device copies can
+ * read it without a copy. Element access widens to double, which is what the reference kernels compute in.
+ */
+public final class HostStorage implements Storage {
+    private final DType dtype;
+    private final MemorySegment segment;
+
+    public HostStorage(DType dtype, MemorySegment segment) {
+        if (segment.byteSize() % dtype.bytes() != 0) {
+            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is not a whole number of "
+                    + dtype + " elements");
+        }
+        this.dtype = dtype;
+        this.segment = segment;
+    }
+
+    /** Zeroed memory for {@code elements} values, released when no tensor refers to it any more. */
+    public static HostStorage allocate(DType dtype, long elements) {
+        long bytes = Math.max(1, elements) * dtype.bytes();
+        return new HostStorage(dtype, Arena.ofAuto().allocate(bytes, 64));
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public long elements() {
+        return segment.byteSize() / dtype.bytes();
+    }
+
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Element {@code i} widened to double. */
+    public double get(long i) {
+        return switch (dtype) {
+            case F32 -> segment.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+            case F64 -> segment.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
+            case I32 -> segment.getAtIndex(ValueLayout.JAVA_INT, i);
+        };
+    }
+
+    /** Stores {@code v} at element {@code i}, rounding to the storage type (I32 truncates toward zero). */
+    public void set(long i, double v) {
+        switch (dtype) {
+            case F32 -> segment.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
+            case F64 -> segment.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
+            case I32 -> segment.setAtIndex(ValueLayout.JAVA_INT, i, (int) v);
+        }
+    }
+}

@@ -1,0 +1,664 @@
+package striate.tensor;
+
+import java.util.Arrays;
+import striate.autograd.GradMode;
+import striate.autograd.Node;
+import striate.autograd.Tape;
+import striate.backend.Backend;
+import striate.backend.Backends;
+import striate.op.AffineOp;
+import striate.op.BinaryFn;
+import striate.op.BinaryOp;
+import striate.op.CastOp;
+import striate.op.CopyOp;
+import striate.op.ExpandOp;
+import striate.op.LogSoftmaxOp;
+import striate.op.MatMulOp;
+import striate.op.Op;
+import striate.op.PadOp;
+import striate.op.PermuteOp;
+import striate.op.PowerOp;
+import striate.op.RandomUniformOp;
+import striate.op.ReduceFn;
+import striate.op.ReduceOp;
+import striate.op.ReshapeOp;
+import striate.op.SliceOp;
+import striate.op.SoftmaxOp;
+import striate.op.UnaryFn;
+import striate.op.UnaryOp;
+import striate.op.ViewOp;
+import striate.op.WhereOp;
+
+/**
+ * An n-dimensional array on one device: a view (shape, strides, offset, in elements) of a {@link Storage}.
+ * Math methods are out of place and go through {@link #apply}, which runs the op on the tensor's backend and,
+ * when gradients are wanted, records it for {@link Tape}. View methods (reshape, permute, expand, slice) share
+ * storage. The only mutating methods are {@link #copyFrom} (for kernels, loaders and optimizers) and the
+ * autograd bookkeeping.
+ */
+public final class Tensor {
+    private final Backend backend;
+    private final Storage storage;
+    private final Shape shape;
+    private final long[] strides;
+    private final long offset;
+    private boolean requiresGrad;
+    private Node node;
+    private Tensor grad;
+
+    private Tensor(Backend backend, Storage storage, Shape shape, long[] strides, long offset) {
+        this.backend = backend;
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+    }
+
+    // ---- creation ----------------------------------------------------------------------------------------
+
+    /** Fresh zeroed contiguous memory on {@code backend}; what the dispatcher gives kernels as output. */
+    public static Tensor empty(Backend backend, Shape shape, DType dtype) {
+        return new Tensor(backend, backend.allocate(dtype, shape.size()), shape, shape.contiguousStrides(), 0);
+    }
+
+    public static Tensor zeros(Device device, DType dtype, long... dims) {
+        return empty(Backends.of(device), Shape.of(dims), dtype);
+    }
+
+    public static Tensor full(Device device, DType dtype, double value, long... dims) {
+        double[] v = new double[Math.toIntExact(Shape.of(dims).size())];
+        Arrays.fill(v, value);
+        return of(device, dtype, v, dims);
+    }
+
+    public static Tensor ones(Device device, DType dtype, long... dims) {
+        return full(device, dtype, 1, dims);
+    }
+
+    /** A rank-0 tensor holding {@code value}. */
+    public static Tensor scalar(Device device, DType dtype, double value) {
+        return of(device, dtype, new double[] {value});
+    }
+
+    /** A float32 tensor of these values, row-major, with these dims (a vector when none are given). */
+    public static Tensor of(Device device, float[] data, long... dims) {
+        Shape s = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
+        checkCount(data.length, s);
+        HostStorage h = HostStorage.allocate(DType.F32, data.length);
+        java.lang.foreign.MemorySegment.copy(data, 0, h.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0,
+                data.length);
+        return onDevice(device, h, s);
+    }
+
+    /** A tensor of {@code dtype} holding these values, row-major, with these dims. */
+    public static Tensor of(Device device, DType dtype, double[] data, long... dims) {
+        Shape s = dims.length == 0 && data.length != 1 ? Shape.of(data.length) : Shape.of(dims);
+        checkCount(data.length, s);
+        HostStorage h = HostStorage.allocate(dtype, data.length);
+        for (int i = 0; i < data.length; i++) {
+            h.set(i, data[i]);
+        }
+        return onDevice(device, h, s);
+    }
+
+    /** An int32 tensor (labels, indices). */
+    public static Tensor ofInts(Device device, int[] data, long... dims) {
+        Shape s = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
+        checkCount(data.length, s);
+        HostStorage h = HostStorage.allocate(DType.I32, data.length);
+        java.lang.foreign.MemorySegment.copy(data, 0, h.segment(), java.lang.foreign.ValueLayout.JAVA_INT, 0,
+                data.length);
+        return onDevice(device, h, s);
+    }
+
+    /** Uniform values in [low, high) from a counter-based generator: the same seed gives the same values anywhere. */
+    public static Tensor rand(Device device, DType dtype, Shape shape, double low, double high, long seed) {
+        return Backends.of(device).execute(new RandomUniformOp(shape, low, high, seed, dtype));
+    }
+
+    private static Tensor onDevice(Device device, HostStorage h, Shape s) {
+        Backend b = Backends.of(device);
+        return new Tensor(b, b.upload(h), s, s.contiguousStrides(), 0);
+    }
+
+    private static void checkCount(int count, Shape s) {
+        if (s.size() != count) {
+            throw new ShapeMismatchException("Tensor.of", count + " values for shape " + s, s.size() + " values");
+        }
+    }
+
+    // ---- description -------------------------------------------------------------------------------------
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    public long dim(int axis) {
+        return shape.dim(axis);
+    }
+
+    public long size() {
+        return shape.size();
+    }
+
+    public DType dtype() {
+        return storage.dtype();
+    }
+
+    public Device device() {
+        return backend.device();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    /** Strides in elements, one per axis (0 along broadcast axes). */
+    public long[] strides() {
+        return strides.clone();
+    }
+
+    /** Offset of the first element in the storage, in elements. */
+    public long offset() {
+        return offset;
+    }
+
+    /** True when elements are laid out row-major without gaps from {@link #offset}. */
+    public boolean isContiguous() {
+        long expected = 1;
+        for (int i = shape.rank() - 1; i >= 0; i--) {
+            if (shape.dim(i) != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= shape.dim(i);
+        }
+        return true;
+    }
+
+    // ---- reading and writing data ------------------------------------------------------------------------
+
+    /** All elements in row-major order, widened to double (copied to the host when needed). */
+    public double[] toDoubleArray() {
+        HostStorage h = backend.download(storage);
+        int n = Math.toIntExact(size());
+        double[] out = new double[n];
+        if (isContiguous()) {
+            for (int i = 0; i < n; i++) {
+                out[i] = h.get(offset + i);
+            }
+            return out;
+        }
+        long[] index = new long[rank()];
+        for (int i = 0; i < n; i++) {
+            out[i] = h.get(position(index));
+            increment(index);
+        }
+        return out;
+    }
+
+    /** All elements in row-major order as floats. */
+    public float[] toFloatArray() {
+        double[] d = toDoubleArray();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    /** All elements in row-major order as ints (floats truncate toward zero). */
+    public int[] toIntArray() {
+        double[] d = toDoubleArray();
+        int[] v = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            v[i] = (int) d[i];
+        }
+        return v;
+    }
+
+    /** The value of a one-element tensor. */
+    public double item() {
+        if (size() != 1) {
+            throw new IllegalStateException("item() needs a tensor of one element, this one is " + shape);
+        }
+        return toDoubleArray()[0];
+    }
+
+    /** The element at this index (one coordinate per axis). */
+    public double get(long... index) {
+        if (index.length != rank()) {
+            throw new IllegalArgumentException("index " + Arrays.toString(index) + " for a tensor of shape " + shape);
+        }
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape.dim(i)) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " outside shape " + shape);
+            }
+        }
+        return backend.download(storage).get(position(index));
+    }
+
+    /**
+     * Overwrites this tensor's elements, in row-major order, with {@code values}. Host memory only; for kernels,
+     * loaders and optimizers. Not recorded for autograd.
+     */
+    public void copyFrom(double[] values) {
+        if (values.length != size()) {
+            throw new ShapeMismatchException("copyFrom", values.length + " values", size() + " for shape " + shape);
+        }
+        if (!(storage instanceof HostStorage h)) {
+            throw new IllegalStateException("copyFrom(double[]) writes host memory; this tensor is on " + device());
+        }
+        long[] index = new long[rank()];
+        for (double v : values) {
+            h.set(position(index), v);
+            increment(index);
+        }
+    }
+
+    /** Overwrites this tensor's elements with those of {@code src} (same shape; any device). Not recorded. */
+    public void copyFrom(Tensor src) {
+        if (!src.shape.equals(shape)) {
+            throw new ShapeMismatchException("copyFrom", "source of shape " + src.shape, "shape " + shape);
+        }
+        copyFrom(src.toDoubleArray());
+    }
+
+    /** Storage position of a logical index. */
+    private long position(long[] index) {
+        long p = offset;
+        for (int i = 0; i < index.length; i++) {
+            p += index[i] * strides[i];
+        }
+        return p;
+    }
+
+    /** Advances a row-major index by one element. */
+    private void increment(long[] index) {
+        for (int i = index.length - 1; i >= 0; i--) {
+            if (++index[i] < shape.dim(i)) {
+                return;
+            }
+            index[i] = 0;
+        }
+    }
+
+    // ---- dispatch ----------------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code op} on {@code inputs} (at least one) on their backend; records it for autograd when gradients
+     * are enabled and an input requires them. The one entry point of every tensor method.
+     */
+    public static Tensor apply(Op op, Tensor... inputs) {
+        Tensor y = op instanceof ViewOp v ? inputs[0].view(v) : inputs[0].backend.execute(op, inputs);
+        if (GradMode.isEnabled() && y != null) {
+            for (Tensor t : inputs) {
+                if (t.requiresGrad) {
+                    y.requiresGrad = true;
+                    y.node = new Node(op, inputs.clone());
+                    break;
+                }
+            }
+        }
+        return y;
+    }
+
+    private Tensor view(ViewOp op) {
+        Shape s = op.inferShape(shape);
+        return switch (op) {
+            case ReshapeOp r -> new Tensor(backend, storage, s, s.contiguousStrides(), offset);
+            case PermuteOp p -> {
+                long[] st = new long[rank()];
+                for (int i = 0; i < st.length; i++) {
+                    st[i] = strides[p.order()[i]];
+                }
+                yield new Tensor(backend, storage, s, st, offset);
+            }
+            case ExpandOp e -> {
+                long[] st = new long[s.rank()];
+                int lead = s.rank() - rank();
+                for (int i = lead; i < st.length; i++) {
+                    st[i] = shape.dim(i - lead) == 1 && s.dim(i) != 1 ? 0 : strides[i - lead];
+                }
+                yield new Tensor(backend, storage, s, st, offset);
+            }
+            case SliceOp sl -> {
+                int a = shape.axis(sl.axis());
+                yield new Tensor(backend, storage, s, strides.clone(), offset + sl.start() * strides[a]);
+            }
+        };
+    }
+
+    // ---- elementwise -------------------------------------------------------------------------------------
+
+    public Tensor unary(UnaryFn fn) {
+        return apply(new UnaryOp(fn), this);
+    }
+
+    public Tensor neg() {
+        return unary(UnaryFn.NEG);
+    }
+
+    public Tensor exp() {
+        return unary(UnaryFn.EXP);
+    }
+
+    public Tensor log() {
+        return unary(UnaryFn.LOG);
+    }
+
+    public Tensor sqrt() {
+        return unary(UnaryFn.SQRT);
+    }
+
+    public Tensor abs() {
+        return unary(UnaryFn.ABS);
+    }
+
+    public Tensor sign() {
+        return unary(UnaryFn.SIGN);
+    }
+
+    /** 1 where x > 0, else 0. */
+    public Tensor step() {
+        return unary(UnaryFn.STEP);
+    }
+
+    public Tensor sigmoid() {
+        return unary(UnaryFn.SIGMOID);
+    }
+
+    public Tensor tanh() {
+        return unary(UnaryFn.TANH);
+    }
+
+    public Tensor relu() {
+        return unary(UnaryFn.RELU);
+    }
+
+    /** scale·x + shift. */
+    public Tensor affine(double scale, double shift) {
+        return apply(new AffineOp(scale, shift), this);
+    }
+
+    public Tensor mul(double c) {
+        return affine(c, 0);
+    }
+
+    public Tensor add(double c) {
+        return affine(1, c);
+    }
+
+    public Tensor pow(double exponent) {
+        return apply(new PowerOp(exponent), this);
+    }
+
+    public Tensor square() {
+        return pow(2);
+    }
+
+    public Tensor binary(BinaryFn fn, Tensor other) {
+        return apply(new BinaryOp(fn), this, other);
+    }
+
+    public Tensor add(Tensor other) {
+        return binary(BinaryFn.ADD, other);
+    }
+
+    public Tensor sub(Tensor other) {
+        return binary(BinaryFn.SUB, other);
+    }
+
+    public Tensor mul(Tensor other) {
+        return binary(BinaryFn.MUL, other);
+    }
+
+    public Tensor div(Tensor other) {
+        return binary(BinaryFn.DIV, other);
+    }
+
+    public Tensor maximum(Tensor other) {
+        return binary(BinaryFn.MAXIMUM, other);
+    }
+
+    public Tensor minimum(Tensor other) {
+        return binary(BinaryFn.MINIMUM, other);
+    }
+
+    public Tensor gt(Tensor other) {
+        return binary(BinaryFn.GREATER, other);
+    }
+
+    public Tensor lt(Tensor other) {
+        return binary(BinaryFn.LESS, other);
+    }
+
+    public Tensor eq(Tensor other) {
+        return binary(BinaryFn.EQUAL, other);
+    }
+
+    /** cond ≠ 0 ? a : b, with broadcasting. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return apply(new WhereOp(), cond, a, b);
+    }
+
+    /** A scalar of this tensor's type and device (for broadcasting against it). */
+    public Tensor scalarLike(double value) {
+        return scalar(device(), dtype(), value);
+    }
+
+    // ---- reductions --------------------------------------------------------------------------------------
+
+    /** Sum of all elements, as a scalar. */
+    public Tensor sum() {
+        return apply(new ReduceOp(ReduceFn.SUM, new int[0], false), this);
+    }
+
+    public Tensor sum(int[] axes, boolean keepDims) {
+        return apply(new ReduceOp(ReduceFn.SUM, axes, keepDims), this);
+    }
+
+    public Tensor sum(int axis, boolean keepDims) {
+        return sum(new int[] {axis}, keepDims);
+    }
+
+    public Tensor max(int[] axes, boolean keepDims) {
+        return apply(new ReduceOp(ReduceFn.MAX, axes, keepDims), this);
+    }
+
+    public Tensor max(int axis, boolean keepDims) {
+        return max(new int[] {axis}, keepDims);
+    }
+
+    /** Mean of all elements, as a scalar. */
+    public Tensor mean() {
+        return sum().mul(1.0 / size());
+    }
+
+    public Tensor mean(int[] axes, boolean keepDims) {
+        ReduceOp op = new ReduceOp(ReduceFn.SUM, axes, keepDims);
+        long count = size() / Math.max(1, op.keptShape(shape).size());
+        return apply(op, this).mul(1.0 / count);
+    }
+
+    public Tensor mean(int axis, boolean keepDims) {
+        return mean(new int[] {axis}, keepDims);
+    }
+
+    // ---- linear algebra, softmax -------------------------------------------------------------------------
+
+    /** this [m, k] · other [k, n] → [m, n]. */
+    public Tensor matmul(Tensor other) {
+        return matmul(other, false, false);
+    }
+
+    public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
+        return apply(new MatMulOp(transposeThis, transposeOther), this, other);
+    }
+
+    public Tensor softmax(int axis) {
+        return apply(new SoftmaxOp(axis), this);
+    }
+
+    public Tensor logSoftmax(int axis) {
+        return apply(new LogSoftmaxOp(axis), this);
+    }
+
+    // ---- views and copies --------------------------------------------------------------------------------
+
+    /** A view with these dims (one may be -1 and is inferred); copies first when strides don't allow a view. */
+    public Tensor reshape(long... dims) {
+        long[] d = dims.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == -1) {
+                if (infer >= 0) {
+                    throw new ShapeMismatchException("reshape", Arrays.toString(dims), "at most one -1");
+                }
+                infer = i;
+            } else {
+                known *= d[i];
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || size() % known != 0) {
+                throw new ShapeMismatchException("reshape", "reshape of " + shape + " to " + Arrays.toString(dims),
+                        "dims whose product divides " + size());
+            }
+            d[infer] = size() / known;
+        }
+        Tensor src = isContiguous() ? this : contiguous();
+        return apply(new ReshapeOp(Shape.of(d)), src);
+    }
+
+    /** [n, d1, d2, ...] → [n, d1·d2·...]. */
+    public Tensor flatten() {
+        return reshape(dim(0), -1);
+    }
+
+    public Tensor permute(int... order) {
+        return apply(new PermuteOp(order), this);
+    }
+
+    /** Swaps two axes. */
+    public Tensor transpose(int a, int b) {
+        int[] order = new int[rank()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        order[shape.axis(a)] = shape.axis(b);
+        order[shape.axis(b)] = shape.axis(a);
+        return permute(order);
+    }
+
+    public Tensor expand(Shape target) {
+        return apply(new ExpandOp(target), this);
+    }
+
+    /** Elements [start, end) along {@code axis}, as a view. */
+    public Tensor slice(int axis, long start, long end) {
+        return apply(new SliceOp(axis, start, end), this);
+    }
+
+    public Tensor pad(long[] before, long[] after) {
+        return apply(new PadOp(before, after), this);
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : apply(new CopyOp(), this);
+    }
+
+    /** A contiguous copy that shares nothing with this tensor. */
+    public Tensor copy() {
+        return apply(new CopyOp(), this);
+    }
+
+    /** This tensor converted to {@code type} (itself when it already has it). */
+    public Tensor to(DType type) {
+        return type == dtype() ? this : apply(new CastOp(type), this);
+    }
+
+    /** A copy of this tensor's values on {@code target} (itself when already there); not recorded for autograd. */
+    public Tensor to(Device target) {
+        if (target.equals(device())) {
+            return this;
+        }
+        double[] v = toDoubleArray();
+        HostStorage h = HostStorage.allocate(dtype(), v.length);
+        for (int i = 0; i < v.length; i++) {
+            h.set(i, v[i]);
+        }
+        return onDevice(target, h, shape);
+    }
+
+    /** The same values, cut off from the autograd graph. */
+    public Tensor detach() {
+        return new Tensor(backend, storage, shape, strides, offset);
+    }
+
+    // ---- autograd ----------------------------------------------------------------------------------------
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf tensor as one whose gradient backward() accumulates into {@link #grad()}. Returns this. */
+    public Tensor requiresGrad(boolean value) {
+        if (node != null && !value) {
+            throw new IllegalStateException("requiresGrad(false) on a computed tensor; use detach()");
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    /** The op that produced this tensor, when recorded; null for leaves. */
+    public Node node() {
+        return node;
+    }
+
+    /** The gradient accumulated by backward(), or null. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Replaces the accumulated gradient (null clears it). */
+    public void setGrad(Tensor g) {
+        if (g != null && !g.shape.equals(shape)) {
+            throw new ShapeMismatchException("setGrad", "gradient of shape " + g.shape, "shape " + shape);
+        }
+        this.grad = g;
+    }
+
+    /** Backpropagates from this scalar: accumulates d this / d leaf into every leaf that requires grad. */
+    public void backward() {
+        if (size() != 1) {
+            throw new IllegalStateException("backward() without a gradient needs a one-element tensor; this one is "
+                    + shape + " (pass dy with backward(dy))");
+        }
+        backward(Tensor.full(device(), dtype(), 1, shape.dims()));
+    }
+
+    /** Backpropagates with {@code dy} as the gradient of this tensor. */
+    public void backward(Tensor dy) {
+        Tape.backward(this, dy);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor(").append(shape).append(", ").append(dtype()).append(", ")
+                .append(device());
+        if (size() <= 16) {
+            sb.append(", ").append(Arrays.toString(toDoubleArray()));
+        }
+        return sb.append(requiresGrad ? ", requiresGrad" : "").append(')').toString();
+    }
+}

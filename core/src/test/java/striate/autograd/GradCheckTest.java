@@ -1,0 +1,198 @@
+package striate.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import striate.op.AffineOp;
+import striate.op.BinaryFn;
+import striate.op.BinaryOp;
+import striate.op.CastOp;
+import striate.op.Conv2dOp;
+import striate.op.ConvParams;
+import striate.op.CopyOp;
+import striate.op.CrossEntropyOp;
+import striate.op.ExpandOp;
+import striate.op.InPlaceOp;
+import striate.op.KMaxPoolOp;
+import striate.op.LogSoftmaxOp;
+import striate.op.MatMulOp;
+import striate.op.Op;
+import striate.op.PadOp;
+import striate.op.PermuteOp;
+import striate.op.Pool2dOp;
+import striate.op.PoolMode;
+import striate.op.PoolParams;
+import striate.op.PowerOp;
+import striate.op.ReduceFn;
+import striate.op.ReduceOp;
+import striate.op.ReshapeOp;
+import striate.op.SliceOp;
+import striate.op.SoftmaxOp;
+import striate.op.UnaryFn;
+import striate.op.UnaryOp;
+import striate.op.ViewOp;
+import striate.op.WhereOp;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.Shape;
+import striate.tensor.Tensor;
+
+/**
+ * Every differentiable op's backward rule against central differences in float64 on the reference backend,
+ * on tiny shapes and odd ones (7, 33: not multiples of any vector width). A final test fails when an op
+ * with a derivative has no case here.
+ */
+class GradCheckTest {
+    private static final Device REF = Device.reference();
+
+    /** One case: a name, the op class it covers, the function and its inputs. */
+    record Case(String name, Class<? extends Op> op, Function<Tensor[], Tensor> f, Tensor... inputs) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Tensor u(long seed, long... dims) {
+        return GradCheck.uniform(REF, seed, -1, 1, dims);
+    }
+
+    /** Values in [0.5, 2): away from the kinks and poles of abs, sqrt, log, div. */
+    private static Tensor pos(long seed, long... dims) {
+        return GradCheck.uniform(REF, seed, 0.5, 2, dims);
+    }
+
+    private static Case op(String name, Op op, Tensor... inputs) {
+        return new Case(name, op.getClass(), x -> Tensor.apply(op, x), inputs);
+    }
+
+    static Stream<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        for (UnaryFn fn : UnaryFn.values()) {
+            if (fn == UnaryFn.SIGN || fn == UnaryFn.STEP) {
+                continue; // zero gradient almost everywhere; covered by the zero-gradient test below
+            }
+            boolean positive = fn == UnaryFn.LOG || fn == UnaryFn.SQRT;
+            c.add(op("unary " + fn + " [7]", new UnaryOp(fn), positive ? pos(1, 7) : u(1, 7)));
+            c.add(op("unary " + fn + " [3,33]", new UnaryOp(fn), positive ? pos(2, 3, 33) : u(2, 3, 33)));
+        }
+        c.add(op("affine", new AffineOp(-1.5, 0.25), u(3, 5, 7)));
+        c.add(op("power 3", new PowerOp(3), u(4, 7)));
+        c.add(op("power -0.5", new PowerOp(-0.5), pos(5, 2, 7)));
+        for (BinaryFn fn : BinaryFn.values()) {
+            if (fn.isComparison()) {
+                continue;
+            }
+            Tensor b = fn == BinaryFn.DIV ? pos(7, 7) : u(7, 7);
+            c.add(op("binary " + fn + " broadcast [3,7]x[7]", new BinaryOp(fn), u(6, 3, 7), b));
+            c.add(op("binary " + fn + " [2,1,5]x[1,3,1]", new BinaryOp(fn), u(8, 2, 1, 5),
+                    fn == BinaryFn.DIV ? pos(9, 1, 3, 1) : u(9, 1, 3, 1)));
+        }
+        c.add(new Case("where broadcast", WhereOp.class,
+                x -> Tensor.where(x[0].step(), x[1], x[2]), u(10, 3, 7), u(11, 3, 7), u(12, 7)));
+        c.add(op("reduce sum all", new ReduceOp(ReduceFn.SUM, new int[0], false), u(13, 3, 7)));
+        c.add(op("reduce sum axis 1 keep", new ReduceOp(ReduceFn.SUM, new int[] {1}, true), u(14, 2, 33, 3)));
+        c.add(op("reduce sum axes 0,2", new ReduceOp(ReduceFn.SUM, new int[] {0, -1}, false), u(15, 2, 5, 3)));
+        c.add(op("reduce max axis -1", new ReduceOp(ReduceFn.MAX, new int[] {-1}, false), u(16, 3, 33)));
+        c.add(op("reduce max all", new ReduceOp(ReduceFn.MAX, new int[0], true), u(17, 4, 7)));
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                Tensor a = ta ? u(18, 7, 3) : u(18, 3, 7);
+                Tensor b = tb ? u(19, 5, 7) : u(19, 7, 5);
+                c.add(op("matmul ta=" + ta + " tb=" + tb, new MatMulOp(ta, tb), a, b));
+            }
+        }
+        c.add(op("conv2d lenet-like 5x5 pad 2", new Conv2dOp(ConvParams.of(1, 2)), u(20, 2, 1, 7, 7), u(21, 3, 1, 5, 5)));
+        c.add(op("conv2d stride 2 pad 1 odd", new Conv2dOp(ConvParams.of(2, 1)), u(22, 1, 3, 9, 7), u(23, 4, 3, 3, 3)));
+        c.add(op("conv2d groups 2 dilation 2", new Conv2dOp(new ConvParams(1, 2, 1, 0, 2, 1, 2)),
+                u(24, 2, 4, 8, 7), u(25, 6, 2, 3, 2)));
+        c.add(op("conv2d alexnet-like 11x11 stride 4", new Conv2dOp(ConvParams.of(4, 2)), u(26, 1, 3, 19, 19),
+                u(27, 2, 3, 11, 11)));
+        c.add(op("maxpool 2x2/2", new Pool2dOp(PoolMode.MAX, PoolParams.of(2, 2)), u(28, 2, 3, 6, 6)));
+        c.add(op("maxpool 3x3/2 overlapping odd", new Pool2dOp(PoolMode.MAX, PoolParams.of(3, 2)), u(29, 1, 2, 7, 9)));
+        c.add(op("maxpool 3x3/2 pad 1", new Pool2dOp(PoolMode.MAX, new PoolParams(3, 3, 2, 2, 1, 1, true)),
+                u(30, 1, 2, 7, 7)));
+        c.add(op("avgpool 2x2/2", new Pool2dOp(PoolMode.AVG, PoolParams.of(2, 2)), u(31, 2, 3, 6, 7)));
+        c.add(op("avgpool 3x3/1 pad 1 exclude pad", new Pool2dOp(PoolMode.AVG, new PoolParams(3, 3, 1, 1, 1, 1, false)),
+                u(32, 1, 2, 5, 5)));
+        c.add(op("softmax axis 1", new SoftmaxOp(1), u(33, 3, 7)));
+        c.add(op("softmax axis 0 of 3-d", new SoftmaxOp(0), u(34, 5, 2, 3)));
+        c.add(op("log-softmax axis -1", new LogSoftmaxOp(-1), u(35, 4, 33)));
+        c.add(op("cross-entropy", new CrossEntropyOp(), u(36, 5, 7), Tensor.ofInts(REF, new int[] {0, 6, 3, 3, 1})));
+        c.add(op("k-max pool k=3 axis 1", new KMaxPoolOp(1, 3), u(37, 2, 7, 3)));
+        c.add(op("k-max pool k=2 axis -1", new KMaxPoolOp(-1, 2), u(38, 3, 5)));
+        c.add(op("copy of a transposed view", new CopyOp(), u(39, 3, 7)));
+        c.add(new Case("copy of a strided view", CopyOp.class, x -> x[0].transpose(0, 1).copy(), u(39, 3, 7)));
+        c.add(op("cast to f64", new CastOp(DType.F64), u(40, 7)));
+        c.add(op("pad", new PadOp(new long[] {1, 0}, new long[] {0, 2}), u(41, 3, 7)));
+        c.add(op("reshape", new ReshapeOp(Shape.of(7, 3)), u(42, 3, 7)));
+        c.add(op("permute", new PermuteOp(new int[] {2, 0, 1}), u(43, 2, 3, 5)));
+        c.add(op("expand", new ExpandOp(Shape.of(4, 3, 7)), u(44, 3, 1)));
+        c.add(op("slice", new SliceOp(1, 2, 5), u(45, 3, 7)));
+        return c.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void backwardMatchesFiniteDifferences(Case c) {
+        GradCheck.Result r = GradCheck.standard().check(c.f(), c.inputs());
+        assertTrue(r.passed(), c.name() + ": " + r);
+    }
+
+    @Test
+    void signAndStepHaveZeroGradient() {
+        Tensor x = u(50, 7).requiresGrad(true);
+        x.sign().add(x.step()).add(x).sum().backward();
+        for (double g : x.grad().toDoubleArray()) {
+            assertEquals(1.0, g, 0.0, "only the identity term contributes");
+        }
+    }
+
+    @Test
+    void gradCheckCatchesAWrongRule() {
+        // A function whose forward and recorded graph disagree: numerically 2x, analytically the gradient of x.
+        Function<Tensor[], Tensor> wrong = x -> x[0].detach().mul(2).add(x[0]).add(x[0].detach().neg());
+        GradCheck.Result r = GradCheck.standard().check(wrong, u(51, 5));
+        assertTrue(!r.mismatches().isEmpty(), "a wrong gradient must be reported: " + r);
+    }
+
+    @Test
+    void everyDifferentiableOpHasAGradCheckCase() {
+        Set<Class<? extends Op>> covered = new HashSet<>();
+        cases().forEach(c -> covered.add(c.op()));
+        List<String> missing = new ArrayList<>();
+        for (Class<? extends Op> op : allOps()) {
+            if (Derivatives.isDifferentiable(op) && !covered.contains(op)) {
+                missing.add(op.getSimpleName());
+            }
+        }
+        assertTrue(missing.isEmpty(), "differentiable ops without a gradient check: " + missing);
+    }
+
+    /** Every concrete op record, walking the sealed hierarchy. */
+    @SuppressWarnings("unchecked")
+    static List<Class<? extends Op>> allOps() {
+        List<Class<? extends Op>> out = new ArrayList<>();
+        List<Class<?>> todo = new ArrayList<>(List.of(Op.class));
+        while (!todo.isEmpty()) {
+            Class<?> k = todo.removeLast();
+            if (k.isSealed()) {
+                todo.addAll(List.of(k.getPermittedSubclasses()));
+            } else {
+                out.add((Class<? extends Op>) k);
+            }
+        }
+        assertTrue(out.contains(ReshapeOp.class) && out.stream().anyMatch(InPlaceOp.class::isAssignableFrom)
+                && out.stream().anyMatch(ViewOp.class::isAssignableFrom));
+        return out;
+    }
+}
