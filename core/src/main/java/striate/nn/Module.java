@@ -1,0 +1,153 @@
+package striate.nn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+
+/**
+ * A layer or model: parameters, buffers (non-learned state such as batch-norm running statistics), child
+ * modules, a forward function and a train/eval mode. Parameters are created in host memory on the reference
+ * device; {@link #to} moves the module to the device it will run on. Names of nested parameters are
+ * dot-separated paths ("0.weight", "features.3.bias"), as in PyTorch.
+ */
+public abstract class Module {
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+    private Device device = Device.reference();
+
+    /** y = f(x). */
+    public abstract Tensor forward(Tensor x);
+
+    /** Registers a learnable tensor under {@code name} and returns its parameter. */
+    protected Parameter registerParameter(String name, Tensor value) {
+        Parameter p = new Parameter(value.to(device));
+        if (parameters.putIfAbsent(name, p) != null) {
+            throw new IllegalStateException("parameter '" + name + "' registered twice");
+        }
+        return p;
+    }
+
+    /** Registers non-learned state (moved with the module, saved in checkpoints). */
+    protected void registerBuffer(String name, Tensor value) {
+        buffers.put(name, value.to(device));
+    }
+
+    /** The current value of a buffer registered by this module. */
+    protected Tensor buffer(String name) {
+        return buffers.get(name);
+    }
+
+    /** Replaces a buffer's value (e.g. running statistics after a training step). */
+    protected void setBuffer(String name, Tensor value) {
+        if (!buffers.containsKey(name)) {
+            throw new IllegalArgumentException("no buffer '" + name + "' in " + getClass().getSimpleName());
+        }
+        buffers.put(name, value.detach());
+    }
+
+    /** Registers a child module under {@code name} and returns it. */
+    protected <M extends Module> M registerModule(String name, M child) {
+        if (children.putIfAbsent(name, child) != null) {
+            throw new IllegalStateException("module '" + name + "' registered twice");
+        }
+        child.to(device);
+        if (!training) {
+            child.eval();
+        }
+        return child;
+    }
+
+    /** Child modules in registration order. */
+    public Map<String, Module> children() {
+        return java.util.Collections.unmodifiableMap(children);
+    }
+
+    /** Every parameter of this module and its descendants, by dotted path, in registration order. */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>(parameters);
+        children.forEach((n, c) -> c.namedParameters().forEach((k, v) -> out.put(n + "." + k, v)));
+        return out;
+    }
+
+    public List<Parameter> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** Every buffer of this module and its descendants, by dotted path. */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>(buffers);
+        children.forEach((n, c) -> c.namedBuffers().forEach((k, v) -> out.put(n + "." + k, v)));
+        return out;
+    }
+
+    /** Overwrites a buffer found by dotted path (for checkpoints). */
+    public void loadBuffer(String path, Tensor value) {
+        int dot = path.indexOf('.');
+        if (dot < 0 || buffers.containsKey(path)) {
+            Tensor old = buffers.get(path);
+            if (old == null || !old.shape().equals(value.shape())) {
+                throw new IllegalArgumentException("no buffer '" + path + "' of shape " + value.shape() + " in "
+                        + getClass().getSimpleName());
+            }
+            buffers.put(path, value.to(device).detach());
+            return;
+        }
+        Module child = children.get(path.substring(0, dot));
+        if (child == null) {
+            throw new IllegalArgumentException("no module '" + path.substring(0, dot) + "' in " + getClass().getSimpleName());
+        }
+        child.loadBuffer(path.substring(dot + 1), value);
+    }
+
+    /** Total number of learnable values. */
+    public long parameterCount() {
+        return parameters().stream().mapToLong(p -> p.value().size()).sum();
+    }
+
+    public void zeroGrad() {
+        parameters().forEach(Parameter::zeroGrad);
+    }
+
+    /** Training mode (dropout active, batch-norm uses batch statistics). Returns this. */
+    public Module train() {
+        training = true;
+        children.values().forEach(Module::train);
+        return this;
+    }
+
+    /** Evaluation mode (dropout off, batch-norm uses running statistics). Returns this. */
+    public Module eval() {
+        training = false;
+        children.values().forEach(Module::eval);
+        return this;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** The device this module's parameters live on. */
+    public Device device() {
+        return device;
+    }
+
+    /** Moves parameters and buffers of this module and its descendants to {@code target}. Returns this. */
+    public Module to(Device target) {
+        device = target;
+        parameters.values().forEach(p -> p.to(target));
+        buffers.replaceAll((k, v) -> v.to(target));
+        children.values().forEach(c -> c.to(target));
+        return this;
+    }
+
+    /** A short description of this layer's configuration for summaries, e.g. "Conv2d(1, 6, kernel=5)". */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName();
+    }
+}
