@@ -1,0 +1,151 @@
+package striate.cpu;
+
+import striate.op.AffineOp;
+import striate.op.BinaryOp;
+import striate.op.Kernel;
+import striate.op.UnaryOp;
+import striate.reference.ReferenceBackend;
+import striate.tensor.Shape;
+import striate.tensor.Tensor;
+
+/**
+ * Float32 elementwise kernels on arrays, split into fixed chunks across the intra-op threads. Binary ops take
+ * a fast path for equal shapes and for the two broadcasts layers use — a trailing block (bias [c] over [n, c])
+ * and a channel ([1, c, 1, 1] over [n, c, h, w]); other broadcasts and other types use the reference kernels.
+ */
+final class CpuElementwise {
+    private static final int CHUNK = 1 << 15;
+    private final IntraOpPool pool;
+
+    CpuElementwise(IntraOpPool pool) {
+        this.pool = pool;
+    }
+
+    private void chunked(int n, java.util.function.BiConsumer<Integer, Integer> range) {
+        int chunks = Math.max(1, (n + CHUNK - 1) / CHUNK);
+        pool.forEach(chunks, c -> range.accept(c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+    }
+
+    Kernel<UnaryOp> unary() {
+        return (op, in, out) -> {
+            if (!HostFloats.isF32(in[0])) {
+                ReferenceBackend.KERNELS.get(op).run(op, in, out);
+                return;
+            }
+            float[] x = HostFloats.read(in[0]);
+            chunked(x.length, (from, to) -> {
+                switch (op.fn()) {
+                    case RELU -> {
+                        for (int i = from; i < to; i++) {
+                            x[i] = x[i] > 0 ? x[i] : 0f;
+                        }
+                    }
+                    case STEP -> {
+                        for (int i = from; i < to; i++) {
+                            x[i] = x[i] > 0 ? 1f : 0f;
+                        }
+                    }
+                    case NEG -> {
+                        for (int i = from; i < to; i++) {
+                            x[i] = -x[i];
+                        }
+                    }
+                    default -> {
+                        for (int i = from; i < to; i++) {
+                            x[i] = (float) op.fn().apply(x[i]);
+                        }
+                    }
+                }
+            });
+            HostFloats.write(out, x);
+        };
+    }
+
+    Kernel<AffineOp> affine() {
+        return (op, in, out) -> {
+            if (!HostFloats.isF32(in[0])) {
+                ReferenceBackend.KERNELS.get(op).run(op, in, out);
+                return;
+            }
+            float[] x = HostFloats.read(in[0]);
+            float scale = (float) op.scale();
+            float shift = (float) op.shift();
+            chunked(x.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    x[i] = scale * x[i] + shift;
+                }
+            });
+            HostFloats.write(out, x);
+        };
+    }
+
+    Kernel<BinaryOp> binary() {
+        return (op, in, out) -> {
+            Shape ys = out.shape();
+            Tensor a = in[0];
+            Tensor b = in[1];
+            if (!HostFloats.isF32(a) || !HostFloats.isF32(b) || !a.shape().equals(ys)) {
+                ReferenceBackend.KERNELS.get(op).run(op, in, out);
+                return;
+            }
+            int period;
+            int repeat;
+            if (b.shape().equals(ys)) {
+                period = 1;
+                repeat = 1;
+            } else if (isTrailing(b.shape(), ys)) {
+                period = Math.toIntExact(b.size()); // b[i % period]
+                repeat = 1;
+            } else if (isChannel(b.shape(), ys)) {
+                period = Math.toIntExact(b.size()); // b[(i / repeat) % period]
+                repeat = Math.toIntExact(ys.dim(2) * ys.dim(3));
+            } else {
+                ReferenceBackend.KERNELS.get(op).run(op, in, out);
+                return;
+            }
+            float[] x = HostFloats.read(a);
+            float[] y = HostFloats.read(b);
+            boolean same = b.shape().equals(ys);
+            chunked(x.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float bv = same ? y[i] : y[(i / repeat) % period];
+                    x[i] = switch (op.fn()) {
+                        case ADD -> x[i] + bv;
+                        case SUB -> x[i] - bv;
+                        case MUL -> x[i] * bv;
+                        case DIV -> x[i] / bv;
+                        default -> (float) op.fn().apply(x[i], bv);
+                    };
+                }
+            });
+            HostFloats.write(out, x);
+        };
+    }
+
+    /** b's dims equal y's trailing dims (after dropping b's leading 1s): b repeats every b.size() elements. */
+    private static boolean isTrailing(Shape b, Shape y) {
+        int lead = 0;
+        while (lead < b.rank() && b.dim(lead) == 1) {
+            lead++;
+        }
+        int n = b.rank() - lead;
+        if (n > y.rank()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b.dim(lead + i) != y.dim(y.rank() - n + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** b is [1, c, 1, 1] (or [c, 1, 1]) over y [n, c, h, w]. */
+    private static boolean isChannel(Shape b, Shape y) {
+        if (y.rank() != 4 || b.rank() < 3 || b.rank() > 4) {
+            return false;
+        }
+        int o = 4 - b.rank();
+        return (o == 1 || b.dim(0) == 1) && b.dim(1 - o) == y.dim(1) && b.dim(2 - o) == 1 && b.dim(3 - o) == 1;
+    }
+}

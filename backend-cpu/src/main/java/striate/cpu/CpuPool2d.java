@@ -1,0 +1,114 @@
+package striate.cpu;
+
+import striate.op.Kernel;
+import striate.op.PoolMode;
+import striate.op.PoolParams;
+import striate.op.Pool2dBackwardOp;
+import striate.op.Pool2dOp;
+import striate.reference.ReferenceBackend;
+import striate.tensor.Tensor;
+
+/**
+ * Float32 max and average pooling, one [h, w] plane per task. Same semantics as the reference: padded cells
+ * never win a max, the gradient goes to the first maximum of a window, and AVG's divisor honours
+ * countIncludePad. Other types use the reference kernels.
+ */
+final class CpuPool2d {
+    private final IntraOpPool pool;
+
+    CpuPool2d(IntraOpPool pool) {
+        this.pool = pool;
+    }
+
+    Kernel<Pool2dOp> forward() {
+        return (op, in, out) -> {
+            if (!HostFloats.isF32(in[0])) {
+                ReferenceBackend.KERNELS.get(op).run(op, in, out);
+                return;
+            }
+            float[] x = HostFloats.read(in[0]);
+            float[] y = new float[Math.toIntExact(out.size())];
+            int planes = Math.toIntExact(in[0].dim(0) * in[0].dim(1));
+            int h = (int) in[0].dim(2);
+            int w = (int) in[0].dim(3);
+            int oh = (int) out.dim(2);
+            int ow = (int) out.dim(3);
+            pool.forEach(planes, pl -> plane(op.mode(), op.params(), x, pl * h * w, h, w, y, pl * oh * ow, oh, ow, null, null));
+            HostFloats.write(out, y);
+        };
+    }
+
+    Kernel<Pool2dBackwardOp> backward() {
+        return (op, in, out) -> {
+            if (!HostFloats.isF32(in[0]) || !HostFloats.isF32(in[1])) {
+                ReferenceBackend.KERNELS.get(op).run(op, in, out);
+                return;
+            }
+            float[] x = HostFloats.read(in[0]);
+            float[] dy = HostFloats.read(in[1]);
+            float[] dx = new float[x.length];
+            int planes = Math.toIntExact(in[0].dim(0) * in[0].dim(1));
+            int h = (int) in[0].dim(2);
+            int w = (int) in[0].dim(3);
+            int oh = (int) in[1].dim(2);
+            int ow = (int) in[1].dim(3);
+            pool.forEach(planes, pl -> plane(op.mode(), op.params(), x, pl * h * w, h, w, null, pl * oh * ow, oh, ow,
+                    dy, dx));
+            HostFloats.write(out, dx);
+        };
+    }
+
+    /** Forward into y when dy is null; otherwise scatters dy into dx. */
+    private static void plane(PoolMode mode, PoolParams p, float[] x, int xo, int h, int w, float[] y, int yo,
+                              int oh, int ow, float[] dy, float[] dx) {
+        for (int oy = 0; oy < oh; oy++) {
+            int y0 = oy * p.strideH() - p.padH();
+            int ys = Math.max(0, y0);
+            int ye = Math.min(h, y0 + p.kernelH());
+            for (int ox = 0; ox < ow; ox++) {
+                int x0 = ox * p.strideW() - p.padW();
+                int xs = Math.max(0, x0);
+                int xe = Math.min(w, x0 + p.kernelW());
+                int yi = yo + oy * ow + ox;
+                if (mode == PoolMode.MAX) {
+                    int best = -1;
+                    float bestValue = Float.NEGATIVE_INFINITY;
+                    for (int iy = ys; iy < ye; iy++) {
+                        for (int ix = xs; ix < xe; ix++) {
+                            int xi = xo + iy * w + ix;
+                            if (best < 0 || x[xi] > bestValue) {
+                                best = xi;
+                                bestValue = x[xi];
+                            }
+                        }
+                    }
+                    if (dy == null) {
+                        y[yi] = bestValue;
+                    } else {
+                        dx[best] += dy[yi];
+                    }
+                } else {
+                    int count = p.countIncludePad()
+                            ? (Math.min(y0 + p.kernelH(), h + p.padH()) - y0) * (Math.min(x0 + p.kernelW(), w + p.padW()) - x0)
+                            : (ye - ys) * (xe - xs);
+                    if (dy == null) {
+                        float s = 0;
+                        for (int iy = ys; iy < ye; iy++) {
+                            for (int ix = xs; ix < xe; ix++) {
+                                s += x[xo + iy * w + ix];
+                            }
+                        }
+                        y[yi] = s / count;
+                    } else {
+                        float g = dy[yi] / count;
+                        for (int iy = ys; iy < ye; iy++) {
+                            for (int ix = xs; ix < xe; ix++) {
+                                dx[xo + iy * w + ix] += g;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
