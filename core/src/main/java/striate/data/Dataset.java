@@ -1,0 +1,86 @@
+package striate.data;
+
+import java.util.Arrays;
+import striate.tensor.Rng;
+
+/**
+ * A fixed-size collection of labelled images, each {@code [channels, height, width]} floats (already
+ * normalized) with an int class label in [0, classes). Subsets and train/validation splits are views that
+ * share the underlying data.
+ */
+public interface Dataset {
+
+    /** Number of examples. */
+    int size();
+
+    int channels();
+
+    int height();
+
+    int width();
+
+    /** Number of classes; every label is in [0, classes). */
+    int classes();
+
+    /** The class label of example {@code i}. */
+    int label(int i);
+
+    /** Copies example {@code i}'s image, [c, h, w] = exampleSize() floats, into {@code dst} at {@code offset}. */
+    void image(int i, float[] dst, int offset);
+
+    /** Floats per example: channels * height * width. */
+    default int exampleSize() {
+        return channels() * height() * width();
+    }
+
+    /** Example {@code i}'s image as a new [c, h, w] array. */
+    default float[] image(int i) {
+        float[] x = new float[exampleSize()];
+        image(i, x, 0);
+        return x;
+    }
+
+    /** Examples {@code from} (inclusive) to {@code to} (exclusive), as a view. */
+    default Dataset subset(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new IndexOutOfBoundsException("subset [" + from + ", " + to + ") of a dataset of " + size()
+                    + " examples; need 0 <= from <= to <= " + size());
+        }
+        int[] idx = new int[to - from];
+        Arrays.setAll(idx, k -> from + k);
+        return select(idx);
+    }
+
+    /** The first {@code n} examples, as a view. */
+    default Dataset subset(int n) {
+        return subset(0, n);
+    }
+
+    /** The examples at these indices, in this order, as a view. */
+    default Dataset select(int[] indices) {
+        return new Subset(this, indices);
+    }
+
+    /**
+     * Splits into train and validation by a permutation drawn from {@code seed}: {@code validationSize} examples go
+     * to validation, the rest to train; each part keeps the original order. The same seed gives the same split.
+     */
+    default Split split(int validationSize, long seed) {
+        int n = size();
+        if (validationSize < 0 || validationSize > n) {
+            throw new IllegalArgumentException("validation size " + validationSize + " is outside [0, " + n + "]");
+        }
+        int[] perm = new int[n];
+        Arrays.setAll(perm, k -> k);
+        new Rng(seed).shuffle(perm);
+        int[] val = Arrays.copyOfRange(perm, 0, validationSize);
+        int[] train = Arrays.copyOfRange(perm, validationSize, n);
+        Arrays.sort(val);
+        Arrays.sort(train);
+        return new Split(select(train), select(val));
+    }
+
+    /** A train/validation pair from {@link #split}. */
+    record Split(Dataset train, Dataset validation) {
+    }
+}

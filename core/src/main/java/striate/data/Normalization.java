@@ -1,0 +1,33 @@
+package striate.data;
+
+/**
+ * How 8-bit pixels become network inputs: {@code x = (pixel / 255 - mean) / std}. The presets are the usual
+ * per-dataset statistics of pixel / 255 over the training set (Fashion-MNIST 0.2860 / 0.3530, MNIST
+ * 0.1307 / 0.3081); {@link #UNIT} only scales to [0, 1].
+ */
+public record Normalization(double mean, double std) {
+    public static final Normalization FASHION_MNIST = new Normalization(0.2860, 0.3530);
+    public static final Normalization MNIST = new Normalization(0.1307, 0.3081);
+    public static final Normalization UNIT = new Normalization(0, 1);
+
+    public Normalization {
+        if (!Double.isFinite(mean) || !(std > 0) || !Double.isFinite(std)) {
+            throw new IllegalArgumentException("normalization needs a finite mean and a finite std > 0, got mean "
+                    + mean + ", std " + std);
+        }
+    }
+
+    /** The normalized value of one pixel in [0, 255], computed in double and rounded once to float. */
+    public float apply(int pixel) {
+        return (float) ((pixel / 255.0 - mean) / std);
+    }
+
+    /** The normalized value of every pixel value 0..255. */
+    public float[] table() {
+        float[] t = new float[256];
+        for (int p = 0; p < 256; p++) {
+            t[p] = apply(p);
+        }
+        return t;
+    }
+}
