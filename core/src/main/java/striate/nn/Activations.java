@@ -1,0 +1,135 @@
+package striate.nn;
+
+import java.util.Arrays;
+import striate.tensor.ShapeMismatchException;
+import striate.tensor.Tensor;
+
+/**
+ * Activation functions in functional form, composed from tensor ops so autograd differentiates them. All are
+ * elementwise and keep the input's shape, except {@link #maxout} ([n, c·pieces, ...] → [n, c, ...]) and the
+ * softmaxes (normalized along one axis). Piecewise functions choose their branch with {@code x > 0} (so x = 0
+ * takes the negative branch, as in PyTorch), and keep the unused branch finite so no NaN leaks into the
+ * gradient. References: leaky ReLU, Maas et al. (2013); PReLU, He et al. (2015); RReLU, Xu et al. (2015);
+ * ELU, Clevert et al. (2016); maxout, Goodfellow et al. (2013).
+ */
+public final class Activations {
+    /** PyTorch's default bounds of RReLU's random negative slope. */
+    public static final double RRELU_LOWER = 1.0 / 8;
+    public static final double RRELU_UPPER = 1.0 / 3;
+
+    private Activations() {
+    }
+
+    /** 1 / (1 + e^−x). */
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    public static Tensor tanh(Tensor x) {
+        return x.tanh();
+    }
+
+    /** max(x, 0). */
+    public static Tensor relu(Tensor x) {
+        return x.relu();
+    }
+
+    /** x where x > 0, else slope·x. */
+    public static Tensor leakyRelu(Tensor x, double slope) {
+        return Tensor.where(x.step(), x, x.mul(slope));
+    }
+
+    /**
+     * x where x > 0, else weight·x, with a learned slope: weight [1] (one slope for all) or [c] (one per channel,
+     * broadcast along axis 1 of x [n, c, ...], as in PyTorch).
+     */
+    public static Tensor prelu(Tensor x, Tensor weight) {
+        if (weight.dtype() != x.dtype()) {
+            throw new IllegalArgumentException("Activations.prelu: weight has type " + weight.dtype()
+                    + ", expected " + x.dtype() + " like the input (cast one with tensor.to(dtype))");
+        }
+        Tensor slope;
+        if (weight.rank() == 1 && weight.dim(0) == 1) {
+            slope = weight.reshape(); // a scalar: broadcasts against any x
+        } else if (weight.rank() == 1 && x.rank() >= 2 && weight.dim(0) == x.dim(1)) {
+            long[] dims = new long[x.rank() - 1]; // [c, 1, ...]: lines up with axis 1 of x
+            Arrays.fill(dims, 1);
+            dims[0] = weight.dim(0);
+            slope = weight.reshape(dims);
+        } else {
+            throw new ShapeMismatchException("Activations.prelu", "weight " + weight.shape() + " for input "
+                    + x.shape(), "weight [1] or [" + (x.rank() >= 2 ? Long.toString(x.dim(1)) : "c")
+                    + "] (one slope per channel along axis 1)");
+        }
+        return Tensor.where(x.step(), x, x.mul(slope));
+    }
+
+    /**
+     * Randomized leaky ReLU. Training: x where x > 0, else a·x with a drawn per element uniformly from
+     * [lower, upper) by {@link Tensor#rand} with {@code seed} (the same seed gives the same slopes). Evaluation:
+     * the fixed slope (lower + upper) / 2.
+     */
+    public static Tensor rrelu(Tensor x, double lower, double upper, boolean training, long seed) {
+        checkRReluBounds(lower, upper);
+        if (!training) {
+            return leakyRelu(x, (lower + upper) / 2);
+        }
+        Tensor slopes = Tensor.rand(x.device(), x.dtype(), x.shape(), lower, upper, seed);
+        return Tensor.where(x.step(), x, x.mul(slopes));
+    }
+
+    static void checkRReluBounds(double lower, double upper) {
+        if (!(Double.isFinite(lower) && Double.isFinite(upper) && lower <= upper)) {
+            throw new IllegalArgumentException("RReLU: bounds must be finite with lower <= upper, got lower = "
+                    + lower + ", upper = " + upper);
+        }
+    }
+
+    /** x where x > 0, else alpha·(e^x − 1). */
+    public static Tensor elu(Tensor x, double alpha) {
+        // e^min(x, 0): the exponential of the unused branch stays ≤ 1, so large x cannot overflow into 0·∞.
+        Tensor negative = x.minimum(x.scalarLike(0)).exp().affine(alpha, -alpha);
+        return Tensor.where(x.step(), x, negative);
+    }
+
+    /**
+     * Maxout over channels: x [n, c·pieces, ...] → y [n, c, ...], y[:, j] = max of the {@code pieces}
+     * consecutive channels j·pieces … j·pieces + pieces − 1. Ties share the gradient.
+     */
+    public static Tensor maxout(Tensor x, int pieces) {
+        if (pieces < 1) {
+            throw new IllegalArgumentException("Activations.maxout: pieces must be >= 1, got " + pieces);
+        }
+        if (x.rank() < 2 || x.dim(1) % pieces != 0) {
+            throw new ShapeMismatchException("Activations.maxout", "input " + x.shape() + " with pieces = " + pieces,
+                    "[n, c·" + pieces + ", ...]: rank >= 2 with axis 1 a multiple of " + pieces);
+        }
+        long[] d = x.shape().dims();
+        long[] grouped = new long[d.length + 1]; // [n, c, pieces, ...]
+        grouped[0] = d[0];
+        grouped[1] = d[1] / pieces;
+        grouped[2] = pieces;
+        System.arraycopy(d, 2, grouped, 3, d.length - 2);
+        return x.reshape(grouped).max(2, false);
+    }
+
+    /** e^x / Σ e^x along {@code axis} (negative counts from the end), computed stably. */
+    public static Tensor softmax(Tensor x, int axis) {
+        return x.softmax(axis);
+    }
+
+    /** log softmax along {@code axis}, computed stably. */
+    public static Tensor logSoftmax(Tensor x, int axis) {
+        return x.logSoftmax(axis);
+    }
+
+    /** −1, 0 or 1; no gradient flows. */
+    public static Tensor sign(Tensor x) {
+        return x.sign();
+    }
+
+    /** 1 where x > 0, else 0: the perceptron's threshold; no gradient flows. */
+    public static Tensor step(Tensor x) {
+        return x.step();
+    }
+}

@@ -1,0 +1,163 @@
+package striate.nn;
+
+import striate.op.CrossEntropyOp;
+import striate.tensor.DType;
+import striate.tensor.ShapeMismatchException;
+import striate.tensor.Tensor;
+
+/**
+ * Loss functions in functional form, composed from tensor ops so autograd differentiates them. Elementwise
+ * losses take a prediction and a target of the same shape and type and reduce to a scalar mean by default; a
+ * {@link Reduction} chooses the sum or the unreduced per-element tensor instead. Cross-entropy takes logits
+ * [n, c] and int32 class indices [n] and reduces over the n samples. Definitions and numerical safeguards
+ * follow PyTorch (torch.nn.functional).
+ */
+public final class Losses {
+    /** Smallest log a binary cross-entropy uses, as in PyTorch: log inputs below e^−100 count as e^−100. */
+    public static final double LOG_FLOOR = -100;
+
+    private Losses() {
+    }
+
+    /** How per-element (or per-sample) losses become the result. */
+    public enum Reduction {
+        /** The mean over all elements (over samples for cross-entropy): a scalar. */
+        MEAN,
+        /** The sum: a scalar. */
+        SUM,
+        /** No reduction: one loss per element (per sample for cross-entropy). */
+        NONE
+    }
+
+    /** Mean squared error, mean((pred − target)²). */
+    public static Tensor mse(Tensor pred, Tensor target) {
+        return mse(pred, target, Reduction.MEAN);
+    }
+
+    /** Squared error (pred − target)², reduced as asked. */
+    public static Tensor mse(Tensor pred, Tensor target, Reduction reduction) {
+        checkPair("Losses.mse", pred, target);
+        return reduce(pred.sub(target).square(), reduction);
+    }
+
+    /**
+     * Root mean squared error, √mse. Its gradient is undefined (NaN) when the prediction equals the target
+     * exactly, as in any framework; train on {@link #mse} and report this one.
+     */
+    public static Tensor rmse(Tensor pred, Tensor target) {
+        checkPair("Losses.rmse", pred, target);
+        return mse(pred, target).sqrt();
+    }
+
+    /** Mean absolute error (L1), mean(|pred − target|). */
+    public static Tensor mae(Tensor pred, Tensor target) {
+        return mae(pred, target, Reduction.MEAN);
+    }
+
+    /** Absolute error |pred − target|, reduced as asked. */
+    public static Tensor mae(Tensor pred, Tensor target, Reduction reduction) {
+        checkPair("Losses.mae", pred, target);
+        return reduce(pred.sub(target).abs(), reduction);
+    }
+
+    /**
+     * Cross-entropy of logits [n, c] against int32 class indices [n] in [0, c), averaged over the n samples:
+     * mean(−log softmax(logits)[target]). Fused with the log-softmax ({@link CrossEntropyOp}), so logits of any
+     * magnitude give a finite loss.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target) {
+        return crossEntropy(logits, target, Reduction.MEAN);
+    }
+
+    /** Per-sample cross-entropy [n], reduced as asked. */
+    public static Tensor crossEntropy(Tensor logits, Tensor target, Reduction reduction) {
+        String name = "Losses.crossEntropy";
+        if (!logits.dtype().isFloating()) {
+            throw new IllegalArgumentException(name + ": logits must be float32 or float64, got " + logits.dtype());
+        }
+        if (target.dtype() != DType.I32) {
+            throw new IllegalArgumentException(name + ": target must hold int32 class indices, got "
+                    + target.dtype() + " (convert labels with target.to(DType.I32))");
+        }
+        if (logits.rank() != 2 || target.rank() != 1 || target.dim(0) != logits.dim(0)) {
+            throw new ShapeMismatchException(name, "logits " + logits.shape() + " and target " + target.shape(),
+                    "logits [n, c] and target [n]");
+        }
+        return reduce(Tensor.apply(new CrossEntropyOp(), logits, target), reduction);
+    }
+
+    /** Binary cross-entropy of probabilities in [0, 1], averaged over all elements. */
+    public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target) {
+        return binaryCrossEntropy(probabilities, target, Reduction.MEAN);
+    }
+
+    /**
+     * Binary cross-entropy −(t·log p + (1 − t)·log(1 − p)), reduced as asked. As in PyTorch, each log is
+     * clamped at {@link #LOG_FLOOR}, so p = 0 or 1 gives a finite loss; in the clamped region the gradient is
+     * that of the constant, 0. Inputs outside [0, 1] are not checked. For outputs of a sigmoid, prefer
+     * {@link #binaryCrossEntropyWithLogits} on the logits: it is stable for any magnitude.
+     */
+    public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target, Reduction reduction) {
+        checkPair("Losses.binaryCrossEntropy", probabilities, target);
+        Tensor logP = clampedLog(probabilities);
+        Tensor logNotP = clampedLog(probabilities.affine(-1, 1));
+        Tensor loss = target.mul(logP).add(target.affine(-1, 1).mul(logNotP)).neg();
+        return reduce(loss, reduction);
+    }
+
+    /** Binary cross-entropy of logits (sigmoid fused in), averaged over all elements. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
+        return binaryCrossEntropyWithLogits(logits, target, Reduction.MEAN);
+    }
+
+    /**
+     * Binary cross-entropy of sigmoid(x) against t, computed without the sigmoid: softplus(x) − x·t, which is
+     * PyTorch's max(x, 0) − x·t + log(1 + e^−|x|). Softplus is split at x > 0 into x + log(1 + e^−x) and
+     * log(1 + e^x) so neither exponential exceeds 1 (finite for any x, including its unused branch), and the
+     * gradient is sigmoid(x) − t everywhere, x = 0 included.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target, Reduction reduction) {
+        checkPair("Losses.binaryCrossEntropyWithLogits", logits, target);
+        Tensor x = logits;
+        Tensor zero = x.scalarLike(0);
+        Tensor positive = x.add(log1pExp(x.maximum(zero).neg())); // x > 0: x + log(1 + e^−x)
+        Tensor negative = log1pExp(x.minimum(zero)); // x ≤ 0: log(1 + e^x)
+        Tensor softplus = Tensor.where(x.step(), positive, negative);
+        return reduce(softplus.sub(x.mul(target)), reduction);
+    }
+
+    /** log(1 + e^z) for z ≤ 0. */
+    private static Tensor log1pExp(Tensor z) {
+        return z.exp().add(1).log();
+    }
+
+    /** max(log q, LOG_FLOOR), with a gradient that stays finite (0) where q is at or below e^LOG_FLOOR. */
+    private static Tensor clampedLog(Tensor q) {
+        Tensor above = q.gt(q.scalarLike(Math.exp(LOG_FLOOR)));
+        Tensor safe = Tensor.where(above, q, q.scalarLike(1)); // log never sees 0 or a negative number
+        return Tensor.where(above, safe.log(), q.scalarLike(LOG_FLOOR));
+    }
+
+    private static Tensor reduce(Tensor loss, Reduction reduction) {
+        return switch (reduction) {
+            case MEAN -> loss.mean();
+            case SUM -> loss.sum();
+            case NONE -> loss;
+        };
+    }
+
+    /** Prediction and target must have one floating type and one shape; errors name the loss and both. */
+    private static void checkPair(String name, Tensor pred, Tensor target) {
+        if (!pred.dtype().isFloating()) {
+            throw new IllegalArgumentException(name + ": prediction must be float32 or float64, got " + pred.dtype());
+        }
+        if (target.dtype() != pred.dtype()) {
+            throw new IllegalArgumentException(name + ": target must be " + pred.dtype() + " like the prediction, got "
+                    + target.dtype() + " (convert it with target.to(DType." + pred.dtype().name() + "))");
+        }
+        if (!pred.shape().equals(target.shape())) {
+            throw new ShapeMismatchException(name, "prediction " + pred.shape() + " and target " + target.shape(),
+                    "equal shapes");
+        }
+    }
+}
