@@ -1,0 +1,126 @@
+package striate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** The command line's contract: what each command prints, and exit codes 0 ok, 2 usage error, 1 failure. */
+class MainTest {
+    /** One run's exit code and streams. */
+    record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void doctorListsEveryBackendAndTheJvm() {
+        Result r = run("doctor");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  reference: available"), r.out());
+        assertTrue(r.out().contains("  cpu: available"), r.out());
+        assertTrue(r.out().contains("  cuda: unavailable: the CUDA backend is not built yet (issue #6)"), r.out());
+        assertTrue(r.out().contains("java: " + Runtime.version()), r.out());
+        assertTrue(r.out().contains("vector API: present"), "surefire starts the JVM with the module: " + r.out());
+        assertTrue(r.out().contains("native access: enabled"), r.out());
+        assertTrue(r.out().contains("cores: " + Runtime.getRuntime().availableProcessors()), r.out());
+        assertTrue(r.out().contains("memory: max heap "), r.out());
+    }
+
+    @Test
+    void versionAndHelp() {
+        Result v = run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().matches("(?s)striate \\d+\\.\\d+\\.\\d+.*"), v.out());
+        Result h = run("--help");
+        assertEquals(0, h.code());
+        assertTrue(h.out().contains("doctor") && h.out().contains("summary") && h.out().contains("demo"), h.out());
+        assertEquals(0, run("help", "summary").code());
+        assertEquals(0, run("demo", "--help").code());
+    }
+
+    @Test
+    void unknownSubcommandIsAUsageError() {
+        Result r = run("frobnicate");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("striate: unknown command 'frobnicate'; commands: doctor, summary, demo, help."),
+                r.err());
+        assertTrue(r.err().contains("Run 'striate --help' for usage."), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Result r = run("doctor", "--frob");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'--frob'") && r.err().contains("Run 'striate doctor --help'"), r.err());
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        Result r = run();
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("missing command"), r.err());
+    }
+
+    @Test
+    void unknownModelIsAUsageErrorNamingTheKnownOnes() {
+        Result r = run("summary", "nope");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown model 'nope'; known models: mlp-xor"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void summaryPrintsParameterCounts() {
+        Result r = run("summary", "mlp-xor");
+        assertEquals(0, r.code(), r.err());
+        // Linear(2, 4): 4·2 + 4 = 12; Linear(4, 1): 1·4 + 1 = 5.
+        assertTrue(r.out().contains("0      Linear(2, 4)          12"), r.out());
+        assertTrue(r.out().contains("1      Linear(4, 1)           5"), r.out());
+        assertTrue(r.out().contains("0.weight   [4, 2]      8"), r.out());
+        assertTrue(r.out().contains("1.bias     [1]         1"), r.out());
+        assertTrue(r.out().contains("total parameters: 17"), r.out());
+        assertTrue(r.out().contains("on cpu"), r.out());
+    }
+
+    @Test
+    void badDeviceIsAUsageError() {
+        Result r = run("summary", "mlp-xor", "--device", "tpu");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown device 'tpu'"), r.err());
+    }
+
+    @Test
+    void failureIsOneLineWithoutStackTraceUnlessVerbose() {
+        Result r = run("summary", "mlp-xor", "--device", "cuda:0");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("striate: error: device cuda:0 is unavailable: the CUDA backend is not built"),
+                r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+
+        Result verbose = run("--verbose", "summary", "mlp-xor", "--device", "cuda:0");
+        assertEquals(1, verbose.code());
+        assertTrue(verbose.err().contains("IllegalStateException") && verbose.err().contains("\tat "), verbose.err());
+        Result after = run("summary", "mlp-xor", "--device", "cuda:0", "--verbose");
+        assertTrue(after.err().contains("\tat "), "--verbose after the subcommand works too: " + after.err());
+    }
+
+    @Test
+    void everyRegisteredModelBuilds() {
+        assertTrue(Models.names().contains("mlp-xor"));
+        for (String name : Models.names()) {
+            assertTrue(Models.find(name).orElseThrow().factory().get().parameterCount() > 0, name);
+        }
+        assertTrue(Models.find("nope").isEmpty());
+    }
+}

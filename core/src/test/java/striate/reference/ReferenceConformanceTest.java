@@ -1,0 +1,92 @@
+package striate.reference;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import striate.backend.Backend;
+import striate.backend.Backends;
+import striate.backend.HostBackend;
+import striate.op.KernelTable;
+import striate.op.Op;
+import striate.op.UnaryFn;
+import striate.op.UnaryOp;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+import striate.testing.OpConformance;
+
+/**
+ * The conformance suite run with the reference on both sides: proves the suite runs in core (every case
+ * executes and compares), and that it catches a kernel that is wrong by a little.
+ */
+class ReferenceConformanceTest extends OpConformance {
+    @Override
+    protected Device device() {
+        return Device.reference();
+    }
+
+    @Test
+    void suiteCatchesAKernelThatIsSlightlyWrong() {
+        KernelTable table = KernelTable.builder("off-by-a-little")
+                .put(UnaryOp.class, (op, in, out) -> {
+                    double[] x = in[0].toDoubleArray();
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = op.fn().apply(x[i]) + (i == 5 ? 1e-3 : 0);
+                    }
+                    out.copyFrom(x);
+                })
+                .putAllAbsent(ReferenceBackend.KERNELS)
+                .build();
+        Backend wrong = new HostBackend() {
+            @Override
+            public Device device() {
+                return Device.reference();
+            }
+
+            @Override
+            public String name() {
+                return "off-by-a-little";
+            }
+
+            @Override
+            public KernelTable kernels() {
+                return table;
+            }
+        };
+        Case tanh = cases().stream().filter(c -> c.op() instanceof UnaryOp u && u.fn() == UnaryFn.TANH)
+                .findFirst().orElseThrow();
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> compare(tanh, Backends.of(Device.reference()), wrong));
+        assertTrue(e.getMessage().contains("1 of ") && e.getMessage().contains("(index ref got):\n  5 "),
+                e.getMessage());
+    }
+
+    @Test
+    void suiteCatchesAResultOnTheWrongDevice() {
+        Case any = cases().getFirst();
+        Backend elsewhere = new HostBackend() {
+            @Override
+            public Device device() {
+                return Device.reference();
+            }
+
+            @Override
+            public String name() {
+                return "elsewhere";
+            }
+
+            @Override
+            public KernelTable kernels() {
+                return ReferenceBackend.KERNELS;
+            }
+
+            @Override
+            public Tensor execute(Op op, Tensor... inputs) {
+                return Tensor.zeros(new Device(Device.Kind.REFERENCE, 1), inputs[0].dtype(), inputs[0].shape().dims());
+            }
+        };
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> compare(any, Backends.of(Device.reference()), elsewhere));
+        assertTrue(e.getMessage().contains("is on reference:1"), e.getMessage());
+    }
+}

@@ -1,0 +1,406 @@
+package striate.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import striate.backend.Backend;
+import striate.backend.Backends;
+import striate.op.AdamUpdateOp;
+import striate.op.AffineOp;
+import striate.op.BinaryFn;
+import striate.op.BinaryOp;
+import striate.op.CastOp;
+import striate.op.Conv2dBackwardDataOp;
+import striate.op.Conv2dBackwardFilterOp;
+import striate.op.Conv2dOp;
+import striate.op.CopyOp;
+import striate.op.CrossEntropyBackwardOp;
+import striate.op.CrossEntropyOp;
+import striate.op.KMaxPoolBackwardOp;
+import striate.op.KMaxPoolOp;
+import striate.op.LogSoftmaxOp;
+import striate.op.MatMulOp;
+import striate.op.Op;
+import striate.op.PadOp;
+import striate.op.Pool2dBackwardOp;
+import striate.op.Pool2dOp;
+import striate.op.PoolMode;
+import striate.op.PoolParams;
+import striate.op.PowerOp;
+import striate.op.RandomUniformOp;
+import striate.op.ReduceFn;
+import striate.op.ReduceOp;
+import striate.op.SgdUpdateOp;
+import striate.op.SoftmaxOp;
+import striate.op.UnaryFn;
+import striate.op.UnaryOp;
+import striate.op.WhereOp;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.Shape;
+import striate.tensor.Tensor;
+import striate.testing.Fixtures.ConvShape;
+import striate.testing.Fixtures.DenseShape;
+import striate.testing.Fixtures.LrnShape;
+import striate.testing.Fixtures.PoolShape;
+
+/**
+ * A backend agrees with the reference: every non-view op (forward ops, their backward ops called directly, the
+ * in-place optimizer updates) runs on the device under test and on {@code Device.reference()} with the same
+ * float32 inputs from {@link Fixtures}, and each result is compared with {@link Tolerance}. Shapes are tiny,
+ * odd (7, 33, 1025), strided views, LeNet's and AlexNet's. Subclasses only name the device
+ * ({@code CpuConformanceTest}, {@code CudaConformanceTest}). Coverage tests fail when an op of the sealed
+ * hierarchy, a unary or binary function, a reduction or a pooling mode has no case, so none can slip by.
+ */
+public abstract class OpConformance {
+    private static final long[] ODD = Fixtures.ODD_SIZES;
+
+    /** The device whose backend is checked against the reference. */
+    protected abstract Device device();
+
+    /** Makes one input on a device; called once per device, so both sides get equal values. */
+    @FunctionalInterface
+    public interface Input {
+        Tensor on(Device device);
+    }
+
+    /**
+     * Computes a case's results on {@code backend} from inputs on its device. Single ops execute on
+     * {@code backend}; composed cases use tensor methods, which dispatch to the inputs' backend.
+     */
+    @FunctionalInterface
+    public interface Run {
+        Tensor[] apply(Backend backend, Tensor[] inputs);
+    }
+
+    /** One comparison: the op it exercises (the first of a composition), its inputs and how to run it. */
+    public record Case(String name, Op op, List<Input> inputs, Run run) {
+        public Tensor[] inputsOn(Device device) {
+            return inputs.stream().map(i -> i.on(device)).toArray(Tensor[]::new);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("striate.testing.OpConformance#cases")
+    public void matchesReference(Case c) {
+        compare(c, Backends.of(Device.reference()), Backends.of(device()));
+    }
+
+    @Test
+    public void backendServesTheDeviceUnderTest() {
+        Backend b = Backends.of(device());
+        assertEquals(device(), b.device());
+        assertEquals(device().kind().label(), b.name(), "backend name for " + device());
+    }
+
+    @Test
+    public void everyNonViewOpHasACase() {
+        Set<Class<?>> covered = new HashSet<>();
+        cases().forEach(c -> covered.add(c.op().getClass()));
+        List<String> missing = OpHierarchy.withKernels().stream().filter(k -> !covered.contains(k))
+                .map(Class::getSimpleName).toList();
+        assertTrue(missing.isEmpty(), "ops without a conformance case: " + missing);
+    }
+
+    @Test
+    public void everyFunctionAndModeHasACase() {
+        Set<UnaryFn> unary = EnumSet.noneOf(UnaryFn.class);
+        Set<BinaryFn> binary = EnumSet.noneOf(BinaryFn.class);
+        Set<ReduceFn> reduce = EnumSet.noneOf(ReduceFn.class);
+        Set<PoolMode> pool = EnumSet.noneOf(PoolMode.class);
+        Set<PoolMode> poolBackward = EnumSet.noneOf(PoolMode.class);
+        for (Case c : cases()) {
+            switch (c.op()) {
+                case UnaryOp u -> unary.add(u.fn());
+                case BinaryOp b -> binary.add(b.fn());
+                case ReduceOp r -> reduce.add(r.fn());
+                case Pool2dOp p -> pool.add(p.mode());
+                case Pool2dBackwardOp p -> poolBackward.add(p.mode());
+                default -> { }
+            }
+        }
+        assertEquals(EnumSet.allOf(UnaryFn.class), unary, "unary functions with a case");
+        assertEquals(EnumSet.allOf(BinaryFn.class), binary, "binary functions with a case");
+        assertEquals(EnumSet.allOf(ReduceFn.class), reduce, "reductions with a case");
+        assertEquals(EnumSet.allOf(PoolMode.class), pool, "pooling modes with a forward case");
+        assertEquals(EnumSet.allOf(PoolMode.class), poolBackward, "pooling modes with a backward case");
+    }
+
+    /**
+     * Runs {@code c} on {@code reference} and on {@code backend} and fails, naming the case and listing the first
+     * mismatches, unless every result is on the backend's device and within {@link Tolerance} of the reference.
+     */
+    public static void compare(Case c, Backend reference, Backend backend) {
+        Tensor[] want = c.run().apply(reference, c.inputsOn(reference.device()));
+        Tensor[] got = c.run().apply(backend, c.inputsOn(backend.device()));
+        if (want.length != got.length) {
+            throw new AssertionError(c.name() + ": " + got.length + " results, the reference gives " + want.length);
+        }
+        for (int i = 0; i < want.length; i++) {
+            String what = c.name() + " on " + backend.name() + (want.length > 1 ? ", result " + i : "");
+            if (!got[i].device().equals(backend.device())) {
+                throw new AssertionError(what + ": result is on " + got[i].device() + ", not " + backend.device());
+            }
+            Tolerance.of(c.op().getClass(), want[i].dtype()).assertClose(what, want[i], got[i]);
+        }
+    }
+
+    /** Every case of the suite. */
+    public static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        elementwise(c);
+        reductions(c);
+        linear(c);
+        pooling(c);
+        softmaxAndLoss(c);
+        dataMovement(c);
+        updates(c);
+        return c;
+    }
+
+    // ---- inputs ------------------------------------------------------------------------------------------
+
+    private static Input range(long seed, double low, double high, long... dims) {
+        return d -> Fixtures.uniform(d, seed, low, high, dims);
+    }
+
+    private static Input u(long seed, long... dims) {
+        return range(seed, -1, 1, dims);
+    }
+
+    private static Input u(long seed, Shape s) {
+        return range(seed, -1, 1, s.dims());
+    }
+
+    /** Values in [0.5, 2): away from the poles and branch cuts of log, sqrt, div and negative powers. */
+    private static Input pos(long seed, long... dims) {
+        return range(seed, 0.5, 2, dims);
+    }
+
+    /** Whole numbers in [−3, 3]: ties and zeros. */
+    private static Input grid(long seed, long... dims) {
+        return d -> Fixtures.grid(d, seed, 3, dims);
+    }
+
+    private static Input grid(long seed, Shape s) {
+        return grid(seed, s.dims());
+    }
+
+    /** A strided [rows, cols] view: the transpose of a contiguous [cols, rows] tensor. */
+    private static Input transposed(Input contiguous) {
+        return d -> contiguous.on(d).transpose(0, 1);
+    }
+
+    private static Input labels(long seed, int n, int classes) {
+        return d -> Fixtures.labels(d, seed, n, classes);
+    }
+
+    private static Input zeros(long... dims) {
+        return d -> Tensor.zeros(d, DType.F32, dims);
+    }
+
+    private static Case op(String name, Op op, Input... inputs) {
+        return new Case(name, op, List.of(inputs), (b, x) -> new Tensor[] {b.execute(op, x)});
+    }
+
+    private static String dims(long... d) {
+        return Shape.of(d).toString();
+    }
+
+    // ---- cases -------------------------------------------------------------------------------------------
+
+    private static void elementwise(List<Case> c) {
+        for (UnaryFn fn : UnaryFn.values()) {
+            boolean positive = fn == UnaryFn.LOG || fn == UnaryFn.SQRT;
+            UnaryOp op = new UnaryOp(fn);
+            for (long n : ODD) {
+                c.add(op("unary " + fn + " " + dims(n), op, positive ? pos(n, n) : range(n, -3, 3, n)));
+            }
+            c.add(op("unary " + fn + " strided [33, 7]", op, transposed(positive ? pos(2, 7, 33) : range(2, -3, 3, 7, 33))));
+            c.add(op("unary " + fn + " zeros, ties, negatives", op, grid(3, 7, 33)));
+        }
+        for (UnaryFn fn : List.of(UnaryFn.EXP, UnaryFn.SIGMOID, UnaryFn.TANH)) {
+            c.add(op("unary " + fn + " large magnitudes [-90, 90)", new UnaryOp(fn), range(4, -90, 90, 1025)));
+        }
+        c.add(op("affine [1025]", new AffineOp(-1.5, 0.25), u(5, 1025)));
+        c.add(op("affine strided [33, 7]", new AffineOp(3, -1), transposed(u(6, 7, 33))));
+        c.add(op("power 2 [1025]", new PowerOp(2), u(7, 1025)));
+        c.add(op("power 3 [33]", new PowerOp(3), range(8, -3, 3, 33)));
+        c.add(op("power -0.5 [1025]", new PowerOp(-0.5), pos(9, 1025)));
+        c.add(op("power 0.75 strided [33, 7]", new PowerOp(0.75), transposed(pos(10, 7, 33))));
+        for (BinaryFn fn : BinaryFn.values()) {
+            BinaryOp op = new BinaryOp(fn);
+            boolean ties = fn.isComparison() || fn == BinaryFn.MAXIMUM || fn == BinaryFn.MINIMUM;
+            boolean divide = fn == BinaryFn.DIV;
+            c.add(op("binary " + fn + " [1025] [1025]", op, ties ? grid(11, 1025) : u(11, 1025),
+                    divide ? pos(12, 1025) : ties ? grid(12, 1025) : u(12, 1025)));
+            c.add(op("binary " + fn + " broadcast [7, 33] [33]", op, ties ? grid(13, 7, 33) : u(13, 7, 33),
+                    divide ? pos(14, 33) : ties ? grid(14, 33) : u(14, 33)));
+            c.add(op("binary " + fn + " broadcast [2, 1, 5] [1, 3, 1]", op, u(15, 2, 1, 5),
+                    divide ? pos(16, 1, 3, 1) : u(16, 1, 3, 1)));
+            c.add(op("binary " + fn + " scalar [33] []", op, u(17, 33), divide ? pos(18) : u(18)));
+            c.add(op("binary " + fn + " strided [7, 33] [7, 33]", op, transposed(u(19, 33, 7)),
+                    divide ? pos(20, 7, 33) : u(20, 7, 33)));
+        }
+        c.add(op("where broadcast [7, 33] [7, 33] [33]", new WhereOp(), d -> Fixtures.mask(d, 21, 7, 33),
+                u(22, 7, 33), u(23, 33)));
+        c.add(op("where scalar b [1025]", new WhereOp(), d -> Fixtures.mask(d, 24, 1025), u(25, 1025), u(26)));
+    }
+
+    private static void reductions(List<Case> c) {
+        ReduceFn sum = ReduceFn.SUM;
+        ReduceFn max = ReduceFn.MAX;
+        c.add(op("reduce sum all [1025]", new ReduceOp(sum, new int[0], false), u(30, 1025)));
+        c.add(op("reduce sum all [33, 1025]", new ReduceOp(sum, new int[0], false), u(31, 33, 1025)));
+        c.add(op("reduce sum axis 1 keep [7, 33]", new ReduceOp(sum, new int[] {1}, true), u(32, 7, 33)));
+        c.add(op("reduce sum axis 0 [1025, 7]", new ReduceOp(sum, new int[] {0}, false), u(33, 1025, 7)));
+        c.add(op("reduce sum axes 0, -1 [3, 33, 7]", new ReduceOp(sum, new int[] {0, -1}, false), u(34, 3, 33, 7)));
+        c.add(op("reduce sum axis 1 strided [7, 33]", new ReduceOp(sum, new int[] {1}, false), transposed(u(35, 33, 7))));
+        c.add(op("reduce max all keep [7, 33]", new ReduceOp(max, new int[0], true), u(36, 7, 33)));
+        c.add(op("reduce max axis -1 [33, 1025]", new ReduceOp(max, new int[] {-1}, false), u(37, 33, 1025)));
+        c.add(op("reduce max axis 0 ties [33, 7]", new ReduceOp(max, new int[] {0}, false), grid(38, 33, 7)));
+        c.add(op("reduce max axis 0 strided [7, 33]", new ReduceOp(max, new int[] {0}, false), transposed(u(39, 33, 7))));
+    }
+
+    private static void linear(List<Case> c) {
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                Input a = ta ? u(40, 1025, 7) : u(40, 7, 1025);
+                Input b = tb ? u(41, 33, 1025) : u(41, 1025, 33);
+                c.add(op("matmul odd 7x1025 · 1025x33 ta=" + ta + " tb=" + tb, new MatMulOp(ta, tb), a, b));
+            }
+        }
+        c.add(op("matmul strided a", new MatMulOp(false, false), transposed(u(42, 33, 7)), u(43, 33, 5)));
+        for (DenseShape s : Fixtures.denses()) {
+            // forward y = x·wᵀ, then the two products of its backward: dx = dy·w, dw = dyᵀ·x.
+            c.add(op("matmul " + s + " forward", new MatMulOp(false, true), u(44, s.n(), s.in()), u(45, s.out(), s.in())));
+            c.add(op("matmul " + s + " dx", new MatMulOp(false, false), u(46, s.n(), s.out()), u(45, s.out(), s.in())));
+            c.add(op("matmul " + s + " dw", new MatMulOp(true, false), u(46, s.n(), s.out()), u(44, s.n(), s.in())));
+        }
+        for (ConvShape s : Fixtures.convs()) {
+            c.add(op("conv2d " + s, new Conv2dOp(s.params()), u(50, s.x()), u(51, s.w())));
+            c.add(op("conv2d backward data " + s, new Conv2dBackwardDataOp(s.params(), s.x()), u(52, s.y()),
+                    u(51, s.w())));
+            c.add(op("conv2d backward filter " + s, new Conv2dBackwardFilterOp(s.params(), s.w()), u(50, s.x()),
+                    u(52, s.y())));
+        }
+    }
+
+    private static void pooling(List<Case> c) {
+        for (PoolShape s : Fixtures.pools()) {
+            for (PoolMode mode : PoolMode.values()) {
+                c.add(op("pool " + mode + " " + s, new Pool2dOp(mode, s.params()), u(60, s.x())));
+                c.add(op("pool backward " + mode + " " + s, new Pool2dBackwardOp(mode, s.params()), u(60, s.x()),
+                        u(61, s.y())));
+            }
+        }
+        // Ties: the max gradient goes to the first maximum of each window, row-major.
+        PoolShape s2 = Fixtures.LENET_S2;
+        c.add(op("pool MAX ties " + s2, new Pool2dOp(PoolMode.MAX, s2.params()), grid(62, s2.x())));
+        c.add(op("pool backward MAX ties " + s2, new Pool2dBackwardOp(PoolMode.MAX, s2.params()), grid(62, s2.x()),
+                u(63, s2.y())));
+        c.add(lrn(Fixtures.ALEXNET_LRN));
+    }
+
+    /**
+     * AlexNet's LRN as PyTorch composes it: y = x / (k + α·avg over a window of {@code size} channels of x²)^β,
+     * the window zero-padded at the channel ends; the average is a (size x 1) pool over [n, 1, c, h·w].
+     */
+    private static Case lrn(LrnShape s) {
+        long n = s.x().dim(0);
+        long ch = s.x().dim(1);
+        long hw = s.x().dim(2) * s.x().dim(3);
+        Pool2dOp window = new Pool2dOp(PoolMode.AVG, new PoolParams(s.size(), 1, 1, 1, 0, 0, true));
+        PadOp pad = new PadOp(new long[] {0, 0, s.size() / 2, 0}, new long[] {0, 0, (s.size() - 1) / 2, 0});
+        return new Case("composed " + s, window, List.of(range(64, -3, 3, s.x().dims())), (b, x) -> {
+            Tensor sq = x[0].square().reshape(n, 1, ch, hw);         // [n, 1, c, h·w]
+            Tensor avg = Tensor.apply(window, Tensor.apply(pad, sq));  // [n, 1, c, h·w]
+            Tensor div = avg.reshape(s.x().dims()).affine(s.alpha(), s.k()).pow(-s.beta());
+            return new Tensor[] {x[0].mul(div)};
+        });
+    }
+
+    private static void softmaxAndLoss(List<Case> c) {
+        for (long[] dims : new long[][] {{7, 33}, {3, 5, 7}, {2, 10}}) {
+            c.add(op("softmax axis 1 " + dims(dims), new SoftmaxOp(1), range(70, -4, 4, dims)));
+            c.add(op("log-softmax axis 1 " + dims(dims), new LogSoftmaxOp(1), range(71, -4, 4, dims)));
+        }
+        c.add(op("softmax axis 0 [33, 7]", new SoftmaxOp(0), range(72, -4, 4, 33, 7)));
+        c.add(op("softmax axis -1 [1025]", new SoftmaxOp(-1), range(73, -4, 4, 1025)));
+        c.add(op("log-softmax axis -1 [1025]", new LogSoftmaxOp(-1), range(74, -4, 4, 1025)));
+        c.add(op("log-softmax axis 0 strided [7, 33]", new LogSoftmaxOp(0), transposed(range(75, -4, 4, 33, 7))));
+        int[][] shapes = {{7, 10}, {33, 1025}, {2, 10}};
+        for (int[] s : shapes) {
+            String name = dims(s[0], s[1]);
+            c.add(op("cross-entropy " + name, new CrossEntropyOp(), range(76, -3, 3, s[0], s[1]),
+                    labels(77, s[0], s[1])));
+            c.add(op("cross-entropy backward " + name, new CrossEntropyBackwardOp(), range(76, -3, 3, s[0], s[1]),
+                    labels(77, s[0], s[1]), u(78, s[0])));
+        }
+        c.add(op("k-max pool k=3 axis 1 [2, 7, 3]", new KMaxPoolOp(1, 3), u(80, 2, 7, 3)));
+        c.add(op("k-max pool k=5 axis -1 [3, 33]", new KMaxPoolOp(-1, 5), u(81, 3, 33)));
+        c.add(op("k-max pool k=7 ties [1025]", new KMaxPoolOp(0, 7), grid(82, 1025)));
+        c.add(op("k-max pool backward k=3 axis 1 [2, 7, 3]", new KMaxPoolBackwardOp(1, 3), u(80, 2, 7, 3),
+                u(83, 2, 3, 3)));
+        c.add(op("k-max pool backward k=5 axis -1 [3, 33]", new KMaxPoolBackwardOp(-1, 5), u(81, 3, 33),
+                u(84, 3, 5)));
+        c.add(op("k-max pool backward k=7 ties [1025]", new KMaxPoolBackwardOp(0, 7), grid(82, 1025), u(85, 7)));
+    }
+
+    private static void dataMovement(List<Case> c) {
+        c.add(op("random uniform f32 [1025]", new RandomUniformOp(Shape.of(1025), -1, 1, 90, DType.F32)));
+        c.add(op("random uniform f64 [7, 33]", new RandomUniformOp(Shape.of(7, 33), 0, 1, 91, DType.F64)));
+        c.add(op("copy [1025]", new CopyOp(), u(92, 1025)));
+        c.add(op("copy strided [33, 7]", new CopyOp(), transposed(u(93, 7, 33))));
+        c.add(op("copy slice [7, 27]", new CopyOp(), d -> Fixtures.uniform(d, 94, -1, 1, 7, 33).slice(1, 3, 30)));
+        c.add(op("copy expanded [7, 33]", new CopyOp(), d -> Fixtures.uniform(d, 95, -1, 1, 7, 1)
+                .expand(Shape.of(7, 33))));
+        c.add(op("cast f32→f64 [1025]", new CastOp(DType.F64), u(96, 1025)));
+        c.add(op("cast f32→i32 [1025]", new CastOp(DType.I32), range(97, -3, 3, 1025)));
+        c.add(op("cast i32→f32 [33]", new CastOp(DType.F32), labels(98, 33, 10)));
+        c.add(op("pad [7, 33]", new PadOp(new long[] {1, 0}, new long[] {0, 2}), u(99, 7, 33)));
+        c.add(op("pad LeNet input 2 [2, 1, 28, 28]", new PadOp(new long[] {0, 0, 2, 2}, new long[] {0, 0, 2, 2}),
+                u(100, 2, 1, 28, 28)));
+        c.add(op("pad strided [33, 7]", new PadOp(new long[] {0, 3}, new long[] {1, 0}), transposed(u(101, 7, 33))));
+    }
+
+    private static void updates(List<Case> c) {
+        long n = 1025;
+        SgdUpdateOp[] sgds = {
+            new SgdUpdateOp(0.1, 0, 0, false, 0),
+            new SgdUpdateOp(0.01, 0.9, 0, false, 5e-4),
+            new SgdUpdateOp(0.01, 0.9, 0.1, true, 1e-4)};
+        for (SgdUpdateOp op : sgds) {
+            c.add(new Case("sgd 3 steps " + op, op, List.of(u(110, n), u(111, n), u(112, n)), (b, x) -> {
+                for (int step = 0; step < 3; step++) {
+                    b.execute(op, x); // updates param x[0] and velocity x[2]
+                }
+                return x;
+            }));
+        }
+        record Adam(double weightDecay, boolean decoupled) {
+        }
+        for (Adam a : List.of(new Adam(0, false), new Adam(1e-2, false), new Adam(1e-2, true))) {
+            AdamUpdateOp first = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, a.weightDecay(), a.decoupled(), 1);
+            c.add(new Case("adam steps 1-3 " + a, first, List.of(u(113, n), u(114, n), zeros(n), zeros(n)), (b, x) -> {
+                for (int step = 1; step <= 3; step++) {
+                    b.execute(new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, a.weightDecay(), a.decoupled(), step), x);
+                }
+                return x; // param, grad (unchanged), m, v
+            }));
+        }
+    }
+}
