@@ -1,30 +1,57 @@
 package striate.cpu;
 
 import striate.backend.HostBackend;
+import striate.op.AffineOp;
+import striate.op.BinaryOp;
+import striate.op.Conv2dBackwardDataOp;
+import striate.op.Conv2dBackwardFilterOp;
+import striate.op.Conv2dOp;
+import striate.op.MatMulOp;
+import striate.op.Pool2dBackwardOp;
+import striate.op.Pool2dOp;
+import striate.op.UnaryOp;
 import striate.op.KernelTable;
 import striate.reference.ReferenceBackend;
 import striate.tensor.Device;
 
 /**
- * The CPU backend: tensors in off-heap host memory, computed on this machine's cores. For now its kernel table
- * is the reference kernels registered under the name "cpu" — correct, scalar and single-threaded — so
- * {@code Device.cpu()} works end to end and the conformance suite runs against it. A later issue replaces
- * them one by one with vectorized (Vector API), multithreaded and native (GEMM, conv) kernels named
- * {@code Cpu<Name>}, each put before {@code putAllAbsent} so it wins over the reference one.
+ * The CPU backend: tensors in off-heap host memory, computed on this machine's cores. Float32 GEMM, convolution,
+ * pooling and elementwise kernels are Vector API / multithreaded Java ({@code Cpu<Name>}) on one intra-op pool
+ * per backend (sized by {@code -Dstriate.cpu.threads}, default all cores); every other op, and every op on
+ * float64 or int32, runs the reference kernel registered under the name "cpu". The conformance suite checks
+ * every kernel here against the reference backend.
  */
 public final class CpuBackend extends HostBackend {
-    /** One kernel per non-view op; shared by every CPU backend instance. */
-    public static final KernelTable KERNELS = KernelTable.builder("cpu")
-            .putAllAbsent(ReferenceBackend.KERNELS)
-            .build();
-
     private final Device device;
+    private final IntraOpPool pool;
+    private final KernelTable kernels;
 
     public CpuBackend(Device device) {
         if (device.kind() != Device.Kind.CPU) {
             throw new IllegalArgumentException("CpuBackend serves cpu devices, not " + device);
         }
         this.device = device;
+        this.pool = IntraOpPool.fromSystemProperties();
+        CpuConv2d conv = new CpuConv2d(pool);
+        CpuPool2d pooling = new CpuPool2d(pool);
+        CpuElementwise elementwise = new CpuElementwise(pool);
+        this.kernels = KernelTable.builder("cpu")
+                .put(MatMulOp.class, new CpuMatMul(pool))
+                .put(Conv2dOp.class, conv.forward())
+                .put(Conv2dBackwardDataOp.class, conv.backwardData())
+                .put(Conv2dBackwardFilterOp.class, conv.backwardFilter())
+                .put(Pool2dOp.class, pooling.forward())
+                .put(Pool2dBackwardOp.class, pooling.backward())
+                .put(UnaryOp.class, elementwise.unary())
+                .put(AffineOp.class, elementwise.affine())
+                .put(BinaryOp.class, elementwise.binary())
+                .putAllAbsent(ReferenceBackend.KERNELS)
+                .build();
+    }
+
+    /** Number of intra-op threads. */
+    public int threads() {
+        return pool.threads();
     }
 
     @Override
@@ -39,6 +66,6 @@ public final class CpuBackend extends HostBackend {
 
     @Override
     public KernelTable kernels() {
-        return KERNELS;
+        return kernels;
     }
 }

@@ -1,0 +1,63 @@
+package striate.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.api.Test;
+import striate.op.Conv2dBackwardFilterOp;
+import striate.op.Conv2dOp;
+import striate.op.ConvParams;
+import striate.op.MatMulOp;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.Shape;
+import striate.tensor.Tensor;
+
+/** The CPU kernels give bit-identical results with 1, 2 and 3 intra-op threads (fixed chunking of sums). */
+class ThreadCountDeterminismTest {
+    private static Tensor rand(long seed, long... dims) {
+        return Tensor.rand(Device.cpu(), DType.F32, Shape.of(dims), -1, 1, seed);
+    }
+
+    private static float[] run(int threads, java.util.function.Function<IntraOpPool, float[]> f) {
+        return f.apply(new IntraOpPool(threads));
+    }
+
+    @Test
+    void convolutionFilterGradientIsThreadCountIndependent() {
+        ConvParams p = ConvParams.of(1, 2);
+        Tensor x = rand(1, 37, 3, 13, 11);
+        Tensor dy = rand(2, 37, 5, 13, 11);
+        Conv2dBackwardFilterOp op = new Conv2dBackwardFilterOp(p, Shape.of(5, 3, 5, 5));
+        java.util.function.Function<IntraOpPool, float[]> f = pool -> {
+            Tensor out = Tensor.zeros(Device.cpu(), DType.F32, 5, 3, 5, 5);
+            new CpuConv2d(pool).backwardFilter().run(op, new Tensor[] {x, dy}, out);
+            return out.toFloatArray();
+        };
+        float[] one = run(1, f);
+        assertArrayEquals(one, run(2, f));
+        assertArrayEquals(one, run(3, f));
+    }
+
+    @Test
+    void convolutionAndMatmulForwardAreThreadCountIndependent() {
+        Tensor x = rand(3, 9, 2, 10, 10);
+        Tensor w = rand(4, 4, 2, 3, 3);
+        Conv2dOp conv = new Conv2dOp(ConvParams.of(1, 1));
+        Tensor a = rand(5, 150, 77);
+        Tensor b = rand(6, 33, 77);
+        MatMulOp mm = new MatMulOp(false, true);
+        java.util.function.Function<IntraOpPool, float[]> f = pool -> {
+            Tensor y = Tensor.zeros(Device.cpu(), DType.F32, 9, 4, 10, 10);
+            new CpuConv2d(pool).forward().run(conv, new Tensor[] {x, w}, y);
+            Tensor c = Tensor.zeros(Device.cpu(), DType.F32, 150, 33);
+            new CpuMatMul(pool).run(mm, new Tensor[] {a, b}, c);
+            float[] out = new float[(int) (y.size() + c.size())];
+            System.arraycopy(y.toFloatArray(), 0, out, 0, (int) y.size());
+            System.arraycopy(c.toFloatArray(), 0, out, (int) y.size(), (int) c.size());
+            return out;
+        };
+        float[] one = run(1, f);
+        assertArrayEquals(one, run(2, f));
+        assertArrayEquals(one, run(3, f));
+    }
+}
