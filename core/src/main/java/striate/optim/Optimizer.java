@@ -1,0 +1,141 @@
+package striate.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import striate.autograd.GradMode;
+import striate.nn.Parameter;
+import striate.tensor.DType;
+import striate.tensor.Tensor;
+
+/**
+ * Updates a model's parameters from their gradients. Subclasses implement one parameter's update with a fused
+ * in-place op; this class walks the parameters (skipping those without a gradient), applies the optional L1
+ * penalty (λ·sign(param) added to the gradient), counts steps, and exposes the state (per-parameter buffers and
+ * the step count) by name so checkpoints can save and restore it exactly.
+ */
+public abstract class Optimizer {
+    private final Map<String, Parameter> parameters;
+    private final double l1;
+    private double learningRate;
+    private long steps;
+
+    protected Optimizer(Map<String, Parameter> parameters, double learningRate, double l1) {
+        if (parameters.isEmpty()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
+        }
+        requirePositive("learning rate", learningRate);
+        if (!(l1 >= 0)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": L1 strength must be >= 0, got " + l1);
+        }
+        this.parameters = new LinkedHashMap<>(parameters);
+        this.learningRate = learningRate;
+        this.l1 = l1;
+    }
+
+    /** One update of every parameter that has a gradient. Not recorded for autograd. */
+    public final void step() {
+        steps++;
+        try (GradMode.Scope off = GradMode.off()) {
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+                Tensor grad = e.getValue().grad();
+                if (grad == null) {
+                    continue;
+                }
+                Tensor value = e.getValue().value();
+                Tensor g = l1 > 0 ? grad.add(value.sign().mul(l1)) : grad;
+                update(e.getKey(), value, g.contiguous(), steps);
+            }
+        }
+    }
+
+    /** Updates {@code value} in place from {@code grad} (contiguous, same shape); {@code step} counts from 1. */
+    protected abstract void update(String name, Tensor value, Tensor grad, long step);
+
+    /** Clears every parameter's gradient. */
+    public void zeroGrad() {
+        parameters.values().forEach(Parameter::zeroGrad);
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public void setLearningRate(double lr) {
+        requirePositive("learning rate", lr);
+        this.learningRate = lr;
+    }
+
+    /** Steps taken so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /** The parameters, by name. */
+    public Map<String, Parameter> parameters() {
+        return java.util.Collections.unmodifiableMap(parameters);
+    }
+
+    /** Every state buffer by "parameter.buffer" name, plus "steps" as a float64 scalar. */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>(buffers());
+        Tensor s = Tensor.scalar(striate.tensor.Device.reference(), DType.F64, steps);
+        out.put("steps", s);
+        return out;
+    }
+
+    /** Restores a state produced by {@link #state()} of an optimizer of the same kind and parameters. */
+    public void loadState(Map<String, Tensor> state) {
+        Tensor s = state.get("steps");
+        if (s == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " state has no 'steps' entry");
+        }
+        Map<String, Tensor> rest = new LinkedHashMap<>(state);
+        rest.remove("steps");
+        loadBuffers(rest);
+        steps = (long) s.item();
+    }
+
+    /** The per-parameter buffers by "parameter.buffer" name. */
+    protected abstract Map<String, Tensor> buffers();
+
+    /** Replaces the per-parameter buffers; names and shapes must match this optimizer's parameters. */
+    protected abstract void loadBuffers(Map<String, Tensor> buffers);
+
+    /** The parameter called {@code name}, or an error naming it. */
+    protected Parameter parameter(String name) {
+        Parameter p = parameters.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " state names parameter '" + name
+                    + "', which this optimizer does not have");
+        }
+        return p;
+    }
+
+    protected final void requirePositive(String what, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + what + " must be > 0, got " + v);
+        }
+    }
+
+    protected final void requireUnit(String what, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + what + " must be in [0, 1), got " + v);
+        }
+    }
+
+    /** A zeroed buffer shaped and placed like {@code value}. */
+    protected static Tensor zerosLike(Tensor value) {
+        return Tensor.empty(value.backend(), value.shape(), value.dtype());
+    }
+
+    /** Copies a loaded buffer onto {@code like}'s device, checking its shape. */
+    protected Tensor loaded(String name, Tensor buffer, Tensor like) {
+        if (!buffer.shape().equals(like.shape())) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " state '" + name + "' has shape "
+                    + buffer.shape() + " but the parameter has shape " + like.shape());
+        }
+        Tensor t = zerosLike(like);
+        t.copyFrom(buffer);
+        return t;
+    }
+}

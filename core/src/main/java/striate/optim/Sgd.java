@@ -1,0 +1,127 @@
+package striate.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import striate.nn.Parameter;
+import striate.op.SgdUpdateOp;
+import striate.tensor.Tensor;
+
+/**
+ * Stochastic gradient descent with optional momentum (heavy-ball or Nesterov), L2 weight decay and an L1
+ * penalty; PyTorch's SGD semantics (the formula is on {@link SgdUpdateOp}). Velocity buffers are created on the
+ * parameter's device at the first step.
+ * <pre>{@code Sgd opt = Sgd.builder(model.namedParameters()).lr(0.01).momentum(0.9).build();}</pre>
+ */
+public final class Sgd extends Optimizer {
+    private final double momentum;
+    private final double dampening;
+    private final boolean nesterov;
+    private final double weightDecay;
+    private final Map<String, Tensor> velocity = new LinkedHashMap<>();
+
+    private Sgd(Builder b) {
+        super(b.parameters, b.lr, b.l1);
+        requireUnit("momentum", b.momentum);
+        requireUnit("dampening", b.dampening);
+        if (!(b.weightDecay >= 0)) {
+            throw new IllegalArgumentException("Sgd: weight decay must be >= 0, got " + b.weightDecay);
+        }
+        if (b.nesterov && (b.momentum == 0 || b.dampening != 0)) {
+            throw new IllegalArgumentException("Sgd: Nesterov momentum needs momentum > 0 and dampening 0");
+        }
+        this.momentum = b.momentum;
+        this.dampening = b.dampening;
+        this.nesterov = b.nesterov;
+        this.weightDecay = b.weightDecay;
+    }
+
+    public static Builder builder(Map<String, Parameter> parameters) {
+        return new Builder(parameters);
+    }
+
+    @Override
+    protected void update(String name, Tensor value, Tensor grad, long step) {
+        Tensor v = velocity.computeIfAbsent(name, k -> zerosLike(value));
+        value.backend().execute(new SgdUpdateOp(learningRate(), momentum, dampening, nesterov, weightDecay),
+                value, grad, v);
+    }
+
+    @Override
+    protected Map<String, Tensor> buffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        velocity.forEach((k, v) -> out.put(k + ".velocity", v));
+        return out;
+    }
+
+    @Override
+    protected void loadBuffers(Map<String, Tensor> buffers) {
+        Map<String, Tensor> loaded = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
+            String key = e.getKey();
+            if (!key.endsWith(".velocity")) {
+                throw new IllegalArgumentException("Sgd state has an unknown entry '" + key + "'");
+            }
+            String name = key.substring(0, key.length() - ".velocity".length());
+            loaded.put(name, loaded(key, e.getValue(), parameter(name).value()));
+        }
+        velocity.clear();
+        velocity.putAll(loaded);
+    }
+
+    @Override
+    public String toString() {
+        return "Sgd(lr=" + learningRate() + ", momentum=" + momentum + (nesterov ? ", nesterov" : "")
+                + ", weightDecay=" + weightDecay + ")";
+    }
+
+    /** Options with PyTorch's defaults except the learning rate, which must be given. */
+    public static final class Builder {
+        private final Map<String, Parameter> parameters;
+        private double lr = Double.NaN;
+        private double momentum;
+        private double dampening;
+        private boolean nesterov;
+        private double weightDecay;
+        private double l1;
+
+        private Builder(Map<String, Parameter> parameters) {
+            this.parameters = parameters;
+        }
+
+        public Builder lr(double v) {
+            lr = v;
+            return this;
+        }
+
+        public Builder momentum(double v) {
+            momentum = v;
+            return this;
+        }
+
+        public Builder dampening(double v) {
+            dampening = v;
+            return this;
+        }
+
+        public Builder nesterov(boolean v) {
+            nesterov = v;
+            return this;
+        }
+
+        /** L2 penalty: adds weightDecay·param to the gradient. */
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        /** L1 penalty: adds l1·sign(param) to the gradient. */
+        public Builder l1(double v) {
+            l1 = v;
+            return this;
+        }
+
+        public Sgd build() {
+            return new Sgd(this);
+        }
+    }
+}
