@@ -17,14 +17,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code striate} command: picocli subcommands doctor, summary and demo. Exit codes: 0 ok, 2 usage error
+ * The {@code striate} command: subcommands train, evaluate, predict, summary, demo and doctor. Exit codes: 0 ok, 2 usage error
  * (unknown command, model or option), 1 failure. Errors are one line on stderr; {@code --verbose} adds the
  * stack trace. Run through {@code bin/striate}, which adds the JVM flags; a plain {@code java -jar} works too
  * and gets a one-line notice when the Vector API module is missing.
  */
 @Command(name = "striate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Striate: deep learning on the JVM, one model definition on CPU and NVIDIA GPUs.",
-        subcommands = {DoctorCommand.class, SummaryCommand.class, DemoCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+                DemoCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of a failure.")
@@ -35,7 +36,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose one of doctor, summary, demo");
+        throw new ParameterException(spec.commandLine(), "missing command: choose one of train, evaluate, predict, summary, demo, doctor");
     }
 
     public static void main(String[] args) {

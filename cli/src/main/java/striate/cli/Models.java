@@ -5,11 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import striate.models.LeNet5;
 import striate.nn.Linear;
 import striate.nn.Module;
 import striate.nn.Sequential;
+import striate.nn.Sigmoid;
+import striate.nn.Tanh;
 import striate.tensor.Rng;
+import striate.tensor.Shape;
 
 /**
  * The models the command line can build by name ({@code striate summary <model>}). This is the extension
@@ -18,25 +22,35 @@ import striate.tensor.Rng;
  * initial weights are the same on every run.
  */
 public final class Models {
-    /** A buildable model: its name on the command line, one line about it, and a factory. */
-    public record Entry(String name, String description, Supplier<Module> factory) {
+    /**
+     * A buildable model: its name on the command line, one line about it, and a factory from a configuration
+     * string (empty for the defaults; checkpoints store the string so evaluate/predict rebuild the same model).
+     */
+    public record Entry(String name, String description, Shape input, Function<String, Module> factory) {
+        /** The model with its default configuration. */
+        public Module create() {
+            return factory.apply("");
+        }
     }
 
     private static final Map<String, Entry> BY_NAME = new LinkedHashMap<>();
 
     static {
-        // Layers only for now: the activation between them comes with striate.nn's activation modules.
-        register("mlp-xor", "2 → 4 → 1 Linear layers, the XOR network's shape", () -> {
-            Rng rng = new Rng(42);
-            return new Sequential(new Linear(2, 4, rng), new Linear(4, 1, rng));
-        });
+        register(LeNet5.NAME, "LeNet-5 for 28x28 images (ReLU, max pooling by default; 61,706 parameters)",
+                Shape.of(1, 1, 28, 28),
+                config -> new LeNet5(config.isEmpty() ? LeNet5.Config.defaults() : LeNet5.Config.parse(config), 42));
+        register("mlp-xor", "2 -> 4 -> 1 perceptron with tanh and sigmoid, the XOR network", Shape.of(4, 2),
+                config -> {
+                    Rng rng = new Rng(42);
+                    return new Sequential(new Linear(2, 4, rng), new Tanh(), new Linear(4, 1, rng), new Sigmoid());
+                });
     }
 
     private Models() {
     }
 
-    private static void register(String name, String description, Supplier<Module> factory) {
-        if (BY_NAME.putIfAbsent(name, new Entry(name, description, factory)) != null) {
+    private static void register(String name, String description, Shape input, Function<String, Module> factory) {
+        if (BY_NAME.putIfAbsent(name, new Entry(name, description, input, factory)) != null) {
             throw new IllegalStateException("model '" + name + "' registered twice");
         }
     }
@@ -48,6 +62,12 @@ public final class Models {
 
     public static Optional<Entry> find(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** The entry called {@code name}, or an error listing the known names. */
+    public static Entry require(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException("unknown model '" + name + "'; models: "
+                + String.join(", ", names())));
     }
 
     /** Picocli completion candidates (shown in help as the list of models). */

@@ -39,7 +39,7 @@ final class SummaryCommand implements Callable<Integer> {
     public Integer call() {
         Models.Entry entry = Models.find(model).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "unknown model '" + model + "'; known models: " + String.join(", ", Models.names())));
-        Module m = entry.factory().get().to(device);
+        Module m = entry.create().to(device);
         PrintWriter out = spec.commandLine().getOut();
         out.println(entry.name() + ": " + entry.description() + " (" + m + " on " + m.device() + ")");
         out.println();

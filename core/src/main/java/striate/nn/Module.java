@@ -17,6 +17,7 @@ public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, striate.tensor.Rng> generators = new LinkedHashMap<>();
     private boolean training = true;
     private Device device = Device.reference();
 
@@ -60,6 +61,19 @@ public abstract class Module {
             child.eval();
         }
         return child;
+    }
+
+    /** Registers a random generator this module draws from (dropout, RReLU) so checkpoints can save its state. */
+    protected striate.tensor.Rng registerRng(String name, striate.tensor.Rng rng) {
+        generators.put(name, rng);
+        return rng;
+    }
+
+    /** Every registered random generator of this module and its descendants, by dotted path. */
+    public Map<String, striate.tensor.Rng> namedRngs() {
+        Map<String, striate.tensor.Rng> out = new LinkedHashMap<>(generators);
+        children.forEach((n, c) -> c.namedRngs().forEach((k, v) -> out.put(n + "." + k, v)));
+        return out;
     }
 
     /** Child modules in registration order. */

@@ -2,7 +2,7 @@ package striate.nn;
 
 import striate.tensor.Tensor;
 
-/** Applies its children in order; children are named "0", "1", ... as in PyTorch. */
+/** Applies its children in order; children are named "0", "1", ... as in PyTorch, or given names. */
 public class Sequential extends Module {
     public Sequential(Module... layers) {
         for (Module m : layers) {
@@ -10,9 +10,14 @@ public class Sequential extends Module {
         }
     }
 
-    /** Appends a layer and returns this. */
+    /** Appends a layer named by its position ("0", "1", ...) and returns this. */
     public Sequential add(Module layer) {
-        registerModule(Integer.toString(children().size()), layer);
+        return add(Integer.toString(children().size()), layer);
+    }
+
+    /** Appends a layer under {@code name} (e.g. "c1") and returns this. */
+    public Sequential add(String name, Module layer) {
+        registerModule(name, layer);
         return this;
     }
 

@@ -1,0 +1,114 @@
+package striate.cli;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import striate.autograd.GradMode;
+import striate.cli.report.Report;
+import striate.data.Normalization;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+
+/**
+ * {@code striate predict --checkpoint F image.png ...}: classifies 28×28 grayscale images (PNG, JPEG, GIF, BMP)
+ * like Fashion-MNIST's: light object on a dark background. Other sizes are an error unless --resize;
+ * --invert turns dark-on-light photos around.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Classify 28x28 grayscale images with a checkpoint.")
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "<file>", description = "A checkpoint (.ckpt).")
+    Path checkpoint;
+
+    @Option(names = "--resize", description = "Scale images of another size to 28x28 instead of refusing them.")
+    boolean resize;
+
+    @Option(names = "--invert", description = "Invert gray levels (for dark objects on a light background).")
+    boolean invert;
+
+    @Option(names = "--top", defaultValue = "3", description = "Classes to list per image (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
+            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
+    Device device;
+
+    @Parameters(arity = "1..*", paramLabel = "<image>", description = "Image files.")
+    List<Path> images;
+
+    @Override
+    public Integer call() throws IOException {
+        CheckpointModel cm = CheckpointModel.load(checkpoint, device);
+        List<String> names = Report.FASHION_MNIST_CLASSES;
+        PrintWriter out = spec.commandLine().getOut();
+        for (Path image : images) {
+            float[] pixels = read(image);
+            double[] p;
+            try (GradMode.Scope off = GradMode.off()) {
+                p = cm.model().forward(Tensor.of(device, pixels, 1, 1, 28, 28)).softmax(1).toDoubleArray();
+            }
+            Integer[] order = new Integer[p.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+            StringBuilder line = new StringBuilder(image.toString()).append(": ");
+            for (int i = 0; i < Math.min(top, p.length); i++) {
+                int k = order[i];
+                line.append(i == 0 ? "" : ", ").append(k < names.size() ? names.get(k) : "class " + k)
+                        .append(String.format(" %.1f%%", 100 * p[k]));
+            }
+            out.println(line);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The image as 28×28 normalized floats, or an error naming the file and what is wrong. */
+    private float[] read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no image file " + file);
+        }
+        BufferedImage img = ImageIO.read(file.toFile());
+        if (img == null) {
+            throw new IOException(file + " is not an image this Java can read (PNG, JPEG, GIF or BMP)");
+        }
+        if (img.getWidth() != 28 || img.getHeight() != 28) {
+            if (!resize) {
+                throw new IOException(file + " is " + img.getWidth() + "x" + img.getHeight()
+                        + "; the model expects 28x28 (pass --resize to scale it)");
+            }
+            BufferedImage scaled = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = scaled.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(img, 0, 0, 28, 28, null);
+            g.dispose();
+            img = scaled;
+        }
+        Normalization norm = Normalization.FASHION_MNIST;
+        float[] x = new float[28 * 28];
+        for (int y = 0; y < 28; y++) {
+            for (int c = 0; c < 28; c++) {
+                int rgb = img.getRGB(c, y);
+                int gray = (int) Math.round(0.299 * ((rgb >> 16) & 255) + 0.587 * ((rgb >> 8) & 255) + 0.114 * (rgb & 255));
+                x[y * 28 + c] = norm.apply(invert ? 255 - gray : gray);
+            }
+        }
+        return x;
+    }
+}

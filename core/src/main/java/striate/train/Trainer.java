@@ -1,0 +1,215 @@
+package striate.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import striate.data.Batch;
+import striate.data.DataLoader;
+import striate.data.Dataset;
+import striate.nn.Losses;
+import striate.nn.Module;
+import striate.optim.LrSchedule;
+import striate.optim.Optimizer;
+import striate.tensor.Device;
+import striate.tensor.Rng;
+import striate.tensor.Tensor;
+
+/**
+ * Trains a classifier with cross-entropy: per batch forward, loss, backward, optimizer step; per epoch the
+ * learning-rate schedule, validation, history, early stopping on validation loss and an atomic checkpoint
+ * ({@code last.ckpt} every epoch, {@code best.ckpt} when validation loss improves). A resumed run restores
+ * weights, optimizer state, random generators and history, and sees the same batch order as an uninterrupted
+ * run, so it reaches the same weights. A NaN or infinite loss stops training with
+ * {@link TrainingDivergedException}; the checkpoints of the last good epoch are kept.
+ */
+public final class Trainer {
+    /** File names inside the checkpoint folder. */
+    public static final String LAST = "last.ckpt";
+    public static final String BEST = "best.ckpt";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    /**
+     * What to train for. {@code checkpointDir} may be null (no checkpoints); {@code patience} 0 turns early
+     * stopping off; {@code progress} receives the progress bar (null for none).
+     */
+    public record Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
+                          double minDelta, String modelName, String modelConfig, Path checkpointDir,
+                          PrintStream progress) {
+        public Options {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            }
+            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+                throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+            }
+            if (patience < 0) {
+                throw new IllegalArgumentException("patience must be >= 0, got " + patience);
+            }
+        }
+    }
+
+    private final Module model;
+    private final Optimizer optimizer;
+    private final Device device;
+    private final Options options;
+
+    /** The model must already be on {@code device}; the optimizer must hold the model's parameters. */
+    public Trainer(Module model, Optimizer optimizer, Device device, Options options) {
+        if (!model.device().equals(device)) {
+            throw new IllegalArgumentException("the model is on " + model.device() + " but training runs on " + device
+                    + "; call model.to(device) before building the optimizer");
+        }
+        this.model = model;
+        this.optimizer = optimizer;
+        this.device = device;
+        this.options = options;
+    }
+
+    /** Trains from scratch, or from {@code resume} (a checkpoint of this model) when not null. */
+    public History fit(Dataset train, Dataset validation, Checkpoint resume) {
+        History history = new History();
+        int startEpoch = 0;
+        long step = 0;
+        EarlyStopping stopping = new EarlyStopping(Math.max(1, options.patience()), options.minDelta());
+        if (resume != null) {
+            restore(resume);
+            resume.history().forEach(history::add);
+            resume.history().forEach(s -> stopping.shouldStop(s.valLoss()));
+            startEpoch = resume.epoch();
+            step = resume.globalStep();
+            LOG.info("resuming {} from epoch {} (step {})", options.modelName(), startEpoch, step);
+        }
+        try (DataLoader loader = DataLoader.builder(train, device).batchSize(options.batchSize())
+                .shuffle(options.seed()).build()) {
+            for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
+                options.schedule().apply(optimizer, options.learningRate(), epoch);
+                EpochStats stats = trainEpoch(loader, validation, epoch, step);
+                step += loader.numBatches();
+                history.add(stats);
+                boolean improved = history.best().map(b -> b.epoch() == stats.epoch()).orElse(false);
+                saveCheckpoints(epoch + 1, step, history, improved);
+                LOG.info("epoch {}/{}: train loss {} acc {}, val loss {} acc {}, lr {}, {} img/s", epoch + 1,
+                        options.epochs(), fmt(stats.trainLoss()), fmt(stats.trainAccuracy()), fmt(stats.valLoss()),
+                        fmt(stats.valAccuracy()), stats.learningRate(), Math.round(stats.imagesPerSecond()));
+                if (options.patience() > 0 && validation != null && stopping.shouldStop(stats.valLoss())) {
+                    LOG.info("early stopping after epoch {}: validation loss has not improved for {} epochs (best {} at "
+                            + "epoch {})", epoch + 1, options.patience(), fmt(stopping.bestValue()), stopping.bestEpoch());
+                    break;
+                }
+            }
+        }
+        return history;
+    }
+
+    private EpochStats trainEpoch(DataLoader loader, Dataset validation, int epoch, long step) {
+        model.train();
+        ProgressBar bar = options.progress() == null ? null
+                : ProgressBar.of(options.progress(), epoch + 1, options.epochs(), loader.numBatches());
+        double lossSum = 0;
+        long correct = 0;
+        long images = 0;
+        long done = 0;
+        long start = System.nanoTime();
+        for (Batch batch : loader.epoch(epoch)) {
+            Tensor logits = model.forward(batch.x());
+            Tensor loss = Losses.crossEntropy(logits, batch.y());
+            double value = loss.item();
+            if (!Double.isFinite(value)) {
+                throw new TrainingDivergedException("the loss became " + value + " at epoch " + (epoch + 1) + ", batch "
+                        + (done + 1) + " (step " + (step + done + 1) + "); training stopped. " + keptMessage()
+                        + " Lower the learning rate (now " + optimizer.learningRate() + ") and try again.");
+            }
+            optimizer.zeroGrad();
+            loss.backward();
+            optimizer.step();
+            int b = batch.size();
+            lossSum += value * b;
+            int[] predicted = Metrics.argmax(logits);
+            int[] labels = batch.y().toIntArray();
+            for (int i = 0; i < b; i++) {
+                correct += predicted[i] == labels[i] ? 1 : 0;
+            }
+            images += b;
+            done++;
+            if (bar != null) {
+                bar.update(done, images, lossSum / images, (double) correct / images);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double valLoss = Double.NaN;
+        double valAccuracy = Double.NaN;
+        if (validation != null && validation.size() > 0) {
+            Evaluation v = Evaluation.of(model, validation, device, 1000);
+            valLoss = v.loss();
+            valAccuracy = v.accuracy();
+        }
+        EpochStats stats = new EpochStats(epoch + 1, lossSum / images, (double) correct / images, valLoss, valAccuracy,
+                optimizer.learningRate(), seconds, images / seconds);
+        if (bar != null) {
+            bar.finish(String.format("loss %.4f acc %.4f | val loss %.4f acc %.4f | %.0f img/s", stats.trainLoss(),
+                    stats.trainAccuracy(), valLoss, valAccuracy, stats.imagesPerSecond()));
+        }
+        return stats;
+    }
+
+    private String keptMessage() {
+        Path dir = options.checkpointDir();
+        if (dir != null && Files.exists(dir.resolve(LAST))) {
+            return "The last good checkpoint is kept at " + dir.resolve(LAST) + ".";
+        }
+        return "No checkpoint was written before it happened.";
+    }
+
+    private void saveCheckpoints(int epochsDone, long step, History history, boolean improved) {
+        Path dir = options.checkpointDir();
+        if (dir == null) {
+            return;
+        }
+        Map<String, Long> rng = new LinkedHashMap<>();
+        model.namedRngs().forEach((k, r) -> rng.put(k, r.state()));
+        Map<String, Number> scalars = new LinkedHashMap<>();
+        scalars.put("learning_rate", optimizer.learningRate());
+        Checkpoint c = new Checkpoint(options.modelName(), options.modelConfig(), epochsDone, step, rng,
+                history.epochs(), Checkpoint.stateOf(model), optimizer.state(), scalars);
+        try {
+            Files.createDirectories(dir);
+            c.save(dir.resolve(LAST));
+            if (improved) {
+                c.save(dir.resolve(BEST));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the checkpoint in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void restore(Checkpoint c) {
+        try {
+            c.requireModel(options.modelName());
+            c.restoreInto(model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        optimizer.loadState(c.optimizer());
+        Map<String, Rng> rngs = model.namedRngs();
+        c.rngStates().forEach((k, v) -> {
+            Rng r = rngs.get(k);
+            if (r != null) {
+                r.setState(v);
+            }
+        });
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.4f", v);
+    }
+}
