@@ -1,0 +1,130 @@
+package striate.cli.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import striate.data.Normalization;
+import striate.tensor.Tensor;
+import striate.train.AtomicFile;
+import striate.train.EpochStats;
+import striate.train.Metrics;
+
+/**
+ * The result folder of a training run: {@code loss.png} and {@code accuracy.png} (train and validation curves
+ * per epoch), {@code confusion.png} (test confusion matrix with counts), {@code filters.png} (the first conv
+ * layer's filters, when the model has one), {@code misclassified.png} (up to 36 misclassified test images, when
+ * there are any) and {@code metrics.json}. Everything is rendered in memory first, then each file is replaced
+ * atomically, so a failed run never leaves a half-written file.
+ *
+ * @param model             model name for titles, e.g. "lenet5"
+ * @param device            the device trained on, e.g. "cpu" or "cuda:0"
+ * @param classNames        one name per class, in label order
+ * @param history           the epochs trained, at least one
+ * @param test              test-set metrics
+ * @param testLoss          mean test loss
+ * @param firstLayerFilters the first conv layer's weight [k, c, kh, kw], or null when there is none
+ * @param misclassified     misclassified test images (the first 36 are drawn)
+ * @param normalization     how the images' pixels were normalized (to turn them back into gray levels)
+ */
+public record Report(String model, String device, List<String> classNames, List<EpochStats> history, Metrics test,
+        double testLoss, Tensor firstLayerFilters, List<Example> misclassified, Normalization normalization) {
+
+    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
+            "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    /** One test image as the network saw it: {@code pixels} [height, width] row-major, normalized. */
+    public record Example(float[] pixels, int height, int width, int actual, int predicted) {
+        public Example {
+            if (height < 1 || width < 1 || pixels.length != height * width) {
+                throw new IllegalArgumentException(pixels.length + " pixels for an image of " + height + "x" + width);
+            }
+        }
+    }
+
+    public Report {
+        classNames = List.copyOf(classNames);
+        history = List.copyOf(history);
+        misclassified = List.copyOf(misclassified);
+        if (history.isEmpty()) {
+            throw new IllegalArgumentException("a report needs at least one epoch of history");
+        }
+        if (classNames.size() != test.classes()) {
+            throw new IllegalArgumentException(classNames.size() + " class names for " + test.classes()
+                    + " classes");
+        }
+        if (firstLayerFilters != null && firstLayerFilters.rank() != 4) {
+            throw new IllegalArgumentException("first-layer filters must be [k, c, kh, kw], got "
+                    + firstLayerFilters.shape());
+        }
+        for (Example e : misclassified) {
+            if (e.actual() < 0 || e.actual() >= classNames.size() || e.predicted() < 0
+                    || e.predicted() >= classNames.size()) {
+                throw new IllegalArgumentException("misclassified example with classes " + e.actual() + " and "
+                        + e.predicted() + " outside [0, " + classNames.size() + ")");
+            }
+        }
+    }
+
+    /** Mean training throughput over the epochs, in images per second. */
+    public double trainImagesPerSecond() {
+        return history.stream().mapToDouble(EpochStats::imagesPerSecond).average().orElseThrow();
+    }
+
+    /**
+     * Writes the report into {@code folder} (created when missing) and returns the files written. A folder that
+     * cannot be created or written to is an IOException naming it, raised before any file is touched.
+     */
+    public List<Path> write(Path folder) throws IOException {
+        checkWritable(folder);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("loss.png", Plots.curves("Loss — " + model, "mean cross-entropy loss", history,
+                EpochStats::trainLoss, EpochStats::valLoss, 1, LegendPosition.InsideNE));
+        files.put("accuracy.png", Plots.curves("Accuracy — " + model, "accuracy (%)", history,
+                EpochStats::trainAccuracy, EpochStats::valAccuracy, 100, LegendPosition.InsideSE));
+        files.put("confusion.png", Plots.confusion(String.format(Locale.ROOT,
+                "Confusion matrix — %s, test accuracy %.2f%%", model, test.accuracy() * 100),
+                test.confusionMatrix(), classNames));
+        if (firstLayerFilters != null) {
+            files.put("filters.png", Plots.filters(String.format(Locale.ROOT, "First-layer filters — %s, %d × %d × %d × %d",
+                    model, firstLayerFilters.dim(0), firstLayerFilters.dim(1), firstLayerFilters.dim(2),
+                    firstLayerFilters.dim(3)), firstLayerFilters));
+        }
+        if (!misclassified.isEmpty()) {
+            files.put("misclassified.png", Plots.misclassified("Misclassified test images (true → predicted)",
+                    misclassified, classNames, normalization));
+        }
+        files.put("metrics.json", MetricsJson.of(this).getBytes(StandardCharsets.UTF_8));
+        List<Path> written = new ArrayList<>();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Path target = folder.resolve(f.getKey());
+            AtomicFile.write(target, f.getValue());
+            written.add(target);
+        }
+        return written;
+    }
+
+    private static void checkWritable(Path folder) throws IOException {
+        String advice = "; choose another output folder";
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new IOException(folder + ": cannot write the report here: it is a file, not a folder" + advice);
+        }
+        try {
+            Files.createDirectories(folder);
+            Path probe = Files.createTempFile(folder, ".write-test", ".tmp");
+            Files.delete(probe);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(folder + ": cannot create the report folder: " + e.getFile() + " is a file"
+                    + advice, e);
+        } catch (IOException e) {
+            throw new IOException(folder + ": cannot write the report here (" + e + ")" + advice, e);
+        }
+    }
+}

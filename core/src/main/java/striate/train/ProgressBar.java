@@ -1,0 +1,142 @@
+package striate.train;
+
+import java.io.Console;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * The progress line of one training epoch:
+ * {@code epoch 3/10 [=======>      ] 512/938 loss 0.4123 acc 0.851 1834 img/s ETA 0:23}.
+ * On a terminal the line is redrawn in place with '\r', at most every {@value #REDRAW_MILLIS} ms; otherwise
+ * (a log file, CI) it prints one plain line each time another tenth of the batches is done, so logs stay short.
+ * Loss and accuracy are whatever the caller passes (usually running means over the epoch so far).
+ */
+public final class ProgressBar {
+    static final long REDRAW_MILLIS = 100;
+    private static final int BAR_WIDTH = 30;
+
+    private final PrintStream out;
+    private final boolean terminal;
+    private final int epoch;
+    private final int epochs;
+    private final long batches;
+    private final LongSupplier nanoClock;
+    private final long start;
+    private long lastDraw = Long.MIN_VALUE;
+    private int lastTenth;
+    private int lastLength;
+    private String line;
+    private boolean lineShown;
+
+    /**
+     * A bar for epoch {@code epoch} of {@code epochs}, {@code batches} ≥ 1 batches long, writing to {@code out}:
+     * redrawn in place when {@code terminal}, plain lines otherwise. {@code nanoClock} gives the time in ns
+     * (System::nanoTime; tests pass their own).
+     */
+    public ProgressBar(PrintStream out, boolean terminal, int epoch, int epochs, long batches, LongSupplier nanoClock) {
+        if (batches < 1) {
+            throw new IllegalArgumentException("an epoch needs at least one batch, got " + batches);
+        }
+        this.out = out;
+        this.terminal = terminal;
+        this.epoch = epoch;
+        this.epochs = epochs;
+        this.batches = batches;
+        this.nanoClock = nanoClock;
+        this.start = nanoClock.getAsLong();
+    }
+
+    /**
+     * A bar on {@code out} that redraws in place when the JVM is attached to a terminal: System.console() is
+     * not null and, since a console can exist with redirected output (JDK 22's default), {@link Console#isTerminal}.
+     */
+    public static ProgressBar of(PrintStream out, int epoch, int epochs, long batches) {
+        Console console = System.console();
+        boolean terminal = console != null && console.isTerminal();
+        return new ProgressBar(out, terminal, epoch, epochs, batches, System::nanoTime);
+    }
+
+    /** {@code done} batches ({@code images} images) finished so far, with the running loss and accuracy. */
+    public void update(long done, long images, double loss, double accuracy) {
+        if (done < 0 || done > batches) {
+            throw new IllegalArgumentException("batch " + done + " outside [0, " + batches + "]");
+        }
+        long now = nanoClock.getAsLong();
+        line = format(done, images, loss, accuracy, now - start);
+        lineShown = false;
+        if (terminal) {
+            if (done == batches || lastDraw == Long.MIN_VALUE || now - lastDraw >= REDRAW_MILLIS * 1_000_000) {
+                redraw();
+                lastDraw = now;
+            }
+        } else {
+            int tenth = (int) (done * 10 / batches);
+            if (tenth > lastTenth) {
+                out.println(line);
+                lineShown = true;
+                lastTenth = tenth;
+            }
+        }
+    }
+
+    /** Ends the epoch: shows the last state if it was not shown yet, ends the line, then prints {@code summary}. */
+    public void finish(String summary) {
+        if (line != null && !lineShown) {
+            if (terminal) {
+                redraw();
+            } else {
+                out.println(line);
+            }
+        }
+        if (terminal && line != null) {
+            out.println();
+        }
+        if (summary != null && !summary.isBlank()) {
+            out.println(summary);
+        }
+        out.flush();
+    }
+
+    private void redraw() {
+        out.print('\r');
+        out.print(line);
+        if (line.length() < lastLength) {
+            out.print(" ".repeat(lastLength - line.length()));
+        }
+        out.flush();
+        lastLength = line.length();
+        lineShown = true;
+    }
+
+    private String format(long done, long images, double loss, double accuracy, long elapsedNanos) {
+        int filled = (int) (done * BAR_WIDTH / batches);
+        StringBuilder bar = new StringBuilder(BAR_WIDTH);
+        bar.append("=".repeat(filled));
+        if (filled < BAR_WIDTH) {
+            bar.append(done == 0 ? ' ' : '>').append(" ".repeat(BAR_WIDTH - filled - 1));
+        }
+        double seconds = elapsedNanos / 1e9;
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f acc %.3f", epoch, epochs, bar, done,
+                batches, loss, accuracy));
+        if (seconds > 0 && done > 0) {
+            sb.append(String.format(Locale.ROOT, " %.0f img/s", images / seconds));
+            if (done < batches) {
+                sb.append(" ETA ").append(clock(seconds * (batches - done) / done));
+            } else {
+                sb.append(" in ").append(clock(seconds));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** m:ss, or h:mm:ss from an hour on. */
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        long h = s / 3600;
+        long m = (s % 3600) / 60;
+        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", m, s % 60);
+    }
+}

@@ -1,0 +1,45 @@
+package striate.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HistoryTest {
+    static EpochStats epoch(int n, double valLoss) {
+        return new EpochStats(n, 1.0 / n, 0.5, valLoss, 0.6, 0.01, 12.5, 1800);
+    }
+
+    @Test
+    void bestIsTheLowestValidationLossEarliestOnTies() {
+        History h = new History();
+        assertTrue(h.best().isEmpty());
+        h.add(epoch(1, 0.9));
+        h.add(epoch(2, 0.5));
+        h.add(epoch(3, Double.NaN));
+        h.add(epoch(4, 0.5));
+        h.add(epoch(5, 0.7));
+        assertEquals(2, h.best().orElseThrow().epoch());
+        assertEquals(5, h.last().orElseThrow().epoch());
+        assertEquals(5, h.size());
+    }
+
+    @Test
+    void withoutValidationThereIsNoBestEpoch() {
+        History h = new History(List.of(epoch(1, Double.NaN), epoch(2, Double.NaN)));
+        assertTrue(h.best().isEmpty());
+        assertEquals(2, h.size());
+    }
+
+    @Test
+    void epochsMustIncreaseAndTheListIsACopy() {
+        History h = new History(List.of(epoch(3, 1)));
+        assertThrows(IllegalArgumentException.class, () -> h.add(epoch(3, 1)));
+        assertThrows(IllegalArgumentException.class, () -> h.add(epoch(2, 1)));
+        assertThrows(UnsupportedOperationException.class, () -> h.epochs().add(epoch(4, 1)));
+        assertThrows(IllegalArgumentException.class, () -> epoch(0, 1));
+        assertEquals(1, h.size());
+    }
+}
