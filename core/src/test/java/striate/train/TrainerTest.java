@@ -1,0 +1,147 @@
+package striate.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import striate.data.Dataset;
+import striate.data.ImageDataset;
+import striate.nn.Linear;
+import striate.nn.Module;
+import striate.nn.Parameter;
+import striate.nn.ReLU;
+import striate.nn.Sequential;
+import striate.optim.LrSchedule;
+import striate.optim.Optimizer;
+import striate.optim.Sgd;
+import striate.tensor.Device;
+import striate.tensor.Rng;
+import striate.tensor.Tensor;
+
+/**
+ * The training loop on small synthetic images (3 classes, each a bright band at a different row, plus noise)
+ * on the reference backend: it learns, a resumed run reaches exactly the weights of an uninterrupted one,
+ * a diverging loss stops with the last good checkpoint kept, and early stopping ends the run.
+ */
+class TrainerTest {
+    private static final Device REF = Device.reference();
+
+    /** n images [1, 6, 6]: class k has rows 2k..2k+1 bright. */
+    static ImageDataset bands(int n, long seed) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[n * 36];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(3);
+            for (int p = 0; p < 36; p++) {
+                int row = p / 6;
+                x[i * 36 + p] = (float) ((row / 2 == y[i] ? 1.0 : 0.0) + 0.3 * rng.nextGaussian());
+            }
+        }
+        return new ImageDataset(x, y, 3, 1, 6, 6);
+    }
+
+    /** Flattens [n, 1, 6, 6] and applies a 36 → 16 → 3 perceptron. */
+    static final class Net extends Module {
+        private final Sequential body;
+
+        Net(long seed) {
+            Rng rng = new Rng(seed);
+            body = registerModule("body", new Sequential(new Linear(36, 16, rng), new ReLU(), new Linear(16, 3, rng)));
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return body.forward(x.reshape(x.dim(0), -1));
+        }
+    }
+
+    private static Trainer.Options options(int epochs, double lr, Path dir, int patience) {
+        return new Trainer.Options(epochs, 16, 7, lr, LrSchedule.constant(), patience, 0, "net", "", dir, null);
+    }
+
+    private static Optimizer sgd(Module m, double lr) {
+        return Sgd.builder(m.namedParameters()).lr(lr).momentum(0.9).build();
+    }
+
+    @Test
+    void learnsAndWritesCheckpoints(@TempDir Path dir) throws Exception {
+        Dataset train = bands(480, 1);
+        Dataset val = bands(120, 2);
+        Net net = new Net(3);
+        History h = new Trainer(net, sgd(net, 0.05), REF, options(4, 0.05, dir, 0)).fit(train, val, null);
+        assertEquals(4, h.size());
+        assertTrue(h.last().orElseThrow().valAccuracy() > 0.9, "validation accuracy " + h.last());
+        assertTrue(h.epochs().get(3).trainLoss() < h.epochs().get(0).trainLoss(), "loss decreases");
+        assertTrue(Files.exists(dir.resolve(Trainer.LAST)) && Files.exists(dir.resolve(Trainer.BEST)));
+        Checkpoint c = Checkpoint.load(dir.resolve(Trainer.LAST));
+        assertEquals(4, c.epoch());
+        assertEquals(4 * 30, c.globalStep());
+        assertEquals(4, c.history().size());
+    }
+
+    @Test
+    void resumedRunReachesTheSameWeightsAsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        Dataset train = bands(200, 4);
+        Dataset val = bands(50, 5);
+        Net full = new Net(6);
+        new Trainer(full, sgd(full, 0.05), REF, options(3, 0.05, dir.resolve("full"), 0)).fit(train, val, null);
+
+        Net first = new Net(6);
+        new Trainer(first, sgd(first, 0.05), REF, options(1, 0.05, dir.resolve("split"), 0)).fit(train, val, null);
+        Checkpoint c = Checkpoint.load(dir.resolve("split").resolve(Trainer.LAST));
+        Net resumed = new Net(99); // different initial weights: all must come from the checkpoint
+        History h = new Trainer(resumed, sgd(resumed, 0.05), REF, options(3, 0.05, dir.resolve("split"), 0))
+                .fit(train, val, c);
+        assertEquals(3, h.size());
+        for (Map.Entry<String, Parameter> e : full.namedParameters().entrySet()) {
+            assertArrayEquals(e.getValue().value().toFloatArray(),
+                    resumed.namedParameters().get(e.getKey()).value().toFloatArray(), e.getKey());
+        }
+    }
+
+    @Test
+    void divergingLossStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+        Dataset train = bands(64, 7);
+        Net net = new Net(8);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Trainer(net, sgd(net, 1e4), REF, options(50, 1e4, dir, 0)).fit(train, null, null));
+        Checkpoint kept = Checkpoint.load(dir.resolve(Trainer.LAST)); // loads: checksum intact
+        assertTrue(e.getMessage().contains("at epoch " + (kept.epoch() + 1) + ",")
+                && e.getMessage().contains(Trainer.LAST), "the kept checkpoint is the epoch before: " + e.getMessage());
+        for (Tensor t : kept.model().values()) {
+            for (double v : t.toDoubleArray()) {
+                assertTrue(Double.isFinite(v), "the kept weights are finite");
+            }
+        }
+    }
+
+    @Test
+    void earlyStoppingEndsTheRun() {
+        Dataset train = bands(64, 9);
+        Dataset val = bands(64, 10);
+        Net net = new Net(11);
+        // A tiny learning rate cannot improve validation loss by the required margin.
+        Trainer.Options o = new Trainer.Options(20, 16, 7, 1e-7, LrSchedule.constant(), 2, 1.0, "net", "", null, null);
+        History h = new Trainer(net, sgd(net, 1e-7), REF, o).fit(train, val, null);
+        assertEquals(3, h.size(), "best at epoch 1, then two epochs without improvement");
+        assertFalse(h.isEmpty());
+    }
+
+    @Test
+    void badOptionsAndDevicesAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> options(0, 0.1, null, 0));
+        assertThrows(IllegalArgumentException.class, () -> options(1, -1, null, 0));
+        Net net = new Net(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(net, sgd(net, 0.1), new Device(Device.Kind.REFERENCE, 1), options(1, 0.1, null, 0)));
+        assertTrue(e.getMessage().contains("model.to(device)"), e.getMessage());
+    }
+}
