@@ -9,6 +9,7 @@ import striate.op.Conv2dOp;
 import striate.op.MatMulOp;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
+import striate.op.ReduceOp;
 import striate.op.UnaryOp;
 import striate.op.KernelTable;
 import striate.reference.ReferenceBackend;
@@ -45,6 +46,7 @@ public final class CpuBackend extends HostBackend {
                 .put(UnaryOp.class, elementwise.unary())
                 .put(AffineOp.class, elementwise.affine())
                 .put(BinaryOp.class, elementwise.binary())
+                .put(ReduceOp.class, CpuReduce.kernel())
                 .putAllAbsent(ReferenceBackend.KERNELS)
                 .build();
     }

@@ -88,11 +88,12 @@ final class CpuElementwise {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
-            int period;
+            int period; // trailing: y[i % period]; channel: y[(i / repeat) % period]
             int repeat;
-            if (b.shape().equals(ys)) {
+            boolean same = b.shape().equals(ys);
+            if (same || b.size() == 1) {
                 period = 1;
-                repeat = 1;
+                repeat = Integer.MAX_VALUE;
             } else if (isTrailing(b.shape(), ys)) {
                 period = Math.toIntExact(b.size()); // b[i % period]
                 repeat = 1;
@@ -105,21 +106,55 @@ final class CpuElementwise {
             }
             float[] x = HostFloats.read(a);
             float[] y = HostFloats.read(b);
-            boolean same = b.shape().equals(ys);
+            int per = period;
+            int rep = repeat;
+            boolean equal = same;
             chunked(x.length, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float bv = same ? y[i] : y[(i / repeat) % period];
-                    x[i] = switch (op.fn()) {
-                        case ADD -> x[i] + bv;
-                        case SUB -> x[i] - bv;
-                        case MUL -> x[i] * bv;
-                        case DIV -> x[i] / bv;
-                        default -> (float) op.fn().apply(x[i], bv);
-                    };
+                for (int i = from; i < to; ) {
+                    int run;
+                    if (equal) {
+                        run = to - i;
+                        combine(op, x, i, y, i, 1, run);
+                    } else if (rep == 1) {
+                        int j = i % per; // trailing block: y[j..] lines up with x[i..]
+                        run = Math.min(per - j, to - i);
+                        combine(op, x, i, y, j, 1, run);
+                    } else {
+                        int block = i / rep; // channel or scalar: one y value per run of rep elements
+                        run = (int) Math.min((long) (block + 1) * rep, to) - i;
+                        combine(op, x, i, y, block % per, 0, run);
+                    }
+                    i += run;
                 }
             });
             HostFloats.write(out, x);
         };
+    }
+
+    /** x[xi + t] = fn(x[xi + t], y[yi + t·yStep]) for t in [0, n). */
+    private static void combine(BinaryOp op, float[] x, int xi, float[] y, int yi, int yStep, int n) {
+        switch (op.fn()) {
+            case ADD -> {
+                for (int t = 0; t < n; t++) {
+                    x[xi + t] += y[yi + t * yStep];
+                }
+            }
+            case SUB -> {
+                for (int t = 0; t < n; t++) {
+                    x[xi + t] -= y[yi + t * yStep];
+                }
+            }
+            case MUL -> {
+                for (int t = 0; t < n; t++) {
+                    x[xi + t] *= y[yi + t * yStep];
+                }
+            }
+            default -> {
+                for (int t = 0; t < n; t++) {
+                    x[xi + t] = (float) op.fn().apply(x[xi + t], y[yi + t * yStep]);
+                }
+            }
+        }
     }
 
     /** b's dims equal y's trailing dims (after dropping b's leading 1s): b repeats every b.size() elements. */
