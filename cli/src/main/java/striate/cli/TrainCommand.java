@@ -120,8 +120,8 @@ final class TrainCommand implements Callable<Integer> {
         validateOptions();
         PrintWriter con = spec.commandLine().getOut();
         Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
-        Checkpoint resumeFrom = prepareOutput();
         MnistFolder mnist = MnistFolder.open(folder);
+        Checkpoint resumeFrom = prepareOutput();
         Normalization norm = Normalization.FASHION_MNIST;
         ImageDataset all = mnist.train(norm);
         Dataset.Split split = all.split(validation, seed);

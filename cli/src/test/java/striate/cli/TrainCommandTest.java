@@ -1,0 +1,204 @@
+package striate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import striate.tensor.Rng;
+import striate.train.Checkpoint;
+import striate.train.Trainer;
+
+/**
+ * train / evaluate / predict end to end on a small generated MNIST-format folder (three classes: a bright
+ * square in one of three places), and every bad input the issue lists: a clear one-line error, a non-zero exit
+ * code, and nothing overwritten.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrainCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+    static Path run;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Image i of class k: a 10×10 square of 255 at one of three places, plus noise. */
+    static byte[] image(Rng rng, int k) {
+        byte[] px = new byte[28 * 28];
+        int top = 3 + 6 * k;
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                boolean on = y >= top && y < top + 10 && x >= top && x < top + 10;
+                int v = (on ? 220 : 10) + rng.nextInt(30);
+                px[y * 28 + x] = (byte) Math.min(255, v);
+            }
+        }
+        return px;
+    }
+
+    static void writeIdx(Path dir, String prefix, int n, long seed) throws IOException {
+        Rng rng = new Rng(seed);
+        try (DataOutputStream img = new DataOutputStream(Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte")));
+             DataOutputStream lab = new DataOutputStream(Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte")))) {
+            img.writeInt(0x803);
+            img.writeInt(n);
+            img.writeInt(28);
+            img.writeInt(28);
+            lab.writeInt(0x801);
+            lab.writeInt(n);
+            for (int i = 0; i < n; i++) {
+                int k = rng.nextInt(3);
+                img.write(image(rng, k));
+                lab.writeByte(k);
+            }
+        }
+    }
+
+    @BeforeAll
+    static void generateData() throws IOException {
+        data = Files.createDirectories(tmp.resolve("data"));
+        writeIdx(data, "train", 600, 1);
+        writeIdx(data, "t10k", 150, 2);
+        run = tmp.resolve("run");
+    }
+
+    @Test
+    @Order(1)
+    void trainWritesCheckpointsAndAReport() throws IOException {
+        Result r = cli("train", "--data", data.toString(), "--epochs", "2", "--validation", "100", "--out",
+                run.toString(), "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("test accuracy"), r.out());
+        for (String f : new String[] {Trainer.LAST, Trainer.BEST, "metrics.json", "loss.png", "accuracy.png",
+                "confusion.png", "filters.png"}) {
+            assertTrue(Files.size(run.resolve(f)) > 0, f);
+        }
+        String json = Files.readString(run.resolve("metrics.json"));
+        Matcher m = Pattern.compile("\"test_accuracy\"\\s*:\\s*([0-9.]+)").matcher(json);
+        assertTrue(m.find(), json);
+        assertTrue(Double.parseDouble(m.group(1)) > 0.9, "three easy classes are learned: " + m.group(1));
+        assertTrue(json.contains("\"epochs\"") && json.contains("\"train_images_per_second\""), json);
+    }
+
+    @Test
+    @Order(2)
+    void evaluateAndPredictUseTheCheckpoint() throws IOException {
+        Result e = cli("evaluate", "--checkpoint", run.resolve(Trainer.BEST).toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("test accuracy"), e.out());
+
+        Path png = tmp.resolve("square.png");
+        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] px = image(new Rng(5), 2);
+        for (int i = 0; i < px.length; i++) {
+            img.getRaster().setSample(i % 28, i / 28, 0, px[i] & 255);
+        }
+        ImageIO.write(img, "png", png.toFile());
+        Result p = cli("predict", "--checkpoint", run.resolve(Trainer.BEST).toString(), png.toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().startsWith(png + ": Pullover"), "class 2 is Fashion-MNIST's 'Pullover': " + p.out());
+
+        Path big = tmp.resolve("big.png");
+        ImageIO.write(new BufferedImage(56, 40, BufferedImage.TYPE_BYTE_GRAY), "png", big.toFile());
+        Result wrong = cli("predict", "--checkpoint", run.resolve(Trainer.BEST).toString(), big.toString());
+        assertEquals(1, wrong.code());
+        assertTrue(wrong.err().contains("56x40") && wrong.err().contains("--resize"), wrong.err());
+        assertEquals(0, cli("predict", "--resize", "--checkpoint", run.resolve(Trainer.BEST).toString(),
+                big.toString()).code());
+        Path text = Files.writeString(tmp.resolve("notes.png"), "not an image");
+        Result notImage = cli("predict", "--checkpoint", run.resolve(Trainer.BEST).toString(), text.toString());
+        assertEquals(1, notImage.code());
+        assertTrue(notImage.err().contains("not an image"), notImage.err());
+    }
+
+    @Test
+    @Order(3)
+    void anExistingRunIsNeverOverwrittenAndResumeContinuesIt() throws IOException {
+        byte[] before = Files.readAllBytes(run.resolve(Trainer.LAST));
+        Result again = cli("train", "--data", data.toString(), "--epochs", "1", "--validation", "100", "--out",
+                run.toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("already holds a training run") && again.err().contains("--resume"),
+                again.err());
+        assertArrayEquals(before, Files.readAllBytes(run.resolve(Trainer.LAST)));
+
+        Result resumed = cli("train", "--data", data.toString(), "--epochs", "3", "--validation", "100", "--out",
+                run.toString(), "--seed", "3", "--resume");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(3, Checkpoint.load(run.resolve(Trainer.LAST)).epoch());
+        assertEquals(3, Checkpoint.load(run.resolve(Trainer.LAST)).history().size());
+    }
+
+    @Test
+    void badHyperParametersAreUsageErrors() {
+        for (String[] bad : new String[][] {{"--lr", "0"}, {"--lr", "-0.1"}, {"--epochs", "0"}, {"--batch-size", "-4"},
+                {"--dropout", "1.5"}, {"--optimizer", "rmsprop"}, {"--device", "tpu"}}) {
+            Result r = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), bad[0], bad[1]);
+            assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
+            assertTrue(r.err().contains(bad[0].equals("--device") ? "device" : bad[0]), r.err());
+        }
+        assertTrue(!Files.exists(tmp.resolve("bad").resolve(Trainer.LAST)));
+    }
+
+    @Test
+    void missingDataSaysWhichPackageProvidesIt() {
+        Result r = cli("train", "--data", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("r2").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("dataset-fashion-mnist") && r.err().contains("nowhere"), r.err());
+    }
+
+    @Test
+    void unwritableOutputFolderIsRefused() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Result r = cli("train", "--data", data.toString(), "--out", file.resolve("sub").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("cannot write to the output folder"), r.err());
+    }
+
+    @Test
+    @Order(4)
+    void corruptOrForeignCheckpointsAreClearErrors() throws IOException {
+        Path copy = tmp.resolve("corrupt.ckpt");
+        byte[] bytes = Files.readAllBytes(run.resolve(Trainer.LAST));
+        bytes[bytes.length / 2] ^= 0x5A;
+        Files.write(copy, bytes);
+        Result r = cli("evaluate", "--checkpoint", copy.toString(), "--data", data.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(copy.toString()), r.err());
+
+        Checkpoint c = Checkpoint.load(run.resolve(Trainer.LAST));
+        Path other = tmp.resolve("other.ckpt");
+        new Checkpoint("alexnet", "", 1, 1, java.util.Map.of(), c.history(), c.model(), c.optimizer(),
+                c.optimizerScalars()).save(other);
+        Result o = cli("evaluate", "--checkpoint", other.toString(), "--data", data.toString());
+        assertEquals(1, o.code());
+        assertTrue(o.err().contains("alexnet"), o.err());
+        Result resume = cli("train", "--data", data.toString(), "--out", tmp.resolve("foreign").toString(), "--resume");
+        assertEquals(1, resume.code());
+        assertTrue(resume.err().contains("no last.ckpt"), resume.err());
+    }
+}
