@@ -1,0 +1,171 @@
+package striate.nn;
+
+import striate.op.Conv2dOp;
+import striate.op.ConvParams;
+import striate.op.KMaxPoolOp;
+import striate.op.Pool2dOp;
+import striate.op.PoolMode;
+import striate.op.PoolParams;
+import striate.tensor.ShapeMismatchException;
+import striate.tensor.Tensor;
+
+/**
+ * The stateless functions behind the layers (PyTorch's torch.nn.functional): convolution, pooling, dropout,
+ * batch normalization and local response normalization. Each is one op or a composition of tensor ops, so
+ * autograd differentiates it without a rule of its own. Images are [n, c, h, w]; channels are axis 1.
+ */
+public final class Functional {
+    private Functional() {
+    }
+
+    /** x [n, c, h, w], w [k, c/groups, kh, kw], b [k] or null → y [n, k, oh, ow]. */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, ConvParams params) {
+        Tensor y = Tensor.apply(new Conv2dOp(params), x, w); // [n, k, oh, ow]
+        if (b == null) {
+            return y;
+        }
+        if (b.rank() != 1 || b.dim(0) != w.dim(0)) {
+            throw new ShapeMismatchException("conv2d", "bias " + b.shape() + " for weight " + w.shape(),
+                    "bias [" + w.dim(0) + "]");
+        }
+        return y.add(b.reshape(1, b.dim(0), 1, 1));
+    }
+
+    /** x [n, c, h, w] → [n, c, oh, ow], the maximum of each window (padded cells never win). */
+    public static Tensor maxPool2d(Tensor x, PoolParams params) {
+        return Tensor.apply(new Pool2dOp(PoolMode.MAX, params), x);
+    }
+
+    /** x [n, c, h, w] → [n, c, oh, ow], the mean of each window (padding counted per params.countIncludePad). */
+    public static Tensor avgPool2d(Tensor x, PoolParams params) {
+        return Tensor.apply(new Pool2dOp(PoolMode.AVG, params), x);
+    }
+
+    /** Keeps the k largest values along {@code axis} in their original order: [..., d, ...] → [..., k, ...]. */
+    public static Tensor kMaxPool(Tensor x, int axis, int k) {
+        return Tensor.apply(new KMaxPoolOp(axis, k), x);
+    }
+
+    /**
+     * Inverted dropout: in training each element is kept where u ≥ p (u uniform in [0, 1) from {@link Tensor#rand}
+     * with {@code seed}) and scaled by 1/(1 − p), else zeroed; identity in evaluation or when p = 0. Any shape.
+     */
+    public static Tensor dropout(Tensor x, double p, boolean training, long seed) {
+        checkDropout(p);
+        if (!training || p == 0) {
+            return x;
+        }
+        Tensor u = Tensor.rand(x.device(), x.dtype(), x.shape(), 0, 1, seed);
+        double scale = 1 / (1 - p);
+        Tensor keep = u.lt(u.scalarLike(p)).affine(-scale, scale); // 0 where dropped, 1/(1-p) where kept
+        return x.mul(keep);
+    }
+
+    static void checkDropout(double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
+        }
+    }
+
+    /** A batch-norm result: the output and the running statistics to keep (unchanged in evaluation). */
+    public record BatchNormResult(Tensor y, Tensor runningMean, Tensor runningVar) {
+    }
+
+    /**
+     * Batch normalization (Ioffe & Szegedy, 2015) over every axis except 1: x [n, c, ...] → y of the same shape,
+     * y = (x − μ) / √(σ² + eps) · weight + bias with weight, bias [c] (either may be null: 1 and 0).
+     * Training: μ, σ² are the batch mean and biased variance; the running statistics [c] (when not null) become
+     * (1 − momentum)·running + momentum·batch, with the unbiased variance, outside autograd. Evaluation: μ, σ²
+     * are the running statistics.
+     */
+    public static BatchNormResult batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight,
+                                            Tensor bias, boolean training, double momentum, double eps) {
+        if (x.rank() < 2) {
+            throw new ShapeMismatchException("batchNorm", "input of shape " + x.shape(), "[n, c, ...]");
+        }
+        long c = x.dim(1);
+        for (Tensor t : new Tensor[] {runningMean, runningVar, weight, bias}) {
+            if (t != null && (t.rank() != 1 || t.dim(0) != c)) {
+                throw new ShapeMismatchException("batchNorm", "statistic or affine parameter of shape " + t.shape()
+                        + " for input " + x.shape(), "[" + c + "]");
+            }
+        }
+        long[] channel = new long[x.rank()]; // [1, c, 1, ...]
+        java.util.Arrays.fill(channel, 1);
+        channel[1] = c;
+        int[] axes = new int[x.rank() - 1];
+        for (int i = 0, a = 0; i < x.rank(); i++) {
+            if (i != 1) {
+                axes[a++] = i;
+            }
+        }
+        Tensor mean;
+        Tensor var;
+        Tensor newMean = runningMean;
+        Tensor newVar = runningVar;
+        if (training) {
+            long m = x.size() / c;
+            if (m < 2) {
+                throw new ShapeMismatchException("batchNorm", "input of shape " + x.shape() + " in training",
+                        "more than 1 value per channel");
+            }
+            mean = x.mean(axes, true); // [1, c, 1, ...]
+            Tensor centred = x.sub(mean);
+            var = centred.square().mean(axes, true); // biased, [1, c, 1, ...]
+            if (runningMean != null) {
+                Tensor batchMean = mean.detach().reshape(c).to(runningMean.dtype());
+                newMean = runningMean.detach().mul(1 - momentum).add(batchMean.mul(momentum));
+            }
+            if (runningVar != null) {
+                Tensor unbiased = var.detach().reshape(c).mul((double) m / (m - 1)).to(runningVar.dtype());
+                newVar = runningVar.detach().mul(1 - momentum).add(unbiased.mul(momentum));
+            }
+            Tensor y = centred.div(var.add(eps).sqrt());
+            return new BatchNormResult(affine(y, weight, bias, channel), newMean, newVar);
+        }
+        if (runningMean == null || runningVar == null) {
+            throw new IllegalArgumentException("batchNorm: evaluation needs running mean and variance");
+        }
+        mean = runningMean.to(x.dtype()).reshape(channel);
+        var = runningVar.to(x.dtype()).reshape(channel);
+        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
+        return new BatchNormResult(affine(y, weight, bias, channel), runningMean, runningVar);
+    }
+
+    private static Tensor affine(Tensor y, Tensor weight, Tensor bias, long[] channel) {
+        if (weight != null) {
+            y = y.mul(weight.reshape(channel));
+        }
+        if (bias != null) {
+            y = y.add(bias.reshape(channel));
+        }
+        return y;
+    }
+
+    /**
+     * Local response normalization across channels, as PyTorch: x [n, c, ...] (rank ≥ 3) → y of the same shape,
+     * y_c = x_c / (k + alpha/size · Σ x_j²)^beta, the sum over channels j from c − ⌊size/2⌋ to c + ⌊(size−1)/2⌋,
+     * zero outside [0, c). Krizhevsky et al. (2012), section 3.3.
+     */
+    public static Tensor localResponseNorm(Tensor x, int size, double alpha, double beta, double k) {
+        if (size < 1) {
+            throw new IllegalArgumentException("localResponseNorm: size must be >= 1, got " + size);
+        }
+        if (x.rank() < 3) {
+            throw new ShapeMismatchException("localResponseNorm", "input of shape " + x.shape(),
+                    "rank 3 or more, [n, c, ...]");
+        }
+        long c = x.dim(1);
+        long[] before = new long[x.rank()];
+        long[] after = new long[x.rank()];
+        before[1] = size / 2;
+        after[1] = (size - 1) / 2;
+        Tensor padded = x.square().pad(before, after); // [n, c + size - 1, ...]
+        Tensor sum = padded.slice(1, 0, c);
+        for (int i = 1; i < size; i++) {
+            sum = sum.add(padded.slice(1, i, i + c));
+        }
+        Tensor div = sum.affine(alpha / size, k).pow(beta); // [n, c, ...]
+        return x.div(div);
+    }
+}
