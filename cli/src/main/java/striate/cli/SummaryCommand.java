@@ -6,20 +6,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 import striate.nn.Module;
+import striate.nn.Summary;
 import striate.nn.Parameter;
 import striate.tensor.Device;
 
 /**
- * {@code striate summary <model>}: builds a registered model ({@link Models}) on a device and prints its layers
- * and every parameter with shape and count, then the total, like PyTorch's printed module plus a count.
+ * {@code striate summary <model>}: builds a registered model ({@link Models}) on a device and prints each layer's
+ * output shape and parameter count (one forward pass on the model's example input), then every parameter.
  */
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = "Print a model's layers and parameter counts.")
@@ -43,13 +42,7 @@ final class SummaryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(entry.name() + ": " + entry.description() + " (" + m + " on " + m.device() + ")");
         out.println();
-        List<String[]> layers = new ArrayList<>();
-        layers.add(new String[] {"layer", "module", "parameters"});
-        for (Map.Entry<String, Module> child : m.children().entrySet()) {
-            layers.add(new String[] {child.getKey(), child.getValue().toString(),
-                    Long.toString(child.getValue().parameterCount())});
-        }
-        print(out, layers);
+        out.print(Summary.of(m, entry.input()));
         out.println();
         List<String[]> params = new ArrayList<>();
         params.add(new String[] {"parameter", "shape", "count"});
@@ -58,8 +51,6 @@ final class SummaryCommand implements Callable<Integer> {
                     Long.toString(p.getValue().value().size())});
         }
         print(out, params);
-        out.println();
-        out.println("total parameters: " + m.parameterCount());
         out.flush();
         return 0;
     }
@@ -80,18 +71,6 @@ final class SummaryCommand implements Callable<Integer> {
                 line.append(last ? pad + r[i] : r[i] + pad + "  ");
             }
             out.println(line.toString().stripTrailing());
-        }
-    }
-
-    /** Parses --device; a bad spelling is a usage error naming the accepted ones. */
-    static final class DeviceConverter implements ITypeConverter<Device> {
-        @Override
-        public Device convert(String value) {
-            try {
-                return Device.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
         }
     }
 }

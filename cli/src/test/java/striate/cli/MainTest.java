@@ -75,21 +75,37 @@ class MainTest {
     void unknownModelIsAUsageErrorNamingTheKnownOnes() {
         Result r = run("summary", "nope");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("unknown model 'nope'; known models: mlp-xor"), r.err());
+        assertTrue(r.err().contains("unknown model 'nope'; known models: lenet5, mlp-xor"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
     }
 
     @Test
-    void summaryPrintsParameterCounts() {
+    void summaryPrintsOutputShapesAndParameterCounts() {
         Result r = run("summary", "mlp-xor");
         assertEquals(0, r.code(), r.err());
-        // Linear(2, 4): 4·2 + 4 = 12; Linear(4, 1): 1·4 + 1 = 5.
-        assertTrue(r.out().contains("0      Linear(2, 4)          12"), r.out());
-        assertTrue(r.out().contains("1      Linear(4, 1)           5"), r.out());
+        // Linear(2, 4): 4·2 + 4 = 12; Linear(4, 1): 1·4 + 1 = 5; the example input is a batch of the 4 patterns.
+        assertTrue(r.out().contains("0      Linear(2, 4)  [4, 4]            12"), r.out());
+        assertTrue(r.out().contains("2      Linear(4, 1)  [4, 1]             5"), r.out());
         assertTrue(r.out().contains("0.weight   [4, 2]      8"), r.out());
-        assertTrue(r.out().contains("1.bias     [1]         1"), r.out());
-        assertTrue(r.out().contains("total parameters: 17"), r.out());
+        assertTrue(r.out().contains("2.bias     [1]         1"), r.out());
+        assertTrue(r.out().contains("Total parameters: 17"), r.out());
         assertTrue(r.out().contains("on cpu"), r.out());
+    }
+
+    @Test
+    void lenet5SummaryShowsTheClassicLayout() {
+        Result r = run("summary", "lenet5");
+        assertEquals(0, r.code(), r.err());
+        // C1: 6 filters of 1x5x5 plus 6 biases = 156; C3: 16·6·25 + 16 = 2,416; C5: 120·16·25 + 120 = 48,120.
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("c1 ") && l.contains("[1, 6, 28, 28]")
+                && l.endsWith(" 156")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("s2 ") && l.contains("[1, 6, 14, 14]")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("c3 ") && l.contains("[1, 16, 10, 10]")
+                && l.endsWith(" 2,416")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("c5 ") && l.contains("[1, 120, 1, 1]")
+                && l.endsWith(" 48,120")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("output ") && l.contains("[1, 10]")), r.out());
+        assertTrue(r.out().contains("Total parameters: 61,706"), r.out());
     }
 
     @Test
@@ -119,7 +135,7 @@ class MainTest {
     void everyRegisteredModelBuilds() {
         assertTrue(Models.names().contains("mlp-xor"));
         for (String name : Models.names()) {
-            assertTrue(Models.find(name).orElseThrow().factory().get().parameterCount() > 0, name);
+            assertTrue(Models.find(name).orElseThrow().create().parameterCount() > 0, name);
         }
         assertTrue(Models.find("nope").isEmpty());
     }

@@ -81,7 +81,7 @@ class TrainCommandTest {
     @BeforeAll
     static void generateData() throws IOException {
         data = Files.createDirectories(tmp.resolve("data"));
-        writeIdx(data, "train", 600, 1);
+        writeIdx(data, "train", 1600, 1);
         writeIdx(data, "t10k", 150, 2);
         run = tmp.resolve("run");
     }
@@ -89,8 +89,8 @@ class TrainCommandTest {
     @Test
     @Order(1)
     void trainWritesCheckpointsAndAReport() throws IOException {
-        Result r = cli("train", "--data", data.toString(), "--epochs", "2", "--validation", "100", "--out",
-                run.toString(), "--seed", "3");
+        Result r = cli("train", "--data", data.toString(), "--epochs", "2", "--batch-size", "32",
+                "--validation", "100", "--out", run.toString(), "--seed", "3");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("test accuracy"), r.out());
         for (String f : new String[] {Trainer.LAST, Trainer.BEST, "metrics.json", "loss.png", "accuracy.png",
@@ -146,8 +146,8 @@ class TrainCommandTest {
                 again.err());
         assertArrayEquals(before, Files.readAllBytes(run.resolve(Trainer.LAST)));
 
-        Result resumed = cli("train", "--data", data.toString(), "--epochs", "3", "--validation", "100", "--out",
-                run.toString(), "--seed", "3", "--resume");
+        Result resumed = cli("train", "--data", data.toString(), "--epochs", "3", "--batch-size", "32",
+                "--validation", "100", "--out", run.toString(), "--seed", "3", "--resume");
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(3, Checkpoint.load(run.resolve(Trainer.LAST)).epoch());
         assertEquals(3, Checkpoint.load(run.resolve(Trainer.LAST)).history().size());

@@ -21,7 +21,7 @@ public final class Dropout extends Module {
     public Dropout(double p, Rng rng) {
         Functional.checkDropout(p);
         this.p = p;
-        this.rng = Objects.requireNonNull(rng, "Dropout: rng (the source of training seeds)");
+        this.rng = registerRng("rng", Objects.requireNonNull(rng, "Dropout: rng (the source of training seeds)"));
     }
 
     public double p() {

@@ -22,7 +22,7 @@ public final class RReLU extends Module {
         Activations.checkRReluBounds(lower, upper);
         this.lower = lower;
         this.upper = upper;
-        this.rng = Objects.requireNonNull(rng, "RReLU: rng (the source of training seeds)");
+        this.rng = registerRng("rng", Objects.requireNonNull(rng, "RReLU: rng (the source of training seeds)"));
     }
 
     public double lower() {
