@@ -3,10 +3,11 @@
 
 Same model (C1 6@5x5 pad 2, ReLU, 2x2 max pool, C3 16@5x5, pool, 120, 84, 10), same data (Debian's
 dataset-fashion-mnist IDX files), same normalization (mean 0.2860, std 0.3530), same split sizes (55,000
-train / 5,000 validation, seeded), SGD lr 0.01 momentum 0.9, batch 64, 10 epochs. Prints one line per epoch
+train / 5,000 validation, seeded), SGD lr 0.01 momentum 0.9, cosine schedule to lr/1000 over the epochs
+(stepped per epoch, like Striate's --schedule cosine), batch 64, 10 epochs. Prints one line per epoch
 and a final JSON line: test accuracy, seconds per epoch, training images per second.
 
-Usage: python3 lenet_fashion_mnist.py [--data DIR] [--epochs N] [--threads T] [--seed S]
+Usage: python3 lenet_fashion_mnist.py [--data DIR] [--epochs N] [--threads T] [--seed S] [--schedule none|cosine]
 """
 import argparse
 import gzip
@@ -63,6 +64,7 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--lr", type=float, default=0.01)
+    ap.add_argument("--schedule", choices=["none", "cosine"], default="cosine")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -81,6 +83,8 @@ def main():
 
     model = LeNet5()
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
+    schedule = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs, eta_min=args.lr * 1e-3)
+                if args.schedule == "cosine" else None)
 
     def evaluate(x, y):
         model.eval()
@@ -100,6 +104,8 @@ def main():
             loss.backward()
             opt.step()
         epoch_seconds.append(time.perf_counter() - start)
+        if schedule is not None:
+            schedule.step()
         val_loss, val_acc = evaluate(x_val, y_val)
         print(f"epoch {epoch}: {epoch_seconds[-1]:.1f}s, {len(x_train) / epoch_seconds[-1]:.0f} img/s, "
               f"val loss {val_loss:.4f} acc {val_acc:.4f}", flush=True)

@@ -80,8 +80,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pool", defaultValue = "max", description = "max or avg (default: ${DEFAULT-VALUE}).")
     String pool;
 
-    @Option(names = "--schedule", defaultValue = "none", description = "Learning-rate schedule: none, step "
-            + "(x0.1 every --step-size epochs) or cosine (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", defaultValue = "cosine", description = "Learning-rate schedule: none, step "
+            + "(x0.1 every --step-size epochs) or cosine (to lr/1000 over --epochs; default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--step-size", defaultValue = "5", description = "Epochs per step of the step schedule "
@@ -138,7 +138,8 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = optimizer(net);
         con.printf("training %s (%s) on %s: %d train / %d validation / %d test images from %s%n", LeNet5.NAME, config,
                 device, train.size(), split.validation().size(), test.size(), folder);
-        con.printf("%s, batch %d, %d epochs, seed %d; output in %s%n", opt, batchSize, epochs, seed, out);
+        con.printf("%s, %s schedule, batch %d, %d epochs, seed %d; output in %s%n", opt, schedule, batchSize, epochs,
+                seed, out);
         con.flush();
 
         Trainer trainer = new Trainer(net, opt, device, new Trainer.Options(epochs, batchSize, seed, lr,

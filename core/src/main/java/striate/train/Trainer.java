@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +101,8 @@ public final class Trainer {
                 saveCheckpoints(epoch + 1, step, history, improved);
                 LOG.info("epoch {}/{}: train loss {} acc {}, val loss {} acc {}, lr {}, {} img/s", epoch + 1,
                         options.epochs(), fmt(stats.trainLoss()), fmt(stats.trainAccuracy()), fmt(stats.valLoss()),
-                        fmt(stats.valAccuracy()), stats.learningRate(), Math.round(stats.imagesPerSecond()));
+                        fmt(stats.valAccuracy()), String.format(Locale.ROOT, "%.3g", stats.learningRate()),
+                        Math.round(stats.imagesPerSecond()));
                 if (options.patience() > 0 && validation != null && stopping.shouldStop(stats.valLoss())) {
                     LOG.info("early stopping after epoch {}: validation loss has not improved for {} epochs (best {} at "
                             + "epoch {})", epoch + 1, options.patience(), fmt(stopping.bestValue()), stopping.bestEpoch());
