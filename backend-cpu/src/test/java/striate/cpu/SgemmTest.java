@@ -1,22 +1,49 @@
 package striate.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import striate.tensor.Rng;
 
-/** The Vector API GEMM against a double-precision triple loop, on ragged sizes and with accumulation. */
+/**
+ * Both GEMM kernels (Vector API, and the plain loops a JVM without the Vector API module runs) against a
+ * double-precision triple loop, on ragged sizes, accumulating and overwriting.
+ */
 class SgemmTest {
     @ParameterizedTest(name = "m={0} n={1} k={2}")
     @CsvSource({"1,1,1", "4,32,1", "7,33,5", "5,17,300", "64,100,257", "33,1025,7", "130,515,70"})
-    void matchesNaiveProduct(int m, int n, int k) {
+    void vectorKernelMatchesNaiveProduct(int m, int n, int k) {
+        check(m, n, k, true, VectorSgemm::gemm);
+        check(m, n, k, false, VectorSgemm::gemm);
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"1,1,1", "7,33,5", "5,17,300", "64,100,257", "130,515,70"})
+    void scalarKernelMatchesNaiveProduct(int m, int n, int k) {
+        check(m, n, k, true, ScalarSgemm::gemm);
+        check(m, n, k, false, ScalarSgemm::gemm);
+    }
+
+    @Test
+    void theVectorKernelIsTheOneInUseUnderSurefire() {
+        assertTrue(Sgemm.VECTOR_API, "surefire starts the JVM with jdk.incubator.vector");
+    }
+
+    interface Gemm {
+        void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff,
+                  int ldc, boolean accumulate);
+    }
+
+    private static void check(int m, int n, int k, boolean accumulate, Gemm kernel) {
         Rng rng = new Rng(m * 1000L + n * 10 + k);
         float[] a = random(rng, m * k);
         float[] b = random(rng, k * n);
         float[] c = random(rng, m * n);
-        float[] c0 = c.clone();
-        Sgemm.gemm(m, n, k, a, 0, k, b, 0, n, c, 0, n, true);
+        float[] c0 = accumulate ? c.clone() : new float[m * n];
+        kernel.gemm(m, n, k, a, 0, k, b, 0, n, c, 0, n, accumulate);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double s = c0[i * n + j];

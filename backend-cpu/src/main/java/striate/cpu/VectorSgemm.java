@@ -1,0 +1,118 @@
+package striate.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-threaded float GEMM on row-major arrays with the Vector API: C[m, n] (+)= A[m, k] · B[k, n].
+ * Blocked over k (KC) and n (NC) so a panel of B stays in cache; a register-blocked micro-kernel keeps a
+ * 4 × 2-vector tile of C in registers and does one FMA per (row, vector) per k. Ragged edges use masked
+ * vectors, so any m, n, k works. Callers parallelize over independent row blocks or images. Only loaded when the
+ * JVM has the jdk.incubator.vector module ({@link Sgemm} decides).
+ */
+final class VectorSgemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int V = S.length();
+    private static final int KC = 256;
+    private static final int NC = 512;
+
+    private VectorSgemm() {
+    }
+
+    /**
+     * C = A·B (or C += A·B when {@code accumulate}). Leading dimensions are row strides in elements.
+     */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+        }
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int kc = Math.min(KC, k - k0);
+            for (int j0 = 0; j0 < n; j0 += NC) {
+                int nc = Math.min(NC, n - j0);
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    rows4(kc, nc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j0, ldb, c, cOff + i * ldc + j0, ldc);
+                }
+                for (; i < m; i++) {
+                    rows1(kc, nc, a, aOff + i * lda + k0, b, bOff + k0 * ldb + j0, ldb, c, cOff + i * ldc + j0);
+                }
+            }
+        }
+    }
+
+    /** Four rows of C over nc columns: the register-blocked hot loop. */
+    private static void rows4(int kc, int nc, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                              float[] c, int co, int ldc) {
+        int j = 0;
+        for (; j + 2 * V <= nc; j += 2 * V) {
+            FloatVector c00 = FloatVector.fromArray(S, c, co + j);
+            FloatVector c01 = FloatVector.fromArray(S, c, co + j + V);
+            FloatVector c10 = FloatVector.fromArray(S, c, co + ldc + j);
+            FloatVector c11 = FloatVector.fromArray(S, c, co + ldc + j + V);
+            FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc + j);
+            FloatVector c21 = FloatVector.fromArray(S, c, co + 2 * ldc + j + V);
+            FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc + j);
+            FloatVector c31 = FloatVector.fromArray(S, c, co + 3 * ldc + j + V);
+            for (int p = 0; p < kc; p++) {
+                int bi = bo + p * ldb + j;
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + V);
+                FloatVector a0 = FloatVector.broadcast(S, a[ao + p]);
+                c00 = b0.fma(a0, c00);
+                c01 = b1.fma(a0, c01);
+                FloatVector a1 = FloatVector.broadcast(S, a[ao + lda + p]);
+                c10 = b0.fma(a1, c10);
+                c11 = b1.fma(a1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, a[ao + 2 * lda + p]);
+                c20 = b0.fma(a2, c20);
+                c21 = b1.fma(a2, c21);
+                FloatVector a3 = FloatVector.broadcast(S, a[ao + 3 * lda + p]);
+                c30 = b0.fma(a3, c30);
+                c31 = b1.fma(a3, c31);
+            }
+            c00.intoArray(c, co + j);
+            c01.intoArray(c, co + j + V);
+            c10.intoArray(c, co + ldc + j);
+            c11.intoArray(c, co + ldc + j + V);
+            c20.intoArray(c, co + 2 * ldc + j);
+            c21.intoArray(c, co + 2 * ldc + j + V);
+            c30.intoArray(c, co + 3 * ldc + j);
+            c31.intoArray(c, co + 3 * ldc + j + V);
+        }
+        for (; j < nc; j += V) {
+            VectorMask<Float> mask = S.indexInRange(j, nc);
+            FloatVector c0 = FloatVector.fromArray(S, c, co + j, mask);
+            FloatVector c1 = FloatVector.fromArray(S, c, co + ldc + j, mask);
+            FloatVector c2 = FloatVector.fromArray(S, c, co + 2 * ldc + j, mask);
+            FloatVector c3 = FloatVector.fromArray(S, c, co + 3 * ldc + j, mask);
+            for (int p = 0; p < kc; p++) {
+                FloatVector bv = FloatVector.fromArray(S, b, bo + p * ldb + j, mask);
+                c0 = bv.fma(FloatVector.broadcast(S, a[ao + p]), c0);
+                c1 = bv.fma(FloatVector.broadcast(S, a[ao + lda + p]), c1);
+                c2 = bv.fma(FloatVector.broadcast(S, a[ao + 2 * lda + p]), c2);
+                c3 = bv.fma(FloatVector.broadcast(S, a[ao + 3 * lda + p]), c3);
+            }
+            c0.intoArray(c, co + j, mask);
+            c1.intoArray(c, co + ldc + j, mask);
+            c2.intoArray(c, co + 2 * ldc + j, mask);
+            c3.intoArray(c, co + 3 * ldc + j, mask);
+        }
+    }
+
+    /** One row of C over nc columns. */
+    private static void rows1(int kc, int nc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co) {
+        for (int j = 0; j < nc; j += V) {
+            VectorMask<Float> mask = S.indexInRange(j, nc);
+            FloatVector acc = FloatVector.fromArray(S, c, co + j, mask);
+            for (int p = 0; p < kc; p++) {
+                acc = FloatVector.fromArray(S, b, bo + p * ldb + j, mask).fma(FloatVector.broadcast(S, a[ao + p]), acc);
+            }
+            acc.intoArray(c, co + j, mask);
+        }
+    }
+}
