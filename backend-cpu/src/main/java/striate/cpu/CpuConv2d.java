@@ -1,5 +1,6 @@
 package striate.cpu;
 
+import java.util.Arrays;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
@@ -9,14 +10,27 @@ import striate.reference.ReferenceBackend;
 import striate.tensor.Tensor;
 
 /**
- * Convolution on float32 by im2col + {@link Sgemm}, one image per task. Per image and group:
- * forward y[kg, oh·ow] = W[kg, cg·kh·kw] · col[cg·kh·kw, oh·ow];
- * backward data dcol = Wᵀ · dy, scattered back by col2im; backward filter dW += dy · colᵀ, with per-chunk
- * partial sums (fixed chunks of images) added in chunk order so results do not depend on the thread count.
- * Other types go to the reference kernels.
+ * Convolution on float32 by im2col + {@link Sgemm} over panels of images: one GEMM covers {@code nb} images, so
+ * small feature maps (LeNet's C3 with 10×10 outputs, C5 with 1×1) still give the GEMM long vectors. Two layouts,
+ * chosen by shape so the GEMM's vector dimension is the long one:
+ * <ul>
+ * <li>by columns, when an image has many output pixels: y[kg, nb·oh·ow] = W[kg, ckk] · col[ckk, nb·oh·ow];
+ * backward data dcol = Wᵀ · dy, scattered back by col2im;</li>
+ * <li>by rows, when it has few: yᵀ[nb·oh·ow, kg] = colᵀ[nb·oh·ow, ckk] · Wᵀ[ckk, kg]; backward data
+ * dcolᵀ = dyᵀ · W, scattered back by row2im.</li>
+ * </ul>
+ * Backward filter is dW[kg, ckk] += dy[kg, nb·oh·ow] · colᵀ[nb·oh·ow, ckk] in both. ckk = cg·kh·kw. Panels are
+ * fixed by shape alone, and dW's per-panel partial sums are added in panel order, so results do not depend on the
+ * thread count. Other types go to the reference kernels.
  */
 final class CpuConv2d {
-    private static final int IMAGES_PER_CHUNK = 4;
+    /** Columns one panel's GEMM should have at least (n·oh·ow); a few KB of B panel per k row. */
+    private static final int TARGET_COLUMNS = 256;
+    /** Below this many output pixels per image, the row layout gives the GEMM longer vectors. */
+    private static final int ROW_LAYOUT_BELOW_PIXELS = 64;
+    /** Panels a batch is split into at least (when it has that many images), for the intra-op pool. */
+    private static final int MIN_PANELS = 8;
+
     private final IntraOpPool pool;
 
     CpuConv2d(IntraOpPool pool) {
@@ -42,6 +56,32 @@ final class CpuConv2d {
         int ohw() {
             return oh * ow;
         }
+
+        /** Images per panel: enough for TARGET_COLUMNS columns, but at least MIN_PANELS panels when n allows. */
+        int panelImages() {
+            int wanted = (TARGET_COLUMNS + ohw() - 1) / ohw();
+            int cap = Math.max(1, (n + MIN_PANELS - 1) / MIN_PANELS);
+            return Math.max(1, Math.min(wanted, cap));
+        }
+
+        int panels() {
+            int nb = panelImages();
+            return (n + nb - 1) / nb;
+        }
+
+        boolean rowLayout() {
+            return ohw() < ROW_LAYOUT_BELOW_PIXELS;
+        }
+
+        /** Offset of image b, group grp in x [n, c, h, w]. */
+        int xOffset(int b, int grp) {
+            return (b * c + grp * cg) * h * w;
+        }
+
+        /** Offset of image b, group grp in y [n, k, oh, ow]. */
+        int yOffset(int b, int grp) {
+            return (b * k + grp * kg()) * ohw();
+        }
     }
 
     Kernel<Conv2dOp> forward() {
@@ -53,14 +93,34 @@ final class CpuConv2d {
             Geometry g = Geometry.of(op.params(), in[0].shape().dims(), in[1].shape().dims(), out.shape().dims());
             float[] x = HostFloats.read(in[0]);
             float[] w = HostFloats.read(in[1]);
+            float[] wt = g.rowLayout() ? transposePerGroup(g, w) : null;
             float[] y = new float[Math.toIntExact(out.size())];
-            pool.forEach(g.n, b -> {
-                float[] col = new float[g.ckk() * g.ohw()];
+            int nb = g.panelImages();
+            pool.forEach(g.panels(), panel -> {
+                int b0 = panel * nb;
+                int count = Math.min(nb, g.n - b0);
+                int cols = count * g.ohw();
+                float[] col = new float[g.ckk() * cols];
+                float[] yc = new float[g.kg() * cols];
+                float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
                 for (int grp = 0; grp < g.groups; grp++) {
-                    im2col(g, x, (b * g.c + grp * g.cg) * g.h * g.w, col);
-                    int yOff = (b * g.k + grp * g.kg()) * g.ohw();
-                    Sgemm.gemm(g.kg(), g.ohw(), g.ckk(), w, grp * g.kg() * g.ckk(), g.ckk(), col, 0, g.ohw(),
-                            y, yOff, g.ohw(), false);
+                    if (g.rowLayout()) {
+                        for (int i = 0; i < count; i++) {
+                            im2row(g, x, g.xOffset(b0 + i, grp), col, i * g.ohw() * g.ckk(), scratch);
+                        }
+                        // yᵀ[cols, kg] = colᵀ[cols, ckk] · Wᵀ[ckk, kg]
+                        Sgemm.gemm(cols, g.kg(), g.ckk(), col, 0, g.ckk(), wt, grp * g.kg() * g.ckk(), g.kg(),
+                                yc, 0, g.kg(), false);
+                        scatterRows(g, yc, y, b0, count, grp);
+                    } else {
+                        for (int i = 0; i < count; i++) {
+                            im2col(g, x, g.xOffset(b0 + i, grp), col, i * g.ohw(), cols);
+                        }
+                        // y[kg, cols] = W[kg, ckk] · col[ckk, cols]
+                        Sgemm.gemm(g.kg(), cols, g.ckk(), w, grp * g.kg() * g.ckk(), g.ckk(), col, 0, cols,
+                                yc, 0, cols, false);
+                        scatterColumns(g, yc, y, b0, count, grp);
+                    }
                 }
             });
             HostFloats.write(out, y);
@@ -76,19 +136,34 @@ final class CpuConv2d {
             Geometry g = Geometry.of(op.params(), op.inputShape().dims(), in[1].shape().dims(), in[0].shape().dims());
             float[] dy = HostFloats.read(in[0]);
             float[] w = HostFloats.read(in[1]);
-            float[] wt = new float[w.length]; // per group: Wᵀ [ckk, kg]
-            for (int grp = 0; grp < g.groups; grp++) {
-                int off = grp * g.kg() * g.ckk();
-                Sgemm.transpose(w, off, g.kg(), g.ckk(), g.ckk(), wt, off);
-            }
+            float[] wt = g.rowLayout() ? null : transposePerGroup(g, w);
             float[] dx = new float[Math.toIntExact(out.size())];
-            pool.forEach(g.n, b -> {
-                float[] dcol = new float[g.ckk() * g.ohw()];
+            int nb = g.panelImages();
+            pool.forEach(g.panels(), panel -> {
+                int b0 = panel * nb;
+                int count = Math.min(nb, g.n - b0);
+                int cols = count * g.ohw();
+                float[] dyc = new float[g.kg() * cols];
+                float[] dcol = new float[g.ckk() * cols];
+                float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
                 for (int grp = 0; grp < g.groups; grp++) {
-                    int dyOff = (b * g.k + grp * g.kg()) * g.ohw();
-                    Sgemm.gemm(g.ckk(), g.ohw(), g.kg(), wt, grp * g.kg() * g.ckk(), g.kg(), dy, dyOff, g.ohw(),
-                            dcol, 0, g.ohw(), false);
-                    col2im(g, dcol, dx, (b * g.c + grp * g.cg) * g.h * g.w);
+                    if (g.rowLayout()) {
+                        gatherRows(g, dy, dyc, b0, count, grp);
+                        // dcolᵀ[cols, ckk] = dyᵀ[cols, kg] · W[kg, ckk]
+                        Sgemm.gemm(cols, g.ckk(), g.kg(), dyc, 0, g.kg(), w, grp * g.kg() * g.ckk(), g.ckk(),
+                                dcol, 0, g.ckk(), false);
+                        for (int i = 0; i < count; i++) {
+                            row2im(g, dcol, i * g.ohw() * g.ckk(), dx, g.xOffset(b0 + i, grp), scratch);
+                        }
+                    } else {
+                        gatherColumns(g, dy, dyc, b0, count, grp);
+                        // dcol[ckk, cols] = Wᵀ[ckk, kg] · dy[kg, cols]
+                        Sgemm.gemm(g.ckk(), cols, g.kg(), wt, grp * g.kg() * g.ckk(), g.kg(), dyc, 0, cols,
+                                dcol, 0, cols, false);
+                        for (int i = 0; i < count; i++) {
+                            col2im(g, dcol, i * g.ohw(), cols, dx, g.xOffset(b0 + i, grp));
+                        }
+                    }
                 }
             });
             HostFloats.write(out, dx);
@@ -105,24 +180,29 @@ final class CpuConv2d {
             float[] x = HostFloats.read(in[0]);
             float[] dy = HostFloats.read(in[1]);
             int wSize = Math.toIntExact(out.size());
-            int chunks = (g.n + IMAGES_PER_CHUNK - 1) / IMAGES_PER_CHUNK;
-            float[][] partial = new float[chunks][];
-            pool.forEach(chunks, chunk -> {
+            int nb = g.panelImages();
+            float[][] partial = new float[g.panels()][];
+            pool.forEach(g.panels(), panel -> {
+                int b0 = panel * nb;
+                int count = Math.min(nb, g.n - b0);
+                int cols = count * g.ohw();
                 float[] dw = new float[wSize];
-                float[] colT = new float[g.ohw() * g.ckk()];
-                int end = Math.min(g.n, (chunk + 1) * IMAGES_PER_CHUNK);
-                for (int b = chunk * IMAGES_PER_CHUNK; b < end; b++) {
-                    for (int grp = 0; grp < g.groups; grp++) {
-                        im2row(g, x, (b * g.c + grp * g.cg) * g.h * g.w, colT);
-                        int dyOff = (b * g.k + grp * g.kg()) * g.ohw();
-                        Sgemm.gemm(g.kg(), g.ckk(), g.ohw(), dy, dyOff, g.ohw(), colT, 0, g.ckk(),
-                                dw, grp * g.kg() * g.ckk(), g.ckk(), true);
+                float[] dyc = new float[g.kg() * cols];
+                float[] colT = new float[cols * g.ckk()];
+                float[] scratch = new float[g.ckk() * g.ohw()];
+                for (int grp = 0; grp < g.groups; grp++) {
+                    gatherColumns(g, dy, dyc, b0, count, grp);
+                    for (int i = 0; i < count; i++) {
+                        im2row(g, x, g.xOffset(b0 + i, grp), colT, i * g.ohw() * g.ckk(), scratch);
                     }
+                    // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]
+                    Sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, colT, 0, g.ckk(),
+                            dw, grp * g.kg() * g.ckk(), g.ckk(), false);
                 }
-                partial[chunk] = dw;
+                partial[panel] = dw;
             });
             float[] dw = partial[0];
-            for (int i = 1; i < chunks; i++) {
+            for (int i = 1; i < partial.length; i++) {
                 for (int j = 0; j < wSize; j++) {
                     dw[j] += partial[i][j];
                 }
@@ -131,25 +211,105 @@ final class CpuConv2d {
         };
     }
 
-    /** col[(ci·kh + ky)·kw + kx, oy·ow + ox] = x[ci, iy, ix] (0 in the padding), one image and group. */
-    private static void im2col(Geometry g, float[] x, int xOff, float[] col) {
-        ConvParams p = g.p;
+    /** Per group, Wᵀ [ckk, kg] at the group's offset from W [kg, ckk]. */
+    private static float[] transposePerGroup(Geometry g, float[] w) {
+        float[] wt = new float[w.length];
+        for (int grp = 0; grp < g.groups; grp++) {
+            int off = grp * g.kg() * g.ckk();
+            Transpose.of(w, off, g.kg(), g.ckk(), g.ckk(), wt, off);
+        }
+        return wt;
+    }
+
+    /** y[b0 + i, grp·kg + r, pix] = yc[r, i·ohw + pix]. */
+    private static void scatterColumns(Geometry g, float[] yc, float[] y, int b0, int count, int grp) {
         int ohw = g.ohw();
+        int cols = count * ohw;
+        for (int i = 0; i < count; i++) {
+            int yOff = g.yOffset(b0 + i, grp);
+            for (int r = 0; r < g.kg(); r++) {
+                System.arraycopy(yc, r * cols + i * ohw, y, yOff + r * ohw, ohw);
+            }
+        }
+    }
+
+    /** dyc[r, i·ohw + pix] = dy[b0 + i, grp·kg + r, pix]. */
+    private static void gatherColumns(Geometry g, float[] dy, float[] dyc, int b0, int count, int grp) {
+        int ohw = g.ohw();
+        int cols = count * ohw;
+        for (int i = 0; i < count; i++) {
+            int dyOff = g.yOffset(b0 + i, grp);
+            for (int r = 0; r < g.kg(); r++) {
+                System.arraycopy(dy, dyOff + r * ohw, dyc, r * cols + i * ohw, ohw);
+            }
+        }
+    }
+
+    /** y[b0 + i, grp·kg + r, pix] = yc[i·ohw + pix, r]. */
+    private static void scatterRows(Geometry g, float[] yc, float[] y, int b0, int count, int grp) {
+        int ohw = g.ohw();
+        int kg = g.kg();
+        for (int i = 0; i < count; i++) {
+            int yOff = g.yOffset(b0 + i, grp);
+            for (int pix = 0; pix < ohw; pix++) {
+                int src = (i * ohw + pix) * kg;
+                for (int r = 0; r < kg; r++) {
+                    y[yOff + r * ohw + pix] = yc[src + r];
+                }
+            }
+        }
+    }
+
+    /** dyc[i·ohw + pix, r] = dy[b0 + i, grp·kg + r, pix]. */
+    private static void gatherRows(Geometry g, float[] dy, float[] dyc, int b0, int count, int grp) {
+        int ohw = g.ohw();
+        int kg = g.kg();
+        for (int i = 0; i < count; i++) {
+            int dyOff = g.yOffset(b0 + i, grp);
+            for (int pix = 0; pix < ohw; pix++) {
+                int dst = (i * ohw + pix) * kg;
+                for (int r = 0; r < kg; r++) {
+                    dyc[dst + r] = dy[dyOff + r * ohw + pix];
+                }
+            }
+        }
+    }
+
+    /**
+     * col[(ci·kh + ky)·kw + kx, colOff + oy·ow + ox] = x[ci, iy, ix] (0 in the padding) for one image and group;
+     * ld is col's row length. The in-bounds range of ox is computed once per kernel column, so the inner loop is
+     * a plain (for stride 1: contiguous) copy.
+     */
+    private static void im2col(Geometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
+        ConvParams p = g.p;
+        int sw = p.strideW();
         for (int ci = 0; ci < g.cg; ci++) {
             for (int ky = 0; ky < g.kh; ky++) {
                 for (int kx = 0; kx < g.kw; kx++) {
-                    int row = ((ci * g.kh + ky) * g.kw + kx) * ohw;
+                    int row = ((ci * g.kh + ky) * g.kw + kx) * ld + colOff;
+                    int shift = kx * p.dilationW() - p.padW(); // ix = ox·sw + shift
+                    int lo = firstInside(shift, sw, g.ow);
+                    int hi = endInside(shift, sw, g.w, g.ow);
                     for (int oy = 0; oy < g.oh; oy++) {
                         int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
                         int dst = row + oy * g.ow;
-                        if (iy < 0 || iy >= g.h) {
-                            java.util.Arrays.fill(col, dst, dst + g.ow, 0f);
+                        if (iy < 0 || iy >= g.h || lo >= hi) {
+                            Arrays.fill(col, dst, dst + g.ow, 0f);
                             continue;
                         }
-                        int src = xOff + (ci * g.h + iy) * g.w;
-                        for (int ox = 0; ox < g.ow; ox++) {
-                            int ix = ox * p.strideW() - p.padW() + kx * p.dilationW();
-                            col[dst + ox] = ix >= 0 && ix < g.w ? x[src + ix] : 0f;
+                        for (int ox = 0; ox < lo; ox++) { // padding columns: a few at most
+                            col[dst + ox] = 0f;
+                        }
+                        int src = xOff + (ci * g.h + iy) * g.w + shift;
+                        if (sw == 1) {
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                col[dst + ox] = x[src + ox * sw];
+                            }
+                        }
+                        for (int ox = hi; ox < g.ow; ox++) {
+                            col[dst + ox] = 0f;
                         }
                     }
                 }
@@ -157,52 +317,56 @@ final class CpuConv2d {
         }
     }
 
-    /** The transpose of im2col: colT[oy·ow + ox, (ci·kh + ky)·kw + kx]. */
-    private static void im2row(Geometry g, float[] x, int xOff, float[] colT) {
-        ConvParams p = g.p;
-        int ckk = g.ckk();
-        for (int oy = 0; oy < g.oh; oy++) {
-            for (int ox = 0; ox < g.ow; ox++) {
-                int dst = (oy * g.ow + ox) * ckk;
-                for (int ci = 0; ci < g.cg; ci++) {
-                    for (int ky = 0; ky < g.kh; ky++) {
-                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
-                        boolean rowInside = iy >= 0 && iy < g.h;
-                        int src = xOff + (ci * g.h + iy) * g.w;
-                        for (int kx = 0; kx < g.kw; kx++) {
-                            int ix = ox * p.strideW() - p.padW() + kx * p.dilationW();
-                            colT[dst++] = rowInside && ix >= 0 && ix < g.w ? x[src + ix] : 0f;
-                        }
-                    }
-                }
-            }
-        }
+    /** The first ox ≥ 0 with ox·stride + shift ≥ 0 (at most ow). */
+    private static int firstInside(int shift, int stride, int ow) {
+        return shift >= 0 ? 0 : Math.min(ow, (-shift + stride - 1) / stride);
     }
 
-    /** dx[ci, iy, ix] += dcol[(ci·kh + ky)·kw + kx, oy·ow + ox]: the adjoint of im2col. */
-    private static void col2im(Geometry g, float[] dcol, float[] dx, int dxOff) {
+    /** One past the last ox < ow with ox·stride + shift < w (at least 0). */
+    private static int endInside(int shift, int stride, int w, int ow) {
+        int span = w - shift; // need ox·stride < span
+        return span <= 0 ? 0 : Math.min(ow, (span + stride - 1) / stride);
+    }
+
+    /**
+     * The transpose of im2col for one image: colT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx], built as im2col
+     * into {@code scratch} (ckk·oh·ow floats) and a tiled transpose.
+     */
+    private static void im2row(Geometry g, float[] x, int xOff, float[] colT, int rowOff, float[] scratch) {
+        im2col(g, x, xOff, scratch, 0, g.ohw());
+        Transpose.of(scratch, 0, g.ckk(), g.ohw(), g.ohw(), colT, rowOff);
+    }
+
+    /** dx[ci, iy, ix] += dcol[(ci·kh + ky)·kw + kx, colOff + oy·ow + ox]: the adjoint of im2col. */
+    private static void col2im(Geometry g, float[] dcol, int colOff, int ld, float[] dx, int dxOff) {
         ConvParams p = g.p;
-        int ohw = g.ohw();
+        int sw = p.strideW();
         for (int ci = 0; ci < g.cg; ci++) {
             for (int ky = 0; ky < g.kh; ky++) {
                 for (int kx = 0; kx < g.kw; kx++) {
-                    int row = ((ci * g.kh + ky) * g.kw + kx) * ohw;
+                    int row = ((ci * g.kh + ky) * g.kw + kx) * ld + colOff;
+                    int shift = kx * p.dilationW() - p.padW();
+                    int lo = firstInside(shift, sw, g.ow);
+                    int hi = endInside(shift, sw, g.w, g.ow);
                     for (int oy = 0; oy < g.oh; oy++) {
                         int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
                         if (iy < 0 || iy >= g.h) {
                             continue;
                         }
-                        int dst = dxOff + (ci * g.h + iy) * g.w;
+                        int dst = dxOff + (ci * g.h + iy) * g.w + shift;
                         int src = row + oy * g.ow;
-                        for (int ox = 0; ox < g.ow; ox++) {
-                            int ix = ox * p.strideW() - p.padW() + kx * p.dilationW();
-                            if (ix >= 0 && ix < g.w) {
-                                dx[dst + ix] += dcol[src + ox];
-                            }
+                        for (int ox = lo; ox < hi; ox++) {
+                            dx[dst + ox * sw] += dcol[src + ox];
                         }
                     }
                 }
             }
         }
+    }
+
+    /** dx[ci, iy, ix] += dcolT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx]: the adjoint of im2row. */
+    private static void row2im(Geometry g, float[] dcolT, int rowOff, float[] dx, int dxOff, float[] scratch) {
+        Transpose.of(dcolT, rowOff, g.ohw(), g.ckk(), g.ckk(), scratch, 0);
+        col2im(g, scratch, 0, g.ohw(), dx, dxOff);
     }
 }

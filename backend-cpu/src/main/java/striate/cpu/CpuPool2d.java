@@ -58,9 +58,45 @@ final class CpuPool2d {
         };
     }
 
+    /**
+     * LeNet's 2×2 stride-2 max pool without padding: the window's four cells in row-major order, the first maximum
+     * wins (as in the general loop). Forward into y when dy is null; otherwise scatters dy into dx.
+     */
+    private static void max2x2(float[] x, int xo, int w, float[] y, int yo, int oh, int ow, float[] dy, float[] dx) {
+        for (int oy = 0; oy < oh; oy++) {
+            int r0 = xo + 2 * oy * w;
+            int r1 = r0 + w;
+            int yi = yo + oy * ow;
+            for (int ox = 0; ox < ow; ox++, yi++) {
+                int i = r0 + 2 * ox;
+                int best = i;
+                if (x[i + 1] > x[best]) {
+                    best = i + 1;
+                }
+                int j = r1 + 2 * ox;
+                if (x[j] > x[best]) {
+                    best = j;
+                }
+                if (x[j + 1] > x[best]) {
+                    best = j + 1;
+                }
+                if (dy == null) {
+                    y[yi] = x[best];
+                } else {
+                    dx[best] += dy[yi];
+                }
+            }
+        }
+    }
+
     /** Forward into y when dy is null; otherwise scatters dy into dx. */
     private static void plane(PoolMode mode, PoolParams p, float[] x, int xo, int h, int w, float[] y, int yo,
                               int oh, int ow, float[] dy, float[] dx) {
+        if (mode == PoolMode.MAX && p.kernelH() == 2 && p.kernelW() == 2 && p.strideH() == 2 && p.strideW() == 2
+                && p.padH() == 0 && p.padW() == 0) {
+            max2x2(x, xo, w, y, yo, oh, ow, dy, dx);
+            return;
+        }
         for (int oy = 0; oy < oh; oy++) {
             int y0 = oy * p.strideH() - p.padH();
             int ys = Math.max(0, y0);

@@ -38,6 +38,10 @@ final class VectorSgemm {
                 for (; i + 4 <= m; i += 4) {
                     rows4(kc, nc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j0, ldb, c, cOff + i * ldc + j0, ldc);
                 }
+                if (i + 2 <= m) {
+                    rows2(kc, nc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j0, ldb, c, cOff + i * ldc + j0, ldc);
+                    i += 2;
+                }
                 for (; i < m; i++) {
                     rows1(kc, nc, a, aOff + i * lda + k0, b, bOff + k0 * ldb + j0, ldb, c, cOff + i * ldc + j0);
                 }
@@ -101,6 +105,45 @@ final class VectorSgemm {
             c1.intoArray(c, co + ldc + j, mask);
             c2.intoArray(c, co + 2 * ldc + j, mask);
             c3.intoArray(c, co + 3 * ldc + j, mask);
+        }
+    }
+
+    /** Two rows of C over nc columns (the tail after blocks of four). */
+    private static void rows2(int kc, int nc, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                              float[] c, int co, int ldc) {
+        int j = 0;
+        for (; j + 2 * V <= nc; j += 2 * V) {
+            FloatVector c00 = FloatVector.fromArray(S, c, co + j);
+            FloatVector c01 = FloatVector.fromArray(S, c, co + j + V);
+            FloatVector c10 = FloatVector.fromArray(S, c, co + ldc + j);
+            FloatVector c11 = FloatVector.fromArray(S, c, co + ldc + j + V);
+            for (int p = 0; p < kc; p++) {
+                int bi = bo + p * ldb + j;
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + V);
+                FloatVector a0 = FloatVector.broadcast(S, a[ao + p]);
+                c00 = b0.fma(a0, c00);
+                c01 = b1.fma(a0, c01);
+                FloatVector a1 = FloatVector.broadcast(S, a[ao + lda + p]);
+                c10 = b0.fma(a1, c10);
+                c11 = b1.fma(a1, c11);
+            }
+            c00.intoArray(c, co + j);
+            c01.intoArray(c, co + j + V);
+            c10.intoArray(c, co + ldc + j);
+            c11.intoArray(c, co + ldc + j + V);
+        }
+        for (; j < nc; j += V) {
+            VectorMask<Float> mask = S.indexInRange(j, nc);
+            FloatVector c0 = FloatVector.fromArray(S, c, co + j, mask);
+            FloatVector c1 = FloatVector.fromArray(S, c, co + ldc + j, mask);
+            for (int p = 0; p < kc; p++) {
+                FloatVector bv = FloatVector.fromArray(S, b, bo + p * ldb + j, mask);
+                c0 = bv.fma(FloatVector.broadcast(S, a[ao + p]), c0);
+                c1 = bv.fma(FloatVector.broadcast(S, a[ao + lda + p]), c1);
+            }
+            c0.intoArray(c, co + j, mask);
+            c1.intoArray(c, co + ldc + j, mask);
         }
     }
 

@@ -39,6 +39,23 @@ class ThreadCountDeterminismTest {
     }
 
     @Test
+    void rowLayoutFilterGradientIsThreadCountIndependent() {
+        // LeNet C5's shape: 1x1 outputs, so panels of several images in the row layout.
+        ConvParams p = ConvParams.of(1, 0);
+        Tensor x = rand(3, 37, 16, 5, 5);
+        Tensor dy = rand(4, 37, 120, 1, 1);
+        Conv2dBackwardFilterOp op = new Conv2dBackwardFilterOp(p, Shape.of(120, 16, 5, 5));
+        java.util.function.Function<IntraOpPool, float[]> f = pool -> {
+            Tensor out = Tensor.zeros(Device.cpu(), DType.F32, 120, 16, 5, 5);
+            new CpuConv2d(pool).backwardFilter().run(op, new Tensor[] {x, dy}, out);
+            return out.toFloatArray();
+        };
+        float[] one = run(1, f);
+        assertArrayEquals(one, run(2, f));
+        assertArrayEquals(one, run(3, f));
+    }
+
+    @Test
     void convolutionAndMatmulForwardAreThreadCountIndependent() {
         Tensor x = rand(3, 9, 2, 10, 10);
         Tensor w = rand(4, 4, 2, 3, 3);

@@ -76,6 +76,15 @@ public final class Fixtures {
     /** LeNet C3: 6 → 16 channels, 5x5 on 14x14. */
     public static final ConvShape LENET_C3 = new ConvShape("LeNet C3 6→16 5x5", Shape.of(2, 6, 14, 14),
             Shape.of(16, 6, 5, 5), ConvParams.of(1, 0));
+    /** LeNet C3 on a batch of 17: several images share one GEMM panel, the last panel is ragged. */
+    public static final ConvShape LENET_C3_BATCH = new ConvShape("LeNet C3 6→16 5x5, batch 17",
+            Shape.of(17, 6, 14, 14), Shape.of(16, 6, 5, 5), ConvParams.of(1, 0));
+    /** LeNet C5: 16 → 120 channels, 5x5 on 5x5 (y is 1x1), batch 19: few pixels, many images per panel. */
+    public static final ConvShape LENET_C5_BATCH = new ConvShape("LeNet C5 16→120 5x5, batch 19",
+            Shape.of(19, 16, 5, 5), Shape.of(120, 16, 5, 5), ConvParams.of(1, 0));
+    /** Groups and dilation with few output pixels per image over a batch of 17. */
+    public static final ConvShape GROUPED_CONV_BATCH = new ConvShape("odd conv groups 2 dilation 2x1, batch 17",
+            Shape.of(17, 4, 9, 7), Shape.of(6, 2, 3, 2), new ConvParams(1, 2, 1, 0, 2, 1, 2));
     /** AlexNet conv1: 3 → 64 channels, 11x11 stride 4 pad 2, on 63x63 instead of 224x224 (y is 15x15). */
     public static final ConvShape ALEXNET_CONV1 = new ConvShape("AlexNet conv1 3→64 11x11/4 pad 2 (63x63)",
             Shape.of(1, 3, 63, 63), Shape.of(64, 3, 11, 11), ConvParams.of(4, 2));
@@ -108,7 +117,8 @@ public final class Fixtures {
     }
 
     public static List<ConvShape> convs() {
-        return List.of(TINY_CONV, ODD_CONV, GROUPED_CONV, LENET_C1, LENET_C3, ALEXNET_CONV1);
+        return List.of(TINY_CONV, ODD_CONV, GROUPED_CONV, LENET_C1, LENET_C3, ALEXNET_CONV1, LENET_C3_BATCH,
+                LENET_C5_BATCH, GROUPED_CONV_BATCH);
     }
 
     public static List<PoolShape> pools() {
