@@ -1,6 +1,7 @@
 package striate.cpu;
 
 import striate.backend.HostBackend;
+import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
 import striate.op.BinaryOp;
 import striate.op.Conv2dBackwardDataOp;
@@ -10,6 +11,7 @@ import striate.op.MatMulOp;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
 import striate.op.ReduceOp;
+import striate.op.SgdUpdateOp;
 import striate.op.UnaryOp;
 import striate.op.KernelTable;
 import striate.reference.ReferenceBackend;
@@ -17,7 +19,7 @@ import striate.tensor.Device;
 
 /**
  * The CPU backend: tensors in off-heap host memory, computed on this machine's cores. Float32 GEMM, convolution,
- * pooling and elementwise kernels are Vector API / multithreaded Java ({@code Cpu<Name>}) on one intra-op pool
+ * pooling, elementwise and optimizer-update kernels are Vector API / multithreaded Java ({@code Cpu<Name>}) on one intra-op pool
  * per backend (sized by {@code -Dstriate.cpu.threads}, default all cores); every other op, and every op on
  * float64 or int32, runs the reference kernel registered under the name "cpu". The conformance suite checks
  * every kernel here against the reference backend.
@@ -36,7 +38,7 @@ public final class CpuBackend extends HostBackend {
         CpuConv2d conv = new CpuConv2d(pool);
         CpuPool2d pooling = new CpuPool2d(pool);
         CpuElementwise elementwise = new CpuElementwise(pool);
-        this.kernels = KernelTable.builder("cpu")
+        KernelTable.Builder table = KernelTable.builder("cpu")
                 .put(MatMulOp.class, new CpuMatMul(pool))
                 .put(Conv2dOp.class, conv.forward())
                 .put(Conv2dBackwardDataOp.class, conv.backwardData())
@@ -46,9 +48,11 @@ public final class CpuBackend extends HostBackend {
                 .put(UnaryOp.class, elementwise.unary())
                 .put(AffineOp.class, elementwise.affine())
                 .put(BinaryOp.class, elementwise.binary())
-                .put(ReduceOp.class, CpuReduce.kernel())
-                .putAllAbsent(ReferenceBackend.KERNELS)
-                .build();
+                .put(ReduceOp.class, CpuReduce.kernel());
+        if (Sgemm.VECTOR_API) {
+            table.put(SgdUpdateOp.class, CpuUpdates.sgd()).put(AdamUpdateOp.class, CpuUpdates.adam());
+        }
+        this.kernels = table.putAllAbsent(ReferenceBackend.KERNELS).build();
     }
 
     /** Number of intra-op threads. */

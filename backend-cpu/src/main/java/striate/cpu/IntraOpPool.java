@@ -2,6 +2,7 @@ package striate.cpu;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -19,10 +20,11 @@ final class IntraOpPool {
             throw new IllegalArgumentException("striate.cpu.threads must be >= 1, got " + threads);
         }
         this.threads = threads;
+        AtomicInteger created = new AtomicInteger();
         this.pool = threads == 1 ? null : new ForkJoinPool(threads, p -> {
             var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
             t.setDaemon(true);
-            t.setName("striate-cpu-" + t.getPoolIndex());
+            t.setName("striate-cpu-" + created.getAndIncrement()); // the pool index is not assigned yet here
             return t;
         }, null, false);
     }
