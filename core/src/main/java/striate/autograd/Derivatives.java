@@ -52,7 +52,10 @@ public final class Derivatives {
                 || op == SgdUpdateOp.class || op == AdamUpdateOp.class);
     }
 
-    /** One gradient per input of {@code op}, each of that input's shape, or null where none flows. */
+    /**
+     * One gradient per input of {@code op}, each of that input's shape, or null where none flows. Convolution,
+     * matmul and the binary ops skip the gradients of inputs that do not require one.
+     */
     public static Tensor[] backward(Op op, Tensor[] in, Tensor y, Tensor dy) {
         return switch (op) {
             case UnaryOp u -> new Tensor[] {unary(u, in[0], y, dy)};
@@ -66,9 +69,11 @@ public final class Derivatives {
             }
             case ReduceOp r -> new Tensor[] {reduce(r, in[0], y, dy)};
             case MatMulOp m -> matmul(m, in[0], in[1], dy);
-            case Conv2dOp c -> new Tensor[] {
-                    Tensor.apply(new Conv2dBackwardDataOp(c.params(), in[0].shape()), dy, in[1]),
-                    Tensor.apply(new Conv2dBackwardFilterOp(c.params(), in[1].shape()), in[0], dy)};
+            case Conv2dOp c -> new Tensor[] { // no data gradient for the network's input images
+                    in[0].requiresGrad() ? Tensor.apply(new Conv2dBackwardDataOp(c.params(), in[0].shape()), dy, in[1])
+                            : null,
+                    in[1].requiresGrad() ? Tensor.apply(new Conv2dBackwardFilterOp(c.params(), in[1].shape()), in[0], dy)
+                            : null};
             case Pool2dOp p -> new Tensor[] {Tensor.apply(new Pool2dBackwardOp(p.mode(), p.params()), in[0], dy)};
             case SoftmaxOp s -> new Tensor[] {y.mul(dy.sub(dy.mul(y).sum(s.axis(), true)))};
             case LogSoftmaxOp s -> new Tensor[] {dy.sub(y.exp().mul(dy.sum(s.axis(), true)))};
@@ -131,9 +136,9 @@ public final class Derivatives {
                 g1 = dy;
                 g2 = dy.neg();
             }
-            case MUL -> {
-                g1 = dy.mul(x2);
-                g2 = dy.mul(x1);
+            case MUL -> { // dropout masks and other constants get no gradient
+                g1 = x1.requiresGrad() ? dy.mul(x2) : null;
+                g2 = x2.requiresGrad() ? dy.mul(x1) : null;
             }
             case DIV -> {
                 g1 = dy.div(x2);
@@ -150,7 +155,8 @@ public final class Derivatives {
                 return new Tensor[] {null, null};
             }
         }
-        return new Tensor[] {sumTo(g1, x1.shape()), sumTo(g2, x2.shape())};
+        return new Tensor[] {x1.requiresGrad() && g1 != null ? sumTo(g1, x1.shape()) : null,
+                x2.requiresGrad() && g2 != null ? sumTo(g2, x2.shape()) : null};
     }
 
     private static Tensor reduce(ReduceOp r, Tensor x, Tensor y, Tensor dy) {
@@ -181,8 +187,8 @@ public final class Derivatives {
     private static Tensor[] matmul(MatMulOp m, Tensor a, Tensor b, Tensor dc) {
         boolean ta = m.transposeA();
         boolean tb = m.transposeB();
-        Tensor da = !ta ? dc.matmul(b, false, !tb) : b.matmul(dc, tb, true);
-        Tensor db = !tb ? a.matmul(dc, !ta, false) : dc.matmul(a, true, ta);
+        Tensor da = !a.requiresGrad() ? null : !ta ? dc.matmul(b, false, !tb) : b.matmul(dc, tb, true);
+        Tensor db = !b.requiresGrad() ? null : !tb ? a.matmul(dc, !ta, false) : dc.matmul(a, true, ta);
         return new Tensor[] {da, db};
     }
 

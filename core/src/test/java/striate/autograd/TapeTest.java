@@ -71,4 +71,23 @@ class TapeTest {
         y.backward(Tensor.of(REF, DType.F64, new double[] {1, 10}));
         assertArrayEquals(new double[] {3, 30}, x.grad().toDoubleArray(), 1e-12);
     }
+
+    @Test
+    void gradientsOfInputsThatNeedNoneAreNotComputed() {
+        // A first convolution's input images and a dropout mask need no gradient: their backward ops are skipped.
+        striate.op.Conv2dOp conv = new striate.op.Conv2dOp(striate.op.ConvParams.of(1, 0));
+        Tensor x = Tensor.zeros(REF, DType.F64, 2, 1, 5, 5);
+        Tensor w = Tensor.zeros(REF, DType.F64, 3, 1, 3, 3).requiresGrad(true);
+        Tensor dy = Tensor.zeros(REF, DType.F64, 2, 3, 3, 3);
+        Tensor[] g = Derivatives.backward(conv, new Tensor[] {x, w}, dy, dy);
+        assertNull(g[0]);
+        assertArrayEquals(new long[] {3, 1, 3, 3}, g[1].shape().dims());
+
+        Tensor mask = Tensor.zeros(REF, DType.F64, 4);
+        Tensor a = Tensor.zeros(REF, DType.F64, 4).requiresGrad(true);
+        Tensor[] gm = Derivatives.backward(new striate.op.BinaryOp(striate.op.BinaryFn.MUL), new Tensor[] {a, mask},
+                a, Tensor.zeros(REF, DType.F64, 4));
+        assertArrayEquals(new long[] {4}, gm[0].shape().dims());
+        assertNull(gm[1]);
+    }
 }
