@@ -19,9 +19,10 @@ import striate.tensor.Tensor;
  * <li>by rows, when it has few: yᵀ[nb·oh·ow, kg] = colᵀ[nb·oh·ow, ckk] · Wᵀ[ckk, kg]; backward data
  * dcolᵀ = dyᵀ · W, scattered back by row2im.</li>
  * </ul>
- * Backward filter is dW[kg, ckk] += dy[kg, nb·oh·ow] · colᵀ[nb·oh·ow, ckk] in both. ckk = cg·kh·kw. Panels are
- * fixed by shape alone, and dW's per-panel partial sums are added in panel order, so results do not depend on the
- * thread count. Other types go to the reference kernels.
+ * Backward filter is dW[kg, ckk] = dy[kg, nb·oh·ow] · colᵀ: by dot products along the pixels (A·Bᵀ GEMM) in the
+ * column layout, by an NN GEMM over colᵀ in the row layout. ckk = cg·kh·kw. Panels are fixed by shape alone, and
+ * dW's per-panel partial sums are added in panel order, so results do not depend on the thread count. Other types
+ * go to the reference kernels.
  */
 final class CpuConv2d {
     /** Columns one panel's GEMM should have at least (n·oh·ow); a few KB of B panel per k row. */
@@ -188,16 +189,25 @@ final class CpuConv2d {
                 int cols = count * g.ohw();
                 float[] dw = new float[wSize];
                 float[] dyc = new float[g.kg() * cols];
-                float[] colT = new float[cols * g.ckk()];
-                float[] scratch = new float[g.ckk() * g.ohw()];
+                float[] col = new float[cols * g.ckk()];
+                float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
                 for (int grp = 0; grp < g.groups; grp++) {
                     gatherColumns(g, dy, dyc, b0, count, grp);
-                    for (int i = 0; i < count; i++) {
-                        im2row(g, x, g.xOffset(b0 + i, grp), colT, i * g.ohw() * g.ckk(), scratch);
+                    if (g.rowLayout()) {
+                        for (int i = 0; i < count; i++) {
+                            im2row(g, x, g.xOffset(b0 + i, grp), col, i * g.ohw() * g.ckk(), scratch);
+                        }
+                        // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]: vectors along ckk
+                        Sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(),
+                                dw, grp * g.kg() * g.ckk(), g.ckk(), false);
+                    } else {
+                        for (int i = 0; i < count; i++) {
+                            im2col(g, x, g.xOffset(b0 + i, grp), col, i * g.ohw(), cols);
+                        }
+                        // dW[kg, ckk] = dy[kg, cols] · col[ckk, cols]ᵀ: dot products along the many pixels
+                        Sgemm.gemmNT(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, cols,
+                                dw, grp * g.kg() * g.ckk(), g.ckk());
                     }
-                    // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]
-                    Sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, colT, 0, g.ckk(),
-                            dw, grp * g.kg() * g.ckk(), g.ckk(), false);
                 }
                 partial[panel] = dw;
             });

@@ -35,4 +35,18 @@ final class ScalarSgemm {
             }
         }
     }
+
+    /** C = A·Bᵀ for A [m, k] and B [n, k]: a dot product of two contiguous rows per element. */
+    static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += a[aOff + i * lda + p] * b[bOff + j * ldb + p];
+                }
+                c[cOff + i * ldc + j] = s;
+            }
+        }
+    }
 }

@@ -22,6 +22,16 @@ final class Sgemm {
         }
     }
 
+    /** C = A·Bᵀ for A [m, k] and B [n, k], both with contiguous rows (the long dimension is k). */
+    static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc) {
+        if (VECTOR_API) {
+            VectorSgemmNT.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        } else {
+            ScalarSgemm.gemmNT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        }
+    }
+
     /** Writes the transpose of src [rows, cols] (row stride ld) into dst [cols, rows]. */
     static void transpose(float[] src, int srcOff, int rows, int cols, int ld, float[] dst, int dstOff) {
         for (int i = 0; i < rows; i++) {

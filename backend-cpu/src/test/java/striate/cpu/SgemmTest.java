@@ -57,6 +57,33 @@ class SgemmTest {
         }
     }
 
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"1,1,1", "2,4,16", "6,25,784", "7,5,33", "3,9,1", "16,150,300"})
+    void transposedBKernelsMatchNaiveProduct(int m, int n, int k) {
+        for (Gemm kernel : new Gemm[] {
+            (mm, nn, kk, a, ao, lda, b, bo, ldb, c, co, ldc, acc) -> VectorSgemmNT.gemm(mm, nn, kk, a, ao, lda, b, bo,
+                    ldb, c, co, ldc),
+            (mm, nn, kk, a, ao, lda, b, bo, ldb, c, co, ldc, acc) -> ScalarSgemm.gemmNT(mm, nn, kk, a, ao, lda, b, bo,
+                    ldb, c, co, ldc)}) {
+            Rng rng = new Rng(m * 7919L + n * 31 + k);
+            float[] a = random(rng, m * k);
+            float[] b = random(rng, n * k); // B [n, k]
+            float[] c = random(rng, m * n); // overwritten
+            kernel.gemm(m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    double abs = 0;
+                    for (int p = 0; p < k; p++) {
+                        s += (double) a[i * k + p] * b[j * k + p];
+                        abs += Math.abs((double) a[i * k + p] * b[j * k + p]);
+                    }
+                    assertEquals(s, c[i * n + j], 1e-6 * abs + 1e-6, "C[" + i + "," + j + "]");
+                }
+            }
+        }
+    }
+
     private static float[] random(Rng rng, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
