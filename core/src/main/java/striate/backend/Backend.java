@@ -31,6 +31,14 @@ public interface Backend {
     /** Fresh zeroed memory for {@code elements} values of {@code dtype}. */
     Storage allocate(DType dtype, long elements);
 
+    /**
+     * Memory for an op's output, which its kernel overwrites completely: content undefined, so a backend may
+     * skip zeroing. Defaults to {@link #allocate}.
+     */
+    default Storage allocateOutput(DType dtype, long elements) {
+        return allocate(dtype, elements);
+    }
+
     /** Storage on this device holding a copy of (or, for host backends, exactly) {@code host}. */
     Storage upload(HostStorage host);
 
@@ -57,7 +65,7 @@ public interface Backend {
         Shape shape = op.inferShape(shapes);
         DType type = op.inferType(types);
         Kernel<Op> kernel = kernels().get(op);
-        Tensor output = op instanceof InPlaceOp ? null : Tensor.empty(this, shape, type);
+        Tensor output = op instanceof InPlaceOp ? null : Tensor.output(this, shape, type);
         kernel.run(op, inputs, output);
         return output;
     }

@@ -12,6 +12,11 @@ public abstract class HostBackend implements Backend {
     }
 
     @Override
+    public Storage allocateOutput(DType dtype, long elements) {
+        return HostStorage.allocateUninitialized(dtype, elements);
+    }
+
+    @Override
     public Storage upload(HostStorage host) {
         return host;
     }

@@ -3,6 +3,7 @@ package striate.tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Optional;
 
 /**
  * Host memory in an off-heap {@link MemorySegment} (64-byte aligned), so native BLAS and device copies can
@@ -19,6 +20,26 @@ public final class HostStorage implements Storage {
         }
         this.dtype = dtype;
         this.segment = segment;
+    }
+
+    private static final Optional<NativeHeap> NATIVE_HEAP = NativeHeap.open();
+    /** Test switch: fill uninitialized memory with NaN (all bits set) so a kernel that relies on zeros fails. */
+    private static final boolean POISON = Boolean.getBoolean("striate.poisonUninitialized");
+
+    /**
+     * Memory for {@code elements} values whose content is undefined, for outputs a kernel overwrites completely;
+     * released when no tensor refers to it any more. Falls back to zeroed memory without native access.
+     */
+    public static HostStorage allocateUninitialized(DType dtype, long elements) {
+        long bytes = Math.max(1, elements) * dtype.bytes();
+        if (NATIVE_HEAP.isEmpty()) {
+            return allocate(dtype, elements);
+        }
+        MemorySegment segment = NATIVE_HEAP.get().allocate(bytes);
+        if (POISON) {
+            segment.fill((byte) 0xFF);
+        }
+        return new HostStorage(dtype, segment);
     }
 
     /** Zeroed memory for {@code elements} values, released when no tensor refers to it any more. */

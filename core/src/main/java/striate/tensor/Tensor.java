@@ -56,9 +56,14 @@ public final class Tensor {
 
     // ---- creation ----------------------------------------------------------------------------------------
 
-    /** Fresh zeroed contiguous memory on {@code backend}; what the dispatcher gives kernels as output. */
+    /** Fresh zeroed contiguous memory on {@code backend}. */
     public static Tensor empty(Backend backend, Shape shape, DType dtype) {
         return new Tensor(backend, backend.allocate(dtype, shape.size()), shape, shape.contiguousStrides(), 0);
+    }
+
+    /** Contiguous memory with undefined content for a kernel to overwrite: what the dispatcher gives kernels. */
+    public static Tensor output(Backend backend, Shape shape, DType dtype) {
+        return new Tensor(backend, backend.allocateOutput(dtype, shape.size()), shape, shape.contiguousStrides(), 0);
     }
 
     public static Tensor zeros(Device device, DType dtype, long... dims) {

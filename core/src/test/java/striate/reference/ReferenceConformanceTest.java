@@ -89,4 +89,27 @@ class ReferenceConformanceTest extends OpConformance {
                 () -> compare(any, Backends.of(Device.reference()), elsewhere));
         assertTrue(e.getMessage().contains("is on reference:1"), e.getMessage());
     }
+
+    /**
+     * Kernel outputs start as NaN under test (striate.poisonUninitialized), and the comparison lets NaN match NaN,
+     * so a reference kernel that leaves part of its output unwritten would pass against itself: check that every
+     * case's reference results are NaN-free on its finite inputs.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("striate.testing.OpConformance#cases")
+    void referenceWritesEveryOutputElement(Case c) {
+        Backend reference = Backends.of(Device.reference());
+        Tensor[] inputs = c.inputsOn(Device.reference());
+        // log and sqrt of a negative input are NaN by definition; everywhere else NaN means an unwritten element.
+        boolean nanForNegatives = c.op() instanceof UnaryOp u && (u.fn() == UnaryFn.LOG || u.fn() == UnaryFn.SQRT);
+        double[] x = inputs.length > 0 ? inputs[0].toDoubleArray() : new double[0];
+        for (Tensor t : c.run().apply(reference, inputs)) {
+            double[] v = t.toDoubleArray();
+            for (int i = 0; i < v.length; i++) {
+                if (Double.isNaN(v[i]) && !(nanForNegatives && x[i] < 0)) {
+                    throw new AssertionError(c.name() + ": element " + i + " of the reference result is NaN");
+                }
+            }
+        }
+    }
 }
