@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Striate's CPU backend next to PyTorch's CPU build on the same shapes, same machine, same thread count, run back
+# to back (never at the same time). Prints a table and one line per case:
+#   RATIO <case> <Striate throughput / PyTorch throughput>
+# Usage: bash benchmarks/compare-cpu.sh [--threads N] [--quick]
+#   --threads N  intra-op threads on both sides (default: nproc)
+#   --quick      short warm-up and measurement, for a smoke test; the numbers are not worth reporting
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+threads="$(nproc)"
+quick=false
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --threads) threads="$2"; shift 2 ;;
+        --quick) quick=true; shift ;;
+        *) echo "compare-cpu: unknown option $1 (use --threads N, --quick)" >&2; exit 2 ;;
+    esac
+done
+python=/usr/bin/python3
+jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+die() { echo "compare-cpu: $*" >&2; exit 1; }
+
+# PyTorch as a careful user has it: Debian's python3-torch with an optimized BLAS behind libblas.so.3.
+if ! "$python" -c "import torch" 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+    [[ "$(id -u)" == 0 ]] || die "needs Debian's python3-torch and libopenblas0-pthread; run as root to install them"
+    apt-get update -q && apt-get install -y -q python3-torch libopenblas0-pthread
+fi
+gflops="$("$python" - "$threads" <<'PY'
+import sys, time, torch
+torch.set_num_threads(int(sys.argv[1]))
+a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
+for _ in range(3): a @ b
+t = time.perf_counter()
+for _ in range(10): a @ b
+print(round(2 * 1024**3 * 10 / (time.perf_counter() - t) / 1e9, 1))
+PY
+)"
+echo "PyTorch $("$python" -c 'import torch; print(torch.__version__)'), $threads threads, 1024 SGEMM: $gflops GFLOPS"
+if awk "BEGIN { exit !($gflops < 20) }"; then
+    echo "compare-cpu: WARNING: PyTorch's GEMM is slow ($gflops GFLOPS): libblas.so.3 is probably the reference BLAS" \
+        "(check: update-alternatives --display libblas.so.3-x86_64-linux-gnu)" >&2
+fi
+
+[[ -x "$jdk/bin/java" ]] || die "no Java 25 JDK at $jdk (set JAVA_HOME)"
+jar="$root/benchmarks/target/benchmarks.jar"
+if [[ ! -f "$jar" ]]; then
+    (cd "$root" && JAVA_HOME="$jdk" mvn -B -ntp -q package -DskipTests -pl benchmarks -am) || die "could not build $jar"
+fi
+
+out="$(mktemp -d)"
+if $quick; then torch_args=(--rounds 2 --seconds 0.5); jmh_args=(-wi 1 -i 2 -w 1s -r 1s); else
+    torch_args=(--rounds 5 --seconds 2); jmh_args=(-wi 5 -i 5 -w 2s -r 2s); fi
+
+echo "== PyTorch"
+(cd "$root/benchmarks/pytorch" && "$python" compare_cpu.py --threads "$threads" "${torch_args[@]}") | tee "$out/torch.jsonl"
+echo "== Striate (JMH)"
+# -jvmArgsAppend replaces the @Fork annotation's flags, so it repeats them.
+"$jdk/bin/java" -jar "$jar" "${jmh_args[@]}" -f 1 -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dstriate.cpu.threads=$threads" \
+    -rf json -rff "$out/jmh.json" 'striate.bench.*' | grep -E '^(Benchmark|[A-Z][A-Za-z0-9]+\.)'
+
+"$python" - "$out/torch.jsonl" "$out/jmh.json" <<'PY'
+import json, sys
+torch = {r["case"]: r for r in map(json.loads, open(sys.argv[1]))}
+names = {"ConvLeNetC1.forwardBackward": "conv_lenet_c1_fwdbwd", "LeNetTrainStep.step": "lenet_train_b64",
+         "LeNetInference.infer": "lenet_infer_b1000", "SmallOp.add10": "small_op_add10"}
+striate = {}
+for r in json.load(open(sys.argv[2])):
+    short = r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]
+    case = "sgemm_" + r["params"]["n"] if short == "Sgemm.matmul" else names[short]
+    raw = r["primaryMetric"]["rawData"][0]
+    if r["mode"] == "avgt":  # ns per op -> ops per second
+        raw = [1e9 / v for v in raw]
+    raw = sorted(raw)
+    striate[case] = (raw[len(raw) // 2], raw[0], raw[-1])
+print(f"\n{'case':24} {'unit':9} {'Striate median [min-max]':>30} {'PyTorch median [min-max]':>30} {'ratio':>6}")
+ratios = []
+for case, (med, lo, hi) in striate.items():
+    if case not in torch:
+        continue
+    t = torch[case]
+    ratio = med / t["median"]
+    ratios.append((case, ratio))
+    print(f"{case:24} {t['unit']:9} {med:12.1f} [{lo:.1f}-{hi:.1f}] {t['median']:12.1f} [{t['min']:.1f}-{t['max']:.1f}] "
+          f"{ratio:6.2f}")
+print()
+for case, ratio in ratios:
+    print(f"RATIO {case} {ratio:.3f}")
+PY
+rm -rf "$out"

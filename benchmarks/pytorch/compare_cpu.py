@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""PyTorch's side of benchmarks/compare-cpu.sh: the shapes of Striate's JMH benchmarks, timed the same way.
+
+Each case runs warm-up rounds, then timed rounds of at least --seconds each, and reports the median rate over
+the rounds with its min and max, as one JSON object per line: {"case", "unit", "median", "min", "max"}. Rates are
+what the JMH scores count: images/s for LeNet, calls/s for convolution and matmul, ops/s for the small op.
+
+Usage: python3 compare_cpu.py [--threads T] [--rounds R] [--seconds S] [--cases a,b,...]
+"""
+import argparse
+import json
+import os
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+
+from lenet_fashion_mnist import LeNet5
+
+
+def rate(fn, per_call, rounds, seconds):
+    for _ in range(3):
+        fn()
+    rates = []
+    for _ in range(rounds):
+        calls = 0
+        start = time.perf_counter()
+        while True:
+            fn()
+            calls += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds:
+                break
+        rates.append(calls * per_call / elapsed)
+    return statistics.median(rates), min(rates), max(rates)
+
+
+def cases():
+    g = torch.Generator().manual_seed(0)
+
+    def uniform(*shape):
+        return torch.rand(*shape, generator=g) * 2 - 1
+
+    def sgemm(n):
+        a, b = uniform(n, n), uniform(n, n)
+        return lambda: torch.mm(a, b), 1, "calls/s"
+
+    def lenet_train():
+        model = LeNet5()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        x, y = uniform(64, 1, 28, 28), torch.randint(0, 10, (64,), generator=g)
+
+        def step():
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        return step, 64, "images/s"
+
+    def lenet_infer():
+        model = LeNet5().eval()
+        x = uniform(1000, 1, 28, 28)
+
+        def infer():
+            with torch.no_grad():
+                model(x)
+        return infer, 1000, "images/s"
+
+    def conv_c1():
+        x = uniform(64, 1, 28, 28)
+        w = uniform(6, 1, 5, 5).requires_grad_()
+        b = uniform(6).requires_grad_()
+        dy = uniform(64, 6, 28, 28)
+
+        def run():
+            w.grad = None
+            b.grad = None
+            (F.conv2d(x, w, b, padding=2) * dy).sum().backward()
+        return run, 1, "calls/s"
+
+    def small_add():
+        a, b = uniform(10), uniform(10)
+        return lambda: a + b, 1, "ops/s"
+
+    return {
+        "sgemm_64": lambda: sgemm(64), "sgemm_256": lambda: sgemm(256), "sgemm_1024": lambda: sgemm(1024),
+        "sgemm_2048": lambda: sgemm(2048), "conv_lenet_c1_fwdbwd": conv_c1, "lenet_train_b64": lenet_train,
+        "lenet_infer_b1000": lenet_infer, "small_op_add10": small_add,
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--cases", default="")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    wanted = [c for c in args.cases.split(",") if c]
+    for name, make in cases().items():
+        if wanted and name not in wanted:
+            continue
+        fn, per_call, unit = make()
+        median, low, high = rate(fn, per_call, args.rounds, args.seconds)
+        print(json.dumps({"case": name, "unit": unit, "median": median, "min": low, "max": high}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+package striate.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import striate.models.LeNet5;
+import striate.nn.Losses;
+import striate.nn.Parameter;
+import striate.optim.Optimizer;
+import striate.optim.Sgd;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+
+/**
+ * One LeNet-5 training step on a batch of 64 (forward, cross-entropy, backward, SGD with momentum), in images per
+ * second (the score is steps/s × 64). Before timing, one step's loss and every parameter gradient are checked
+ * against the reference backend. PyTorch peer: benchmarks/pytorch/compare_cpu.py, case lenet_train_b64.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class LeNetTrainStep {
+    static final int BATCH = 64;
+
+    LeNet5 net;
+    Optimizer optimizer;
+    Tensor x;
+    Tensor y;
+
+    @Setup
+    public void setUp() {
+        check();
+        net = model(Device.cpu());
+        optimizer = Sgd.builder(net.namedParameters()).lr(0.01).momentum(0.9).build();
+        x = Inputs.uniform(Device.cpu(), 1, BATCH, 1, 28, 28);
+        y = Inputs.labels(Device.cpu(), 2, BATCH, 10);
+    }
+
+    static LeNet5 model(Device device) {
+        LeNet5 net = new LeNet5(LeNet5.Config.defaults(), 42);
+        net.to(device);
+        return net;
+    }
+
+    /** One step's loss and gradients on the CPU backend agree with the reference backend's. */
+    static void check() {
+        LeNet5 cpu = model(Device.cpu());
+        LeNet5 ref = model(Device.reference());
+        Tensor lossCpu = Losses.crossEntropy(cpu.forward(Inputs.uniform(Device.cpu(), 1, BATCH, 1, 28, 28)),
+                Inputs.labels(Device.cpu(), 2, BATCH, 10));
+        Tensor lossRef = Losses.crossEntropy(ref.forward(Inputs.uniform(Device.reference(), 1, BATCH, 1, 28, 28)),
+                Inputs.labels(Device.reference(), 2, BATCH, 10));
+        lossCpu.backward();
+        lossRef.backward();
+        Agreement.assertClose("lenet_train_b64 loss", new float[] {(float) lossRef.item()},
+                new float[] {(float) lossCpu.item()}, 1e-4, 1e-5);
+        for (var e : ref.namedParameters().entrySet()) {
+            Parameter p = cpu.namedParameters().get(e.getKey());
+            Agreement.assertClose("lenet_train_b64 gradient " + e.getKey(), e.getValue().grad().toFloatArray(),
+                    p.grad().toFloatArray(), 1e-3, 1e-5);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public double step() {
+        Tensor loss = Losses.crossEntropy(net.forward(x), y);
+        optimizer.zeroGrad();
+        loss.backward();
+        optimizer.step();
+        return loss.item();
+    }
+}

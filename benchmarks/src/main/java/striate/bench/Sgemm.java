@@ -1,0 +1,65 @@
+package striate.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+
+/**
+ * Square float32 matmul C = A·B on the CPU backend, in multiplications per second (GFLOPS = score · 2n³ / 1e9).
+ * Before timing, 64 entries of C are checked against dot products in double.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class Sgemm {
+    @Param({"64", "256", "1024", "2048"})
+    public int n;
+
+    Tensor a;
+    Tensor b;
+
+    @Setup
+    public void setUp() {
+        a = Inputs.uniform(Device.cpu(), 6, n, n);
+        b = Inputs.uniform(Device.cpu(), 7, n, n);
+        check(n, a, b);
+    }
+
+    static void check(int n, Tensor a, Tensor b) {
+        float[] x = a.toFloatArray();
+        float[] y = b.toFloatArray();
+        float[] c = a.matmul(b, false, false).toFloatArray();
+        float[] want = new float[64];
+        float[] got = new float[64];
+        for (int t = 0; t < 64; t++) {
+            int i = (int) ((long) t * 7919 % n);
+            int j = (int) ((long) t * 104729 % n);
+            double s = 0;
+            for (int p = 0; p < n; p++) {
+                s += (double) x[i * n + p] * y[p * n + j];
+            }
+            want[t] = (float) s;
+            got[t] = c[i * n + j];
+        }
+        Agreement.assertClose("sgemm_" + n, want, got, 1e-4, 1e-4 * Math.sqrt(n));
+    }
+
+    @Benchmark
+    public Tensor matmul() {
+        return a.matmul(b, false, false);
+    }
+}

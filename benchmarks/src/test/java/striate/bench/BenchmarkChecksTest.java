@@ -1,0 +1,42 @@
+package striate.bench;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import striate.tensor.Device;
+
+/** Each benchmark's correctness check (the part of its setup that runs before timing), without the timing. */
+class BenchmarkChecksTest {
+    @Test
+    void lenetTrainStepMatchesTheReference() {
+        LeNetTrainStep.check();
+    }
+
+    @Test
+    void lenetInferenceMatchesTheReference() {
+        LeNetInference.check();
+    }
+
+    @Test
+    void smallOpIsExact() {
+        SmallOp.check();
+    }
+
+    @Test
+    void convolutionGradientsMatchTheReference() {
+        ConvLeNetC1.check();
+    }
+
+    @Test
+    void sgemmMatchesDoublePrecisionDots() {
+        Sgemm.check(256, Inputs.uniform(Device.cpu(), 6, 256, 256), Inputs.uniform(Device.cpu(), 7, 256, 256));
+    }
+
+    @Test
+    void theCheckCatchesAWrongResult() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Agreement.assertClose("case", new float[] {1, 2, 3}, new float[] {1, 2.01f, 3}, 1e-3, 0));
+        assertTrue(e.getMessage().contains("index 1"), e.getMessage());
+    }
+}
