@@ -95,7 +95,6 @@ final class CpuConv2d {
             float[] x = HostFloats.read(in[0]);
             float[] w = HostFloats.read(in[1]);
             float[] wt = g.rowLayout() ? transposePerGroup(g, w) : null;
-            float[] y = new float[Math.toIntExact(out.size())];
             int nb = g.panelImages();
             pool.forEach(g.panels(), panel -> {
                 int b0 = panel * nb;
@@ -104,6 +103,7 @@ final class CpuConv2d {
                 float[] col = new float[g.ckk() * cols];
                 float[] yc = new float[g.kg() * cols];
                 float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
+                float[] y = new float[count * g.k * g.ohw()]; // this panel's images of the output
                 for (int grp = 0; grp < g.groups; grp++) {
                     if (g.rowLayout()) {
                         for (int i = 0; i < count; i++) {
@@ -112,7 +112,7 @@ final class CpuConv2d {
                         // yᵀ[cols, kg] = colᵀ[cols, ckk] · Wᵀ[ckk, kg]
                         Sgemm.gemm(cols, g.kg(), g.ckk(), col, 0, g.ckk(), wt, grp * g.kg() * g.ckk(), g.kg(),
                                 yc, 0, g.kg(), false);
-                        scatterRows(g, yc, y, b0, count, grp);
+                        scatterRows(g, yc, y, count, grp);
                     } else {
                         for (int i = 0; i < count; i++) {
                             im2col(g, x, g.xOffset(b0 + i, grp), col, i * g.ohw(), cols);
@@ -120,11 +120,11 @@ final class CpuConv2d {
                         // y[kg, cols] = W[kg, ckk] · col[ckk, cols]
                         Sgemm.gemm(g.kg(), cols, g.ckk(), w, grp * g.kg() * g.ckk(), g.ckk(), col, 0, cols,
                                 yc, 0, cols, false);
-                        scatterColumns(g, yc, y, b0, count, grp);
+                        scatterColumns(g, yc, y, count, grp);
                     }
                 }
+                HostFloats.writeRange(out, (long) b0 * g.k * g.ohw(), y);
             });
-            HostFloats.write(out, y);
         };
     }
 
@@ -138,7 +138,6 @@ final class CpuConv2d {
             float[] dy = HostFloats.read(in[0]);
             float[] w = HostFloats.read(in[1]);
             float[] wt = g.rowLayout() ? null : transposePerGroup(g, w);
-            float[] dx = new float[Math.toIntExact(out.size())];
             int nb = g.panelImages();
             pool.forEach(g.panels(), panel -> {
                 int b0 = panel * nb;
@@ -147,6 +146,7 @@ final class CpuConv2d {
                 float[] dyc = new float[g.kg() * cols];
                 float[] dcol = new float[g.ckk() * cols];
                 float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
+                float[] dx = new float[count * g.c * g.h * g.w]; // this panel's images of the input gradient
                 for (int grp = 0; grp < g.groups; grp++) {
                     if (g.rowLayout()) {
                         gatherRows(g, dy, dyc, b0, count, grp);
@@ -154,7 +154,7 @@ final class CpuConv2d {
                         Sgemm.gemm(cols, g.ckk(), g.kg(), dyc, 0, g.kg(), w, grp * g.kg() * g.ckk(), g.ckk(),
                                 dcol, 0, g.ckk(), false);
                         for (int i = 0; i < count; i++) {
-                            row2im(g, dcol, i * g.ohw() * g.ckk(), dx, g.xOffset(b0 + i, grp), scratch);
+                            row2im(g, dcol, i * g.ohw() * g.ckk(), dx, g.xOffset(i, grp), scratch);
                         }
                     } else {
                         gatherColumns(g, dy, dyc, b0, count, grp);
@@ -162,12 +162,12 @@ final class CpuConv2d {
                         Sgemm.gemm(g.ckk(), cols, g.kg(), wt, grp * g.kg() * g.ckk(), g.kg(), dyc, 0, cols,
                                 dcol, 0, cols, false);
                         for (int i = 0; i < count; i++) {
-                            col2im(g, dcol, i * g.ohw(), cols, dx, g.xOffset(b0 + i, grp));
+                            col2im(g, dcol, i * g.ohw(), cols, dx, g.xOffset(i, grp));
                         }
                     }
                 }
+                HostFloats.writeRange(out, (long) b0 * g.c * g.h * g.w, dx);
             });
-            HostFloats.write(out, dx);
         };
     }
 
@@ -231,12 +231,12 @@ final class CpuConv2d {
         return wt;
     }
 
-    /** y[b0 + i, grp·kg + r, pix] = yc[r, i·ohw + pix]. */
-    private static void scatterColumns(Geometry g, float[] yc, float[] y, int b0, int count, int grp) {
+    /** y[i, grp·kg + r, pix] = yc[r, i·ohw + pix] for the panel's images i (y holds only the panel). */
+    private static void scatterColumns(Geometry g, float[] yc, float[] y, int count, int grp) {
         int ohw = g.ohw();
         int cols = count * ohw;
         for (int i = 0; i < count; i++) {
-            int yOff = g.yOffset(b0 + i, grp);
+            int yOff = g.yOffset(i, grp);
             for (int r = 0; r < g.kg(); r++) {
                 System.arraycopy(yc, r * cols + i * ohw, y, yOff + r * ohw, ohw);
             }
@@ -255,12 +255,12 @@ final class CpuConv2d {
         }
     }
 
-    /** y[b0 + i, grp·kg + r, pix] = yc[i·ohw + pix, r]. */
-    private static void scatterRows(Geometry g, float[] yc, float[] y, int b0, int count, int grp) {
+    /** y[i, grp·kg + r, pix] = yc[i·ohw + pix, r] for the panel's images i (y holds only the panel). */
+    private static void scatterRows(Geometry g, float[] yc, float[] y, int count, int grp) {
         int ohw = g.ohw();
         int kg = g.kg();
         for (int i = 0; i < count; i++) {
-            int yOff = g.yOffset(b0 + i, grp);
+            int yOff = g.yOffset(i, grp);
             for (int pix = 0; pix < ohw; pix++) {
                 int src = (i * ohw + pix) * kg;
                 for (int r = 0; r < kg; r++) {

@@ -21,9 +21,32 @@ final class CpuElementwise {
         this.pool = pool;
     }
 
-    private void chunked(int n, java.util.function.BiConsumer<Integer, Integer> range) {
+    /** The work on one chunk: elements [from, to) of the input, held in x at index (i − base). */
+    private interface ChunkBody {
+        void apply(float[] x, int base, int from, int to);
+    }
+
+    /**
+     * Runs body over a's elements in fixed chunks on the intra-op threads and stores the results in out. A
+     * contiguous input is copied chunk by chunk into a thread-local array and back, so the copies run in parallel
+     * too; a strided view is gathered once first.
+     */
+    private void mapChunks(Tensor a, Tensor out, ChunkBody body) {
+        int n = Math.toIntExact(a.size());
         int chunks = Math.max(1, (n + CHUNK - 1) / CHUNK);
-        pool.forEach(chunks, c -> range.accept(c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+        if (!a.isContiguous()) {
+            float[] x = HostFloats.read(a);
+            pool.forEach(chunks, c -> body.apply(x, 0, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+            HostFloats.write(out, x);
+            return;
+        }
+        pool.forEach(chunks, c -> {
+            int from = c * CHUNK;
+            float[] x = new float[Math.min(n, from + CHUNK) - from];
+            HostFloats.readRange(a, from, x);
+            body.apply(x, from, from, from + x.length);
+            HostFloats.writeRange(out, from, x);
+        });
     }
 
     Kernel<UnaryOp> unary() {
@@ -32,32 +55,32 @@ final class CpuElementwise {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
-            float[] x = HostFloats.read(in[0]);
-            chunked(x.length, (from, to) -> {
+            mapChunks(in[0], out, (x, base, from, to) -> {
+                int lo = from - base;
+                int hi = to - base;
                 switch (op.fn()) {
                     case RELU -> {
-                        for (int i = from; i < to; i++) {
+                        for (int i = lo; i < hi; i++) {
                             x[i] = x[i] > 0 ? x[i] : 0f;
                         }
                     }
                     case STEP -> {
-                        for (int i = from; i < to; i++) {
+                        for (int i = lo; i < hi; i++) {
                             x[i] = x[i] > 0 ? 1f : 0f;
                         }
                     }
                     case NEG -> {
-                        for (int i = from; i < to; i++) {
+                        for (int i = lo; i < hi; i++) {
                             x[i] = -x[i];
                         }
                     }
                     default -> {
-                        for (int i = from; i < to; i++) {
+                        for (int i = lo; i < hi; i++) {
                             x[i] = (float) op.fn().apply(x[i]);
                         }
                     }
                 }
             });
-            HostFloats.write(out, x);
         };
     }
 
@@ -67,15 +90,13 @@ final class CpuElementwise {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
-            float[] x = HostFloats.read(in[0]);
             float scale = (float) op.scale();
             float shift = (float) op.shift();
-            chunked(x.length, (from, to) -> {
-                for (int i = from; i < to; i++) {
+            mapChunks(in[0], out, (x, base, from, to) -> {
+                for (int i = from - base; i < to - base; i++) {
                     x[i] = scale * x[i] + shift;
                 }
             });
-            HostFloats.write(out, x);
         };
     }
 
@@ -104,30 +125,36 @@ final class CpuElementwise {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
-            float[] x = HostFloats.read(a);
+            if (same && b.isContiguous()) { // y chunk by chunk too
+                mapChunks(a, out, (x, base, from, to) -> {
+                    float[] yc = new float[to - from];
+                    HostFloats.readRange(b, from, yc);
+                    combine(op, x, from - base, yc, 0, 1, to - from);
+                });
+                return;
+            }
             float[] y = HostFloats.read(b);
             int per = period;
             int rep = repeat;
             boolean equal = same;
-            chunked(x.length, (from, to) -> {
+            mapChunks(a, out, (x, base, from, to) -> {
                 for (int i = from; i < to; ) {
                     int run;
                     if (equal) {
                         run = to - i;
-                        combine(op, x, i, y, i, 1, run);
+                        combine(op, x, i - base, y, i, 1, run);
                     } else if (rep == 1) {
                         int j = i % per; // trailing block: y[j..] lines up with x[i..]
                         run = Math.min(per - j, to - i);
-                        combine(op, x, i, y, j, 1, run);
+                        combine(op, x, i - base, y, j, 1, run);
                     } else {
                         int block = i / rep; // channel or scalar: one y value per run of rep elements
                         run = (int) Math.min((long) (block + 1) * rep, to) - i;
-                        combine(op, x, i, y, block % per, 0, run);
+                        combine(op, x, i - base, y, block % per, 0, run);
                     }
                     i += run;
                 }
             });
-            HostFloats.write(out, x);
         };
     }
 

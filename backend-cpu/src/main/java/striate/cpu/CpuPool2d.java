@@ -27,14 +27,16 @@ final class CpuPool2d {
                 return;
             }
             float[] x = HostFloats.read(in[0]);
-            float[] y = new float[Math.toIntExact(out.size())];
             int planes = Math.toIntExact(in[0].dim(0) * in[0].dim(1));
             int h = (int) in[0].dim(2);
             int w = (int) in[0].dim(3);
             int oh = (int) out.dim(2);
             int ow = (int) out.dim(3);
-            pool.forEach(planes, pl -> plane(op.mode(), op.params(), x, pl * h * w, h, w, y, pl * oh * ow, oh, ow, null, null));
-            HostFloats.write(out, y);
+            pool.forEach(planes, pl -> {
+                float[] y = new float[oh * ow]; // one output plane, stored straight into out
+                plane(op.mode(), op.params(), x, pl * h * w, h, w, y, 0, oh, ow, null, null);
+                HostFloats.writeRange(out, (long) pl * oh * ow, y);
+            });
         };
     }
 

@@ -72,4 +72,27 @@ class CpuBackendTest {
         RuntimeException e = assertThrows(RuntimeException.class, () -> a.add(b));
         assertTrue(e.getMessage().contains("cpu") && e.getMessage().contains("reference"), e.getMessage());
     }
+
+    @Test
+    void elementwiseKernelsSpanningSeveralChunksMatchTheReference() {
+        // [3, 5, 71, 67] is 71,355 elements: three chunks of the elementwise kernels, the last one ragged.
+        long[] dims = {3, 5, 71, 67};
+        java.util.function.Function<Device, List<Tensor>> run = d -> {
+            Tensor x = Fixtures.uniform(d, 201, -1, 1, dims);
+            Tensor same = Fixtures.uniform(d, 202, -1, 1, dims);
+            Tensor channel = Fixtures.uniform(d, 203, -1, 1, 1, 5, 1, 1);
+            Tensor trailing = Fixtures.uniform(d, 204, -1, 1, 67);
+            return List.of(x.relu(), x.affine(2, 0.5), x.add(same), x.mul(channel), x.sub(trailing),
+                    x.permute(0, 1, 3, 2).relu()); // a strided view takes the gather path
+        };
+        List<Tensor> want = run.apply(Device.reference());
+        List<Tensor> got = run.apply(Device.cpu());
+        for (int k = 0; k < want.size(); k++) {
+            double[] w = want.get(k).toDoubleArray();
+            double[] g = got.get(k).toDoubleArray();
+            for (int i = 0; i < w.length; i++) {
+                assertEquals(w[i], g[i], 1e-6 * (1 + Math.abs(w[i])), "result " + k + " element " + i);
+            }
+        }
+    }
 }
