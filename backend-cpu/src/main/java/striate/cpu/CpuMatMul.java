@@ -31,12 +31,12 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         float[] b = HostFloats.read(in[1]);
         if (op.transposeA()) {
             float[] t = new float[a.length];
-            Sgemm.transpose(a, 0, k, m, m, t, 0); // a is [k, m] → [m, k]
+            Transpose.of(a, 0, k, m, m, t, 0); // a is [k, m] → [m, k]
             a = t;
         }
         if (op.transposeB()) {
             float[] t = new float[b.length];
-            Sgemm.transpose(b, 0, n, k, k, t, 0); // b is [n, k] → [k, n]
+            Transpose.of(b, 0, n, k, k, t, 0); // b is [n, k] → [k, n]
             b = t;
         }
         float[] c = new float[m * n];

@@ -31,13 +31,4 @@ final class Sgemm {
             ScalarSgemm.gemmNT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         }
     }
-
-    /** Writes the transpose of src [rows, cols] (row stride ld) into dst [cols, rows]. */
-    static void transpose(float[] src, int srcOff, int rows, int cols, int ld, float[] dst, int dstOff) {
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                dst[dstOff + j * rows + i] = src[srcOff + i * ld + j];
-            }
-        }
-    }
 }

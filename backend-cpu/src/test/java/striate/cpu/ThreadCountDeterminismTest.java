@@ -24,29 +24,22 @@ class ThreadCountDeterminismTest {
 
     @Test
     void convolutionFilterGradientIsThreadCountIndependent() {
-        ConvParams p = ConvParams.of(1, 2);
-        Tensor x = rand(1, 37, 3, 13, 11);
-        Tensor dy = rand(2, 37, 5, 13, 11);
-        Conv2dBackwardFilterOp op = new Conv2dBackwardFilterOp(p, Shape.of(5, 3, 5, 5));
-        java.util.function.Function<IntraOpPool, float[]> f = pool -> {
-            Tensor out = Tensor.zeros(Device.cpu(), DType.F32, 5, 3, 5, 5);
-            new CpuConv2d(pool).backwardFilter().run(op, new Tensor[] {x, dy}, out);
-            return out.toFloatArray();
-        };
-        float[] one = run(1, f);
-        assertArrayEquals(one, run(2, f));
-        assertArrayEquals(one, run(3, f));
+        // Column layout: 13x11 outputs, panels of two images.
+        assertFilterGradientIsThreadCountIndependent(ConvParams.of(1, 2), rand(1, 37, 3, 13, 11),
+                rand(2, 37, 5, 13, 11), Shape.of(5, 3, 5, 5));
     }
 
     @Test
     void rowLayoutFilterGradientIsThreadCountIndependent() {
         // LeNet C5's shape: 1x1 outputs, so panels of several images in the row layout.
-        ConvParams p = ConvParams.of(1, 0);
-        Tensor x = rand(3, 37, 16, 5, 5);
-        Tensor dy = rand(4, 37, 120, 1, 1);
-        Conv2dBackwardFilterOp op = new Conv2dBackwardFilterOp(p, Shape.of(120, 16, 5, 5));
+        assertFilterGradientIsThreadCountIndependent(ConvParams.of(1, 0), rand(3, 37, 16, 5, 5),
+                rand(4, 37, 120, 1, 1), Shape.of(120, 16, 5, 5));
+    }
+
+    private static void assertFilterGradientIsThreadCountIndependent(ConvParams p, Tensor x, Tensor dy, Shape w) {
+        Conv2dBackwardFilterOp op = new Conv2dBackwardFilterOp(p, w);
         java.util.function.Function<IntraOpPool, float[]> f = pool -> {
-            Tensor out = Tensor.zeros(Device.cpu(), DType.F32, 120, 16, 5, 5);
+            Tensor out = Tensor.zeros(Device.cpu(), DType.F32, w.dims());
             new CpuConv2d(pool).backwardFilter().run(op, new Tensor[] {x, dy}, out);
             return out.toFloatArray();
         };
