@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Host memory in an off-heap {@link MemorySegment} (64-byte aligned), so native BLAS and device copies can
- * read it without a copy. Element access widens to double, which is what the reference kernels compute in.
+ * read it without a copy; kernel outputs of at most {@link #SMALL_BYTES} are heap segments instead. Element access widens to double, which is what the reference kernels compute in.
  */
 public final class HostStorage implements Storage {
     private final DType dtype;
@@ -27,11 +27,25 @@ public final class HostStorage implements Storage {
     private static final boolean POISON = Boolean.getBoolean("striate.poisonUninitialized");
 
     /**
+     * Outputs up to this size live in Java heap arrays: a native block costs a cleaner registration and a phantom
+     * reference for the GC (about half a microsecond), which dominates an op on a handful of elements.
+     */
+    static final long SMALL_BYTES = 1024;
+
+    /**
      * Memory for {@code elements} values whose content is undefined, for outputs a kernel overwrites completely;
-     * released when no tensor refers to it any more. Falls back to zeroed memory without native access.
+     * released when no tensor refers to it any more. Small outputs are heap segments (8-byte aligned; native code
+     * gets them by copy); larger ones come from the C allocator, or zeroed arena memory without native access.
      */
     public static HostStorage allocateUninitialized(DType dtype, long elements) {
         long bytes = Math.max(1, elements) * dtype.bytes();
+        if (bytes <= SMALL_BYTES) {
+            MemorySegment heap = MemorySegment.ofArray(new long[(int) ((bytes + 7) / 8)]).asSlice(0, bytes);
+            if (POISON) {
+                heap.fill((byte) 0xFF);
+            }
+            return new HostStorage(dtype, heap);
+        }
         if (NATIVE_HEAP.isEmpty()) {
             return allocate(dtype, elements);
         }
