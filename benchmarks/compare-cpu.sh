@@ -62,7 +62,8 @@ echo "== Striate (JMH)"
 "$python" - "$out/torch.jsonl" "$out/jmh.json" <<'PY'
 import json, sys
 torch = {r["case"]: r for r in map(json.loads, open(sys.argv[1]))}
-names = {"ConvLeNetC1.forwardBackward": "conv_lenet_c1_fwdbwd", "LeNetTrainStep.step": "lenet_train_b64",
+names = {"ConvLeNetC1.forwardBackward": "conv_lenet_c1_fwdbwd", "ConvAlexNetConv2.forward": "conv_alexnet_conv2_fwd",
+         "LeNetTrainStep.step": "lenet_train_b64",
          "LeNetInference.infer": "lenet_infer_b1000", "SmallOp.add10": "small_op_add10"}
 striate = {}
 for r in json.load(open(sys.argv[2])):

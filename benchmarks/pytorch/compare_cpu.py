@@ -79,13 +79,22 @@ def cases():
             (F.conv2d(x, w, b, padding=2) * dy).sum().backward()
         return run, 1, "calls/s"
 
+    def conv_alexnet_conv2():
+        x, w, b = uniform(16, 96, 27, 27), uniform(256, 96, 5, 5), uniform(256)
+
+        def run():
+            with torch.no_grad():
+                F.conv2d(x, w, b, padding=2)
+        return run, 1, "calls/s"
+
     def small_add():
         a, b = uniform(10), uniform(10)
         return lambda: a + b, 1, "ops/s"
 
     return {
         "sgemm_64": lambda: sgemm(64), "sgemm_256": lambda: sgemm(256), "sgemm_1024": lambda: sgemm(1024),
-        "sgemm_2048": lambda: sgemm(2048), "conv_lenet_c1_fwdbwd": conv_c1, "lenet_train_b64": lenet_train,
+        "sgemm_2048": lambda: sgemm(2048), "conv_lenet_c1_fwdbwd": conv_c1,
+        "conv_alexnet_conv2_fwd": conv_alexnet_conv2, "lenet_train_b64": lenet_train,
         "lenet_infer_b1000": lenet_infer, "small_op_add10": small_add,
     }
 

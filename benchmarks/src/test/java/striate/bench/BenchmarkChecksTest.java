@@ -29,6 +29,11 @@ class BenchmarkChecksTest {
     }
 
     @Test
+    void alexNetConvolutionMatchesTheReference() {
+        ConvAlexNetConv2.check();
+    }
+
+    @Test
     void sgemmMatchesDoublePrecisionDots() {
         Sgemm.check(256, Inputs.uniform(Device.cpu(), 6, 256, 256), Inputs.uniform(Device.cpu(), 7, 256, 256));
     }
