@@ -1,0 +1,145 @@
+// Elementwise kernels: unary functions, affine, power, binary functions with broadcasting, where,
+// copy, cast, zero padding and counter-based uniform random numbers. Inputs are strided views
+// (Layout, see striate.cuh); outputs are contiguous, written at the linear index i. The formulas
+// follow the reference backend (striate.op.UnaryFn / BinaryFn, RandomUniformOp), computed in float
+// except where noted.
+#include "striate.cuh"
+
+#define UNARY(name, expr)                                                                     \
+    extern "C" __global__ void name##_forward_f32(long long n, Layout xl, const float *x,   \
+                                                  float *y) {                                 \
+        FOR_EACH(i, n) {                                                                      \
+            float v = x[at(xl, i)];                                                           \
+            y[i] = (expr);                                                                    \
+        }                                                                                     \
+    }
+
+UNARY(neg, -v)
+UNARY(exp, expf(v))
+UNARY(log, logf(v))
+UNARY(sqrt, sqrtf(v))
+UNARY(abs, fabsf(v))
+UNARY(sign, v > 0.0f ? 1.0f : v < 0.0f ? -1.0f : v)   // keeps ±0 and NaN, as Math.signum
+UNARY(step, v > 0.0f ? 1.0f : 0.0f)
+UNARY(sigmoid, v >= 0.0f ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v)))
+UNARY(tanh, tanhf(v))
+UNARY(relu, v > 0.0f ? v : 0.0f)
+
+// y = scale·x + shift, in double as the reference
+extern "C" __global__ void affine_forward_f32(long long n, Layout xl, const float *x, float *y,
+                                              double scale, double shift) {
+    FOR_EACH(i, n) {
+        y[i] = (float) (scale * (double) x[at(xl, i)] + shift);
+    }
+}
+
+// y = x^e; e == 2 is a plain product, other exponents use pow in double
+extern "C" __global__ void pow_forward_f32(long long n, Layout xl, const float *x, float *y, double e) {
+    FOR_EACH(i, n) {
+        float v = x[at(xl, i)];
+        y[i] = e == 2.0 ? v * v : (float) pow((double) v, e);
+    }
+}
+
+#define BINARY(name, expr)                                                                    \
+    extern "C" __global__ void name##_forward_f32(long long n, Layout al, const float *a,   \
+                                                  Layout bl, const float *b, float *y) {      \
+        FOR_EACH(i, n) {                                                                      \
+            float u = a[at(al, i)];                                                           \
+            float v = b[at(bl, i)];                                                           \
+            y[i] = (expr);                                                                    \
+        }                                                                                     \
+    }
+
+BINARY(add, u + v)
+BINARY(sub, u - v)
+BINARY(mul, u * v)
+BINARY(div, u / v)
+BINARY(maximum, isnan(u) || isnan(v) ? u + v : fmaxf(u, v))   // NaN wins, as Math.max
+BINARY(minimum, isnan(u) || isnan(v) ? u + v : fminf(u, v))
+BINARY(greater, u > v ? 1.0f : 0.0f)
+BINARY(less, u < v ? 1.0f : 0.0f)
+BINARY(equal, u == v ? 1.0f : 0.0f)
+
+// y = cond ≠ 0 ? a : b
+extern "C" __global__ void where_forward_f32(long long n, Layout cl, const float *c, Layout al,
+                                             const float *a, Layout bl, const float *b, float *y) {
+    FOR_EACH(i, n) {
+        y[i] = c[at(cl, i)] != 0.0f ? a[at(al, i)] : b[at(bl, i)];
+    }
+}
+
+// Dense copy of a strided view; _f32 moves any 4-byte type (int32 too), _f64 any 8-byte type.
+extern "C" __global__ void copy_forward_f32(long long n, Layout xl, const unsigned int *x, unsigned int *y) {
+    FOR_EACH(i, n) {
+        y[i] = x[at(xl, i)];
+    }
+}
+
+extern "C" __global__ void copy_forward_f64(long long n, Layout xl, const unsigned long long *x,
+                                            unsigned long long *y) {
+    FOR_EACH(i, n) {
+        y[i] = x[at(xl, i)];
+    }
+}
+
+// cast_forward_<from>_<to>: float → int truncates toward zero (saturating, NaN → 0, as Java's (int))
+#define CAST(from, to, tf, tt)                                                                \
+    extern "C" __global__ void cast_forward_##from##_##to(long long n, Layout xl, const tf *x, \
+                                                         tt *y) {                             \
+        FOR_EACH(i, n) {                                                                      \
+            y[i] = (tt) x[at(xl, i)];                                                         \
+        }                                                                                     \
+    }
+
+CAST(f32, f64, float, double)
+CAST(f64, f32, double, float)
+CAST(f32, i32, float, int)
+CAST(i32, f32, int, float)
+CAST(f64, i32, double, int)
+CAST(i32, f64, int, double)
+
+// Zero padding: y [before + d + after per axis] from x [d...]; yl carries y's dims (rank = x's rank),
+// before the leading padding per axis. 32-bit elements (float32 and int32).
+struct Pads {
+    long long before[MAX_RANK];
+};
+
+extern "C" __global__ void pad_forward_f32(long long n, Layout yl, Layout xl, Pads pads,
+                                           const unsigned int *x, unsigned int *y) {
+    FOR_EACH(i, n) {
+        long long rest = i;
+        long long p = xl.offset;
+        bool inside = true;
+        for (int a = (int) yl.rank - 1; a >= 0; a--) {
+            long long c = rest % yl.dims[a] - pads.before[a];
+            rest /= yl.dims[a];
+            inside = inside && c >= 0 && c < xl.dims[a];
+            p += c * xl.strides[a];
+        }
+        y[i] = inside ? x[p] : 0u;
+    }
+}
+
+// SplitMix64 finalizer of (seed, index), as RandomUniformOp.uniform: u in [0, 1)
+__device__ __forceinline__ double uniform(unsigned long long seed, unsigned long long index) {
+    unsigned long long z = seed + (index + 1ull) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z = z ^ (z >> 31);
+    return (double) (z >> 11) * 0x1.0p-53;
+}
+
+extern "C" __global__ void random_uniform_forward_f32(long long n, unsigned long long seed, double low,
+                                                      double high, float *y) {
+    FOR_EACH(i, n) {
+        y[i] = (float) (low + (high - low) * uniform(seed, (unsigned long long) i));
+    }
+}
+
+extern "C" __global__ void random_uniform_forward_f64(long long n, unsigned long long seed, double low,
+                                                      double high, double *y) {
+    FOR_EACH(i, n) {
+        y[i] = low + (high - low) * uniform(seed, (unsigned long long) i);
+    }
+}

@@ -1,0 +1,38 @@
+// Fused optimizer updates in place on contiguous float32 buffers, PyTorch's semantics (the formulas
+// are on striate.op.SgdUpdateOp and AdamUpdateOp); per-element arithmetic in double, as the reference.
+#include "striate.cuh"
+
+extern "C" __global__ void sgd_update_f32(long long n, float *param, const float *grad, float *velocity,
+                                          double lr, double momentum, double dampening, int nesterov,
+                                          double weight_decay) {
+    FOR_EACH(i, n) {
+        double p = param[i];
+        double g = grad[i] + weight_decay * p;
+        if (momentum != 0.0) {
+            double v = momentum * velocity[i] + (1.0 - dampening) * g;
+            velocity[i] = (float) v;
+            g = nesterov ? g + momentum * v : v;
+        }
+        param[i] = (float) (p - lr * g);
+    }
+}
+
+// c1 = 1 − β1^step, c2 = 1 − β2^step (bias corrections, computed on the host)
+extern "C" __global__ void adam_update_f32(long long n, float *param, const float *grad, float *m, float *v,
+                                           double lr, double beta1, double beta2, double eps,
+                                           double weight_decay, int decoupled, double c1, double c2) {
+    FOR_EACH(i, n) {
+        double p = param[i];
+        double g = grad[i];
+        if (decoupled) {
+            p *= 1.0 - lr * weight_decay;
+        } else {
+            g += weight_decay * p;
+        }
+        double mi = beta1 * m[i] + (1.0 - beta1) * g;
+        double vi = beta2 * v[i] + (1.0 - beta2) * g * g;
+        m[i] = (float) mi;
+        v[i] = (float) vi;
+        param[i] = (float) (p - lr * (mi / c1) / (sqrt(vi / c2) + eps));
+    }
+}

@@ -1,0 +1,160 @@
+// Pooling: 2-D max/average pooling and its gradient on contiguous x [planes = n·c, h, w], and
+// k-max pooling along one axis of x viewed as [outer, d, inner].
+// Max: padded cells never win, the first maximum (row-major) of a window wins ties. Average: the
+// divisor is kh·kw with countIncludePad, else the number of cells inside the image.
+// The gradients gather (one thread per dx element, windows in row-major order): no atomics, so
+// results are bit-identical run to run.
+#include "striate.cuh"
+
+struct Pool {
+    int h, w, oh, ow, kh, kw, sh, sw, ph, pw, include_pad;
+};
+
+// input index of the first maximum of window (oy, ox) in plane pl
+__device__ long long window_argmax(const float *x, const Pool &p, long long pl, int oy, int ox) {
+    long long best = -1;
+    float m = 0.0f;
+    for (int ky = 0; ky < p.kh; ky++) {
+        int iy = oy * p.sh - p.ph + ky;
+        if (iy < 0 || iy >= p.h) {
+            continue;
+        }
+        for (int kx = 0; kx < p.kw; kx++) {
+            int ix = ox * p.sw - p.pw + kx;
+            if (ix < 0 || ix >= p.w) {
+                continue;
+            }
+            long long xi = (pl * p.h + iy) * p.w + ix;
+            if (best < 0 || x[xi] > m) {
+                best = xi;
+                m = x[xi];
+            }
+        }
+    }
+    return best;
+}
+
+__device__ int window_divisor(const Pool &p, int oy, int ox) {
+    if (p.include_pad) {
+        return p.kh * p.kw;
+    }
+    int y0 = max(oy * p.sh - p.ph, 0), y1 = min(oy * p.sh - p.ph + p.kh, p.h);
+    int x0 = max(ox * p.sw - p.pw, 0), x1 = min(ox * p.sw - p.pw + p.kw, p.w);
+    return (y1 - y0) * (x1 - x0);
+}
+
+extern "C" __global__ void max_pool2d_forward_f32(long long n, Pool p, const float *x, float *y) {
+    FOR_EACH(i, n) {
+        int ox = (int) (i % p.ow);
+        int oy = (int) (i / p.ow % p.oh);
+        long long pl = i / ((long long) p.ow * p.oh);
+        y[i] = x[window_argmax(x, p, pl, oy, ox)];
+    }
+}
+
+extern "C" __global__ void avg_pool2d_forward_f32(long long n, Pool p, const float *x, float *y) {
+    FOR_EACH(i, n) {
+        int ox = (int) (i % p.ow);
+        int oy = (int) (i / p.ow % p.oh);
+        long long pl = i / ((long long) p.ow * p.oh);
+        float s = 0.0f;
+        for (int ky = 0; ky < p.kh; ky++) {
+            int iy = oy * p.sh - p.ph + ky;
+            for (int kx = 0; kx < p.kw; kx++) {
+                int ix = ox * p.sw - p.pw + kx;
+                if (iy >= 0 && iy < p.h && ix >= 0 && ix < p.w) {
+                    s += x[(pl * p.h + iy) * p.w + ix];
+                }
+            }
+        }
+        y[i] = s / (float) window_divisor(p, oy, ox);
+    }
+}
+
+// the windows along one axis that contain input coordinate c: [*lo, *hi)
+__device__ void windows_over(int c, int k, int s, int pad, int out, int *lo, int *hi) {
+    int first = c + pad - k + 1;
+    *lo = first <= 0 ? 0 : (first + s - 1) / s;
+    *hi = min((c + pad) / s + 1, out);
+}
+
+extern "C" __global__ void max_pool2d_backward_f32(long long n, Pool p, const float *x, const float *dy,
+                                                   float *dx) {
+    FOR_EACH(i, n) {
+        int ix = (int) (i % p.w);
+        int iy = (int) (i / p.w % p.h);
+        long long pl = i / ((long long) p.w * p.h);
+        int y0, y1, x0, x1;
+        windows_over(iy, p.kh, p.sh, p.ph, p.oh, &y0, &y1);
+        windows_over(ix, p.kw, p.sw, p.pw, p.ow, &x0, &x1);
+        float g = 0.0f;
+        for (int oy = y0; oy < y1; oy++) {
+            for (int ox = x0; ox < x1; ox++) {
+                if (window_argmax(x, p, pl, oy, ox) == i) {
+                    g += dy[(pl * p.oh + oy) * p.ow + ox];
+                }
+            }
+        }
+        dx[i] = g;
+    }
+}
+
+extern "C" __global__ void avg_pool2d_backward_f32(long long n, Pool p, const float *dy, float *dx) {
+    FOR_EACH(i, n) {
+        int ix = (int) (i % p.w);
+        int iy = (int) (i / p.w % p.h);
+        long long pl = i / ((long long) p.w * p.h);
+        int y0, y1, x0, x1;
+        windows_over(iy, p.kh, p.sh, p.ph, p.oh, &y0, &y1);
+        windows_over(ix, p.kw, p.sw, p.pw, p.ow, &x0, &x1);
+        float g = 0.0f;
+        for (int oy = y0; oy < y1; oy++) {
+            for (int ox = x0; ox < x1; ox++) {
+                g += dy[(pl * p.oh + oy) * p.ow + ox] / (float) window_divisor(p, oy, ox);
+            }
+        }
+        dx[i] = g;
+    }
+}
+
+// k-max pooling (Kalchbrenner et al., 2014): per line (o, i) of x [outer, d, inner] keep the k largest
+// values in their original order; an element's rank counts the larger ones and the equal ones before
+// it, so ties keep the earlier element. One thread per line, O(d²).
+__device__ bool kept(const float *line, long long inner, int d, int j, int k) {
+    float v = line[j * inner];
+    int rank = 0;
+    for (int q = 0; q < d && rank < k; q++) {
+        float u = line[q * inner];
+        rank += u > v || (u == v && q < j);
+    }
+    return rank < k;
+}
+
+extern "C" __global__ void kmax_pool_forward_f32(long long lines, long long inner, int d, int k,
+                                                 const float *x, float *y) {
+    FOR_EACH(l, lines) {
+        long long o = l / inner, in = l % inner;
+        const float *line = x + o * d * inner + in;
+        float *out = y + o * k * inner + in;
+        int slot = 0;
+        for (int j = 0; j < d && slot < k; j++) {
+            if (kept(line, inner, d, j, k)) {
+                out[slot++ * inner] = line[j * inner];
+            }
+        }
+    }
+}
+
+extern "C" __global__ void kmax_pool_backward_f32(long long lines, long long inner, int d, int k,
+                                                  const float *x, const float *dy, float *dx) {
+    FOR_EACH(l, lines) {
+        long long o = l / inner, in = l % inner;
+        const float *line = x + o * d * inner + in;
+        const float *g = dy + o * k * inner + in;
+        float *out = dx + o * d * inner + in;
+        int slot = 0;
+        for (int j = 0; j < d; j++) {
+            out[j * inner] = slot < k && kept(line, inner, d, j, k) ? g[slot++ * inner] : 0.0f;
+        }
+    }
+}

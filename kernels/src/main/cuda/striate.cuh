@@ -1,0 +1,34 @@
+// Shared by every Striate kernel file: the strided layout of an operand and the grid-stride loop.
+// A Layout maps the row-major linear index i of the output to an element offset of one input:
+// rank 0 means contiguous (offset + i); otherwise i is split over dims (last axis fastest) and
+// each coordinate is multiplied by its stride (0 along broadcast axes). Java packs it as 18 longs
+// (striate.cuda.Layout); MAX_RANK must match there.
+#pragma once
+
+#define MAX_RANK 8
+
+struct Layout {
+    long long rank;
+    long long offset;
+    long long dims[MAX_RANK];
+    long long strides[MAX_RANK];
+};
+
+__device__ __forceinline__ long long at(const Layout &l, long long i) {
+    if (l.rank == 0) {
+        return l.offset + i;
+    }
+    long long p = l.offset;
+#pragma unroll 1
+    for (int a = (int) l.rank - 1; a >= 0; a--) {
+        long long d = l.dims[a];
+        p += (i % d) * l.strides[a];
+        i /= d;
+    }
+    return p;
+}
+
+// for (i over [0, n)) spread over the whole grid
+#define FOR_EACH(i, n) \
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < (n); \
+         i += (long long) blockDim.x * gridDim.x)
