@@ -5,13 +5,11 @@ import striate.backend.BackendProvider;
 import striate.tensor.Device;
 
 /**
- * Registers the CUDA device family so that {@code Backends.diagnostics()} and {@code striate doctor} report it
- * honestly: the backend itself (JCuda, cuBLAS, cuDNN) is not built yet, so it is always unavailable and
- * {@link #create} refuses. Issue #6 replaces this with a provider that probes the driver and libraries.
+ * Registers the CUDA backend with {@link java.util.ServiceLoader}. Availability comes from {@link CudaProbe} (driver,
+ * GPUs, cuBLAS, cuDNN, JCuda's natives), so {@code striate doctor} and {@code Backends.of(Device.cuda(i))} say what is
+ * missing instead of failing inside JCuda. Switches ({@link CudaOptions}) are read from system properties here.
  */
 public final class CudaProvider implements BackendProvider {
-    static final String NOT_BUILT = "the CUDA backend is not built yet (issue #6); use --device cpu or reference";
-
     @Override
     public Device.Kind kind() {
         return Device.Kind.CUDA;
@@ -19,11 +17,16 @@ public final class CudaProvider implements BackendProvider {
 
     @Override
     public String unavailableReason() {
-        return NOT_BUILT;
+        return CudaProbe.unavailableReason();
     }
 
     @Override
     public Backend create(Device device) {
-        throw new IllegalStateException("device " + device + " is unavailable: " + NOT_BUILT);
+        int count = CudaProbe.report().gpus().size();
+        if (device.index() >= count) {
+            throw new IllegalArgumentException("device " + device + " does not exist: this machine has " + count
+                    + " GPU(s), cuda:0 to cuda:" + (count - 1));
+        }
+        return new CudaBackend(device, CudaOptions.fromSystemProperties());
     }
 }

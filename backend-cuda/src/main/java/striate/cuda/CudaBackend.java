@@ -1,0 +1,227 @@
+package striate.cuda;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import jcuda.driver.CUdeviceptr;
+import striate.backend.Backend;
+import striate.op.AdamUpdateOp;
+import striate.op.AffineOp;
+import striate.op.BinaryOp;
+import striate.op.CastOp;
+import striate.op.Conv2dBackwardDataOp;
+import striate.op.Conv2dBackwardFilterOp;
+import striate.op.Conv2dOp;
+import striate.op.CopyOp;
+import striate.op.CrossEntropyBackwardOp;
+import striate.op.CrossEntropyOp;
+import striate.op.KMaxPoolBackwardOp;
+import striate.op.KMaxPoolOp;
+import striate.op.KernelTable;
+import striate.op.LogSoftmaxOp;
+import striate.op.MatMulOp;
+import striate.op.Op;
+import striate.op.PadOp;
+import striate.op.Pool2dBackwardOp;
+import striate.op.Pool2dOp;
+import striate.op.PowerOp;
+import striate.op.RandomUniformOp;
+import striate.op.ReduceOp;
+import striate.op.SgdUpdateOp;
+import striate.op.SoftmaxOp;
+import striate.op.UnaryOp;
+import striate.op.WhereOp;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.HostStorage;
+import striate.tensor.Storage;
+import striate.tensor.Tensor;
+
+/**
+ * The CUDA backend for {@code Device.cuda(i)}: tensors in device memory from a caching allocator; GEMM on cuBLAS
+ * ({@link CublasGemm}), convolutions and softmax on cuDNN ({@link CudnnConv2d}, {@link CudnnSoftmax}), everything
+ * else on the PTX kernels of {@code striate-kernels} (elementwise, reductions, losses, pooling, k-max pooling,
+ * fused optimizer updates). Every op is computed on the GPU; there is no fallback to the host. Float32 throughout;
+ * copies, casts and random numbers also take float64 and int32. One lock per device orders calls from several
+ * threads (e.g. a data loader's prefetch thread) onto the device's one stream.
+ */
+public final class CudaBackend implements Backend {
+    /** The kernels; built without a GPU (each kernel finds its device through its tensors). */
+    public static final KernelTable KERNELS = KernelTable.builder("cuda")
+            .put(UnaryOp.class, CudaElementwise::unary)
+            .put(AffineOp.class, CudaElementwise::affine)
+            .put(PowerOp.class, CudaElementwise::power)
+            .put(BinaryOp.class, CudaElementwise::binary)
+            .put(WhereOp.class, CudaElementwise::where)
+            .put(CopyOp.class, CudaElementwise::copy)
+            .put(CastOp.class, CudaElementwise::cast)
+            .put(PadOp.class, CudaElementwise::pad)
+            .put(RandomUniformOp.class, CudaElementwise::randomUniform)
+            .put(ReduceOp.class, CudaReduce::reduce)
+            .put(SoftmaxOp.class, CudnnSoftmax::softmax)
+            .put(LogSoftmaxOp.class, CudnnSoftmax::logSoftmax)
+            .put(CrossEntropyOp.class, CudaLoss::crossEntropy)
+            .put(CrossEntropyBackwardOp.class, CudaLoss::crossEntropyBackward)
+            .put(KMaxPoolOp.class, CudaPool::kMaxPool)
+            .put(KMaxPoolBackwardOp.class, CudaPool::kMaxPoolBackward)
+            .put(Pool2dOp.class, CudaPool::pool2d)
+            .put(Pool2dBackwardOp.class, CudaPool::pool2dBackward)
+            .put(MatMulOp.class, CublasGemm::matmul)
+            .put(Conv2dOp.class, (op, in, out) -> of(out).conv.forward(op, in, out))
+            .put(Conv2dBackwardDataOp.class, (op, in, out) -> of(out).conv.backwardData(op, in, out))
+            .put(Conv2dBackwardFilterOp.class, (op, in, out) -> of(out).conv.backwardFilter(op, in, out))
+            .put(SgdUpdateOp.class, CudaUpdates::sgd)
+            .put(AdamUpdateOp.class, CudaUpdates::adam)
+            .build();
+
+    private final Device device;
+    private final CudaDevice gpu;
+    private final CudnnConv2d conv;
+    private final Cleaner cleaner = Cleaner.create();
+    private final ThreadLocal<CudaScope> scope = new ThreadLocal<>();
+
+    public CudaBackend(Device device, CudaOptions options) {
+        if (device.kind() != Device.Kind.CUDA) {
+            throw new IllegalArgumentException("CudaBackend serves cuda devices, not " + device);
+        }
+        this.device = device;
+        this.gpu = new CudaDevice(device.index(), options);
+        this.conv = new CudnnConv2d(gpu);
+    }
+
+    /** The backend of a tensor on a CUDA device. */
+    static CudaBackend of(Tensor t) {
+        return (CudaBackend) t.backend();
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public KernelTable kernels() {
+        return KERNELS;
+    }
+
+    public CudaOptions options() {
+        return gpu.options();
+    }
+
+    /** The allocator's counters: bytes in use, peak, cached. */
+    public MemoryStats memory() {
+        return gpu.allocator().stats();
+    }
+
+    /** Gives every cached block back to the device (after the stream's work is done). */
+    public void releaseCache() {
+        synchronized (gpu) {
+            gpu.activate();
+            gpu.allocator().releaseCache();
+        }
+    }
+
+    /** Waits until every queued kernel and copy has finished. */
+    public void synchronize() {
+        synchronized (gpu) {
+            gpu.activate();
+            gpu.synchronize();
+        }
+    }
+
+    /** Opens a scope on this thread: memory allocated until it closes is freed when it closes. */
+    public CudaScope scope() {
+        CudaScope s = new CudaScope(scope.get(), scope);
+        scope.set(s);
+        return s;
+    }
+
+    @Override
+    public Tensor execute(Op op, Tensor... inputs) {
+        synchronized (gpu) {
+            gpu.activate();
+            return Backend.super.execute(op, inputs);
+        }
+    }
+
+    @Override
+    public Storage allocate(DType dtype, long elements) {
+        synchronized (gpu) {
+            CudaStorage s = allocateOutput(dtype, elements);
+            gpu.fill32(s.pointer(0), 0, s.blockBytes() / 4);
+            return s;
+        }
+    }
+
+    @Override
+    public CudaStorage allocateOutput(DType dtype, long elements) {
+        synchronized (gpu) {
+            gpu.activate();
+            CudaStorage s = new CudaStorage(dtype, elements, gpu.allocator(), cleaner);
+            CudaScope open = scope.get();
+            if (open != null) {
+                open.adopt(s);
+            }
+            return s;
+        }
+    }
+
+    @Override
+    public Storage upload(HostStorage host) {
+        synchronized (gpu) {
+            CudaStorage s = allocateOutput(host.dtype(), host.elements());
+            gpu.copyToDevice(host.segment(), s.pointer(0), host.elements() * host.dtype().bytes());
+            return s;
+        }
+    }
+
+    @Override
+    public HostStorage download(Storage storage) {
+        CudaStorage s = (CudaStorage) storage;
+        HostStorage h = HostStorage.allocateUninitialized(s.dtype(), s.elements());
+        synchronized (gpu) {
+            gpu.activate();
+            gpu.copyToHost(s.pointer(0), h.segment(), s.elements() * s.dtype().bytes());
+        }
+        return h;
+    }
+
+    // ---- for the kernels ---------------------------------------------------------------------------------
+
+    CudaDevice gpu() {
+        return gpu;
+    }
+
+    /** The device address of {@code t}'s first element. */
+    static CUdeviceptr pointer(Tensor t) {
+        return ((CudaStorage) t.storage()).pointer(t.offset());
+    }
+
+    /** The device address of {@code t}'s storage (element 0), for kernels that read it through a {@link Layout}. */
+    static CUdeviceptr base(Tensor t) {
+        return ((CudaStorage) t.storage()).pointer(0);
+    }
+
+    /** {@code t} itself when contiguous, else a dense copy made on the device. */
+    static Tensor contiguous(Tensor t) {
+        return t.isContiguous() ? t : of(t).execute(new CopyOp(), t);
+    }
+
+    /** A device int32 buffer of one element set to {@code value}, e.g. an error flag for a kernel. */
+    CudaStorage flag(int value) {
+        CudaStorage s = allocateOutput(DType.I32, 1);
+        gpu.fill32(s.pointer(0), value, 1);
+        return s;
+    }
+
+    /** Reads a one-element int32 buffer (waits for the stream). */
+    int read(CudaStorage flag) {
+        MemorySegment v = MemorySegment.ofArray(new int[1]);
+        gpu.copyToHost(flag.pointer(0), v, 4);
+        return v.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, 0);
+    }
+}

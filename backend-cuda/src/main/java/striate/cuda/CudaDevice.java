@@ -1,0 +1,226 @@
+package striate.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasMath;
+import jcuda.jcudnn.JCudnn;
+import jcuda.jcudnn.cudnnHandle;
+import jcuda.runtime.cudaStream_t;
+import striate.kernels.Ptx;
+
+/**
+ * One GPU as the backend uses it: its primary context (shared with cuBLAS and cuDNN), one non-blocking stream that
+ * every kernel, copy and library call is queued on (so work runs in program order), a cuBLAS and a cuDNN handle
+ * bound to that stream, the PTX modules of {@code striate-kernels}, the caching allocator and a pinned staging
+ * buffer for host↔device copies. Callers hold the device's lock (see {@link CudaBackend}).
+ */
+final class CudaDevice {
+    static final int BLOCK = 256;
+    private static final int MAX_GRID = 1 << 20;
+    private static final long STAGING_BYTES = 8L << 20;
+    private static final ThreadLocal<CudaDevice> CURRENT = new ThreadLocal<>();
+
+    private final int index;
+    private final CudaOptions options;
+    private final CUcontext context = new CUcontext();
+    private final CUstream stream = new CUstream();
+    private final cublasHandle cublas = new cublasHandle();
+    private final cudnnHandle cudnn = new cudnnHandle();
+    private final Map<String, CUmodule> modules = new HashMap<>();
+    private final Map<String, String> moduleOf;
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final CachingAllocator<CUdeviceptr> allocator;
+    private final Pointer staging = new Pointer();
+    private final MemorySegment stagingSegment;
+    private String lastKernel = "(none yet)";
+
+    CudaDevice(int index, CudaOptions options) {
+        this.index = index;
+        this.options = options;
+        CudaStatus.driver(cuInit(0), "cuInit");
+        CUdevice dev = new CUdevice();
+        CudaStatus.driver(cuDeviceGet(dev, index), "cuDeviceGet(" + index + ")");
+        CudaStatus.driver(cuDevicePrimaryCtxRetain(context, dev), "cuDevicePrimaryCtxRetain");
+        activate();
+        CudaStatus.driver(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+        CudaStatus.cublas(JCublas2.cublasCreate(cublas), "cublasCreate");
+        CudaStatus.cublas(JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)), "cublasSetStream");
+        CudaStatus.cublas(JCublas2.cublasSetMathMode(cublas, options.tf32() ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH
+                : cublasMath.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+        CudaStatus.cudnn(JCudnn.cudnnCreate(cudnn), "cudnnCreate");
+        CudaStatus.cudnn(JCudnn.cudnnSetStream(cudnn, new cudaStream_t(stream)), "cudnnSetStream");
+        moduleOf = Ptx.symbols();
+        for (String name : Ptx.MODULES) {
+            CUmodule m = new CUmodule();
+            int s = cuModuleLoadData(m, (Ptx.text(name) + "\0").getBytes(StandardCharsets.US_ASCII));
+            if (s != CUresult.CUDA_SUCCESS) {
+                throw new CudaCallException("loading PTX module " + name + " failed: " + CudaStatus.driverText(s)
+                        + "; the PTX is built by CUDA 13 for compute_80, so the driver must support CUDA 13 and the"
+                        + " GPU compute capability 8.0 or newer");
+            }
+            modules.put(name, m);
+        }
+        allocator = new CachingAllocator<>(toString(), new RawMemory<>() {
+            @Override
+            public CUdeviceptr allocate(long bytes) {
+                CUdeviceptr p = new CUdeviceptr();
+                int s = cuMemAlloc(p, bytes);
+                if (s == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+                    return null;
+                }
+                CudaStatus.driver(s, "cuMemAlloc(" + bytes + ")");
+                return p;
+            }
+
+            @Override
+            public void free(CUdeviceptr block) {
+                CudaStatus.driver(cuMemFree(block), "cuMemFree");
+            }
+
+            @Override
+            public void synchronize() {
+                CudaDevice.this.synchronize();
+            }
+        });
+        CudaStatus.driver(cuMemAllocHost(staging, STAGING_BYTES), "cuMemAllocHost(staging)");
+        stagingSegment = MemorySegment.ofBuffer(staging.getByteBuffer(0, STAGING_BYTES));
+    }
+
+    /** Makes this device's context current on the calling thread. */
+    void activate() {
+        if (CURRENT.get() != this) {
+            CudaStatus.driver(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            CURRENT.set(this);
+        }
+    }
+
+    CudaOptions options() {
+        return options;
+    }
+
+    CUstream stream() {
+        return stream;
+    }
+
+    cublasHandle cublas() {
+        return cublas;
+    }
+
+    cudnnHandle cudnn() {
+        return cudnn;
+    }
+
+    CachingAllocator<CUdeviceptr> allocator() {
+        return allocator;
+    }
+
+    /** Launches {@code kernel} over {@code n} elements with the grid-stride kernels' block size. */
+    void launch(String kernel, long n, LaunchArgs args) {
+        if (n > 0) {
+            long blocks = Math.min((n + BLOCK - 1) / BLOCK, MAX_GRID);
+            launch(kernel, (int) blocks, BLOCK, args);
+        }
+    }
+
+    /** Launches {@code kernel} with an explicit grid of {@code blocks} blocks of {@code threads} threads. */
+    void launch(String kernel, int blocks, int threads, LaunchArgs args) {
+        CUfunction f = function(kernel);
+        lastKernel = kernel;
+        int s = cuLaunchKernel(f, blocks, 1, 1, threads, 1, 1, 0, stream, args.pointer(), null);
+        if (s != CUresult.CUDA_SUCCESS) {
+            throw new CudaKernelException(kernel, "launch of " + blocks + "x" + threads + " threads failed: "
+                    + CudaStatus.driverText(s));
+        }
+        if (options.syncLaunches()) {
+            int e = cuStreamSynchronize(stream);
+            if (e != CUresult.CUDA_SUCCESS) {
+                throw new CudaKernelException(kernel, "failed while running: " + CudaStatus.driverText(e));
+            }
+        }
+    }
+
+    private CUfunction function(String kernel) {
+        CUfunction f = functions.get(kernel);
+        if (f == null) {
+            String module = moduleOf.get(kernel);
+            if (module == null) {
+                throw new CudaKernelException(kernel, "no such kernel in the PTX modules " + Ptx.MODULES);
+            }
+            f = new CUfunction();
+            CudaStatus.driver(cuModuleGetFunction(f, modules.get(module), kernel), "cuModuleGetFunction(" + kernel + ")");
+            functions.put(kernel, f);
+        }
+        return f;
+    }
+
+    /** Waits for the stream; an asynchronous kernel error names the last kernel launched. */
+    void synchronize() {
+        int s = cuStreamSynchronize(stream);
+        if (s != CUresult.CUDA_SUCCESS) {
+            throw new CudaKernelException(lastKernel, "an error surfaced at a synchronization after it (the last"
+                    + " kernel launched; -Dstriate.cuda.syncLaunches=true pins the failing one): "
+                    + CudaStatus.driverText(s));
+        }
+    }
+
+    /** Sets {@code count} 32-bit words at {@code dst} to {@code value}. */
+    void fill32(CUdeviceptr dst, int value, long count) {
+        if (count > 0) {
+            CudaStatus.driver(cuMemsetD32Async(dst, value, count, stream), "cuMemsetD32Async");
+        }
+    }
+
+    /** Copies {@code bytes} from host {@code src} to device {@code dst} through the pinned staging buffer. */
+    void copyToDevice(MemorySegment src, CUdeviceptr dst, long bytes) {
+        for (long done = 0; done < bytes; done += STAGING_BYTES) {
+            long n = Math.min(STAGING_BYTES, bytes - done);
+            MemorySegment.copy(src, done, stagingSegment, 0, n);
+            CudaStatus.driver(cuMemcpyHtoDAsync(dst.withByteOffset(done), staging, n, stream), "cuMemcpyHtoDAsync");
+            synchronize(); // the staging buffer is reused by the next chunk
+        }
+    }
+
+    /** Copies {@code bytes} from device {@code src} to host {@code dst} through the pinned staging buffer. */
+    void copyToHost(CUdeviceptr src, MemorySegment dst, long bytes) {
+        for (long done = 0; done < bytes; done += STAGING_BYTES) {
+            long n = Math.min(STAGING_BYTES, bytes - done);
+            CudaStatus.driver(cuMemcpyDtoHAsync(staging, src.withByteOffset(done), n, stream), "cuMemcpyDtoHAsync");
+            synchronize();
+            MemorySegment.copy(stagingSegment, 0, dst, done, n);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "cuda:" + index;
+    }
+}

@@ -1,0 +1,102 @@
+package striate.cuda;
+
+import static striate.cuda.CudaBackend.base;
+import static striate.cuda.CudaBackend.of;
+import static striate.cuda.CudaBackend.pointer;
+
+import striate.op.AffineOp;
+import striate.op.BinaryOp;
+import striate.op.CastOp;
+import striate.op.CopyOp;
+import striate.op.PadOp;
+import striate.op.PowerOp;
+import striate.op.RandomUniformOp;
+import striate.op.UnaryOp;
+import striate.op.WhereOp;
+import striate.tensor.DType;
+import striate.tensor.Tensor;
+
+/**
+ * Elementwise kernels (kernels/src/main/cuda/elementwise.cu): each input is read through a {@link Layout} of the
+ * output's shape, so strided views and broadcasting need no copy; the output is contiguous.
+ */
+final class CudaElementwise {
+    private CudaElementwise() {
+    }
+
+    static void unary(UnaryOp op, Tensor[] in, Tensor out) {
+        requireF32(op.name(), in[0]);
+        of(out).gpu().launch(Symbols.unary(op.fn()), out.size(), read(new LaunchArgs().i64(out.size()), in[0], out)
+                .ptr(pointer(out)));
+    }
+
+    static void affine(AffineOp op, Tensor[] in, Tensor out) {
+        requireF32(op.name(), in[0]);
+        of(out).gpu().launch(Symbols.AFFINE, out.size(), read(new LaunchArgs().i64(out.size()), in[0], out)
+                .ptr(pointer(out)).f64(op.scale()).f64(op.shift()));
+    }
+
+    static void power(PowerOp op, Tensor[] in, Tensor out) {
+        requireF32(op.name(), in[0]);
+        of(out).gpu().launch(Symbols.POW, out.size(), read(new LaunchArgs().i64(out.size()), in[0], out)
+                .ptr(pointer(out)).f64(op.exponent()));
+    }
+
+    static void binary(BinaryOp op, Tensor[] in, Tensor out) {
+        requireF32(op.name(), in[0]);
+        LaunchArgs args = read(read(new LaunchArgs().i64(out.size()), in[0], out), in[1], out).ptr(pointer(out));
+        of(out).gpu().launch(Symbols.binary(op.fn()), out.size(), args);
+    }
+
+    static void where(WhereOp op, Tensor[] in, Tensor out) {
+        requireF32(op.name(), in[1]);
+        Tensor cond = in[0].dtype() == DType.F32 ? in[0] : of(out).execute(new CastOp(DType.F32), in[0]);
+        LaunchArgs args = read(read(read(new LaunchArgs().i64(out.size()), cond, out), in[1], out), in[2], out);
+        of(out).gpu().launch(Symbols.WHERE, out.size(), args.ptr(pointer(out)));
+    }
+
+    static void copy(CopyOp op, Tensor[] in, Tensor out) {
+        of(out).gpu().launch(Symbols.copy(in[0].dtype()), out.size(),
+                read(new LaunchArgs().i64(out.size()), in[0], out).ptr(pointer(out)));
+    }
+
+    static void cast(CastOp op, Tensor[] in, Tensor out) {
+        String kernel = in[0].dtype() == op.to() ? Symbols.copy(op.to()) : Symbols.cast(in[0].dtype(), op.to());
+        of(out).gpu().launch(kernel, out.size(), read(new LaunchArgs().i64(out.size()), in[0], out).ptr(pointer(out)));
+    }
+
+    static void pad(PadOp op, Tensor[] in, Tensor out) {
+        Tensor x = in[0];
+        if (x.dtype().bytes() != 4) {
+            throw new UnsupportedOperationException(op.name() + " on cuda takes float32 or int32, got " + x.dtype());
+        }
+        if (x.rank() > Layout.MAX_RANK) {
+            throw new UnsupportedOperationException(op.name() + " on cuda takes at most " + Layout.MAX_RANK + " axes");
+        }
+        long[] before = new long[Layout.MAX_RANK];
+        System.arraycopy(op.before(), 0, before, 0, op.before().length);
+        // Unmerged layouts: the kernel walks y's axes and x's axes side by side.
+        Layout yl = new Layout(out.rank(), 0, out.shape().dims(), out.shape().contiguousStrides());
+        Layout xl = new Layout(x.rank(), x.offset(), x.shape().dims(), x.strides());
+        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(yl.packed()).struct(xl.packed()).struct(before)
+                .ptr(base(x)).ptr(pointer(out));
+        of(out).gpu().launch(Symbols.PAD, out.size(), args);
+    }
+
+    static void randomUniform(RandomUniformOp op, Tensor[] in, Tensor out) {
+        LaunchArgs args = new LaunchArgs().i64(out.size()).i64(op.seed()).f64(op.low()).f64(op.high()).ptr(pointer(out));
+        of(out).gpu().launch(Symbols.random(op.dtype()), out.size(), args);
+    }
+
+    /** Adds x's layout (broadcast to out's shape) and x's storage address. */
+    private static LaunchArgs read(LaunchArgs args, Tensor x, Tensor out) {
+        return args.struct(Layout.of(x, out.shape()).packed()).ptr(base(x));
+    }
+
+    static void requireF32(String op, Tensor x) {
+        if (x.dtype() != DType.F32) {
+            throw new UnsupportedOperationException(op + " on cuda computes in float32, got " + x.dtype()
+                    + " (cast with tensor.to(DType.F32))");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package striate.cuda;
+
+import static striate.cuda.CudaBackend.contiguous;
+import static striate.cuda.CudaBackend.of;
+import static striate.cuda.CudaBackend.pointer;
+
+import striate.op.CrossEntropyBackwardOp;
+import striate.op.CrossEntropyOp;
+import striate.tensor.Tensor;
+
+/**
+ * Cross-entropy from logits and its gradient (kernels/src/main/cuda/loss.cu), one block per row of logits [n, c].
+ * The kernels flag a target outside [0, c); the flag is read back (one 4-byte copy, a sync) and becomes the same
+ * error the reference gives.
+ */
+final class CudaLoss {
+    static final int THREADS = 256; // LOSS_THREADS in loss.cu
+    private static final int MAX_BLOCKS = 1 << 16;
+
+    private CudaLoss() {
+    }
+
+    static void crossEntropy(CrossEntropyOp op, Tensor[] in, Tensor out) {
+        run(op.name(), Symbols.CROSS_ENTROPY, in[0], in[1], null, out);
+    }
+
+    static void crossEntropyBackward(CrossEntropyBackwardOp op, Tensor[] in, Tensor out) {
+        run(op.name(), Symbols.CROSS_ENTROPY_BACKWARD, in[0], in[1], contiguous(in[2]), out);
+    }
+
+    private static void run(String name, String kernel, Tensor logits, Tensor target, Tensor dy, Tensor out) {
+        CudaElementwise.requireF32(name, logits);
+        Tensor x = contiguous(logits);
+        Tensor t = contiguous(target);
+        int n = CudnnSoftmax.toInt(x.dim(0));
+        int c = CudnnSoftmax.toInt(x.dim(1));
+        if (n == 0) {
+            return;
+        }
+        CudaBackend b = of(out);
+        try (CudaStorage bad = b.flag(-1)) {
+            LaunchArgs args = new LaunchArgs().i32(n).i32(c).ptr(pointer(x)).ptr(pointer(t));
+            if (dy != null) {
+                args.ptr(pointer(dy));
+            }
+            args.ptr(pointer(out)).ptr(bad.pointer(0));
+            b.gpu().launch(kernel, Math.min(n, MAX_BLOCKS), THREADS, args);
+            int row = b.read(bad);
+            if (row >= 0) {
+                int value = t.toIntArray()[row];
+                throw new IllegalArgumentException("CrossEntropyOp: target[" + row + "] = " + value
+                        + " is not a class index in [0, " + c + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package striate.cuda;
+
+import static striate.cuda.CudaBackend.contiguous;
+import static striate.cuda.CudaBackend.of;
+import static striate.cuda.CudaBackend.pointer;
+
+import striate.op.KMaxPoolBackwardOp;
+import striate.op.KMaxPoolOp;
+import striate.op.Pool2dBackwardOp;
+import striate.op.Pool2dOp;
+import striate.op.PoolMode;
+import striate.op.PoolParams;
+import striate.tensor.Tensor;
+
+/**
+ * 2-D max/average pooling, its gradient, and k-max pooling (kernels/src/main/cuda/pool.cu). Our own kernels rather
+ * than cuDNN's: the op's contract (the first maximum of a window takes the gradient; the backward op gets x, not
+ * y) is exactly what they implement, and their gradients gather per input element, so they are deterministic.
+ */
+final class CudaPool {
+    private CudaPool() {
+    }
+
+    static void pool2d(Pool2dOp op, Tensor[] in, Tensor out) {
+        CudaElementwise.requireF32(op.name(), in[0]);
+        Tensor x = contiguous(in[0]);
+        String kernel = op.mode() == PoolMode.MAX ? Symbols.MAX_POOL : Symbols.AVG_POOL;
+        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(window(op.params(), x, out)).ptr(pointer(x))
+                .ptr(pointer(out));
+        of(out).gpu().launch(kernel, out.size(), args);
+    }
+
+    static void pool2dBackward(Pool2dBackwardOp op, Tensor[] in, Tensor out) {
+        CudaElementwise.requireF32(op.name(), in[0]);
+        Tensor x = contiguous(in[0]);
+        Tensor dy = contiguous(in[1]);
+        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(window(op.params(), x, dy));
+        if (op.mode() == PoolMode.MAX) {
+            args.ptr(pointer(x));
+        }
+        args.ptr(pointer(dy)).ptr(pointer(out));
+        of(out).gpu().launch(op.mode() == PoolMode.MAX ? Symbols.MAX_POOL_BACKWARD : Symbols.AVG_POOL_BACKWARD,
+                out.size(), args);
+    }
+
+    /** The {@code Pool} struct of pool.cu: h, w, oh, ow, kh, kw, sh, sw, ph, pw, include_pad. */
+    static int[] window(PoolParams p, Tensor x, Tensor y) {
+        return new int[] {toInt(x.dim(2)), toInt(x.dim(3)), toInt(y.dim(2)), toInt(y.dim(3)), p.kernelH(), p.kernelW(),
+            p.strideH(), p.strideW(), p.padH(), p.padW(), p.countIncludePad() ? 1 : 0};
+    }
+
+    static void kMaxPool(KMaxPoolOp op, Tensor[] in, Tensor out) {
+        CudaElementwise.requireF32(op.name(), in[0]);
+        Tensor x = contiguous(in[0]);
+        long[] s = CudnnSoftmax.split(x.shape(), op.axis());
+        long lines = s[0] * s[2];
+        LaunchArgs args = new LaunchArgs().i64(lines).i64(s[2]).i32(toInt(s[1])).i32(op.k()).ptr(pointer(x))
+                .ptr(pointer(out));
+        of(out).gpu().launch(Symbols.KMAX_POOL, lines, args);
+    }
+
+    static void kMaxPoolBackward(KMaxPoolBackwardOp op, Tensor[] in, Tensor out) {
+        CudaElementwise.requireF32(op.name(), in[0]);
+        Tensor x = contiguous(in[0]);
+        Tensor dy = contiguous(in[1]);
+        long[] s = CudnnSoftmax.split(x.shape(), op.axis());
+        long lines = s[0] * s[2];
+        LaunchArgs args = new LaunchArgs().i64(lines).i64(s[2]).i32(toInt(s[1])).i32(op.k()).ptr(pointer(x))
+                .ptr(pointer(dy)).ptr(pointer(out));
+        of(out).gpu().launch(Symbols.KMAX_POOL_BACKWARD, lines, args);
+    }
+
+    private static int toInt(long v) {
+        return CudnnSoftmax.toInt(v);
+    }
+}

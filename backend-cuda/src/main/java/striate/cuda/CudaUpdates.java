@@ -1,0 +1,49 @@
+package striate.cuda;
+
+import static striate.cuda.CudaBackend.contiguous;
+import static striate.cuda.CudaBackend.of;
+import static striate.cuda.CudaBackend.pointer;
+
+import striate.op.AdamUpdateOp;
+import striate.op.SgdUpdateOp;
+import striate.tensor.Tensor;
+
+/**
+ * The fused SGD and Adam steps in place (kernels/src/main/cuda/optim.cu): one pass over parameter, gradient and
+ * state. Parameter and state must be contiguous (optimizers create them so); a strided gradient is copied first.
+ */
+final class CudaUpdates {
+    private CudaUpdates() {
+    }
+
+    static void sgd(SgdUpdateOp op, Tensor[] in, Tensor unused) {
+        Tensor p = inPlace(op.name(), in[0]);
+        Tensor v = inPlace(op.name(), in[2]);
+        Tensor g = contiguous(in[1]);
+        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(pointer(g)).ptr(pointer(v)).f64(op.lr())
+                .f64(op.momentum()).f64(op.dampening()).i32(op.nesterov() ? 1 : 0).f64(op.weightDecay());
+        of(p).gpu().launch(Symbols.SGD, p.size(), args);
+    }
+
+    static void adam(AdamUpdateOp op, Tensor[] in, Tensor unused) {
+        Tensor p = inPlace(op.name(), in[0]);
+        Tensor m = inPlace(op.name(), in[2]);
+        Tensor v = inPlace(op.name(), in[3]);
+        Tensor g = contiguous(in[1]);
+        double c1 = 1 - Math.pow(op.beta1(), op.step());
+        double c2 = 1 - Math.pow(op.beta2(), op.step());
+        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(pointer(g)).ptr(pointer(m)).ptr(pointer(v))
+                .f64(op.lr()).f64(op.beta1()).f64(op.beta2()).f64(op.eps()).f64(op.weightDecay())
+                .i32(op.decoupled() ? 1 : 0).f64(c1).f64(c2);
+        of(p).gpu().launch(Symbols.ADAM, p.size(), args);
+    }
+
+    private static Tensor inPlace(String op, Tensor t) {
+        CudaElementwise.requireF32(op, t);
+        if (!t.isContiguous()) {
+            throw new IllegalArgumentException(op + " on cuda updates contiguous tensors in place; got a strided view of "
+                    + t.shape());
+        }
+        return t;
+    }
+}

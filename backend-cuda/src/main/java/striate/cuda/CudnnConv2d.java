@@ -1,0 +1,229 @@
+package striate.cuda;
+
+import static striate.cuda.CudaBackend.contiguous;
+import static striate.cuda.CudaBackend.pointer;
+
+import java.util.HashMap;
+import java.util.Map;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.jcudnn.JCudnn;
+import jcuda.jcudnn.cudnnConvolutionBwdDataAlgoPerf;
+import jcuda.jcudnn.cudnnConvolutionBwdFilterAlgoPerf;
+import jcuda.jcudnn.cudnnConvolutionDescriptor;
+import jcuda.jcudnn.cudnnConvolutionFwdAlgoPerf;
+import jcuda.jcudnn.cudnnConvolutionMode;
+import jcuda.jcudnn.cudnnDataType;
+import jcuda.jcudnn.cudnnDeterminism;
+import jcuda.jcudnn.cudnnFilterDescriptor;
+import jcuda.jcudnn.cudnnMathType;
+import jcuda.jcudnn.cudnnTensorDescriptor;
+import jcuda.jcudnn.cudnnTensorFormat;
+import striate.op.Conv2dBackwardDataOp;
+import striate.op.Conv2dBackwardFilterOp;
+import striate.op.Conv2dOp;
+import striate.op.ConvParams;
+import striate.tensor.Shape;
+import striate.tensor.Tensor;
+
+/**
+ * Convolution forward, backward data and backward filter on cuDNN (cross-correlation, NCHW, groups, dilation).
+ * The algorithm of each (direction, shapes, params) is chosen once and remembered: by timing the candidates
+ * ({@code cudnnFind*}) normally, and, in deterministic mode, as cuDNN's first heuristic choice ({@code *_v7})
+ * whose results are deterministic, so a run repeats bit for bit. Workspace comes from the caching allocator.
+ * FMA math (plain float32) unless TF32 was asked for.
+ */
+final class CudnnConv2d {
+    private static final Pointer ONE = Pointer.to(new float[] {1});
+    private static final Pointer ZERO = Pointer.to(new float[] {0});
+    private static final int CANDIDATES = 8;
+
+    private final CudaDevice gpu;
+    private final Map<String, Integer> algorithms = new HashMap<>();
+
+    CudnnConv2d(CudaDevice gpu) {
+        this.gpu = gpu;
+    }
+
+    /** The descriptors of one convolution; closed after the call. */
+    private final class Descriptors implements AutoCloseable {
+        final cudnnTensorDescriptor x = new cudnnTensorDescriptor();
+        final cudnnFilterDescriptor w = new cudnnFilterDescriptor();
+        final cudnnTensorDescriptor y = new cudnnTensorDescriptor();
+        final cudnnConvolutionDescriptor conv = new cudnnConvolutionDescriptor();
+
+        Descriptors(Shape xs, Shape ws, Shape ys, ConvParams p) {
+            CudaStatus.cudnn(JCudnn.cudnnCreateTensorDescriptor(x), "cudnnCreateTensorDescriptor");
+            CudaStatus.cudnn(JCudnn.cudnnCreateFilterDescriptor(w), "cudnnCreateFilterDescriptor");
+            CudaStatus.cudnn(JCudnn.cudnnCreateTensorDescriptor(y), "cudnnCreateTensorDescriptor");
+            CudaStatus.cudnn(JCudnn.cudnnCreateConvolutionDescriptor(conv), "cudnnCreateConvolutionDescriptor");
+            tensor(x, xs);
+            tensor(y, ys);
+            CudaStatus.cudnn(JCudnn.cudnnSetFilter4dDescriptor(w, cudnnDataType.CUDNN_DATA_FLOAT,
+                    cudnnTensorFormat.CUDNN_TENSOR_NCHW, dim(ws, 0), dim(ws, 1), dim(ws, 2), dim(ws, 3)),
+                    "cudnnSetFilter4dDescriptor");
+            CudaStatus.cudnn(JCudnn.cudnnSetConvolution2dDescriptor(conv, p.padH(), p.padW(), p.strideH(), p.strideW(),
+                    p.dilationH(), p.dilationW(), cudnnConvolutionMode.CUDNN_CROSS_CORRELATION,
+                    cudnnDataType.CUDNN_DATA_FLOAT), "cudnnSetConvolution2dDescriptor");
+            CudaStatus.cudnn(JCudnn.cudnnSetConvolutionGroupCount(conv, p.groups()), "cudnnSetConvolutionGroupCount");
+            CudaStatus.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, gpu.options().tf32()
+                    ? cudnnMathType.CUDNN_DEFAULT_MATH : cudnnMathType.CUDNN_FMA_MATH), "cudnnSetConvolutionMathType");
+        }
+
+        private void tensor(cudnnTensorDescriptor d, Shape s) {
+            CudaStatus.cudnn(JCudnn.cudnnSetTensor4dDescriptor(d, cudnnTensorFormat.CUDNN_TENSOR_NCHW,
+                    cudnnDataType.CUDNN_DATA_FLOAT, dim(s, 0), dim(s, 1), dim(s, 2), dim(s, 3)),
+                    "cudnnSetTensor4dDescriptor");
+        }
+
+        @Override
+        public void close() {
+            JCudnn.cudnnDestroyConvolutionDescriptor(conv);
+            JCudnn.cudnnDestroyTensorDescriptor(y);
+            JCudnn.cudnnDestroyFilterDescriptor(w);
+            JCudnn.cudnnDestroyTensorDescriptor(x);
+        }
+    }
+
+    void forward(Conv2dOp op, Tensor[] in, Tensor out) {
+        CudaElementwise.requireF32(op.name(), in[0]);
+        Tensor x = contiguous(in[0]);
+        Tensor w = contiguous(in[1]);
+        try (Descriptors d = new Descriptors(x.shape(), w.shape(), out.shape(), op.params())) {
+            int algo = algorithms.computeIfAbsent(key("fwd", x.shape(), w.shape(), op.params()), k -> forwardAlgo(d));
+            long[] bytes = new long[1];
+            CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(gpu.cudnn(), d.x, d.w, d.conv, d.y, algo,
+                    bytes), "cudnnGetConvolutionForwardWorkspaceSize");
+            withWorkspace(bytes[0], ws -> CudaStatus.cudnn(JCudnn.cudnnConvolutionForward(gpu.cudnn(), ONE, d.x,
+                    pointer(x), d.w, pointer(w), d.conv, algo, ws, bytes[0], ZERO, d.y, pointer(out)),
+                    "cudnnConvolutionForward(algo " + algo + ")"));
+        }
+    }
+
+    void backwardData(Conv2dBackwardDataOp op, Tensor[] in, Tensor out) {
+        CudaElementwise.requireF32(op.name(), in[0]);
+        Tensor dy = contiguous(in[0]);
+        Tensor w = contiguous(in[1]);
+        try (Descriptors d = new Descriptors(out.shape(), w.shape(), dy.shape(), op.params())) {
+            int algo = algorithms.computeIfAbsent(key("bwd-data", out.shape(), w.shape(), op.params()),
+                    k -> backwardDataAlgo(d));
+            long[] bytes = new long[1];
+            CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(gpu.cudnn(), d.w, d.y, d.conv, d.x,
+                    algo, bytes), "cudnnGetConvolutionBackwardDataWorkspaceSize");
+            withWorkspace(bytes[0], ws -> CudaStatus.cudnn(JCudnn.cudnnConvolutionBackwardData(gpu.cudnn(), ONE, d.w,
+                    pointer(w), d.y, pointer(dy), d.conv, algo, ws, bytes[0], ZERO, d.x, pointer(out)),
+                    "cudnnConvolutionBackwardData(algo " + algo + ")"));
+        }
+    }
+
+    void backwardFilter(Conv2dBackwardFilterOp op, Tensor[] in, Tensor out) {
+        CudaElementwise.requireF32(op.name(), in[0]);
+        Tensor x = contiguous(in[0]);
+        Tensor dy = contiguous(in[1]);
+        try (Descriptors d = new Descriptors(x.shape(), out.shape(), dy.shape(), op.params())) {
+            int algo = algorithms.computeIfAbsent(key("bwd-filter", x.shape(), out.shape(), op.params()),
+                    k -> backwardFilterAlgo(d));
+            long[] bytes = new long[1];
+            CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(gpu.cudnn(), d.x, d.y, d.conv, d.w,
+                    algo, bytes), "cudnnGetConvolutionBackwardFilterWorkspaceSize");
+            withWorkspace(bytes[0], ws -> CudaStatus.cudnn(JCudnn.cudnnConvolutionBackwardFilter(gpu.cudnn(), ONE, d.x,
+                    pointer(x), d.y, pointer(dy), d.conv, algo, ws, bytes[0], ZERO, d.w, pointer(out)),
+                    "cudnnConvolutionBackwardFilter(algo " + algo + ")"));
+        }
+    }
+
+    private interface WithWorkspace {
+        void run(Pointer workspace);
+    }
+
+    private void withWorkspace(long bytes, WithWorkspace body) {
+        if (bytes == 0) {
+            body.run(null);
+            return;
+        }
+        CachingAllocator.Block<CUdeviceptr> block = gpu.allocator().allocate(bytes);
+        try {
+            body.run(block.handle());
+        } finally {
+            gpu.allocator().free(block); // stream-ordered: later users queue behind this call
+        }
+    }
+
+    private int forwardAlgo(Descriptors d) {
+        cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[CANDIDATES];
+        for (int i = 0; i < perf.length; i++) {
+            perf[i] = new cudnnConvolutionFwdAlgoPerf();
+        }
+        int[] count = new int[1];
+        if (gpu.options().deterministic()) {
+            CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(gpu.cudnn(), d.x, d.w, d.conv, d.y,
+                    CANDIDATES, count, perf), "cudnnGetConvolutionForwardAlgorithm_v7");
+        } else {
+            CudaStatus.cudnn(JCudnn.cudnnFindConvolutionForwardAlgorithm(gpu.cudnn(), d.x, d.w, d.conv, d.y, CANDIDATES,
+                    count, perf), "cudnnFindConvolutionForwardAlgorithm");
+        }
+        for (int i = 0; i < count[0]; i++) {
+            if (usable(perf[i].status, perf[i].determinism)) {
+                return perf[i].algo;
+            }
+        }
+        throw new CudaCallException("cuDNN offers no usable forward convolution algorithm for these shapes");
+    }
+
+    private int backwardDataAlgo(Descriptors d) {
+        cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[CANDIDATES];
+        for (int i = 0; i < perf.length; i++) {
+            perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
+        }
+        int[] count = new int[1];
+        if (gpu.options().deterministic()) {
+            CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(gpu.cudnn(), d.w, d.y, d.conv, d.x,
+                    CANDIDATES, count, perf), "cudnnGetConvolutionBackwardDataAlgorithm_v7");
+        } else {
+            CudaStatus.cudnn(JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(gpu.cudnn(), d.w, d.y, d.conv, d.x,
+                    CANDIDATES, count, perf), "cudnnFindConvolutionBackwardDataAlgorithm");
+        }
+        for (int i = 0; i < count[0]; i++) {
+            if (usable(perf[i].status, perf[i].determinism)) {
+                return perf[i].algo;
+            }
+        }
+        throw new CudaCallException("cuDNN offers no usable backward-data convolution algorithm for these shapes"
+                + (gpu.options().deterministic() ? " in deterministic mode" : ""));
+    }
+
+    private int backwardFilterAlgo(Descriptors d) {
+        cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[CANDIDATES];
+        for (int i = 0; i < perf.length; i++) {
+            perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
+        }
+        int[] count = new int[1];
+        if (gpu.options().deterministic()) {
+            CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(gpu.cudnn(), d.x, d.y, d.conv, d.w,
+                    CANDIDATES, count, perf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
+        } else {
+            CudaStatus.cudnn(JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(gpu.cudnn(), d.x, d.y, d.conv, d.w,
+                    CANDIDATES, count, perf), "cudnnFindConvolutionBackwardFilterAlgorithm");
+        }
+        for (int i = 0; i < count[0]; i++) {
+            if (usable(perf[i].status, perf[i].determinism)) {
+                return perf[i].algo;
+            }
+        }
+        throw new CudaCallException("cuDNN offers no usable backward-filter convolution algorithm for these shapes"
+                + (gpu.options().deterministic() ? " in deterministic mode" : ""));
+    }
+
+    /** A candidate that ran (status 0) and, in deterministic mode, is deterministic. */
+    private boolean usable(int status, int determinism) {
+        return status == 0 && (!gpu.options().deterministic() || determinism == cudnnDeterminism.CUDNN_DETERMINISTIC);
+    }
+
+    private static String key(String direction, Shape x, Shape w, ConvParams p) {
+        return direction + " " + x + " " + w + " " + p;
+    }
+
+    private static int dim(Shape s, int axis) {
+        return CudnnSoftmax.toInt(s.dim(axis));
+    }
+}

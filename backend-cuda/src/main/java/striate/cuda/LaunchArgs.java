@@ -1,0 +1,51 @@
+package striate.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.NativePointerObject;
+import jcuda.Pointer;
+
+/**
+ * The parameters of one kernel launch, in the order of the kernel's signature: each is a host pointer to the
+ * value (what cuLaunchKernel expects). Structs ({@link Layout}, the pooling window) go as packed arrays.
+ */
+final class LaunchArgs {
+    private final List<NativePointerObject> values = new ArrayList<>();
+
+    LaunchArgs i32(int v) {
+        values.add(Pointer.to(new int[] {v}));
+        return this;
+    }
+
+    LaunchArgs i64(long v) {
+        values.add(Pointer.to(new long[] {v}));
+        return this;
+    }
+
+    LaunchArgs f64(double v) {
+        values.add(Pointer.to(new double[] {v}));
+        return this;
+    }
+
+    /** A device pointer. */
+    LaunchArgs ptr(Pointer p) {
+        values.add(Pointer.to(p));
+        return this;
+    }
+
+    /** A struct of 64-bit fields, e.g. {@link Layout#packed()}. */
+    LaunchArgs struct(long[] fields) {
+        values.add(Pointer.to(fields.clone()));
+        return this;
+    }
+
+    /** A struct of 32-bit fields. */
+    LaunchArgs struct(int[] fields) {
+        values.add(Pointer.to(fields.clone()));
+        return this;
+    }
+
+    Pointer pointer() {
+        return Pointer.to(values.toArray(new NativePointerObject[0]));
+    }
+}

@@ -1,0 +1,88 @@
+package striate.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import striate.op.BinaryFn;
+import striate.op.UnaryFn;
+import striate.tensor.DType;
+
+/**
+ * The names of the PTX kernels the backend launches, {@code <op>_<direction>_<dtype>}; {@link #all} lists every
+ * one so a test can check each exists in the PTX of {@code striate-kernels}.
+ */
+final class Symbols {
+    static final String AFFINE = "affine_forward_f32";
+    static final String POW = "pow_forward_f32";
+    static final String WHERE = "where_forward_f32";
+    static final String PAD = "pad_forward_f32";
+    static final String SUM = "sum_forward_f32";
+    static final String MAX = "max_forward_f32";
+    static final String CROSS_ENTROPY = "cross_entropy_forward_f32";
+    static final String CROSS_ENTROPY_BACKWARD = "cross_entropy_backward_f32";
+    static final String MAX_POOL = "max_pool2d_forward_f32";
+    static final String AVG_POOL = "avg_pool2d_forward_f32";
+    static final String MAX_POOL_BACKWARD = "max_pool2d_backward_f32";
+    static final String AVG_POOL_BACKWARD = "avg_pool2d_backward_f32";
+    static final String KMAX_POOL = "kmax_pool_forward_f32";
+    static final String KMAX_POOL_BACKWARD = "kmax_pool_backward_f32";
+    static final String SGD = "sgd_update_f32";
+    static final String ADAM = "adam_update_f32";
+
+    /** The types copies, casts and random numbers take. */
+    static final List<DType> TYPES = List.of(DType.F32, DType.F64, DType.I32);
+
+    private Symbols() {
+    }
+
+    static String unary(UnaryFn fn) {
+        return fn.name().toLowerCase(Locale.ROOT) + "_forward_f32";
+    }
+
+    static String binary(BinaryFn fn) {
+        return fn.name().toLowerCase(Locale.ROOT) + "_forward_f32";
+    }
+
+    /** Dense copy of a view: 4-byte types (float32, int32) share the f32 kernel. */
+    static String copy(DType t) {
+        return t.bytes() == 8 ? "copy_forward_f64" : "copy_forward_f32";
+    }
+
+    static String cast(DType from, DType to) {
+        return "cast_forward_" + suffix(from) + "_" + suffix(to);
+    }
+
+    static String random(DType t) {
+        return "random_uniform_forward_" + suffix(t);
+    }
+
+    static String suffix(DType t) {
+        return switch (t) {
+            case F32 -> "f32";
+            case F64 -> "f64";
+            case I32 -> "i32";
+        };
+    }
+
+    /** Every kernel the backend can launch. */
+    static List<String> all() {
+        List<String> out = new ArrayList<>(List.of(AFFINE, POW, WHERE, PAD, SUM, MAX, CROSS_ENTROPY,
+                CROSS_ENTROPY_BACKWARD, MAX_POOL, AVG_POOL, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL,
+                KMAX_POOL_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
+        for (UnaryFn fn : UnaryFn.values()) {
+            out.add(unary(fn));
+        }
+        for (BinaryFn fn : BinaryFn.values()) {
+            out.add(binary(fn));
+        }
+        for (DType from : TYPES) {
+            out.add(copy(from));
+            for (DType to : TYPES) {
+                if (from != to) {
+                    out.add(cast(from, to));
+                }
+            }
+        }
+        return out.stream().distinct().toList();
+    }
+}

@@ -1,0 +1,126 @@
+package striate.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Size classes, reuse, counters and the out-of-memory path, on a fake device memory of fixed capacity. */
+class CachingAllocatorTest {
+    /** Device memory of {@code capacity} bytes: handles are distinct longs; counts calls. */
+    static final class FakeMemory implements RawMemory<Long> {
+        final long capacity;
+        long used;
+        long next = 1;
+        int allocations;
+        int frees;
+        int syncs;
+        final Set<Long> live = new HashSet<>();
+        final java.util.Map<Long, Long> sizes = new java.util.HashMap<>();
+
+        FakeMemory(long capacity) {
+            this.capacity = capacity;
+        }
+
+        @Override
+        public Long allocate(long bytes) {
+            if (used + bytes > capacity) {
+                return null;
+            }
+            used += bytes;
+            allocations++;
+            Long h = next++;
+            live.add(h);
+            sizes.put(h, bytes);
+            return h;
+        }
+
+        @Override
+        public void free(Long block) {
+            assertTrue(live.remove(block), "double free of " + block);
+            used -= sizes.remove(block);
+            frees++;
+        }
+
+        @Override
+        public void synchronize() {
+            syncs++;
+        }
+    }
+
+    @Test
+    void sizeClassesRoundTo512BytesThenTo2MiB() {
+        assertEquals(512, CachingAllocator.sizeClass(0));
+        assertEquals(512, CachingAllocator.sizeClass(4));
+        assertEquals(1024, CachingAllocator.sizeClass(513));
+        assertEquals(1 << 20, CachingAllocator.sizeClass((1 << 20) - 100));
+        assertEquals(2 << 20, CachingAllocator.sizeClass((1 << 20) + 1));
+        assertEquals(4 << 20, CachingAllocator.sizeClass((2 << 20) + 1));
+    }
+
+    @Test
+    void aFreedBlockServesTheNextRequestOfItsClass() {
+        FakeMemory raw = new FakeMemory(1 << 30);
+        CachingAllocator<Long> a = new CachingAllocator<>("fake", raw);
+        CachingAllocator.Block<Long> x = a.allocate(1000);
+        assertEquals(1024, x.bytes());
+        assertEquals(new MemoryStats(1024, 1024, 0, 1, 0), a.stats());
+        a.free(x);
+        assertEquals(new MemoryStats(0, 1024, 1024, 1, 0), a.stats());
+        CachingAllocator.Block<Long> y = a.allocate(600); // same class: 1024
+        assertSame(x.handle(), y.handle());
+        assertEquals(new MemoryStats(1024, 1024, 0, 1, 1), a.stats());
+        CachingAllocator.Block<Long> z = a.allocate(100); // another class: a new device block
+        assertEquals(2, raw.allocations);
+        assertEquals(1024 + 512, a.stats().inUse());
+        a.free(y);
+        a.free(z);
+        assertEquals(0, a.stats().inUse());
+        assertEquals(1024 + 512, a.stats().peak());
+        assertEquals(0, raw.frees, "freed blocks stay cached");
+    }
+
+    @Test
+    void aSteadyLoopStopsAllocatingOnTheDevice() {
+        FakeMemory raw = new FakeMemory(1 << 30);
+        CachingAllocator<Long> a = new CachingAllocator<>("fake", raw);
+        for (int step = 0; step < 100; step++) {
+            var x = a.allocate(3 << 20);
+            var y = a.allocate(4000);
+            var z = a.allocate(4000);
+            a.free(y);
+            a.free(x);
+            a.free(z);
+        }
+        assertEquals(3, raw.allocations);
+        assertEquals(297, a.stats().reuses());
+        assertEquals(0, a.stats().inUse());
+    }
+
+    @Test
+    void outOfMemoryReleasesTheCacheRetriesThenThrowsWithTheNumbers() {
+        FakeMemory raw = new FakeMemory((8 << 20) + 512);
+        CachingAllocator<Long> a = new CachingAllocator<>("fake:0", raw);
+        var held = a.allocate(4 << 20);
+        a.free(a.allocate(2 << 20)); // 2 MiB cached
+        var again = a.allocate(4 << 20); // only 2 MiB left on the device: the cache goes back, then it fits
+        assertNotNull(again);
+        assertEquals(1, raw.frees);
+        assertEquals(1, raw.syncs, "the stream is drained before blocks go back to the device");
+        assertEquals(0, a.stats().cached());
+        a.free(a.allocate(100)); // 512 bytes cached
+        CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class, () -> a.allocate(1 << 20));
+        assertEquals(1 << 20, e.requested());
+        assertEquals(8 << 20, e.inUse());
+        assertEquals(512, e.cached());
+        assertTrue(e.getMessage().contains("out of memory on fake:0") && e.getMessage().contains("smaller batch"),
+                e.getMessage());
+        a.free(held);
+        assertNotNull(a.allocate(1 << 20), "after freeing, a smaller request succeeds");
+    }
+}

@@ -1,0 +1,77 @@
+package striate.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.ref.Cleaner;
+import jcuda.driver.CUdeviceptr;
+import org.junit.jupiter.api.Test;
+import striate.tensor.DType;
+
+/** Storage lifetimes on a fake device memory: close frees once, the cleaner frees what nobody closed. */
+class CudaScopeTest {
+    private final CachingAllocator<CUdeviceptr> allocator = new CachingAllocator<>("fake", new RawMemory<>() {
+        @Override
+        public CUdeviceptr allocate(long bytes) {
+            return new CUdeviceptr();
+        }
+
+        @Override
+        public void free(CUdeviceptr block) {
+        }
+
+        @Override
+        public void synchronize() {
+        }
+    });
+    private final Cleaner cleaner = Cleaner.create();
+
+    @Test
+    void closeFreesOnceAndLaterUseIsAnError() {
+        CudaStorage s = new CudaStorage(DType.F32, 1000, allocator, cleaner);
+        assertEquals(4096, allocator.stats().inUse());
+        s.pointer(10);
+        s.close();
+        s.close();
+        assertTrue(s.isClosed());
+        assertEquals(0, allocator.stats().inUse());
+        assertEquals(4096, allocator.stats().cached());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.pointer(0));
+        assertTrue(e.getMessage().contains("used after it was freed"), e.getMessage());
+    }
+
+    @Test
+    void unreachableStorageComesBackThroughTheCleaner() throws InterruptedException {
+        for (int i = 0; i < 10; i++) {
+            new CudaStorage(DType.F32, 100, allocator, cleaner);
+        }
+        for (int tries = 0; tries < 200 && allocator.stats().inUse() > 0; tries++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertEquals(0, allocator.stats().inUse());
+    }
+
+    @Test
+    void aScopeFreesWhatItOwnsExceptKeptStorage() {
+        ThreadLocal<CudaScope> current = new ThreadLocal<>();
+        CudaScope outer = new CudaScope(null, current);
+        current.set(outer);
+        CudaScope inner = new CudaScope(outer, current);
+        current.set(inner);
+        CudaStorage a = new CudaStorage(DType.F32, 10, allocator, cleaner);
+        CudaStorage b = new CudaStorage(DType.F32, 10, allocator, cleaner);
+        inner.adopt(a);
+        inner.adopt(b);
+        assertEquals(2, inner.size());
+        assertThrows(IllegalStateException.class, outer::close, "closing out of order");
+        inner.close();
+        assertTrue(a.isClosed() && b.isClosed());
+        assertEquals(outer, current.get());
+        outer.close();
+        assertEquals(null, current.get());
+        assertFalse(new CudaStorage(DType.F32, 1, allocator, cleaner).isClosed());
+    }
+}
