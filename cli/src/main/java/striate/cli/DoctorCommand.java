@@ -7,10 +7,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import striate.backend.Backends;
+import striate.cuda.CudaBackend;
+import striate.cuda.CudaProbe;
+import striate.tensor.Device;
 
 /**
  * {@code striate doctor}: what this machine offers Striate — Java version, the Vector API module, native
- * access, each backend's availability (or why not and how to fix it), cores and memory.
+ * access, each backend's availability (or why not and how to fix it), cores and memory; for CUDA, what the probe
+ * found (driver, GPUs, cuBLAS, cuDNN, where and which versions) and, where it can run, that the first GPU starts
+ * (context, PTX modules) and its allocator's counters.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check Java, the Vector API, native access, the backends, cores and memory.")
@@ -37,6 +42,18 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("backends:");
         for (String line : Backends.diagnostics()) {
             out.println("  " + line);
+        }
+        out.println("cuda:");
+        for (String line : CudaProbe.report().lines()) {
+            out.println("  " + line);
+        }
+        if (CudaProbe.available()) {
+            try {
+                CudaBackend cuda = (CudaBackend) Backends.of(Device.cuda(0));
+                out.println("  cuda:0 started (context, stream, cuBLAS, cuDNN, PTX modules); memory: " + cuda.memory());
+            } catch (RuntimeException e) {
+                out.println("  cuda:0 failed to start: " + e.getMessage());
+            }
         }
         out.flush();
         return 0;

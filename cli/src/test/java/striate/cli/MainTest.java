@@ -27,7 +27,10 @@ class MainTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("  reference: available"), r.out());
         assertTrue(r.out().contains("  cpu: available"), r.out());
-        assertTrue(r.out().contains("  cuda: unavailable: the CUDA backend is not built yet (issue #6)"), r.out());
+        String cuda = striate.cuda.CudaProbe.unavailableReason();
+        assertTrue(r.out().contains(cuda == null ? "  cuda: available" : "  cuda: unavailable: " + cuda), r.out());
+        assertTrue(r.out().contains("cuda:\n  driver: libcuda.so.1"), r.out());
+        assertTrue(r.out().contains("  cuBLAS: libcublas.so.12") && r.out().contains("  cuDNN: libcudnn.so.9"), r.out());
         assertTrue(r.out().contains("java: " + Runtime.version()), r.out());
         assertTrue(r.out().contains("vector API: present"), "surefire starts the JVM with the module: " + r.out());
         assertTrue(r.out().contains("native access: enabled"), r.out());
@@ -117,11 +120,12 @@ class MainTest {
 
     @Test
     void failureIsOneLineWithoutStackTraceUnlessVerbose() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(striate.cuda.CudaProbe.available(), "CUDA runs here");
         Result r = run("summary", "mlp-xor", "--device", "cuda:0");
         assertEquals(1, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().startsWith("striate: error: device cuda:0 is unavailable: the CUDA backend is not built"),
-                r.err());
+        assertTrue(r.err().startsWith("striate: error: device cuda:0 is unavailable: "
+                + striate.cuda.CudaProbe.unavailableReason()), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
 
         Result verbose = run("--verbose", "summary", "mlp-xor", "--device", "cuda:0");
