@@ -27,6 +27,11 @@ public final class CudaProvider implements BackendProvider {
             throw new IllegalArgumentException("device " + device + " does not exist: this machine has " + count
                     + " GPU(s), cuda:0 to cuda:" + (count - 1));
         }
-        return new CudaBackend(device, CudaOptions.fromSystemProperties());
+        try {
+            return new CudaBackend(device, CudaOptions.fromSystemProperties());
+        } catch (LinkageError e) { // a JCuda native library (JCublas2, JCudnn) that the probe could not try first
+            throw new IllegalStateException("device " + device + " could not start: a JCuda native library did not"
+                    + " load (" + e.getMessage() + "); striate doctor lists what was found", e);
+        }
     }
 }
