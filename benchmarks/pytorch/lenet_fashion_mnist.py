@@ -8,6 +8,7 @@ train / 5,000 validation, seeded), SGD lr 0.02 momentum 0.9, cosine schedule to 
 and a final JSON line: test accuracy, seconds per epoch, training images per second.
 
 Usage: python3 lenet_fashion_mnist.py [--data DIR] [--epochs N] [--threads T] [--seed S] [--schedule none|cosine]
+       [--device cpu|cuda]  (cuda: data and model on the GPU, for benchmarks/gpu/run-on-device.sh)
 """
 import argparse
 import gzip
@@ -65,7 +66,9 @@ def main():
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--lr", type=float, default=0.02)
     ap.add_argument("--schedule", choices=["none", "cosine"], default="cosine")
+    ap.add_argument("--device", default="cpu")
     args = ap.parse_args()
+    dev = torch.device(args.device)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
 
@@ -80,8 +83,10 @@ def main():
     val_idx, train_idx = perm[:5000], perm[5000:]
     x_val, y_val = x_train[val_idx], y_train[val_idx]
     x_train, y_train = x_train[train_idx], y_train[train_idx]
+    x_train, y_train, x_val, y_val = x_train.to(dev), y_train.to(dev), x_val.to(dev), y_val.to(dev)
+    x_test, y_test = x_test.to(dev), y_test.to(dev)
 
-    model = LeNet5()
+    model = LeNet5().to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
     schedule = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs, eta_min=args.lr * 1e-3)
                 if args.schedule == "cosine" else None)
@@ -95,7 +100,7 @@ def main():
 
     epoch_seconds = []
     for epoch in range(1, args.epochs + 1):
-        order = torch.randperm(len(x_train))
+        order = torch.randperm(len(x_train)).to(dev)
         start = time.perf_counter()
         for i in range(0, len(x_train), args.batch_size):
             idx = order[i:i + args.batch_size]
@@ -103,6 +108,8 @@ def main():
             opt.zero_grad()
             loss.backward()
             opt.step()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         epoch_seconds.append(time.perf_counter() - start)
         if schedule is not None:
             schedule.step()
@@ -111,7 +118,7 @@ def main():
               f"val loss {val_loss:.4f} acc {val_acc:.4f}", flush=True)
     test_loss, test_acc = evaluate(x_test, y_test)
     seconds = sorted(epoch_seconds)[len(epoch_seconds) // 2]
-    print(json.dumps({"peer": "pytorch " + torch.__version__, "threads": args.threads, "test_accuracy": test_acc,
+    print(json.dumps({"peer": "pytorch " + torch.__version__, "threads": args.threads, "device": args.device, "test_accuracy": test_acc,
                       "test_loss": test_loss, "median_epoch_seconds": seconds,
                       "train_images_per_second": len(x_train) / seconds}))
 

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# run-on-device.sh — the GPU session of issue #6 in one script: the gpu-tagged tests, LeNet-5 on Fashion-MNIST,
+# SGEMM 4096/8192 and elementwise GB/s, each next to PyTorch on the same GPU; results go to one markdown file to
+# paste into benchmarks/RESULTS.md.
+#
+# 1. On the build machine (needs Maven, nvcc not required, the Debian package dataset-fashion-mnist):
+#        bash benchmarks/gpu/run-on-device.sh prepare
+#    builds the jars and test classes, then ../shared/gpu/prepare-device-bundle.sh (or $BUNDLE_SCRIPT) fills the
+#    git-ignored .device/ (Java runtime, JCuda natives, the libcublas.so.12 → .so.13 shim, the JUnit console
+#    launcher, our jars) and copies the Fashion-MNIST files into .device/data (about 60 MiB in all).
+# 2. On the GPU machine, with the `run` tool (each stage fits its 10-minute limit; results land in $OUT):
+#        run(command="bash benchmarks/gpu/run-on-device.sh device tests", carry=[".device"])
+#        run(command="bash benchmarks/gpu/run-on-device.sh device bench", carry=[".device"])
+#        run(command="EPOCHS=3 bash benchmarks/gpu/run-on-device.sh device lenet", carry=[".device"])
+#    or `device all` (the three in a row, if the time limit allows). Each stage appends to
+#    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
+# Switches pass through as JAVA_OPTS, e.g. JAVA_OPTS="-Dstriate.cuda.tf32=true" or -Dstriate.cuda.deterministic=true.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+VERSION=0.1.0-SNAPSHOT
+JUNIT_PLATFORM=1.13.4
+
+prepare() {
+  export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+  export PATH=$JAVA_HOME/bin:$PATH
+  # One reactor build (no install: sibling snapshots come from this tree, not ~/.m2): jars, test classes, and each
+  # module's runtime dependencies in target/dependency, less what the bundle carries itself (JCuda) and what the
+  # GPU run never loads (XChart's PDF/SVG export, the CPU backend's optional native BLAS), to stay under 64 MiB.
+  mvn -B -ntp -q -DskipTests package dependency:copy-dependencies -pl cli,benchmarks,backend-cuda -am \
+    -DincludeScope=runtime -DexcludeGroupIds=org.jcuda,org.apache.pdfbox,de.rototor.pdfbox,de.erichseifert.vectorgraphics2d,commons-logging,org.bytedeco
+  local bundle=${BUNDLE_SCRIPT:-$ROOT/../shared/gpu/prepare-device-bundle.sh}
+  [ -f "$bundle" ] || bundle=/work/shared/gpu/prepare-device-bundle.sh
+  # java.desktop: the training report's PNGs (XChart); jdk.management: doctor's memory line
+  bash "$bundle" --junit "$JUNIT_PLATFORM" --no-smoke \
+    --modules java.base,java.desktop,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector \
+    --app cli/target/dependency \
+    --app "cli/target/striate-cli-$VERSION.jar" \
+    --app "core/target/striate-core-$VERSION-tests.jar" \
+    --app backend-cuda/target/test-classes \
+    --app benchmarks/target/classes
+  mkdir -p .device/data
+  for f in $(dpkg -L dataset-fashion-mnist | grep -E '/datasets/fashion-mnist/.*-ubyte(\.gz)?$'); do cp "$f" .device/data/; done
+  du -sh .device
+  echo "next, on the GPU machine: run(command=\"bash benchmarks/gpu/run-on-device.sh device tests\", carry=[\".device\"])"
+}
+
+OUT=${OUT:-$ROOT/gpu-out}
+RESULTS=$OUT/gpu-results.md
+JAVA=(bash .device/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m ${JAVA_OPTS:-})
+
+section() { printf '\n### %s\n\n' "$*" >>"$RESULTS"; echo "== $*"; }
+record() { # record COMMAND...: runs it, keeps its output in $OUT/log, puts the tail in the results as a code block
+  local log=$OUT/log-$(date +%s%N).txt rc=0
+  "$@" >"$log" 2>&1 || rc=$?
+  { echo '```'; echo "\$ ${*}"; tail -n "${TAIL:-40}" "$log"; echo "(exit $rc)"; echo '```'; } >>"$RESULTS"
+  tail -n 5 "$log"
+  return 0
+}
+
+machine() {
+  [ -f "$RESULTS" ] && return
+  mkdir -p "$OUT"
+  { echo "## CUDA backend on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 || echo 'an unknown GPU'), $(date -u +%Y-%m-%d)"
+    echo; echo "Commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), \`benchmarks/gpu/run-on-device.sh\`."; } >"$RESULTS"
+  section "Machine"
+  TAIL=20 record nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.memory --format=csv
+  TAIL=30 record "${JAVA[@]}" striate.cli.Main doctor
+}
+
+tests() {
+  machine
+  section "Tests of striate.cuda (gpu-tagged and the rest)"
+  TAIL=60 record "${JAVA[@]}" -Dstriate.poisonUninitialized=true -cp .device/tools/junit-platform-console-standalone.jar \
+    org.junit.platform.console.ConsoleLauncher execute --select-package striate.cuda --exclude-engine=junit-vintage --details=summary \
+    --details-theme=ascii --reports-dir "$OUT/junit"
+}
+
+bench() {
+  machine
+  section "SGEMM and elementwise throughput: Striate (cuda:0) and PyTorch, same GPU"
+  record "${JAVA[@]}" striate.bench.GpuThroughput 4096,8192
+  record "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuThroughput 4096,8192 1024
+  record python3 benchmarks/gpu/torch_peer.py 4096,8192
+}
+
+lenet() {
+  machine
+  local epochs=${EPOCHS:-3}
+  section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64: Striate on cuda:0 and PyTorch on the same GPU"
+  rm -rf "$OUT/lenet5-cuda"
+  TAIL=25 record "${JAVA[@]}" striate.cli.Main train --data .device/data --device cuda:0 --epochs "$epochs" \
+    --out "$OUT/lenet5-cuda"
+  TAIL=15 record python3 benchmarks/pytorch/lenet_fashion_mnist.py --data .device/data --device cuda --epochs "$epochs"
+}
+
+case "${1:-} ${2:-}" in
+  "prepare ") prepare ;;
+  "device tests") tests ;;
+  "device bench") bench ;;
+  "device lenet") lenet ;;
+  "device all") tests; bench; lenet ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+esac
+[ "${1:-}" = device ] && echo "results: $RESULTS"
+exit 0
