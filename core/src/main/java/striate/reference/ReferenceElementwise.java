@@ -68,6 +68,7 @@ final class ReferenceElementwise {
     }
 
     static void pad(PadOp op, Tensor[] in, Tensor out) {
+        out.copyFrom(new double[Math.toIntExact(out.size())]); // the border: outputs start uninitialized
         Tensor inner = out;
         for (int a = 0; a < in[0].rank(); a++) {
             inner = inner.slice(a, op.before()[a], op.before()[a] + in[0].dim(a));

@@ -7,24 +7,42 @@ import java.lang.foreign.ValueLayout;
 /**
  * Host memory in an off-heap {@link MemorySegment} (64-byte aligned), so native BLAS and device copies can
  * read it without a copy. Element access widens to double, which is what the reference kernels compute in.
+ *
+ * <p>Either garbage-collected (allocated outside any {@link MemoryScope}) or a block of a {@link HostMemoryPool}
+ * owned by a scope. When that scope closes the block goes back to the pool and this storage is released:
+ * {@link #segment}, {@link #get} and {@link #set} then throw instead of reading memory that another tensor
+ * may already be using.
  */
 public final class HostStorage implements Storage {
     private final DType dtype;
-    private final MemorySegment segment;
+    private MemorySegment segment; // the visible bytes; replaced once by keep() at the outermost scope
+    private MemorySegment block; // the pool block behind segment, or null when garbage-collected
+    private HostMemoryPool pool; // where block goes back, or null
+    private volatile boolean released;
 
     public HostStorage(DType dtype, MemorySegment segment) {
+        this(dtype, segment, null, null);
+    }
+
+    HostStorage(DType dtype, MemorySegment segment, MemorySegment block, HostMemoryPool pool) {
         if (segment.byteSize() % dtype.bytes() != 0) {
             throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is not a whole number of "
                     + dtype + " elements");
         }
         this.dtype = dtype;
         this.segment = segment;
+        this.block = block;
+        this.pool = pool;
     }
 
     /** Zeroed memory for {@code elements} values, released when no tensor refers to it any more. */
     public static HostStorage allocate(DType dtype, long elements) {
-        long bytes = Math.max(1, elements) * dtype.bytes();
-        return new HostStorage(dtype, Arena.ofAuto().allocate(bytes, 64));
+        return new HostStorage(dtype, Arena.ofAuto().allocate(bytes(dtype, elements), 64));
+    }
+
+    /** Bytes of {@code elements} values (at least one, so every storage has an address). */
+    static long bytes(DType dtype, long elements) {
+        return Math.max(1, elements) * dtype.bytes();
     }
 
     @Override
@@ -37,12 +55,20 @@ public final class HostStorage implements Storage {
         return segment.byteSize() / dtype.bytes();
     }
 
+    /** The memory; throws once this storage's scope has closed. Kernels call it once per run. */
     public MemorySegment segment() {
+        checkLive();
         return segment;
+    }
+
+    /** True once the scope that owned this storage closed and gave its memory back to the pool. */
+    public boolean released() {
+        return released;
     }
 
     /** Element {@code i} widened to double. */
     public double get(long i) {
+        checkLive();
         return switch (dtype) {
             case F32 -> segment.getAtIndex(ValueLayout.JAVA_FLOAT, i);
             case F64 -> segment.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
@@ -52,10 +78,37 @@ public final class HostStorage implements Storage {
 
     /** Stores {@code v} at element {@code i}, rounding to the storage type (I32 truncates toward zero). */
     public void set(long i, double v) {
+        checkLive();
         switch (dtype) {
             case F32 -> segment.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
             case F64 -> segment.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
             case I32 -> segment.setAtIndex(ValueLayout.JAVA_INT, i, (int) v);
         }
+    }
+
+    private void checkLive() {
+        if (released) {
+            throw new IllegalStateException("tensor used after its MemoryScope closed: its memory went back to the "
+                    + "pool and may hold another tensor's values now; keep it with scope.keep(tensor) or create it "
+                    + "outside the scope");
+        }
+    }
+
+    /** Called by the owning scope's close(): gives the block back to its pool; every later access throws. */
+    void release() {
+        released = true;
+        pool.give(block);
+        block = null;
+        pool = null;
+    }
+
+    /** Called when kept past the outermost scope: moves the values to garbage-collected memory, frees the block. */
+    void leavePool() {
+        MemorySegment copy = Arena.ofAuto().allocate(segment.byteSize(), 64);
+        copy.copyFrom(segment);
+        pool.give(block);
+        segment = copy;
+        block = null;
+        pool = null;
     }
 }
