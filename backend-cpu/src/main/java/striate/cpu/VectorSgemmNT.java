@@ -1,7 +1,6 @@
 package striate.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -77,7 +76,7 @@ final class VectorSgemmNT {
 
     /** The vector partial sums plus the scalar tail p in [kv, k). */
     private static float finish(FloatVector s, float[] a, int ao, float[] b, int bo, int kv, int k) {
-        float sum = s.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(s);
         for (int p = kv; p < k; p++) {
             sum += a[ao + p] * b[bo + p];
         }
