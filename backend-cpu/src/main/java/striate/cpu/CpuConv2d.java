@@ -216,10 +216,11 @@ final class CpuConv2d {
                 DirectConv2d direct = g.directConv();
                 pool.forEach(g.panels(), panel -> {
                     float[] padded = direct.paddedBuffer();
+                    DirectConv2d.FilterScratch scratch = direct.filterScratch();
                     float[] dw = new float[wSize];
                     for (int b = panel * nb; b < Math.min(g.n, (panel + 1) * nb); b++) {
                         direct.load(xr, b, padded);
-                        direct.filterGradImage(padded, dyr, b, dw);
+                        direct.filterGradImage(padded, dyr, b, dw, scratch);
                     }
                     partial[panel] = dw;
                 });

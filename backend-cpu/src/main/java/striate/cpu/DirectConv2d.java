@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import striate.op.ConvParams;
 
@@ -160,36 +159,82 @@ final class DirectConv2d {
         }
     }
 
+    /** Scratch for {@link #filterGradImage}, one per thread: a dy plane in rows of whole vectors, and one vector. */
+    record FilterScratch(float[] dyRows, float[] lanes) {
+    }
+
+    FilterScratch filterScratch() {
+        return new FilterScratch(new float[oh * rowVectors() * S.length()], new float[S.length()]);
+    }
+
+    /** Vectors per output row, the last one partial when ow is not a multiple of the vector length. */
+    private int rowVectors() {
+        return (ow + S.length() - 1) / S.length();
+    }
+
     /**
      * dw[oc, ic, ky, kx] += Σ over image b's output pixels of dy[b, oc, oy, ox] · x_padded[ic, oy + ky, ox + kx]:
-     * one vector dot product per tap, reduced once per image in a fixed lane order.
+     * vector dot products along the rows, four taps (kx) at a time so they share the dy loads and run as
+     * independent FMA chains, reduced once per image in a fixed lane order. The dy rows are copied into whole
+     * vectors with zeros past the row's end, so those lanes add 0 · x (finite x: a non-finite input has already
+     * made the forward pass non-finite).
      */
-    void filterGradImage(float[] padded, FloatRegion dy, int b, float[] dw) {
+    void filterGradImage(float[] padded, FloatRegion dy, int b, float[] dw, FilterScratch scratch) {
         int taps = c * kh * kw;
-        int full = ow - ow % S.length(); // columns covered by whole vectors
-        VectorMask<Float> tail = S.indexInRange(0, ow - full); // the valid lanes of the last, partial vector
-        float[] dyTail = new float[S.length()]; // that partial vector of a dy row, zeros past the row's end
+        int rowLength = rowVectors() * S.length();
+        float[] dyRows = scratch.dyRows();
         for (int oc = 0; oc < k; oc++) {
             long dyPlane = dy.offset() + (long) (b * k + oc) * oh * ow;
-            int t = 0;
+            for (int oy = 0; oy < oh; oy++) {
+                MemorySegment.copy(dy.segment(), JAVA_FLOAT, (dyPlane + (long) oy * ow) * 4, dyRows, oy * rowLength, ow);
+            }
             for (int ic = 0; ic < c; ic++) {
                 for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = 0; kx < kw; kx++, t++) {
-                        FloatVector acc = FloatVector.zero(S);
+                    int t = (oc * c + ic) * kh * kw + ky * kw; // dw index of tap (oc, ic, ky, 0)
+                    int kx = 0;
+                    for (; kx + 4 <= kw; kx += 4) {
+                        FloatVector a0 = FloatVector.zero(S);
+                        FloatVector a1 = a0;
+                        FloatVector a2 = a0;
+                        FloatVector a3 = a0;
                         for (int oy = 0; oy < oh; oy++) {
                             int row = (ic * ph + oy + ky) * pw + kx;
-                            long dyRow = dyPlane + (long) oy * ow;
-                            for (int ox = 0; ox < full; ox += S.length()) {
-                                FloatVector g = FloatVector.fromMemorySegment(S, dy.segment(), (dyRow + ox) * 4, ORDER);
-                                acc = g.fma(FloatVector.fromArray(S, padded, row + ox), acc);
-                            }
-                            if (full < ow) {
-                                MemorySegment.copy(dy.segment(), JAVA_FLOAT, (dyRow + full) * 4, dyTail, 0, ow - full);
-                                FloatVector g = FloatVector.fromArray(S, dyTail, 0);
-                                acc = g.fma(FloatVector.fromArray(S, padded, row + full, tail), acc);
+                            int dr = oy * rowLength;
+                            for (int ox = 0; ox < rowLength; ox += S.length()) {
+                                FloatVector g = FloatVector.fromArray(S, dyRows, dr + ox);
+                                a0 = g.fma(FloatVector.fromArray(S, padded, row + ox), a0);
+                                a1 = g.fma(FloatVector.fromArray(S, padded, row + ox + 1), a1);
+                                a2 = g.fma(FloatVector.fromArray(S, padded, row + ox + 2), a2);
+                                a3 = g.fma(FloatVector.fromArray(S, padded, row + ox + 3), a3);
                             }
                         }
-                        dw[oc * taps + t] += Lanes.sum(acc);
+                        dw[t + kx] += Lanes.sum(a0, scratch.lanes());
+                        dw[t + kx + 1] += Lanes.sum(a1, scratch.lanes());
+                        dw[t + kx + 2] += Lanes.sum(a2, scratch.lanes());
+                        dw[t + kx + 3] += Lanes.sum(a3, scratch.lanes());
+                    }
+                    for (; kx < kw; kx++) { // the rest one tap at a time, even and odd rows in two chains
+                        FloatVector even = FloatVector.zero(S);
+                        FloatVector odd = even;
+                        int oy = 0;
+                        for (; oy + 1 < oh; oy += 2) {
+                            int row = (ic * ph + oy + ky) * pw + kx;
+                            int dr = oy * rowLength;
+                            for (int ox = 0; ox < rowLength; ox += S.length()) {
+                                even = FloatVector.fromArray(S, dyRows, dr + ox)
+                                        .fma(FloatVector.fromArray(S, padded, row + ox), even);
+                                odd = FloatVector.fromArray(S, dyRows, dr + rowLength + ox)
+                                        .fma(FloatVector.fromArray(S, padded, row + pw + ox), odd);
+                            }
+                        }
+                        if (oy < oh) {
+                            int row = (ic * ph + oy + ky) * pw + kx;
+                            for (int ox = 0; ox < rowLength; ox += S.length()) {
+                                even = FloatVector.fromArray(S, dyRows, oy * rowLength + ox)
+                                        .fma(FloatVector.fromArray(S, padded, row + ox), even);
+                            }
+                        }
+                        dw[t + kx] += Lanes.sum(even.add(odd), scratch.lanes());
                     }
                 }
             }

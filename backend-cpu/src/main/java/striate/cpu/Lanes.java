@@ -8,13 +8,14 @@ final class Lanes {
     }
 
     /**
-     * The lanes' sum, left to right. Not {@code reduceLanes(ADD)}: its order is unspecified and differs between
+     * The lanes' sum, left to right, through {@code lanes} (the vector's length, scratch). Not {@code reduceLanes(ADD)}: its order is unspecified and differs between
      * interpreted and compiled code, so a result would depend on how warm the thread's code was.
      */
-    static float sum(FloatVector v) {
+    static float sum(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
         float s = 0;
         for (int i = 0; i < v.length(); i++) {
-            s += v.lane(i);
+            s += lanes[i];
         }
         return s;
     }
