@@ -8,8 +8,9 @@ import striate.op.UnaryFn;
  * The inner loops of the elementwise kernels, straight on float32 memory segments (offsets in elements), so a
  * kernel reads its input where it lies and writes its output in place, with no copy through Java arrays. Output
  * and input may be the same memory. {@link #best} picks the Vector API loops when the JVM has the module, else
- * plain loops; both give each element the float of the function computed in double (the reference's definition)
- * for the functions the vector loops take (+, −, ×, ÷ round exactly; ReLU, STEP, NEG and ABS are exact).
+ * plain loops. The plain loops give each element the float of the function computed in double (the reference's
+ * definition); the vector loops match that exactly for the piecewise-linear functions, SQRT and +, −, ×, ÷, and
+ * within a few ulps for EXP, LOG, TANH and SIGMOID.
  */
 interface FloatLoops {
     /** y[yi + t] = fn(x[xi + t]) for t in [0, n). */

@@ -11,8 +11,10 @@ import striate.op.BinaryFn;
 import striate.op.UnaryFn;
 
 /**
- * {@link FloatLoops} with the Vector API for the functions layers run on every step (ReLU, STEP, NEG, ABS,
- * affine, +, −, ×, ÷); the rest fall back to the plain loops. Loaded only when the JVM has the module.
+ * {@link FloatLoops} with the Vector API for the functions layers run on every step: exact for ReLU, STEP, NEG,
+ * ABS, SQRT, affine, +, −, ×, ÷; within a few float ulps for EXP, LOG, TANH and SIGMOID (the JDK's vector math
+ * library, 1 / (1 + e^−x) for the sigmoid), which the conformance tolerances allow. SIGN, the other binary
+ * functions and the tails fall back to the plain loops. Loaded only when the JVM has the module.
  */
 final class VectorFloatLoops extends ScalarFloatLoops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -20,7 +22,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
 
     @Override
     public void unary(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
-        if (fn != UnaryFn.RELU && fn != UnaryFn.STEP && fn != UnaryFn.NEG && fn != UnaryFn.ABS) {
+        if (fn == UnaryFn.SIGN) {
             super.unary(fn, x, xi, y, yi, n);
             return;
         }
@@ -33,7 +35,12 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case RELU -> zero.blend(v, v.compare(VectorOperators.GT, 0f)); // x > 0 ? x : 0 (NaN → 0)
                 case STEP -> zero.blend(one, v.compare(VectorOperators.GT, 0f));
                 case NEG -> v.neg();
-                default -> v.abs();
+                case ABS -> v.abs();
+                case SQRT -> v.sqrt();
+                case EXP -> v.lanewise(VectorOperators.EXP);
+                case LOG -> v.lanewise(VectorOperators.LOG);
+                case TANH -> v.lanewise(VectorOperators.TANH);
+                default -> one.div(v.neg().lanewise(VectorOperators.EXP).add(1f)); // SIGMOID: 1 / (1 + e^−x)
             };
             r.intoMemorySegment(y, (yi + t) * 4, ORDER);
         }

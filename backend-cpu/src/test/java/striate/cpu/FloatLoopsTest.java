@@ -27,6 +27,14 @@ class FloatLoopsTest {
         return m;
     }
 
+    /** Exact (0 ulps) but for the transcendental functions of the vector math library. */
+    private static float ulps(UnaryFn fn) {
+        return switch (fn) {
+            case EXP, LOG, TANH, SIGMOID -> 4;
+            default -> 0;
+        };
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 8, 17, 33, 1025})
     void unaryAndAffineGiveTheRoundedDefinition(int n) {
@@ -38,7 +46,12 @@ class FloatLoopsTest {
                     loops.unary(fn, x, 3, y, 5, n);
                     for (int i = 0; i < n; i++) {
                         float want = (float) fn.apply(x.getAtIndex(JAVA_FLOAT, 3 + i));
-                        assertEquals(want, y.getAtIndex(JAVA_FLOAT, 5 + i), 0f, loops + " " + fn + " at " + i);
+                        float got = y.getAtIndex(JAVA_FLOAT, 5 + i);
+                        if (Float.isNaN(want) || Float.isInfinite(want)) {
+                            assertEquals(want, got, loops + " " + fn + " at " + i); // LOG and SQRT of x < 0, LOG 0
+                        } else {
+                            assertEquals(want, got, ulps(fn) * Math.ulp(want), loops + " " + fn + " at " + i);
+                        }
                     }
                 }
                 loops.affine(1.5f, -0.25f, x, 3, y, 5, n);
