@@ -64,11 +64,17 @@ import json, sys
 torch = {r["case"]: r for r in map(json.loads, open(sys.argv[1]))}
 names = {"ConvLeNetC1.forwardBackward": "conv_lenet_c1_fwdbwd", "ConvAlexNetConv2.forward": "conv_alexnet_conv2_fwd",
          "LeNetTrainStep.step": "lenet_train_b64",
-         "LeNetInference.infer": "lenet_infer_b1000", "SmallOp.add10": "small_op_add10"}
+         "LeNetInference.infer": "lenet_infer_b1000", "SmallOp.add10": "small_op_add10",
+         "PoolLeNetS2.forwardBackward": "pool_lenet_s2_fwdbwd"}
 striate = {}
 for r in json.load(open(sys.argv[2])):
     short = r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]
-    case = "sgemm_" + r["params"]["n"] if short == "Sgemm.matmul" else names[short]
+    if short == "Sgemm.matmul":
+        case = "sgemm_" + r["params"]["n"]
+    elif short == "Activation.forwardBackward":
+        case = "act_" + r["params"]["fn"] + "_fwdbwd"
+    else:
+        case = names[short]
     raw = r["primaryMetric"]["rawData"][0]
     if r["mode"] == "avgt":  # ns per op -> ops per second
         raw = [1e9 / v for v in raw]

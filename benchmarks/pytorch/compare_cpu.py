@@ -87,6 +87,24 @@ def cases():
                 F.conv2d(x, w, b, padding=2)
         return run, 1, "calls/s"
 
+    def pool_s2():
+        x = uniform(64, 6, 28, 28).requires_grad_()
+        dy = uniform(64, 6, 14, 14)
+
+        def run():
+            x.grad = None
+            (F.max_pool2d(x, 2) * dy).sum().backward()
+        return run, 1, "calls/s"
+
+    def activation(fn):
+        x = uniform(64, 6, 28, 28).requires_grad_()
+        dy = uniform(64, 6, 28, 28)
+
+        def run():
+            x.grad = None
+            (fn(x) * dy).sum().backward()
+        return run, 1, "calls/s"
+
     def small_add():
         a, b = uniform(10), uniform(10)
         return lambda: a + b, 1, "ops/s"
@@ -95,7 +113,9 @@ def cases():
         "sgemm_64": lambda: sgemm(64), "sgemm_256": lambda: sgemm(256), "sgemm_1024": lambda: sgemm(1024),
         "sgemm_2048": lambda: sgemm(2048), "conv_lenet_c1_fwdbwd": conv_c1,
         "conv_alexnet_conv2_fwd": conv_alexnet_conv2, "lenet_train_b64": lenet_train,
-        "lenet_infer_b1000": lenet_infer, "small_op_add10": small_add,
+        "lenet_infer_b1000": lenet_infer, "small_op_add10": small_add, "pool_lenet_s2_fwdbwd": pool_s2,
+        "act_relu_fwdbwd": lambda: activation(torch.relu), "act_tanh_fwdbwd": lambda: activation(torch.tanh),
+        "act_sigmoid_fwdbwd": lambda: activation(torch.sigmoid),
     }
 
 

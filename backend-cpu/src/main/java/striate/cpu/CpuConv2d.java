@@ -1,5 +1,6 @@
 package striate.cpu;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
@@ -7,10 +8,12 @@ import striate.op.Conv2dOp;
 import striate.op.ConvParams;
 import striate.op.Kernel;
 import striate.reference.ReferenceBackend;
+import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
- * Convolution on float32 by im2col + {@link Sgemm} over panels of images: one GEMM covers {@code nb} images, so
+ * Convolution on float32. Few input channels at stride 1 (LeNet's C1) go to the direct kernel of
+ * {@link DirectConv2d} (forward and filter gradient); everything else is im2col + {@link Sgemm} over panels of images: one GEMM covers {@code nb} images, so
  * small feature maps (LeNet's C3 with 10×10 outputs, C5 with 1×1) still give the GEMM long vectors. Two layouts,
  * chosen by shape so the GEMM's vector dimension is the long one:
  * <ul>
@@ -70,6 +73,15 @@ final class CpuConv2d {
             return (n + nb - 1) / nb;
         }
 
+        /** Whether the direct kernel serves this shape (see {@link DirectConv2d#applies}). */
+        boolean direct() {
+            return Sgemm.VECTOR_API && DirectConv2d.applies(p, c, kh, kw, ow);
+        }
+
+        DirectConv2d directConv() {
+            return new DirectConv2d(c, h, w, k, kh, kw, oh, ow, p);
+        }
+
         boolean rowLayout() {
             return ohw() < ROW_LAYOUT_BELOW_PIXELS;
         }
@@ -92,14 +104,29 @@ final class CpuConv2d {
                 return;
             }
             Geometry g = Geometry.of(op.params(), in[0].shape().dims(), in[1].shape().dims(), out.shape().dims());
-            float[] x = HostFloats.read(in[0]);
+            FloatRegion xr = FloatRegion.of(in[0]);
             float[] w = HostFloats.read(in[1]);
+            if (g.direct()) {
+                DirectConv2d direct = g.directConv();
+                MemorySegment y = ((HostStorage) out.storage()).segment();
+                int nb = g.panelImages();
+                pool.forEach(g.panels(), panel -> {
+                    float[] padded = direct.paddedBuffer();
+                    for (int b = panel * nb; b < Math.min(g.n, (panel + 1) * nb); b++) {
+                        direct.load(xr, b, padded);
+                        direct.forwardImage(padded, w, y, out.offset(), b);
+                    }
+                });
+                return;
+            }
             float[] wt = g.rowLayout() ? transposePerGroup(g, w) : null;
             int nb = g.panelImages();
             pool.forEach(g.panels(), panel -> {
                 int b0 = panel * nb;
                 int count = Math.min(nb, g.n - b0);
                 int cols = count * g.ohw();
+                float[] x = new float[count * g.c * g.h * g.w]; // this panel's images of the input
+                xr.read((long) b0 * g.c * g.h * g.w, x);
                 float[] col = new float[g.ckk() * cols];
                 float[] yc = new float[g.kg() * cols];
                 float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
@@ -107,7 +134,7 @@ final class CpuConv2d {
                 for (int grp = 0; grp < g.groups; grp++) {
                     if (g.rowLayout()) {
                         for (int i = 0; i < count; i++) {
-                            im2row(g, x, g.xOffset(b0 + i, grp), col, i * g.ohw() * g.ckk(), scratch);
+                            im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk(), scratch);
                         }
                         // yᵀ[cols, kg] = colᵀ[cols, ckk] · Wᵀ[ckk, kg]
                         Sgemm.gemm(cols, g.kg(), g.ckk(), col, 0, g.ckk(), wt, grp * g.kg() * g.ckk(), g.kg(),
@@ -115,7 +142,7 @@ final class CpuConv2d {
                         scatterRows(g, yc, y, count, grp);
                     } else {
                         for (int i = 0; i < count; i++) {
-                            im2col(g, x, g.xOffset(b0 + i, grp), col, i * g.ohw(), cols);
+                            im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
                         }
                         // y[kg, cols] = W[kg, ckk] · col[ckk, cols]
                         Sgemm.gemm(g.kg(), cols, g.ckk(), w, grp * g.kg() * g.ckk(), g.ckk(), col, 0, cols,
@@ -135,7 +162,7 @@ final class CpuConv2d {
                 return;
             }
             Geometry g = Geometry.of(op.params(), op.inputShape().dims(), in[1].shape().dims(), in[0].shape().dims());
-            float[] dy = HostFloats.read(in[0]);
+            FloatRegion dyr = FloatRegion.of(in[0]);
             float[] w = HostFloats.read(in[1]);
             float[] wt = g.rowLayout() ? null : transposePerGroup(g, w);
             int nb = g.panelImages();
@@ -143,13 +170,15 @@ final class CpuConv2d {
                 int b0 = panel * nb;
                 int count = Math.min(nb, g.n - b0);
                 int cols = count * g.ohw();
+                float[] dy = new float[count * g.k * g.ohw()]; // this panel's images of the output gradient
+                dyr.read((long) b0 * g.k * g.ohw(), dy);
                 float[] dyc = new float[g.kg() * cols];
                 float[] dcol = new float[g.ckk() * cols];
                 float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
                 float[] dx = new float[count * g.c * g.h * g.w]; // this panel's images of the input gradient
                 for (int grp = 0; grp < g.groups; grp++) {
                     if (g.rowLayout()) {
-                        gatherRows(g, dy, dyc, b0, count, grp);
+                        gatherRows(g, dy, dyc, count, grp);
                         // dcolᵀ[cols, ckk] = dyᵀ[cols, kg] · W[kg, ckk]
                         Sgemm.gemm(cols, g.ckk(), g.kg(), dyc, 0, g.kg(), w, grp * g.kg() * g.ckk(), g.ckk(),
                                 dcol, 0, g.ckk(), false);
@@ -157,7 +186,7 @@ final class CpuConv2d {
                             row2im(g, dcol, i * g.ohw() * g.ckk(), dx, g.xOffset(i, grp), scratch);
                         }
                     } else {
-                        gatherColumns(g, dy, dyc, b0, count, grp);
+                        gatherColumns(g, dy, dyc, count, grp);
                         // dcol[ckk, cols] = Wᵀ[ckk, kg] · dy[kg, cols]
                         Sgemm.gemm(g.ckk(), cols, g.kg(), wt, grp * g.kg() * g.ckk(), g.kg(), dyc, 0, cols,
                                 dcol, 0, cols, false);
@@ -178,31 +207,50 @@ final class CpuConv2d {
                 return;
             }
             Geometry g = Geometry.of(op.params(), in[0].shape().dims(), op.weightShape().dims(), in[1].shape().dims());
-            float[] x = HostFloats.read(in[0]);
-            float[] dy = HostFloats.read(in[1]);
+            FloatRegion xr = FloatRegion.of(in[0]);
+            FloatRegion dyr = FloatRegion.of(in[1]);
             int wSize = Math.toIntExact(out.size());
             int nb = g.panelImages();
             float[][] partial = new float[g.panels()][];
+            if (g.direct()) {
+                DirectConv2d direct = g.directConv();
+                pool.forEach(g.panels(), panel -> {
+                    float[] padded = direct.paddedBuffer();
+                    DirectConv2d.FilterScratch scratch = direct.filterScratch();
+                    float[] dw = new float[wSize];
+                    for (int b = panel * nb; b < Math.min(g.n, (panel + 1) * nb); b++) {
+                        direct.load(xr, b, padded);
+                        direct.filterGradImage(padded, dyr, b, dw, scratch);
+                    }
+                    partial[panel] = dw;
+                });
+                HostFloats.write(out, sumInOrder(partial));
+                return;
+            }
             pool.forEach(g.panels(), panel -> {
                 int b0 = panel * nb;
                 int count = Math.min(nb, g.n - b0);
                 int cols = count * g.ohw();
+                float[] x = new float[count * g.c * g.h * g.w]; // this panel's images of input and output gradient
+                xr.read((long) b0 * g.c * g.h * g.w, x);
+                float[] dy = new float[count * g.k * g.ohw()];
+                dyr.read((long) b0 * g.k * g.ohw(), dy);
                 float[] dw = new float[wSize];
                 float[] dyc = new float[g.kg() * cols];
                 float[] col = new float[cols * g.ckk()];
                 float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
                 for (int grp = 0; grp < g.groups; grp++) {
-                    gatherColumns(g, dy, dyc, b0, count, grp);
+                    gatherColumns(g, dy, dyc, count, grp);
                     if (g.rowLayout()) {
                         for (int i = 0; i < count; i++) {
-                            im2row(g, x, g.xOffset(b0 + i, grp), col, i * g.ohw() * g.ckk(), scratch);
+                            im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk(), scratch);
                         }
                         // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]: vectors along ckk
                         Sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(),
                                 dw, grp * g.kg() * g.ckk(), g.ckk(), false);
                     } else {
                         for (int i = 0; i < count; i++) {
-                            im2col(g, x, g.xOffset(b0 + i, grp), col, i * g.ohw(), cols);
+                            im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
                         }
                         // dW[kg, ckk] = dy[kg, cols] · col[ckk, cols]ᵀ: dot products along the many pixels
                         Sgemm.gemmNT(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, cols,
@@ -211,14 +259,19 @@ final class CpuConv2d {
                 }
                 partial[panel] = dw;
             });
-            float[] dw = partial[0];
-            for (int i = 1; i < partial.length; i++) {
-                for (int j = 0; j < wSize; j++) {
-                    dw[j] += partial[i][j];
-                }
-            }
-            HostFloats.write(out, dw);
+            HostFloats.write(out, sumInOrder(partial));
         };
+    }
+
+    /** The panels' partial filter gradients added in panel order, so the result is the same for any thread count. */
+    private static float[] sumInOrder(float[][] partial) {
+        float[] dw = partial[0];
+        for (int i = 1; i < partial.length; i++) {
+            for (int j = 0; j < dw.length; j++) {
+                dw[j] += partial[i][j];
+            }
+        }
+        return dw;
     }
 
     /** Per group, Wᵀ [ckk, kg] at the group's offset from W [kg, ckk]. */
@@ -243,12 +296,12 @@ final class CpuConv2d {
         }
     }
 
-    /** dyc[r, i·ohw + pix] = dy[b0 + i, grp·kg + r, pix]. */
-    private static void gatherColumns(Geometry g, float[] dy, float[] dyc, int b0, int count, int grp) {
+    /** dyc[r, i·ohw + pix] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow]. */
+    private static void gatherColumns(Geometry g, float[] dy, float[] dyc, int count, int grp) {
         int ohw = g.ohw();
         int cols = count * ohw;
         for (int i = 0; i < count; i++) {
-            int dyOff = g.yOffset(b0 + i, grp);
+            int dyOff = g.yOffset(i, grp);
             for (int r = 0; r < g.kg(); r++) {
                 System.arraycopy(dy, dyOff + r * ohw, dyc, r * cols + i * ohw, ohw);
             }
@@ -270,12 +323,12 @@ final class CpuConv2d {
         }
     }
 
-    /** dyc[i·ohw + pix, r] = dy[b0 + i, grp·kg + r, pix]. */
-    private static void gatherRows(Geometry g, float[] dy, float[] dyc, int b0, int count, int grp) {
+    /** dyc[i·ohw + pix, r] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow]. */
+    private static void gatherRows(Geometry g, float[] dy, float[] dyc, int count, int grp) {
         int ohw = g.ohw();
         int kg = g.kg();
         for (int i = 0; i < count; i++) {
-            int dyOff = g.yOffset(b0 + i, grp);
+            int dyOff = g.yOffset(i, grp);
             for (int pix = 0; pix < ohw; pix++) {
                 int dst = (i * ohw + pix) * kg;
                 for (int r = 0; r < kg; r++) {

@@ -1,51 +1,44 @@
 package striate.cpu;
 
+import java.lang.foreign.MemorySegment;
 import striate.op.AffineOp;
 import striate.op.BinaryOp;
 import striate.op.Kernel;
 import striate.op.UnaryOp;
 import striate.reference.ReferenceBackend;
+import striate.tensor.HostStorage;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
 
 /**
- * Float32 elementwise kernels on arrays, split into fixed chunks across the intra-op threads. Binary ops take
- * a fast path for equal shapes and for the two broadcasts layers use — a trailing block (bias [c] over [n, c])
- * and a channel ([1, c, 1, 1] over [n, c, h, w]); other broadcasts and other types use the reference kernels.
+ * Float32 elementwise kernels straight on the tensors' memory ({@link FloatLoops}: Vector API when available),
+ * split into fixed chunks across the intra-op threads. Binary ops take a fast path for equal shapes and for the
+ * two broadcasts layers use — a trailing block (bias [c] over [n, c]) and a channel ([1, c, 1, 1] over
+ * [n, c, h, w]); other broadcasts and other types use the reference kernels. A strided input is gathered once.
  */
 final class CpuElementwise {
-    private static final int CHUNK = 1 << 15;
+    private static final int CHUNK = 1 << 14;
     private final IntraOpPool pool;
+    private final FloatLoops loops = FloatLoops.best();
 
     CpuElementwise(IntraOpPool pool) {
         this.pool = pool;
     }
 
-    /** The work on one chunk: elements [from, to) of the input, held in x at index (i − base). */
+    /** The work on elements [from, from + n) of the output, whose memory is y at element yi. */
     private interface ChunkBody {
-        void apply(float[] x, int base, int from, int to);
+        void apply(long from, int n, MemorySegment y, long yi);
     }
 
-    /**
-     * Runs body over a's elements in fixed chunks on the intra-op threads and stores the results in out. A
-     * contiguous input is copied chunk by chunk into a thread-local array and back, so the copies run in parallel
-     * too; a strided view is gathered once first.
-     */
-    private void mapChunks(Tensor a, Tensor out, ChunkBody body) {
-        int n = Math.toIntExact(a.size());
+    /** Runs body over out's elements in fixed chunks on the intra-op threads. */
+    private void forChunks(Tensor out, ChunkBody body) {
+        int n = Math.toIntExact(out.size());
         int chunks = Math.max(1, (n + CHUNK - 1) / CHUNK);
-        if (!a.isContiguous()) {
-            float[] x = HostFloats.read(a);
-            pool.forEach(chunks, c -> body.apply(x, 0, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
-            HostFloats.write(out, x);
-            return;
-        }
+        MemorySegment y = ((HostStorage) out.storage()).segment();
+        long yo = out.offset();
         pool.forEach(chunks, c -> {
             int from = c * CHUNK;
-            float[] x = new float[Math.min(n, from + CHUNK) - from];
-            HostFloats.readRange(a, from, x);
-            body.apply(x, from, from, from + x.length);
-            HostFloats.writeRange(out, from, x);
+            body.apply(from, Math.min(n, from + CHUNK) - from, y, yo + from);
         });
     }
 
@@ -55,32 +48,8 @@ final class CpuElementwise {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
-            mapChunks(in[0], out, (x, base, from, to) -> {
-                int lo = from - base;
-                int hi = to - base;
-                switch (op.fn()) {
-                    case RELU -> {
-                        for (int i = lo; i < hi; i++) {
-                            x[i] = x[i] > 0 ? x[i] : 0f;
-                        }
-                    }
-                    case STEP -> {
-                        for (int i = lo; i < hi; i++) {
-                            x[i] = x[i] > 0 ? 1f : 0f;
-                        }
-                    }
-                    case NEG -> {
-                        for (int i = lo; i < hi; i++) {
-                            x[i] = -x[i];
-                        }
-                    }
-                    default -> {
-                        for (int i = lo; i < hi; i++) {
-                            x[i] = (float) op.fn().apply(x[i]);
-                        }
-                    }
-                }
-            });
+            FloatRegion x = FloatRegion.of(in[0]);
+            forChunks(out, (from, n, y, yi) -> loops.unary(op.fn(), x.segment(), x.offset() + from, y, yi, n));
         };
     }
 
@@ -90,13 +59,10 @@ final class CpuElementwise {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
+            FloatRegion x = FloatRegion.of(in[0]);
             float scale = (float) op.scale();
             float shift = (float) op.shift();
-            mapChunks(in[0], out, (x, base, from, to) -> {
-                for (int i = from - base; i < to - base; i++) {
-                    x[i] = scale * x[i] + shift;
-                }
-            });
+            forChunks(out, (from, n, y, yi) -> loops.affine(scale, shift, x.segment(), x.offset() + from, y, yi, n));
         };
     }
 
@@ -109,79 +75,53 @@ final class CpuElementwise {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
-            int period; // trailing: y[i % period]; channel: y[(i / repeat) % period]
+            int period; // trailing: b[i % period]; channel: b[(i / repeat) % period]
             int repeat;
-            boolean same = b.shape().equals(ys);
-            if (same || b.size() == 1) {
+            if (b.shape().equals(ys) || b.size() == 1) {
                 period = 1;
-                repeat = Integer.MAX_VALUE;
+                repeat = 0;
             } else if (isTrailing(b.shape(), ys)) {
-                period = Math.toIntExact(b.size()); // b[i % period]
+                period = Math.toIntExact(b.size());
                 repeat = 1;
             } else if (isChannel(b.shape(), ys)) {
-                period = Math.toIntExact(b.size()); // b[(i / repeat) % period]
+                period = Math.toIntExact(b.size());
                 repeat = Math.toIntExact(ys.dim(2) * ys.dim(3));
             } else {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
-            if (same && b.isContiguous()) { // y chunk by chunk too
-                mapChunks(a, out, (x, base, from, to) -> {
-                    float[] yc = new float[to - from];
-                    HostFloats.readRange(b, from, yc);
-                    combine(op, x, from - base, yc, 0, 1, to - from);
-                });
-                return;
-            }
-            float[] y = HostFloats.read(b);
-            int per = period;
-            int rep = repeat;
-            boolean equal = same;
-            mapChunks(a, out, (x, base, from, to) -> {
-                for (int i = from; i < to; ) {
+            boolean equal = b.shape().equals(ys);
+            FloatRegion fa = FloatRegion.of(a);
+            FloatRegion fb = FloatRegion.of(b);
+            MemorySegment as = fa.segment();
+            MemorySegment bs = fb.segment();
+            long ao = fa.offset();
+            long bo = fb.offset();
+            forChunks(out, (from, n, y, yi) -> {
+                if (equal) {
+                    loops.binary(op.fn(), as, ao + from, bs, bo + from, false, y, yi, n);
+                    return;
+                }
+                if (repeat == 0) { // one value of b for everything
+                    loops.binary(op.fn(), as, ao + from, bs, bo, true, y, yi, n);
+                    return;
+                }
+                long to = from + n;
+                for (long i = from; i < to; ) {
                     int run;
-                    if (equal) {
-                        run = to - i;
-                        combine(op, x, i - base, y, i, 1, run);
-                    } else if (rep == 1) {
-                        int j = i % per; // trailing block: y[j..] lines up with x[i..]
-                        run = Math.min(per - j, to - i);
-                        combine(op, x, i - base, y, j, 1, run);
+                    if (repeat == 1) {
+                        int j = (int) (i % period); // trailing block: b[j..] lines up with a[i..]
+                        run = (int) Math.min(period - j, to - i);
+                        loops.binary(op.fn(), as, ao + i, bs, bo + j, false, y, yi + (i - from), run);
                     } else {
-                        int block = i / rep; // channel or scalar: one y value per run of rep elements
-                        run = (int) Math.min((long) (block + 1) * rep, to) - i;
-                        combine(op, x, i - base, y, block % per, 0, run);
+                        long block = i / repeat; // channel: one b value per run of repeat elements
+                        run = (int) (Math.min((block + 1) * repeat, to) - i);
+                        loops.binary(op.fn(), as, ao + i, bs, bo + block % period, true, y, yi + (i - from), run);
                     }
                     i += run;
                 }
             });
         };
-    }
-
-    /** x[xi + t] = fn(x[xi + t], y[yi + t·yStep]) for t in [0, n). */
-    private static void combine(BinaryOp op, float[] x, int xi, float[] y, int yi, int yStep, int n) {
-        switch (op.fn()) {
-            case ADD -> {
-                for (int t = 0; t < n; t++) {
-                    x[xi + t] += y[yi + t * yStep];
-                }
-            }
-            case SUB -> {
-                for (int t = 0; t < n; t++) {
-                    x[xi + t] -= y[yi + t * yStep];
-                }
-            }
-            case MUL -> {
-                for (int t = 0; t < n; t++) {
-                    x[xi + t] *= y[yi + t * yStep];
-                }
-            }
-            default -> {
-                for (int t = 0; t < n; t++) {
-                    x[xi + t] = (float) op.fn().apply(x[xi + t], y[yi + t * yStep]);
-                }
-            }
-        }
     }
 
     /** b's dims equal y's trailing dims (after dropping b's leading 1s): b repeats every b.size() elements. */

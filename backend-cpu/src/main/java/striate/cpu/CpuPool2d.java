@@ -9,7 +9,8 @@ import striate.reference.ReferenceBackend;
 import striate.tensor.Tensor;
 
 /**
- * Float32 max and average pooling, one [h, w] plane per task. Same semantics as the reference: padded cells
+ * Float32 max and average pooling, one [h, w] plane per task, read from and written to the tensors' memory by
+ * the task itself (no serial whole-tensor copy). Same semantics as the reference: padded cells
  * never win a max, the gradient goes to the first maximum of a window, and AVG's divisor honours
  * countIncludePad. Other types use the reference kernels.
  */
@@ -26,15 +27,17 @@ final class CpuPool2d {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
-            float[] x = HostFloats.read(in[0]);
+            FloatRegion x = FloatRegion.of(in[0]);
             int planes = Math.toIntExact(in[0].dim(0) * in[0].dim(1));
             int h = (int) in[0].dim(2);
             int w = (int) in[0].dim(3);
             int oh = (int) out.dim(2);
             int ow = (int) out.dim(3);
-            pool.forEach(planes, pl -> {
-                float[] y = new float[oh * ow]; // one output plane, stored straight into out
-                plane(op.mode(), op.params(), x, pl * h * w, h, w, y, 0, oh, ow, null, null);
+            pool.forEach(planes, pl -> { // one plane in, one plane out, in thread-local arrays
+                float[] xp = new float[h * w];
+                x.read((long) pl * h * w, xp);
+                float[] y = new float[oh * ow];
+                plane(op.mode(), op.params(), xp, 0, h, w, y, 0, oh, ow, null, null);
                 HostFloats.writeRange(out, (long) pl * oh * ow, y);
             });
         };
@@ -46,47 +49,53 @@ final class CpuPool2d {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
-            float[] x = HostFloats.read(in[0]);
-            float[] dy = HostFloats.read(in[1]);
-            float[] dx = new float[x.length];
+            FloatRegion x = FloatRegion.of(in[0]);
+            FloatRegion dy = FloatRegion.of(in[1]);
             int planes = Math.toIntExact(in[0].dim(0) * in[0].dim(1));
             int h = (int) in[0].dim(2);
             int w = (int) in[0].dim(3);
             int oh = (int) in[1].dim(2);
             int ow = (int) in[1].dim(3);
-            pool.forEach(planes, pl -> plane(op.mode(), op.params(), x, pl * h * w, h, w, null, pl * oh * ow, oh, ow,
-                    dy, dx));
-            HostFloats.write(out, dx);
+            pool.forEach(planes, pl -> {
+                float[] xp = new float[h * w];
+                float[] dyp = new float[oh * ow];
+                float[] dxp = new float[h * w];
+                x.read((long) pl * h * w, xp);
+                dy.read((long) pl * oh * ow, dyp);
+                plane(op.mode(), op.params(), xp, 0, h, w, null, 0, oh, ow, dyp, dxp);
+                HostFloats.writeRange(out, (long) pl * h * w, dxp);
+            });
         };
     }
 
     /**
      * LeNet's 2×2 stride-2 max pool without padding: the window's four cells in row-major order, the first maximum
-     * wins (as in the general loop). Forward into y when dy is null; otherwise scatters dy into dx.
+     * wins (as in the general loop; unlike it, a NaN anywhere in the window propagates, as in PyTorch). Forward into
+     * y when dy is null; otherwise scatters dy into dx.
      */
     private static void max2x2(float[] x, int xo, int w, float[] y, int yo, int oh, int ow, float[] dy, float[] dx) {
         for (int oy = 0; oy < oh; oy++) {
             int r0 = xo + 2 * oy * w;
             int r1 = r0 + w;
             int yi = yo + oy * ow;
+            if (dy == null) {
+                for (int ox = 0; ox < ow; ox++, yi++) { // Math.max compiles branch-free; compares would mispredict
+                    int i = r0 + 2 * ox;
+                    int j = r1 + 2 * ox;
+                    y[yi] = Math.max(Math.max(x[i], x[i + 1]), Math.max(x[j], x[j + 1]));
+                }
+                continue;
+            }
             for (int ox = 0; ox < ow; ox++, yi++) {
                 int i = r0 + 2 * ox;
-                int best = i;
-                if (x[i + 1] > x[best]) {
-                    best = i + 1;
-                }
                 int j = r1 + 2 * ox;
-                if (x[j] > x[best]) {
-                    best = j;
-                }
-                if (x[j + 1] > x[best]) {
-                    best = j + 1;
-                }
-                if (dy == null) {
-                    y[yi] = x[best];
-                } else {
-                    dx[best] += dy[yi];
-                }
+                float a = x[i];
+                float b = x[i + 1];
+                float c = x[j];
+                float d = x[j + 1];
+                float m = Math.max(Math.max(a, b), Math.max(c, d));
+                int best = a == m ? i : b == m ? i + 1 : c == m ? j : j + 1; // the first cell holding the maximum
+                dx[best] += dy[yi];
             }
         }
     }

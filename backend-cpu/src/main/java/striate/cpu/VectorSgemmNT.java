@@ -1,7 +1,6 @@
 package striate.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +19,7 @@ final class VectorSgemmNT {
     static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
         int kv = k - k % V;
+        float[] lanes = new float[V]; // scratch for the fixed-order lane sums
         int i = 0;
         for (; i + 2 <= m; i += 2) {
             int a0 = aOff + i * lda;
@@ -46,38 +46,38 @@ final class VectorSgemmNT {
                     s13 = x1.fma(y3, s13);
                 }
                 int ci = cOff + i * ldc + j;
-                c[ci] = finish(s00, a, a0, b, b0, kv, k);
-                c[ci + 1] = finish(s01, a, a0, b, b0 + ldb, kv, k);
-                c[ci + 2] = finish(s02, a, a0, b, b0 + 2 * ldb, kv, k);
-                c[ci + 3] = finish(s03, a, a0, b, b0 + 3 * ldb, kv, k);
-                c[ci + ldc] = finish(s10, a, a1, b, b0, kv, k);
-                c[ci + ldc + 1] = finish(s11, a, a1, b, b0 + ldb, kv, k);
-                c[ci + ldc + 2] = finish(s12, a, a1, b, b0 + 2 * ldb, kv, k);
-                c[ci + ldc + 3] = finish(s13, a, a1, b, b0 + 3 * ldb, kv, k);
+                c[ci] = finish(s00, a, a0, b, b0, kv, k, lanes);
+                c[ci + 1] = finish(s01, a, a0, b, b0 + ldb, kv, k, lanes);
+                c[ci + 2] = finish(s02, a, a0, b, b0 + 2 * ldb, kv, k, lanes);
+                c[ci + 3] = finish(s03, a, a0, b, b0 + 3 * ldb, kv, k, lanes);
+                c[ci + ldc] = finish(s10, a, a1, b, b0, kv, k, lanes);
+                c[ci + ldc + 1] = finish(s11, a, a1, b, b0 + ldb, kv, k, lanes);
+                c[ci + ldc + 2] = finish(s12, a, a1, b, b0 + 2 * ldb, kv, k, lanes);
+                c[ci + ldc + 3] = finish(s13, a, a1, b, b0 + 3 * ldb, kv, k, lanes);
             }
             for (; j < n; j++) {
-                c[cOff + i * ldc + j] = dot(a, a0, b, bOff + j * ldb, kv, k);
-                c[cOff + (i + 1) * ldc + j] = dot(a, a1, b, bOff + j * ldb, kv, k);
+                c[cOff + i * ldc + j] = dot(a, a0, b, bOff + j * ldb, kv, k, lanes);
+                c[cOff + (i + 1) * ldc + j] = dot(a, a1, b, bOff + j * ldb, kv, k, lanes);
             }
         }
         for (; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                c[cOff + i * ldc + j] = dot(a, aOff + i * lda, b, bOff + j * ldb, kv, k);
+                c[cOff + i * ldc + j] = dot(a, aOff + i * lda, b, bOff + j * ldb, kv, k, lanes);
             }
         }
     }
 
-    private static float dot(float[] a, int ao, float[] b, int bo, int kv, int k) {
+    private static float dot(float[] a, int ao, float[] b, int bo, int kv, int k, float[] lanes) {
         FloatVector s = FloatVector.zero(S);
         for (int p = 0; p < kv; p += V) {
             s = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, b, bo + p), s);
         }
-        return finish(s, a, ao, b, bo, kv, k);
+        return finish(s, a, ao, b, bo, kv, k, lanes);
     }
 
     /** The vector partial sums plus the scalar tail p in [kv, k). */
-    private static float finish(FloatVector s, float[] a, int ao, float[] b, int bo, int kv, int k) {
-        float sum = s.reduceLanes(VectorOperators.ADD);
+    private static float finish(FloatVector s, float[] a, int ao, float[] b, int bo, int kv, int k, float[] lanes) {
+        float sum = Lanes.sum(s, lanes);
         for (int p = kv; p < k; p++) {
             sum += a[ao + p] * b[bo + p];
         }

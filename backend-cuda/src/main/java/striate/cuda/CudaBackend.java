@@ -117,6 +117,13 @@ public final class CudaBackend implements Backend {
         return gpu.allocator().stats();
     }
 
+    /** The allocator's counters in the core's form, for code that reads every backend alike. */
+    @Override
+    public striate.tensor.MemoryStats memoryStats() {
+        MemoryStats m = memory();
+        return new striate.tensor.MemoryStats(m.inUse(), m.peak(), m.cached(), m.reuses(), m.deviceAllocations());
+    }
+
     /** Gives every cached block back to the device (after the stream's work is done). */
     public void releaseCache() {
         synchronized (gpu) {

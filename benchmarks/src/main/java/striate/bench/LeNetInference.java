@@ -12,9 +12,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import striate.autograd.GradMode;
 import striate.models.LeNet5;
 import striate.tensor.Device;
+import striate.tensor.MemoryScope;
 import striate.tensor.Tensor;
 
 /**
@@ -55,9 +57,9 @@ public class LeNetInference {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public Tensor infer() {
-        try (GradMode.Scope off = GradMode.off()) {
-            return net.forward(x);
+    public void infer(Blackhole sink) {
+        try (GradMode.Scope off = GradMode.off(); MemoryScope scope = MemoryScope.open()) {
+            sink.consume(net.forward(x).storage());
         }
     }
 }

@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import striate.models.LeNet5;
 import striate.nn.Losses;
@@ -18,6 +19,7 @@ import striate.nn.Parameter;
 import striate.optim.Optimizer;
 import striate.optim.Sgd;
 import striate.tensor.Device;
+import striate.tensor.MemoryScope;
 import striate.tensor.Tensor;
 
 /**
@@ -76,10 +78,19 @@ public class LeNetTrainStep {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public double step() {
-        Tensor loss = Losses.crossEntropy(net.forward(x), y);
-        optimizer.zeroGrad();
-        loss.backward();
-        optimizer.step();
-        return loss.item();
+        try (MemoryScope scope = MemoryScope.open()) { // as the Trainer runs a step: its memory is reused next time
+            Tensor loss = Losses.crossEntropy(net.forward(x), y);
+            optimizer.zeroGrad();
+            loss.backward();
+            optimizer.step();
+            optimizer.zeroGrad();
+            return loss.item();
+        }
+    }
+
+    /** Prints the pool counters: after the first step, every allocation should be a reuse. */
+    @TearDown
+    public void reportMemory() {
+        System.out.println("lenet_train_b64 memory: " + x.backend().memoryStats());
     }
 }

@@ -34,6 +34,18 @@ class BenchmarkChecksTest {
     }
 
     @Test
+    void poolingGradientMatchesTheReference() {
+        PoolLeNetS2.check();
+    }
+
+    @Test
+    void activationGradientsMatchTheReference() {
+        for (String fn : new String[] {"relu", "tanh", "sigmoid"}) {
+            Activation.check(fn);
+        }
+    }
+
+    @Test
     void sgemmMatchesDoublePrecisionDots() {
         Sgemm.check(256, Inputs.uniform(Device.cpu(), 6, 256, 256), Inputs.uniform(Device.cpu(), 7, 256, 256));
     }

@@ -9,6 +9,7 @@ import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.DeviceMismatchException;
 import striate.tensor.HostStorage;
+import striate.tensor.MemoryStats;
 import striate.tensor.Shape;
 import striate.tensor.Storage;
 import striate.tensor.Tensor;
@@ -16,7 +17,8 @@ import striate.tensor.Tensor;
 /**
  * A backend computes on one device: it allocates that device's memory, moves data to and from the host,
  * and holds one kernel per op. {@link #execute} is the one dispatch path: it checks arity, devices, shapes
- * and types, allocates the output and runs the kernel; a missing kernel is an error naming op and backend.
+ * and types, allocates the output (uninitialized: kernels write every element) and runs the kernel; a missing
+ * kernel is an error naming op and backend.
  */
 public interface Backend {
     /** The device this backend instance computes on. */
@@ -28,7 +30,11 @@ public interface Backend {
     /** The kernels, one per op class. */
     KernelTable kernels();
 
-    /** Fresh zeroed memory for {@code elements} values of {@code dtype}. */
+    /**
+     * Zeroed memory for {@code elements} values of {@code dtype}. Inside a {@link striate.tensor.MemoryScope} it
+     * belongs to the scope and is reused after the scope closes; outside any scope it is freed when no tensor
+     * refers to it.
+     */
     Storage allocate(DType dtype, long elements);
 
     /**
@@ -39,11 +45,22 @@ public interface Backend {
         return allocate(dtype, elements);
     }
 
+    /**
+     * Host memory with undefined contents to fill and hand to {@link #upload}. Host backends give their own memory
+     * (so the upload is free and the scope rules of {@link #allocate} apply); device backends a host buffer.
+     */
+    default HostStorage staging(DType dtype, long elements) {
+        return HostStorage.allocateUninitialized(dtype, elements);
+    }
+
     /** Storage on this device holding a copy of (or, for host backends, exactly) {@code host}. */
     Storage upload(HostStorage host);
 
     /** Host memory holding a copy of (or, for host backends, exactly) {@code storage}. */
     HostStorage download(Storage storage);
+
+    /** The counters of this backend's pooled memory. */
+    MemoryStats memoryStats();
 
     /** Runs {@code op} on {@code inputs}; returns its output, or null for an in-place op. */
     default Tensor execute(Op op, Tensor... inputs) {

@@ -16,9 +16,11 @@ import striate.tensor.Tensor;
  * Cuts a {@link Dataset} into batches: x [b, c, h, w] float32 and y [b] int32 on a chosen device. With
  * shuffling, epoch {@code e} visits the examples in a permutation derived from (seed, e) alone, so a run resumed
  * at epoch e sees the same order as an uninterrupted one. A daemon thread gathers the next batches into host
- * arrays ahead of the consumer (a bounded queue, depth 2 by default); the tensors themselves are created on the
- * consumer's thread, since device contexts (CUDA) are bound to threads. A failure while building a batch reaches
- * the consumer as a {@link DataLoaderException} whose cause is the original exception.
+ * arrays ahead of the consumer (a bounded queue, depth 2 by default, recycling prefetch + 1 arrays); the tensors
+ * themselves are created on the consumer's thread in {@code next()}, since device contexts (CUDA) are bound to
+ * threads, so a batch taken inside a {@link striate.tensor.MemoryScope} belongs to that scope (the Trainer takes
+ * each batch inside its step's scope, and the next batch reuses the memory). A failure while building a batch
+ * reaches the consumer as a {@link DataLoaderException} whose cause is the original exception.
  *
  * <pre>{@code
  * try (DataLoader loader = DataLoader.builder(train, Device.cpu()).batchSize(64).shuffle(42).build()) {

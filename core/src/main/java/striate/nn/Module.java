@@ -43,12 +43,15 @@ public abstract class Module {
         return buffers.get(name);
     }
 
-    /** Replaces a buffer's value (e.g. running statistics after a training step). */
+    /**
+     * Overwrites a buffer's values with {@code value}'s (same shape), e.g. running statistics after a training step.
+     * In place, so the buffer keeps its own memory when {@code value} belongs to a step's MemoryScope.
+     */
     protected void setBuffer(String name, Tensor value) {
         if (!buffers.containsKey(name)) {
             throw new IllegalArgumentException("no buffer '" + name + "' in " + getClass().getSimpleName());
         }
-        buffers.put(name, value.detach());
+        buffers.get(name).copyFrom(value);
     }
 
     /** Registers a child module under {@code name} and returns it. */

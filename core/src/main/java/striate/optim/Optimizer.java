@@ -5,6 +5,7 @@ import java.util.Map;
 import striate.autograd.GradMode;
 import striate.nn.Parameter;
 import striate.tensor.DType;
+import striate.tensor.MemoryScope;
 import striate.tensor.Tensor;
 
 /**
@@ -123,9 +124,12 @@ public abstract class Optimizer {
         }
     }
 
-    /** A zeroed buffer shaped and placed like {@code value}. */
+    /**
+     * A zeroed state buffer shaped and placed like {@code value}. Allocated outside any MemoryScope: state lives
+     * across steps, though it is created lazily during the first one.
+     */
     protected static Tensor zerosLike(Tensor value) {
-        return Tensor.empty(value.backend(), value.shape(), value.dtype());
+        return MemoryScope.outside(() -> Tensor.empty(value.backend(), value.shape(), value.dtype()));
     }
 
     /** Copies a loaded buffer onto {@code like}'s device, checking its shape. */

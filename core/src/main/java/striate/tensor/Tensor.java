@@ -1,6 +1,7 @@
 package striate.tensor;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 import striate.autograd.GradMode;
 import striate.autograd.Node;
 import striate.autograd.Tape;
@@ -89,31 +90,27 @@ public final class Tensor {
     public static Tensor of(Device device, float[] data, long... dims) {
         Shape s = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
         checkCount(data.length, s);
-        HostStorage h = HostStorage.allocate(DType.F32, data.length);
-        java.lang.foreign.MemorySegment.copy(data, 0, h.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0,
-                data.length);
-        return onDevice(device, h, s);
+        return fromHost(device, DType.F32, s, h -> java.lang.foreign.MemorySegment.copy(data, 0, h.segment(),
+                java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, data.length));
     }
 
     /** A tensor of {@code dtype} holding these values, row-major, with these dims. */
     public static Tensor of(Device device, DType dtype, double[] data, long... dims) {
         Shape s = dims.length == 0 && data.length != 1 ? Shape.of(data.length) : Shape.of(dims);
         checkCount(data.length, s);
-        HostStorage h = HostStorage.allocate(dtype, data.length);
-        for (int i = 0; i < data.length; i++) {
-            h.set(i, data[i]);
-        }
-        return onDevice(device, h, s);
+        return fromHost(device, dtype, s, h -> {
+            for (int i = 0; i < data.length; i++) {
+                h.set(i, data[i]);
+            }
+        });
     }
 
     /** An int32 tensor (labels, indices). */
     public static Tensor ofInts(Device device, int[] data, long... dims) {
         Shape s = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
         checkCount(data.length, s);
-        HostStorage h = HostStorage.allocate(DType.I32, data.length);
-        java.lang.foreign.MemorySegment.copy(data, 0, h.segment(), java.lang.foreign.ValueLayout.JAVA_INT, 0,
-                data.length);
-        return onDevice(device, h, s);
+        return fromHost(device, DType.I32, s, h -> java.lang.foreign.MemorySegment.copy(data, 0, h.segment(),
+                java.lang.foreign.ValueLayout.JAVA_INT, 0, data.length));
     }
 
     /** Uniform values in [low, high) from a counter-based generator: the same seed gives the same values anywhere. */
@@ -121,8 +118,11 @@ public final class Tensor {
         return Backends.of(device).execute(new RandomUniformOp(shape, low, high, seed, dtype));
     }
 
-    private static Tensor onDevice(Device device, HostStorage h, Shape s) {
+    /** A tensor on {@code device} from host memory whose every element {@code fill} writes (see Backend.staging). */
+    private static Tensor fromHost(Device device, DType dtype, Shape s, Consumer<HostStorage> fill) {
         Backend b = Backends.of(device);
+        HostStorage h = b.staging(dtype, s.size());
+        fill.accept(h);
         return new Tensor(b, b.upload(h), s, s.contiguousStrides(), 0);
     }
 
@@ -598,11 +598,11 @@ public final class Tensor {
             return this;
         }
         double[] v = toDoubleArray();
-        HostStorage h = HostStorage.allocate(dtype(), v.length);
-        for (int i = 0; i < v.length; i++) {
-            h.set(i, v[i]);
-        }
-        return onDevice(target, h, shape);
+        return fromHost(target, dtype(), shape, h -> {
+            for (int i = 0; i < v.length; i++) {
+                h.set(i, v[i]);
+            }
+        });
     }
 
     /** The same values, cut off from the autograd graph. */
@@ -661,7 +661,9 @@ public final class Tensor {
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor(").append(shape).append(", ").append(dtype()).append(", ")
                 .append(device());
-        if (size() <= 16) {
+        if (storage instanceof HostStorage h && h.released()) {
+            sb.append(", released");
+        } else if (size() <= 16) {
             sb.append(", ").append(Arrays.toString(toDoubleArray()));
         }
         return sb.append(requiresGrad ? ", requiresGrad" : "").append(')').toString();

@@ -5,6 +5,7 @@ import striate.data.Dataset;
 import striate.nn.Losses;
 import striate.nn.Module;
 import striate.tensor.Device;
+import striate.tensor.MemoryScope;
 import striate.tensor.Tensor;
 
 /**
@@ -40,11 +41,13 @@ public record Evaluation(double loss, int[] predicted, int[] actual, int classes
                     labels[i] = data.label(start + i);
                 }
                 float[] x = b == batchSize ? batch : java.util.Arrays.copyOf(batch, b * data.exampleSize());
-                Tensor input = Tensor.of(device, x, b, data.channels(), data.height(), data.width());
-                Tensor logits = model.forward(input);
-                Tensor loss = Losses.crossEntropy(logits, Tensor.ofInts(device, labels));
-                lossSum += loss.item() * b;
-                System.arraycopy(Metrics.argmax(logits), 0, predicted, start, b);
+                try (MemoryScope scope = MemoryScope.open()) { // the batch's tensors go back to the pool after it
+                    Tensor input = Tensor.of(device, x, b, data.channels(), data.height(), data.width());
+                    Tensor logits = model.forward(input);
+                    Tensor loss = Losses.crossEntropy(logits, Tensor.ofInts(device, labels));
+                    lossSum += loss.item() * b;
+                    System.arraycopy(Metrics.argmax(logits), 0, predicted, start, b);
+                }
                 System.arraycopy(labels, 0, actual, start, b);
             }
         } finally {

@@ -18,11 +18,13 @@ import striate.nn.Module;
 import striate.optim.LrSchedule;
 import striate.optim.Optimizer;
 import striate.tensor.Device;
+import striate.tensor.MemoryScope;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
 
 /**
- * Trains a classifier with cross-entropy: per batch forward, loss, backward, optimizer step; per epoch the
+ * Trains a classifier with cross-entropy: per batch forward, loss, backward, optimizer step, inside a
+ * {@link MemoryScope} so a steady-state step reuses the previous step's memory; per epoch the
  * learning-rate schedule, validation, history, early stopping on validation loss and an atomic checkpoint
  * ({@code last.ckpt} every epoch, {@code best.ckpt} when validation loss improves). A resumed run restores
  * weights, optimizer state, random generators and history, and sees the same batch order as an uninterrupted
@@ -122,29 +124,38 @@ public final class Trainer {
         long images = 0;
         long done = 0;
         long start = System.nanoTime();
-        for (Batch batch : loader.epoch(epoch)) {
-            Tensor logits = model.forward(batch.x());
-            Tensor loss = Losses.crossEntropy(logits, batch.y());
-            double value = loss.item();
-            if (!Double.isFinite(value)) {
-                throw new TrainingDivergedException("the loss became " + value + " at epoch " + (epoch + 1) + ", batch "
-                        + (done + 1) + " (step " + (step + done + 1) + "); training stopped. " + keptMessage()
-                        + " Lower the learning rate (now " + optimizer.learningRate() + ") and try again.");
-            }
-            optimizer.zeroGrad();
-            loss.backward();
-            optimizer.step();
-            int b = batch.size();
-            lossSum += value * b;
-            int[] predicted = Metrics.argmax(logits);
-            int[] labels = batch.y().toIntArray();
-            for (int i = 0; i < b; i++) {
-                correct += predicted[i] == labels[i] ? 1 : 0;
-            }
-            images += b;
-            done++;
-            if (bar != null) {
-                bar.update(done, images, lossSum / images, (double) correct / images);
+        try (DataLoader.Batches batches = loader.iterator(epoch)) {
+            while (batches.hasNext()) {
+                // What a step allocates (the batch, activations, gradients) goes back to the pool when it ends; the
+                // weights, optimizer state and batch-norm statistics live outside the scope and are updated in place.
+                try (MemoryScope scope = MemoryScope.open()) {
+                    Batch batch = batches.next();
+                    Tensor logits = model.forward(batch.x());
+                    Tensor loss = Losses.crossEntropy(logits, batch.y());
+                    double value = loss.item();
+                    if (!Double.isFinite(value)) {
+                        throw new TrainingDivergedException("the loss became " + value + " at epoch " + (epoch + 1)
+                                + ", batch " + (done + 1) + " (step " + (step + done + 1) + "); training stopped. "
+                                + keptMessage() + " Lower the learning rate (now " + optimizer.learningRate()
+                                + ") and try again.");
+                    }
+                    optimizer.zeroGrad();
+                    loss.backward();
+                    optimizer.step();
+                    optimizer.zeroGrad(); // the gradients are this step's memory
+                    int b = batch.size();
+                    lossSum += value * b;
+                    int[] predicted = Metrics.argmax(logits);
+                    int[] labels = batch.y().toIntArray();
+                    for (int i = 0; i < b; i++) {
+                        correct += predicted[i] == labels[i] ? 1 : 0;
+                    }
+                    images += b;
+                    done++;
+                }
+                if (bar != null) {
+                    bar.update(done, images, lossSum / images, (double) correct / images);
+                }
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

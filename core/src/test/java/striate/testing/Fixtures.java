@@ -85,6 +85,12 @@ public final class Fixtures {
     /** Groups and dilation with few output pixels per image over a batch of 17. */
     public static final ConvShape GROUPED_CONV_BATCH = new ConvShape("odd conv groups 2 dilation 2x1, batch 17",
             Shape.of(17, 4, 9, 7), Shape.of(6, 2, 3, 2), new ConvParams(1, 2, 1, 0, 2, 1, 2));
+    /** LeNet C1 on a batch of 17: the CPU's direct kernel, several images per panel, a ragged last panel. */
+    public static final ConvShape LENET_C1_BATCH = new ConvShape("LeNet C1 1→6 5x5 pad 2, batch 17",
+            Shape.of(17, 1, 28, 28), Shape.of(6, 1, 5, 5), ConvParams.of(1, 2));
+    /** Three input channels, 5 outputs (a block of 4 and one more), rows of 19 (a partial vector), pad 1. */
+    public static final ConvShape ODD_DIRECT_CONV = new ConvShape("odd direct conv 3→5 3x3 pad 1, rows of 19",
+            Shape.of(3, 3, 11, 19), Shape.of(5, 3, 3, 3), new ConvParams(1, 1, 1, 1, 1, 1, 1));
     /** AlexNet conv1: 3 → 64 channels, 11x11 stride 4 pad 2, on 63x63 instead of 224x224 (y is 15x15). */
     public static final ConvShape ALEXNET_CONV1 = new ConvShape("AlexNet conv1 3→64 11x11/4 pad 2 (63x63)",
             Shape.of(1, 3, 63, 63), Shape.of(64, 3, 11, 11), ConvParams.of(4, 2));
@@ -118,7 +124,7 @@ public final class Fixtures {
 
     public static List<ConvShape> convs() {
         return List.of(TINY_CONV, ODD_CONV, GROUPED_CONV, LENET_C1, LENET_C3, ALEXNET_CONV1, LENET_C3_BATCH,
-                LENET_C5_BATCH, GROUPED_CONV_BATCH);
+                LENET_C5_BATCH, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV);
     }
 
     public static List<PoolShape> pools() {

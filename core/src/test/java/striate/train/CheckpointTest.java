@@ -26,6 +26,7 @@ import striate.op.KernelTable;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.HostStorage;
+import striate.tensor.MemoryStats;
 import striate.tensor.Rng;
 import striate.tensor.Shape;
 import striate.tensor.Storage;
@@ -300,6 +301,11 @@ class CheckpointTest {
         @Override
         public HostStorage download(Storage storage) {
             throw new IllegalStateException("device lost");
+        }
+
+        @Override
+        public MemoryStats memoryStats() {
+            return new MemoryStats(0, 0, 0, 0, 0);
         }
     }
 

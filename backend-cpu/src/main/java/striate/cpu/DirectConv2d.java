@@ -1,0 +1,243 @@
+package striate.cpu;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import striate.op.ConvParams;
+
+/**
+ * Direct convolution for few input channels (LeNet's C1: 1 → 6 channels, 5×5), stride 1, no dilation, one
+ * group. Each output row is a few vectors along the width, accumulated tap by tap from a zero-padded copy of the
+ * image, so no im2col matrix (kh·kw times the input) is built. Forward y [n, k, oh, ow] and the filter gradient
+ * dW [k, c, kh, kw] (dot products along the output rows). Vector API only: callers check {@link Sgemm#VECTOR_API}.
+ * No mask is built inside a loop: masks made per iteration fall off the compiled path on AVX2 machines.
+ */
+final class DirectConv2d {
+    /** Taps (c·kh·kw) at most: with more input channels im2col + GEMM reuses the input better. */
+    static final int MAX_TAPS = 80;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private final int c;
+    private final int h;
+    private final int w;
+    private final int k;
+    private final int kh;
+    private final int kw;
+    private final int oh;
+    private final int ow;
+    private final int padH;
+    private final int padW;
+    private final int ph; // rows of a padded plane
+    private final int pw; // columns of a padded row, with a vector of slack so loads never leave the buffer
+
+    DirectConv2d(int c, int h, int w, int k, int kh, int kw, int oh, int ow, ConvParams p) {
+        this.c = c;
+        this.h = h;
+        this.w = w;
+        this.k = k;
+        this.kh = kh;
+        this.kw = kw;
+        this.oh = oh;
+        this.ow = ow;
+        this.padH = p.padH();
+        this.padW = p.padW();
+        this.ph = h + 2 * padH;
+        this.pw = w + 2 * padW + S.length();
+    }
+
+    /** Whether this kernel serves the shape: stride 1, no dilation, one group, few taps, rows of a vector or more. */
+    static boolean applies(ConvParams p, int c, int kh, int kw, int ow) {
+        return p.groups() == 1 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
+                && c * kh * kw <= MAX_TAPS && ow >= 8;
+    }
+
+    /** A zeroed buffer for {@link #load}: its borders stay zero, since loads write only the interior. */
+    float[] paddedBuffer() {
+        return new float[c * ph * pw + S.length()];
+    }
+
+    /** Copies image b of x [n, c, h, w] into the interior of the padded buffer. */
+    void load(FloatRegion x, int b, float[] padded) {
+        for (int ic = 0; ic < c; ic++) {
+            for (int iy = 0; iy < h; iy++) {
+                MemorySegment.copy(x.segment(), JAVA_FLOAT, (x.offset() + ((long) (b * c + ic) * h + iy) * w) * 4,
+                        padded, (ic * ph + iy + padH) * pw + padW, w);
+            }
+        }
+    }
+
+    /** y[b] = conv(image in padded, wt) for wt [k, c, kh, kw]; y is the output's memory from element yOff. */
+    void forwardImage(float[] padded, float[] wt, MemorySegment y, long yOff, int b) {
+        int taps = c * kh * kw;
+        long plane = (long) oh * ow;
+        float[] lanes = new float[S.length()];
+        int oc = 0;
+        for (; oc + 4 <= k; oc += 4) { // four output channels share each input vector
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox += S.length()) {
+                    FloatVector a0 = FloatVector.zero(S);
+                    FloatVector a1 = a0;
+                    FloatVector a2 = a0;
+                    FloatVector a3 = a0;
+                    int t = 0;
+                    for (int ic = 0; ic < c; ic++) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            int row = (ic * ph + oy + ky) * pw + ox;
+                            for (int kx = 0; kx < kw; kx++, t++) {
+                                FloatVector xv = FloatVector.fromArray(S, padded, row + kx);
+                                a0 = xv.fma(FloatVector.broadcast(S, wt[oc * taps + t]), a0);
+                                a1 = xv.fma(FloatVector.broadcast(S, wt[(oc + 1) * taps + t]), a1);
+                                a2 = xv.fma(FloatVector.broadcast(S, wt[(oc + 2) * taps + t]), a2);
+                                a3 = xv.fma(FloatVector.broadcast(S, wt[(oc + 3) * taps + t]), a3);
+                            }
+                        }
+                    }
+                    long at = yOff + ((long) (b * k + oc) * oh + oy) * ow + ox;
+                    store(a0, y, at, ox, lanes);
+                    store(a1, y, at + plane, ox, lanes);
+                    store(a2, y, at + 2 * plane, ox, lanes);
+                    store(a3, y, at + 3 * plane, ox, lanes);
+                }
+            }
+        }
+        for (; oc + 2 <= k; oc += 2) { // two more: two independent FMA chains instead of one
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox += S.length()) {
+                    FloatVector a0 = FloatVector.zero(S);
+                    FloatVector a1 = a0;
+                    int t = 0;
+                    for (int ic = 0; ic < c; ic++) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            int row = (ic * ph + oy + ky) * pw + ox;
+                            for (int kx = 0; kx < kw; kx++, t++) {
+                                FloatVector xv = FloatVector.fromArray(S, padded, row + kx);
+                                a0 = xv.fma(FloatVector.broadcast(S, wt[oc * taps + t]), a0);
+                                a1 = xv.fma(FloatVector.broadcast(S, wt[(oc + 1) * taps + t]), a1);
+                            }
+                        }
+                    }
+                    long at = yOff + ((long) (b * k + oc) * oh + oy) * ow + ox;
+                    store(a0, y, at, ox, lanes);
+                    store(a1, y, at + plane, ox, lanes);
+                }
+            }
+        }
+        for (; oc < k; oc++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox += S.length()) {
+                    FloatVector a = FloatVector.zero(S);
+                    int t = 0;
+                    for (int ic = 0; ic < c; ic++) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            int row = (ic * ph + oy + ky) * pw + ox;
+                            for (int kx = 0; kx < kw; kx++, t++) {
+                                a = FloatVector.fromArray(S, padded, row + kx)
+                                        .fma(FloatVector.broadcast(S, wt[oc * taps + t]), a);
+                            }
+                        }
+                    }
+                    store(a, y, yOff + ((long) (b * k + oc) * oh + oy) * ow + ox, ox, lanes);
+                }
+            }
+        }
+    }
+
+    /**
+     * Stores the output vector of columns [ox, ox + V) of a row at element {@code at}; past the row's end only the
+     * valid lanes, through {@code lanes}.
+     */
+    private void store(FloatVector v, MemorySegment y, long at, int ox, float[] lanes) {
+        if (ox + S.length() <= ow) {
+            v.intoMemorySegment(y, at * 4, ORDER);
+        } else {
+            v.intoArray(lanes, 0);
+            MemorySegment.copy(lanes, 0, y, JAVA_FLOAT, at * 4, ow - ox);
+        }
+    }
+
+    /** Scratch for {@link #filterGradImage}, one per thread: a dy plane in rows of whole vectors, and one vector. */
+    record FilterScratch(float[] dyRows, float[] lanes) {
+    }
+
+    FilterScratch filterScratch() {
+        return new FilterScratch(new float[oh * rowVectors() * S.length()], new float[S.length()]);
+    }
+
+    /** Vectors per output row, the last one partial when ow is not a multiple of the vector length. */
+    private int rowVectors() {
+        return (ow + S.length() - 1) / S.length();
+    }
+
+    /**
+     * dw[oc, ic, ky, kx] += Σ over image b's output pixels of dy[b, oc, oy, ox] · x_padded[ic, oy + ky, ox + kx]:
+     * vector dot products along the rows, four taps (kx) at a time so they share the dy loads and run as
+     * independent FMA chains, reduced once per image in a fixed lane order. The dy rows are copied into whole
+     * vectors with zeros past the row's end, so those lanes add 0 · x (finite x: a non-finite input has already
+     * made the forward pass non-finite).
+     */
+    void filterGradImage(float[] padded, FloatRegion dy, int b, float[] dw, FilterScratch scratch) {
+        int taps = c * kh * kw;
+        int rowLength = rowVectors() * S.length();
+        float[] dyRows = scratch.dyRows();
+        for (int oc = 0; oc < k; oc++) {
+            long dyPlane = dy.offset() + (long) (b * k + oc) * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                MemorySegment.copy(dy.segment(), JAVA_FLOAT, (dyPlane + (long) oy * ow) * 4, dyRows, oy * rowLength, ow);
+            }
+            for (int ic = 0; ic < c; ic++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    int t = (oc * c + ic) * kh * kw + ky * kw; // dw index of tap (oc, ic, ky, 0)
+                    int kx = 0;
+                    for (; kx + 4 <= kw; kx += 4) {
+                        FloatVector a0 = FloatVector.zero(S);
+                        FloatVector a1 = a0;
+                        FloatVector a2 = a0;
+                        FloatVector a3 = a0;
+                        for (int oy = 0; oy < oh; oy++) {
+                            int row = (ic * ph + oy + ky) * pw + kx;
+                            int dr = oy * rowLength;
+                            for (int ox = 0; ox < rowLength; ox += S.length()) {
+                                FloatVector g = FloatVector.fromArray(S, dyRows, dr + ox);
+                                a0 = g.fma(FloatVector.fromArray(S, padded, row + ox), a0);
+                                a1 = g.fma(FloatVector.fromArray(S, padded, row + ox + 1), a1);
+                                a2 = g.fma(FloatVector.fromArray(S, padded, row + ox + 2), a2);
+                                a3 = g.fma(FloatVector.fromArray(S, padded, row + ox + 3), a3);
+                            }
+                        }
+                        dw[t + kx] += Lanes.sum(a0, scratch.lanes());
+                        dw[t + kx + 1] += Lanes.sum(a1, scratch.lanes());
+                        dw[t + kx + 2] += Lanes.sum(a2, scratch.lanes());
+                        dw[t + kx + 3] += Lanes.sum(a3, scratch.lanes());
+                    }
+                    for (; kx < kw; kx++) { // the rest one tap at a time, even and odd rows in two chains
+                        FloatVector even = FloatVector.zero(S);
+                        FloatVector odd = even;
+                        int oy = 0;
+                        for (; oy + 1 < oh; oy += 2) {
+                            int row = (ic * ph + oy + ky) * pw + kx;
+                            int dr = oy * rowLength;
+                            for (int ox = 0; ox < rowLength; ox += S.length()) {
+                                even = FloatVector.fromArray(S, dyRows, dr + ox)
+                                        .fma(FloatVector.fromArray(S, padded, row + ox), even);
+                                odd = FloatVector.fromArray(S, dyRows, dr + rowLength + ox)
+                                        .fma(FloatVector.fromArray(S, padded, row + pw + ox), odd);
+                            }
+                        }
+                        if (oy < oh) {
+                            int row = (ic * ph + oy + ky) * pw + kx;
+                            for (int ox = 0; ox < rowLength; ox += S.length()) {
+                                even = FloatVector.fromArray(S, dyRows, oy * rowLength + ox)
+                                        .fma(FloatVector.fromArray(S, padded, row + ox), even);
+                            }
+                        }
+                        dw[t + kx] += Lanes.sum(even.add(odd), scratch.lanes());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package striate.cpu;
+
+import java.lang.foreign.MemorySegment;
+import striate.op.BinaryFn;
+import striate.op.UnaryFn;
+
+/**
+ * The inner loops of the elementwise kernels, straight on float32 memory segments (offsets in elements), so a
+ * kernel reads its input where it lies and writes its output in place, with no copy through Java arrays. Output
+ * and input may be the same memory. {@link #best} picks the Vector API loops when the JVM has the module, else
+ * plain loops. The plain loops give each element the float of the function computed in double (the reference's
+ * definition); the vector loops match that exactly for the piecewise-linear functions, SQRT and +, −, ×, ÷, and
+ * within a few ulps for EXP, LOG, TANH and SIGMOID.
+ */
+interface FloatLoops {
+    /** y[yi + t] = fn(x[xi + t]) for t in [0, n). */
+    void unary(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n);
+
+    /** y[yi + t] = scale · x[xi + t] + shift for t in [0, n). */
+    void affine(float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi, int n);
+
+    /**
+     * y[yi + t] = fn(a[ai + t], b[bi + t]) for t in [0, n), or fn(a[ai + t], b[bi]) when {@code bOne} (b holds one
+     * value for the whole run: a scalar, or a channel's bias).
+     */
+    void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne, MemorySegment y,
+                long yi, int n);
+
+    /** The Vector API loops when jdk.incubator.vector is in the boot layer, else the plain ones. */
+    static FloatLoops best() {
+        return Sgemm.VECTOR_API ? new VectorFloatLoops() : new ScalarFloatLoops();
+    }
+}

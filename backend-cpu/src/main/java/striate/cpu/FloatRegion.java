@@ -1,0 +1,24 @@
+package striate.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import striate.tensor.HostStorage;
+import striate.tensor.Tensor;
+
+/**
+ * A float32 tensor's elements in row-major order as one run of memory: the tensor's own storage when it is
+ * contiguous (no copy), else a gathered copy on the heap. Offsets are in elements.
+ */
+record FloatRegion(MemorySegment segment, long offset) {
+    static FloatRegion of(Tensor t) {
+        if (t.isContiguous()) {
+            return new FloatRegion(((HostStorage) t.storage()).segment(), t.offset());
+        }
+        return new FloatRegion(MemorySegment.ofArray(t.toFloatArray()), 0);
+    }
+
+    /** Copies elements [from, from + dst.length) into dst. */
+    void read(long from, float[] dst) {
+        MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, (offset + from) * 4, dst, 0, dst.length);
+    }
+}

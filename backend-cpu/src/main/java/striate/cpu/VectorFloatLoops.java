@@ -1,0 +1,82 @@
+package striate.cpu;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import striate.op.BinaryFn;
+import striate.op.UnaryFn;
+
+/**
+ * {@link FloatLoops} with the Vector API for the functions layers run on every step: exact for ReLU, STEP, NEG,
+ * ABS, SQRT, affine, +, −, ×, ÷; within a few float ulps for EXP, LOG, TANH and SIGMOID (the JDK's vector math
+ * library, 1 / (1 + e^−x) for the sigmoid), which the conformance tolerances allow. SIGN, the other binary
+ * functions and the tails fall back to the plain loops. Loaded only when the JVM has the module.
+ */
+final class VectorFloatLoops extends ScalarFloatLoops {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    @Override
+    public void unary(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        if (fn == UnaryFn.SIGN) {
+            super.unary(fn, x, xi, y, yi, n);
+            return;
+        }
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
+            FloatVector r = switch (fn) {
+                case RELU -> zero.blend(v, v.compare(VectorOperators.GT, 0f)); // x > 0 ? x : 0 (NaN → 0)
+                case STEP -> zero.blend(one, v.compare(VectorOperators.GT, 0f));
+                case NEG -> v.neg();
+                case ABS -> v.abs();
+                case SQRT -> v.sqrt();
+                case EXP -> v.lanewise(VectorOperators.EXP);
+                case LOG -> v.lanewise(VectorOperators.LOG);
+                case TANH -> v.lanewise(VectorOperators.TANH);
+                default -> one.div(v.neg().lanewise(VectorOperators.EXP).add(1f)); // SIGMOID: 1 / (1 + e^−x)
+            };
+            r.intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        super.unary(fn, x, xi + t, y, yi + t, n - t);
+    }
+
+    @Override
+    public void affine(float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
+            v.mul(scale).add(shift).intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        super.affine(scale, shift, x, xi + t, y, yi + t, n - t);
+    }
+
+    @Override
+    public void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
+                       MemorySegment y, long yi, int n) {
+        if (fn != BinaryFn.ADD && fn != BinaryFn.SUB && fn != BinaryFn.MUL && fn != BinaryFn.DIV) {
+            super.binary(fn, a, ai, b, bi, bOne, y, yi, n);
+            return;
+        }
+        FloatVector one = bOne ? FloatVector.broadcast(S, b.getAtIndex(JAVA_FLOAT, bi)) : null;
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector va = FloatVector.fromMemorySegment(S, a, (ai + t) * 4, ORDER);
+            FloatVector vb = bOne ? one : FloatVector.fromMemorySegment(S, b, (bi + t) * 4, ORDER);
+            FloatVector r = switch (fn) { // constant per loop: each arm compiles to one vector instruction
+                case ADD -> va.add(vb);
+                case SUB -> va.sub(vb);
+                case MUL -> va.mul(vb);
+                default -> va.div(vb);
+            };
+            r.intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        super.binary(fn, a, ai + t, b, bOne ? bi : bi + t, bOne, y, yi + t, n - t);
+    }
+}

@@ -1,0 +1,85 @@
+package striate.cpu;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import striate.op.BinaryFn;
+import striate.op.UnaryFn;
+
+/**
+ * Both loop sets against the functions' double definitions, element by element, on lengths that leave vector
+ * tails and at offsets that are not vector-aligned, on native and heap memory.
+ */
+class FloatLoopsTest {
+    private static final FloatLoops[] LOOPS = {new ScalarFloatLoops(), new VectorFloatLoops()};
+
+    private static MemorySegment random(int n, long seed, boolean heap) {
+        Random r = new Random(seed);
+        MemorySegment m = heap ? MemorySegment.ofArray(new float[n]) : Arena.ofAuto().allocate(4L * n, 64);
+        for (int i = 0; i < n; i++) {
+            m.setAtIndex(JAVA_FLOAT, i, i % 13 == 0 ? 0f : (float) (r.nextGaussian() * 3 + 0.2));
+        }
+        return m;
+    }
+
+    /** Exact (0 ulps) but for the transcendental functions of the vector math library. */
+    private static float ulps(UnaryFn fn) {
+        return switch (fn) {
+            case EXP, LOG, TANH, SIGMOID -> 4;
+            default -> 0;
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 17, 33, 1025})
+    void unaryAndAffineGiveTheRoundedDefinition(int n) {
+        for (FloatLoops loops : LOOPS) {
+            for (boolean heap : new boolean[] {false, true}) {
+                MemorySegment x = random(n + 3, n, heap);
+                MemorySegment y = Arena.ofAuto().allocate(4L * (n + 5));
+                for (UnaryFn fn : UnaryFn.values()) {
+                    loops.unary(fn, x, 3, y, 5, n);
+                    for (int i = 0; i < n; i++) {
+                        float want = (float) fn.apply(x.getAtIndex(JAVA_FLOAT, 3 + i));
+                        float got = y.getAtIndex(JAVA_FLOAT, 5 + i);
+                        if (Float.isNaN(want) || Float.isInfinite(want)) {
+                            assertEquals(want, got, loops + " " + fn + " at " + i); // LOG and SQRT of x < 0, LOG 0
+                        } else {
+                            assertEquals(want, got, ulps(fn) * Math.ulp(want), loops + " " + fn + " at " + i);
+                        }
+                    }
+                }
+                loops.affine(1.5f, -0.25f, x, 3, y, 5, n);
+                for (int i = 0; i < n; i++) {
+                    float want = 1.5f * x.getAtIndex(JAVA_FLOAT, 3 + i) - 0.25f;
+                    assertEquals(want, y.getAtIndex(JAVA_FLOAT, 5 + i), Math.ulp(want), loops + " affine at " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 17, 33, 1025})
+    void binaryGivesTheRoundedDefinitionWithAndWithoutBroadcast(int n) {
+        for (FloatLoops loops : LOOPS) {
+            MemorySegment a = random(n + 1, 2L * n, false);
+            MemorySegment b = random(n + 2, 3L * n, true);
+            MemorySegment y = Arena.ofAuto().allocate(4L * n);
+            for (BinaryFn fn : BinaryFn.values()) {
+                for (boolean one : new boolean[] {false, true}) {
+                    loops.binary(fn, a, 1, b, 2, one, y, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        double bv = b.getAtIndex(JAVA_FLOAT, one ? 2 : 2 + i);
+                        float want = (float) fn.apply(a.getAtIndex(JAVA_FLOAT, 1 + i), bv);
+                        assertEquals(want, y.getAtIndex(JAVA_FLOAT, i), 0f, loops + " " + fn + " one=" + one + " at " + i);
+                    }
+                }
+            }
+        }
+    }
+}
