@@ -33,6 +33,7 @@ import striate.op.WhereOp;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.HostStorage;
+import striate.tensor.MemoryScope;
 import striate.tensor.Storage;
 import striate.tensor.Tensor;
 
@@ -77,7 +78,6 @@ public final class CudaBackend implements Backend {
     private final CudaDevice gpu;
     private final CudnnConv2d conv;
     private final Cleaner cleaner = Cleaner.create();
-    private final ThreadLocal<CudaScope> scope = new ThreadLocal<>();
 
     public CudaBackend(Device device, CudaOptions options) {
         if (device.kind() != Device.Kind.CUDA) {
@@ -140,13 +140,6 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** Opens a scope on this thread: memory allocated until it closes is freed when it closes. */
-    public CudaScope scope() {
-        CudaScope s = new CudaScope(scope.get(), scope);
-        scope.set(s);
-        return s;
-    }
-
     @Override
     public Tensor execute(Op op, Tensor... inputs) {
         synchronized (gpu) {
@@ -169,10 +162,7 @@ public final class CudaBackend implements Backend {
         synchronized (gpu) {
             gpu.activate();
             CudaStorage s = new CudaStorage(dtype, elements, gpu.allocator(), cleaner);
-            CudaScope open = scope.get();
-            if (open != null) {
-                open.adopt(s);
-            }
+            MemoryScope.adopt(s); // freed when the thread's open MemoryScope closes, if any
             return s;
         }
     }

@@ -4,14 +4,15 @@ import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jcuda.driver.CUdeviceptr;
 import striate.tensor.DType;
+import striate.tensor.ScopeOwned;
 import striate.tensor.Storage;
 
 /**
  * Device memory of one or more tensors: a block of the device's {@link CachingAllocator}. {@link #close} gives the
- * block back at once (a {@link CudaScope} closes everything allocated inside it); a storage nobody closed goes back
+ * block back at once (a {@link striate.tensor.MemoryScope} releases everything allocated inside it); a storage nobody closed goes back
  * when the garbage collector finds it unreachable. Using a closed storage is an error, never a read of reused memory.
  */
-public final class CudaStorage implements Storage, AutoCloseable {
+public final class CudaStorage implements Storage, ScopeOwned, AutoCloseable {
     private final DType dtype;
     private final long elements;
     private final CachingAllocator.Block<CUdeviceptr> block;
@@ -60,7 +61,7 @@ public final class CudaStorage implements Storage, AutoCloseable {
     CUdeviceptr pointer(long index) {
         if (isClosed()) {
             throw new IllegalStateException("a tensor's device memory was used after it was freed (closed, or its"
-                    + " CudaScope ended); keep tensors that outlive a scope with scope.keep(tensor)");
+                    + " MemoryScope closed); keep tensors that outlive a scope with scope.keep(tensor)");
         }
         return index == 0 ? block.handle() : block.handle().withByteOffset(index * dtype.bytes());
     }
@@ -69,5 +70,16 @@ public final class CudaStorage implements Storage, AutoCloseable {
     @Override
     public void close() {
         cleanable.clean();
+    }
+
+    /** The owning MemoryScope closed: the memory goes back to the allocator now. */
+    @Override
+    public void release() {
+        close();
+    }
+
+    /** Kept past the outermost scope: freed by close() or, once unreachable, by the cleaner. */
+    @Override
+    public void leaveScopes() {
     }
 }

@@ -9,8 +9,12 @@ import java.lang.ref.Cleaner;
 import jcuda.driver.CUdeviceptr;
 import org.junit.jupiter.api.Test;
 import striate.tensor.DType;
+import striate.tensor.MemoryScope;
 
-/** Storage lifetimes on a fake device memory: close frees once, the cleaner frees what nobody closed. */
+/**
+ * Storage lifetimes on a fake device memory: close frees once, the cleaner frees what nobody closed, a MemoryScope
+ * frees what it owns.
+ */
 class CudaScopeTest {
     private final CachingAllocator<CUdeviceptr> allocator = new CachingAllocator<>("fake", new RawMemory<>() {
         @Override
@@ -55,23 +59,19 @@ class CudaScopeTest {
     }
 
     @Test
-    void aScopeFreesWhatItOwnsExceptKeptStorage() {
-        ThreadLocal<CudaScope> current = new ThreadLocal<>();
-        CudaScope outer = new CudaScope(null, current);
-        current.set(outer);
-        CudaScope inner = new CudaScope(outer, current);
-        current.set(inner);
+    void aMemoryScopeFreesTheDeviceMemoryItOwns() {
+        MemoryScope outer = MemoryScope.open();
+        MemoryScope inner = MemoryScope.open();
         CudaStorage a = new CudaStorage(DType.F32, 10, allocator, cleaner);
         CudaStorage b = new CudaStorage(DType.F32, 10, allocator, cleaner);
-        inner.adopt(a);
-        inner.adopt(b);
+        assertTrue(MemoryScope.adopt(a) && MemoryScope.adopt(b));
         assertEquals(2, inner.size());
         assertThrows(IllegalStateException.class, outer::close, "closing out of order");
         inner.close();
         assertTrue(a.isClosed() && b.isClosed());
-        assertEquals(outer, current.get());
         outer.close();
-        assertEquals(null, current.get());
-        assertFalse(new CudaStorage(DType.F32, 1, allocator, cleaner).isClosed());
+        CudaStorage c = new CudaStorage(DType.F32, 1, allocator, cleaner);
+        assertFalse(MemoryScope.adopt(c), "no scope open");
+        assertFalse(c.isClosed());
     }
 }

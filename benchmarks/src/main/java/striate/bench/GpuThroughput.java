@@ -2,16 +2,16 @@ package striate.bench;
 
 import striate.backend.Backends;
 import striate.cuda.CudaBackend;
-import striate.cuda.CudaScope;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Shape;
+import striate.tensor.MemoryScope;
 import striate.tensor.Tensor;
 
 /**
  * GPU throughput on cuda:0, for benchmarks/gpu/run-on-device.sh: SGEMM (y = a·b, n×n) in GFLOP/s and elementwise
  * add / relu in GB/s (bytes read + written), each the median of timed repeats after a warm-up, timed from a
- * synchronized stream to a synchronized stream. Every iteration runs in a CudaScope, so memory is reused, not
+ * synchronized stream to a synchronized stream. Every iteration runs in a MemoryScope, so memory is reused, not
  * left to the garbage collector. Prints one {@code RESULT name value unit} line per measurement.
  * Usage: GpuThroughput [sgemm sizes, default 4096,8192] [elementwise elements, default 67108864]
  */
@@ -46,7 +46,7 @@ public final class GpuThroughput {
     private static double median(CudaBackend cuda, int repeats, java.util.function.Supplier<Tensor> op) {
         double[] t = new double[repeats];
         for (int i = -3; i < repeats; i++) {
-            try (CudaScope scope = cuda.scope()) {
+            try (MemoryScope scope = MemoryScope.open()) {
                 cuda.synchronize();
                 long start = System.nanoTime();
                 op.get();

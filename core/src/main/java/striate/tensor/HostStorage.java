@@ -15,7 +15,7 @@ import java.util.Optional;
  * {@link #segment}, {@link #get} and {@link #set} then throw instead of reading memory that another tensor
  * may already be using.
  */
-public final class HostStorage implements Storage {
+public final class HostStorage implements Storage, ScopeOwned {
     private static final Optional<NativeHeap> NATIVE_HEAP = NativeHeap.open();
     /**
      * Test switch ({@code -Dstriate.poisonUninitialized=true}, set by the build): fill memory handed out with
@@ -31,7 +31,7 @@ public final class HostStorage implements Storage {
     static final long SMALL_BYTES = 1024;
 
     private final DType dtype;
-    private MemorySegment segment; // the visible bytes; replaced once by leavePool() at the outermost scope
+    private MemorySegment segment; // the visible bytes; replaced once by leaveScopes() at the outermost scope
     private MemorySegment block; // the pool block behind segment, or null when garbage-collected
     private HostMemoryPool pool; // where block goes back, or null
     private volatile boolean released;
@@ -132,7 +132,8 @@ public final class HostStorage implements Storage {
     }
 
     /** Called by the owning scope's close(): gives the block back to its pool; every later access throws. */
-    void release() {
+    @Override
+    public void release() {
         released = true;
         pool.give(block);
         block = null;
@@ -140,7 +141,8 @@ public final class HostStorage implements Storage {
     }
 
     /** Called when kept past the outermost scope: moves the values to garbage-collected memory, frees the block. */
-    void leavePool() {
+    @Override
+    public void leaveScopes() {
         MemorySegment copy = allocateUninitialized(dtype, segment.byteSize() / dtype.bytes()).segment;
         copy.copyFrom(segment);
         pool.give(block);

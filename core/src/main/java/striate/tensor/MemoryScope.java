@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Deterministic release of host tensor memory. While a scope is open, the memory of every tensor the thread
+ * Deterministic release of tensor memory. While a scope is open, the memory of every tensor the thread
  * allocates on a host backend (reference, cpu) comes from that backend's {@link HostMemoryPool} and belongs to
- * the thread's innermost open scope; {@link #close} gives it back to the pool at once, to be reused by the next
+ * the thread's innermost open scope, and so does device memory a device backend (cuda) allocates; {@link #close} gives it back to the pool at once, to be reused by the next
  * allocation of that size instead of new, page-faulting memory. A tensor whose memory went back fails on any
  * later read or write with an {@link IllegalStateException} ("tensor used after its MemoryScope closed"); it never
  * reads recycled memory.
@@ -34,7 +34,7 @@ public final class MemoryScope implements AutoCloseable {
 
     private final MemoryScope parent;
     private final Thread thread = Thread.currentThread();
-    private final List<HostStorage> owned = new ArrayList<>();
+    private final List<ScopeOwned> owned = new ArrayList<>();
     private boolean closed;
 
     private MemoryScope(MemoryScope parent) {
@@ -77,17 +77,17 @@ public final class MemoryScope implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("keep() on a closed MemoryScope");
         }
-        if (t.storage() instanceof HostStorage h && disown(h)) {
+        if (t.storage() instanceof ScopeOwned h && disown(h)) {
             if (parent != null) {
                 parent.owned.add(h);
             } else {
-                h.leavePool();
+                h.leaveScopes();
             }
         }
         return t;
     }
 
-    private boolean disown(HostStorage h) {
+    private boolean disown(ScopeOwned h) {
         for (int i = owned.size() - 1; i >= 0; i--) { // kept tensors are usually among the last allocated
             if (owned.get(i) == h) {
                 owned.remove(i);
@@ -98,8 +98,26 @@ public final class MemoryScope implements AutoCloseable {
     }
 
     /** Takes ownership of pooled memory just allocated on this thread. */
-    void own(HostStorage h) {
+    void own(ScopeOwned h) {
         owned.add(h);
+    }
+
+    /**
+     * For backends: hands memory just allocated on this thread to the thread's innermost open scope, which releases
+     * it when it closes. Returns false, and leaves {@code memory} alone, when no scope is open.
+     */
+    public static boolean adopt(ScopeOwned memory) {
+        MemoryScope scope = CURRENT.get();
+        if (scope == null) {
+            return false;
+        }
+        scope.own(memory);
+        return true;
+    }
+
+    /** How many storages this scope will release when it closes. */
+    public int size() {
+        return owned.size();
     }
 
     /** Gives every block this scope owns back to its pool; their tensors fail on access from now on. Idempotent. */
@@ -114,7 +132,7 @@ public final class MemoryScope implements AutoCloseable {
         }
         closed = true;
         CURRENT.set(parent);
-        for (HostStorage h : owned) {
+        for (ScopeOwned h : owned) {
             h.release();
         }
         owned.clear();
