@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import striate.backend.Backends;
+import striate.cpu.CpuBackend;
+import striate.tensor.Device;
 
 /**
  * {@code striate doctor}: what this machine offers Striate — Java version, the Vector API module, native
- * access, each backend's availability (or why not and how to fix it), cores and memory.
+ * access, each backend's availability (or why not and how to fix it), the CPU GEMM in use, cores and memory.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check Java, the Vector API, native access, the backends, cores and memory.")
@@ -38,8 +40,18 @@ final class DoctorCommand implements Callable<Integer> {
         for (String line : Backends.diagnostics()) {
             out.println("  " + line);
         }
+        out.println("cpu gemm: " + cpuGemm());
         out.flush();
         return 0;
+    }
+
+    /** The CPU backend's GEMM (OpenBLAS or Java, and why), or why the backend could not start. */
+    private static String cpuGemm() {
+        try {
+            return Backends.of(Device.cpu()) instanceof CpuBackend cpu ? cpu.gemm() : "not the Striate CPU backend";
+        } catch (RuntimeException e) {
+            return "unavailable: " + e.getMessage();
+        }
     }
 
     /** True when the JVM was started with the Vector API module (it is an incubator module, off by default). */
