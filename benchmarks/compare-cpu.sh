@@ -69,8 +69,8 @@ names = {"ConvLeNetC1.forwardBackward": "conv_lenet_c1_fwdbwd", "ConvAlexNetConv
 striate = {}
 for r in json.load(open(sys.argv[2])):
     short = r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]
-    if short == "Sgemm.matmul":
-        case = "sgemm_" + r["params"]["n"]
+    if short == "Sgemm.matmul":  # impl=native is the backend as users get it; impl=java the pure-Java kernel
+        case = "sgemm_" + r["params"]["n"] + ("" if r["params"]["impl"] == "native" else "_java")
     elif short == "Activation.forwardBackward":
         case = "act_" + r["params"]["fn"] + "_fwdbwd"
     else:
@@ -93,5 +93,9 @@ for case, (med, lo, hi) in striate.items():
 print()
 for case, ratio in ratios:
     print(f"RATIO {case} {ratio:.3f}")
+for case in sorted(c for c in striate if c.startswith("sgemm_") and c.endswith("_java")):
+    native = case[:-len("_java")]
+    if native in striate:
+        print(f"JAVA_VS_NATIVE {native} {striate[case][0] / striate[native][0]:.3f}")
 PY
 rm -rf "$out"

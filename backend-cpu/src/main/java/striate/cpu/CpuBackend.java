@@ -1,5 +1,6 @@
 package striate.cpu;
 
+import org.slf4j.LoggerFactory;
 import striate.backend.HostBackend;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
@@ -22,11 +23,13 @@ import striate.tensor.Device;
  * pooling, elementwise and optimizer-update kernels are Vector API / multithreaded Java ({@code Cpu<Name>}) on one intra-op pool
  * per backend (sized by {@code -Dstriate.cpu.threads}, default all cores); every other op, and every op on
  * float64 or int32, runs the reference kernel registered under the name "cpu". The conformance suite checks
- * every kernel here against the reference backend.
+ * every kernel here against the reference backend. GEMMs from a size up run in OpenBLAS, loaded when the backend
+ * is created ({@code -Dstriate.cpu.native=false} turns that off; see {@link Sgemm}).
  */
 public final class CpuBackend extends HostBackend {
     private final Device device;
     private final IntraOpPool pool;
+    private final Sgemm sgemm;
     private final KernelTable kernels;
 
     public CpuBackend(Device device) {
@@ -35,11 +38,12 @@ public final class CpuBackend extends HostBackend {
         }
         this.device = device;
         this.pool = IntraOpPool.fromSystemProperties();
-        CpuConv2d conv = new CpuConv2d(pool);
+        this.sgemm = Sgemm.fromSystemProperties(LoggerFactory.getLogger(CpuBackend.class)::warn);
+        CpuConv2d conv = new CpuConv2d(pool, sgemm);
         CpuPool2d pooling = new CpuPool2d(pool);
         CpuElementwise elementwise = new CpuElementwise(pool);
         KernelTable.Builder table = KernelTable.builder("cpu")
-                .put(MatMulOp.class, new CpuMatMul(pool))
+                .put(MatMulOp.class, new CpuMatMul(pool, sgemm))
                 .put(Conv2dOp.class, conv.forward())
                 .put(Conv2dBackwardDataOp.class, conv.backwardData())
                 .put(Conv2dBackwardFilterOp.class, conv.backwardFilter())
@@ -58,6 +62,11 @@ public final class CpuBackend extends HostBackend {
     /** Number of intra-op threads. */
     public int threads() {
         return pool.threads();
+    }
+
+    /** The GEMM in use, e.g. "OpenBLAS 0.3.30 (Zen, ...) ..., Java Vector API below; 2 threads". */
+    public String gemm() {
+        return sgemm.description() + "; " + pool.threads() + (pool.threads() == 1 ? " thread" : " threads");
     }
 
     @Override

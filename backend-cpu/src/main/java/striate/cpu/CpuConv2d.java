@@ -36,9 +36,11 @@ final class CpuConv2d {
     private static final int MIN_PANELS = 8;
 
     private final IntraOpPool pool;
+    private final Sgemm sgemm;
 
-    CpuConv2d(IntraOpPool pool) {
+    CpuConv2d(IntraOpPool pool, Sgemm sgemm) {
         this.pool = pool;
+        this.sgemm = sgemm;
     }
 
     /** Geometry of one convolution: x [n, c, h, w], w [k, cg, kh, kw], y [n, k, oh, ow]. */
@@ -137,7 +139,7 @@ final class CpuConv2d {
                             im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk(), scratch);
                         }
                         // yᵀ[cols, kg] = colᵀ[cols, ckk] · Wᵀ[ckk, kg]
-                        Sgemm.gemm(cols, g.kg(), g.ckk(), col, 0, g.ckk(), wt, grp * g.kg() * g.ckk(), g.kg(),
+                        sgemm.gemm(cols, g.kg(), g.ckk(), col, 0, g.ckk(), wt, grp * g.kg() * g.ckk(), g.kg(),
                                 yc, 0, g.kg(), false);
                         scatterRows(g, yc, y, count, grp);
                     } else {
@@ -145,7 +147,7 @@ final class CpuConv2d {
                             im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
                         }
                         // y[kg, cols] = W[kg, ckk] · col[ckk, cols]
-                        Sgemm.gemm(g.kg(), cols, g.ckk(), w, grp * g.kg() * g.ckk(), g.ckk(), col, 0, cols,
+                        sgemm.gemm(g.kg(), cols, g.ckk(), w, grp * g.kg() * g.ckk(), g.ckk(), col, 0, cols,
                                 yc, 0, cols, false);
                         scatterColumns(g, yc, y, count, grp);
                     }
@@ -180,7 +182,7 @@ final class CpuConv2d {
                     if (g.rowLayout()) {
                         gatherRows(g, dy, dyc, count, grp);
                         // dcolᵀ[cols, ckk] = dyᵀ[cols, kg] · W[kg, ckk]
-                        Sgemm.gemm(cols, g.ckk(), g.kg(), dyc, 0, g.kg(), w, grp * g.kg() * g.ckk(), g.ckk(),
+                        sgemm.gemm(cols, g.ckk(), g.kg(), dyc, 0, g.kg(), w, grp * g.kg() * g.ckk(), g.ckk(),
                                 dcol, 0, g.ckk(), false);
                         for (int i = 0; i < count; i++) {
                             row2im(g, dcol, i * g.ohw() * g.ckk(), dx, g.xOffset(i, grp), scratch);
@@ -188,7 +190,7 @@ final class CpuConv2d {
                     } else {
                         gatherColumns(g, dy, dyc, count, grp);
                         // dcol[ckk, cols] = Wᵀ[ckk, kg] · dy[kg, cols]
-                        Sgemm.gemm(g.ckk(), cols, g.kg(), wt, grp * g.kg() * g.ckk(), g.kg(), dyc, 0, cols,
+                        sgemm.gemm(g.ckk(), cols, g.kg(), wt, grp * g.kg() * g.ckk(), g.kg(), dyc, 0, cols,
                                 dcol, 0, cols, false);
                         for (int i = 0; i < count; i++) {
                             col2im(g, dcol, i * g.ohw(), cols, dx, g.xOffset(i, grp));
@@ -246,14 +248,14 @@ final class CpuConv2d {
                             im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk(), scratch);
                         }
                         // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]: vectors along ckk
-                        Sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(),
+                        sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(),
                                 dw, grp * g.kg() * g.ckk(), g.ckk(), false);
                     } else {
                         for (int i = 0; i < count; i++) {
                             im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
                         }
                         // dW[kg, ckk] = dy[kg, cols] · col[ckk, cols]ᵀ: dot products along the many pixels
-                        Sgemm.gemmNT(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, cols,
+                        sgemm.gemmNT(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, cols,
                                 dw, grp * g.kg() * g.ckk(), g.ckk());
                     }
                 }

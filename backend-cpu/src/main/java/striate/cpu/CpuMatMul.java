@@ -6,16 +6,23 @@ import striate.reference.ReferenceBackend;
 import striate.tensor.Tensor;
 
 /**
- * MatMulOp on float32: transposed operands are packed row-major once, then {@link Sgemm} runs over blocks of
- * 64 rows of C in parallel. Each element of C is summed in the same k order whatever the split, so results do
- * not depend on the thread count. Other types go to the reference kernel.
+ * MatMulOp on float32: transposed operands are packed row-major once, then {@link Sgemm} runs over blocks of C
+ * in parallel: 64 rows each for the Java kernel; for OpenBLAS, bands of at least 256 rows (or columns, when C is
+ * wider than tall), at most 16 of them and each still above the native threshold, so each call amortizes its
+ * packing. Blocks are fixed by shape alone, so results do not depend on the thread count. Other types go to the
+ * reference kernel.
  */
 final class CpuMatMul implements Kernel<MatMulOp> {
     private static final int ROWS_PER_CHUNK = 64;
+    /** The narrowest band of C one native call gets, and the most bands C is cut into. */
+    private static final int MIN_NATIVE_BAND = 256;
+    private static final int MAX_NATIVE_BANDS = 16;
     private final IntraOpPool pool;
+    private final Sgemm sgemm;
 
-    CpuMatMul(IntraOpPool pool) {
+    CpuMatMul(IntraOpPool pool, Sgemm sgemm) {
         this.pool = pool;
+        this.sgemm = sgemm;
     }
 
     @Override
@@ -42,12 +49,36 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         float[] c = new float[m * n];
         float[] fa = a;
         float[] fb = b;
+        if (sgemm.isNative(m, n, k)) {
+            nativeBands(m, n, k, fa, fb, c);
+            HostFloats.write(out, c);
+            return;
+        }
         int chunks = (m + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
         pool.forEach(chunks, chunk -> {
             int i0 = chunk * ROWS_PER_CHUNK;
             int rows = Math.min(ROWS_PER_CHUNK, m - i0);
-            Sgemm.gemm(rows, n, k, fa, i0 * k, k, fb, 0, n, c, i0 * n, n, false);
+            sgemm.gemm(rows, n, k, fa, i0 * k, k, fb, 0, n, c, i0 * n, n, false);
         });
         HostFloats.write(out, c);
+    }
+
+    /** C[m, n] = A[m, k] · B[k, n] in bands of rows of C, or of columns when n > m. */
+    private void nativeBands(int m, int n, int k, float[] a, float[] b, float[] c) {
+        boolean byRows = m >= n;
+        int length = byRows ? m : n;
+        long perLine = (long) (byRows ? n : m) * k; // multiply-adds per row (or column) of C
+        int least = (int) Math.min(length, Math.ceilDiv(Sgemm.NATIVE_MIN_MACS, perLine));
+        int band = Math.ceilDiv(Math.max(Math.max(MIN_NATIVE_BAND, least), Math.ceilDiv(length, MAX_NATIVE_BANDS)), 64)
+                * 64;
+        pool.forEach(Math.ceilDiv(length, band), chunk -> {
+            int i0 = chunk * band;
+            int size = Math.min(band, length - i0);
+            if (byRows) {
+                sgemm.gemm(size, n, k, a, i0 * k, k, b, 0, n, c, i0 * n, n, false);
+            } else {
+                sgemm.gemm(m, size, k, a, 0, k, b, i0, n, c, i0, n, false);
+            }
+        });
     }
 }

@@ -1,21 +1,119 @@
 package striate.cpu;
 
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
 /**
- * Single-threaded float GEMM on row-major arrays, C[m, n] (+)= A[m, k] · B[k, n]: the Vector API kernel
- * ({@link VectorSgemm}) when the JVM was started with {@code --add-modules jdk.incubator.vector}, else the plain
- * loops of {@link ScalarSgemm}, so a bare {@code java -jar} still computes (the command line prints a notice).
+ * Single-threaded float GEMM on row-major arrays, C[m, n] (+)= A[m, k] · B[k, n] (or · Bᵀ), as one backend
+ * runs it: OpenBLAS ({@link NativeBlas}) for the shapes where one single-threaded OpenBLAS call beat the Java
+ * kernel when measured ({@link #isNative}, {@link #isNativeNT}), and otherwise (or when natives are off or
+ * unusable) the Vector API kernels ({@link VectorSgemm}, {@link VectorSgemmNT}) when the JVM
+ * was started with {@code --add-modules jdk.incubator.vector}, else the plain loops of {@link ScalarSgemm}, so a
+ * bare {@code java -jar} still computes. The choice depends on the shape alone, never on the thread count.
  */
 final class Sgemm {
     /** Whether the boot layer holds the Vector API module; fixed for the JVM's lifetime. */
     static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /**
+     * m·n·k from which one single-threaded OpenBLAS A·B beats the register-blocked Vector API kernel (about 320³;
+     * below it they trade places by shape, and OpenBLAS is far slower on skinny m like LeNet's 6 filters).
+     */
+    static final long NATIVE_MIN_MACS = 1L << 25;
+    /** The Vector API A·Bᵀ kernel is a dot-product kernel: OpenBLAS beats it from 64³ unless n is tiny. */
+    static final long NATIVE_NT_MIN_MACS = 1L << 16;
+    static final int NATIVE_NT_MIN_N = 32;
+    /** OpenBLAS core types with current FMA kernels; any other x86 core type means a mis-detection or an old CPU. */
+    private static final Set<String> MODERN_X86_CORES = Set.of("haswell", "zen", "skylakex", "cooperlake",
+            "sapphirerapids");
 
-    private Sgemm() {
+    private final NativeBlas blas; // null: Java kernels only
+    private final String description;
+
+    private Sgemm(NativeBlas blas, String description) {
+        this.blas = blas;
+        this.description = description;
+    }
+
+    /** Java kernels only; {@code why} says why in the description. */
+    static Sgemm javaOnly(String why) {
+        return new Sgemm(null, javaKernel() + " (" + why + ")");
+    }
+
+    /** OpenBLAS from the thresholds up, Java below. */
+    static Sgemm withNative(NativeBlas blas) {
+        return new Sgemm(blas, "OpenBLAS " + blas.version() + " (core " + blas.coreName() + ", single-threaded calls)"
+                + " from 2^25 multiply-adds (A·Bᵀ: 2^16 and n >= " + NATIVE_NT_MIN_N + "), " + javaKernel() + " below");
+    }
+
+    /** From {@code -Dstriate.cpu.native} (default true), loading OpenBLAS when it is on. */
+    static Sgemm fromSystemProperties(Consumer<String> warn) {
+        return choose(System.getProperty("striate.cpu.native"), System.getProperty("os.arch"), NativeBlas::load, warn);
+    }
+
+    /**
+     * The decision, with its inputs explicit: natives off by the property, OpenBLAS failing to load, or a core
+     * type without modern kernels each give the Java kernels; the last two with one {@code warn} line.
+     */
+    static Sgemm choose(String nativeProperty, String arch, Supplier<NativeBlas> loader, Consumer<String> warn) {
+        if (nativeProperty != null && !nativeProperty.isBlank()) {
+            String v = nativeProperty.trim().toLowerCase(Locale.ROOT);
+            if (v.equals("false")) {
+                return javaOnly("natives off: -Dstriate.cpu.native=false");
+            }
+            if (!v.equals("true")) {
+                throw new IllegalArgumentException("-Dstriate.cpu.native must be true or false, got '"
+                        + nativeProperty + "'");
+            }
+        }
+        NativeBlas blas;
+        try {
+            blas = loader.get();
+        } catch (RuntimeException | LinkageError e) {
+            warn.accept("native OpenBLAS did not load (" + e + "); using the " + javaKernel() + " GEMM");
+            return javaOnly("OpenBLAS did not load");
+        }
+        if (!trustedCore(arch, blas.coreName())) {
+            warn.accept("OpenBLAS " + blas.version() + " picked core type '" + blas.coreName() + "' for this CPU, which"
+                    + " has no modern kernels (a mis-detected CPU runs up to 3x slower); using the " + javaKernel()
+                    + " GEMM");
+            return javaOnly("OpenBLAS core type " + blas.coreName() + " not trusted");
+        }
+        return withNative(blas);
+    }
+
+    /** On x86, only core types with AVX2/AVX-512 FMA kernels; on other architectures, whatever OpenBLAS picked. */
+    static boolean trustedCore(String arch, String coreName) {
+        boolean x86 = arch != null && (arch.equals("amd64") || arch.equals("x86_64"));
+        return !x86 || MODERN_X86_CORES.contains(coreName.trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static String javaKernel() {
+        return VECTOR_API ? "Java Vector API" : "Java scalar";
+    }
+
+    /** What runs, for {@code striate doctor}. */
+    String description() {
+        return description;
+    }
+
+    /** Whether an A·B of this shape goes to OpenBLAS. */
+    boolean isNative(int m, int n, int k) {
+        return blas != null && (long) m * n * k >= NATIVE_MIN_MACS;
+    }
+
+    /** Whether an A·Bᵀ of this shape goes to OpenBLAS. */
+    boolean isNativeNT(int m, int n, int k) {
+        return blas != null && n >= NATIVE_NT_MIN_N && (long) m * n * k >= NATIVE_NT_MIN_MACS;
     }
 
     /** C = A·B (or C += A·B when {@code accumulate}). Leading dimensions are row strides in elements. */
-    static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float[] c, int cOff, int ldc, boolean accumulate) {
-        if (VECTOR_API) {
+    void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc, boolean accumulate) {
+        if (isNative(m, n, k)) {
+            blas.sgemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (VECTOR_API) {
             VectorSgemm.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
             ScalarSgemm.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
@@ -23,9 +121,11 @@ final class Sgemm {
     }
 
     /** C = A·Bᵀ for A [m, k] and B [n, k], both with contiguous rows (the long dimension is k). */
-    static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                       float[] c, int cOff, int ldc) {
-        if (VECTOR_API) {
+    void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                float[] c, int cOff, int ldc) {
+        if (isNativeNT(m, n, k)) {
+            blas.sgemm(true, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+        } else if (VECTOR_API) {
             VectorSgemmNT.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         } else {
             ScalarSgemm.gemmNT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);

@@ -1,8 +1,10 @@
 package striate.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
@@ -14,6 +16,9 @@ import striate.tensor.Tensor;
 
 /** The CPU kernels give bit-identical results with 1, 2 and 3 intra-op threads (fixed chunking of sums). */
 class ThreadCountDeterminismTest {
+    /** The GEMM the backend would choose here: OpenBLAS from its threshold up where it loads. */
+    private static final Sgemm SGEMM = Sgemm.fromSystemProperties(message -> { });
+
     private static Tensor rand(long seed, long... dims) {
         return Tensor.rand(Device.cpu(), DType.F32, Shape.of(dims), -1, 1, seed);
     }
@@ -47,7 +52,7 @@ class ThreadCountDeterminismTest {
         Conv2dBackwardFilterOp op = new Conv2dBackwardFilterOp(p, w);
         java.util.function.Function<IntraOpPool, float[]> f = pool -> {
             Tensor out = Tensor.zeros(Device.cpu(), DType.F32, w.dims());
-            new CpuConv2d(pool).backwardFilter().run(op, new Tensor[] {x, dy}, out);
+            new CpuConv2d(pool, SGEMM).backwardFilter().run(op, new Tensor[] {x, dy}, out);
             return out.toFloatArray();
         };
         float[] one = run(1, f);
@@ -65,9 +70,9 @@ class ThreadCountDeterminismTest {
         MatMulOp mm = new MatMulOp(false, true);
         java.util.function.Function<IntraOpPool, float[]> f = pool -> {
             Tensor y = Tensor.zeros(Device.cpu(), DType.F32, 9, 4, 10, 10);
-            new CpuConv2d(pool).forward().run(conv, new Tensor[] {x, w}, y);
+            new CpuConv2d(pool, SGEMM).forward().run(conv, new Tensor[] {x, w}, y);
             Tensor c = Tensor.zeros(Device.cpu(), DType.F32, 150, 33);
-            new CpuMatMul(pool).run(mm, new Tensor[] {a, b}, c);
+            new CpuMatMul(pool, SGEMM).run(mm, new Tensor[] {a, b}, c);
             float[] out = new float[(int) (y.size() + c.size())];
             System.arraycopy(y.toFloatArray(), 0, out, 0, (int) y.size());
             System.arraycopy(c.toFloatArray(), 0, out, (int) y.size(), (int) c.size());
@@ -76,5 +81,55 @@ class ThreadCountDeterminismTest {
         float[] one = run(1, f);
         assertArrayEquals(one, run(2, f));
         assertArrayEquals(one, run(3, f));
+    }
+
+    @Test
+    void nativeMatmulAndConvolutionAreThreadCountIndependent() {
+        // OpenBLAS's results change with its own thread count and with the rows per call, so the backend calls it
+        // single-threaded on blocks of C fixed by shape: check that with GEMMs above the native thresholds.
+        Sgemm openblas = Sgemm.withNative(NativeBlas.load());
+        Tensor a = rand(7, 700, 300);
+        Tensor b = rand(8, 300, 200);      // C [700, 200]: bands of rows
+        Tensor wideA = rand(9, 40, 1000);
+        Tensor wideB = rand(10, 1000, 900); // C [40, 900]: bands of columns
+        Tensor x = rand(11, 3, 48, 27, 27); // AlexNet conv2's shape, one group
+        Tensor w = rand(12, 128, 48, 5, 5);
+        Tensor dy = rand(13, 3, 128, 27, 27);
+        ConvParams p = ConvParams.of(1, 2);
+        MatMulOp mm = new MatMulOp(false, false);
+        assertTrue(openblas.isNative(700, 200, 300) && openblas.isNative(40, 900, 1000));
+        assertTrue(openblas.isNative(128, 729, 1200) && openblas.isNativeNT(128, 1200, 729));
+        java.util.function.Function<IntraOpPool, float[]> f = pool -> {
+            Tensor c = Tensor.zeros(Device.cpu(), DType.F32, 700, 200);
+            new CpuMatMul(pool, openblas).run(mm, new Tensor[] {a, b}, c);
+            Tensor wide = Tensor.zeros(Device.cpu(), DType.F32, 40, 900);
+            new CpuMatMul(pool, openblas).run(mm, new Tensor[] {wideA, wideB}, wide);
+            CpuConv2d conv = new CpuConv2d(pool, openblas);
+            Tensor y = Tensor.zeros(Device.cpu(), DType.F32, 3, 128, 27, 27);
+            conv.forward().run(new Conv2dOp(p), new Tensor[] {x, w}, y);
+            Tensor dx = Tensor.zeros(Device.cpu(), DType.F32, 3, 48, 27, 27);
+            conv.backwardData().run(new Conv2dBackwardDataOp(p, x.shape()), new Tensor[] {dy, w}, dx);
+            Tensor dw = Tensor.zeros(Device.cpu(), DType.F32, 128, 48, 5, 5);
+            conv.backwardFilter().run(new Conv2dBackwardFilterOp(p, w.shape()), new Tensor[] {x, dy}, dw);
+            return concat(new float[][] {c.toFloatArray(), wide.toFloatArray(), y.toFloatArray(), dx.toFloatArray(),
+                dw.toFloatArray()});
+        };
+        float[] one = run(1, f);
+        assertArrayEquals(one, run(2, f));
+        assertArrayEquals(one, run(3, f));
+    }
+
+    private static float[] concat(float[][] parts) {
+        int size = 0;
+        for (float[] p : parts) {
+            size += p.length;
+        }
+        float[] out = new float[size];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 }

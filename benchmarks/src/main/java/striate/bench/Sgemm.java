@@ -12,12 +12,17 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import striate.backend.Backends;
+import striate.cpu.CpuBackend;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 
 /**
- * Square float32 matmul C = A·B on the CPU backend, in multiplications per second (GFLOPS = score · 2n³ / 1e9).
- * Before timing, 64 entries of C are checked against dot products in double.
+ * Square float32 matmul C = A·B on the CPU backend, in multiplications per second (GFLOPS = score · 2n³ / 1e9),
+ * with the backend's GEMM choice ({@code impl=native}: OpenBLAS where the backend picks it) or pure Java
+ * ({@code impl=java}, i.e. {@code -Dstriate.cpu.native=false}). Each fork is a fresh JVM, so the property set in
+ * setup reaches the backend; setup checks that it did. Before timing, 64 entries of C are checked against dot
+ * products in double.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -29,11 +34,20 @@ public class Sgemm {
     @Param({"64", "256", "1024", "2048"})
     public int n;
 
+    @Param({"native", "java"})
+    public String impl;
+
     Tensor a;
     Tensor b;
 
     @Setup
     public void setUp() {
+        System.setProperty("striate.cpu.native", Boolean.toString(impl.equals("native")));
+        String gemm = ((CpuBackend) Backends.of(Device.cpu())).gemm();
+        if (impl.equals("java") != gemm.startsWith("Java")) {
+            throw new IllegalStateException("impl=" + impl + " but the CPU backend runs " + gemm
+                    + " (it was created before this setup: run with forks)");
+        }
         a = Inputs.uniform(Device.cpu(), 6, n, n);
         b = Inputs.uniform(Device.cpu(), 7, n, n);
         check(n, a, b);

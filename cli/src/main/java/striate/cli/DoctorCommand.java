@@ -7,13 +7,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import striate.backend.Backends;
+import striate.cpu.CpuBackend;
 import striate.cuda.CudaBackend;
 import striate.cuda.CudaProbe;
 import striate.tensor.Device;
 
 /**
  * {@code striate doctor}: what this machine offers Striate — Java version, the Vector API module, native
- * access, each backend's availability (or why not and how to fix it), cores and memory; for CUDA, what the probe
+ * access, each backend's availability (or why not and how to fix it), the CPU GEMM in use, cores and memory; for CUDA, what the probe
  * found (driver, GPUs, cuBLAS, cuDNN, where and which versions) and, where it can run, that the first GPU starts
  * (context, PTX modules) and its allocator's counters.
  */
@@ -43,6 +44,7 @@ final class DoctorCommand implements Callable<Integer> {
         for (String line : Backends.diagnostics()) {
             out.println("  " + line);
         }
+        out.println("cpu gemm: " + cpuGemm());
         out.println("cuda:");
         for (String line : CudaProbe.report().lines()) {
             out.println("  " + line);
@@ -57,6 +59,15 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The CPU backend's GEMM (OpenBLAS or Java, and why), or why the backend could not start. */
+    private static String cpuGemm() {
+        try {
+            return Backends.of(Device.cpu()) instanceof CpuBackend cpu ? cpu.gemm() : "not the Striate CPU backend";
+        } catch (RuntimeException e) {
+            return "unavailable: " + e.getMessage();
+        }
     }
 
     /** True when the JVM was started with the Vector API module (it is an incubator module, off by default). */

@@ -1,0 +1,132 @@
+package striate.cpu;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+import java.util.Map;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * OpenBLAS's {@code cblas_sgemm} through a Java FFM downcall. JavaCPP's {@link Loader} extracts the OpenBLAS
+ * bundled in the {@code org.bytedeco:openblas} jar of this platform and loads it (once per process: a library
+ * cannot be loaded twice); this class looks its symbols up by path and binds them. The sgemm downcall is
+ * critical, so float[] heap arrays reach OpenBLAS without a copy. A critical call holds off safepoints (and so
+ * GC) while it runs; the callers' bands keep one call to tens of milliseconds (256·2048·2048 takes about 60 ms
+ * here). Off-heap tensors passed as native segments would need neither the copy into float[] nor this.
+ *
+ * <p>OpenBLAS is set to one thread: its own threading splits C by its thread count, and its edge kernels round
+ * differently from its main kernel, so results would change with the thread count. Callers parallelize over
+ * blocks of C fixed by shape instead (see {@link CpuMatMul}).
+ */
+final class NativeBlas {
+    private static final int ROW_MAJOR = 101;
+    private static final int NO_TRANS = 111;
+    private static final int TRANS = 112;
+    private static final MemoryLayout C_STRING = MemoryLayout.sequenceLayout(256, JAVA_BYTE);
+
+    private final MethodHandle sgemm;
+    private final String coreName;
+    private final String config;
+
+    private NativeBlas(MethodHandle sgemm, String coreName, String config) {
+        this.sgemm = sgemm;
+        this.coreName = coreName;
+        this.config = config;
+    }
+
+    /** Loads the bundled OpenBLAS and sets it to one thread; throws (a LinkageError or a runtime exception) when it can't. */
+    static NativeBlas load() {
+        Loader.load(openblas_nolapack.class);
+        Path path = libraryPath(Loader.getLoadedLibraries());
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup lib = SymbolLookup.libraryLookup(path, Arena.global());
+        MethodHandle setThreads = linker.downcallHandle(symbol(lib, "openblas_set_num_threads"),
+                FunctionDescriptor.ofVoid(JAVA_INT));
+        MethodHandle corename = linker.downcallHandle(symbol(lib, "openblas_get_corename"),
+                FunctionDescriptor.of(ADDRESS.withTargetLayout(C_STRING)));
+        MethodHandle config = linker.downcallHandle(symbol(lib, "openblas_get_config"),
+                FunctionDescriptor.of(ADDRESS.withTargetLayout(C_STRING)));
+        MethodHandle sgemm = linker.downcallHandle(symbol(lib, "cblas_sgemm"),
+                FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT,
+                        ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT),
+                Linker.Option.critical(true));
+        try {
+            setThreads.invokeExact(1);
+            String core = ((MemorySegment) corename.invokeExact()).getString(0);
+            String cfg = ((MemorySegment) config.invokeExact()).getString(0);
+            return new NativeBlas(sgemm, core, cfg);
+        } catch (Throwable t) {
+            throw new IllegalStateException("OpenBLAS did not answer: " + t, t);
+        }
+    }
+
+    /** The OpenBLAS library among those JavaCPP loaded (its key is "openblas_nolapack@.0" on Linux). */
+    private static Path libraryPath(Map<String, String> loaded) {
+        return loaded.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("openblas") && e.getValue() != null)
+                .map(e -> Path.of(e.getValue()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("JavaCPP loaded no OpenBLAS library: " + loaded.keySet()));
+    }
+
+    private static MemorySegment symbol(SymbolLookup lib, String name) {
+        return lib.find(name).orElseThrow(() -> new IllegalStateException("OpenBLAS has no symbol " + name));
+    }
+
+    /** The kernel set OpenBLAS picked for this CPU ("Zen", "Haswell", "SkylakeX", ...). */
+    String coreName() {
+        return coreName;
+    }
+
+    /** OpenBLAS's build line, e.g. "OpenBLAS 0.3.30 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64". */
+    String config() {
+        return config;
+    }
+
+    /** "0.3.30", the second word of the build line. */
+    String version() {
+        String[] words = config.split(" ");
+        return words.length > 1 ? words[1] : config;
+    }
+
+    /**
+     * C[m, n] (+)= A[m, k] · op(B), row-major; op(B) is B [k, n] or, with {@code transB}, Bᵀ for B [n, k].
+     * Bounds are checked here, since a native write past an array would corrupt the heap silently.
+     */
+    void sgemm(boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+               float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m < 1 || n < 1 || k < 1) {
+            throw new IllegalArgumentException("native sgemm needs m, n, k >= 1, got " + m + ", " + n + ", " + k);
+        }
+        checkMatrix("A", a, aOff, m, k, lda);
+        checkMatrix("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
+        checkMatrix("C", c, cOff, m, n, ldc);
+        try {
+            sgemm.invokeExact(ROW_MAJOR, NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1f,
+                    MemorySegment.ofArray(a).asSlice(aOff * 4L), lda,
+                    MemorySegment.ofArray(b).asSlice(bOff * 4L), ldb,
+                    accumulate ? 1f : 0f, MemorySegment.ofArray(c).asSlice(cOff * 4L), ldc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_sgemm failed: " + t, t);
+        }
+    }
+
+    /** A [rows, cols] at {@code off} with row stride {@code ld} lies inside {@code x}. */
+    private static void checkMatrix(String name, float[] x, int off, int rows, int cols, int ld) {
+        if (off < 0 || ld < cols || off + (long) (rows - 1) * ld + cols > x.length) {
+            throw new IndexOutOfBoundsException(name + " [" + rows + ", " + cols + "] at " + off + " with row stride "
+                    + ld + " does not fit in " + x.length + " floats");
+        }
+    }
+}
