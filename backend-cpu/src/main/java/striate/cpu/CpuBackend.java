@@ -11,6 +11,7 @@ import striate.op.Conv2dOp;
 import striate.op.MatMulOp;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
+import striate.op.PowerOp;
 import striate.op.ReduceOp;
 import striate.op.SgdUpdateOp;
 import striate.op.UnaryOp;
@@ -52,6 +53,7 @@ public final class CpuBackend extends HostBackend {
                 .put(UnaryOp.class, elementwise.unary())
                 .put(AffineOp.class, elementwise.affine())
                 .put(BinaryOp.class, elementwise.binary())
+                .put(PowerOp.class, elementwise.power())
                 .put(ReduceOp.class, CpuReduce.kernel());
         if (Sgemm.VECTOR_API) {
             table.put(SgdUpdateOp.class, CpuUpdates.sgd()).put(AdamUpdateOp.class, CpuUpdates.adam());

@@ -2,8 +2,10 @@ package striate.cpu;
 
 import java.lang.foreign.MemorySegment;
 import striate.op.AffineOp;
+import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.Kernel;
+import striate.op.PowerOp;
 import striate.op.UnaryOp;
 import striate.reference.ReferenceBackend;
 import striate.tensor.HostStorage;
@@ -66,6 +68,25 @@ final class CpuElementwise {
         };
     }
 
+    /** x^p; squares (tanh's derivative, L2 penalties) as x·x, which rounds exactly like the reference. */
+    Kernel<PowerOp> power() {
+        return (op, in, out) -> {
+            if (!HostFloats.isF32(in[0])) {
+                ReferenceBackend.KERNELS.get(op).run(op, in, out);
+                return;
+            }
+            FloatRegion x = FloatRegion.of(in[0]);
+            forChunks(out, (from, n, y, yi) -> {
+                if (op.exponent() == 2) {
+                    loops.binary(BinaryFn.MUL, x.segment(), x.offset() + from, x.segment(), x.offset() + from, false,
+                            y, yi, n);
+                } else {
+                    loops.power(op.exponent(), x.segment(), x.offset() + from, y, yi, n);
+                }
+            });
+        };
+    }
+
     Kernel<BinaryOp> binary() {
         return (op, in, out) -> {
             Shape ys = out.shape();
@@ -75,9 +96,23 @@ final class CpuElementwise {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
                 return;
             }
+            if (isOneValue(a) && !isOneValue(b) && b.shape().equals(ys)
+                    && (op.fn() == BinaryFn.ADD || op.fn() == BinaryFn.MUL)) {
+                Tensor t = a; // one value broadcast over b (the gradient of a sum): swap, the fn commutes
+                a = b;
+                b = t;
+            }
+            if (isOneValue(b)) { // one value for every element: read in place, never gathered
+                FloatRegion fa = FloatRegion.of(a);
+                MemorySegment bs = ((HostStorage) b.storage()).segment();
+                long bo = b.offset();
+                forChunks(out, (from, n, y, yi) -> loops.binary(op.fn(), fa.segment(), fa.offset() + from, bs, bo, true,
+                        y, yi, n));
+                return;
+            }
             int period; // trailing: b[i % period]; channel: b[(i / repeat) % period]
             int repeat;
-            if (b.shape().equals(ys) || b.size() == 1) {
+            if (b.shape().equals(ys)) {
                 period = 1;
                 repeat = 0;
             } else if (isTrailing(b.shape(), ys)) {
@@ -102,10 +137,6 @@ final class CpuElementwise {
                     loops.binary(op.fn(), as, ao + from, bs, bo + from, false, y, yi, n);
                     return;
                 }
-                if (repeat == 0) { // one value of b for everything
-                    loops.binary(op.fn(), as, ao + from, bs, bo, true, y, yi, n);
-                    return;
-                }
                 long to = from + n;
                 for (long i = from; i < to; ) {
                     int run;
@@ -122,6 +153,16 @@ final class CpuElementwise {
                 }
             });
         };
+    }
+
+    /** Every element of t is the one value at its offset: a single element, or a view expanded from one. */
+    private static boolean isOneValue(Tensor t) {
+        for (long stride : t.strides()) {
+            if (stride != 0) {
+                return t.size() == 1;
+            }
+        }
+        return true;
     }
 
     /** b's dims equal y's trailing dims (after dropping b's leading 1s): b repeats every b.size() elements. */

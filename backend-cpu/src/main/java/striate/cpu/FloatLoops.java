@@ -19,6 +19,9 @@ interface FloatLoops {
     /** y[yi + t] = scale · x[xi + t] + shift for t in [0, n). */
     void affine(float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi, int n);
 
+    /** y[yi + t] = x[xi + t] ^ exponent for t in [0, n), in double and rounded. */
+    void power(double exponent, MemorySegment x, long xi, MemorySegment y, long yi, int n);
+
     /**
      * y[yi + t] = fn(a[ai + t], b[bi + t]) for t in [0, n), or fn(a[ai + t], b[bi]) when {@code bOne} (b holds one
      * value for the whole run: a scalar, or a channel's bias).

@@ -23,6 +23,13 @@ class ScalarFloatLoops implements FloatLoops {
     }
 
     @Override
+    public void power(double exponent, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        for (int t = 0; t < n; t++) {
+            y.setAtIndex(JAVA_FLOAT, yi + t, (float) Math.pow(x.getAtIndex(JAVA_FLOAT, xi + t), exponent));
+        }
+    }
+
+    @Override
     public void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                        MemorySegment y, long yi, int n) {
         int step = bOne ? 0 : 1;

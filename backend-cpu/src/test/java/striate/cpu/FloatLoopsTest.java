@@ -54,6 +54,11 @@ class FloatLoopsTest {
                         }
                     }
                 }
+                loops.power(3, x, 3, y, 5, n);
+                for (int i = 0; i < n; i++) {
+                    float want = (float) Math.pow(x.getAtIndex(JAVA_FLOAT, 3 + i), 3);
+                    assertEquals(want, y.getAtIndex(JAVA_FLOAT, 5 + i), 0f, loops + " cube at " + i);
+                }
                 loops.affine(1.5f, -0.25f, x, 3, y, 5, n);
                 for (int i = 0; i < n; i++) {
                     float want = 1.5f * x.getAtIndex(JAVA_FLOAT, 3 + i) - 0.25f;

@@ -177,6 +177,19 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void write(Storage dst, long offset, HostStorage src) {
+        CudaStorage s = (CudaStorage) dst;
+        if (offset < 0 || offset + src.elements() > s.elements()) {
+            throw new IndexOutOfBoundsException("writing " + src.elements() + " elements at " + offset + " into "
+                    + s.elements());
+        }
+        synchronized (gpu) {
+            gpu.activate();
+            gpu.copyToDevice(src.segment(), s.pointer(offset), src.elements() * src.dtype().bytes());
+        }
+    }
+
+    @Override
     public HostStorage download(Storage storage) {
         CudaStorage s = (CudaStorage) storage;
         HostStorage h = HostStorage.allocateUninitialized(s.dtype(), s.elements());

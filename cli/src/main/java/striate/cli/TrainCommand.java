@@ -148,11 +148,7 @@ final class TrainCommand implements Callable<Integer> {
 
         Path best = out.resolve(Trainer.BEST);
         if (Files.exists(best)) {
-            if (!device.isHost()) {
-                net.to(Device.cpu()); // a checkpoint restores into host tensors; the model then goes back
-            }
-            Checkpoint.load(best).restoreInto(net);
-            net.to(device);
+            Checkpoint.load(best).restoreInto(net); // in place, on whatever device the model is on
         }
         Evaluation eval = Evaluation.of(net, test, device, 1000);
         Report report = new Report(LeNet5.NAME, device.toString(), Report.FASHION_MNIST_CLASSES, history.epochs(),

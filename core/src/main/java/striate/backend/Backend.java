@@ -59,6 +59,13 @@ public interface Backend {
     /** Host memory holding a copy of (or, for host backends, exactly) {@code storage}. */
     HostStorage download(Storage storage);
 
+    /**
+     * Overwrites elements [offset, offset + src.elements()) of {@code dst}, this backend's storage, with the values
+     * of {@code src} (same dtype): how values reach a device tensor in place (checkpoints, running statistics).
+     * Host backends copy memory; device backends copy host to device.
+     */
+    void write(Storage dst, long offset, HostStorage src);
+
     /** The counters of this backend's pooled memory. */
     MemoryStats memoryStats();
 

@@ -40,6 +40,12 @@ public abstract class HostBackend implements Backend {
     }
 
     @Override
+    public void write(Storage dst, long offset, HostStorage src) {
+        long bytes = src.elements() * src.dtype().bytes();
+        ((HostStorage) dst).segment().asSlice(offset * src.dtype().bytes(), bytes).copyFrom(src.segment());
+    }
+
+    @Override
     public MemoryStats memoryStats() {
         return pool.stats();
     }

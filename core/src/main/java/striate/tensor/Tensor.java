@@ -251,15 +251,25 @@ public final class Tensor {
     }
 
     /**
-     * Overwrites this tensor's elements, in row-major order, with {@code values}. Host memory only; for kernels,
-     * loaders and optimizers. Not recorded for autograd.
+     * Overwrites this tensor's elements, in row-major order, with {@code values}: in place on the host, through the
+     * backend's {@code write} on a device (contiguous tensors only there). For kernels, loaders, checkpoints and
+     * optimizers. Not recorded for autograd.
      */
     public void copyFrom(double[] values) {
         if (values.length != size()) {
             throw new ShapeMismatchException("copyFrom", values.length + " values", size() + " for shape " + shape);
         }
         if (!(storage instanceof HostStorage h)) {
-            throw new IllegalStateException("copyFrom(double[]) writes host memory; this tensor is on " + device());
+            if (!isContiguous()) {
+                throw new IllegalStateException("copyFrom(double[]) into a strided view on " + device()
+                        + " is not supported; copy into the contiguous tensor it views");
+            }
+            HostStorage staged = HostStorage.allocate(dtype(), values.length); // row-major, as the values come
+            for (int i = 0; i < values.length; i++) {
+                staged.set(i, values[i]);
+            }
+            backend.write(storage, offset, staged);
+            return;
         }
         long[] index = new long[rank()];
         for (double v : values) {

@@ -304,6 +304,11 @@ class CheckpointTest {
         }
 
         @Override
+        public void write(Storage dst, long offset, HostStorage src) {
+            throw new IllegalStateException("device lost");
+        }
+
+        @Override
         public MemoryStats memoryStats() {
             return new MemoryStats(0, 0, 0, 0, 0);
         }
