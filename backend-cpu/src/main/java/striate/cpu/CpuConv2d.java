@@ -366,8 +366,12 @@ final class CpuConv2d {
                             col[dst + ox] = 0f;
                         }
                         int src = xOff + (ci * g.h + iy) * g.w + shift;
-                        if (sw == 1) {
+                        if (sw == 1 && hi - lo >= 32) {
                             System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else if (sw == 1) { // short rows (LeNet's 10 or 14): a loop beats the arraycopy call
+                            for (int ox = lo; ox < hi; ox++) {
+                                col[dst + ox] = x[src + ox];
+                            }
                         } else {
                             for (int ox = lo; ox < hi; ox++) {
                                 col[dst + ox] = x[src + ox * sw];
