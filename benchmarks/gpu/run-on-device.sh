@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run-on-device.sh — the GPU session of issue #6 in one script: the gpu-tagged tests, LeNet-5 on Fashion-MNIST,
-# SGEMM 4096/8192 and elementwise GB/s, each next to PyTorch on the same GPU; results go to one markdown file to
+# SGEMM 4096/8192, elementwise GB/s and an AlexNet (One Weird Trick) forward+backward at batch 128, each next to
+# PyTorch on the same GPU; results go to one markdown file to
 # paste into benchmarks/RESULTS.md.
 #
 # 1. On the build machine (needs Maven, nvcc not required, the Debian package dataset-fashion-mnist):
@@ -82,6 +83,9 @@ bench() {
   record "${JAVA[@]}" striate.bench.GpuThroughput 4096,8192
   record "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuThroughput 4096,8192 1024
   record python3 benchmarks/gpu/torch_peer.py 4096,8192
+  section "AlexNet (One Weird Trick shapes) forward + backward, batch 128: Striate (cuda:0) and PyTorch, same GPU"
+  record "${JAVA[@]}" striate.bench.GpuAlexNetStep 128
+  record python3 benchmarks/gpu/torch_peer.py alexnet 128
 }
 
 lenet() {

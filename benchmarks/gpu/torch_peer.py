@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The PyTorch peer of striate.bench.GpuThroughput on the same GPU: torch.mm FP32 (and TF32) at each size, and
-elementwise add / relu in GB/s, medians of timed repeats after a warm-up, between torch.cuda.synchronize() calls.
-Prints RESULT lines in GpuThroughput's format.  Usage: torch_peer.py [sizes, default 4096,8192] [elements]"""
+elementwise add / relu in GB/s, medians of timed repeats after a warm-up, between torch.cuda.synchronize() calls;
+with "alexnet", the peer of striate.bench.GpuAlexNetStep (the same layers, forward + cross-entropy + backward).
+Prints RESULT lines in the Java benchmarks' format.
+Usage: torch_peer.py [sizes, default 4096,8192] [elements]  |  torch_peer.py alexnet [batch, default 128]"""
 import statistics
 import sys
 import time
@@ -22,7 +24,36 @@ def median_seconds(fn, repeats):
     return statistics.median(times)
 
 
+def alexnet(batch):
+    """torchvision's single-tower AlexNet without dropout or the adaptive pool, as GpuAlexNetStep builds it."""
+    nn = torch.nn
+    dev = torch.device("cuda:0")
+    model = nn.Sequential(
+        nn.Conv2d(3, 64, 11, 4, 2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(64, 192, 5, 1, 2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(192, 384, 3, 1, 1), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, 1, 1), nn.ReLU(),
+        nn.Conv2d(256, 256, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Flatten(),
+        nn.Linear(256 * 6 * 6, 4096), nn.ReLU(),
+        nn.Linear(4096, 4096), nn.ReLU(),
+        nn.Linear(4096, 1000)).to(dev)
+    x = torch.rand(batch, 3, 224, 224, device=dev) * 2 - 1
+    y = torch.tensor([(i * 37) % 1000 for i in range(batch)], device=dev)
+
+    def step():
+        model.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+    print("peer: pytorch", torch.__version__, torch.cuda.get_device_name(0), "cudnn.benchmark",
+          torch.backends.cudnn.benchmark)
+    s = median_seconds(step, 20)
+    print(f"RESULT torch_alexnet_owt_fwdbwd_b{batch} {s * 1e3:.2f} ms ({batch / s:.0f} images/s)")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "alexnet":
+        alexnet(int(sys.argv[2]) if len(sys.argv) > 2 else 128)
+        return
     sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "4096,8192").split(",")]
     elements = int(sys.argv[2]) if len(sys.argv) > 2 else 1 << 26
     dev = torch.device("cuda:0")

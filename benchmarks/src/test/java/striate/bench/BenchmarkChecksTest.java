@@ -1,10 +1,12 @@
 package striate.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import striate.tensor.Device;
+import striate.tensor.Tensor;
 
 /** Each benchmark's correctness check (the part of its setup that runs before timing), without the timing. */
 class BenchmarkChecksTest {
@@ -42,6 +44,17 @@ class BenchmarkChecksTest {
     void activationGradientsMatchTheReference() {
         for (String fn : new String[] {"relu", "tanh", "sigmoid"}) {
             Activation.check(fn);
+        }
+    }
+
+    @Test
+    void theGpuAlexNetHasTorchvisionsShapesAndParameterCount() {
+        striate.nn.Module net = GpuAlexNetStep.model(new striate.tensor.Rng(1)).to(Device.cpu());
+        long params = net.namedParameters().values().stream().mapToLong(p -> p.value().size()).sum();
+        assertEquals(61_100_840, params, "torchvision's AlexNet has 61,100,840 parameters");
+        try (striate.autograd.GradMode.Scope off = striate.autograd.GradMode.off()) {
+            Tensor y = net.forward(Inputs.uniform(Device.cpu(), 3, 1, 3, 224, 224));
+            assertEquals(striate.tensor.Shape.of(1, 1000), y.shape());
         }
     }
 
