@@ -8,14 +8,18 @@ import striate.op.BinaryOp;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
+import striate.op.CrossEntropyBackwardOp;
+import striate.op.CrossEntropyOp;
 import striate.op.MatMulOp;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
 import striate.op.PowerOp;
 import striate.op.ReduceOp;
 import striate.op.SgdUpdateOp;
+import striate.op.SoftmaxOp;
 import striate.op.UnaryOp;
 import striate.op.KernelTable;
+import striate.op.LogSoftmaxOp;
 import striate.reference.ReferenceBackend;
 import striate.tensor.Device;
 
@@ -43,6 +47,7 @@ public final class CpuBackend extends HostBackend {
         CpuConv2d conv = new CpuConv2d(pool, sgemm);
         CpuPool2d pooling = new CpuPool2d(pool);
         CpuElementwise elementwise = new CpuElementwise(pool);
+        CpuSoftmax softmax = new CpuSoftmax(pool);
         KernelTable.Builder table = KernelTable.builder("cpu")
                 .put(MatMulOp.class, new CpuMatMul(pool, sgemm))
                 .put(Conv2dOp.class, conv.forward())
@@ -54,7 +59,11 @@ public final class CpuBackend extends HostBackend {
                 .put(AffineOp.class, elementwise.affine())
                 .put(BinaryOp.class, elementwise.binary())
                 .put(PowerOp.class, elementwise.power())
-                .put(ReduceOp.class, CpuReduce.kernel());
+                .put(ReduceOp.class, CpuReduce.kernel())
+                .put(SoftmaxOp.class, softmax.softmax())
+                .put(LogSoftmaxOp.class, softmax.logSoftmax())
+                .put(CrossEntropyOp.class, softmax.crossEntropy())
+                .put(CrossEntropyBackwardOp.class, softmax.crossEntropyBackward());
         if (Sgemm.VECTOR_API) {
             table.put(SgdUpdateOp.class, CpuUpdates.sgd()).put(AdamUpdateOp.class, CpuUpdates.adam());
         }

@@ -2,6 +2,7 @@ package striate.op;
 
 import striate.tensor.DType;
 import striate.tensor.Shape;
+import striate.tensor.Tensor;
 
 /**
  * Per-sample cross-entropy from logits, fused with log-softmax for stability:
@@ -34,5 +35,17 @@ public record CrossEntropyOp() implements Op {
             throw new IllegalArgumentException(name() + ": target must hold int32 class indices, got " + in[1]);
         }
         return in[0];
+    }
+
+    /** The target's class indices, each checked to lie in [0, classes): what every backend's kernel reads. */
+    public static int[] classIndices(Tensor target, int classes) {
+        int[] t = target.toIntArray();
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] < 0 || t[i] >= classes) {
+                throw new IllegalArgumentException("CrossEntropyOp: target[" + i + "] = " + t[i]
+                        + " is not a class index in [0, " + classes + ")");
+            }
+        }
+        return t;
     }
 }

@@ -95,7 +95,7 @@ final class ReferenceReduce {
         int n = Math.toIntExact(in[0].dim(0));
         int c = Math.toIntExact(in[0].dim(1));
         double[] logp = softmax(in[0], 1, true);
-        int[] target = checkedTargets(in[1], c);
+        int[] target = CrossEntropyOp.classIndices(in[1], c);
         double[] loss = new double[n];
         for (int r = 0; r < n; r++) {
             loss[r] = -logp[r * c + target[r]];
@@ -107,7 +107,7 @@ final class ReferenceReduce {
         int n = Math.toIntExact(in[0].dim(0));
         int c = Math.toIntExact(in[0].dim(1));
         double[] p = softmax(in[0], 1, false);
-        int[] target = checkedTargets(in[1], c);
+        int[] target = CrossEntropyOp.classIndices(in[1], c);
         double[] dy = in[2].toDoubleArray();
         for (int r = 0; r < n; r++) {
             p[r * c + target[r]] -= 1;
@@ -116,17 +116,6 @@ final class ReferenceReduce {
             }
         }
         out.copyFrom(p);
-    }
-
-    private static int[] checkedTargets(Tensor target, int classes) {
-        int[] t = target.toIntArray();
-        for (int i = 0; i < t.length; i++) {
-            if (t[i] < 0 || t[i] >= classes) {
-                throw new IllegalArgumentException("CrossEntropyOp: target[" + i + "] = " + t[i]
-                        + " is not a class index in [0, " + classes + ")");
-            }
-        }
-        return t;
     }
 
     /** For each [outer, inner] line, the positions along the axis that k-max pooling keeps, ascending. */
