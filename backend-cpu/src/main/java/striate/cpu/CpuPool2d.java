@@ -89,12 +89,13 @@ final class CpuPool2d {
             for (int ox = 0; ox < ow; ox++, yi++) {
                 int i = r0 + 2 * ox;
                 int j = r1 + 2 * ox;
-                float a = x[i];
-                float b = x[i + 1];
-                float c = x[j];
-                float d = x[j + 1];
-                float m = Math.max(Math.max(a, b), Math.max(c, d));
-                int best = a == m ? i : b == m ? i + 1 : c == m ? j : j + 1; // the first cell holding the maximum
+                int best = i; // the first cell holding the maximum: a later one wins only when strictly greater
+                float m = x[i];
+                best = x[i + 1] > m ? i + 1 : best; // int selects and Math.max compile without branches
+                m = Math.max(m, x[i + 1]);
+                best = x[j] > m ? j : best;
+                m = Math.max(m, x[j]);
+                best = x[j + 1] > m ? j + 1 : best;
                 dx[best] += dy[yi];
             }
         }

@@ -77,6 +77,16 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             };
             r.intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
-        super.binary(fn, a, ai + t, b, bOne ? bi : bi + t, bOne, y, yi + t, n - t);
+        for (; t < n; t++) { // the tail in float, which rounds like the double definition for these four
+            float va = a.getAtIndex(JAVA_FLOAT, ai + t);
+            float vb = b.getAtIndex(JAVA_FLOAT, bOne ? bi : bi + t);
+            float r = switch (fn) {
+                case ADD -> va + vb;
+                case SUB -> va - vb;
+                case MUL -> va * vb;
+                default -> va / vb;
+            };
+            y.setAtIndex(JAVA_FLOAT, yi + t, r);
+        }
     }
 }
