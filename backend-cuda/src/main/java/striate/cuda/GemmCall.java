@@ -15,14 +15,15 @@ public record GemmCall(boolean transA, boolean transB, int m, int n, int k, int 
     public record Operand(boolean storedTransposed, long ld) {
         /**
          * The operand of a 2-D view [rows, cols] with these strides, or null when it needs a dense copy
-         * (neither rows nor columns are contiguous).
+         * (neither rows nor columns are contiguous). The leading dimension is at least 1: cuBLAS rejects a
+         * smaller one even when a dimension is 0 (a [m, 0] operand has row stride 0).
          */
         public static Operand of(long rows, long cols, long rowStride, long colStride) {
             if ((colStride == 1 || cols == 1) && (rows == 1 || rowStride >= cols)) {
-                return new Operand(false, rows == 1 ? Math.max(1, cols) : rowStride);
+                return new Operand(false, Math.max(1, rows == 1 ? cols : rowStride));
             }
             if ((rowStride == 1 || rows == 1) && (cols == 1 || colStride >= rows)) {
-                return new Operand(true, cols == 1 ? Math.max(1, rows) : colStride);
+                return new Operand(true, Math.max(1, cols == 1 ? rows : colStride));
             }
             return null;
         }

@@ -88,6 +88,7 @@ class GemmCallTest {
         assertEquals(new GemmCall.Operand(true, 7), GemmCall.Operand.of(7, 33, 1, 7));   // transpose of [33, 7]
         assertEquals(new GemmCall.Operand(false, 40), GemmCall.Operand.of(7, 33, 40, 1)); // slice of wider rows
         assertEquals(new GemmCall.Operand(false, 33), GemmCall.Operand.of(1, 33, 0, 1));  // one row, any stride
+        assertEquals(new GemmCall.Operand(false, 1), GemmCall.Operand.of(7, 0, 0, 1));    // k = 0: ld stays >= 1
         assertNull(GemmCall.Operand.of(7, 33, 66, 2), "every other column needs a copy");
         assertNull(GemmCall.Operand.of(7, 33, 0, 0), "a broadcast needs a copy");
     }
