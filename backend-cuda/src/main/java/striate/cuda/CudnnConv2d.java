@@ -159,6 +159,7 @@ final class CudnnConv2d {
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(gpu.cudnn(), d.x, d.w, d.conv, d.y,
                     CANDIDATES, count, perf), "cudnnGetConvolutionForwardAlgorithm_v7");
         } else {
+            freeCacheForTrials();
             CudaStatus.cudnn(JCudnn.cudnnFindConvolutionForwardAlgorithm(gpu.cudnn(), d.x, d.w, d.conv, d.y, CANDIDATES,
                     count, perf), "cudnnFindConvolutionForwardAlgorithm");
         }
@@ -180,6 +181,7 @@ final class CudnnConv2d {
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(gpu.cudnn(), d.w, d.y, d.conv, d.x,
                     CANDIDATES, count, perf), "cudnnGetConvolutionBackwardDataAlgorithm_v7");
         } else {
+            freeCacheForTrials();
             CudaStatus.cudnn(JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(gpu.cudnn(), d.w, d.y, d.conv, d.x,
                     CANDIDATES, count, perf), "cudnnFindConvolutionBackwardDataAlgorithm");
         }
@@ -202,6 +204,7 @@ final class CudnnConv2d {
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(gpu.cudnn(), d.x, d.y, d.conv, d.w,
                     CANDIDATES, count, perf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
         } else {
+            freeCacheForTrials();
             CudaStatus.cudnn(JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(gpu.cudnn(), d.x, d.y, d.conv, d.w,
                     CANDIDATES, count, perf), "cudnnFindConvolutionBackwardFilterAlgorithm");
         }
@@ -212,6 +215,15 @@ final class CudnnConv2d {
         }
         throw new CudaCallException("cuDNN offers no usable backward-filter convolution algorithm for these shapes"
                 + (gpu.options().deterministic() ? " in deterministic mode" : ""));
+    }
+
+    /**
+     * cudnnFind* times each algorithm with workspace it allocates itself, outside our caching allocator; once per
+     * shape, so the allocator's cached blocks are handed back to the device first, or the trials could find too
+     * little free memory and skip the algorithms that need a workspace.
+     */
+    private void freeCacheForTrials() {
+        gpu.allocator().releaseCache();
     }
 
     /** A candidate that ran (status 0) and, in deterministic mode, is deterministic. */
