@@ -120,11 +120,21 @@ extern "C" __global__ void avg_pool2d_backward_f32(long long n, Pool p, const fl
 // k-max pooling (Kalchbrenner et al., 2014): per line (o, i) of x [outer, d, inner] keep the k largest
 // values in their original order; an element's rank counts the larger ones and the equal ones before
 // it, so ties keep the earlier element. One thread per line, O(d²).
+// The reference ranks with Double.compare, a total order: every NaN equal and above +inf, -0 below +0. This key
+// orders floats the same way as signed integers.
+__device__ int total_order_key(float f) {
+    if (isnan(f)) {
+        return 0x7fffffff;
+    }
+    int b = __float_as_int(f);
+    return b >= 0 ? b : b ^ 0x7fffffff;
+}
+
 __device__ bool kept(const float *line, long long inner, int d, int j, int k) {
-    float v = line[j * inner];
+    int v = total_order_key(line[j * inner]);
     int rank = 0;
     for (int q = 0; q < d && rank < k; q++) {
-        float u = line[q * inner];
+        int u = total_order_key(line[q * inner]);
         rank += u > v || (u == v && q < j);
     }
     return rank < k;
