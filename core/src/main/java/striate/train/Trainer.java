@@ -101,10 +101,13 @@ public final class Trainer {
                 history.add(stats);
                 boolean improved = history.best().map(b -> b.epoch() == stats.epoch()).orElse(false);
                 saveCheckpoints(epoch + 1, step, history, improved);
-                LOG.info("epoch {}/{}: train loss {} acc {}, val loss {} acc {}, lr {}, {} img/s", epoch + 1,
-                        options.epochs(), fmt(stats.trainLoss()), fmt(stats.trainAccuracy()), fmt(stats.valLoss()),
-                        fmt(stats.valAccuracy()), String.format(Locale.ROOT, "%.3g", stats.learningRate()),
-                        Math.round(stats.imagesPerSecond()));
+                if (options.progress() == null) { // with a progress bar, its summary line already says this
+                    LOG.info("epoch {}/{}: train loss {} acc {}, val loss {} acc {}, lr {}, {} img/s", epoch + 1,
+                            options.epochs(), fmt(stats.trainLoss()), fmt(stats.trainAccuracy()),
+                            fmt(stats.valLoss()), fmt(stats.valAccuracy()),
+                            String.format(Locale.ROOT, "%.3g", stats.learningRate()),
+                            Math.round(stats.imagesPerSecond()));
+                }
                 if (options.patience() > 0 && validation != null && stopping.shouldStop(stats.valLoss())) {
                     LOG.info("early stopping after epoch {}: validation loss has not improved for {} epochs (best {} at "
                             + "epoch {})", epoch + 1, options.patience(), fmt(stopping.bestValue()), stopping.bestEpoch());
@@ -169,8 +172,9 @@ public final class Trainer {
         EpochStats stats = new EpochStats(epoch + 1, lossSum / images, (double) correct / images, valLoss, valAccuracy,
                 optimizer.learningRate(), seconds, images / seconds);
         if (bar != null) {
-            bar.finish(String.format("loss %.4f acc %.4f | val loss %.4f acc %.4f | %.0f img/s", stats.trainLoss(),
-                    stats.trainAccuracy(), valLoss, valAccuracy, stats.imagesPerSecond()));
+            bar.finish(String.format(Locale.ROOT, "loss %.4f acc %.4f | val loss %.4f acc %.4f | lr %.3g | %.0f img/s",
+                    stats.trainLoss(), stats.trainAccuracy(), valLoss, valAccuracy, stats.learningRate(),
+                    stats.imagesPerSecond()));
         }
         return stats;
     }
