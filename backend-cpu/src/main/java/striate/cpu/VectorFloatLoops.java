@@ -14,7 +14,9 @@ import striate.op.UnaryFn;
  * {@link FloatLoops} with the Vector API for the functions layers run on every step: exact for ReLU, STEP, NEG,
  * ABS, SQRT, affine, +, −, ×, ÷; within a few float ulps for EXP, LOG, TANH and SIGMOID (the JDK's vector math
  * library, 1 / (1 + e^−x) for the sigmoid), which the conformance tolerances allow. SIGN, the other binary
- * functions and the tails fall back to the plain loops. Loaded only when the JVM has the module.
+ * functions and the tails fall back to the plain loops, and so does heap memory (small outputs, gathered views):
+ * the Vector API compiles loads and stores of native segments only, and takes a slow lane-by-lane path on heap
+ * segments backed by long[] or float[]. Loaded only when the JVM has the module.
  */
 final class VectorFloatLoops extends ScalarFloatLoops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -22,7 +24,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
 
     @Override
     public void unary(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
-        if (fn == UnaryFn.SIGN) {
+        if (fn == UnaryFn.SIGN || !(x.isNative() && y.isNative())) {
             super.unary(fn, x, xi, y, yi, n);
             return;
         }
@@ -49,6 +51,10 @@ final class VectorFloatLoops extends ScalarFloatLoops {
 
     @Override
     public void affine(float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        if (!(x.isNative() && y.isNative())) {
+            super.affine(scale, shift, x, xi, y, yi, n);
+            return;
+        }
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
@@ -60,7 +66,8 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     @Override
     public void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                        MemorySegment y, long yi, int n) {
-        if (fn != BinaryFn.ADD && fn != BinaryFn.SUB && fn != BinaryFn.MUL && fn != BinaryFn.DIV) {
+        if (fn != BinaryFn.ADD && fn != BinaryFn.SUB && fn != BinaryFn.MUL && fn != BinaryFn.DIV
+                || !(a.isNative() && b.isNative() && y.isNative())) {
             super.binary(fn, a, ai, b, bi, bOne, y, yi, n);
             return;
         }

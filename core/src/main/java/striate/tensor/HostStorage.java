@@ -60,7 +60,10 @@ public final class HostStorage implements Storage, ScopeOwned {
         long bytes = bytes(dtype, elements);
         MemorySegment segment;
         if (bytes <= SMALL_BYTES) {
-            segment = MemorySegment.ofArray(new long[(int) ((bytes + 7) / 8)]).asSlice(0, bytes);
+            segment = MemorySegment.ofArray(new long[(int) ((bytes + 7) / 8)]);
+            if (segment.byteSize() != bytes) {
+                segment = segment.asSlice(0, bytes);
+            }
         } else if (NATIVE_HEAP.isPresent()) {
             segment = NATIVE_HEAP.get().allocate(bytes);
         } else {

@@ -10,9 +10,19 @@ import java.util.Arrays;
 public final class Shape {
     private static final Shape SCALAR = new Shape(new long[0]);
     private final long[] dims;
+    private final long size; // the element count, computed once (asked on every op); -1 when it overflows a long
 
     private Shape(long[] dims) {
         this.dims = dims;
+        long n = 1;
+        for (long d : dims) {
+            if (d != 0 && n > Long.MAX_VALUE / d) {
+                n = -1;
+                break;
+            }
+            n *= d;
+        }
+        this.size = n;
     }
 
     /** A shape with these dimensions; every dimension must be ≥ 0. */
@@ -46,11 +56,10 @@ public final class Shape {
 
     /** Number of elements (1 for a scalar). */
     public long size() {
-        long n = 1;
-        for (long d : dims) {
-            n = Math.multiplyExact(n, d);
+        if (size < 0) {
+            throw new ArithmeticException("shape " + this + " has more than Long.MAX_VALUE elements");
         }
-        return n;
+        return size;
     }
 
     /** Normalizes a possibly negative axis into [0, rank), with a clear error when out of range. */
