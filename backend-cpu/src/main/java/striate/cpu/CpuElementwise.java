@@ -110,33 +110,28 @@ final class CpuElementwise {
                         y, yi, n));
                 return;
             }
-            int period; // trailing: b[i % period]; channel: b[(i / repeat) % period]
-            int repeat;
-            if (b.shape().equals(ys)) {
-                period = 1;
-                repeat = 0;
-            } else if (isTrailing(b.shape(), ys)) {
-                period = Math.toIntExact(b.size());
-                repeat = 1;
-            } else if (isChannel(b.shape(), ys)) {
-                period = Math.toIntExact(b.size());
-                repeat = Math.toIntExact(ys.dim(2) * ys.dim(3));
-            } else {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
-            boolean equal = b.shape().equals(ys);
             FloatRegion fa = FloatRegion.of(a);
             FloatRegion fb = FloatRegion.of(b);
             MemorySegment as = fa.segment();
             MemorySegment bs = fb.segment();
             long ao = fa.offset();
             long bo = fb.offset();
+            if (b.shape().equals(ys)) {
+                forChunks(out, (from, n, y, yi) -> loops.binary(op.fn(), as, ao + from, bs, bo + from, false, y, yi,
+                        n));
+                return;
+            }
+            int period = Math.toIntExact(b.size()); // trailing: b[i % period]; channel: b[(i / repeat) % period]
+            int repeat;
+            if (isTrailing(b.shape(), ys)) {
+                repeat = 1;
+            } else if (isChannel(b.shape(), ys)) {
+                repeat = Math.toIntExact(ys.dim(2) * ys.dim(3));
+            } else {
+                ReferenceBackend.KERNELS.get(op).run(op, in, out);
+                return;
+            }
             forChunks(out, (from, n, y, yi) -> {
-                if (equal) {
-                    loops.binary(op.fn(), as, ao + from, bs, bo + from, false, y, yi, n);
-                    return;
-                }
                 long to = from + n;
                 for (long i = from; i < to; ) {
                     int run;
@@ -157,9 +152,15 @@ final class CpuElementwise {
 
     /** Every element of t is the one value at its offset: a single element, or a view expanded from one. */
     private static boolean isOneValue(Tensor t) {
+        if (t.size() == 1) {
+            return true;
+        }
+        if (t.isContiguous()) { // the common case, answered without copying the strides
+            return false;
+        }
         for (long stride : t.strides()) {
             if (stride != 0) {
-                return t.size() == 1;
+                return false;
             }
         }
         return true;

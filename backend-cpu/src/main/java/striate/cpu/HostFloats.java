@@ -36,12 +36,6 @@ final class HostFloats {
         MemorySegment.copy(values, 0, seg, ValueLayout.JAVA_FLOAT, out.offset() * 4, values.length);
     }
 
-    /** Copies elements [from, from + dst.length) of a contiguous float32 tensor into dst. */
-    static void readRange(Tensor t, long from, float[] dst) {
-        MemorySegment seg = ((HostStorage) t.storage()).segment();
-        MemorySegment.copy(seg, ValueLayout.JAVA_FLOAT, (t.offset() + from) * 4, dst, 0, dst.length);
-    }
-
     /** Copies src into elements [from, from + src.length) of a contiguous float32 output tensor. */
     static void writeRange(Tensor out, long from, float[] src) {
         MemorySegment seg = ((HostStorage) out.storage()).segment();

@@ -52,7 +52,7 @@ final class CudaPool {
     static void kMaxPool(KMaxPoolOp op, Tensor[] in, Tensor out) {
         CudaElementwise.requireF32(op.name(), in[0]);
         Tensor x = contiguous(in[0]);
-        long[] s = CudnnSoftmax.split(x.shape(), op.axis());
+        long[] s = x.shape().aroundAxis(op.axis());
         long lines = s[0] * s[2];
         LaunchArgs args = new LaunchArgs().i64(lines).i64(s[2]).i32(toInt(s[1])).i32(op.k()).ptr(pointer(x))
                 .ptr(pointer(out));
@@ -63,7 +63,7 @@ final class CudaPool {
         CudaElementwise.requireF32(op.name(), in[0]);
         Tensor x = contiguous(in[0]);
         Tensor dy = contiguous(in[1]);
-        long[] s = CudnnSoftmax.split(x.shape(), op.axis());
+        long[] s = x.shape().aroundAxis(op.axis());
         long lines = s[0] * s[2];
         LaunchArgs args = new LaunchArgs().i64(lines).i64(s[2]).i32(toInt(s[1])).i32(op.k()).ptr(pointer(x))
                 .ptr(pointer(dy)).ptr(pointer(out));

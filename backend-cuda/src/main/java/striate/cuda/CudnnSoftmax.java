@@ -13,7 +13,6 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.jcudnn.cudnnTensorFormat;
 import striate.op.LogSoftmaxOp;
 import striate.op.SoftmaxOp;
-import striate.tensor.Shape;
 import striate.tensor.Tensor;
 
 /**
@@ -35,7 +34,7 @@ final class CudnnSoftmax {
     private static void run(String name, int axis, int algorithm, Tensor in, Tensor out) {
         CudaElementwise.requireF32(name, in);
         Tensor x = contiguous(in);
-        long[] split = split(x.shape(), axis);
+        long[] split = x.shape().aroundAxis(axis);
         if (out.size() == 0) {
             return;
         }
@@ -51,20 +50,6 @@ final class CudnnSoftmax {
         } finally {
             JCudnn.cudnnDestroyTensorDescriptor(desc);
         }
-    }
-
-    /** [outer, d, inner] of a shape split at {@code axis}. */
-    static long[] split(Shape s, int axis) {
-        int a = s.axis(axis);
-        long outer = 1;
-        long inner = 1;
-        for (int i = 0; i < a; i++) {
-            outer *= s.dim(i);
-        }
-        for (int i = a + 1; i < s.rank(); i++) {
-            inner *= s.dim(i);
-        }
-        return new long[] {outer, s.dim(a), inner};
     }
 
     static int toInt(long v) {

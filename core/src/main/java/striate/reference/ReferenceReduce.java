@@ -43,18 +43,10 @@ final class ReferenceReduce {
         out.copyFrom(acc);
     }
 
-    /** Sizes of the axes before, at and after {@code axis}: the tensor as [outer, d, inner]. */
+    /** The tensor as [outer, d, inner] around {@code axis}, in int (the reference works on Java arrays). */
     private static int[] split(Shape s, int axis) {
-        int a = s.axis(axis);
-        long outer = 1;
-        long inner = 1;
-        for (int i = 0; i < a; i++) {
-            outer *= s.dim(i);
-        }
-        for (int i = a + 1; i < s.rank(); i++) {
-            inner *= s.dim(i);
-        }
-        return new int[] {Math.toIntExact(outer), Math.toIntExact(s.dim(a)), Math.toIntExact(inner)};
+        long[] a = s.aroundAxis(axis);
+        return new int[] {Math.toIntExact(a[0]), Math.toIntExact(a[1]), Math.toIntExact(a[2])};
     }
 
     static void softmax(SoftmaxOp op, Tensor[] in, Tensor out) {

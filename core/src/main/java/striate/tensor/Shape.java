@@ -71,6 +71,20 @@ public final class Shape {
         return a;
     }
 
+    /** The shape seen as [outer, d, inner] around {@code axis}: the sizes before it, at it and after it. */
+    public long[] aroundAxis(int axis) {
+        int a = axis(axis);
+        long outer = 1;
+        long inner = 1;
+        for (int i = 0; i < a; i++) {
+            outer *= dims[i];
+        }
+        for (int i = a + 1; i < dims.length; i++) {
+            inner *= dims[i];
+        }
+        return new long[] {outer, dims[a], inner};
+    }
+
     /** Row-major strides, in elements, of a contiguous tensor of this shape. */
     public long[] contiguousStrides() {
         long[] s = new long[dims.length];
