@@ -48,9 +48,13 @@ class CudaScopeTest {
 
     @Test
     void unreachableStorageComesBackThroughTheCleaner() throws InterruptedException {
+        java.util.List<CudaStorage> live = new java.util.ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            new CudaStorage(DType.F32, 100, allocator, cleaner);
+            live.add(new CudaStorage(DType.F32, 100, allocator, cleaner));
         }
+        assertEquals(10 * 512, allocator.stats().inUse(), "ten blocks of the smallest size class are in use");
+        live.clear(); // now unreachable: only the cleaner can give them back
+        // The garbage collector and the cleaner thread run when they will: poll, for at most about 2 s.
         for (int tries = 0; tries < 200 && allocator.stats().inUse() > 0; tries++) {
             System.gc();
             Thread.sleep(10);
