@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import striate.models.AlexNet;
 import striate.models.LeNet5;
 import striate.nn.Linear;
 import striate.nn.Module;
@@ -23,13 +24,25 @@ import striate.tensor.Shape;
  */
 public final class Models {
     /**
-     * A buildable model: its name on the command line, one line about it, and a factory from a configuration
-     * string (empty for the defaults; checkpoints store the string so evaluate/predict rebuild the same model).
+     * A buildable model: its name on the command line, one line about it, its example input for a configuration
+     * (a batch of one), and a factory from a configuration string (empty for the defaults; checkpoints store the
+     * string so evaluate/predict rebuild the same model).
      */
-    public record Entry(String name, String description, Shape input, Function<String, Module> factory) {
+    public record Entry(String name, String description, Function<String, Shape> input,
+                        Function<String, Module> factory) {
         /** The model with its default configuration. */
         public Module create() {
             return factory.apply("");
+        }
+
+        /** The model with this configuration ("" for the defaults). */
+        public Module create(String config) {
+            return factory.apply(config);
+        }
+
+        /** An example input [1, c, h, w] for this configuration. */
+        public Shape input(String config) {
+            return input.apply(config);
         }
     }
 
@@ -37,9 +50,15 @@ public final class Models {
 
     static {
         register(LeNet5.NAME, "LeNet-5 for 28x28 images (ReLU, max pooling by default; 61,706 parameters)",
-                Shape.of(1, 1, 28, 28),
+                config -> Shape.of(1, 1, 28, 28),
                 config -> new LeNet5(config.isEmpty() ? LeNet5.Config.defaults() : LeNet5.Config.parse(config), 42));
-        register("mlp-xor", "2 -> 4 -> 1 perceptron with tanh and sigmoid, the XOR network", Shape.of(4, 2),
+        register(AlexNet.NAME, "AlexNet for 224x224 RGB images, 1,000 classes (the paper's grouped layout, 60,965,224 "
+                + "parameters; variant=owt for the single tower)", config -> {
+                    AlexNet.Config c = AlexNet.Config.parse(config);
+                    return Shape.of(1, c.channels(), c.size(), c.size());
+                },
+                config -> new AlexNet(AlexNet.Config.parse(config), 42));
+        register("mlp-xor", "2 -> 4 -> 1 perceptron with tanh and sigmoid, the XOR network", config -> Shape.of(4, 2),
                 config -> {
                     Rng rng = new Rng(42);
                     return new Sequential(new Linear(2, 4, rng), new Tanh(), new Linear(4, 1, rng), new Sigmoid());
@@ -49,7 +68,8 @@ public final class Models {
     private Models() {
     }
 
-    private static void register(String name, String description, Shape input, Function<String, Module> factory) {
+    private static void register(String name, String description, Function<String, Shape> input,
+                                 Function<String, Module> factory) {
         if (BY_NAME.putIfAbsent(name, new Entry(name, description, input, factory)) != null) {
             throw new IllegalStateException("model '" + name + "' registered twice");
         }

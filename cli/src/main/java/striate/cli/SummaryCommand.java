@@ -34,15 +34,19 @@ final class SummaryCommand implements Callable<Integer> {
             description = "Device to build the model on: reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
     Device device;
 
+    @Option(names = "--config", defaultValue = "", paramLabel = "<key=value,...>",
+            description = "Model options, e.g. variant=owt,classes=10,size=64 for alexnet (default: the model's own).")
+    String config;
+
     @Override
     public Integer call() {
         Models.Entry entry = Models.find(model).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "unknown model '" + model + "'; known models: " + String.join(", ", Models.names())));
-        Module m = entry.create().to(device);
+        Module m = entry.create(config).to(device);
         PrintWriter out = spec.commandLine().getOut();
         out.println(entry.name() + ": " + entry.description() + " (" + m + " on " + m.device() + ")");
         out.println();
-        out.print(Summary.of(m, entry.input()));
+        out.print(Summary.of(m, entry.input(config)));
         out.println();
         List<String[]> params = new ArrayList<>();
         params.add(new String[] {"parameter", "shape", "count"});

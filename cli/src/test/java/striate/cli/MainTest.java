@@ -78,7 +78,7 @@ class MainTest {
     void unknownModelIsAUsageErrorNamingTheKnownOnes() {
         Result r = run("summary", "nope");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("unknown model 'nope'; known models: lenet5, mlp-xor"), r.err());
+        assertTrue(r.err().contains("unknown model 'nope'; known models: lenet5, alexnet, mlp-xor"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
     }
 
