@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code striate} command: subcommands train, evaluate, predict, summary, demo and doctor. Exit codes: 0 ok, 2 usage error
+ * The {@code striate} command: subcommands train, evaluate, predict, summary, demo, doctor and export-images. Exit codes: 0 ok, 2 usage error
  * (unknown command, model or option), 1 failure. Errors are one line on stderr; {@code --verbose} adds the
  * stack trace. Run through {@code bin/striate}, which adds the JVM flags; a plain {@code java -jar} works too
  * and gets a one-line notice when the Vector API module is missing.
@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "striate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Striate: deep learning on the JVM, one model definition on CPU and NVIDIA GPUs.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                DemoCommand.class, DoctorCommand.class,
+                DemoCommand.class, DoctorCommand.class, ExportImagesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of a failure.")
