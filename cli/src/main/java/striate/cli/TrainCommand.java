@@ -153,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
         Evaluation eval = Evaluation.of(net, test, device, 1000);
         Report report = new Report(LeNet5.NAME, device.toString(), Report.FASHION_MNIST_CLASSES, history.epochs(),
                 eval.metrics(), eval.loss(), ((Conv2d) net.children().get("c1")).weight().value(),
-                misclassified(test, eval, 36), norm);
+                misclassified(test, eval, 36), List.of(norm));
         List<Path> files = report.write(out);
         con.printf("test accuracy %.4f, test loss %.4f (%s)%n", eval.accuracy(), eval.loss(),
                 Files.exists(best) ? "best validation epoch" : "last epoch");
@@ -241,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
         List<Report.Example> out = new ArrayList<>();
         for (int i = 0; i < test.size() && out.size() < max; i++) {
             if (eval.predicted()[i] != eval.actual()[i]) {
-                out.add(new Report.Example(test.image(i), test.height(), test.width(), eval.actual()[i],
+                out.add(new Report.Example(test.image(i), test.channels(), test.height(), test.width(), eval.actual()[i],
                         eval.predicted()[i]));
             }
         }

@@ -242,7 +242,8 @@ final class Plots {
     }
 
     /** Up to {@value #MAX_MISCLASSIFIED} images, 3× upscaled, with "true → predicted" captions. */
-    static byte[] misclassified(String title, List<Report.Example> examples, List<String> names, Normalization norm)
+    static byte[] misclassified(String title, List<Report.Example> examples, List<String> names,
+                                List<Normalization> norm)
             throws IOException {
         List<Report.Example> shown = examples.subList(0, Math.min(MAX_MISCLASSIFIED, examples.size()));
         int scale = 3;
@@ -274,12 +275,18 @@ final class Plots {
             int cx = left + (i % cols) * cellW + cellW / 2;
             int x = cx - e.width() * scale / 2;
             int y = top + (i / cols) * cellH;
-            float[] px = e.pixels(); // [h, w]
+            float[] px = e.pixels(); // [c, h, w]
+            int plane = e.height() * e.width();
             for (int r = 0; r < e.height(); r++) {
                 for (int col = 0; col < e.width(); col++) {
-                    double unit = px[r * e.width() + col] * norm.std() + norm.mean();
-                    int gray = (int) Math.round(Math.clamp(unit, 0, 1) * 255);
-                    g.setColor(new Color(gray, gray, gray));
+                    int[] level = new int[3]; // gray images repeat their one channel
+                    for (int ch = 0; ch < 3; ch++) {
+                        int c = Math.min(ch, e.channels() - 1);
+                        Normalization n = norm.get(c);
+                        double unit = px[c * plane + r * e.width() + col] * n.std() + n.mean();
+                        level[ch] = (int) Math.round(Math.clamp(unit, 0, 1) * 255);
+                    }
+                    g.setColor(new Color(level[0], level[1], level[2]));
                     g.fillRect(x + col * scale, y + r * scale, scale, scale);
                 }
             }

@@ -32,19 +32,23 @@ import striate.train.Metrics;
  * @param testLoss          mean test loss
  * @param firstLayerFilters the first conv layer's weight [k, c, kh, kw], or null when there is none
  * @param misclassified     misclassified test images (the first 36 are drawn)
- * @param normalization     how the images' pixels were normalized (to turn them back into gray levels)
+ * @param normalization     how each channel's pixels were normalized (to turn them back into gray or RGB levels)
  */
 public record Report(String model, String device, List<String> classNames, List<EpochStats> history, Metrics test,
-        double testLoss, Tensor firstLayerFilters, List<Example> misclassified, Normalization normalization) {
+        double testLoss, Tensor firstLayerFilters, List<Example> misclassified, List<Normalization> normalization) {
 
     public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
             "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
-    /** One test image as the network saw it: {@code pixels} [height, width] row-major, normalized. */
-    public record Example(float[] pixels, int height, int width, int actual, int predicted) {
+    /** One test image as the network saw it: {@code pixels} [channels, height, width], normalized; 1 or 3 channels. */
+    public record Example(float[] pixels, int channels, int height, int width, int actual, int predicted) {
         public Example {
-            if (height < 1 || width < 1 || pixels.length != height * width) {
-                throw new IllegalArgumentException(pixels.length + " pixels for an image of " + height + "x" + width);
+            if (channels != 1 && channels != 3) {
+                throw new IllegalArgumentException("an example image has 1 (gray) or 3 (RGB) channels, got " + channels);
+            }
+            if (height < 1 || width < 1 || pixels.length != channels * height * width) {
+                throw new IllegalArgumentException(pixels.length + " values for an image of " + channels + "x" + height
+                        + "x" + width);
             }
         }
     }
@@ -53,6 +57,7 @@ public record Report(String model, String device, List<String> classNames, List<
         classNames = List.copyOf(classNames);
         history = List.copyOf(history);
         misclassified = List.copyOf(misclassified);
+        normalization = List.copyOf(normalization);
         if (history.isEmpty()) {
             throw new IllegalArgumentException("a report needs at least one epoch of history");
         }
@@ -65,6 +70,10 @@ public record Report(String model, String device, List<String> classNames, List<
                     + firstLayerFilters.shape());
         }
         for (Example e : misclassified) {
+            if (e.channels() != normalization.size()) {
+                throw new IllegalArgumentException("an example with " + e.channels() + " channels but "
+                        + normalization.size() + " channel normalizations");
+            }
             if (e.actual() < 0 || e.actual() >= classNames.size() || e.predicted() < 0
                     || e.predicted() >= classNames.size()) {
                 throw new IllegalArgumentException("misclassified example with classes " + e.actual() + " and "

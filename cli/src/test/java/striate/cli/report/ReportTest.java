@@ -79,14 +79,14 @@ class ReportTest {
                 int pixel = ((i / 28 + i % 28 + n) * 255) / 60 % 256;
                 px[i] = Normalization.FASHION_MNIST.apply(pixel);
             }
-            list.add(new Report.Example(px, 28, 28, n % 10, (n + 3) % 10));
+            list.add(new Report.Example(px, 1, 28, 28, n % 10, (n + 3) % 10));
         }
         return list;
     }
 
     static Report report(String model) {
         return new Report(model, "cuda:0", NAMES, history(), testMetrics(), 0.3125, filters(), examples(40),
-                Normalization.FASHION_MNIST);
+                List.of(Normalization.FASHION_MNIST));
     }
 
     private List<String> listing(Path folder) throws IOException {
@@ -188,9 +188,32 @@ class ReportTest {
         List<EpochStats> oneEpochNoValidation = List.of(new EpochStats(1, 0.7, 0.75, Double.NaN, Double.NaN, 0.1,
                 20, 900));
         new Report("mlp", "cpu", NAMES, oneEpochNoValidation, testMetrics(), 0.5, null, List.of(),
-                Normalization.FASHION_MNIST).write(dir);
+                List.of(Normalization.FASHION_MNIST)).write(dir);
         assertEquals(List.of("accuracy.png", "confusion.png", "loss.png", "metrics.json"), listing(dir));
         assertEquals(800, image(dir.resolve("loss.png")).getWidth());
+    }
+
+    @Test
+    void rgbExamplesAreDrawnInColourThroughEachChannelsNormalization() throws IOException {
+        List<Normalization> rgb = List.of(new Normalization(0.485, 0.229), new Normalization(0.456, 0.224),
+                new Normalization(0.406, 0.225));
+        float[] px = new float[3 * 8 * 8]; // pure red: pixel 255 in channel 0, 0 in the others
+        for (int c = 0; c < 3; c++) {
+            java.util.Arrays.fill(px, c * 64, (c + 1) * 64, rgb.get(c).apply(c == 0 ? 255 : 0));
+        }
+        new Report("alexnet", "cpu", NAMES, history(), testMetrics(), 0.5, null,
+                List.of(new Report.Example(px, 3, 8, 8, 1, 2)), rgb).write(dir);
+        BufferedImage img = image(dir.resolve("misclassified.png"));
+        int red = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int v = img.getRGB(x, y);
+                red += ((v >> 16) & 0xFF) == 255 && ((v >> 8) & 0xFF) == 0 && (v & 0xFF) == 0 ? 1 : 0;
+            }
+        }
+        assertEquals(8 * 8 * 9, red, "the 8x8 image, 3x upscaled, in pure red");
+        assertThrows(IllegalArgumentException.class, () -> new Report("m", "cpu", NAMES, history(), testMetrics(), 0,
+                null, List.of(new Report.Example(px, 3, 8, 8, 1, 2)), List.of(Normalization.UNIT)));
     }
 
     @Test
@@ -217,11 +240,11 @@ class ReportTest {
     @Test
     void rejectsInconsistentInput() {
         assertThrows(IllegalArgumentException.class, () -> new Report("m", "cpu", NAMES.subList(0, 9), history(),
-                testMetrics(), 0, null, List.of(), Normalization.UNIT));
+                testMetrics(), 0, null, List.of(), List.of(Normalization.UNIT)));
         assertThrows(IllegalArgumentException.class, () -> new Report("m", "cpu", NAMES, List.of(), testMetrics(), 0,
-                null, List.of(), Normalization.UNIT));
+                null, List.of(), List.of(Normalization.UNIT)));
         assertThrows(IllegalArgumentException.class, () -> new Report("m", "cpu", NAMES, history(), testMetrics(), 0,
-                Tensor.of(Device.reference(), new float[25], 5, 5), List.of(), Normalization.UNIT));
-        assertThrows(IllegalArgumentException.class, () -> new Report.Example(new float[10], 28, 28, 0, 1));
+                Tensor.of(Device.reference(), new float[25], 5, 5), List.of(), List.of(Normalization.UNIT)));
+        assertThrows(IllegalArgumentException.class, () -> new Report.Example(new float[10], 1, 28, 28, 0, 1));
     }
 }
