@@ -19,8 +19,12 @@ import striate.tensor.Tensor;
  * arrays ahead of the consumer (a bounded queue, depth 2 by default, recycling prefetch + 1 arrays); the tensors
  * themselves are created on the consumer's thread in {@code next()}, since device contexts (CUDA) are bound to
  * threads, so a batch taken inside a {@link striate.tensor.MemoryScope} belongs to that scope (the Trainer takes
- * each batch inside its step's scope, and the next batch reuses the memory). A failure while building a batch
- * reaches the consumer as a {@link DataLoaderException} whose cause is the original exception.
+ * each batch inside its step's scope, and the next batch reuses the memory). Each example is read with
+ * {@link Dataset#sample}, whose generator is seeded from (seed, epoch, example index) alone, so augmentation is
+ * the same whatever the prefetch depth or worker count, and for a resumed run. With {@code workers(n)}, n
+ * threads fill each batch's example slots in parallel (for datasets that decode on read, like
+ * {@link ImageFolder}). A failure while building a batch reaches the consumer as a {@link DataLoaderException}
+ * whose cause is the original exception.
  *
  * <pre>{@code
  * try (DataLoader loader = DataLoader.builder(train, Device.cpu()).batchSize(64).shuffle(42).build()) {
@@ -38,6 +42,7 @@ public final class DataLoader implements AutoCloseable {
     private final long seed;
     private final boolean dropLast;
     private final int prefetch;
+    private final int workers;
     private final Set<Batches> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -48,6 +53,10 @@ public final class DataLoader implements AutoCloseable {
         if (b.prefetch < 0) {
             throw new IllegalArgumentException("prefetch depth must be >= 0 (0 = no prefetch thread), got "
                     + b.prefetch);
+        }
+        if (b.workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1 (1 = the thread that builds the batch), got "
+                    + b.workers);
         }
         int n = b.dataset.size();
         if (b.dropLast && n > 0 && b.batchSize > n) {
@@ -62,6 +71,7 @@ public final class DataLoader implements AutoCloseable {
         this.seed = b.seed;
         this.dropLast = b.dropLast;
         this.prefetch = b.prefetch;
+        this.workers = b.workers;
     }
 
     /** A loader over {@code dataset} making tensors on {@code device}; batch size 1, no shuffle by default. */
@@ -99,6 +109,22 @@ public final class DataLoader implements AutoCloseable {
     /** The seed of epoch {@code epoch}'s permutation: a hash of (seed, epoch), independent of earlier epochs. */
     static long epochSeed(long seed, int epoch) {
         return new Rng(new Rng(seed).nextLong() + epoch).nextLong();
+    }
+
+    /**
+     * The generator {@link Dataset#sample} gets for example {@code i} in epoch {@code epoch}: seeded by a hash of
+     * (seed, epoch, i), a stream apart from the epoch's permutation. The seed is the shuffle seed, 0 without one.
+     */
+    static Rng exampleRng(long seed, int epoch, int i) {
+        return exampleRng(augmentationSeed(seed, epoch), i);
+    }
+
+    private static Rng exampleRng(long augmentationSeed, int i) {
+        return new Rng(new Rng(augmentationSeed + i).nextLong());
+    }
+
+    private static long augmentationSeed(long seed, int epoch) {
+        return new Rng(~epochSeed(seed, epoch)).nextLong();
     }
 
     /** The batches of epoch {@code epoch}; each call to {@code iterator()} starts a pass (and a prefetch thread). */
@@ -142,6 +168,7 @@ public final class DataLoader implements AutoCloseable {
         private long seed;
         private boolean dropLast;
         private int prefetch = 2;
+        private int workers = 1;
 
         private Builder(Dataset dataset, Device device) {
             if (dataset == null || device == null) {
@@ -175,6 +202,15 @@ public final class DataLoader implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Threads that build each batch (default 1): the prefetch thread (or the caller, without prefetch) and
+         * {@code n - 1} helpers fill its examples in parallel; the batches are the same for any n.
+         */
+        public Builder workers(int n) {
+            this.workers = n;
+            return this;
+        }
+
         public DataLoader build() {
             return new DataLoader(this);
         }
@@ -196,6 +232,8 @@ public final class DataLoader implements AutoCloseable {
         private final int m = dataset.exampleSize();
         private final BlockingQueue<Object> ready;
         private final BlockingQueue<Host> free;
+        private final long augmentationSeed;
+        private final Workers fillers;
         private final Thread thread;
         private volatile boolean stopped;
         private int next;
@@ -204,6 +242,8 @@ public final class DataLoader implements AutoCloseable {
             this.epoch = epoch;
             this.order = order;
             this.count = numBatches();
+            this.augmentationSeed = augmentationSeed(seed, epoch);
+            this.fillers = new Workers(count == 0 ? 1 : workers, "striate-loader-epoch-" + epoch + "-worker");
             if (prefetch == 0 || count == 0) {
                 ready = null;
                 free = null;
@@ -242,6 +282,11 @@ public final class DataLoader implements AutoCloseable {
                     h = fill(new Host(next, sizeOf(next), new float[sizeOf(next) * m], new int[sizeOf(next)]));
                 } catch (RuntimeException | Error e) {
                     throw failure(next, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    close();
+                    throw new IllegalStateException("interrupted while building batch " + next + " of epoch "
+                            + epoch, e);
                 }
             } else {
                 h = take();
@@ -307,13 +352,14 @@ public final class DataLoader implements AutoCloseable {
             return Math.min(batchSize, order.length - index * batchSize);
         }
 
-        private Host fill(Host h) {
+        /** Fills h's example slots, each from its own generator, on the workers. */
+        private Host fill(Host h) throws InterruptedException {
             int start = h.index() * batchSize;
-            for (int k = 0; k < h.size(); k++) {
+            fillers.run(h.size(), k -> {
                 int i = order[start + k];
-                dataset.image(i, h.x(), k * m);
+                dataset.sample(i, h.x(), k * m, exampleRng(augmentationSeed, i));
                 h.y()[k] = dataset.label(i);
-            }
+            });
             return h;
         }
 
@@ -346,11 +392,12 @@ public final class DataLoader implements AutoCloseable {
             }
         }
 
-        /** Stops the prefetch thread and waits briefly for it to end. Idempotent. */
+        /** Stops the prefetch thread and the workers, and waits briefly for the prefetch thread. Idempotent. */
         @Override
         public void close() {
             stopped = true;
             open.remove(this);
+            fillers.close();
             if (thread != null && thread != Thread.currentThread() && thread.isAlive()) {
                 thread.interrupt();
                 try {

@@ -6,7 +6,8 @@ import striate.tensor.Rng;
 /**
  * A fixed-size collection of labelled images, each {@code [channels, height, width]} floats (already
  * normalized) with an int class label in [0, classes). Subsets and train/validation splits are views that
- * share the underlying data.
+ * share the underlying data. {@link #image} is deterministic (what evaluation sees); {@link #sample} is what
+ * training sees, and may be randomly augmented by the generator it is given.
  */
 public interface Dataset {
 
@@ -27,6 +28,16 @@ public interface Dataset {
 
     /** Copies example {@code i}'s image, [c, h, w] = exampleSize() floats, into {@code dst} at {@code offset}. */
     void image(int i, float[] dst, int offset);
+
+    /**
+     * Copies a training sample of example {@code i}, [c, h, w] floats, into {@code dst} at {@code offset}: a
+     * randomly augmented version (crop, flip) drawn from {@code rng} alone, or {@link #image} for a dataset that
+     * does not augment (the default). {@link DataLoader} passes a generator seeded from (seed, epoch, i), so the
+     * sample depends on nothing else.
+     */
+    default void sample(int i, float[] dst, int offset, Rng rng) {
+        image(i, dst, offset);
+    }
 
     /** Floats per example: channels * height * width. */
     default int exampleSize() {

@@ -1,14 +1,20 @@
 package striate.data;
 
+import java.util.List;
+
 /**
- * How 8-bit pixels become network inputs: {@code x = (pixel / 255 - mean) / std}. The presets are the usual
- * per-dataset statistics of pixel / 255 over the training set (Fashion-MNIST 0.2860 / 0.3530, MNIST
- * 0.1307 / 0.3081); {@link #UNIT} only scales to [0, 1].
+ * How 8-bit pixels become network inputs: {@code x = (pixel / 255 - mean) / std}, one record per channel. The
+ * presets are the usual per-dataset statistics of pixel / 255 over the training set (Fashion-MNIST
+ * 0.2860 / 0.3530, MNIST 0.1307 / 0.3081, ImageNet's red, green and blue channels in {@link #IMAGENET_RGB});
+ * {@link #UNIT} only scales to [0, 1].
  */
 public record Normalization(double mean, double std) {
     public static final Normalization FASHION_MNIST = new Normalization(0.2860, 0.3530);
     public static final Normalization MNIST = new Normalization(0.1307, 0.3081);
     public static final Normalization UNIT = new Normalization(0, 1);
+    /** ImageNet's statistics for red, green, blue: means 0.485, 0.456, 0.406 and stds 0.229, 0.224, 0.225. */
+    public static final List<Normalization> IMAGENET_RGB = List.of(new Normalization(0.485, 0.229),
+            new Normalization(0.456, 0.224), new Normalization(0.406, 0.225));
 
     public Normalization {
         if (!Double.isFinite(mean) || !(std > 0) || !Double.isFinite(std)) {

@@ -1,5 +1,7 @@
 package striate.data;
 
+import striate.tensor.Rng;
+
 /** A view of some examples of another dataset, by index; what {@link Dataset#select} returns. */
 final class Subset implements Dataset {
     private final Dataset source;
@@ -50,6 +52,11 @@ final class Subset implements Dataset {
     @Override
     public void image(int i, float[] dst, int offset) {
         source.image(indices[i], dst, offset);
+    }
+
+    @Override
+    public void sample(int i, float[] dst, int offset, Rng rng) {
+        source.sample(indices[i], dst, offset, rng);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import striate.tensor.DType;
@@ -157,6 +158,11 @@ class DataLoaderTest {
 
     /** A dataset whose example {@code bad} cannot be read. */
     private static Dataset failingAt(Dataset d, int bad, RuntimeException error) {
+        return failingAt(d, Map.of(bad, error));
+    }
+
+    /** A dataset whose examples in {@code errors} cannot be read, each failing with its own exception. */
+    private static Dataset failingAt(Dataset d, Map<Integer, RuntimeException> errors) {
         return new Dataset() {
             public int size() {
                 return d.size();
@@ -183,8 +189,8 @@ class DataLoaderTest {
             }
 
             public void image(int i, float[] dst, int offset) {
-                if (i == bad) {
-                    throw error;
+                if (errors.containsKey(i)) {
+                    throw errors.get(i);
                 }
                 d.image(i, dst, offset);
             }
@@ -207,6 +213,59 @@ class DataLoaderTest {
                 assertTrue(e.getMessage().contains("batch 5 of epoch 0"), e.getMessage());
                 assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
                 assertFalse(it.hasNext(), "the pass ends after a failure");
+            }
+        }
+    }
+
+    @Test
+    void workersGiveTheSameBatchesAsOneThread() {
+        Dataset d = ImageDatasetTest.numbered(103);
+        try (DataLoader one = loader(d, 10).shuffle(5).build();
+                DataLoader four = loader(d, 10).shuffle(5).workers(4).build();
+                DataLoader direct = loader(d, 10).shuffle(5).workers(3).prefetch(0).build()) {
+            for (int e = 0; e < 3; e++) {
+                List<Integer> want = ids(one, e);
+                assertEquals(want, ids(four, e));
+                assertEquals(want, ids(direct, e));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> loader(d, 10).workers(0).build());
+    }
+
+    @Test
+    void workersReportTheFirstFailingExampleOfTheBatch() {
+        IllegalStateException first = new IllegalStateException("example 52 is bad");
+        IllegalStateException second = new IllegalStateException("example 57 is bad");
+        Dataset d = failingAt(ImageDatasetTest.numbered(100), Map.of(52, first, 57, second));
+        for (int round = 0; round < 20; round++) { // the workers race; the report must not depend on who wins
+            for (int depth : new int[] {2, 0}) {
+                try (DataLoader l = loader(d, 10).workers(4).prefetch(depth).build()) {
+                    Iterator<Batch> it = l.epoch(0).iterator();
+                    for (int k = 0; k < 5; k++) {
+                        it.next();
+                    }
+                    DataLoaderException e = assertThrows(DataLoaderException.class, it::next);
+                    assertSame(first, e.getCause());
+                    assertTrue(e.getMessage().contains("batch 5 of epoch 0"), e.getMessage());
+                    assertFalse(it.hasNext());
+                }
+            }
+        }
+    }
+
+    @Test
+    void closingStopsTheWorkers() throws InterruptedException {
+        try (DataLoader l = loader(ImageDatasetTest.numbered(1000), 4).workers(3).build()) {
+            DataLoader.Batches it = l.iterator(0);
+            it.next();
+            List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("striate-loader-epoch-0-worker-")).toList();
+            assertFalse(workers.isEmpty(), "helpers started");
+            assertTrue(workers.stream().allMatch(Thread::isDaemon));
+            it.close();
+            for (Thread t : workers) {
+                t.join(5_000);
+                assertFalse(t.isAlive(), t.getName());
             }
         }
     }
