@@ -43,6 +43,7 @@ public final class DataLoader implements AutoCloseable {
     private final boolean dropLast;
     private final int prefetch;
     private final int workers;
+    private final boolean augment;
     private final Set<Batches> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -72,6 +73,7 @@ public final class DataLoader implements AutoCloseable {
         this.dropLast = b.dropLast;
         this.prefetch = b.prefetch;
         this.workers = b.workers;
+        this.augment = b.augment;
     }
 
     /** A loader over {@code dataset} making tensors on {@code device}; batch size 1, no shuffle by default. */
@@ -169,6 +171,7 @@ public final class DataLoader implements AutoCloseable {
         private boolean dropLast;
         private int prefetch = 2;
         private int workers = 1;
+        private boolean augment = true;
 
         private Builder(Dataset dataset, Device device) {
             if (dataset == null || device == null) {
@@ -208,6 +211,15 @@ public final class DataLoader implements AutoCloseable {
          */
         public Builder workers(int n) {
             this.workers = n;
+            return this;
+        }
+
+        /**
+         * Whether batches hold {@link Dataset#sample} (true, the default: augmented for training) or the
+         * deterministic {@link Dataset#image} (false: evaluation).
+         */
+        public Builder augment(boolean augment) {
+            this.augment = augment;
             return this;
         }
 
@@ -357,7 +369,11 @@ public final class DataLoader implements AutoCloseable {
             int start = h.index() * batchSize;
             fillers.run(h.size(), k -> {
                 int i = order[start + k];
-                dataset.sample(i, h.x(), k * m, exampleRng(augmentationSeed, i));
+                if (augment) {
+                    dataset.sample(i, h.x(), k * m, exampleRng(augmentationSeed, i));
+                } else {
+                    dataset.image(i, h.x(), k * m);
+                }
                 h.y()[k] = dataset.label(i);
             });
             return h;

@@ -1,6 +1,8 @@
 package striate.train;
 
 import striate.autograd.GradMode;
+import striate.data.Batch;
+import striate.data.DataLoader;
 import striate.data.Dataset;
 import striate.nn.Losses;
 import striate.nn.Module;
@@ -23,32 +25,39 @@ public record Evaluation(double loss, int[] predicted, int[] actual, int classes
         return Metrics.of(predicted, actual, classes);
     }
 
-    /** Runs {@code model} over {@code data} on {@code device}; restores the model's train/eval mode after. */
+    /** Runs {@code model} over {@code data} on {@code device}, building batches on one thread. */
     public static Evaluation of(Module model, Dataset data, Device device, int batchSize) {
+        return of(model, data, device, batchSize, 1);
+    }
+
+    /**
+     * Runs {@code model} over {@code data} (each example's deterministic {@link Dataset#image}, never an augmented
+     * sample) on {@code device}, with {@code workers} threads building the batches ahead; restores the model's
+     * train/eval mode after.
+     */
+    public static Evaluation of(Module model, Dataset data, Device device, int batchSize, int workers) {
         boolean training = model.isTraining();
         model.eval();
         int n = data.size();
         int[] predicted = new int[n];
         int[] actual = new int[n];
         double lossSum = 0;
-        float[] batch = new float[batchSize * data.exampleSize()];
-        try (GradMode.Scope off = GradMode.off()) {
-            for (int start = 0; start < n; start += batchSize) {
-                int b = Math.min(batchSize, n - start);
-                int[] labels = new int[b];
-                for (int i = 0; i < b; i++) {
-                    data.image(start + i, batch, i * data.exampleSize());
-                    labels[i] = data.label(start + i);
-                }
-                float[] x = b == batchSize ? batch : java.util.Arrays.copyOf(batch, b * data.exampleSize());
+        try (GradMode.Scope off = GradMode.off();
+             DataLoader loader = DataLoader.builder(data, device).batchSize(batchSize).augment(false)
+                     .workers(workers).build()) {
+            int start = 0;
+            DataLoader.Batches batches = loader.iterator(0);
+            while (batches.hasNext()) {
                 try (MemoryScope scope = MemoryScope.open()) { // the batch's tensors go back to the pool after it
-                    Tensor input = Tensor.of(device, x, b, data.channels(), data.height(), data.width());
-                    Tensor logits = model.forward(input);
-                    Tensor loss = Losses.crossEntropy(logits, Tensor.ofInts(device, labels));
+                    Batch batch = batches.next();
+                    int b = batch.size();
+                    Tensor logits = model.forward(batch.x());
+                    Tensor loss = Losses.crossEntropy(logits, batch.y());
                     lossSum += loss.item() * b;
                     System.arraycopy(Metrics.argmax(logits), 0, predicted, start, b);
+                    System.arraycopy(batch.y().toIntArray(), 0, actual, start, b);
+                    start += b;
                 }
-                System.arraycopy(labels, 0, actual, start, b);
             }
         } finally {
             if (training) {

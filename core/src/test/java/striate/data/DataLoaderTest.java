@@ -157,6 +157,54 @@ class DataLoaderTest {
     }
 
     /** A dataset whose example {@code bad} cannot be read. */
+    @Test
+    void withoutAugmentationBatchesHoldTheDeterministicImages() {
+        Dataset plain = ImageDatasetTest.numbered(10);
+        Dataset augmented = new Dataset() { // sample() negates the image, as a stand-in for a random crop
+            public int size() {
+                return plain.size();
+            }
+
+            public int channels() {
+                return plain.channels();
+            }
+
+            public int height() {
+                return plain.height();
+            }
+
+            public int width() {
+                return plain.width();
+            }
+
+            public int classes() {
+                return plain.classes();
+            }
+
+            public int label(int i) {
+                return plain.label(i);
+            }
+
+            public void image(int i, float[] dst, int offset) {
+                plain.image(i, dst, offset);
+            }
+
+            @Override
+            public void sample(int i, float[] dst, int offset, striate.tensor.Rng rng) {
+                plain.image(i, dst, offset);
+                for (int p = offset; p < offset + exampleSize(); p++) {
+                    dst[p] = -dst[p] - 1;
+                }
+            }
+        };
+        try (DataLoader training = loader(augmented, 4).workers(2).build();
+             DataLoader evaluation = loader(augmented, 4).workers(2).augment(false).build()) {
+            assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), ids(evaluation, 0));
+            float first = training.iterator(0).next().x().toFloatArray()[4]; // example 1, sampled
+            assertEquals(-2f, first);
+        }
+    }
+
     private static Dataset failingAt(Dataset d, int bad, RuntimeException error) {
         return failingAt(d, Map.of(bad, error));
     }
