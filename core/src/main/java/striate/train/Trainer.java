@@ -40,12 +40,24 @@ public final class Trainer {
 
     /**
      * What to train for. {@code checkpointDir} may be null (no checkpoints); {@code patience} 0 turns early
-     * stopping off; {@code progress} receives the progress bar (null for none).
+     * stopping off; {@code progress} receives the progress bar (null for none); {@code workers} threads build each
+     * batch (decoding images, augmenting) for training and validation.
      */
     public record Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                           double minDelta, String modelName, String modelConfig, Path checkpointDir,
-                          PrintStream progress) {
+                          PrintStream progress, int workers) {
+        /** One loader thread. */
+        public Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
+                       double minDelta, String modelName, String modelConfig, Path checkpointDir,
+                       PrintStream progress) {
+            this(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName, modelConfig,
+                    checkpointDir, progress, 1);
+        }
+
         public Options {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+            }
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
             }
@@ -93,7 +105,7 @@ public final class Trainer {
             LOG.info("resuming {} from epoch {} (step {})", options.modelName(), startEpoch, step);
         }
         try (DataLoader loader = DataLoader.builder(train, device).batchSize(options.batchSize())
-                .shuffle(options.seed()).build()) {
+                .shuffle(options.seed()).workers(options.workers()).build()) {
             for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
                 options.schedule().apply(optimizer, options.learningRate(), epoch);
                 EpochStats stats = trainEpoch(loader, validation, epoch, step);
@@ -165,7 +177,8 @@ public final class Trainer {
         double valLoss = Double.NaN;
         double valAccuracy = Double.NaN;
         if (validation != null && validation.size() > 0) {
-            Evaluation v = Evaluation.of(model, validation, device, 1000);
+            Evaluation v = Evaluation.of(model, validation, device,
+                    Evaluation.batchSizeFor(validation, options.batchSize()), options.workers());
             valLoss = v.loss();
             valAccuracy = v.accuracy();
         }
