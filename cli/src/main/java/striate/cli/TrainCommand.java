@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,9 +15,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import striate.cli.report.Report;
 import striate.data.Dataset;
-import striate.data.ImageDataset;
 import striate.data.MnistFolder;
-import striate.data.Normalization;
+import striate.models.AlexNet;
 import striate.models.LeNet5;
 import striate.nn.Conv2d;
 import striate.nn.Module;
@@ -25,6 +25,7 @@ import striate.optim.LrSchedule;
 import striate.optim.Optimizer;
 import striate.optim.Sgd;
 import striate.tensor.Device;
+import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 import striate.train.Evaluation;
 import striate.train.History;
@@ -32,21 +33,29 @@ import striate.train.Trainer;
 
 /**
  * {@code striate train}: trains LeNet-5 on an MNIST-format folder (Fashion-MNIST from Debian's
- * dataset-fashion-mnist by default) and writes checkpoints and a report (PNG plots, metrics.json) into the
- * output folder. An output folder that already holds a run is never overwritten: continue it with --resume.
+ * dataset-fashion-mnist by default) or AlexNet on an image folder, on one device or data-parallel on several,
+ * and writes checkpoints and a report (PNG plots, metrics.json) into the output folder. An output folder that
+ * already holds a run is never overwritten: continue it with --resume.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a model on MNIST-format data; writes checkpoints and a report to --out.")
+        description = "Train LeNet-5 on MNIST-format data or AlexNet on an image folder; writes checkpoints and a "
+                + "report to --out.")
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = LeNet5.NAME, description = "Model to train (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = LeNet5.NAME, description = "lenet5 or alexnet (default: "
+            + "${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--data", paramLabel = "<dir>", description = "Folder with train-images-idx3-ubyte, "
-            + "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each optionally .gz); "
-            + "default: Debian's Fashion-MNIST.")
+    @Option(names = "--config", defaultValue = "", paramLabel = "<key=value,...>", description = "AlexNet options: "
+            + "variant=paper|owt, size=<crop side, default 224>, channels=3|1 (classes come from the data).")
+    String config;
+
+    @Option(names = "--data", paramLabel = "<dir>", description = "lenet5: a folder with train-images-idx3-ubyte, "
+            + "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each optionally .gz; "
+            + "default: Debian's Fashion-MNIST). alexnet: an image folder, <dir>/train/<class>/*.png|jpg with "
+            + "<dir>/val (or test) as the test set, or <dir>/<class>/* alone.")
     Path data;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
@@ -55,7 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.02", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", description = "Learning rate (default: 0.02 for lenet5, 0.01 for alexnet).")
+    Double lrOption;
     double lr;
 
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd or adam (default: ${DEFAULT-VALUE}).")
@@ -70,8 +80,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--l1", defaultValue = "0", description = "L1 penalty (default: ${DEFAULT-VALUE}).")
     double l1;
 
-    @Option(names = "--dropout", defaultValue = "0", description = "Dropout before the output layer, in [0, 1) "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dropout", description = "Dropout in [0, 1): lenet5 before its output layer (default 0), "
+            + "alexnet before fc6 and fc7 (default 0.5).")
+    Double dropoutOption;
     double dropout;
 
     @Option(names = "--activation", defaultValue = "relu", description = "relu or tanh (default: ${DEFAULT-VALUE}).")
@@ -92,8 +103,9 @@ final class TrainCommand implements Callable<Integer> {
             + "validation loss; 0 turns early stopping off (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out for validation "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--validation", description = "Training images held out for validation (default: 5000 for "
+            + "lenet5, a tenth of the image folder for alexnet).")
+    Integer validationOption;
     int validation;
 
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training images only (for "
@@ -108,54 +120,81 @@ final class TrainCommand implements Callable<Integer> {
             description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
     Device device;
 
-    @Option(names = "--out", defaultValue = "runs/lenet5", paramLabel = "<dir>",
-            description = "Output folder for checkpoints and the report (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--devices", split = ",", converter = DeviceConverter.class, paramLabel = "<device>",
+            description = "Several devices for data-parallel training, e.g. cuda:0,cuda:1 or cpu:0,cpu:1 (one "
+                    + "replica each, the batch split between them); replaces --device.")
+    List<Device> devices;
+
+    @Option(names = "--workers", description = "Threads that decode and augment images (default: the number of "
+            + "cores, at most 4).")
+    Integer workersOption;
+
+    @Option(names = "--resize", description = "alexnet: shorter side images are resized to before cropping "
+            + "(default: size x 256/224).")
+    Integer resizeOption;
+
+    @Option(names = "--out", paramLabel = "<dir>",
+            description = "Output folder for checkpoints and the report (default: runs/<model>).")
     Path out;
+
+    private int workers;
 
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
     boolean resume;
 
     @Override
     public Integer call() throws IOException {
+        resolveDefaults();
         validateOptions();
         PrintWriter con = spec.commandLine().getOut();
-        Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
-        MnistFolder mnist = MnistFolder.open(folder);
         Checkpoint resumeFrom = prepareOutput();
-        Normalization norm = Normalization.FASHION_MNIST;
-        ImageDataset all = mnist.train(norm);
-        Dataset.Split split = all.split(validation, seed);
-        Dataset train = limit > 0 ? split.train().subset(Math.min(limit, split.train().size())) : split.train();
-        Dataset test = mnist.test(norm);
-
-        LeNet5.Config config = new LeNet5.Config(LeNet5.Activation.valueOf(activation.toUpperCase()),
-                LeNet5.Pooling.valueOf(pool.toUpperCase()), dropout, MnistFolder.CLASSES);
-        if (resumeFrom != null) {
-            config = LeNet5.Config.parse(resumeFrom.modelConfig());
+        String modelConfig = resumeFrom != null ? resumeFrom.modelConfig() : null;
+        TrainingData d;
+        Module net;
+        if (model.equals(AlexNet.NAME)) {
+            AlexNet.Config c = modelConfig != null ? AlexNet.Config.parse(modelConfig) : alexNetConfig();
+            int resize = resizeOption != null ? resizeOption : Math.round(c.size() * 256f / 224);
+            d = TrainingData.imageFolder(requireData(), c.size(), resize, c.channels(), validation, seed, limit);
+            if (resumeFrom != null && c.classes() != d.classNames().size()) {
+                throw new IllegalArgumentException("the run in " + out + " trained " + c.classes() + " classes but "
+                        + d.source() + " has " + d.classNames().size());
+            }
+            c = new AlexNet.Config(c.variant(), d.classNames().size(), c.channels(), c.size(), c.dropout());
+            net = new AlexNet(c, seed);
+            modelConfig = c.toString();
+        } else {
+            d = TrainingData.mnist(data != null ? data : MnistFolder.defaultFashionMnistFolder(), validation, seed,
+                    limit);
+            LeNet5.Config c = modelConfig != null ? LeNet5.Config.parse(modelConfig) : new LeNet5.Config(
+                    LeNet5.Activation.valueOf(activation.toUpperCase(Locale.ROOT)),
+                    LeNet5.Pooling.valueOf(pool.toUpperCase(Locale.ROOT)), dropout, MnistFolder.CLASSES);
+            net = new LeNet5(c, seed);
+            modelConfig = c.toString();
         }
-        LeNet5 net = new LeNet5(config, seed);
         net.to(device);
         Optimizer opt = optimizer(net);
-        con.printf("training %s (%s) on %s: %d train / %d validation / %d test images from %s%n", LeNet5.NAME, config,
-                device, train.size(), split.validation().size(), test.size(), folder);
-        con.printf("%s, %s schedule, batch %d, %d epochs, seed %d; output in %s%n", opt, schedule, batchSize, epochs,
-                seed, out);
+        con.printf("training %s (%s) on %s: %d train / %d validation / %s test images from %s%n", model, modelConfig,
+                device, d.train().size(), d.validation().size(), d.test() == null ? "no" : d.test().size(),
+                d.source());
+        con.printf("%s, %s schedule, batch %d, %d epochs, seed %d, %d loader thread(s); output in %s%n", opt, schedule,
+                batchSize, epochs, seed, workers, out);
         con.flush();
 
         Trainer trainer = new Trainer(net, opt, device, new Trainer.Options(epochs, batchSize, seed, lr,
-                schedule(), patience, 0, LeNet5.NAME, config.toString(), out, System.err));
-        History history = trainer.fit(train, split.validation(), resumeFrom);
+                schedule(), patience, 0, model, modelConfig, out, System.err, workers));
+        History history = trainer.fit(d.train(), d.validation(), resumeFrom);
 
         Path best = out.resolve(Trainer.BEST);
         if (Files.exists(best)) {
             Checkpoint.load(best).restoreInto(net); // in place, on whatever device the model is on
         }
-        Evaluation eval = Evaluation.of(net, test, device, 1000);
-        Report report = new Report(LeNet5.NAME, device.toString(), Report.FASHION_MNIST_CLASSES, history.epochs(),
-                eval.metrics(), eval.loss(), ((Conv2d) net.children().get("c1")).weight().value(),
-                misclassified(test, eval, 36), List.of(norm));
+        Dataset test = d.reportSet();
+        Evaluation eval = Evaluation.of(net, test, device, Evaluation.batchSizeFor(test, batchSize), workers);
+        Report report = new Report(model, device.toString(), d.classNames(), history.epochs(), eval.metrics(),
+                eval.loss(), firstConvWeight(net), misclassified(test, eval, 36), d.normalization());
         List<Path> files = report.write(out);
-        con.printf("test accuracy %.4f, test loss %.4f (%s)%n", eval.accuracy(), eval.loss(),
+        con.printf("%s accuracy %.4f, %s loss %.4f (%s)%n", d.test() != null ? "test" : "validation",
+                eval.accuracy(), d.test() != null ? "test" : "validation", eval.loss(),
                 Files.exists(best) ? "best validation epoch" : "last epoch");
         con.println("report: " + files.stream().map(p -> p.getFileName().toString()).toList() + " in "
                 + out.toAbsolutePath());
@@ -163,15 +202,65 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Fills the options whose defaults depend on the model. */
+    private void resolveDefaults() {
+        boolean alexNet = model.equals(AlexNet.NAME);
+        lr = lrOption != null ? lrOption : alexNet ? 0.01 : 0.02;
+        dropout = dropoutOption != null ? dropoutOption : alexNet ? 0.5 : 0;
+        validation = validationOption != null ? validationOption : alexNet ? -1 : 5000;
+        workers = workersOption != null ? workersOption : Math.min(4, Runtime.getRuntime().availableProcessors());
+        if (out == null) {
+            out = Path.of("runs", model);
+        }
+    }
+
+    private AlexNet.Config alexNetConfig() {
+        AlexNet.Config c;
+        try {
+            c = AlexNet.Config.parse(config);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
+        }
+        return new AlexNet.Config(c.variant(), c.classes(), c.channels(), c.size(), dropout);
+    }
+
+    private Path requireData() {
+        if (data == null) {
+            throw new ParameterException(spec.commandLine(), "--model alexnet needs --data <image folder> (class "
+                    + "folders of PNG/JPEG images; 'striate export-images' writes Fashion-MNIST as one)");
+        }
+        return data;
+    }
+
+    /** The first convolution's weight [k, c, kh, kw] for the filters plot, or null when there is none. */
+    private static Tensor firstConvWeight(Module net) {
+        for (Module m : net.children().values()) {
+            if (m instanceof Conv2d conv) {
+                return conv.weight().value();
+            }
+        }
+        return null;
+    }
+
     private void validateOptions() {
-        if (!model.equals(LeNet5.NAME)) {
-            throw new ParameterException(spec.commandLine(), "train supports --model " + LeNet5.NAME + " for now, got '"
-                    + model + "'");
+        if (!model.equals(LeNet5.NAME) && !model.equals(AlexNet.NAME)) {
+            throw new ParameterException(spec.commandLine(), "train supports --model " + LeNet5.NAME + " and "
+                    + AlexNet.NAME + ", got '" + model + "'");
+        }
+        if (!config.isEmpty() && !model.equals(AlexNet.NAME)) {
+            throw new ParameterException(spec.commandLine(), "--config is for alexnet; LeNet-5 takes --activation, "
+                    + "--pool and --dropout");
+        }
+        if (workers < 1) {
+            throw new ParameterException(spec.commandLine(), "--workers must be >= 1, got " + workers);
+        }
+        if (resizeOption != null && resizeOption < 1) {
+            throw new ParameterException(spec.commandLine(), "--resize must be >= 1, got " + resizeOption);
         }
         requirePositive("--epochs", epochs);
         requirePositive("--batch-size", batchSize);
         requirePositive("--lr", lr);
-        if (validation < 0 || limit < 0 || patience < 0 || stepSize < 1) {
+        if ((validationOption != null && validationOption < 0) || limit < 0 || patience < 0 || stepSize < 1) {
             throw new ParameterException(spec.commandLine(),
                     "--validation, --limit and --patience must be >= 0 and --step-size >= 1");
         }
@@ -204,7 +293,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume: there is no " + Trainer.LAST + " in " + out
                         + " to continue from");
             }
-            return Checkpoint.load(last).requireModel(LeNet5.NAME);
+            return Checkpoint.load(last).requireModel(model);
         }
         if (Files.exists(last) || Files.exists(out.resolve("metrics.json"))) {
             throw new IllegalArgumentException(out + " already holds a training run; continue it with --resume or "

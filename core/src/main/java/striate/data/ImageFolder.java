@@ -81,6 +81,16 @@ public final class ImageFolder implements Dataset {
         return classNames;
     }
 
+    /** How each channel was normalized, one (mean, std) per channel. */
+    public List<Normalization> normalization() {
+        return transform.normalization();
+    }
+
+    /** The shorter side images are resized to before cropping. */
+    public int resize() {
+        return transform.resize();
+    }
+
     /** The image file of example {@code i}. */
     public Path file(int i) {
         return root.resolve(files[i]);

@@ -1,0 +1,87 @@
+package striate.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import striate.cli.report.Report;
+import striate.data.Dataset;
+import striate.data.ImageDataset;
+import striate.data.ImageFolder;
+import striate.data.MnistFolder;
+import striate.data.Normalization;
+
+/**
+ * What {@code train} reads: training images (augmented where the source augments), a seeded validation split of
+ * them, the test images (null when the source has none; the report then evaluates on validation), the class
+ * names in label order and each channel's normalization.
+ */
+record TrainingData(String source, Dataset train, Dataset validation, Dataset test, List<String> classNames,
+                    List<Normalization> normalization) {
+
+    /** An MNIST-format folder: 60,000 training and 10,000 test images of 28×28, Fashion-MNIST's statistics. */
+    static TrainingData mnist(Path folder, int validation, long seed, int limit) throws IOException {
+        MnistFolder mnist = MnistFolder.open(folder);
+        Normalization norm = Normalization.FASHION_MNIST;
+        ImageDataset all = mnist.train(norm);
+        Dataset.Split split = all.split(validation, seed);
+        return new TrainingData(folder.toString(), limited(split.train(), limit), split.validation(),
+                mnist.test(norm), Report.FASHION_MNIST_CLASSES, List.of(norm));
+    }
+
+    /**
+     * An image folder: {@code root/train/<class>/...} with {@code root/val} (or {@code root/test}) as the test
+     * set, or {@code root/<class>/...} alone. Training images are randomly cropped and flipped; validation and
+     * test images are centre crops. {@code validation} < 0 holds out a tenth of the training images.
+     */
+    static TrainingData imageFolder(Path root, int size, int resize, int channels, int validation, long seed,
+                                    int limit) throws IOException {
+        Path trainRoot = Files.isDirectory(root.resolve("train")) ? root.resolve("train") : root;
+        Path testRoot = trainRoot.equals(root) ? null : firstFolder(root.resolve("val"), root.resolve("test"));
+        ImageFolder all = options(ImageFolder.builder(trainRoot), size, resize, channels).build();
+        int held = validation >= 0 ? validation : all.size() / 10;
+        if (held >= all.size()) {
+            throw new IllegalArgumentException("--validation " + held + " would hold out all " + all.size()
+                    + " training images of " + trainRoot + "; use a smaller number");
+        }
+        Dataset.Split split = all.split(held, seed);
+        Dataset train = all.augmented().split(held, seed).train(); // the same examples, augmented
+        Dataset test = null;
+        if (testRoot != null) {
+            ImageFolder t = options(ImageFolder.builder(testRoot), size, resize, channels).build();
+            if (!t.classNames().equals(all.classNames())) {
+                throw new IllegalArgumentException(testRoot + " has classes " + t.classNames() + " but " + trainRoot
+                        + " has " + all.classNames() + "; both need the same class folders");
+            }
+            test = t;
+        }
+        return new TrainingData(root.toString(), limited(train, limit), split.validation(), test, all.classNames(),
+                all.normalization());
+    }
+
+    private static ImageFolder.Builder options(ImageFolder.Builder b, int size, int resize, int channels) {
+        b.resize(resize).crop(size).channels(channels);
+        if (channels == 1) {
+            b.normalization(List.of(Normalization.UNIT));
+        }
+        return b;
+    }
+
+    private static Path firstFolder(Path... candidates) {
+        for (Path p : candidates) {
+            if (Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Dataset limited(Dataset d, int limit) {
+        return limit > 0 ? d.subset(Math.min(limit, d.size())) : d;
+    }
+
+    /** The set the report's test metrics come from: the test images, or validation when there are none. */
+    Dataset reportSet() {
+        return test != null ? test : validation;
+    }
+}
