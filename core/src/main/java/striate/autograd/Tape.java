@@ -1,20 +1,20 @@
 package striate.autograd;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Consumer;
 import striate.tensor.ShapeMismatchException;
 import striate.tensor.Tensor;
 
 /**
- * Reverse-mode differentiation over the recorded graph: orders the nodes reachable from the output
- * topologically, replays them in reverse through {@link Derivatives}, and accumulates each leaf's gradient
- * into {@link Tensor#grad()}. Runs with recording off, so gradients are plain tensors.
+ * Reverse-mode differentiation over the recorded graph. Counts, for every tensor that requires grad and leads to
+ * the output, how many recorded op inputs read it; then differentiates each tensor through {@link Derivatives}
+ * once all its readers are done (Kahn's order, first ready first), as PyTorch's engine does. A leaf's gradient is
+ * final when its last reader is done: it is added to {@link Tensor#grad()} at that moment, so the last layer's
+ * parameters are finished first, while the rest of the pass goes on (data parallel training starts reducing
+ * them then). Runs with recording off, so gradients are plain tensors.
  */
 public final class Tape {
     private Tape() {
@@ -22,6 +22,14 @@ public final class Tape {
 
     /** Accumulates d output / d leaf, seeded with {@code dy}, into every leaf that requires grad. */
     public static void backward(Tensor output, Tensor dy) {
+        backward(output, dy, leaf -> { });
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor)}, and calls {@code onLeafDone} on this thread with each leaf right after
+     * its gradient became final, before the pass goes on. Leaves that get no gradient are not reported.
+     */
+    public static void backward(Tensor output, Tensor dy, Consumer<Tensor> onLeafDone) {
         if (!output.requiresGrad()) {
             throw new IllegalStateException("backward() on a tensor that does not require grad: no parameter or "
                     + "input with requiresGrad(true) took part in computing it (or it ran under GradMode.off())");
@@ -30,57 +38,68 @@ public final class Tape {
             throw new ShapeMismatchException("backward", "dy of shape " + dy.shape(), "the output's shape " + output.shape());
         }
         try (GradMode.Scope off = GradMode.off()) {
+            Map<Tensor, Integer> readers = readerCounts(output);
             Map<Tensor, Tensor> grads = new IdentityHashMap<>();
             grads.put(output, dy);
-            for (Tensor t : reverseTopological(output)) {
+            Deque<Tensor> ready = new ArrayDeque<>();
+            ready.add(output);
+            while (!ready.isEmpty()) {
+                Tensor t = ready.poll();
                 Tensor g = grads.remove(t);
-                if (g == null) {
-                    continue;
-                }
                 Node node = t.node();
-                if (node == null) {
-                    t.setGrad(t.grad() == null ? g.contiguous() : t.grad().add(g));
+                if (node == null) { // the output itself is a leaf
+                    finish(t, g, onLeafDone);
                     continue;
                 }
-                Tensor[] dxs = Derivatives.backward(node.op(), node.inputs(), t, g);
-                for (int i = 0; i < dxs.length; i++) {
+                Tensor[] dxs = g == null ? null : Derivatives.backward(node.op(), node.inputs(), t, g);
+                for (int i = 0; i < node.inputs().length; i++) {
                     Tensor x = node.inputs()[i];
-                    if (dxs[i] == null || !x.requiresGrad()) {
+                    if (!x.requiresGrad()) {
                         continue;
                     }
-                    Tensor previous = grads.get(x);
-                    grads.put(x, previous == null ? dxs[i] : previous.add(dxs[i]));
+                    if (dxs != null && dxs[i] != null) {
+                        Tensor previous = grads.get(x);
+                        grads.put(x, previous == null ? dxs[i] : previous.add(dxs[i]));
+                    }
+                    if (readers.merge(x, -1, Integer::sum) > 0) {
+                        continue;
+                    }
+                    if (x.node() == null) {
+                        finish(x, grads.remove(x), onLeafDone);
+                    } else {
+                        ready.add(x);
+                    }
                 }
             }
         }
     }
 
-    /** Every tensor that requires grad and leads to {@code output}, outputs before the tensors they read. */
-    private static List<Tensor> reverseTopological(Tensor output) {
-        List<Tensor> order = new ArrayList<>();
-        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {output, Boolean.FALSE});
-        while (!stack.isEmpty()) {
-            Object[] frame = stack.pop();
-            Tensor t = (Tensor) frame[0];
-            if ((Boolean) frame[1]) {
-                order.add(t);
+    /** Adds a leaf's final gradient {@code g} (null: it got none) to what earlier backward calls left in it. */
+    private static void finish(Tensor leaf, Tensor g, Consumer<Tensor> onLeafDone) {
+        if (g == null) {
+            return;
+        }
+        leaf.setGrad(leaf.grad() == null ? g.contiguous() : leaf.grad().add(g));
+        onLeafDone.accept(leaf);
+    }
+
+    /** For each tensor that requires grad and leads to {@code output}: how many recorded op inputs read it. */
+    private static Map<Tensor, Integer> readerCounts(Tensor output) {
+        Map<Tensor, Integer> readers = new IdentityHashMap<>();
+        readers.put(output, 0);
+        Deque<Tensor> todo = new ArrayDeque<>();
+        todo.push(output);
+        while (!todo.isEmpty()) {
+            Node node = todo.pop().node();
+            if (node == null) {
                 continue;
             }
-            if (!visited.add(t)) {
-                continue;
-            }
-            stack.push(new Object[] {t, Boolean.TRUE});
-            if (t.node() != null) {
-                for (Tensor x : t.node().inputs()) {
-                    if (x.requiresGrad() && !visited.contains(x)) {
-                        stack.push(new Object[] {x, Boolean.FALSE});
-                    }
+            for (Tensor x : node.inputs()) {
+                if (x.requiresGrad() && readers.merge(x, 1, Integer::sum) == 1) {
+                    todo.push(x); // first time seen
                 }
             }
         }
-        Collections.reverse(order);
-        return order;
+        return readers;
     }
 }

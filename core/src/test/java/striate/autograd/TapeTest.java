@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import striate.tensor.DType;
 import striate.tensor.Device;
@@ -89,5 +92,33 @@ class TapeTest {
                 a, Tensor.zeros(REF, DType.F64, 4));
         assertArrayEquals(new long[] {4}, gm[0].shape().dims());
         assertNull(gm[1]);
+    }
+
+    @Test
+    void eachLeafIsReportedOnceAsSoonAsItsGradientIsFinal() {
+        // y = tanh(x·w1ᵀ + b1)·w2ᵀ + b2: the second layer's leaves are final long before the first layer's.
+        Tensor x = Tensor.of(REF, DType.F64, new double[] {1, -2, 0.5, 3}, 2, 2);
+        Tensor w1 = Tensor.of(REF, DType.F64, new double[] {0.1, 0.2, -0.3, 0.4}, 2, 2).requiresGrad(true);
+        Tensor b1 = Tensor.of(REF, DType.F64, new double[] {0.5, -0.5}).requiresGrad(true);
+        Tensor w2 = Tensor.of(REF, DType.F64, new double[] {0.7, -0.1}, 1, 2).requiresGrad(true);
+        Tensor b2 = Tensor.of(REF, DType.F64, new double[] {0.2}).requiresGrad(true);
+        Tensor loss = x.matmul(w1, false, true).add(b1).tanh().matmul(w2, false, true).add(b2).square().sum();
+
+        List<Tensor> reported = new ArrayList<>();
+        List<double[]> atReport = new ArrayList<>();
+        List<Boolean> firstLayerDone = new ArrayList<>();
+        Tape.backward(loss, Tensor.scalar(REF, DType.F64, 1), leaf -> {
+            reported.add(leaf);
+            atReport.add(leaf.grad().toDoubleArray());
+            firstLayerDone.add(w1.grad() != null || b1.grad() != null);
+        });
+
+        assertEquals(4, reported.size());
+        assertEquals(Set.of(b2, w2), Set.of(reported.get(0), reported.get(1)));
+        assertEquals(Set.of(b1, w1), Set.of(reported.get(2), reported.get(3)));
+        assertEquals(List.of(false, false), firstLayerDone.subList(0, 2)); // reported mid-pass
+        for (int i = 0; i < reported.size(); i++) { // the gradient at the report is the final one
+            assertArrayEquals(reported.get(i).grad().toDoubleArray(), atReport.get(i), 0);
+        }
     }
 }
