@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,6 +25,7 @@ import striate.optim.Adam;
 import striate.optim.LrSchedule;
 import striate.optim.Optimizer;
 import striate.optim.Sgd;
+import striate.parallel.DataParallel;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
@@ -108,8 +110,9 @@ final class TrainCommand implements Callable<Integer> {
     Integer validationOption;
     int validation;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training images only (for "
-            + "quick runs); 0 uses all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "0", description = "Train on N training images only (for "
+            + "quick runs: the first N of MNIST-format data, N drawn at random, seeded, from an image folder); 0 uses "
+            + "all (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for initialization, shuffling and dropout "
@@ -150,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint resumeFrom = prepareOutput();
         String modelConfig = resumeFrom != null ? resumeFrom.modelConfig() : null;
         TrainingData d;
-        Module net;
+        Supplier<Module> factory;
         if (model.equals(AlexNet.NAME)) {
             AlexNet.Config c = modelConfig != null ? AlexNet.Config.parse(modelConfig) : alexNetConfig();
             int resize = resizeOption != null ? resizeOption : Math.round(c.size() * 256f / 224);
@@ -159,30 +162,38 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the run in " + out + " trained " + c.classes() + " classes but "
                         + d.source() + " has " + d.classNames().size());
             }
-            c = new AlexNet.Config(c.variant(), d.classNames().size(), c.channels(), c.size(), c.dropout());
-            net = new AlexNet(c, seed);
-            modelConfig = c.toString();
+            AlexNet.Config full = new AlexNet.Config(c.variant(), d.classNames().size(), c.channels(), c.size(),
+                    c.dropout());
+            factory = () -> new AlexNet(full, seed);
+            modelConfig = full.toString();
         } else {
             d = TrainingData.mnist(data != null ? data : MnistFolder.defaultFashionMnistFolder(), validation, seed,
                     limit);
             LeNet5.Config c = modelConfig != null ? LeNet5.Config.parse(modelConfig) : new LeNet5.Config(
                     LeNet5.Activation.valueOf(activation.toUpperCase(Locale.ROOT)),
                     LeNet5.Pooling.valueOf(pool.toUpperCase(Locale.ROOT)), dropout, MnistFolder.CLASSES);
-            net = new LeNet5(c, seed);
+            LeNet5.Config full = c;
+            factory = () -> new LeNet5(full, seed);
             modelConfig = c.toString();
         }
-        net.to(device);
-        Optimizer opt = optimizer(net);
-        con.printf("training %s (%s) on %s: %d train / %d validation / %s test images from %s%n", model, modelConfig,
-                device, d.train().size(), d.validation().size(), d.test() == null ? "no" : d.test().size(),
-                d.source());
-        con.printf("%s, %s schedule, batch %d, %d epochs, seed %d, %d loader thread(s); output in %s%n", opt, schedule,
-                batchSize, epochs, seed, workers, out);
-        con.flush();
-
-        Trainer trainer = new Trainer(net, opt, device, new Trainer.Options(epochs, batchSize, seed, lr,
-                schedule(), patience, 0, model, modelConfig, out, System.err, workers));
-        History history = trainer.fit(d.train(), d.validation(), resumeFrom);
+        Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, schedule(), patience, 0, model,
+                modelConfig, out, System.err, workers);
+        Module net;
+        History history;
+        if (devices != null && devices.size() > 1) {
+            limitCpuThreads(devices);
+            try (DataParallel dp = DataParallel.builder(devices, factory, this::optimizer).build()) {
+                net = dp.module();
+                announce(con, d, modelConfig, devices.toString(), dp.optimizer());
+                history = new Trainer(net, dp.optimizer(), device, dp.trainStep(), options).fit(d.train(),
+                        d.validation(), resumeFrom);
+            }
+        } else {
+            net = factory.get().to(device);
+            Optimizer opt = optimizer(net);
+            announce(con, d, modelConfig, device.toString(), opt);
+            history = new Trainer(net, opt, device, options).fit(d.train(), d.validation(), resumeFrom);
+        }
 
         Path best = out.resolve(Trainer.BEST);
         if (Files.exists(best)) {
@@ -190,7 +201,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Dataset test = d.reportSet();
         Evaluation eval = Evaluation.of(net, test, device, Evaluation.batchSizeFor(test, batchSize), workers);
-        Report report = new Report(model, device.toString(), d.classNames(), history.epochs(), eval.metrics(),
+        String where = devices != null && devices.size() > 1 ? devices.toString() : device.toString();
+        Report report = new Report(model, where, d.classNames(), history.epochs(), eval.metrics(),
                 eval.loss(), firstConvWeight(net), misclassified(test, eval, 36), d.normalization());
         List<Path> files = report.write(out);
         con.printf("%s accuracy %.4f, %s loss %.4f (%s)%n", d.test() != null ? "test" : "validation",
@@ -202,6 +214,26 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    private void announce(PrintWriter con, TrainingData d, String modelConfig, String where, Optimizer opt) {
+        con.printf("training %s (%s) on %s: %d train / %d validation / %s test images from %s%n", model, modelConfig,
+                where, d.train().size(), d.validation().size(), d.test() == null ? "no" : d.test().size(), d.source());
+        con.printf("%s, %s schedule, batch %d, %d epochs, seed %d, %d loader thread(s); output in %s%n", opt, schedule,
+                batchSize, epochs, seed, workers, out);
+        con.flush();
+    }
+
+    /**
+     * Several CPU devices share this machine's cores: each backend gets cores / devices intra-op threads (at least
+     * one) unless -Dstriate.cpu.threads says otherwise, so N replicas do not run N × cores threads.
+     */
+    private static void limitCpuThreads(List<Device> devices) {
+        long cpus = devices.stream().filter(d -> d.kind() == Device.Kind.CPU).count();
+        if (cpus > 1 && System.getProperty("striate.cpu.threads") == null) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            System.setProperty("striate.cpu.threads", Integer.toString((int) Math.max(1, cores / cpus)));
+        }
+    }
+
     /** Fills the options whose defaults depend on the model. */
     private void resolveDefaults() {
         boolean alexNet = model.equals(AlexNet.NAME);
@@ -211,6 +243,9 @@ final class TrainCommand implements Callable<Integer> {
         workers = workersOption != null ? workersOption : Math.min(4, Runtime.getRuntime().availableProcessors());
         if (out == null) {
             out = Path.of("runs", model);
+        }
+        if (devices != null && !devices.isEmpty()) {
+            device = devices.getFirst(); // batches, validation and the report run on the first replica's device
         }
     }
 

@@ -55,7 +55,10 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
             }
             test = t;
         }
-        return new TrainingData(root.toString(), limited(train, limit), split.validation(), test, all.classNames(),
+        if (limit > 0 && limit < train.size()) { // a seeded sample: the folder's order is class by class
+            train = train.split(train.size() - limit, seed).train();
+        }
+        return new TrainingData(root.toString(), train, split.validation(), test, all.classNames(),
                 all.normalization());
     }
 

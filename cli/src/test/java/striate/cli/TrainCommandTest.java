@@ -192,11 +192,11 @@ class TrainCommandTest {
 
         Checkpoint c = Checkpoint.load(run.resolve(Trainer.LAST));
         Path other = tmp.resolve("other.ckpt");
-        new Checkpoint("alexnet", "", 1, 1, java.util.Map.of(), c.history(), c.model(), c.optimizer(),
+        new Checkpoint("vgg16", "", 1, 1, java.util.Map.of(), c.history(), c.model(), c.optimizer(),
                 c.optimizerScalars()).save(other);
         Result o = cli("evaluate", "--checkpoint", other.toString(), "--data", data.toString());
         assertEquals(1, o.code());
-        assertTrue(o.err().contains("alexnet"), o.err());
+        assertTrue(o.err().contains("vgg16"), o.err());
         Result resume = cli("train", "--data", data.toString(), "--out", tmp.resolve("foreign").toString(), "--resume");
         assertEquals(1, resume.code());
         assertTrue(resume.err().contains("no last.ckpt"), resume.err());

@@ -17,6 +17,8 @@ import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
+import striate.train.TrainStep;
+import striate.train.Trainer;
 
 /**
  * Data-parallel training of a classifier on several devices of one machine (PyTorch's DistributedDataParallel,
@@ -192,6 +194,25 @@ public final class DataParallel implements AutoCloseable {
             throw failure;
         }
         return new StepResult(lossSum / batch, correct, batch);
+    }
+
+    /**
+     * This data-parallel step as a {@link TrainStep} for a {@link Trainer} built on {@link #module()},
+     * {@link #optimizer()} and the first device; a restored checkpoint is copied to every replica.
+     */
+    public TrainStep trainStep() {
+        return new TrainStep() {
+            @Override
+            public Result run(Tensor x, Tensor y) {
+                StepResult r = step(x, y);
+                return new Result(r.loss(), r.correct(), r.samples());
+            }
+
+            @Override
+            public void afterRestore() {
+                syncFromFirst();
+            }
+        };
     }
 
     /** Slice r of a batch of {@code batch} is [bounds[r], bounds[r + 1]): the first batch % n slices have one more. */

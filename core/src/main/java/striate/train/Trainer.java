@@ -77,9 +77,19 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final Device device;
     private final Options options;
+    private final TrainStep trainStep;
 
     /** The model must already be on {@code device}; the optimizer must hold the model's parameters. */
     public Trainer(Module model, Optimizer optimizer, Device device, Options options) {
+        this(model, optimizer, device, null, options);
+    }
+
+    /**
+     * Trains with {@code step} (null: forward, loss, backward and update of {@code model} on {@code device}), e.g.
+     * a data-parallel step whose first replica is {@code model} with {@code optimizer}: validation, the schedule
+     * and checkpoints use those, and batches are made on {@code device}.
+     */
+    public Trainer(Module model, Optimizer optimizer, Device device, TrainStep step, Options options) {
         if (!model.device().equals(device)) {
             throw new IllegalArgumentException("the model is on " + model.device() + " but training runs on " + device
                     + "; call model.to(device) before building the optimizer");
@@ -88,6 +98,29 @@ public final class Trainer {
         this.optimizer = optimizer;
         this.device = device;
         this.options = options;
+        this.trainStep = step != null ? step : this::oneDeviceStep;
+    }
+
+    /** Forward, loss, backward and update on the trainer's device; a non-finite loss skips the update. */
+    private TrainStep.Result oneDeviceStep(Tensor x, Tensor y) {
+        Tensor logits = model.forward(x);
+        Tensor loss = Losses.crossEntropy(logits, y);
+        double value = loss.item();
+        int b = Math.toIntExact(y.dim(0));
+        if (!Double.isFinite(value)) {
+            return new TrainStep.Result(value, 0, b);
+        }
+        optimizer.zeroGrad();
+        loss.backward();
+        optimizer.step();
+        optimizer.zeroGrad(); // the gradients are this step's memory
+        int[] predicted = Metrics.argmax(logits);
+        int[] labels = y.toIntArray();
+        long correct = 0;
+        for (int i = 0; i < b; i++) {
+            correct += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return new TrainStep.Result(value, correct, b);
     }
 
     /** Trains from scratch, or from {@code resume} (a checkpoint of this model) when not null. */
@@ -145,26 +178,17 @@ public final class Trainer {
                 // weights, optimizer state and batch-norm statistics live outside the scope and are updated in place.
                 try (MemoryScope scope = MemoryScope.open()) {
                     Batch batch = batches.next();
-                    Tensor logits = model.forward(batch.x());
-                    Tensor loss = Losses.crossEntropy(logits, batch.y());
-                    double value = loss.item();
+                    TrainStep.Result r = trainStep.run(batch.x(), batch.y());
+                    double value = r.loss();
                     if (!Double.isFinite(value)) {
                         throw new TrainingDivergedException("the loss became " + value + " at epoch " + (epoch + 1)
                                 + ", batch " + (done + 1) + " (step " + (step + done + 1) + "); training stopped. "
                                 + keptMessage() + " Lower the learning rate (now " + optimizer.learningRate()
                                 + ") and try again.");
                     }
-                    optimizer.zeroGrad();
-                    loss.backward();
-                    optimizer.step();
-                    optimizer.zeroGrad(); // the gradients are this step's memory
-                    int b = batch.size();
+                    int b = r.samples();
                     lossSum += value * b;
-                    int[] predicted = Metrics.argmax(logits);
-                    int[] labels = batch.y().toIntArray();
-                    for (int i = 0; i < b; i++) {
-                        correct += predicted[i] == labels[i] ? 1 : 0;
-                    }
+                    correct += r.correct();
                     images += b;
                     done++;
                 }
@@ -237,6 +261,7 @@ public final class Trainer {
                 r.setState(v);
             }
         });
+        trainStep.afterRestore();
     }
 
     private static String fmt(double v) {

@@ -1,0 +1,25 @@
+package striate.train;
+
+import striate.tensor.Tensor;
+
+/**
+ * One optimization step of a {@link Trainer} on a batch x [b, c, h, w] with int32 labels y [b]: forward,
+ * cross-entropy loss, backward and the optimizer's update. The trainer's own step runs on one device;
+ * {@code DataParallel.trainStep()} spreads it over several.
+ */
+public interface TrainStep {
+
+    /** The batch's mean loss, how many examples were classified correctly, and the batch size. */
+    record Result(double loss, long correct, int samples) {
+    }
+
+    /**
+     * Runs the step. A non-finite loss is returned, not thrown (the trainer stops with a message naming the batch);
+     * a one-device step then leaves the weights untouched.
+     */
+    Result run(Tensor x, Tensor y);
+
+    /** Called after a checkpoint was restored into the trainer's model and optimizer (replicas copy it). */
+    default void afterRestore() {
+    }
+}
