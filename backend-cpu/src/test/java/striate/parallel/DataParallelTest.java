@@ -27,6 +27,7 @@ import striate.nn.Module;
 import striate.nn.ReLU;
 import striate.nn.Sequential;
 import striate.optim.Optimizer;
+import striate.tensor.Device;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
 
@@ -43,7 +44,13 @@ class DataParallelTest {
     /** Trains with N-way data parallel; returns replica 0's weights after checking every replica has the same. */
     private static Map<String, float[]> trainParallel(int n, Supplier<Module> model, List<Training.Batch> batches,
                                                       List<Double> losses) {
-        try (DataParallel dp = DataParallel.builder(cpus(n), model, SGD).bucketBytes(16 << 10).build()) {
+        return trainParallel(cpus(n), model, batches, losses);
+    }
+
+    private static Map<String, float[]> trainParallel(List<Device> devices, Supplier<Module> model,
+                                                      List<Training.Batch> batches, List<Double> losses) {
+        int n = devices.size();
+        try (DataParallel dp = DataParallel.builder(devices, model, SGD).bucketBytes(16 << 10).build()) {
             for (Training.Batch b : batches) {
                 DataParallel.StepResult r = dp.step(b.x(), b.y());
                 assertEquals(b.y().dim(0), r.samples());
@@ -94,6 +101,16 @@ class DataParallelTest {
     void mlpMatchesOneDeviceAlsoWhenADeviceGetsNoSamples() {
         matchesOneDevice(MLP, Training.mlpBatches(STEPS, 13), 1, 2, 3);
         matchesOneDevice(MLP, Training.mlpBatches(STEPS, 2), 3); // slices 1, 1, 0
+    }
+
+    @Test
+    void twoReplicasOnOneDeviceMatchOneReplica() {
+        List<Training.Batch> batches = Training.lenetBatches(STEPS, 13);
+        Map<String, float[]> one = trainParallel(List.of(CPU0), LENET, batches, new ArrayList<>());
+        Map<String, float[]> twoOnOne = trainParallel(List.of(CPU0, CPU0), LENET, batches, new ArrayList<>());
+        Map<String, float[]> twoOnTwo = trainParallel(cpus(2), LENET, batches, new ArrayList<>());
+        assertClose(one, twoOnOne, RTOL, "2 replicas on cpu:0");
+        assertBitIdentical(twoOnTwo, twoOnOne, "2 replicas on one device vs on two"); // the same sums in the same order
     }
 
     @Test

@@ -2,19 +2,13 @@ package striate.bench;
 
 import striate.backend.Backends;
 import striate.cuda.CudaBackend;
-import striate.nn.Conv2d;
-import striate.nn.Flatten;
-import striate.nn.Linear;
+import striate.models.AlexNet;
 import striate.nn.Losses;
-import striate.nn.MaxPool2d;
 import striate.nn.Module;
 import striate.nn.Parameter;
-import striate.nn.ReLU;
-import striate.nn.Sequential;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
-import striate.tensor.Rng;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
 
@@ -22,26 +16,18 @@ import striate.tensor.Tensor;
  * AlexNet "One Weird Trick" shapes on cuda:0, for benchmarks/gpu/run-on-device.sh: one forward + cross-entropy +
  * backward per iteration (no optimizer step) at batch 128 on 3×224×224 inputs, 1,000 classes, in milliseconds per
  * iteration (median after a warm-up) and images/s. The layers are torchvision's single-tower AlexNet without
- * dropout and without the adaptive pool (224×224 gives the 6×6 map directly): conv 11×11/4 pad 2 → 64, max 3/2,
- * conv 5×5 pad 2 → 192, max 3/2, conv 3×3 → 384, 256, 256, max 3/2, fully connected 9216 → 4096 → 4096 → 1000,
- * ReLU after every layer but the last. PyTorch peer: benchmarks/gpu/torch_peer.py (the same layers).
+ * dropout and without the adaptive pool (224×224 gives the 6×6 map directly), {@code striate.models.AlexNet}'s
+ * OWT variant with dropout 0: conv 11×11/4 pad 2 → 64, max 3/2, conv 5×5 pad 2 → 192, max 3/2, conv 3×3 → 384,
+ * 256, 256, max 3/2, fully connected 9216 → 4096 → 4096 → 1000, ReLU after every layer but the last. PyTorch peer: benchmarks/gpu/torch_peer.py (the same layers).
  * Usage: GpuAlexNetStep [batch, default 128]
  */
 public final class GpuAlexNetStep {
     private GpuAlexNetStep() {
     }
 
-    static Sequential model(Rng rng) {
-        return new Sequential(
-                new Conv2d(3, 64, 11, 4, 2, rng), new ReLU(), new MaxPool2d(3, 2),
-                new Conv2d(64, 192, 5, 1, 2, rng), new ReLU(), new MaxPool2d(3, 2),
-                new Conv2d(192, 384, 3, 1, 1, rng), new ReLU(),
-                new Conv2d(384, 256, 3, 1, 1, rng), new ReLU(),
-                new Conv2d(256, 256, 3, 1, 1, rng), new ReLU(), new MaxPool2d(3, 2),
-                new Flatten(),
-                new Linear(256 * 6 * 6, 4096, rng), new ReLU(),
-                new Linear(4096, 4096, rng), new ReLU(),
-                new Linear(4096, 1000, rng));
+    /** torchvision's AlexNet layers without dropout: {@link AlexNet.Variant#OWT}, 1,000 classes, 224×224 RGB. */
+    static AlexNet model(long seed) {
+        return new AlexNet(new AlexNet.Config(AlexNet.Variant.OWT, 1000, 3, 224, 0), seed);
     }
 
     public static void main(String[] args) {
@@ -49,7 +35,7 @@ public final class GpuAlexNetStep {
         Device d = Device.cuda(0);
         CudaBackend cuda = (CudaBackend) Backends.of(d);
         System.out.println("options: " + cuda.options());
-        Module net = model(new Rng(42)).to(d);
+        Module net = model(42).to(d);
         Tensor x = Tensor.rand(d, DType.F32, Shape.of(batch, 3, 224, 224), -1, 1, 1);
         int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) {

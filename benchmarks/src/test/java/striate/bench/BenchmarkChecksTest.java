@@ -49,7 +49,7 @@ class BenchmarkChecksTest {
 
     @Test
     void theGpuAlexNetHasTorchvisionsShapesAndParameterCount() {
-        striate.nn.Module net = GpuAlexNetStep.model(new striate.tensor.Rng(1)).to(Device.cpu());
+        striate.nn.Module net = GpuAlexNetStep.model(1).to(Device.cpu());
         long params = net.namedParameters().values().stream().mapToLong(p -> p.value().size()).sum();
         assertEquals(61_100_840, params, "torchvision's AlexNet has 61,100,840 parameters");
         try (striate.autograd.GradMode.Scope off = striate.autograd.GradMode.off()) {

@@ -1,7 +1,6 @@
 package striate.parallel;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -67,7 +66,8 @@ public final class DataParallel implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Options for data-parallel training on {@code devices} (distinct, at least one) of {@code model}, which must
+     * Options for data-parallel training on {@code devices} (at least one; a device may repeat, for
+     * several replicas on one device) of {@code model}, which must
      * build a new, equal model on every call (it is called once per device, one call at a time; replica 0's
      * weights are then copied to the others), with the optimizer {@code optimizer} builds for each replica's model.
      */
@@ -335,10 +335,6 @@ public final class DataParallel implements AutoCloseable {
                         Function<? super Module, ? extends Optimizer> optimizer) {
             if (devices.isEmpty()) {
                 throw new IllegalArgumentException("DataParallel needs at least one device, got none");
-            }
-            if (new HashSet<>(devices).size() != devices.size()) {
-                throw new IllegalArgumentException("DataParallel needs distinct devices (one replica each), got "
-                        + devices);
             }
             this.devices = List.copyOf(devices);
             this.model = model;
