@@ -353,7 +353,7 @@ public final class DataParallel implements AutoCloseable {
             return this;
         }
 
-        /** How gradients move between buffers; {@link HostChunkLink} by default on host devices. */
+        /** How gradients move between buffers: {@link HostChunkLink} by default on host devices, else {@link TensorChunkLink}. */
         public Builder link(ChunkLink l) {
             link = l;
             return this;
@@ -373,8 +373,7 @@ public final class DataParallel implements AutoCloseable {
         /** Builds the replicas (one model and optimizer per device, on its thread) and starts their threads. */
         public DataParallel build() {
             if (link == null) {
-                throw new IllegalStateException("DataParallel on " + devices + " needs a ChunkLink for device memory "
-                        + "(GPU peer copies or pinned host staging); none exists yet, so pass one with link(...)");
+                link = new TensorChunkLink();
             }
             return new DataParallel(this);
         }

@@ -78,6 +78,24 @@ class RingAllReduceTest {
     }
 
     @Test
+    void theTensorLinkGivesTheHostLinksBits() {
+        RingAllReduce viaTensors = new RingAllReduce(new TensorChunkLink());
+        for (int n = 1; n <= 4; n++) {
+            for (int length : new int[] {0, 3, 1000, 4099}) {
+                List<Tensor> host = buffers(n, length, 11L * n + length);
+                List<Tensor> tensor = buffers(n, length, 11L * n + length);
+                RING.allReduce(0, host);
+                viaTensors.allReduce(0, tensor);
+                float[][] want = values(host);
+                float[][] got = values(tensor);
+                for (int r = 0; r < n; r++) {
+                    assertArrayEquals(want[r], got[r], "n=" + n + ", length " + length + ", replica " + r);
+                }
+            }
+        }
+    }
+
+    @Test
     void float64BuffersAreSummedToo() {
         List<Tensor> buffers = List.of(Tensor.of(device(0), DType.F64, new double[] {1, 2, 3}),
                 Tensor.of(device(1), DType.F64, new double[] {10, 20, 30}),
