@@ -3,20 +3,25 @@ package striate.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import striate.cli.report.Report;
+import striate.data.Dataset;
+import striate.data.ImageFolder;
 import striate.data.MnistFolder;
 import striate.data.Normalization;
+import striate.models.AlexNet;
 import striate.tensor.Device;
 import striate.train.Evaluation;
 
 /** {@code striate evaluate --checkpoint F}: test-set accuracy, loss and per-class precision/recall of a checkpoint. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a checkpoint on the test set of an MNIST-format folder.")
+        description = "Evaluate a checkpoint on the test set of an MNIST-format folder (lenet5) or an image folder "
+                + "(alexnet).")
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,9 +29,17 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "<file>", description = "A checkpoint (.ckpt).")
     Path checkpoint;
 
-    @Option(names = "--data", paramLabel = "<dir>", description = "MNIST-format folder (default: Debian's "
-            + "Fashion-MNIST).")
+    @Option(names = "--data", paramLabel = "<dir>", description = "lenet5: an MNIST-format folder (default: Debian's "
+            + "Fashion-MNIST); alexnet: an image folder, whose val/ (or test/) subfolder is used when it has one.")
     Path data;
+
+    @Option(names = "--resize", description = "alexnet: shorter side before the centre crop (default: size x "
+            + "256/224, as in training).")
+    Integer resize;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Threads that decode images (default: "
+            + "${DEFAULT-VALUE}).")
+    int workers;
 
     @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
             description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
@@ -35,12 +48,31 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CheckpointModel cm = CheckpointModel.load(checkpoint, device);
-        MnistFolder mnist = MnistFolder.open(data != null ? data : MnistFolder.defaultFashionMnistFolder());
-        Evaluation e = Evaluation.of(cm.model(), mnist.test(Normalization.FASHION_MNIST), device, 1000);
+        Dataset test;
+        List<String> classNames;
+        if (cm.checkpoint().modelName().equals(AlexNet.NAME)) {
+            if (data == null) {
+                throw new IllegalArgumentException("an alexnet checkpoint needs --data <image folder>");
+            }
+            AlexNet.Config c = AlexNet.Config.parse(cm.checkpoint().modelConfig());
+            ImageFolder folder = TrainingData.testFolder(data, c.size(),
+                    resize != null ? resize : TrainingData.defaultResize(c.size()), c.channels());
+            if (folder.classes() != c.classes()) {
+                throw new IllegalArgumentException(folder.root() + " has " + folder.classes() + " class folders but "
+                        + "the checkpoint's model has " + c.classes() + " classes");
+            }
+            test = folder;
+            classNames = folder.classNames();
+        } else {
+            MnistFolder mnist = MnistFolder.open(data != null ? data : MnistFolder.defaultFashionMnistFolder());
+            test = mnist.test(Normalization.FASHION_MNIST);
+            classNames = Report.FASHION_MNIST_CLASSES;
+        }
+        Evaluation e = Evaluation.of(cm.model(), test, device, Evaluation.batchSizeFor(test, 64), workers);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s (%s), epoch %d: test accuracy %.4f, test loss %.4f on %d images%n", cm.checkpoint().modelName(),
                 cm.checkpoint().modelConfig(), cm.checkpoint().epoch(), e.accuracy(), e.loss(), e.actual().length);
-        out.println(e.metrics().table(Report.FASHION_MNIST_CLASSES));
+        out.println(e.metrics().table(classNames));
         out.flush();
         return 0;
     }

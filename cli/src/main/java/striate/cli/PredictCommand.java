@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import striate.autograd.GradMode;
 import striate.cli.report.Report;
+import striate.models.LeNet5;
 import striate.data.Normalization;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
@@ -54,6 +55,10 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CheckpointModel cm = CheckpointModel.load(checkpoint, device);
+        if (!cm.checkpoint().modelName().equals(LeNet5.NAME)) {
+            throw new IllegalArgumentException(checkpoint + " holds a model called " + cm.checkpoint().modelName() + "; "
+                    + "predict classifies 28x28 images with lenet5 checkpoints (evaluate works for every model)");
+        }
         List<String> names = Report.FASHION_MNIST_CLASSES;
         PrintWriter out = spec.commandLine().getOut();
         for (Path image : images) {

@@ -156,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
         Supplier<Module> factory;
         if (model.equals(AlexNet.NAME)) {
             AlexNet.Config c = modelConfig != null ? AlexNet.Config.parse(modelConfig) : alexNetConfig();
-            int resize = resizeOption != null ? resizeOption : Math.round(c.size() * 256f / 224);
+            int resize = resizeOption != null ? resizeOption : TrainingData.defaultResize(c.size());
             d = TrainingData.imageFolder(requireData(), c.size(), resize, c.channels(), validation, seed, limit);
             if (resumeFrom != null && c.classes() != d.classNames().size()) {
                 throw new IllegalArgumentException("the run in " + out + " trained " + c.classes() + " classes but "

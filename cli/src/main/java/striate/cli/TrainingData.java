@@ -37,7 +37,7 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
     static TrainingData imageFolder(Path root, int size, int resize, int channels, int validation, long seed,
                                     int limit) throws IOException {
         Path trainRoot = Files.isDirectory(root.resolve("train")) ? root.resolve("train") : root;
-        Path testRoot = trainRoot.equals(root) ? null : firstFolder(root.resolve("val"), root.resolve("test"));
+        boolean hasTest = !trainRoot.equals(root) && firstFolder(root.resolve("val"), root.resolve("test")) != null;
         ImageFolder all = options(ImageFolder.builder(trainRoot), size, resize, channels).build();
         int held = validation >= 0 ? validation : all.size() / 10;
         if (held >= all.size()) {
@@ -47,10 +47,10 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
         Dataset.Split split = all.split(held, seed);
         Dataset train = all.augmented().split(held, seed).train(); // the same examples, augmented
         Dataset test = null;
-        if (testRoot != null) {
-            ImageFolder t = options(ImageFolder.builder(testRoot), size, resize, channels).build();
+        if (hasTest) {
+            ImageFolder t = testFolder(root, size, resize, channels);
             if (!t.classNames().equals(all.classNames())) {
-                throw new IllegalArgumentException(testRoot + " has classes " + t.classNames() + " but " + trainRoot
+                throw new IllegalArgumentException(t.root() + " has classes " + t.classNames() + " but " + trainRoot
                         + " has " + all.classNames() + "; both need the same class folders");
             }
             test = t;
@@ -60,6 +60,17 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
         }
         return new TrainingData(root.toString(), train, split.validation(), test, all.classNames(),
                 all.normalization());
+    }
+
+    /** The shorter side before cropping when none is given: {@code size} × 256/224, as for ImageNet's 224 crops. */
+    static int defaultResize(int size) {
+        return Math.round(size * 256f / 224);
+    }
+
+    /** The folder of test images under {@code root}: its val/ or test/ subfolder, else root itself. */
+    static ImageFolder testFolder(Path root, int size, int resize, int channels) throws IOException {
+        Path folder = firstFolder(root.resolve("val"), root.resolve("test"));
+        return options(ImageFolder.builder(folder != null ? folder : root), size, resize, channels).build();
     }
 
     private static ImageFolder.Builder options(ImageFolder.Builder b, int size, int resize, int channels) {

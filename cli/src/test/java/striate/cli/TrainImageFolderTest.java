@@ -71,7 +71,17 @@ class TrainImageFolderTest {
             Checkpoint c = Checkpoint.load(out.resolve(Trainer.LAST));
             assertEquals("alexnet", c.modelName());
             assertEquals("variant=owt,classes=3,channels=3,size=64,dropout=0.5", c.modelConfig());
+
+            TrainCommandTest.Result e = TrainCommandTest.cli("evaluate", "--checkpoint",
+                    out.resolve(Trainer.LAST).toString(), "--data", data.toString());
+            assertEquals(0, e.code(), e.err());
+            assertTrue(e.out().contains("on 12 images") && e.out().contains("green"), e.out());
         }
+        TrainCommandTest.Result p = TrainCommandTest.cli("predict", "--checkpoint",
+                tmp.resolve("run-cpu").resolve(Trainer.LAST).toString(),
+                data.resolve("val").resolve("red").resolve("0.png").toString());
+        assertEquals(1, p.code());
+        assertTrue(p.err().contains("holds a model called alexnet"), p.err());
     }
 
     @Test
