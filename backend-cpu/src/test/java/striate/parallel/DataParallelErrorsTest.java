@@ -23,7 +23,7 @@ import striate.tensor.ShapeMismatchException;
 import striate.tensor.Tensor;
 
 /**
- * Misuse and failures give clear errors: no devices, a device twice, a model factory that returns one model twice,
+ * Misuse and failures give clear errors: no devices, a model factory that returns one model twice,
  * labels that do not match the batch; a replica that fails mid-step is named and the others do not deadlock at the
  * all-reduce; a failing exchange names the bucket; after a failure, steps wait for syncFromFirst().
  */

@@ -136,15 +136,17 @@ class DataParallelTest {
             return new Sequential(new Conv2d(1, 4, 3, 1, 1, rng), new BatchNorm2d(4), new ReLU(), new Flatten(),
                     new Linear(4 * 28 * 28, 10, rng));
         };
-        try (DataParallel dp = DataParallel.builder(cpus(2), net, SGD).build()) {
-            for (Training.Batch b : Training.lenetBatches(2, 8)) {
-                dp.step(b.x(), b.y());
+        for (List<Device> devices : List.of(cpus(2), List.of(CPU0, CPU0))) { // two devices, or both on one
+            try (DataParallel dp = DataParallel.builder(devices, net, SGD).build()) {
+                for (Training.Batch b : Training.lenetBatches(2, 8)) {
+                    dp.step(b.x(), b.y());
+                }
+                assertBitIdentical(weights(dp.module()), weights(dp.replica(1)), "replica 1 on " + devices);
+                Tensor mean0 = dp.module().namedBuffers().get("1.running_mean");
+                Tensor mean1 = dp.replica(1).namedBuffers().get("1.running_mean");
+                assertNotEquals(mean0.toDoubleArray()[0], mean1.toDoubleArray()[0], "on " + devices + ", each "
+                        + "replica's statistics come from its own slices");
             }
-            assertBitIdentical(weights(dp.module()), weights(dp.replica(1)), "replica 1");
-            Tensor mean0 = dp.module().namedBuffers().get("1.running_mean");
-            Tensor mean1 = dp.replica(1).namedBuffers().get("1.running_mean");
-            assertNotEquals(mean0.toDoubleArray()[0], mean1.toDoubleArray()[0], "each replica's statistics come from "
-                    + "its own slices");
         }
         Supplier<Module> dropout = () -> new LeNet5(new LeNet5.Config(LeNet5.Activation.RELU, LeNet5.Pooling.MAX, 0.5,
                 10), 42);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import striate.data.Dataset;
@@ -69,17 +70,38 @@ class DataParallelTrainerTest {
             uninterrupted = Training.weights(dp.module());
         }
 
-        // One epoch, then a fresh DataParallel resumes from its checkpoint for the second.
-        try (DataParallel dp = DataParallel.builder(Training.cpus(2), Training.LENET, Training.SGD).build()) {
-            new Trainer(dp.module(), dp.optimizer(), Training.CPU0, dp.trainStep(), options(1, dir.resolve("half")))
-                    .fit(train, validation, null);
+        assertResumeMatches(Training.LENET, () -> new LeNet5(LeNet5.Config.defaults(), 99), uninterrupted,
+                dir.resolve("half"));
+    }
+
+    @Test
+    void withDropoutAResumedDataParallelRunMatchesAnUninterruptedOne() throws Exception {
+        LeNet5.Config config = new LeNet5.Config(LeNet5.Activation.RELU, LeNet5.Pooling.MAX, 0.5, 10);
+        Supplier<Module> dropout = () -> new LeNet5(config, 42);
+        Dataset train = data().subset(0, 70);
+        Map<String, float[]> uninterrupted;
+        try (DataParallel dp = DataParallel.builder(Training.cpus(2), dropout, Training.SGD).build()) {
+            new Trainer(dp.module(), dp.optimizer(), Training.CPU0, dp.trainStep(), options(2, null))
+                    .fit(train, null, null);
+            uninterrupted = Training.weights(dp.module());
         }
-        try (DataParallel dp = DataParallel.builder(Training.cpus(2), () -> new LeNet5(LeNet5.Config.defaults(), 99),
-                Training.SGD).build()) {
-            Checkpoint last = Checkpoint.load(dir.resolve("half").resolve(Trainer.LAST));
-            new Trainer(dp.module(), dp.optimizer(), Training.CPU0, dp.trainStep(), options(2, dir.resolve("half")))
-                    .fit(train, validation, last);
-            Training.assertBitIdentical(uninterrupted, Training.weights(dp.module()), "resumed vs uninterrupted");
+        assertResumeMatches(dropout, () -> new LeNet5(config, 99), uninterrupted, dir.resolve("dropout"));
+    }
+
+    /** One epoch, then a fresh DataParallel built with other weights resumes from its checkpoint for the second. */
+    private static void assertResumeMatches(Supplier<Module> model, Supplier<Module> otherWeights,
+                                            Map<String, float[]> uninterrupted, Path folder) throws Exception {
+        Dataset train = data().subset(0, 70);
+        try (DataParallel dp = DataParallel.builder(Training.cpus(2), model, Training.SGD).build()) {
+            new Trainer(dp.module(), dp.optimizer(), Training.CPU0, dp.trainStep(), options(1, folder))
+                    .fit(train, null, null);
+        }
+        try (DataParallel dp = DataParallel.builder(Training.cpus(2), otherWeights, Training.SGD).build()) {
+            Module first = dp.module();
+            Checkpoint last = Checkpoint.load(folder.resolve(Trainer.LAST));
+            new Trainer(first, dp.optimizer(), Training.CPU0, dp.trainStep(), options(2, folder))
+                    .fit(train, null, last);
+            Training.assertBitIdentical(uninterrupted, Training.weights(first), "resumed vs uninterrupted");
             Training.assertBitIdentical(uninterrupted, Training.weights(dp.replica(1)), "resumed replica 1");
         }
     }

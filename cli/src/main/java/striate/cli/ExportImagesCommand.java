@@ -47,10 +47,19 @@ final class ExportImagesCommand implements Callable<Integer> {
             + "(default: all).")
     int valLimit;
 
+    @Option(names = "--class-names", split = ",", paramLabel = "<name>", description = "The ten class names in "
+            + "label order, for the folder names (default: Fashion-MNIST's; e.g. 0,1,...,9 for MNIST).")
+    List<String> classNames;
+
     @Override
     public Integer call() throws IOException {
         if (trainLimit < 0 || valLimit < 0) {
             throw new ParameterException(spec.commandLine(), "--train and --val must be >= 0 (0 = all)");
+        }
+        List<String> names = classNames != null ? classNames : Report.FASHION_MNIST_CLASSES;
+        if (names.size() != MnistFolder.CLASSES) {
+            throw new ParameterException(spec.commandLine(), "--class-names needs " + MnistFolder.CLASSES
+                    + " names, got " + names.size());
         }
         if (Files.exists(out)) {
             try (var entries = Files.list(out)) {
@@ -62,7 +71,6 @@ final class ExportImagesCommand implements Callable<Integer> {
         }
         MnistFolder mnist = MnistFolder.open(data != null ? data : MnistFolder.defaultFashionMnistFolder());
         PrintWriter con = spec.commandLine().getOut();
-        List<String> names = Report.FASHION_MNIST_CLASSES;
         int train = write(Idx.readImages(mnist.trainImages()), Idx.readLabels(mnist.trainLabels()), trainLimit,
                 out.resolve("train"), names, con);
         int val = write(Idx.readImages(mnist.testImages()), Idx.readLabels(mnist.testLabels()), valLimit,

@@ -30,11 +30,6 @@ public final class Models {
      */
     public record Entry(String name, String description, Function<String, Shape> input,
                         Function<String, Module> factory) {
-        /** The model with its default configuration. */
-        public Module create() {
-            return factory.apply("");
-        }
-
         /** The model with this configuration ("" for the defaults). */
         public Module create(String config) {
             return factory.apply(config);

@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import striate.autograd.GradMode;
 import striate.cli.report.Report;
-import striate.models.LeNet5;
 import striate.data.Normalization;
+import striate.models.LeNet5;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 

@@ -129,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
     List<Device> devices;
 
     @Option(names = "--workers", description = "Threads that decode and augment images (default: the number of "
-            + "cores, at most 4).")
+            + "cores, at most 4, for image folders; 1 for MNIST-format data, which is in memory).")
     Integer workersOption;
 
     @Option(names = "--resize", description = "alexnet: shorter side images are resized to before cropping "
@@ -172,8 +172,7 @@ final class TrainCommand implements Callable<Integer> {
             LeNet5.Config c = modelConfig != null ? LeNet5.Config.parse(modelConfig) : new LeNet5.Config(
                     LeNet5.Activation.valueOf(activation.toUpperCase(Locale.ROOT)),
                     LeNet5.Pooling.valueOf(pool.toUpperCase(Locale.ROOT)), dropout, MnistFolder.CLASSES);
-            LeNet5.Config full = c;
-            factory = () -> new LeNet5(full, seed);
+            factory = () -> new LeNet5(c, seed);
             modelConfig = c.toString();
         }
         Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, schedule(), patience, 0, model,
@@ -227,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
      * one) unless -Dstriate.cpu.threads says otherwise, so N replicas do not run N × cores threads.
      */
     private static void limitCpuThreads(List<Device> devices) {
-        long cpus = devices.stream().filter(d -> d.kind() == Device.Kind.CPU).count();
+        long cpus = devices.stream().filter(d -> d.kind() == Device.Kind.CPU).distinct().count(); // one pool each
         if (cpus > 1 && System.getProperty("striate.cpu.threads") == null) {
             int cores = Runtime.getRuntime().availableProcessors();
             System.setProperty("striate.cpu.threads", Integer.toString((int) Math.max(1, cores / cpus)));
@@ -240,11 +239,16 @@ final class TrainCommand implements Callable<Integer> {
         lr = lrOption != null ? lrOption : alexNet ? 0.01 : 0.02;
         dropout = dropoutOption != null ? dropoutOption : alexNet ? 0.5 : 0;
         validation = validationOption != null ? validationOption : alexNet ? -1 : 5000;
-        workers = workersOption != null ? workersOption : Math.min(4, Runtime.getRuntime().availableProcessors());
+        // image decoding wants threads; MNIST-format data is already in memory
+        workers = workersOption != null ? workersOption
+                : alexNet ? Math.min(4, Runtime.getRuntime().availableProcessors()) : 1;
         if (out == null) {
             out = Path.of("runs", model);
         }
         if (devices != null && !devices.isEmpty()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--device")) {
+                throw new ParameterException(spec.commandLine(), "give either --device or --devices, not both");
+            }
             device = devices.getFirst(); // batches, validation and the report run on the first replica's device
         }
     }

@@ -44,6 +44,10 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
             throw new IllegalArgumentException("--validation " + held + " would hold out all " + all.size()
                     + " training images of " + trainRoot + "; use a smaller number");
         }
+        if (held == 0 && !hasTest) {
+            throw new IllegalArgumentException(root + " has no val/ or test/ folder and --validation holds out no "
+                    + "images, so nothing would be left to evaluate on; hold out some (--validation N) or add val/");
+        }
         Dataset.Split split = all.split(held, seed);
         Dataset train = all.augmented().split(held, seed).train(); // the same examples, augmented
         Dataset test = null;

@@ -139,7 +139,7 @@ class MainTest {
     void everyRegisteredModelBuilds() {
         assertTrue(Models.names().contains("mlp-xor"));
         for (String name : Models.names()) {
-            assertTrue(Models.find(name).orElseThrow().create().parameterCount() > 0, name);
+            assertTrue(Models.find(name).orElseThrow().create("").parameterCount() > 0, name);
         }
         assertTrue(Models.find("nope").isEmpty());
     }

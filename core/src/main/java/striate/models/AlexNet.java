@@ -7,7 +7,6 @@ import striate.nn.Flatten;
 import striate.nn.Linear;
 import striate.nn.LocalResponseNorm;
 import striate.nn.MaxPool2d;
-import striate.nn.Module;
 import striate.nn.ReLU;
 import striate.nn.Sequential;
 import striate.op.ConvParams;

@@ -102,7 +102,7 @@ public abstract class Module {
         return out;
     }
 
-    /** Overwrites a buffer found by dotted path (for checkpoints). */
+    /** Overwrites a buffer found by dotted path (for checkpoints), in place: the source's memory is never shared. */
     public void loadBuffer(String path, Tensor value) {
         int dot = path.indexOf('.');
         if (dot < 0 || buffers.containsKey(path)) {
@@ -111,7 +111,7 @@ public abstract class Module {
                 throw new IllegalArgumentException("no buffer '" + path + "' of shape " + value.shape() + " in "
                         + getClass().getSimpleName());
             }
-            buffers.put(path, value.to(device).detach());
+            old.copyFrom(value);
             return;
         }
         Module child = children.get(path.substring(0, dot));

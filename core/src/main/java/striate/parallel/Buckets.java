@@ -43,10 +43,6 @@ final class Buckets {
         return firstParameter.length - 1;
     }
 
-    int parameters() {
-        return bucketOf.length;
-    }
-
     /** Elements of all gradients together: the length of a replica's flat buffer. */
     long elements() {
         return offsets[offsets.length - 1];

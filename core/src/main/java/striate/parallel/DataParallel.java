@@ -212,6 +212,11 @@ public final class DataParallel implements AutoCloseable {
             public void afterRestore() {
                 syncFromFirst();
             }
+
+            @Override
+            public void beforeEpoch(int epoch) {
+                deriveGenerators();
+            }
         };
     }
 
@@ -242,12 +247,27 @@ public final class DataParallel implements AutoCloseable {
      * {@link #module()} and {@link #optimizer()}, and after a failed step.
      */
     public void syncFromFirst() {
+        onOthers(Replica::copyFrom);
+        failed = false;
+    }
+
+    /**
+     * Re-derives every other replica's random generators from replica 0's current state. A trainer does it at the
+     * start of every epoch, so that a run resumed from a checkpoint (which holds replica 0's generators) draws the
+     * same dropout masks on every replica as an uninterrupted one.
+     */
+    public void deriveGenerators() {
+        onOthers(Replica::deriveGenerators);
+    }
+
+    /** Runs {@code task(r, replica 0)} on each other replica's thread, while no step runs; waits for all. */
+    private void onOthers(java.util.function.BiConsumer<Replica, Replica> task) {
         checkOpen();
         Replica first = replicas.getFirst();
         List<Future<Object>> copies = new ArrayList<>();
         for (Replica r : replicas.subList(1, replicas.size())) {
             copies.add(r.submit(() -> {
-                r.copyFrom(first);
+                task.accept(r, first);
                 return null;
             }));
         }
@@ -258,7 +278,6 @@ public final class DataParallel implements AutoCloseable {
                 throw new ReplicaFailedException(i + 1, devices.get(i + 1), e.getCause());
             }
         }
-        failed = false;
     }
 
     /** Waits for {@code f} even when interrupted (a step must not be left running), then keeps the interrupt. */

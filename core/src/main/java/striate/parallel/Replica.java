@@ -216,6 +216,11 @@ final class Replica {
         first.module.namedBuffers().forEach((name, b) -> module.loadBuffer(name, b));
         optimizer.loadState(first.optimizer.state());
         optimizer.setLearningRate(first.optimizer.learningRate());
+        deriveGenerators(first);
+    }
+
+    /** This replica's random generators continue {@code first}'s, each on a stream of its own. */
+    void deriveGenerators(Replica first) {
         Map<String, Rng> rngs = module.namedRngs();
         first.module.namedRngs().forEach((name, g) -> rngs.get(name).setState(stream(g.state(), index)));
     }

@@ -15,9 +15,14 @@ public interface TrainStep {
 
     /**
      * Runs the step. A non-finite loss is returned, not thrown (the trainer stops with a message naming the batch);
-     * a one-device step then leaves the weights untouched.
+     * a one-device step then leaves the weights untouched, a data-parallel one has already applied the update (the
+     * checkpoints of the last good epoch are what to go back to).
      */
     Result run(Tensor x, Tensor y);
+
+    /** Called before the first batch of every epoch (of a fresh or a resumed run). */
+    default void beforeEpoch(int epoch) {
+    }
 
     /** Called after a checkpoint was restored into the trainer's model and optimizer (replicas copy it). */
     default void afterRestore() {

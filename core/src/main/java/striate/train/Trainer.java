@@ -141,6 +141,7 @@ public final class Trainer {
                 .shuffle(options.seed()).workers(options.workers()).build()) {
             for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
                 options.schedule().apply(optimizer, options.learningRate(), epoch);
+                trainStep.beforeEpoch(epoch);
                 EpochStats stats = trainEpoch(loader, validation, epoch, step);
                 step += loader.numBatches();
                 history.add(stats);
