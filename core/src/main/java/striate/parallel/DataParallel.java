@@ -177,6 +177,7 @@ public final class DataParallel implements AutoCloseable {
         double lossSum = 0;
         long correct = 0;
         ReplicaFailedException failure = null; // the first replica that failed by itself, not stopped by another
+        Round.ExchangeFailed exchangeFailure = null; // the all-reduce failed: every replica saw it
         for (Replica r : replicas) {
             try {
                 Replica.Part part = await(parts.get(r.index));
@@ -184,7 +185,9 @@ public final class DataParallel implements AutoCloseable {
                 correct += part.correct();
             } catch (ExecutionException e) {
                 failed = true;
-                if (failure == null || failure.getCause() instanceof Round.Aborted) {
+                if (e.getCause() instanceof Round.ExchangeFailed x) {
+                    exchangeFailure = x;
+                } else if (failure == null || failure.getCause() instanceof Round.Aborted) {
                     failure = new ReplicaFailedException(r.index, r.device, e.getCause());
                 }
             }
@@ -192,6 +195,10 @@ public final class DataParallel implements AutoCloseable {
         round.settle();
         if (failure != null) {
             throw failure;
+        }
+        if (exchangeFailure != null) {
+            throw new IllegalStateException("the gradient exchange failed, so no replica stepped: "
+                    + exchangeFailure.getMessage() + "; call syncFromFirst() before the next step", exchangeFailure);
         }
         return new StepResult(lossSum / batch, correct, batch);
     }

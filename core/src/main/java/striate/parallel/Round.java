@@ -56,7 +56,7 @@ final class Round {
             if (e.getCause() instanceof Aborted a) {
                 throw new Aborted(a.replica);
             }
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            throw new ExchangeFailed(e.getCause());
         }
     }
 
@@ -66,6 +66,13 @@ final class Round {
             lastReduced.join();
         } catch (CompletionException ignored) {
             // the replicas report the failure
+        }
+    }
+
+    /** Thrown in every replica when the gradient exchange itself failed: no replica is to blame. */
+    static final class ExchangeFailed extends IllegalStateException {
+        ExchangeFailed(Throwable cause) {
+            super(cause.getMessage(), cause);
         }
     }
 

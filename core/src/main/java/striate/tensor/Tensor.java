@@ -1,5 +1,6 @@
 package striate.tensor;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import striate.autograd.GradMode;
@@ -606,6 +607,11 @@ public final class Tensor {
     public Tensor to(Device target) {
         if (target.equals(device())) {
             return this;
+        }
+        if (storage instanceof HostStorage h && isContiguous()) { // host memory: one copy of the raw bytes
+            long bytes = (long) dtype().bytes();
+            return fromHost(target, dtype(), shape, dst -> MemorySegment.copy(h.segment(), offset * bytes,
+                    dst.segment(), 0, size() * bytes));
         }
         double[] v = toDoubleArray();
         return fromHost(target, dtype(), shape, h -> {

@@ -136,6 +136,11 @@ class TensorTest {
         assertArrayEquals(new double[] {0, 2, 1, 3}, y.toDoubleArray());
         assertNotSame(x.storage(), y.storage());
         assertSame(x, x.to(REF));
+        // a contiguous view at an offset takes the raw-copy path: the right elements, the dtype kept
+        Tensor row = range(3, 4).slice(0, 1, 3).to(new Device(Device.Kind.REFERENCE, 1));
+        assertArrayEquals(new double[] {4, 5, 6, 7, 8, 9, 10, 11}, row.toDoubleArray());
+        Tensor ints = Tensor.ofInts(REF, new int[] {7, -1, 3}).slice(0, 1, 3).to(new Device(Device.Kind.REFERENCE, 1));
+        assertArrayEquals(new int[] {-1, 3}, ints.toIntArray());
     }
 
     @Test
