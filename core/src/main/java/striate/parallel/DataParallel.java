@@ -185,8 +185,8 @@ public final class DataParallel implements AutoCloseable {
                 correct += part.correct();
             } catch (ExecutionException e) {
                 failed = true;
-                if (e.getCause() instanceof Round.ExchangeFailed x) {
-                    exchangeFailure = x;
+                if (e.getCause() instanceof Round.ExchangeFailed failedExchange) {
+                    exchangeFailure = failedExchange;
                 } else if (failure == null || failure.getCause() instanceof Round.Aborted) {
                     failure = new ReplicaFailedException(r.index, r.device, e.getCause());
                 }
