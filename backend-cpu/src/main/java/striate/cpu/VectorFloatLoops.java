@@ -67,7 +67,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     public void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                        MemorySegment y, long yi, int n) {
         if (fn != BinaryFn.ADD && fn != BinaryFn.SUB && fn != BinaryFn.MUL && fn != BinaryFn.DIV
-                || !(a.isNative() && b.isNative() && y.isNative())) {
+                || !(a.isNative() && (bOne || b.isNative()) && y.isNative())) { // one b value is read once
             super.binary(fn, a, ai, b, bi, bOne, y, yi, n);
             return;
         }
