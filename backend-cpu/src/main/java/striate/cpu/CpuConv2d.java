@@ -84,6 +84,15 @@ final class CpuConv2d {
             return new DirectConv2d(c, h, w, k, kh, kw, oh, ow, p);
         }
 
+        /** Whether the channel-vectorized direct kernel serves this shape (see {@link PixelConv2d#applies}). */
+        boolean pixel() {
+            return Sgemm.VECTOR_API && PixelConv2d.applies(p, k);
+        }
+
+        PixelConv2d pixelConv() {
+            return new PixelConv2d(c, h, w, k, kh, kw, oh, ow, p);
+        }
+
         boolean rowLayout() {
             return ohw() < ROW_LAYOUT_BELOW_PIXELS;
         }
@@ -118,6 +127,20 @@ final class CpuConv2d {
                         direct.load(xr, b, padded);
                         direct.forwardImage(padded, w, y, out.offset(), b);
                     }
+                });
+                return;
+            }
+            if (g.pixel()) {
+                PixelConv2d pixel = g.pixelConv();
+                float[] wt = pixel.weightsByTap(w);
+                int nb = g.panelImages();
+                pool.forEach(g.panels(), panel -> {
+                    int b0 = panel * nb;
+                    int count = Math.min(nb, g.n - b0);
+                    float[] y = new float[count * g.k * g.ohw()];
+                    pixel.forward(xr, b0, count, wt, new float[pixel.paddedSize(count)],
+                            new float[count * g.ohw() * g.k], y);
+                    HostFloats.writeRange(out, (long) b0 * g.k * g.ohw(), y);
                 });
                 return;
             }

@@ -91,6 +91,14 @@ public final class Fixtures {
     /** Three input channels, 5 outputs (a block of 4 and one more), rows of 19 (a partial vector), pad 1. */
     public static final ConvShape ODD_DIRECT_CONV = new ConvShape("odd direct conv 3→5 3x3 pad 1, rows of 19",
             Shape.of(3, 3, 11, 19), Shape.of(5, 3, 3, 3), new ConvParams(1, 1, 1, 1, 1, 1, 1));
+    /** 16 outputs (two 8-lane vectors), stride 2, pad 1, 7×6 outputs: blocks of four pixels and two left over. */
+    public static final ConvShape PIXEL_CONV = new ConvShape("pixel conv 5→16 3x3/2 pad 1, batch 3",
+            Shape.of(3, 5, 13, 11), Shape.of(16, 5, 3, 3), ConvParams.of(2, 1));
+    /** 8 outputs (one 8-lane vector), pad 1, 63 outputs per image (three left over); 32 outputs on 4×4 maps. */
+    public static final ConvShape PIXEL_CONV_8 = new ConvShape("pixel conv 2→8 3x3 pad 1", Shape.of(2, 2, 9, 7),
+            Shape.of(8, 2, 3, 3), ConvParams.of(1, 1));
+    public static final ConvShape PIXEL_CONV_32 = new ConvShape("pixel conv 4→32 3x3, batch 2", Shape.of(2, 4, 6, 6),
+            Shape.of(32, 4, 3, 3), ConvParams.of(1, 0));
     /** AlexNet conv1: 3 → 64 channels, 11x11 stride 4 pad 2, on 63x63 instead of 224x224 (y is 15x15). */
     public static final ConvShape ALEXNET_CONV1 = new ConvShape("AlexNet conv1 3→64 11x11/4 pad 2 (63x63)",
             Shape.of(1, 3, 63, 63), Shape.of(64, 3, 11, 11), ConvParams.of(4, 2));
@@ -124,7 +132,8 @@ public final class Fixtures {
 
     public static List<ConvShape> convs() {
         return List.of(TINY_CONV, ODD_CONV, GROUPED_CONV, LENET_C1, LENET_C3, ALEXNET_CONV1, LENET_C3_BATCH,
-                LENET_C5_BATCH, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV);
+                LENET_C5_BATCH, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV, PIXEL_CONV, PIXEL_CONV_8,
+                PIXEL_CONV_32);
     }
 
     public static List<PoolShape> pools() {
