@@ -139,7 +139,7 @@ final class CpuConv2d {
                     int count = Math.min(nb, g.n - b0);
                     float[] y = new float[count * g.k * g.ohw()];
                     pixel.forward(xr, b0, count, wt, new float[pixel.paddedSize(count)],
-                            new float[count * g.ohw() * g.k], y);
+                            new float[pixel.pixelsSize(count)], y);
                     HostFloats.writeRange(out, (long) b0 * g.k * g.ohw(), y);
                 });
                 return;

@@ -12,7 +12,9 @@ import striate.op.ConvParams;
  * tap adds a broadcast input value times a vector of that tap's weights. The four pixels may lie anywhere (other
  * rows, other images of the panel), since each reads its input through its own base offset, so no im2col matrix is
  * built and no row is too short to fill a vector. Results go out pixel-major [pixels, k] and are transposed to
- * y [n, k, oh, ow] per image. One group, no dilation, any stride and padding, k a multiple of the vector length.
+ * y [n, k, oh, ow] per image; k is padded to whole vectors with zero weights (LeNet's C1: 6 of 8 lanes used).
+ * Channel blocks of two vectors take four pixels at a time, of one vector eight. One group, no dilation, any
+ * stride and padding.
  * Each output is one sum over the taps in a fixed order, whatever the thread count. Vector API only.
  */
 final class PixelConv2d {
@@ -25,6 +27,7 @@ final class PixelConv2d {
     private final int h;
     private final int w;
     private final int k;
+    private final int kp; // k rounded up to whole vectors: the extra channels have zero weights and are dropped
     private final int oh;
     private final int ow;
     private final int strideH;
@@ -41,6 +44,7 @@ final class PixelConv2d {
         this.h = h;
         this.w = w;
         this.k = k;
+        this.kp = (k + V - 1) / V * V;
         this.oh = oh;
         this.ow = ow;
         this.strideH = p.strideH();
@@ -60,20 +64,28 @@ final class PixelConv2d {
         }
     }
 
-    /** Whether this kernel serves the shape: one group, no dilation, k a multiple of the vector, at most 32. */
+    /** Whether this kernel serves the shape: one group, no dilation, at most 32 output channels. */
     static boolean applies(ConvParams p, int k) {
-        return p.groups() == 1 && p.dilationH() == 1 && p.dilationW() == 1 && k % V == 0 && k <= MAX_CHANNELS;
+        return p.groups() == 1 && p.dilationH() == 1 && p.dilationW() == 1 && k <= MAX_CHANNELS;
     }
 
-    /** The weights w [k, taps] as wt [taps, k], so one tap's weights for a block of channels are one vector load. */
+    /**
+     * The weights w [k, taps] as wt [taps, kp] (zero beyond k), so one tap's weights for a block of channels are
+     * one vector load.
+     */
     float[] weightsByTap(float[] wk) {
-        float[] wt = new float[taps * k];
+        float[] wt = new float[taps * kp];
         for (int o = 0; o < k; o++) {
             for (int t = 0; t < taps; t++) {
-                wt[t * k + o] = wk[o * taps + t];
+                wt[t * kp + o] = wk[o * taps + t];
             }
         }
         return wt;
+    }
+
+    /** Floats of the pixel-major scratch for {@code count} images, for {@link #forward}. */
+    int pixelsSize(int count) {
+        return count * oh * ow * kp;
     }
 
     /** Floats of the padded input of {@code count} images, for {@link #forward}. */
@@ -83,7 +95,8 @@ final class PixelConv2d {
 
     /**
      * y [count, k, oh, ow] for images {@code b0 ..} of x: copies them zero-padded into {@code padded} (whose borders
-     * must be zero), accumulates pixel-major into {@code pixels} [count·oh·ow, k], then transposes each image.
+     * must be zero), accumulates pixel-major into {@code pixels} [count·oh·ow, kp], then transposes each image's first
+     * k channels.
      */
     void forward(FloatRegion x, int b0, int count, float[] wt, float[] padded, float[] pixels, float[] y) {
         int plane = h * w;
@@ -100,31 +113,36 @@ final class PixelConv2d {
         }
         int ohw = oh * ow;
         int pixelsTotal = count * ohw;
-        int[] base = new int[pixelsTotal];
-        for (int q = 0; q < pixelsTotal; q++) {
-            int img = q / ohw;
-            int oy = q % ohw / ow;
-            int ox = q % ow;
-            base[q] = img * c * ph * pw + oy * strideH * pw + ox * strideW;
+        int[] base = new int[pixelsTotal]; // where output pixel q's window starts in padded
+        for (int img = 0, q = 0; img < count; img++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int row = img * c * ph * pw + oy * strideH * pw;
+                for (int ox = 0; ox < ow; ox++, q++) {
+                    base[q] = row + ox * strideW;
+                }
+            }
         }
-        boolean two = k % (2 * V) == 0;
         int q = 0;
-        for (; q + 4 <= pixelsTotal; q += 4) {
-            for (int oc = 0; oc < k; oc += two ? 2 * V : V) {
-                if (two) {
+        if (kp % (2 * V) == 0) {
+            for (; q + 4 <= pixelsTotal; q += 4) {
+                for (int oc = 0; oc < kp; oc += 2 * V) {
                     four2(padded, base[q], base[q + 1], base[q + 2], base[q + 3], wt, oc, pixels, q);
-                } else {
-                    four1(padded, base[q], base[q + 1], base[q + 2], base[q + 3], wt, oc, pixels, q);
+                }
+            }
+        } else {
+            for (; q + 8 <= pixelsTotal; q += 8) {
+                for (int oc = 0; oc < kp; oc += V) {
+                    eight1(padded, base, q, wt, oc, pixels);
                 }
             }
         }
         for (; q < pixelsTotal; q++) {
-            for (int oc = 0; oc < k; oc += V) {
+            for (int oc = 0; oc < kp; oc += V) {
                 one(padded, base[q], wt, oc, pixels, q);
             }
         }
         for (int img = 0; img < count; img++) {
-            Transpose.of(pixels, img * ohw * k, ohw, k, k, y, img * k * ohw);
+            Transpose.of(pixels, img * ohw * kp, ohw, k, kp, y, img * k * ohw);
         }
     }
 
@@ -139,7 +157,7 @@ final class PixelConv2d {
         FloatVector a30 = FloatVector.zero(S);
         FloatVector a31 = FloatVector.zero(S);
         for (int t = 0; t < taps; t++) {
-            int wi = t * k + oc;
+            int wi = t * kp + oc;
             FloatVector w0 = FloatVector.fromArray(S, wt, wi);
             FloatVector w1 = FloatVector.fromArray(S, wt, wi + V);
             int o = tapOffset[t];
@@ -156,44 +174,64 @@ final class PixelConv2d {
             a30 = x3.fma(w0, a30);
             a31 = x3.fma(w1, a31);
         }
-        int p = q * k + oc;
+        int p = q * kp + oc;
         a00.intoArray(out, p);
         a01.intoArray(out, p + V);
-        a10.intoArray(out, p + k);
-        a11.intoArray(out, p + k + V);
-        a20.intoArray(out, p + 2 * k);
-        a21.intoArray(out, p + 2 * k + V);
-        a30.intoArray(out, p + 3 * k);
-        a31.intoArray(out, p + 3 * k + V);
+        a10.intoArray(out, p + kp);
+        a11.intoArray(out, p + kp + V);
+        a20.intoArray(out, p + 2 * kp);
+        a21.intoArray(out, p + 2 * kp + V);
+        a30.intoArray(out, p + 3 * kp);
+        a31.intoArray(out, p + 3 * kp + V);
     }
 
-    /** Pixels q..q+3 (bases b0..b3), channels oc .. oc + V. */
-    private void four1(float[] x, int b0, int b1, int b2, int b3, float[] wt, int oc, float[] out, int q) {
+    /** Pixels q..q+7 (bases base[q..q+7]), channels oc .. oc + V: eight accumulators for a one-vector block. */
+    private void eight1(float[] x, int[] base, int q, float[] wt, int oc, float[] out) {
+        int b0 = base[q];
+        int b1 = base[q + 1];
+        int b2 = base[q + 2];
+        int b3 = base[q + 3];
+        int b4 = base[q + 4];
+        int b5 = base[q + 5];
+        int b6 = base[q + 6];
+        int b7 = base[q + 7];
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S);
+        FloatVector a4 = FloatVector.zero(S);
+        FloatVector a5 = FloatVector.zero(S);
+        FloatVector a6 = FloatVector.zero(S);
+        FloatVector a7 = FloatVector.zero(S);
         for (int t = 0; t < taps; t++) {
-            FloatVector wv = FloatVector.fromArray(S, wt, t * k + oc);
+            FloatVector wv = FloatVector.fromArray(S, wt, t * kp + oc);
             int o = tapOffset[t];
             a0 = FloatVector.broadcast(S, x[b0 + o]).fma(wv, a0);
             a1 = FloatVector.broadcast(S, x[b1 + o]).fma(wv, a1);
             a2 = FloatVector.broadcast(S, x[b2 + o]).fma(wv, a2);
             a3 = FloatVector.broadcast(S, x[b3 + o]).fma(wv, a3);
+            a4 = FloatVector.broadcast(S, x[b4 + o]).fma(wv, a4);
+            a5 = FloatVector.broadcast(S, x[b5 + o]).fma(wv, a5);
+            a6 = FloatVector.broadcast(S, x[b6 + o]).fma(wv, a6);
+            a7 = FloatVector.broadcast(S, x[b7 + o]).fma(wv, a7);
         }
-        int p = q * k + oc;
+        int p = q * kp + oc;
         a0.intoArray(out, p);
-        a1.intoArray(out, p + k);
-        a2.intoArray(out, p + 2 * k);
-        a3.intoArray(out, p + 3 * k);
+        a1.intoArray(out, p + kp);
+        a2.intoArray(out, p + 2 * kp);
+        a3.intoArray(out, p + 3 * kp);
+        a4.intoArray(out, p + 4 * kp);
+        a5.intoArray(out, p + 5 * kp);
+        a6.intoArray(out, p + 6 * kp);
+        a7.intoArray(out, p + 7 * kp);
     }
 
     /** Pixel q (base b), channels oc .. oc + V: the pixels left over after the blocks of four. */
     private void one(float[] x, int b, float[] wt, int oc, float[] out, int q) {
         FloatVector a = FloatVector.zero(S);
         for (int t = 0; t < taps; t++) {
-            a = FloatVector.broadcast(S, x[b + tapOffset[t]]).fma(FloatVector.fromArray(S, wt, t * k + oc), a);
+            a = FloatVector.broadcast(S, x[b + tapOffset[t]]).fma(FloatVector.fromArray(S, wt, t * kp + oc), a);
         }
-        a.intoArray(out, q * k + oc);
+        a.intoArray(out, q * kp + oc);
     }
 }
