@@ -88,6 +88,24 @@ final class VectorSgemm {
             c30.intoArray(c, co + 3 * ldc + j);
             c31.intoArray(c, co + 3 * ldc + j + V);
         }
+        if (j + V <= nc) { // one whole vector left: no mask (masked loads leave the compiled path on AVX2)
+            FloatVector c0 = FloatVector.fromArray(S, c, co + j);
+            FloatVector c1 = FloatVector.fromArray(S, c, co + ldc + j);
+            FloatVector c2 = FloatVector.fromArray(S, c, co + 2 * ldc + j);
+            FloatVector c3 = FloatVector.fromArray(S, c, co + 3 * ldc + j);
+            for (int p = 0; p < kc; p++) {
+                FloatVector bv = FloatVector.fromArray(S, b, bo + p * ldb + j);
+                c0 = bv.fma(FloatVector.broadcast(S, a[ao + p]), c0);
+                c1 = bv.fma(FloatVector.broadcast(S, a[ao + lda + p]), c1);
+                c2 = bv.fma(FloatVector.broadcast(S, a[ao + 2 * lda + p]), c2);
+                c3 = bv.fma(FloatVector.broadcast(S, a[ao + 3 * lda + p]), c3);
+            }
+            c0.intoArray(c, co + j);
+            c1.intoArray(c, co + ldc + j);
+            c2.intoArray(c, co + 2 * ldc + j);
+            c3.intoArray(c, co + 3 * ldc + j);
+            j += V;
+        }
         for (; j < nc; j += V) {
             VectorMask<Float> mask = S.indexInRange(j, nc);
             FloatVector c0 = FloatVector.fromArray(S, c, co + j, mask);
@@ -133,6 +151,18 @@ final class VectorSgemm {
             c10.intoArray(c, co + ldc + j);
             c11.intoArray(c, co + ldc + j + V);
         }
+        if (j + V <= nc) { // one whole vector left: no mask
+            FloatVector c0 = FloatVector.fromArray(S, c, co + j);
+            FloatVector c1 = FloatVector.fromArray(S, c, co + ldc + j);
+            for (int p = 0; p < kc; p++) {
+                FloatVector bv = FloatVector.fromArray(S, b, bo + p * ldb + j);
+                c0 = bv.fma(FloatVector.broadcast(S, a[ao + p]), c0);
+                c1 = bv.fma(FloatVector.broadcast(S, a[ao + lda + p]), c1);
+            }
+            c0.intoArray(c, co + j);
+            c1.intoArray(c, co + ldc + j);
+            j += V;
+        }
         for (; j < nc; j += V) {
             VectorMask<Float> mask = S.indexInRange(j, nc);
             FloatVector c0 = FloatVector.fromArray(S, c, co + j, mask);
@@ -149,7 +179,15 @@ final class VectorSgemm {
 
     /** One row of C over nc columns. */
     private static void rows1(int kc, int nc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co) {
-        for (int j = 0; j < nc; j += V) {
+        int j = 0;
+        for (; j + V <= nc; j += V) { // whole vectors without a mask
+            FloatVector acc = FloatVector.fromArray(S, c, co + j);
+            for (int p = 0; p < kc; p++) {
+                acc = FloatVector.fromArray(S, b, bo + p * ldb + j).fma(FloatVector.broadcast(S, a[ao + p]), acc);
+            }
+            acc.intoArray(c, co + j);
+        }
+        for (; j < nc; j += V) {
             VectorMask<Float> mask = S.indexInRange(j, nc);
             FloatVector acc = FloatVector.fromArray(S, c, co + j, mask);
             for (int p = 0; p < kc; p++) {

@@ -14,7 +14,9 @@ import striate.tensor.Rng;
  */
 class SgemmTest {
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"1,1,1", "4,32,1", "7,33,5", "5,17,300", "64,100,257", "33,1025,7", "130,515,70", "6,784,25", "2,65,3"})
+    // n = 24, 29, 120: a whole vector after the pairs (then a partial one for 29) for 8-lane vectors
+    @CsvSource({"1,1,1", "4,32,1", "7,33,5", "5,17,300", "64,100,257", "33,1025,7", "130,515,70", "6,784,25", "2,65,3",
+        "6,24,9", "7,29,13", "3,120,40", "1,24,5"})
     void vectorKernelMatchesNaiveProduct(int m, int n, int k) {
         check(m, n, k, true, VectorSgemm::gemm);
         check(m, n, k, false, VectorSgemm::gemm);
