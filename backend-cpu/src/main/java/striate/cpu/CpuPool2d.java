@@ -79,7 +79,9 @@ final class CpuPool2d {
             int r1 = r0 + w;
             int yi = yo + oy * ow;
             if (dy == null) {
-                for (int ox = 0; ox < ow; ox++, yi++) { // Math.max compiles branch-free; compares would mispredict
+                int done = Sgemm.VECTOR_API ? VectorPool.max2x2Row(x, r0, r1, y, yi, ow) : 0;
+                yi += done;
+                for (int ox = done; ox < ow; ox++, yi++) { // Math.max compiles branch-free; compares would mispredict
                     int i = r0 + 2 * ox;
                     int j = r1 + 2 * ox;
                     y[yi] = Math.max(Math.max(x[i], x[i + 1]), Math.max(x[j], x[j + 1]));
