@@ -63,7 +63,7 @@ echo "== Striate (JMH)"
 import json, sys
 torch = {r["case"]: r for r in map(json.loads, open(sys.argv[1]))}
 names = {"ConvLeNetC1.forwardBackward": "conv_lenet_c1_fwdbwd", "ConvAlexNetConv2.forward": "conv_alexnet_conv2_fwd",
-         "LeNetTrainStep.step": "lenet_train_b64",
+         "LeNetTrainStep.step": "lenet_train_b64", "AlexNetTrainStep.step": "alexnet_train_b32_64px",
          "LeNetInference.infer": "lenet_infer_b1000", "SmallOp.add10": "small_op_add10",
          "PoolLeNetS2.forwardBackward": "pool_lenet_s2_fwdbwd"}
 striate = {}

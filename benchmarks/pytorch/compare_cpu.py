@@ -19,6 +19,27 @@ import torch.nn.functional as F
 from lenet_fashion_mnist import LeNet5
 
 
+class AlexNetOwt(torch.nn.Module):
+    """torchvision's AlexNet layers without dropout and adaptive pooling, as Striate's AlexNet OWT with dropout 0:
+    on 64x64 inputs pool5 gives [n, 256, 1, 1]."""
+
+    def __init__(self, classes, side=1):
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 64, 11, 4, 2), nn.ReLU(), nn.MaxPool2d(3, 2),
+            nn.Conv2d(64, 192, 5, 1, 2), nn.ReLU(), nn.MaxPool2d(3, 2),
+            nn.Conv2d(192, 384, 3, 1, 1), nn.ReLU(),
+            nn.Conv2d(384, 256, 3, 1, 1), nn.ReLU(),
+            nn.Conv2d(256, 256, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(3, 2))
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(256 * side * side, 4096), nn.ReLU(), nn.Linear(4096, 4096), nn.ReLU(),
+            nn.Linear(4096, classes))
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
 def rate(fn, per_call, rounds, seconds):
     for _ in range(3):
         fn()
@@ -105,6 +126,18 @@ def cases():
             (fn(x) * dy).sum().backward()
         return run, 1, "calls/s"
 
+    def alexnet_train():
+        model = AlexNetOwt(classes=10)
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        x, y = uniform(32, 3, 64, 64), torch.randint(0, 10, (32,), generator=g)
+
+        def step():
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        return step, 32, "images/s"
+
     def small_add():
         a, b = uniform(10), uniform(10)
         return lambda: a + b, 1, "ops/s"
@@ -113,7 +146,7 @@ def cases():
         "sgemm_64": lambda: sgemm(64), "sgemm_256": lambda: sgemm(256), "sgemm_1024": lambda: sgemm(1024),
         "sgemm_2048": lambda: sgemm(2048), "conv_lenet_c1_fwdbwd": conv_c1,
         "conv_alexnet_conv2_fwd": conv_alexnet_conv2, "lenet_train_b64": lenet_train,
-        "lenet_infer_b1000": lenet_infer, "small_op_add10": small_add, "pool_lenet_s2_fwdbwd": pool_s2,
+        "lenet_infer_b1000": lenet_infer, "alexnet_train_b32_64px": alexnet_train, "small_op_add10": small_add, "pool_lenet_s2_fwdbwd": pool_s2,
         "act_relu_fwdbwd": lambda: activation(torch.relu), "act_tanh_fwdbwd": lambda: activation(torch.tanh),
         "act_sigmoid_fwdbwd": lambda: activation(torch.sigmoid),
     }

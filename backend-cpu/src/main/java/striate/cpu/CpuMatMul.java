@@ -1,16 +1,19 @@
 package striate.cpu;
 
+import java.lang.foreign.MemorySegment;
 import striate.op.Kernel;
 import striate.op.MatMulOp;
 import striate.reference.ReferenceBackend;
+import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
- * MatMulOp on float32: transposed operands are packed row-major once, then {@link Sgemm} runs over blocks of C
- * in parallel: 64 rows each for the Java kernel; for OpenBLAS, bands of at least 256 rows (or columns, when C is
- * wider than tall), at most 16 of them and each still above the native threshold, so each call amortizes its
- * packing. Blocks are fixed by shape alone, so results do not depend on the thread count. Other types go to the
- * reference kernel.
+ * MatMulOp on float32, with {@link Sgemm} over blocks of C in parallel. Shapes for OpenBLAS go to it zero-copy:
+ * it reads the operands' off-heap memory as it is (a transposed operand by its transpose flag) and writes the
+ * output's, in bands of at least 256 rows (or columns, when C is wider than tall), at most 16 of them and each
+ * still above the native threshold, so each call amortizes its packing. Smaller shapes go to the Java kernel in
+ * blocks of 64 rows, on arrays: transposed operands are packed row-major once. Blocks are fixed by shape alone, so
+ * results do not depend on the thread count. Other types go to the reference kernel.
  */
 final class CpuMatMul implements Kernel<MatMulOp> {
     private static final int ROWS_PER_CHUNK = 64;
@@ -34,6 +37,10 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         int m = Math.toIntExact(out.dim(0));
         int n = Math.toIntExact(out.dim(1));
         int k = Math.toIntExact(op.transposeA() ? in[0].dim(0) : in[0].dim(1));
+        if (sgemm.isNative(m, n, k) && in[0].isContiguous() && in[1].isContiguous()) {
+            nativeBands(op.transposeA(), op.transposeB(), m, n, k, in[0], in[1], out);
+            return;
+        }
         float[] a = HostFloats.read(in[0]);
         float[] b = HostFloats.read(in[1]);
         if (op.transposeA()) {
@@ -49,11 +56,6 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         float[] c = new float[m * n];
         float[] fa = a;
         float[] fb = b;
-        if (sgemm.isNative(m, n, k)) {
-            nativeBands(m, n, k, fa, fb, c);
-            HostFloats.write(out, c);
-            return;
-        }
         int chunks = (m + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
         pool.forEach(chunks, chunk -> {
             int i0 = chunk * ROWS_PER_CHUNK;
@@ -63,8 +65,19 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         HostFloats.write(out, c);
     }
 
-    /** C[m, n] = A[m, k] · B[k, n] in bands of rows of C, or of columns when n > m. */
-    private void nativeBands(int m, int n, int k, float[] a, float[] b, float[] c) {
+    /**
+     * C[m, n] = op(A) · op(B) by OpenBLAS on the tensors' memory, in bands of rows of C, or of columns when n > m.
+     * A is [m, k], or [k, m] with {@code ta}; B is [k, n], or [n, k] with {@code tb}; all three contiguous.
+     */
+    private void nativeBands(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor c) {
+        MemorySegment sa = ((HostStorage) a.storage()).segment();
+        MemorySegment sb = ((HostStorage) b.storage()).segment();
+        MemorySegment sc = ((HostStorage) c.storage()).segment();
+        long a0 = a.offset();
+        long b0 = b.offset();
+        long c0 = c.offset();
+        int lda = ta ? m : k;
+        int ldb = tb ? k : n;
         boolean byRows = m >= n;
         int length = byRows ? m : n;
         long perLine = (long) (byRows ? n : m) * k; // multiply-adds per row (or column) of C
@@ -74,10 +87,12 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         pool.forEach(Math.ceilDiv(length, band), chunk -> {
             int i0 = chunk * band;
             int size = Math.min(band, length - i0);
-            if (byRows) {
-                sgemm.gemm(size, n, k, a, i0 * k, k, b, 0, n, c, i0 * n, n, false);
-            } else {
-                sgemm.gemm(m, size, k, a, 0, k, b, i0, n, c, i0, n, false);
+            if (byRows) { // rows i0.. of op(A): row i0 of A, or column i0 of Aᵀ's storage
+                sgemm.nativeGemm(ta, tb, size, n, k, sa, a0 + (ta ? i0 : (long) i0 * k), lda, sb, b0, ldb,
+                        sc, c0 + (long) i0 * n, n);
+            } else { // columns i0.. of op(B): column i0 of B, or row i0 of Bᵀ's storage
+                sgemm.nativeGemm(ta, tb, m, size, k, sa, a0, lda, sb, b0 + (tb ? (long) i0 * k : i0), ldb,
+                        sc, c0 + i0, n);
             }
         });
     }

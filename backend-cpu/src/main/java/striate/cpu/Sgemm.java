@@ -1,5 +1,6 @@
 package striate.cpu;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -118,6 +119,19 @@ final class Sgemm {
         } else {
             ScalarSgemm.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
+    }
+
+    /**
+     * C = op(A)·op(B) by OpenBLAS on segments, for callers that checked {@link #isNative} and hold the operands
+     * in memory OpenBLAS can read as they are (see {@link NativeBlas#sgemm(boolean, boolean, int, int, int,
+     * MemorySegment, long, int, MemorySegment, long, int, MemorySegment, long, int, boolean)}).
+     */
+    void nativeGemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
+                    MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc) {
+        if (blas == null) {
+            throw new IllegalStateException("no native GEMM here: " + description);
+        }
+        blas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
     }
 
     /** C = A·Bᵀ for A [m, k] and B [n, k], both with contiguous rows (the long dimension is k). */

@@ -95,4 +95,31 @@ class CpuBackendTest {
             }
         }
     }
+
+    @Test
+    void nativeMatMulReadsOperandsInPlaceForEveryTransposeAndBanding() {
+        // 600·200·300 and 200·600·300 multiply-adds are above the native threshold: OpenBLAS on the tensors' own
+        // memory, in two bands of rows (m > n) or of columns (n > m). Operands are views one row into a bigger
+        // tensor (contiguous, offset), stored transposed where the flag says so.
+        int k = 300;
+        for (int[] mn : new int[][] {{600, 200}, {200, 600}}) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    int m = mn[0];
+                    int n = mn[1];
+                    long[] aDims = ta ? new long[] {k, m} : new long[] {m, k};
+                    long[] bDims = tb ? new long[] {n, k} : new long[] {k, n};
+                    double[][] results = new double[2][];
+                    int r = 0;
+                    for (Device d : List.of(Device.reference(), Device.cpu())) {
+                        Tensor a = Fixtures.uniform(d, 31, -1, 1, aDims[0] + 1, aDims[1]).slice(0, 1, aDims[0] + 1);
+                        Tensor b = Fixtures.uniform(d, 32, -1, 1, bDims[0] + 1, bDims[1]).slice(0, 1, bDims[0] + 1);
+                        results[r++] = a.matmul(b, ta, tb).toDoubleArray();
+                    }
+                    String what = m + "x" + n + " transposeA=" + ta + " transposeB=" + tb;
+                    assertNull(Tolerance.of(MatMulOp.class, DType.F32).mismatches(what, results[0], results[1]));
+                }
+            }
+        }
+    }
 }

@@ -11,10 +11,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import striate.autograd.GradMode;
 import striate.nn.Functional;
 import striate.op.ConvParams;
 import striate.tensor.Device;
+import striate.tensor.MemoryScope;
 import striate.tensor.Tensor;
 
 /**
@@ -56,9 +58,9 @@ public class ConvAlexNetConv2 {
     }
 
     @Benchmark
-    public Tensor forward() {
-        try (GradMode.Scope off = GradMode.off()) {
-            return Functional.conv2d(x, w, b, PARAMS);
+    public void forward(Blackhole sink) {
+        try (GradMode.Scope off = GradMode.off(); MemoryScope scope = MemoryScope.open()) { // memory reused next call
+            sink.consume(Functional.conv2d(x, w, b, PARAMS).storage());
         }
     }
 }

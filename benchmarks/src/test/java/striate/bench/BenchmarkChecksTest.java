@@ -16,6 +16,11 @@ class BenchmarkChecksTest {
     }
 
     @Test
+    void alexNetTrainStepMatchesTheReference() {
+        AlexNetTrainStep.check();
+    }
+
+    @Test
     void lenetInferenceMatchesTheReference() {
         LeNetInference.check();
     }
