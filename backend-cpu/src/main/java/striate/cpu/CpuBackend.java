@@ -65,7 +65,8 @@ public final class CpuBackend extends HostBackend {
                 .put(CrossEntropyOp.class, softmax.crossEntropy())
                 .put(CrossEntropyBackwardOp.class, softmax.crossEntropyBackward());
         if (Sgemm.VECTOR_API) {
-            table.put(SgdUpdateOp.class, CpuUpdates.sgd()).put(AdamUpdateOp.class, CpuUpdates.adam());
+            CpuUpdates updates = new CpuUpdates(pool);
+            table.put(SgdUpdateOp.class, updates.sgd()).put(AdamUpdateOp.class, updates.adam());
         }
         this.kernels = table.putAllAbsent(ReferenceBackend.KERNELS).build();
     }

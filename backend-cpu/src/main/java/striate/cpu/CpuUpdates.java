@@ -18,13 +18,30 @@ import striate.tensor.Tensor;
  * The fused optimizer updates on float32, in place and in one pass over the off-heap memory of param, grad and
  * state (no copies to arrays): Vector API over full vectors, scalar tail. Formulas on {@link SgdUpdateOp} and
  * {@link AdamUpdateOp}; computed in float. Non-contiguous or non-float tensors go to the reference kernels.
- * Parameters are small next to the activations, so this runs on the caller's thread. Registered only when the
- * JVM has the Vector API module.
+ * Large parameters (AlexNet's 4096×4096 layer is 64 MB, and the update reads and writes it with its state) are
+ * split into fixed chunks on the intra-op pool; each element's update is independent, so results do not depend
+ * on the thread count. Registered only when the JVM has the Vector API module.
  */
 final class CpuUpdates {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Elements per chunk: 256 KB of each tensor, so the thread hand-off is small next to the memory traffic. */
+    private static final int CHUNK = 1 << 16;
 
-    private CpuUpdates() {
+    private final IntraOpPool pool;
+
+    CpuUpdates(IntraOpPool pool) {
+        this.pool = pool;
+    }
+
+    /** Calls body(from, to) over [0, n) in chunks of {@link #CHUNK} elements on the pool. */
+    private void forChunks(long n, Range body) {
+        int chunks = Math.toIntExact(Math.max(1, Math.ceilDiv(n, CHUNK)));
+        pool.forEach(chunks, c -> body.run((long) c * CHUNK, Math.min(n, (long) (c + 1) * CHUNK)));
+    }
+
+    @FunctionalInterface
+    private interface Range {
+        void run(long from, long to);
     }
 
     private static boolean fast(Tensor[] in) {
@@ -40,7 +57,7 @@ final class CpuUpdates {
         return ((HostStorage) t.storage()).segment().asSlice(t.offset() * 4, t.size() * 4);
     }
 
-    static Kernel<SgdUpdateOp> sgd() {
+    Kernel<SgdUpdateOp> sgd() {
         return (op, in, out) -> {
             if (!fast(in)) {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
@@ -55,33 +72,35 @@ final class CpuUpdates {
             float damp = 1f - (float) op.dampening();
             float wd = (float) op.weightDecay();
             boolean momentum = op.momentum() != 0;
-            long i = 0;
-            for (long bound = S.loopBound(n); i < bound; i += S.length()) {
-                long at = i * 4;
-                FloatVector pi = FloatVector.fromMemorySegment(S, p, at, ByteOrder.nativeOrder());
-                FloatVector gi = FloatVector.fromMemorySegment(S, g, at, ByteOrder.nativeOrder()).add(pi.mul(wd));
-                if (momentum) {
-                    FloatVector vi = FloatVector.fromMemorySegment(S, v, at, ByteOrder.nativeOrder())
-                            .mul(mom).add(gi.mul(damp));
-                    vi.intoMemorySegment(v, at, ByteOrder.nativeOrder());
-                    gi = op.nesterov() ? gi.add(vi.mul(mom)) : vi;
+            forChunks(n, (from, to) -> {
+                long i = from;
+                for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+                    long at = i * 4;
+                    FloatVector pi = FloatVector.fromMemorySegment(S, p, at, ByteOrder.nativeOrder());
+                    FloatVector gi = FloatVector.fromMemorySegment(S, g, at, ByteOrder.nativeOrder()).add(pi.mul(wd));
+                    if (momentum) {
+                        FloatVector vi = FloatVector.fromMemorySegment(S, v, at, ByteOrder.nativeOrder())
+                                .mul(mom).add(gi.mul(damp));
+                        vi.intoMemorySegment(v, at, ByteOrder.nativeOrder());
+                        gi = op.nesterov() ? gi.add(vi.mul(mom)) : vi;
+                    }
+                    pi.sub(gi.mul(lr)).intoMemorySegment(p, at, ByteOrder.nativeOrder());
                 }
-                pi.sub(gi.mul(lr)).intoMemorySegment(p, at, ByteOrder.nativeOrder());
-            }
-            for (; i < n; i++) {
-                float pi = p.getAtIndex(JAVA_FLOAT, i);
-                float gi = g.getAtIndex(JAVA_FLOAT, i) + wd * pi;
-                if (momentum) {
-                    float vi = mom * v.getAtIndex(JAVA_FLOAT, i) + damp * gi;
-                    v.setAtIndex(JAVA_FLOAT, i, vi);
-                    gi = op.nesterov() ? gi + mom * vi : vi;
+                for (; i < to; i++) {
+                    float pi = p.getAtIndex(JAVA_FLOAT, i);
+                    float gi = g.getAtIndex(JAVA_FLOAT, i) + wd * pi;
+                    if (momentum) {
+                        float vi = mom * v.getAtIndex(JAVA_FLOAT, i) + damp * gi;
+                        v.setAtIndex(JAVA_FLOAT, i, vi);
+                        gi = op.nesterov() ? gi + mom * vi : vi;
+                    }
+                    p.setAtIndex(JAVA_FLOAT, i, pi - lr * gi);
                 }
-                p.setAtIndex(JAVA_FLOAT, i, pi - lr * gi);
-            }
+            });
         };
     }
 
-    static Kernel<AdamUpdateOp> adam() {
+    Kernel<AdamUpdateOp> adam() {
         return (op, in, out) -> {
             if (!fast(in)) {
                 ReferenceBackend.KERNELS.get(op).run(op, in, out);
@@ -101,32 +120,34 @@ final class CpuUpdates {
             float l2 = op.decoupled() ? 0f : wd;
             float c1 = (float) (1 - Math.pow(op.beta1(), op.step()));
             float c2 = (float) (1 - Math.pow(op.beta2(), op.step()));
-            long i = 0;
-            for (long bound = S.loopBound(n); i < bound; i += S.length()) {
-                long at = i * 4;
-                FloatVector pi = FloatVector.fromMemorySegment(S, p, at, ByteOrder.nativeOrder());
-                FloatVector gi = FloatVector.fromMemorySegment(S, g, at, ByteOrder.nativeOrder()).add(pi.mul(l2));
-                pi = pi.mul(decay);
-                FloatVector mi = FloatVector.fromMemorySegment(S, m, at, ByteOrder.nativeOrder())
-                        .mul(b1).add(gi.mul(1f - b1));
-                FloatVector vi = FloatVector.fromMemorySegment(S, v, at, ByteOrder.nativeOrder())
-                        .mul(b2).add(gi.mul(gi).mul(1f - b2));
-                mi.intoMemorySegment(m, at, ByteOrder.nativeOrder());
-                vi.intoMemorySegment(v, at, ByteOrder.nativeOrder());
-                FloatVector step = mi.div(c1).div(vi.div(c2).lanewise(VectorOperators.SQRT).add(eps)).mul(lr);
-                pi.sub(step).intoMemorySegment(p, at, ByteOrder.nativeOrder());
-            }
-            for (; i < n; i++) {
-                float pi = p.getAtIndex(JAVA_FLOAT, i);
-                float gi = g.getAtIndex(JAVA_FLOAT, i) + l2 * pi;
-                pi *= decay;
-                float mi = b1 * m.getAtIndex(JAVA_FLOAT, i) + (1f - b1) * gi;
-                float vi = b2 * v.getAtIndex(JAVA_FLOAT, i) + (1f - b2) * gi * gi;
-                m.setAtIndex(JAVA_FLOAT, i, mi);
-                v.setAtIndex(JAVA_FLOAT, i, vi);
-                p.setAtIndex(JAVA_FLOAT, i,
-                        pi - lr * (mi / c1) / ((float) Math.sqrt(vi / c2) + eps));
-            }
+            forChunks(n, (from, to) -> {
+                long i = from;
+                for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+                    long at = i * 4;
+                    FloatVector pi = FloatVector.fromMemorySegment(S, p, at, ByteOrder.nativeOrder());
+                    FloatVector gi = FloatVector.fromMemorySegment(S, g, at, ByteOrder.nativeOrder()).add(pi.mul(l2));
+                    pi = pi.mul(decay);
+                    FloatVector mi = FloatVector.fromMemorySegment(S, m, at, ByteOrder.nativeOrder())
+                            .mul(b1).add(gi.mul(1f - b1));
+                    FloatVector vi = FloatVector.fromMemorySegment(S, v, at, ByteOrder.nativeOrder())
+                            .mul(b2).add(gi.mul(gi).mul(1f - b2));
+                    mi.intoMemorySegment(m, at, ByteOrder.nativeOrder());
+                    vi.intoMemorySegment(v, at, ByteOrder.nativeOrder());
+                    FloatVector step = mi.div(c1).div(vi.div(c2).lanewise(VectorOperators.SQRT).add(eps)).mul(lr);
+                    pi.sub(step).intoMemorySegment(p, at, ByteOrder.nativeOrder());
+                }
+                for (; i < to; i++) {
+                    float pi = p.getAtIndex(JAVA_FLOAT, i);
+                    float gi = g.getAtIndex(JAVA_FLOAT, i) + l2 * pi;
+                    pi *= decay;
+                    float mi = b1 * m.getAtIndex(JAVA_FLOAT, i) + (1f - b1) * gi;
+                    float vi = b2 * v.getAtIndex(JAVA_FLOAT, i) + (1f - b2) * gi * gi;
+                    m.setAtIndex(JAVA_FLOAT, i, mi);
+                    v.setAtIndex(JAVA_FLOAT, i, vi);
+                    p.setAtIndex(JAVA_FLOAT, i,
+                            pi - lr * (mi / c1) / ((float) Math.sqrt(vi / c2) + eps));
+                }
+            });
         };
     }
 }

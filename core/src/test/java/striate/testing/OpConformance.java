@@ -404,6 +404,7 @@ public abstract class OpConformance {
 
     private static void updates(List<Case> c) {
         long n = 1025;
+        long large = 150_001; // past the chunks a backend may split an update into (three of 2^16, the last ragged)
         SgdUpdateOp[] sgds = {
             new SgdUpdateOp(0.1, 0, 0, false, 0),
             new SgdUpdateOp(0.01, 0.9, 0, false, 5e-4),
@@ -427,5 +428,18 @@ public abstract class OpConformance {
                 return x; // param, grad (unchanged), m, v
             }));
         }
+        SgdUpdateOp momentum = sgds[1];
+        c.add(new Case("sgd 2 steps [" + large + "] " + momentum, momentum,
+                List.of(u(115, large), u(116, large), u(117, large)), (b, x) -> {
+                    b.execute(momentum, x);
+                    b.execute(momentum, x);
+                    return x;
+                }));
+        AdamUpdateOp adamW = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, 1e-2, true, 1);
+        c.add(new Case("adam 1 step [" + large + "] " + adamW, adamW,
+                List.of(u(118, large), u(119, large), zeros(large), zeros(large)), (b, x) -> {
+                    b.execute(adamW, x);
+                    return x;
+                }));
     }
 }
