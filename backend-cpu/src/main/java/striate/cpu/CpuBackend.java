@@ -44,12 +44,13 @@ public final class CpuBackend extends HostBackend {
         this.device = device;
         this.pool = IntraOpPool.fromSystemProperties();
         this.sgemm = Sgemm.fromSystemProperties(LoggerFactory.getLogger(CpuBackend.class)::warn);
-        CpuConv2d conv = new CpuConv2d(pool, sgemm);
+        CpuMatMul matmul = new CpuMatMul(pool, sgemm);
+        CpuConv2d conv = new CpuConv2d(pool, sgemm, matmul);
         CpuPool2d pooling = new CpuPool2d(pool);
         CpuElementwise elementwise = new CpuElementwise(pool);
         CpuSoftmax softmax = new CpuSoftmax(pool);
         KernelTable.Builder table = KernelTable.builder("cpu")
-                .put(MatMulOp.class, new CpuMatMul(pool, sgemm))
+                .put(MatMulOp.class, matmul)
                 .put(Conv2dOp.class, conv.forward())
                 .put(Conv2dBackwardDataOp.class, conv.backwardData())
                 .put(Conv2dBackwardFilterOp.class, conv.backwardFilter())

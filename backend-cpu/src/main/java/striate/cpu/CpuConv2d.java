@@ -12,7 +12,9 @@ import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
- * Convolution on float32. Few input channels at stride 1 (LeNet's C1) go to the direct kernel of
+ * Convolution on float32. A filter that covers the whole unpadded input (LeNet's C5: one output pixel) is a
+ * matrix product on the tensors as they are, y[n, k] = x[n, ckk] · W[k, ckk]ᵀ, and goes to {@link CpuMatMul}.
+ * Few input channels at stride 1 (LeNet's C1) go to the direct kernel of
  * {@link DirectConv2d} (forward and filter gradient); everything else is im2col + {@link Sgemm} over panels of images: one GEMM covers {@code nb} images, so
  * small feature maps (LeNet's C3 with 10×10 outputs, C5 with 1×1) still give the GEMM long vectors. Two layouts,
  * chosen by shape so the GEMM's vector dimension is the long one:
@@ -37,10 +39,12 @@ final class CpuConv2d {
 
     private final IntraOpPool pool;
     private final Sgemm sgemm;
+    private final CpuMatMul matmul;
 
-    CpuConv2d(IntraOpPool pool, Sgemm sgemm) {
+    CpuConv2d(IntraOpPool pool, Sgemm sgemm, CpuMatMul matmul) {
         this.pool = pool;
         this.sgemm = sgemm;
+        this.matmul = matmul;
     }
 
     /** Geometry of one convolution: x [n, c, h, w], w [k, cg, kh, kw], y [n, k, oh, ow]. */
@@ -73,6 +77,14 @@ final class CpuConv2d {
         int panels() {
             int nb = panelImages();
             return (n + nb - 1) / nb;
+        }
+
+        /**
+         * Whether the filter covers the whole unpadded input in one position, so that x [n, c, h, w] is colᵀ
+         * [n, ckk] as it lies in memory and y [n, k, 1, 1] is [n, k].
+         */
+        boolean matrix() {
+            return groups == 1 && oh == 1 && ow == 1 && kh == h && kw == w && p.padH() == 0 && p.padW() == 0;
         }
 
         /** Whether the direct kernel serves this shape (see {@link DirectConv2d#applies}). */
@@ -115,6 +127,10 @@ final class CpuConv2d {
                 return;
             }
             Geometry g = Geometry.of(op.params(), in[0].shape().dims(), in[1].shape().dims(), out.shape().dims());
+            if (g.matrix()) { // y[n, k] = x[n, ckk] · W[k, ckk]ᵀ
+                matmul.multiply(false, true, g.n, g.k, g.ckk(), in[0], in[1], out);
+                return;
+            }
             FloatRegion xr = FloatRegion.of(in[0]);
             float[] w = HostFloats.read(in[1]);
             if (g.direct()) {
@@ -187,6 +203,10 @@ final class CpuConv2d {
                 return;
             }
             Geometry g = Geometry.of(op.params(), op.inputShape().dims(), in[1].shape().dims(), in[0].shape().dims());
+            if (g.matrix()) { // dx[n, ckk] = dy[n, k] · W[k, ckk]
+                matmul.multiply(false, false, g.n, g.ckk(), g.k, in[0], in[1], out);
+                return;
+            }
             FloatRegion dyr = FloatRegion.of(in[0]);
             float[] w = HostFloats.read(in[1]);
             float[] wt = g.rowLayout() ? null : transposePerGroup(g, w);
@@ -232,6 +252,10 @@ final class CpuConv2d {
                 return;
             }
             Geometry g = Geometry.of(op.params(), in[0].shape().dims(), op.weightShape().dims(), in[1].shape().dims());
+            if (g.matrix()) { // dW[k, ckk] = dy[n, k]ᵀ · x[n, ckk]
+                matmul.multiply(true, false, g.k, g.ckk(), g.n, in[1], in[0], out);
+                return;
+            }
             FloatRegion xr = FloatRegion.of(in[0]);
             FloatRegion dyr = FloatRegion.of(in[1]);
             int wSize = Math.toIntExact(out.size());

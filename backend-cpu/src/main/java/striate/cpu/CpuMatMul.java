@@ -37,25 +37,22 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         int m = Math.toIntExact(out.dim(0));
         int n = Math.toIntExact(out.dim(1));
         int k = Math.toIntExact(op.transposeA() ? in[0].dim(0) : in[0].dim(1));
-        if (sgemm.isNative(m, n, k) && in[0].isContiguous() && in[1].isContiguous()) {
-            nativeBands(op.transposeA(), op.transposeB(), m, n, k, in[0], in[1], out);
+        multiply(op.transposeA(), op.transposeB(), m, n, k, in[0], in[1], out);
+    }
+
+    /**
+     * C[m, n] = op(A) · op(B) for float32 host tensors of any shape whose row-major elements are those matrices:
+     * A holds [m, k] (or [k, m] with {@code ta}), B holds [k, n] (or [n, k] with {@code tb}), and C, contiguous,
+     * gets [m, n]. A convolution that is a matrix product calls this directly.
+     */
+    void multiply(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor out) {
+        if (sgemm.isNative(m, n, k) && a.isContiguous() && b.isContiguous()) {
+            nativeBands(ta, tb, m, n, k, a, b, out);
             return;
         }
-        float[] a = HostFloats.read(in[0]);
-        float[] b = HostFloats.read(in[1]);
-        if (op.transposeA()) {
-            float[] t = new float[a.length];
-            Transpose.of(a, 0, k, m, m, t, 0); // a is [k, m] → [m, k]
-            a = t;
-        }
-        if (op.transposeB()) {
-            float[] t = new float[b.length];
-            Transpose.of(b, 0, n, k, k, t, 0); // b is [n, k] → [k, n]
-            b = t;
-        }
+        float[] fa = ta ? transposed(HostFloats.read(a), k, m) : HostFloats.read(a);
+        float[] fb = tb ? transposed(HostFloats.read(b), n, k) : HostFloats.read(b);
         float[] c = new float[m * n];
-        float[] fa = a;
-        float[] fb = b;
         int chunks = (m + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
         pool.forEach(chunks, chunk -> {
             int i0 = chunk * ROWS_PER_CHUNK;
@@ -63,6 +60,13 @@ final class CpuMatMul implements Kernel<MatMulOp> {
             sgemm.gemm(rows, n, k, fa, i0 * k, k, fb, 0, n, c, i0 * n, n, false);
         });
         HostFloats.write(out, c);
+    }
+
+    /** x [rows, cols] → [cols, rows]. */
+    private static float[] transposed(float[] x, int rows, int cols) {
+        float[] t = new float[x.length];
+        Transpose.of(x, 0, rows, cols, cols, t, 0);
+        return t;
     }
 
     /**

@@ -43,16 +43,23 @@ class ThreadCountDeterminismTest {
 
     @Test
     void rowLayoutFilterGradientIsThreadCountIndependent() {
-        // LeNet C5's shape: 1x1 outputs, so panels of several images in the row layout.
-        assertFilterGradientIsThreadCountIndependent(ConvParams.of(1, 0), rand(3, 37, 16, 5, 5),
-                rand(4, 37, 120, 1, 1), Shape.of(120, 16, 5, 5));
+        // LeNet C5's filters on 6x6 inputs: 2x2 outputs, so panels of several images in the row layout.
+        assertFilterGradientIsThreadCountIndependent(ConvParams.of(1, 0), rand(3, 37, 16, 6, 6),
+                rand(4, 37, 120, 2, 2), Shape.of(120, 16, 5, 5));
+    }
+
+    @Test
+    void wholeInputFilterGradientIsThreadCountIndependent() {
+        // LeNet C5's shape, one output pixel: a matrix product dW = dyᵀ·x.
+        assertFilterGradientIsThreadCountIndependent(ConvParams.of(1, 0), rand(3, 137, 16, 5, 5),
+                rand(4, 137, 120, 1, 1), Shape.of(120, 16, 5, 5));
     }
 
     private static void assertFilterGradientIsThreadCountIndependent(ConvParams p, Tensor x, Tensor dy, Shape w) {
         Conv2dBackwardFilterOp op = new Conv2dBackwardFilterOp(p, w);
         java.util.function.Function<IntraOpPool, float[]> f = pool -> {
             Tensor out = Tensor.zeros(Device.cpu(), DType.F32, w.dims());
-            new CpuConv2d(pool, SGEMM).backwardFilter().run(op, new Tensor[] {x, dy}, out);
+            new CpuConv2d(pool, SGEMM, new CpuMatMul(pool, SGEMM)).backwardFilter().run(op, new Tensor[] {x, dy}, out);
             return out.toFloatArray();
         };
         float[] one = run(1, f);
@@ -70,7 +77,7 @@ class ThreadCountDeterminismTest {
         MatMulOp mm = new MatMulOp(false, true);
         java.util.function.Function<IntraOpPool, float[]> f = pool -> {
             Tensor y = Tensor.zeros(Device.cpu(), DType.F32, 9, 4, 10, 10);
-            new CpuConv2d(pool, SGEMM).forward().run(conv, new Tensor[] {x, w}, y);
+            new CpuConv2d(pool, SGEMM, new CpuMatMul(pool, SGEMM)).forward().run(conv, new Tensor[] {x, w}, y);
             Tensor c = Tensor.zeros(Device.cpu(), DType.F32, 150, 33);
             new CpuMatMul(pool, SGEMM).run(mm, new Tensor[] {a, b}, c);
             float[] out = new float[(int) (y.size() + c.size())];
@@ -104,7 +111,7 @@ class ThreadCountDeterminismTest {
             new CpuMatMul(pool, openblas).run(mm, new Tensor[] {a, b}, c);
             Tensor wide = Tensor.zeros(Device.cpu(), DType.F32, 40, 900);
             new CpuMatMul(pool, openblas).run(mm, new Tensor[] {wideA, wideB}, wide);
-            CpuConv2d conv = new CpuConv2d(pool, openblas);
+            CpuConv2d conv = new CpuConv2d(pool, openblas, new CpuMatMul(pool, openblas));
             Tensor y = Tensor.zeros(Device.cpu(), DType.F32, 3, 128, 27, 27);
             conv.forward().run(new Conv2dOp(p), new Tensor[] {x, w}, y);
             Tensor dx = Tensor.zeros(Device.cpu(), DType.F32, 3, 48, 27, 27);

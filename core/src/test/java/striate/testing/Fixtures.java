@@ -82,6 +82,9 @@ public final class Fixtures {
     /** LeNet C5: 16 → 120 channels, 5x5 on 5x5 (y is 1x1), batch 19: few pixels, many images per panel. */
     public static final ConvShape LENET_C5_BATCH = new ConvShape("LeNet C5 16→120 5x5, batch 19",
             Shape.of(19, 16, 5, 5), Shape.of(120, 16, 5, 5), ConvParams.of(1, 0));
+    /** C5 at a batch where its matrix product (700·120·400 multiply-adds) is large enough for a native GEMM. */
+    public static final ConvShape LENET_C5_BATCH_700 = new ConvShape("LeNet C5 16→120 5x5, batch 700",
+            Shape.of(700, 16, 5, 5), Shape.of(120, 16, 5, 5), ConvParams.of(1, 0));
     /** Groups and dilation with few output pixels per image over a batch of 17. */
     public static final ConvShape GROUPED_CONV_BATCH = new ConvShape("odd conv groups 2 dilation 2x1, batch 17",
             Shape.of(17, 4, 9, 7), Shape.of(6, 2, 3, 2), new ConvParams(1, 2, 1, 0, 2, 1, 2));
@@ -132,7 +135,7 @@ public final class Fixtures {
 
     public static List<ConvShape> convs() {
         return List.of(TINY_CONV, ODD_CONV, GROUPED_CONV, LENET_C1, LENET_C3, ALEXNET_CONV1, LENET_C3_BATCH,
-                LENET_C5_BATCH, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV, PIXEL_CONV, PIXEL_CONV_8,
+                LENET_C5_BATCH, LENET_C5_BATCH_700, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV, PIXEL_CONV, PIXEL_CONV_8,
                 PIXEL_CONV_32);
     }
 
