@@ -49,8 +49,25 @@ final class VectorSgemm {
         }
     }
 
-    /** Four rows of C over nc columns: the register-blocked hot loop. */
+    /**
+     * Four rows of C over nc columns. The pieces are separate methods: one method holding all of them is too big
+     * for C1's profiling tier ("out of virtual registers"), and a JIT left at C1's tier 2 runs the Vector API
+     * without intrinsics, several times slower; it happened in some runs and not in others.
+     */
     private static void rows4(int kc, int nc, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                              float[] c, int co, int ldc) {
+        int j = pairs4(kc, nc, a, ao, lda, b, bo, ldb, c, co, ldc);
+        if (j + V <= nc) { // one whole vector left: no mask (masked loads leave the compiled path on AVX2)
+            one4(kc, j, a, ao, lda, b, bo, ldb, c, co, ldc);
+            j += V;
+        }
+        if (j < nc) {
+            masked4(kc, j, nc, a, ao, lda, b, bo, ldb, c, co, ldc);
+        }
+    }
+
+    /** Four rows of C over whole pairs of vectors of the nc columns (the hot loop); returns the first column left. */
+    private static int pairs4(int kc, int nc, float[] a, int ao, int lda, float[] b, int bo, int ldb,
                               float[] c, int co, int ldc) {
         int j = 0;
         for (; j + 2 * V <= nc; j += 2 * V) {
@@ -88,25 +105,33 @@ final class VectorSgemm {
             c30.intoArray(c, co + 3 * ldc + j);
             c31.intoArray(c, co + 3 * ldc + j + V);
         }
-        if (j + V <= nc) { // one whole vector left: no mask (masked loads leave the compiled path on AVX2)
-            FloatVector c0 = FloatVector.fromArray(S, c, co + j);
-            FloatVector c1 = FloatVector.fromArray(S, c, co + ldc + j);
-            FloatVector c2 = FloatVector.fromArray(S, c, co + 2 * ldc + j);
-            FloatVector c3 = FloatVector.fromArray(S, c, co + 3 * ldc + j);
-            for (int p = 0; p < kc; p++) {
-                FloatVector bv = FloatVector.fromArray(S, b, bo + p * ldb + j);
-                c0 = bv.fma(FloatVector.broadcast(S, a[ao + p]), c0);
-                c1 = bv.fma(FloatVector.broadcast(S, a[ao + lda + p]), c1);
-                c2 = bv.fma(FloatVector.broadcast(S, a[ao + 2 * lda + p]), c2);
-                c3 = bv.fma(FloatVector.broadcast(S, a[ao + 3 * lda + p]), c3);
-            }
-            c0.intoArray(c, co + j);
-            c1.intoArray(c, co + ldc + j);
-            c2.intoArray(c, co + 2 * ldc + j);
-            c3.intoArray(c, co + 3 * ldc + j);
-            j += V;
+        return j;
+    }
+
+    /** Four rows of C over one whole vector of columns from j. */
+    private static void one4(int kc, int j, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                             float[] c, int co, int ldc) {
+        FloatVector c0 = FloatVector.fromArray(S, c, co + j);
+        FloatVector c1 = FloatVector.fromArray(S, c, co + ldc + j);
+        FloatVector c2 = FloatVector.fromArray(S, c, co + 2 * ldc + j);
+        FloatVector c3 = FloatVector.fromArray(S, c, co + 3 * ldc + j);
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(S, b, bo + p * ldb + j);
+            c0 = bv.fma(FloatVector.broadcast(S, a[ao + p]), c0);
+            c1 = bv.fma(FloatVector.broadcast(S, a[ao + lda + p]), c1);
+            c2 = bv.fma(FloatVector.broadcast(S, a[ao + 2 * lda + p]), c2);
+            c3 = bv.fma(FloatVector.broadcast(S, a[ao + 3 * lda + p]), c3);
         }
-        for (; j < nc; j += V) {
+        c0.intoArray(c, co + j);
+        c1.intoArray(c, co + ldc + j);
+        c2.intoArray(c, co + 2 * ldc + j);
+        c3.intoArray(c, co + 3 * ldc + j);
+    }
+
+    /** Four rows of C over the columns from {@code from} to nc, with masked vectors. */
+    private static void masked4(int kc, int from, int nc, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                                float[] c, int co, int ldc) {
+        for (int j = from; j < nc; j += V) {
             VectorMask<Float> mask = S.indexInRange(j, nc);
             FloatVector c0 = FloatVector.fromArray(S, c, co + j, mask);
             FloatVector c1 = FloatVector.fromArray(S, c, co + ldc + j, mask);
