@@ -2,19 +2,32 @@
 # Striate's CPU backend next to PyTorch's CPU build on the same shapes, same machine, same thread count, run back
 # to back (never at the same time). Prints a table and one line per case:
 #   RATIO <case> <Striate throughput / PyTorch throughput>
-# Usage: bash benchmarks/compare-cpu.sh [--threads N] [--quick]
-#   --threads N  intra-op threads on both sides (default: nproc)
-#   --quick      short warm-up and measurement, for a smoke test; the numbers are not worth reporting
+# Usage: bash benchmarks/compare-cpu.sh [--threads N] [--quick] [--openblas-detect] [--isa avx2]
+#   --threads N        intra-op threads on both sides (default: nproc)
+#   --quick            short warm-up and measurement, for a smoke test; the numbers are not worth reporting
+#   --openblas-detect  unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for both sides, in this command only, so each
+#                      OpenBLAS picks its kernels by detecting the CPU as on a user's machine (these machines set
+#                      them because old OpenBLAS builds misdetect some CPUs; results are still checked)
+#   --isa avx2         both sides limited to AVX2 on an AVX-512 machine, as on an AVX2 laptop: the JVM with
+#                      -XX:UseAVX=2 (256-bit Vector API), PyTorch with ATEN_CPU_CAPABILITY=avx2 and oneDNN's
+#                      MAX_CPU_ISA=AVX2, both OpenBLAS builds with OPENBLAS_CORETYPE=Haswell
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads="$(nproc)"
 quick=false
+jvm_isa=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --threads) threads="$2"; shift 2 ;;
         --quick) quick=true; shift ;;
-        *) echo "compare-cpu: unknown option $1 (use --threads N, --quick)" >&2; exit 2 ;;
+        --openblas-detect) unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; shift ;;
+        --isa)
+            [[ "${2:-}" == avx2 ]] || { echo "compare-cpu: --isa takes avx2" >&2; exit 2; }
+            export OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2
+            jvm_isa="-XX:UseAVX=2"; shift 2 ;;
+        *) echo "compare-cpu: unknown option $1 (use --threads N, --quick, --openblas-detect, --isa avx2)" >&2
+           exit 2 ;;
     esac
 done
 python=/usr/bin/python3
@@ -30,13 +43,16 @@ gflops="$("$python" - "$threads" <<'PY'
 import sys, time, torch
 torch.set_num_threads(int(sys.argv[1]))
 a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
+err = ((a @ b).double() - a.double() @ b.double()).abs().max().item()
+assert err < 1e-2, f"PyTorch's GEMM is wrong here: max error {err}"
 for _ in range(3): a @ b
 t = time.perf_counter()
 for _ in range(10): a @ b
 print(round(2 * 1024**3 * 10 / (time.perf_counter() - t) / 1e9, 1))
 PY
 )"
-echo "PyTorch $("$python" -c 'import torch; print(torch.__version__)'), $threads threads, 1024 SGEMM: $gflops GFLOPS"
+echo "PyTorch $("$python" -c 'import torch; print(torch.__version__)'), $threads threads, 1024 SGEMM: $gflops GFLOPS;" \
+    "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-(unset)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE-(unset)}${jvm_isa:+, AVX2 only}"
 if awk "BEGIN { exit !($gflops < 20) }"; then
     echo "compare-cpu: WARNING: PyTorch's GEMM is slow ($gflops GFLOPS): libblas.so.3 is probably the reference BLAS" \
         "(check: update-alternatives --display libblas.so.3-x86_64-linux-gnu)" >&2
@@ -56,7 +72,7 @@ echo "== PyTorch"
 (cd "$root/benchmarks/pytorch" && "$python" compare_cpu.py --threads "$threads" "${torch_args[@]}") | tee "$out/torch.jsonl"
 echo "== Striate (JMH)"
 # -jvmArgsAppend replaces the @Fork annotation's flags, so it repeats them.
-"$jdk/bin/java" -jar "$jar" "${jmh_args[@]}" -f 1 -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dstriate.cpu.threads=$threads" \
+"$jdk/bin/java" -jar "$jar" "${jmh_args[@]}" -f 1 -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dstriate.cpu.threads=$threads $jvm_isa" \
     -rf json -rff "$out/jmh.json" 'striate.bench.*' | grep -E '^(Benchmark|[A-Z][A-Za-z0-9]+\.)'
 
 "$python" - "$out/torch.jsonl" "$out/jmh.json" <<'PY'
