@@ -471,8 +471,14 @@ final class CpuConv2d {
                         }
                         int dst = dxOff + (ci * g.h + iy) * g.w + shift;
                         int src = row + oy * g.ow;
-                        for (int ox = lo; ox < hi; ox++) {
-                            dx[dst + ox * sw] += dcol[src + ox];
+                        if (sw == 1) { // unit stride: a plain add of two runs, which the JIT vectorizes
+                            for (int ox = lo; ox < hi; ox++) {
+                                dx[dst + ox] += dcol[src + ox];
+                            }
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                dx[dst + ox * sw] += dcol[src + ox];
+                            }
                         }
                     }
                 }

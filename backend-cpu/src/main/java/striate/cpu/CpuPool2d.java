@@ -9,12 +9,17 @@ import striate.reference.ReferenceBackend;
 import striate.tensor.Tensor;
 
 /**
- * Float32 max and average pooling, one [h, w] plane per task, read from and written to the tensors' memory by
- * the task itself (no serial whole-tensor copy). Same semantics as the reference: padded cells
+ * Float32 max and average pooling over groups of [h, w] planes, each group one task that reads its planes from
+ * and writes them to the tensors' memory in one copy each way (no serial whole-tensor copy; groups of about
+ * {@link #GROUP_ELEMENTS} input elements, so LeNet's 28×28 planes don't pay a task and three copies each).
+ * Groups are fixed by shape, and planes are independent, so results do not depend on the thread count. Same semantics as the reference: padded cells
  * never win a max, the gradient goes to the first maximum of a window, and AVG's divisor honours
  * countIncludePad. Other types use the reference kernels.
  */
 final class CpuPool2d {
+    /** Input elements one task pools at least (whole planes; one plane when a plane is larger). */
+    private static final int GROUP_ELEMENTS = 1 << 14;
+
     private final IntraOpPool pool;
 
     CpuPool2d(IntraOpPool pool) {
@@ -33,12 +38,17 @@ final class CpuPool2d {
             int w = (int) in[0].dim(3);
             int oh = (int) out.dim(2);
             int ow = (int) out.dim(3);
-            pool.forEach(planes, pl -> { // one plane in, one plane out, in thread-local arrays
-                float[] xp = new float[h * w];
-                x.read((long) pl * h * w, xp);
-                float[] y = new float[oh * ow];
-                plane(op.mode(), op.params(), xp, 0, h, w, y, 0, oh, ow, null, null);
-                HostFloats.writeRange(out, (long) pl * oh * ow, y);
+            int group = planesPerGroup(h * w);
+            pool.forEach(Math.ceilDiv(planes, group), task -> { // a group of planes in, the same planes out
+                int first = task * group;
+                int count = Math.min(group, planes - first);
+                float[] xp = new float[count * h * w];
+                x.read((long) first * h * w, xp);
+                float[] y = new float[count * oh * ow];
+                for (int i = 0; i < count; i++) {
+                    plane(op.mode(), op.params(), xp, i * h * w, h, w, y, i * oh * ow, oh, ow, null, null);
+                }
+                HostFloats.writeRange(out, (long) first * oh * ow, y);
             });
         };
     }
@@ -56,16 +66,26 @@ final class CpuPool2d {
             int w = (int) in[0].dim(3);
             int oh = (int) in[1].dim(2);
             int ow = (int) in[1].dim(3);
-            pool.forEach(planes, pl -> {
-                float[] xp = new float[h * w];
-                float[] dyp = new float[oh * ow];
-                float[] dxp = new float[h * w];
-                x.read((long) pl * h * w, xp);
-                dy.read((long) pl * oh * ow, dyp);
-                plane(op.mode(), op.params(), xp, 0, h, w, null, 0, oh, ow, dyp, dxp);
-                HostFloats.writeRange(out, (long) pl * h * w, dxp);
+            int group = planesPerGroup(h * w);
+            pool.forEach(Math.ceilDiv(planes, group), task -> {
+                int first = task * group;
+                int count = Math.min(group, planes - first);
+                float[] xp = new float[count * h * w];
+                float[] dyp = new float[count * oh * ow];
+                float[] dxp = new float[count * h * w];
+                x.read((long) first * h * w, xp);
+                dy.read((long) first * oh * ow, dyp);
+                for (int i = 0; i < count; i++) {
+                    plane(op.mode(), op.params(), xp, i * h * w, h, w, null, i * oh * ow, oh, ow, dyp, dxp);
+                }
+                HostFloats.writeRange(out, (long) first * h * w, dxp);
             });
         };
+    }
+
+    /** Planes per task: about {@link #GROUP_ELEMENTS} input elements' worth, at least one. */
+    private static int planesPerGroup(int planeElements) {
+        return Math.max(1, GROUP_ELEMENTS / Math.max(1, planeElements));
     }
 
     /**

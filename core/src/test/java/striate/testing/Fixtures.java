@@ -113,6 +113,9 @@ public final class Fixtures {
     /** LeNet S2: 2x2/2 on C1's output. */
     public static final PoolShape LENET_S2 = new PoolShape("LeNet S2 2x2/2", Shape.of(2, 6, 28, 28),
             PoolParams.of(2, 2));
+    /** S2 over 42 planes: a backend that pools groups of planes gets several groups, the last one short. */
+    public static final PoolShape LENET_S2_BATCH = new PoolShape("LeNet S2 2x2/2, batch 7", Shape.of(7, 6, 28, 28),
+            PoolParams.of(2, 2));
     /** LeNet S4: 2x2/2 on C3's output. */
     public static final PoolShape LENET_S4 = new PoolShape("LeNet S4 2x2/2", Shape.of(2, 16, 10, 10),
             PoolParams.of(2, 2));
@@ -140,7 +143,7 @@ public final class Fixtures {
     }
 
     public static List<PoolShape> pools() {
-        return List.of(TINY_POOL, ODD_POOL, LENET_S2, LENET_S4, ALEXNET_POOL1);
+        return List.of(TINY_POOL, ODD_POOL, LENET_S2, LENET_S2_BATCH, LENET_S4, ALEXNET_POOL1);
     }
 
     public static List<DenseShape> denses() {
