@@ -67,17 +67,21 @@ def cases():
         a, b = uniform(n, n), uniform(n, n)
         return lambda: torch.mm(a, b), 1, "calls/s"
 
-    def lenet_train():
-        model = LeNet5()
+    def train_step(model, *input_dims):
+        """One SGD-with-momentum cross-entropy step on a fixed batch, in images per second."""
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-        x, y = uniform(64, 1, 28, 28), torch.randint(0, 10, (64,), generator=g)
+        n = input_dims[0]
+        x, y = uniform(*input_dims), torch.randint(0, 10, (n,), generator=g)
 
         def step():
             loss = F.cross_entropy(model(x), y)
             opt.zero_grad()
             loss.backward()
             opt.step()
-        return step, 64, "images/s"
+        return step, n, "images/s"
+
+    def lenet_train():
+        return train_step(LeNet5(), 64, 1, 28, 28)
 
     def lenet_infer():
         model = LeNet5().eval()
@@ -127,16 +131,7 @@ def cases():
         return run, 1, "calls/s"
 
     def alexnet_train():
-        model = AlexNetOwt(classes=10)
-        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-        x, y = uniform(32, 3, 64, 64), torch.randint(0, 10, (32,), generator=g)
-
-        def step():
-            loss = F.cross_entropy(model(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        return step, 32, "images/s"
+        return train_step(AlexNetOwt(classes=10), 32, 3, 64, 64)
 
     def small_add():
         a, b = uniform(10), uniform(10)
