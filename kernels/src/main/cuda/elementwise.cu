@@ -25,6 +25,16 @@ UNARY(sigmoid, v >= 0.0f ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v))
 UNARY(tanh, tanhf(v))
 UNARY(relu, v > 0.0f ? v : 0.0f)
 
+// The epilogue of a fused convolution (striate.op.Conv2dOp with bias and/or relu), in place on cuDNN's
+// output y [n, k, plane]: y + bias[channel] when has_bias, then max(·, 0) when relu (NaN → 0, as relu).
+extern "C" __global__ void conv2d_bias_relu_forward_f32(long long n, int k, long long plane, const float *bias,
+                                                       int has_bias, int relu, float *y) {
+    FOR_EACH(i, n) {
+        float v = has_bias ? y[i] + bias[(i / plane) % k] : y[i];
+        y[i] = relu && !(v > 0.0f) ? 0.0f : v;
+    }
+}
+
 // y = scale·x + shift, in double as the reference
 extern "C" __global__ void affine_forward_f32(long long n, Layout xl, const float *x, float *y,
                                               double scale, double shift) {
@@ -60,6 +70,7 @@ BINARY(minimum, isnan(u) || isnan(v) ? u + v : fminf(u, v))
 BINARY(greater, u > v ? 1.0f : 0.0f)
 BINARY(less, u < v ? 1.0f : 0.0f)
 BINARY(equal, u == v ? 1.0f : 0.0f)
+BINARY(gate, v > 0.0f ? u : 0.0f)       // ReLU's backward: dy where the input was positive
 
 // y = cond ≠ 0 ? a : b
 extern "C" __global__ void where_forward_f32(long long n, Layout cl, const float *c, Layout al,

@@ -2,11 +2,13 @@ package striate.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import striate.op.BinaryFn;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
 import striate.op.Kernel;
+import striate.op.UnaryFn;
 import striate.reference.ReferenceBackend;
 import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
@@ -27,7 +29,8 @@ import striate.tensor.Tensor;
  * Backward filter is dW[kg, ckk] = dy[kg, nb·oh·ow] · colᵀ: by dot products along the pixels (A·Bᵀ GEMM) in the
  * column layout, by an NN GEMM over colᵀ in the row layout. ckk = cg·kh·kw. Panels are fixed by shape alone, and
  * dW's per-panel partial sums are added in panel order, so results do not depend on the thread count. Other types
- * go to the reference kernels.
+ * go to the reference kernels. A fused op's bias and ReLU are applied to each panel's output planes right after
+ * they are written, while they are still in cache.
  */
 final class CpuConv2d {
     /** Columns one panel's GEMM should have at least (n·oh·ow); a few KB of B panel per k row. */
@@ -37,9 +40,13 @@ final class CpuConv2d {
     /** Panels a batch is split into at least (when it has that many images), for the intra-op pool. */
     private static final int MIN_PANELS = 8;
 
+    /** Elements of y [n, k] one task of the matrix case's bias and ReLU covers, about. */
+    private static final int ROWS_PER_TASK_ELEMENTS = 16_384;
+
     private final IntraOpPool pool;
     private final Sgemm sgemm;
     private final CpuMatMul matmul;
+    private final FloatLoops loops = FloatLoops.best();
 
     CpuConv2d(IntraOpPool pool, Sgemm sgemm, CpuMatMul matmul) {
         this.pool = pool;
@@ -129,19 +136,22 @@ final class CpuConv2d {
             Geometry g = Geometry.of(op.params(), in[0].shape().dims(), in[1].shape().dims(), out.shape().dims());
             if (g.matrix()) { // y[n, k] = x[n, ckk] · W[k, ckk]ᵀ
                 matmul.multiply(false, true, g.n, g.k, g.ckk(), in[0], in[1], out);
+                biasReluRows(op, in, out, g);
                 return;
             }
             FloatRegion xr = FloatRegion.of(in[0]);
             float[] w = HostFloats.read(in[1]);
+            float[] bias = op.bias() ? HostFloats.read(in[2]) : null;
+            MemorySegment ys = ((HostStorage) out.storage()).segment();
             if (g.direct()) {
                 DirectConv2d direct = g.directConv();
-                MemorySegment y = ((HostStorage) out.storage()).segment();
                 int nb = g.panelImages();
                 pool.forEach(g.panels(), panel -> {
                     float[] padded = direct.paddedBuffer();
                     for (int b = panel * nb; b < Math.min(g.n, (panel + 1) * nb); b++) {
                         direct.load(xr, b, padded);
-                        direct.forwardImage(padded, w, y, out.offset(), b);
+                        direct.forwardImage(padded, w, ys, out.offset(), b);
+                        biasRelu(op, bias, ys, out.offset() + (long) b * g.k * g.ohw(), 1, g);
                     }
                 });
                 return;
@@ -157,6 +167,7 @@ final class CpuConv2d {
                     pixel.forward(xr, b0, count, wt, new float[pixel.paddedSize(count)],
                             new float[pixel.pixelsSize(count)], y);
                     HostFloats.writeRange(out, (long) b0 * g.k * g.ohw(), y);
+                    biasRelu(op, bias, ys, out.offset() + (long) b0 * g.k * g.ohw(), count, g);
                 });
                 return;
             }
@@ -192,8 +203,43 @@ final class CpuConv2d {
                     }
                 }
                 HostFloats.writeRange(out, (long) b0 * g.k * g.ohw(), y);
+                biasRelu(op, bias, ys, out.offset() + (long) b0 * g.k * g.ohw(), count, g);
             });
         };
+    }
+
+    /**
+     * A fused op's bias and ReLU on {@code count} images of y [n, k, oh, ow] from element {@code yi}, in place, one
+     * plane at a time right after the panel wrote them (still in cache); nothing for a plain convolution.
+     */
+    private void biasRelu(Conv2dOp op, float[] bias, MemorySegment y, long yi, int count, Geometry g) {
+        if (!op.bias() && !op.relu()) {
+            return;
+        }
+        for (int plane = 0; plane < count * g.k; plane++) {
+            loops.biasRelu(bias == null ? 0 : bias[plane % g.k], op.relu(), y, yi + (long) plane * g.ohw(), g.ohw());
+        }
+    }
+
+    /** The same for the matrix case, y [n, k]: the bias runs along each row. */
+    private void biasReluRows(Conv2dOp op, Tensor[] in, Tensor out, Geometry g) {
+        if (!op.bias() && !op.relu()) {
+            return;
+        }
+        MemorySegment y = ((HostStorage) out.storage()).segment();
+        FloatRegion b = op.bias() ? FloatRegion.of(in[2]) : null;
+        int rows = Math.max(1, ROWS_PER_TASK_ELEMENTS / g.k);
+        pool.forEach((g.n + rows - 1) / rows, task -> {
+            for (int r = task * rows; r < Math.min(g.n, (task + 1) * rows); r++) {
+                long yi = out.offset() + (long) r * g.k;
+                if (b != null) {
+                    loops.binary(BinaryFn.ADD, y, yi, b.segment(), b.offset(), false, y, yi, g.k);
+                }
+                if (op.relu()) {
+                    loops.unary(UnaryFn.RELU, y, yi, y, yi, g.k);
+                }
+            }
+        });
     }
 
     Kernel<Conv2dBackwardDataOp> backwardData() {

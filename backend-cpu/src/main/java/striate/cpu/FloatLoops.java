@@ -29,6 +29,12 @@ interface FloatLoops {
     void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne, MemorySegment y,
                 long yi, int n);
 
+    /**
+     * y[yi + t] = y[yi + t] + bias, then max(·, 0) when {@code relu}, in place for t in [0, n): the epilogue a
+     * fused convolution applies to one output plane while it is still in cache.
+     */
+    void biasRelu(float bias, boolean relu, MemorySegment y, long yi, int n);
+
     /** The Vector API loops when jdk.incubator.vector is in the boot layer, else the plain ones. */
     static FloatLoops best() {
         return Sgemm.VECTOR_API ? new VectorFloatLoops() : new ScalarFloatLoops();

@@ -38,4 +38,12 @@ class ScalarFloatLoops implements FloatLoops {
             y.setAtIndex(JAVA_FLOAT, yi + t, v);
         }
     }
+
+    @Override
+    public void biasRelu(float bias, boolean relu, MemorySegment y, long yi, int n) {
+        for (int t = 0; t < n; t++) {
+            float v = y.getAtIndex(JAVA_FLOAT, yi + t) + bias;
+            y.setAtIndex(JAVA_FLOAT, yi + t, relu && !(v > 0) ? 0 : v); // NaN → 0, as UnaryFn.RELU
+        }
+    }
 }

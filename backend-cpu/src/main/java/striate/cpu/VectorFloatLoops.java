@@ -66,7 +66,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     @Override
     public void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                        MemorySegment y, long yi, int n) {
-        if (fn != BinaryFn.ADD && fn != BinaryFn.SUB && fn != BinaryFn.MUL && fn != BinaryFn.DIV
+        if (fn != BinaryFn.ADD && fn != BinaryFn.SUB && fn != BinaryFn.MUL && fn != BinaryFn.DIV && fn != BinaryFn.GATE
                 || !(a.isNative() && (bOne || b.isNative()) && y.isNative())) { // one b value is read once
             super.binary(fn, a, ai, b, bi, bOne, y, yi, n);
             return;
@@ -80,20 +80,37 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case ADD -> va.add(vb);
                 case SUB -> va.sub(vb);
                 case MUL -> va.mul(vb);
+                case GATE -> va.blend(0f, vb.compare(VectorOperators.GT, 0f).not()); // a where b > 0
                 default -> va.div(vb);
             };
             r.intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
-        for (; t < n; t++) { // the tail in float, which rounds like the double definition for these four
+        for (; t < n; t++) { // the tail in float, which rounds like the double definition for these five
             float va = a.getAtIndex(JAVA_FLOAT, ai + t);
             float vb = b.getAtIndex(JAVA_FLOAT, bOne ? bi : bi + t);
             float r = switch (fn) {
                 case ADD -> va + vb;
                 case SUB -> va - vb;
                 case MUL -> va * vb;
+                case GATE -> vb > 0 ? va : 0;
                 default -> va / vb;
             };
             y.setAtIndex(JAVA_FLOAT, yi + t, r);
         }
+    }
+
+    @Override
+    public void biasRelu(float bias, boolean relu, MemorySegment y, long yi, int n) {
+        if (!y.isNative()) {
+            super.biasRelu(bias, relu, y, yi, n);
+            return;
+        }
+        FloatVector zero = FloatVector.zero(S);
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, y, (yi + t) * 4, ORDER).add(bias);
+            (relu ? zero.blend(v, v.compare(VectorOperators.GT, 0f)) : v).intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        super.biasRelu(bias, relu, y, yi + t, n - t);
     }
 }

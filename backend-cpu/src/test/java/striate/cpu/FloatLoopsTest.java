@@ -87,4 +87,24 @@ class FloatLoopsTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 17, 33, 1025})
+    void biasReluAddsTheBiasThenClampsInPlace(int n) {
+        for (FloatLoops loops : LOOPS) {
+            for (boolean heap : new boolean[] {false, true}) {
+                for (boolean relu : new boolean[] {false, true}) {
+                    MemorySegment x = random(n + 3, 5L * n, heap);
+                    x.setAtIndex(JAVA_FLOAT, 3 + n / 2, Float.NaN);
+                    float[] before = x.toArray(JAVA_FLOAT);
+                    loops.biasRelu(-0.75f, relu, x, 3, n);
+                    for (int i = 0; i < n + 3; i++) {
+                        float v = before[i] - 0.75f;
+                        float want = i < 3 ? before[i] : relu ? (float) UnaryFn.RELU.apply(v) : v;
+                        assertEquals(want, x.getAtIndex(JAVA_FLOAT, i), 0f, loops + " relu=" + relu + " at " + i);
+                    }
+                }
+            }
+        }
+    }
 }

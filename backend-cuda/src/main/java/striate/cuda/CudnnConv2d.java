@@ -31,7 +31,8 @@ import striate.tensor.Tensor;
  * The algorithm of each (direction, shapes, params) is chosen once and remembered: by timing the candidates
  * ({@code cudnnFind*}) normally, and, in deterministic mode, as cuDNN's first heuristic choice ({@code *_v7})
  * whose results are deterministic, so a run repeats bit for bit. Workspace comes from the caching allocator.
- * FMA math (plain float32) unless TF32 was asked for.
+ * FMA math (plain float32) unless TF32 was asked for. A fused op's bias and ReLU run as one in-place kernel on
+ * the output (cuDNN's own fused call, cudnnConvolutionBiasActivationForward, takes only some algorithms).
  */
 final class CudnnConv2d {
     private static final Pointer ONE = Pointer.to(new float[] {1});
@@ -97,6 +98,12 @@ final class CudnnConv2d {
             withWorkspace(bytes[0], ws -> CudaStatus.cudnn(JCudnn.cudnnConvolutionForward(gpu.cudnn(), ONE, d.x,
                     pointer(x), d.w, pointer(w), d.conv, algo, ws, bytes[0], ZERO, d.y, pointer(out)),
                     "cudnnConvolutionForward(algo " + algo + ")"));
+        }
+        if (op.bias() || op.relu()) { // one more pass, in place, instead of a broadcast add and a ReLU
+            Tensor b = op.bias() ? contiguous(in[2]) : out; // out stands in for an unread bias pointer
+            long plane = out.dim(2) * out.dim(3);
+            gpu.launch(Symbols.CONV_BIAS_RELU, out.size(), new LaunchArgs().i64(out.size()).i32((int) out.dim(1))
+                    .i64(plane).ptr(pointer(b)).i32(op.bias() ? 1 : 0).i32(op.relu() ? 1 : 0).ptr(pointer(out)));
         }
     }
 

@@ -14,6 +14,7 @@ import striate.tensor.DType;
 final class Symbols {
     static final String AFFINE = "affine_forward_f32";
     static final String POW = "pow_forward_f32";
+    static final String CONV_BIAS_RELU = "conv2d_bias_relu_forward_f32";
     static final String WHERE = "where_forward_f32";
     static final String PAD = "pad_forward_f32";
     static final String SUM = "sum_forward_f32";
@@ -66,7 +67,7 @@ final class Symbols {
 
     /** Every kernel the backend can launch. */
     static List<String> all() {
-        List<String> out = new ArrayList<>(List.of(AFFINE, POW, WHERE, PAD, SUM, MAX, CROSS_ENTROPY,
+        List<String> out = new ArrayList<>(List.of(AFFINE, POW, CONV_BIAS_RELU, WHERE, PAD, SUM, MAX, CROSS_ENTROPY,
                 CROSS_ENTROPY_BACKWARD, MAX_POOL, AVG_POOL, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL,
                 KMAX_POOL_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
         for (UnaryFn fn : UnaryFn.values()) {

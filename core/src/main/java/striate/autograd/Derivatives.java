@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
+import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
 import striate.op.Conv2dBackwardDataOp;
@@ -69,11 +70,7 @@ public final class Derivatives {
             }
             case ReduceOp r -> new Tensor[] {reduce(r, in[0], y, dy)};
             case MatMulOp m -> matmul(m, in[0], in[1], dy);
-            case Conv2dOp c -> new Tensor[] { // no data gradient for the network's input images
-                    in[0].requiresGrad() ? Tensor.apply(new Conv2dBackwardDataOp(c.params(), in[0].shape()), dy, in[1])
-                            : null,
-                    in[1].requiresGrad() ? Tensor.apply(new Conv2dBackwardFilterOp(c.params(), in[1].shape()), in[0], dy)
-                            : null};
+            case Conv2dOp c -> conv2d(c, in, y, dy);
             case Pool2dOp p -> new Tensor[] {Tensor.apply(new Pool2dBackwardOp(p.mode(), p.params()), in[0], dy)};
             case SoftmaxOp s -> new Tensor[] {y.mul(dy.sub(dy.mul(y).sum(s.axis(), true)))};
             case LogSoftmaxOp s -> new Tensor[] {dy.sub(y.exp().mul(dy.sum(s.axis(), true)))};
@@ -120,8 +117,21 @@ public final class Derivatives {
             case SIGN, STEP -> null;
             case SIGMOID -> dy.mul(y.mul(y.affine(-1, 1)));
             case TANH -> dy.mul(y.square().affine(-1, 1));
-            case RELU -> dy.mul(x.step());
+            case RELU -> dy.binary(BinaryFn.GATE, x);
         };
+    }
+
+    /** dx, dw and (with a bias) db of a convolution; a fused ReLU passes dy only where y > 0. */
+    private static Tensor[] conv2d(Conv2dOp c, Tensor[] in, Tensor y, Tensor dy) {
+        Tensor g = c.relu() ? dy.binary(BinaryFn.GATE, y) : dy; // y > 0 exactly where the pre-activation was
+        Tensor dx = in[0].requiresGrad() // no data gradient for the network's input images
+                ? Tensor.apply(new Conv2dBackwardDataOp(c.params(), in[0].shape()), g, in[1]) : null;
+        Tensor dw = in[1].requiresGrad()
+                ? Tensor.apply(new Conv2dBackwardFilterOp(c.params(), in[1].shape()), in[0], g) : null;
+        if (!c.bias()) {
+            return new Tensor[] {dx, dw};
+        }
+        return new Tensor[] {dx, dw, in[2].requiresGrad() ? g.sum(new int[] {0, 2, 3}, false) : null};
     }
 
     private static Tensor[] binary(BinaryOp b, Tensor x1, Tensor x2, Tensor dy) {
@@ -144,9 +154,13 @@ public final class Derivatives {
                 g1 = dy.div(x2);
                 g2 = dy.mul(x1).div(x2.square()).neg();
             }
+            case GATE -> { // a where b > 0: piecewise constant in b
+                g1 = dy.binary(BinaryFn.GATE, x2);
+                g2 = null;
+            }
             case MAXIMUM, MINIMUM -> {
                 // The first input wins ties, as in the forward's choice of a.
-                Tensor firstWins = b.fn() == striate.op.BinaryFn.MAXIMUM ? x1.lt(x2).affine(-1, 1)
+                Tensor firstWins = b.fn() == BinaryFn.MAXIMUM ? x1.lt(x2).affine(-1, 1)
                         : x1.gt(x2).affine(-1, 1);
                 g1 = dy.mul(firstWins);
                 g2 = dy.mul(firstWins.affine(-1, 1));

@@ -60,11 +60,20 @@ public final class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, false);
+    }
+
+    /**
+     * The convolution, followed by a ReLU in the same op when {@code relu}: how {@link Sequential} runs this layer
+     * when a {@link ReLU} comes next. x [n, in, h, w] → [n, out, oh, ow].
+     */
+    public Tensor forward(Tensor x, boolean relu) {
         if (x.rank() != 4 || x.dim(1) != inChannels) {
             throw new ShapeMismatchException(toString(), "input of shape " + x.shape(),
                     "[n, " + inChannels + ", h, w]");
         }
-        return Functional.conv2d(x, weight.value(), bias == null ? null : bias.value(), params); // [n, out, oh, ow]
+        Tensor b = bias == null ? null : bias.value();
+        return relu ? Functional.conv2dRelu(x, weight.value(), b, params) : Functional.conv2d(x, weight.value(), b, params);
     }
 
     @Override

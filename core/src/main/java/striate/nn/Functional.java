@@ -18,17 +18,22 @@ public final class Functional {
     private Functional() {
     }
 
-    /** x [n, c, h, w], w [k, c/groups, kh, kw], b [k] or null → y [n, k, oh, ow]. */
+    /** x [n, c, h, w], w [k, c/groups, kh, kw], b [k] or null → y [n, k, oh, ow]; the bias is added in the same op. */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, ConvParams params) {
-        Tensor y = Tensor.apply(new Conv2dOp(params), x, w); // [n, k, oh, ow]
-        if (b == null) {
-            return y;
-        }
-        if (b.rank() != 1 || b.dim(0) != w.dim(0)) {
-            throw new ShapeMismatchException("conv2d", "bias " + b.shape() + " for weight " + w.shape(),
-                    "bias [" + w.dim(0) + "]");
-        }
-        return y.add(b.reshape(1, b.dim(0), 1, 1));
+        return conv2d(x, w, b, params, false);
+    }
+
+    /**
+     * relu(conv2d(x, w, b)) as one op: the bias and the ReLU are applied while the convolution writes its output,
+     * instead of two more passes over it (and the ReLU's backward reads the output, not a saved input).
+     */
+    public static Tensor conv2dRelu(Tensor x, Tensor w, Tensor b, ConvParams params) {
+        return conv2d(x, w, b, params, true);
+    }
+
+    private static Tensor conv2d(Tensor x, Tensor w, Tensor b, ConvParams params, boolean relu) {
+        Conv2dOp op = new Conv2dOp(params, b != null, relu);
+        return b == null ? Tensor.apply(op, x, w) : Tensor.apply(op, x, w, b); // [n, k, oh, ow]
     }
 
     /** x [n, c, h, w] → [n, c, oh, ow], the maximum of each window (padded cells never win). */

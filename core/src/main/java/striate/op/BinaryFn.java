@@ -1,8 +1,11 @@
 package striate.op;
 
-/** The elementwise functions of {@link BinaryOp}. Comparisons give 1 for true and 0 for false. */
+/**
+ * The elementwise functions of {@link BinaryOp}. Comparisons give 1 for true and 0 for false. GATE passes a where
+ * b > 0 and gives 0 elsewhere: ReLU's backward in one pass (dy gated by the ReLU's input or output).
+ */
 public enum BinaryFn {
-    ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, GREATER, LESS, EQUAL;
+    ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, GREATER, LESS, EQUAL, GATE;
 
     /** The function on one pair of values, in double: the definition every backend must match. */
     public double apply(double a, double b) {
@@ -16,6 +19,7 @@ public enum BinaryFn {
             case GREATER -> a > b ? 1 : 0;
             case LESS -> a < b ? 1 : 0;
             case EQUAL -> a == b ? 1 : 0;
+            case GATE -> b > 0 ? a : 0;
         };
     }
 

@@ -5,6 +5,7 @@ import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
 import striate.op.MatMulOp;
+import striate.op.UnaryFn;
 import striate.tensor.Tensor;
 
 /** Reference kernels for matrix multiplication and 2-D convolution (direct loops, grouped and dilated). */
@@ -84,6 +85,12 @@ final class ReferenceLinear {
         double[] y = new double[Math.toIntExact(out.size())];
         forEachTap(op.params(), in[0].shape().dims(), in[1].shape().dims(), out.shape().dims(),
                 (xi, wi, yi) -> y[yi] += x[xi] * w[wi]);
+        double[] b = op.bias() ? in[2].toDoubleArray() : null;
+        long plane = out.dim(2) * out.dim(3);
+        for (int i = 0; i < y.length; i++) {
+            double v = b == null ? y[i] : y[i] + b[(int) (i / plane % b.length)];
+            y[i] = op.relu() ? UnaryFn.RELU.apply(v) : v;
+        }
         out.copyFrom(y);
     }
 

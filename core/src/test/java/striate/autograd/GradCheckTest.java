@@ -117,6 +117,12 @@ class GradCheckTest {
                 u(24, 2, 4, 8, 7), u(25, 6, 2, 3, 2)));
         c.add(op("conv2d alexnet-like 11x11 stride 4", new Conv2dOp(ConvParams.of(4, 2)), u(26, 1, 3, 19, 19),
                 u(27, 2, 3, 11, 11)));
+        c.add(op("conv2d bias+relu", new Conv2dOp(ConvParams.of(1, 1), true, true), u(90, 2, 3, 6, 5),
+                u(91, 4, 3, 3, 3), u(92, 4)));
+        c.add(op("conv2d relu, no bias", new Conv2dOp(ConvParams.of(2, 0), false, true), u(93, 1, 2, 7, 7),
+                u(94, 3, 2, 3, 3)));
+        c.add(op("conv2d bias", new Conv2dOp(ConvParams.of(1, 0), true, false), u(95, 2, 2, 5, 5),
+                u(96, 3, 2, 3, 3), u(97, 3)));
         c.add(op("maxpool 2x2/2", new Pool2dOp(PoolMode.MAX, PoolParams.of(2, 2)), u(28, 2, 3, 6, 6)));
         c.add(op("maxpool 3x3/2 overlapping odd", new Pool2dOp(PoolMode.MAX, PoolParams.of(3, 2)), u(29, 1, 2, 7, 9)));
         c.add(op("maxpool 3x3/2 pad 1", new Pool2dOp(PoolMode.MAX, new PoolParams(3, 3, 2, 2, 1, 1, true)),

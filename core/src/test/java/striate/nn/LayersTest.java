@@ -128,6 +128,43 @@ class LayersTest {
                 true, new Rng(7)));
     }
 
+    @Test
+    void sequentialFusesConvAndFollowingReluIntoOneOpWithTheSameValuesAndGradients() {
+        Conv2d conv = new Conv2d(2, 3, 3, 1, 1, new Rng(8));
+        Sequential fused = new Sequential(conv, new ReLU(), new AvgPool2d(2, 2));
+        Tensor x = Tensor.rand(REF, DType.F64, Shape.of(2, 2, 6, 6), -1, 1, 9);
+        Tensor y = conv.forward(x.to(DType.F32)); // checks the layer alone first: its output has negatives
+        assertTrue(Arrays.stream(y.toDoubleArray()).anyMatch(v -> v < 0) && Arrays.stream(y.toDoubleArray())
+                .anyMatch(v -> v > 0), "the test needs a conv output of both signs");
+
+        Tensor relu = fused.forward(x.to(DType.F32)).node().inputs()[0]; // the pool's input: the fused op's output
+        assertEquals(new striate.op.Conv2dOp(ConvParams.of(1, 1), true, true), relu.node().op());
+        fused.zeroGrad();
+        fused.forward(x.to(DType.F32)).sum().backward();
+        double[] dw = conv.weight().grad().toDoubleArray();
+        double[] db = conv.bias().grad().toDoubleArray();
+
+        fused.zeroGrad();
+        Tensor separate = new AvgPool2d(2, 2).forward(new ReLU().forward(conv.forward(x.to(DType.F32))));
+        assertClose(separate.toDoubleArray(), fused.forward(x.to(DType.F32)).toDoubleArray(), 1e-6);
+        separate.sum().backward();
+        assertClose(conv.weight().grad().toDoubleArray(), dw, 1e-5);
+        assertClose(conv.bias().grad().toDoubleArray(), db, 1e-5);
+        assertTrue(Arrays.stream(db).anyMatch(v -> v != 0), "the bias gets a gradient");
+    }
+
+    @Test
+    void fusedConvRejectsABiasOfTheWrongShapeOrType() {
+        Tensor x = Tensor.zeros(REF, DType.F32, 1, 2, 5, 5);
+        Tensor w = Tensor.zeros(REF, DType.F32, 3, 2, 3, 3);
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+                () -> Functional.conv2dRelu(x, w, Tensor.zeros(REF, DType.F32, 4), ConvParams.of(1, 0)));
+        assertTrue(e.getMessage().contains("bias [3]"), e.getMessage());
+        IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
+                () -> Functional.conv2d(x, w, Tensor.zeros(REF, DType.F64, 3), ConvParams.of(1, 0)));
+        assertTrue(t.getMessage().contains("bias is float64"), t.getMessage());
+    }
+
     // ---- pooling, Flatten, KMaxPool ----------------------------------------------------------------------
 
     @Test

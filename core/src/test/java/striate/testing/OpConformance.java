@@ -308,6 +308,12 @@ public abstract class OpConformance {
                 c.add(op("matmul odd 7x1025 · 1025x33 ta=" + ta + " tb=" + tb, new MatMulOp(ta, tb), a, b));
             }
         }
+        // The fused epilogue's other two forms, on the direct kernel's shape (CPU) and on the GEMM's.
+        ConvShape c1 = Fixtures.LENET_C1_BATCH;
+        c.add(op("conv2d relu " + c1, new Conv2dOp(c1.params(), false, true), u(50, c1.x()), u(51, c1.w())));
+        ConvShape c3 = Fixtures.LENET_C3_BATCH;
+        c.add(op("conv2d bias " + c3, new Conv2dOp(c3.params(), true, false), u(50, c3.x()), u(51, c3.w()),
+                u(53, c3.w().dim(0))));
         c.add(op("matmul strided a", new MatMulOp(false, false), transposed(u(42, 33, 7)), u(43, 33, 5)));
         for (DenseShape s : Fixtures.denses()) {
             // forward y = x·wᵀ, then the two products of its backward: dx = dy·w, dw = dyᵀ·x.
@@ -317,6 +323,8 @@ public abstract class OpConformance {
         }
         for (ConvShape s : Fixtures.convs()) {
             c.add(op("conv2d " + s, new Conv2dOp(s.params()), u(50, s.x()), u(51, s.w())));
+            c.add(op("conv2d bias+relu " + s, new Conv2dOp(s.params(), true, true), u(50, s.x()), u(51, s.w()),
+                    u(53, s.w().dim(0))));
             c.add(op("conv2d backward data " + s, new Conv2dBackwardDataOp(s.params(), s.x()), u(52, s.y()),
                     u(51, s.w())));
             c.add(op("conv2d backward filter " + s, new Conv2dBackwardFilterOp(s.params(), s.w()), u(50, s.x()),
