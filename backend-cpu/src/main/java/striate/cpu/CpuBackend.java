@@ -60,7 +60,7 @@ public final class CpuBackend extends HostBackend {
                 .put(AffineOp.class, elementwise.affine())
                 .put(BinaryOp.class, elementwise.binary())
                 .put(PowerOp.class, elementwise.power())
-                .put(ReduceOp.class, CpuReduce.kernel())
+                .put(ReduceOp.class, new CpuReduce(pool))
                 .put(SoftmaxOp.class, softmax.softmax())
                 .put(LogSoftmaxOp.class, softmax.logSoftmax())
                 .put(CrossEntropyOp.class, softmax.crossEntropy())

@@ -5,7 +5,7 @@ import striate.op.BinaryFn;
 import striate.op.UnaryFn;
 
 /**
- * The inner loops of the elementwise kernels, straight on float32 memory segments (offsets in elements), so a
+ * The inner loops of the elementwise and reduction kernels, straight on float32 memory segments (offsets in elements), so a
  * kernel reads its input where it lies and writes its output in place, with no copy through Java arrays. Output
  * and input may be the same memory. {@link #best} picks the Vector API loops when the JVM has the module, else
  * plain loops. The plain loops give each element the float of the function computed in double (the reference's
@@ -34,6 +34,18 @@ interface FloatLoops {
      * fused convolution applies to one output plane while it is still in cache.
      */
     void biasRelu(float bias, boolean relu, MemorySegment y, long yi, int n);
+
+    /**
+     * The sum of x[xi, xi + n) in double, in an order fixed by n (the same inputs give the same bits every call;
+     * CpuReduce relies on it for thread-count independence).
+     */
+    double sum(MemorySegment x, long xi, int n);
+
+    /** The largest of x[xi, xi + n) as Math.max takes it (NaN wins); −∞ when n = 0. */
+    double max(MemorySegment x, long xi, int n);
+
+    /** acc[ai + t] += x[xi + t], or acc[ai + t] = max(acc[ai + t], x[xi + t]) when {@code max}, for t in [0, n). */
+    void accumulate(boolean max, MemorySegment x, long xi, double[] acc, int ai, int n);
 
     /** The Vector API loops when jdk.incubator.vector is in the boot layer, else the plain ones. */
     static FloatLoops best() {

@@ -46,4 +46,40 @@ class ScalarFloatLoops implements FloatLoops {
             y.setAtIndex(JAVA_FLOAT, yi + t, relu && !(v > 0) ? 0 : v); // NaN → 0, as UnaryFn.RELU
         }
     }
+
+    @Override
+    public double sum(MemorySegment x, long xi, int n) {
+        double s0 = 0; // four interleaved partial sums (a fixed order) for instruction overlap
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int t = 0;
+        for (; t + 4 <= n; t += 4) {
+            s0 += x.getAtIndex(JAVA_FLOAT, xi + t);
+            s1 += x.getAtIndex(JAVA_FLOAT, xi + t + 1);
+            s2 += x.getAtIndex(JAVA_FLOAT, xi + t + 2);
+            s3 += x.getAtIndex(JAVA_FLOAT, xi + t + 3);
+        }
+        for (; t < n; t++) {
+            s0 += x.getAtIndex(JAVA_FLOAT, xi + t);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double max(MemorySegment x, long xi, int n) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < n; t++) {
+            m = Math.max(m, x.getAtIndex(JAVA_FLOAT, xi + t));
+        }
+        return m;
+    }
+
+    @Override
+    public void accumulate(boolean max, MemorySegment x, long xi, double[] acc, int ai, int n) {
+        for (int t = 0; t < n; t++) {
+            float v = x.getAtIndex(JAVA_FLOAT, xi + t);
+            acc[ai + t] = max ? Math.max(acc[ai + t], v) : acc[ai + t] + v;
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,6 +21,8 @@ import striate.op.UnaryFn;
  */
 final class VectorFloatLoops extends ScalarFloatLoops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Doubles in a vector of S's size: each float vector widens into two of them. */
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     @Override
@@ -112,5 +115,65 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             (relu ? zero.blend(v, v.compare(VectorOperators.GT, 0f)) : v).intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
         super.biasRelu(bias, relu, y, yi + t, n - t);
+    }
+
+    @Override
+    public double sum(MemorySegment x, long xi, int n) {
+        if (!x.isNative()) {
+            return super.sum(x, xi, n);
+        }
+        DoubleVector lo = DoubleVector.zero(D); // the low and high halves of each float vector, widened
+        DoubleVector hi = DoubleVector.zero(D);
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
+            lo = lo.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
+            hi = hi.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
+        }
+        DoubleVector both = lo.add(hi);
+        double s = 0;
+        for (int i = 0; i < D.length(); i++) { // lanes in order: reduceLanes(ADD) leaves the order open
+            s += both.lane(i);
+        }
+        for (; t < n; t++) {
+            s += x.getAtIndex(JAVA_FLOAT, xi + t);
+        }
+        return s;
+    }
+
+    @Override
+    public double max(MemorySegment x, long xi, int n) {
+        if (!x.isNative()) {
+            return super.max(x, xi, n);
+        }
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            m = m.max(FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER)); // as Math.max: NaN wins
+        }
+        double r = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < S.length(); i++) {
+            r = Math.max(r, m.lane(i));
+        }
+        return Math.max(r, super.max(x, xi + t, n - t));
+    }
+
+    @Override
+    public void accumulate(boolean max, MemorySegment x, long xi, double[] acc, int ai, int n) {
+        if (!x.isNative()) {
+            super.accumulate(max, x, xi, acc, ai, n);
+            return;
+        }
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
+            DoubleVector v0 = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector v1 = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
+            DoubleVector a0 = DoubleVector.fromArray(D, acc, ai + t);
+            DoubleVector a1 = DoubleVector.fromArray(D, acc, ai + t + D.length());
+            (max ? a0.max(v0) : a0.add(v0)).intoArray(acc, ai + t);
+            (max ? a1.max(v1) : a1.add(v1)).intoArray(acc, ai + t + D.length());
+        }
+        super.accumulate(max, x, xi + t, acc, ai + t, n - t);
     }
 }

@@ -107,4 +107,42 @@ class FloatLoopsTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 8, 17, 33, 1025})
+    void sumMaxAndAccumulateMatchTheirDefinitionsInDouble(int n) {
+        for (FloatLoops loops : LOOPS) {
+            for (boolean heap : new boolean[] {false, true}) {
+                MemorySegment x = random(n + 3, 7L * n, heap);
+                double sum = 0;
+                double max = Double.NEGATIVE_INFINITY;
+                double[] acc = new double[n + 2];
+                double[] accMax = new double[n + 2];
+                java.util.Arrays.fill(accMax, 0.5);
+                for (int i = 0; i < n; i++) {
+                    sum += x.getAtIndex(JAVA_FLOAT, 3 + i);
+                    max = Math.max(max, x.getAtIndex(JAVA_FLOAT, 3 + i));
+                    acc[2 + i] = 1;
+                }
+                double[] wantAcc = acc.clone();
+                double[] wantMax = accMax.clone();
+                for (int i = 0; i < n; i++) {
+                    wantAcc[2 + i] += x.getAtIndex(JAVA_FLOAT, 3 + i);
+                    wantMax[2 + i] = Math.max(0.5, x.getAtIndex(JAVA_FLOAT, 3 + i));
+                }
+                String at = loops + " n=" + n + " heap=" + heap;
+                assertEquals(sum, loops.sum(x, 3, n), 1e-12 * (1 + n), at);
+                assertEquals(sum, loops.sum(x, 3, n), 1e-12 * (1 + n), at);
+                assertEquals(max, loops.max(x, 3, n), 0, at);
+                loops.accumulate(false, x, 3, acc, 2, n);
+                loops.accumulate(true, x, 3, accMax, 2, n);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(wantAcc, acc, 0, at);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(wantMax, accMax, 0, at);
+                if (n > 0) {
+                    x.setAtIndex(JAVA_FLOAT, 3 + n - 1, Float.NaN);
+                    assertEquals(Double.NaN, loops.max(x, 3, n), at + ": NaN wins");
+                }
+            }
+        }
+    }
 }

@@ -9,6 +9,8 @@ import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
 import striate.op.MatMulOp;
+import striate.op.ReduceFn;
+import striate.op.ReduceOp;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Shape;
@@ -120,6 +122,34 @@ class ThreadCountDeterminismTest {
             conv.backwardFilter().run(new Conv2dBackwardFilterOp(p, w.shape()), new Tensor[] {x, dy}, dw);
             return concat(new float[][] {c.toFloatArray(), wide.toFloatArray(), y.toFloatArray(), dx.toFloatArray(),
                 dw.toFloatArray()});
+        };
+        float[] one = run(1, f);
+        assertArrayEquals(one, run(2, f));
+        assertArrayEquals(one, run(3, f));
+    }
+
+    @Test
+    void reductionsAreThreadCountIndependent() {
+        // Sums over chunks of 16,384 elements in parallel: all of x, a bias gradient's axes, and columns.
+        Tensor x = rand(16, 40, 6, 30, 30);
+        Tensor rows = rand(17, 9, 2000, 33);
+        java.util.function.Function<IntraOpPool, float[]> f = pool -> {
+            CpuReduce reduce = new CpuReduce(pool);
+            float[][] parts = new float[4][];
+            int i = 0;
+            for (ReduceOp op : new ReduceOp[] {new ReduceOp(ReduceFn.SUM, new int[0], false),
+                new ReduceOp(ReduceFn.SUM, new int[] {0, 2, 3}, false)}) {
+                Tensor y = Tensor.zeros(Device.cpu(), DType.F32, op.inferShape(x.shape()).dims());
+                reduce.run(op, new Tensor[] {x}, y);
+                parts[i++] = y.toFloatArray();
+            }
+            for (ReduceOp op : new ReduceOp[] {new ReduceOp(ReduceFn.SUM, new int[] {1}, false),
+                new ReduceOp(ReduceFn.SUM, new int[] {0, 1}, false)}) {
+                Tensor y = Tensor.zeros(Device.cpu(), DType.F32, op.inferShape(rows.shape()).dims());
+                reduce.run(op, new Tensor[] {rows}, y);
+                parts[i++] = y.toFloatArray();
+            }
+            return concat(parts);
         };
         float[] one = run(1, f);
         assertArrayEquals(one, run(2, f));

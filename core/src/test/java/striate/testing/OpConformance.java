@@ -295,6 +295,13 @@ public abstract class OpConformance {
         c.add(op("reduce sum axes 0, -1 [3, 33, 7]", new ReduceOp(sum, new int[] {0, -1}, false), u(34, 3, 33, 7)));
         c.add(op("reduce sum axis 1 strided [7, 33]", new ReduceOp(sum, new int[] {1}, false), transposed(u(35, 33, 7))));
         c.add(op("reduce max all keep [7, 33]", new ReduceOp(max, new int[0], true), u(36, 7, 33)));
+        // A conv bias gradient's form, each output over more than one chunk of 16,384 (rows cut between chunks).
+        c.add(op("reduce sum axes 0, 2 [20, 3, 1000]", new ReduceOp(sum, new int[] {0, 2}, false), u(70, 20, 3, 1000)));
+        c.add(op("reduce max axes 0, 2 [20, 3, 1000]", new ReduceOp(max, new int[] {0, 2}, false), u(71, 20, 3, 1000)));
+        c.add(op("reduce sum axis 1 [3, 700, 70]", new ReduceOp(sum, new int[] {1}, false), u(72, 3, 700, 70)));
+        c.add(op("reduce max axis 1 [3, 700, 70]", new ReduceOp(max, new int[] {1}, false), u(73, 3, 700, 70)));
+        c.add(op("reduce sum axes 1, 3 [3, 4, 5, 6]", new ReduceOp(sum, new int[] {1, 3}, true), u(74, 3, 4, 5, 6)));
+        c.add(op("reduce max axes 0, 2 [4, 5, 6, 3]", new ReduceOp(max, new int[] {0, 2}, false), u(75, 4, 5, 6, 3)));
         c.add(op("reduce max axis -1 [33, 1025]", new ReduceOp(max, new int[] {-1}, false), u(37, 33, 1025)));
         c.add(op("reduce max axis 0 ties [33, 7]", new ReduceOp(max, new int[] {0}, false), grid(38, 33, 7)));
         c.add(op("reduce max axis 0 strided [7, 33]", new ReduceOp(max, new int[] {0}, false), transposed(u(39, 33, 7))));
