@@ -71,6 +71,8 @@ BINARY(greater, u > v ? 1.0f : 0.0f)
 BINARY(less, u < v ? 1.0f : 0.0f)
 BINARY(equal, u == v ? 1.0f : 0.0f)
 BINARY(gate, v > 0.0f ? u : 0.0f)       // ReLU's backward: dy where the input was positive
+BINARY(tanh_backward, u * fmaf(-v, v, 1.0f))        // dy·(1 − y²)
+BINARY(sigmoid_backward, u * (v * (1.0f - v)))      // dy·y·(1 − y)
 
 // y = cond ≠ 0 ? a : b
 extern "C" __global__ void where_forward_f32(long long n, Layout cl, const float *c, Layout al,

@@ -10,7 +10,7 @@ import striate.op.UnaryFn;
  * and input may be the same memory. {@link #best} picks the Vector API loops when the JVM has the module, else
  * plain loops. The plain loops give each element the float of the function computed in double (the reference's
  * definition); the vector loops match that exactly for the piecewise-linear functions, SQRT and +, −, ×, ÷, and
- * within a few ulps for EXP, LOG, TANH and SIGMOID.
+ * within a few ulps for EXP, LOG, TANH, SIGMOID and the tanh and sigmoid gradients.
  */
 interface FloatLoops {
     /** y[yi + t] = fn(x[xi + t]) for t in [0, n). */

@@ -13,7 +13,8 @@ import striate.op.UnaryFn;
 
 /**
  * {@link FloatLoops} with the Vector API for the functions layers run on every step: exact for ReLU, STEP, NEG,
- * ABS, SQRT, affine, +, −, ×, ÷; within a few float ulps for EXP, LOG, TANH and SIGMOID (the JDK's vector math
+ * ABS, SQRT, affine, +, −, ×, ÷ and GATE; within a few float ulps for TANH_BACKWARD and SIGMOID_BACKWARD (in
+ * float, not double) and for EXP, LOG, TANH and SIGMOID (the JDK's vector math
  * library, 1 / (1 + e^−x) for the sigmoid), which the conformance tolerances allow. SIGN, the other binary
  * functions and the tails fall back to the plain loops, and so does heap memory (small outputs, gathered views):
  * the Vector API compiles loads and stores of native segments only, and takes a slow lane-by-lane path on heap
@@ -69,7 +70,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     @Override
     public void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                        MemorySegment y, long yi, int n) {
-        if (fn != BinaryFn.ADD && fn != BinaryFn.SUB && fn != BinaryFn.MUL && fn != BinaryFn.DIV && fn != BinaryFn.GATE
+        if (fn.isComparison() || fn == BinaryFn.MAXIMUM || fn == BinaryFn.MINIMUM
                 || !(a.isNative() && (bOne || b.isNative()) && y.isNative())) { // one b value is read once
             super.binary(fn, a, ai, b, bi, bOne, y, yi, n);
             return;
@@ -84,11 +85,13 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case SUB -> va.sub(vb);
                 case MUL -> va.mul(vb);
                 case GATE -> va.blend(0f, vb.compare(VectorOperators.GT, 0f).not()); // a where b > 0
+                case TANH_BACKWARD -> va.mul(vb.neg().fma(vb, FloatVector.broadcast(S, 1f))); // a·(1 − b²)
+                case SIGMOID_BACKWARD -> va.mul(vb.mul(vb.neg().add(1f))); // a·(b·(1 − b))
                 default -> va.div(vb);
             };
             r.intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
-        for (; t < n; t++) { // the tail in float, which rounds like the double definition for these five
+        for (; t < n; t++) { // the tail in float, as the vectors: like the double definition but for the last two
             float va = a.getAtIndex(JAVA_FLOAT, ai + t);
             float vb = b.getAtIndex(JAVA_FLOAT, bOne ? bi : bi + t);
             float r = switch (fn) {
@@ -96,6 +99,8 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case SUB -> va - vb;
                 case MUL -> va * vb;
                 case GATE -> vb > 0 ? va : 0;
+                case TANH_BACKWARD -> va * Math.fma(-vb, vb, 1f);
+                case SIGMOID_BACKWARD -> va * (vb * (1f - vb));
                 default -> va / vb;
             };
             y.setAtIndex(JAVA_FLOAT, yi + t, r);

@@ -115,8 +115,8 @@ public final class Derivatives {
             case SQRT -> dy.div(y).mul(0.5);
             case ABS -> dy.mul(x.sign());
             case SIGN, STEP -> null;
-            case SIGMOID -> dy.mul(y.mul(y.affine(-1, 1)));
-            case TANH -> dy.mul(y.square().affine(-1, 1));
+            case SIGMOID -> dy.binary(BinaryFn.SIGMOID_BACKWARD, y);
+            case TANH -> dy.binary(BinaryFn.TANH_BACKWARD, y);
             case RELU -> dy.binary(BinaryFn.GATE, x);
         };
     }
@@ -157,6 +157,14 @@ public final class Derivatives {
             case GATE -> { // a where b > 0: piecewise constant in b
                 g1 = dy.binary(BinaryFn.GATE, x2);
                 g2 = null;
+            }
+            case TANH_BACKWARD -> { // a·(1 − b²)
+                g1 = dy.binary(BinaryFn.TANH_BACKWARD, x2);
+                g2 = dy.mul(x1).mul(x2).mul(-2);
+            }
+            case SIGMOID_BACKWARD -> { // a·b·(1 − b)
+                g1 = dy.binary(BinaryFn.SIGMOID_BACKWARD, x2);
+                g2 = dy.mul(x1).mul(x2.affine(-2, 1));
             }
             case MAXIMUM, MINIMUM -> {
                 // The first input wins ties, as in the forward's choice of a.
