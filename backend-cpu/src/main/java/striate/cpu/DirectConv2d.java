@@ -78,7 +78,8 @@ final class DirectConv2d {
         int oc = 0;
         for (; oc + 4 <= k; oc += 4) { // four output channels share each input vector
             for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox += S.length()) {
+                for (int step = 0; step < ow; step += S.length()) {
+                    int ox = vectorStart(step);
                     FloatVector a0 = FloatVector.zero(S);
                     FloatVector a1 = a0;
                     FloatVector a2 = a0;
@@ -106,7 +107,8 @@ final class DirectConv2d {
         }
         for (; oc + 2 <= k; oc += 2) { // two more: two independent FMA chains instead of one
             for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox += S.length()) {
+                for (int step = 0; step < ow; step += S.length()) {
+                    int ox = vectorStart(step);
                     FloatVector a0 = FloatVector.zero(S);
                     FloatVector a1 = a0;
                     int t = 0;
@@ -128,7 +130,8 @@ final class DirectConv2d {
         }
         for (; oc < k; oc++) {
             for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox += S.length()) {
+                for (int step = 0; step < ow; step += S.length()) {
+                    int ox = vectorStart(step);
                     FloatVector a = FloatVector.zero(S);
                     int t = 0;
                     for (int ic = 0; ic < c; ic++) {
@@ -144,6 +147,16 @@ final class DirectConv2d {
                 }
             }
         }
+    }
+
+    /**
+     * Where the output vector for columns from {@code step} starts: the last one of a row is moved left to end at the
+     * row's end (overlapping the one before, whose overlapped lanes it recomputes with the same taps in the same
+     * order, so identical values) and stored whole; a masked or lane-by-lane store of a partial vector costs more
+     * than the overlap (a masked store is slow on AVX2). Rows narrower than a vector keep the partial store.
+     */
+    private int vectorStart(int step) {
+        return ow >= S.length() ? Math.min(step, ow - S.length()) : step;
     }
 
     /**

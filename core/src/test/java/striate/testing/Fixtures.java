@@ -94,6 +94,12 @@ public final class Fixtures {
     /** Three input channels, 5 outputs (a block of 4 and one more), rows of 19 (a partial vector), pad 1. */
     public static final ConvShape ODD_DIRECT_CONV = new ConvShape("odd direct conv 3→5 3x3 pad 1, rows of 19",
             Shape.of(3, 3, 11, 19), Shape.of(5, 3, 3, 3), new ConvParams(1, 1, 1, 1, 1, 1, 1));
+    /**
+     * Direct conv with rows of 12: narrower than a 16-lane vector (a partial store on AVX-512), one vector and a
+     * shifted, overlapping one with 8 lanes (AVX2).
+     */
+    public static final ConvShape NARROW_DIRECT_CONV = new ConvShape("direct conv 2→6 3x3 pad 1, rows of 12",
+            Shape.of(2, 2, 9, 12), Shape.of(6, 2, 3, 3), new ConvParams(1, 1, 1, 1, 1, 1, 1));
     /** 16 outputs (two 8-lane vectors), stride 2, pad 1, 7×6 outputs: blocks of four pixels and two left over. */
     public static final ConvShape PIXEL_CONV = new ConvShape("pixel conv 5→16 3x3/2 pad 1, batch 3",
             Shape.of(3, 5, 13, 11), Shape.of(16, 5, 3, 3), ConvParams.of(2, 1));
@@ -138,8 +144,8 @@ public final class Fixtures {
 
     public static List<ConvShape> convs() {
         return List.of(TINY_CONV, ODD_CONV, GROUPED_CONV, LENET_C1, LENET_C3, ALEXNET_CONV1, LENET_C3_BATCH,
-                LENET_C5_BATCH, LENET_C5_BATCH_700, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV, PIXEL_CONV, PIXEL_CONV_8,
-                PIXEL_CONV_32);
+                LENET_C5_BATCH, LENET_C5_BATCH_700, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV, NARROW_DIRECT_CONV, PIXEL_CONV,
+                PIXEL_CONV_8, PIXEL_CONV_32);
     }
 
     public static List<PoolShape> pools() {
