@@ -172,12 +172,12 @@ final class DirectConv2d {
         }
     }
 
-    /** Scratch for {@link #filterGradImage}, one per thread: a dy plane in rows of whole vectors, and one vector. */
+    /** Scratch for {@link #filterGradImage}, one per thread: two dy planes in rows of whole vectors, and one vector. */
     record FilterScratch(float[] dyRows, float[] lanes) {
     }
 
     FilterScratch filterScratch() {
-        return new FilterScratch(new float[oh * rowVectors() * S.length()], new float[S.length()]);
+        return new FilterScratch(new float[2 * oh * rowVectors() * S.length()], new float[S.length()]);
     }
 
     /** Vectors per output row, the last one partial when ow is not a multiple of the vector length. */
@@ -187,70 +187,166 @@ final class DirectConv2d {
 
     /**
      * dw[oc, ic, ky, kx] += Σ over image b's output pixels of dy[b, oc, oy, ox] · x_padded[ic, oy + ky, ox + kx]:
-     * vector dot products along the rows, four taps (kx) at a time so they share the dy loads and run as
-     * independent FMA chains, reduced once per image in a fixed lane order. The dy rows are copied into whole
-     * vectors with zeros past the row's end, so those lanes add 0 · x (finite x: a non-finite input has already
-     * made the forward pass non-finite).
+     * vector dot products along the rows, two output channels and four taps (kx) at a time, so that each x load
+     * serves two channels, each dy load four taps, and eight FMA chains run independently; reduced once per image in
+     * a fixed lane order. The dy rows are copied into whole vectors with zeros past the row's end, so those lanes add
+     * 0 · x (finite x: a non-finite input has already made the forward pass non-finite).
      */
     void filterGradImage(float[] padded, FloatRegion dy, int b, float[] dw, FilterScratch scratch) {
-        int taps = c * kh * kw;
-        int rowLength = rowVectors() * S.length();
-        float[] dyRows = scratch.dyRows();
-        for (int oc = 0; oc < k; oc++) {
-            long dyPlane = dy.offset() + (long) (b * k + oc) * oh * ow;
-            for (int oy = 0; oy < oh; oy++) {
-                MemorySegment.copy(dy.segment(), JAVA_FLOAT, (dyPlane + (long) oy * ow) * 4, dyRows, oy * rowLength, ow);
-            }
+        int second = oh * rowVectors() * S.length(); // where the second channel's rows start in dyRows
+        int oc = 0;
+        for (; oc + 2 <= k; oc += 2) {
+            copyRows(dy, b, oc, scratch.dyRows(), 0);
+            copyRows(dy, b, oc + 1, scratch.dyRows(), second);
             for (int ic = 0; ic < c; ic++) {
                 for (int ky = 0; ky < kh; ky++) {
-                    int t = (oc * c + ic) * kh * kw + ky * kw; // dw index of tap (oc, ic, ky, 0)
-                    int kx = 0;
-                    for (; kx + 4 <= kw; kx += 4) {
-                        FloatVector a0 = FloatVector.zero(S);
-                        FloatVector a1 = a0;
-                        FloatVector a2 = a0;
-                        FloatVector a3 = a0;
-                        for (int oy = 0; oy < oh; oy++) {
-                            int row = (ic * ph + oy + ky) * pw + kx;
-                            int dr = oy * rowLength;
-                            for (int ox = 0; ox < rowLength; ox += S.length()) {
-                                FloatVector g = FloatVector.fromArray(S, dyRows, dr + ox);
-                                a0 = g.fma(FloatVector.fromArray(S, padded, row + ox), a0);
-                                a1 = g.fma(FloatVector.fromArray(S, padded, row + ox + 1), a1);
-                                a2 = g.fma(FloatVector.fromArray(S, padded, row + ox + 2), a2);
-                                a3 = g.fma(FloatVector.fromArray(S, padded, row + ox + 3), a3);
-                            }
-                        }
-                        dw[t + kx] += Lanes.sum(a0, scratch.lanes());
-                        dw[t + kx + 1] += Lanes.sum(a1, scratch.lanes());
-                        dw[t + kx + 2] += Lanes.sum(a2, scratch.lanes());
-                        dw[t + kx + 3] += Lanes.sum(a3, scratch.lanes());
-                    }
-                    for (; kx < kw; kx++) { // the rest one tap at a time, even and odd rows in two chains
-                        FloatVector even = FloatVector.zero(S);
-                        FloatVector odd = even;
-                        int oy = 0;
-                        for (; oy + 1 < oh; oy += 2) {
-                            int row = (ic * ph + oy + ky) * pw + kx;
-                            int dr = oy * rowLength;
-                            for (int ox = 0; ox < rowLength; ox += S.length()) {
-                                even = FloatVector.fromArray(S, dyRows, dr + ox)
-                                        .fma(FloatVector.fromArray(S, padded, row + ox), even);
-                                odd = FloatVector.fromArray(S, dyRows, dr + rowLength + ox)
-                                        .fma(FloatVector.fromArray(S, padded, row + pw + ox), odd);
-                            }
-                        }
-                        if (oy < oh) {
-                            int row = (ic * ph + oy + ky) * pw + kx;
-                            for (int ox = 0; ox < rowLength; ox += S.length()) {
-                                even = FloatVector.fromArray(S, dyRows, oy * rowLength + ox)
-                                        .fma(FloatVector.fromArray(S, padded, row + ox), even);
-                            }
-                        }
-                        dw[t + kx] += Lanes.sum(even.add(odd), scratch.lanes());
-                    }
+                    twoChannelsGrad(padded, scratch.dyRows(), second, oc, ic, ky, dw, scratch.lanes());
                 }
             }
+        }
+        for (; oc < k; oc++) {
+            copyRows(dy, b, oc, scratch.dyRows(), 0);
+            for (int ic = 0; ic < c; ic++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    oneChannelGrad(padded, scratch.dyRows(), oc, ic, ky, dw, scratch.lanes());
+                }
+            }
+        }
+    }
+
+    /** Copies dy[b, oc] into {@code rows} from {@code at}, one row per whole number of vectors. */
+    private void copyRows(FloatRegion dy, int b, int oc, float[] rows, int at) {
+        int rowLength = rowVectors() * S.length();
+        long dyPlane = dy.offset() + (long) (b * k + oc) * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+            MemorySegment.copy(dy.segment(), JAVA_FLOAT, (dyPlane + (long) oy * ow) * 4, rows, at + oy * rowLength, ow);
+        }
+    }
+
+    /** The taps (oc, ic, ky, ·) and (oc + 1, ic, ky, ·); channel oc's dy rows at 0 in dyRows, oc + 1's at second. */
+    private void twoChannelsGrad(float[] padded, float[] dyRows, int second, int oc, int ic, int ky, float[] dw,
+            float[] lanes) {
+        int rowLength = rowVectors() * S.length();
+        int t = (oc * c + ic) * kh * kw + ky * kw; // dw index of tap (oc, ic, ky, 0)
+        int u = t + c * kh * kw; // and of (oc + 1, ic, ky, 0)
+        int kx = 0;
+        for (; kx + 4 <= kw; kx += 4) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            FloatVector b2 = a0;
+            FloatVector b3 = a0;
+            for (int oy = 0; oy < oh; oy++) {
+                int row = (ic * ph + oy + ky) * pw + kx;
+                int dr = oy * rowLength;
+                for (int ox = 0; ox < rowLength; ox += S.length()) {
+                    FloatVector g = FloatVector.fromArray(S, dyRows, dr + ox);
+                    FloatVector h = FloatVector.fromArray(S, dyRows, second + dr + ox);
+                    FloatVector x0 = FloatVector.fromArray(S, padded, row + ox);
+                    a0 = g.fma(x0, a0);
+                    b0 = h.fma(x0, b0);
+                    FloatVector x1 = FloatVector.fromArray(S, padded, row + ox + 1);
+                    a1 = g.fma(x1, a1);
+                    b1 = h.fma(x1, b1);
+                    FloatVector x2 = FloatVector.fromArray(S, padded, row + ox + 2);
+                    a2 = g.fma(x2, a2);
+                    b2 = h.fma(x2, b2);
+                    FloatVector x3 = FloatVector.fromArray(S, padded, row + ox + 3);
+                    a3 = g.fma(x3, a3);
+                    b3 = h.fma(x3, b3);
+                }
+            }
+            dw[t + kx] += Lanes.sum(a0, lanes);
+            dw[t + kx + 1] += Lanes.sum(a1, lanes);
+            dw[t + kx + 2] += Lanes.sum(a2, lanes);
+            dw[t + kx + 3] += Lanes.sum(a3, lanes);
+            dw[u + kx] += Lanes.sum(b0, lanes);
+            dw[u + kx + 1] += Lanes.sum(b1, lanes);
+            dw[u + kx + 2] += Lanes.sum(b2, lanes);
+            dw[u + kx + 3] += Lanes.sum(b3, lanes);
+        }
+        for (; kx < kw; kx++) { // the rest one tap at a time, even and odd rows in separate chains
+            FloatVector aEven = FloatVector.zero(S);
+            FloatVector aOdd = aEven;
+            FloatVector bEven = aEven;
+            FloatVector bOdd = aEven;
+            int oy = 0;
+            for (; oy + 1 < oh; oy += 2) {
+                int row = (ic * ph + oy + ky) * pw + kx;
+                int dr = oy * rowLength;
+                for (int ox = 0; ox < rowLength; ox += S.length()) {
+                    FloatVector x0 = FloatVector.fromArray(S, padded, row + ox);
+                    FloatVector x1 = FloatVector.fromArray(S, padded, row + pw + ox);
+                    aEven = FloatVector.fromArray(S, dyRows, dr + ox).fma(x0, aEven);
+                    bEven = FloatVector.fromArray(S, dyRows, second + dr + ox).fma(x0, bEven);
+                    aOdd = FloatVector.fromArray(S, dyRows, dr + rowLength + ox).fma(x1, aOdd);
+                    bOdd = FloatVector.fromArray(S, dyRows, second + dr + rowLength + ox).fma(x1, bOdd);
+                }
+            }
+            if (oy < oh) {
+                int row = (ic * ph + oy + ky) * pw + kx;
+                int dr = oy * rowLength;
+                for (int ox = 0; ox < rowLength; ox += S.length()) {
+                    FloatVector x0 = FloatVector.fromArray(S, padded, row + ox);
+                    aEven = FloatVector.fromArray(S, dyRows, dr + ox).fma(x0, aEven);
+                    bEven = FloatVector.fromArray(S, dyRows, second + dr + ox).fma(x0, bEven);
+                }
+            }
+            dw[t + kx] += Lanes.sum(aEven.add(aOdd), lanes);
+            dw[u + kx] += Lanes.sum(bEven.add(bOdd), lanes);
+        }
+    }
+
+    /** The taps (oc, ic, ky, ·) of one channel (the last one when k is odd), its dy rows at 0 in dyRows. */
+    private void oneChannelGrad(float[] padded, float[] dyRows, int oc, int ic, int ky, float[] dw, float[] lanes) {
+        int rowLength = rowVectors() * S.length();
+        int t = (oc * c + ic) * kh * kw + ky * kw; // dw index of tap (oc, ic, ky, 0)
+        int kx = 0;
+        for (; kx + 4 <= kw; kx += 4) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int oy = 0; oy < oh; oy++) {
+                int row = (ic * ph + oy + ky) * pw + kx;
+                int dr = oy * rowLength;
+                for (int ox = 0; ox < rowLength; ox += S.length()) {
+                    FloatVector g = FloatVector.fromArray(S, dyRows, dr + ox);
+                    a0 = g.fma(FloatVector.fromArray(S, padded, row + ox), a0);
+                    a1 = g.fma(FloatVector.fromArray(S, padded, row + ox + 1), a1);
+                    a2 = g.fma(FloatVector.fromArray(S, padded, row + ox + 2), a2);
+                    a3 = g.fma(FloatVector.fromArray(S, padded, row + ox + 3), a3);
+                }
+            }
+            dw[t + kx] += Lanes.sum(a0, lanes);
+            dw[t + kx + 1] += Lanes.sum(a1, lanes);
+            dw[t + kx + 2] += Lanes.sum(a2, lanes);
+            dw[t + kx + 3] += Lanes.sum(a3, lanes);
+        }
+        for (; kx < kw; kx++) { // the rest one tap at a time, even and odd rows in two chains
+            FloatVector even = FloatVector.zero(S);
+            FloatVector odd = even;
+            int oy = 0;
+            for (; oy + 1 < oh; oy += 2) {
+                int row = (ic * ph + oy + ky) * pw + kx;
+                int dr = oy * rowLength;
+                for (int ox = 0; ox < rowLength; ox += S.length()) {
+                    even = FloatVector.fromArray(S, dyRows, dr + ox).fma(FloatVector.fromArray(S, padded, row + ox), even);
+                    odd = FloatVector.fromArray(S, dyRows, dr + rowLength + ox)
+                            .fma(FloatVector.fromArray(S, padded, row + pw + ox), odd);
+                }
+            }
+            if (oy < oh) {
+                int row = (ic * ph + oy + ky) * pw + kx;
+                for (int ox = 0; ox < rowLength; ox += S.length()) {
+                    even = FloatVector.fromArray(S, dyRows, oy * rowLength + ox)
+                            .fma(FloatVector.fromArray(S, padded, row + ox), even);
+                }
+            }
+            dw[t + kx] += Lanes.sum(even.add(odd), lanes);
         }
     }
 }
