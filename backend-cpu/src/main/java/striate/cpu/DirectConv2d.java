@@ -33,6 +33,7 @@ final class DirectConv2d {
     private final int padW;
     private final int ph; // rows of a padded plane
     private final int pw; // columns of a padded row, with a vector of slack so loads never leave the buffer
+    private final int rowLength; // an output row in whole vectors, as the filter gradient's dy rows lie in scratch
 
     DirectConv2d(int c, int h, int w, int k, int kh, int kw, int oh, int ow, ConvParams p) {
         this.c = c;
@@ -47,6 +48,7 @@ final class DirectConv2d {
         this.padW = p.padW();
         this.ph = h + 2 * padH;
         this.pw = w + 2 * padW + S.length();
+        this.rowLength = Math.ceilDiv(ow, S.length()) * S.length();
     }
 
     /** Whether this kernel serves the shape: stride 1, no dilation, one group, few taps, rows of a vector or more. */
@@ -177,12 +179,7 @@ final class DirectConv2d {
     }
 
     FilterScratch filterScratch() {
-        return new FilterScratch(new float[2 * oh * rowVectors() * S.length()], new float[S.length()]);
-    }
-
-    /** Vectors per output row, the last one partial when ow is not a multiple of the vector length. */
-    private int rowVectors() {
-        return (ow + S.length() - 1) / S.length();
+        return new FilterScratch(new float[2 * oh * rowLength], new float[S.length()]);
     }
 
     /**
@@ -193,7 +190,7 @@ final class DirectConv2d {
      * 0 · x (finite x: a non-finite input has already made the forward pass non-finite).
      */
     void filterGradImage(float[] padded, FloatRegion dy, int b, float[] dw, FilterScratch scratch) {
-        int second = oh * rowVectors() * S.length(); // where the second channel's rows start in dyRows
+        int second = oh * rowLength; // where the second channel's rows start in dyRows
         int oc = 0;
         for (; oc + 2 <= k; oc += 2) {
             copyRows(dy, b, oc, scratch.dyRows(), 0);
@@ -216,7 +213,6 @@ final class DirectConv2d {
 
     /** Copies dy[b, oc] into {@code rows} from {@code at}, one row per whole number of vectors. */
     private void copyRows(FloatRegion dy, int b, int oc, float[] rows, int at) {
-        int rowLength = rowVectors() * S.length();
         long dyPlane = dy.offset() + (long) (b * k + oc) * oh * ow;
         for (int oy = 0; oy < oh; oy++) {
             MemorySegment.copy(dy.segment(), JAVA_FLOAT, (dyPlane + (long) oy * ow) * 4, rows, at + oy * rowLength, ow);
@@ -226,7 +222,6 @@ final class DirectConv2d {
     /** The taps (oc, ic, ky, ·) and (oc + 1, ic, ky, ·); channel oc's dy rows at 0 in dyRows, oc + 1's at second. */
     private void twoChannelsGrad(float[] padded, float[] dyRows, int second, int oc, int ic, int ky, float[] dw,
             float[] lanes) {
-        int rowLength = rowVectors() * S.length();
         int t = (oc * c + ic) * kh * kw + ky * kw; // dw index of tap (oc, ic, ky, 0)
         int u = t + c * kh * kw; // and of (oc + 1, ic, ky, 0)
         int kx = 0;
@@ -302,7 +297,6 @@ final class DirectConv2d {
 
     /** The taps (oc, ic, ky, ·) of one channel (the last one when k is odd), its dy rows at 0 in dyRows. */
     private void oneChannelGrad(float[] padded, float[] dyRows, int oc, int ic, int ky, float[] dw, float[] lanes) {
-        int rowLength = rowVectors() * S.length();
         int t = (oc * c + ic) * kh * kw + ky * kw; // dw index of tap (oc, ic, ky, 0)
         int kx = 0;
         for (; kx + 4 <= kw; kx += 4) {
