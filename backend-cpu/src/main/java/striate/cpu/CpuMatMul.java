@@ -8,18 +8,19 @@ import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
- * MatMulOp on float32, with {@link Sgemm} over blocks of C in parallel. Shapes for OpenBLAS go to it zero-copy:
- * it reads the operands' off-heap memory as it is (a transposed operand by its transpose flag) and writes the
- * output's, in bands of at least 256 rows (or columns, when C is wider than tall), at most 16 of them and each
- * still above the native threshold, so each call amortizes its packing. Smaller shapes go to the Java kernel in
- * blocks of 64 rows, on arrays: transposed operands are packed row-major once. Blocks are fixed by shape alone, so
- * results do not depend on the thread count. Other types go to the reference kernel.
+ * MatMulOp on float32, with {@link Sgemm} over blocks of C in parallel. Large shapes go zero-copy to OpenBLAS or
+ * the packed Java kernel, whichever the machine runs: they read the operands' off-heap memory as it is (a
+ * transposed operand by its transpose flag) and write the output's, in bands of rows of C (or columns, when C is
+ * wider than tall): for OpenBLAS fixed by shape, at least 256 rows and at most 16 bands, for the packed kernel one
+ * per thread. Smaller shapes go to the Java kernel in blocks of 64 rows, on arrays: transposed operands
+ * are packed row-major once. Results do not depend on the thread count. Other types go to the reference kernel.
  */
 final class CpuMatMul implements Kernel<MatMulOp> {
     private static final int ROWS_PER_CHUNK = 64;
-    /** The narrowest band of C one native call gets, and the most bands C is cut into. */
+    /** The narrowest band of C one OpenBLAS call gets, and the most bands C is cut into. */
     private static final int MIN_NATIVE_BAND = 256;
     private static final int MAX_NATIVE_BANDS = 16;
+    private static final int PACKED_BAND_STEP = 96;
     private final IntraOpPool pool;
     private final Sgemm sgemm;
 
@@ -46,8 +47,8 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      * gets [m, n]. A convolution that is a matrix product calls this directly.
      */
     void multiply(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor out) {
-        if (sgemm.isNative(m, n, k) && a.isContiguous() && b.isContiguous()) {
-            nativeBands(ta, tb, m, n, k, a, b, out);
+        if (sgemm.isLarge(m, n, k) && a.isContiguous() && b.isContiguous()) {
+            largeBands(ta, tb, m, n, k, a, b, out);
             return;
         }
         float[] fa = ta ? transposed(HostFloats.read(a), k, m) : HostFloats.read(a);
@@ -70,10 +71,32 @@ final class CpuMatMul implements Kernel<MatMulOp> {
     }
 
     /**
-     * C[m, n] = op(A) · op(B) by OpenBLAS on the tensors' memory, in bands of rows of C, or of columns when n > m.
+     * Rows (or columns) of C per OpenBLAS call: fixed by shape, since OpenBLAS's results change with the rows per
+     * call. At least 256, each call still above the native threshold ({@code perLine}: multiply-adds per row), and
+     * at most 16 bands.
+     */
+    private static int nativeBand(int length, long perLine) {
+        int least = (int) Math.min(length, Math.ceilDiv(Sgemm.LARGE_MIN_MACS, perLine));
+        return Math.ceilDiv(Math.max(Math.max(MIN_NATIVE_BAND, least), Math.ceilDiv(length, MAX_NATIVE_BANDS)), 64)
+                * 64;
+    }
+
+    /**
+     * Rows (or columns) of C per packed Java call: one band per thread, since every call copies all of B (or A)
+     * and the packed kernel's results do not depend on the bands. At 2048³ on 2 threads, two bands ran 22-24
+     * calls/s and eight 20 (bands of 256). A multiple of 96, so that bands end on whole tiles (6 rows, 16 or 32
+     * columns).
+     */
+    private int packedBand(int length) {
+        return Math.ceilDiv(Math.ceilDiv(length, pool.threads()), PACKED_BAND_STEP) * PACKED_BAND_STEP;
+    }
+
+    /**
+     * C[m, n] = op(A) · op(B) by the large kernel on the tensors' memory, in bands of rows of C, or of columns when
+     * n > m.
      * A is [m, k], or [k, m] with {@code ta}; B is [k, n], or [n, k] with {@code tb}; all three contiguous.
      */
-    private void nativeBands(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor c) {
+    private void largeBands(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor c) {
         MemorySegment sa = ((HostStorage) a.storage()).segment();
         MemorySegment sb = ((HostStorage) b.storage()).segment();
         MemorySegment sc = ((HostStorage) c.storage()).segment();
@@ -84,18 +107,15 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         int ldb = tb ? k : n;
         boolean byRows = m >= n;
         int length = byRows ? m : n;
-        long perLine = (long) (byRows ? n : m) * k; // multiply-adds per row (or column) of C
-        int least = (int) Math.min(length, Math.ceilDiv(Sgemm.NATIVE_MIN_MACS, perLine));
-        int band = Math.ceilDiv(Math.max(Math.max(MIN_NATIVE_BAND, least), Math.ceilDiv(length, MAX_NATIVE_BANDS)), 64)
-                * 64;
+        int band = sgemm.isNative(m, n, k) ? nativeBand(length, (long) (byRows ? n : m) * k) : packedBand(length);
         pool.forEach(Math.ceilDiv(length, band), chunk -> {
             int i0 = chunk * band;
             int size = Math.min(band, length - i0);
             if (byRows) { // rows i0.. of op(A): row i0 of A, or column i0 of Aᵀ's storage
-                sgemm.nativeGemm(ta, tb, size, n, k, sa, a0 + (ta ? i0 : (long) i0 * k), lda, sb, b0, ldb,
+                sgemm.largeGemm(ta, tb, size, n, k, sa, a0 + (ta ? i0 : (long) i0 * k), lda, sb, b0, ldb,
                         sc, c0 + (long) i0 * n, n);
             } else { // columns i0.. of op(B): column i0 of B, or row i0 of Bᵀ's storage
-                sgemm.nativeGemm(ta, tb, m, size, k, sa, a0, lda, sb, b0 + (tb ? (long) i0 * k : i0), ldb,
+                sgemm.largeGemm(ta, tb, m, size, k, sa, a0, lda, sb, b0 + (tb ? (long) i0 * k : i0), ldb,
                         sc, c0 + i0, n);
             }
         });

@@ -8,11 +8,13 @@ import java.util.function.Supplier;
 
 /**
  * Single-threaded float GEMM on row-major arrays, C[m, n] (+)= A[m, k] · B[k, n] (or · Bᵀ), as one backend
- * runs it: OpenBLAS ({@link NativeBlas}) for the shapes where one single-threaded OpenBLAS call beat the Java
- * kernel when measured ({@link #isNative}, {@link #isNativeNT}), and otherwise (or when natives are off or
- * unusable) the Vector API kernels ({@link VectorSgemm}, {@link VectorSgemmNT}) when the JVM
- * was started with {@code --add-modules jdk.incubator.vector}, else the plain loops of {@link ScalarSgemm}, so a
- * bare {@code java -jar} still computes. The choice depends on the shape alone, never on the thread count.
+ * runs it. Large products ({@link #isLarge}) go to OpenBLAS ({@link NativeBlas}) where one single-threaded
+ * OpenBLAS call beat the Java kernels when measured, or else to the packed Vector API kernel ({@link PackedSgemm});
+ * smaller ones to the in-place Vector API kernels ({@link VectorSgemm}, {@link VectorSgemmNT}); without
+ * {@code --add-modules jdk.incubator.vector}, the plain loops of {@link ScalarSgemm}, so a bare {@code java -jar}
+ * still computes. OpenBLAS is left out when natives are off, when it fails to load, when it mis-detects the CPU,
+ * and when its kernels are AVX2 at most on a CPU whose Java vectors are 512 bits wide. The choice depends on the
+ * machine and the shape, never on the thread count.
  */
 final class Sgemm {
     /** Whether the boot layer holds the Vector API module; fixed for the JVM's lifetime. */
@@ -21,13 +23,19 @@ final class Sgemm {
      * m·n·k from which one single-threaded OpenBLAS A·B beats the register-blocked Vector API kernel (about 320³;
      * below it they trade places by shape, and OpenBLAS is far slower on skinny m like LeNet's 6 filters).
      */
-    static final long NATIVE_MIN_MACS = 1L << 25;
+    static final long LARGE_MIN_MACS = 1L << 25;
     /** The Vector API A·Bᵀ kernel is a dot-product kernel: OpenBLAS beats it from 64³ unless n is tiny. */
     static final long NATIVE_NT_MIN_MACS = 1L << 16;
     static final int NATIVE_NT_MIN_N = 32;
     /** OpenBLAS core types with current FMA kernels; any other x86 core type means a mis-detection or an old CPU. */
     private static final Set<String> MODERN_X86_CORES = Set.of("haswell", "zen", "skylakex", "cooperlake",
             "sapphirerapids");
+    /**
+     * Core types whose SGEMM kernels are AVX2 at most. Where Java's vectors are 512 bits wide, the packed Java
+     * kernel beats them: 2048³ on one AVX-512 core, 205-210 GFLOPS against OpenBLAS 0.3.30's Haswell kernels'
+     * 110-122.
+     */
+    private static final Set<String> AVX2_CORES = Set.of("haswell", "zen");
 
     private final NativeBlas blas; // null: Java kernels only
     private final String description;
@@ -81,6 +89,10 @@ final class Sgemm {
                     + " GEMM");
             return javaOnly("OpenBLAS core type " + blas.coreName() + " not trusted");
         }
+        if (VECTOR_API && PackedSgemm.wideVectors() && narrowerThanJava(blas.coreName())) {
+            return javaOnly("faster than OpenBLAS " + blas.version() + "'s " + blas.coreName()
+                    + " kernels, which use AVX2 on this AVX-512 CPU");
+        }
         return withNative(blas);
     }
 
@@ -88,6 +100,11 @@ final class Sgemm {
     static boolean trustedCore(String arch, String coreName) {
         boolean x86 = arch != null && (arch.equals("amd64") || arch.equals("x86_64"));
         return !x86 || MODERN_X86_CORES.contains(coreName.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether OpenBLAS's kernels for this core type are AVX2 at most (asked only where Java's are 512 bits wide). */
+    static boolean narrowerThanJava(String coreName) {
+        return AVX2_CORES.contains(coreName.trim().toLowerCase(Locale.ROOT));
     }
 
     private static String javaKernel() {
@@ -101,7 +118,17 @@ final class Sgemm {
 
     /** Whether an A·B of this shape goes to OpenBLAS. */
     boolean isNative(int m, int n, int k) {
-        return blas != null && (long) m * n * k >= NATIVE_MIN_MACS;
+        return blas != null && (long) m * n * k >= LARGE_MIN_MACS;
+    }
+
+    /** Whether an A·B of this shape goes to the packed Java kernel: as large as OpenBLAS's, where it isn't used. */
+    boolean isPacked(int m, int n, int k) {
+        return blas == null && VECTOR_API && (long) m * n * k >= LARGE_MIN_MACS;
+    }
+
+    /** Whether op(A)·op(B) of this shape is large: one of the kernels that read the operands in place runs it. */
+    boolean isLarge(int m, int n, int k) {
+        return isNative(m, n, k) || isPacked(m, n, k);
     }
 
     /** Whether an A·Bᵀ of this shape goes to OpenBLAS. */
@@ -114,6 +141,9 @@ final class Sgemm {
               float[] c, int cOff, int ldc, boolean accumulate) {
         if (isNative(m, n, k)) {
             blas.sgemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (isPacked(m, n, k)) {
+            PackedSgemm.gemm(false, false, m, n, k, MemorySegment.ofArray(a), aOff, lda, MemorySegment.ofArray(b),
+                    bOff, ldb, MemorySegment.ofArray(c), cOff, ldc, accumulate);
         } else if (VECTOR_API) {
             VectorSgemm.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
@@ -122,16 +152,20 @@ final class Sgemm {
     }
 
     /**
-     * C = op(A)·op(B) by OpenBLAS on segments, for callers that checked {@link #isNative} and hold the operands
-     * in memory OpenBLAS can read as they are (see {@link NativeBlas#sgemm(boolean, boolean, int, int, int,
-     * MemorySegment, long, int, MemorySegment, long, int, MemorySegment, long, int, boolean)}).
+     * C = op(A)·op(B) on segments, read in place, for callers that checked {@link #isLarge} for the whole product
+     * (this may be a block of it): by OpenBLAS (see
+     * {@link NativeBlas#sgemm(boolean, boolean, int, int, int, MemorySegment, long, int, MemorySegment, long, int,
+     * MemorySegment, long, int, boolean)}) or by the packed Java kernel.
      */
-    void nativeGemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
-                    MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc) {
-        if (blas == null) {
-            throw new IllegalStateException("no native GEMM here: " + description);
+    void largeGemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
+                   MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc) {
+        if (blas != null) {
+            blas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+        } else if (VECTOR_API) {
+            PackedSgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+        } else {
+            throw new IllegalStateException("no large GEMM kernel here: " + description);
         }
-        blas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
     }
 
     /** C = A·Bᵀ for A [m, k] and B [n, k], both with contiguous rows (the long dimension is k). */
@@ -139,6 +173,9 @@ final class Sgemm {
                 float[] c, int cOff, int ldc) {
         if (isNativeNT(m, n, k)) {
             blas.sgemm(true, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+        } else if (isPacked(m, n, k)) {
+            PackedSgemm.gemm(false, true, m, n, k, MemorySegment.ofArray(a), aOff, lda, MemorySegment.ofArray(b),
+                    bOff, ldb, MemorySegment.ofArray(c), cOff, ldc, false);
         } else if (VECTOR_API) {
             VectorSgemmNT.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         } else {

@@ -54,14 +54,31 @@ class SgemmChoiceTest {
     }
 
     @Test
-    void theBundledOpenBlasIsUsedAboveTheThresholdAndJavaBelow() {
+    void avx2KernelsGiveWayToWideJavaVectors() {
+        for (String core : new String[] {"Haswell", "Zen", "haswell"}) {
+            assertTrue(Sgemm.narrowerThanJava(core), core);
+        }
+        for (String core : new String[] {"SkylakeX", "Cooperlake", "SapphireRapids"}) {
+            assertFalse(Sgemm.narrowerThanJava(core), core);
+        }
+    }
+
+    @Test
+    void theBundledOpenBlasOrThePackedJavaKernelRunsLargeProductsAndTheInPlaceKernelSmallOnes() {
         Sgemm s = Sgemm.choose("true", "amd64", NativeBlas::load, warnings::add);
-        // Where OpenBLAS mis-detects this CPU the choice is the Java kernel, with a warning; otherwise native.
+        // Where OpenBLAS mis-detects this CPU the choice is Java, with a warning; where its kernels are AVX2 and
+        // Java's vectors 512 bits wide, Java without one; otherwise OpenBLAS.
         boolean trusted = warnings.isEmpty();
-        assertEquals(trusted, s.isNative(512, 512, 512));
-        assertFalse(s.isNative(128, 128, 128));
-        assertEquals(trusted, s.isNativeNT(64, 64, 64));
+        boolean javaWider = PackedSgemm.wideVectors() && Sgemm.narrowerThanJava(NativeBlas.load().coreName());
+        boolean openblas = trusted && !javaWider;
+        assertEquals(openblas, s.isNative(512, 512, 512));
+        assertEquals(!openblas, s.isPacked(512, 512, 512));
+        assertTrue(s.isLarge(512, 512, 512));
+        assertFalse(s.isLarge(128, 128, 128));
+        assertEquals(openblas, s.isNativeNT(64, 64, 64));
         assertFalse(s.isNativeNT(6, 25, 6272), "LeNet C1's filter gradient: the Java kernel wins");
-        assertEquals(trusted, s.description().startsWith("OpenBLAS "), s.description());
+        assertEquals(openblas, s.description().startsWith("OpenBLAS "), s.description());
+        assertEquals(trusted && javaWider, s.description().contains("which use AVX2 on this AVX-512 CPU"),
+                s.description());
     }
 }

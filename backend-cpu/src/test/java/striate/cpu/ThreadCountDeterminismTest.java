@@ -97,6 +97,20 @@ class ThreadCountDeterminismTest {
         // OpenBLAS's results change with its own thread count and with the rows per call, so the backend calls it
         // single-threaded on blocks of C fixed by shape: check that with GEMMs above the native thresholds.
         Sgemm openblas = Sgemm.withNative(NativeBlas.load());
+        assertTrue(openblas.isNative(700, 200, 300) && openblas.isNative(40, 900, 1000));
+        assertTrue(openblas.isNative(128, 729, 1200) && openblas.isNativeNT(128, 1200, 729));
+        assertLargeProductsAreThreadCountIndependent(openblas);
+    }
+
+    @Test
+    void packedMatmulAndConvolutionAreThreadCountIndependent() {
+        // The packed Java kernel gets one band of C per thread: its sums must not depend on the bands.
+        Sgemm java = Sgemm.javaOnly("the packed kernel under test");
+        assertTrue(java.isPacked(700, 200, 300) && java.isPacked(40, 900, 1000) && java.isPacked(128, 729, 1200));
+        assertLargeProductsAreThreadCountIndependent(java);
+    }
+
+    private static void assertLargeProductsAreThreadCountIndependent(Sgemm sgemm) {
         Tensor a = rand(7, 700, 300);
         Tensor b = rand(8, 300, 200);      // C [700, 200]: bands of rows
         Tensor wideA = rand(9, 40, 1000);
@@ -106,22 +120,23 @@ class ThreadCountDeterminismTest {
         Tensor dy = rand(13, 3, 128, 27, 27);
         ConvParams p = ConvParams.of(1, 2);
         MatMulOp mm = new MatMulOp(false, false);
-        assertTrue(openblas.isNative(700, 200, 300) && openblas.isNative(40, 900, 1000));
-        assertTrue(openblas.isNative(128, 729, 1200) && openblas.isNativeNT(128, 1200, 729));
+        MatMulOp mmTT = new MatMulOp(true, true);
         java.util.function.Function<IntraOpPool, float[]> f = pool -> {
             Tensor c = Tensor.zeros(Device.cpu(), DType.F32, 700, 200);
-            new CpuMatMul(pool, openblas).run(mm, new Tensor[] {a, b}, c);
+            new CpuMatMul(pool, sgemm).run(mm, new Tensor[] {a, b}, c);
             Tensor wide = Tensor.zeros(Device.cpu(), DType.F32, 40, 900);
-            new CpuMatMul(pool, openblas).run(mm, new Tensor[] {wideA, wideB}, wide);
-            CpuConv2d conv = new CpuConv2d(pool, openblas, new CpuMatMul(pool, openblas));
+            new CpuMatMul(pool, sgemm).run(mm, new Tensor[] {wideA, wideB}, wide);
+            Tensor tt = Tensor.zeros(Device.cpu(), DType.F32, 300, 300); // Aᵀ·Bᵀ: A [700, 300], B [300, 700]
+            new CpuMatMul(pool, sgemm).run(mmTT, new Tensor[] {a, rand(14, 300, 700)}, tt);
+            CpuConv2d conv = new CpuConv2d(pool, sgemm, new CpuMatMul(pool, sgemm));
             Tensor y = Tensor.zeros(Device.cpu(), DType.F32, 3, 128, 27, 27);
             conv.forward().run(new Conv2dOp(p), new Tensor[] {x, w}, y);
             Tensor dx = Tensor.zeros(Device.cpu(), DType.F32, 3, 48, 27, 27);
             conv.backwardData().run(new Conv2dBackwardDataOp(p, x.shape()), new Tensor[] {dy, w}, dx);
             Tensor dw = Tensor.zeros(Device.cpu(), DType.F32, 128, 48, 5, 5);
             conv.backwardFilter().run(new Conv2dBackwardFilterOp(p, w.shape()), new Tensor[] {x, dy}, dw);
-            return concat(new float[][] {c.toFloatArray(), wide.toFloatArray(), y.toFloatArray(), dx.toFloatArray(),
-                dw.toFloatArray()});
+            return concat(new float[][] {c.toFloatArray(), wide.toFloatArray(), tt.toFloatArray(), y.toFloatArray(),
+                dx.toFloatArray(), dw.toFloatArray()});
         };
         float[] one = run(1, f);
         assertArrayEquals(one, run(2, f));
