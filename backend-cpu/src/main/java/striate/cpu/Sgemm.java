@@ -47,7 +47,8 @@ final class Sgemm {
 
     /** Java kernels only; {@code why} says why in the description. */
     static Sgemm javaOnly(String why) {
-        return new Sgemm(null, javaKernel() + " (" + why + ")");
+        String kernels = VECTOR_API ? "Java Vector API, packed from 2^25 multiply-adds, in place below" : "Java scalar";
+        return new Sgemm(null, kernels + " (" + why + ")");
     }
 
     /** OpenBLAS from the thresholds up, Java below. */
