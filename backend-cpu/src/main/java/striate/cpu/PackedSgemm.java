@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * core (48 KB L1, 1 MB L2) at 2048³: NC 512 gave 205-209 GFLOPS, 256 and 1024 130-200. Without the B copy, rows
  * of B a power of two apart (n = 1024, 2048) fall into the same few cache sets and loads miss: the in-place
  * kernel ({@link VectorSgemm}) gives 136 there (OpenBLAS's AVX2 kernels: 110-122). A transposed operand is
- * transposed while it is copied, so Aᵀ and Bᵀ cost no extra pass.
+ * transposed while it is copied, so Aᵀ and Bᵀ cost no extra pass; and B need not exist at all: {@link Panels}
+ * may compute its strips, as a convolution's column matrix does ({@link Im2colPanels}).
  *
  * <p>The micro-kernel keeps a 6 × 2-vector tile of C in registers. Tiles at the ragged edges (rows past a multiple
  * of 6, columns past a multiple of 2V) run the same kernel on a zero-padded copy, so every element of C is summed
@@ -42,11 +43,30 @@ final class PackedSgemm {
     }
 
     /**
+     * op(B) [k, n] as the packing reads it: a matrix in memory ({@link #gemm(boolean, boolean, int, int, int,
+     * MemorySegment, long, int, MemorySegment, long, int, MemorySegment, long, int, boolean)}) or one computed on
+     * the fly, such as a convolution's column matrix ({@link Im2colPanels}).
+     */
+    interface Panels {
+        /**
+         * Rows k0.. k0+kc and columns j0.. j0+nc of op(B) into {@code strips}, in strips {@code width} columns wide:
+         * strip s holds columns j0 + s·width.. as [kc, width] row-major from s·width·kc; columns past nc are zero.
+         */
+        void pack(int k0, int kc, int j0, int nc, float[] strips, int width);
+    }
+
+    /**
      * C = op(A)·op(B) (or C += with {@code accumulate}). op(A) is A [m, k] or, with {@code ta}, Aᵀ for A [k, m];
      * op(B) is B [k, n] or, with {@code tb}, Bᵀ for B [n, k]. Offsets and row strides count floats.
      */
     static void gemm(boolean ta, boolean tb, int m, int n, int k, MemorySegment a, long aOff, int lda,
                      MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc, boolean accumulate) {
+        gemm(ta, m, n, k, a, aOff, lda, new MatrixPanels(tb, b, bOff, ldb), c, cOff, ldc, accumulate);
+    }
+
+    /** C [m, n] = op(A) · B (or C += with {@code accumulate}), B [k, n] given by its panels. */
+    static void gemm(boolean ta, int m, int n, int k, MemorySegment a, long aOff, int lda, Panels b,
+                     MemorySegment c, long cOff, int ldc, boolean accumulate) {
         int kcMax = Math.min(KC, k);
         float[] slab = new float[Math.min(MC, roundUp(m, MR)) * kcMax];
         float[] strips = new float[kcMax * Math.min(NC, roundUp(n, W))];
@@ -56,7 +76,7 @@ final class PackedSgemm {
             for (int k0 = 0; k0 < k; k0 += KC) {
                 int kc = Math.min(KC, k - k0);
                 boolean add = accumulate || k0 > 0;
-                packB(tb, b, bOff, ldb, k0, kc, j0, nc, strips);
+                b.pack(k0, kc, j0, nc, strips, W);
                 for (int i0 = 0; i0 < m; i0 += MC) {
                     int mc = Math.min(MC, m - i0);
                     packA(ta, a, aOff, lda, i0, mc, k0, kc, slab);
@@ -102,31 +122,30 @@ final class PackedSgemm {
         java.util.Arrays.fill(slab, mc * kc, roundUp(mc, MR) * kc, 0f);
     }
 
-    /**
-     * Rows k0.. k0+kc of op(B), columns j0.. j0+nc, into {@code strips}: strip s holds columns j0+s·W.. as [kc, W]
-     * at s·kc·W; columns past nc are zero.
-     */
-    private static void packB(boolean tb, MemorySegment b, long bOff, int ldb, int k0, int kc, int j0, int nc,
-                              float[] strips) {
-        for (int s = 0; s * W < nc; s++) {
-            int j = j0 + s * W;
-            int w = Math.min(W, nc - s * W);
-            int base = s * W * kc;
-            if (!tb) {
-                for (int p = 0; p < kc; p++) {
-                    MemorySegment.copy(b, F, (bOff + (long) (k0 + p) * ldb + j) * 4, strips, base + p * W, w);
-                }
-            } else { // B holds [n, k]: row j+x of it gives column x of the strip
-                for (int x = 0; x < w; x++) {
-                    long row = (bOff + (long) (j + x) * ldb + k0) * 4;
+    /** op(B) from memory: B [k, n], or with {@code tb} Bᵀ for B [n, k], from float {@code off} with row stride ld. */
+    private record MatrixPanels(boolean tb, MemorySegment b, long off, int ld) implements Panels {
+        @Override
+        public void pack(int k0, int kc, int j0, int nc, float[] strips, int width) {
+            for (int s = 0; s * width < nc; s++) {
+                int j = j0 + s * width;
+                int w = Math.min(width, nc - s * width);
+                int base = s * width * kc;
+                if (!tb) {
                     for (int p = 0; p < kc; p++) {
-                        strips[base + p * W + x] = b.get(F, row + p * 4L);
+                        MemorySegment.copy(b, F, (off + (long) (k0 + p) * ld + j) * 4, strips, base + p * width, w);
+                    }
+                } else { // B holds [n, k]: row j+x of it gives column x of the strip
+                    for (int x = 0; x < w; x++) {
+                        long row = (off + (long) (j + x) * ld + k0) * 4;
+                        for (int p = 0; p < kc; p++) {
+                            strips[base + p * width + x] = b.get(F, row + p * 4L);
+                        }
                     }
                 }
-            }
-            if (w < W) {
-                for (int p = 0; p < kc; p++) {
-                    java.util.Arrays.fill(strips, base + p * W + w, base + p * W + W, 0f);
+                if (w < width) {
+                    for (int p = 0; p < kc; p++) {
+                        java.util.Arrays.fill(strips, base + p * width + w, base + p * width + width, 0f);
+                    }
                 }
             }
         }

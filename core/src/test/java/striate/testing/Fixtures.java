@@ -108,6 +108,16 @@ public final class Fixtures {
             Shape.of(8, 2, 3, 3), ConvParams.of(1, 1));
     public static final ConvShape PIXEL_CONV_32 = new ConvShape("pixel conv 4→32 3x3, batch 2", Shape.of(2, 4, 6, 6),
             Shape.of(32, 4, 3, 3), ConvParams.of(1, 0));
+    /**
+     * Large enough per image and group (48 · 1600 · 600 multiply-adds) for a backend's large-GEMM path, such as the
+     * CPU's convolution that packs its columns straight from the image; two groups, stride 1 (runs copied whole).
+     */
+    public static final ConvShape LARGE_GROUPED_CONV = new ConvShape("large conv 48→96 5x5 pad 2, 2 groups, 40x40",
+            Shape.of(2, 48, 40, 40), Shape.of(96, 24, 5, 5), new ConvParams(1, 1, 2, 2, 1, 1, 2));
+    /** The same path with stride 2 and dilation 2 (128 · 1024 · 288 multiply-adds), y is 32x32. */
+    public static final ConvShape LARGE_STRIDED_CONV = new ConvShape(
+            "large conv 32→128 3x3/2 pad 2 dilation 2, 64x64", Shape.of(1, 32, 64, 64), Shape.of(128, 32, 3, 3),
+            new ConvParams(2, 2, 2, 2, 2, 2, 1));
     /** AlexNet conv1: 3 → 64 channels, 11x11 stride 4 pad 2, on 63x63 instead of 224x224 (y is 15x15). */
     public static final ConvShape ALEXNET_CONV1 = new ConvShape("AlexNet conv1 3→64 11x11/4 pad 2 (63x63)",
             Shape.of(1, 3, 63, 63), Shape.of(64, 3, 11, 11), ConvParams.of(4, 2));
@@ -145,7 +155,7 @@ public final class Fixtures {
     public static List<ConvShape> convs() {
         return List.of(TINY_CONV, ODD_CONV, GROUPED_CONV, LENET_C1, LENET_C3, ALEXNET_CONV1, LENET_C3_BATCH,
                 LENET_C5_BATCH, LENET_C5_BATCH_700, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV, NARROW_DIRECT_CONV, PIXEL_CONV,
-                PIXEL_CONV_8, PIXEL_CONV_32);
+                PIXEL_CONV_8, PIXEL_CONV_32, LARGE_GROUPED_CONV, LARGE_STRIDED_CONV);
     }
 
     public static List<PoolShape> pools() {

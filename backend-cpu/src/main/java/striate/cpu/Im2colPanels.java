@@ -1,0 +1,95 @@
+package striate.cpu;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.util.Arrays;
+
+/**
+ * The column matrix of one image's convolution, col[cg·kh·kw, oh·ow], handed to {@link PackedSgemm} strip by strip
+ * without ever being written out whole: each strip is read straight from a zero-padded copy of the image. For
+ * AlexNet's conv2 the whole matrix would be 2400 × 729 floats (7 MB) per image, written once and read back once.
+ * Row r of col is input channel r / (kh·kw) at tap (ky, kx); column q is output pixel (q / ow, q % ow).
+ */
+final class Im2colPanels implements PackedSgemm.Panels {
+    private final int channels;
+    private final int kh;
+    private final int kw;
+    private final int strideH;
+    private final int strideW;
+    private final int dilationH;
+    private final int dilationW;
+    private final int ow;
+    private final int rows;   // the padded image's height, h + 2·padH
+    private final int cols;   // its width, w + 2·padW
+    private final float[] padded; // [channels, rows, cols]
+
+    /**
+     * Sized for images of {@code channels} × h × w; {@link #load} fills it with one. Output width {@code ow}; strides,
+     * dilations and paddings as in ConvParams.
+     */
+    Im2colPanels(int channels, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW,
+                 int dilationH, int dilationW, int ow) {
+        this.channels = channels;
+        this.kh = kh;
+        this.kw = kw;
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.dilationH = dilationH;
+        this.dilationW = dilationW;
+        this.ow = ow;
+        this.rows = h + 2 * padH;
+        this.cols = w + 2 * padW;
+        this.padded = new float[channels * rows * cols];
+    }
+
+    /**
+     * Copies {@code channels} planes [h, w] of x, starting at plane {@code plane} (image b's group: b·c + grp·cg),
+     * into the middle of the padded buffer; the border stays zero.
+     */
+    void load(FloatRegion x, long plane, int h, int w) {
+        int padH = (rows - h) / 2;
+        int padW = (cols - w) / 2;
+        for (int ic = 0; ic < channels; ic++) {
+            for (int iy = 0; iy < h; iy++) {
+                java.lang.foreign.MemorySegment.copy(x.segment(), JAVA_FLOAT,
+                        (x.offset() + ((plane + ic) * h + iy) * w) * 4, padded, (ic * rows + iy + padH) * cols + padW, w);
+            }
+        }
+    }
+
+    @Override
+    public void pack(int k0, int kc, int j0, int nc, float[] strips, int width) {
+        int taps = kh * kw;
+        for (int s = 0; s * width < nc; s++) {
+            int j = j0 + s * width;
+            int count = Math.min(width, nc - s * width);
+            int base = s * width * kc;
+            for (int p = 0; p < kc; p++) {
+                int r = k0 + p;
+                int ic = r / taps;
+                int ky = (r % taps) / kw;
+                int kx = r % kw;
+                int to = base + p * width;
+                int x = 0;
+                while (x < count) { // one run per output row the strip crosses
+                    int q = j + x;
+                    int oy = q / ow;
+                    int ox = q % ow;
+                    int run = Math.min(count - x, ow - ox);
+                    int from = (ic * rows + oy * strideH + ky * dilationH) * cols + ox * strideW + kx * dilationW;
+                    if (strideW == 1) {
+                        System.arraycopy(padded, from, strips, to + x, run);
+                    } else {
+                        for (int t = 0; t < run; t++) {
+                            strips[to + x + t] = padded[from + t * strideW];
+                        }
+                    }
+                    x += run;
+                }
+                if (count < width) {
+                    Arrays.fill(strips, to + count, to + width, 0f);
+                }
+            }
+        }
+    }
+}
