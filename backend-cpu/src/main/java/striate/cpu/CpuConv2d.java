@@ -26,8 +26,8 @@ import striate.tensor.Tensor;
  * <li>by rows, when it has few: yᵀ[nb·oh·ow, kg] = colᵀ[nb·oh·ow, ckk] · Wᵀ[ckk, kg]; backward data
  * dcolᵀ = dyᵀ · W, scattered back by row2im.</li>
  * </ul>
- * A forward product large enough for the packed GEMM ({@link Sgemm#isPacked}) skips the column matrix: the GEMM packs
- * its strips straight from each image ({@link Im2colPanels}) and writes y in place.
+ * Forward and filter-gradient products large enough for the packed GEMM ({@link Sgemm#isPacked}) skip the column
+ * matrix: the GEMM packs its strips straight from each image ({@link Im2colPanels}), the forward writing y in place.
  * Backward filter is dW[kg, ckk] = dy[kg, nb·oh·ow] · colᵀ: by dot products along the pixels (A·Bᵀ GEMM) in the
  * column layout, by an NN GEMM over colᵀ in the row layout. ckk = cg·kh·kw. Panels are fixed by shape alone, and
  * dW's per-panel partial sums are added in panel order, so results do not depend on the thread count. Other types
@@ -333,6 +333,10 @@ final class CpuConv2d {
             FloatRegion xr = FloatRegion.of(in[0]);
             FloatRegion dyr = FloatRegion.of(in[1]);
             int wSize = Math.toIntExact(out.size());
+            if (!g.rowLayout() && sgemm.isPacked(g.kg(), g.ckk(), g.ohw())) {
+                packedFilterGrad(g, xr, dyr, wSize, out);
+                return;
+            }
             int nb = g.panelImages();
             float[][] partial = new float[g.panels()][];
             if (g.direct()) {
@@ -384,6 +388,33 @@ final class CpuConv2d {
             });
             HostFloats.write(out, sumInOrder(partial));
         };
+    }
+
+    /**
+     * dW[grp] [kg, ckk] = Σ_b dy[b, grp] [kg, oh·ow] · col(x[b, grp])ᵀ [oh·ow, ckk] by the packed GEMM, dy read in
+     * place and colᵀ's strips from a padded copy of each image ({@link Im2colPanels#transposed}). The images go in
+     * at most MIN_PANELS panels fixed by shape, each summing its images into its own gradient in order.
+     */
+    private void packedFilterGrad(Geometry g, FloatRegion xr, FloatRegion dyr, int wSize, Tensor out) {
+        ConvParams p = g.p;
+        int perPanel = Math.ceilDiv(g.n, Math.min(g.n, MIN_PANELS));
+        float[][] partial = new float[Math.ceilDiv(g.n, perPanel)][];
+        pool.forEach(partial.length, panel -> {
+            Im2colPanels col = new Im2colPanels(g.cg, g.h, g.w, g.kh, g.kw, p.strideH(), p.strideW(), p.padH(),
+                    p.padW(), p.dilationH(), p.dilationW(), g.ow);
+            float[] dw = new float[wSize];
+            MemorySegment dws = MemorySegment.ofArray(dw);
+            for (int b = panel * perPanel; b < Math.min(g.n, (panel + 1) * perPanel); b++) {
+                for (int grp = 0; grp < g.groups; grp++) {
+                    col.load(xr, (long) b * g.c + (long) grp * g.cg, g.h, g.w);
+                    PackedSgemm.gemm(false, g.kg(), g.ckk(), g.ohw(), dyr.segment(),
+                            dyr.offset() + g.yOffset(b, grp), g.ohw(), col.transposed(), dws,
+                            (long) grp * g.kg() * g.ckk(), g.ckk(), true);
+                }
+            }
+            partial[panel] = dw;
+        });
+        HostFloats.write(out, sumInOrder(partial));
     }
 
     /** The panels' partial filter gradients added in panel order, so the result is the same for any thread count. */

@@ -57,6 +57,45 @@ final class Im2colPanels implements PackedSgemm.Panels {
         }
     }
 
+    /**
+     * colᵀ [oh·ow, cg·kh·kw], for a filter gradient dW = dy · colᵀ: row q is output pixel q, column r is tap r. Packs
+     * from the same padded image, so {@link #load} serves both.
+     */
+    PackedSgemm.Panels transposed() {
+        return this::packTransposed;
+    }
+
+    private void packTransposed(int k0, int kc, int j0, int nc, float[] strips, int width) {
+        int taps = kh * kw;
+        for (int s = 0; s * width < nc; s++) {
+            int count = Math.min(width, nc - s * width);
+            int base = s * width * kc;
+            for (int x = 0; x < count; x++) {
+                int r = j0 + s * width + x;
+                int ic = r / taps;
+                int ky = (r % taps) / kw;
+                int kx = r % kw;
+                int p = 0;
+                while (p < kc) { // one run per output row the block of pixels crosses
+                    int q = k0 + p;
+                    int oy = q / ow;
+                    int ox = q % ow;
+                    int run = Math.min(kc - p, ow - ox);
+                    int from = (ic * rows + oy * strideH + ky * dilationH) * cols + ox * strideW + kx * dilationW;
+                    for (int t = 0; t < run; t++) {
+                        strips[base + (p + t) * width + x] = padded[from + t * strideW];
+                    }
+                    p += run;
+                }
+            }
+            if (count < width) {
+                for (int p = 0; p < kc; p++) {
+                    Arrays.fill(strips, base + p * width + count, base + p * width + width, 0f);
+                }
+            }
+        }
+    }
+
     @Override
     public void pack(int k0, int kc, int j0, int nc, float[] strips, int width) {
         int taps = kh * kw;

@@ -8,8 +8,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import striate.tensor.Rng;
 
 /**
- * The column strips read straight from an image give the packed GEMM the same product, bit for bit, as an explicit
- * column matrix built by the textbook im2col: strides, dilations and paddings, rows of output that end inside a
+ * The column strips read straight from an image give the packed GEMM the same products, bit for bit, as an explicit
+ * column matrix built by the textbook im2col, as col (forward) and as colᵀ (filter gradient): strides, dilations and paddings, rows of output that end inside a
  * strip, more taps than one k-block, and a group's planes in the middle of the batch.
  */
 class Im2colPanelsTest {
@@ -52,6 +52,16 @@ class Im2colPanelsTest {
         float[] got = new float[m * oh * ow];
         PackedSgemm.gemm(false, m, oh * ow, ckk, seg(weights), 0, ckk, panels, seg(got), 0, oh * ow, false);
         assertArrayEquals(want, got);
+
+        // A filter gradient's product: dy [m, oh·ow] · colᵀ, accumulated onto what C holds.
+        float[] dy = random(rng, m * oh * ow);
+        float[] start = random(rng, m * ckk);
+        float[] wantT = start.clone();
+        PackedSgemm.gemm(false, true, m, ckk, oh * ow, seg(dy), 0, oh * ow, seg(col), 0, oh * ow, seg(wantT), 0, ckk,
+                true);
+        float[] gotT = start.clone();
+        PackedSgemm.gemm(false, m, ckk, oh * ow, seg(dy), 0, oh * ow, panels.transposed(), seg(gotT), 0, ckk, true);
+        assertArrayEquals(wantT, gotT);
     }
 
     private static MemorySegment seg(float[] x) {
