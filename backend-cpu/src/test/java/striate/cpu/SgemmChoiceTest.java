@@ -77,6 +77,9 @@ class SgemmChoiceTest {
         assertFalse(s.isLarge(128, 128, 128));
         assertEquals(openblas, s.isNativeNT(64, 64, 64));
         assertFalse(s.isNativeNT(6, 25, 6272), "LeNet C1's filter gradient: the Java kernel wins");
+        assertEquals(!openblas, s.isPackedNT(64, 64, 64));
+        assertFalse(s.isPackedNT(16, 150, 6400), "16 rows: the dot-product kernel wins");
+        assertFalse(s.isPackedNT(6, 25, 6272));
         assertEquals(openblas, s.description().startsWith("OpenBLAS "), s.description());
         assertEquals(trusted && javaWider, s.description().contains("which use AVX2 on this AVX-512 CPU"),
                 s.description());
