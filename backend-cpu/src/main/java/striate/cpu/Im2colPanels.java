@@ -67,25 +67,30 @@ final class Im2colPanels implements PackedSgemm.Panels {
 
     private void packTransposed(int k0, int kc, int j0, int nc, float[] strips, int width) {
         int taps = kh * kw;
+        int[] runFrom = new int[Math.min(kc, kc / ow + 2)]; // the block's runs of pixels along output rows
+        int[] runAt = new int[runFrom.length];
+        int[] runLength = new int[runFrom.length];
+        int runs = 0;
+        for (int p = 0; p < kc; runs++) {
+            int oy = (k0 + p) / ow;
+            int ox = (k0 + p) % ow;
+            runFrom[runs] = oy * strideH * cols + ox * strideW;
+            runAt[runs] = p;
+            runLength[runs] = Math.min(kc - p, ow - ox);
+            p += runLength[runs];
+        }
         for (int s = 0; s * width < nc; s++) {
             int count = Math.min(width, nc - s * width);
             int base = s * width * kc;
             for (int x = 0; x < count; x++) {
                 int r = j0 + s * width + x;
-                int ic = r / taps;
-                int ky = (r % taps) / kw;
-                int kx = r % kw;
-                int p = 0;
-                while (p < kc) { // one run per output row the block of pixels crosses
-                    int q = k0 + p;
-                    int oy = q / ow;
-                    int ox = q % ow;
-                    int run = Math.min(kc - p, ow - ox);
-                    int from = (ic * rows + oy * strideH + ky * dilationH) * cols + ox * strideW + kx * dilationW;
-                    for (int t = 0; t < run; t++) {
-                        strips[base + (p + t) * width + x] = padded[from + t * strideW];
+                int tap = ((r / taps) * rows + ((r % taps) / kw) * dilationH) * cols + (r % kw) * dilationW;
+                for (int i = 0; i < runs; i++) {
+                    int from = tap + runFrom[i];
+                    int to = base + runAt[i] * width + x;
+                    for (int t = 0; t < runLength[i]; t++) {
+                        strips[to + t * width] = padded[from + t * strideW];
                     }
-                    p += run;
                 }
             }
             if (count < width) {
@@ -99,31 +104,34 @@ final class Im2colPanels implements PackedSgemm.Panels {
     @Override
     public void pack(int k0, int kc, int j0, int nc, float[] strips, int width) {
         int taps = kh * kw;
+        int[] runFrom = new int[width]; // a strip's runs of pixels along output rows, the same for every tap
+        int[] runAt = new int[width];
+        int[] runLength = new int[width];
         for (int s = 0; s * width < nc; s++) {
             int j = j0 + s * width;
             int count = Math.min(width, nc - s * width);
             int base = s * width * kc;
+            int runs = 0;
+            for (int x = 0; x < count; runs++) {
+                int oy = (j + x) / ow;
+                int ox = (j + x) % ow;
+                runFrom[runs] = oy * strideH * cols + ox * strideW;
+                runAt[runs] = x;
+                runLength[runs] = Math.min(count - x, ow - ox);
+                x += runLength[runs];
+            }
             for (int p = 0; p < kc; p++) {
                 int r = k0 + p;
-                int ic = r / taps;
-                int ky = (r % taps) / kw;
-                int kx = r % kw;
+                int tap = ((r / taps) * rows + ((r % taps) / kw) * dilationH) * cols + (r % kw) * dilationW;
                 int to = base + p * width;
-                int x = 0;
-                while (x < count) { // one run per output row the strip crosses
-                    int q = j + x;
-                    int oy = q / ow;
-                    int ox = q % ow;
-                    int run = Math.min(count - x, ow - ox);
-                    int from = (ic * rows + oy * strideH + ky * dilationH) * cols + ox * strideW + kx * dilationW;
+                for (int i = 0; i < runs; i++) {
                     if (strideW == 1) {
-                        System.arraycopy(padded, from, strips, to + x, run);
+                        System.arraycopy(padded, tap + runFrom[i], strips, to + runAt[i], runLength[i]);
                     } else {
-                        for (int t = 0; t < run; t++) {
-                            strips[to + x + t] = padded[from + t * strideW];
+                        for (int t = 0; t < runLength[i]; t++) {
+                            strips[to + runAt[i] + t] = padded[tap + runFrom[i] + t * strideW];
                         }
                     }
-                    x += run;
                 }
                 if (count < width) {
                     Arrays.fill(strips, to + count, to + width, 0f);
