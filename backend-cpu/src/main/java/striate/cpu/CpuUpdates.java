@@ -46,7 +46,9 @@ final class CpuUpdates {
 
     private static boolean fast(Tensor[] in) {
         for (Tensor t : in) {
-            if (!HostFloats.isF32(t) || !t.isContiguous()) {
+            // Native memory only: small tensors (a bias) may be heap segments, and a vector load site that has seen
+            // one compiles to a slow generic load for every later caller in the process (see VectorFloatLoops).
+            if (!HostFloats.isF32(t) || !t.isContiguous() || !((HostStorage) t.storage()).segment().isNative()) {
                 return false;
             }
         }

@@ -163,14 +163,15 @@ final class DirectConv2d {
 
     /**
      * Stores the output vector of columns [ox, ox + V) of a row at element {@code at}; past the row's end only the
-     * valid lanes, through {@code lanes}.
+     * valid lanes, through {@code lanes}, and so into a heap segment (a tiny output), which a vector store must never
+     * see (see {@link VectorFloatLoops#binary}).
      */
     private void store(FloatVector v, MemorySegment y, long at, int ox, float[] lanes) {
-        if (ox + S.length() <= ow) {
+        if (ox + S.length() <= ow && y.isNative()) {
             v.intoMemorySegment(y, at * 4, ORDER);
         } else {
             v.intoArray(lanes, 0);
-            MemorySegment.copy(lanes, 0, y, JAVA_FLOAT, at * 4, ow - ox);
+            MemorySegment.copy(lanes, 0, y, JAVA_FLOAT, at * 4, Math.min(S.length(), ow - ox));
         }
     }
 

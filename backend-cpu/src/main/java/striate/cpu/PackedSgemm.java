@@ -17,10 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed while it is copied, so Aᵀ and Bᵀ cost no extra pass; and B need not exist at all: {@link Panels}
  * may compute its strips, as a convolution's column matrix does ({@link Im2colPanels}).
  *
- * <p>The micro-kernel keeps a 6 × 2-vector tile of C in registers. Tiles at the ragged edges (rows past a multiple
- * of 6, columns past a multiple of 2V) run the same kernel on a zero-padded copy, so every element of C is summed
- * in the same order (k ascending, one FMA per k, blocks of KC added to C in turn) wherever it lies: results do not
- * depend on how a caller cuts C into blocks, nor on the thread count. Only loaded when the JVM has the
+ * <p>The micro-kernel sums a 6 × 2-vector tile in registers over one block of k, and the tile is then added to C;
+ * tiles at the ragged edges (rows past a multiple of 6, columns past a multiple of 2V) run the same kernel on
+ * zero-padded operands and add only their valid part. So every element of C is summed in the same order (within
+ * a block k ascending, one FMA per k from zero; the blocks' sums added to C in turn) wherever it lies: results do
+ * not depend on how a caller cuts C into blocks, nor on the thread count. Only loaded when the JVM has the
  * jdk.incubator.vector module ({@link Sgemm} decides).
  */
 final class PackedSgemm {
@@ -70,7 +71,9 @@ final class PackedSgemm {
         int kcMax = Math.min(KC, k);
         float[] slab = new float[Math.min(MC, roundUp(m, MR)) * kcMax];
         float[] strips = new float[kcMax * Math.min(NC, roundUp(n, W))];
-        float[] edge = new float[MR * W];
+        float[] tile = new float[MR * W];
+        float[] cArray = c.isNative() ? null : (float[]) c.heapBase().orElseThrow();
+        long cBase = c.isNative() ? 0 : c.address() / 4; // a heap segment's first float in its array
         for (int j0 = 0; j0 < n; j0 += NC) {
             int nc = Math.min(NC, n - j0);
             for (int k0 = 0; k0 < k; k0 += KC) {
@@ -85,10 +88,13 @@ final class PackedSgemm {
                         for (int j = 0; j < nc; j += W) {
                             int cols = Math.min(W, nc - j);
                             long at = cOff + (long) (i0 + i) * ldc + j0 + j;
-                            if (rows == MR && cols == W) {
-                                kernel(kc, slab, i * kc, strips, j * kc, c, at * 4, ldc, add);
+                            kernel(kc, slab, i * kc, strips, j * kc, tile);
+                            if (rows < MR || cols < W) {
+                                addEdge(tile, c, at, ldc, rows, cols, add);
+                            } else if (cArray != null) {
+                                addTile(tile, cArray, Math.toIntExact(cBase + at), ldc, add);
                             } else {
-                                edgeTile(kc, slab, i * kc, strips, j * kc, c, at, ldc, rows, cols, add, edge);
+                                addTile(tile, c, at * 4, ldc, add);
                             }
                         }
                     }
@@ -151,40 +157,25 @@ final class PackedSgemm {
         }
     }
 
-    /** A tile of C with fewer than 6 rows or 2V columns: the kernel on a zero-padded copy, then the valid part back. */
-    private static void edgeTile(int kc, float[] slab, int ao, float[] strips, int bo, MemorySegment c, long at,
-                                 int ldc, int rows, int cols, boolean add, float[] edge) {
-        java.util.Arrays.fill(edge, 0f);
-        if (add) {
-            for (int r = 0; r < rows; r++) {
-                MemorySegment.copy(c, F, (at + (long) r * ldc) * 4, edge, r * W, cols);
-            }
-        }
-        kernel(kc, slab, ao, strips, bo, MemorySegment.ofArray(edge), 0, W, add);
-        for (int r = 0; r < rows; r++) {
-            MemorySegment.copy(edge, r * W, c, F, (at + (long) r * ldc) * 4, cols);
-        }
-    }
-
     /**
-     * C[6, 2V] at byte offset {@code at} (row stride ldc floats) (+)= slab rows [6, kc] from {@code ao} · strip
-     * [kc, 2V] from {@code bo}: twelve accumulators, one FMA per (row, vector) per k.
+     * tile [6, 2V] = slab rows [6, kc] from {@code ao} · strip [kc, 2V] from {@code bo}: twelve accumulators from
+     * zero, one FMA per (row, vector) per k. C is added afterwards ({@link #addTile}), so the loop never touches C's
+     * memory: C may be a heap segment, and a vector load site that has seen one compiles to a slow generic load for
+     * every later caller in the process (see {@link VectorFloatLoops#binary}).
      */
-    private static void kernel(int kc, float[] a, int ao, float[] b, int bo, MemorySegment c, long at, int ldc,
-                               boolean add) {
-        long row = 4L * ldc;
-        FloatVector c00 = load(c, at, add);
-        FloatVector c01 = load(c, at + 4L * V, add);
-        FloatVector c10 = load(c, at + row, add);
-        FloatVector c11 = load(c, at + row + 4L * V, add);
-        FloatVector c20 = load(c, at + 2 * row, add);
-        FloatVector c21 = load(c, at + 2 * row + 4L * V, add);
-        FloatVector c30 = load(c, at + 3 * row, add);
-        FloatVector c31 = load(c, at + 3 * row + 4L * V, add);
-        FloatVector c40 = load(c, at + 4 * row, add);
-        FloatVector c41 = load(c, at + 4 * row + 4L * V, add);
-        FloatVector c50 = load(c, at + 5 * row, add);
-        FloatVector c51 = load(c, at + 5 * row + 4L * V, add);
+    private static void kernel(int kc, float[] a, int ao, float[] b, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * W;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
@@ -208,22 +199,50 @@ final class PackedSgemm {
             c50 = b0.fma(a5, c50);
             c51 = b1.fma(a5, c51);
         }
-        c00.intoMemorySegment(c, at, ORDER);
-        c01.intoMemorySegment(c, at + 4L * V, ORDER);
-        c10.intoMemorySegment(c, at + row, ORDER);
-        c11.intoMemorySegment(c, at + row + 4L * V, ORDER);
-        c20.intoMemorySegment(c, at + 2 * row, ORDER);
-        c21.intoMemorySegment(c, at + 2 * row + 4L * V, ORDER);
-        c30.intoMemorySegment(c, at + 3 * row, ORDER);
-        c31.intoMemorySegment(c, at + 3 * row + 4L * V, ORDER);
-        c40.intoMemorySegment(c, at + 4 * row, ORDER);
-        c41.intoMemorySegment(c, at + 4 * row + 4L * V, ORDER);
-        c50.intoMemorySegment(c, at + 5 * row, ORDER);
-        c51.intoMemorySegment(c, at + 5 * row + 4L * V, ORDER);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, V);
+        c10.intoArray(tile, W);
+        c11.intoArray(tile, W + V);
+        c20.intoArray(tile, 2 * W);
+        c21.intoArray(tile, 2 * W + V);
+        c30.intoArray(tile, 3 * W);
+        c31.intoArray(tile, 3 * W + V);
+        c40.intoArray(tile, 4 * W);
+        c41.intoArray(tile, 4 * W + V);
+        c50.intoArray(tile, 5 * W);
+        c51.intoArray(tile, 5 * W + V);
     }
 
-    /** A vector of C, or zeros for the first block of a product that overwrites C. */
-    private static FloatVector load(MemorySegment c, long at, boolean add) {
-        return add ? FloatVector.fromMemorySegment(S, c, at, ORDER) : FloatVector.zero(S);
+    /** C[6, 2V] at byte offset {@code at} of native memory (+)= tile. */
+    private static void addTile(float[] tile, MemorySegment c, long at, int ldc, boolean add) {
+        for (int r = 0; r < MR; r++) {
+            for (int v = 0; v < W; v += V) {
+                long to = at + 4L * ((long) r * ldc + v);
+                FloatVector t = FloatVector.fromArray(S, tile, r * W + v);
+                (add ? t.add(FloatVector.fromMemorySegment(S, c, to, ORDER)) : t).intoMemorySegment(c, to, ORDER);
+            }
+        }
+    }
+
+    /** C[6, 2V] from element {@code at} of a float[] (+)= tile. */
+    private static void addTile(float[] tile, float[] c, int at, int ldc, boolean add) {
+        for (int r = 0; r < MR; r++) {
+            for (int v = 0; v < W; v += V) {
+                int to = at + r * ldc + v;
+                FloatVector t = FloatVector.fromArray(S, tile, r * W + v);
+                (add ? t.add(FloatVector.fromArray(S, c, to)) : t).intoArray(c, to);
+            }
+        }
+    }
+
+    /** The valid rows and columns of a tile at C's ragged edge, element by element: C (+)= tile. */
+    private static void addEdge(float[] tile, MemorySegment c, long at, int ldc, int rows, int cols, boolean add) {
+        for (int r = 0; r < rows; r++) {
+            for (int x = 0; x < cols; x++) {
+                long i = at + (long) r * ldc + x;
+                float t = tile[r * W + x];
+                c.setAtIndex(F, i, add ? c.getAtIndex(F, i) + t : t);
+            }
+        }
     }
 }

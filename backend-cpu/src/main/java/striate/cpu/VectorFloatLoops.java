@@ -32,6 +32,11 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             super.unary(fn, x, xi, y, yi, n);
             return;
         }
+        unaryNative(fn, x, xi, y, yi, n);
+    }
+
+    /** The vector loop, given native segments only: its loads never see a heap segment (see {@link #binary}). */
+    private void unaryNative(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
         int t = 0;
@@ -59,6 +64,11 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             super.affine(scale, shift, x, xi, y, yi, n);
             return;
         }
+        affineNative(scale, shift, x, xi, y, yi, n);
+    }
+
+    /** The vector loop, given native segments only: its loads never see a heap segment (see {@link #binary}). */
+    private void affineNative(float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
@@ -75,11 +85,22 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             super.binary(fn, a, ai, b, bi, bOne, y, yi, n);
             return;
         }
-        FloatVector one = bOne ? FloatVector.broadcast(S, b.getAtIndex(JAVA_FLOAT, bi)) : null;
+        // One value of b is often a heap segment (a sum's gradient is a 4-byte tensor): it is read here and the loop
+        // gets a native segment in its place, so its vector loads never see a heap one. A load site that has seen
+        // one compiles to a slow generic load for every later call: a forward multiply ran 80-100 µs instead of
+        // 20-25 after a sum's backward had run.
+        float one = bOne ? b.getAtIndex(JAVA_FLOAT, bi) : 0f;
+        loop(fn, a, ai, bOne ? a : b, bi, bOne, one, y, yi, n);
+    }
+
+    /** y[i] = fn(a[i], b[i]), or fn(a[i], one) with {@code bOne}, on native segments. */
+    private static void loop(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
+                             float one, MemorySegment y, long yi, int n) {
+        FloatVector vOne = FloatVector.broadcast(S, one);
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
             FloatVector va = FloatVector.fromMemorySegment(S, a, (ai + t) * 4, ORDER);
-            FloatVector vb = bOne ? one : FloatVector.fromMemorySegment(S, b, (bi + t) * 4, ORDER);
+            FloatVector vb = bOne ? vOne : FloatVector.fromMemorySegment(S, b, (bi + t) * 4, ORDER);
             FloatVector r = switch (fn) { // constant per loop: each arm compiles to one vector instruction
                 case ADD -> va.add(vb);
                 case SUB -> va.sub(vb);
@@ -93,7 +114,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         }
         for (; t < n; t++) { // the tail in float, as the vectors: like the double definition but for the last two
             float va = a.getAtIndex(JAVA_FLOAT, ai + t);
-            float vb = b.getAtIndex(JAVA_FLOAT, bOne ? bi : bi + t);
+            float vb = bOne ? one : b.getAtIndex(JAVA_FLOAT, bi + t);
             float r = switch (fn) {
                 case ADD -> va + vb;
                 case SUB -> va - vb;
@@ -113,6 +134,11 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             super.biasRelu(bias, relu, y, yi, n);
             return;
         }
+        biasReluNative(bias, relu, y, yi, n);
+    }
+
+    /** The vector loop, given native segments only: its loads never see a heap segment (see {@link #binary}). */
+    private void biasReluNative(float bias, boolean relu, MemorySegment y, long yi, int n) {
         FloatVector zero = FloatVector.zero(S);
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
@@ -127,6 +153,11 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         if (!x.isNative()) {
             return super.sum(x, xi, n);
         }
+        return sumNative(x, xi, n);
+    }
+
+    /** The vector loop, given native segments only: its loads never see a heap segment (see {@link #binary}). */
+    private double sumNative(MemorySegment x, long xi, int n) {
         DoubleVector lo = DoubleVector.zero(D); // the low and high halves of each float vector, widened
         DoubleVector hi = DoubleVector.zero(D);
         int t = 0;
@@ -151,6 +182,11 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         if (!x.isNative()) {
             return super.max(x, xi, n);
         }
+        return maxNative(x, xi, n);
+    }
+
+    /** The vector loop, given native segments only: its loads never see a heap segment (see {@link #binary}). */
+    private double maxNative(MemorySegment x, long xi, int n) {
         FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
@@ -169,6 +205,11 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             super.accumulate(max, x, xi, acc, ai, n);
             return;
         }
+        accumulateNative(max, x, xi, acc, ai, n);
+    }
+
+    /** The vector loop, given native segments only: its loads never see a heap segment (see {@link #binary}). */
+    private void accumulateNative(boolean max, MemorySegment x, long xi, double[] acc, int ai, int n) {
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
