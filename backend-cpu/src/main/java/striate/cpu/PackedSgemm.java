@@ -72,8 +72,9 @@ final class PackedSgemm {
         float[] slab = new float[Math.min(MC, roundUp(m, MR)) * kcMax];
         float[] strips = new float[kcMax * Math.min(NC, roundUp(n, W))];
         float[] tile = new float[MR * W];
-        float[] cArray = c.isNative() ? null : (float[]) c.heapBase().orElseThrow();
-        long cBase = c.isNative() ? 0 : c.address() / 4; // a heap segment's first float in its array
+        boolean vectorC = c.isNative() || c.heapBase().orElse(null) instanceof float[];
+        float[] cArray = c.heapBase().orElse(null) instanceof float[] f ? f : null;
+        long cBase = cArray == null ? 0 : c.address() / 4; // a float[] segment's first float in its array
         for (int j0 = 0; j0 < n; j0 += NC) {
             int nc = Math.min(NC, n - j0);
             for (int k0 = 0; k0 < k; k0 += KC) {
@@ -89,7 +90,7 @@ final class PackedSgemm {
                             int cols = Math.min(W, nc - j);
                             long at = cOff + (long) (i0 + i) * ldc + j0 + j;
                             kernel(kc, slab, i * kc, strips, j * kc, tile);
-                            if (rows < MR || cols < W) {
+                            if (rows < MR || cols < W || !vectorC) { // edges, and heap memory of another type
                                 addEdge(tile, c, at, ldc, rows, cols, add);
                             } else if (cArray != null) {
                                 addTile(tile, cArray, Math.toIntExact(cBase + at), ldc, add);
@@ -235,7 +236,7 @@ final class PackedSgemm {
         }
     }
 
-    /** The valid rows and columns of a tile at C's ragged edge, element by element: C (+)= tile. */
+    /** The valid rows and columns of a tile, element by element: C (+)= tile. */
     private static void addEdge(float[] tile, MemorySegment c, long at, int ldc, int rows, int cols, boolean add) {
         for (int r = 0; r < rows; r++) {
             for (int x = 0; x < cols; x++) {

@@ -3,7 +3,10 @@ package striate.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import striate.tensor.Rng;
@@ -50,6 +53,28 @@ class PackedSgemmTest {
             }
         }
         assertArrayEquals(whole, pieces);
+    }
+
+    @Test
+    void cInNativeMemoryAFloatArrayOrALongArrayGetsTheSameBits() {
+        int m = 13;
+        int n = 70;
+        int k = 300;
+        Rng rng = new Rng(5);
+        float[] a = random(rng, m * k);
+        float[] b = random(rng, k * n);
+        float[] want = random(rng, m * n);
+        float[] start = want.clone();
+        PackedSgemm.gemm(false, false, m, n, k, seg(a), 0, k, seg(b), 0, n, seg(want), 0, n, true);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment offHeap = arena.allocate(4L * m * n);
+            MemorySegment longs = MemorySegment.ofArray(new long[(m * n + 1) / 2]);
+            for (MemorySegment c : new MemorySegment[] {offHeap, longs}) {
+                MemorySegment.copy(start, 0, c, ValueLayout.JAVA_FLOAT, 0, m * n);
+                PackedSgemm.gemm(false, false, m, n, k, seg(a), 0, k, seg(b), 0, n, c, 0, n, true);
+                assertArrayEquals(want, c.asSlice(0, 4L * m * n).toArray(ValueLayout.JAVA_FLOAT), c.toString());
+            }
+        }
     }
 
     /** op(A)·op(B) with A, B and C inside larger buffers: offsets 3, 5, 7 and row strides 2 wider than needed. */
