@@ -333,10 +333,6 @@ final class CpuConv2d {
             FloatRegion xr = FloatRegion.of(in[0]);
             FloatRegion dyr = FloatRegion.of(in[1]);
             int wSize = Math.toIntExact(out.size());
-            if (!g.rowLayout() && sgemm.isPacked(g.kg(), g.ckk(), g.ohw())) {
-                packedFilterGrad(g, xr, dyr, wSize, out);
-                return;
-            }
             int nb = g.panelImages();
             float[][] partial = new float[g.panels()][];
             if (g.direct()) {
@@ -352,6 +348,10 @@ final class CpuConv2d {
                     partial[panel] = dw;
                 });
                 HostFloats.write(out, sumInOrder(partial));
+                return;
+            }
+            if (!g.rowLayout() && sgemm.isPacked(g.kg(), g.ckk(), g.ohw())) {
+                packedFilterGrad(g, xr, dyr, wSize, out);
                 return;
             }
             pool.forEach(g.panels(), panel -> {
