@@ -114,6 +114,12 @@ final class CpuConv2d {
             return new PixelConv2d(c, h, w, k, kh, kw, oh, ow, p);
         }
 
+        /** The column matrix of one image's group, packed on demand for the packed GEMM; load an image first. */
+        Im2colPanels im2colPanels() {
+            return new Im2colPanels(cg, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(), p.dilationH(),
+                    p.dilationW(), ow);
+        }
+
         boolean rowLayout() {
             return ohw() < ROW_LAYOUT_BELOW_PIXELS;
         }
@@ -222,11 +228,9 @@ final class CpuConv2d {
      */
     private void packedForward(Conv2dOp op, Geometry g, FloatRegion xr, float[] w, float[] bias, MemorySegment ys,
                                long yOff) {
-        ConvParams p = g.p;
         MemorySegment weights = MemorySegment.ofArray(w);
         pool.forEach(g.n, b -> {
-            Im2colPanels col = new Im2colPanels(g.cg, g.h, g.w, g.kh, g.kw, p.strideH(), p.strideW(), p.padH(),
-                    p.padW(), p.dilationH(), p.dilationW(), g.ow);
+            Im2colPanels col = g.im2colPanels();
             for (int grp = 0; grp < g.groups; grp++) {
                 col.load(xr, (long) b * g.c + (long) grp * g.cg, g.h, g.w);
                 PackedSgemm.gemm(false, g.kg(), g.ohw(), g.ckk(), weights, (long) grp * g.kg() * g.ckk(), g.ckk(), col,
@@ -396,12 +400,10 @@ final class CpuConv2d {
      * at most MIN_PANELS panels fixed by shape, each summing its images into its own gradient in order.
      */
     private void packedFilterGrad(Geometry g, FloatRegion xr, FloatRegion dyr, int wSize, Tensor out) {
-        ConvParams p = g.p;
         int perPanel = Math.ceilDiv(g.n, Math.min(g.n, MIN_PANELS));
         float[][] partial = new float[Math.ceilDiv(g.n, perPanel)][];
         pool.forEach(partial.length, panel -> {
-            Im2colPanels col = new Im2colPanels(g.cg, g.h, g.w, g.kh, g.kw, p.strideH(), p.strideW(), p.padH(),
-                    p.padW(), p.dilationH(), p.dilationW(), g.ow);
+            Im2colPanels col = g.im2colPanels();
             float[] dw = new float[wSize];
             MemorySegment dws = MemorySegment.ofArray(dw);
             for (int b = panel * perPanel; b < Math.min(g.n, (panel + 1) * perPanel); b++) {

@@ -48,7 +48,7 @@ final class CpuUpdates {
         for (Tensor t : in) {
             // Native memory only: small tensors (a bias) may be heap segments, and a vector load site that has seen
             // one compiles to a slow generic load for every later caller in the process (see VectorFloatLoops).
-            if (!HostFloats.isF32(t) || !t.isContiguous() || !((HostStorage) t.storage()).segment().isNative()) {
+            if (!HostFloats.isF32(t) || !t.isContiguous() || !segment(t).isNative()) {
                 return false;
             }
         }

@@ -66,25 +66,15 @@ final class Im2colPanels implements PackedSgemm.Panels {
     }
 
     private void packTransposed(int k0, int kc, int j0, int nc, float[] strips, int width) {
-        int taps = kh * kw;
         int[] runFrom = new int[Math.min(kc, kc / ow + 2)]; // the block's runs of pixels along output rows
         int[] runAt = new int[runFrom.length];
         int[] runLength = new int[runFrom.length];
-        int runs = 0;
-        for (int p = 0; p < kc; runs++) {
-            int oy = (k0 + p) / ow;
-            int ox = (k0 + p) % ow;
-            runFrom[runs] = oy * strideH * cols + ox * strideW;
-            runAt[runs] = p;
-            runLength[runs] = Math.min(kc - p, ow - ox);
-            p += runLength[runs];
-        }
+        int runs = runs(k0, kc, runFrom, runAt, runLength);
         for (int s = 0; s * width < nc; s++) {
             int count = Math.min(width, nc - s * width);
             int base = s * width * kc;
             for (int x = 0; x < count; x++) {
-                int r = j0 + s * width + x;
-                int tap = ((r / taps) * rows + ((r % taps) / kw) * dilationH) * cols + (r % kw) * dilationW;
+                int tap = tapOffset(j0 + s * width + x);
                 for (int i = 0; i < runs; i++) {
                     int from = tap + runFrom[i];
                     int to = base + runAt[i] * width + x;
@@ -103,26 +93,15 @@ final class Im2colPanels implements PackedSgemm.Panels {
 
     @Override
     public void pack(int k0, int kc, int j0, int nc, float[] strips, int width) {
-        int taps = kh * kw;
         int[] runFrom = new int[width]; // a strip's runs of pixels along output rows, the same for every tap
         int[] runAt = new int[width];
         int[] runLength = new int[width];
         for (int s = 0; s * width < nc; s++) {
-            int j = j0 + s * width;
             int count = Math.min(width, nc - s * width);
             int base = s * width * kc;
-            int runs = 0;
-            for (int x = 0; x < count; runs++) {
-                int oy = (j + x) / ow;
-                int ox = (j + x) % ow;
-                runFrom[runs] = oy * strideH * cols + ox * strideW;
-                runAt[runs] = x;
-                runLength[runs] = Math.min(count - x, ow - ox);
-                x += runLength[runs];
-            }
+            int runs = runs(j0 + s * width, count, runFrom, runAt, runLength);
             for (int p = 0; p < kc; p++) {
-                int r = k0 + p;
-                int tap = ((r / taps) * rows + ((r % taps) / kw) * dilationH) * cols + (r % kw) * dilationW;
+                int tap = tapOffset(k0 + p);
                 int to = base + p * width;
                 for (int i = 0; i < runs; i++) {
                     if (strideW == 1) {
@@ -138,5 +117,28 @@ final class Im2colPanels implements PackedSgemm.Panels {
                 }
             }
         }
+    }
+
+    /**
+     * Splits output pixels first.. first+count into runs along output rows: run i starts {@code at[i]} pixels in, is
+     * {@code length[i]} long, and reads the padded image from {@code from[i]} past its tap's offset. Returns the runs.
+     */
+    private int runs(int first, int count, int[] from, int[] at, int[] length) {
+        int runs = 0;
+        for (int x = 0; x < count; runs++) {
+            int oy = (first + x) / ow;
+            int ox = (first + x) % ow;
+            from[runs] = oy * strideH * cols + ox * strideW;
+            at[runs] = x;
+            length[runs] = Math.min(count - x, ow - ox);
+            x += length[runs];
+        }
+        return runs;
+    }
+
+    /** Where tap r (channel r / (kh·kw), then ky, kx) reads the padded image for output pixel (0, 0). */
+    private int tapOffset(int r) {
+        int taps = kh * kw;
+        return ((r / taps) * rows + ((r % taps) / kw) * dilationH) * cols + (r % kw) * dilationW;
     }
 }

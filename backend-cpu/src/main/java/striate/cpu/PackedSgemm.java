@@ -72,8 +72,8 @@ final class PackedSgemm {
         float[] slab = new float[Math.min(MC, roundUp(m, MR)) * kcMax];
         float[] strips = new float[kcMax * Math.min(NC, roundUp(n, W))];
         float[] tile = new float[MR * W];
-        boolean vectorC = c.isNative() || c.heapBase().orElse(null) instanceof float[];
         float[] cArray = c.heapBase().orElse(null) instanceof float[] f ? f : null;
+        boolean vectorC = c.isNative() || cArray != null;
         long cBase = cArray == null ? 0 : c.address() / 4; // a float[] segment's first float in its array
         for (int j0 = 0; j0 < n; j0 += NC) {
             int nc = Math.min(NC, n - j0);
