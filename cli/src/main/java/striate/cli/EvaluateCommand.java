@@ -29,8 +29,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "<file>", description = "A checkpoint (.ckpt).")
     Path checkpoint;
 
-    @Option(names = "--data", paramLabel = "<dir>", description = "lenet5: an MNIST-format folder (default: Debian's "
-            + "Fashion-MNIST); alexnet: an image folder, whose val/ (or test/) subfolder is used when it has one.")
+    @Option(names = "--data", paramLabel = "<dir>", description = "lenet5: a folder with t10k-images-idx3-ubyte and "
+            + "t10k-labels-idx1-ubyte, each optionally .gz (default: Debian's Fashion-MNIST); alexnet: an image folder, whose val/ (or test/) subfolder is used when it has one.")
     Path data;
 
     @Option(names = "--resize", description = "alexnet: shorter side before the centre crop (default: size x "
@@ -64,8 +64,9 @@ final class EvaluateCommand implements Callable<Integer> {
             test = folder;
             classNames = folder.classNames();
         } else {
-            MnistFolder mnist = MnistFolder.open(data != null ? data : MnistFolder.defaultFashionMnistFolder());
-            test = mnist.test(Normalization.FASHION_MNIST);
+            // the t10k files alone: evaluation reads no training files
+            test = MnistFolder.testSet(data != null ? data : MnistFolder.defaultFashionMnistFolder(),
+                    Normalization.FASHION_MNIST);
             classNames = Report.FASHION_MNIST_CLASSES;
         }
         Evaluation e = Evaluation.of(cm.model(), test, device, Evaluation.batchSizeFor(test, 64), workers);

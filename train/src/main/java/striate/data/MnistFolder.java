@@ -38,23 +38,39 @@ public record MnistFolder(Path folder, Path trainImages, Path trainLabels, Path 
      * folder or file is a {@link DataFileException} listing what was looked for and where to get it.
      */
     public static MnistFolder open(Path folder) throws DataFileException {
+        Path[] found = locate(folder, NAMES);
+        return new MnistFolder(folder, found[0], found[1], found[2], found[3]);
+    }
+
+    /**
+     * The 10000-example test set of {@code folder}, normalized with {@code norm}, from its two t10k files alone:
+     * evaluating a model needs no training files. Missing files are reported as by {@link #open}.
+     */
+    public static ImageDataset testSet(Path folder, Normalization norm) throws IOException {
+        Path[] found = locate(folder, List.of(TEST_IMAGES, TEST_LABELS));
+        return ImageDataset.read(found[0], found[1], CLASSES, norm);
+    }
+
+    /** Each of {@code names} in {@code folder} (plain or .gz), or an error listing the missing ones. */
+    private static Path[] locate(Path folder, List<String> names) throws DataFileException {
         if (!Files.isDirectory(folder)) {
             throw new DataFileException(folder, (Files.exists(folder) ? "is not a folder" : "folder does not exist")
-                    + "; expected a folder with " + lookedFor() + ". " + whereToGet());
+                    + "; expected a folder with " + String.join(", ", names) + " (each plain or with .gz). "
+                    + whereToGet());
         }
         List<String> missing = new ArrayList<>();
-        Path[] found = new Path[NAMES.size()];
-        for (int k = 0; k < NAMES.size(); k++) {
-            found[k] = find(folder, NAMES.get(k));
+        Path[] found = new Path[names.size()];
+        for (int k = 0; k < names.size(); k++) {
+            found[k] = find(folder, names.get(k));
             if (found[k] == null) {
-                missing.add(NAMES.get(k) + "[.gz]");
+                missing.add(names.get(k) + "[.gz]");
             }
         }
         if (!missing.isEmpty()) {
             throw new DataFileException(folder, "missing " + String.join(", ", missing) + " (each name looked "
                     + "for plain and with .gz). " + whereToGet());
         }
-        return new MnistFolder(folder, found[0], found[1], found[2], found[3]);
+        return found;
     }
 
     /** The 60000-example training set (for MNIST and Fashion-MNIST), normalized with {@code norm}. */
@@ -74,10 +90,6 @@ public record MnistFolder(Path folder, Path trainImages, Path trainLabels, Path 
             }
         }
         return null;
-    }
-
-    private static String lookedFor() {
-        return String.join(", ", NAMES) + " (each plain or with .gz)";
     }
 
     private static String whereToGet() {

@@ -62,6 +62,24 @@ class MnistFolderTest {
     }
 
     @Test
+    void theTestSetNeedsOnlyTheTestFiles() throws IOException {
+        writeFolder(new int[] {0, 1, 2, 3, 4, 5}, 6);
+        Files.delete(dir.resolve(MnistFolder.TRAIN_IMAGES + ".gz"));
+        Files.delete(dir.resolve(MnistFolder.TRAIN_LABELS + ".gz"));
+        ImageDataset test = MnistFolder.testSet(dir, Normalization.UNIT);
+        assertEquals(4, test.size());
+        assertEquals(9, test.label(0));
+        assertEquals(6, test.label(3));
+        String m = assertThrows(DataFileException.class, () -> MnistFolder.open(dir)).getMessage();
+        assertTrue(m.contains("missing " + MnistFolder.TRAIN_IMAGES + "[.gz], " + MnistFolder.TRAIN_LABELS), m);
+
+        Files.delete(dir.resolve(MnistFolder.TEST_LABELS));
+        m = assertThrows(DataFileException.class, () -> MnistFolder.testSet(dir, Normalization.UNIT)).getMessage();
+        assertTrue(m.contains("missing " + MnistFolder.TEST_LABELS + "[.gz] ("), m);
+        assertFalse(m.contains(MnistFolder.TRAIN_IMAGES), "only the test files are asked for: " + m);
+    }
+
+    @Test
     void missingFolderPointsToTheDebianPackage() {
         Path missing = dir.resolve("no-such-folder");
         assertFalse(MnistFolder.isComplete(missing));
