@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import striate.autograd.GradMode;
@@ -25,7 +28,8 @@ import striate.tensor.Tensor;
 /**
  * {@code striate predict --checkpoint F image.png ...}: classifies 28×28 grayscale images (PNG, JPEG, GIF, BMP)
  * like Fashion-MNIST's: light object on a dark background. Other sizes are an error unless --resize;
- * --invert turns dark-on-light photos around.
+ * --invert turns dark-on-light photos around. An image that cannot be read is an error line naming it; the
+ * others are still classified, and the exit code is 1.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Classify 28x28 grayscale images with a checkpoint.")
@@ -42,7 +46,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--invert", description = "Invert gray levels (for dark objects on a light background).")
     boolean invert;
 
-    @Option(names = "--top", defaultValue = "3", description = "Classes to list per image (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top", defaultValue = "3", description = "Classes to list per image, at least 1 (default: "
+            + "${DEFAULT-VALUE}).")
     int top;
 
     @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
@@ -54,6 +59,10 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (top < 1) {
+            throw new ParameterException(spec.commandLine(), "--top must be >= 1 (classes to list per image), got "
+                    + top);
+        }
         CheckpointModel cm = CheckpointModel.load(checkpoint, device);
         if (!cm.checkpoint().modelName().equals(LeNet5.NAME)) {
             throw new IllegalArgumentException(checkpoint + " holds a model called " + cm.checkpoint().modelName() + "; "
@@ -61,8 +70,18 @@ final class PredictCommand implements Callable<Integer> {
         }
         List<String> names = Report.FASHION_MNIST_CLASSES;
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int failed = 0;
         for (Path image : images) {
-            float[] pixels = read(image);
+            float[] pixels;
+            try {
+                pixels = read(image);
+            } catch (IOException e) { // this image only: the others are still classified
+                err.println("striate: error: " + e.getMessage());
+                err.flush();
+                failed++;
+                continue;
+            }
             double[] p;
             try (GradMode.Scope off = GradMode.off()) {
                 p = cm.model().forward(Tensor.of(device, pixels, 1, 1, 28, 28)).softmax(1).toDoubleArray();
@@ -71,7 +90,7 @@ final class PredictCommand implements Callable<Integer> {
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
-            java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+            Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
             StringBuilder line = new StringBuilder(image.toString()).append(": ");
             for (int i = 0; i < Math.min(top, p.length); i++) {
                 int k = order[i];
@@ -79,17 +98,29 @@ final class PredictCommand implements Callable<Integer> {
                         .append(String.format(" %.1f%%", 100 * p[k]));
             }
             out.println(line);
+            out.flush();
         }
-        out.flush();
+        if (failed > 0) {
+            err.println("striate: error: " + failed + " of " + images.size() + " image" + (images.size() == 1 ? "" : "s")
+                    + " could not be read (each named above); the others were classified");
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
         return 0;
     }
 
-    /** The image as 28×28 normalized floats, or an error naming the file and what is wrong. */
+    /** The image as 28×28 normalized floats, or an IOException whose message names the file and what is wrong. */
     private float[] read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no image file " + file);
+            throw new IOException(file + (Files.isDirectory(file) ? " is a folder, not an image" : ": no such file"));
         }
-        BufferedImage img = ImageIO.read(file.toFile());
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) { // a damaged file; the decoder's message names no file
+            throw new IOException(file + ": cannot read the image: " + describe(e)
+                    + (e.getCause() != null ? " (" + describe(e.getCause()) + ")" : ""), e);
+        }
         if (img == null) {
             throw new IOException(file + " is not an image this Java can read (PNG, JPEG, GIF or BMP)");
         }
@@ -115,5 +146,9 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return x;
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }
