@@ -203,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         String where = devices != null && devices.size() > 1 ? devices.toString() : device.toString();
         Report report = new Report(model, where, d.classNames(), history.epochs(), eval.metrics(),
                 eval.loss(), firstConvWeight(net), misclassified(test, eval, 36), d.normalization());
-        List<Path> files = report.write(out);
+        List<Path> files = report.write(out, spec.commandLine().getErr()); // a picture that fails is a warning
         con.printf("%s accuracy %.4f, %s loss %.4f (%s)%n", d.test() != null ? "test" : "validation",
                 eval.accuracy(), d.test() != null ? "test" : "validation", eval.loss(),
                 Files.exists(best) ? "best validation epoch" : "last epoch");

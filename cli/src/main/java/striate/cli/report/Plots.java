@@ -29,18 +29,10 @@ import striate.train.EpochStats;
 /**
  * The report's pictures, rendered headless to PNG bytes: per-epoch training and validation curves (XChart), and,
  * drawn with Java2D, the confusion matrix as a heat map with counts, the first layer's filters [k, c, kh, kw]
- * as a grid of upscaled tiles, and misclassified images with "true → predicted" captions.
+ * as a grid of upscaled tiles, and misclassified images with "true → predicted" captions. All text is drawn in
+ * the typeface given to the constructor ({@link ReportTypeface}), none in AWT's logical fonts.
  */
 final class Plots {
-    static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
-
-    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 18);
-    private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-    private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Color INK = new Color(0x22, 0x22, 0x22);
     private static final Color MUTED = new Color(0x66, 0x66, 0x66);
     private static final Color LIGHT = new Color(0xF7, 0xFB, 0xFF); // heat map: share 0
@@ -49,14 +41,22 @@ final class Plots {
     private static final int MARGIN = 24;
     static final int MAX_MISCLASSIFIED = 36;
 
-    private Plots() {
+    private final Font titleFont;
+    private final Font labelFont;
+    private final Font smallFont;
+
+    /** Plots whose every text is drawn in {@code typeface} (never AWT's logical fonts, which need system fonts). */
+    Plots(Font typeface) {
+        titleFont = typeface.deriveFont(Font.BOLD, 18f);
+        labelFont = typeface.deriveFont(Font.PLAIN, 14f);
+        smallFont = typeface.deriveFont(Font.PLAIN, 12f);
     }
 
     /**
      * Training and validation values of {@code metric} per epoch, times {@code scale}; epochs without
      * validation (NaN) have no validation point.
      */
-    static byte[] curves(String title, String yTitle, List<EpochStats> history, ToDoubleFunction<EpochStats> train,
+    byte[] curves(String title, String yTitle, List<EpochStats> history, ToDoubleFunction<EpochStats> train,
             ToDoubleFunction<EpochStats> validation, double scale, LegendPosition legend) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yTitle).build();
@@ -65,11 +65,18 @@ final class Plots {
         s.setPlotBackgroundColor(Color.WHITE);
         s.setPlotBorderColor(Color.LIGHT_GRAY);
         s.setPlotGridLinesColor(new Color(0xE4, 0xE4, 0xE4));
-        s.setChartTitleFont(TITLE);
         s.setChartTitleBoxVisible(false);
-        s.setAxisTitleFont(LABEL);
-        s.setAxisTickLabelsFont(SMALL);
-        s.setLegendFont(LABEL);
+        // every font XChart may draw with, so none falls back to the system's logical fonts
+        s.setBaseFont(labelFont);
+        s.setChartTitleFont(titleFont);
+        s.setAxisTitleFont(labelFont);
+        s.setAxisTickLabelsFont(smallFont);
+        s.setLegendFont(labelFont);
+        s.setAnnotationTextFont(smallFont);
+        s.setAnnotationTextPanelFont(smallFont);
+        s.setToolTipFont(smallFont);
+        s.setCursorFont(smallFont);
+        s.setChartButtonFont(smallFont);
         s.setLegendPosition(legend);
         s.setMarkerSize(8);
         s.setChartPadding(16);
@@ -102,27 +109,27 @@ final class Plots {
     }
 
     /** The confusion matrix [actual][predicted] as a heat map; a cell's shade is its share of its row. */
-    static byte[] confusion(String title, long[][] m, List<String> names) throws IOException {
+    byte[] confusion(String title, long[][] m, List<String> names) throws IOException {
         int n = m.length;
         int cell = 64;
-        FontMetrics label = metrics(LABEL);
+        FontMetrics label = metrics(labelFont);
         int maxName = names.stream().mapToInt(label::stringWidth).max().orElse(0);
         int lineHeight = label.getHeight();
         int gridLeft = MARGIN + lineHeight + 12 + maxName + 10;
         int gridTop = 78;
         int grid = n * cell;
         int rotated = (int) Math.ceil(maxName * Math.sqrt(0.5)) + lineHeight;
-        int width = Math.max(gridLeft + grid + MARGIN, metrics(TITLE).stringWidth(title) + 2 * MARGIN);
+        int width = Math.max(gridLeft + grid + MARGIN, metrics(titleFont).stringWidth(title) + 2 * MARGIN);
         int height = gridTop + grid + 10 + rotated + 14 + lineHeight + MARGIN;
         BufferedImage image = canvas(width, height);
         Graphics2D g = graphics(image);
 
         int center = gridLeft + grid / 2;
-        centered(g, TITLE, INK, title, center, 34);
-        centered(g, SMALL, MUTED, "rows: actual class, columns: predicted class; shade = share of the actual class",
+        centered(g, titleFont, INK, title, center, 34);
+        centered(g, smallFont, MUTED, "rows: actual class, columns: predicted class; shade = share of the actual class",
                 center, 58);
 
-        g.setFont(LABEL);
+        g.setFont(labelFont);
         for (int a = 0; a < n; a++) {
             long row = 0;
             for (long v : m[a]) {
@@ -154,7 +161,7 @@ final class Plots {
             g.drawString(names.get(p), -label.stringWidth(names.get(p)), label.getAscent());
             g.setTransform(saved);
         }
-        g.setFont(LABEL.deriveFont(Font.BOLD));
+        g.setFont(labelFont.deriveFont(Font.BOLD));
         centered(g, g.getFont(), INK, "predicted class", center, labelTop + rotated + 14 + label.getAscent());
         AffineTransform saved = g.getTransform();
         g.translate(MARGIN + label.getAscent(), gridTop + grid / 2.0);
@@ -169,7 +176,7 @@ final class Plots {
      * The first layer's filters {@code w} [k, c, kh, kw], nearest-neighbour upscaled: one RGB tile per filter when
      * c = 3, else one grayscale tile per filter and channel; each tile min–max scaled (black = min, white = max).
      */
-    static byte[] filters(String title, Tensor w) throws IOException {
+    byte[] filters(String title, Tensor w) throws IOException {
         int k = Math.toIntExact(w.dim(0));
         int c = Math.toIntExact(w.dim(1));
         int kh = Math.toIntExact(w.dim(2));
@@ -180,7 +187,7 @@ final class Plots {
         int scale = Math.max(1, 96 / Math.max(kh, kw));
         int tileW = kw * scale;
         int tileH = kh * scale;
-        FontMetrics small = metrics(SMALL);
+        FontMetrics small = metrics(smallFont);
         List<String> names = new ArrayList<>();
         List<String> ranges = new ArrayList<>();
         float[][] bounds = new float[tiles][]; // [min, max] per tile
@@ -206,13 +213,13 @@ final class Plots {
         int cols = tiles <= 8 ? tiles : (int) Math.ceil(Math.sqrt(tiles));
         int rows = (tiles + cols - 1) / cols;
         String subtitle = (rgb ? "each filter" : "each tile") + " scaled to its own range: black = min, white = max";
-        int titleW = Math.max(metrics(TITLE).stringWidth(title), small.stringWidth(subtitle));
+        int titleW = Math.max(metrics(titleFont).stringWidth(title), small.stringWidth(subtitle));
         int width = Math.max(cols * cellW, titleW) + 2 * MARGIN;
         int top = 78;
         BufferedImage image = canvas(width, top + rows * cellH + MARGIN);
         Graphics2D g = graphics(image);
-        centered(g, TITLE, INK, title, width / 2, 34);
-        centered(g, SMALL, MUTED, subtitle, width / 2, 58);
+        centered(g, titleFont, INK, title, width / 2, 34);
+        centered(g, smallFont, MUTED, subtitle, width / 2, 58);
         int left = (width - cols * cellW) / 2;
         for (int t = 0; t < tiles; t++) {
             int x = left + (t % cols) * cellW + (cellW - tileW) / 2;
@@ -234,20 +241,20 @@ final class Plots {
             g.setColor(Color.LIGHT_GRAY);
             g.drawRect(x - 1, y - 1, tileW + 1, tileH + 1);
             int cx = left + (t % cols) * cellW + cellW / 2;
-            centered(g, SMALL, INK, names.get(t), cx, y + tileH + 4 + small.getAscent());
-            centered(g, SMALL, MUTED, ranges.get(t), cx, y + tileH + 4 + small.getHeight() + small.getAscent());
+            centered(g, smallFont, INK, names.get(t), cx, y + tileH + 4 + small.getAscent());
+            centered(g, smallFont, MUTED, ranges.get(t), cx, y + tileH + 4 + small.getHeight() + small.getAscent());
         }
         g.dispose();
         return png(image);
     }
 
     /** Up to {@value #MAX_MISCLASSIFIED} images, 3× upscaled, with "true → predicted" captions. */
-    static byte[] misclassified(String title, List<Report.Example> examples, List<String> names,
+    byte[] misclassified(String title, List<Report.Example> examples, List<String> names,
                                 List<Normalization> norm)
             throws IOException {
         List<Report.Example> shown = examples.subList(0, Math.min(MAX_MISCLASSIFIED, examples.size()));
         int scale = 3;
-        FontMetrics small = metrics(SMALL);
+        FontMetrics small = metrics(smallFont);
         int imageW = 0;
         int imageH = 0;
         int captionW = 0;
@@ -263,12 +270,12 @@ final class Plots {
         String subtitle = shown.size() < examples.size()
                 ? "the first " + shown.size() + " of " + examples.size() + " given"
                 : shown.size() + " image" + (shown.size() == 1 ? "" : "s");
-        int width = Math.max(cols * cellW, metrics(TITLE).stringWidth(title)) + 2 * MARGIN;
+        int width = Math.max(cols * cellW, metrics(titleFont).stringWidth(title)) + 2 * MARGIN;
         int top = 78;
         BufferedImage image = canvas(width, top + rows * cellH + MARGIN);
         Graphics2D g = graphics(image);
-        centered(g, TITLE, INK, title, width / 2, 34);
-        centered(g, SMALL, MUTED, subtitle, width / 2, 58);
+        centered(g, titleFont, INK, title, width / 2, 34);
+        centered(g, smallFont, MUTED, subtitle, width / 2, 58);
         int left = (width - cols * cellW) / 2;
         for (int i = 0; i < shown.size(); i++) {
             Report.Example e = shown.get(i);
@@ -290,7 +297,7 @@ final class Plots {
                     g.fillRect(x + col * scale, y + r * scale, scale, scale);
                 }
             }
-            centered(g, SMALL, INK, caption(e, names), cx, y + imageH + 4 + small.getAscent());
+            centered(g, smallFont, INK, caption(e, names), cx, y + imageH + 4 + small.getAscent());
         }
         g.dispose();
         return png(image);

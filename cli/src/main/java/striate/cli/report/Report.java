@@ -1,6 +1,7 @@
 package striate.cli.report;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -21,8 +22,9 @@ import striate.train.Metrics;
  * The result folder of a training run: {@code loss.png} and {@code accuracy.png} (train and validation curves
  * per epoch), {@code confusion.png} (test confusion matrix with counts), {@code filters.png} (the first conv
  * layer's filters, when the model has one), {@code misclassified.png} (up to 36 misclassified test images, when
- * there are any) and {@code metrics.json}. Everything is rendered in memory first, then each file is replaced
- * atomically, so a failed run never leaves a half-written file.
+ * there are any) and {@code metrics.json}. Each file is replaced atomically, so a failure never leaves a
+ * half-written one. The pictures are drawn with the typeface shipped in the jar ({@link ReportTypeface}), so they
+ * render on machines without system fonts; one that still cannot be drawn is a warning, never a failure.
  *
  * @param model             model name for titles, e.g. "lenet5"
  * @param device            the device trained on, e.g. "cpu" or "cuda:0"
@@ -39,6 +41,13 @@ public record Report(String model, String device, List<String> classNames, List<
 
     public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
             "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    static {
+        // pictures are drawn off-screen; headless AWT also on a machine with a display, unless the caller chose
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
 
     /** One test image as the network saw it: {@code pixels} [channels, height, width], normalized; 1 or 3 channels. */
     public record Example(float[] pixels, int channels, int height, int width, int actual, int predicted) {
@@ -88,36 +97,81 @@ public record Report(String model, String device, List<String> classNames, List<
     }
 
     /**
-     * Writes the report into {@code folder} (created when missing) and returns the files written. A folder that
-     * cannot be created or written to is an IOException naming it, raised before any file is touched.
+     * Writes the report into {@code folder} (created when missing) and returns the files written: metrics.json
+     * first, then each picture. A picture that cannot be drawn or written (no usable font, AWT's native libraries
+     * missing, a full disk) is left out with a one-line warning on {@code warnings} naming it and why, so a
+     * finished training run always keeps its numbers. A folder that cannot be created or written to, or a
+     * metrics.json that cannot be written, is an IOException naming it.
      */
-    public List<Path> write(Path folder) throws IOException {
+    public List<Path> write(Path folder, PrintWriter warnings) throws IOException {
+        return write(folder, warnings, ReportTypeface::load);
+    }
+
+    /** {@link #write(Path, PrintWriter)} with the typeface from {@code typeface} (tests give one that fails). */
+    List<Path> write(Path folder, PrintWriter warnings, ReportTypeface.Source typeface) throws IOException {
         checkWritable(folder);
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("loss.png", Plots.curves("Loss — " + model, "mean cross-entropy loss", history,
+        List<Path> written = new ArrayList<>();
+        Path json = folder.resolve("metrics.json");
+        AtomicFile.write(json, MetricsJson.of(this).getBytes(StandardCharsets.UTF_8));
+        written.add(json);
+
+        Map<String, Picture> pictures = pictures();
+        Plots plots;
+        try {
+            plots = new Plots(typeface.load());
+        } catch (IOException | RuntimeException | Error e) { // AWT signals a broken font setup with Errors
+            pictures.keySet().forEach(name -> warn(warnings, name, "cannot load the report's font: " + reason(e)));
+            return written;
+        }
+        for (Map.Entry<String, Picture> p : pictures.entrySet()) {
+            Path target = folder.resolve(p.getKey());
+            try {
+                AtomicFile.write(target, p.getValue().draw(plots));
+                written.add(target);
+            } catch (IOException | RuntimeException | Error e) { // e.g. "No physical fonts found" is an Error
+                warn(warnings, p.getKey(), reason(e));
+            }
+        }
+        return written;
+    }
+
+    /** One PNG of the report, drawn by {@link Plots}. */
+    @FunctionalInterface
+    private interface Picture {
+        byte[] draw(Plots plots) throws IOException;
+    }
+
+    /** The pictures this report has, by file name, in the order they are written. */
+    private Map<String, Picture> pictures() {
+        Map<String, Picture> p = new LinkedHashMap<>();
+        p.put("loss.png", plots -> plots.curves("Loss — " + model, "mean cross-entropy loss", history,
                 EpochStats::trainLoss, EpochStats::valLoss, 1, LegendPosition.InsideNE));
-        files.put("accuracy.png", Plots.curves("Accuracy — " + model, "accuracy (%)", history,
+        p.put("accuracy.png", plots -> plots.curves("Accuracy — " + model, "accuracy (%)", history,
                 EpochStats::trainAccuracy, EpochStats::valAccuracy, 100, LegendPosition.InsideSE));
-        files.put("confusion.png", Plots.confusion(String.format(Locale.ROOT,
+        p.put("confusion.png", plots -> plots.confusion(String.format(Locale.ROOT,
                 "Confusion matrix — %s, test accuracy %.2f%%", model, test.accuracy() * 100),
                 test.confusionMatrix(), classNames));
         if (firstLayerFilters != null) {
-            files.put("filters.png", Plots.filters(String.format(Locale.ROOT, "First-layer filters — %s, %d × %d × %d × %d",
-                    model, firstLayerFilters.dim(0), firstLayerFilters.dim(1), firstLayerFilters.dim(2),
-                    firstLayerFilters.dim(3)), firstLayerFilters));
+            p.put("filters.png", plots -> plots.filters(String.format(Locale.ROOT,
+                    "First-layer filters — %s, %d × %d × %d × %d", model, firstLayerFilters.dim(0),
+                    firstLayerFilters.dim(1), firstLayerFilters.dim(2), firstLayerFilters.dim(3)), firstLayerFilters));
         }
         if (!misclassified.isEmpty()) {
-            files.put("misclassified.png", Plots.misclassified("Misclassified test images (true → predicted)",
+            p.put("misclassified.png", plots -> plots.misclassified("Misclassified test images (true → predicted)",
                     misclassified, classNames, normalization));
         }
-        files.put("metrics.json", MetricsJson.of(this).getBytes(StandardCharsets.UTF_8));
-        List<Path> written = new ArrayList<>();
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            Path target = folder.resolve(f.getKey());
-            AtomicFile.write(target, f.getValue());
-            written.add(target);
-        }
-        return written;
+        return p;
+    }
+
+    private static void warn(PrintWriter warnings, String file, String why) {
+        warnings.println("striate: warning: " + file + " was not written: " + why);
+        warnings.flush();
+    }
+
+    /** The exception in a few words: its class and the first line of its message. */
+    private static String reason(Throwable e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
     }
 
     private static void checkWritable(Path folder) throws IOException {

@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -89,6 +95,14 @@ class ReportTest {
                 List.of(Normalization.FASHION_MNIST));
     }
 
+    /** Writes {@code r} into {@code folder} and checks nothing was left out. */
+    private static List<Path> write(Report r, Path folder) throws IOException {
+        StringWriter warnings = new StringWriter();
+        List<Path> written = r.write(folder, new PrintWriter(warnings));
+        assertEquals("", warnings.toString(), "no picture left out");
+        return written;
+    }
+
     private List<String> listing(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -116,7 +130,7 @@ class ReportTest {
     @Test
     void writesEveryFileWithSaneImages() throws IOException {
         Path out = dir.resolve("report");
-        List<Path> written = report("lenet5").write(out);
+        List<Path> written = write(report("lenet5"), out);
         assertEquals(ALL_FILES, written.stream().map(p -> p.getFileName().toString()).sorted().toList());
         assertEquals(ALL_FILES, listing(out), "nothing else, no temporary files");
 
@@ -147,7 +161,7 @@ class ReportTest {
     @Test
     @SuppressWarnings("unchecked")
     void metricsJsonHoldsTheNumbers() throws IOException {
-        report("lenet5 \"small\"").write(dir);
+        write(report("lenet5 \"small\""), dir);
         Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("metrics.json")));
         assertEquals("lenet5 \"small\"", json.get("model"));
         assertEquals("cuda:0", json.get("device"));
@@ -187,8 +201,8 @@ class ReportTest {
     void withoutFiltersOrMistakesThoseImagesAreLeftOut() throws IOException {
         List<EpochStats> oneEpochNoValidation = List.of(new EpochStats(1, 0.7, 0.75, Double.NaN, Double.NaN, 0.1,
                 20, 900));
-        new Report("mlp", "cpu", NAMES, oneEpochNoValidation, testMetrics(), 0.5, null, List.of(),
-                List.of(Normalization.FASHION_MNIST)).write(dir);
+        write(new Report("mlp", "cpu", NAMES, oneEpochNoValidation, testMetrics(), 0.5, null, List.of(),
+                List.of(Normalization.FASHION_MNIST)), dir);
         assertEquals(List.of("accuracy.png", "confusion.png", "loss.png", "metrics.json"), listing(dir));
         assertEquals(800, image(dir.resolve("loss.png")).getWidth());
     }
@@ -201,8 +215,8 @@ class ReportTest {
         for (int c = 0; c < 3; c++) {
             java.util.Arrays.fill(px, c * 64, (c + 1) * 64, rgb.get(c).apply(c == 0 ? 255 : 0));
         }
-        new Report("alexnet", "cpu", NAMES, history(), testMetrics(), 0.5, null,
-                List.of(new Report.Example(px, 3, 8, 8, 1, 2)), rgb).write(dir);
+        write(new Report("alexnet", "cpu", NAMES, history(), testMetrics(), 0.5, null,
+                List.of(new Report.Example(px, 3, 8, 8, 1, 2)), rgb), dir);
         BufferedImage img = image(dir.resolve("misclassified.png"));
         int red = 0;
         for (int y = 0; y < img.getHeight(); y++) {
@@ -218,8 +232,8 @@ class ReportTest {
 
     @Test
     void aSecondReportReplacesTheFirst() throws IOException {
-        report("first").write(dir);
-        report("second").write(dir);
+        write(report("first"), dir);
+        write(report("second"), dir);
         assertEquals(ALL_FILES, listing(dir));
         assertTrue(Files.readString(dir.resolve("metrics.json")).contains("\"model\": \"second\""));
     }
@@ -227,14 +241,82 @@ class ReportTest {
     @Test
     void refusesAFileAsOutputFolder() throws IOException {
         Path file = Files.writeString(dir.resolve("results"), "not a folder");
-        IOException e = assertThrows(IOException.class, () -> report("lenet5").write(file));
+        IOException e = assertThrows(IOException.class, () -> write(report("lenet5"), file));
         assertTrue(e.getMessage().startsWith(file + ": cannot write the report here: it is a file"), e.getMessage());
 
         Path below = file.resolve("report");
-        e = assertThrows(IOException.class, () -> report("lenet5").write(below));
+        e = assertThrows(IOException.class, () -> write(report("lenet5"), below));
         assertTrue(e.getMessage().startsWith(below + ": cannot"), e.getMessage());
         assertEquals(List.of("results"), listing(dir));
         assertEquals("not a folder", Files.readString(file));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void withoutItsFontTheReportKeepsMetricsJsonAndNamesEveryMissingPicture() throws IOException {
+        StringWriter warnings = new StringWriter();
+        List<Path> written = report("lenet5").write(dir, new PrintWriter(warnings), () -> {
+            throw new IOException("forced by the test");
+        });
+        assertEquals(List.of(dir.resolve("metrics.json")), written);
+        assertEquals(List.of("metrics.json"), listing(dir), "no picture, no temporary file");
+        Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("metrics.json")));
+        assertEquals(0.92, (double) json.get("test_accuracy"), 1e-12);
+
+        List<String> lines = warnings.toString().lines().toList();
+        List<String> pictures = List.of("loss.png", "accuracy.png", "confusion.png", "filters.png",
+                "misclassified.png");
+        assertEquals(pictures.size(), lines.size(), warnings.toString());
+        for (int i = 0; i < pictures.size(); i++) {
+            assertEquals("striate: warning: " + pictures.get(i) + " was not written: cannot load the report's font: "
+                    + "IOException: forced by the test", lines.get(i));
+        }
+    }
+
+    @Test
+    void aBrokenFontSetupIsAWarningEvenWhenAwtThrowsAnError() throws IOException {
+        StringWriter warnings = new StringWriter();
+        // AWT reports a machine without fonts with a java.lang.Error (here from preparing the three sizes)
+        List<Path> written = report("lenet5").write(dir, new PrintWriter(warnings), () -> new Font(Font.SANS_SERIF,
+                Font.PLAIN, 1) {
+            @Override
+            public Font deriveFont(int style, float size) {
+                throw new Error("Probable fatal error: No physical fonts found.");
+            }
+        });
+        assertEquals(List.of("metrics.json"), written.stream().map(p -> p.getFileName().toString()).toList());
+        assertEquals(5, warnings.toString().lines().count(), warnings.toString());
+        assertTrue(warnings.toString().startsWith("striate: warning: loss.png was not written: cannot load the "
+                + "report's font: Error: Probable fatal error: No physical fonts found." + System.lineSeparator()),
+                warnings.toString());
+    }
+
+    @Test
+    void aPictureThatCannotBeWrittenIsNamedAndTheOthersAreWritten() throws IOException {
+        Files.createDirectories(dir.resolve("confusion.png", "inside")); // a folder where a picture goes
+        StringWriter warnings = new StringWriter();
+        List<Path> written = report("lenet5").write(dir, new PrintWriter(warnings));
+        assertEquals(List.of("metrics.json", "loss.png", "accuracy.png", "filters.png", "misclassified.png"),
+                written.stream().map(p -> p.getFileName().toString()).toList());
+        assertEquals(1, warnings.toString().lines().count(), warnings.toString());
+        assertTrue(warnings.toString().startsWith("striate: warning: confusion.png was not written: IOException: "),
+                warnings.toString());
+        assertTrue(warnings.toString().contains("is a folder"), warnings.toString());
+        assertEquals(800, image(dir.resolve("loss.png")).getWidth());
+        assertTrue(Files.isDirectory(dir.resolve("confusion.png", "inside")), "left as it was");
+    }
+
+    @Test
+    void theTypefaceIsDejaVuSansFromTheJarWithItsLicenseBesideIt() throws IOException {
+        Font f = ReportTypeface.load();
+        assertEquals("DejaVu Sans", f.getFamily(Locale.ROOT));
+        assertTrue(f.canDisplayUpTo("T-shirt/top → Ankle boot — 6 × 1 × 5 × 5") < 0, "every character the report "
+                + "draws has a glyph");
+        try (InputStream license = ReportTypeface.class.getResourceAsStream("DejaVuSans-LICENSE.txt")) {
+            assertNotNull(license, "the font's license is shipped beside it");
+            String text = new String(license.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(text.contains("Bitstream Vera Fonts Copyright") && text.contains("Arev Fonts Copyright"));
+        }
     }
 
     @Test
