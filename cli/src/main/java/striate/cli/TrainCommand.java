@@ -5,15 +5,25 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
+import striate.backend.Backends;
 import striate.cli.report.Report;
 import striate.data.Dataset;
 import striate.data.MnistFolder;
@@ -36,13 +46,25 @@ import striate.train.Trainer;
 /**
  * {@code striate train}: trains LeNet-5 on an MNIST-format folder (Fashion-MNIST from Debian's
  * dataset-fashion-mnist by default) or AlexNet on an image folder, on one device or data-parallel on several,
- * and writes checkpoints and a report (PNG plots, metrics.json) into the output folder. An output folder that
- * already holds a run is never overwritten: continue it with --resume.
+ * and writes checkpoints and a report (PNG plots, metrics.json) into the output folder. A new run needs a new or
+ * empty output folder, so nothing is ever overwritten. Every checkpoint records the run's options; --resume takes
+ * them from last.ckpt, and refuses options given again with other values, except those meant to change
+ * ({@link #MAY_CHANGE}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train LeNet-5 on MNIST-format data or AlexNet on an image folder; writes checkpoints and a "
                 + "report to --out.")
 final class TrainCommand implements Callable<Integer> {
+    /** Options a checkpoint does not record: where the run is, and how this command line prints. */
+    private static final Set<String> NOT_RECORDED = Set.of("--out", "--resume", "--help", "--version", "--verbose");
+    /**
+     * Recorded options a resumed run may change: how long it trains and when it stops early, and where it computes
+     * (the same arithmetic, on other hardware or threads). Everything else would make it another run.
+     */
+    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--patience", "--workers", "--device",
+            "--devices");
+    private static final Set<String> DEVICE_OPTIONS = Set.of("--device", "--devices");
+
     @Spec
     CommandSpec spec;
 
@@ -67,8 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--lr", description = "Learning rate (default: 0.02 for lenet5, 0.01 for alexnet).")
-    Double lrOption;
-    double lr;
+    Double lr;
 
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd or adam (default: ${DEFAULT-VALUE}).")
     String optimizer;
@@ -84,8 +105,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--dropout", description = "Dropout in [0, 1): lenet5 before its output layer (default 0), "
             + "alexnet before fc6 and fc7 (default 0.5).")
-    Double dropoutOption;
-    double dropout;
+    Double dropout;
 
     @Option(names = "--activation", defaultValue = "relu", description = "relu or tanh (default: ${DEFAULT-VALUE}).")
     String activation;
@@ -102,17 +122,19 @@ final class TrainCommand implements Callable<Integer> {
     int stepSize;
 
     @Option(names = "--patience", defaultValue = "0", description = "Stop after this many epochs without a better "
-            + "validation loss; 0 turns early stopping off (default: ${DEFAULT-VALUE}).")
+            + "validation loss (training loss without validation); 0 turns early stopping off (default: "
+            + "${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--validation", description = "Training images held out for validation (default: 5000 for "
-            + "lenet5, a tenth of the image folder for alexnet).")
-    Integer validationOption;
-    int validation;
+    @Option(names = "--validation", defaultValue = "10%", converter = ValidationSplit.Converter.class,
+            paramLabel = "<count|fraction|percent%>", description = "Training images held out (seeded) for "
+            + "validation: a count (5000), a fraction (0.1) or a percentage (10%) of the training images; 0 for none, "
+            + "then best.ckpt and --patience follow the training loss (default: ${DEFAULT-VALUE}).")
+    ValidationSplit validation;
 
     @Option(names = "--limit", defaultValue = "0", description = "Train on N training images only (for "
-            + "quick runs: the first N of MNIST-format data, N drawn at random, seeded, from an image folder); 0 uses "
-            + "all (default: ${DEFAULT-VALUE}).")
+            + "quick runs: the first N of MNIST-format data, N drawn at random, seeded, from an image folder), after "
+            + "the validation images are held out; 0 uses all (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for initialization, shuffling and dropout "
@@ -130,7 +152,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--workers", description = "Threads that decode and augment images (default: the number of "
             + "cores, at most 4, for image folders; 1 for MNIST-format data, which is in memory).")
-    Integer workersOption;
+    Integer workers;
 
     @Option(names = "--resize", description = "alexnet: shorter side images are resized to before cropping "
             + "(default: size x 256/224).")
@@ -140,17 +162,38 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output folder for checkpoints and the report (default: runs/<model>).")
     Path out;
 
-    private int workers;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with the options "
+            + "it recorded; only --epochs, --patience, --workers and --device(s) may be given anew.")
     boolean resume;
 
     @Override
     public Integer call() throws IOException {
+        if (out == null) {
+            out = Path.of("runs", model);
+        }
+        Checkpoint resumeFrom = resume ? continueRun() : null;
         resolveDefaults();
         validateOptions();
+        OutputFolder created = resume ? null : OutputFolder.create(out);
+        try (ShutdownNotice notice = ShutdownNotice.install(out, epochs, created, System.err)) {
+            return train(resumeFrom, notice);
+        } catch (IOException | RuntimeException | Error e) {
+            if (created != null) {
+                try {
+                    created.removeIfEmpty();
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
         PrintWriter con = spec.commandLine().getOut();
-        Checkpoint resumeFrom = prepareOutput();
+        for (Device d : devices != null ? devices : List.of(device)) {
+            Backends.of(d); // an unavailable device fails here, in one line, before the data is read
+        }
         String modelConfig = resumeFrom != null ? resumeFrom.modelConfig() : null;
         TrainingData d;
         Supplier<Module> factory;
@@ -167,8 +210,7 @@ final class TrainCommand implements Callable<Integer> {
             factory = () -> new AlexNet(full, seed);
             modelConfig = full.toString();
         } else {
-            d = TrainingData.mnist(data != null ? data : MnistFolder.defaultFashionMnistFolder(), validation, seed,
-                    limit);
+            d = TrainingData.mnist(data, validation, seed, limit);
             LeNet5.Config c = modelConfig != null ? LeNet5.Config.parse(modelConfig) : new LeNet5.Config(
                     LeNet5.Activation.valueOf(activation.toUpperCase(Locale.ROOT)),
                     LeNet5.Pooling.valueOf(pool.toUpperCase(Locale.ROOT)), dropout, MnistFolder.CLASSES);
@@ -176,23 +218,27 @@ final class TrainCommand implements Callable<Integer> {
             modelConfig = c.toString();
         }
         Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, schedule(), patience, 0, model,
-                modelConfig, out, System.err, workers);
+                modelConfig, out, System.err, workers, settings());
         Module net;
         History history;
         if (devices != null && devices.size() > 1) {
             limitCpuThreads(devices);
             try (DataParallel dp = DataParallel.builder(devices, factory, this::optimizer).build()) {
                 net = dp.module();
-                announce(con, d, modelConfig, devices.toString(), dp.optimizer());
-                history = new Trainer(net, dp.optimizer(), device, dp.trainStep(), options).fit(d.train(),
-                        d.validation(), resumeFrom);
+                announce(con, d, modelConfig, devices.toString(), dp.optimizer(), resumeFrom);
+                Trainer trainer = new Trainer(net, dp.optimizer(), device, dp.trainStep(), options);
+                notice.training(trainer);
+                history = trainer.fit(d.train(), d.validation(), resumeFrom);
             }
         } else {
             net = factory.get().to(device);
             Optimizer opt = optimizer(net);
-            announce(con, d, modelConfig, device.toString(), opt);
-            history = new Trainer(net, opt, device, options).fit(d.train(), d.validation(), resumeFrom);
+            announce(con, d, modelConfig, device.toString(), opt, resumeFrom);
+            Trainer trainer = new Trainer(net, opt, device, options);
+            notice.training(trainer);
+            history = trainer.fit(d.train(), d.validation(), resumeFrom);
         }
+        notice.trained();
 
         Path best = out.resolve(Trainer.BEST);
         if (Files.exists(best)) {
@@ -203,21 +249,33 @@ final class TrainCommand implements Callable<Integer> {
         String where = devices != null && devices.size() > 1 ? devices.toString() : device.toString();
         Report report = new Report(model, where, d.classNames(), history.epochs(), eval.metrics(),
                 eval.loss(), firstConvWeight(net), misclassified(test, eval, 36), d.normalization());
-        List<Path> files = report.write(out, spec.commandLine().getErr()); // a picture that fails is a warning
+        String weights = history.best().filter(b -> Files.exists(best))
+                .map(b -> "best.ckpt: epoch " + b.epoch() + ", lowest " + (b.hasValidation() ? "validation" : "training")
+                        + " loss")
+                .orElse("last epoch");
         con.printf("%s accuracy %.4f, %s loss %.4f (%s)%n", d.test() != null ? "test" : "validation",
-                eval.accuracy(), d.test() != null ? "test" : "validation", eval.loss(),
-                Files.exists(best) ? "best validation epoch" : "last epoch");
+                eval.accuracy(), d.test() != null ? "test" : "validation", eval.loss(), weights);
+        con.flush();
+        List<Path> files = report.write(out, spec.commandLine().getErr()); // a picture that fails is a warning
         con.println("report: " + files.stream().map(p -> p.getFileName().toString()).toList() + " in "
                 + out.toAbsolutePath());
         con.flush();
         return 0;
     }
 
-    private void announce(PrintWriter con, TrainingData d, String modelConfig, String where, Optimizer opt) {
+    private void announce(PrintWriter con, TrainingData d, String modelConfig, String where, Optimizer opt,
+                          Checkpoint resumeFrom) {
         con.printf("training %s (%s) on %s: %d train / %d validation / %s test images from %s%n", model, modelConfig,
                 where, d.train().size(), d.validation().size(), d.test() == null ? "no" : d.test().size(), d.source());
         con.printf("%s, %s schedule, batch %d, %d epochs, seed %d, %d loader thread(s); output in %s%n", opt, schedule,
                 batchSize, epochs, seed, workers, out);
+        if (d.validation().size() == 0) {
+            con.println("no validation images (--validation 0): best.ckpt and early stopping follow the training loss");
+        }
+        if (resumeFrom != null && resumeFrom.epoch() >= epochs) {
+            con.printf("the run has trained its %d epochs: writing its report again (give --epochs above %d to train "
+                    + "longer)%n", resumeFrom.epoch(), resumeFrom.epoch());
+        }
         con.flush();
     }
 
@@ -233,24 +291,115 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Fills the options whose defaults depend on the model. */
+    /** Fills the options whose defaults depend on the model or the machine; checks --devices. */
     private void resolveDefaults() {
         boolean alexNet = model.equals(AlexNet.NAME);
-        lr = lrOption != null ? lrOption : alexNet ? 0.01 : 0.02;
-        dropout = dropoutOption != null ? dropoutOption : alexNet ? 0.5 : 0;
-        validation = validationOption != null ? validationOption : alexNet ? -1 : 5000;
-        // image decoding wants threads; MNIST-format data is already in memory
-        workers = workersOption != null ? workersOption
-                : alexNet ? Math.min(4, Runtime.getRuntime().availableProcessors()) : 1;
-        if (out == null) {
-            out = Path.of("runs", model);
+        if (lr == null) {
+            lr = alexNet ? 0.01 : 0.02;
+        }
+        if (dropout == null) {
+            dropout = alexNet ? 0.5 : 0.0;
+        }
+        if (workers == null) { // image decoding wants threads; MNIST-format data is already in memory
+            workers = alexNet ? Math.min(4, Runtime.getRuntime().availableProcessors()) : 1;
+        }
+        if (data == null && !alexNet) {
+            data = MnistFolder.defaultFashionMnistFolder();
         }
         if (devices != null && !devices.isEmpty()) {
-            if (spec.commandLine().getParseResult().hasMatchedOption("--device")) {
+            ParseResult given = spec.commandLine().getParseResult();
+            if (given.hasMatchedOption("--device") && given.hasMatchedOption("--devices")) {
                 throw new ParameterException(spec.commandLine(), "give either --device or --devices, not both");
+            }
+            Set<Device> seen = new HashSet<>();
+            for (Device d : devices) {
+                if (!seen.add(d)) {
+                    throw new ParameterException(spec.commandLine(), "--devices lists " + d + " twice; give each "
+                            + "device once (one replica per device)");
+                }
             }
             device = devices.getFirst(); // batches, validation and the report run on the first replica's device
         }
+    }
+
+    /** The options this run records in its checkpoints, by name, as canonical strings ({@link #canonical}). */
+    private Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (OptionSpec o : recordedOptions()) {
+            boolean replaced = o.longestName().equals("--device") && devices != null; // --devices says it
+            if (o.getValue() != null && !replaced) {
+                settings.put(o.longestName(), canonical(o.getValue()));
+            }
+        }
+        return settings;
+    }
+
+    private List<OptionSpec> recordedOptions() {
+        return spec.options().stream().filter(o -> !NOT_RECORDED.contains(o.longestName())).toList();
+    }
+
+    /** An option's value as a checkpoint records it and as the command line accepts it back. */
+    private static String canonical(Object value) {
+        return switch (value) {
+            case Path p -> p.toAbsolutePath().normalize().toString();
+            case List<?> list -> list.stream().map(String::valueOf).collect(Collectors.joining(","));
+            default -> String.valueOf(value);
+        };
+    }
+
+    /**
+     * Loads {@code last.ckpt} of the run in --out and makes its recorded options this command's, for every option
+     * not given here; a given option that differs from the recorded one is a usage error naming each (apart from
+     * {@link #MAY_CHANGE}). A checkpoint from before runs recorded their options resumes with a warning.
+     */
+    private Checkpoint continueRun() throws IOException {
+        Path last = out.resolve(Trainer.LAST);
+        if (!Files.exists(last)) {
+            throw new IllegalArgumentException("--resume: there is no " + Trainer.LAST + " in " + out
+                    + " to continue from");
+        }
+        Checkpoint c = Checkpoint.load(last);
+        Map<String, String> recorded = c.settings();
+        PrintWriter err = spec.commandLine().getErr();
+        if (recorded.isEmpty()) {
+            err.println("striate: warning: " + last + " does not record its run's options (it was written before "
+                    + "checkpoints did): resuming with this command's options; give the original run's --seed, --lr, "
+                    + "--batch-size, --validation, --limit and the rest to continue it as it was");
+            return c.requireModel(model);
+        }
+        ParseResult given = spec.commandLine().getParseResult();
+        boolean deviceGiven = DEVICE_OPTIONS.stream().anyMatch(given::hasMatchedOption);
+        List<String> conflicts = new ArrayList<>();
+        List<String> adopted = new ArrayList<>();
+        for (OptionSpec o : recordedOptions()) {
+            String name = o.longestName();
+            String was = recorded.get(name);
+            if (given.hasMatchedOption(name)) {
+                String now = canonical(o.getValue());
+                if (!MAY_CHANGE.contains(name) && !now.equals(was)) {
+                    conflicts.add(name + " " + now + " (the run has " + (was == null ? "none" : was) + ")");
+                }
+            } else if (was != null && !(DEVICE_OPTIONS.contains(name) && deviceGiven)) {
+                adopted.add(name + "=" + was);
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--resume continues the run in " + out + " with the "
+                    + "options it recorded, and these differ: " + String.join(", ", conflicts) + "; leave them out, "
+                    + "or start a new run in another --out");
+        }
+        TrainCommand run = CommandLine.populateCommand(new TrainCommand(), adopted.toArray(String[]::new));
+        for (String a : adopted) {
+            String name = a.substring(0, a.indexOf('='));
+            spec.findOption(name).setValue(run.spec.findOption(name).getValue());
+        }
+        String before = recorded.getOrDefault("--devices", recorded.get("--device"));
+        String now = canonical(devices != null ? devices : device);
+        if (!Objects.equals(before, now)) {
+            err.println("striate: note: the run trained on " + before + " and continues on " + now + ": the same "
+                    + "computation, rounded differently, so not bit for bit what " + before + " would give");
+        }
+        return c.requireModel(model);
     }
 
     private AlexNet.Config alexNetConfig() {
@@ -299,9 +448,8 @@ final class TrainCommand implements Callable<Integer> {
         requirePositive("--epochs", epochs);
         requirePositive("--batch-size", batchSize);
         requirePositive("--lr", lr);
-        if ((validationOption != null && validationOption < 0) || limit < 0 || patience < 0 || stepSize < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--validation, --limit and --patience must be >= 0 and --step-size >= 1");
+        if (limit < 0 || patience < 0 || stepSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--limit and --patience must be >= 0 and --step-size >= 1");
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new ParameterException(spec.commandLine(), "--dropout must be in [0, 1), got " + dropout);
@@ -322,31 +470,6 @@ final class TrainCommand implements Callable<Integer> {
         if (!(v > 0) || Double.isInfinite(v)) {
             throw new ParameterException(spec.commandLine(), name + " must be > 0, got " + v);
         }
-    }
-
-    /** Checks the output folder is writable and holds no other run; returns the checkpoint to resume, if any. */
-    private Checkpoint prepareOutput() throws IOException {
-        Path last = out.resolve(Trainer.LAST);
-        if (resume) {
-            if (!Files.exists(last)) {
-                throw new IllegalArgumentException("--resume: there is no " + Trainer.LAST + " in " + out
-                        + " to continue from");
-            }
-            return Checkpoint.load(last).requireModel(model);
-        }
-        if (Files.exists(last) || Files.exists(out.resolve("metrics.json"))) {
-            throw new IllegalArgumentException(out + " already holds a training run; continue it with --resume or "
-                    + "choose another --out (nothing was overwritten)");
-        }
-        try {
-            Files.createDirectories(out);
-            Path probe = Files.createTempFile(out, ".write-test", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw new IOException("cannot write to the output folder " + out + " (" + e.getMessage()
-                    + "); choose a writable --out", e);
-        }
-        return null;
     }
 
     private Optimizer optimizer(Module net) {

@@ -19,12 +19,16 @@ import striate.data.Normalization;
 record TrainingData(String source, Dataset train, Dataset validation, Dataset test, List<String> classNames,
                     List<Normalization> normalization) {
 
-    /** An MNIST-format folder: 60,000 training and 10,000 test images of 28×28, Fashion-MNIST's statistics. */
-    static TrainingData mnist(Path folder, int validation, long seed, int limit) throws IOException {
+    /**
+     * An MNIST-format folder (Fashion-MNIST: 60,000 training and 10,000 test images of 28×28), normalized with
+     * Fashion-MNIST's statistics. {@code validation} is taken of all training images; {@code limit} > 0 then keeps
+     * the first {@code limit} of the rest for training.
+     */
+    static TrainingData mnist(Path folder, ValidationSplit validation, long seed, int limit) throws IOException {
         MnistFolder mnist = MnistFolder.open(folder);
         Normalization norm = Normalization.FASHION_MNIST;
         ImageDataset all = mnist.train(norm);
-        Dataset.Split split = all.split(validation, seed);
+        Dataset.Split split = all.split(validation.of(all.size(), folder.toString()), seed);
         return new TrainingData(folder.toString(), limited(split.train(), limit), split.validation(),
                 mnist.test(norm), Report.FASHION_MNIST_CLASSES, List.of(norm));
     }
@@ -32,18 +36,15 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
     /**
      * An image folder: {@code root/train/<class>/...} with {@code root/val} (or {@code root/test}) as the test
      * set, or {@code root/<class>/...} alone. Training images are randomly cropped and flipped; validation and
-     * test images are centre crops. {@code validation} < 0 holds out a tenth of the training images.
+     * test images are centre crops. {@code validation} is taken of all training images; {@code limit} > 0 then
+     * samples {@code limit} of the rest for training.
      */
-    static TrainingData imageFolder(Path root, int size, int resize, int channels, int validation, long seed,
-                                    int limit) throws IOException {
+    static TrainingData imageFolder(Path root, int size, int resize, int channels, ValidationSplit validation,
+                                    long seed, int limit) throws IOException {
         Path trainRoot = Files.isDirectory(root.resolve("train")) ? root.resolve("train") : root;
         boolean hasTest = !trainRoot.equals(root) && firstFolder(root.resolve("val"), root.resolve("test")) != null;
         ImageFolder all = options(ImageFolder.builder(trainRoot), size, resize, channels).build();
-        int held = validation >= 0 ? validation : all.size() / 10;
-        if (held >= all.size()) {
-            throw new IllegalArgumentException("--validation " + held + " would hold out all " + all.size()
-                    + " training images of " + trainRoot + "; use a smaller number");
-        }
+        int held = validation.of(all.size(), trainRoot.toString());
         if (held == 0 && !hasTest) {
             throw new IllegalArgumentException(root + " has no val/ or test/ folder and --validation holds out no "
                     + "images, so nothing would be left to evaluate on; hold out some (--validation N) or add val/");

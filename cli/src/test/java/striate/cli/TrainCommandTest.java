@@ -2,6 +2,7 @@ package striate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -142,8 +143,8 @@ class TrainCommandTest {
         Result again = cli("train", "--data", data.toString(), "--epochs", "1", "--validation", "100", "--out",
                 run.toString());
         assertEquals(1, again.code());
-        assertTrue(again.err().contains("already holds a training run") && again.err().contains("--resume"),
-                again.err());
+        assertTrue(again.err().contains(run + " is not empty (it holds accuracy.png, best.ckpt, confusion.png, "
+                + "filters.png, last.ckpt and ") && again.err().contains("--resume"), again.err());
         assertArrayEquals(before, Files.readAllBytes(run.resolve(Trainer.LAST)));
 
         Result resumed = cli("train", "--data", data.toString(), "--epochs", "3", "--batch-size", "32",
@@ -165,10 +166,12 @@ class TrainCommandTest {
     }
 
     @Test
-    void missingDataSaysWhichPackageProvidesIt() {
-        Result r = cli("train", "--data", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("r2").toString());
+    void missingDataSaysWhichPackageProvidesItAndLeavesNoFolder() {
+        Path out = tmp.resolve("r2").resolve("deeper");
+        Result r = cli("train", "--data", tmp.resolve("nowhere").toString(), "--out", out.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("dataset-fashion-mnist") && r.err().contains("nowhere"), r.err());
+        assertFalse(Files.exists(tmp.resolve("r2")), "the folders this run created are gone again");
     }
 
     @Test
@@ -200,5 +203,98 @@ class TrainCommandTest {
         Result resume = cli("train", "--data", data.toString(), "--out", tmp.resolve("foreign").toString(), "--resume");
         assertEquals(1, resume.code());
         assertTrue(resume.err().contains("no last.ckpt"), resume.err());
+    }
+
+    @Test
+    void aFolderHoldingAnyFileIsNotANewRunsFolder() throws IOException {
+        byte[] weights = Files.readAllBytes(run.resolve(Trainer.BEST)); // @Order(1) ran first in this class
+        for (String file : new String[] {Trainer.BEST, "loss.png", ".hidden"}) {
+            Path keep = Files.createDirectories(tmp.resolve("keep-" + file));
+            Files.write(keep.resolve(file), weights);
+            Result r = cli("train", "--data", data.toString(), "--epochs", "1", "--limit", "100", "--out",
+                    keep.toString());
+            assertEquals(1, r.code(), file);
+            assertTrue(r.err().startsWith("striate: error: " + keep + " is not empty (it holds " + file + "); continue "
+                    + "the run in it with --resume, or choose a new or empty --out (nothing was overwritten)"), r.err());
+            assertArrayEquals(weights, Files.readAllBytes(keep.resolve(file)));
+            try (var listing = Files.list(keep)) {
+                assertEquals(1, listing.count(), "nothing else was written");
+            }
+        }
+    }
+
+    @Test
+    void theValidationSplitIsATenthByDefaultAndTakesCountsFractionsAndPercentages() {
+        // 1,600 training images: 10% is 160, 25% 400, 0.05 is 80
+        String[][] cases = {{}, {"--validation", "25%"}, {"--validation", "0.05"}, {"--validation", "7"}};
+        String[] expected = {"1440 train / 160 validation / 150 test images", "1200 train / 400 validation",
+                "1520 train / 80 validation", "1593 train / 7 validation"};
+        for (int i = 0; i < cases.length; i++) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--data",
+                    data.toString(), "--epochs", "1", "--batch-size", "400", "--out", tmp.resolve("split" + i).toString()));
+            args.addAll(java.util.List.of(cases[i]));
+            Result r = cli(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith("training lenet5 (activation=relu,pool=max,dropout=0.0,classes=10) on cpu: "
+                    + expected[i]), r.out());
+        }
+        Result all = cli("train", "--data", data.toString(), "--validation", "1600", "--out", tmp.resolve("all").toString());
+        assertEquals(1, all.code());
+        assertTrue(all.err().contains("--validation 1600 would hold out 1600 of the 1600 training images of " + data
+                + ", leaving none to train on"), all.err());
+        assertFalse(Files.exists(tmp.resolve("all")));
+        for (String bad : new String[] {"100%", "1.0", "-3", "0.1x", "ten"}) {
+            Result r = cli("train", "--data", data.toString(), "--validation", bad, "--out", tmp.resolve("bad").toString());
+            assertEquals(2, r.code(), bad);
+            assertTrue(r.err().contains("'--validation'") && r.err().contains(bad), r.err());
+        }
+    }
+
+    @Test
+    void withoutValidationBestCkptFollowsTheTrainingLoss() throws IOException {
+        Path out = tmp.resolve("no-validation");
+        Result r = cli("train", "--data", data.toString(), "--validation", "0", "--patience", "1", "--epochs", "2",
+                "--limit", "300", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("300 train / 0 validation / 150 test images"), r.out());
+        assertTrue(r.out().contains("no validation images (--validation 0): best.ckpt and early stopping follow the "
+                + "training loss"), r.out());
+        Checkpoint last = Checkpoint.load(out.resolve(Trainer.LAST));
+        assertEquals(2, last.epoch(), "patience follows the training loss, which fell: no early stop");
+        assertTrue(last.history().getLast().trainLoss() < last.history().getFirst().trainLoss());
+        assertTrue(r.out().contains("(best.ckpt: epoch 2, lowest training loss)"), r.out());
+        assertEquals(2, Checkpoint.load(out.resolve(Trainer.BEST)).epoch());
+        String json = Files.readString(out.resolve("metrics.json"));
+        assertTrue(json.contains("\"val_loss\": null, \"val_accuracy\": null"), json);
+        for (String f : new String[] {"loss.png", "accuracy.png", "confusion.png", "filters.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+    }
+
+    @Test
+    void aDivergingRunStopsBeforeNaNWithExitOneAndLeavesNoFolder() {
+        Path out = tmp.resolve("new").resolve("diverged");
+        Result r = cli("train", "--data", data.toString(), "--lr", "1e6", "--limit", "300", "--out", out.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().startsWith("striate: error: training diverged at epoch 1, batch ")
+                && r.err().contains("is over 10 times the run's first loss")
+                && r.err().contains("No checkpoint was written before it happened"), r.err());
+        assertFalse(Files.exists(tmp.resolve("new")), "nothing was written, so the new folders are gone");
+    }
+
+    @Test
+    void devicesAreCheckedBeforeAnythingIsWritten() {
+        Path out = tmp.resolve("devices");
+        Result twice = cli("train", "--data", data.toString(), "--devices", "cpu:0,cpu", "--out", out.toString());
+        assertEquals(2, twice.code());
+        assertTrue(twice.err().startsWith("striate: --devices lists cpu twice; give each device once"), twice.err());
+        org.junit.jupiter.api.Assumptions.assumeFalse(striate.cuda.CudaProbe.available(), "CUDA runs here");
+        Result cuda = cli("train", "--data", data.toString(), "--devices", "cuda:0,cuda:1", "--out", out.toString());
+        assertEquals(1, cuda.code());
+        assertEquals(1, cuda.err().lines().count(), cuda.err());
+        assertTrue(cuda.err().startsWith("striate: error: device cuda:0 is unavailable: "
+                + striate.cuda.CudaProbe.unavailableReason()), cuda.err());
+        assertFalse(cuda.err().contains("Exception"), cuda.err());
+        assertFalse(Files.exists(out));
     }
 }

@@ -29,23 +29,28 @@ import striate.tensor.Device;
 import striate.tensor.Tensor;
 
 /**
- * A resumable snapshot of training: model name and configuration, epoch, global step, RNG states, the
- * history, the model's tensors (parameters and buffers by dotted name), and the optimizer's tensors and
- * scalars (step counts, learning rate).
+ * A resumable snapshot of training: model name and configuration, the run's settings (its command-line options,
+ * so a resumed run can be checked against them), epoch, global step, RNG states, the history, the model's tensors
+ * (parameters and buffers by dotted name), and the optimizer's tensors and the trainer's scalars (step counts,
+ * learning rate, the run's first loss).
  *
  * <p>File format, version {@value #FORMAT_VERSION}, big-endian:
  * <pre>
  * magic "STRIATCK" (8 bytes) | format version (int) | payload length L (long) | payload (L bytes) | CRC32 of payload (long)
- * payload: modelName, modelConfig (strings: int byte count + UTF-8), epoch (int), globalStep (long),
+ * payload: modelName, modelConfig (strings: int byte count + UTF-8), settings (int count; name, value strings),
+ *          epoch (int), globalStep (long),
  *          rng states (int count; name, long), history (int count; int epoch, 7 doubles as in EpochStats),
  *          model tensors, optimizer tensors (int count; name, dtype name, int rank, long dims, row-major data
  *          as int / float / double), optimizer scalars (int count; name, 'L' long | 'D' double)
  * </pre>
+ * Version 1 is the same without settings; {@link #load} reads it with empty settings.
  * {@link #save} replaces the destination atomically ({@link AtomicFile}); {@link #load} checks magic, version,
  * length and checksum before it parses anything, and returns tensors on the reference (host) device.
  */
 public final class Checkpoint {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The first version that records the run's settings. */
+    private static final int SETTINGS_VERSION = 2;
     private static final byte[] MAGIC = "STRIATCK".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_BYTES = MAGIC.length + Integer.BYTES + Long.BYTES;
     private static final int TRAILER_BYTES = Long.BYTES;
@@ -54,6 +59,7 @@ public final class Checkpoint {
 
     private final String modelName;
     private final String modelConfig;
+    private final Map<String, String> settings;
     private final int epoch;
     private final long globalStep;
     private final Map<String, Long> rngStates;
@@ -63,19 +69,29 @@ public final class Checkpoint {
     private final Map<String, Number> optimizerScalars;
     private final Path source;
 
-    /**
-     * A checkpoint of these values. Maps keep their iteration order; tensors are kept by reference, so save
-     * before the next training step changes them. {@code optimizerScalars} values must be Long or Double.
-     */
+    /** A checkpoint without recorded settings (of a model trained outside a command-line run). */
     public Checkpoint(String modelName, String modelConfig, int epoch, long globalStep, Map<String, Long> rngStates,
             List<EpochStats> history, Map<String, Tensor> model, Map<String, Tensor> optimizer,
             Map<String, Number> optimizerScalars) {
-        this(modelName, modelConfig, epoch, globalStep, rngStates, history, model, optimizer, optimizerScalars, null);
+        this(modelName, modelConfig, Map.of(), epoch, globalStep, rngStates, history, model, optimizer,
+                optimizerScalars, null);
     }
 
-    private Checkpoint(String modelName, String modelConfig, int epoch, long globalStep, Map<String, Long> rngStates,
-            List<EpochStats> history, Map<String, Tensor> model, Map<String, Tensor> optimizer,
-            Map<String, Number> optimizerScalars, Path source) {
+    /**
+     * A checkpoint of these values. {@code settings} are the run's options by name (e.g. "--seed" → "42"). Maps
+     * keep their iteration order; tensors are kept by reference, so save before the next training step changes
+     * them. {@code optimizerScalars} values must be Long or Double.
+     */
+    public Checkpoint(String modelName, String modelConfig, Map<String, String> settings, int epoch,
+            long globalStep, Map<String, Long> rngStates, List<EpochStats> history, Map<String, Tensor> model,
+            Map<String, Tensor> optimizer, Map<String, Number> optimizerScalars) {
+        this(modelName, modelConfig, settings, epoch, globalStep, rngStates, history, model, optimizer,
+                optimizerScalars, null);
+    }
+
+    private Checkpoint(String modelName, String modelConfig, Map<String, String> settings, int epoch,
+            long globalStep, Map<String, Long> rngStates, List<EpochStats> history, Map<String, Tensor> model,
+            Map<String, Tensor> optimizer, Map<String, Number> optimizerScalars, Path source) {
         if (modelName == null || modelName.isBlank()) {
             throw new IllegalArgumentException("a checkpoint needs a model name");
         }
@@ -91,6 +107,7 @@ public final class Checkpoint {
         });
         this.modelName = modelName;
         this.modelConfig = modelConfig == null ? "" : modelConfig;
+        this.settings = frozen(settings, "setting");
         this.epoch = epoch;
         this.globalStep = globalStep;
         this.rngStates = frozen(rngStates, "RNG state");
@@ -128,6 +145,14 @@ public final class Checkpoint {
 
     public String modelConfig() {
         return modelConfig;
+    }
+
+    /**
+     * The settings of the run that wrote this checkpoint, by option name, in the order they were recorded; empty
+     * for a checkpoint of format version 1 or one made without them.
+     */
+    public Map<String, String> settings() {
+        return settings;
     }
 
     /** Epochs completed when this checkpoint was taken. */
@@ -236,6 +261,11 @@ public final class Checkpoint {
     private void writePayload(DataOutputStream out, Path file) throws IOException {
         writeString(out, modelName);
         writeString(out, modelConfig);
+        out.writeInt(settings.size());
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
+        }
         out.writeInt(epoch);
         out.writeLong(globalStep);
         out.writeInt(rngStates.size());
@@ -325,13 +355,13 @@ public final class Checkpoint {
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            long length = readHeader(channel, file, size);
-            verifyChecksum(channel, file, length);
+            Header header = readHeader(channel, file, size);
+            verifyChecksum(channel, file, header.length());
             channel.position(HEADER_BYTES);
             Payload in = new Payload(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel),
-                    CHUNK)), length, file);
+                    CHUNK)), header.length(), file);
             try {
-                Checkpoint c = readPayload(in, file);
+                Checkpoint c = readPayload(in, header.version(), file);
                 if (in.remaining != 0) {
                     throw in.malformed(in.remaining + " bytes left over after the last section");
                 }
@@ -344,8 +374,12 @@ public final class Checkpoint {
         }
     }
 
-    /** Checks magic, version and length against the file size; returns the payload length. */
-    private static long readHeader(FileChannel channel, Path file, long size) throws IOException {
+    /** What the header says: the format version and the payload's length in bytes. */
+    private record Header(int version, long length) {
+    }
+
+    /** Checks magic, version and length against the file size. */
+    private static Header readHeader(FileChannel channel, Path file, long size) throws IOException {
         if (size == 0) {
             throw new CheckpointException(file, "is empty (0 bytes); expected a Striate checkpoint");
         }
@@ -363,9 +397,9 @@ public final class Checkpoint {
         }
         head.flip().position(MAGIC.length);
         int version = head.getInt();
-        if (version != FORMAT_VERSION) {
+        if (version < 1 || version > FORMAT_VERSION) {
             throw new CheckpointException(file, "unsupported checkpoint format version " + version
-                    + "; this Striate reads version " + FORMAT_VERSION
+                    + "; this Striate reads versions 1 to " + FORMAT_VERSION
                     + (version > FORMAT_VERSION ? " (the file was written by a newer Striate)" : ""));
         }
         long length = head.getLong();
@@ -379,7 +413,7 @@ public final class Checkpoint {
             throw new CheckpointException(file, "corrupt: " + (size - expected) + " unexpected bytes after the end "
                     + "announced by its header (" + expected + " bytes)");
         }
-        return length;
+        return new Header(version, length);
     }
 
     private static void verifyChecksum(FileChannel channel, Path file, long length) throws IOException {
@@ -414,9 +448,16 @@ public final class Checkpoint {
         }
     }
 
-    private static Checkpoint readPayload(Payload in, Path file) throws IOException {
+    private static Checkpoint readPayload(Payload in, int version, Path file) throws IOException {
         String modelName = in.string();
         String modelConfig = in.string();
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = version >= SETTINGS_VERSION ? in.count() : 0; i > 0; i--) {
+            String name = in.string();
+            if (settings.put(name, in.string()) != null) {
+                throw in.malformed("setting '" + name + "' appears twice");
+            }
+        }
         int epoch = in.count();
         long globalStep = in.readLong();
         Map<String, Long> rng = new LinkedHashMap<>();
@@ -440,8 +481,8 @@ public final class Checkpoint {
                 default -> throw in.malformed("optimizer scalar '" + name + "' has unknown kind " + kind);
             }
         }
-        return new Checkpoint(modelName, modelConfig, epoch, globalStep, rng, history, model, optimizer, scalars,
-                file);
+        return new Checkpoint(modelName, modelConfig, settings, epoch, globalStep, rng, history, model, optimizer,
+                scalars, file);
     }
 
     /** Reads payload fields, never past the payload's announced length. */

@@ -3,10 +3,12 @@ package striate.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The {@link EpochStats} of a training run, in epoch order (strictly increasing epoch numbers, so a resumed
- * run continues where its checkpoint stopped). The best epoch is the one with the lowest validation loss.
+ * run continues where its checkpoint stopped). The best epoch is the one with the lowest validation loss, or the
+ * lowest training loss in a run without validation.
  */
 public final class History {
     private final List<EpochStats> epochs = new ArrayList<>();
@@ -46,11 +48,17 @@ public final class History {
         return epochs.isEmpty() ? Optional.empty() : Optional.of(epochs.getLast());
     }
 
-    /** The epoch with the lowest validation loss (the earliest among equals); empty when none was validated. */
+    /**
+     * The epoch with the lowest validation loss among the validated epochs, or, when no epoch was validated, the
+     * lowest training loss (the earliest among equals); empty when there are no epochs or every such loss is NaN.
+     */
     public Optional<EpochStats> best() {
+        boolean validated = epochs.stream().anyMatch(EpochStats::hasValidation);
+        ToDoubleFunction<EpochStats> loss = validated ? EpochStats::valLoss : EpochStats::trainLoss;
         EpochStats best = null;
         for (EpochStats e : epochs) {
-            if (e.hasValidation() && (best == null || e.valLoss() < best.valLoss())) {
+            double v = loss.applyAsDouble(e);
+            if (!Double.isNaN(v) && (best == null || v < loss.applyAsDouble(best))) {
                 best = e;
             }
         }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import striate.data.Batch;
@@ -25,36 +27,41 @@ import striate.tensor.Tensor;
 /**
  * Trains a classifier with cross-entropy: per batch forward, loss, backward, optimizer step, inside a
  * {@link MemoryScope} so a steady-state step reuses the previous step's memory; per epoch the
- * learning-rate schedule, validation, history, early stopping on validation loss and an atomic checkpoint
- * ({@code last.ckpt} every epoch, {@code best.ckpt} when validation loss improves). A resumed run restores
- * weights, optimizer state, random generators and history, and sees the same batch order as an uninterrupted
- * run, so it reaches the same weights. A NaN or infinite loss stops training with
- * {@link TrainingDivergedException}; the checkpoints of the last good epoch are kept.
+ * learning-rate schedule, validation, history, early stopping and an atomic checkpoint ({@code last.ckpt} every
+ * epoch, {@code best.ckpt} when the monitored loss improves). The monitored loss is the validation loss, or the
+ * training loss when there is no validation set (null or empty). A resumed run restores weights, optimizer state,
+ * random generators and history, and sees the same batch order as an uninterrupted run, so it reaches the same
+ * weights. A loss that diverges ({@link Divergence}: NaN, infinite, or far above the run's first loss) stops
+ * training with {@link TrainingDivergedException}; the checkpoints of the last good epoch are kept.
  */
 public final class Trainer {
     /** File names inside the checkpoint folder. */
     public static final String LAST = "last.ckpt";
     public static final String BEST = "best.ckpt";
+    /** The trainer's scalar in a checkpoint that keeps the run's first loss, the reference of {@link Divergence}. */
+    static final String FIRST_LOSS = "first_loss";
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     /**
      * What to train for. {@code checkpointDir} may be null (no checkpoints); {@code patience} 0 turns early
      * stopping off; {@code progress} receives the progress bar (null for none); {@code workers} threads build each
-     * batch (decoding images, augmenting) for training and validation.
+     * batch (decoding images, augmenting) for training and validation; {@code settings} are recorded in every
+     * checkpoint (the command line's options, so a resumed run can be checked against them).
      */
     public record Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                           double minDelta, String modelName, String modelConfig, Path checkpointDir,
-                          PrintStream progress, int workers) {
-        /** One loader thread. */
+                          PrintStream progress, int workers, Map<String, String> settings) {
+        /** One loader thread, no recorded settings. */
         public Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                        double minDelta, String modelName, String modelConfig, Path checkpointDir,
                        PrintStream progress) {
             this(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName, modelConfig,
-                    checkpointDir, progress, 1);
+                    checkpointDir, progress, 1, Map.of());
         }
 
         public Options {
+            settings = Map.copyOf(settings);
             if (workers < 1) {
                 throw new IllegalArgumentException("workers must be >= 1, got " + workers);
             }
@@ -78,6 +85,9 @@ public final class Trainer {
     private final Device device;
     private final Options options;
     private final TrainStep trainStep;
+    private final ReentrantLock saving = new ReentrantLock();
+    private volatile int savedEpoch;
+    private Divergence divergence;
 
     /** The model must already be on {@code device}; the optimizer must hold the model's parameters. */
     public Trainer(Module model, Optimizer optimizer, Device device, Options options) {
@@ -123,18 +133,26 @@ public final class Trainer {
         return new TrainStep.Result(value, correct, b);
     }
 
-    /** Trains from scratch, or from {@code resume} (a checkpoint of this model) when not null. */
+    /**
+     * Trains from scratch, or from {@code resume} (a checkpoint of this model) when not null. Without validation
+     * ({@code validation} null or empty) the training loss picks {@code best.ckpt} and drives early stopping.
+     */
     public History fit(Dataset train, Dataset validation, Checkpoint resume) {
         History history = new History();
         int startEpoch = 0;
         long step = 0;
+        boolean validated = validation != null && validation.size() > 0;
         EarlyStopping stopping = new EarlyStopping(Math.max(1, options.patience()), options.minDelta());
+        divergence = new Divergence(Double.NaN);
         if (resume != null) {
             restore(resume);
             resume.history().forEach(history::add);
-            resume.history().forEach(s -> stopping.shouldStop(s.valLoss()));
+            resume.history().forEach(s -> stopping.shouldStop(monitored(s, validated)));
             startEpoch = resume.epoch();
             step = resume.globalStep();
+            savedEpoch = resume.epoch();
+            Number first = resume.optimizerScalars().get(FIRST_LOSS);
+            divergence = new Divergence(first != null ? first.doubleValue() : Double.NaN);
             LOG.info("resuming {} from epoch {} (step {})", options.modelName(), startEpoch, step);
         }
         try (DataLoader loader = DataLoader.builder(train, device).batchSize(options.batchSize())
@@ -142,21 +160,18 @@ public final class Trainer {
             for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
                 options.schedule().apply(optimizer, options.learningRate(), epoch);
                 trainStep.beforeEpoch(epoch);
-                EpochStats stats = trainEpoch(loader, validation, epoch, step);
+                EpochStats stats = trainEpoch(loader, validated ? validation : null, epoch, step);
                 step += loader.numBatches();
                 history.add(stats);
                 boolean improved = history.best().map(b -> b.epoch() == stats.epoch()).orElse(false);
                 saveCheckpoints(epoch + 1, step, history, improved);
                 if (options.progress() == null) { // with a progress bar, its summary line already says this
-                    LOG.info("epoch {}/{}: train loss {} acc {}, val loss {} acc {}, lr {}, {} img/s", epoch + 1,
-                            options.epochs(), fmt(stats.trainLoss()), fmt(stats.trainAccuracy()),
-                            fmt(stats.valLoss()), fmt(stats.valAccuracy()),
-                            String.format(Locale.ROOT, "%.3g", stats.learningRate()),
-                            Math.round(stats.imagesPerSecond()));
+                    LOG.info("epoch {}/{}: {}", epoch + 1, options.epochs(), summary(stats));
                 }
-                if (options.patience() > 0 && validation != null && stopping.shouldStop(stats.valLoss())) {
-                    LOG.info("early stopping after epoch {}: validation loss has not improved for {} epochs (best {} at "
-                            + "epoch {})", epoch + 1, options.patience(), fmt(stopping.bestValue()), stopping.bestEpoch());
+                if (options.patience() > 0 && stopping.shouldStop(monitored(stats, validated))) {
+                    LOG.info("early stopping after epoch {}: {} loss has not improved for {} epochs (best {} at epoch {})",
+                            epoch + 1, validated ? "validation" : "training", options.patience(),
+                            fmt(stopping.bestValue()), stopping.bestEpoch());
                     break;
                 }
             }
@@ -181,9 +196,10 @@ public final class Trainer {
                     Batch batch = batches.next();
                     TrainStep.Result r = trainStep.run(batch.x(), batch.y());
                     double value = r.loss();
-                    if (!Double.isFinite(value)) {
-                        throw new TrainingDivergedException("the loss became " + value + " at epoch " + (epoch + 1)
-                                + ", batch " + (done + 1) + " (step " + (step + done + 1) + "); training stopped. "
+                    String diverged = divergence.add(value);
+                    if (diverged != null) {
+                        throw new TrainingDivergedException("training diverged at epoch " + (epoch + 1) + ", batch "
+                                + (done + 1) + " (step " + (step + done + 1) + "): " + diverged + "; training stopped. "
                                 + keptMessage() + " Lower the learning rate (now " + optimizer.learningRate()
                                 + ") and try again.");
                     }
@@ -210,11 +226,21 @@ public final class Trainer {
         EpochStats stats = new EpochStats(epoch + 1, lossSum / images, (double) correct / images, valLoss, valAccuracy,
                 optimizer.learningRate(), seconds, images / seconds);
         if (bar != null) {
-            bar.finish(String.format(Locale.ROOT, "loss %.4f acc %.4f | val loss %.4f acc %.4f | lr %.3g | %.0f img/s",
-                    stats.trainLoss(), stats.trainAccuracy(), valLoss, valAccuracy, stats.learningRate(),
-                    stats.imagesPerSecond()));
+            bar.finish(summary(stats));
         }
         return stats;
+    }
+
+    /** An epoch's numbers for its closing line; the validation columns only where it was validated. */
+    private static String summary(EpochStats s) {
+        String val = s.hasValidation() ? String.format(Locale.ROOT, " | val loss %.4f acc %.4f", s.valLoss(),
+                s.valAccuracy()) : "";
+        return String.format(Locale.ROOT, "loss %.4f acc %.4f%s | lr %.3g | %.0f img/s", s.trainLoss(),
+                s.trainAccuracy(), val, s.learningRate(), s.imagesPerSecond());
+    }
+
+    private static double monitored(EpochStats s, boolean validated) {
+        return validated ? s.valLoss() : s.trainLoss();
     }
 
     private String keptMessage() {
@@ -234,17 +260,32 @@ public final class Trainer {
         model.namedRngs().forEach((k, r) -> rng.put(k, r.state()));
         Map<String, Number> scalars = new LinkedHashMap<>();
         scalars.put("learning_rate", optimizer.learningRate());
-        Checkpoint c = new Checkpoint(options.modelName(), options.modelConfig(), epochsDone, step, rng,
-                history.epochs(), Checkpoint.stateOf(model), optimizer.state(), scalars);
+        scalars.put(FIRST_LOSS, divergence.firstLoss());
+        Checkpoint c = new Checkpoint(options.modelName(), options.modelConfig(), options.settings(), epochsDone, step,
+                rng, history.epochs(), Checkpoint.stateOf(model), optimizer.state(), scalars);
+        saving.lock();
         try {
             Files.createDirectories(dir);
             c.save(dir.resolve(LAST));
+            savedEpoch = epochsDone;
             if (improved) {
                 c.save(dir.resolve(BEST));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the checkpoint in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            saving.unlock();
         }
+    }
+
+    /**
+     * For a shutdown hook, so that what it reports about the checkpoints stays true: waits up to {@code seconds}
+     * for a checkpoint write in progress to finish, then keeps the trainer from starting another (its thread
+     * blocks at the next write until the JVM halts). Returns the epochs {@code last.ckpt} holds (0 when this run
+     * has written none and resumed from none), or -1 when a write was still in progress after the wait.
+     */
+    public int holdCheckpoints(long seconds) throws InterruptedException {
+        return saving.tryLock(seconds, TimeUnit.SECONDS) ? savedEpoch : -1;
     }
 
     private void restore(Checkpoint c) {

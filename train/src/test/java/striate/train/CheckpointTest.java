@@ -86,8 +86,12 @@ class CheckpointTest {
         rng.put("dropout", -7L);
         List<EpochStats> history = List.of(new EpochStats(1, 0.61, 0.78, 0.45, 0.84, 0.01, 31.5, 1904.2),
                 new EpochStats(2, 0.41, 0.85, Double.NaN, Double.NaN, 0.005, 30.25, 1983));
-        Checkpoint saved = new Checkpoint("lenet5", "LeNet5(classes=10, act=tanh) — Ünïcode", 2, 938 * 2, rng, history,
-                model, optimizer, scalars);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("--seed", "42");
+        settings.put("--data", "/data/fashion mnist/Ünïcode");
+        settings.put("--config", "");
+        Checkpoint saved = new Checkpoint("lenet5", "LeNet5(classes=10, act=tanh) — Ünïcode", settings, 2, 938 * 2,
+                rng, history, model, optimizer, scalars);
 
         Path file = dir.resolve("lenet.ckpt");
         saved.save(file);
@@ -95,6 +99,7 @@ class CheckpointTest {
 
         assertEquals("lenet5", loaded.modelName());
         assertEquals("LeNet5(classes=10, act=tanh) — Ünïcode", loaded.modelConfig());
+        assertEquals(List.copyOf(settings.entrySet()), List.copyOf(loaded.settings().entrySet()), "settings in order");
         assertEquals(2, loaded.epoch());
         assertEquals(1876, loaded.globalStep());
         assertEquals(rng, loaded.rngStates());
@@ -251,8 +256,65 @@ class CheckpointTest {
         ByteBuffer.wrap(b).putInt(8, Checkpoint.FORMAT_VERSION + 1);
         Files.write(file, b);
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(file));
-        assertTrue(e.getMessage().contains("unsupported checkpoint format version 2; this Striate reads version 1"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("unsupported checkpoint format version 3; this Striate reads versions 1 "
+                + "to 2 (the file was written by a newer Striate)"), e.getMessage());
+        ByteBuffer.wrap(b).putInt(8, 0);
+        Files.write(file, b);
+        assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.load(file)).getMessage()
+                .contains("unsupported checkpoint format version 0"));
+    }
+
+    /**
+     * A version-1 file, as Striate wrote it before runs recorded their settings: the version-2 bytes of a checkpoint
+     * without settings, less the settings count after the two strings, with version, length and checksum to match.
+     */
+    @Test
+    void aVersionOneCheckpointLoadsWithoutSettings() throws IOException {
+        Map<String, Tensor> state = Checkpoint.stateOf(net(1, 2));
+        Path file = dir.resolve("v1.ckpt");
+        new Checkpoint("net", "cfg", 4, 40, Map.of("shuffle", 9L), List.of(), state, Map.of(), Map.of("lr", 0.5))
+                .save(file);
+        ByteBuffer v2 = ByteBuffer.wrap(Files.readAllBytes(file));
+        int header = 8 + 4 + 8;
+        int strings = header + 4 + "net".length() + 4 + "cfg".length();
+        assertEquals(0, v2.getInt(strings), "no settings");
+        int payload = (int) v2.getLong(12) - 4;
+        ByteBuffer v1 = ByteBuffer.allocate(header + payload + 8);
+        v1.put(v2.array(), 0, 8).putInt(1).putLong(payload);
+        v1.put(v2.array(), header, strings - header).put(v2.array(), strings + 4, payload - (strings - header));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(v1.array(), header, payload);
+        v1.putLong(crc.getValue());
+        Files.write(file, v1.array());
+
+        Checkpoint c = Checkpoint.load(file);
+        assertEquals(Map.of(), c.settings());
+        assertEquals("cfg", c.modelConfig());
+        assertEquals(4, c.epoch());
+        assertEquals(Map.of("shuffle", 9L), c.rngStates());
+        assertEquals(Map.of("lr", 0.5), c.optimizerScalars());
+        assertSameTensors(state, c.model());
+    }
+
+    @Test
+    void aSettingTwiceIsMalformed() throws IOException {
+        Path file = dir.resolve("twice.ckpt");
+        new Checkpoint("net", "", Map.of("--seed", "1"), 1, 1, Map.of(), List.of(), Map.of(), Map.of(), Map.of())
+                .save(file);
+        byte[] b = Files.readAllBytes(file);
+        // payload: "net", "", settings count 1, "--seed", "1", ...: make it count 2 and repeat the pair
+        int count = 20 + 4 + 3 + 4;
+        byte[] pair = Arrays.copyOfRange(b, count + 4, count + 4 + 4 + 6 + 4 + 1);
+        ByteBuffer patched = ByteBuffer.allocate(b.length + pair.length);
+        patched.put(b, 0, count).putInt(2).put(pair).put(b, count + 4, b.length - count - 4 - 8);
+        int payload = patched.position() - 20;
+        patched.putLong(12, payload);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(patched.array(), 20, payload);
+        patched.putLong(crc.getValue());
+        Files.write(file, patched.array());
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("setting '--seed' appears twice"), e.getMessage());
     }
 
     @Test

@@ -27,10 +27,14 @@ class HistoryTest {
     }
 
     @Test
-    void withoutValidationThereIsNoBestEpoch() {
-        History h = new History(List.of(epoch(1, Double.NaN), epoch(2, Double.NaN)));
-        assertTrue(h.best().isEmpty());
-        assertEquals(2, h.size());
+    void withoutValidationTheBestEpochHasTheLowestTrainingLoss() {
+        History h = new History(List.of(new EpochStats(1, 0.9, 0.5, Double.NaN, Double.NaN, 0.01, 1, 1),
+                new EpochStats(2, 0.4, 0.5, Double.NaN, Double.NaN, 0.01, 1, 1),
+                new EpochStats(3, 0.6, 0.5, Double.NaN, Double.NaN, 0.01, 1, 1)));
+        assertEquals(2, h.best().orElseThrow().epoch());
+        assertEquals(3, h.size());
+        History nan = new History(List.of(new EpochStats(1, Double.NaN, 0, Double.NaN, Double.NaN, 0.01, 1, 1)));
+        assertTrue(nan.best().isEmpty());
     }
 
     @Test

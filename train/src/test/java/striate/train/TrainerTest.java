@@ -28,7 +28,9 @@ import striate.tensor.Tensor;
 /**
  * The training loop on small synthetic images (3 classes, each a bright band at a different row, plus noise)
  * on the reference backend: it learns, a resumed run reaches exactly the weights of an uninterrupted one,
- * a diverging loss stops with the last good checkpoint kept, and early stopping ends the run.
+ * a diverging loss stops with the last good checkpoint kept, early stopping ends the run, and without validation
+ * the training loss picks the best epoch. Where the test is about the loop's reaction to a loss, a scripted step
+ * reports the losses.
  */
 class TrainerTest {
     private static final Device REF = Device.reference();
@@ -71,12 +73,36 @@ class TrainerTest {
         return Sgd.builder(m.namedParameters()).lr(lr).momentum(0.9).build();
     }
 
+    /** A step that trains nothing and reports {@code losses[epoch]} for every batch of that epoch (0-based). */
+    static final class Scripted implements TrainStep {
+        private final double[] losses;
+        private int epoch;
+
+        Scripted(double... losses) {
+            this.losses = losses;
+        }
+
+        @Override
+        public void beforeEpoch(int epoch) {
+            this.epoch = epoch;
+        }
+
+        @Override
+        public Result run(Tensor x, Tensor y) {
+            int b = Math.toIntExact(y.dim(0));
+            return new Result(losses[epoch], b / 2, b);
+        }
+    }
+
     @Test
     void learnsAndWritesCheckpoints(@TempDir Path dir) throws Exception {
         Dataset train = bands(480, 1);
         Dataset val = bands(120, 2);
         Net net = new Net(3);
-        History h = new Trainer(net, sgd(net, 0.05), REF, options(4, 0.05, dir, 0)).fit(train, val, null);
+        Map<String, String> settings = Map.of("--seed", "7", "--lr", "0.05");
+        Trainer.Options o = new Trainer.Options(4, 16, 7, 0.05, LrSchedule.constant(), 0, 0, "net", "", dir, null, 1,
+                settings);
+        History h = new Trainer(net, sgd(net, 0.05), REF, o).fit(train, val, null);
         assertEquals(4, h.size());
         assertTrue(h.last().orElseThrow().valAccuracy() > 0.9, "validation accuracy " + h.last());
         assertTrue(h.epochs().get(3).trainLoss() < h.epochs().get(0).trainLoss(), "loss decreases");
@@ -85,6 +111,20 @@ class TrainerTest {
         assertEquals(4, c.epoch());
         assertEquals(4 * 30, c.globalStep());
         assertEquals(4, c.history().size());
+        assertEquals(settings, c.settings());
+        assertTrue(c.optimizerScalars().get(Trainer.FIRST_LOSS).doubleValue() > h.epochs().get(3).trainLoss(),
+                "the run's first loss, before any update, is above the last epoch's mean");
+    }
+
+    @Test
+    void holdCheckpointsSaysWhatLastCkptHolds(@TempDir Path dir) throws Exception {
+        Net net = new Net(3);
+        assertEquals(0, new Trainer(net, sgd(net, 0.05), REF, options(2, 0.05, dir, 0)).holdCheckpoints(1),
+                "nothing written yet");
+        Trainer trainer = new Trainer(net, sgd(net, 0.05), REF, options(2, 0.05, dir, 0));
+        trainer.fit(bands(64, 1), null, null);
+        assertEquals(2, trainer.holdCheckpoints(1));
+        assertEquals(2, Checkpoint.load(dir.resolve(Trainer.LAST)).epoch());
     }
 
     @Test
@@ -109,18 +149,58 @@ class TrainerTest {
 
     @Test
     void divergingLossStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
-        Dataset train = bands(64, 7);
+        Dataset train = bands(64, 7); // 4 batches of 16 an epoch
+        Net net = new Net(8);
+        // epoch 1 at 1.0; epoch 2 at 50: the window [1, 1, 1, 1, 50] has mean 10.8, over 10 × 1.0 at its first batch
+        Trainer trainer = new Trainer(net, sgd(net, 0.05), REF, new Scripted(1.0, 50), options(3, 0.05, dir, 0));
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> trainer.fit(train, null, null));
+        assertTrue(e.getMessage().startsWith("training diverged at epoch 2, batch 1 (step 5): the mean loss of the "
+                + "last 5 batches, 10.80, is over 10 times the run's first loss, 1.000; training stopped. The last "
+                + "good checkpoint is kept at " + dir.resolve(Trainer.LAST)), e.getMessage());
+        assertEquals(1, Checkpoint.load(dir.resolve(Trainer.LAST)).epoch()); // loads: checksum intact
+    }
+
+    @Test
+    void aHugeLearningRateDivergesBeforeTheLossIsNaN(@TempDir Path dir) {
         Net net = new Net(8);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> new Trainer(net, sgd(net, 1e4), REF, options(50, 1e4, dir, 0)).fit(train, null, null));
-        Checkpoint kept = Checkpoint.load(dir.resolve(Trainer.LAST)); // loads: checksum intact
-        assertTrue(e.getMessage().contains("at epoch " + (kept.epoch() + 1) + ",")
-                && e.getMessage().contains(Trainer.LAST), "the kept checkpoint is the epoch before: " + e.getMessage());
-        for (Tensor t : kept.model().values()) {
-            for (double v : t.toDoubleArray()) {
-                assertTrue(Double.isFinite(v), "the kept weights are finite");
-            }
-        }
+                () -> new Trainer(net, sgd(net, 1e6), REF, options(2, 1e6, dir, 0)).fit(bands(64, 7), null, null));
+        assertTrue(e.getMessage().contains("is over 10 times the run's first loss")
+                && e.getMessage().contains("No checkpoint was written before it happened")
+                && e.getMessage().contains("Lower the learning rate (now 1000000.0)"), e.getMessage());
+    }
+
+    @Test
+    void aResumedRunKeepsTheFirstLossOfItsRun(@TempDir Path dir) throws Exception {
+        Dataset train = bands(64, 7);
+        Net net = new Net(8);
+        new Trainer(net, sgd(net, 0.05), REF, new Scripted(1.0), options(1, 0.05, dir, 0)).fit(train, null, null);
+        Checkpoint c = Checkpoint.load(dir.resolve(Trainer.LAST));
+        assertEquals(1.0, c.optimizerScalars().get(Trainer.FIRST_LOSS));
+        // 10.5 as the first loss of a new run would be its own reference; after resuming it is over 10 × 1.0
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Trainer(net, sgd(net, 0.05), REF, new Scripted(1.0, 10.5), options(2, 0.05, dir, 0))
+                        .fit(train, null, c));
+        assertTrue(e.getMessage().startsWith("training diverged at epoch 2, batch 1 (step 5): the loss, 10.50, is "
+                + "over 10 times the run's first loss, 1.000"), e.getMessage());
+    }
+
+    @Test
+    void withoutValidationTheTrainingLossPicksTheBestEpochAndStopsEarly(@TempDir Path dir) throws Exception {
+        Dataset train = bands(64, 9);
+        Net net = new Net(11);
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        Trainer.Options o = new Trainer.Options(10, 16, 7, 0.05, LrSchedule.constant(), 2, 0, "net", "", dir,
+                new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8), 1, Map.of());
+        History h = new Trainer(net, sgd(net, 0.05), REF, new Scripted(1.0, 0.8, 0.9, 0.95, 0.1), o)
+                .fit(train, train.subset(0), null); // an empty validation set, as --validation 0 makes
+        assertEquals(4, h.size(), "best at epoch 2, then two epochs without a lower training loss");
+        assertEquals(2, h.best().orElseThrow().epoch());
+        assertEquals(2, Checkpoint.load(dir.resolve(Trainer.BEST)).epoch());
+        String out = progress.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.contains("loss 0.8000 acc 0.5000 | lr 0.0500"), out);
+        assertFalse(out.contains("val"), "no validation columns: " + out);
     }
 
     @Test

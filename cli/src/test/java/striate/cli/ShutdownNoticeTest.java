@@ -1,0 +1,96 @@
+package striate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import striate.train.Checkpoint;
+import striate.train.Trainer;
+
+/**
+ * SIGTERM (what {@link Process#destroy} sends) to a child JVM running {@code train}: it exits 143 and says which
+ * epoch last.ckpt holds and how to continue, and the hint works; stopped before any checkpoint, it says nothing
+ * was saved and leaves no folder behind.
+ */
+class ShutdownNoticeTest {
+    @TempDir
+    Path tmp;
+
+    private Process train(Path out, String... more) throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        if (!Files.exists(data.resolve("t10k-images-idx3-ubyte"))) {
+            TrainCommandTest.writeIdx(data, "train", 4000, 1);
+            TrainCommandTest.writeIdx(data, "t10k", 60, 2);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "--data", data.toString(), "--out", out.toString()));
+        command.addAll(List.of(more));
+        return new ProcessBuilder(command).redirectOutput(tmp.resolve("out.txt").toFile())
+                .redirectError(tmp.resolve("err.txt").toFile()).start();
+    }
+
+    private static void await(BooleanSupplier condition, Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!condition.getAsBoolean()) {
+            assertTrue(p.isAlive(), "the child JVM ended early");
+            assertTrue(System.nanoTime() < deadline, "timed out");
+            Thread.sleep(20);
+        }
+    }
+
+    private String read(String name) throws IOException {
+        return Files.readString(tmp.resolve(name));
+    }
+
+    @Test
+    void sigtermAfterACheckpointSaysWhichEpochToResumeFrom() throws Exception {
+        Path out = tmp.resolve("run");
+        Process p = train(out, "--epochs", "1000", "--limit", "400", "--validation", "50", "--batch-size", "50");
+        await(() -> Files.exists(out.resolve(Trainer.LAST)), p);
+        p.destroy();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(143, p.exitValue(), read("err.txt"));
+        int epoch = Checkpoint.load(out.resolve(Trainer.LAST)).epoch();
+        String err = read("err.txt");
+        assertTrue(err.contains("striate: stopped by a signal; " + out.resolve(Trainer.LAST) + " holds epoch " + epoch
+                + " of 1000: continue with 'striate train --out " + out + " --resume'"), err);
+
+        TrainCommandTest.Result resumed = TrainCommandTest.cli("train", "--out", out.toString(), "--resume",
+                "--epochs", Integer.toString(epoch + 1));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(epoch + 1, Checkpoint.load(out.resolve(Trainer.LAST)).epoch());
+    }
+
+    @Test
+    void sigtermBeforeAnyCheckpointSaysNothingWasSavedAndRemovesTheNewFolder() throws Exception {
+        Path out = tmp.resolve("new").resolve("run");
+        Process p = train(out, "--epochs", "1", "--batch-size", "1", "--validation", "10");
+        await(() -> {
+            try {
+                return read("out.txt").contains("training lenet5");
+            } catch (IOException e) {
+                return false;
+            }
+        }, p);
+        p.destroy();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(143, p.exitValue(), read("err.txt"));
+        String err = read("err.txt");
+        assertTrue(err.contains("striate: stopped by a signal during the first epoch; no checkpoint was written, so "
+                + "there is nothing to resume") || err.contains("striate: stopped by a signal before training "
+                + "started; nothing was saved"), err);
+        assertFalse(err.contains("--resume"), err);
+        assertFalse(Files.exists(tmp.resolve("new")), "the folders this run made are gone");
+    }
+}
