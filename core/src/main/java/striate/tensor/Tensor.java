@@ -296,6 +296,12 @@ public final class Tensor {
             copyFrom(of(Device.reference(), dtype(), values, shape.dims()));
             return;
         }
+        if (isContiguous()) {
+            for (int i = 0; i < values.length; i++) {
+                h.set(offset + i, values[i]);
+            }
+            return;
+        }
         long[] index = new long[rank()];
         for (double v : values) {
             h.set(position(index), v);
