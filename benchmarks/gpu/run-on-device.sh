@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-on-device.sh — the GPU session of issue #6 in one script: the gpu-tagged tests, LeNet-5 on Fashion-MNIST,
 # SGEMM 4096/8192, elementwise GB/s and an AlexNet (One Weird Trick) forward+backward at batch 128, each next to
-# PyTorch on the same GPU, and data-parallel AlexNet with two replicas on the GPU (images/s, all-reduce share);
+# PyTorch on the same GPU, and data-parallel AlexNet with one and two replicas on the GPU next to the plain step
+# (images/s, all-reduce share, bytes the copy primitive moved; the copy tests, CudaCopyTest, run with the rest);
 # results go to one markdown file to
 # paste into benchmarks/RESULTS.md.
 #
@@ -87,7 +88,7 @@ bench() {
   section "AlexNet (One Weird Trick shapes) forward + backward, batch 128: Striate (cuda:0) and PyTorch, same GPU"
   record "${JAVA[@]}" striate.bench.GpuAlexNetStep 128
   record python3 benchmarks/gpu/torch_peer.py alexnet 128
-  section "Data parallel on one GPU: AlexNet (OWT, 224x224) with 1 and 2 replicas on cuda:0, batch 64 per replica"
+  section "Data parallel on one GPU: AlexNet (OWT, 224x224), the plain step, then 1 and 2 replicas on cuda:0, batch 64 per replica (target: one replica within 1.15x of the plain step)"
   record "${JAVA[@]}" striate.bench.DataParallelScaling --devices cuda --same-device --max 2 --model alexnet \
     --size 224 --batch 64 --steps 10
 }

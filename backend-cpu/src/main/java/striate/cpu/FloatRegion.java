@@ -2,6 +2,7 @@ package striate.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import striate.backend.HostCopy;
 import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
@@ -14,7 +15,9 @@ record FloatRegion(MemorySegment segment, long offset) {
         if (t.isContiguous()) {
             return new FloatRegion(((HostStorage) t.storage()).segment(), t.offset());
         }
-        return new FloatRegion(MemorySegment.ofArray(t.toFloatArray()), 0);
+        float[] gathered = new float[Math.toIntExact(t.size())];
+        HostCopy.copy(t, MemorySegment.ofArray(gathered));
+        return new FloatRegion(MemorySegment.ofArray(gathered), 0);
     }
 
     /** Copies elements [from, from + dst.length) into dst. */

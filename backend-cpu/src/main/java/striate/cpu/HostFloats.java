@@ -2,13 +2,14 @@ package striate.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import striate.backend.HostCopy;
 import striate.tensor.DType;
 import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
  * Moves float32 tensor data between off-heap storage and Java arrays, which the Vector API kernels work on.
- * A contiguous tensor is one bulk copy; a strided view falls back to element-wise reads.
+ * A contiguous tensor is one bulk copy; a strided view is gathered by {@link HostCopy}.
  */
 final class HostFloats {
     private HostFloats() {
@@ -21,13 +22,14 @@ final class HostFloats {
 
     /** The tensor's elements in row-major order. */
     static float[] read(Tensor t) {
+        float[] out = new float[Math.toIntExact(t.size())];
         if (t.isContiguous()) {
-            float[] out = new float[Math.toIntExact(t.size())];
             MemorySegment seg = ((HostStorage) t.storage()).segment();
             MemorySegment.copy(seg, ValueLayout.JAVA_FLOAT, t.offset() * 4, out, 0, out.length);
-            return out;
+        } else {
+            HostCopy.copy(t, MemorySegment.ofArray(out));
         }
-        return t.toFloatArray();
+        return out;
     }
 
     /** Writes {@code values} into a contiguous float32 output tensor. */

@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import jcuda.driver.CUdeviceptr;
 import striate.backend.Backend;
+import striate.backend.Traffic;
+import striate.backend.TrafficCounter;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
 import striate.op.BinaryOp;
@@ -32,7 +34,6 @@ import striate.op.UnaryOp;
 import striate.op.WhereOp;
 import striate.tensor.DType;
 import striate.tensor.Device;
-import striate.tensor.HostStorage;
 import striate.tensor.MemoryScope;
 import striate.tensor.Storage;
 import striate.tensor.Tensor;
@@ -42,8 +43,9 @@ import striate.tensor.Tensor;
  * ({@link CublasGemm}), convolutions and softmax on cuDNN ({@link CudnnConv2d}, {@link CudnnSoftmax}), everything
  * else on the PTX kernels of {@code striate-kernels} (elementwise, reductions, losses, pooling, k-max pooling,
  * fused optimizer updates). Every op is computed on the GPU; there is no fallback to the host. Float32 throughout;
- * copies, casts and random numbers also take float64 and int32. One lock per device orders calls from several
- * threads (e.g. a data loader's prefetch thread) onto the device's one stream.
+ * copies, casts and random numbers also take float64 and int32. Data moves by the copy primitive ({@link CudaCopy}:
+ * device to device on the stream, peer copies between GPUs, host memory through pinned staging). One lock per
+ * device orders calls from several threads (e.g. a data loader's prefetch thread) onto the device's one stream.
  */
 public final class CudaBackend implements Backend {
     /** The kernels; built without a GPU (each kernel finds its device through its tensors). */
@@ -78,6 +80,7 @@ public final class CudaBackend implements Backend {
     private final CudaDevice gpu;
     private final CudnnConv2d conv;
     private final Cleaner cleaner = Cleaner.create();
+    private final TrafficCounter traffic = new TrafficCounter();
 
     public CudaBackend(Device device, CudaOptions options) {
         if (device.kind() != Device.Kind.CUDA) {
@@ -167,37 +170,22 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * The copy primitive on CUDA memory ({@link CudaCopy}): within this GPU, from another GPU (peer copies), or
+     * between this GPU and host memory (any host device's tensor); one side must be this backend's.
+     */
     @Override
-    public Storage upload(HostStorage host) {
-        synchronized (gpu) {
-            CudaStorage s = allocateOutput(host.dtype(), host.elements());
-            gpu.copyToDevice(host.segment(), s.pointer(0), host.elements() * host.dtype().bytes());
-            return s;
+    public void copy(Tensor src, Tensor dst) {
+        if (src.backend() != this && dst.backend() != this) {
+            throw new IllegalArgumentException("the backend of " + device + " runs copies to or from its own tensors, "
+                    + "not " + src.device() + " → " + dst.device());
         }
+        CudaCopy.copy(traffic, src, dst);
     }
 
     @Override
-    public void write(Storage dst, long offset, HostStorage src) {
-        CudaStorage s = (CudaStorage) dst;
-        if (offset < 0 || offset + src.elements() > s.elements()) {
-            throw new IndexOutOfBoundsException("writing " + src.elements() + " elements at " + offset + " into "
-                    + s.elements());
-        }
-        synchronized (gpu) {
-            gpu.activate();
-            gpu.copyToDevice(src.segment(), s.pointer(offset), src.elements() * src.dtype().bytes());
-        }
-    }
-
-    @Override
-    public HostStorage download(Storage storage) {
-        CudaStorage s = (CudaStorage) storage;
-        HostStorage h = HostStorage.allocateUninitialized(s.dtype(), s.elements());
-        synchronized (gpu) {
-            gpu.activate();
-            gpu.copyToHost(s.pointer(0), h.segment(), s.elements() * s.dtype().bytes());
-        }
-        return h;
+    public Traffic traffic() {
+        return traffic.read();
     }
 
     // ---- for the kernels ---------------------------------------------------------------------------------

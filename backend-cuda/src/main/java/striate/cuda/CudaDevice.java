@@ -1,6 +1,8 @@
 package striate.cuda;
 
+import static jcuda.driver.JCudaDriver.cuCtxEnablePeerAccess;
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceCanAccessPeer;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuInit;
@@ -8,8 +10,11 @@ import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemAllocHost;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpy2DAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyPeerAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
@@ -19,12 +24,16 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import jcuda.Pointer;
+import jcuda.driver.CUDA_MEMCPY2D;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUmemorytype;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
@@ -40,8 +49,9 @@ import striate.kernels.Ptx;
 /**
  * One GPU as the backend uses it: its primary context (shared with cuBLAS and cuDNN), one non-blocking stream that
  * every kernel, copy and library call is queued on (so work runs in program order), a cuBLAS and a cuDNN handle
- * bound to that stream, the PTX modules of {@code striate-kernels}, the caching allocator and a pinned staging
- * buffer for host↔device copies. Callers hold the device's lock (see {@link CudaBackend}).
+ * bound to that stream, the PTX modules of {@code striate-kernels}, the caching allocator, a pinned staging
+ * buffer for host↔device copies, and the plain memory copies of {@link CudaCopy} (device to device on the stream,
+ * 2-D boxes, peer copies from another GPU). Callers hold the device's lock (see {@link CudaBackend}).
  */
 final class CudaDevice {
     static final int BLOCK = 256;
@@ -51,6 +61,7 @@ final class CudaDevice {
 
     private final int index;
     private final CudaOptions options;
+    private final CUdevice dev = new CUdevice();
     private final CUcontext context = new CUcontext();
     private final CUstream stream = new CUstream();
     private final cublasHandle cublas = new cublasHandle();
@@ -61,13 +72,13 @@ final class CudaDevice {
     private final CachingAllocator<CUdeviceptr> allocator;
     private final Pointer staging = new Pointer();
     private final MemorySegment stagingSegment;
+    private final Set<Integer> peersChecked = new HashSet<>(); // GPUs whose memory this context was set up to read
     private String lastKernel = "(none yet)";
 
     CudaDevice(int index, CudaOptions options) {
         this.index = index;
         this.options = options;
         CudaStatus.driver(cuInit(0), "cuInit");
-        CUdevice dev = new CUdevice();
         CudaStatus.driver(cuDeviceGet(dev, index), "cuDeviceGet(" + index + ")");
         CudaStatus.driver(cuDevicePrimaryCtxRetain(context, dev), "cuDevicePrimaryCtxRetain");
         activate();
@@ -217,6 +228,58 @@ final class CudaDevice {
             synchronize();
             MemorySegment.copy(stagingSegment, 0, dst, done, n);
         }
+    }
+
+    /** Queues a copy of {@code bytes} from {@code src} to {@code dst}, both this device's memory, on the stream. */
+    void copyWithin(CUdeviceptr src, CUdeviceptr dst, long bytes) {
+        CudaStatus.driver(cuMemcpyDtoDAsync(dst, src, bytes, stream), "cuMemcpyDtoDAsync(" + bytes + " bytes)");
+    }
+
+    /**
+     * Queues a 2-D copy within this device's memory on the stream: {@code height} rows of {@code width} bytes, row
+     * i at {@code src + srcAt + i·srcPitch} to {@code dst + dstAt + i·dstPitch} (bytes).
+     */
+    void copyRows(CUdeviceptr src, long srcAt, long srcPitch, CUdeviceptr dst, long dstAt, long dstPitch, long width,
+                  long height) {
+        CUDA_MEMCPY2D box = new CUDA_MEMCPY2D();
+        box.srcMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
+        box.srcDevice = src;
+        box.srcXInBytes = srcAt;
+        box.srcPitch = srcPitch;
+        box.dstMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
+        box.dstDevice = dst;
+        box.dstXInBytes = dstAt;
+        box.dstPitch = dstPitch;
+        box.WidthInBytes = width;
+        box.Height = height;
+        CudaStatus.driver(cuMemcpy2DAsync(box, stream), "cuMemcpy2DAsync(" + height + " rows of " + width
+                + " bytes, pitches " + srcPitch + " and " + dstPitch + ")");
+    }
+
+    /**
+     * Queues a copy of {@code bytes} from {@code src} in {@code peer}'s memory to {@code dst} in this device's, on
+     * this device's stream. Between two GPUs peer access is enabled first, once, where they support it (the copy
+     * then goes over NVLink or PCIe directly; otherwise the driver routes it). Two backends of one GPU share its
+     * primary context: then it is a device-to-device copy.
+     */
+    void copyFromPeer(CudaDevice peer, CUdeviceptr src, CUdeviceptr dst, long bytes) {
+        if (peer.index == index) {
+            copyWithin(src, dst, bytes);
+            return;
+        }
+        if (peersChecked.add(peer.index)) {
+            int[] can = new int[1];
+            CudaStatus.driver(cuDeviceCanAccessPeer(can, dev, peer.dev), "cuDeviceCanAccessPeer(" + this + ", " + peer
+                    + ")");
+            if (can[0] == 1) {
+                int s = cuCtxEnablePeerAccess(peer.context, 0);
+                if (s != CUresult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED) {
+                    CudaStatus.driver(s, "cuCtxEnablePeerAccess(" + this + " reads " + peer + ")");
+                }
+            }
+        }
+        CudaStatus.driver(cuMemcpyPeerAsync(dst, context, src, peer.context, bytes, stream), "cuMemcpyPeerAsync("
+                + peer + " → " + this + ", " + bytes + " bytes)");
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import striate.backend.Traffic;
 import striate.models.LeNet5;
 import striate.nn.Losses;
 import striate.nn.Module;
@@ -76,6 +77,29 @@ class CudaDataParallelTest {
                 }
                 assertTrue(diff <= 1e-4 * scale, name + ": two replicas differ from one model by " + diff);
             }
+        }
+    }
+
+    /**
+     * One step of two replicas on cuda:0 moves every gradient device to device: into each replica's flat buffer
+     * (2 · P floats), then the ring (one bucket of P, two chunks: each add copies its sum into place and each
+     * all-gather copies a chunk, 2 · P floats in all); the host sees only the loss, logits and labels read back and
+     * the backward seeds, well under a kilobyte.
+     */
+    @Test
+    void aStepMovesGradientsDeviceToDeviceOnly() {
+        CudaBackend cuda = Gpu.backend();
+        Device gpu = Device.cuda(0);
+        Tensor x = Fixtures.uniform(gpu, 7, 0, 1, 13, 1, 28, 28);
+        Tensor y = Fixtures.labels(gpu, 8, 13, 10);
+        try (DataParallel dp = DataParallel.builder(List.of(gpu, gpu), LENET, SGD).build()) {
+            dp.step(x, y);
+            Traffic before = cuda.traffic();
+            dp.step(x, y);
+            Traffic moved = cuda.traffic().minus(before);
+            long parameters = dp.module().parameterCount();
+            assertEquals(4 * parameters * 4, moved.deviceToDevice(), moved.toString());
+            assertTrue(moved.hostBytes() < 1024, "gradients crossed the host: " + moved);
         }
     }
 }

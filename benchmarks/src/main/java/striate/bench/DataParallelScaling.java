@@ -7,15 +7,20 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import striate.backend.Backends;
+import striate.backend.Traffic;
 import striate.models.AlexNet;
 import striate.models.LeNet5;
+import striate.nn.Losses;
 import striate.nn.Module;
 import striate.optim.Optimizer;
 import striate.optim.Sgd;
 import striate.parallel.DataParallel;
 import striate.parallel.StepListener;
+import striate.train.Metrics;
 import striate.tensor.DType;
 import striate.tensor.Device;
+import striate.tensor.MemoryScope;
 import striate.tensor.Rng;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
@@ -30,6 +35,11 @@ import striate.tensor.Tensor;
  * N cores); {@code cuda} gives cuda:0..cuda:N−1, or all replicas on cuda:0 when {@code --same-device} (one GPU: the
  * busy and exposed shares then let the N-GPU scaling be estimated: step(N) ≈ step(1) + exposed all-reduce, the
  * ring moving 2(N−1)/N of the gradient bytes per GPU).
+ *
+ * <p>First comes the plain step on the first device at the per-replica batch, as the Trainer runs it without data
+ * parallel (forward, loss, backward, update, loss and accuracy read back, in a MemoryScope); the one-replica row
+ * then reports its step time over the plain one (the data-parallel overhead: the flat gradient buffer, the
+ * replica thread, the round's bookkeeping), and each row the bytes the devices' copy primitives moved per step.
  *
  * <p>Usage: DataParallelScaling [--devices cpu|cuda] [--max 2] [--same-device] [--model alexnet|lenet5]
  * [--size 64] [--batch 32] [--steps 10] [--warmup 3]
@@ -87,7 +97,12 @@ public final class DataParallelScaling {
                 + "(after %d warm-up), striate.cpu.threads=%s, %d cores%n", model, kind, same ? " (all on one)" : "",
                 perReplica, steps, warmup, System.getProperty("striate.cpu.threads", "all"),
                 Runtime.getRuntime().availableProcessors());
-        System.out.println("replicas  global batch  images/s  efficiency  step ms  all-reduce busy  exposed");
+        double plain = plainStepMs(factory.get(), sgd, new Device(kind.equals("cuda") ? Device.Kind.CUDA
+                : Device.Kind.CPU, 0), sample, perReplica, steps, warmup);
+        System.out.printf(Locale.ROOT, "plain step (no DataParallel), batch %d: %.1f ms, %.1f images/s%n", perReplica,
+                plain, perReplica / (plain / 1e3));
+        System.out.println("replicas  global batch  images/s  efficiency  step ms  all-reduce busy  exposed"
+                + "  copies per step");
         double base = Double.NaN;
         for (int n = 1; n <= max; n++) {
             List<Device> devices = new ArrayList<>();
@@ -108,7 +123,11 @@ public final class DataParallelScaling {
                 double[] stepMs = new double[steps];
                 double[] busyMs = new double[steps];
                 double[] exposedMs = new double[steps];
+                Traffic start = Traffic.NONE;
                 for (int s = -warmup; s < steps; s++) {
+                    if (s == 0) {
+                        start = traffic(devices);
+                    }
                     timeline.reset();
                     long t0 = System.nanoTime();
                     dp.step(x, y);
@@ -119,16 +138,70 @@ public final class DataParallelScaling {
                         exposedMs[s] = Math.max(0, timeline.lastReduce.get() - timeline.lastBackward.get()) / 1e6;
                     }
                 }
+                Traffic moved = traffic(devices).minus(start);
                 double step = median(stepMs);
                 double imagesPerSecond = batch / (step / 1e3);
                 if (n == 1) {
                     base = imagesPerSecond;
                 }
-                System.out.printf(Locale.ROOT, "%8d  %12d  %8.1f  %10.2f  %7.1f  %8.1f ms %4.0f%%  %5.1f ms %4.0f%%%n",
-                        n, batch, imagesPerSecond, imagesPerSecond / (n * base), step, median(busyMs),
-                        100 * median(busyMs) / step, median(exposedMs), 100 * median(exposedMs) / step);
+                System.out.printf(Locale.ROOT, "%8d  %12d  %8.1f  %10.2f  %7.1f  %8.1f ms %4.0f%%  %5.1f ms %4.0f%%"
+                        + "  %s%n", n, batch, imagesPerSecond, imagesPerSecond / (n * base), step, median(busyMs),
+                        100 * median(busyMs) / step, median(exposedMs), 100 * median(exposedMs) / step,
+                        perStep(moved, steps));
+                if (n == 1) {
+                    System.out.printf(Locale.ROOT, "one replica / plain step: %.3f (target <= 1.15)%n", step / plain);
+                }
             }
         }
+    }
+
+    /** Median ms of the plain one-device step at {@code batch}, as the Trainer runs it. */
+    private static double plainStepMs(Module model, Function<Module, Optimizer> sgd, Device device, long[] sample,
+                                      int batch, int steps, int warmup) {
+        model.to(device);
+        model.train();
+        Optimizer optimizer = sgd.apply(model);
+        long[] dims = new long[sample.length + 1];
+        dims[0] = batch;
+        System.arraycopy(sample, 0, dims, 1, sample.length);
+        Tensor x = Tensor.rand(device, DType.F32, Shape.of(dims), -1, 1, 7);
+        int[] labels = new int[batch];
+        Rng rng = new Rng(3);
+        Arrays.setAll(labels, i -> rng.nextInt(10));
+        Tensor y = Tensor.ofInts(device, labels);
+        double[] ms = new double[steps];
+        for (int s = -warmup; s < steps; s++) {
+            long t0 = System.nanoTime();
+            try (MemoryScope scope = MemoryScope.open()) {
+                Tensor logits = model.forward(x);
+                Tensor loss = Losses.crossEntropy(logits, y);
+                loss.item();
+                optimizer.zeroGrad();
+                loss.backward();
+                optimizer.step();
+                optimizer.zeroGrad();
+                Metrics.argmax(logits);
+                y.toIntArray();
+            }
+            if (s >= 0) {
+                ms[s] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        return median(ms);
+    }
+
+    /** The devices' backends' traffic together (each distinct device once). */
+    private static Traffic traffic(List<Device> devices) {
+        Traffic sum = Traffic.NONE;
+        for (Device d : devices.stream().distinct().toList()) {
+            sum = sum.plus(Backends.of(d).traffic());
+        }
+        return sum;
+    }
+
+    private static String perStep(Traffic t, int steps) {
+        return String.format(Locale.ROOT, "h→d %d B, d→h %d B, d→d %.1f MB", t.hostToDevice() / steps,
+                t.deviceToHost() / steps, t.deviceToDevice() / steps / 1e6);
     }
 
     private static double median(double[] v) {

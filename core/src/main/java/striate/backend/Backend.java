@@ -8,15 +8,15 @@ import striate.op.ViewOp;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.DeviceMismatchException;
-import striate.tensor.HostStorage;
 import striate.tensor.MemoryStats;
 import striate.tensor.Shape;
 import striate.tensor.Storage;
 import striate.tensor.Tensor;
 
 /**
- * A backend computes on one device: it allocates that device's memory, moves data to and from the host,
- * and holds one kernel per op. {@link #execute} is the one dispatch path: it checks arity, devices, shapes
+ * A backend computes on one device: it allocates that device's memory, copies views between devices and to
+ * and from the host with its one copy primitive ({@link #copy}, counted in {@link #traffic}), and holds one
+ * kernel per op. {@link #execute} is the one dispatch path: it checks arity, devices, shapes
  * and types, allocates the output (uninitialized: kernels write every element) and runs the kernel; a missing
  * kernel is an error naming op and backend.
  */
@@ -46,25 +46,37 @@ public interface Backend {
     }
 
     /**
-     * Host memory with undefined contents to fill and hand to {@link #upload}. Host backends give their own memory
-     * (so the upload is free and the scope rules of {@link #allocate} apply); device backends a host buffer.
+     * The one copy primitive: overwrites {@code dst}'s elements with {@code src}'s, byte for byte. Both are views
+     * (shape, strides, offset) of one shape and dtype; only the view's elements move (a slice of a large buffer
+     * moves the slice, not the buffer), and {@code dst} must not be a broadcast view. The two sides are this
+     * backend's device, or two devices of its kind (cpu:0 → cpu:1, cuda:0 → cuda:1), or one of them is host memory
+     * to this backend (a host device when this backend's memory is not host memory, as for CUDA; the reference
+     * device for the CPU backend). Nothing passes through {@code double}. Which backend runs a copy is
+     * {@link #copier}'s choice; {@link Tensor#copyFrom(Tensor)} is how callers reach it. The copy is complete for
+     * any later work of either device (a device backend orders it on its stream) and for the host when it returns.
+     * Each copy's bytes go to this backend's {@link #traffic}.
      */
-    default HostStorage staging(DType dtype, long elements) {
-        return HostStorage.allocateUninitialized(dtype, elements);
-    }
+    void copy(Tensor src, Tensor dst);
 
-    /** Storage on this device holding a copy of (or, for host backends, exactly) {@code host}. */
-    Storage upload(HostStorage host);
-
-    /** Host memory holding a copy of (or, for host backends, exactly) {@code storage}. */
-    HostStorage download(Storage storage);
+    /** The bytes this backend's copies have moved since it was created, by direction (see {@link Traffic}). */
+    Traffic traffic();
 
     /**
-     * Overwrites elements [offset, offset + src.elements()) of {@code dst}, this backend's storage, with the values
-     * of {@code src} (same dtype): how values reach a device tensor in place (checkpoints, running statistics).
-     * Host backends copy memory; device backends copy host to device.
+     * The backend that runs a copy from {@code src} to {@code dst}: the destination's when both are devices of one
+     * kind; across kinds, the side that is not host memory to the other (the reference device is host memory to
+     * every other kind, and every host device is host memory to CUDA).
      */
-    void write(Storage dst, long offset, HostStorage src);
+    static Backend copier(Tensor src, Tensor dst) {
+        Device.Kind from = src.device().kind();
+        Device.Kind to = dst.device().kind();
+        if (from == to || from == Device.Kind.REFERENCE) {
+            return dst.backend();
+        }
+        if (to == Device.Kind.REFERENCE) {
+            return src.backend();
+        }
+        return dst.device().isHost() ? src.backend() : dst.backend();
+    }
 
     /** The counters of this backend's pooled memory. */
     MemoryStats memoryStats();

@@ -1,18 +1,21 @@
 package striate.backend;
 
 import striate.tensor.DType;
+import striate.tensor.Device;
 import striate.tensor.HostMemoryPool;
 import striate.tensor.HostStorage;
 import striate.tensor.MemoryStats;
 import striate.tensor.Storage;
+import striate.tensor.Tensor;
 
 /**
  * Memory handling shared by backends whose device memory is host memory (reference, cpu): each instance owns a
  * {@link HostMemoryPool} that serves allocations made inside a {@link striate.tensor.MemoryScope}; outside any
- * scope memory is garbage-collected.
+ * scope memory is garbage-collected. Copies are memory copies between views ({@link HostCopy}).
  */
 public abstract class HostBackend implements Backend {
     private final HostMemoryPool pool = new HostMemoryPool();
+    private final TrafficCounter traffic = new TrafficCounter();
 
     @Override
     public Storage allocate(DType dtype, long elements) {
@@ -24,25 +27,35 @@ public abstract class HostBackend implements Backend {
         return pool.allocate(dtype, elements, false);
     }
 
+    /**
+     * Copies between views in host memory ({@link HostCopy}). Counted as device→device when both sides are devices
+     * of this kind, else as host→device or device→host from this device's side.
+     */
     @Override
-    public HostStorage staging(DType dtype, long elements) {
-        return pool.allocate(dtype, elements, false);
+    public void copy(Tensor src, Tensor dst) {
+        if (!(src.storage() instanceof HostStorage) || !(dst.storage() instanceof HostStorage)) {
+            throw new IllegalArgumentException("the " + name() + " backend copies between tensors in host memory, not "
+                    + src.device() + " → " + dst.device() + "; Tensor.copyFrom picks the backend that can");
+        }
+        Device.Kind mine = device().kind();
+        if (src.device().kind() != mine && dst.device().kind() != mine) {
+            throw new IllegalArgumentException("the " + name() + " backend runs copies to or from its own devices, not "
+                    + src.device() + " → " + dst.device());
+        }
+        HostCopy.copy(src, dst);
+        long bytes = src.size() * src.dtype().bytes();
+        if (src.device().kind() == dst.device().kind()) {
+            traffic.deviceToDevice(bytes);
+        } else if (dst.device().kind() == mine) {
+            traffic.hostToDevice(bytes);
+        } else {
+            traffic.deviceToHost(bytes);
+        }
     }
 
     @Override
-    public Storage upload(HostStorage host) {
-        return host;
-    }
-
-    @Override
-    public HostStorage download(Storage storage) {
-        return (HostStorage) storage;
-    }
-
-    @Override
-    public void write(Storage dst, long offset, HostStorage src) {
-        long bytes = src.elements() * src.dtype().bytes();
-        ((HostStorage) dst).segment().asSlice(offset * src.dtype().bytes(), bytes).copyFrom(src.segment());
+    public Traffic traffic() {
+        return traffic.read();
     }
 
     @Override

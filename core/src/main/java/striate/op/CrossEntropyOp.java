@@ -37,10 +37,15 @@ public record CrossEntropyOp() implements Op {
         return in[0];
     }
 
-    /** The target's class indices, each checked to lie in [0, classes): what every backend's kernel reads. */
+    /**
+     * The target's class indices, each checked to lie in [0, classes): what the host kernels read (element access,
+     * in place in host memory: a kernel's read is not a copy between memories).
+     */
     public static int[] classIndices(Tensor target, int classes) {
-        int[] t = target.toIntArray();
+        double[] values = target.toDoubleArray();
+        int[] t = new int[values.length];
         for (int i = 0; i < t.length; i++) {
+            t[i] = (int) values[i];
             if (t[i] < 0 || t[i] >= classes) {
                 throw new IllegalArgumentException("CrossEntropyOp: target[" + i + "] = " + t[i]
                         + " is not a class index in [0, " + classes + ")");

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Host memory in an off-heap {@link MemorySegment} (64-byte aligned), so native BLAS and device copies can
  * read it without a copy; outside a scope, kernel outputs of at most {@link #SMALL_BYTES} are heap segments
- * instead. Element access widens to double, which is what the reference kernels compute in.
+ * instead. Element access widens to double, which is what the reference kernels compute in; copies between
+ * storages are byte copies by the backends' copy primitive ({@code Backend.copy}), never element access.
  *
  * <p>Either garbage-collected (allocated outside any {@link MemoryScope}) or a block of a {@link HostMemoryPool}
  * owned by a scope. When that scope closes the block goes back to the pool and this storage is released:

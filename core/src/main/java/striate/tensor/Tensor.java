@@ -2,7 +2,6 @@ package striate.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.function.Consumer;
 import striate.autograd.GradMode;
 import striate.autograd.Node;
 import striate.autograd.Tape;
@@ -36,7 +35,10 @@ import striate.op.WhereOp;
  * Math methods are out of place and go through {@link #apply}, which runs the op on the tensor's backend and,
  * when gradients are wanted, records it for {@link Tape}. View methods (reshape, permute, expand, slice) share
  * storage. The only mutating methods are {@link #copyFrom} (for kernels, loaders and optimizers) and the
- * autograd bookkeeping.
+ * autograd bookkeeping. Data moves between devices, and to and from host memory, only through the backends' one
+ * copy primitive ({@link Backend#copy}: {@link #copyFrom(Tensor)}, {@link #to(Device)}, the raw-byte
+ * {@link #of(Device, DType, MemorySegment, long...)} and {@link #copyTo}); {@code double} appears only in the
+ * user-facing conversions ({@link #toDoubleArray}, {@link #copyFrom(double[])}).
  */
 public final class Tensor {
     private final Backend backend;
@@ -91,27 +93,34 @@ public final class Tensor {
     public static Tensor of(Device device, float[] data, long... dims) {
         Shape s = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
         checkCount(data.length, s);
-        return fromHost(device, DType.F32, s, h -> java.lang.foreign.MemorySegment.copy(data, 0, h.segment(),
-                java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, data.length));
+        return of(device, DType.F32, MemorySegment.ofArray(data), s.dims());
     }
 
     /** A tensor of {@code dtype} holding these values, row-major, with these dims. */
     public static Tensor of(Device device, DType dtype, double[] data, long... dims) {
         Shape s = dims.length == 0 && data.length != 1 ? Shape.of(data.length) : Shape.of(dims);
         checkCount(data.length, s);
-        return fromHost(device, dtype, s, h -> {
-            for (int i = 0; i < data.length; i++) {
-                h.set(i, data[i]);
-            }
-        });
+        Tensor t = output(Backends.of(device), s, dtype);
+        t.copyFrom(data);
+        return t;
     }
 
     /** An int32 tensor (labels, indices). */
     public static Tensor ofInts(Device device, int[] data, long... dims) {
         Shape s = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
         checkCount(data.length, s);
-        return fromHost(device, DType.I32, s, h -> java.lang.foreign.MemorySegment.copy(data, 0, h.segment(),
-                java.lang.foreign.ValueLayout.JAVA_INT, 0, data.length));
+        return of(device, DType.I32, MemorySegment.ofArray(data), s.dims());
+    }
+
+    /**
+     * A tensor of {@code dtype} with these dims whose values are the raw bytes of {@code values} (row-major, native
+     * byte order, exactly the tensor's size in bytes), copied to {@code device} by its copy primitive.
+     */
+    public static Tensor of(Device device, DType dtype, MemorySegment values, long... dims) {
+        Shape s = Shape.of(dims);
+        Tensor t = output(Backends.of(device), s, dtype);
+        t.copyFrom(values);
+        return t;
     }
 
     /** Uniform values in [low, high) from a counter-based generator: the same seed gives the same values anywhere. */
@@ -119,12 +128,18 @@ public final class Tensor {
         return Backends.of(device).execute(new RandomUniformOp(shape, low, high, seed, dtype));
     }
 
-    /** A tensor on {@code device} from host memory whose every element {@code fill} writes (see Backend.staging). */
-    private static Tensor fromHost(Device device, DType dtype, Shape s, Consumer<HostStorage> fill) {
-        Backend b = Backends.of(device);
-        HostStorage h = b.staging(dtype, s.size());
-        fill.accept(h);
-        return new Tensor(b, b.upload(h), s, s.contiguousStrides(), 0);
+    /**
+     * Host memory seen as a contiguous tensor of {@code shape} on the reference device (host memory to every other
+     * device), without a copy: the host side of copies to and from Java arrays and buffers.
+     */
+    private static Tensor host(DType dtype, MemorySegment segment, Shape shape) {
+        long bytes = shape.size() * dtype.bytes();
+        if (segment.byteSize() != bytes) {
+            throw new IllegalArgumentException(segment.byteSize() + " bytes of host memory for a " + dtype
+                    + " tensor of shape " + shape + ", which holds " + bytes);
+        }
+        return new Tensor(Backends.of(Device.reference()), new HostStorage(dtype, segment), shape,
+                shape.contiguousStrides(), 0);
     }
 
     private static void checkCount(int count, Shape s) {
@@ -191,39 +206,51 @@ public final class Tensor {
 
     // ---- reading and writing data ------------------------------------------------------------------------
 
-    /** All elements in row-major order, widened to double (copied to the host when needed). */
+    /**
+     * All elements in row-major order, widened to double. Host memory is read in place; a device tensor's view
+     * (only the view) is first copied to the host by the copy primitive.
+     */
     public double[] toDoubleArray() {
-        HostStorage h = backend.download(storage);
+        Tensor t = inHostMemory();
+        HostStorage h = (HostStorage) t.storage;
         int n = Math.toIntExact(size());
         double[] out = new double[n];
-        if (isContiguous()) {
+        if (t.isContiguous()) {
             for (int i = 0; i < n; i++) {
-                out[i] = h.get(offset + i);
+                out[i] = h.get(t.offset + i);
             }
             return out;
         }
         long[] index = new long[rank()];
         for (int i = 0; i < n; i++) {
-            out[i] = h.get(position(index));
-            increment(index);
+            out[i] = h.get(t.position(index));
+            t.increment(index);
         }
         return out;
     }
 
-    /** All elements in row-major order as floats. */
+    /** All elements in row-major order as floats (a float32 tensor's bytes come over by the copy primitive). */
     public float[] toFloatArray() {
+        float[] f = new float[Math.toIntExact(size())];
+        if (dtype() == DType.F32) {
+            copyTo(MemorySegment.ofArray(f));
+            return f;
+        }
         double[] d = toDoubleArray();
-        float[] f = new float[d.length];
         for (int i = 0; i < d.length; i++) {
             f[i] = (float) d[i];
         }
         return f;
     }
 
-    /** All elements in row-major order as ints (floats truncate toward zero). */
+    /** All elements in row-major order as ints (floats truncate toward zero; int32 by the copy primitive). */
     public int[] toIntArray() {
+        int[] v = new int[Math.toIntExact(size())];
+        if (dtype() == DType.I32) {
+            copyTo(MemorySegment.ofArray(v));
+            return v;
+        }
         double[] d = toDoubleArray();
-        int[] v = new int[d.length];
         for (int i = 0; i < d.length; i++) {
             v[i] = (int) d[i];
         }
@@ -238,7 +265,7 @@ public final class Tensor {
         return toDoubleArray()[0];
     }
 
-    /** The element at this index (one coordinate per axis). */
+    /** The element at this index (one coordinate per axis); on a device, that element alone is copied. */
     public double get(long... index) {
         if (index.length != rank()) {
             throw new IllegalArgumentException("index " + Arrays.toString(index) + " for a tensor of shape " + shape);
@@ -248,28 +275,31 @@ public final class Tensor {
                 throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " outside shape " + shape);
             }
         }
-        return backend.download(storage).get(position(index));
+        return new Tensor(backend, storage, Shape.scalar(), new long[0], position(index)).toDoubleArray()[0];
+    }
+
+    /** This tensor when its memory is host memory, else a contiguous copy of its view on the host. */
+    private Tensor inHostMemory() {
+        return storage instanceof HostStorage ? this : to(Device.reference());
     }
 
     /**
-     * Overwrites this tensor's elements, in row-major order, with {@code values}: in place on the host, through the
-     * backend's {@code write} on a device (contiguous tensors only there). For kernels, loaders, checkpoints and
-     * optimizers. Not recorded for autograd.
+     * Overwrites this tensor's elements, in row-major order, with {@code values} (rounded to its dtype). Host memory
+     * is written in place; a device tensor gets them by the copy primitive from a host copy. For users, tests and
+     * the reference kernels; data paths copy tensors or raw bytes instead. Not recorded for autograd.
      */
     public void copyFrom(double[] values) {
         if (values.length != size()) {
             throw new ShapeMismatchException("copyFrom", values.length + " values", size() + " for shape " + shape);
         }
         if (!(storage instanceof HostStorage h)) {
-            if (!isContiguous()) {
-                throw new IllegalStateException("copyFrom(double[]) into a strided view on " + device()
-                        + " is not supported; copy into the contiguous tensor it views");
-            }
-            HostStorage staged = HostStorage.allocate(dtype(), values.length); // row-major, as the values come
+            copyFrom(of(Device.reference(), dtype(), values, shape.dims()));
+            return;
+        }
+        if (isContiguous()) {
             for (int i = 0; i < values.length; i++) {
-                staged.set(i, values[i]);
+                h.set(offset + i, values[i]);
             }
-            backend.write(storage, offset, staged);
             return;
         }
         long[] index = new long[rank()];
@@ -279,12 +309,39 @@ public final class Tensor {
         }
     }
 
-    /** Overwrites this tensor's elements with those of {@code src} (same shape; any device). Not recorded. */
+    /**
+     * Overwrites this tensor's elements with those of {@code src} (same shape; any device; another dtype is cast on
+     * src's device first) by the backends' copy primitive ({@link Backend#copy}): only the two views' elements move,
+     * as bytes. Not recorded for autograd.
+     */
     public void copyFrom(Tensor src) {
         if (!src.shape.equals(shape)) {
             throw new ShapeMismatchException("copyFrom", "source of shape " + src.shape, "shape " + shape);
         }
-        copyFrom(src.toDoubleArray());
+        for (int i = 0; i < strides.length; i++) {
+            if (strides[i] == 0 && shape.dim(i) > 1) {
+                throw new IllegalArgumentException("copyFrom into a broadcast view " + shape + " (stride 0 on axis " + i
+                        + "): several elements share memory; copy into the tensor it expands");
+            }
+        }
+        if (size() == 0) {
+            return;
+        }
+        Tensor from = src.to(dtype());
+        Backend.copier(from, this).copy(from, this);
+    }
+
+    /**
+     * Overwrites this tensor's elements, row-major, with the raw bytes of {@code values} (its dtype, native byte
+     * order, exactly its size in bytes), by the copy primitive. Not recorded for autograd.
+     */
+    public void copyFrom(MemorySegment values) {
+        copyFrom(host(dtype(), values, shape));
+    }
+
+    /** Copies this tensor's elements, row-major, as raw bytes (native order) into {@code dst}, exactly its size. */
+    public void copyTo(MemorySegment dst) {
+        host(dtype(), dst, shape).copyFrom(this);
     }
 
     /** Storage position of a logical index. */
@@ -603,22 +660,17 @@ public final class Tensor {
         return type == dtype() ? this : apply(new CastOp(type), this);
     }
 
-    /** A copy of this tensor's values on {@code target} (itself when already there); not recorded for autograd. */
+    /**
+     * A contiguous copy of this tensor's values on {@code target} (itself when already there), made by the copy
+     * primitive; not recorded for autograd.
+     */
     public Tensor to(Device target) {
         if (target.equals(device())) {
             return this;
         }
-        if (storage instanceof HostStorage h && isContiguous()) { // host memory: one copy of the raw bytes
-            long bytes = (long) dtype().bytes();
-            return fromHost(target, dtype(), shape, dst -> MemorySegment.copy(h.segment(), offset * bytes,
-                    dst.segment(), 0, size() * bytes));
-        }
-        double[] v = toDoubleArray();
-        return fromHost(target, dtype(), shape, h -> {
-            for (int i = 0; i < v.length; i++) {
-                h.set(i, v[i]);
-            }
-        });
+        Tensor t = output(Backends.of(target), shape, dtype());
+        t.copyFrom(this);
+        return t;
     }
 
     /** The same values, cut off from the autograd graph. */

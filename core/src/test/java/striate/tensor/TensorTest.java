@@ -162,14 +162,4 @@ class TensorTest {
             assertTrue(v >= -2 && v < 3);
         }
     }
-
-    @Test
-    void aHostBackendWritesValuesAtAnElementOffset() {
-        Tensor t = Tensor.zeros(Device.reference(), DType.F32, 4);
-        HostStorage src = HostStorage.allocate(DType.F32, 2);
-        src.set(0, 5);
-        src.set(1, 6);
-        t.backend().write(t.storage(), 1, src);
-        assertArrayEquals(new float[] {0, 5, 6, 0}, t.toFloatArray());
-    }
 }

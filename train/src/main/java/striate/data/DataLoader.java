@@ -1,5 +1,6 @@
 package striate.data;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -8,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
@@ -349,11 +351,13 @@ public final class DataLoader implements AutoCloseable {
                     cause);
         }
 
+        /** The batch's first h.size() examples, as raw bytes straight from the host arrays by the copy primitive. */
         private Batch upload(Host h) {
-            float[] x = h.x().length == h.size() * m ? h.x() : Arrays.copyOf(h.x(), h.size() * m);
-            int[] y = h.y().length == h.size() ? h.y() : Arrays.copyOf(h.y(), h.size());
-            Tensor tx = Tensor.of(device, x, h.size(), dataset.channels(), dataset.height(), dataset.width());
-            Tensor ty = Tensor.ofInts(device, y, h.size());
+            MemorySegment x = MemorySegment.ofArray(h.x()).asSlice(0, (long) h.size() * m * Float.BYTES);
+            MemorySegment y = MemorySegment.ofArray(h.y()).asSlice(0, (long) h.size() * Integer.BYTES);
+            Tensor tx = Tensor.of(device, DType.F32, x, h.size(), dataset.channels(), dataset.height(),
+                    dataset.width());
+            Tensor ty = Tensor.of(device, DType.I32, y, h.size());
             if (free != null) {
                 free.offer(h);
             }

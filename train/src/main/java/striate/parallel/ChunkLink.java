@@ -5,13 +5,14 @@ import striate.tensor.Tensor;
 /**
  * Moves element ranges between flat gradient buffers: a replica's gradients into its flat buffer, and chunks from
  * one replica's buffer to the next one's in {@link RingAllReduce}. Ranges count elements from each tensor's first
- * element; tensors are 1-D or contiguous, of one dtype. A call has finished with both ranges when it returns.
+ * element; tensors are 1-D or contiguous, of one dtype. A call has finished with both ranges when it returns, as
+ * far as the host and later work on either device can tell (a GPU orders its copies and adds on its stream).
  *
- * <p>{@link HostChunkLink} serves host devices (reference, cpu) with memory copies. The seam for GPUs: a CUDA
- * link would copy with {@code cudaMemcpyPeerAsync} between GPUs that can reach each other
- * ({@code cudaDeviceCanAccessPeer}, peer access enabled once per pair), and otherwise stage through a pinned host
- * buffer (device → pinned → device); {@link #add} lands the chunk in a scratch buffer on the receiving device and
- * adds it there with a kernel, on that device's stream, synchronizing before it returns.
+ * <p>Both links move data only through the backends' copy primitive ({@code Tensor.copyFrom}, counted in each
+ * backend's {@code Traffic}): {@link HostChunkLink} serves host devices (reference, cpu) with memory copies and
+ * in-place adds; {@link TensorChunkLink} serves any device with copies (device to device on one GPU, peer copies
+ * between GPUs) and the backend's add. A link for a collective library (NCCL) would replace the exchange, not the
+ * link (see {@link GradientExchange}).
  */
 public interface ChunkLink {
     /** dst[dstAt, dstAt + n) = src[srcAt, srcAt + n). */

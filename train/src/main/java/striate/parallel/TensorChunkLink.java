@@ -1,12 +1,14 @@
 package striate.parallel;
 
+import striate.tensor.MemoryScope;
 import striate.tensor.Tensor;
 
 /**
- * {@link ChunkLink} for any devices, through tensor operations: a copy is a device-to-device tensor copy into a
- * 1-D view of the destination, and an add brings the source range to the destination's device and adds it there
- * with the backend's add. Every backend supports it, so data parallel runs wherever the model runs; on GPUs it
- * stages through host memory, so a link with peer copies (see {@link ChunkLink}) is the faster choice there.
+ * {@link ChunkLink} for any devices, through tensor operations: a copy is the backends' copy primitive between 1-D
+ * views of the two ranges (on one GPU a device-to-device copy on its stream, between GPUs a peer copy; only the
+ * range moves), and an add brings the source range to the destination's device (the same primitive, nothing when
+ * both are on one device), adds it there with the backend's add and copies the sum into place. Every backend
+ * supports it, so data parallel runs wherever the model runs; it is the default off the host.
  */
 public final class TensorChunkLink implements ChunkLink {
     @Override
@@ -22,8 +24,10 @@ public final class TensorChunkLink implements ChunkLink {
         if (n == 0) {
             return;
         }
-        Tensor target = range(dst, at, n);
-        target.copyFrom(target.add(range(src, at, n).to(dst.device())));
+        try (MemoryScope scope = MemoryScope.open()) { // the moved range and the sum are freed at once
+            Tensor target = range(dst, at, n);
+            target.copyFrom(target.add(range(src, at, n).to(dst.device())));
+        }
     }
 
     /** Elements [at, at + n) of a contiguous tensor, as a 1-D view. */

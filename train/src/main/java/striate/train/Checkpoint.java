@@ -6,7 +6,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -300,9 +304,9 @@ public final class Checkpoint {
         out.writeInt(tensors.size());
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
-            double[] values;
+            MemorySegment values = Arena.ofAuto().allocate(t.size() * t.dtype().bytes(), 8);
             try {
-                values = t.toDoubleArray();
+                t.copyTo(values); // the tensor's bytes, by the backends' copy primitive
             } catch (RuntimeException ex) {
                 throw new CheckpointException(file, "could not read tensor '" + e.getKey() + "' " + t.shape()
                         + " to save it: " + ex.getMessage(), ex);
@@ -317,20 +321,21 @@ public final class Checkpoint {
         }
     }
 
-    private static void writeValues(DataOutputStream out, DType dtype, double[] values) throws IOException {
-        int per = CHUNK / dtype.bytes();
-        ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-        for (int from = 0; from < values.length; from += per) {
-            int to = Math.min(values.length, from + per);
-            buffer.clear();
-            for (int i = from; i < to; i++) {
-                switch (dtype) {
-                    case F32 -> buffer.putFloat((float) values[i]);
-                    case F64 -> buffer.putDouble(values[i]);
-                    case I32 -> buffer.putInt((int) values[i]);
-                }
-            }
-            out.write(buffer.array(), 0, buffer.position());
+    /** Writes a tensor's bytes (native order) as the format's big-endian values. */
+    private static void writeValues(DataOutputStream out, DType dtype, MemorySegment values) throws IOException {
+        ValueLayout layout = switch (dtype) {
+            case F32 -> ValueLayout.JAVA_FLOAT_UNALIGNED;
+            case F64 -> ValueLayout.JAVA_DOUBLE_UNALIGNED;
+            case I32 -> ValueLayout.JAVA_INT_UNALIGNED;
+        };
+        byte[] buffer = new byte[CHUNK];
+        long per = CHUNK / dtype.bytes();
+        long n = values.byteSize() / dtype.bytes();
+        for (long from = 0; from < n; from += per) {
+            long k = Math.min(per, n - from);
+            MemorySegment.copy(values, layout, from * dtype.bytes(), MemorySegment.ofArray(buffer),
+                    layout.withOrder(ByteOrder.BIG_ENDIAN), 0, k);
+            out.write(buffer, 0, (int) (k * dtype.bytes()));
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import striate.backend.Backend;
+import striate.backend.Traffic;
 import striate.nn.Linear;
 import striate.nn.Module;
 import striate.nn.Sequential;
@@ -356,18 +357,13 @@ class CheckpointTest {
         }
 
         @Override
-        public Storage upload(HostStorage host) {
-            return host;
-        }
-
-        @Override
-        public HostStorage download(Storage storage) {
+        public void copy(Tensor src, Tensor dst) {
             throw new IllegalStateException("device lost");
         }
 
         @Override
-        public void write(Storage dst, long offset, HostStorage src) {
-            throw new IllegalStateException("device lost");
+        public Traffic traffic() {
+            return Traffic.NONE;
         }
 
         @Override
