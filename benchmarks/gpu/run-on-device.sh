@@ -99,7 +99,7 @@ lenet() {
   section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64: Striate on cuda:0 and PyTorch on the same GPU"
   rm -rf "$OUT/lenet5-cuda"
   TAIL=25 record "${JAVA[@]}" striate.cli.Main train --data .device/data --device cuda:0 --epochs "$epochs" \
-    --out "$OUT/lenet5-cuda"
+    --validation 5000 --out "$OUT/lenet5-cuda" # the PyTorch peer holds out 5,000 too
   TAIL=15 record python3 benchmarks/pytorch/lenet_fashion_mnist.py --data .device/data --device cuda --epochs "$epochs"
 }
 
