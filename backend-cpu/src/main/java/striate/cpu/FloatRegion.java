@@ -14,7 +14,7 @@ record FloatRegion(MemorySegment segment, long offset) {
         if (t.isContiguous()) {
             return new FloatRegion(((HostStorage) t.storage()).segment(), t.offset());
         }
-        return new FloatRegion(MemorySegment.ofArray(t.toFloatArray()), 0);
+        return new FloatRegion(MemorySegment.ofArray(CpuCopy.gather(t)), 0);
     }
 
     /** Copies elements [from, from + dst.length) into dst. */

@@ -2,32 +2,20 @@ package striate.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import striate.tensor.DType;
 import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
  * Moves float32 tensor data between off-heap storage and Java arrays, which the Vector API kernels work on.
- * A contiguous tensor is one bulk copy; a strided view falls back to element-wise reads.
+ * A contiguous tensor is one bulk copy; a strided view is gathered by runs ({@link CpuCopy#gather}).
  */
 final class HostFloats {
     private HostFloats() {
     }
 
-    /** True when the fast float kernels can handle this tensor (float32 in host memory). */
-    static boolean isF32(Tensor t) {
-        return t.dtype() == DType.F32 && t.storage() instanceof HostStorage;
-    }
-
     /** The tensor's elements in row-major order. */
     static float[] read(Tensor t) {
-        if (t.isContiguous()) {
-            float[] out = new float[Math.toIntExact(t.size())];
-            MemorySegment seg = ((HostStorage) t.storage()).segment();
-            MemorySegment.copy(seg, ValueLayout.JAVA_FLOAT, t.offset() * 4, out, 0, out.length);
-            return out;
-        }
-        return t.toFloatArray();
+        return CpuCopy.gather(t);
     }
 
     /** Writes {@code values} into a contiguous float32 output tensor. */
