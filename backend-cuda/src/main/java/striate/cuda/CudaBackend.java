@@ -34,6 +34,7 @@ import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.HostStorage;
 import striate.tensor.MemoryScope;
+import striate.tensor.MemoryStats;
 import striate.tensor.Storage;
 import striate.tensor.Tensor;
 
@@ -114,15 +115,15 @@ public final class CudaBackend implements Backend {
     }
 
     /** The allocator's counters: bytes in use, peak, cached. */
-    public MemoryStats memory() {
+    public AllocatorStats memory() {
         return gpu.allocator().stats();
     }
 
     /** The allocator's counters in the core's form, for code that reads every backend alike. */
     @Override
-    public striate.tensor.MemoryStats memoryStats() {
-        MemoryStats m = memory();
-        return new striate.tensor.MemoryStats(m.inUse(), m.peak(), m.cached(), m.reuses(), m.deviceAllocations());
+    public MemoryStats memoryStats() {
+        AllocatorStats m = memory();
+        return new MemoryStats(m.inUse(), m.peak(), m.cached(), m.reuses(), m.deviceAllocations());
     }
 
     /** Gives every cached block back to the device (after the stream's work is done). */
