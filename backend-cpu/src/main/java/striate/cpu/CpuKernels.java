@@ -40,6 +40,9 @@ final class CpuKernels {
     /** Why the float32 kernels leave other types to the reference. */
     private static final String OTHER_TYPES = "float64 and int32 inputs (gradient checks in float64, the perceptron"
             + " classics, integer tensors): the CPU's compute kernels are float32";
+    /** Why the updates leave some tensors to the reference. */
+    private static final String OTHER_UPDATES = "float64 or strided parameters, gradients or optimizer state: the CPU's"
+            + " updates are float32 and walk the tensors' memory in order";
 
     private CpuKernels() {
     }
@@ -71,10 +74,8 @@ final class CpuKernels {
                         OTHER_TYPES)
                 .put(CrossEntropyBackwardOp.class, "CpuSoftmax", softmax.crossEntropyBackward(),
                         CpuKernels::float32Logits, OTHER_TYPES)
-                .put(SgdUpdateOp.class, "CpuUpdates", updates.sgd(), CpuKernels::denseFloat32,
-                        "float64 or strided parameters, gradients or state: " + OTHER_TYPES)
-                .put(AdamUpdateOp.class, "CpuUpdates", updates.adam(), CpuKernels::denseFloat32,
-                        "float64 or strided parameters, gradients or state: " + OTHER_TYPES)
+                .put(SgdUpdateOp.class, "CpuUpdates", updates.sgd(), CpuKernels::denseFloat32, OTHER_UPDATES)
+                .put(AdamUpdateOp.class, "CpuUpdates", updates.adam(), CpuKernels::denseFloat32, OTHER_UPDATES)
                 .put(CopyOp.class, "CpuCopy", CpuCopy.copy())
                 .put(CastOp.class, "CpuCopy", CpuCopy.cast())
                 .put(PadOp.class, "CpuCopy", CpuCopy.pad())
