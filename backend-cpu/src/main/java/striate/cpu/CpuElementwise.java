@@ -1,22 +1,25 @@
 package striate.cpu;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
 import java.lang.foreign.MemorySegment;
+import striate.backend.KernelTrace;
 import striate.op.AffineOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.Kernel;
 import striate.op.PowerOp;
 import striate.op.UnaryOp;
-import striate.reference.ReferenceBackend;
+import striate.op.WhereOp;
 import striate.tensor.HostStorage;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
 
 /**
  * Float32 elementwise kernels straight on the tensors' memory ({@link FloatLoops}: Vector API when available),
- * split into fixed chunks across the intra-op threads. Binary ops take a fast path for equal shapes and for the
- * two broadcasts layers use — a trailing block (bias [c] over [n, c]) and a channel ([1, c, 1, 1] over
- * [n, c, h, w]); other broadcasts and other types use the reference kernels. A strided input is gathered once.
+ * split into fixed chunks across the intra-op threads. Binary ops take a fast path for equal shapes, one value, and
+ * the two broadcasts layers use — a trailing block (bias [c] over [n, c]) and a channel ([1, c, 1, 1] over
+ * [n, c, h, w]); other broadcasts are gathered to the output's shape first, as is a strided input.
  */
 final class CpuElementwise {
     private static final int CHUNK = 1 << 14;
@@ -46,10 +49,6 @@ final class CpuElementwise {
 
     Kernel<UnaryOp> unary() {
         return (op, in, out) -> {
-            if (!HostFloats.isF32(in[0])) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
             FloatRegion x = FloatRegion.of(in[0]);
             forChunks(out, (from, n, y, yi) -> loops.unary(op.fn(), x.segment(), x.offset() + from, y, yi, n));
         };
@@ -57,10 +56,6 @@ final class CpuElementwise {
 
     Kernel<AffineOp> affine() {
         return (op, in, out) -> {
-            if (!HostFloats.isF32(in[0])) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
             FloatRegion x = FloatRegion.of(in[0]);
             float scale = (float) op.scale();
             float shift = (float) op.shift();
@@ -71,10 +66,6 @@ final class CpuElementwise {
     /** x^p; squares (tanh's derivative, L2 penalties) as x·x, which rounds exactly like the reference. */
     Kernel<PowerOp> power() {
         return (op, in, out) -> {
-            if (!HostFloats.isF32(in[0])) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
             FloatRegion x = FloatRegion.of(in[0]);
             forChunks(out, (from, n, y, yi) -> {
                 if (op.exponent() == 2) {
@@ -87,15 +78,15 @@ final class CpuElementwise {
         };
     }
 
+    /**
+     * a (op) b with broadcasting. A broadcast a, or a b broadcast other than the two forms layers use, is gathered to
+     * y's shape first.
+     */
     Kernel<BinaryOp> binary() {
         return (op, in, out) -> {
             Shape ys = out.shape();
-            Tensor a = in[0];
+            Tensor a = in[0].shape().equals(ys) ? in[0] : in[0].expand(ys);
             Tensor b = in[1];
-            if (!HostFloats.isF32(a) || !HostFloats.isF32(b) || !a.shape().equals(ys)) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
             if (isOneValue(a) && !isOneValue(b) && b.shape().equals(ys)
                     && (op.fn() == BinaryFn.ADD || op.fn() == BinaryFn.MUL)) {
                 Tensor t = a; // one value broadcast over b (the gradient of a sum): swap, the fn commutes
@@ -103,6 +94,7 @@ final class CpuElementwise {
                 b = t;
             }
             if (isOneValue(b)) { // one value for every element: read in place, never gathered
+                KernelTrace.path("one value");
                 FloatRegion fa = FloatRegion.of(a);
                 MemorySegment bs = ((HostStorage) b.storage()).segment();
                 long bo = b.offset();
@@ -110,27 +102,26 @@ final class CpuElementwise {
                         y, yi, n));
                 return;
             }
+            int repeat = b.shape().equals(ys) ? 0 // trailing: b[i % period]; channel: b[(i / repeat) % period]
+                    : isTrailing(b.shape(), ys) ? 1
+                    : isChannel(b.shape(), ys) ? Math.toIntExact(ys.dim(2) * ys.dim(3))
+                    : -1;
+            if (repeat <= 0) { // the same shape, or any other broadcast gathered to it
+                KernelTrace.path(repeat == 0 ? "same shape" : "gathered");
+                FloatRegion fa = FloatRegion.of(a);
+                FloatRegion fb = FloatRegion.of(repeat == 0 ? b : b.expand(ys));
+                forChunks(out, (from, n, y, yi) -> loops.binary(op.fn(), fa.segment(), fa.offset() + from,
+                        fb.segment(), fb.offset() + from, false, y, yi, n));
+                return;
+            }
+            KernelTrace.path(repeat == 1 ? "trailing" : "channel");
             FloatRegion fa = FloatRegion.of(a);
             FloatRegion fb = FloatRegion.of(b);
             MemorySegment as = fa.segment();
             MemorySegment bs = fb.segment();
             long ao = fa.offset();
             long bo = fb.offset();
-            if (b.shape().equals(ys)) {
-                forChunks(out, (from, n, y, yi) -> loops.binary(op.fn(), as, ao + from, bs, bo + from, false, y, yi,
-                        n));
-                return;
-            }
-            int period = Math.toIntExact(b.size()); // trailing: b[i % period]; channel: b[(i / repeat) % period]
-            int repeat;
-            if (isTrailing(b.shape(), ys)) {
-                repeat = 1;
-            } else if (isChannel(b.shape(), ys)) {
-                repeat = Math.toIntExact(ys.dim(2) * ys.dim(3));
-            } else {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
+            int period = Math.toIntExact(b.size());
             forChunks(out, (from, n, y, yi) -> {
                 long to = from + n;
                 for (long i = from; i < to; ) {
@@ -145,6 +136,24 @@ final class CpuElementwise {
                         loops.binary(op.fn(), as, ao + i, bs, bo + block % period, true, y, yi + (i - from), run);
                     }
                     i += run;
+                }
+            });
+        };
+    }
+
+    /** y = cond ≠ 0 ? a : b, the three gathered to y's shape where they broadcast. */
+    Kernel<WhereOp> where() {
+        return (op, in, out) -> {
+            Shape ys = out.shape();
+            FloatRegion c = FloatRegion.of(in[0].shape().equals(ys) ? in[0] : in[0].expand(ys));
+            FloatRegion a = FloatRegion.of(in[1].shape().equals(ys) ? in[1] : in[1].expand(ys));
+            FloatRegion b = FloatRegion.of(in[2].shape().equals(ys) ? in[2] : in[2].expand(ys));
+            forChunks(out, (from, n, y, yi) -> {
+                for (int t = 0; t < n; t++) {
+                    float ct = c.segment().getAtIndex(JAVA_FLOAT, c.offset() + from + t);
+                    MemorySegment pick = ct != 0 ? a.segment() : b.segment();
+                    long at = (ct != 0 ? a.offset() : b.offset()) + from + t;
+                    y.setAtIndex(JAVA_FLOAT, yi + t, pick.getAtIndex(JAVA_FLOAT, at));
                 }
             });
         };

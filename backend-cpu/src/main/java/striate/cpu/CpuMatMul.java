@@ -1,9 +1,9 @@
 package striate.cpu;
 
 import java.lang.foreign.MemorySegment;
+import striate.backend.KernelTrace;
 import striate.op.Kernel;
 import striate.op.MatMulOp;
-import striate.reference.ReferenceBackend;
 import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
@@ -13,7 +13,7 @@ import striate.tensor.Tensor;
  * transposed operand by its transpose flag) and write the output's, in bands of rows of C (or columns, when C is
  * wider than tall): for OpenBLAS fixed by shape, at least 256 rows and at most 16 bands, for the packed kernel one
  * per thread. Smaller shapes go to the Java kernel in blocks of 64 rows, on arrays: transposed operands
- * are packed row-major once. Results do not depend on the thread count. Other types go to the reference kernel.
+ * are packed row-major once. Results do not depend on the thread count.
  */
 final class CpuMatMul implements Kernel<MatMulOp> {
     private static final int ROWS_PER_CHUNK = 64;
@@ -31,10 +31,6 @@ final class CpuMatMul implements Kernel<MatMulOp> {
 
     @Override
     public void run(MatMulOp op, Tensor[] in, Tensor out) {
-        if (!HostFloats.isF32(in[0]) || !HostFloats.isF32(in[1])) {
-            ReferenceBackend.KERNELS.get(op).run(op, in, out);
-            return;
-        }
         int m = Math.toIntExact(out.dim(0));
         int n = Math.toIntExact(out.dim(1));
         int k = Math.toIntExact(op.transposeA() ? in[0].dim(0) : in[0].dim(1));
@@ -48,9 +44,11 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      */
     void multiply(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor out) {
         if (sgemm.isLarge(m, n, k) && a.isContiguous() && b.isContiguous()) {
+            KernelTrace.path(sgemm.isNative(m, n, k) ? "openblas bands" : "packed bands");
             largeBands(ta, tb, m, n, k, a, b, out);
             return;
         }
+        KernelTrace.path("blocks");
         float[] fa = ta ? transposed(HostFloats.read(a), k, m) : HostFloats.read(a);
         float[] fb = tb ? transposed(HostFloats.read(b), n, k) : HostFloats.read(b);
         float[] c = new float[m * n];
@@ -82,10 +80,9 @@ final class CpuMatMul implements Kernel<MatMulOp> {
     }
 
     /**
-     * Rows (or columns) of C per packed Java call: one band per thread, since every call copies all of B (or A)
-     * and the packed kernel's results do not depend on the bands. At 2048³ on 2 threads, two bands ran 22-24
-     * calls/s and eight 20 (bands of 256). A multiple of 96, so that bands end on whole tiles (6 rows, 16 or 32
-     * columns).
+     * Rows (or columns) of C per packed Java call: one band per thread, since every call copies all of B (or A), so
+     * fewer bands copy less, and the packed kernel's results do not depend on the bands. A multiple of 96, so that
+     * bands end on whole tiles (6 rows, 16 or 32 columns).
      */
     private int packedBand(int length) {
         return Math.ceilDiv(Math.ceilDiv(length, pool.threads()), PACKED_BAND_STEP) * PACKED_BAND_STEP;

@@ -1,20 +1,20 @@
 package striate.cpu;
 
+import striate.backend.KernelTrace;
 import striate.op.Kernel;
 import striate.op.PoolMode;
 import striate.op.PoolParams;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
-import striate.reference.ReferenceBackend;
 import striate.tensor.Tensor;
 
 /**
  * Float32 max and average pooling over groups of [h, w] planes, each group one task that reads its planes from
  * and writes them to the tensors' memory in one copy each way (no serial whole-tensor copy; groups of about
  * {@link #GROUP_ELEMENTS} input elements, so LeNet's 28×28 planes don't pay a task and three copies each).
- * Groups are fixed by shape, and planes are independent, so results do not depend on the thread count. Same semantics as the reference: padded cells
- * never win a max, the gradient goes to the first maximum of a window, and AVG's divisor honours
- * countIncludePad. Other types use the reference kernels.
+ * Groups are fixed by shape, and planes are independent, so results do not depend on the thread count. Same
+ * semantics as the reference: padded cells never win a max, the gradient goes to the first maximum of a window, and
+ * AVG's divisor honours countIncludePad.
  */
 final class CpuPool2d {
     /** Input elements one task pools at least (whole planes; one plane when a plane is larger). */
@@ -28,10 +28,7 @@ final class CpuPool2d {
 
     Kernel<Pool2dOp> forward() {
         return (op, in, out) -> {
-            if (!HostFloats.isF32(in[0])) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
+            KernelTrace.path(isMax2x2(op.mode(), op.params()) ? "max 2x2" : "windows");
             FloatRegion x = FloatRegion.of(in[0]);
             int planes = Math.toIntExact(in[0].dim(0) * in[0].dim(1));
             int h = (int) in[0].dim(2);
@@ -55,10 +52,7 @@ final class CpuPool2d {
 
     Kernel<Pool2dBackwardOp> backward() {
         return (op, in, out) -> {
-            if (!HostFloats.isF32(in[0]) || !HostFloats.isF32(in[1])) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
+            KernelTrace.path(isMax2x2(op.mode(), op.params()) ? "max 2x2" : "windows");
             FloatRegion x = FloatRegion.of(in[0]);
             FloatRegion dy = FloatRegion.of(in[1]);
             int planes = Math.toIntExact(in[0].dim(0) * in[0].dim(1));
@@ -123,11 +117,16 @@ final class CpuPool2d {
         }
     }
 
+    /** Whether this is LeNet's pooling, which {@link #max2x2} serves. */
+    private static boolean isMax2x2(PoolMode mode, PoolParams p) {
+        return mode == PoolMode.MAX && p.kernelH() == 2 && p.kernelW() == 2 && p.strideH() == 2 && p.strideW() == 2
+                && p.padH() == 0 && p.padW() == 0;
+    }
+
     /** Forward into y when dy is null; otherwise scatters dy into dx. */
     private static void plane(PoolMode mode, PoolParams p, float[] x, int xo, int h, int w, float[] y, int yo,
                               int oh, int ow, float[] dy, float[] dx) {
-        if (mode == PoolMode.MAX && p.kernelH() == 2 && p.kernelW() == 2 && p.strideH() == 2 && p.strideW() == 2
-                && p.padH() == 0 && p.padW() == 0) {
+        if (isMax2x2(mode, p)) {
             max2x2(x, xo, w, y, yo, oh, ow, dy, dx);
             return;
         }

@@ -3,10 +3,10 @@ package striate.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import striate.backend.KernelTrace;
 import striate.op.Kernel;
 import striate.op.ReduceFn;
 import striate.op.ReduceOp;
-import striate.reference.ReferenceBackend;
 import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
@@ -23,7 +23,7 @@ import striate.tensor.Tensor;
  * order ({@link FloatLoops#accumulate}).</li>
  * </ul>
  * Chunks and blocks are fixed by shape, so results do not depend on the thread count. Other forms (four or more
- * alternating axes) run one pass in row-major order on the calling thread.
+ * alternating axes) run one pass in row-major order on the calling thread; a rank-0 input is its own sum and max.
  */
 final class CpuReduce implements Kernel<ReduceOp> {
     /** Elements one partial sum, or one task, covers at most (about: whole rows or 64-column blocks). */
@@ -63,11 +63,13 @@ final class CpuReduce implements Kernel<ReduceOp> {
     @Override
     public void run(ReduceOp op, Tensor[] in, Tensor out) {
         Tensor t = in[0];
-        if (!HostFloats.isF32(t) || t.rank() == 0) {
-            ReferenceBackend.KERNELS.get(op).run(op, in, out);
+        FloatRegion x = FloatRegion.of(t);
+        MemorySegment y = ((HostStorage) out.storage()).segment();
+        if (t.rank() == 0) { // one value, reduced over no axis: itself
+            KernelTrace.path("scalar");
+            y.setAtIndex(ValueLayout.JAVA_FLOAT, out.offset(), x.segment().getAtIndex(ValueLayout.JAVA_FLOAT, x.offset()));
             return;
         }
-        FloatRegion x = FloatRegion.of(t);
         Merged m = Merged.of(t, op.reducedAxes(t.rank()));
         boolean max = op.fn() == ReduceFn.MAX;
         double[] acc = new double[Math.toIntExact(out.size())];
@@ -76,13 +78,15 @@ final class CpuReduce implements Kernel<ReduceOp> {
         if (t.size() == 0) {
             Arrays.fill(acc, max ? Double.NEGATIVE_INFINITY : 0);
         } else if (m.reduced()[r - 1] && r <= 3) { // [r2], [k, r2] or [r1, k, r2]
+            KernelTrace.path("inner reduced");
             innerReduced(max, x, r == 3 ? d[0] : 1, r >= 2 ? d[r - 2] : 1, d[r - 1], acc);
         } else if (!m.reduced()[r - 1] && r >= 2 && r <= 3) { // [r, k2] or [k1, r, k2]
+            KernelTrace.path("inner kept");
             innerKept(max, x, r == 3 ? d[0] : 1, d[r - 2], d[r - 1], acc);
         } else {
+            KernelTrace.path("row-major");
             rowMajor(max, HostFloats.read(t), m, acc);
         }
-        MemorySegment y = ((HostStorage) out.storage()).segment();
         for (int i = 0; i < acc.length; i++) {
             y.setAtIndex(ValueLayout.JAVA_FLOAT, out.offset() + i, (float) acc[i]);
         }

@@ -8,15 +8,14 @@ import striate.op.CrossEntropyOp;
 import striate.op.Kernel;
 import striate.op.LogSoftmaxOp;
 import striate.op.SoftmaxOp;
-import striate.reference.ReferenceBackend;
 import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
- * Float32 softmax, log-softmax over the last axis and the fused softmax + cross-entropy (forward and backward),
- * one row per step straight on the tensors' memory, rows split in fixed chunks over the intra-op threads. Each
- * row's max and log-sum-exp are accumulated in double, as the reference does, so results match it closely; the
- * fused backward writes (softmax − one-hot) · dy in one pass. Other axes and types use the reference kernels.
+ * Float32 softmax and log-softmax along any axis, and the fused softmax + cross-entropy (forward and backward), one
+ * line per step straight on the tensors' memory (a row when the axis is the last one), lines split in fixed chunks
+ * over the intra-op threads. Each line's max and log-sum-exp are accumulated in double, as the reference does, so
+ * results match it closely; the fused backward writes (softmax − one-hot) · dy in one pass.
  */
 final class CpuSoftmax {
     private static final int ROWS_PER_TASK = 64;
@@ -36,55 +35,42 @@ final class CpuSoftmax {
         });
     }
 
-    /** Max and log Σ exp(x − max) of row [at, at + d) of x. */
-    private static double[] maxAndLogSum(MemorySegment x, long at, int d) {
+    /** Max and log Σ exp(x − max) of the line x[at + j·stride], j in [0, d). */
+    private static double[] maxAndLogSum(MemorySegment x, long at, int d, int stride) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < d; j++) {
-            max = Math.max(max, x.getAtIndex(JAVA_FLOAT, at + j));
+            max = Math.max(max, x.getAtIndex(JAVA_FLOAT, at + (long) j * stride));
         }
         double sum = 0;
         for (int j = 0; j < d; j++) {
-            sum += Math.exp(x.getAtIndex(JAVA_FLOAT, at + j) - max);
+            sum += Math.exp(x.getAtIndex(JAVA_FLOAT, at + (long) j * stride) - max);
         }
         return new double[] {max, Math.log(sum)};
     }
 
-    private static boolean lastAxis(Tensor x, int axis) {
-        return x.shape().axis(axis) == x.rank() - 1;
-    }
-
     Kernel<SoftmaxOp> softmax() {
-        return (op, in, out) -> {
-            if (!HostFloats.isF32(in[0]) || in[0].rank() == 0 || !lastAxis(in[0], op.axis())) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
-            rows(in[0], out, false);
-        };
+        return (op, in, out) -> lines(in[0], op.axis(), out, false);
     }
 
     Kernel<LogSoftmaxOp> logSoftmax() {
-        return (op, in, out) -> {
-            if (!HostFloats.isF32(in[0]) || in[0].rank() == 0 || !lastAxis(in[0], op.axis())) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
-            rows(in[0], out, true);
-        };
+        return (op, in, out) -> lines(in[0], op.axis(), out, true);
     }
 
-    private void rows(Tensor in, Tensor out, boolean log) {
+    /** (Log-)softmax of every [outer, d, inner] line along axis: contiguous rows when axis is the last one. */
+    private void lines(Tensor in, int axis, Tensor out, boolean log) {
         FloatRegion x = FloatRegion.of(in);
         MemorySegment y = ((HostStorage) out.storage()).segment();
-        int d = Math.toIntExact(in.dim(in.rank() - 1));
-        int rows = Math.toIntExact(in.size() / Math.max(1, d));
-        forRows(rows, r -> {
-            long at = x.offset() + (long) r * d;
-            long yAt = out.offset() + (long) r * d;
-            double[] ml = maxAndLogSum(x.segment(), at, d);
+        long[] around = in.shape().aroundAxis(axis);
+        int d = Math.toIntExact(around[1]);
+        int inner = Math.toIntExact(around[2]);
+        forRows(Math.toIntExact(around[0] * inner), line -> {
+            long start = (long) (line / inner) * d * inner + line % inner; // element j of the line: start + j·inner
+            long at = x.offset() + start;
+            long yAt = out.offset() + start;
+            double[] ml = maxAndLogSum(x.segment(), at, d, inner);
             for (int j = 0; j < d; j++) {
-                double z = x.segment().getAtIndex(JAVA_FLOAT, at + j) - ml[0] - ml[1];
-                y.setAtIndex(JAVA_FLOAT, yAt + j, (float) (log ? z : Math.exp(z)));
+                double z = x.segment().getAtIndex(JAVA_FLOAT, at + (long) j * inner) - ml[0] - ml[1];
+                y.setAtIndex(JAVA_FLOAT, yAt + (long) j * inner, (float) (log ? z : Math.exp(z)));
             }
         });
     }
@@ -92,17 +78,13 @@ final class CpuSoftmax {
     /** loss[r] = log Σ exp(x[r]) − x[r, target[r]] for logits x [n, c]. */
     Kernel<CrossEntropyOp> crossEntropy() {
         return (op, in, out) -> {
-            if (!HostFloats.isF32(in[0])) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
             int c = Math.toIntExact(in[0].dim(1));
             int[] target = CrossEntropyOp.classIndices(in[1], c);
             FloatRegion x = FloatRegion.of(in[0]);
             MemorySegment y = ((HostStorage) out.storage()).segment();
             forRows(target.length, r -> {
                 long at = x.offset() + (long) r * c;
-                double[] ml = maxAndLogSum(x.segment(), at, c);
+                double[] ml = maxAndLogSum(x.segment(), at, c, 1);
                 double logp = x.segment().getAtIndex(JAVA_FLOAT, at + target[r]) - ml[0] - ml[1];
                 y.setAtIndex(JAVA_FLOAT, out.offset() + r, (float) -logp);
             });
@@ -112,10 +94,6 @@ final class CpuSoftmax {
     /** dx[r, j] = (softmax(x[r])[j] − [j = target[r]]) · dy[r]. */
     Kernel<CrossEntropyBackwardOp> crossEntropyBackward() {
         return (op, in, out) -> {
-            if (!HostFloats.isF32(in[0]) || !HostFloats.isF32(in[2])) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
             int c = Math.toIntExact(in[0].dim(1));
             int[] target = CrossEntropyOp.classIndices(in[1], c);
             float[] dy = HostFloats.read(in[2]);
@@ -124,7 +102,7 @@ final class CpuSoftmax {
             forRows(target.length, r -> {
                 long at = x.offset() + (long) r * c;
                 long yAt = out.offset() + (long) r * c;
-                double[] ml = maxAndLogSum(x.segment(), at, c);
+                double[] ml = maxAndLogSum(x.segment(), at, c, 1);
                 for (int j = 0; j < c; j++) {
                     double p = Math.exp(x.segment().getAtIndex(JAVA_FLOAT, at + j) - ml[0] - ml[1]);
                     y.setAtIndex(JAVA_FLOAT, yAt + j, (float) ((p - (j == target[r] ? 1 : 0)) * dy[r]));

@@ -3,29 +3,46 @@ package striate.cpu;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import striate.backend.KernelTrace;
 import striate.op.AdamUpdateOp;
 import striate.op.Kernel;
 import striate.op.SgdUpdateOp;
-import striate.reference.ReferenceBackend;
 import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
- * The fused optimizer updates on float32, in place and in one pass over the off-heap memory of param, grad and
- * state (no copies to arrays): Vector API over full vectors, scalar tail. Formulas on {@link SgdUpdateOp} and
- * {@link AdamUpdateOp}; computed in float. Non-contiguous or non-float tensors go to the reference kernels.
- * Large parameters (AlexNet's 4096×4096 layer is 64 MB, and the update reads and writes it with its state) are
- * split into fixed chunks on the intra-op pool; each element's update is independent, so results do not depend
- * on the thread count. Registered only when the JVM has the Vector API module.
+ * The fused optimizer updates on contiguous float32 tensors, in place and in one pass over the memory of param, grad
+ * and state (no copies to arrays); formulas on {@link SgdUpdateOp} and {@link AdamUpdateOp}, computed in float. On
+ * off-heap memory with the Vector API, {@link VectorUpdates} takes the full vectors and the plain loop here the tail;
+ * small tensors in heap arrays (a layer's bias) run the plain loop throughout, since a vector load that has seen a
+ * heap segment slows every later one (see {@link VectorFloatLoops}). The plain loop computes each element with the
+ * same float operations in the same order as a vector lane, so an update gives the same bits wherever its tensors
+ * live. Large parameters (AlexNet's 4096×4096 layer is 64 MB, and the update reads and writes it with its state) are
+ * split into fixed chunks on the intra-op pool; each element's update is independent, so results do not depend on
+ * the thread count.
  */
 final class CpuUpdates {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Elements per chunk: 256 KB of each tensor, so the thread hand-off is small next to the memory traffic. */
     private static final int CHUNK = 1 << 16;
+
+    /** One SGD step's constants in float, as both loops use them. */
+    record Sgd(float lr, float momentum, float keep, float weightDecay, boolean useMomentum, boolean nesterov) {
+        static Sgd of(SgdUpdateOp op) {
+            return new Sgd((float) op.lr(), (float) op.momentum(), 1f - (float) op.dampening(),
+                    (float) op.weightDecay(), op.momentum() != 0, op.nesterov());
+        }
+    }
+
+    /** One Adam step's constants in float: l2 is coupled weight decay, decay AdamW's factor 1 − lr·wd (else 1). */
+    record Adam(float lr, float beta1, float beta2, float eps, float l2, float decay, float c1, float c2) {
+        static Adam of(AdamUpdateOp op) {
+            float lr = (float) op.lr();
+            float wd = (float) op.weightDecay();
+            return new Adam(lr, (float) op.beta1(), (float) op.beta2(), (float) op.eps(), op.decoupled() ? 0f : wd,
+                    op.decoupled() ? 1f - lr * wd : 1f, (float) (1 - Math.pow(op.beta1(), op.step())),
+                    (float) (1 - Math.pow(op.beta2(), op.step())));
+        }
+    }
 
     private final IntraOpPool pool;
 
@@ -44,59 +61,43 @@ final class CpuUpdates {
         void run(long from, long to);
     }
 
-    private static boolean fast(Tensor[] in) {
-        for (Tensor t : in) {
-            // Native memory only: small tensors (a bias) may be heap segments, and a vector load site that has seen
-            // one compiles to a slow generic load for every later caller in the process (see VectorFloatLoops).
-            if (!HostFloats.isF32(t) || !t.isContiguous() || !segment(t).isNative()) {
+    /** The tensor's elements as a segment from element 0. */
+    private static MemorySegment segment(Tensor t) {
+        return ((HostStorage) t.storage()).segment().asSlice(t.offset() * 4, t.size() * 4);
+    }
+
+    /** Whether the vector loop may run: the Vector API is there and every segment is off-heap. */
+    private static boolean vector(MemorySegment... segments) {
+        if (!Sgemm.VECTOR_API) {
+            return false;
+        }
+        for (MemorySegment s : segments) {
+            if (!s.isNative()) {
                 return false;
             }
         }
         return true;
     }
 
-    private static MemorySegment segment(Tensor t) {
-        return ((HostStorage) t.storage()).segment().asSlice(t.offset() * 4, t.size() * 4);
-    }
-
     Kernel<SgdUpdateOp> sgd() {
         return (op, in, out) -> {
-            if (!fast(in)) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
             MemorySegment p = segment(in[0]);
             MemorySegment g = segment(in[1]);
             MemorySegment v = segment(in[2]);
-            long n = in[0].size();
-            float lr = (float) op.lr();
-            float mom = (float) op.momentum();
-            float damp = 1f - (float) op.dampening();
-            float wd = (float) op.weightDecay();
-            boolean momentum = op.momentum() != 0;
-            forChunks(n, (from, to) -> {
-                long i = from;
-                for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-                    long at = i * 4;
-                    FloatVector pi = FloatVector.fromMemorySegment(S, p, at, ByteOrder.nativeOrder());
-                    FloatVector gi = FloatVector.fromMemorySegment(S, g, at, ByteOrder.nativeOrder()).add(pi.mul(wd));
-                    if (momentum) {
-                        FloatVector vi = FloatVector.fromMemorySegment(S, v, at, ByteOrder.nativeOrder())
-                                .mul(mom).add(gi.mul(damp));
-                        vi.intoMemorySegment(v, at, ByteOrder.nativeOrder());
-                        gi = op.nesterov() ? gi.add(vi.mul(mom)) : vi;
-                    }
-                    pi.sub(gi.mul(lr)).intoMemorySegment(p, at, ByteOrder.nativeOrder());
-                }
+            Sgd s = Sgd.of(op);
+            boolean vector = vector(p, g, v);
+            KernelTrace.path(vector ? "vector" : "plain");
+            forChunks(in[0].size(), (from, to) -> {
+                long i = vector ? VectorUpdates.sgd(s, p, g, v, from, to) : from;
                 for (; i < to; i++) {
                     float pi = p.getAtIndex(JAVA_FLOAT, i);
-                    float gi = g.getAtIndex(JAVA_FLOAT, i) + wd * pi;
-                    if (momentum) {
-                        float vi = mom * v.getAtIndex(JAVA_FLOAT, i) + damp * gi;
+                    float gi = g.getAtIndex(JAVA_FLOAT, i) + pi * s.weightDecay();
+                    if (s.useMomentum()) {
+                        float vi = v.getAtIndex(JAVA_FLOAT, i) * s.momentum() + gi * s.keep();
                         v.setAtIndex(JAVA_FLOAT, i, vi);
-                        gi = op.nesterov() ? gi + mom * vi : vi;
+                        gi = s.nesterov() ? gi + vi * s.momentum() : vi;
                     }
-                    p.setAtIndex(JAVA_FLOAT, i, pi - lr * gi);
+                    p.setAtIndex(JAVA_FLOAT, i, pi - gi * s.lr());
                 }
             });
         };
@@ -104,50 +105,25 @@ final class CpuUpdates {
 
     Kernel<AdamUpdateOp> adam() {
         return (op, in, out) -> {
-            if (!fast(in)) {
-                ReferenceBackend.KERNELS.get(op).run(op, in, out);
-                return;
-            }
             MemorySegment p = segment(in[0]);
             MemorySegment g = segment(in[1]);
             MemorySegment m = segment(in[2]);
             MemorySegment v = segment(in[3]);
-            long n = in[0].size();
-            float lr = (float) op.lr();
-            float b1 = (float) op.beta1();
-            float b2 = (float) op.beta2();
-            float eps = (float) op.eps();
-            float wd = (float) op.weightDecay();
-            float decay = op.decoupled() ? 1f - lr * wd : 1f; // AdamW: param ·= 1 − lr·wd
-            float l2 = op.decoupled() ? 0f : wd;
-            float c1 = (float) (1 - Math.pow(op.beta1(), op.step()));
-            float c2 = (float) (1 - Math.pow(op.beta2(), op.step()));
-            forChunks(n, (from, to) -> {
-                long i = from;
-                for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-                    long at = i * 4;
-                    FloatVector pi = FloatVector.fromMemorySegment(S, p, at, ByteOrder.nativeOrder());
-                    FloatVector gi = FloatVector.fromMemorySegment(S, g, at, ByteOrder.nativeOrder()).add(pi.mul(l2));
-                    pi = pi.mul(decay);
-                    FloatVector mi = FloatVector.fromMemorySegment(S, m, at, ByteOrder.nativeOrder())
-                            .mul(b1).add(gi.mul(1f - b1));
-                    FloatVector vi = FloatVector.fromMemorySegment(S, v, at, ByteOrder.nativeOrder())
-                            .mul(b2).add(gi.mul(gi).mul(1f - b2));
-                    mi.intoMemorySegment(m, at, ByteOrder.nativeOrder());
-                    vi.intoMemorySegment(v, at, ByteOrder.nativeOrder());
-                    FloatVector step = mi.div(c1).div(vi.div(c2).lanewise(VectorOperators.SQRT).add(eps)).mul(lr);
-                    pi.sub(step).intoMemorySegment(p, at, ByteOrder.nativeOrder());
-                }
+            Adam a = Adam.of(op);
+            boolean vector = vector(p, g, m, v);
+            KernelTrace.path(vector ? "vector" : "plain");
+            forChunks(in[0].size(), (from, to) -> {
+                long i = vector ? VectorUpdates.adam(a, p, g, m, v, from, to) : from;
                 for (; i < to; i++) {
                     float pi = p.getAtIndex(JAVA_FLOAT, i);
-                    float gi = g.getAtIndex(JAVA_FLOAT, i) + l2 * pi;
-                    pi *= decay;
-                    float mi = b1 * m.getAtIndex(JAVA_FLOAT, i) + (1f - b1) * gi;
-                    float vi = b2 * v.getAtIndex(JAVA_FLOAT, i) + (1f - b2) * gi * gi;
+                    float gi = g.getAtIndex(JAVA_FLOAT, i) + pi * a.l2();
+                    pi = pi * a.decay();
+                    float mi = m.getAtIndex(JAVA_FLOAT, i) * a.beta1() + gi * (1f - a.beta1());
+                    float vi = v.getAtIndex(JAVA_FLOAT, i) * a.beta2() + gi * gi * (1f - a.beta2());
                     m.setAtIndex(JAVA_FLOAT, i, mi);
                     v.setAtIndex(JAVA_FLOAT, i, vi);
-                    p.setAtIndex(JAVA_FLOAT, i,
-                            pi - lr * (mi / c1) / ((float) Math.sqrt(vi / c2) + eps));
+                    float step = mi / a.c1() / ((float) Math.sqrt(vi / a.c2()) + a.eps()) * a.lr();
+                    p.setAtIndex(JAVA_FLOAT, i, pi - step);
                 }
             });
         };

@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import striate.op.ConvParams;
+import striate.tensor.HostStorage;
+import striate.tensor.Tensor;
 
 /**
  * Direct convolution for few input channels (LeNet's C1: 1 → 6 channels, 5×5), stride 1, no dilation, one
@@ -55,6 +57,43 @@ final class DirectConv2d {
     static boolean applies(ConvParams p, int c, int kh, int kw, int ow) {
         return p.groups() == 1 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
                 && c * kh * kw <= MAX_TAPS && ow >= 8;
+    }
+
+    /**
+     * y = conv(x, w) for the whole batch, in panels of images (one task each): each image copied padded, convolved
+     * into the output's memory, and its planes put through the epilogue.
+     */
+    static void forwardBatch(IntraOpPool pool, ConvGeometry g, FloatRegion xr, float[] w, ConvEpilogue epilogue,
+                             Tensor out) {
+        MemorySegment ys = ((HostStorage) out.storage()).segment();
+        DirectConv2d direct = g.directConv();
+        int nb = g.panelImages();
+        pool.forEach(g.panels(), panel -> {
+            float[] padded = direct.paddedBuffer();
+            for (int b = panel * nb; b < Math.min(g.n(), (panel + 1) * nb); b++) {
+                direct.load(xr, b, padded);
+                direct.forwardImage(padded, w, ys, out.offset(), b);
+                epilogue.planes(ys, out.offset() + (long) b * g.k() * g.ohw(), 1, g);
+            }
+        });
+    }
+
+    /** The partial filter gradients, one per panel of images, each summing its images in order. */
+    static float[][] filterGradPanels(IntraOpPool pool, ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
+        DirectConv2d direct = g.directConv();
+        int nb = g.panelImages();
+        float[][] partial = new float[g.panels()][];
+        pool.forEach(g.panels(), panel -> {
+            float[] padded = direct.paddedBuffer();
+            FilterScratch scratch = direct.filterScratch();
+            float[] dw = new float[wSize];
+            for (int b = panel * nb; b < Math.min(g.n(), (panel + 1) * nb); b++) {
+                direct.load(xr, b, padded);
+                direct.filterGradImage(padded, dyr, b, dw, scratch);
+            }
+            partial[panel] = dw;
+        });
+        return partial;
     }
 
     /** A zeroed buffer for {@link #load}: its borders stay zero, since loads write only the interior. */

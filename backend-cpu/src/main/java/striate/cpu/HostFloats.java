@@ -15,11 +15,6 @@ final class HostFloats {
     private HostFloats() {
     }
 
-    /** True when the fast float kernels can handle this tensor (float32 in host memory). */
-    static boolean isF32(Tensor t) {
-        return t.dtype() == DType.F32 && t.storage() instanceof HostStorage;
-    }
-
     /** The tensor's elements in row-major order. */
     static float[] read(Tensor t) {
         float[] out = new float[Math.toIntExact(t.size())];

@@ -13,10 +13,10 @@ import java.util.function.IntConsumer;
  *
  * <p>Built for ops of tens of microseconds, which a training step runs by the hundred: the calling thread takes
  * chunks itself, and the workers spin for a moment after each op before they park, so back-to-back ops find them
- * awake (as OpenMP runtimes do). Waking a parked thread costs tens of microseconds on these VMs; with a
- * {@code ForkJoinPool} whose caller only waited, an elementwise op on LeNet's C1 output took 3× longer on two
- * threads than on one. A call made while another is running (a nested call from a chunk, or a second caller
- * thread) runs its chunks on its own thread.
+ * awake (as OpenMP runtimes do). Waking a parked thread costs about as much as a small op, so with a pool whose
+ * caller only waited, small ops ran slower on two threads than on one (benchmarks/RESULTS.md, run 5). A call made
+ * while another is running (a nested call from a chunk, or a second caller thread) runs its chunks on its own
+ * thread.
  */
 final class IntraOpPool {
     /** How long an idle worker keeps polling for the next op before it parks. */

@@ -21,9 +21,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * OpenBLAS's {@code cblas_sgemm} through a Java FFM downcall. JavaCPP's {@link Loader} extracts the OpenBLAS
  * bundled in the {@code org.bytedeco:openblas} jar of this platform and loads it (once per process: a library
  * cannot be loaded twice); this class looks its symbols up by path and binds them. The sgemm downcall is
- * critical, so float[] heap arrays reach OpenBLAS without a copy, and off-heap tensor memory goes as it is. A critical call
- * holds off safepoints (and so GC) while it runs; the callers' bands keep one call to tens of milliseconds
- * (256·2048·2048 takes about 60 ms here).
+ * critical, so float[] heap arrays reach OpenBLAS without a copy, and off-heap tensor memory goes as it is. A critical
+ * call holds off safepoints (and so GC) while it runs; the callers' bands keep one call to tens of milliseconds.
  *
  * <p>OpenBLAS is set to one thread: its own threading splits C by its thread count, and its edge kernels round
  * differently from its main kernel, so results would change with the thread count. Callers parallelize over

@@ -10,12 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-threaded float GEMM for large products, C[m, n] (+)= op(A) · op(B), row-major, on segments (off-heap
  * tensor memory or arrays), with the Vector API. Blocked over n (NC) and k (KC); per block it copies B into
  * strips of two vectors' width [kc, 2V] and A's rows into a row-major slab [mc, kc], so the micro-kernel reads both
- * from contiguous arrays in cache: six rows of the slab from L1, the block of B from L2. Measured on a Zen 5
- * core (48 KB L1, 1 MB L2) at 2048³: NC 512 gave 205-209 GFLOPS, 256 and 1024 130-200. Without the B copy, rows
- * of B a power of two apart (n = 1024, 2048) fall into the same few cache sets and loads miss: the in-place
- * kernel ({@link VectorSgemm}) gives 136 there (OpenBLAS's AVX2 kernels: 110-122). A transposed operand is
- * transposed while it is copied, so Aᵀ and Bᵀ cost no extra pass; and B need not exist at all: {@link Panels}
- * may compute its strips, as a convolution's column matrix does ({@link Im2colPanels}).
+ * from contiguous arrays in cache: six rows of the slab from L1, the block of B (NC chosen by measurement on a
+ * core with 48 KB L1 and 1 MB L2; benchmarks/RESULTS.md) from L2. Without the B copy, rows of B a power of two
+ * apart (n = 1024, 2048) fall into the same few cache sets and loads miss, which is what slows the in-place kernel
+ * ({@link VectorSgemm}) there. A transposed operand is transposed while it is copied, so Aᵀ and Bᵀ cost no extra
+ * pass; and B need not exist at all: {@link Panels} may compute its strips, as a convolution's column matrix does
+ * ({@link Im2colPanels}).
  *
  * <p>The micro-kernel sums a 6 × 2-vector tile in registers over one block of k, and the tile is then added to C;
  * tiles at the ragged edges (rows past a multiple of 6, columns past a multiple of 2V) run the same kernel on

@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import striate.op.ConvParams;
+import striate.tensor.HostStorage;
+import striate.tensor.Tensor;
 
 /**
  * Direct convolution vectorized over output channels, for few of them (LeNet's C3: 6 → 16 channels, 5×5 on
@@ -62,6 +64,26 @@ final class PixelConv2d {
                 }
             }
         }
+    }
+
+    /**
+     * y = conv(x, w) for the whole batch, in panels of images (one task each), each panel's planes then through the
+     * epilogue.
+     */
+    static void forwardBatch(IntraOpPool pool, ConvGeometry g, FloatRegion xr, float[] w, ConvEpilogue epilogue,
+                             Tensor out) {
+        MemorySegment ys = ((HostStorage) out.storage()).segment();
+        PixelConv2d pixel = g.pixelConv();
+        float[] wt = pixel.weightsByTap(w);
+        int nb = g.panelImages();
+        pool.forEach(g.panels(), panel -> {
+            int b0 = panel * nb;
+            int count = Math.min(nb, g.n() - b0);
+            float[] y = new float[count * g.k() * g.ohw()];
+            pixel.forward(xr, b0, count, wt, new float[pixel.paddedSize(count)], new float[pixel.pixelsSize(count)], y);
+            HostFloats.writeRange(out, (long) b0 * g.k() * g.ohw(), y);
+            epilogue.planes(ys, out.offset() + (long) b0 * g.k() * g.ohw(), count, g);
+        });
     }
 
     /** Whether this kernel serves the shape: one group, no dilation, at most 32 output channels. */

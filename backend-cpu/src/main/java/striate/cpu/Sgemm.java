@@ -33,8 +33,7 @@ final class Sgemm {
             "sapphirerapids");
     /**
      * Core types whose SGEMM kernels are AVX2 at most. Where Java's vectors are 512 bits wide, the packed Java
-     * kernel beats them: 2048³ on one AVX-512 core, 205-210 GFLOPS against OpenBLAS 0.3.30's Haswell kernels'
-     * 110-122.
+     * kernel beats them, since it does twice the work per instruction (measurements: benchmarks/RESULTS.md).
      */
     private static final Set<String> AVX2_CORES = Set.of("haswell", "zen");
 
@@ -126,9 +125,8 @@ final class Sgemm {
 
     /**
      * Whether an A·Bᵀ of this shape goes to the packed Java kernel where OpenBLAS isn't used: from OpenBLAS's
-     * threshold, with at least 32 rows to share each packed strip of B. One AVX-512 core, packed against the
-     * dot-product kernel: 64×84×120 95 against 19 GFLOPS, 64³ 96 against 17, 1000×120×400 184 against 65; 16 rows
-     * (16×150×6400) 58 against 73.
+     * threshold, with at least 32 rows to share each packed strip of B (with fewer, packing B costs more than the
+     * dot-product kernel's slower inner loop; measurements: benchmarks/RESULTS.md).
      */
     boolean isPackedNT(int m, int n, int k) {
         return blas == null && VECTOR_API && m >= PACKED_NT_MIN_M && n >= NATIVE_NT_MIN_N

@@ -87,8 +87,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         }
         // One value of b is often a heap segment (a sum's gradient is a 4-byte tensor): it is read here and the loop
         // gets a native segment in its place, so its vector loads never see a heap one. A load site that has seen
-        // one compiles to a slow generic load for every later call: a forward multiply ran 80-100 µs instead of
-        // 20-25 after a sum's backward had run.
+        // one compiles to a slow generic load for every later call (benchmarks/RESULTS.md, heap segments).
         float one = bOne ? b.getAtIndex(JAVA_FLOAT, bi) : 0f;
         loop(fn, a, ai, bOne ? a : b, bi, bOne, one, y, yi, n);
     }

@@ -92,7 +92,7 @@ public final class CachingAllocator<H> {
         cached = 0;
     }
 
-    public synchronized MemoryStats stats() {
-        return new MemoryStats(inUse, peak, cached, deviceAllocations, reuses);
+    public synchronized AllocatorStats stats() {
+        return new AllocatorStats(inUse, peak, cached, deviceAllocations, reuses);
     }
 }

@@ -35,6 +35,7 @@ import striate.op.WhereOp;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
+import striate.tensor.MemoryStats;
 import striate.tensor.Storage;
 import striate.tensor.Tensor;
 
@@ -48,32 +49,33 @@ import striate.tensor.Tensor;
  * device orders calls from several threads (e.g. a data loader's prefetch thread) onto the device's one stream.
  */
 public final class CudaBackend implements Backend {
-    /** The kernels; built without a GPU (each kernel finds its device through its tensors). */
+    /** The kernels, every one the GPU's own; built without a GPU (each kernel finds its device through its tensors). */
     public static final KernelTable KERNELS = KernelTable.builder("cuda")
-            .put(UnaryOp.class, CudaElementwise::unary)
-            .put(AffineOp.class, CudaElementwise::affine)
-            .put(PowerOp.class, CudaElementwise::power)
-            .put(BinaryOp.class, CudaElementwise::binary)
-            .put(WhereOp.class, CudaElementwise::where)
-            .put(CopyOp.class, CudaElementwise::copy)
-            .put(CastOp.class, CudaElementwise::cast)
-            .put(PadOp.class, CudaElementwise::pad)
-            .put(RandomUniformOp.class, CudaElementwise::randomUniform)
-            .put(ReduceOp.class, CudaReduce::reduce)
-            .put(SoftmaxOp.class, CudnnSoftmax::softmax)
-            .put(LogSoftmaxOp.class, CudnnSoftmax::logSoftmax)
-            .put(CrossEntropyOp.class, CudaLoss::crossEntropy)
-            .put(CrossEntropyBackwardOp.class, CudaLoss::crossEntropyBackward)
-            .put(KMaxPoolOp.class, CudaPool::kMaxPool)
-            .put(KMaxPoolBackwardOp.class, CudaPool::kMaxPoolBackward)
-            .put(Pool2dOp.class, CudaPool::pool2d)
-            .put(Pool2dBackwardOp.class, CudaPool::pool2dBackward)
-            .put(MatMulOp.class, CublasGemm::matmul)
-            .put(Conv2dOp.class, (op, in, out) -> of(out).conv.forward(op, in, out))
-            .put(Conv2dBackwardDataOp.class, (op, in, out) -> of(out).conv.backwardData(op, in, out))
-            .put(Conv2dBackwardFilterOp.class, (op, in, out) -> of(out).conv.backwardFilter(op, in, out))
-            .put(SgdUpdateOp.class, CudaUpdates::sgd)
-            .put(AdamUpdateOp.class, CudaUpdates::adam)
+            .put(UnaryOp.class, "CudaElementwise", CudaElementwise::unary)
+            .put(AffineOp.class, "CudaElementwise", CudaElementwise::affine)
+            .put(PowerOp.class, "CudaElementwise", CudaElementwise::power)
+            .put(BinaryOp.class, "CudaElementwise", CudaElementwise::binary)
+            .put(WhereOp.class, "CudaElementwise", CudaElementwise::where)
+            .put(CopyOp.class, "CudaElementwise", CudaElementwise::copy)
+            .put(CastOp.class, "CudaElementwise", CudaElementwise::cast)
+            .put(PadOp.class, "CudaElementwise", CudaElementwise::pad)
+            .put(RandomUniformOp.class, "CudaElementwise", CudaElementwise::randomUniform)
+            .put(ReduceOp.class, "CudaReduce", CudaReduce::reduce)
+            .put(SoftmaxOp.class, "CudnnSoftmax", CudnnSoftmax::softmax)
+            .put(LogSoftmaxOp.class, "CudnnSoftmax", CudnnSoftmax::logSoftmax)
+            .put(CrossEntropyOp.class, "CudaLoss", CudaLoss::crossEntropy)
+            .put(CrossEntropyBackwardOp.class, "CudaLoss", CudaLoss::crossEntropyBackward)
+            .put(KMaxPoolOp.class, "CudaPool", CudaPool::kMaxPool)
+            .put(KMaxPoolBackwardOp.class, "CudaPool", CudaPool::kMaxPoolBackward)
+            .put(Pool2dOp.class, "CudaPool", CudaPool::pool2d)
+            .put(Pool2dBackwardOp.class, "CudaPool", CudaPool::pool2dBackward)
+            .put(MatMulOp.class, "CublasGemm", CublasGemm::matmul)
+            .put(Conv2dOp.class, "CudnnConv2d", (op, in, out) -> of(out).conv.forward(op, in, out))
+            .put(Conv2dBackwardDataOp.class, "CudnnConv2d", (op, in, out) -> of(out).conv.backwardData(op, in, out))
+            .put(Conv2dBackwardFilterOp.class, "CudnnConv2d",
+                    (op, in, out) -> of(out).conv.backwardFilter(op, in, out))
+            .put(SgdUpdateOp.class, "CudaUpdates", CudaUpdates::sgd)
+            .put(AdamUpdateOp.class, "CudaUpdates", CudaUpdates::adam)
             .build();
 
     private final Device device;
@@ -116,15 +118,15 @@ public final class CudaBackend implements Backend {
     }
 
     /** The allocator's counters: bytes in use, peak, cached. */
-    public MemoryStats memory() {
+    public AllocatorStats memory() {
         return gpu.allocator().stats();
     }
 
     /** The allocator's counters in the core's form, for code that reads every backend alike. */
     @Override
-    public striate.tensor.MemoryStats memoryStats() {
-        MemoryStats m = memory();
-        return new striate.tensor.MemoryStats(m.inUse(), m.peak(), m.cached(), m.reuses(), m.deviceAllocations());
+    public MemoryStats memoryStats() {
+        AllocatorStats m = memory();
+        return new MemoryStats(m.inUse(), m.peak(), m.cached(), m.reuses(), m.deviceAllocations());
     }
 
     /** Gives every cached block back to the device (after the stream's work is done). */

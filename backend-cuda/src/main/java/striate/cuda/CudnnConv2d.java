@@ -19,6 +19,7 @@ import jcuda.jcudnn.cudnnFilterDescriptor;
 import jcuda.jcudnn.cudnnMathType;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.jcudnn.cudnnTensorFormat;
+import striate.backend.KernelTrace;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
@@ -92,6 +93,7 @@ final class CudnnConv2d {
         Tensor w = contiguous(in[1]);
         try (Descriptors d = new Descriptors(x.shape(), w.shape(), out.shape(), op.params())) {
             int algo = algorithms.computeIfAbsent(key("fwd", x.shape(), w.shape(), op.params()), k -> forwardAlgo(d));
+            tracePath(algo);
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(gpu.cudnn(), d.x, d.w, d.conv, d.y, algo,
                     bytes), "cudnnGetConvolutionForwardWorkspaceSize");
@@ -114,6 +116,7 @@ final class CudnnConv2d {
         try (Descriptors d = new Descriptors(out.shape(), w.shape(), dy.shape(), op.params())) {
             int algo = algorithms.computeIfAbsent(key("bwd-data", out.shape(), w.shape(), op.params()),
                     k -> backwardDataAlgo(d));
+            tracePath(algo);
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(gpu.cudnn(), d.w, d.y, d.conv, d.x,
                     algo, bytes), "cudnnGetConvolutionBackwardDataWorkspaceSize");
@@ -130,6 +133,7 @@ final class CudnnConv2d {
         try (Descriptors d = new Descriptors(x.shape(), out.shape(), dy.shape(), op.params())) {
             int algo = algorithms.computeIfAbsent(key("bwd-filter", x.shape(), out.shape(), op.params()),
                     k -> backwardFilterAlgo(d));
+            tracePath(algo);
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(gpu.cudnn(), d.x, d.y, d.conv, d.w,
                     algo, bytes), "cudnnGetConvolutionBackwardFilterWorkspaceSize");
@@ -153,6 +157,13 @@ final class CudnnConv2d {
             body.run(block.handle());
         } finally {
             gpu.allocator().free(block); // stream-ordered: later users queue behind this call
+        }
+    }
+
+    /** Names the chosen cuDNN algorithm in the kernel trace, when it is on. */
+    private static void tracePath(int algo) {
+        if (KernelTrace.on()) {
+            KernelTrace.path("cudnn algo " + algo);
         }
     }
 

@@ -69,12 +69,12 @@ class CachingAllocatorTest {
         CachingAllocator<Long> a = new CachingAllocator<>("fake", raw);
         CachingAllocator.Block<Long> x = a.allocate(1000);
         assertEquals(1024, x.bytes());
-        assertEquals(new MemoryStats(1024, 1024, 0, 1, 0), a.stats());
+        assertEquals(new AllocatorStats(1024, 1024, 0, 1, 0), a.stats());
         a.free(x);
-        assertEquals(new MemoryStats(0, 1024, 1024, 1, 0), a.stats());
+        assertEquals(new AllocatorStats(0, 1024, 1024, 1, 0), a.stats());
         CachingAllocator.Block<Long> y = a.allocate(600); // same class: 1024
         assertSame(x.handle(), y.handle());
-        assertEquals(new MemoryStats(1024, 1024, 0, 1, 1), a.stats());
+        assertEquals(new AllocatorStats(1024, 1024, 0, 1, 1), a.stats());
         CachingAllocator.Block<Long> z = a.allocate(100); // another class: a new device block
         assertEquals(2, raw.allocations);
         assertEquals(1024 + 512, a.stats().inUse());

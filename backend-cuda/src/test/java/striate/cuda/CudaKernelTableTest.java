@@ -7,13 +7,32 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import striate.kernels.Ptx;
+import striate.op.Conv2dBackwardFilterOp;
+import striate.op.KernelTable;
+import striate.op.MatMulOp;
+import striate.op.Op;
 import striate.testing.OpHierarchy;
 
-/** Coverage without a GPU: every non-view op has a CUDA kernel, and every PTX symbol the backend names exists. */
+/**
+ * Coverage without a GPU: every non-view op has a CUDA kernel of the GPU's own (none borrowed from the reference),
+ * and every PTX symbol the backend names exists.
+ */
 class CudaKernelTableTest {
     @Test
     void everyNonViewOpHasACudaKernel() {
         assertEquals(List.of(), OpHierarchy.missingKernels(CudaBackend.KERNELS), "ops without a cuda kernel");
+    }
+
+    @Test
+    void everyOpRunsAKernelOfTheGpuNoneOfTheReference() {
+        assertEquals(Map.of(), CudaBackend.KERNELS.referenceUses(), "declared reference uses");
+        for (Class<? extends Op> op : OpHierarchy.withKernels()) {
+            KernelTable.Entry e = CudaBackend.KERNELS.entryFor(op);
+            assertEquals("cuda", e.backend(), op.getSimpleName());
+            assertTrue(e.name().matches("(Cuda|Cudnn|Cublas)\\w+"), op.getSimpleName() + " → " + e.name());
+        }
+        assertEquals("CudnnConv2d", CudaBackend.KERNELS.entryFor(Conv2dBackwardFilterOp.class).name());
+        assertEquals("CublasGemm", CudaBackend.KERNELS.entryFor(MatMulOp.class).name());
     }
 
     @Test

@@ -27,7 +27,7 @@ public interface Backend {
     /** A short name for messages and diagnostics ("reference", "cpu", "cuda"). */
     String name();
 
-    /** The kernels, one per op class. */
+    /** The kernels, one entry per op class: this backend's own, or a reference kernel it declares. */
     KernelTable kernels();
 
     /**
@@ -100,9 +100,15 @@ public interface Backend {
         }
         Shape shape = op.inferShape(shapes);
         DType type = op.inferType(types);
-        Kernel<Op> kernel = kernels().get(op);
+        KernelTable.Entry entry = kernels().entry(op, inputs);
         Tensor output = op instanceof InPlaceOp ? null : Tensor.output(this, shape, type);
-        kernel.run(op, inputs, output);
+        if (KernelTrace.on()) {
+            KernelTrace.run(this, op, entry, inputs, output);
+        } else {
+            @SuppressWarnings("unchecked")
+            Kernel<Op> kernel = (Kernel<Op>) entry.kernel();
+            kernel.run(op, inputs, output);
+        }
         return output;
     }
 }

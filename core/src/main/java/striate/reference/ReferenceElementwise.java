@@ -2,16 +2,15 @@ package striate.reference;
 
 import striate.op.AffineOp;
 import striate.op.BinaryOp;
-import striate.op.CastOp;
-import striate.op.CopyOp;
-import striate.op.PadOp;
 import striate.op.PowerOp;
-import striate.op.RandomUniformOp;
 import striate.op.UnaryOp;
 import striate.op.WhereOp;
 import striate.tensor.Tensor;
 
-/** Reference kernels for elementwise ops, copies, casts, padding and random draws. */
+/**
+ * Reference elementwise kernels: unary functions, affine, power, binary functions and where, with broadcasting, each
+ * element computed in double and rounded to the output type.
+ */
 final class ReferenceElementwise {
     private ReferenceElementwise() {
     }
@@ -57,30 +56,5 @@ final class ReferenceElementwise {
             a[i] = c[i] != 0 ? a[i] : b[i];
         }
         out.copyFrom(a);
-    }
-
-    static void copy(CopyOp op, Tensor[] in, Tensor out) {
-        out.copyFrom(in[0].toDoubleArray());
-    }
-
-    static void cast(CastOp op, Tensor[] in, Tensor out) {
-        out.copyFrom(in[0].toDoubleArray());
-    }
-
-    static void pad(PadOp op, Tensor[] in, Tensor out) {
-        out.copyFrom(new double[Math.toIntExact(out.size())]); // the border is zero; output memory starts undefined
-        Tensor inner = out;
-        for (int a = 0; a < in[0].rank(); a++) {
-            inner = inner.slice(a, op.before()[a], op.before()[a] + in[0].dim(a));
-        }
-        inner.copyFrom(in[0].toDoubleArray());
-    }
-
-    static void randomUniform(RandomUniformOp op, Tensor[] in, Tensor out) {
-        double[] v = new double[Math.toIntExact(out.size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = op.valueAt(i);
-        }
-        out.copyFrom(v);
     }
 }

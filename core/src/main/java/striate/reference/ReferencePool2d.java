@@ -64,7 +64,7 @@ final class ReferencePool2d {
         return count;
     }
 
-    static void pool2d(Pool2dOp op, Tensor[] in, Tensor out) {
+    static void forward(Pool2dOp op, Tensor[] in, Tensor out) {
         double[] x = in[0].toDoubleArray();
         long[] xs = in[0].shape().dims();
         long[] ys = out.shape().dims();
@@ -85,7 +85,7 @@ final class ReferencePool2d {
         out.copyFrom(y);
     }
 
-    static void pool2dBackward(Pool2dBackwardOp op, Tensor[] in, Tensor out) {
+    static void backward(Pool2dBackwardOp op, Tensor[] in, Tensor out) {
         double[] x = in[0].toDoubleArray();
         double[] dy = in[1].toDoubleArray();
         long[] xs = in[0].shape().dims();

@@ -27,7 +27,7 @@ public final class HostStorage implements Storage, ScopeOwned {
 
     /**
      * Outputs up to this size live in Java heap arrays: a native block costs a cleaner registration and a phantom
-     * reference for the GC (about half a microsecond), which dominates an op on a handful of elements.
+     * reference for the GC, which dominates an op on a handful of elements (benchmarks/RESULTS.md).
      */
     static final long SMALL_BYTES = 1024;
 

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * Uninitialized 64-byte-aligned host memory from the C library's allocator ({@code aligned_alloc}/{@code free}
  * through the FFM linker), for kernel outputs that the kernel overwrites completely. Unlike an {@link Arena}
- * allocation it is not zeroed, and the C allocator recycles freed blocks without new page faults, which on the
- * project's VMs cost 10–15 µs each. Blocks are freed when their segment becomes unreachable. Available only when
+ * allocation it is not zeroed, and the C allocator recycles freed blocks without new page faults, which cost more
+ * than a small op (benchmarks/RESULTS.md). Blocks are freed when their segment becomes unreachable. Available only when
  * the JVM grants this code native access ({@code --enable-native-access=ALL-UNNAMED}); otherwise callers use
  * zeroed arena memory.
  */

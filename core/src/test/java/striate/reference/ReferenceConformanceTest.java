@@ -28,14 +28,13 @@ class ReferenceConformanceTest extends OpConformance {
     @Test
     void suiteCatchesAKernelThatIsSlightlyWrong() {
         KernelTable table = KernelTable.builder("off-by-a-little")
-                .put(UnaryOp.class, (op, in, out) -> {
+                .put(UnaryOp.class, "OffByALittle", (op, in, out) -> {
                     double[] x = in[0].toDoubleArray();
                     for (int i = 0; i < x.length; i++) {
                         x[i] = op.fn().apply(x[i]) + (i == 5 ? 1e-3 : 0);
                     }
                     out.copyFrom(x);
                 })
-                .putAllAbsent(ReferenceBackend.KERNELS)
                 .build();
         Backend wrong = new HostBackend() {
             @Override

@@ -5,7 +5,7 @@ package striate.cuda;
  * ever handed out at once ({@code peak}), held free for reuse ({@code cached}); plus how many requests the device
  * allocator served ({@code deviceAllocations}) and how many the cache served ({@code reuses}).
  */
-public record MemoryStats(long inUse, long peak, long cached, long deviceAllocations, long reuses) {
+public record AllocatorStats(long inUse, long peak, long cached, long deviceAllocations, long reuses) {
     @Override
     public String toString() {
         return "in use " + mib(inUse) + ", peak " + mib(peak) + ", cached " + mib(cached) + " (" + deviceAllocations

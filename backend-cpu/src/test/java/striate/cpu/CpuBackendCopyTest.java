@@ -17,7 +17,7 @@ import striate.tensor.Tensor;
  * device→device on the receiving backend, the reference device (and Java arrays) is host memory, and only a view's
  * elements move. cpu:7 and cpu:8 are used by this test alone.
  */
-class CpuCopyTest {
+class CpuBackendCopyTest {
     private static final Device A = new Device(Device.Kind.CPU, 7);
     private static final Device B = new Device(Device.Kind.CPU, 8);
 

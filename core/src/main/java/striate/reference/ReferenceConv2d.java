@@ -4,34 +4,15 @@ import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
-import striate.op.MatMulOp;
 import striate.op.UnaryFn;
 import striate.tensor.Tensor;
 
-/** Reference kernels for matrix multiplication and 2-D convolution (direct loops, grouped and dilated). */
-final class ReferenceLinear {
-    private ReferenceLinear() {
-    }
-
-    static void matmul(MatMulOp op, Tensor[] in, Tensor out) {
-        double[] a = in[0].toDoubleArray();
-        double[] b = in[1].toDoubleArray();
-        int m = Math.toIntExact(out.dim(0));
-        int n = Math.toIntExact(out.dim(1));
-        int k = Math.toIntExact(op.transposeA() ? in[0].dim(0) : in[0].dim(1));
-        double[] c = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    double av = op.transposeA() ? a[p * m + i] : a[i * k + p];
-                    double bv = op.transposeB() ? b[j * k + p] : b[p * n + j];
-                    s += av * bv;
-                }
-                c[i * n + j] = s;
-            }
-        }
-        out.copyFrom(c);
+/**
+ * Reference kernels for 2-D convolution, forward and both backward ops: one direct loop nest over every (x, w, y)
+ * tap, grouped, strided, padded and dilated; x [n, c, h, w], w [k, c/groups, kh, kw], y [n, k, oh, ow].
+ */
+final class ReferenceConv2d {
+    private ReferenceConv2d() {
     }
 
     /** The loop nest all three conv kernels share: calls {@code body} for every (x, w, y) index triple. */
@@ -79,7 +60,7 @@ final class ReferenceLinear {
         }
     }
 
-    static void conv2d(Conv2dOp op, Tensor[] in, Tensor out) {
+    static void forward(Conv2dOp op, Tensor[] in, Tensor out) {
         double[] x = in[0].toDoubleArray();
         double[] w = in[1].toDoubleArray();
         double[] y = new double[Math.toIntExact(out.size())];
@@ -94,7 +75,7 @@ final class ReferenceLinear {
         out.copyFrom(y);
     }
 
-    static void conv2dBackwardData(Conv2dBackwardDataOp op, Tensor[] in, Tensor out) {
+    static void backwardData(Conv2dBackwardDataOp op, Tensor[] in, Tensor out) {
         double[] dy = in[0].toDoubleArray();
         double[] w = in[1].toDoubleArray();
         double[] dx = new double[Math.toIntExact(out.size())];
@@ -103,7 +84,7 @@ final class ReferenceLinear {
         out.copyFrom(dx);
     }
 
-    static void conv2dBackwardFilter(Conv2dBackwardFilterOp op, Tensor[] in, Tensor out) {
+    static void backwardFilter(Conv2dBackwardFilterOp op, Tensor[] in, Tensor out) {
         double[] x = in[0].toDoubleArray();
         double[] dy = in[1].toDoubleArray();
         double[] dw = new double[Math.toIntExact(out.size())];

@@ -1,0 +1,112 @@
+package striate.cpu;
+
+import striate.op.AdamUpdateOp;
+import striate.op.AffineOp;
+import striate.op.BinaryOp;
+import striate.op.CastOp;
+import striate.op.Conv2dBackwardDataOp;
+import striate.op.Conv2dBackwardFilterOp;
+import striate.op.Conv2dOp;
+import striate.op.CopyOp;
+import striate.op.CrossEntropyBackwardOp;
+import striate.op.CrossEntropyOp;
+import striate.op.KMaxPoolBackwardOp;
+import striate.op.KMaxPoolOp;
+import striate.op.KernelTable;
+import striate.op.LogSoftmaxOp;
+import striate.op.MatMulOp;
+import striate.op.Op;
+import striate.op.PadOp;
+import striate.op.Pool2dBackwardOp;
+import striate.op.Pool2dOp;
+import striate.op.PowerOp;
+import striate.op.RandomUniformOp;
+import striate.op.ReduceOp;
+import striate.op.SgdUpdateOp;
+import striate.op.SoftmaxOp;
+import striate.op.UnaryOp;
+import striate.op.WhereOp;
+import striate.reference.ReferenceBackend;
+import striate.tensor.DType;
+import striate.tensor.Tensor;
+
+/**
+ * The CPU backend's kernel table: which kernel serves each op, in one place. The compute kernels are float32; the
+ * float64 and int32 inputs they leave to the reference kernel are declared with each of them, and the ops the
+ * backend serves with a reference kernel on purpose are declared at the end, each with its reason. Anything else is
+ * a missing kernel, never a silent fallback.
+ */
+final class CpuKernels {
+    /** Why the float32 kernels leave other types to the reference. */
+    private static final String OTHER_TYPES = "float64 and int32 inputs (gradient checks in float64, the perceptron"
+            + " classics, integer tensors): the CPU's compute kernels are float32";
+    /** Why the updates leave some tensors to the reference. */
+    private static final String OTHER_UPDATES = "float64 or strided parameters, gradients or optimizer state: the CPU's"
+            + " updates are float32 and walk the tensors' memory in order";
+
+    private CpuKernels() {
+    }
+
+    static KernelTable table(IntraOpPool pool, Sgemm sgemm) {
+        CpuMatMul matmul = new CpuMatMul(pool, sgemm);
+        CpuConv2d conv = new CpuConv2d(pool, sgemm, matmul);
+        CpuPool2d pooling = new CpuPool2d(pool);
+        CpuElementwise elementwise = new CpuElementwise(pool);
+        CpuSoftmax softmax = new CpuSoftmax(pool);
+        CpuUpdates updates = new CpuUpdates(pool);
+        return KernelTable.builder("cpu", ReferenceBackend.KERNELS)
+                .put(MatMulOp.class, "CpuMatMul", matmul, CpuKernels::float32, OTHER_TYPES)
+                .put(Conv2dOp.class, "CpuConv2d", conv.forward(), CpuKernels::float32, OTHER_TYPES)
+                .put(Conv2dBackwardDataOp.class, "CpuConv2d", conv.backwardData(), CpuKernels::float32, OTHER_TYPES)
+                .put(Conv2dBackwardFilterOp.class, "CpuConv2d", conv.backwardFilter(), CpuKernels::float32,
+                        OTHER_TYPES)
+                .put(Pool2dOp.class, "CpuPool2d", pooling.forward(), CpuKernels::float32, OTHER_TYPES)
+                .put(Pool2dBackwardOp.class, "CpuPool2d", pooling.backward(), CpuKernels::float32, OTHER_TYPES)
+                .put(UnaryOp.class, "CpuElementwise", elementwise.unary(), CpuKernels::float32, OTHER_TYPES)
+                .put(AffineOp.class, "CpuElementwise", elementwise.affine(), CpuKernels::float32, OTHER_TYPES)
+                .put(PowerOp.class, "CpuElementwise", elementwise.power(), CpuKernels::float32, OTHER_TYPES)
+                .put(BinaryOp.class, "CpuElementwise", elementwise.binary(), CpuKernels::float32, OTHER_TYPES)
+                .put(WhereOp.class, "CpuElementwise", elementwise.where(), CpuKernels::float32, OTHER_TYPES)
+                .put(ReduceOp.class, "CpuReduce", new CpuReduce(pool), CpuKernels::float32, OTHER_TYPES)
+                .put(SoftmaxOp.class, "CpuSoftmax", softmax.softmax(), CpuKernels::float32, OTHER_TYPES)
+                .put(LogSoftmaxOp.class, "CpuSoftmax", softmax.logSoftmax(), CpuKernels::float32, OTHER_TYPES)
+                .put(CrossEntropyOp.class, "CpuSoftmax", softmax.crossEntropy(), CpuKernels::float32Logits,
+                        OTHER_TYPES)
+                .put(CrossEntropyBackwardOp.class, "CpuSoftmax", softmax.crossEntropyBackward(),
+                        CpuKernels::float32Logits, OTHER_TYPES)
+                .put(SgdUpdateOp.class, "CpuUpdates", updates.sgd(), CpuKernels::denseFloat32, OTHER_UPDATES)
+                .put(AdamUpdateOp.class, "CpuUpdates", updates.adam(), CpuKernels::denseFloat32, OTHER_UPDATES)
+                .put(CopyOp.class, "CpuCopy", CpuCopy.copy())
+                .put(CastOp.class, "CpuCopy", CpuCopy.cast())
+                .put(PadOp.class, "CpuCopy", CpuCopy.pad())
+                .put(RandomUniformOp.class, "CpuRandom", CpuRandom.uniform(pool))
+                .reference(KMaxPoolOp.class, "k-max pooling (sentence models) has no CPU kernel yet")
+                .reference(KMaxPoolBackwardOp.class, "k-max pooling (sentence models) has no CPU kernel yet")
+                .build();
+    }
+
+    /** Every input is float32. */
+    private static boolean float32(Op op, Tensor[] in) {
+        for (Tensor t : in) {
+            if (t.dtype() != DType.F32) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The logits (in[0]) and, for the backward op, dy (in[2]) are float32; targets are class indices of any type. */
+    private static boolean float32Logits(Op op, Tensor[] in) {
+        return in[0].dtype() == DType.F32 && (in.length < 3 || in[2].dtype() == DType.F32);
+    }
+
+    /** Every tensor of an in-place update is float32 and contiguous. */
+    private static boolean denseFloat32(Op op, Tensor[] in) {
+        for (Tensor t : in) {
+            if (t.dtype() != DType.F32 || !t.isContiguous()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

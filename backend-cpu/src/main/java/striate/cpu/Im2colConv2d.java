@@ -1,0 +1,314 @@
+package striate.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import striate.op.ConvParams;
+import striate.tensor.HostStorage;
+import striate.tensor.Tensor;
+
+/**
+ * Convolution as im2col + {@link Sgemm} over panels of images: one GEMM covers {@code nb} images, so small feature
+ * maps (LeNet's C3 with 10×10 outputs) still give the GEMM long vectors. Two layouts, chosen by shape so that the
+ * GEMM's vector dimension is the long one (ckk = cg·kh·kw):
+ * <ul>
+ * <li>by columns ({@code IM2COL}), when an image has many output pixels: y[kg, nb·oh·ow] = W[kg, ckk] ·
+ * col[ckk, nb·oh·ow]; backward data dcol = Wᵀ · dy, scattered back by col2im; filter gradient dW = dy · colᵀ by
+ * dot products along the pixels (an A·Bᵀ GEMM);</li>
+ * <li>by rows ({@code IM2ROW}), when it has few: yᵀ[nb·oh·ow, kg] = colᵀ[nb·oh·ow, ckk] · Wᵀ[ckk, kg]; backward
+ * data dcolᵀ = dyᵀ · W, scattered back by row2im; filter gradient dW = dy · colᵀ by an A·B GEMM over colᵀ.</li>
+ * </ul>
+ * Each panel works on arrays of its own images and writes its part of the output in one copy.
+ */
+final class Im2colConv2d {
+    private final IntraOpPool pool;
+    private final Sgemm sgemm;
+
+    Im2colConv2d(IntraOpPool pool, Sgemm sgemm) {
+        this.pool = pool;
+        this.sgemm = sgemm;
+    }
+
+    /** y = conv(x, W) by panels of images, each panel's planes then through the epilogue. */
+    void forward(ConvGeometry g, FloatRegion xr, float[] w, ConvEpilogue epilogue, Tensor out) {
+        MemorySegment ys = ((HostStorage) out.storage()).segment();
+        float[] wt = g.rowLayout() ? transposePerGroup(g, w) : null;
+        int nb = g.panelImages();
+        pool.forEach(g.panels(), panel -> {
+            int b0 = panel * nb;
+            int count = Math.min(nb, g.n() - b0);
+            int cols = count * g.ohw();
+            float[] x = new float[count * g.c() * g.h() * g.w()]; // this panel's images of the input
+            xr.read((long) b0 * g.c() * g.h() * g.w(), x);
+            float[] col = new float[g.ckk() * cols];
+            float[] yc = new float[g.kg() * cols];
+            float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
+            float[] y = new float[count * g.k() * g.ohw()]; // this panel's images of the output
+            for (int grp = 0; grp < g.groups(); grp++) {
+                if (g.rowLayout()) {
+                    for (int i = 0; i < count; i++) {
+                        im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk(), scratch);
+                    }
+                    // yᵀ[cols, kg] = colᵀ[cols, ckk] · Wᵀ[ckk, kg]
+                    sgemm.gemm(cols, g.kg(), g.ckk(), col, 0, g.ckk(), wt, grp * g.kg() * g.ckk(), g.kg(),
+                            yc, 0, g.kg(), false);
+                    scatterRows(g, yc, y, count, grp);
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
+                    }
+                    // y[kg, cols] = W[kg, ckk] · col[ckk, cols]
+                    sgemm.gemm(g.kg(), cols, g.ckk(), w, grp * g.kg() * g.ckk(), g.ckk(), col, 0, cols,
+                            yc, 0, cols, false);
+                    scatterColumns(g, yc, y, count, grp);
+                }
+            }
+            HostFloats.writeRange(out, (long) b0 * g.k() * g.ohw(), y);
+            epilogue.planes(ys, out.offset() + (long) b0 * g.k() * g.ohw(), count, g);
+        });
+    }
+
+    /** dx = the adjoint of conv(·, W) applied to dy, by panels of images. */
+    void backwardData(ConvGeometry g, FloatRegion dyr, float[] w, Tensor out) {
+        float[] wt = g.rowLayout() ? null : transposePerGroup(g, w);
+        int nb = g.panelImages();
+        pool.forEach(g.panels(), panel -> {
+            int b0 = panel * nb;
+            int count = Math.min(nb, g.n() - b0);
+            int cols = count * g.ohw();
+            float[] dy = new float[count * g.k() * g.ohw()]; // this panel's images of the output gradient
+            dyr.read((long) b0 * g.k() * g.ohw(), dy);
+            float[] dyc = new float[g.kg() * cols];
+            float[] dcol = new float[g.ckk() * cols];
+            float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
+            float[] dx = new float[count * g.c() * g.h() * g.w()]; // this panel's images of the input gradient
+            for (int grp = 0; grp < g.groups(); grp++) {
+                if (g.rowLayout()) {
+                    gatherRows(g, dy, dyc, count, grp);
+                    // dcolᵀ[cols, ckk] = dyᵀ[cols, kg] · W[kg, ckk]
+                    sgemm.gemm(cols, g.ckk(), g.kg(), dyc, 0, g.kg(), w, grp * g.kg() * g.ckk(), g.ckk(),
+                            dcol, 0, g.ckk(), false);
+                    for (int i = 0; i < count; i++) {
+                        row2im(g, dcol, i * g.ohw() * g.ckk(), dx, g.xOffset(i, grp), scratch);
+                    }
+                } else {
+                    gatherColumns(g, dy, dyc, count, grp);
+                    // dcol[ckk, cols] = Wᵀ[ckk, kg] · dy[kg, cols]
+                    sgemm.gemm(g.ckk(), cols, g.kg(), wt, grp * g.kg() * g.ckk(), g.kg(), dyc, 0, cols,
+                            dcol, 0, cols, false);
+                    for (int i = 0; i < count; i++) {
+                        col2im(g, dcol, i * g.ohw(), cols, dx, g.xOffset(i, grp));
+                    }
+                }
+            }
+            HostFloats.writeRange(out, (long) b0 * g.c() * g.h() * g.w(), dx);
+        });
+    }
+
+    /** The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group. */
+    float[][] filterGradPanels(ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
+        int nb = g.panelImages();
+        float[][] partial = new float[g.panels()][];
+        pool.forEach(g.panels(), panel -> {
+            int b0 = panel * nb;
+            int count = Math.min(nb, g.n() - b0);
+            int cols = count * g.ohw();
+            float[] x = new float[count * g.c() * g.h() * g.w()]; // this panel's images of input and output gradient
+            xr.read((long) b0 * g.c() * g.h() * g.w(), x);
+            float[] dy = new float[count * g.k() * g.ohw()];
+            dyr.read((long) b0 * g.k() * g.ohw(), dy);
+            float[] dw = new float[wSize];
+            float[] dyc = new float[g.kg() * cols];
+            float[] col = new float[cols * g.ckk()];
+            float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
+            for (int grp = 0; grp < g.groups(); grp++) {
+                gatherColumns(g, dy, dyc, count, grp);
+                if (g.rowLayout()) {
+                    for (int i = 0; i < count; i++) {
+                        im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk(), scratch);
+                    }
+                    // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]: vectors along ckk
+                    sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(),
+                            dw, grp * g.kg() * g.ckk(), g.ckk(), false);
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
+                    }
+                    // dW[kg, ckk] = dy[kg, cols] · col[ckk, cols]ᵀ: dot products along the many pixels
+                    sgemm.gemmNT(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, cols,
+                            dw, grp * g.kg() * g.ckk(), g.ckk());
+                }
+            }
+            partial[panel] = dw;
+        });
+        return partial;
+    }
+
+    /** Per group, Wᵀ [ckk, kg] at the group's offset from W [kg, ckk]. */
+    private static float[] transposePerGroup(ConvGeometry g, float[] w) {
+        float[] wt = new float[w.length];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            int off = grp * g.kg() * g.ckk();
+            Transpose.of(w, off, g.kg(), g.ckk(), g.ckk(), wt, off);
+        }
+        return wt;
+    }
+
+    /** y[i, grp·kg + r, pix] = yc[r, i·ohw + pix] for the panel's images i (y holds only the panel). */
+    private static void scatterColumns(ConvGeometry g, float[] yc, float[] y, int count, int grp) {
+        int ohw = g.ohw();
+        int cols = count * ohw;
+        for (int i = 0; i < count; i++) {
+            int yOff = g.yOffset(i, grp);
+            for (int r = 0; r < g.kg(); r++) {
+                System.arraycopy(yc, r * cols + i * ohw, y, yOff + r * ohw, ohw);
+            }
+        }
+    }
+
+    /** dyc[r, i·ohw + pix] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow]. */
+    private static void gatherColumns(ConvGeometry g, float[] dy, float[] dyc, int count, int grp) {
+        int ohw = g.ohw();
+        int cols = count * ohw;
+        for (int i = 0; i < count; i++) {
+            int dyOff = g.yOffset(i, grp);
+            for (int r = 0; r < g.kg(); r++) {
+                System.arraycopy(dy, dyOff + r * ohw, dyc, r * cols + i * ohw, ohw);
+            }
+        }
+    }
+
+    /** y[i, grp·kg + r, pix] = yc[i·ohw + pix, r] for the panel's images i (y holds only the panel). */
+    private static void scatterRows(ConvGeometry g, float[] yc, float[] y, int count, int grp) {
+        int ohw = g.ohw();
+        int kg = g.kg();
+        for (int i = 0; i < count; i++) {
+            int yOff = g.yOffset(i, grp);
+            for (int pix = 0; pix < ohw; pix++) {
+                int src = (i * ohw + pix) * kg;
+                for (int r = 0; r < kg; r++) {
+                    y[yOff + r * ohw + pix] = yc[src + r];
+                }
+            }
+        }
+    }
+
+    /** dyc[i·ohw + pix, r] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow]. */
+    private static void gatherRows(ConvGeometry g, float[] dy, float[] dyc, int count, int grp) {
+        int ohw = g.ohw();
+        int kg = g.kg();
+        for (int i = 0; i < count; i++) {
+            int dyOff = g.yOffset(i, grp);
+            for (int pix = 0; pix < ohw; pix++) {
+                int dst = (i * ohw + pix) * kg;
+                for (int r = 0; r < kg; r++) {
+                    dyc[dst + r] = dy[dyOff + r * ohw + pix];
+                }
+            }
+        }
+    }
+
+    /**
+     * col[(ci·kh + ky)·kw + kx, colOff + oy·ow + ox] = x[ci, iy, ix] (0 in the padding) for one image and group;
+     * ld is col's row length. The in-bounds range of ox is computed once per kernel column, so the inner loop is
+     * a plain (for stride 1: contiguous) copy.
+     */
+    private static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
+        ConvParams p = g.p();
+        int sw = p.strideW();
+        for (int ci = 0; ci < g.cg(); ci++) {
+            for (int ky = 0; ky < g.kh(); ky++) {
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    int row = ((ci * g.kh() + ky) * g.kw() + kx) * ld + colOff;
+                    int shift = kx * p.dilationW() - p.padW(); // ix = ox·sw + shift
+                    int lo = firstInside(shift, sw, g.ow());
+                    int hi = endInside(shift, sw, g.w(), g.ow());
+                    for (int oy = 0; oy < g.oh(); oy++) {
+                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                        int dst = row + oy * g.ow();
+                        if (iy < 0 || iy >= g.h() || lo >= hi) {
+                            Arrays.fill(col, dst, dst + g.ow(), 0f);
+                            continue;
+                        }
+                        for (int ox = 0; ox < lo; ox++) { // padding columns: a few at most
+                            col[dst + ox] = 0f;
+                        }
+                        int src = xOff + (ci * g.h() + iy) * g.w() + shift;
+                        if (sw == 1 && hi - lo >= 32) {
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else if (sw == 1) { // short rows (LeNet's 10 or 14): a loop beats the arraycopy call
+                            for (int ox = lo; ox < hi; ox++) {
+                                col[dst + ox] = x[src + ox];
+                            }
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                col[dst + ox] = x[src + ox * sw];
+                            }
+                        }
+                        for (int ox = hi; ox < g.ow(); ox++) {
+                            col[dst + ox] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first ox ≥ 0 with ox·stride + shift ≥ 0 (at most ow). */
+    private static int firstInside(int shift, int stride, int ow) {
+        return shift >= 0 ? 0 : Math.min(ow, (-shift + stride - 1) / stride);
+    }
+
+    /** One past the last ox < ow with ox·stride + shift < w (at least 0). */
+    private static int endInside(int shift, int stride, int w, int ow) {
+        int span = w - shift; // need ox·stride < span
+        return span <= 0 ? 0 : Math.min(ow, (span + stride - 1) / stride);
+    }
+
+    /**
+     * The transpose of im2col for one image: colT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx], built as im2col
+     * into {@code scratch} (ckk·oh·ow floats) and a tiled transpose.
+     */
+    private static void im2row(ConvGeometry g, float[] x, int xOff, float[] colT, int rowOff, float[] scratch) {
+        im2col(g, x, xOff, scratch, 0, g.ohw());
+        Transpose.of(scratch, 0, g.ckk(), g.ohw(), g.ohw(), colT, rowOff);
+    }
+
+    /** dx[ci, iy, ix] += dcol[(ci·kh + ky)·kw + kx, colOff + oy·ow + ox]: the adjoint of im2col. */
+    private static void col2im(ConvGeometry g, float[] dcol, int colOff, int ld, float[] dx, int dxOff) {
+        ConvParams p = g.p();
+        int sw = p.strideW();
+        for (int ci = 0; ci < g.cg(); ci++) {
+            for (int ky = 0; ky < g.kh(); ky++) {
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    int row = ((ci * g.kh() + ky) * g.kw() + kx) * ld + colOff;
+                    int shift = kx * p.dilationW() - p.padW();
+                    int lo = firstInside(shift, sw, g.ow());
+                    int hi = endInside(shift, sw, g.w(), g.ow());
+                    for (int oy = 0; oy < g.oh(); oy++) {
+                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                        if (iy < 0 || iy >= g.h()) {
+                            continue;
+                        }
+                        int dst = dxOff + (ci * g.h() + iy) * g.w() + shift;
+                        int src = row + oy * g.ow();
+                        if (sw == 1) { // unit stride: a plain add of two runs, which the JIT vectorizes
+                            for (int ox = lo; ox < hi; ox++) {
+                                dx[dst + ox] += dcol[src + ox];
+                            }
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                dx[dst + ox * sw] += dcol[src + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** dx[ci, iy, ix] += dcolT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx]: the adjoint of im2row. */
+    private static void row2im(ConvGeometry g, float[] dcolT, int rowOff, float[] dx, int dxOff, float[] scratch) {
+        Transpose.of(dcolT, rowOff, g.ohw(), g.ckk(), g.ckk(), scratch, 0);
+        col2im(g, scratch, 0, g.ohw(), dx, dxOff);
+    }
+}

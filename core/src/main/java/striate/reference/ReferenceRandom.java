@@ -1,0 +1,18 @@
+package striate.reference;
+
+import striate.op.RandomUniformOp;
+import striate.tensor.Tensor;
+
+/** The reference uniform draw: element i is the op's counter-based value for i, whatever the backend. */
+final class ReferenceRandom {
+    private ReferenceRandom() {
+    }
+
+    static void uniform(RandomUniformOp op, Tensor[] in, Tensor out) {
+        double[] v = new double[Math.toIntExact(out.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = op.valueAt(i);
+        }
+        out.copyFrom(v);
+    }
+}
