@@ -1,6 +1,7 @@
 // Cross-entropy from logits, fused with log-softmax: x [n, c] contiguous, target int32 [n].
 // One block of LOSS_THREADS threads per row: a max and a sum of exp(x − max) through shared memory,
 // then loss_r = −(x[r, t] − max − log Σ) or dx[r, j] = dy_r·(softmax_j − [j = t]).
+// With ignoring != 0, a row whose target equals ignore gets loss 0 and a zero gradient row.
 // A target outside [0, c) gives NaN and records its row in *bad (the host turns it into an error).
 #include "striate.cuh"
 
@@ -40,15 +41,17 @@ __device__ void row_stats(const float *row, int c, float *max_out, float *sum_ou
     __syncthreads();
 }
 
-extern "C" __global__ void cross_entropy_forward_f32(int n, int c, const float *x, const int *target,
-                                                     float *loss, int *bad) {
+extern "C" __global__ void cross_entropy_forward_f32(int n, int c, int ignoring, int ignore, const float *x,
+                                                     const int *target, float *loss, int *bad) {
     for (int r = blockIdx.x; r < n; r += gridDim.x) {
         const float *row = x + (long long) r * c;
         float m, s;
         row_stats(row, c, &m, &s);
         if (threadIdx.x == 0) {
             int t = target[r];
-            if (t < 0 || t >= c) {
+            if (ignoring && t == ignore) {
+                loss[r] = 0.0f;
+            } else if (t < 0 || t >= c) {
                 atomicCAS(bad, -1, r);
                 loss[r] = NAN;
             } else {
@@ -58,20 +61,21 @@ extern "C" __global__ void cross_entropy_forward_f32(int n, int c, const float *
     }
 }
 
-extern "C" __global__ void cross_entropy_backward_f32(int n, int c, const float *x, const int *target,
-                                                      const float *dy, float *dx, int *bad) {
+extern "C" __global__ void cross_entropy_backward_f32(int n, int c, int ignoring, int ignore, const float *x,
+                                                      const int *target, const float *dy, float *dx, int *bad) {
     for (int r = blockIdx.x; r < n; r += gridDim.x) {
         const float *row = x + (long long) r * c;
         float m, s;
         row_stats(row, c, &m, &s);
         int t = target[r];
-        if (threadIdx.x == 0 && (t < 0 || t >= c)) {
+        bool ignored = ignoring && t == ignore;
+        if (threadIdx.x == 0 && !ignored && (t < 0 || t >= c)) {
             atomicCAS(bad, -1, r);
         }
         float g = dy[r];
         for (int j = threadIdx.x; j < c; j += blockDim.x) {
             float p = expf(row[j] - m) / s;
-            dx[(long long) r * c + j] = g * (p - (j == t ? 1.0f : 0.0f));
+            dx[(long long) r * c + j] = ignored ? 0.0f : g * (p - (j == t ? 1.0f : 0.0f));
         }
     }
 }

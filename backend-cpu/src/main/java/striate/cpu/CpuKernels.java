@@ -4,16 +4,23 @@ import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.CopyOp;
 import striate.op.CrossEntropyBackwardOp;
 import striate.op.CrossEntropyOp;
+import striate.op.EmbeddingBackwardOp;
+import striate.op.EmbeddingOp;
+import striate.op.GruCellBackwardOp;
+import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
 import striate.op.LogSoftmaxOp;
+import striate.op.LstmCellBackwardOp;
+import striate.op.LstmCellOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -43,6 +50,10 @@ final class CpuKernels {
     /** Why the updates leave some tensors to the reference. */
     private static final String OTHER_UPDATES = "float64 or strided parameters, gradients or optimizer state: the CPU's"
             + " updates are float32 and walk the tensors' memory in order";
+
+    /** Why the sequence models' ops run the reference for now. */
+    private static final String RECURRENT = "the sequence models' ops (issue #16) have the reference's kernels until"
+            + " their CPU kernels land";
 
     private CpuKernels() {
     }
@@ -82,6 +93,13 @@ final class CpuKernels {
                 .put(RandomUniformOp.class, "CpuRandom", CpuRandom.uniform(pool))
                 .reference(KMaxPoolOp.class, "k-max pooling (sentence models) has no CPU kernel yet")
                 .reference(KMaxPoolBackwardOp.class, "k-max pooling (sentence models) has no CPU kernel yet")
+                .reference(EmbeddingOp.class, RECURRENT)
+                .reference(EmbeddingBackwardOp.class, RECURRENT)
+                .reference(LstmCellOp.class, RECURRENT)
+                .reference(LstmCellBackwardOp.class, RECURRENT)
+                .reference(GruCellOp.class, RECURRENT)
+                .reference(GruCellBackwardOp.class, RECURRENT)
+                .reference(CatOp.class, RECURRENT)
                 .build();
     }
 

@@ -15,7 +15,8 @@ import striate.tensor.Tensor;
  * Float32 softmax and log-softmax along any axis, and the fused softmax + cross-entropy (forward and backward), one
  * line per step straight on the tensors' memory (a row when the axis is the last one), lines split in fixed chunks
  * over the intra-op threads. Each line's max and log-sum-exp are accumulated in double, as the reference does, so
- * results match it closely; the fused backward writes (softmax − one-hot) · dy in one pass.
+ * results match it closely; the fused backward writes (softmax − one-hot) · dy in one pass. Rows whose target is the
+ * op's ignored index get loss 0 and a zero gradient row.
  */
 final class CpuSoftmax {
     private static final int ROWS_PER_TASK = 64;
@@ -75,14 +76,18 @@ final class CpuSoftmax {
         });
     }
 
-    /** loss[r] = log Σ exp(x[r]) − x[r, target[r]] for logits x [n, c]. */
+    /** loss[r] = log Σ exp(x[r]) − x[r, target[r]] for logits x [n, c]; 0 where the target is ignored. */
     Kernel<CrossEntropyOp> crossEntropy() {
         return (op, in, out) -> {
             int c = Math.toIntExact(in[0].dim(1));
-            int[] target = CrossEntropyOp.classIndices(in[1], c);
+            int[] target = op.classIndices(in[1], c);
             FloatRegion x = FloatRegion.of(in[0]);
             MemorySegment y = ((HostStorage) out.storage()).segment();
             forRows(target.length, r -> {
+                if (op.ignores(target[r])) {
+                    y.setAtIndex(JAVA_FLOAT, out.offset() + r, 0f);
+                    return;
+                }
                 long at = x.offset() + (long) r * c;
                 double[] ml = maxAndLogSum(x.segment(), at, c, 1);
                 double logp = x.segment().getAtIndex(JAVA_FLOAT, at + target[r]) - ml[0] - ml[1];
@@ -91,17 +96,22 @@ final class CpuSoftmax {
         };
     }
 
-    /** dx[r, j] = (softmax(x[r])[j] − [j = target[r]]) · dy[r]. */
+    /** dx[r, j] = (softmax(x[r])[j] − [j = target[r]]) · dy[r]; a zero row where the target is ignored. */
     Kernel<CrossEntropyBackwardOp> crossEntropyBackward() {
         return (op, in, out) -> {
             int c = Math.toIntExact(in[0].dim(1));
-            int[] target = CrossEntropyOp.classIndices(in[1], c);
+            CrossEntropyOp forward = op.forward();
+            int[] target = forward.classIndices(in[1], c);
             float[] dy = HostFloats.read(in[2]);
             FloatRegion x = FloatRegion.of(in[0]);
             MemorySegment y = ((HostStorage) out.storage()).segment();
             forRows(target.length, r -> {
                 long at = x.offset() + (long) r * c;
                 long yAt = out.offset() + (long) r * c;
+                if (forward.ignores(target[r])) {
+                    y.asSlice(yAt * 4, (long) c * 4).fill((byte) 0);
+                    return;
+                }
                 double[] ml = maxAndLogSum(x.segment(), at, c, 1);
                 for (int j = 0; j < c; j++) {
                     double p = Math.exp(x.segment().getAtIndex(JAVA_FLOAT, at + j) - ml[0] - ml[1]);

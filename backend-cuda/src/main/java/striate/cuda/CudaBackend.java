@@ -10,16 +10,23 @@ import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.CopyOp;
 import striate.op.CrossEntropyBackwardOp;
 import striate.op.CrossEntropyOp;
+import striate.op.EmbeddingBackwardOp;
+import striate.op.EmbeddingOp;
+import striate.op.GruCellBackwardOp;
+import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
 import striate.op.LogSoftmaxOp;
+import striate.op.LstmCellBackwardOp;
+import striate.op.LstmCellOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -32,6 +39,7 @@ import striate.op.SgdUpdateOp;
 import striate.op.SoftmaxOp;
 import striate.op.UnaryOp;
 import striate.op.WhereOp;
+import striate.reference.ReferenceBackend;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
@@ -50,7 +58,11 @@ import striate.tensor.Tensor;
  */
 public final class CudaBackend implements Backend {
     /** The kernels, every one the GPU's own; built without a GPU (each kernel finds its device through its tensors). */
-    public static final KernelTable KERNELS = KernelTable.builder("cuda")
+    /** Why the sequence models' ops run the reference for now. */
+    private static final String RECURRENT = "the sequence models' ops (issue #16) have the reference's kernels until"
+            + " their CUDA kernels land";
+
+    public static final KernelTable KERNELS = KernelTable.builder("cuda", ReferenceBackend.KERNELS)
             .put(UnaryOp.class, "CudaElementwise", CudaElementwise::unary)
             .put(AffineOp.class, "CudaElementwise", CudaElementwise::affine)
             .put(PowerOp.class, "CudaElementwise", CudaElementwise::power)
@@ -76,6 +88,13 @@ public final class CudaBackend implements Backend {
                     (op, in, out) -> of(out).conv.backwardFilter(op, in, out))
             .put(SgdUpdateOp.class, "CudaUpdates", CudaUpdates::sgd)
             .put(AdamUpdateOp.class, "CudaUpdates", CudaUpdates::adam)
+            .reference(EmbeddingOp.class, RECURRENT)
+            .reference(EmbeddingBackwardOp.class, RECURRENT)
+            .reference(LstmCellOp.class, RECURRENT)
+            .reference(LstmCellBackwardOp.class, RECURRENT)
+            .reference(GruCellOp.class, RECURRENT)
+            .reference(GruCellBackwardOp.class, RECURRENT)
+            .reference(CatOp.class, RECURRENT)
             .build();
 
     private final Device device;

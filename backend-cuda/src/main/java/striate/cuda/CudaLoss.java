@@ -10,8 +10,8 @@ import striate.tensor.Tensor;
 
 /**
  * Cross-entropy from logits and its gradient (kernels/src/main/cuda/loss.cu), one block per row of logits [n, c].
- * The kernels flag a target outside [0, c); the flag is read back (one 4-byte copy, a sync) and becomes the same
- * error the reference gives.
+ * The kernels flag a target outside [0, c) (the op's ignored index aside: loss 0, a zero gradient row); the flag is
+ * read back (one 4-byte copy, a sync) and becomes the same error the reference gives.
  */
 final class CudaLoss {
     static final int THREADS = 256; // LOSS_THREADS in loss.cu
@@ -21,15 +21,15 @@ final class CudaLoss {
     }
 
     static void crossEntropy(CrossEntropyOp op, Tensor[] in, Tensor out) {
-        run(op.name(), Symbols.CROSS_ENTROPY, in[0], in[1], null, out);
+        run(op, Symbols.CROSS_ENTROPY, in[0], in[1], null, out);
     }
 
     static void crossEntropyBackward(CrossEntropyBackwardOp op, Tensor[] in, Tensor out) {
-        run(op.name(), Symbols.CROSS_ENTROPY_BACKWARD, in[0], in[1], contiguous(in[2]), out);
+        run(op.forward(), Symbols.CROSS_ENTROPY_BACKWARD, in[0], in[1], contiguous(in[2]), out);
     }
 
-    private static void run(String name, String kernel, Tensor logits, Tensor target, Tensor dy, Tensor out) {
-        CudaElementwise.requireF32(name, logits);
+    private static void run(CrossEntropyOp op, String kernel, Tensor logits, Tensor target, Tensor dy, Tensor out) {
+        CudaElementwise.requireF32(op.name(), logits);
         Tensor x = contiguous(logits);
         Tensor t = contiguous(target);
         int n = CudnnSoftmax.toInt(x.dim(0));
@@ -39,7 +39,9 @@ final class CudaLoss {
         }
         CudaBackend b = of(out);
         try (CudaStorage bad = b.flag(-1)) {
-            LaunchArgs args = new LaunchArgs().i32(n).i32(c).ptr(pointer(x)).ptr(pointer(t));
+            boolean ignoring = op.ignoreIndex() != CrossEntropyOp.NO_IGNORE;
+            LaunchArgs args = new LaunchArgs().i32(n).i32(c).i32(ignoring ? 1 : 0).i32(op.ignoreIndex())
+                    .ptr(pointer(x)).ptr(pointer(t));
             if (dy != null) {
                 args.ptr(pointer(dy));
             }
@@ -47,9 +49,7 @@ final class CudaLoss {
             b.gpu().launch(kernel, Math.min(n, MAX_BLOCKS), THREADS, args);
             int row = b.read(bad);
             if (row >= 0) {
-                int value = t.toIntArray()[row];
-                throw new IllegalArgumentException("CrossEntropyOp: target[" + row + "] = " + value
-                        + " is not a class index in [0, " + c + ")");
+                throw op.outOfRange(row, t.toIntArray()[row], c);
             }
         }
     }

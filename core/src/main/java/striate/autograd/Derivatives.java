@@ -7,16 +7,23 @@ import striate.op.AffineOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.CopyOp;
 import striate.op.CrossEntropyBackwardOp;
 import striate.op.CrossEntropyOp;
+import striate.op.EmbeddingBackwardOp;
+import striate.op.EmbeddingOp;
 import striate.op.ExpandOp;
+import striate.op.GruCellBackwardOp;
+import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.LogSoftmaxOp;
+import striate.op.LstmCellBackwardOp;
+import striate.op.LstmCellOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -49,7 +56,8 @@ public final class Derivatives {
     public static boolean isDifferentiable(Class<? extends Op> op) {
         return !(op == Conv2dBackwardDataOp.class || op == Conv2dBackwardFilterOp.class
                 || op == Pool2dBackwardOp.class || op == CrossEntropyBackwardOp.class
-                || op == KMaxPoolBackwardOp.class || op == RandomUniformOp.class
+                || op == KMaxPoolBackwardOp.class || op == EmbeddingBackwardOp.class
+                || op == LstmCellBackwardOp.class || op == GruCellBackwardOp.class || op == RandomUniformOp.class
                 || op == SgdUpdateOp.class || op == AdamUpdateOp.class);
     }
 
@@ -74,8 +82,14 @@ public final class Derivatives {
             case Pool2dOp p -> new Tensor[] {Tensor.apply(new Pool2dBackwardOp(p.mode(), p.params()), in[0], dy)};
             case SoftmaxOp s -> new Tensor[] {y.mul(dy.sub(dy.mul(y).sum(s.axis(), true)))};
             case LogSoftmaxOp s -> new Tensor[] {dy.sub(y.exp().mul(dy.sum(s.axis(), true)))};
-            case CrossEntropyOp c -> new Tensor[] {Tensor.apply(new CrossEntropyBackwardOp(), in[0], in[1], dy), null};
+            case CrossEntropyOp c -> new Tensor[] {Tensor.apply(new CrossEntropyBackwardOp(c.ignoreIndex()), in[0], in[1],
+                    dy), null};
             case KMaxPoolOp k -> new Tensor[] {Tensor.apply(new KMaxPoolBackwardOp(k.axis(), k.k()), in[0], dy)};
+            case EmbeddingOp e -> new Tensor[] {in[0].requiresGrad()
+                    ? Tensor.apply(new EmbeddingBackwardOp(in[0].dim(0), e.paddingIdx()), dy, in[1]) : null, null};
+            case LstmCellOp l -> lstmCell(in[0], in[1], dy);
+            case GruCellOp g -> gruCell(in[0], in[1], in[2], dy);
+            case CatOp c -> cat(c, in, dy);
             case CopyOp c -> new Tensor[] {dy};
             case CastOp c -> new Tensor[] {in[0].dtype().isFloating() ? dy.to(in[0].dtype()) : null};
             case PadOp p -> {
@@ -101,6 +115,9 @@ public final class Derivatives {
             case Pool2dBackwardOp o -> notDifferentiable(o);
             case CrossEntropyBackwardOp o -> notDifferentiable(o);
             case KMaxPoolBackwardOp o -> notDifferentiable(o);
+            case EmbeddingBackwardOp o -> notDifferentiable(o);
+            case LstmCellBackwardOp o -> notDifferentiable(o);
+            case GruCellBackwardOp o -> notDifferentiable(o);
             case RandomUniformOp o -> notDifferentiable(o);
             case SgdUpdateOp o -> notDifferentiable(o);
             case AdamUpdateOp o -> notDifferentiable(o);
@@ -132,6 +149,37 @@ public final class Derivatives {
             return new Tensor[] {dx, dw};
         }
         return new Tensor[] {dx, dw, in[2].requiresGrad() ? g.sum(new int[] {0, 2, 3}, false) : null};
+    }
+
+    /** dgates [n, 4h] and dc [n, h]: contiguous views of the one fused backward op's output. */
+    private static Tensor[] lstmCell(Tensor gates, Tensor c, Tensor dhc) {
+        long n = c.dim(0);
+        long h = c.dim(1);
+        Tensor d = Tensor.apply(new LstmCellBackwardOp(), dhc, gates, c); // [n·5h]
+        return new Tensor[] {d.slice(0, 0, 4 * n * h).reshape(n, 4 * h), d.slice(0, 4 * n * h, 5 * n * h).reshape(n, h)};
+    }
+
+    /** dxg [n, 3h], dhg [n, 3h] and dh [n, h]: contiguous views of the one fused backward op's output. */
+    private static Tensor[] gruCell(Tensor xg, Tensor hg, Tensor h, Tensor dy) {
+        long n = h.dim(0);
+        long w = h.dim(1);
+        long g = 3 * n * w;
+        Tensor d = Tensor.apply(new GruCellBackwardOp(), dy, xg, hg, h); // [n·7h]
+        return new Tensor[] {d.slice(0, 0, g).reshape(n, 3 * w), d.slice(0, g, 2 * g).reshape(n, 3 * w),
+                d.slice(0, 2 * g, 2 * g + n * w).reshape(n, w)};
+    }
+
+    /** Each input's part of dy: a slice view along the concatenation axis. */
+    private static Tensor[] cat(CatOp c, Tensor[] in, Tensor dy) {
+        int axis = dy.shape().axis(c.axis());
+        Tensor[] dx = new Tensor[in.length];
+        long start = 0;
+        for (int i = 0; i < in.length; i++) {
+            long d = in[i].dim(axis);
+            dx[i] = in[i].requiresGrad() ? dy.slice(axis, start, start + d) : null;
+            start += d;
+        }
+        return dx;
     }
 
     private static Tensor[] binary(BinaryOp b, Tensor x1, Tensor x2, Tensor dy) {

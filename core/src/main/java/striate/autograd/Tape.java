@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import striate.op.SliceOp;
 import striate.tensor.ShapeMismatchException;
 import striate.tensor.Tensor;
 
@@ -14,7 +15,9 @@ import striate.tensor.Tensor;
  * once all its readers are done (Kahn's order, first ready first), as PyTorch's engine does. A leaf's gradient is
  * final when its last reader is done: it is added to {@link Tensor#grad()} at that moment, so the last layer's
  * parameters are finished first, while the rest of the pass goes on (data parallel training starts reducing
- * them then). Runs with recording off, so gradients are plain tensors.
+ * them then). The gradients of a tensor's slices are gathered and joined once it is done ({@link SliceGradients}), so
+ * the time steps of a sequence tensor cost one pass, not one padded copy each. Runs with recording off, so gradients
+ * are plain tensors.
  */
 public final class Tape {
     private Tape() {
@@ -40,6 +43,7 @@ public final class Tape {
         try (GradMode.Scope off = GradMode.off()) {
             Map<Tensor, Integer> readers = readerCounts(output);
             Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+            SliceGradients slices = new SliceGradients();
             grads.put(output, dy);
             Deque<Tensor> ready = new ArrayDeque<>();
             ready.add(output);
@@ -51,22 +55,29 @@ public final class Tape {
                     finish(t, g, onLeafDone);
                     continue;
                 }
-                Tensor[] dxs = g == null ? null : Derivatives.backward(node.op(), node.inputs(), t, g);
+                SliceOp slice = node.op() instanceof SliceOp s ? s : null;
+                Tensor[] dxs = g == null || slice != null ? null : Derivatives.backward(node.op(), node.inputs(), t, g);
                 for (int i = 0; i < node.inputs().length; i++) {
                     Tensor x = node.inputs()[i];
                     if (!x.requiresGrad()) {
                         continue;
                     }
-                    if (dxs != null && dxs[i] != null) {
+                    if (slice != null && g != null) {
+                        slices.add(x, slice, g);
+                    } else if (dxs != null && dxs[i] != null) {
                         Tensor previous = grads.get(x);
                         grads.put(x, previous == null ? dxs[i] : previous.add(dxs[i]));
                     }
                     if (readers.merge(x, -1, Integer::sum) > 0) {
                         continue;
                     }
+                    Tensor gx = slices.take(x, grads.remove(x));
                     if (x.node() == null) {
-                        finish(x, grads.remove(x), onLeafDone);
+                        finish(x, gx, onLeafDone);
                     } else {
+                        if (gx != null) {
+                            grads.put(x, gx);
+                        }
                         ready.add(x);
                     }
                 }

@@ -2,7 +2,10 @@ package striate.nn;
 
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
+import striate.op.EmbeddingOp;
+import striate.op.GruCellOp;
 import striate.op.KMaxPoolOp;
+import striate.op.LstmCellOp;
 import striate.op.Pool2dOp;
 import striate.op.PoolMode;
 import striate.op.PoolParams;
@@ -11,8 +14,9 @@ import striate.tensor.Tensor;
 
 /**
  * The stateless functions behind the layers (PyTorch's torch.nn.functional): convolution, pooling, dropout,
- * batch normalization and local response normalization. Each is one op or a composition of tensor ops, so
- * autograd differentiates it without a rule of its own. Images are [n, c, h, w]; channels are axis 1.
+ * batch normalization, local response normalization, embedding and the fused LSTM and GRU steps. Each is one op or a
+ * composition of tensor ops, so autograd differentiates it without a rule of its own. Images are [n, c, h, w];
+ * channels are axis 1.
  */
 public final class Functional {
     private Functional() {
@@ -49,6 +53,40 @@ public final class Functional {
     /** Keeps the k largest values along {@code axis} in their original order: [..., d, ...] → [..., k, ...]. */
     public static Tensor kMaxPool(Tensor x, int axis, int k) {
         return Tensor.apply(new KMaxPoolOp(axis, k), x);
+    }
+
+    /**
+     * Rows of weight [v, d] gathered by int32 ids of any shape → [ids..., d] (PyTorch's embedding). The row
+     * {@code paddingIdx} gets no gradient ({@link EmbeddingOp#NO_PADDING}, −1: none; a layer that takes PyTorch's
+     * negative indices turns them into v + index first). An id outside [0, v) is an error naming its position.
+     */
+    public static Tensor embedding(Tensor ids, Tensor weight, int paddingIdx) {
+        return Tensor.apply(new EmbeddingOp(paddingIdx), weight, ids);
+    }
+
+    /** An LSTM step's new hidden and cell states, each [n, h]: views of the fused op's [2, n, h] output. */
+    public record LstmState(Tensor h, Tensor c) {
+    }
+
+    /**
+     * One LSTM step after its products: gates [n, 4h] are the pre-activations x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh in
+     * PyTorch's order i, f, g, o, c [n, h] the cell state → h' = o·tanh(c'), c' = f·c + i·g, in one fused op
+     * ({@link LstmCellOp}) whose backward is one fused op too.
+     */
+    public static LstmState lstmCell(Tensor gates, Tensor c) {
+        Tensor hc = Tensor.apply(new LstmCellOp(), gates, c); // [2, n, h]
+        long n = c.dim(0);
+        long h = c.dim(1);
+        return new LstmState(hc.slice(0, 0, 1).reshape(n, h), hc.slice(0, 1, 2).reshape(n, h));
+    }
+
+    /**
+     * One GRU step after its products: xg = x·W_ihᵀ + b_ih and hg = h·W_hhᵀ + b_hh, each [n, 3h] in PyTorch's order
+     * r, z, n, and h [n, h] → h' = (1 − z)·n + z·h with r = σ(xg_r + hg_r), z = σ(xg_z + hg_z),
+     * n = tanh(xg_n + r·hg_n), in one fused op ({@link GruCellOp}).
+     */
+    public static Tensor gruCell(Tensor xg, Tensor hg, Tensor h) {
+        return Tensor.apply(new GruCellOp(), xg, hg, h);
     }
 
     /**

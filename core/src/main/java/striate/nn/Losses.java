@@ -16,6 +16,9 @@ public final class Losses {
     /** Smallest log a binary cross-entropy uses, as in PyTorch: log inputs below e^−100 count as e^−100. */
     public static final double LOG_FLOOR = -100;
 
+    /** PyTorch's default ignore_index for cross-entropy: the target value of padded positions. */
+    public static final int IGNORE_INDEX = -100;
+
     private Losses() {
     }
 
@@ -71,6 +74,28 @@ public final class Losses {
 
     /** Per-sample cross-entropy [n], reduced as asked. */
     public static Tensor crossEntropy(Tensor logits, Tensor target, Reduction reduction) {
+        checkCrossEntropy(logits, target);
+        return reduce(Tensor.apply(new CrossEntropyOp(), logits, target), reduction);
+    }
+
+    /**
+     * Cross-entropy where a target equal to {@code ignoreIndex} (PyTorch's ignore_index; {@link #IGNORE_INDEX} is its
+     * default, −100) counts for nothing: loss 0, no gradient, and the mean is over the other targets only (NaN when
+     * every target is ignored, as in PyTorch). Sequence batches put it at padded positions; logits [b·t, c] with
+     * targets [b·t] cover a [b, t, c] batch.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target, int ignoreIndex, Reduction reduction) {
+        checkCrossEntropy(logits, target);
+        Tensor loss = Tensor.apply(new CrossEntropyOp(ignoreIndex), logits, target); // [n], 0 where ignored
+        if (reduction != Reduction.MEAN) {
+            return reduce(loss, reduction);
+        }
+        Tensor t = target.to(logits.dtype());
+        Tensor counted = t.eq(t.scalarLike(ignoreIndex)).affine(-1, 1).sum(); // targets not ignored
+        return loss.sum().div(counted);
+    }
+
+    private static void checkCrossEntropy(Tensor logits, Tensor target) {
         String name = "Losses.crossEntropy";
         if (!logits.dtype().isFloating()) {
             throw new IllegalArgumentException(name + ": logits must be float32 or float64, got " + logits.dtype());
@@ -83,7 +108,6 @@ public final class Losses {
             throw new ShapeMismatchException(name, "logits " + logits.shape() + " and target " + target.shape(),
                     "logits [n, c] and target [n]");
         }
-        return reduce(Tensor.apply(new CrossEntropyOp(), logits, target), reduction);
     }
 
     /** Binary cross-entropy of probabilities in [0, 1], averaged over all elements. */

@@ -3,8 +3,16 @@ package striate.op;
 import striate.tensor.DType;
 import striate.tensor.Shape;
 
-/** Gradient of {@link CrossEntropyOp}: (logits [n, c], target [n], dy [n]) → dlogits = dy_i·(softmax − onehot). */
-public record CrossEntropyBackwardOp() implements Op {
+/**
+ * Gradient of {@link CrossEntropyOp}: (logits [n, c], target [n], dy [n]) → dlogits = dy_i·(softmax − onehot), zero
+ * rows where the target is {@code ignoreIndex} ({@link CrossEntropyOp#NO_IGNORE}: none).
+ */
+public record CrossEntropyBackwardOp(int ignoreIndex) implements Op {
+    /** The gradient where every target must be a class index. */
+    public CrossEntropyBackwardOp() {
+        this(CrossEntropyOp.NO_IGNORE);
+    }
+
     @Override
     public int arity() {
         return 3;
@@ -20,7 +28,17 @@ public record CrossEntropyBackwardOp() implements Op {
     }
 
     @Override
+    public String name() {
+        return forward().name().replace("CrossEntropyOp", "CrossEntropyBackwardOp");
+    }
+
+    @Override
     public DType inferType(DType... in) {
-        return new CrossEntropyOp().inferType(in[0], in[1]);
+        return CrossEntropyOp.checkTypes(this, in);
+    }
+
+    /** The forward op with the same ignored index: its index checks and messages. */
+    public CrossEntropyOp forward() {
+        return new CrossEntropyOp(ignoreIndex);
     }
 }

@@ -5,16 +5,23 @@ import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.CopyOp;
 import striate.op.CrossEntropyBackwardOp;
 import striate.op.CrossEntropyOp;
+import striate.op.EmbeddingBackwardOp;
+import striate.op.EmbeddingOp;
+import striate.op.GruCellBackwardOp;
+import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
 import striate.op.LogSoftmaxOp;
+import striate.op.LstmCellBackwardOp;
+import striate.op.LstmCellOp;
 import striate.op.MatMulOp;
 import striate.op.PadOp;
 import striate.op.Pool2dBackwardOp;
@@ -43,6 +50,7 @@ public final class ReferenceBackend extends HostBackend {
             .put(CopyOp.class, "ReferenceCopy", ReferenceCopy::copy)
             .put(CastOp.class, "ReferenceCopy", ReferenceCopy::cast)
             .put(PadOp.class, "ReferenceCopy", ReferenceCopy::pad)
+            .put(CatOp.class, "ReferenceCopy", ReferenceCopy::cat)
             .put(RandomUniformOp.class, "ReferenceRandom", ReferenceRandom::uniform)
             .put(ReduceOp.class, "ReferenceReduce", ReferenceReduce::reduce)
             .put(SoftmaxOp.class, "ReferenceSoftmax", ReferenceSoftmax::softmax)
@@ -51,6 +59,12 @@ public final class ReferenceBackend extends HostBackend {
             .put(CrossEntropyBackwardOp.class, "ReferenceCrossEntropy", ReferenceCrossEntropy::backward)
             .put(KMaxPoolOp.class, "ReferenceKMaxPool", ReferenceKMaxPool::forward)
             .put(KMaxPoolBackwardOp.class, "ReferenceKMaxPool", ReferenceKMaxPool::backward)
+            .put(EmbeddingOp.class, "ReferenceEmbedding", ReferenceEmbedding::forward)
+            .put(EmbeddingBackwardOp.class, "ReferenceEmbedding", ReferenceEmbedding::backward)
+            .put(LstmCellOp.class, "ReferenceRecurrent", ReferenceRecurrent::lstmCell)
+            .put(LstmCellBackwardOp.class, "ReferenceRecurrent", ReferenceRecurrent::lstmCellBackward)
+            .put(GruCellOp.class, "ReferenceRecurrent", ReferenceRecurrent::gruCell)
+            .put(GruCellBackwardOp.class, "ReferenceRecurrent", ReferenceRecurrent::gruCellBackward)
             .put(MatMulOp.class, "ReferenceMatMul", ReferenceMatMul::matmul)
             .put(Conv2dOp.class, "ReferenceConv2d", ReferenceConv2d::forward)
             .put(Conv2dBackwardDataOp.class, "ReferenceConv2d", ReferenceConv2d::backwardData)

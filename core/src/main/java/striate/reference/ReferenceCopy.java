@@ -1,11 +1,15 @@
 package striate.reference;
 
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.CopyOp;
 import striate.op.PadOp;
 import striate.tensor.Tensor;
 
-/** Reference copies: a view made dense, converted to another type, or placed inside a zero border. */
+/**
+ * Reference copies: a view made dense, converted to another type, placed inside a zero border, or several joined
+ * along an axis.
+ */
 final class ReferenceCopy {
     private ReferenceCopy() {
     }
@@ -25,5 +29,24 @@ final class ReferenceCopy {
             inner = inner.slice(a, op.before()[a], op.before()[a] + in[0].dim(a));
         }
         inner.copyFrom(in[0].toDoubleArray());
+    }
+
+    /** Input i, seen as [outer, d_i, inner], goes to [outer, start_i + [0, d_i), inner] of y [outer, Σ d_i, inner]. */
+    static void cat(CatOp op, Tensor[] in, Tensor out) {
+        long[] around = out.shape().aroundAxis(op.axis());
+        int outer = Math.toIntExact(around[0]);
+        int inner = Math.toIntExact(around[2]);
+        int row = Math.toIntExact(around[1]) * inner; // one outer index's run of y
+        double[] y = new double[Math.toIntExact(out.size())];
+        int start = 0;
+        for (Tensor x : in) {
+            double[] v = x.toDoubleArray();
+            int run = Math.toIntExact(x.shape().aroundAxis(op.axis())[1]) * inner;
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(v, o * run, y, o * row + start, run);
+            }
+            start += run;
+        }
+        out.copyFrom(y);
     }
 }

@@ -6,7 +6,7 @@ import striate.tensor.Tensor;
 
 /**
  * Reference cross-entropy from logits x [n, c] and class indices [n]: loss[r] = −log softmax(x[r])[target[r]], and
- * its gradient (softmax(x[r]) − one-hot) · dy[r].
+ * its gradient (softmax(x[r]) − one-hot) · dy[r]; a row whose target is the ignored index gets 0 for both.
  */
 final class ReferenceCrossEntropy {
     private ReferenceCrossEntropy() {
@@ -16,10 +16,10 @@ final class ReferenceCrossEntropy {
         int n = Math.toIntExact(in[0].dim(0));
         int c = Math.toIntExact(in[0].dim(1));
         double[] logp = ReferenceSoftmax.softmax(in[0], 1, true);
-        int[] target = CrossEntropyOp.classIndices(in[1], c);
+        int[] target = op.classIndices(in[1], c);
         double[] loss = new double[n];
         for (int r = 0; r < n; r++) {
-            loss[r] = -logp[r * c + target[r]];
+            loss[r] = op.ignores(target[r]) ? 0 : -logp[r * c + target[r]];
         }
         out.copyFrom(loss);
     }
@@ -28,12 +28,16 @@ final class ReferenceCrossEntropy {
         int n = Math.toIntExact(in[0].dim(0));
         int c = Math.toIntExact(in[0].dim(1));
         double[] p = ReferenceSoftmax.softmax(in[0], 1, false);
-        int[] target = CrossEntropyOp.classIndices(in[1], c);
+        CrossEntropyOp forward = op.forward();
+        int[] target = forward.classIndices(in[1], c);
         double[] dy = in[2].toDoubleArray();
         for (int r = 0; r < n; r++) {
-            p[r * c + target[r]] -= 1;
+            boolean ignored = forward.ignores(target[r]);
+            if (!ignored) {
+                p[r * c + target[r]] -= 1;
+            }
             for (int j = 0; j < c; j++) {
-                p[r * c + j] *= dy[r];
+                p[r * c + j] = ignored ? 0 : p[r * c + j] * dy[r];
             }
         }
         out.copyFrom(p);

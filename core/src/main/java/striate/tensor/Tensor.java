@@ -11,6 +11,7 @@ import striate.op.AffineOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.CopyOp;
 import striate.op.ExpandOp;
 import striate.op.LogSoftmaxOp;
@@ -643,6 +644,34 @@ public final class Tensor {
 
     public Tensor pad(long[] before, long[] after) {
         return apply(new PadOp(before, after), this);
+    }
+
+    /** The tensors joined along {@code axis} (PyTorch's cat): dims agree except along it, where they add up. */
+    public static Tensor cat(int axis, Tensor... tensors) {
+        return apply(new CatOp(axis, tensors.length), tensors);
+    }
+
+    /** The tensors, of one shape, stacked along a new axis at {@code axis} (PyTorch's stack): [..., k, ...]. */
+    public static Tensor stack(int axis, Tensor... tensors) {
+        if (tensors.length == 0) {
+            throw new IllegalArgumentException("stack: no tensors to stack");
+        }
+        int rank = tensors[0].rank() + 1;
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new IllegalArgumentException("stack: axis " + axis + " is out of range for tensors of shape "
+                    + tensors[0].shape + " (the new axis must lie in [" + -rank + ", " + rank + "))");
+        }
+        Tensor[] parts = new Tensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            long[] d = tensors[i].shape.dims();
+            long[] withAxis = new long[d.length + 1];
+            for (int k = 0, j = 0; k < withAxis.length; k++) {
+                withAxis[k] = k == a ? 1 : d[j++];
+            }
+            parts[i] = tensors[i].reshape(withAxis);
+        }
+        return cat(a, parts);
     }
 
     /** This tensor if contiguous, else a contiguous copy. */

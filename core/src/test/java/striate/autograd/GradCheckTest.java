@@ -16,13 +16,17 @@ import striate.op.AffineOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
 import striate.op.CopyOp;
 import striate.op.CrossEntropyOp;
+import striate.op.EmbeddingOp;
 import striate.op.ExpandOp;
+import striate.op.GruCellOp;
 import striate.op.KMaxPoolOp;
 import striate.op.LogSoftmaxOp;
+import striate.op.LstmCellOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -133,6 +137,28 @@ class GradCheckTest {
         c.add(op("softmax axis 0 of 3-d", new SoftmaxOp(0), u(34, 5, 2, 3)));
         c.add(op("log-softmax axis -1", new LogSoftmaxOp(-1), u(35, 4, 33)));
         c.add(op("cross-entropy", new CrossEntropyOp(), u(36, 5, 7), Tensor.ofInts(REF, new int[] {0, 6, 3, 3, 1})));
+        c.add(op("cross-entropy ignoring -100", new CrossEntropyOp(-100), u(60, 5, 7),
+                Tensor.ofInts(REF, new int[] {0, -100, 3, -100, 6})));
+        c.add(op("cross-entropy ignoring class 3", new CrossEntropyOp(3), u(61, 5, 7),
+                Tensor.ofInts(REF, new int[] {3, 6, 3, 0, 1})));
+        c.add(op("embedding repeated ids [2, 4]", new EmbeddingOp(), u(62, 6, 5),
+                Tensor.ofInts(REF, new int[] {1, 3, 1, 0, 5, 3, 3, 2}, 2, 4)));
+        Tensor ids = Tensor.ofInts(REF, new int[] {2, 0, 4, 2, 0, 1, 4}, 7);
+        Tensor notPadding = ids.to(DType.F64).eq(Tensor.scalar(REF, DType.F64, 0)).affine(-1, 1).reshape(7, 1);
+        // The padding row's gradient is zero by definition, so its outputs are masked out as a layer's are.
+        c.add(new Case("embedding padding id 0 masked, repeated ids", EmbeddingOp.class,
+                x -> Tensor.apply(new EmbeddingOp(0), x[0], x[1]).mul(notPadding), u(63, 5, 33), ids));
+        // Gates in [-3, 3]: sigmoids from 0.05 to 0.95, so each gate's gradient is neither saturated away nor linear.
+        c.add(op("lstm cell n=3 h=5", new LstmCellOp(), GradCheck.uniform(REF, 64, -3, 3, 3, 20), u(65, 3, 5)));
+        c.add(op("lstm cell n=2 h=7", new LstmCellOp(), GradCheck.uniform(REF, 66, -3, 3, 2, 28), u(67, 2, 7)));
+        c.add(op("gru cell n=3 h=5", new GruCellOp(), GradCheck.uniform(REF, 68, -2, 2, 3, 15),
+                GradCheck.uniform(REF, 69, -2, 2, 3, 15), u(70, 3, 5)));
+        c.add(op("gru cell n=2 h=7", new GruCellOp(), GradCheck.uniform(REF, 71, -2, 2, 2, 21),
+                GradCheck.uniform(REF, 72, -2, 2, 2, 21), u(73, 2, 7)));
+        c.add(op("cat axis 0 of three", new CatOp(0, 3), u(74, 1, 3, 5), u(75, 2, 3, 5), u(76, 1, 3, 5)));
+        c.add(op("cat axis -1 of two", new CatOp(-1, 2), u(77, 3, 2), u(78, 3, 7)));
+        c.add(new Case("cat of strided views", CatOp.class, x -> Tensor.cat(1, x[0].transpose(0, 1), x[1]),
+                u(79, 5, 3), u(80, 3, 4)));
         c.add(op("k-max pool k=3 axis 1", new KMaxPoolOp(1, 3), u(37, 2, 7, 3)));
         c.add(op("k-max pool k=2 axis -1", new KMaxPoolOp(-1, 2), u(38, 3, 5)));
         c.add(op("copy of a transposed view", new CopyOp(), u(39, 3, 7)));

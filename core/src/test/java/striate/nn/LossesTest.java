@@ -61,6 +61,11 @@ class LossesTest {
                     x -> Losses.binaryCrossEntropyWithLogits(x[0], x[1], r), awayFromZero(8, 4, 5).mul(3),
                     uniform(9, 0, 1, 4, 5)));
         }
+        for (Reduction r : Reduction.values()) {
+            c.add(new Case("crossEntropy ignoring -100 " + r,
+                    x -> Losses.crossEntropy(x[0], x[1], Losses.IGNORE_INDEX, r), uniform(17, -2, 2, 6, 5),
+                    labels(4, -100, 0, 2, -100, 4)));
+        }
         c.add(new Case("mse default", x -> Losses.mse(x[0], x[1]), predictionAndTarget(10, 2, 33)));
         c.add(new Case("rmse", x -> Losses.rmse(x[0], x[1]), predictionAndTarget(11, 2, 33)));
         c.add(new Case("mae default", x -> Losses.mae(x[0], x[1]), predictionAndTarget(12, 33)));
@@ -134,6 +139,45 @@ class LossesTest {
         assertClose(sum, Losses.crossEntropy(logits, target, Reduction.SUM).item(), TOL, "crossEntropy sum");
         assertClose(perSample, Losses.crossEntropy(logits, target, Reduction.NONE).toDoubleArray(), TOL,
                 "crossEntropy none");
+    }
+
+    @Test
+    void crossEntropyIgnoresTargetsEqualToTheIgnoreIndex() {
+        Tensor logits = uniform(18, -2, 2, 5, 4).requiresGrad(true);
+        Tensor target = labels(1, -100, 3, 0, -100);
+        double[] all = Losses.crossEntropy(logits, labels(1, 2, 3, 0, 2), Reduction.NONE).toDoubleArray();
+        double[] kept = Losses.crossEntropy(logits, target, Losses.IGNORE_INDEX, Reduction.NONE).toDoubleArray();
+        assertClose(new double[] {all[0], 0, all[2], all[3], 0}, kept, TOL, "per-sample losses, 0 where ignored");
+        Tensor mean = Losses.crossEntropy(logits, target, Losses.IGNORE_INDEX, Reduction.MEAN);
+        assertClose((all[0] + all[2] + all[3]) / 3, mean.item(), TOL, "the mean counts only the targets kept");
+        assertClose(all[0] + all[2] + all[3], Losses.crossEntropy(logits, target, Losses.IGNORE_INDEX,
+                Reduction.SUM).item(), TOL, "sum");
+        mean.backward();
+        double[] g = logits.grad().toDoubleArray();
+        for (int j = 0; j < 4; j++) {
+            assertEquals(0.0, g[4 + j], 0.0, "no gradient for the ignored row 1");
+            assertEquals(0.0, g[16 + j], 0.0, "no gradient for the ignored row 4");
+        }
+        // Without ignored targets the mean is the old one; an index inside [0, c) ignores that class.
+        Tensor plain = labels(1, 2, 3, 0, 2);
+        assertClose(Losses.crossEntropy(logits, plain).item(),
+                Losses.crossEntropy(logits, plain, Losses.IGNORE_INDEX, Reduction.MEAN).item(), TOL, "no target ignored");
+        assertClose((all[0] + all[2] + all[3]) / 3,
+                Losses.crossEntropy(logits, plain, 2, Reduction.MEAN).item(), TOL, "ignoring class 2");
+        assertTrue(Double.isNaN(Losses.crossEntropy(logits, labels(-100, -100, -100, -100, -100),
+                Losses.IGNORE_INDEX, Reduction.MEAN).item()), "every target ignored: 0/0, as in PyTorch");
+    }
+
+    @Test
+    void aTargetOutsideTheClassesIsAnErrorUnlessIgnored() {
+        Tensor logits = uniform(19, -2, 2, 3, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.crossEntropy(logits, labels(0, -100, 1)));
+        assertEquals("CrossEntropyOp: target[1] = -100 is not a class index in [0, 4)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.crossEntropy(logits, labels(0, 4, -100), Losses.IGNORE_INDEX, Reduction.MEAN));
+        assertEquals("CrossEntropyOp: target[1] = 4 is not a class index in [0, 4) nor the ignored index -100",
+                e.getMessage());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -18,15 +19,22 @@ import striate.op.AffineOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.CopyOp;
 import striate.op.CrossEntropyBackwardOp;
 import striate.op.CrossEntropyOp;
+import striate.op.EmbeddingBackwardOp;
+import striate.op.EmbeddingOp;
+import striate.op.GruCellBackwardOp;
+import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.LogSoftmaxOp;
+import striate.op.LstmCellBackwardOp;
+import striate.op.LstmCellOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -191,6 +199,7 @@ public abstract class OpConformance {
         linear(c);
         pooling(c);
         softmaxAndLoss(c);
+        recurrent(c);
         dataMovement(c);
         updates(c);
         return c;
@@ -398,6 +407,92 @@ public abstract class OpConformance {
         c.add(op("k-max pool backward k=5 axis -1 [3, 33]", new KMaxPoolBackwardOp(-1, 5), u(81, 3, 33),
                 u(84, 3, 5)));
         c.add(op("k-max pool backward k=7 ties [1025]", new KMaxPoolBackwardOp(0, 7), grid(82, 1025), u(85, 7)));
+    }
+
+    /** Labels in [0, classes) with every {@code every}-th one replaced by {@code ignored}. */
+    private static Input labelsIgnoring(long seed, int n, int classes, int every, int ignored) {
+        return d -> {
+            int[] t = Fixtures.labels(Device.reference(), seed, n, classes).toIntArray();
+            for (int i = 0; i < n; i += every) {
+                t[i] = ignored;
+            }
+            return Tensor.ofInts(d, t, n);
+        };
+    }
+
+    /** int32 ids in [0, rows) of shape {@code dims}. */
+    private static Input ids(long seed, int rows, long... dims) {
+        return d -> Fixtures.labels(d, seed, Math.toIntExact(Shape.of(dims).size()), rows).reshape(dims);
+    }
+
+    /**
+     * The sequence models' ops: embedding lookup and its scatter-add (few rows, so ids repeat; with and without a
+     * padding row), the fused LSTM and GRU cells forward and backward (pre-activations in [−4, 4], where sigmoids
+     * saturate a little), concatenation, and cross-entropy ignoring a padding target. Widths h = 7, 33, 1025 are no
+     * multiple of a vector; n = 64, h = 512 is a PTB-sized step (2 layers of 512, batch 64).
+     */
+    private static void recurrent(List<Case> c) {
+        record Table(long rows, long d, long[] ids, int padding) {
+        }
+        List<Table> tables = List.of(new Table(11, 7, new long[] {3, 5}, 2), new Table(5, 33, new long[] {40}, -1),
+                new Table(300, 1025, new long[] {2, 9}, 0), new Table(2000, 256, new long[] {35, 64}, 0));
+        for (Table t : tables) {
+            String name = dims(t.rows(), t.d()) + " ids " + dims(t.ids());
+            long[] y = Arrays.copyOf(t.ids(), t.ids().length + 1);
+            y[t.ids().length] = t.d();
+            c.add(op("embedding " + name, new EmbeddingOp(t.padding()), u(120, t.rows(), t.d()),
+                    ids(121, (int) t.rows(), t.ids())));
+            c.add(op("embedding backward " + name + " padding " + t.padding(),
+                    new EmbeddingBackwardOp(t.rows(), t.padding()), u(122, y), ids(121, (int) t.rows(), t.ids())));
+        }
+        c.add(op("embedding strided weight [33, 7], strided ids", new EmbeddingOp(), transposed(u(123, 7, 33)),
+                d -> Fixtures.labels(d, 124, 24, 33).reshape(3, 8).slice(1, 1, 6)));
+        c.add(op("embedding backward strided dy [6, 7], ids [6]", new EmbeddingBackwardOp(4, 1),
+                transposed(u(125, 7, 6)), ids(126, 4, 6)));
+        long[][] cells = {{3, 7}, {5, 33}, {2, 1025}, {64, 512}};
+        for (long[] s : cells) {
+            long n = s[0];
+            long h = s[1];
+            String name = "n=" + n + " h=" + h;
+            c.add(op("lstm cell " + name, new LstmCellOp(), range(130, -4, 4, n, 4 * h), range(131, -2, 2, n, h)));
+            c.add(op("lstm cell backward " + name, new LstmCellBackwardOp(), u(132, 2, n, h),
+                    range(130, -4, 4, n, 4 * h), range(131, -2, 2, n, h)));
+            c.add(op("gru cell " + name, new GruCellOp(), range(133, -3, 3, n, 3 * h), range(134, -3, 3, n, 3 * h),
+                    u(135, n, h)));
+            c.add(op("gru cell backward " + name, new GruCellBackwardOp(), u(136, n, h), range(133, -3, 3, n, 3 * h),
+                    range(134, -3, 3, n, 3 * h), u(135, n, h)));
+        }
+        c.add(op("lstm cell strided gates n=7 h=3", new LstmCellOp(), transposed(range(137, -4, 4, 12, 7)),
+                transposed(u(138, 3, 7))));
+        c.add(op("lstm cell backward strided dhc n=7 h=3", new LstmCellBackwardOp(),
+                d -> Fixtures.uniform(d, 139, -1, 1, 7, 3, 2).permute(2, 0, 1), range(137, -4, 4, 7, 12), u(138, 7, 3)));
+        c.add(op("gru cell strided n=7 h=3", new GruCellOp(), transposed(range(140, -3, 3, 9, 7)),
+                range(141, -3, 3, 7, 9), transposed(u(142, 3, 7))));
+        c.add(op("gru cell backward strided dy n=7 h=3", new GruCellBackwardOp(), transposed(u(143, 3, 7)),
+                range(140, -3, 3, 7, 9), transposed(range(141, -3, 3, 9, 7)), u(142, 7, 3)));
+        Input[] steps = new Input[35];
+        for (int t = 0; t < steps.length; t++) {
+            steps[t] = u(150 + t, 1, 64, 512);
+        }
+        c.add(op("cat axis 0 of 35 steps [1, 64, 512]", new CatOp(0, 35), steps));
+        c.add(op("cat axis 1 [7, 3] [7, 33] [7, 1]", new CatOp(1, 3), u(144, 7, 3), u(145, 7, 33), u(146, 7, 1)));
+        c.add(op("cat axis -1 strided [33, 7] [33, 1025]", new CatOp(-1, 2), transposed(u(147, 7, 33)),
+                u(148, 33, 1025)));
+        c.add(op("cat axis 0 int32 [33] [7]", new CatOp(0, 2), labels(149, 33, 10), labels(190, 7, 10)));
+        c.add(op("cat axis 1 of [2, 5, 7] [2, 1, 7] f64", new CatOp(1, 2), d -> Fixtures.uniform(d, 191, -1, 1, 2, 5, 7)
+                .to(DType.F64), d -> Fixtures.uniform(d, 192, -1, 1, 2, 1, 7).to(DType.F64)));
+        for (int[] s : new int[][] {{7, 10}, {33, 1025}}) {
+            String name = dims(s[0], s[1]);
+            Input targets = labelsIgnoring(193, s[0], s[1], 3, -100);
+            c.add(op("cross-entropy ignoring -100 " + name, new CrossEntropyOp(-100), range(194, -3, 3, s[0], s[1]),
+                    targets));
+            c.add(op("cross-entropy backward ignoring -100 " + name, new CrossEntropyBackwardOp(-100),
+                    range(194, -3, 3, s[0], s[1]), targets, u(195, s[0])));
+        }
+        c.add(op("cross-entropy ignoring class 0 [33, 4]", new CrossEntropyOp(0), range(196, -3, 3, 33, 4),
+                labels(197, 33, 4)));
+        c.add(op("cross-entropy backward ignoring class 0 [33, 4]", new CrossEntropyBackwardOp(0),
+                range(196, -3, 3, 33, 4), labels(197, 33, 4), u(198, 33)));
     }
 
     private static void dataMovement(List<Case> c) {
