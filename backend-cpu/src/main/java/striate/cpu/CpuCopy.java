@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import striate.backend.CopyPlan;
 import striate.backend.HostCopy;
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.CopyOp;
 import striate.op.Kernel;
 import striate.op.PadOp;
@@ -14,8 +15,9 @@ import striate.tensor.Tensor;
 
 /**
  * The copy-like ops in host memory, for every dtype: a view made dense ({@link CopyOp}), converted to another type
- * ({@link CastOp}: through double, as the reference converts, so float → int32 truncates toward zero) or placed
- * inside a zero border ({@link PadOp}). They walk the views as the copy primitive does ({@link HostCopy} along a
+ * ({@link CastOp}: through double, as the reference converts, so float → int32 truncates toward zero), placed
+ * inside a zero border ({@link PadOp}) or several joined along an axis ({@link CatOp}: each input copied into its
+ * slice of the output). They walk the views as the copy primitive does ({@link HostCopy} along a
  * {@link CopyPlan}: size-1 axes dropped, axes dense on both sides merged, a run dense on both sides one bulk copy),
  * so copies move bits: values, NaN payloads and signed zeros come out as they went in.
  */
@@ -25,6 +27,18 @@ final class CpuCopy {
 
     static Kernel<CopyOp> copy() {
         return (op, in, out) -> HostCopy.copy(in[0], out);
+    }
+
+    static Kernel<CatOp> cat() {
+        return (op, in, out) -> {
+            int axis = out.shape().axis(op.axis());
+            long start = 0;
+            for (Tensor x : in) {
+                long d = x.dim(axis);
+                HostCopy.copy(x, out.slice(axis, start, start + d));
+                start += d;
+            }
+        };
     }
 
     static Kernel<CastOp> cast() {

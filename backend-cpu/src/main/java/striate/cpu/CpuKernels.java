@@ -51,10 +51,6 @@ final class CpuKernels {
     private static final String OTHER_UPDATES = "float64 or strided parameters, gradients or optimizer state: the CPU's"
             + " updates are float32 and walk the tensors' memory in order";
 
-    /** Why the sequence models' ops run the reference for now. */
-    private static final String RECURRENT = "the sequence models' ops (issue #16) have the reference's kernels until"
-            + " their CPU kernels land";
-
     private CpuKernels() {
     }
 
@@ -65,6 +61,8 @@ final class CpuKernels {
         CpuElementwise elementwise = new CpuElementwise(pool);
         CpuSoftmax softmax = new CpuSoftmax(pool);
         CpuUpdates updates = new CpuUpdates(pool);
+        CpuEmbedding embedding = new CpuEmbedding(pool);
+        CpuRecurrent recurrent = new CpuRecurrent(pool);
         return KernelTable.builder("cpu", ReferenceBackend.KERNELS)
                 .put(MatMulOp.class, "CpuMatMul", matmul, CpuKernels::float32, OTHER_TYPES)
                 .put(Conv2dOp.class, "CpuConv2d", conv.forward(), CpuKernels::float32, OTHER_TYPES)
@@ -85,21 +83,24 @@ final class CpuKernels {
                         OTHER_TYPES)
                 .put(CrossEntropyBackwardOp.class, "CpuSoftmax", softmax.crossEntropyBackward(),
                         CpuKernels::float32Logits, OTHER_TYPES)
+                .put(EmbeddingOp.class, "CpuEmbedding", embedding.forward(), CpuKernels::float32Values, OTHER_TYPES)
+                .put(EmbeddingBackwardOp.class, "CpuEmbedding", embedding.backward(), CpuKernels::float32Values,
+                        OTHER_TYPES)
+                .put(LstmCellOp.class, "CpuRecurrent", recurrent.lstmCell(), CpuKernels::float32, OTHER_TYPES)
+                .put(LstmCellBackwardOp.class, "CpuRecurrent", recurrent.lstmCellBackward(), CpuKernels::float32,
+                        OTHER_TYPES)
+                .put(GruCellOp.class, "CpuRecurrent", recurrent.gruCell(), CpuKernels::float32, OTHER_TYPES)
+                .put(GruCellBackwardOp.class, "CpuRecurrent", recurrent.gruCellBackward(), CpuKernels::float32,
+                        OTHER_TYPES)
                 .put(SgdUpdateOp.class, "CpuUpdates", updates.sgd(), CpuKernels::denseFloat32, OTHER_UPDATES)
                 .put(AdamUpdateOp.class, "CpuUpdates", updates.adam(), CpuKernels::denseFloat32, OTHER_UPDATES)
                 .put(CopyOp.class, "CpuCopy", CpuCopy.copy())
                 .put(CastOp.class, "CpuCopy", CpuCopy.cast())
                 .put(PadOp.class, "CpuCopy", CpuCopy.pad())
+                .put(CatOp.class, "CpuCopy", CpuCopy.cat())
                 .put(RandomUniformOp.class, "CpuRandom", CpuRandom.uniform(pool))
                 .reference(KMaxPoolOp.class, "k-max pooling (sentence models) has no CPU kernel yet")
                 .reference(KMaxPoolBackwardOp.class, "k-max pooling (sentence models) has no CPU kernel yet")
-                .reference(EmbeddingOp.class, RECURRENT)
-                .reference(EmbeddingBackwardOp.class, RECURRENT)
-                .reference(LstmCellOp.class, RECURRENT)
-                .reference(LstmCellBackwardOp.class, RECURRENT)
-                .reference(GruCellOp.class, RECURRENT)
-                .reference(GruCellBackwardOp.class, RECURRENT)
-                .reference(CatOp.class, RECURRENT)
                 .build();
     }
 
@@ -116,6 +117,11 @@ final class CpuKernels {
     /** The logits (in[0]) and, for the backward op, dy (in[2]) are float32; targets are class indices of any type. */
     private static boolean float32Logits(Op op, Tensor[] in) {
         return in[0].dtype() == DType.F32 && (in.length < 3 || in[2].dtype() == DType.F32);
+    }
+
+    /** The float values (in[0]: the weight, or dy) are float32; the ids are int32 by the op's own check. */
+    private static boolean float32Values(Op op, Tensor[] in) {
+        return in[0].dtype() == DType.F32;
     }
 
     /** Every tensor of an in-place update is float32 and contiguous. */

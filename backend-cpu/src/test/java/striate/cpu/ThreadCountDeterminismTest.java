@@ -8,6 +8,11 @@ import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
+import striate.op.EmbeddingBackwardOp;
+import striate.op.GruCellBackwardOp;
+import striate.op.GruCellOp;
+import striate.op.LstmCellBackwardOp;
+import striate.op.LstmCellOp;
 import striate.op.MatMulOp;
 import striate.op.ReduceFn;
 import striate.op.ReduceOp;
@@ -15,6 +20,7 @@ import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
+import striate.testing.Fixtures;
 
 /** The CPU kernels give bit-identical results with 1, 2 and 3 intra-op threads (fixed chunking of sums). */
 class ThreadCountDeterminismTest {
@@ -63,6 +69,37 @@ class ThreadCountDeterminismTest {
             Tensor out = Tensor.zeros(Device.cpu(), DType.F32, w.dims());
             new CpuConv2d(pool, SGEMM, new CpuMatMul(pool, SGEMM)).backwardFilter().run(op, new Tensor[] {x, dy}, out);
             return out.toFloatArray();
+        };
+        float[] one = run(1, f);
+        assertArrayEquals(one, run(2, f));
+        assertArrayEquals(one, run(3, f));
+    }
+
+    @Test
+    void recurrentCellsAndTheEmbeddingGradientAreThreadCountIndependent() {
+        // A PTB-sized step (n 64, h 512: four chunks of rows) and an embedding gradient whose rows sum many positions.
+        Tensor gates = rand(20, 64, 2048);
+        Tensor c = rand(21, 64, 512);
+        Tensor dhc = rand(22, 2, 64, 512);
+        Tensor xg = rand(23, 64, 1536);
+        Tensor hg = rand(24, 64, 1536);
+        Tensor h = rand(25, 64, 512);
+        Tensor dh = rand(26, 64, 512);
+        Tensor ids = Fixtures.labels(Device.cpu(), 27, 35 * 64, 50).reshape(35, 64);
+        Tensor dy = rand(28, 35, 64, 256);
+        EmbeddingBackwardOp scatter = new EmbeddingBackwardOp(50, 0);
+        java.util.function.Function<IntraOpPool, float[]> f = pool -> {
+            CpuRecurrent cells = new CpuRecurrent(pool);
+            Tensor[] outs = {Tensor.zeros(Device.cpu(), DType.F32, 2, 64, 512),
+                Tensor.zeros(Device.cpu(), DType.F32, 5 * 64 * 512), Tensor.zeros(Device.cpu(), DType.F32, 64, 512),
+                Tensor.zeros(Device.cpu(), DType.F32, 7 * 64 * 512), Tensor.zeros(Device.cpu(), DType.F32, 50, 256)};
+            cells.lstmCell().run(new LstmCellOp(), new Tensor[] {gates, c}, outs[0]);
+            cells.lstmCellBackward().run(new LstmCellBackwardOp(), new Tensor[] {dhc, gates, c}, outs[1]);
+            cells.gruCell().run(new GruCellOp(), new Tensor[] {xg, hg, h}, outs[2]);
+            cells.gruCellBackward().run(new GruCellBackwardOp(), new Tensor[] {dh, xg, hg, h}, outs[3]);
+            new CpuEmbedding(pool).backward().run(scatter, new Tensor[] {dy, ids}, outs[4]);
+            return Tensor.cat(0, outs[0].reshape(-1), outs[1], outs[2].reshape(-1), outs[3], outs[4].reshape(-1))
+                    .toFloatArray();
         };
         float[] one = run(1, f);
         assertArrayEquals(one, run(2, f));
