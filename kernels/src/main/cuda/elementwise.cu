@@ -1,8 +1,8 @@
 // Elementwise kernels: unary functions, affine, power, binary functions with broadcasting, where,
-// copy, cast, zero padding and counter-based uniform random numbers. Inputs are strided views
-// (Layout, see striate.cuh); outputs are contiguous, written at the linear index i. The formulas
-// follow the reference backend (striate.op.UnaryFn / BinaryFn, RandomUniformOp), computed in float
-// except where noted.
+// copy, cast, zero padding, concatenation and counter-based uniform random numbers. Inputs are strided views
+// (Layout, see striate.cuh); outputs are contiguous, written at the linear index i (a concatenation's input
+// at its place in y). The formulas follow the reference backend (striate.op.UnaryFn / BinaryFn,
+// RandomUniformOp), computed in float except where noted.
 #include "striate.cuh"
 
 #define UNARY(name, expr)                                                                     \
@@ -131,6 +131,23 @@ extern "C" __global__ void pad_forward_f32(long long n, Layout yl, Layout xl, Pa
             p += c * xl.strides[a];
         }
         y[i] = inside ? x[p] : 0u;
+    }
+}
+
+// One input of a concatenation into its place in y: x (read through its layout) seen as [outer, run], run = x's length
+// along the axis times the elements after it, goes to y seen as [outer, row] at columns [start, start + run).
+// _f32 moves any 4-byte type (int32 too), _f64 any 8-byte type.
+extern "C" __global__ void cat_forward_f32(long long n, Layout xl, const unsigned int *x, long long run, long long row,
+                                           long long start, unsigned int *y) {
+    FOR_EACH(i, n) {
+        y[(i / run) * row + start + i % run] = x[at(xl, i)];
+    }
+}
+
+extern "C" __global__ void cat_forward_f64(long long n, Layout xl, const unsigned long long *x, long long run,
+                                           long long row, long long start, unsigned long long *y) {
+    FOR_EACH(i, n) {
+        y[(i / run) * row + start + i % run] = x[at(xl, i)];
     }
 }
 

@@ -39,7 +39,6 @@ import striate.op.SgdUpdateOp;
 import striate.op.SoftmaxOp;
 import striate.op.UnaryOp;
 import striate.op.WhereOp;
-import striate.reference.ReferenceBackend;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
@@ -58,11 +57,7 @@ import striate.tensor.Tensor;
  */
 public final class CudaBackend implements Backend {
     /** The kernels, every one the GPU's own; built without a GPU (each kernel finds its device through its tensors). */
-    /** Why the sequence models' ops run the reference for now. */
-    private static final String RECURRENT = "the sequence models' ops (issue #16) have the reference's kernels until"
-            + " their CUDA kernels land";
-
-    public static final KernelTable KERNELS = KernelTable.builder("cuda", ReferenceBackend.KERNELS)
+    public static final KernelTable KERNELS = KernelTable.builder("cuda")
             .put(UnaryOp.class, "CudaElementwise", CudaElementwise::unary)
             .put(AffineOp.class, "CudaElementwise", CudaElementwise::affine)
             .put(PowerOp.class, "CudaElementwise", CudaElementwise::power)
@@ -71,6 +66,7 @@ public final class CudaBackend implements Backend {
             .put(CopyOp.class, "CudaElementwise", CudaElementwise::copy)
             .put(CastOp.class, "CudaElementwise", CudaElementwise::cast)
             .put(PadOp.class, "CudaElementwise", CudaElementwise::pad)
+            .put(CatOp.class, "CudaElementwise", CudaElementwise::cat)
             .put(RandomUniformOp.class, "CudaElementwise", CudaElementwise::randomUniform)
             .put(ReduceOp.class, "CudaReduce", CudaReduce::reduce)
             .put(SoftmaxOp.class, "CudnnSoftmax", CudnnSoftmax::softmax)
@@ -79,6 +75,12 @@ public final class CudaBackend implements Backend {
             .put(CrossEntropyBackwardOp.class, "CudaLoss", CudaLoss::crossEntropyBackward)
             .put(KMaxPoolOp.class, "CudaPool", CudaPool::kMaxPool)
             .put(KMaxPoolBackwardOp.class, "CudaPool", CudaPool::kMaxPoolBackward)
+            .put(EmbeddingOp.class, "CudaEmbedding", CudaEmbedding::forward)
+            .put(EmbeddingBackwardOp.class, "CudaEmbedding", CudaEmbedding::backward)
+            .put(LstmCellOp.class, "CudaRecurrent", CudaRecurrent::lstmCell)
+            .put(LstmCellBackwardOp.class, "CudaRecurrent", CudaRecurrent::lstmCellBackward)
+            .put(GruCellOp.class, "CudaRecurrent", CudaRecurrent::gruCell)
+            .put(GruCellBackwardOp.class, "CudaRecurrent", CudaRecurrent::gruCellBackward)
             .put(Pool2dOp.class, "CudaPool", CudaPool::pool2d)
             .put(Pool2dBackwardOp.class, "CudaPool", CudaPool::pool2dBackward)
             .put(MatMulOp.class, "CublasGemm", CublasGemm::matmul)
@@ -88,13 +90,6 @@ public final class CudaBackend implements Backend {
                     (op, in, out) -> of(out).conv.backwardFilter(op, in, out))
             .put(SgdUpdateOp.class, "CudaUpdates", CudaUpdates::sgd)
             .put(AdamUpdateOp.class, "CudaUpdates", CudaUpdates::adam)
-            .reference(EmbeddingOp.class, RECURRENT)
-            .reference(EmbeddingBackwardOp.class, RECURRENT)
-            .reference(LstmCellOp.class, RECURRENT)
-            .reference(LstmCellBackwardOp.class, RECURRENT)
-            .reference(GruCellOp.class, RECURRENT)
-            .reference(GruCellBackwardOp.class, RECURRENT)
-            .reference(CatOp.class, RECURRENT)
             .build();
 
     private final Device device;

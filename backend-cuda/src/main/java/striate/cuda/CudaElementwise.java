@@ -7,6 +7,7 @@ import static striate.cuda.CudaBackend.pointer;
 import striate.op.AffineOp;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
+import striate.op.CatOp;
 import striate.op.CopyOp;
 import striate.op.PadOp;
 import striate.op.PowerOp;
@@ -81,6 +82,21 @@ final class CudaElementwise {
         LaunchArgs args = new LaunchArgs().i64(out.size()).struct(yl.packed()).struct(xl.packed()).struct(before)
                 .ptr(base(x)).ptr(pointer(out));
         of(out).gpu().launch(Symbols.PAD, out.size(), args);
+    }
+
+    /** Each input into its place along the axis: one launch per input, reading it through its layout. */
+    static void cat(CatOp op, Tensor[] in, Tensor out) {
+        int axis = out.shape().axis(op.axis());
+        long[] around = out.shape().aroundAxis(axis); // [outer, Σ d_i, inner]
+        long row = around[1] * around[2];
+        long start = 0;
+        for (Tensor x : in) {
+            long run = x.dim(axis) * around[2];
+            LaunchArgs args = new LaunchArgs().i64(x.size()).struct(Layout.of(x).packed()).ptr(base(x)).i64(run)
+                    .i64(row).i64(start).ptr(pointer(out));
+            of(out).gpu().launch(Symbols.cat(x.dtype()), x.size(), args);
+            start += run;
+        }
     }
 
     static void randomUniform(RandomUniformOp op, Tensor[] in, Tensor out) {

@@ -27,6 +27,12 @@ final class Symbols {
     static final String AVG_POOL_BACKWARD = "avg_pool2d_backward_f32";
     static final String KMAX_POOL = "kmax_pool_forward_f32";
     static final String KMAX_POOL_BACKWARD = "kmax_pool_backward_f32";
+    static final String LSTM_CELL = "lstm_cell_forward_f32";
+    static final String LSTM_CELL_BACKWARD = "lstm_cell_backward_f32";
+    static final String GRU_CELL = "gru_cell_forward_f32";
+    static final String GRU_CELL_BACKWARD = "gru_cell_backward_f32";
+    static final String EMBEDDING = "embedding_forward_f32";
+    static final String EMBEDDING_BACKWARD = "embedding_backward_f32";
     static final String SGD = "sgd_update_f32";
     static final String ADAM = "adam_update_f32";
 
@@ -49,6 +55,11 @@ final class Symbols {
         return t.bytes() == 8 ? "copy_forward_f64" : "copy_forward_f32";
     }
 
+    /** One input of a concatenation into its place: 4-byte types share the f32 kernel, as copies do. */
+    static String cat(DType t) {
+        return t.bytes() == 8 ? "cat_forward_f64" : "cat_forward_f32";
+    }
+
     static String cast(DType from, DType to) {
         return "cast_forward_" + suffix(from) + "_" + suffix(to);
     }
@@ -69,7 +80,8 @@ final class Symbols {
     static List<String> all() {
         List<String> out = new ArrayList<>(List.of(AFFINE, POW, CONV_BIAS_RELU, WHERE, PAD, SUM, MAX, CROSS_ENTROPY,
                 CROSS_ENTROPY_BACKWARD, MAX_POOL, AVG_POOL, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL,
-                KMAX_POOL_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
+                KMAX_POOL_BACKWARD, LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, EMBEDDING,
+                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
         for (UnaryFn fn : UnaryFn.values()) {
             out.add(unary(fn));
         }
@@ -78,6 +90,7 @@ final class Symbols {
         }
         for (DType from : TYPES) {
             out.add(copy(from));
+            out.add(cat(from));
             for (DType to : TYPES) {
                 if (from != to) {
                     out.add(cast(from, to));
