@@ -298,6 +298,27 @@ class RecurrentLayersTest {
     }
 
     @Test
+    void stateKeptOutOfEachStepsMemoryScopeCarriesOn() {
+        LSTM lstm = new LSTM(3, 4, TWO_BIDIRECTIONAL.bidirectional(false), new Rng(19));
+        Tensor x = Tensor.rand(REF, DType.F32, Shape.of(9, 2, 3), -1, 1, 10);
+        double[] whole = lstm.forward(x, null).output().slice(0, 6, 9).toDoubleArray();
+        State state = null;
+        double[] last = null;
+        for (int start = 0; start < 9; start += 3) { // three chunks of 3 steps, each a training step's scope
+            try (striate.tensor.MemoryScope step = striate.tensor.MemoryScope.open()) {
+                RNNBase.Output out = lstm.forward(x.slice(0, start, start + 3), state);
+                out.output().sum().backward();
+                last = out.output().toDoubleArray();
+                lstm.zeroGrad(); // the gradients belong to the step
+                state = out.state().detach().keep(step);
+            }
+        }
+        assertArrayEquals(whole, last, 1e-6, "the last chunk continues from the kept states");
+        assertEquals(Shape.of(2, 2, 4), state.c().shape());
+        assertTrue(Arrays.stream(state.c().toDoubleArray()).allMatch(Double::isFinite), "readable after its scope");
+    }
+
+    @Test
     void detachedStateStopsGradientsAtTheChunkBoundary() {
         LSTM lstm = new LSTM(3, 4, Options.defaults().numLayers(2), new Rng(16));
         for (boolean detach : new boolean[] {true, false}) {
