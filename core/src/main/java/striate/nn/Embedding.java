@@ -1,5 +1,6 @@
 package striate.nn;
 
+import java.util.Arrays;
 import striate.op.EmbeddingOp;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
@@ -42,7 +43,7 @@ public final class Embedding extends Module {
         if (zeroPaddingRow && this.paddingIdx != EmbeddingOp.NO_PADDING) {
             double[] v = weight.toDoubleArray();
             int start = Math.toIntExact(this.paddingIdx * embeddingDim);
-            java.util.Arrays.fill(v, start, Math.toIntExact(start + embeddingDim), 0);
+            Arrays.fill(v, start, Math.toIntExact(start + embeddingDim), 0);
             weight.copyFrom(v);
         }
         this.weight = registerParameter("weight", weight);

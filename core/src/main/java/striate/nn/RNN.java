@@ -1,5 +1,6 @@
 package striate.nn;
 
+import java.util.Objects;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
 
@@ -24,7 +25,7 @@ public final class RNN extends RNNBase {
 
     public RNN(long inputSize, long hiddenSize, Nonlinearity nonlinearity, Options options, Rng rng) {
         super(1, inputSize, hiddenSize, options, rng);
-        this.nonlinearity = java.util.Objects.requireNonNull(nonlinearity, "RNN: nonlinearity");
+        this.nonlinearity = Objects.requireNonNull(nonlinearity, "RNN: nonlinearity");
     }
 
     public Nonlinearity nonlinearity() {

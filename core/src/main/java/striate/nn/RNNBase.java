@@ -2,6 +2,7 @@ package striate.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import striate.tensor.MemoryScope;
 import striate.tensor.Rng;
 import striate.tensor.ShapeMismatchException;
@@ -124,10 +125,10 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": inputSize and hiddenSize must be >= 1, got "
                     + inputSize + " and " + hiddenSize);
         }
-        java.util.Objects.requireNonNull(rng, getClass().getSimpleName() + ": rng (the source of initial weights)");
+        Objects.requireNonNull(rng, getClass().getSimpleName() + ": rng (the source of initial weights)");
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
-        this.options = java.util.Objects.requireNonNull(options, getClass().getSimpleName() + ": options");
+        this.options = Objects.requireNonNull(options, getClass().getSimpleName() + ": options");
         this.gates = gates;
         double bound = 1 / Math.sqrt(hiddenSize);
         long rows = gates * hiddenSize;
@@ -174,7 +175,7 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
      * change nothing); from {@code state} (null: zeros).
      */
     public Output forward(Tensor x, State state, int[] lengths) {
-        return run(x, state, java.util.Objects.requireNonNull(lengths, name() + ": lengths"), weights());
+        return run(x, state, Objects.requireNonNull(lengths, name() + ": lengths"), weights());
     }
 
     /** As {@link #forward(Tensor, State, int[])} with the lengths in an int32 tensor [batch] (read once, to the host). */
