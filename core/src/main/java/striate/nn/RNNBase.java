@@ -3,6 +3,7 @@ package striate.nn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import striate.tensor.DType;
 import striate.tensor.MemoryScope;
 import striate.tensor.Rng;
 import striate.tensor.ShapeMismatchException;
@@ -117,7 +118,6 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
     private final long inputSize;
     private final long hiddenSize;
     private final Options options;
-    private final int gates;
     private final Rng rng;
 
     RNNBase(int gates, long inputSize, long hiddenSize, Options options, Rng rng) {
@@ -129,7 +129,6 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         this.options = Objects.requireNonNull(options, getClass().getSimpleName() + ": options");
-        this.gates = gates;
         double bound = 1 / Math.sqrt(hiddenSize);
         long rows = gates * hiddenSize;
         for (int l = 0; l < options.numLayers(); l++) {
@@ -180,16 +179,11 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
 
     /** As {@link #forward(Tensor, State, int[])} with the lengths in an int32 tensor [batch] (read once, to the host). */
     public Output forward(Tensor x, State state, Tensor lengths) {
-        if (lengths.dtype() != striate.tensor.DType.I32 || lengths.rank() != 1) {
+        if (lengths.dtype() != DType.I32 || lengths.rank() != 1) {
             throw new IllegalArgumentException(name() + ": lengths must be an int32 tensor [batch], got "
                     + lengths.dtype() + " " + lengths.shape());
         }
         return forward(x, state, lengths.toIntArray());
-    }
-
-    /** The gate count G: rows of W_ih and W_hh are G·hidden. */
-    int gates() {
-        return gates;
     }
 
     /** The bias added to the whole input projection: b_ih + b_hh where the cell adds both to its gates. */
