@@ -95,6 +95,37 @@ public final class Losses {
         return loss.sum().div(counted);
     }
 
+    /**
+     * Cross-entropy of a batch of sequences with padding: logits [b, t, c] against int32 targets [b, t] (any leading
+     * axes that agree, so time-major [t, b, c] and [t, b] work the same), a target of {@link #IGNORE_INDEX} marking a
+     * padded position. The mean over the tokens not ignored; see {@link #sequenceCrossEntropy(Tensor, Tensor, int,
+     * Reduction)}.
+     */
+    public static Tensor sequenceCrossEntropy(Tensor logits, Tensor target) {
+        return sequenceCrossEntropy(logits, target, IGNORE_INDEX, Reduction.MEAN);
+    }
+
+    /**
+     * Sequence cross-entropy, flattened to logits [b·t, c] and targets [b·t] for {@link #crossEntropy(Tensor, Tensor,
+     * int, Reduction)}: a target equal to {@code ignoreIndex} gives loss 0 and no gradient. MEAN averages over the
+     * tokens kept (so a batch's padding does not dilute its loss), SUM adds them, NONE gives the per-token losses in
+     * the targets' shape [b, t], 0 where ignored.
+     */
+    public static Tensor sequenceCrossEntropy(Tensor logits, Tensor target, int ignoreIndex, Reduction reduction) {
+        int r = logits.rank();
+        boolean agree = r >= 2 && target.rank() == r - 1;
+        for (int a = 0; agree && a < r - 1; a++) {
+            agree = logits.dim(a) == target.dim(a);
+        }
+        if (!agree) {
+            throw new ShapeMismatchException("Losses.sequenceCrossEntropy", "logits " + logits.shape() + " and target "
+                    + target.shape(), "logits [b, t, c] and target [b, t]");
+        }
+        long c = logits.dim(r - 1);
+        Tensor loss = crossEntropy(logits.reshape(-1, c), target.reshape(-1), ignoreIndex, reduction); // [b·t] or scalar
+        return reduction == Reduction.NONE ? loss.reshape(target.shape().dims()) : loss;
+    }
+
     private static void checkCrossEntropy(Tensor logits, Tensor target) {
         String name = "Losses.crossEntropy";
         if (!logits.dtype().isFloating()) {

@@ -12,7 +12,7 @@ import striate.tensor.Tensor;
 /**
  * A printable table of a model, like torchsummary: one row per leaf layer (dotted name, description, output
  * shape, parameter count) and the total parameter count. Output shapes come from one forward pass on zeros
- * of {@code inputShape} (float32, on the model's device) in evaluation mode without autograd; the model's
+ * of {@code inputShape} (float32 unless asked, on the model's device) in evaluation mode without autograd; the model's
  * train/eval mode is restored afterwards. Sequential containers are walked child by child; any other module
  * with children is run, and listed, as one row.
  */
@@ -25,11 +25,16 @@ public final class Summary {
 
     /** The table for {@code model} fed an input of {@code inputShape}, e.g. [1, 1, 28, 28]. */
     public static String of(Module model, Shape inputShape) {
+        return of(model, inputShape, DType.F32);
+    }
+
+    /** The table for {@code model} fed zeros of {@code inputType}: int32 for a model that starts with an Embedding. */
+    public static String of(Module model, Shape inputShape, DType inputType) {
         boolean wasTraining = model.isTraining();
         List<Row> rows = new ArrayList<>();
         model.eval();
         try (GradMode.Scope off = GradMode.off()) {
-            Tensor x = Tensor.zeros(model.device(), DType.F32, inputShape.dims());
+            Tensor x = Tensor.zeros(model.device(), inputType, inputShape.dims());
             walk("", model, x, rows);
         } finally {
             if (wasTraining) {

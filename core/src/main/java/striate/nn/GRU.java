@@ -1,0 +1,41 @@
+package striate.nn;
+
+import striate.tensor.Rng;
+import striate.tensor.Tensor;
+
+/**
+ * Gated recurrent unit (Cho et al., 2014), PyTorch's GRU: per step, with xg = x·W_ihᵀ + b_ih and hg = h·W_hhᵀ + b_hh
+ * [n, 3h] in the order r, z, n: r = σ(xg_r + hg_r), z = σ(xg_z + hg_z), n = tanh(xg_n + r·hg_n), h' = (1 − z)·n + z·h.
+ * Shapes, parameters, options, states and variable lengths are {@link RNNBase}'s, with 3 gates. b_ih goes into the
+ * input projection once for all steps; b_hh stays with each step's h·W_hhᵀ, since r scales its n part; the cell is
+ * one fused op ({@link Functional#gruCell}).
+ */
+public final class GRU extends RNNBase {
+    /** One layer, one direction, PyTorch's defaults otherwise. */
+    public GRU(long inputSize, long hiddenSize, Rng rng) {
+        this(inputSize, hiddenSize, Options.defaults(), rng);
+    }
+
+    public GRU(long inputSize, long hiddenSize, Options options, Rng rng) {
+        super(3, inputSize, hiddenSize, options, rng);
+    }
+
+    @Override
+    Tensor projectionBias(Weights w) {
+        return w.bih(); // [3h] or null
+    }
+
+    @Override
+    Carry step(Tensor xg, Carry s, Weights w) {
+        Tensor hg = s.h().matmul(w.whh(), false, true); // [n, 3h]
+        if (w.bhh() != null) {
+            hg = hg.add(w.bhh());
+        }
+        return new Carry(Functional.gruCell(xg, hg, s.h()), null);
+    }
+
+    @Override
+    boolean hasCell() {
+        return false;
+    }
+}

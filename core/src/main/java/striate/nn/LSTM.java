@@ -1,0 +1,39 @@
+package striate.nn;
+
+import striate.tensor.Rng;
+import striate.tensor.Tensor;
+
+/**
+ * Long short-term memory (Hochreiter &amp; Schmidhuber, 1997, with the forget gate of Gers et al., 2000), PyTorch's
+ * LSTM: per step, gates = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh [n, 4h] in the order i, f, g, o; c' = σ(f)·c + σ(i)·tanh(g),
+ * h' = σ(o)·tanh(c'). Shapes, parameters, options, states and variable lengths are {@link RNNBase}'s, with 4 gates
+ * and a cell state c beside h. Both biases are added to the input projection once for all steps; each step is one
+ * GEMM (h·W_hhᵀ), one add and the fused cell op ({@link Functional#lstmCell}).
+ */
+public final class LSTM extends RNNBase {
+    /** One layer, one direction, PyTorch's defaults otherwise. */
+    public LSTM(long inputSize, long hiddenSize, Rng rng) {
+        this(inputSize, hiddenSize, Options.defaults(), rng);
+    }
+
+    public LSTM(long inputSize, long hiddenSize, Options options, Rng rng) {
+        super(4, inputSize, hiddenSize, options, rng);
+    }
+
+    @Override
+    Tensor projectionBias(Weights w) {
+        return w.bih() == null ? null : w.bih().add(w.bhh()); // [4h]
+    }
+
+    @Override
+    Carry step(Tensor xg, Carry s, Weights w) {
+        Tensor gates = xg.add(s.h().matmul(w.whh(), false, true)); // [n, 4h]
+        Functional.LstmState next = Functional.lstmCell(gates, s.c());
+        return new Carry(next.h(), next.c());
+    }
+
+    @Override
+    boolean hasCell() {
+        return true;
+    }
+}
