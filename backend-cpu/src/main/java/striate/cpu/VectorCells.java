@@ -1,16 +1,19 @@
 package striate.cpu;
 
+import static striate.cpu.VectorMath.sigmoid;
+import static striate.cpu.VectorMath.tanh;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The full vectors of {@link CpuRecurrent}'s fused LSTM and GRU cells, one row of [n, h] at a time, on off-heap
  * segments (offsets in elements): each method does the columns [0, loopBound(h)) and returns the first column left
- * for the plain loop. Float arithmetic with the JDK's vector exp and tanh (a few ulps from the reference's double);
- * σ(x) = 1 / (1 + e^−x) as {@link VectorFloatLoops} computes it. Loaded only when the JVM has the Vector API module.
+ * for the plain loop. Float arithmetic with {@link VectorMath}'s tanh and sigmoid (a few ulps from the reference's
+ * double, the same bits interpreted or compiled), as {@link VectorFloatLoops} computes them. Loaded only when the JVM
+ * has the Vector API module.
  */
 final class VectorCells {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -25,14 +28,6 @@ final class VectorCells {
 
     private static void store(FloatVector v, MemorySegment m, long at) {
         v.intoMemorySegment(m, at * 4, ORDER);
-    }
-
-    private static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-    }
-
-    private static FloatVector tanh(FloatVector v) {
-        return v.lanewise(VectorOperators.TANH);
     }
 
     /** 1 − v². */

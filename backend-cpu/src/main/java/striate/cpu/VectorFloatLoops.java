@@ -14,8 +14,8 @@ import striate.op.UnaryFn;
 /**
  * {@link FloatLoops} with the Vector API for the functions layers run on every step: exact for ReLU, STEP, NEG,
  * ABS, SQRT, affine, +, −, ×, ÷ and GATE; within a few float ulps for TANH_BACKWARD and SIGMOID_BACKWARD (in
- * float, not double) and for EXP, LOG, TANH and SIGMOID (the JDK's vector math
- * library, 1 / (1 + e^−x) for the sigmoid), which the conformance tolerances allow. SIGN, the other binary
+ * float, not double) and within 2 for EXP, LOG, TANH and SIGMOID ({@link VectorMath}: the same bits interpreted
+ * or compiled, as the JDK's vector math is not), which the conformance tolerances allow. SIGN, the other binary
  * functions and the tails fall back to the plain loops, and so does heap memory (small outputs, gathered views):
  * the Vector API compiles loads and stores of native segments only, and takes a slow lane-by-lane path on heap
  * segments backed by long[] or float[]. Loaded only when the JVM has the module.
@@ -48,10 +48,10 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case NEG -> v.neg();
                 case ABS -> v.abs();
                 case SQRT -> v.sqrt();
-                case EXP -> v.lanewise(VectorOperators.EXP);
-                case LOG -> v.lanewise(VectorOperators.LOG);
-                case TANH -> v.lanewise(VectorOperators.TANH);
-                default -> one.div(v.neg().lanewise(VectorOperators.EXP).add(1f)); // SIGMOID: 1 / (1 + e^−x)
+                case EXP -> VectorMath.exp(v);
+                case LOG -> VectorMath.log(v);
+                case TANH -> VectorMath.tanh(v);
+                default -> VectorMath.sigmoid(v);
             };
             r.intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
