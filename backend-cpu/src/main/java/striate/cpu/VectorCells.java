@@ -1,8 +1,5 @@
 package striate.cpu;
 
-import static striate.cpu.VectorMath.sigmoid;
-import static striate.cpu.VectorMath.tanh;
-
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -12,8 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * The full vectors of {@link CpuRecurrent}'s fused LSTM and GRU cells, one row of [n, h] at a time, on off-heap
  * segments (offsets in elements): each method does the columns [0, loopBound(h)) and returns the first column left
  * for the plain loop. Float arithmetic with {@link VectorMath}'s tanh and sigmoid (a few ulps from the reference's
- * double, the same bits interpreted or compiled), as {@link VectorFloatLoops} computes them. Loaded only when the JVM
- * has the Vector API module.
+ * double, the same bits interpreted or compiled), as {@link VectorFloatLoops} computes them. A row goes through
+ * passes with one VectorMath step each (C2 inlines about one exp's worth of Vector API calls into a method: see
+ * {@link VectorMath}): the exponentials of an activation into e (a float per column), then the activation from them,
+ * partial results in the output's places while the row stays in cache. Loaded only when the JVM has the Vector API
+ * module.
  */
 final class VectorCells {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -40,50 +40,52 @@ final class VectorCells {
         return v.mul(v.neg().add(1f));
     }
 
-    /** h' to y[h1], c' to y[c1] from gates at g (i, f, g, o blocks of h) and c at c0. */
+    /**
+     * h' to y[h1], c' to y[c1] from gates at g (i, f, g, o blocks of h) and c at c0, an activation at a time.
+     */
     static int lstm(MemorySegment gs, long g, MemorySegment cs, long c0, MemorySegment y, long h1, long c1, int h) {
-        int j = 0;
-        for (int end = S.loopBound(h); j < end; j += S.length()) {
-            FloatVector i = sigmoid(load(gs, g + j));
-            FloatVector f = sigmoid(load(gs, g + h + j));
-            FloatVector gg = tanh(load(gs, g + 2L * h + j));
-            FloatVector o = sigmoid(load(gs, g + 3L * h + j));
-            FloatVector c = i.fma(gg, f.mul(load(cs, c0 + j))); // f·c + i·g
-            store(o.mul(tanh(c)), y, h1 + j);
-            store(c, y, c1 + j);
-        }
-        return j;
+        int end = S.loopBound(h);
+        float[] e = new float[end];
+        sigmoidExp(gs, g + h, e, end);
+        sigmoidTimes(gs, g + h, e, cs, c0, y, c1, end); // f·c
+        tanhExp(gs, g + 2L * h, e, end);
+        tanh(gs, g + 2L * h, e, y, h1, end); // g
+        sigmoidExp(gs, g, e, end);
+        sigmoidFma(gs, g, e, y, h1, y, c1, y, c1, end); // c' = i·g + f·c
+        tanhExp(y, c1, e, end);
+        tanh(y, c1, e, y, h1, end);
+        sigmoidExp(gs, g + 3L * h, e, end);
+        sigmoidTimes(gs, g + 3L * h, e, y, h1, y, h1, end); // h' = o·tanh c'
+        return end;
     }
 
     /**
-     * dgates to out[dg] (four blocks of h), dc to out[dc] from dh at d[dh], dc' at d[dc1], gates at g, c at c0. Two
-     * loops over the row, each in a method of its own: the activations into the output's places (the row stays in
-     * cache), then the gradients from them. As one loop body, C2 left vectors boxed (an allocation per vector).
+     * dgates to out[dg] (four blocks of h), dc to out[dc] from dh at d[dh], dc' at d[dc1], gates at g, c at c0: the
+     * activations into the output's places, then the gradients from them in a loop of their own (with the
+     * activations in one loop body, C2 left vectors boxed).
      */
     static int lstmBackward(MemorySegment d, long dh, long dc1, MemorySegment gs, long g, MemorySegment cs, long c0,
                             MemorySegment out, long dg, long dc, int h) {
         int end = S.loopBound(h);
-        lstmActivations(gs, g, cs, c0, out, dg, dc, h, end);
+        float[] e = new float[end];
+        for (int gate = 0; gate < 4; gate++) { // i, f, g, o
+            long at = g + (long) gate * h;
+            long to = dg + (long) gate * h;
+            if (gate == 2) {
+                tanhExp(gs, at, e, end);
+                tanh(gs, at, e, out, to, end);
+            } else {
+                sigmoidExp(gs, at, e, end);
+                sigmoid(gs, at, e, out, to, end);
+            }
+        }
+        cellTanhExp(out, dg, h, cs, c0, e, end);
+        cellTanh(out, dg, h, cs, c0, e, out, dc, end);
         lstmGradients(d, dh, dc1, cs, c0, out, dg, dc, h, end);
         return end;
     }
 
-    /** i, f, g, o to out[dg] (four blocks of h) and tanh(c') to out[dc], columns [0, end). */
-    private static void lstmActivations(MemorySegment gs, long g, MemorySegment cs, long c0, MemorySegment out,
-                                        long dg, long dc, int h, int end) {
-        for (int j = 0; j < end; j += S.length()) {
-            FloatVector i = sigmoid(load(gs, g + j));
-            FloatVector f = sigmoid(load(gs, g + h + j));
-            FloatVector gg = tanh(load(gs, g + 2L * h + j));
-            store(i, out, dg + j);
-            store(f, out, dg + h + j);
-            store(gg, out, dg + 2L * h + j);
-            store(sigmoid(load(gs, g + 3L * h + j)), out, dg + 3L * h + j);
-            store(tanh(i.fma(gg, f.mul(load(cs, c0 + j)))), out, dc + j);
-        }
-    }
-
-    /** The gradients from the activations {@link #lstmActivations} left in out, written over them. */
+    /** The gradients from the activations {@link #lstmBackward} left in out, written over them. */
     private static void lstmGradients(MemorySegment d, long dh, long dc1, MemorySegment cs, long c0, MemorySegment out,
                                       long dg, long dc, int h, int end) {
         for (int j = 0; j < end; j += S.length()) {
@@ -102,43 +104,39 @@ final class VectorCells {
         }
     }
 
-    /** h' to y[y0] from xg at x, hg at hg0 (r, z, n blocks of h) and h at h0. */
+    /** h' to y[y0] from xg at x, hg at hg0 (r, z, n blocks of h) and h at h0, an activation at a time. */
     static int gru(MemorySegment xs, long x, MemorySegment hgs, long hg0, MemorySegment hs, long h0, MemorySegment y,
                    long y0, int h) {
-        int j = 0;
-        for (int end = S.loopBound(h); j < end; j += S.length()) {
-            FloatVector r = sigmoid(load(xs, x + j).add(load(hgs, hg0 + j)));
-            FloatVector z = sigmoid(load(xs, x + h + j).add(load(hgs, hg0 + h + j)));
-            FloatVector n = tanh(r.fma(load(hgs, hg0 + 2L * h + j), load(xs, x + 2L * h + j)));
-            store(z.fma(load(hs, h0 + j).sub(n), n), y, y0 + j); // n + z·(h − n)
-        }
-        return j;
+        int end = S.loopBound(h);
+        float[] e = new float[end];
+        sigmoidSumExp(xs, x, hgs, hg0, e, end);
+        sigmoidSum(xs, x, hgs, hg0, e, y, y0, end); // r
+        tanhFmaExp(y, y0, hgs, hg0 + 2L * h, xs, x + 2L * h, e, end);
+        tanhFma(y, y0, hgs, hg0 + 2L * h, xs, x + 2L * h, e, y, y0, end); // n = tanh(xn + r·hn)
+        sigmoidSumExp(xs, x + h, hgs, hg0 + h, e, end);
+        gruOutput(xs, x + h, hgs, hg0 + h, e, hs, h0, y, y0, end);
+        return end;
     }
 
     /**
      * dxg to out[dx], dhg to out[dhg] (three blocks of h each), dh to out[dh0] from dy at d[d0]: the activations into
-     * dxg's places first, then the gradients from them, each loop a method of its own (see {@link #lstmBackward}).
+     * dxg's places first, then the gradients from them (see {@link #lstmBackward}).
      */
     static int gruBackward(MemorySegment d, long d0, MemorySegment xs, long x, MemorySegment hgs, long hg0,
                            MemorySegment hs, long h0, MemorySegment out, long dx, long dhg, long dh0, int h) {
         int end = S.loopBound(h);
-        gruActivations(xs, x, hgs, hg0, out, dx, h, end);
+        float[] e = new float[end];
+        sigmoidSumExp(xs, x, hgs, hg0, e, end);
+        sigmoidSum(xs, x, hgs, hg0, e, out, dx, end); // r
+        sigmoidSumExp(xs, x + h, hgs, hg0 + h, e, end);
+        sigmoidSum(xs, x + h, hgs, hg0 + h, e, out, dx + h, end); // z
+        tanhFmaExp(out, dx, hgs, hg0 + 2L * h, xs, x + 2L * h, e, end);
+        tanhFma(out, dx, hgs, hg0 + 2L * h, xs, x + 2L * h, e, out, dx + 2L * h, end); // n
         gruGradients(d, d0, hgs, hg0, hs, h0, out, dx, dhg, dh0, h, end);
         return end;
     }
 
-    /** r, z, n to out[dx] (three blocks of h), columns [0, end). */
-    private static void gruActivations(MemorySegment xs, long x, MemorySegment hgs, long hg0, MemorySegment out,
-                                       long dx, int h, int end) {
-        for (int j = 0; j < end; j += S.length()) {
-            FloatVector r = sigmoid(load(xs, x + j).add(load(hgs, hg0 + j)));
-            store(r, out, dx + j);
-            store(sigmoid(load(xs, x + h + j).add(load(hgs, hg0 + h + j))), out, dx + h + j);
-            store(tanh(r.fma(load(hgs, hg0 + 2L * h + j), load(xs, x + 2L * h + j))), out, dx + 2L * h + j);
-        }
-    }
-
-    /** The gradients from the activations {@link #gruActivations} left in out, written over them. */
+    /** The gradients from the activations {@link #gruBackward} left in out, written over them. */
     private static void gruGradients(MemorySegment d, long d0, MemorySegment hgs, long hg0, MemorySegment hs, long h0,
                                      MemorySegment out, long dx, long dhg, long dh0, int h, int end) {
         for (int j = 0; j < end; j += S.length()) {
@@ -156,6 +154,121 @@ final class VectorCells {
             store(dz, out, dhg + h + j);
             store(dn.mul(r), out, dhg + 2L * h + j);
             store(dy.mul(z), out, dh0 + j);
+        }
+    }
+
+    // The passes with an activation, over columns [0, end): each ...Exp pass leaves the exponentials of its
+    // activation's argument in e, and the pass of that name after it takes them from there. Input and output may be
+    // the same memory (each vector is read before it is written).
+
+    private static FloatVector exps(float[] e, int j) {
+        return FloatVector.fromArray(S, e, j);
+    }
+
+    /** e for σ(a). */
+    private static void sigmoidExp(MemorySegment a, long ai, float[] e, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            VectorMath.sigmoidExp(load(a, ai + j)).intoArray(e, j);
+        }
+    }
+
+    /** e for σ(a + b). */
+    private static void sigmoidSumExp(MemorySegment a, long ai, MemorySegment b, long bi, float[] e, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            VectorMath.sigmoidExp(load(a, ai + j).add(load(b, bi + j))).intoArray(e, j);
+        }
+    }
+
+    /** e for tanh(a). */
+    private static void tanhExp(MemorySegment a, long ai, float[] e, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            VectorMath.tanhExp(load(a, ai + j)).intoArray(e, j);
+        }
+    }
+
+    /** e for tanh(a·b + c). */
+    private static void tanhFmaExp(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment c, long ci,
+                                   float[] e, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            VectorMath.tanhExp(load(a, ai + j).fma(load(b, bi + j), load(c, ci + j))).intoArray(e, j);
+        }
+    }
+
+    /** e for tanh c' = tanh(i·g + f·c), from the activations i, f, g at act (blocks of h) and c at c0. */
+    private static void cellTanhExp(MemorySegment act, long ai, int h, MemorySegment cs, long c0, float[] e,
+                                    int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            VectorMath.tanhExp(cell(act, ai + j, h, cs, c0 + j)).intoArray(e, j);
+        }
+    }
+
+    /** c' = i·g + f·c at column j: i, f, g at act (blocks of h) and c at c. */
+    private static FloatVector cell(MemorySegment act, long i, int h, MemorySegment cs, long c) {
+        return load(act, i).fma(load(act, i + 2L * h), load(act, i + h).mul(load(cs, c)));
+    }
+
+    /** y = σ(a). */
+    private static void sigmoid(MemorySegment a, long ai, float[] e, MemorySegment y, long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            store(VectorMath.sigmoid(load(a, ai + j), exps(e, j)), y, yi + j);
+        }
+    }
+
+    /** y = tanh(a). */
+    private static void tanh(MemorySegment a, long ai, float[] e, MemorySegment y, long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            store(VectorMath.tanh(load(a, ai + j), exps(e, j)), y, yi + j);
+        }
+    }
+
+    /** y = σ(a)·b. */
+    private static void sigmoidTimes(MemorySegment a, long ai, float[] e, MemorySegment b, long bi, MemorySegment y,
+                                     long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            store(VectorMath.sigmoid(load(a, ai + j), exps(e, j)).mul(load(b, bi + j)), y, yi + j);
+        }
+    }
+
+    /** y = σ(a)·b + c, fused. */
+    private static void sigmoidFma(MemorySegment a, long ai, float[] e, MemorySegment b, long bi, MemorySegment c,
+                                   long ci, MemorySegment y, long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector s = VectorMath.sigmoid(load(a, ai + j), exps(e, j));
+            store(s.fma(load(b, bi + j), load(c, ci + j)), y, yi + j);
+        }
+    }
+
+    /** y = σ(a + b). */
+    private static void sigmoidSum(MemorySegment a, long ai, MemorySegment b, long bi, float[] e, MemorySegment y,
+                                   long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            store(VectorMath.sigmoid(load(a, ai + j).add(load(b, bi + j)), exps(e, j)), y, yi + j);
+        }
+    }
+
+    /** y = tanh(a·b + c), fused. */
+    private static void tanhFma(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment c, long ci,
+                                float[] e, MemorySegment y, long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            store(VectorMath.tanh(load(a, ai + j).fma(load(b, bi + j), load(c, ci + j)), exps(e, j)), y, yi + j);
+        }
+    }
+
+    /** y = tanh c' (see {@link #cell}). */
+    private static void cellTanh(MemorySegment act, long ai, int h, MemorySegment cs, long c0, float[] e,
+                                 MemorySegment y, long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            store(VectorMath.tanh(cell(act, ai + j, h, cs, c0 + j), exps(e, j)), y, yi + j);
+        }
+    }
+
+    /** The GRU's h' = n + z·(h − n), z = σ(xz + hz), with n at y (written over). */
+    private static void gruOutput(MemorySegment xz, long xi, MemorySegment hz, long hi, float[] e, MemorySegment hs,
+                                  long h0, MemorySegment y, long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector n = load(y, yi + j);
+            FloatVector z = VectorMath.sigmoid(load(xz, xi + j).add(load(hz, hi + j)), exps(e, j));
+            store(z.fma(load(hs, h0 + j).sub(n), n), y, yi + j);
         }
     }
 }

@@ -25,6 +25,8 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     /** Doubles in a vector of S's size: each float vector widens into two of them. */
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** Elements per block of tanh and the sigmoid, whose exponentials wait in a float[] of this many. */
+    private static final int BLOCK = 1024;
 
     @Override
     public void unary(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
@@ -37,6 +39,22 @@ final class VectorFloatLoops extends ScalarFloatLoops {
 
     /** The vector loop, given native segments only: its loads never see a heap segment (see {@link #binary}). */
     private void unaryNative(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        int t = switch (fn) {
+            case EXP -> exp(x, xi, y, yi, n);
+            case LOG -> log(x, xi, y, yi, n);
+            case TANH -> tanh(x, xi, y, yi, n);
+            case SIGMOID -> sigmoid(x, xi, y, yi, n);
+            default -> piecewise(fn, x, xi, y, yi, n);
+        };
+        super.unary(fn, x, xi + t, y, yi + t, n - t);
+    }
+
+    /**
+     * y = fn(x) for the functions of one vector instruction or a few, over the full vectors; returns how many
+     * elements it did. The transcendental functions have loops of their own below, one VectorMath step each: C2
+     * inlines about one exp's worth of Vector API calls into a method (see {@link VectorMath}).
+     */
+    private static int piecewise(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
         int t = 0;
@@ -47,15 +65,82 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case STEP -> zero.blend(one, v.compare(VectorOperators.GT, 0f));
                 case NEG -> v.neg();
                 case ABS -> v.abs();
-                case SQRT -> v.sqrt();
-                case EXP -> VectorMath.exp(v);
-                case LOG -> VectorMath.log(v);
-                case TANH -> VectorMath.tanh(v);
-                default -> VectorMath.sigmoid(v);
+                default -> v.sqrt();
             };
             r.intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
-        super.unary(fn, x, xi + t, y, yi + t, n - t);
+        return t;
+    }
+
+    private static int exp(MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            VectorMath.exp(FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER))
+                    .intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        return t;
+    }
+
+    private static int log(MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            VectorMath.log(FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER))
+                    .intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        return t;
+    }
+
+    /**
+     * tanh in VectorMath's two steps, a block at a time: the exponentials of a block into e, then the results from
+     * them (the second loop reads each x before it writes that y, so x and y may be the same memory).
+     */
+    private static int tanh(MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        int end = S.loopBound(n);
+        float[] e = new float[Math.min(end, BLOCK)];
+        for (int t = 0; t < end; t += BLOCK) {
+            int m = Math.min(BLOCK, end - t);
+            tanhExp(x, xi + t, e, m);
+            tanh(x, xi + t, e, y, yi + t, m);
+        }
+        return end;
+    }
+
+    private static void tanhExp(MemorySegment x, long xi, float[] e, int m) {
+        for (int t = 0; t < m; t += S.length()) {
+            VectorMath.tanhExp(FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER)).intoArray(e, t);
+        }
+    }
+
+    private static void tanh(MemorySegment x, long xi, float[] e, MemorySegment y, long yi, int m) {
+        for (int t = 0; t < m; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
+            VectorMath.tanh(v, FloatVector.fromArray(S, e, t)).intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+    }
+
+    /** The sigmoid as {@link #tanh(MemorySegment, long, MemorySegment, long, int)} does tanh. */
+    private static int sigmoid(MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        int end = S.loopBound(n);
+        float[] e = new float[Math.min(end, BLOCK)];
+        for (int t = 0; t < end; t += BLOCK) {
+            int m = Math.min(BLOCK, end - t);
+            sigmoidExp(x, xi + t, e, m);
+            sigmoid(x, xi + t, e, y, yi + t, m);
+        }
+        return end;
+    }
+
+    private static void sigmoidExp(MemorySegment x, long xi, float[] e, int m) {
+        for (int t = 0; t < m; t += S.length()) {
+            VectorMath.sigmoidExp(FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER)).intoArray(e, t);
+        }
+    }
+
+    private static void sigmoid(MemorySegment x, long xi, float[] e, MemorySegment y, long yi, int m) {
+        for (int t = 0; t < m; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
+            VectorMath.sigmoid(v, FloatVector.fromArray(S, e, t)).intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
     }
 
     @Override

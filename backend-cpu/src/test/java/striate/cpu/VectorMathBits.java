@@ -27,7 +27,8 @@ final class VectorMathBits {
         float[] special = {0f, -0f, Float.MIN_VALUE, -1e-40f, 1e-6f, 88.8f, -88.8f, -100f, 1e30f, -1e30f,
             Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
         for (int i = 0; i < N; i++) {
-            m.setAtIndex(JAVA_FLOAT, i, i % 10 == 0 ? special[i / 10 % special.length] : (float) (r.nextGaussian() * 4));
+            float v = i % 10 == 0 ? special[i / 10 % special.length] : (float) (r.nextGaussian() * 4);
+            m.setAtIndex(JAVA_FLOAT, i, v);
         }
         return m;
     }
