@@ -52,7 +52,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lengths", default="100,200")
     ap.add_argument("--cells", default="rnn,lstm,gru")
-    ap.add_argument("--steps", type=int, default=4000)
+    ap.add_argument("--steps", type=int, default=10000)
     ap.add_argument("--eval-every", type=int, default=100)
     ap.add_argument("--batch-size", type=int, default=50)
     ap.add_argument("--lr", type=float, default=1e-3)

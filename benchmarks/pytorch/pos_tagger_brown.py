@@ -2,7 +2,9 @@
 """BiLSTM part-of-speech tagger on the Brown corpus in PyTorch: the side-by-side peer of Striate's tagger.
 
 Data exactly as Striate's striate.data reads it (brown_data.py: same files, base-tag rule, document split,
-vocabulary rule). Model: Embedding(V, 100, padding_idx=0), dropout 0.5 on the embeddings, a 1-layer
+vocabulary rule). Model: Embedding(V, 100, padding_idx=0) initialized uniformly in [-sqrt(3/100), sqrt(3/100)]
+(Ma and Hovy 2016; Lample et al. 2016; --embedding-init normal keeps PyTorch's N(0, 1), which learns far more
+slowly, see benchmarks/RESULTS.md), the padding row zero, dropout 0.5 on the embeddings, a 1-layer
 bidirectional LSTM with 128 hidden units per direction over the packed sentences, Linear(256, tags). Recipe:
 cross-entropy over the real tokens (padding targets are -100), Adam lr 1e-3, batch 32 sentences shuffled each
 epoch, 10 epochs, the last epoch's model evaluated. Words: case kept, vocabulary min count 2 (training
@@ -11,7 +13,7 @@ and a final JSON line: test token accuracy, unknown-word accuracy, the most-freq
 inference sentences/s (inference over the test documents, batch 32, no gradient).
 
 Usage: python3 pos_tagger_brown.py [--data DIR] [--epochs N] [--threads T] [--seed S] [--device cpu|cuda]
-       [--quick]  (--quick: 20 training documents, 1 epoch: proves the script runs, the numbers mean nothing)
+       [--embedding-init uniform|normal] [--min-count 2] [--lowercase] [--quick]  (--quick: 20 training documents, 1 epoch: proves the script runs, the numbers mean nothing)
 """
 import argparse
 import json
@@ -26,9 +28,14 @@ import brown_data
 
 
 class Tagger(nn.Module):
-    def __init__(self, words, tags, embedding=100, hidden=128, dropout=0.5):
+    def __init__(self, words, tags, embedding=100, hidden=128, dropout=0.5, init="uniform"):
         super().__init__()
         self.embedding = nn.Embedding(words, embedding, padding_idx=brown_data.PAD)
+        if init == "uniform":
+            bound = (3 / embedding) ** 0.5
+            with torch.no_grad():
+                self.embedding.weight.uniform_(-bound, bound)
+                self.embedding.weight[brown_data.PAD].zero_()
         self.dropout = nn.Dropout(dropout)
         self.lstm = nn.LSTM(embedding, hidden, num_layers=1, bidirectional=True, batch_first=True)
         self.out = nn.Linear(2 * hidden, tags)
@@ -78,6 +85,7 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--lowercase", action="store_true")
+    ap.add_argument("--embedding-init", choices=["normal", "uniform"], default="uniform")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
@@ -96,7 +104,7 @@ def main():
     print(f"{len(train)}/{len(validation)}/{len(test)} documents, {len(train_seq)} training sentences, "
           f"{len(vocabulary)} words, {len(tags)} tags; PyTorch {torch.__version__}, {args.threads} threads, {device}")
 
-    model = Tagger(len(vocabulary), len(tags)).to(device)
+    model = Tagger(len(vocabulary), len(tags), init=args.embedding_init).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     loss_fn = nn.CrossEntropyLoss(ignore_index=brown_data.IGNORE_INDEX)
     generator = torch.Generator().manual_seed(args.seed)
