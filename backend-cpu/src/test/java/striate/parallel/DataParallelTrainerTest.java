@@ -64,7 +64,7 @@ class DataParallelTrainerTest {
             assertEquals(2, two.epochs().size());
             for (int e = 0; e < 2; e++) {
                 assertEquals(one.epochs().get(e).trainLoss(), two.epochs().get(e).trainLoss(), 1e-4);
-                assertEquals(one.epochs().get(e).valAccuracy(), two.epochs().get(e).valAccuracy(), 1e-9);
+                assertEquals(one.epochs().get(e).valMetric(), two.epochs().get(e).valMetric(), 1e-9);
                 assertEquals(one.epochs().get(e).learningRate(), two.epochs().get(e).learningRate(), 1e-12);
             }
             uninterrupted = Training.weights(dp.module());

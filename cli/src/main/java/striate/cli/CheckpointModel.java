@@ -2,6 +2,7 @@ package striate.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import striate.models.BiLstmTagger;
 import striate.nn.Module;
 import striate.tensor.Device;
 import striate.train.Checkpoint;
@@ -10,6 +11,10 @@ import striate.train.Checkpoint;
 record CheckpointModel(Checkpoint checkpoint, Module model) {
     static CheckpointModel load(Path file, Device device) throws IOException {
         Checkpoint c = Checkpoint.load(file);
+        if (c.modelName().equals(BiLstmTagger.NAME)) {
+            throw new IllegalArgumentException(file + " is a checkpoint of the part-of-speech tagger (" + c.modelName()
+                    + "), not of an image classifier; use 'striate tagger evaluate' or 'striate tagger tag'");
+        }
         Models.Entry entry = Models.find(c.modelName()).orElseThrow(() -> new IllegalArgumentException(file
                 + " holds a model called '" + c.modelName() + "', which this version of striate does not know; models: "
                 + String.join(", ", Models.names())));

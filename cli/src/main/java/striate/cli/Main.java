@@ -17,14 +17,16 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code striate} command: subcommands train, evaluate, predict, summary, demo, doctor and export-images. Exit codes: 0 ok, 2 usage error
+ * The {@code striate} command: subcommands train, evaluate, predict, tagger (train, evaluate, tag), summary, demo,
+ * doctor and export-images. Exit codes: 0 ok, 2 usage error
  * (unknown command, model or option), 1 failure. Errors are one line on stderr; {@code --verbose} adds the
  * stack trace. Run through {@code bin/striate}, which adds the JVM flags; a plain {@code java -jar} works too
  * and gets a one-line notice when the Vector API module is missing.
  */
 @Command(name = "striate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Striate: deep learning on the JVM, one model definition on CPU and NVIDIA GPUs.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, TaggerCommand.class,
+                SummaryCommand.class,
                 DemoCommand.class, DoctorCommand.class, ExportImagesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
@@ -36,7 +38,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose one of train, evaluate, predict, summary, demo, doctor");
+        throw new ParameterException(spec.commandLine(), "missing command: choose one of train, evaluate, predict, tagger, "
+                + "summary, demo, doctor, export-images");
     }
 
     public static void main(String[] args) {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import striate.train.Trainer;
 
 /**
- * What {@code train} prints when a signal stops the JVM while it runs (SIGTERM: exit 143, Ctrl-C: 130): which
+ * What a training command ({@code train}, {@code tagger train}) prints when a signal stops the JVM while it runs (SIGTERM: exit 143, Ctrl-C: 130): which
  * epoch {@code last.ckpt} holds and the command that continues the run, or that nothing was saved (then the new
  * output folder is removed again if it is empty). A shutdown hook for the duration of one run; it first waits for a
  * checkpoint write in progress and keeps another from starting, so what it says is what is on disk.
@@ -15,6 +15,7 @@ final class ShutdownNotice implements AutoCloseable {
     /** How long the notice waits for a checkpoint write in progress before it says so instead. */
     private static final long SAVE_WAIT_SECONDS = 30;
 
+    private final String command;
     private final Path out;
     private final int epochs;
     private final OutputFolder folder;
@@ -24,16 +25,17 @@ final class ShutdownNotice implements AutoCloseable {
     private volatile boolean trained;
 
     /**
-     * Installs the notice for a run that writes to {@code out} for {@code epochs} epochs; {@code folder} is the
-     * folder this run created (null when it continues a run).
+     * Installs the notice for a run of {@code command} ("striate train") that writes to {@code out} for
+     * {@code epochs} epochs; {@code folder} is the folder this run created (null when it continues a run).
      */
-    static ShutdownNotice install(Path out, int epochs, OutputFolder folder, PrintStream err) {
-        ShutdownNotice notice = new ShutdownNotice(out, epochs, folder, err);
+    static ShutdownNotice install(String command, Path out, int epochs, OutputFolder folder, PrintStream err) {
+        ShutdownNotice notice = new ShutdownNotice(command, out, epochs, folder, err);
         Runtime.getRuntime().addShutdownHook(notice.hook);
         return notice;
     }
 
-    private ShutdownNotice(Path out, int epochs, OutputFolder folder, PrintStream err) {
+    private ShutdownNotice(String command, Path out, int epochs, OutputFolder folder, PrintStream err) {
+        this.command = command;
         this.out = out;
         this.epochs = epochs;
         this.folder = folder;
@@ -52,7 +54,7 @@ final class ShutdownNotice implements AutoCloseable {
     }
 
     private void stopped() {
-        String resume = "'striate train --out " + out + " --resume'";
+        String resume = "'" + command + " --out " + out + " --resume'";
         String message;
         Trainer t = trainer;
         if (trained) {

@@ -6,19 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -55,8 +50,6 @@ import striate.train.Trainer;
         description = "Train LeNet-5 on MNIST-format data or AlexNet on an image folder; writes checkpoints and a "
                 + "report to --out.")
 final class TrainCommand implements Callable<Integer> {
-    /** Options a checkpoint does not record: where the run is, and how this command line prints. */
-    private static final Set<String> NOT_RECORDED = Set.of("--out", "--resume", "--help", "--version", "--verbose");
     /**
      * Recorded options a resumed run may change: how long it trains and when it stops early, and where it computes
      * (the same arithmetic, on other hardware or threads). Everything else would make it another run.
@@ -175,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         resolveDefaults();
         validateOptions();
         OutputFolder created = resume ? null : OutputFolder.create(out);
-        try (ShutdownNotice notice = ShutdownNotice.install(out, epochs, created, System.err)) {
+        try (ShutdownNotice notice = ShutdownNotice.install("striate train", out, epochs, created, System.err)) {
             return train(resumeFrom, notice);
         } catch (IOException | RuntimeException | Error e) {
             if (created != null) {
@@ -322,83 +315,22 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The options this run records in its checkpoints, by name, as canonical strings ({@link #canonical}). */
+    private RecordedOptions recorded() {
+        return new RecordedOptions(spec, MAY_CHANGE, DEVICE_OPTIONS, TrainCommand::new);
+    }
+
+    /** The options this run records in its checkpoints ({@link RecordedOptions}): --devices replaces --device. */
     private Map<String, String> settings() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (OptionSpec o : recordedOptions()) {
-            boolean replaced = o.longestName().equals("--device") && devices != null; // --devices says it
-            if (o.getValue() != null && !replaced) {
-                settings.put(o.longestName(), canonical(o.getValue()));
-            }
-        }
-        return settings;
-    }
-
-    private List<OptionSpec> recordedOptions() {
-        return spec.options().stream().filter(o -> !NOT_RECORDED.contains(o.longestName())).toList();
-    }
-
-    /** An option's value as a checkpoint records it and as the command line accepts it back. */
-    private static String canonical(Object value) {
-        return switch (value) {
-            case Path p -> p.toAbsolutePath().normalize().toString();
-            case List<?> list -> list.stream().map(String::valueOf).collect(Collectors.joining(","));
-            default -> String.valueOf(value);
-        };
+        return recorded().settings(devices != null ? Set.of("--device") : Set.of());
     }
 
     /**
-     * Loads {@code last.ckpt} of the run in --out and makes its recorded options this command's, for every option
-     * not given here; a given option that differs from the recorded one is a usage error naming each (apart from
-     * {@link #MAY_CHANGE}). A checkpoint from before runs recorded their options resumes with a warning.
+     * Loads {@code last.ckpt} of the run in --out and makes its recorded options this command's ({@link
+     * RecordedOptions#resume}); says so when it continues on other devices.
      */
     private Checkpoint continueRun() throws IOException {
-        Path last = out.resolve(Trainer.LAST);
-        if (!Files.exists(last)) {
-            throw new IllegalArgumentException("--resume: there is no " + Trainer.LAST + " in " + out
-                    + " to continue from");
-        }
-        Checkpoint c = Checkpoint.load(last);
-        Map<String, String> recorded = c.settings();
-        PrintWriter err = spec.commandLine().getErr();
-        if (recorded.isEmpty()) {
-            err.println("striate: warning: " + last + " does not record its run's options (it was written before "
-                    + "checkpoints did): resuming with this command's options; give the original run's --seed, --lr, "
-                    + "--batch-size, --validation, --limit and the rest to continue it as it was");
-            return c.requireModel(model);
-        }
-        ParseResult given = spec.commandLine().getParseResult();
-        boolean deviceGiven = DEVICE_OPTIONS.stream().anyMatch(given::hasMatchedOption);
-        List<String> conflicts = new ArrayList<>();
-        List<String> adopted = new ArrayList<>();
-        for (OptionSpec o : recordedOptions()) {
-            String name = o.longestName();
-            String was = recorded.get(name);
-            if (given.hasMatchedOption(name)) {
-                String now = canonical(o.getValue());
-                if (!MAY_CHANGE.contains(name) && !now.equals(was)) {
-                    conflicts.add(name + " " + now + " (the run has " + (was == null ? "none" : was) + ")");
-                }
-            } else if (was != null && !(DEVICE_OPTIONS.contains(name) && deviceGiven)) {
-                adopted.add(name + "=" + was);
-            }
-        }
-        if (!conflicts.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--resume continues the run in " + out + " with the "
-                    + "options it recorded, and these differ: " + String.join(", ", conflicts) + "; leave them out, "
-                    + "or start a new run in another --out");
-        }
-        TrainCommand run = CommandLine.populateCommand(new TrainCommand(), adopted.toArray(String[]::new));
-        for (String a : adopted) {
-            String name = a.substring(0, a.indexOf('='));
-            spec.findOption(name).setValue(run.spec.findOption(name).getValue());
-        }
-        String before = recorded.getOrDefault("--devices", recorded.get("--device"));
-        String now = canonical(devices != null ? devices : device);
-        if (!Objects.equals(before, now)) {
-            err.println("striate: note: the run trained on " + before + " and continues on " + now + ": the same "
-                    + "computation, rounded differently, so not bit for bit what " + before + " would give");
-        }
+        Checkpoint c = recorded().resume(out, null); // --model may come from the checkpoint
+        recorded().noteDevice(c, RecordedOptions.canonical(devices != null ? devices : device));
         return c.requireModel(model);
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import striate.data.Batch;
 import striate.nn.Module;
 import striate.nn.Parameter;
 import striate.optim.Optimizer;
@@ -207,12 +208,12 @@ public final class DataParallel implements AutoCloseable {
      * This data-parallel step as a {@link TrainStep} for a {@link Trainer} built on {@link #module()},
      * {@link #optimizer()} and the first device; a restored checkpoint is copied to every replica.
      */
-    public TrainStep trainStep() {
-        return new TrainStep() {
+    public TrainStep<Batch> trainStep() {
+        return new TrainStep<>() {
             @Override
-            public Result run(Tensor x, Tensor y) {
-                StepResult r = step(x, y);
-                return new Result(r.loss(), r.correct(), r.samples());
+            public Result run(Batch batch) {
+                StepResult r = step(batch.x(), batch.y());
+                return new Result(r.loss(), r.correct(), r.samples(), r.samples());
             }
 
             @Override

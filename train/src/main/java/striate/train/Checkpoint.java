@@ -35,8 +35,9 @@ import striate.tensor.Tensor;
 /**
  * A resumable snapshot of training: model name and configuration, the run's settings (its command-line options,
  * so a resumed run can be checked against them), epoch, global step, RNG states, the history, the model's tensors
- * (parameters and buffers by dotted name), and the optimizer's tensors and the trainer's scalars (step counts,
- * learning rate, the run's first loss).
+ * (parameters and buffers by dotted name), the optimizer's tensors and the trainer's scalars (step counts,
+ * learning rate, the run's first loss), and the model's vocabularies: named lists of strings its ids stand for (a
+ * tagger's words and tags), so a checkpoint alone can turn text into ids and ids into tags.
  *
  * <p>File format, version {@value #FORMAT_VERSION}, big-endian:
  * <pre>
@@ -45,16 +46,20 @@ import striate.tensor.Tensor;
  *          epoch (int), globalStep (long),
  *          rng states (int count; name, long), history (int count; int epoch, 7 doubles as in EpochStats),
  *          model tensors, optimizer tensors (int count; name, dtype name, int rank, long dims, row-major data
- *          as int / float / double), optimizer scalars (int count; name, 'L' long | 'D' double)
+ *          as int / float / double), optimizer scalars (int count; name, 'L' long | 'D' double),
+ *          vocabularies (int count; name, int size, that many strings)
  * </pre>
- * Version 1 is the same without settings; {@link #load} reads it with empty settings.
+ * Version 2 is the same without vocabularies, version 1 also without settings; {@link #load} reads them with empty
+ * ones.
  * {@link #save} replaces the destination atomically ({@link AtomicFile}); {@link #load} checks magic, version,
  * length and checksum before it parses anything, and returns tensors on the reference (host) device.
  */
 public final class Checkpoint {
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /** The first version that records the run's settings. */
     private static final int SETTINGS_VERSION = 2;
+    /** The first version that holds vocabularies. */
+    private static final int VOCABULARIES_VERSION = 3;
     private static final byte[] MAGIC = "STRIATCK".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_BYTES = MAGIC.length + Integer.BYTES + Long.BYTES;
     private static final int TRAILER_BYTES = Long.BYTES;
@@ -71,6 +76,7 @@ public final class Checkpoint {
     private final Map<String, Tensor> model;
     private final Map<String, Tensor> optimizer;
     private final Map<String, Number> optimizerScalars;
+    private final Map<String, List<String>> vocabularies;
     private final Path source;
 
     /** A checkpoint without recorded settings (of a model trained outside a command-line run). */
@@ -78,7 +84,7 @@ public final class Checkpoint {
             List<EpochStats> history, Map<String, Tensor> model, Map<String, Tensor> optimizer,
             Map<String, Number> optimizerScalars) {
         this(modelName, modelConfig, Map.of(), epoch, globalStep, rngStates, history, model, optimizer,
-                optimizerScalars, null);
+                optimizerScalars, Map.of(), null);
     }
 
     /**
@@ -90,12 +96,25 @@ public final class Checkpoint {
             long globalStep, Map<String, Long> rngStates, List<EpochStats> history, Map<String, Tensor> model,
             Map<String, Tensor> optimizer, Map<String, Number> optimizerScalars) {
         this(modelName, modelConfig, settings, epoch, globalStep, rngStates, history, model, optimizer,
-                optimizerScalars, null);
+                optimizerScalars, Map.of(), null);
+    }
+
+    /**
+     * A checkpoint with vocabularies: lists of strings by name (e.g. "words" and "tags" of a tagger, each list
+     * indexed by id), kept in their order.
+     */
+    public Checkpoint(String modelName, String modelConfig, Map<String, String> settings, int epoch,
+            long globalStep, Map<String, Long> rngStates, List<EpochStats> history, Map<String, Tensor> model,
+            Map<String, Tensor> optimizer, Map<String, Number> optimizerScalars,
+            Map<String, List<String>> vocabularies) {
+        this(modelName, modelConfig, settings, epoch, globalStep, rngStates, history, model, optimizer,
+                optimizerScalars, vocabularies, null);
     }
 
     private Checkpoint(String modelName, String modelConfig, Map<String, String> settings, int epoch,
             long globalStep, Map<String, Long> rngStates, List<EpochStats> history, Map<String, Tensor> model,
-            Map<String, Tensor> optimizer, Map<String, Number> optimizerScalars, Path source) {
+            Map<String, Tensor> optimizer, Map<String, Number> optimizerScalars,
+            Map<String, List<String>> vocabularies, Path source) {
         if (modelName == null || modelName.isBlank()) {
             throw new IllegalArgumentException("a checkpoint needs a model name");
         }
@@ -111,21 +130,27 @@ public final class Checkpoint {
         });
         this.modelName = modelName;
         this.modelConfig = modelConfig == null ? "" : modelConfig;
-        this.settings = frozen(settings, "setting");
+        this.settings = frozen(settings, "settings");
         this.epoch = epoch;
         this.globalStep = globalStep;
-        this.rngStates = frozen(rngStates, "RNG state");
-        this.history = new History(history).epochs();
-        this.model = frozen(model, "model tensor");
-        this.optimizer = frozen(optimizer, "optimizer tensor");
-        this.optimizerScalars = frozen(optimizerScalars, "optimizer scalar");
+        this.rngStates = frozen(rngStates, "RNG states");
+        for (int i = 1; i < history.size(); i++) {
+            History.checkOrder(history.get(i - 1), history.get(i));
+        }
+        this.history = List.copyOf(history);
+        this.model = frozen(model, "model tensors");
+        this.optimizer = frozen(optimizer, "optimizer tensors");
+        this.optimizerScalars = frozen(optimizerScalars, "optimizer scalars");
+        Map<String, List<String>> lists = new LinkedHashMap<>();
+        frozen(vocabularies, "vocabularies").forEach((name, list) -> lists.put(name, List.copyOf(list)));
+        this.vocabularies = Collections.unmodifiableMap(lists);
         this.source = source;
     }
 
     private static <V> Map<String, V> frozen(Map<String, V> m, String what) {
         m.forEach((k, v) -> {
             if (k == null || v == null) {
-                throw new IllegalArgumentException("null name or value among the " + what + "s");
+                throw new IllegalArgumentException("null name or value among the " + what);
             }
         });
         return Collections.unmodifiableMap(new LinkedHashMap<>(m));
@@ -187,6 +212,22 @@ public final class Checkpoint {
 
     public Map<String, Number> optimizerScalars() {
         return optimizerScalars;
+    }
+
+    /** The vocabularies by name, each a list indexed by id; empty for checkpoints of format 1 and 2. */
+    public Map<String, List<String>> vocabularies() {
+        return vocabularies;
+    }
+
+    /** The vocabulary {@code name}, or an error naming the file, the list and what the checkpoint holds. */
+    public List<String> vocabulary(String name) throws CheckpointException {
+        List<String> list = vocabularies.get(name);
+        if (list == null) {
+            throw new CheckpointException(source, "holds no vocabulary '" + name + "' (it has "
+                    + (vocabularies.isEmpty() ? "none" : vocabularies.keySet()) + "); it was not written by a run that "
+                    + "records one");
+        }
+        return list;
     }
 
     /** This checkpoint if it belongs to model {@code expected}, else an error naming both models. */
@@ -280,8 +321,8 @@ public final class Checkpoint {
         out.writeInt(history.size());
         for (EpochStats s : history) {
             out.writeInt(s.epoch());
-            for (double v : new double[] {s.trainLoss(), s.trainAccuracy(), s.valLoss(), s.valAccuracy(),
-                    s.learningRate(), s.seconds(), s.imagesPerSecond()}) {
+            for (double v : new double[] {s.trainLoss(), s.trainMetric(), s.valLoss(), s.valMetric(),
+                    s.learningRate(), s.seconds(), s.samplesPerSecond()}) {
                 out.writeDouble(v);
             }
         }
@@ -296,6 +337,14 @@ public final class Checkpoint {
             } else {
                 out.writeByte('D');
                 out.writeDouble(e.getValue().doubleValue());
+            }
+        }
+        out.writeInt(vocabularies.size());
+        for (Map.Entry<String, List<String>> e : vocabularies.entrySet()) {
+            writeString(out, e.getKey());
+            out.writeInt(e.getValue().size());
+            for (String token : e.getValue()) {
+                writeString(out, token);
             }
         }
     }
@@ -486,8 +535,19 @@ public final class Checkpoint {
                 default -> throw in.malformed("optimizer scalar '" + name + "' has unknown kind " + kind);
             }
         }
+        Map<String, List<String>> vocabularies = new LinkedHashMap<>();
+        for (int i = version >= VOCABULARIES_VERSION ? in.count() : 0; i > 0; i--) {
+            String name = in.string();
+            List<String> tokens = new ArrayList<>();
+            for (int k = in.count(); k > 0; k--) {
+                tokens.add(in.string());
+            }
+            if (vocabularies.put(name, tokens) != null) {
+                throw in.malformed("vocabulary '" + name + "' appears twice");
+            }
+        }
         return new Checkpoint(modelName, modelConfig, settings, epoch, globalStep, rng, history, model, optimizer,
-                scalars, file);
+                scalars, vocabularies, file);
     }
 
     /** Reads payload fields, never past the payload's announced length. */

@@ -7,27 +7,46 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The {@link EpochStats} of a training run, in epoch order (strictly increasing epoch numbers, so a resumed
- * run continues where its checkpoint stopped). The best epoch is the one with the lowest validation loss, or the
- * lowest training loss in a run without validation.
+ * run continues where its checkpoint stopped), and the {@link Metric} their metric columns hold. The best epoch is
+ * the one with the lowest validation loss, or the lowest training loss in a run without validation.
  */
 public final class History {
+    private final Metric metric;
     private final List<EpochStats> epochs = new ArrayList<>();
 
-    public History() {
+    /** An empty history of a task scored by {@code metric}. */
+    public History(Metric metric) {
+        if (metric == null) {
+            throw new IllegalArgumentException("a history needs the metric its epochs hold");
+        }
+        this.metric = metric;
     }
 
     /** A history holding these epochs (e.g. from a checkpoint), in order. */
-    public History(List<EpochStats> epochs) {
+    public History(Metric metric, List<EpochStats> epochs) {
+        this(metric);
         epochs.forEach(this::add);
+    }
+
+    /** What the trainMetric and valMetric of the epochs are. */
+    public Metric metric() {
+        return metric;
     }
 
     /** Appends an epoch; its number must be greater than the last one's. */
     public void add(EpochStats stats) {
-        if (!epochs.isEmpty() && stats.epoch() <= epochs.getLast().epoch()) {
-            throw new IllegalArgumentException("epoch " + stats.epoch() + " after epoch " + epochs.getLast().epoch()
-                    + ": epochs must increase");
+        if (!epochs.isEmpty()) {
+            checkOrder(epochs.getLast(), stats);
         }
         epochs.add(stats);
+    }
+
+    /** Fails unless {@code next} comes after {@code previous}. */
+    static void checkOrder(EpochStats previous, EpochStats next) {
+        if (next.epoch() <= previous.epoch()) {
+            throw new IllegalArgumentException("epoch " + next.epoch() + " after epoch " + previous.epoch()
+                    + ": epochs must increase");
+        }
     }
 
     /** The epochs so far, oldest first (an unmodifiable copy). */

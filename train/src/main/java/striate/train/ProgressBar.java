@@ -7,10 +7,11 @@ import java.util.function.LongSupplier;
 
 /**
  * The progress line of one training epoch:
- * {@code epoch 3/10 [=======>      ] 512/938 loss 0.4123 acc 0.851 1834 img/s ETA 0:23}.
+ * {@code epoch 3/10 [=======>      ] 512/938 loss 0.4123 acc 0.851 1834 img/s ETA 0:23}, with the task's metric
+ * label ({@code acc}, {@code bpc}) and unit ({@code img}, {@code sent}).
  * On a terminal the line is redrawn in place with '\r', at most every {@value #REDRAW_MILLIS} ms; otherwise
  * (a log file, CI) it prints one plain line each time another tenth of the batches is done, so logs stay short.
- * Loss and accuracy are whatever the caller passes (usually running means over the epoch so far).
+ * Loss and metric are whatever the caller passes (usually running means over the epoch so far).
  */
 public final class ProgressBar {
     static final long REDRAW_MILLIS = 100;
@@ -21,6 +22,8 @@ public final class ProgressBar {
     private final int epoch;
     private final int epochs;
     private final long batches;
+    private final String metric;
+    private final String unit;
     private final LongSupplier nanoClock;
     private final long start;
     private long lastDraw = Long.MIN_VALUE;
@@ -31,10 +34,12 @@ public final class ProgressBar {
 
     /**
      * A bar for epoch {@code epoch} of {@code epochs}, {@code batches} ≥ 1 batches long, writing to {@code out}:
-     * redrawn in place when {@code terminal}, plain lines otherwise. {@code nanoClock} gives the time in ns
-     * (System::nanoTime; tests pass their own).
+     * redrawn in place when {@code terminal}, plain lines otherwise; {@code metric} labels the metric ("acc") and
+     * {@code unit} what throughput counts ("img"). {@code nanoClock} gives the time in ns (System::nanoTime; tests
+     * pass their own).
      */
-    public ProgressBar(PrintStream out, boolean terminal, int epoch, int epochs, long batches, LongSupplier nanoClock) {
+    public ProgressBar(PrintStream out, boolean terminal, int epoch, int epochs, long batches, String metric,
+                       String unit, LongSupplier nanoClock) {
         if (batches < 1) {
             throw new IllegalArgumentException("an epoch needs at least one batch, got " + batches);
         }
@@ -43,6 +48,8 @@ public final class ProgressBar {
         this.epoch = epoch;
         this.epochs = epochs;
         this.batches = batches;
+        this.metric = metric;
+        this.unit = unit;
         this.nanoClock = nanoClock;
         this.start = nanoClock.getAsLong();
     }
@@ -51,19 +58,19 @@ public final class ProgressBar {
      * A bar on {@code out} that redraws in place when the JVM is attached to a terminal: System.console() is
      * not null and, since a console can exist with redirected output (JDK 22's default), {@link Console#isTerminal}.
      */
-    public static ProgressBar of(PrintStream out, int epoch, int epochs, long batches) {
+    public static ProgressBar of(PrintStream out, int epoch, int epochs, long batches, String metric, String unit) {
         Console console = System.console();
         boolean terminal = console != null && console.isTerminal();
-        return new ProgressBar(out, terminal, epoch, epochs, batches, System::nanoTime);
+        return new ProgressBar(out, terminal, epoch, epochs, batches, metric, unit, System::nanoTime);
     }
 
-    /** {@code done} batches ({@code images} images) finished so far, with the running loss and accuracy. */
-    public void update(long done, long images, double loss, double accuracy) {
+    /** {@code done} batches ({@code samples} images or sentences) finished so far, with the running loss and metric. */
+    public void update(long done, long samples, double loss, double value) {
         if (done < 0 || done > batches) {
             throw new IllegalArgumentException("batch " + done + " outside [0, " + batches + "]");
         }
         long now = nanoClock.getAsLong();
-        line = format(done, images, loss, accuracy, now - start);
+        line = format(done, samples, loss, value, now - start);
         lineShown = false;
         if (terminal) {
             if (done == batches || lastDraw == Long.MIN_VALUE || now - lastDraw >= REDRAW_MILLIS * 1_000_000) {
@@ -109,7 +116,7 @@ public final class ProgressBar {
         lineShown = true;
     }
 
-    private String format(long done, long images, double loss, double accuracy, long elapsedNanos) {
+    private String format(long done, long samples, double loss, double value, long elapsedNanos) {
         int filled = (int) (done * BAR_WIDTH / batches);
         StringBuilder bar = new StringBuilder(BAR_WIDTH);
         bar.append("=".repeat(filled));
@@ -118,10 +125,10 @@ public final class ProgressBar {
         }
         double seconds = elapsedNanos / 1e9;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f acc %.3f", epoch, epochs, bar, done,
-                batches, loss, accuracy));
+        sb.append(String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f %s %.3f", epoch, epochs, bar, done,
+                batches, loss, metric, value));
         if (seconds > 0 && done > 0) {
-            sb.append(String.format(Locale.ROOT, " %.0f img/s", images / seconds));
+            sb.append(String.format(Locale.ROOT, " %.0f %s/s", samples / seconds, unit));
             if (done < batches) {
                 sb.append(" ETA ").append(clock(seconds * (batches - done) / done));
             } else {

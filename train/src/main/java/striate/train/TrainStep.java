@@ -1,16 +1,14 @@
 package striate.train;
 
-import striate.tensor.Tensor;
-
 /**
- * One optimization step of a {@link Trainer} on a batch x [b, c, h, w] with int32 labels y [b]: forward,
- * cross-entropy loss, backward and the optimizer's update. The trainer's own step runs on one device;
- * {@code DataParallel.trainStep()} spreads it over several.
+ * One optimization step of a {@link Trainer} on a batch of kind {@code B}: forward, loss, backward and the
+ * optimizer's update. The trainer's own step runs a {@link Task} on one device (with optional gradient clipping);
+ * {@code DataParallel.trainStep()} spreads an image batch over several.
  */
-public interface TrainStep {
+public interface TrainStep<B> {
 
-    /** The batch's mean loss, how many examples were classified correctly, and the batch size. */
-    record Result(double loss, long correct, int samples) {
+    /** The batch's mean loss and the rest of the task's {@link Task.Output} for it. */
+    record Result(double loss, double metricSum, long units, int samples) {
     }
 
     /**
@@ -18,7 +16,7 @@ public interface TrainStep {
      * a one-device step then leaves the weights untouched, a data-parallel one has already applied the update (the
      * checkpoints of the last good epoch are what to go back to).
      */
-    Result run(Tensor x, Tensor y);
+    Result run(B batch);
 
     /** Called before the first batch of every epoch (of a fresh or a resumed run). */
     default void beforeEpoch(int epoch) {

@@ -5,34 +5,44 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import striate.autograd.GradMode;
 import striate.data.Batch;
 import striate.data.DataLoader;
 import striate.data.Dataset;
-import striate.nn.Losses;
 import striate.nn.Module;
+import striate.optim.GradClip;
 import striate.optim.LrSchedule;
 import striate.optim.Optimizer;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
 import striate.tensor.Rng;
-import striate.tensor.Tensor;
 
 /**
- * Trains a classifier with cross-entropy: per batch forward, loss, backward, optimizer step, inside a
- * {@link MemoryScope} so a steady-state step reuses the previous step's memory; per epoch the
- * learning-rate schedule, validation, history, early stopping and an atomic checkpoint ({@code last.ckpt} every
- * epoch, {@code best.ckpt} when the monitored loss improves). The monitored loss is the validation loss, or the
- * training loss when there is no validation set (null or empty). A resumed run restores weights, optimizer state,
- * random generators and history, and sees the same batch order as an uninterrupted run, so it reaches the same
- * weights. A loss that diverges ({@link Divergence}: NaN, infinite, or far above the run's first loss) stops
- * training with {@link TrainingDivergedException}; the checkpoints of the last good epoch are kept.
+ * The training loop, for any model and batch kind: per batch a {@link TrainStep} (by default the {@link Task}'s
+ * forward and loss, backward, optional gradient clipping by global norm, the optimizer's update) inside a
+ * {@link MemoryScope} so a steady-state step reuses the previous step's memory; per epoch the learning-rate
+ * schedule, validation (the task's loss and metric in evaluation mode, without gradients), history, early
+ * stopping and an atomic checkpoint ({@code last.ckpt} every epoch, {@code best.ckpt} when the monitored loss
+ * improves). The monitored loss is the validation loss, or the training loss when there is no validation. A resumed
+ * run restores weights, optimizer state, random generators and history, and sees the same batches as an
+ * uninterrupted run (each epoch's come from its number alone), so it reaches the same weights. A loss that diverges
+ * ({@link Divergence}: NaN, infinite, or far above the run's first loss) stops training with
+ * {@link TrainingDivergedException}; the checkpoints of the last good epoch are kept.
+ *
+ * <pre>{@code
+ * Trainer trainer = new Trainer(model, optimizer, device, options);
+ * trainer.fit(trainImages, validationImages, null);                       // images: Classification, DataLoaders
+ * trainer.fit(new Tagging(tagger::forward), BatchSource.of(trainLoader), BatchSource.of(validationLoader), null);
+ * }</pre>
  */
 public final class Trainer {
     /** File names inside the checkpoint folder. */
@@ -45,14 +55,20 @@ public final class Trainer {
 
     /**
      * What to train for. {@code checkpointDir} may be null (no checkpoints); {@code patience} 0 turns early
-     * stopping off; {@code progress} receives the progress bar (null for none); {@code workers} threads build each
-     * batch (decoding images, augmenting) for training and validation; {@code settings} are recorded in every
-     * checkpoint (the command line's options, so a resumed run can be checked against them).
+     * stopping off; {@code progress} receives the progress bar (null for none); {@code settings} are recorded in
+     * every checkpoint (the command line's options, so a resumed run can be checked against them), and so are
+     * {@code vocabularies} (what the model's ids stand for: a tagger's words and tags). {@code clipGradNorm} > 0
+     * clips the gradients to that global 2-norm before each update of the trainer's own step
+     * ({@link GradClip#clipGradNorm}); 0 leaves them as they are. {@code batchSize}, {@code seed} and
+     * {@code workers} (threads that build each batch) are what {@link #fit(Dataset, Dataset, Checkpoint)} makes its
+     * image loaders with; the general {@link #fit(Task, BatchSource, BatchSource, Checkpoint)} takes batches made by
+     * the caller.
      */
     public record Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                           double minDelta, String modelName, String modelConfig, Path checkpointDir,
-                          PrintStream progress, int workers, Map<String, String> settings) {
-        /** One loader thread, no recorded settings. */
+                          PrintStream progress, int workers, Map<String, String> settings, double clipGradNorm,
+                          Map<String, List<String>> vocabularies) {
+        /** One loader thread, no recorded settings, no clipping. */
         public Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                        double minDelta, String modelName, String modelConfig, Path checkpointDir,
                        PrintStream progress) {
@@ -60,8 +76,19 @@ public final class Trainer {
                     checkpointDir, progress, 1, Map.of());
         }
 
+        /** No clipping, no vocabularies. */
+        public Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
+                       double minDelta, String modelName, String modelConfig, Path checkpointDir,
+                       PrintStream progress, int workers, Map<String, String> settings) {
+            this(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName, modelConfig,
+                    checkpointDir, progress, workers, settings, 0, Map.of());
+        }
+
         public Options {
             settings = Map.copyOf(settings);
+            Map<String, List<String>> lists = new LinkedHashMap<>();
+            vocabularies.forEach((name, list) -> lists.put(name, List.copyOf(list)));
+            vocabularies = Collections.unmodifiableMap(lists);
             if (workers < 1) {
                 throw new IllegalArgumentException("workers must be >= 1, got " + workers);
             }
@@ -77,14 +104,34 @@ public final class Trainer {
             if (patience < 0) {
                 throw new IllegalArgumentException("patience must be >= 0, got " + patience);
             }
+            if (!(clipGradNorm >= 0) || Double.isInfinite(clipGradNorm)) {
+                throw new IllegalArgumentException("the gradient clipping norm must be finite and >= 0 (0: no "
+                        + "clipping), got " + clipGradNorm);
+            }
         }
+
+        /** These options with gradient clipping to {@code maxNorm} (0: none). */
+        public Options withClipGradNorm(double maxNorm) {
+            return new Options(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName,
+                    modelConfig, checkpointDir, progress, workers, settings, maxNorm, vocabularies);
+        }
+
+        /** These options with {@code lists} as the vocabularies every checkpoint records. */
+        public Options withVocabularies(Map<String, List<String>> lists) {
+            return new Options(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName,
+                    modelConfig, checkpointDir, progress, workers, settings, clipGradNorm, lists);
+        }
+    }
+
+    /** A pass's mean loss and metric: sums over its batches divided by its units. */
+    private record Pass(double loss, double metric) {
     }
 
     private final Module model;
     private final Optimizer optimizer;
     private final Device device;
     private final Options options;
-    private final TrainStep trainStep;
+    private final TrainStep<Batch> imageStep;
     private final ReentrantLock saving = new ReentrantLock();
     private volatile int savedEpoch;
     private Divergence divergence;
@@ -95,57 +142,91 @@ public final class Trainer {
     }
 
     /**
-     * Trains with {@code step} (null: forward, loss, backward and update of {@code model} on {@code device}), e.g.
-     * a data-parallel step whose first replica is {@code model} with {@code optimizer}: validation, the schedule
-     * and checkpoints use those, and batches are made on {@code device}.
+     * Trains images with {@code step} (null: the trainer's own step on {@code device}), e.g. a data-parallel step
+     * whose first replica is {@code model} with {@code optimizer}: validation, the schedule and checkpoints use
+     * those, and batches are made on {@code device}. Such a step is for {@link #fit(Dataset, Dataset, Checkpoint)};
+     * it updates the weights itself, so it cannot be combined with {@code options.clipGradNorm()}.
      */
-    public Trainer(Module model, Optimizer optimizer, Device device, TrainStep step, Options options) {
+    public Trainer(Module model, Optimizer optimizer, Device device, TrainStep<Batch> step, Options options) {
         if (!model.device().equals(device)) {
             throw new IllegalArgumentException("the model is on " + model.device() + " but training runs on " + device
                     + "; call model.to(device) before building the optimizer");
+        }
+        if (step != null && options.clipGradNorm() > 0) {
+            throw new IllegalArgumentException("gradient clipping (" + options.clipGradNorm() + ") is part of the "
+                    + "trainer's own step; a step of your own updates the weights itself and must clip them itself");
         }
         this.model = model;
         this.optimizer = optimizer;
         this.device = device;
         this.options = options;
-        this.trainStep = step != null ? step : this::oneDeviceStep;
+        this.imageStep = step;
     }
 
-    /** Forward, loss, backward and update on the trainer's device; a non-finite loss skips the update. */
-    private TrainStep.Result oneDeviceStep(Tensor x, Tensor y) {
-        Tensor logits = model.forward(x);
-        Tensor loss = Losses.crossEntropy(logits, y);
-        double value = loss.item();
-        int b = Math.toIntExact(y.dim(0));
-        if (!Double.isFinite(value)) {
-            return new TrainStep.Result(value, 0, b);
-        }
-        optimizer.zeroGrad();
-        loss.backward();
-        optimizer.step();
-        optimizer.zeroGrad(); // the gradients are this step's memory
-        int[] predicted = Metrics.argmax(logits);
-        int[] labels = y.toIntArray();
-        long correct = 0;
-        for (int i = 0; i < b; i++) {
-            correct += predicted[i] == labels[i] ? 1 : 0;
-        }
-        return new TrainStep.Result(value, correct, b);
+    /** Forward (the task's), backward, optional clipping and update on one device; a non-finite loss skips the update. */
+    private <B> TrainStep<B> oneDeviceStep(Task<B> task) {
+        return batch -> {
+            Task.Output out = task.forward(batch);
+            double value = out.loss().item();
+            if (!Double.isFinite(value)) {
+                return new TrainStep.Result(value, 0, out.units(), out.samples());
+            }
+            optimizer.zeroGrad();
+            out.loss().backward();
+            if (options.clipGradNorm() > 0) {
+                // a non-finite norm leaves the gradients as they are: the next batch's loss then stops the run
+                GradClip.clipGradNorm(optimizer.parameters().values(), options.clipGradNorm());
+            }
+            optimizer.step();
+            optimizer.zeroGrad(); // the gradients are this step's memory
+            return new TrainStep.Result(value, out.metricSum(), out.units(), out.samples());
+        };
     }
 
     /**
-     * Trains from scratch, or from {@code resume} (a checkpoint of this model) when not null. Without validation
-     * ({@code validation} null or empty) the training loss picks {@code best.ckpt} and drives early stopping.
+     * Trains an image classifier ({@link Classification}) from scratch, or from {@code resume} (a checkpoint of this
+     * model) when not null, on batches of {@code options.batchSize()} shuffled with {@code options.seed()}. Without
+     * validation ({@code validation} null or empty) the training loss picks {@code best.ckpt} and drives early
+     * stopping.
      */
     public History fit(Dataset train, Dataset validation, Checkpoint resume) {
-        History history = new History();
+        try (DataLoader trainLoader = DataLoader.builder(train, device).batchSize(options.batchSize())
+                .shuffle(options.seed()).workers(options.workers()).build();
+             DataLoader validationLoader = validation == null ? null : DataLoader.builder(validation, device)
+                     .batchSize(Evaluation.batchSizeFor(validation, options.batchSize())).augment(false)
+                     .workers(options.workers()).build()) {
+            Classification task = new Classification(model);
+            return run(task, imageStep != null ? imageStep : oneDeviceStep(task), BatchSource.of(trainLoader),
+                    validationLoader == null ? null : BatchSource.of(validationLoader), resume);
+        }
+    }
+
+    /**
+     * Trains the trainer's model at {@code task} on {@code train}'s batches, validated on {@code validation}'s
+     * (null or without batches: none; then the training loss picks {@code best.ckpt} and drives early stopping),
+     * from scratch or from {@code resume} (a checkpoint of this model). The task must run the trainer's model.
+     */
+    public <B> History fit(Task<B> task, BatchSource<B> train, BatchSource<B> validation, Checkpoint resume) {
+        if (imageStep != null) {
+            throw new IllegalStateException("this trainer was built with a step of its own for image batches; "
+                    + "train it with fit(Dataset, Dataset, Checkpoint)");
+        }
+        return run(task, oneDeviceStep(task), train, validation, resume);
+    }
+
+    private <B> History run(Task<B> task, TrainStep<B> trainStep, BatchSource<B> train, BatchSource<B> validation,
+                            Checkpoint resume) {
+        if (train.numBatches() < 1) {
+            throw new IllegalArgumentException("the training data has no batches; give it at least one example");
+        }
+        History history = new History(task.metric());
         int startEpoch = 0;
         long step = 0;
-        boolean validated = validation != null && validation.size() > 0;
+        boolean validated = validation != null && validation.numBatches() > 0;
         EarlyStopping stopping = new EarlyStopping(Math.max(1, options.patience()), options.minDelta());
         divergence = new Divergence(Double.NaN);
         if (resume != null) {
-            restore(resume);
+            restore(resume, trainStep);
             resume.history().forEach(history::add);
             resume.history().forEach(s -> stopping.shouldStop(monitored(s, validated)));
             startEpoch = resume.epoch();
@@ -155,46 +236,45 @@ public final class Trainer {
             divergence = new Divergence(first != null ? first.doubleValue() : Double.NaN);
             LOG.info("resuming {} from epoch {} (step {})", options.modelName(), startEpoch, step);
         }
-        try (DataLoader loader = DataLoader.builder(train, device).batchSize(options.batchSize())
-                .shuffle(options.seed()).workers(options.workers()).build()) {
-            for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
-                options.schedule().apply(optimizer, options.learningRate(), epoch);
-                trainStep.beforeEpoch(epoch);
-                EpochStats stats = trainEpoch(loader, validated ? validation : null, epoch, step);
-                step += loader.numBatches();
-                history.add(stats);
-                boolean improved = history.best().map(b -> b.epoch() == stats.epoch()).orElse(false);
-                saveCheckpoints(epoch + 1, step, history, improved);
-                if (options.progress() == null) { // with a progress bar, its summary line already says this
-                    LOG.info("epoch {}/{}: {}", epoch + 1, options.epochs(), summary(stats));
-                }
-                if (options.patience() > 0 && stopping.shouldStop(monitored(stats, validated))) {
-                    LOG.info("early stopping after epoch {}: {} loss has not improved for {} epochs (best {} at epoch {})",
-                            epoch + 1, validated ? "validation" : "training", options.patience(),
-                            fmt(stopping.bestValue()), stopping.bestEpoch());
-                    break;
-                }
+        for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
+            options.schedule().apply(optimizer, options.learningRate(), epoch);
+            trainStep.beforeEpoch(epoch);
+            EpochStats stats = trainEpoch(task, trainStep, train, validated ? validation : null, epoch, step);
+            step += train.numBatches();
+            history.add(stats);
+            boolean improved = history.best().map(b -> b.epoch() == stats.epoch()).orElse(false);
+            saveCheckpoints(epoch + 1, step, history, improved);
+            if (options.progress() == null) { // with a progress bar, its summary line already says this
+                LOG.info("epoch {}/{}: {}", epoch + 1, options.epochs(), summary(stats, task));
+            }
+            if (options.patience() > 0 && stopping.shouldStop(monitored(stats, validated))) {
+                LOG.info("early stopping after epoch {}: {} loss has not improved for {} epochs (best {} at epoch {})",
+                        epoch + 1, validated ? "validation" : "training", options.patience(),
+                        fmt(stopping.bestValue()), stopping.bestEpoch());
+                break;
             }
         }
         return history;
     }
 
-    private EpochStats trainEpoch(DataLoader loader, Dataset validation, int epoch, long step) {
+    private <B> EpochStats trainEpoch(Task<B> task, TrainStep<B> trainStep, BatchSource<B> train,
+                                      BatchSource<B> validation, int epoch, long step) {
         model.train();
-        ProgressBar bar = options.progress() == null ? null
-                : ProgressBar.of(options.progress(), epoch + 1, options.epochs(), loader.numBatches());
+        task.beforePass(true);
+        ProgressBar bar = options.progress() == null ? null : ProgressBar.of(options.progress(), epoch + 1,
+                options.epochs(), train.numBatches(), task.metric().label(), task.unit());
         double lossSum = 0;
-        long correct = 0;
-        long images = 0;
+        double metricSum = 0;
+        long units = 0;
+        long samples = 0;
         long done = 0;
         long start = System.nanoTime();
-        try (DataLoader.Batches batches = loader.iterator(epoch)) {
+        try (BatchSource.Epoch<B> batches = train.epoch(epoch)) {
             while (batches.hasNext()) {
                 // What a step allocates (the batch, activations, gradients) goes back to the pool when it ends; the
                 // weights, optimizer state and batch-norm statistics live outside the scope and are updated in place.
                 try (MemoryScope scope = MemoryScope.open()) {
-                    Batch batch = batches.next();
-                    TrainStep.Result r = trainStep.run(batch.x(), batch.y());
+                    TrainStep.Result r = trainStep.run(batches.next());
                     double value = r.loss();
                     String diverged = divergence.add(value);
                     if (diverged != null) {
@@ -203,40 +283,58 @@ public final class Trainer {
                                 + keptMessage() + " Lower the learning rate (now " + optimizer.learningRate()
                                 + ") and try again.");
                     }
-                    int b = r.samples();
-                    lossSum += value * b;
-                    correct += r.correct();
-                    images += b;
+                    task.afterBatch(scope);
+                    lossSum += value * r.units();
+                    metricSum += r.metricSum();
+                    units += r.units();
+                    samples += r.samples();
                     done++;
                 }
                 if (bar != null) {
-                    bar.update(done, images, lossSum / images, (double) correct / images);
+                    bar.update(done, samples, lossSum / units, metricSum / units);
                 }
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double valLoss = Double.NaN;
-        double valAccuracy = Double.NaN;
-        if (validation != null && validation.size() > 0) {
-            Evaluation v = Evaluation.of(model, validation, device,
-                    Evaluation.batchSizeFor(validation, options.batchSize()), options.workers());
-            valLoss = v.loss();
-            valAccuracy = v.accuracy();
-        }
-        EpochStats stats = new EpochStats(epoch + 1, lossSum / images, (double) correct / images, valLoss, valAccuracy,
-                optimizer.learningRate(), seconds, images / seconds);
+        Pass val = validation == null ? new Pass(Double.NaN, Double.NaN) : evaluate(task, validation);
+        EpochStats stats = new EpochStats(epoch + 1, lossSum / units, metricSum / units, val.loss(), val.metric(),
+                optimizer.learningRate(), seconds, samples / seconds);
         if (bar != null) {
-            bar.finish(summary(stats));
+            bar.finish(summary(stats, task));
         }
         return stats;
     }
 
+    /** The task's mean loss and metric over {@code source}'s batches (epoch 0), in evaluation mode, no gradients. */
+    private <B> Pass evaluate(Task<B> task, BatchSource<B> source) {
+        model.eval();
+        task.beforePass(false);
+        double lossSum = 0;
+        double metricSum = 0;
+        long units = 0;
+        try (GradMode.Scope off = GradMode.off(); BatchSource.Epoch<B> batches = source.epoch(0)) {
+            while (batches.hasNext()) {
+                try (MemoryScope scope = MemoryScope.open()) { // the batch's tensors go back to the pool after it
+                    Task.Output out = task.forward(batches.next());
+                    lossSum += out.loss().item() * out.units();
+                    metricSum += out.metricSum();
+                    units += out.units();
+                    task.afterBatch(scope);
+                }
+            }
+        } finally {
+            model.train();
+        }
+        return new Pass(lossSum / units, metricSum / units);
+    }
+
     /** An epoch's numbers for its closing line; the validation columns only where it was validated. */
-    private static String summary(EpochStats s) {
-        String val = s.hasValidation() ? String.format(Locale.ROOT, " | val loss %.4f acc %.4f", s.valLoss(),
-                s.valAccuracy()) : "";
-        return String.format(Locale.ROOT, "loss %.4f acc %.4f%s | lr %.3g | %.0f img/s", s.trainLoss(),
-                s.trainAccuracy(), val, s.learningRate(), s.imagesPerSecond());
+    private static String summary(EpochStats s, Task<?> task) {
+        String label = task.metric().label();
+        String val = s.hasValidation() ? String.format(Locale.ROOT, " | val loss %.4f %s %.4f", s.valLoss(), label,
+                s.valMetric()) : "";
+        return String.format(Locale.ROOT, "loss %.4f %s %.4f%s | lr %.3g | %.0f %s/s", s.trainLoss(), label,
+                s.trainMetric(), val, s.learningRate(), s.samplesPerSecond(), task.unit());
     }
 
     private static double monitored(EpochStats s, boolean validated) {
@@ -262,7 +360,7 @@ public final class Trainer {
         scalars.put("learning_rate", optimizer.learningRate());
         scalars.put(FIRST_LOSS, divergence.firstLoss());
         Checkpoint c = new Checkpoint(options.modelName(), options.modelConfig(), options.settings(), epochsDone, step,
-                rng, history.epochs(), Checkpoint.stateOf(model), optimizer.state(), scalars);
+                rng, history.epochs(), Checkpoint.stateOf(model), optimizer.state(), scalars, options.vocabularies());
         saving.lock();
         try {
             Files.createDirectories(dir);
@@ -288,7 +386,7 @@ public final class Trainer {
         return saving.tryLock(seconds, TimeUnit.SECONDS) ? savedEpoch : -1;
     }
 
-    private void restore(Checkpoint c) {
+    private void restore(Checkpoint c, TrainStep<?> trainStep) {
         try {
             c.requireModel(options.modelName());
             c.restoreInto(model);

@@ -91,8 +91,11 @@ class CheckpointTest {
         settings.put("--seed", "42");
         settings.put("--data", "/data/fashion mnist/Ünïcode");
         settings.put("--config", "");
+        Map<String, List<String>> vocabularies = new LinkedHashMap<>();
+        vocabularies.put("words", List.of("<pad>", "<unk>", "the", "Ünïcode", "", "1/2"));
+        vocabularies.put("tags", List.of("at", "nn"));
         Checkpoint saved = new Checkpoint("lenet5", "LeNet5(classes=10, act=tanh) — Ünïcode", settings, 2, 938 * 2,
-                rng, history, model, optimizer, scalars);
+                rng, history, model, optimizer, scalars, vocabularies);
 
         Path file = dir.resolve("lenet.ckpt");
         saved.save(file);
@@ -111,6 +114,11 @@ class CheckpointTest {
         assertEquals(Double.class, loaded.optimizerScalars().get("lr").getClass());
         assertSameTensors(model, loaded.model());
         assertSameTensors(optimizer, loaded.optimizer());
+        assertEquals(List.copyOf(vocabularies.entrySet()), List.copyOf(loaded.vocabularies().entrySet()));
+        assertEquals(List.of("at", "nn"), loaded.vocabulary("tags"));
+        CheckpointException missing = assertThrows(CheckpointException.class, () -> loaded.vocabulary("chars"));
+        assertTrue(missing.getMessage().contains(file + ": holds no vocabulary 'chars' (it has [words, tags])"),
+                missing.getMessage());
     }
 
     private static void assertSameTensors(Map<String, Tensor> expected, Map<String, Tensor> actual) {
@@ -257,8 +265,8 @@ class CheckpointTest {
         ByteBuffer.wrap(b).putInt(8, Checkpoint.FORMAT_VERSION + 1);
         Files.write(file, b);
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(file));
-        assertTrue(e.getMessage().contains("unsupported checkpoint format version 3; this Striate reads versions 1 "
-                + "to 2 (the file was written by a newer Striate)"), e.getMessage());
+        assertTrue(e.getMessage().contains("unsupported checkpoint format version 4; this Striate reads versions 1 "
+                + "to 3 (the file was written by a newer Striate)"), e.getMessage());
         ByteBuffer.wrap(b).putInt(8, 0);
         Files.write(file, b);
         assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.load(file)).getMessage()
@@ -266,8 +274,9 @@ class CheckpointTest {
     }
 
     /**
-     * A version-1 file, as Striate wrote it before runs recorded their settings: the version-2 bytes of a checkpoint
-     * without settings, less the settings count after the two strings, with version, length and checksum to match.
+     * A version-1 file, as Striate wrote it before runs recorded their settings: the version-3 bytes of a checkpoint
+     * without settings and vocabularies, less the settings count after the two strings and the vocabularies count at
+     * the end, with version, length and checksum to match.
      */
     @Test
     void aVersionOneCheckpointLoadsWithoutSettings() throws IOException {
@@ -275,14 +284,14 @@ class CheckpointTest {
         Path file = dir.resolve("v1.ckpt");
         new Checkpoint("net", "cfg", 4, 40, Map.of("shuffle", 9L), List.of(), state, Map.of(), Map.of("lr", 0.5))
                 .save(file);
-        ByteBuffer v2 = ByteBuffer.wrap(Files.readAllBytes(file));
+        ByteBuffer v3 = ByteBuffer.wrap(Files.readAllBytes(file));
         int header = 8 + 4 + 8;
         int strings = header + 4 + "net".length() + 4 + "cfg".length();
-        assertEquals(0, v2.getInt(strings), "no settings");
-        int payload = (int) v2.getLong(12) - 4;
+        assertEquals(0, v3.getInt(strings), "no settings");
+        int payload = (int) v3.getLong(12) - 4 - 4;
         ByteBuffer v1 = ByteBuffer.allocate(header + payload + 8);
-        v1.put(v2.array(), 0, 8).putInt(1).putLong(payload);
-        v1.put(v2.array(), header, strings - header).put(v2.array(), strings + 4, payload - (strings - header));
+        v1.put(v3.array(), 0, 8).putInt(1).putLong(payload);
+        v1.put(v3.array(), header, strings - header).put(v3.array(), strings + 4, payload - (strings - header));
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(v1.array(), header, payload);
         v1.putLong(crc.getValue());
@@ -290,11 +299,35 @@ class CheckpointTest {
 
         Checkpoint c = Checkpoint.load(file);
         assertEquals(Map.of(), c.settings());
+        assertEquals(Map.of(), c.vocabularies());
         assertEquals("cfg", c.modelConfig());
         assertEquals(4, c.epoch());
         assertEquals(Map.of("shuffle", 9L), c.rngStates());
         assertEquals(Map.of("lr", 0.5), c.optimizerScalars());
         assertSameTensors(state, c.model());
+    }
+
+    /** A version-2 file: the version-3 bytes less the vocabularies count at the end of the payload. */
+    @Test
+    void aVersionTwoCheckpointLoadsWithoutVocabularies() throws IOException {
+        Path file = dir.resolve("v2.ckpt");
+        new Checkpoint("net", "cfg", Map.of("--seed", "3"), 4, 40, Map.of(), List.of(), Map.of(), Map.of(),
+                Map.of("lr", 0.5)).save(file);
+        ByteBuffer v3 = ByteBuffer.wrap(Files.readAllBytes(file));
+        int header = 8 + 4 + 8;
+        int payload = (int) v3.getLong(12) - 4;
+        assertEquals(0, v3.getInt(header + payload), "no vocabularies");
+        ByteBuffer v2 = ByteBuffer.allocate(header + payload + 8);
+        v2.put(v3.array(), 0, 8).putInt(2).putLong(payload).put(v3.array(), header, payload);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(v2.array(), header, payload);
+        v2.putLong(crc.getValue());
+        Files.write(file, v2.array());
+
+        Checkpoint c = Checkpoint.load(file);
+        assertEquals(Map.of("--seed", "3"), c.settings());
+        assertEquals(Map.of(), c.vocabularies());
+        assertEquals(Map.of("lr", 0.5), c.optimizerScalars());
     }
 
     @Test

@@ -14,7 +14,7 @@ class HistoryTest {
 
     @Test
     void bestIsTheLowestValidationLossEarliestOnTies() {
-        History h = new History();
+        History h = new History(Metric.ACCURACY);
         assertTrue(h.best().isEmpty());
         h.add(epoch(1, 0.9));
         h.add(epoch(2, 0.5));
@@ -28,22 +28,33 @@ class HistoryTest {
 
     @Test
     void withoutValidationTheBestEpochHasTheLowestTrainingLoss() {
-        History h = new History(List.of(new EpochStats(1, 0.9, 0.5, Double.NaN, Double.NaN, 0.01, 1, 1),
+        History h = new History(Metric.ACCURACY, List.of(new EpochStats(1, 0.9, 0.5, Double.NaN, Double.NaN, 0.01, 1, 1),
                 new EpochStats(2, 0.4, 0.5, Double.NaN, Double.NaN, 0.01, 1, 1),
                 new EpochStats(3, 0.6, 0.5, Double.NaN, Double.NaN, 0.01, 1, 1)));
         assertEquals(2, h.best().orElseThrow().epoch());
         assertEquals(3, h.size());
-        History nan = new History(List.of(new EpochStats(1, Double.NaN, 0, Double.NaN, Double.NaN, 0.01, 1, 1)));
+        History nan = new History(Metric.ACCURACY, List.of(new EpochStats(1, Double.NaN, 0, Double.NaN, Double.NaN, 0.01, 1, 1)));
         assertTrue(nan.best().isEmpty());
     }
 
     @Test
     void epochsMustIncreaseAndTheListIsACopy() {
-        History h = new History(List.of(epoch(3, 1)));
+        History h = new History(Metric.BITS_PER_CHARACTER, List.of(epoch(3, 1)));
         assertThrows(IllegalArgumentException.class, () -> h.add(epoch(3, 1)));
         assertThrows(IllegalArgumentException.class, () -> h.add(epoch(2, 1)));
         assertThrows(UnsupportedOperationException.class, () -> h.epochs().add(epoch(4, 1)));
         assertThrows(IllegalArgumentException.class, () -> epoch(0, 1));
         assertEquals(1, h.size());
+        assertEquals(Metric.BITS_PER_CHARACTER, h.metric());
+    }
+
+    @Test
+    void aMetricKnowsItsDirection() {
+        assertTrue(Metric.ACCURACY.better(0.9, 0.8));
+        assertTrue(Metric.BITS_PER_CHARACTER.better(1.5, 1.7));
+        assertTrue(Metric.MSE.better(0.01, 0.1));
+        assertTrue(!Metric.MSE.better(Double.NaN, 0.1) && !Metric.ACCURACY.better(Double.NaN, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> new Metric("f1", " ", true));
+        assertThrows(IllegalArgumentException.class, () -> new History(null));
     }
 }

@@ -22,7 +22,7 @@ class ProgressBarTest {
 
     @Test
     void logModePrintsOneLinePerTenthAndTheSummary() {
-        ProgressBar bar = new ProgressBar(out, false, 3, 10, 20, () -> now);
+        ProgressBar bar = new ProgressBar(out, false, 3, 10, 20, "acc", "img", () -> now);
         for (int done = 1; done <= 20; done++) {
             now += 500_000_000L; // half a second per batch of 32 images
             bar.update(done, done * 32L, 0.4123, 0.851);
@@ -41,7 +41,7 @@ class ProgressBarTest {
 
     @Test
     void logModeShowsAnUnfinishedEpochWhenFinished() {
-        ProgressBar bar = new ProgressBar(out, false, 1, 1, 100, () -> now);
+        ProgressBar bar = new ProgressBar(out, false, 1, 1, 100, "acc", "img", () -> now);
         now = 1_000_000_000L;
         bar.update(5, 50, 2.0, 0.1);
         assertEquals("", output());
@@ -53,7 +53,7 @@ class ProgressBarTest {
 
     @Test
     void terminalModeRedrawsInPlaceAtMostTenTimesASecond() {
-        ProgressBar bar = new ProgressBar(out, true, 1, 2, 100, () -> now);
+        ProgressBar bar = new ProgressBar(out, true, 1, 2, 100, "acc", "img", () -> now);
         for (int done = 1; done <= 100; done++) {
             now += 10_000_000L; // 10 ms per batch
             bar.update(done, done * 64L, 1.0, 0.5);
@@ -64,6 +64,15 @@ class ProgressBarTest {
         assertEquals(11, s.chars().filter(ch -> ch == '\r').count(), s);
         assertTrue(s.endsWith("100/100 loss 1.0000 acc 0.500 6400 img/s in 0:01" + System.lineSeparator()
                 + "summary" + System.lineSeparator()), s);
+    }
+
+    @Test
+    void theTaskNamesItsMetricAndUnit() {
+        ProgressBar bar = new ProgressBar(out, false, 2, 10, 4, "bpc", "sent", () -> now);
+        now = 2_000_000_000L;
+        bar.update(4, 128, 1.1, 1.587);
+        assertTrue(output().startsWith("epoch 2/10 [" + "=".repeat(30) + "] 4/4 loss 1.1000 bpc 1.587 64 sent/s in "
+                + "0:02"), output());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import striate.data.Batch;
 import striate.data.Dataset;
 import striate.data.ImageDataset;
 import striate.nn.Linear;
@@ -74,7 +75,7 @@ class TrainerTest {
     }
 
     /** A step that trains nothing and reports {@code losses[epoch]} for every batch of that epoch (0-based). */
-    static final class Scripted implements TrainStep {
+    static final class Scripted implements TrainStep<Batch> {
         private final double[] losses;
         private int epoch;
 
@@ -88,9 +89,9 @@ class TrainerTest {
         }
 
         @Override
-        public Result run(Tensor x, Tensor y) {
-            int b = Math.toIntExact(y.dim(0));
-            return new Result(losses[epoch], b / 2, b);
+        public Result run(Batch batch) {
+            int b = batch.size();
+            return new Result(losses[epoch], b / 2, b, b);
         }
     }
 
@@ -104,7 +105,7 @@ class TrainerTest {
                 settings);
         History h = new Trainer(net, sgd(net, 0.05), REF, o).fit(train, val, null);
         assertEquals(4, h.size());
-        assertTrue(h.last().orElseThrow().valAccuracy() > 0.9, "validation accuracy " + h.last());
+        assertTrue(h.last().orElseThrow().valMetric() > 0.9, "validation accuracy " + h.last());
         assertTrue(h.epochs().get(3).trainLoss() < h.epochs().get(0).trainLoss(), "loss decreases");
         assertTrue(Files.exists(dir.resolve(Trainer.LAST)) && Files.exists(dir.resolve(Trainer.BEST)));
         Checkpoint c = Checkpoint.load(dir.resolve(Trainer.LAST));

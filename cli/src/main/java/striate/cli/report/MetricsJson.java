@@ -49,16 +49,16 @@ final class MetricsJson {
         StringJoiner history = new StringJoiner(",\n", "[\n", "\n  ]");
         for (EpochStats e : r.history()) {
             history.add("    {\"epoch\": " + e.epoch() + ", \"train_loss\": " + number(e.trainLoss())
-                    + ", \"train_accuracy\": " + number(e.trainAccuracy()) + ", \"val_loss\": " + number(e.valLoss())
-                    + ", \"val_accuracy\": " + number(e.valAccuracy()) + ", \"learning_rate\": "
+                    + ", \"train_accuracy\": " + number(e.trainMetric()) + ", \"val_loss\": " + number(e.valLoss())
+                    + ", \"val_accuracy\": " + number(e.valMetric()) + ", \"learning_rate\": "
                     + number(e.learningRate()) + ", \"seconds\": " + number(e.seconds())
-                    + ", \"images_per_second\": " + number(e.imagesPerSecond()) + "}");
+                    + ", \"images_per_second\": " + number(e.samplesPerSecond()) + "}");
         }
         sb.append("  \"history\": ").append(history).append("\n}\n");
         return sb.toString();
     }
 
-    private static void field(StringBuilder sb, String name, String json) {
+    static void field(StringBuilder sb, String name, String json) {
         sb.append("  ").append(quote(name)).append(": ").append(json).append(",\n");
     }
 

@@ -2,11 +2,7 @@ package striate.cli.report;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +10,6 @@ import java.util.Map;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import striate.data.Normalization;
 import striate.tensor.Tensor;
-import striate.train.AtomicFile;
 import striate.train.EpochStats;
 import striate.train.Metrics;
 
@@ -41,13 +36,6 @@ public record Report(String model, String device, List<String> classNames, List<
 
     public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
             "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
-
-    static {
-        // pictures are drawn off-screen; headless AWT also on a machine with a display, unless the caller chose
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
 
     /** One test image as the network saw it: {@code pixels} [channels, height, width], normalized; 1 or 3 channels. */
     public record Example(float[] pixels, int channels, int height, int width, int actual, int predicted) {
@@ -93,7 +81,7 @@ public record Report(String model, String device, List<String> classNames, List<
 
     /** Mean training throughput over the epochs, in images per second. */
     public double trainImagesPerSecond() {
-        return history.stream().mapToDouble(EpochStats::imagesPerSecond).average().orElseThrow();
+        return history.stream().mapToDouble(EpochStats::samplesPerSecond).average().orElseThrow();
     }
 
     /**
@@ -109,45 +97,16 @@ public record Report(String model, String device, List<String> classNames, List<
 
     /** {@link #write(Path, PrintWriter)} with the typeface from {@code typeface} (tests give one that fails). */
     List<Path> write(Path folder, PrintWriter warnings, ReportTypeface.Source typeface) throws IOException {
-        checkWritable(folder);
-        List<Path> written = new ArrayList<>();
-        Path json = folder.resolve("metrics.json");
-        AtomicFile.write(json, MetricsJson.of(this).getBytes(StandardCharsets.UTF_8));
-        written.add(json);
-
-        Map<String, Picture> pictures = pictures();
-        Plots plots;
-        try {
-            plots = new Plots(typeface.load());
-        } catch (IOException | RuntimeException | Error e) { // AWT signals a broken font setup with Errors
-            pictures.keySet().forEach(name -> warn(warnings, name, "cannot load the report's font: " + reason(e)));
-            return written;
-        }
-        for (Map.Entry<String, Picture> p : pictures.entrySet()) {
-            Path target = folder.resolve(p.getKey());
-            try {
-                AtomicFile.write(target, p.getValue().draw(plots));
-                written.add(target);
-            } catch (IOException | RuntimeException | Error e) { // e.g. "No physical fonts found" is an Error
-                warn(warnings, p.getKey(), reason(e));
-            }
-        }
-        return written;
-    }
-
-    /** One PNG of the report, drawn by {@link Plots}. */
-    @FunctionalInterface
-    private interface Picture {
-        byte[] draw(Plots plots) throws IOException;
+        return ReportFiles.write(folder, MetricsJson.of(this), pictures(), warnings, typeface);
     }
 
     /** The pictures this report has, by file name, in the order they are written. */
-    private Map<String, Picture> pictures() {
-        Map<String, Picture> p = new LinkedHashMap<>();
+    private Map<String, ReportFiles.Picture> pictures() {
+        Map<String, ReportFiles.Picture> p = new LinkedHashMap<>();
         p.put("loss.png", plots -> plots.curves("Loss — " + model, "mean cross-entropy loss", history,
                 EpochStats::trainLoss, EpochStats::valLoss, 1, LegendPosition.InsideNE));
         p.put("accuracy.png", plots -> plots.curves("Accuracy — " + model, "accuracy (%)", history,
-                EpochStats::trainAccuracy, EpochStats::valAccuracy, 100, LegendPosition.InsideSE));
+                EpochStats::trainMetric, EpochStats::valMetric, 100, LegendPosition.InsideSE));
         p.put("confusion.png", plots -> plots.confusion(String.format(Locale.ROOT,
                 "Confusion matrix — %s, test accuracy %.2f%%", model, test.accuracy() * 100),
                 test.confusionMatrix(), classNames));
@@ -161,33 +120,5 @@ public record Report(String model, String device, List<String> classNames, List<
                     misclassified, classNames, normalization));
         }
         return p;
-    }
-
-    private static void warn(PrintWriter warnings, String file, String why) {
-        warnings.println("striate: warning: " + file + " was not written: " + why);
-        warnings.flush();
-    }
-
-    /** The exception in a few words: its class and the first line of its message. */
-    private static String reason(Throwable e) {
-        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-        return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
-    }
-
-    private static void checkWritable(Path folder) throws IOException {
-        String advice = "; choose another output folder";
-        if (Files.exists(folder) && !Files.isDirectory(folder)) {
-            throw new IOException(folder + ": cannot write the report here: it is a file, not a folder" + advice);
-        }
-        try {
-            Files.createDirectories(folder);
-            Path probe = Files.createTempFile(folder, ".write-test", ".tmp");
-            Files.delete(probe);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException(folder + ": cannot create the report folder: " + e.getFile() + " is a file"
-                    + advice, e);
-        } catch (IOException e) {
-            throw new IOException(folder + ": cannot write the report here (" + e + ")" + advice, e);
-        }
     }
 }
