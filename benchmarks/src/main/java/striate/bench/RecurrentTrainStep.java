@@ -32,7 +32,9 @@ import striate.tensor.Tensor;
  * cleared; x is fixed. PyTorch peer: benchmarks/pytorch/lstm_step.py (the same work, case
  * {cell}_step_2x512_b64_t35). Before timing, a step at hidden 512 and batch 64 over 3 time steps (the same layer
  * code, GEMM and cell kernels as the timed step; the full 35 steps take the reference backend minutes) is checked
- * against the reference backend: the loss and the gradients of x and of every parameter.
+ * against the reference backend: the loss and the gradients of x and of every parameter. {@code device} is cpu;
+ * {@code -p device=cuda:0} runs the same step on a GPU where JMH runs (benchmarks/gpu/run-on-device.sh uses
+ * {@link GpuRecurrentStep} instead), checked against the CPU backend.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,16 +53,20 @@ public class RecurrentTrainStep {
     @Param({"lstm", "gru"})
     public String cell;
 
+    @Param({"cpu"})
+    public String device;
+
     RNNBase rnn;
     Optimizer optimizer;
     Tensor x;
 
     @Setup
     public void setUp() {
-        check(cell, BATCH, CHECK_SEQUENCE, SIZE);
-        rnn = model(cell, SIZE, Device.cpu());
+        Device d = Device.parse(device);
+        checkAgainst(d.equals(Device.cpu()) ? Device.reference() : Device.cpu(), d, cell, BATCH, CHECK_SEQUENCE, SIZE);
+        rnn = model(cell, SIZE, d);
         optimizer = Sgd.builder(rnn.namedParameters()).lr(0.01).build();
-        x = Inputs.uniform(Device.cpu(), 1, BATCH, SEQUENCE, SIZE).requiresGrad(true);
+        x = Inputs.uniform(d, 1, BATCH, SEQUENCE, SIZE).requiresGrad(true);
     }
 
     /** The layer of the step: {@code cell} (lstm or gru), 2 layers of {@code size} inputs and hidden, batch-first. */
@@ -85,21 +91,26 @@ public class RecurrentTrainStep {
      * between the CPU and the reference backend.
      */
     static void check(String cell, int batch, int seq, int size) {
-        String what = cell + "_step_" + LAYERS + "x" + size + "_b" + batch + "_t" + seq;
-        RNNBase ref = model(cell, size, Device.reference());
-        RNNBase cpu = model(cell, size, Device.cpu());
-        Tensor xRef = Inputs.uniform(Device.reference(), 1, batch, seq, size).requiresGrad(true);
-        Tensor xCpu = Inputs.uniform(Device.cpu(), 1, batch, seq, size).requiresGrad(true);
-        Tensor lossRef = loss(ref, xRef);
-        Tensor lossCpu = loss(cpu, xCpu);
+        checkAgainst(Device.reference(), Device.cpu(), cell, batch, seq, size);
+    }
+
+    /** As {@link #check}, for the step on {@code device} against the step on {@code ref}. */
+    static void checkAgainst(Device ref, Device device, String cell, int batch, int seq, int size) {
+        String what = cell + "_step_" + LAYERS + "x" + size + "_b" + batch + "_t" + seq + " on " + device;
+        RNNBase refRnn = model(cell, size, ref);
+        RNNBase rnn = model(cell, size, device);
+        Tensor xRef = Inputs.uniform(ref, 1, batch, seq, size).requiresGrad(true);
+        Tensor x = Inputs.uniform(device, 1, batch, seq, size).requiresGrad(true);
+        Tensor lossRef = loss(refRnn, xRef);
+        Tensor loss = loss(rnn, x);
         lossRef.backward();
-        lossCpu.backward();
-        Agreement.assertClose(what + " loss", new float[] {(float) lossRef.item()}, new float[] {(float) lossCpu.item()},
+        loss.backward();
+        Agreement.assertClose(what + " loss", new float[] {(float) lossRef.item()}, new float[] {(float) loss.item()},
                 1e-4, 1e-6);
-        Agreement.assertClose(what + " gradient of x", xRef.grad().toFloatArray(), xCpu.grad().toFloatArray(), 1e-3,
+        Agreement.assertClose(what + " gradient of x", xRef.grad().toFloatArray(), x.grad().toFloatArray(), 1e-3,
                 1e-7);
-        for (var e : ref.namedParameters().entrySet()) {
-            Parameter p = cpu.namedParameters().get(e.getKey());
+        for (var e : refRnn.namedParameters().entrySet()) {
+            Parameter p = rnn.namedParameters().get(e.getKey());
             Agreement.assertClose(what + " gradient " + e.getKey(), e.getValue().grad().toFloatArray(),
                     p.grad().toFloatArray(), 1e-3, 1e-6);
         }
