@@ -4,13 +4,15 @@
 # benchmarks/pytorch/lstm_step.py, same machine, same thread count, run one after the other (never at the same
 # time), alternating sides for --rounds rounds. Prints each run, a table of medians and one line per cell:
 #   RATIO <cell>_step_2x512_b64_t35 <PyTorch ms per step / Striate ms per step>   (above 1: Striate is faster)
-# Usage: bash benchmarks/compare-rnn.sh [--threads N] [--rounds R] [--quick]
+# Usage: bash benchmarks/compare-rnn.sh [--threads N] [--rounds R] [--quick] [--peer FILE]
 #   --threads N   intra-op threads on both sides (default: nproc)
 #   --rounds R    PyTorch-then-Striate rounds (default 2); the table takes the median over all of them
 #   --quick       one short round, for a smoke test; the numbers are not worth reporting
+#   --peer FILE   the PyTorch script (default: benchmarks/pytorch/lstm_step.py)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+peer="$root/benchmarks/pytorch/lstm_step.py"
 threads="$(nproc)"
 rounds=2
 quick=false
@@ -19,12 +21,12 @@ while [[ $# -gt 0 ]]; do
         --threads) threads="$2"; shift 2 ;;
         --rounds) rounds="$2"; shift 2 ;;
         --quick) quick=true; rounds=1; shift ;;
-        *) echo "compare-rnn: unknown option $1 (use --threads N, --rounds R, --quick)" >&2; exit 2 ;;
+        --peer) peer="$(realpath "$2")"; shift 2 ;;
+        *) echo "compare-rnn: unknown option $1 (use --threads N, --rounds R, --quick, --peer FILE)" >&2; exit 2 ;;
     esac
 done
 python=/usr/bin/python3
 jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-peer="$root/benchmarks/pytorch/lstm_step.py"
 die() { echo "compare-rnn: $*" >&2; exit 1; }
 
 "$python" -c "import torch" 2>/dev/null || die "needs Debian's python3-torch at $python (apt-get install python3-torch)"
@@ -48,7 +50,7 @@ echo "PyTorch $("$python" -c 'import torch; print(torch.__version__)'), $threads
     "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-(unset)}; $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p')"
 for ((r = 1; r <= rounds; r++)); do
     echo "== round $r: PyTorch"
-    (cd "$root/benchmarks/pytorch" && "$python" lstm_step.py --threads "$threads" "${torch_args[@]}") \
+    "$python" "$peer" --threads "$threads" "${torch_args[@]}" \
         | tee /dev/stderr | grep '^{' >>"$out/torch.jsonl"
     echo "== round $r: Striate (JMH RecurrentTrainStep)"
     # -jvmArgsAppend replaces the @Fork annotation's flags, so it repeats them.
