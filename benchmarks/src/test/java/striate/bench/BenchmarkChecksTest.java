@@ -32,6 +32,11 @@ class BenchmarkChecksTest {
     }
 
     @Test
+    void recurrentInferenceMatchesTheReference() {
+        RecurrentInference.check();
+    }
+
+    @Test
     void smallOpIsExact() {
         SmallOp.check();
     }
