@@ -2,9 +2,9 @@
 # run-on-device.sh — the GPU session of issue #6 in one script: the gpu-tagged tests, LeNet-5 on Fashion-MNIST,
 # SGEMM 4096/8192, elementwise GB/s and an AlexNet (One Weird Trick) forward+backward at batch 128, each next to
 # PyTorch on the same GPU, and data-parallel AlexNet with one and two replicas on the GPU next to the plain step
-# (images/s, all-reduce share, bytes the copy primitive moved; the copy tests, CudaCopyTest, run with the rest);
-# results go to one markdown file to
-# paste into benchmarks/RESULTS.md.
+# (images/s, all-reduce share, bytes the copy primitive moved; the copy tests, CudaCopyTest, run with the rest),
+# and the recurrent training step of issue #16 (2-layer LSTM and GRU, hidden 512, batch 64, 35 steps) next to
+# PyTorch's cuDNN LSTM/GRU; results go to one markdown file to paste into benchmarks/RESULTS.md.
 #
 # 1. On the build machine (needs Maven, nvcc not required, the Debian package dataset-fashion-mnist):
 #        bash benchmarks/gpu/run-on-device.sh prepare
@@ -15,7 +15,8 @@
 #        run(command="bash benchmarks/gpu/run-on-device.sh device tests", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device bench", carry=[".device"])
 #        run(command="EPOCHS=3 bash benchmarks/gpu/run-on-device.sh device lenet", carry=[".device"])
-#    or `device all` (the three in a row, if the time limit allows). Each stage appends to
+#        run(command="bash benchmarks/gpu/run-on-device.sh device rnn", carry=[".device"])
+#    or `device all` (the four in a row, if the time limit allows). Each stage appends to
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
 # Switches pass through as JAVA_OPTS, e.g. JAVA_OPTS="-Dstriate.cuda.tf32=true" or -Dstriate.cuda.deterministic=true.
 set -euo pipefail
@@ -93,6 +94,13 @@ bench() {
     --size 224 --batch 64 --steps 10
 }
 
+rnn() {
+  machine
+  section "Recurrent training step (issue #16): 2-layer LSTM and GRU, input and hidden 512, batch 64, 35 steps, batch-first; forward, mean loss, backward, SGD: Striate (cuda:0) and PyTorch's cuDNN RNN, same GPU (target: ratio >= 1.0)"
+  record "${JAVA[@]}" striate.bench.GpuRecurrentStep lstm gru
+  record python3 benchmarks/pytorch/lstm_step.py --device cuda
+}
+
 lenet() {
   machine
   local epochs=${EPOCHS:-3}
@@ -108,7 +116,8 @@ case "${1:-} ${2:-}" in
   "device tests") tests ;;
   "device bench") bench ;;
   "device lenet") lenet ;;
-  "device all") tests; bench; lenet ;;
+  "device rnn") rnn ;;
+  "device all") tests; bench; lenet; rnn ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac
 [ "${1:-}" = device ] && echo "results: $RESULTS"

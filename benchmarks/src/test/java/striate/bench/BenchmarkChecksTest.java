@@ -26,6 +26,17 @@ class BenchmarkChecksTest {
     }
 
     @Test
+    void recurrentTrainStepsMatchTheReference() { // smaller than the benchmark's own check, which takes seconds
+        RecurrentTrainStep.check("lstm", 16, 5, 128);
+        RecurrentTrainStep.check("gru", 16, 5, 128);
+    }
+
+    @Test
+    void recurrentInferenceMatchesTheReference() {
+        RecurrentInference.check();
+    }
+
+    @Test
     void smallOpIsExact() {
         SmallOp.check();
     }

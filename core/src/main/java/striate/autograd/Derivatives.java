@@ -255,11 +255,18 @@ public final class Derivatives {
     }
 
     private static Tensor[] matmul(MatMulOp m, Tensor a, Tensor b, Tensor dc) {
-        boolean ta = m.transposeA();
-        boolean tb = m.transposeB();
-        Tensor da = !a.requiresGrad() ? null : !ta ? dc.matmul(b, false, !tb) : b.matmul(dc, tb, true);
-        Tensor db = !b.requiresGrad() ? null : !tb ? a.matmul(dc, !ta, false) : dc.matmul(a, true, ta);
-        return new Tensor[] {da, db};
+        return new Tensor[] {a.requiresGrad() ? matmulLeft(m, b, dc) : null,
+                b.requiresGrad() ? matmulRight(m, a, dc) : null};
+    }
+
+    /** The gradient of a product's left operand a, given its right operand b and the output's gradient dc. */
+    static Tensor matmulLeft(MatMulOp m, Tensor b, Tensor dc) {
+        return !m.transposeA() ? dc.matmul(b, false, !m.transposeB()) : b.matmul(dc, m.transposeB(), true);
+    }
+
+    /** The gradient of a product's right operand b, given its left operand a and the output's gradient dc. */
+    static Tensor matmulRight(MatMulOp m, Tensor a, Tensor dc) {
+        return !m.transposeB() ? a.matmul(dc, !m.transposeA(), false) : dc.matmul(a, true, m.transposeA());
     }
 
     /** Sums {@code g} over the axes that broadcasting stretched, giving a tensor of {@code target} shape. */

@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import striate.op.MatMulOp;
 import striate.op.SliceOp;
 import striate.tensor.ShapeMismatchException;
 import striate.tensor.Tensor;
@@ -16,8 +17,9 @@ import striate.tensor.Tensor;
  * final when its last reader is done: it is added to {@link Tensor#grad()} at that moment, so the last layer's
  * parameters are finished first, while the rest of the pass goes on (data parallel training starts reducing
  * them then). The gradients of a tensor's slices are gathered and joined once it is done ({@link SliceGradients}), so
- * the time steps of a sequence tensor cost one pass, not one padded copy each. Runs with recording off, so gradients
- * are plain tensors.
+ * the time steps of a sequence tensor cost one pass, not one padded copy each; so is the gradient of a matrix that
+ * several products read as their right operand ({@link ProductGradients}), so a recurrent layer's W_hh gets its
+ * gradient from one product over all time steps. Runs with recording off, so gradients are plain tensors.
  */
 public final class Tape {
     private Tape() {
@@ -41,7 +43,8 @@ public final class Tape {
             throw new ShapeMismatchException("backward", "dy of shape " + dy.shape(), "the output's shape " + output.shape());
         }
         try (GradMode.Scope off = GradMode.off()) {
-            Map<Tensor, Integer> readers = readerCounts(output);
+            ProductGradients products = new ProductGradients();
+            Map<Tensor, Integer> readers = readerCounts(output, products);
             Map<Tensor, Tensor> grads = new IdentityHashMap<>();
             SliceGradients slices = new SliceGradients();
             grads.put(output, dy);
@@ -56,7 +59,7 @@ public final class Tape {
                     continue;
                 }
                 SliceOp slice = node.op() instanceof SliceOp s ? s : null;
-                Tensor[] dxs = g == null || slice != null ? null : Derivatives.backward(node.op(), node.inputs(), t, g);
+                Tensor[] dxs = g == null || slice != null ? null : gradients(node, t, g, products);
                 for (int i = 0; i < node.inputs().length; i++) {
                     Tensor x = node.inputs()[i];
                     if (!x.requiresGrad()) {
@@ -71,7 +74,7 @@ public final class Tape {
                     if (readers.merge(x, -1, Integer::sum) > 0) {
                         continue;
                     }
-                    Tensor gx = slices.take(x, grads.remove(x));
+                    Tensor gx = products.take(x, slices.take(x, grads.remove(x)));
                     if (x.node() == null) {
                         finish(x, gx, onLeafDone);
                     } else {
@@ -85,6 +88,20 @@ public final class Tape {
         }
     }
 
+    /**
+     * The gradients of node's inputs given its output t's gradient g; a product whose right operand's gradient is
+     * joined ({@link ProductGradients}) gives only its left operand's and leaves g to the join.
+     */
+    private static Tensor[] gradients(Node node, Tensor t, Tensor g, ProductGradients products) {
+        if (!products.joins(node)) {
+            return Derivatives.backward(node.op(), node.inputs(), t, g);
+        }
+        products.add(node, g);
+        Tensor a = node.inputs()[0];
+        return new Tensor[] {a.requiresGrad() ? Derivatives.matmulLeft((MatMulOp) node.op(), node.inputs()[1], g) : null,
+                null};
+    }
+
     /** Adds a leaf's final gradient {@code g} (null: it got none) to what earlier backward calls left in it. */
     private static void finish(Tensor leaf, Tensor g, Consumer<Tensor> onLeafDone) {
         if (g == null) {
@@ -94,8 +111,11 @@ public final class Tape {
         onLeafDone.accept(leaf);
     }
 
-    /** For each tensor that requires grad and leads to {@code output}: how many recorded op inputs read it. */
-    private static Map<Tensor, Integer> readerCounts(Tensor output) {
+    /**
+     * For each tensor that requires grad and leads to {@code output}: how many recorded op inputs read it; each
+     * recorded node is counted once in {@code products}.
+     */
+    private static Map<Tensor, Integer> readerCounts(Tensor output, ProductGradients products) {
         Map<Tensor, Integer> readers = new IdentityHashMap<>();
         readers.put(output, 0);
         Deque<Tensor> todo = new ArrayDeque<>();
@@ -105,6 +125,7 @@ public final class Tape {
             if (node == null) {
                 continue;
             }
+            products.count(node);
             for (Tensor x : node.inputs()) {
                 if (x.requiresGrad() && readers.merge(x, 1, Integer::sum) == 1) {
                     todo.push(x); // first time seen

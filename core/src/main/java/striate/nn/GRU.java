@@ -27,8 +27,11 @@ public final class GRU extends RNNBase {
 
     @Override
     Carry step(Tensor xg, Carry s, Weights w) {
-        Tensor hg = s.h().matmul(w.whh(), false, true); // [n, 3h]
-        if (w.bhh() != null) {
+        Tensor hg = s.hidden(w); // [n, 3h]
+        if (hg == null) { // the zero state: b_hh alone
+            hg = w.bhh() == null ? Tensor.zeros(xg.device(), xg.dtype(), xg.shape().dims())
+                    : w.bhh().reshape(1, xg.dim(1)).expand(xg.shape());
+        } else if (w.bhh() != null) {
             hg = hg.add(w.bhh());
         }
         return new Carry(Functional.gruCell(xg, hg, s.h()), null);

@@ -27,7 +27,8 @@ public final class LSTM extends RNNBase {
 
     @Override
     Carry step(Tensor xg, Carry s, Weights w) {
-        Tensor gates = xg.add(s.h().matmul(w.whh(), false, true)); // [n, 4h]
+        Tensor hw = s.hidden(w); // [n, 4h]
+        Tensor gates = hw == null ? xg : xg.add(hw);
         Functional.LstmState next = Functional.lstmCell(gates, s.c());
         return new Carry(next.h(), next.c());
     }

@@ -39,7 +39,8 @@ public final class RNN extends RNNBase {
 
     @Override
     Carry step(Tensor xg, Carry s, Weights w) {
-        Tensor pre = xg.add(s.h().matmul(w.whh(), false, true)); // [n, h]
+        Tensor hw = s.hidden(w); // [n, h]
+        Tensor pre = hw == null ? xg : xg.add(hw);
         return new Carry(nonlinearity == Nonlinearity.TANH ? pre.tanh() : pre.relu(), null);
     }
 

@@ -23,9 +23,9 @@ import striate.tensor.Tensor;
  * each layer's output except the last one's.
  *
  * <p>Kernel layout: the input projection of all time steps of a layer's direction is one GEMM,
- * x [seq·batch, in] · W_ihᵀ + b_ih; each step adds its h·W_hhᵀ and runs the fused cell on its rows of the projection,
- * a slice view (autograd joins the slices' gradients with one concatenation); the steps are joined with
- * {@link Tensor#stack}.
+ * x [seq·batch, in] · W_ihᵀ + b_ih; each step adds its h·W_hhᵀ (none from a zero initial state) and runs the fused
+ * cell on its rows of the projection, a slice view (autograd joins the slices' gradients with one concatenation, and
+ * W_hh's over all steps with one product); the steps are joined with {@link Tensor#stack}.
  *
  * <p>Variable lengths: given each sequence's length, a step at or past it leaves that sequence's state as it was
  * (h, c = where(step < length, new, old)) and outputs zeros there, as PyTorch's pad_packed_sequence does; so the
@@ -107,8 +107,19 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
     public record Output(Tensor output, State state) {
     }
 
-    /** One direction's state during the walk: h [n, hidden] and, for LSTM, c [n, hidden]. */
-    record Carry(Tensor h, Tensor c) {
+    /**
+     * One direction's state during the walk: h [n, hidden] and, for LSTM, c [n, hidden]; {@code zero} for the zero
+     * initial state, whose h·W_hhᵀ the first step skips (it is zero, and h needs no gradient).
+     */
+    record Carry(Tensor h, Tensor c, boolean zero) {
+        Carry(Tensor h, Tensor c) {
+            this(h, c, false);
+        }
+
+        /** h·W_hhᵀ [n, G·hidden], or null for the zero state. */
+        Tensor hidden(Weights w) {
+            return zero ? null : h.matmul(w.whh(), false, true);
+        }
     }
 
     /** One layer direction's weights: wih [G·h, in], whh [G·h, h], bih and bhh [G·h] (null without biases). */
@@ -189,7 +200,10 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
     /** The bias added to the whole input projection: b_ih + b_hh where the cell adds both to its gates. */
     abstract Tensor projectionBias(Weights w);
 
-    /** One step: xg [n, G·h] is this step's rows of the input projection (with {@link #projectionBias}). */
+    /**
+     * One step: xg [n, G·h] is this step's rows of the input projection (with {@link #projectionBias}); the hidden
+     * product is {@link Carry#hidden}.
+     */
     abstract Carry step(Tensor xg, Carry s, Weights w);
 
     /** True for LSTM: the state has a cell c. */
@@ -284,7 +298,7 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
     private Carry initial(State state, int k, long n, Tensor x) {
         if (state == null) {
             Tensor zeros = Tensor.zeros(x.device(), x.dtype(), n, hiddenSize);
-            return new Carry(zeros, hasCell() ? zeros : null);
+            return new Carry(zeros, hasCell() ? zeros : null, true);
         }
         Tensor h = state.h().slice(0, k, k + 1).reshape(n, hiddenSize); // [n, h]
         Tensor c = hasCell() ? state.c().slice(0, k, k + 1).reshape(n, hiddenSize) : null;

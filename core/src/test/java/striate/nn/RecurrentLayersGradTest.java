@@ -36,19 +36,29 @@ class RecurrentLayersGradTest {
 
     /** Checks output, h_n (and c_n) of {@code layer} with respect to x, h0 (c0) and every parameter. */
     private static void check(RNNBase layer, int[] lengths) {
+        check(layer, lengths, true);
+    }
+
+    /**
+     * As {@link #check(RNNBase, int[])}; without {@code givenState}, from the zero initial state (null), whose first
+     * step has no hidden product.
+     */
+    private static void check(RNNBase layer, int[] lengths, boolean givenState) {
         boolean cell = layer.hasCell();
         long rows = (long) layer.options().numLayers() * layer.options().directions();
         long[] xDims = layer.options().batchFirst() ? new long[] {N, SEQ, IN} : new long[] {SEQ, N, IN};
         List<Tensor> inputs = new ArrayList<>();
         inputs.add(GradCheck.uniform(REF, 1, -1, 1, xDims));
-        inputs.add(GradCheck.uniform(REF, 2, -0.8, 0.8, rows, N, HIDDEN));
-        if (cell) {
-            inputs.add(GradCheck.uniform(REF, 3, -0.8, 0.8, rows, N, HIDDEN));
+        if (givenState) {
+            inputs.add(GradCheck.uniform(REF, 2, -0.8, 0.8, rows, N, HIDDEN));
+            if (cell) {
+                inputs.add(GradCheck.uniform(REF, 3, -0.8, 0.8, rows, N, HIDDEN));
+            }
         }
         int firstWeight = inputs.size();
         layer.parameters().forEach(p -> inputs.add(f64(p.value())));
         GradCheck.Result r = GradCheck.standard().check(v -> {
-            State state = new State(v[1], cell ? v[2] : null);
+            State state = givenState ? new State(v[1], cell ? v[2] : null) : null;
             List<Tensor> weights = Arrays.asList(v).subList(firstWeight, v.length);
             RNNBase.Output out = layer.run(v[0], state, lengths, weights);
             Tensor h = out.state().h().reshape(-1);
@@ -81,6 +91,14 @@ class RecurrentLayersGradTest {
     void reluRnnBatchFirstWithoutBiasShorterThanThePaddingMatchesFiniteDifferences() {
         check(new RNN(IN, HIDDEN, RNN.Nonlinearity.RELU, TWO_BIDIRECTIONAL.batchFirst(true).bias(false), new Rng(4)),
                 SHORTER);
+    }
+
+    @Test
+    void fromTheZeroStateEachLayerMatchesFiniteDifferences() {
+        check(new LSTM(IN, HIDDEN, TWO_BIDIRECTIONAL, new Rng(6)), LENGTHS, false);
+        check(new GRU(IN, HIDDEN, TWO_BIDIRECTIONAL, new Rng(7)), LENGTHS, false);
+        check(new GRU(IN, HIDDEN, TWO_BIDIRECTIONAL.bias(false), new Rng(8)), SHORTER, false);
+        check(new RNN(IN, HIDDEN, RNN.Nonlinearity.TANH, TWO_BIDIRECTIONAL, new Rng(9)), null, false);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import striate.backend.KernelTrace;
 import striate.nn.RNNBase.Options;
 import striate.nn.RNNBase.State;
 import striate.tensor.DType;
@@ -252,12 +253,25 @@ class RecurrentLayersTest {
         assertArrayEquals(seqFirst.state().c().toDoubleArray(), batchFirst.state().c().toDoubleArray(), 1e-6);
     }
 
+    private static long products(KernelTrace.Recorder trace) {
+        return trace.events().stream().filter(e -> e.op().startsWith("MatMulOp")).count();
+    }
+
     @Test
     void noStateMeansZeroStates() {
         GRU gru = new GRU(3, 4, TWO_BIDIRECTIONAL, new Rng(12));
         Tensor x = Tensor.rand(REF, DType.F32, Shape.of(5, 2, 3), -1, 1, 3);
-        RNNBase.Output none = gru.forward(x, null);
-        RNNBase.Output zeros = gru.forward(x, State.of(Tensor.zeros(REF, DType.F32, 4, 2, 4)));
+        RNNBase.Output none;
+        RNNBase.Output zeros;
+        try (KernelTrace.Recorder trace = KernelTrace.record()) {
+            none = gru.forward(x, null);
+            assertEquals(4 * (1 + 4), products(trace), "per layer direction: the projection, and no hidden product"
+                    + " from the zero state at the first of 5 steps");
+        }
+        try (KernelTrace.Recorder trace = KernelTrace.record()) {
+            zeros = gru.forward(x, State.of(Tensor.zeros(REF, DType.F32, 4, 2, 4)));
+            assertEquals(4 * (1 + 5), products(trace), "a given state: a hidden product at every step");
+        }
         assertArrayEquals(zeros.output().toDoubleArray(), none.output().toDoubleArray());
         assertArrayEquals(zeros.state().h().toDoubleArray(), none.state().h().toDoubleArray());
         assertArrayEquals(zeros.output().toDoubleArray(), gru.forward(x).toDoubleArray(), "forward(x) is the output");
