@@ -133,7 +133,9 @@ final class AddingCommand implements Callable<Integer> {
             Adam adam = Adam.builder(model.namedParameters()).lr(lr).build();
             Trainer.Options options = new Trainer.Options(steps / evalEvery, batchSize, seed, lr,
                     LrSchedule.constant(), 0, 0, SequenceRegressor.NAME, "cell=" + cell.label() + ",hidden=" + hidden,
-                    null, null);
+                    null, System.err);
+            con.printf("%s: training (progress on stderr, one bar per %d steps)%n", cell.label(), evalEvery);
+            con.flush();
             History history = new Trainer(model, adam, device, options).fit(new Regression(model),
                     examples(problem, evalEvery, batchSize, trainSeed, device), single(held), null);
             AddingReport.Cell result = new AddingReport.Cell(cell.label(), history);

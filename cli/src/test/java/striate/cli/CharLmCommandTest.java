@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -208,5 +209,42 @@ class CharLmCommandTest {
         assertEquals(TaggerCommandTest.number(Files.readString(whole.resolve("metrics.json")),
                 "\"test_bits_per_character\":"), TaggerCommandTest.number(Files.readString(split.resolve(
                 "metrics.json")), "\"test_bits_per_character\":"));
+    }
+
+    @Test
+    @Order(6)
+    void aDivergingRunStopsWithTheBatchNamed() {
+        Path out = tmp.resolve("diverged");
+        TrainCommandTest.Result r = train(out, List.of("--limit-docs", "6", "--limit-chars", "10000", "--hidden", "16",
+                "--lr", "1e6"));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("training diverged at epoch 1, batch ") && r.err().contains("Lower the learning "
+                + "rate (now 1000000.0)"), r.err());
+        assertFalse(Files.exists(out), "the run made the folder and wrote nothing into it");
+    }
+
+    @Test
+    @Order(7)
+    void sigtermSaysWhichEpochToResumeFromWithTheLanguageModelsCommand() throws Exception {
+        Path out = tmp.resolve("stopped");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "charlm", "train", "--limit-docs", "6", "--limit-chars", "2000", "--hidden", "8",
+                "--embedding", "4", "--bptt", "20", "--batch-size", "4", "--epochs", "1000", "--out", out.toString())
+                .redirectOutput(tmp.resolve("stopped.out").toFile()).redirectError(tmp.resolve("stopped.err").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!Files.exists(out.resolve(Trainer.LAST))) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "the child JVM ended early or timed out");
+            Thread.sleep(20);
+        }
+        p.destroy();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String err = Files.readString(tmp.resolve("stopped.err"));
+        assertEquals(143, p.exitValue(), err);
+        int epoch = Checkpoint.load(out.resolve(Trainer.LAST)).epoch();
+        assertTrue(err.contains("striate: stopped by a signal; " + out.resolve(Trainer.LAST) + " holds epoch " + epoch
+                + " of 1000: continue with 'striate charlm train --out " + out + " --resume'"), err);
     }
 }
