@@ -35,7 +35,7 @@ final class GenerateCommand implements Callable<Integer> {
             + "least one character, each in the model's vocabulary).")
     String prompt;
 
-    @Option(names = "--length", defaultValue = "300", paramLabel = "<n>", description = "Characters to generate "
+    @Option(names = "--length", defaultValue = "200", paramLabel = "<n>", description = "Characters to generate "
             + "(default: ${DEFAULT-VALUE}).")
     int length;
 
