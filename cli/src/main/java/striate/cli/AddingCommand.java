@@ -140,9 +140,11 @@ final class AddingCommand implements Callable<Integer> {
                     examples(problem, evalEvery, batchSize, trainSeed, device), single(held), null);
             AddingReport.Cell result = new AddingReport.Cell(cell.label(), history);
             long solved = result.firstSolvedStep(evalEvery);
-            con.printf(Locale.ROOT, "%s: held-out MSE %.4f after %d steps (best %.4f; %s), %.0f s, %.1f steps/s%n",
-                    cell.label(), result.finalMse(), steps, result.bestMse(), solved < 0 ? "never under "
+            con.printf(Locale.ROOT, "%s: held-out MSE %.4f after %d steps (best %.4f; %s): %s, %.0f s, %.1f "
+                    + "steps/s%n", cell.label(), result.finalMse(), steps, result.bestMse(), solved < 0 ? "never under "
                     + AddingReport.SOLVED_MSE : "under " + AddingReport.SOLVED_MSE + " from step " + solved,
+                    result.finalMse() < AddingReport.SOLVED_MSE ? "solved" : String.format(Locale.ROOT, "not solved "
+                    + "(%.0f%% of the trivial predictor's MSE)", 100 * result.finalMse() / trivial),
                     result.seconds(), steps / result.seconds());
             con.flush();
             done.add(result);

@@ -45,7 +45,10 @@ class AddingCommandTest {
         assertTrue(mse(r.out(), "lstm")[0] < 0.01, r.out());
         assertTrue(mse(r.out(), "gru")[0] < 0.01, r.out());
         assertTrue(mse(r.out(), "rnn")[1] > 0.1, "the RNN has learned nothing yet: " + r.out());
-        assertTrue(r.out().contains("lstm: held-out MSE") && r.out().contains("under 0.01 from step"), r.out());
+        assertTrue(r.out().matches("(?s).*\nlstm: held-out MSE [0-9.]+ after 600 steps \\(best [0-9.]+; under 0.01 "
+                + "from step [0-9]+\\): solved, .*"), r.out());
+        assertTrue(r.out().matches("(?s).*\nrnn: held-out MSE [0-9.]+ after 600 steps \\(best [0-9.]+; never under "
+                + "0.01\\): not solved \\((9[0-9]|1[0-9][0-9])% of the trivial predictor's MSE\\).*"), r.out());
         String json = Files.readString(out.resolve("metrics.json"));
         assertTrue(json.contains("\"cell\": \"lstm\"") && json.contains("\"solved\": true")
                 && json.contains("\"solved\": false") && json.contains("\"curve_step_heldout_train\""), json);

@@ -153,6 +153,10 @@ class CharLmCommandTest {
             assertEquals(1, e.code());
             assertTrue(e.err().contains("expected model 'char-lstm'"), e.err());
         }
+        TrainCommandTest.Result missing = cli("charlm", "evaluate", "--checkpoint", tmp.resolve("nope.ckpt").toString());
+        assertEquals(1, missing.code());
+        assertEquals("striate: error: " + tmp.resolve("nope.ckpt") + ": no such file (--verbose shows details)",
+                missing.err().strip());
         TrainCommandTest.Result image = cli("evaluate", "--checkpoint", last.toString());
         assertEquals(1, image.code());
         assertTrue(image.err().contains("is a checkpoint of the character language model (char-lstm), not of an "
