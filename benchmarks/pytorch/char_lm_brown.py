@@ -10,8 +10,10 @@ with 512 hidden units (dropout 0.2 between layers), Linear(512, chars). Adam lr 
 global norm 5. Reports held-out bits per character over the whole test stream (loss in nats / ln 2) and
 training characters/s, and samples a line from a prompt at temperature 0.8.
 
-Usage: python3 char_lm_brown.py [--data DIR] [--epochs N] [--hidden H] [--threads T] [--seed S] [--device cpu|cuda]
-       [--quick]  (--quick: 20 training documents, 200 windows, hidden 128: proves the script runs)
+Usage: python3 char_lm_brown.py [--data DIR] [--epochs N] [--hidden H] [--limit-chars N] [--threads T] [--seed S]
+       [--device cpu|cuda] [--quick]  (--quick: 20 training documents, 200 windows, hidden 128: proves the script runs)
+--limit-chars N trains on the first N characters of the training text only, as Striate's `charlm train --limit-chars`
+does (the vocabulary still comes from the whole training text; the test text stays whole).
 """
 import argparse
 import json
@@ -84,6 +86,7 @@ def main():
     ap.add_argument("--data", default=brown_data.DEFAULT_FOLDER)
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--limit-chars", type=int, default=0)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--bptt", type=int, default=100)
     ap.add_argument("--lr", type=float, default=2e-3)
@@ -104,6 +107,8 @@ def main():
         train, test, args.hidden, max_windows = train[:20], test[:2], 128, 200
     train_text, test_text = brown_data.text(train), brown_data.text(test)
     chars = brown_data.CharVocabulary(train_text)
+    if args.limit_chars > 0:
+        train_text = train_text[:args.limit_chars]
     train_data = batchify(chars.encode(train_text), args.batch_size, device)
     test_data = batchify(chars.encode(test_text), args.batch_size, device)
     print(f"{len(train_text)} training and {len(test_text)} test characters, {len(chars)} ids; hidden {args.hidden}; "
@@ -143,6 +148,7 @@ def main():
         "test_bits_per_char": round(bpc, 4),
         "train_chars_per_s": round(sorted(rates)[len(rates) // 2], 1),
         "hidden": args.hidden,
+        "train_chars": len(train_text),
         "epochs": args.epochs,
         "threads": args.threads,
         "device": str(device),

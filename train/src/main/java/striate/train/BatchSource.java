@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import striate.data.Batch;
 import striate.data.DataLoader;
+import striate.data.DocumentWindows;
 import striate.data.SequenceBatch;
 import striate.data.SequenceLoader;
 import striate.data.StreamBatches;
@@ -12,7 +13,8 @@ import striate.data.StreamBatches;
  * The batches a {@link Trainer} runs an epoch over: as many every epoch, in an order that depends on the epoch
  * number alone (so a resumed run sees what an uninterrupted one saw). {@link #of(DataLoader)} gives images,
  * {@link #of(SequenceLoader)} padded sentences, {@link #of(StreamBatches)} the windows of a stream for truncated
- * backpropagation through time (the same windows every epoch). Batches are made when the trainer asks for them,
+ * backpropagation through time (the same windows every epoch), {@link #of(DocumentWindows)} whole documents in
+ * windows for a language model's evaluation. Batches are made when the trainer asks for them,
  * inside the step's memory scope. The source's owner closes it (a DataLoader's threads); the trainer closes each
  * epoch's iterator.
  */
@@ -87,6 +89,21 @@ public interface BatchSource<B> {
             @Override
             public Epoch<SequenceBatch> epoch(int epoch) {
                 return over(stream.iterator());
+            }
+        };
+    }
+
+    /** The windows of whole documents in order, the same every epoch (rows a shrinking prefix of the previous). */
+    static BatchSource<SequenceBatch> of(DocumentWindows documents) {
+        return new BatchSource<>() {
+            @Override
+            public int numBatches() {
+                return documents.numBatches();
+            }
+
+            @Override
+            public Epoch<SequenceBatch> epoch(int epoch) {
+                return over(documents.iterator());
             }
         };
     }

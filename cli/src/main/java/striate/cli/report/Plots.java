@@ -21,16 +21,17 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import striate.data.Normalization;
 import striate.tensor.Tensor;
 import striate.train.EpochStats;
 
 /**
- * The report's pictures, rendered headless to PNG bytes: per-epoch training and validation curves (XChart), and,
- * drawn with Java2D, the confusion matrix as a heat map with counts, the first layer's filters [k, c, kh, kw]
- * as a grid of upscaled tiles, and misclassified images with "true → predicted" captions. All text is drawn in
- * the typeface given to the constructor ({@link ReportTypeface}), none in AWT's logical fonts.
+ * The report's pictures, rendered headless to PNG bytes: per-epoch training and validation curves, and lines over
+ * any x axis (XChart), and, drawn with Java2D, the confusion matrix as a heat map with counts, the first layer's
+ * filters [k, c, kh, kw] as a grid of upscaled tiles, and misclassified images with "true → predicted" captions.
+ * All text is drawn in the typeface given to the constructor ({@link ReportTypeface}), none in AWT's logical fonts.
  */
 final class Plots {
     private static final Color INK = new Color(0x22, 0x22, 0x22);
@@ -58,7 +59,53 @@ final class Plots {
      */
     byte[] curves(String title, String yTitle, List<EpochStats> history, ToDoubleFunction<EpochStats> train,
             ToDoubleFunction<EpochStats> validation, double scale, LegendPosition legend) throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("epoch")
+        XYChart chart = chart(title, "epoch", yTitle, legend);
+        XYStyler s = chart.getStyler();
+        s.setXAxisMin(0.5);
+        s.setXAxisMax(history.getLast().epoch() + 0.5);
+        s.setXAxisDecimalPattern("0");
+        addSeries(chart, "train", history, train, scale, new Color(0x1F, 0x77, 0xB4));
+        addSeries(chart, "validation", history, validation, scale, new Color(0xFF, 0x7F, 0x0E));
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * One line of {@link #lines}: points (x, y), those with a non-finite y left out; {@code markers} draws a dot at
+     * each point, {@code dashed} a dashed line (a reference level), {@code line} false leaves only the markers.
+     */
+    record Line(String name, double[] x, double[] y, Color color, boolean markers, boolean dashed, boolean line) {
+    }
+
+    /** Lines over a shared x axis (e.g. a loss per training step), the y axis logarithmic when {@code logY}. */
+    byte[] lines(String title, String xTitle, String yTitle, List<Line> lines, boolean logY, LegendPosition legend)
+            throws IOException {
+        XYChart chart = chart(title, xTitle, yTitle, legend);
+        chart.getStyler().setYAxisLogarithmic(logY);
+        for (Line l : lines) {
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (int i = 0; i < l.x().length; i++) {
+                if (Double.isFinite(l.y()[i]) && (!logY || l.y()[i] > 0)) {
+                    x.add(l.x()[i]);
+                    y.add(l.y()[i]);
+                }
+            }
+            if (x.isEmpty()) {
+                continue;
+            }
+            XYSeries series = chart.addSeries(l.name(), x, y);
+            series.setLineColor(l.color());
+            series.setMarkerColor(l.color());
+            series.setMarker(l.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            series.setLineStyle(!l.line() ? SeriesLines.NONE : l.dashed() ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f) : new BasicStroke(2f));
+        }
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** An empty 800×500 chart on white, every text in the report's typeface. */
+    private XYChart chart(String title, String xTitle, String yTitle, LegendPosition legend) {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         XYStyler s = chart.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
@@ -80,12 +127,7 @@ final class Plots {
         s.setLegendPosition(legend);
         s.setMarkerSize(8);
         s.setChartPadding(16);
-        s.setXAxisMin(0.5);
-        s.setXAxisMax(history.getLast().epoch() + 0.5);
-        s.setXAxisDecimalPattern("0");
-        addSeries(chart, "train", history, train, scale, new Color(0x1F, 0x77, 0xB4));
-        addSeries(chart, "validation", history, validation, scale, new Color(0xFF, 0x7F, 0x0E));
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 
     private static void addSeries(XYChart chart, String name, List<EpochStats> history, ToDoubleFunction<EpochStats> f,
