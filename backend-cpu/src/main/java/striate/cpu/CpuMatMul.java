@@ -8,7 +8,8 @@ import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
- * MatMulOp on float32, with {@link Sgemm} over blocks of C in parallel. Large shapes go zero-copy to OpenBLAS or
+ * MatMulOp on float32, with {@link Sgemm} over blocks of C in parallel. Large shapes (by Sgemm's rule for the
+ * layout: A·Bᵀ, a linear layer's x·Wᵀ, is large from far smaller products than A·B) go zero-copy to OpenBLAS or
  * the packed Java kernel, whichever the machine runs: they read the operands' off-heap memory as it is (a
  * transposed operand by its transpose flag) and write the output's, in bands of rows of C (or columns, when C is
  * wider than tall): for OpenBLAS fixed by shape, at least 256 rows and at most 16 bands, for the packed kernel one
@@ -43,9 +44,10 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      * gets [m, n]. A convolution that is a matrix product calls this directly.
      */
     void multiply(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor out) {
-        if (sgemm.isLarge(m, n, k) && a.isContiguous() && b.isContiguous()) {
-            KernelTrace.path(sgemm.isNative(m, n, k) ? "openblas bands" : "packed bands");
-            largeBands(ta, tb, m, n, k, a, b, out);
+        if (sgemm.isLarge(ta, tb, m, n, k) && a.isContiguous() && b.isContiguous()) {
+            boolean nativeCall = sgemm.isNative(ta, tb, m, n, k);
+            KernelTrace.path(nativeCall ? "openblas bands" : "packed bands");
+            largeBands(nativeCall, ta, tb, m, n, k, a, b, out);
             return;
         }
         KernelTrace.path("blocks");
@@ -92,8 +94,10 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      * C[m, n] = op(A) · op(B) by the large kernel on the tensors' memory, in bands of rows of C, or of columns when
      * n > m.
      * A is [m, k], or [k, m] with {@code ta}; B is [k, n], or [n, k] with {@code tb}; all three contiguous.
+     * {@code nativeCall}: OpenBLAS runs the bands, else the packed Java kernel.
      */
-    private void largeBands(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor c) {
+    private void largeBands(boolean nativeCall, boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b,
+                            Tensor c) {
         MemorySegment sa = ((HostStorage) a.storage()).segment();
         MemorySegment sb = ((HostStorage) b.storage()).segment();
         MemorySegment sc = ((HostStorage) c.storage()).segment();
@@ -104,7 +108,7 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         int ldb = tb ? k : n;
         boolean byRows = m >= n;
         int length = byRows ? m : n;
-        int band = sgemm.isNative(m, n, k) ? nativeBand(length, (long) (byRows ? n : m) * k) : packedBand(length);
+        int band = nativeCall ? nativeBand(length, (long) (byRows ? n : m) * k) : packedBand(length);
         pool.forEach(Math.ceilDiv(length, band), chunk -> {
             int i0 = chunk * band;
             int size = Math.min(band, length - i0);

@@ -143,6 +143,20 @@ final class Sgemm {
         return isNative(m, n, k) || isPacked(m, n, k);
     }
 
+    /**
+     * Whether op(A)·op(B) of this shape is large by the rule of its layout: A·Bᵀ (B's rows contiguous along k, as a
+     * linear layer's weight or a recurrent layer's W_hh) by {@link #isNativeNT} / {@link #isPackedNT}, every other
+     * layout by {@link #isLarge}.
+     */
+    boolean isLarge(boolean transA, boolean transB, int m, int n, int k) {
+        return transB && !transA ? isNativeNT(m, n, k) || isPackedNT(m, n, k) : isLarge(m, n, k);
+    }
+
+    /** Whether op(A)·op(B) of this shape goes to OpenBLAS, by the rule of its layout (see above). */
+    boolean isNative(boolean transA, boolean transB, int m, int n, int k) {
+        return transB && !transA ? isNativeNT(m, n, k) : isNative(m, n, k);
+    }
+
     /** Whether an A·Bᵀ of this shape goes to OpenBLAS. */
     boolean isNativeNT(int m, int n, int k) {
         return blas != null && n >= NATIVE_NT_MIN_N && (long) m * n * k >= NATIVE_NT_MIN_MACS;
