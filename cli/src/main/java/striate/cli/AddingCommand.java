@@ -96,17 +96,7 @@ final class AddingCommand implements Callable<Integer> {
             out = Path.of("runs", "adding-" + length);
         }
         Backends.of(device); // an unavailable device fails here, before anything is written
-        OutputFolder created = OutputFolder.create(out);
-        try {
-            return run(chosen);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                created.removeIfEmpty();
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
+        return OutputFolder.removedIfFailed(OutputFolder.create(out), () -> run(chosen));
     }
 
     private int run(List<SequenceRegressor.Cell> chosen) throws IOException {

@@ -132,18 +132,11 @@ final class CharLmTrainCommand implements Callable<Integer> {
         }
         validateOptions();
         OutputFolder created = resume ? null : OutputFolder.create(out);
-        try (ShutdownNotice notice = ShutdownNotice.install(COMMAND, out, epochs, created, System.err)) {
-            return train(resumeFrom, notice);
-        } catch (IOException | RuntimeException | Error e) {
-            if (created != null) {
-                try {
-                    created.removeIfEmpty();
-                } catch (IOException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
+        return OutputFolder.removedIfFailed(created, () -> {
+            try (ShutdownNotice notice = ShutdownNotice.install(COMMAND, out, epochs, created, System.err)) {
+                return train(resumeFrom, notice);
             }
-            throw e;
-        }
+        });
     }
 
     private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {

@@ -61,6 +61,30 @@ final class OutputFolder {
         return out;
     }
 
+    /** A command's work in its output folder. */
+    interface Work<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a command's work in the folder {@code created} stands for (null: a resumed run's folder, which is left
+     * as it is); when the work fails, removes what {@link #create} made while it is still empty, then rethrows.
+     */
+    static <T> T removedIfFailed(OutputFolder created, Work<T> work) throws IOException {
+        try {
+            return work.run();
+        } catch (IOException | RuntimeException | Error e) {
+            if (created != null) {
+                try {
+                    created.removeIfEmpty();
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
     /** Deletes the folders {@link #create} made, deepest first, as long as they are empty. */
     void removeIfEmpty() throws IOException {
         for (Path p : created) {

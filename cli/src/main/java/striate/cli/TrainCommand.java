@@ -168,18 +168,11 @@ final class TrainCommand implements Callable<Integer> {
         resolveDefaults();
         validateOptions();
         OutputFolder created = resume ? null : OutputFolder.create(out);
-        try (ShutdownNotice notice = ShutdownNotice.install("striate train", out, epochs, created, System.err)) {
-            return train(resumeFrom, notice);
-        } catch (IOException | RuntimeException | Error e) {
-            if (created != null) {
-                try {
-                    created.removeIfEmpty();
-                } catch (IOException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
+        return OutputFolder.removedIfFailed(created, () -> {
+            try (ShutdownNotice notice = ShutdownNotice.install("striate train", out, epochs, created, System.err)) {
+                return train(resumeFrom, notice);
             }
-            throw e;
-        }
+        });
     }
 
     private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
