@@ -177,17 +177,8 @@ public record CharLmReport(String model, String device, Map<String, String> sett
             curve.add("[" + MetricsJson.number(point[0]) + ", " + MetricsJson.number(point[1]) + "]");
         }
         MetricsJson.field(sb, "training_curve", curve.toString());
-        String name = history.metric().name();
-        StringJoiner epochs = new StringJoiner(",\n", "[\n", "\n  ]");
-        for (EpochStats e : history.epochs()) {
-            epochs.add("    {\"epoch\": " + e.epoch() + ", \"train_loss\": " + MetricsJson.number(e.trainLoss())
-                    + ", \"train_" + name + "\": " + MetricsJson.number(e.trainMetric()) + ", \"val_loss\": "
-                    + MetricsJson.number(e.valLoss()) + ", \"val_" + name + "\": " + MetricsJson.number(e.valMetric())
-                    + ", \"learning_rate\": " + MetricsJson.number(e.learningRate()) + ", \"seconds\": "
-                    + MetricsJson.number(e.seconds()) + ", \"characters_per_second\": "
-                    + MetricsJson.number(e.samplesPerSecond()) + "}");
-        }
-        sb.append("  \"history\": ").append(epochs).append("\n}\n");
+        sb.append("  \"history\": ").append(MetricsJson.history(history.epochs(), history.metric().name(),
+                "characters")).append("\n}\n");
         return sb.toString();
     }
 }

@@ -46,16 +46,24 @@ final class MetricsJson {
         }
         field(sb, "confusion_matrix", matrix.toString());
 
-        StringJoiner history = new StringJoiner(",\n", "[\n", "\n  ]");
-        for (EpochStats e : r.history()) {
-            history.add("    {\"epoch\": " + e.epoch() + ", \"train_loss\": " + number(e.trainLoss())
-                    + ", \"train_accuracy\": " + number(e.trainMetric()) + ", \"val_loss\": " + number(e.valLoss())
-                    + ", \"val_accuracy\": " + number(e.valMetric()) + ", \"learning_rate\": "
-                    + number(e.learningRate()) + ", \"seconds\": " + number(e.seconds())
-                    + ", \"images_per_second\": " + number(e.samplesPerSecond()) + "}");
-        }
-        sb.append("  \"history\": ").append(history).append("\n}\n");
+        sb.append("  \"history\": ").append(history(r.history(), "accuracy", "images")).append("\n}\n");
         return sb.toString();
+    }
+
+    /**
+     * The per-epoch history as a JSON array: loss and {@code metric} (its name, e.g. accuracy or bits_per_character)
+     * for training and validation, learning rate, seconds and {@code units} (images, sentences, ...) per second.
+     */
+    static String history(List<EpochStats> epochs, String metric, String units) {
+        StringJoiner history = new StringJoiner(",\n", "[\n", "\n  ]");
+        for (EpochStats e : epochs) {
+            history.add("    {\"epoch\": " + e.epoch() + ", \"train_loss\": " + number(e.trainLoss())
+                    + ", \"train_" + metric + "\": " + number(e.trainMetric()) + ", \"val_loss\": "
+                    + number(e.valLoss()) + ", \"val_" + metric + "\": " + number(e.valMetric())
+                    + ", \"learning_rate\": " + number(e.learningRate()) + ", \"seconds\": " + number(e.seconds())
+                    + ", \"" + units + "_per_second\": " + number(e.samplesPerSecond()) + "}");
+        }
+        return history.toString();
     }
 
     static void field(StringBuilder sb, String name, String json) {

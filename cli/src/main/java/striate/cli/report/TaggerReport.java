@@ -134,17 +134,8 @@ public record TaggerReport(String model, String device, History history, Tagging
                     + MetricsJson.quote(tags.get(c.predicted())) + ", \"count\": " + c.count() + "}");
         }
         MetricsJson.field(sb, "top_confusions", confusions.toString());
-        String name = history.metric().name();
-        StringJoiner epochs = new StringJoiner(",\n", "[\n", "\n  ]");
-        for (EpochStats e : history.epochs()) {
-            epochs.add("    {\"epoch\": " + e.epoch() + ", \"train_loss\": " + MetricsJson.number(e.trainLoss())
-                    + ", \"train_" + name + "\": " + MetricsJson.number(e.trainMetric()) + ", \"val_loss\": "
-                    + MetricsJson.number(e.valLoss()) + ", \"val_" + name + "\": " + MetricsJson.number(e.valMetric())
-                    + ", \"learning_rate\": " + MetricsJson.number(e.learningRate()) + ", \"seconds\": "
-                    + MetricsJson.number(e.seconds()) + ", \"sentences_per_second\": "
-                    + MetricsJson.number(e.samplesPerSecond()) + "}");
-        }
-        sb.append("  \"history\": ").append(epochs).append("\n}\n");
+        sb.append("  \"history\": ").append(MetricsJson.history(history.epochs(), history.metric().name(),
+                "sentences")).append("\n}\n");
         return sb.toString();
     }
 }
