@@ -2,9 +2,7 @@ package striate.data;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.IntStream;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
@@ -19,7 +17,7 @@ import striate.tensor.Tensor;
  * window k: a model keeps the first rows of its state. Every batch's {@code indices} are the documents' positions in
  * the list given. A document of fewer than 2 characters predicts nothing and is left out.
  */
-public final class DocumentWindows implements Iterable<SequenceBatch> {
+public final class DocumentWindows implements TextWindows {
     private final int[][] rows;     // the documents, longest first
     private final int[] documents;  // rows[r] is document documents[r] of the list given
     private final int window;
@@ -38,6 +36,7 @@ public final class DocumentWindows implements Iterable<SequenceBatch> {
     }
 
     /** Windows in a pass: ceil((longest − 1) / window), 0 without documents of 2 characters or more. */
+    @Override
     public int numBatches() {
         return rows.length == 0 ? 0 : (rows[0].length - 1 + window - 1) / window;
     }
@@ -53,6 +52,7 @@ public final class DocumentWindows implements Iterable<SequenceBatch> {
     }
 
     /** Window {@code k}: x, y [a, L] for the a documents with characters left to predict, L the first's length. */
+    @Override
     public SequenceBatch batch(int k) {
         if (k < 0 || k >= numBatches()) {
             throw new IndexOutOfBoundsException("window " + k + " is outside [0, " + numBatches() + ")");
@@ -74,26 +74,5 @@ public final class DocumentWindows implements Iterable<SequenceBatch> {
         }
         return new SequenceBatch(Tensor.ofInts(device, x, a, t), Tensor.ofInts(device, y, a, t), lengths,
                 Arrays.copyOf(documents, a), 0, k);
-    }
-
-    /** The windows in order, each built when the iterator reaches it. */
-    @Override
-    public Iterator<SequenceBatch> iterator() {
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < numBatches();
-            }
-
-            @Override
-            public SequenceBatch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("all " + numBatches() + " windows handed out");
-                }
-                return batch(next++);
-            }
-        };
     }
 }

@@ -1,8 +1,6 @@
 package striate.data;
 
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 
@@ -15,7 +13,7 @@ import striate.tensor.Tensor;
  * window may be shorter. Consecutive batches continue each row, which is what lets a model carry its state across
  * them (detached at the boundary). Every batch is a {@link SequenceBatch} whose lengths are all L.
  */
-public final class StreamBatches implements Iterable<SequenceBatch> {
+public final class StreamBatches implements TextWindows {
     private final int[] rows;
     private final int batchSize;
     private final int cols;
@@ -48,11 +46,13 @@ public final class StreamBatches implements Iterable<SequenceBatch> {
     }
 
     /** Windows per pass: ceil((cols − 1) / bptt). */
+    @Override
     public int numBatches() {
         return (cols - 1 + bptt - 1) / bptt;
     }
 
     /** Window {@code k}: x [b, L] = rows[:, k·bptt, +L), y [b, L] = rows[:, k·bptt + 1, +L). */
+    @Override
     public SequenceBatch batch(int k) {
         if (k < 0 || k >= numBatches()) {
             throw new IndexOutOfBoundsException("window " + k + " is outside [0, " + numBatches() + ")");
@@ -71,26 +71,5 @@ public final class StreamBatches implements Iterable<SequenceBatch> {
         }
         return new SequenceBatch(Tensor.ofInts(device, x, batchSize, len), Tensor.ofInts(device, y, batchSize, len),
                 lengths, indices, 0, k);
-    }
-
-    /** The windows in order, each built when the iterator reaches it. */
-    @Override
-    public Iterator<SequenceBatch> iterator() {
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < numBatches();
-            }
-
-            @Override
-            public SequenceBatch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("all " + numBatches() + " windows handed out");
-                }
-                return batch(next++);
-            }
-        };
     }
 }

@@ -8,13 +8,14 @@ import striate.data.DocumentWindows;
 import striate.data.SequenceBatch;
 import striate.data.SequenceLoader;
 import striate.data.StreamBatches;
+import striate.data.TextWindows;
 
 /**
  * The batches a {@link Trainer} runs an epoch over: as many every epoch, in an order that depends on the epoch
  * number alone (so a resumed run sees what an uninterrupted one saw). {@link #of(DataLoader)} gives images,
- * {@link #of(SequenceLoader)} padded sentences, {@link #of(StreamBatches)} the windows of a stream for truncated
- * backpropagation through time (the same windows every epoch), {@link #of(DocumentWindows)} whole documents in
- * windows for a language model's evaluation. Batches are made when the trainer asks for them,
+ * {@link #of(SequenceLoader)} padded sentences, {@link #of(TextWindows)} the windows of a stream for truncated
+ * backpropagation through time or of whole documents for a language model's evaluation (the same windows every
+ * epoch). Batches are made when the trainer asks for them,
  * inside the step's memory scope. The source's owner closes it (a DataLoader's threads); the trainer closes each
  * epoch's iterator.
  */
@@ -78,32 +79,20 @@ public interface BatchSource<B> {
         };
     }
 
-    /** The windows of {@code stream} in order, the same every epoch (rows continue from window to window). */
-    static BatchSource<SequenceBatch> of(StreamBatches stream) {
+    /**
+     * The windows of {@code windows} in order, the same every epoch: a stream's rows continue from window to window
+     * ({@link StreamBatches}), whole documents' rows are a shrinking prefix of the previous ({@link DocumentWindows}).
+     */
+    static BatchSource<SequenceBatch> of(TextWindows windows) {
         return new BatchSource<>() {
             @Override
             public int numBatches() {
-                return stream.numBatches();
+                return windows.numBatches();
             }
 
             @Override
             public Epoch<SequenceBatch> epoch(int epoch) {
-                return over(stream.iterator());
-            }
-        };
-    }
-
-    /** The windows of whole documents in order, the same every epoch (rows a shrinking prefix of the previous). */
-    static BatchSource<SequenceBatch> of(DocumentWindows documents) {
-        return new BatchSource<>() {
-            @Override
-            public int numBatches() {
-                return documents.numBatches();
-            }
-
-            @Override
-            public Epoch<SequenceBatch> epoch(int epoch) {
-                return over(documents.iterator());
+                return over(windows.iterator());
             }
         };
     }
