@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import striate.train.Checkpoint;
@@ -31,22 +30,9 @@ class ShutdownNoticeTest {
             TrainCommandTest.writeIdx(data, "train", 4000, 1);
             TrainCommandTest.writeIdx(data, "t10k", 60, 2);
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "train", "--data", data.toString(), "--out", out.toString()));
-        command.addAll(List.of(more));
-        return new ProcessBuilder(command).redirectOutput(tmp.resolve("out.txt").toFile())
-                .redirectError(tmp.resolve("err.txt").toFile()).start();
-    }
-
-    private static void await(BooleanSupplier condition, Process p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (!condition.getAsBoolean()) {
-            assertTrue(p.isAlive(), "the child JVM ended early");
-            assertTrue(System.nanoTime() < deadline, "timed out");
-            Thread.sleep(20);
-        }
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", out.toString()));
+        args.addAll(List.of(more));
+        return ChildCli.start(tmp.resolve("out.txt"), tmp.resolve("err.txt"), args.toArray(String[]::new));
     }
 
     private String read(String name) throws IOException {
@@ -57,7 +43,7 @@ class ShutdownNoticeTest {
     void sigtermAfterACheckpointSaysWhichEpochToResumeFrom() throws Exception {
         Path out = tmp.resolve("run");
         Process p = train(out, "--epochs", "1000", "--limit", "400", "--validation", "50", "--batch-size", "50");
-        await(() -> Files.exists(out.resolve(Trainer.LAST)), p);
+        ChildCli.await(() -> Files.exists(out.resolve(Trainer.LAST)), p);
         p.destroy();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(143, p.exitValue(), read("err.txt"));
@@ -76,7 +62,7 @@ class ShutdownNoticeTest {
     void sigtermBeforeAnyCheckpointSaysNothingWasSavedAndRemovesTheNewFolder() throws Exception {
         Path out = tmp.resolve("new").resolve("run");
         Process p = train(out, "--epochs", "1", "--batch-size", "1", "--validation", "10");
-        await(() -> {
+        ChildCli.await(() -> {
             try {
                 return read("out.txt").contains("training lenet5");
             } catch (IOException e) {

@@ -217,17 +217,9 @@ class TaggerCommandTest {
     @Order(7)
     void sigtermSaysWhichEpochToResumeFromWithTheTaggersCommand() throws Exception {
         Path out = tmp.resolve("stopped");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "tagger", "train", "--limit-docs", "6", "--batch-size", "64", "--epochs", "1000",
-                "--out", out.toString()).redirectOutput(tmp.resolve("stopped.out").toFile())
-                .redirectError(tmp.resolve("stopped.err").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (!Files.exists(out.resolve(Trainer.LAST))) {
-            assertTrue(p.isAlive() && System.nanoTime() < deadline, "the child JVM ended early or timed out");
-            Thread.sleep(20);
-        }
+        Process p = ChildCli.start(tmp.resolve("stopped.out"), tmp.resolve("stopped.err"), "tagger", "train",
+                "--limit-docs", "6", "--batch-size", "64", "--epochs", "1000", "--out", out.toString());
+        ChildCli.await(() -> Files.exists(out.resolve(Trainer.LAST)), p);
         p.destroy();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String err = Files.readString(tmp.resolve("stopped.err"));

@@ -7,8 +7,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The progress line of one training epoch:
- * {@code epoch 3/10 [=======>      ] 512/938 loss 0.4123 acc 0.851 1834 img/s ETA 0:23}, with the task's metric
- * label ({@code acc}, {@code bpc}) and unit ({@code img}, {@code sent}).
+ * {@code epoch E/N [=======>      ] B/BATCHES loss L acc M R img/s ETA m:ss}, with the task's metric label
+ * ({@code acc}, {@code bpc}) and unit ({@code img}, {@code sent}): the epoch, a bar of the batches done, the running
+ * loss and metric, throughput and the time left.
  * On a terminal the line is redrawn in place with '\r', at most every {@value #REDRAW_MILLIS} ms; otherwise
  * (a log file, CI) it prints one plain line each time another tenth of the batches is done, so logs stay short.
  * Loss and metric are whatever the caller passes (usually running means over the epoch so far).
