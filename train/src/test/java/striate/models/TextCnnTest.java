@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import striate.nn.Losses;
 import striate.optim.Adam;
 import striate.optim.Optimizer;
@@ -17,6 +19,7 @@ import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
+import striate.train.Checkpoint;
 
 /**
  * TextCnn (Kim 2014): parameter names and shapes, the configuration's round trip, logits' shape, short batches
@@ -109,6 +112,28 @@ class TextCnnTest {
                 "the convolutions train on frozen vectors");
         assertTrue(!Arrays.equals(given, tuned.embedding().weight().value().toFloatArray()), "fine-tuned: they move");
         assertTrue(frozen.toString().endsWith(", frozen)"), frozen.toString());
+    }
+
+    @Test
+    void aModelWithFrozenVectorsRoundTripsThroughACheckpoint(@TempDir Path dir) throws Exception {
+        Tensor vectors = Tensor.rand(REF, DType.F32, striate.tensor.Shape.of(TextModelChecks.WORDS, 6), -1, 1, 6);
+        TextCnn m = new TextCnn(TINY, vectors, true, 1);
+        Adam opt = Adam.builder(m.namedParameters()).lr(0.01).build();
+        Tensor[] b = TextModelChecks.batch(new Rng(3), 8, REF);
+        Losses.crossEntropy(m.forward(b[0]), b[1]).backward();
+        opt.step();
+        assertTrue(opt.state().keySet().stream().noneMatch(k -> k.startsWith("embedding.")),
+                "no optimizer state for the frozen weight: " + opt.state().keySet());
+        Path file = dir.resolve("textcnn.ckpt");
+        new Checkpoint(TextCnn.NAME, TINY.toString(), 1, 1, Map.of(), List.of(), Checkpoint.stateOf(m), opt.state(),
+                Map.of()).save(file);
+        Checkpoint loaded = Checkpoint.load(file).requireModel(TextCnn.NAME);
+        TextCnn back = new TextCnn(TextCnn.Config.parse(loaded.modelConfig()), 99);
+        loaded.restoreInto(back);
+        Adam.builder(back.namedParameters()).lr(0.01).build().loadState(loaded.optimizer());
+        m.eval();
+        back.eval();
+        assertArrayEquals(m.forward(b[0]).toFloatArray(), back.forward(b[0]).toFloatArray());
     }
 
     @Test
