@@ -10,9 +10,9 @@ import striate.tensor.Tensor;
 
 /**
  * Updates a model's parameters from their gradients. Subclasses implement one parameter's update with a fused
- * in-place op; this class walks the parameters (skipping frozen ones and those without a gradient), applies the optional L1
- * penalty (λ·sign(param) added to the gradient), counts steps, and exposes the state (per-parameter buffers and
- * the step count) by name so checkpoints can save and restore it exactly.
+ * in-place op; this class walks the parameters (skipping frozen ones and those without a gradient), applies the
+ * optional L1 penalty (λ·sign(param) added to the gradient), counts steps, and exposes the state (per-parameter
+ * buffers and the step count) by name so checkpoints can save and restore it exactly.
  */
 public abstract class Optimizer {
     private final Map<String, Parameter> parameters;

@@ -105,8 +105,10 @@ class Conv1dTest {
         var groups = assertThrows(IllegalArgumentException.class,
                 () -> new Conv1d(4, 6, 3, Conv1d.Options.defaults().groups(4), new Rng(1)));
         assertEquals("Conv1d: in (4) and out (6) channels must be divisible by groups=4", groups.getMessage());
-        var weight = assertThrows(IllegalArgumentException.class, () -> Functional.conv1d(
-                Tensor.zeros(REF, DType.F32, 2, 4, 10), Tensor.zeros(REF, DType.F32, 6, 3, 3), null, 1, 0, 1, 1, false));
+        Tensor x = Tensor.zeros(REF, DType.F32, 2, 4, 10);
+        Tensor w = Tensor.zeros(REF, DType.F32, 6, 3, 3);
+        var weight = assertThrows(IllegalArgumentException.class,
+                () -> Functional.conv1d(x, w, null, 1, 0, 1, 1, false));
         assertTrue(weight.getMessage().startsWith("conv1d: got input x [2, 4, 10] for weight [6, 3, 3] with groups=1"),
                 weight.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Conv1d.Options.defaults().padding(-1));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import striate.nn.Conv1d;
+import striate.nn.DynamicKMaxPool;
 import striate.nn.Embedding;
 import striate.nn.Functional;
 import striate.nn.Losses;
@@ -23,8 +24,9 @@ import striate.tensor.Tensor;
 /**
  * The text-classification layers on one backend against the reference, subclassed per backend like
  * {@link OpConformance}: Conv1d (stride, padding, dilation, groups, the fused ReLU, a text-CNN's shape) forward and
- * the gradients of input, weight and bias; max over time; a frozen pretrained embedding that gets no gradient; and
- * {@link #assertSameStep}, one training step of a whole model, for the model tests of each backend.
+ * the gradients of input, weight and bias; max over time; dynamic k-max pooling with ties; a frozen pretrained
+ * embedding that gets no gradient; and {@link #assertSameStep}, one training step of a whole model, for the model
+ * tests of each backend.
  */
 public abstract class TextLayersConformance {
     /** The device under test. */
@@ -70,6 +72,27 @@ public abstract class TextLayersConformance {
             Map<String, double[]> got = conv1dPass(c.make().get(), device(), c.x(), c.relu());
             assertEquals(ref.keySet(), got.keySet());
             ref.forEach((k, v) -> assertNull(CLOSE.mismatches(c.name() + " " + k, v, got.get(k))));
+        }
+    }
+
+    @Test
+    void dynamicKMaxPoolingMatchesTheReference() {
+        assumeFalse(device().equals(Device.reference()), "compares this backend with the reference backend");
+        for (int layer = 1; layer <= 3; layer++) {
+            DynamicKMaxPool pool = new DynamicKMaxPool(layer, 3, 4);
+            Map<String, double[]> ref = null;
+            for (Device d : new Device[] {Device.reference(), device()}) {
+                Tensor x = Fixtures.grid(d, 35, 3, 5, 7, 31).copy().requiresGrad(true); // ties: 7 levels
+                Tensor y = pool.forward(x); // [5, 7, k]
+                y.mul(Fixtures.uniform(d, 36, -1, 1, y.shape().dims())).sum().backward();
+                Map<String, double[]> got = Map.of("output", y.toDoubleArray(), "dx", x.grad().toDoubleArray());
+                if (ref == null) {
+                    ref = got;
+                } else {
+                    Map<String, double[]> want = ref;
+                    want.forEach((k, v) -> assertNull(Tolerance.EXACT.mismatches(pool + " " + k, v, got.get(k))));
+                }
+            }
         }
     }
 
