@@ -1,0 +1,72 @@
+package striate.text;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two operations word2vec spends its time in, on rows of flat row-major matrices (a row of length n starting
+ * at an offset), with the Vector API: a dot product, and the fused output-layer step that adds g·w to the hidden
+ * gradient while it adds g·h to w. One per training thread: it holds the scratch lanes of the dot product's final
+ * sum, which goes lane by lane left to right (not {@code reduceLanes}, whose order differs between interpreted and
+ * compiled code), so the same inputs give the same bits however warm the code is. The tails past the last whole
+ * vector run as scalar loops.
+ */
+final class Rows {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private final float[] lanes = new float[S.length()];
+
+    /** Σ x[xi + j] · y[yi + j] for j < n. */
+    float dot(float[] x, int xi, float[] y, int yi, int n) {
+        int whole = S.loopBound(n);
+        float s = 0;
+        int j = 0;
+        if (whole > 0) {
+            FloatVector acc = FloatVector.fromArray(S, x, xi).mul(FloatVector.fromArray(S, y, yi));
+            for (j = S.length(); j < whole; j += S.length()) {
+                acc = FloatVector.fromArray(S, x, xi + j).fma(FloatVector.fromArray(S, y, yi + j), acc);
+            }
+            acc.intoArray(lanes, 0);
+            for (float lane : lanes) {
+                s += lane;
+            }
+        }
+        for (; j < n; j++) {
+            s += x[xi + j] * y[yi + j];
+        }
+        return s;
+    }
+
+    /**
+     * One output row's step: dh += g · w[wi ..], then w[wi ..] += g · h[hi ..], for n elements; dh's update reads
+     * w before w changes, as the tool's two loops do. h and w must not overlap.
+     */
+    void step(float g, float[] w, int wi, float[] h, int hi, float[] dh, int n) {
+        int whole = S.loopBound(n);
+        int j = 0;
+        if (whole > 0) {
+            FloatVector vg = FloatVector.broadcast(S, g);
+            for (; j < whole; j += S.length()) {
+                FloatVector vw = FloatVector.fromArray(S, w, wi + j);
+                vw.fma(vg, FloatVector.fromArray(S, dh, j)).intoArray(dh, j);
+                FloatVector.fromArray(S, h, hi + j).fma(vg, vw).intoArray(w, wi + j);
+            }
+        }
+        for (; j < n; j++) {
+            float wj = w[wi + j];
+            dh[j] += g * wj;
+            w[wi + j] = wj + g * h[hi + j];
+        }
+    }
+
+    /** y[yi + j] += x[xi + j] for j < n. */
+    void add(float[] x, int xi, float[] y, int yi, int n) {
+        int whole = S.loopBound(n);
+        int j = 0;
+        for (; j < whole; j += S.length()) {
+            FloatVector.fromArray(S, y, yi + j).add(FloatVector.fromArray(S, x, xi + j)).intoArray(y, yi + j);
+        }
+        for (; j < n; j++) {
+            y[yi + j] += x[xi + j];
+        }
+    }
+}
