@@ -7,28 +7,38 @@ import jdk.incubator.vector.VectorSpecies;
  * The two operations word2vec spends its time in, on rows of flat row-major matrices (a row of length n starting
  * at an offset), with the Vector API: a dot product, and the fused output-layer step that adds g·w to the hidden
  * gradient while it adds g·h to w. One per training thread: it holds the scratch lanes of the dot product's final
- * sum, which goes lane by lane left to right (not {@code reduceLanes}, whose order differs between interpreted and
- * compiled code), so the same inputs give the same bits however warm the code is. The tails past the last whole
+ * sum, which adds them pairwise in a fixed order (not {@code reduceLanes}, whose order differs between interpreted
+ * and compiled code), so the same inputs give the same bits however warm the code is. The tails past the last whole
  * vector run as scalar loops.
  */
 final class Rows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private final float[] lanes = new float[S.length()];
 
-    /** Σ x[xi + j] · y[yi + j] for j < n. */
+    /** Σ x[xi + j] · y[yi + j] for j < n: two vector sums (even and odd blocks) so the fmas overlap. */
     float dot(float[] x, int xi, float[] y, int yi, int n) {
+        int step = S.length();
         int whole = S.loopBound(n);
         float s = 0;
         int j = 0;
         if (whole > 0) {
-            FloatVector acc = FloatVector.fromArray(S, x, xi).mul(FloatVector.fromArray(S, y, yi));
-            for (j = S.length(); j < whole; j += S.length()) {
-                acc = FloatVector.fromArray(S, x, xi + j).fma(FloatVector.fromArray(S, y, yi + j), acc);
+            FloatVector even = FloatVector.zero(S);
+            FloatVector odd = FloatVector.zero(S);
+            for (; j + step < whole; j += 2 * step) {
+                even = FloatVector.fromArray(S, x, xi + j).fma(FloatVector.fromArray(S, y, yi + j), even);
+                odd = FloatVector.fromArray(S, x, xi + j + step).fma(FloatVector.fromArray(S, y, yi + j + step), odd);
             }
-            acc.intoArray(lanes, 0);
-            for (float lane : lanes) {
-                s += lane;
+            if (j < whole) {
+                even = FloatVector.fromArray(S, x, xi + j).fma(FloatVector.fromArray(S, y, yi + j), even);
+                j += step;
             }
+            even.add(odd).intoArray(lanes, 0);
+            for (int width = lanes.length / 2; width > 0; width /= 2) {
+                for (int i = 0; i < width; i++) {
+                    lanes[i] += lanes[i + width];
+                }
+            }
+            s = lanes[0];
         }
         for (; j < n; j++) {
             s += x[xi + j] * y[yi + j];

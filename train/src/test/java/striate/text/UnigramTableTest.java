@@ -2,11 +2,13 @@ package striate.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The negative-sampling table: each word fills a share of the entries proportional to count^0.75, and draws
- * through the tool's random numbers pick words with those frequencies.
+ * The negative-sampling table: each entry holds the word the tool's own table holds there (built here the tool's
+ * way), each word fills a share of the entries proportional to count^0.75, and draws through the tool's random
+ * numbers pick words with those frequencies.
  */
 class UnigramTableTest {
     private static final long[] COUNTS = {120, 5000, 900, 300, 40, 7};
@@ -35,6 +37,46 @@ class UnigramTableTest {
         for (int w = 0; w < COUNTS.length; w++) {
             assertEquals(share[w], entries[w] / (double) size, 2.0 / size, "word " + w + " (count " + COUNTS[w]
                     + ")");
+        }
+    }
+
+    /** The tool's InitUnigramTable, entry by entry, as it stores it. */
+    private static int[] toolsTable(long[] counts, int size) {
+        int[] table = new int[size];
+        double total = 0;
+        for (long c : counts) {
+            total += Math.pow(c, 0.75);
+        }
+        int i = 0;
+        double d1 = Math.pow(counts[0], 0.75) / total;
+        for (int a = 0; a < size; a++) {
+            table[a] = i;
+            if (a / (double) size > d1) {
+                i++;
+                d1 += i < counts.length ? Math.pow(counts[i], 0.75) / total : 0;
+            }
+            if (i >= counts.length) {
+                i = counts.length - 1;
+            }
+        }
+        return table;
+    }
+
+    @Test
+    void everyEntryHoldsTheWordOfTheToolsTable() {
+        SplittableRandom r = new SplittableRandom(9);
+        for (int trial = 0; trial < 20; trial++) {
+            long[] counts = new long[2 + r.nextInt(300)];
+            for (int w = 0; w < counts.length; w++) {
+                counts[w] = 1 + r.nextInt(1 + 100_000 / (w + 1));
+            }
+            int size = 1 + r.nextInt(300_000);
+            int[] tool = toolsTable(counts, size);
+            UnigramTable table = new UnigramTable(counts, size);
+            for (int a = 0; a < size; a++) {
+                assertEquals(tool[a], table.sample((long) a << 16), "entry " + a + " of " + size + ", V = "
+                        + counts.length);
+            }
         }
     }
 
