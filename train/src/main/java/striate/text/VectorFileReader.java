@@ -113,8 +113,14 @@ final class VectorFileReader {
                 if (!available(length + 1)) {
                     throw truncated(i, n, dim, length == 0 ? "ends before it" : "ends inside its word");
                 }
-                if (buffer[pos + length] == ' ') {
+                byte b = buffer[pos + length];
+                if (b == ' ') {
                     break;
+                }
+                if (b >= 0 && b < 0x20) {
+                    throw new DataFileException(file, "vector " + (i + 1) + " of " + n + ": its word holds the "
+                            + "control byte 0x" + String.format("%02x", b) + "; the header's dimension (" + dim
+                            + ") is wrong for the vectors, or this is not a word2vec binary vector file");
                 }
                 if (++length > LONGEST_WORD) {
                     throw new DataFileException(file, "vector " + (i + 1) + " of " + n + ": no space after its word "

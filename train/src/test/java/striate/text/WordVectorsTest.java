@@ -119,6 +119,18 @@ class WordVectorsTest {
     }
 
     @Test
+    void aBinaryFileWhoseHeaderHasTheWrongDimensionIsCaught() throws IOException {
+        Path good = tmp.resolve("good.bin");
+        sample().writeBinary(good);
+        byte[] all = Files.readAllBytes(good);
+        byte[] wrong = ("4 2" + new String(all, StandardCharsets.ISO_8859_1).substring(3))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        String m = error("wrong.bin", wrong);
+        assertTrue(m.contains("vector 2 of 4: its word holds the control byte 0x0a; the header's dimension (2) is "
+                + "wrong for the vectors"), m);
+    }
+
+    @Test
     void otherDamageIsOneClearLine() throws IOException {
         assertTrue(error("empty.txt", "").contains("is empty; expected a word2vec vector file"));
         assertTrue(error("header.txt", "hello world\n").contains("line 1: expected the header 'words dimension'"));
