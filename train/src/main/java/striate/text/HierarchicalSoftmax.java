@@ -20,16 +20,16 @@ final class HierarchicalSoftmax implements OutputLayer {
     }
 
     @Override
-    public void train(float[] h, int hi, int target, float alpha, float[] dh, Rows rows, Lcg random) {
+    public void train(float[] h, int hi, int target, float alpha, float[] dh, Lcg random) {
         int end = tree.start(target) + tree.codeLength(target);
         for (int i = tree.start(target); i < end; i++) {
             int row = tree.point(i) * dim;
-            float f = rows.dot(h, hi, syn1, row, dim);
+            float f = Rows.dot(h, hi, syn1, row, dim);
             if (f <= -SigmoidTable.MAX_EXP || f >= SigmoidTable.MAX_EXP) {
                 continue;
             }
             float g = (1 - tree.code(i) - sigmoid.sigmoid(f)) * alpha;
-            rows.step(g, syn1, row, h, hi, dh, dim);
+            Rows.step(g, syn1, row, h, hi, dh, dim);
         }
     }
 

@@ -31,7 +31,7 @@ final class NegativeSampling implements OutputLayer {
     }
 
     @Override
-    public void train(float[] h, int hi, int target, float alpha, float[] dh, Rows rows, Lcg random) {
+    public void train(float[] h, int hi, int target, float alpha, float[] dh, Lcg random) {
         for (int d = 0; d <= negative; d++) {
             int w;
             float label;
@@ -46,7 +46,7 @@ final class NegativeSampling implements OutputLayer {
                 label = 0;
             }
             int row = w * dim;
-            float f = rows.dot(h, hi, syn1neg, row, dim);
+            float f = Rows.dot(h, hi, syn1neg, row, dim);
             float g;
             if (f > SigmoidTable.MAX_EXP) {
                 g = (label - 1) * alpha;
@@ -55,7 +55,7 @@ final class NegativeSampling implements OutputLayer {
             } else {
                 g = (label - sigmoid.sigmoid(f)) * alpha;
             }
-            rows.step(g, syn1neg, row, h, hi, dh, dim);
+            Rows.step(g, syn1neg, row, h, hi, dh, dim);
         }
     }
 

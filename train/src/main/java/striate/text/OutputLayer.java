@@ -12,7 +12,7 @@ sealed interface OutputLayer permits NegativeSampling, HierarchicalSoftmax {
      * One step for hidden vector h = {@code h[hi .. hi + dim)} and word {@code target}: updates this layer's rows and
      * adds alpha · ∂(log-likelihood)/∂h to {@code dh[0 .. dim)}. Draws from {@code random} where the loss samples.
      */
-    void train(float[] h, int hi, int target, float alpha, float[] dh, Rows rows, Lcg random);
+    void train(float[] h, int hi, int target, float alpha, float[] dh, Lcg random);
 
     /** The output matrix, row-major [rows, dim] (the array itself, shared by the training threads). */
     float[] weights();

@@ -1,22 +1,30 @@
 package striate.text;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The two operations word2vec spends its time in, on rows of flat row-major matrices (a row of length n starting
  * at an offset), with the Vector API: a dot product, and the fused output-layer step that adds g·w to the hidden
- * gradient while it adds g·h to w. One per training thread: it holds the scratch lanes of the dot product's final
- * sum, which adds them pairwise in a fixed order (not {@code reduceLanes}, whose order differs between interpreted
- * and compiled code), so the same inputs give the same bits however warm the code is. The tails past the last whole
- * vector run as scalar loops.
+ * gradient while it adds g·h to w. Vectors of at most 256 bits: word2vec's rows are short (100 floats by default),
+ * and wider vectors leave more to the final lane sum and the scalar tail. The dot product's lanes are summed by a
+ * fixed tree of shuffles (lane i plus lane i ^ 4, then i ^ 2, then i ^ 1), not {@code reduceLanes}, whose order
+ * differs between interpreted and compiled code: the same inputs give the same bits however warm the code is. The
+ * tails past the last whole vector run as scalar loops.
  */
 final class Rows {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private final float[] lanes = new float[S.length()];
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() > 8
+            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, i -> i ^ 4);
+    private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, i -> i ^ 2);
+    private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, i -> i ^ 1);
+
+    private Rows() {
+    }
 
     /** Σ x[xi + j] · y[yi + j] for j < n: two vector sums (even and odd blocks) so the fmas overlap. */
-    float dot(float[] x, int xi, float[] y, int yi, int n) {
+    static float dot(float[] x, int xi, float[] y, int yi, int n) {
         int step = S.length();
         int whole = S.loopBound(n);
         float s = 0;
@@ -32,13 +40,17 @@ final class Rows {
                 even = FloatVector.fromArray(S, x, xi + j).fma(FloatVector.fromArray(S, y, yi + j), even);
                 j += step;
             }
-            even.add(odd).intoArray(lanes, 0);
-            for (int width = lanes.length / 2; width > 0; width /= 2) {
-                for (int i = 0; i < width; i++) {
-                    lanes[i] += lanes[i + width];
-                }
+            FloatVector v = even.add(odd);
+            if (S.length() >= 8) {
+                v = v.add(v.rearrange(SWAP4));
             }
-            s = lanes[0];
+            if (S.length() >= 4) {
+                v = v.add(v.rearrange(SWAP2));
+            }
+            if (S.length() >= 2) {
+                v = v.add(v.rearrange(SWAP1));
+            }
+            s = v.lane(0);
         }
         for (; j < n; j++) {
             s += x[xi + j] * y[yi + j];
@@ -50,7 +62,7 @@ final class Rows {
      * One output row's step: dh += g · w[wi ..], then w[wi ..] += g · h[hi ..], for n elements; dh's update reads
      * w before w changes, as the tool's two loops do. h and w must not overlap.
      */
-    void step(float g, float[] w, int wi, float[] h, int hi, float[] dh, int n) {
+    static void step(float g, float[] w, int wi, float[] h, int hi, float[] dh, int n) {
         int whole = S.loopBound(n);
         int j = 0;
         if (whole > 0) {
@@ -69,7 +81,7 @@ final class Rows {
     }
 
     /** y[yi + j] += x[xi + j] for j < n. */
-    void add(float[] x, int xi, float[] y, int yi, int n) {
+    static void add(float[] x, int xi, float[] y, int yi, int n) {
         int whole = S.loopBound(n);
         int j = 0;
         for (; j < whole; j += S.length()) {

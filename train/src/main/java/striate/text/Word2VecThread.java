@@ -26,7 +26,6 @@ final class Word2VecThread implements Runnable {
     private final AtomicLong done;
     private final int dim;
     private final Lcg random;
-    private final Rows rows = new Rows();
     private final int[] sentence = new int[MAX_SENTENCE_LENGTH];
     private final float[] neu1; // [dim] the hidden vector of CBOW
     private final float[] neu1e; // [dim] alpha times the gradient with respect to the hidden vector
@@ -102,7 +101,7 @@ final class Word2VecThread implements Runnable {
         int cw = 0;
         for (int c = lo; c <= hi; c++) {
             if (c != p) {
-                rows.add(syn0, sentence[c] * dim, neu1, 0, dim);
+                Rows.add(syn0, sentence[c] * dim, neu1, 0, dim);
                 cw++;
             }
         }
@@ -114,10 +113,10 @@ final class Word2VecThread implements Runnable {
                 neu1[j] /= cw;
             }
         }
-        output.train(neu1, 0, sentence[p], alpha, neu1e, rows, random);
+        output.train(neu1, 0, sentence[p], alpha, neu1e, random);
         for (int c = lo; c <= hi; c++) {
             if (c != p) {
-                rows.add(neu1e, 0, syn0, sentence[c] * dim, dim);
+                Rows.add(neu1e, 0, syn0, sentence[c] * dim, dim);
             }
         }
     }
@@ -135,8 +134,8 @@ final class Word2VecThread implements Runnable {
             }
             int l1 = sentence[c] * dim;
             Arrays.fill(neu1e, 0f);
-            output.train(syn0, l1, sentence[p], alpha, neu1e, rows, random);
-            rows.add(neu1e, 0, syn0, l1, dim);
+            output.train(syn0, l1, sentence[p], alpha, neu1e, random);
+            Rows.add(neu1e, 0, syn0, l1, dim);
         }
     }
 }
