@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * The words a corpus keeps, with their counts, ordered as the original tool orders them: the sentence end
  * {@code </s>} (one per newline) first whatever its count, then the words seen at least min-count times by
- * descending count, ties in order of first appearance (the tool's sort is stable on glibc). Word ids are
- * positions in this order, so id 0 is {@code </s>} and frequent words have small ids.
+ * descending count, ties in order of first appearance (the tool leaves ties to the C library's qsort; we fix them).
+ * Word ids are positions in this order, so id 0 is {@code </s>} and frequent words have small ids.
  */
 public final class Vocab {
     /** The token a newline becomes, as in the original tool. */

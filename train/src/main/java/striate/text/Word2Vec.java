@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * (Hogwild, Recht et al. 2011, as the tool). Updates from different threads may overwrite each other, and which
  * ones do depends on timing, so a run on several threads is not reproducible bit for bit (its quality is, within
  * the usual spread). With one thread nothing races: the same corpus, options and seed give the same vectors, bit
- * for bit, on any machine with the same vector width. The initial vectors come from an {@link Lcg} started at the
+ * for bit, on any machine with the same vector width (see {@link Rows}). The initial vectors come from an {@link Lcg} started at the
  * seed, thread t's random numbers from one started at seed + 1 + t.
  */
 public final class Word2Vec {
