@@ -12,11 +12,6 @@ final class Lcg {
         state = seed;
     }
 
-    /** A copy that draws the same numbers as this one from here on. */
-    Lcg copy() {
-        return new Lcg(state);
-    }
-
     /** The next state, all 64 bits (read as unsigned where the tool takes a remainder). */
     long next() {
         state = state * 25214903917L + 11;

@@ -55,10 +55,6 @@ final class UnigramTable {
         }
     }
 
-    int size() {
-        return size;
-    }
-
     /** The word at the entry that {@code random} (an {@link Lcg} state) picks, as the tool: bits 16 and up. */
     int sample(long random) {
         int a = (int) ((random >>> 16) % size);

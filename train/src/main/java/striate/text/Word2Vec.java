@@ -1,5 +1,6 @@
 package striate.text;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -201,7 +202,7 @@ public final class Word2Vec {
     /** Waits up to {@code ms} for {@code thread}; true once it has ended. Interrupted, the run is abandoned. */
     private static boolean join(Thread thread, long ms) {
         try {
-            return thread.join(java.time.Duration.ofMillis(ms));
+            return thread.join(Duration.ofMillis(ms));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("word2vec training was interrupted", e);
