@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * gradient while it adds g·h to w. Vectors of at most 256 bits: word2vec's rows are short (100 floats by default),
  * and wider vectors leave more to the final lane sum and the scalar tail. The dot product's lanes are summed by a
  * fixed tree of shuffles (lane i plus lane i ^ 4, then i ^ 2, then i ^ 1), not {@code reduceLanes}, whose order
- * differs between interpreted and compiled code: the same inputs give the same bits however warm the code is. The
- * tails past the last whole vector run as scalar loops.
+ * differs between interpreted and compiled code: the same inputs give the same bits however warm the code is. A
+ * tail of four or more past the last whole vector takes one 128-bit vector; what is left runs as a scalar loop.
  */
 final class Rows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() > 8
@@ -19,6 +19,11 @@ final class Rows {
     private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, i -> i ^ 4);
     private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, i -> i ^ 2);
     private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, i -> i ^ 1);
+    /** Four lanes for a tail of four or more past the last whole 256-bit vector (100 = 12·8 + 4). */
+    private static final VectorSpecies<Float> H = FloatVector.SPECIES_128;
+    private static final boolean HALF_TAIL = S.length() == 8;
+    private static final VectorShuffle<Float> HALF_SWAP2 = VectorShuffle.fromOp(H, i -> i ^ 2);
+    private static final VectorShuffle<Float> HALF_SWAP1 = VectorShuffle.fromOp(H, i -> i ^ 1);
 
     private Rows() {
     }
@@ -52,6 +57,13 @@ final class Rows {
             }
             s = v.lane(0);
         }
+        if (HALF_TAIL && j + 4 <= n) {
+            FloatVector t = FloatVector.fromArray(H, x, xi + j).mul(FloatVector.fromArray(H, y, yi + j));
+            t = t.add(t.rearrange(HALF_SWAP2));
+            t = t.add(t.rearrange(HALF_SWAP1));
+            s += t.lane(0);
+            j += 4;
+        }
         for (; j < n; j++) {
             s += x[xi + j] * y[yi + j];
         }
@@ -73,6 +85,13 @@ final class Rows {
                 FloatVector.fromArray(S, h, hi + j).fma(vg, vw).intoArray(w, wi + j);
             }
         }
+        if (HALF_TAIL && j + 4 <= n) {
+            FloatVector hg = FloatVector.broadcast(H, g);
+            FloatVector vw = FloatVector.fromArray(H, w, wi + j);
+            vw.fma(hg, FloatVector.fromArray(H, dh, j)).intoArray(dh, j);
+            FloatVector.fromArray(H, h, hi + j).fma(hg, vw).intoArray(w, wi + j);
+            j += 4;
+        }
         for (; j < n; j++) {
             float wj = w[wi + j];
             dh[j] += g * wj;
@@ -86,6 +105,10 @@ final class Rows {
         int j = 0;
         for (; j < whole; j += S.length()) {
             FloatVector.fromArray(S, y, yi + j).add(FloatVector.fromArray(S, x, xi + j)).intoArray(y, yi + j);
+        }
+        if (HALF_TAIL && j + 4 <= n) {
+            FloatVector.fromArray(H, y, yi + j).add(FloatVector.fromArray(H, x, xi + j)).intoArray(y, yi + j);
+            j += 4;
         }
         for (; j < n; j++) {
             y[yi + j] += x[xi + j];

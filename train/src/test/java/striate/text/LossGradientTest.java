@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
  * every element of syn0 and of the output matrix must equal alpha times it: for skip-gram, where h is the context
  * word's vector, and for CBOW, where h is the context's sum, or its mean (the tool then gives each context vector
  * the hidden vector's whole update, cw times its own gradient: checked as such). The tolerance is what the sigmoid
- * table's error (measured over (−6, 6)) can move each element, plus float rounding. The dimension, 19, leaves a
- * scalar tail after the vector lanes.
+ * table's error (measured over (−6, 6)) can move each element, plus float rounding. The dimension, 23, takes whole
+ * vectors, a four-lane tail and a scalar rest.
  */
 class LossGradientTest {
     private static final int V = 12;
-    private static final int DIM = 19;
+    private static final int DIM = 23;
     private static final float ALPHA = 1e-3f;
     private static final long SEED = 77;
     private static final long[] COUNTS = {30, 400, 250, 120, 90, 60, 45, 30, 22, 15, 9, 5};
