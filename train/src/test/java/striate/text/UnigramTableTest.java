@@ -65,17 +65,34 @@ class UnigramTableTest {
     @Test
     void everyEntryHoldsTheWordOfTheToolsTable() {
         SplittableRandom r = new SplittableRandom(9);
-        for (int trial = 0; trial < 20; trial++) {
+        for (int trial = 0; trial < 40; trial++) {
             long[] counts = new long[2 + r.nextInt(300)];
             for (int w = 0; w < counts.length; w++) {
                 counts[w] = 1 + r.nextInt(1 + 100_000 / (w + 1));
             }
-            int size = 1 + r.nextInt(300_000);
+            // half the tables smaller than twice the vocabulary: words under one entry, words never reached
+            int size = 1 + (trial % 2 == 0 ? r.nextInt(300_000) : r.nextInt(2 * counts.length));
             int[] tool = toolsTable(counts, size);
             UnigramTable table = new UnigramTable(counts, size);
             for (int a = 0; a < size; a++) {
                 assertEquals(tool[a], table.sample((long) a << 16), "entry " + a + " of " + size + ", V = "
                         + counts.length);
+            }
+        }
+    }
+
+    @Test
+    void aLargeZipfTableMatchesTheToolsEntryByEntry() {
+        long[] counts = new long[5000];
+        for (int w = 0; w < counts.length; w++) {
+            counts[w] = 5 + 60_000 / (w + 1); // Zipf-like, down to min-count 5
+        }
+        int size = 10_000_000;
+        int[] tool = toolsTable(counts, size);
+        UnigramTable table = new UnigramTable(counts, size);
+        for (int a = 0; a < size; a++) {
+            if (tool[a] != table.sample((long) a << 16)) {
+                assertEquals(tool[a], table.sample((long) a << 16), "entry " + a);
             }
         }
     }
