@@ -117,10 +117,11 @@ final class VectorFileReader {
                 if (b == ' ') {
                     break;
                 }
-                if (b >= 0 && b < 0x20) {
+                if (b == '\n' || b == '\t' || b == '\r') {
                     throw new DataFileException(file, "vector " + (i + 1) + " of " + n + ": its word holds the "
-                            + "control byte 0x" + String.format("%02x", b) + "; the header's dimension (" + dim
-                            + ") is wrong for the vectors, or this is not a word2vec binary vector file");
+                            + "control byte 0x" + String.format("%02x", b) + ", which no word may hold; the header's "
+                            + "dimension (" + dim + ") is wrong for the vectors, or this is not a word2vec binary "
+                            + "vector file");
                 }
                 if (++length > LONGEST_WORD) {
                     throw new DataFileException(file, "vector " + (i + 1) + " of " + n + ": no space after its word "

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,7 +103,7 @@ class LossGradientTest {
     }
 
     /**
-     * Runs {@code step} on a thread over syn0 and {@code s}'s layer (both filled at random), then checks every
+     * Runs one step of {@code model} over syn0 and {@code s}'s layer (both filled at random), then checks every
      * element's change against alpha · ∂L/∂element (times {@code inputScale} for syn0).
      */
     private static void check(Word2Vec.Model model, boolean cbowMean, Setup s, Hidden hidden, double inputScale,
@@ -115,15 +114,9 @@ class LossGradientTest {
         System.arraycopy(random(r, w.length, 0.5), 0, w, 0, w.length);
         float[] syn0Before = syn0.clone();
         float[] wBefore = w.clone();
-        Word2Vec.Options o = Word2Vec.Options.defaults(model, Word2Vec.Loss.NS).withSize(DIM).withAlpha(ALPHA)
-                .withCbowMean(cbowMean);
-        Word2VecThread thread = new Word2VecThread(o, syn0, s.layer(), null, new int[0], 0, 0,
-                new LearningRate(ALPHA, 1), new AtomicLong(), SEED);
-        if (model == Word2Vec.Model.CBOW) {
-            thread.cbow(sentence, sentence.length, position, reach);
-        } else {
-            thread.skipGram(sentence, sentence.length, position, reach);
-        }
+        Architecture a = model == Word2Vec.Model.CBOW ? new Cbow(syn0, s.layer(), DIM, cbowMean)
+                : new SkipGram(syn0, s.layer(), DIM);
+        a.train(sentence, sentence.length, position, reach, ALPHA, new Lcg(SEED));
 
         double[] x = doubles(syn0Before);
         double[] u = doubles(wBefore);

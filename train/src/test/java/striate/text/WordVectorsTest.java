@@ -126,8 +126,24 @@ class WordVectorsTest {
         byte[] wrong = ("4 2" + new String(all, StandardCharsets.ISO_8859_1).substring(3))
                 .getBytes(StandardCharsets.ISO_8859_1);
         String m = error("wrong.bin", wrong);
-        assertTrue(m.contains("vector 2 of 4: its word holds the control byte 0x0a; the header's dimension (2) is "
-                + "wrong for the vectors"), m);
+        assertTrue(m.contains("vector 2 of 4: its word holds the control byte 0x0a, which no word may hold; the "
+                + "header's dimension (2) is wrong for the vectors"), m);
+    }
+
+    @Test
+    void aWordWithAnotherControlCharacterRoundTrips() throws IOException {
+        // the tool splits words on spaces, tabs and newlines only, so a form feed can be part of a word
+        WordVectors v = WordVectors.of(List.of("</s>", "page\fbreak"), 2, new float[] {1, 2, 3, 4});
+        for (Path p : List.of(tmp.resolve("f.txt"), tmp.resolve("f.bin"))) {
+            if (p.toString().endsWith(".bin")) {
+                v.writeBinary(p);
+            } else {
+                v.writeText(p);
+            }
+            WordVectors back = WordVectors.read(p);
+            assertEquals(v.words(), back.words(), p.toString());
+            assertArrayEquals(v.values(), back.values(), p.toString());
+        }
     }
 
     @Test
