@@ -6,8 +6,9 @@
 #   sentences shuffled with seed s for run s (the C tool has no seed option, so the order is what varies its runs).
 # - Speed: cbow and skipgram × ns and hs, size 100, window 5, negative 5 (ns) or hierarchical softmax (hs), sample
 #   1e-3, min-count 5, --iter passes, alpha 0.05 for cbow and 0.025 for skipgram (the tool's defaults), --threads
-#   on both; words/s/thread as each tool prints it (the C tool's last "Words/thread/sec" progress value, Striate's
-#   "words/s/thread:" line) and each run's wall time.
+#   on both; words/s/thread as each tool prints it (the C tool's last "Words/thread/sec" progress value, over CPU
+#   seconds; Striate's "words/s/thread:" line), and for both alike the whole run's wall time and the training words
+#   (passes × the C tool's "Words in train file") over that wall time and the threads.
 # - Quality: --seeds runs per tool of the --quality configuration(s) (run s: corpus shuffled with seed s, Striate's
 #   --seed s), each scored by `striate synonyms` on the same questions (the corpus's counts, question seed 1);
 #   each tool's mean and min-max; and `striate similar` of a fixed word list on both tools' run-1 vectors.
@@ -52,6 +53,8 @@ if [[ -z "$out" ]]; then out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT; else
     [[ -z "$(ls -A "$out")" ]] || die "--out $out is not empty; give a new or empty folder"
 fi
 striate="$root/bin/striate"
+# runs bin/striate without the JVM's note that the Vector API is an incubator module
+quiet_striate() { "$striate" "$@" 2> >(grep -v 'Using incubator modules' >&2); }
 python=/usr/bin/python3
 [[ -x "$python" ]] || die "needs python3 at $python for the summary table"
 c_tool="$(bash "$root/benchmarks/word2vec/build-c-tool.sh")" || die "could not build the C tool (see above)"
@@ -67,10 +70,12 @@ echo "$threads threads, $iter iterations, $seeds seeds, quality on ${quality_con
 # corpus s: the Brown text with its sentences shuffled by seed s
 corpus() { echo "$out/brown-$1.txt"; }
 for ((s = 1; s <= seeds; s++)); do
-    "$striate" brown-text --output "$(corpus "$s")" --shuffle "$s" || die "striate brown-text failed"
+    quiet_striate brown-text --output "$(corpus "$s")" --shuffle "$s" || die "striate brown-text failed"
 done
 
-results="$out/results.tsv"   # kind, config, tool, seed, words/s/thread, wall s, accuracy, answerable, questions
+results="$out/results.tsv"   # speed rows: config, tool, seed, words/s/thread, wall s, training words per pass;
+                             # quality rows: config, tool, seed, accuracy, answerable, questions
+train_words=""               # per pass, from the C tool's log; the same for every run (shuffling keeps the counts)
 : >"$results"
 
 # train TOOL CONFIG SEED: one run; prints its output and appends a row to results.tsv
@@ -92,6 +97,8 @@ train() {
         rate="$(tr '\r' '\n' <"$log" | sed -n 's/.*Words\/thread\/sec: *\([0-9.]*\)k.*/\1/p' | tail -n 1)"
         [[ -n "$rate" ]] || die "$log: no 'Words/thread/sec' progress line from the C tool"
         rate="$(awk -v r="$rate" 'BEGIN { printf "%.0f", r * 1000 }')"
+        train_words="$(tr '\r' '\n' <"$log" | sed -n 's/^Words in train file: *\([0-9]*\).*/\1/p' | head -n 1)"
+        [[ -n "$train_words" ]] || die "$log: no 'Words in train file' line from the C tool"
     else
         local loss_args=(--loss "$loss")
         [[ "$loss" == ns ]] && loss_args+=(--negative 5)
@@ -103,14 +110,14 @@ train() {
         rate="$(sed -n 's/.*words\/s\/thread: *\([0-9.]*\).*/\1/p' "$log" | tail -n 1)"
         [[ -n "$rate" ]] || die "$log: no 'words/s/thread:' line from striate word2vec"
     fi
-    printf 'speed\t%s\t%s\t%s\t%s\t%s\n' "$config" "$tool" "$seed" "$rate" \
-        "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')" >>"$results"
+    printf 'speed\t%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$tool" "$seed" "$rate" \
+        "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')" "$train_words" >>"$results"
 }
 
 # score TOOL CONFIG SEED: the synonym test on that run's vectors, questions from corpus 1's counts, seed 1
 score() {
     local vectors="$out/$1-$2-$3.bin" report
-    report="$("$striate" synonyms --vectors "$vectors" --corpus "$(corpus 1)" --min-count 5 --seed 1)" \
+    report="$(quiet_striate synonyms --vectors "$vectors" --corpus "$(corpus 1)" --min-count 5 --seed 1)" \
         || die "striate synonyms failed on $vectors"
     echo "$1 $2 seed $3: $(echo "$report" | tr '\n' ' ')"
     printf 'quality\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$1" "$3" \
@@ -136,29 +143,33 @@ for config in "${quality_configs[@]}"; do
     done
 done
 config="${quality_configs[0]}"
-echo "== nearest neighbours, $config seed 1 (C tool, then Striate)"
+echo "== nearest neighbours by cosine, $config seed 1"
 for w in "${words[@]}"; do
     for tool in c striate; do
-        echo "-- $tool: $w"
-        "$striate" similar "$w" --vectors "$out/$tool-$config-1.bin" --top 8 || echo "($w: no neighbours)"
+        printf '%-10s %-8s %s\n' "$w" "$tool" "$("$striate" similar "$w" --vectors "$out/$tool-$config-1.bin" --top 8 \
+            2>&1 | grep -v 'Using incubator modules' | awk '{ printf "%s ", $1 }')"
     done
 done
 
-"$python" - "$results" <<'PY'
+"$python" - "$results" "$iter" "$threads" <<'PY'
 import statistics, sys
 speed, quality = {}, {}
 for line in open(sys.argv[1]):
     f = line.rstrip("\n").split("\t")
     if f[0] == "speed":
-        speed.setdefault((f[1], f[2]), []).append((float(f[4]), float(f[5])))
+        speed.setdefault((f[1], f[2]), []).append((float(f[4]), float(f[5]), int(f[6])))
     else:
         quality.setdefault((f[1], f[2]), []).append((float(f[4]), int(f[5]), int(f[6])))
 configs = sorted({c for c, _ in speed}, key=lambda c: ["cbow-ns", "cbow-hs", "skipgram-ns", "skipgram-hs"].index(c))
-print(f"\n{'configuration':14} {'C words/s/thread':>17} {'Striate':>10} {'ratio':>6}   {'C wall s':>9} {'Striate':>8}   "
-      "(speed runs: seed 1)")
+iters, threads = int(sys.argv[2]), int(sys.argv[3])
+print(f"\nSpeed, run 1 of each, {threads} thread(s), {iters} pass(es); words/s/thread as each tool reports it, then"
+      " training words / whole-run wall time / threads for both (corpus reading, vocabulary and writing included)")
+print(f"{'configuration':14} {'C reported':>11} {'Striate':>9} {'ratio':>6}   {'C wall s':>9} {'Striate':>8}"
+      f"   {'C by wall':>10} {'Striate':>9} {'ratio':>6}")
 for c in configs:
-    (cr, cw), (sr, sw) = speed[(c, "c")][0], speed[(c, "striate")][0]
-    print(f"{c:14} {cr:17,.0f} {sr:10,.0f} {sr / cr:6.2f}   {cw:9.1f} {sw:8.1f}")
+    (cr, cw, words), (sr, sw, _) = speed[(c, "c")][0], speed[(c, "striate")][0]
+    cx, sx = iters * words / cw / threads, iters * words / sw / threads
+    print(f"{c:14} {cr:11,.0f} {sr:9,.0f} {sr / cr:6.2f}   {cw:9.1f} {sw:8.1f}   {cx:10,.0f} {sx:9,.0f} {sx / cx:6.2f}")
 for c in configs:
     if (c, "c") not in quality:
         continue
