@@ -23,9 +23,10 @@ import striate.tensor.Rng;
  * WordNet synonym (a different lemma without '_' sharing a synset) in the vocabulary, there is one question: the
  * word, its most frequent such synonym, and {@code distractors} words drawn at random (seeded) from the synonym's
  * frequency band that are neither the word nor the synonym nor a synonym of the word. Bands are log-spaced in
- * count rank: band 0 is ranks 0..31, band k ≥ 1 is ranks 16·2^k .. 32·2^k − 1 (32–63, 64–127, ...). A question is
- * answered right when the synonym has a strictly higher cosine with the word than every distractor; a question
- * with any of its words missing from the vectors is unanswerable and counts as wrong.
+ * count rank: band 0 is ranks 0..31, band k ≥ 1 is ranks 16·2^k .. 32·2^k − 1 (32–63, 64–127, ...); a word whose
+ * synonym's band has fewer eligible words than {@code distractors} (a short last band) gets no question. A
+ * question is answered right when the synonym has a strictly higher cosine with the word than every distractor; a
+ * question with any of its words missing from the vectors is unanswerable and counts as wrong.
  */
 public final class SynonymTest {
     /** Distractors per question: chance is 1 in 5. */

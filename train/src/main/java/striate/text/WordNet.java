@@ -114,7 +114,8 @@ public final class WordNet {
 
     private static List<String> synset(Path file, int line, String text) throws DataFileException {
         String[] f = text.split(" ");
-        if (f.length < 6 || f[2].length() != 1 || TYPES.indexOf(f[2].charAt(0)) < 0 || !f[3].matches("[0-9a-fA-F]{2}")) {
+        if (f.length < 6 || f[2].length() != 1 || TYPES.indexOf(f[2].charAt(0)) < 0
+                || !f[3].matches("[0-9a-fA-F]{2}")) {
             throw new DataFileException(file, "line " + line + ": not a WordNet synset line (offset lex_filenum "
                     + "ss_type w_cnt word lex_id ...): '" + abbreviate(text) + "'");
         }

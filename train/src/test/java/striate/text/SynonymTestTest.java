@@ -90,7 +90,8 @@ class SynonymTestTest {
         assertEquals(Map.of("car", "auto", "auto", "car", "automobile", "car", "big", "large", "large", "big",
                 "quick", "w010", "fast", "w010", "w010", "quick"), asked);
         assertEquals(List.of("car", "w010", "big", "large", "quick", "auto", "automobile", "fast"),
-                test.questions().stream().map(SynonymTest.Question::word).toList(), "in count-rank order, ties (car and w010 at 990) in code-point order");
+                test.questions().stream().map(SynonymTest.Question::word).toList(),
+                "in count-rank order, ties (car and w010 at 990) in code-point order");
     }
 
     @Test
@@ -106,7 +107,8 @@ class SynonymTestTest {
                 assertEquals(4, new HashSet<>(q.distractors()).size(), "distinct: " + q);
                 int band = SynonymTest.band(ranked.indexOf(q.synonym()));
                 for (String d : q.distractors()) {
-                    assertFalse(d.equals(q.word()) || d.equals(q.synonym()) || w.synonyms(q.word()).contains(d), q.toString());
+                    assertFalse(d.equals(q.word()) || d.equals(q.synonym()) || w.synonyms(q.word()).contains(d),
+                            q.toString());
                     assertEquals(band, SynonymTest.band(ranked.indexOf(d)), d + " outside the band of " + q);
                 }
             }
