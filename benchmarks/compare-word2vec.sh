@@ -12,7 +12,7 @@
 # - Quality: --seeds runs per tool of the --quality configuration(s) (run s: corpus shuffled with seed s, Striate's
 #   --seed s), each scored by `striate synonyms` on the same questions (the corpus's counts, question seed 1);
 #   each tool's mean and min-max; and `striate similar` of a fixed word list on both tools' run-1 vectors.
-# Prints each run, then one summary table with the ratios Striate / C.
+# Prints each run, then one summary table with the ratios Striate / C. Exit 2 on a bad option, 1 on a failed step.
 # Usage: bash benchmarks/compare-word2vec.sh [--threads N] [--iter N] [--seeds K] [--quality CONFIG|all]
 #            [--quick] [--out DIR]
 #   --threads N   training threads for both tools (default 1)
@@ -32,25 +32,26 @@ out=""
 configs=(cbow-ns cbow-hs skipgram-ns skipgram-hs)
 words=(money president church water music war)
 die() { echo "compare-word2vec: $*" >&2; exit 1; }
-positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 takes a positive whole number, got '$2'"; }
+usage() { echo "compare-word2vec: $*" >&2; exit 2; }
+positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 takes a positive whole number, got '$2'"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --threads) positive "$1" "${2-}"; threads="$2"; shift 2 ;;
         --iter) positive "$1" "${2-}"; iter="$2"; shift 2 ;;
         --seeds) positive "$1" "${2-}"; seeds="$2"; shift 2 ;;
-        --quality) quality="${2-}"; shift 2 ;;
+        --quality) [[ -n "${2-}" ]] || usage "--quality needs a configuration or all"; quality="$2"; shift 2 ;;
         --quick) iter=1; seeds=2; shift ;;
-        --out) out="${2-}"; shift 2 ;;
-        *) die "unknown option $1 (use --threads N, --iter N, --seeds K, --quality CONFIG|all, --quick, --out DIR)" ;;
+        --out) [[ -n "${2-}" ]] || usage "--out needs a folder"; out="$2"; shift 2 ;;
+        *) usage "unknown option $1 (use --threads N, --iter N, --seeds K, --quality CONFIG|all, --quick, --out DIR)" ;;
     esac
 done
 if [[ "$quality" == all ]]; then quality_configs=("${configs[@]}"); else
-    [[ " ${configs[*]} " == *" $quality "* ]] || die "--quality takes one of ${configs[*]} or all, got '$quality'"
+    [[ " ${configs[*]} " == *" $quality "* ]] || usage "--quality takes one of ${configs[*]} or all, got '$quality'"
     quality_configs=("$quality")
 fi
 if [[ -z "$out" ]]; then out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT; else
     mkdir -p "$out" || die "cannot create --out $out"
-    [[ -z "$(ls -A "$out")" ]] || die "--out $out is not empty; give a new or empty folder"
+    [[ -z "$(ls -A "$out")" ]] || usage "--out $out is not empty; give a new or empty folder"
 fi
 striate="$root/bin/striate"
 # runs bin/striate without the JVM's note that the Vector API is an incubator module
