@@ -89,10 +89,12 @@ public final class Functional {
         long fullH = ConvTranspose2d.outputSize(x.dim(2), w.dim(2), p.strideH(), 0, p.dilationH(), 0);
         long fullW = ConvTranspose2d.outputSize(x.dim(3), w.dim(3), p.strideW(), 0, p.dilationW(), 0);
         Tensor full = Tensor.apply(new Conv2dBackwardDataOp(unpadded, Shape.of(x.dim(0), c, fullH, fullW)), x, w);
+        long startH = Math.min(p.padH(), fullH);
+        long startW = Math.min(p.padW(), fullW);
         long endH = Math.min(p.padH() + oh, fullH);
         long endW = Math.min(p.padW() + ow, fullW);
-        Tensor kept = full.slice(2, p.padH(), endH).slice(3, p.padW(), endW); // [n, out, ≤ oh, ≤ ow]
-        return kept.pad(new long[] {0, 0, 0, 0}, new long[] {0, 0, p.padH() + oh - endH, p.padW() + ow - endW});
+        Tensor kept = full.slice(2, startH, endH).slice(3, startW, endW); // [n, out, ≤ oh, ≤ ow]
+        return kept.pad(new long[] {0, 0, 0, 0}, new long[] {0, 0, oh - (endH - startH), ow - (endW - startW)});
     }
 
     /**

@@ -62,7 +62,11 @@ class ConvTranspose2dTest {
             new Case("stride 3 dilation 2 pad 1 output_padding 2", new long[] {1, 2, 3, 3}, 2, 2, 2,
                     new ConvParams(3, 3, 1, 1, 2, 2, 1), 2, 2),
             new Case("dilation 2 output_padding 1 at the stride, pad 1x0", new long[] {1, 2, 4, 3}, 3, 3, 3,
-                    new ConvParams(1, 1, 1, 0, 2, 2, 1), 1, 1));
+                    new ConvParams(1, 1, 1, 0, 2, 2, 1), 1, 1),
+            new Case("1x1 kernel, dilation 3, output_padding 2 past a padding of 1", new long[] {2, 2, 2, 3}, 2, 1, 1,
+                    new ConvParams(1, 1, 1, 1, 3, 3, 1), 2, 2),
+            new Case("1x1 input and kernel, padding past the full output: bias only", new long[] {2, 2, 1, 1}, 3, 1, 1,
+                    new ConvParams(1, 1, 2, 2, 5, 5, 1), 4, 4));
 
     /**
      * Every x[b, ci, i, j] adds x·w[ci, o, a, e] to y[b, g·og + o, i·strideH − padH + a·dilationH, j·strideW − padW +
