@@ -23,4 +23,9 @@ class CudaGenerativeLayersTest extends GenerativeLayersConformance {
     protected Device device() {
         return Device.cuda(0);
     }
+
+    @Override
+    protected String convKernel() {
+        return "CudnnConv2d";
+    }
 }

@@ -9,6 +9,7 @@ import striate.tensor.Tensor;
  * ({@link #size}). Its gradient sums each block ({@link Functional#upsampleNearest}).
  */
 public final class Upsample extends Module {
+    // Either the scale factors (size 0x0) or the output size (scale 0x0): PyTorch's two exclusive arguments.
     private final int scaleH;
     private final int scaleW;
     private final long sizeH;

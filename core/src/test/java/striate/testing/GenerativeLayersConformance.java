@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import striate.backend.KernelTrace;
 import striate.nn.BatchNorm2d;
 import striate.nn.ConvTranspose2d;
 import striate.nn.Module;
@@ -31,11 +34,15 @@ import striate.tensor.Tensor;
  * {@link OpConformance}: ConvTranspose2d (stride, padding, output padding on both of its paths, groups, dilation,
  * non-square kernels, a DCGAN layer) and Upsample, forward and the gradients of input, weight and bias; and the
  * DCGAN generator's shapes (z [n, 100, 1, 1] → 4 → 8 → 16 → 32, and 7 → 14 → 28 for Fashion-MNIST) run forward and
- * backward on this backend, with one step of a narrow generator compared with the reference's.
+ * backward on this backend, with one step of a narrow generator compared with the reference's; the kernel trace shows
+ * the transposed convolution and both its gradients run on this backend's own conv kernel.
  */
 public abstract class GenerativeLayersConformance {
     /** The device under test. */
     protected abstract Device device();
+
+    /** The name of the kernel that serves this backend's three conv ops in its table (CpuConv2d, CudnnConv2d). */
+    protected abstract String convKernel();
 
     /** Sums of products in float32, as the conv kernels' table entry. */
     private static final Tolerance CLOSE = Tolerance.of(Conv2dBackwardDataOp.class, DType.F32);
@@ -77,6 +84,22 @@ public abstract class GenerativeLayersConformance {
                 2, 3, 6, 5);
         assertSamePass("Fashion-MNIST k7 100→16 on 1x1", () -> new ConvTranspose2d(100, 16, 7, 1, 0, new Rng(6)),
                 4, 100, 1, 1);
+    }
+
+    @Test
+    void aTransposedConvolutionRunsThisBackendsOwnConvKernels() {
+        ConvTranspose2d up = new ConvTranspose2d(8, 4, 4, 2, 1, new Rng(1));
+        up.to(device());
+        Tensor x = Fixtures.uniform(device(), 2, -1, 1, 2, 8, 5, 5).copy().requiresGrad(true);
+        Set<String> kernels;
+        try (KernelTrace.Recorder r = KernelTrace.record()) {
+            up.forward(x).sum().backward();
+            assertTrue(r.events().stream().noneMatch(KernelTrace.Event::borrowed), r.summary());
+            kernels = r.events().stream().map(e -> e.op() + " " + e.kernel()).collect(Collectors.toSet());
+        }
+        // forward = backward data; dx = the forward convolution; dw = backward filter
+        assertTrue(kernels.containsAll(Set.of("Conv2dBackwardDataOp " + convKernel(), "Conv2dOp " + convKernel(),
+                "Conv2dBackwardFilterOp " + convKernel())), kernels.toString());
     }
 
     @Test
