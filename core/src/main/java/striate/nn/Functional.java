@@ -83,7 +83,7 @@ public final class Functional {
         return b == null ? y : y.add(b.reshape(1, c, 1, 1));
     }
 
-    /** The transposed convolution without padding (its full output), then rows [padH, padH + oh) of it, likewise columns. */
+    /** The unpadded transposed convolution (its full output), then rows [padH, padH + oh) of it, likewise columns. */
     private static Tensor croppedFullTranspose(Tensor x, Tensor w, ConvParams p, long c, long oh, long ow) {
         ConvParams unpadded = new ConvParams(p.strideH(), p.strideW(), 0, 0, p.dilationH(), p.dilationW(), p.groups());
         long fullH = ConvTranspose2d.outputSize(x.dim(2), w.dim(2), p.strideH(), 0, p.dilationH(), 0);

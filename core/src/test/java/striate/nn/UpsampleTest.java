@@ -84,8 +84,8 @@ class UpsampleTest {
         var size = assertThrows(IllegalArgumentException.class,
                 () -> Upsample.size(7, 8).forward(Tensor.zeros(REF, DType.F32, 1, 1, 3, 4)));
         assertEquals("Upsample(size=7x8, mode='nearest'): got input of shape [1, 1, 3, 4], expected height and width "
-                + "that divide 7x8 (nearest upsampling here repeats whole blocks; resize the input or use scale_factor)",
-                size.getMessage());
+                + "that divide 7x8 (nearest upsampling here repeats whole blocks; resize the input or use "
+                + "scale_factor)", size.getMessage());
         var rank = assertThrows(IllegalArgumentException.class,
                 () -> new Upsample(2).forward(Tensor.zeros(REF, DType.F32, 3, 4)));
         assertEquals("Upsample(scale_factor=2, mode='nearest'): got input of shape [3, 4], expected [n, c, h, w]",
