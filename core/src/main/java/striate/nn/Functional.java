@@ -119,6 +119,44 @@ public final class Functional {
     }
 
     /**
+     * PyTorch's interpolate(x, size=(oh, ow), mode='nearest'): x [n, c, h, w] → y [n, c, oh, ow] with y[.., i, j] =
+     * x[.., ⌊i·(h/oh)⌋, ⌊j·(w/ow)⌋], the ratios in float32 as PyTorch computes them. Whole multiples are
+     * {@link #upsampleNearest}; other sizes (up or down) gather rows, then columns, with the embedding op, whose
+     * gradient adds each output's gradient into the row or column it came from.
+     */
+    public static Tensor interpolateNearest(Tensor x, long oh, long ow) {
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("interpolateNearest: size must be >= 1 on each axis, got " + oh + "x"
+                    + ow);
+        }
+        if (x.rank() != 4) {
+            throw new ShapeMismatchException("interpolateNearest", "input x of shape " + x.shape(), "[n, c, h, w]");
+        }
+        long h = x.dim(2);
+        long w = x.dim(3);
+        if (oh % h == 0 && ow % w == 0) {
+            return upsampleNearest(x, Math.toIntExact(oh / h), Math.toIntExact(ow / w));
+        }
+        long n = x.dim(0);
+        long c = x.dim(1);
+        Tensor byRow = x.permute(2, 0, 1, 3).reshape(h, n * c * w); // [h, n·c·w]
+        Tensor rows = embedding(nearestIndices(x, h, oh), byRow, EmbeddingOp.NO_PADDING); // [oh, n·c·w]
+        Tensor byColumn = rows.reshape(oh, n, c, w).permute(3, 1, 2, 0).reshape(w, n * c * oh); // [w, n·c·oh]
+        Tensor cols = embedding(nearestIndices(x, w, ow), byColumn, EmbeddingOp.NO_PADDING); // [ow, n·c·oh]
+        return cols.reshape(ow, n, c, oh).permute(1, 2, 3, 0).contiguous(); // [n, c, oh, ow]
+    }
+
+    /** int32 [out] on x's device: PyTorch's nearest source index min(⌊i·(in/out)⌋, in − 1), the ratio in float32. */
+    private static Tensor nearestIndices(Tensor x, long in, long out) {
+        float scale = (float) in / out;
+        int[] ids = new int[Math.toIntExact(out)];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (int) Math.min((long) Math.floor(i * scale), in - 1);
+        }
+        return Tensor.ofInts(x.device(), ids, out);
+    }
+
+    /**
      * PyTorch's conv1d: x [n, c, l], w [k, c/groups, kw], b [k] or null → y [n, k, lOut], with a following ReLU in
      * the same op when {@code relu}. It is the 2-D convolution of the views x [n, c, 1, l] and w [k, c/groups, 1, kw]
      * with stride, padding and dilation along the last axis only, so it uses the conv kernels of every backend.

@@ -5,8 +5,9 @@ import striate.tensor.Tensor;
 
 /**
  * PyTorch's Upsample with mode 'nearest': x [n, c, h, w] → [n, c, h·scaleH, w·scaleW], each value repeated over a
- * block, given whole scale factors ({@link #scaleFactor}) or an output size that is a whole multiple of the input's
- * ({@link #size}). Its gradient sums each block ({@link Functional#upsampleNearest}).
+ * block, given whole scale factors ({@link #scaleFactor}; its gradient sums each block, {@link
+ * Functional#upsampleNearest}), or → [n, c, oh, ow] for a fixed output size ({@link #size}), each output taking the
+ * nearest input below it as PyTorch ({@link Functional#interpolateNearest}).
  */
 public final class Upsample extends Module {
     // Either the scale factors (size 0x0) or the output size (scale 0x0): PyTorch's two exclusive arguments.
@@ -32,7 +33,7 @@ public final class Upsample extends Module {
         return new Upsample(checkScale(scaleH, scaleW), scaleW, 0, 0);
     }
 
-    /** A fixed output size, PyTorch's Upsample(size=(h, w)); each must be a whole multiple of the input's. */
+    /** A fixed output size, PyTorch's Upsample(size=(h, w)). */
     public static Upsample size(long h, long w) {
         if (h < 1 || w < 1) {
             throw new IllegalArgumentException("Upsample: size must be >= 1 on each axis, got " + h + "x" + w);
@@ -57,12 +58,7 @@ public final class Upsample extends Module {
         if (sizeH == 0) {
             return Functional.upsampleNearest(x, scaleH, scaleW);
         }
-        if (sizeH % x.dim(2) != 0 || sizeW % x.dim(3) != 0) {
-            throw new ShapeMismatchException(toString(), "input of shape " + x.shape(), "height and width that divide "
-                    + sizeH + "x" + sizeW + " (nearest upsampling here repeats whole blocks; resize the input or use "
-                    + "scale_factor)");
-        }
-        return Functional.upsampleNearest(x, Math.toIntExact(sizeH / x.dim(2)), Math.toIntExact(sizeW / x.dim(3)));
+        return Functional.interpolateNearest(x, sizeH, sizeW);
     }
 
     @Override

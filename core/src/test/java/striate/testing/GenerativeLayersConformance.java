@@ -106,6 +106,8 @@ public abstract class GenerativeLayersConformance {
     void upsampleForwardAndGradientMatchTheReference() {
         assumeFalse(device().equals(Device.reference()), "compares this backend with the reference backend");
         assertSamePass("upsample 2x3", () -> Upsample.scaleFactor(2, 3), 3, 5, 7, 9);
+        assertSamePass("upsample 4x6 to size 7x10 (gathered rows and columns)", () -> Upsample.size(7, 10), 3, 5, 4, 6);
+        assertSamePass("upsample 5x7 down to size 3x4", () -> Upsample.size(3, 4), 2, 3, 5, 7);
         assertSamePass("upsample then conv transpose", () -> new Sequential(new Upsample(2),
                 new ConvTranspose2d(3, 2, 3, 1, 1, new Rng(7))), 2, 3, 5, 4);
     }
