@@ -15,8 +15,8 @@ import striate.tensor.Tensor;
 public final class ConvTranspose2d extends Module {
     private final long inChannels;
     private final long outChannels;
-    private final long kernelH;
-    private final long kernelW;
+    private final int kernelH;
+    private final int kernelW;
     private final ConvParams params;
     private final int outputPaddingH;
     private final int outputPaddingW;
@@ -97,7 +97,7 @@ public final class ConvTranspose2d extends Module {
     public String toString() {
         ConvParams p = params;
         StringBuilder sb = new StringBuilder("ConvTranspose2d(").append(inChannels).append(", ").append(outChannels)
-                .append(", kernel=").append(Conv2d.pair((int) kernelH, (int) kernelW))
+                .append(", kernel=").append(Conv2d.pair(kernelH, kernelW))
                 .append(", stride=").append(Conv2d.pair(p.strideH(), p.strideW()))
                 .append(", padding=").append(Conv2d.pair(p.padH(), p.padW()));
         if (outputPaddingH != 0 || outputPaddingW != 0) {

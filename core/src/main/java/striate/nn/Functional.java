@@ -16,10 +16,9 @@ import striate.tensor.Tensor;
 
 /**
  * The stateless functions behind the layers (PyTorch's torch.nn.functional): convolution and transposed
- * convolution, nearest upsampling, pooling, dropout,
- * batch normalization, local response normalization, embedding and the fused LSTM and GRU steps. Each is one op or a
- * composition of tensor ops, so autograd differentiates it without a rule of its own. Images are [n, c, h, w];
- * channels are axis 1.
+ * convolution, nearest upsampling, pooling, dropout, batch normalization, local response normalization, embedding
+ * and the fused LSTM and GRU steps. Each is one op or a composition of tensor ops, so autograd differentiates it
+ * without a rule of its own. Images are [n, c, h, w]; channels are axis 1.
  */
 public final class Functional {
     private Functional() {
