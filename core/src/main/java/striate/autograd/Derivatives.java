@@ -46,7 +46,8 @@ import striate.tensor.Tensor;
  * The backward rule of every op, written once in ops so every backend reuses it. Given the op, its inputs,
  * its output y and the gradient dy, returns one gradient per input (null where none flows: integer inputs,
  * comparisons, steps). The switch is exhaustive over the sealed {@link Op}, so a new op cannot be added
- * without deciding its derivative. Backward ops themselves are first-order only.
+ * without deciding its derivative. Backward ops themselves are first-order only, except the convolution's
+ * backward-data op, which is also the forward of a transposed convolution (ConvTranspose2d).
  */
 public final class Derivatives {
     private Derivatives() {
@@ -54,7 +55,7 @@ public final class Derivatives {
 
     /** True when {@code op} has a backward rule (false for backward ops, random draws and updates). */
     public static boolean isDifferentiable(Class<? extends Op> op) {
-        return !(op == Conv2dBackwardDataOp.class || op == Conv2dBackwardFilterOp.class
+        return !(op == Conv2dBackwardFilterOp.class
                 || op == Pool2dBackwardOp.class || op == CrossEntropyBackwardOp.class
                 || op == KMaxPoolBackwardOp.class || op == EmbeddingBackwardOp.class
                 || op == LstmCellBackwardOp.class || op == GruCellBackwardOp.class || op == RandomUniformOp.class
@@ -79,6 +80,7 @@ public final class Derivatives {
             case ReduceOp r -> new Tensor[] {reduce(r, in[0], y, dy)};
             case MatMulOp m -> matmul(m, in[0], in[1], dy);
             case Conv2dOp c -> conv2d(c, in, y, dy);
+            case Conv2dBackwardDataOp t -> convTranspose2d(t, in, dy);
             case Pool2dOp p -> new Tensor[] {Tensor.apply(new Pool2dBackwardOp(p.mode(), p.params()), in[0], dy)};
             case SoftmaxOp s -> new Tensor[] {y.mul(dy.sub(dy.mul(y).sum(s.axis(), true)))};
             case LogSoftmaxOp s -> new Tensor[] {dy.sub(y.exp().mul(dy.sum(s.axis(), true)))};
@@ -110,7 +112,6 @@ public final class Derivatives {
                 after[axis] = in[0].dim(axis) - s.end();
                 yield new Tensor[] {dy.pad(before, after)};
             }
-            case Conv2dBackwardDataOp o -> notDifferentiable(o);
             case Conv2dBackwardFilterOp o -> notDifferentiable(o);
             case Pool2dBackwardOp o -> notDifferentiable(o);
             case CrossEntropyBackwardOp o -> notDifferentiable(o);
@@ -149,6 +150,18 @@ public final class Derivatives {
             return new Tensor[] {dx, dw};
         }
         return new Tensor[] {dx, dw, in[2].requiresGrad() ? g.sum(new int[] {0, 2, 3}, false) : null};
+    }
+
+    /**
+     * dx and dw of a transposed convolution z = convT(x, w), which is the backward-data op applied to x [n, k, oh, ow]
+     * and w [k, c/groups, kh, kw]: by ⟨conv(g, w), x⟩ = ⟨g, convT(x, w)⟩, dx is the forward convolution of dz, and
+     * dw is the backward-filter op with the roles swapped (dz as its input, x as its output gradient).
+     */
+    private static Tensor[] convTranspose2d(Conv2dBackwardDataOp t, Tensor[] in, Tensor dz) {
+        Tensor dx = in[0].requiresGrad() ? Tensor.apply(new Conv2dOp(t.params()), dz, in[1]) : null; // [n, k, oh, ow]
+        Tensor dw = in[1].requiresGrad()
+                ? Tensor.apply(new Conv2dBackwardFilterOp(t.params(), in[1].shape()), dz, in[0]) : null;
+        return new Tensor[] {dx, dw};
     }
 
     /** dgates [n, 4h] and dc [n, h]: contiguous views of the one fused backward op's output. */

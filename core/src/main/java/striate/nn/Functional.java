@@ -1,5 +1,6 @@
 package striate.nn;
 
+import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
 import striate.op.EmbeddingOp;
@@ -9,14 +10,15 @@ import striate.op.LstmCellOp;
 import striate.op.Pool2dOp;
 import striate.op.PoolMode;
 import striate.op.PoolParams;
+import striate.tensor.Shape;
 import striate.tensor.ShapeMismatchException;
 import striate.tensor.Tensor;
 
 /**
- * The stateless functions behind the layers (PyTorch's torch.nn.functional): convolution, pooling, dropout,
- * batch normalization, local response normalization, embedding and the fused LSTM and GRU steps. Each is one op or a
- * composition of tensor ops, so autograd differentiates it without a rule of its own. Images are [n, c, h, w];
- * channels are axis 1.
+ * The stateless functions behind the layers (PyTorch's torch.nn.functional): convolution and transposed
+ * convolution, nearest upsampling, pooling, dropout, batch normalization, local response normalization, embedding
+ * and the fused LSTM and GRU steps. Each is one op or a composition of tensor ops, so autograd differentiates it
+ * without a rule of its own. Images are [n, c, h, w]; channels are axis 1.
  */
 public final class Functional {
     private Functional() {
@@ -38,6 +40,119 @@ public final class Functional {
     private static Tensor conv2d(Tensor x, Tensor w, Tensor b, ConvParams params, boolean relu) {
         Conv2dOp op = new Conv2dOp(params, b != null, relu);
         return b == null ? Tensor.apply(op, x, w) : Tensor.apply(op, x, w, b); // [n, k, oh, ow]
+    }
+
+    /**
+     * PyTorch's conv_transpose2d: x [n, in, h, w], w [in, out/groups, kh, kw], b [out] or null → y [n, out, oh, ow]
+     * with oh = (h − 1)·strideH − 2·padH + dilationH·(kh − 1) + outputPaddingH + 1 (ow likewise). It is the
+     * convolution's backward-data op: y is the gradient a convolution with these params and weight w, whose output
+     * is x, sends to its input of y's shape; so it runs on every backend's conv kernels, and its own gradients are
+     * the forward convolution and the backward-filter op (see Derivatives). An output padding below the stride only
+     * grows that input's shape (the extra rows and columns are ones the convolution's floor leaves out); one at or
+     * above the stride (allowed below the dilation) is the unpadded full output cropped by padH and, past its end,
+     * padded with zeros.
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, ConvParams params, int outputPaddingH,
+                                         int outputPaddingW) {
+        ConvTranspose2d.checkOutputPadding("convTranspose2d", params, outputPaddingH, outputPaddingW);
+        if (x.rank() != 4) {
+            throw new ShapeMismatchException("convTranspose2d", "input x of shape " + x.shape(), "[n, in, h, w]");
+        }
+        if (w.rank() != 4 || w.dim(0) != x.dim(1) || x.dim(1) % params.groups() != 0) {
+            throw new ShapeMismatchException("convTranspose2d", "weight w " + w.shape() + " for input x " + x.shape()
+                    + " with groups=" + params.groups(), "[" + x.dim(1) + ", out/groups, kh, kw] with " + x.dim(1)
+                    + " divisible by groups");
+        }
+        long c = w.dim(1) * params.groups();
+        long oh = ConvTranspose2d.outputSize(x.dim(2), w.dim(2), params.strideH(), params.padH(), params.dilationH(),
+                outputPaddingH);
+        long ow = ConvTranspose2d.outputSize(x.dim(3), w.dim(3), params.strideW(), params.padW(), params.dilationW(),
+                outputPaddingW);
+        if (oh < 1 || ow < 1) {
+            throw new ShapeMismatchException("convTranspose2d", "output size " + oh + "x" + ow + " for input x "
+                    + x.shape() + ", kernel " + w.dim(2) + "x" + w.dim(3) + " and " + params,
+                    "at least 1x1; lower the padding");
+        }
+        if (b != null && (b.rank() != 1 || b.dim(0) != c)) {
+            throw new ShapeMismatchException("convTranspose2d", "bias b " + b.shape(), "[" + c + "]");
+        }
+        Tensor y = outputPaddingH < params.strideH() && outputPaddingW < params.strideW()
+                ? Tensor.apply(new Conv2dBackwardDataOp(params, Shape.of(x.dim(0), c, oh, ow)), x, w)
+                : croppedFullTranspose(x, w, params, c, oh, ow); // [n, out, oh, ow]
+        return b == null ? y : y.add(b.reshape(1, c, 1, 1));
+    }
+
+    /** The unpadded transposed convolution (its full output), then rows [padH, padH + oh) of it, likewise columns. */
+    private static Tensor croppedFullTranspose(Tensor x, Tensor w, ConvParams p, long c, long oh, long ow) {
+        ConvParams unpadded = new ConvParams(p.strideH(), p.strideW(), 0, 0, p.dilationH(), p.dilationW(), p.groups());
+        long fullH = ConvTranspose2d.outputSize(x.dim(2), w.dim(2), p.strideH(), 0, p.dilationH(), 0);
+        long fullW = ConvTranspose2d.outputSize(x.dim(3), w.dim(3), p.strideW(), 0, p.dilationW(), 0);
+        Tensor full = Tensor.apply(new Conv2dBackwardDataOp(unpadded, Shape.of(x.dim(0), c, fullH, fullW)), x, w);
+        long startH = Math.min(p.padH(), fullH);
+        long startW = Math.min(p.padW(), fullW);
+        long endH = Math.min(p.padH() + oh, fullH);
+        long endW = Math.min(p.padW() + ow, fullW);
+        Tensor kept = full.slice(2, startH, endH).slice(3, startW, endW); // [n, out, ≤ oh, ≤ ow]
+        return kept.pad(new long[] {0, 0, 0, 0}, new long[] {0, 0, oh - (endH - startH), ow - (endW - startW)});
+    }
+
+    /**
+     * Nearest-neighbour upsampling by whole factors (PyTorch's interpolate, mode 'nearest'): x [n, c, h, w] →
+     * [n, c, h·scaleH, w·scaleW], each value repeated over a scaleH×scaleW block. It is a broadcast view of x
+     * [n, c, h, 1, w, 1] over [n, c, h, scaleH, w, scaleW] made contiguous, so its gradient is the sum over each block.
+     */
+    public static Tensor upsampleNearest(Tensor x, int scaleH, int scaleW) {
+        if (scaleH < 1 || scaleW < 1) {
+            throw new IllegalArgumentException("upsampleNearest: scale factors must be whole numbers >= 1, got "
+                    + scaleH + "x" + scaleW);
+        }
+        if (x.rank() != 4) {
+            throw new ShapeMismatchException("upsampleNearest", "input x of shape " + x.shape(), "[n, c, h, w]");
+        }
+        long n = x.dim(0);
+        long c = x.dim(1);
+        long h = x.dim(2);
+        long w = x.dim(3);
+        Tensor blocks = x.reshape(n, c, h, 1, w, 1).expand(Shape.of(n, c, h, scaleH, w, scaleW));
+        return blocks.reshape(n, c, h * scaleH, w * scaleW); // [n, c, h·scaleH, w·scaleW]
+    }
+
+    /**
+     * PyTorch's interpolate(x, size=(oh, ow), mode='nearest'): x [n, c, h, w] → y [n, c, oh, ow] with y[.., i, j] =
+     * x[.., ⌊i·(h/oh)⌋, ⌊j·(w/ow)⌋], the ratios in float32 as PyTorch computes them. Whole multiples are
+     * {@link #upsampleNearest}; other sizes (up or down) gather rows, then columns, with the embedding op, whose
+     * gradient adds each output's gradient into the row or column it came from.
+     */
+    public static Tensor interpolateNearest(Tensor x, long oh, long ow) {
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("interpolateNearest: size must be >= 1 on each axis, got " + oh + "x"
+                    + ow);
+        }
+        if (x.rank() != 4) {
+            throw new ShapeMismatchException("interpolateNearest", "input x of shape " + x.shape(), "[n, c, h, w]");
+        }
+        long h = x.dim(2);
+        long w = x.dim(3);
+        if (oh % h == 0 && ow % w == 0) {
+            return upsampleNearest(x, Math.toIntExact(oh / h), Math.toIntExact(ow / w));
+        }
+        long n = x.dim(0);
+        long c = x.dim(1);
+        Tensor byRow = x.permute(2, 0, 1, 3).reshape(h, n * c * w); // [h, n·c·w]
+        Tensor rows = embedding(nearestIndices(x, h, oh), byRow, EmbeddingOp.NO_PADDING); // [oh, n·c·w]
+        Tensor byColumn = rows.reshape(oh, n, c, w).permute(3, 1, 2, 0).reshape(w, n * c * oh); // [w, n·c·oh]
+        Tensor cols = embedding(nearestIndices(x, w, ow), byColumn, EmbeddingOp.NO_PADDING); // [ow, n·c·oh]
+        return cols.reshape(ow, n, c, oh).permute(1, 2, 3, 0).contiguous(); // [n, c, oh, ow]
+    }
+
+    /** int32 [out] on x's device: PyTorch's nearest source index min(⌊i·(in/out)⌋, in − 1), the ratio in float32. */
+    private static Tensor nearestIndices(Tensor x, long in, long out) {
+        float scale = (float) in / out;
+        int[] ids = new int[Math.toIntExact(out)];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (int) Math.min((long) Math.floor(i * scale), in - 1);
+        }
+        return Tensor.ofInts(x.device(), ids, out);
     }
 
     /**

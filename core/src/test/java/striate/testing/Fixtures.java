@@ -118,6 +118,12 @@ public final class Fixtures {
     public static final ConvShape LARGE_STRIDED_CONV = new ConvShape(
             "large conv 32→128 3x3/2 pad 2 dilation 2, 64x64", Shape.of(1, 32, 64, 64), Shape.of(128, 32, 3, 3),
             new ConvParams(2, 2, 2, 2, 2, 2, 1));
+    /** A DCGAN generator layer 128 → 64, 4x4/2 pad 1, 8x8 → 16x16, seen as the convolution it transposes. */
+    public static final ConvShape DCGAN_CONV = new ConvShape("DCGAN 64→128 4x4/2 pad 1 (16x16, transposed 8→16)",
+            Shape.of(2, 64, 16, 16), Shape.of(128, 64, 4, 4), ConvParams.of(2, 1));
+    /** 3x3/2 pad 1 on 10x8: a last row and column no output reads, as a transposed conv's output_padding 1 makes. */
+    public static final ConvShape OUTPUT_PADDING_CONV = new ConvShape("conv 3→4 3x3/2 pad 1, 10x8 (output_padding 1)",
+            Shape.of(2, 3, 10, 8), Shape.of(4, 3, 3, 3), ConvParams.of(2, 1));
     /** AlexNet conv1: 3 → 64 channels, 11x11 stride 4 pad 2, on 63x63 instead of 224x224 (y is 15x15). */
     public static final ConvShape ALEXNET_CONV1 = new ConvShape("AlexNet conv1 3→64 11x11/4 pad 2 (63x63)",
             Shape.of(1, 3, 63, 63), Shape.of(64, 3, 11, 11), ConvParams.of(4, 2));
@@ -155,7 +161,7 @@ public final class Fixtures {
     public static List<ConvShape> convs() {
         return List.of(TINY_CONV, ODD_CONV, GROUPED_CONV, LENET_C1, LENET_C3, ALEXNET_CONV1, LENET_C3_BATCH,
                 LENET_C5_BATCH, LENET_C5_BATCH_700, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV, NARROW_DIRECT_CONV, PIXEL_CONV,
-                PIXEL_CONV_8, PIXEL_CONV_32, LARGE_GROUPED_CONV, LARGE_STRIDED_CONV);
+                PIXEL_CONV_8, PIXEL_CONV_32, LARGE_GROUPED_CONV, LARGE_STRIDED_CONV, DCGAN_CONV, OUTPUT_PADDING_CONV);
     }
 
     public static List<PoolShape> pools() {
