@@ -42,6 +42,13 @@ public record SpamData(Vocabulary vocabulary, List<Example> train, List<Example>
                 examples(split.test(), tokens(split.test(), tokenizer), vocabulary));
     }
 
+    /** The ids of {@code split} in a given vocabulary (a checkpoint's). */
+    public static SpamData of(SpamSplit split, EmailTokenizer tokenizer, Vocabulary vocabulary) {
+        return new SpamData(vocabulary, examples(split.train(), tokens(split.train(), tokenizer), vocabulary),
+                examples(split.validation(), tokens(split.validation(), tokenizer), vocabulary),
+                examples(split.test(), tokens(split.test(), tokenizer), vocabulary));
+    }
+
     /** The ids of one message, as {@link #of} maps them. */
     public static int[] ids(List<String> tokens, Vocabulary vocabulary) {
         return tokens.isEmpty() ? new int[] {Vocabulary.UNK} : vocabulary.ids(tokens);
