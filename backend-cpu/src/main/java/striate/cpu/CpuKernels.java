@@ -63,6 +63,7 @@ final class CpuKernels {
         CpuUpdates updates = new CpuUpdates(pool);
         CpuEmbedding embedding = new CpuEmbedding(pool);
         CpuRecurrent recurrent = new CpuRecurrent(pool);
+        CpuKMaxPool kMax = new CpuKMaxPool(pool);
         return KernelTable.builder("cpu", ReferenceBackend.KERNELS)
                 .put(MatMulOp.class, "CpuMatMul", matmul, CpuKernels::float32, OTHER_TYPES)
                 .put(Conv2dOp.class, "CpuConv2d", conv.forward(), CpuKernels::float32, OTHER_TYPES)
@@ -94,13 +95,13 @@ final class CpuKernels {
                         OTHER_TYPES)
                 .put(SgdUpdateOp.class, "CpuUpdates", updates.sgd(), CpuKernels::denseFloat32, OTHER_UPDATES)
                 .put(AdamUpdateOp.class, "CpuUpdates", updates.adam(), CpuKernels::denseFloat32, OTHER_UPDATES)
+                .put(KMaxPoolOp.class, "CpuKMaxPool", kMax.forward(), CpuKernels::float32, OTHER_TYPES)
+                .put(KMaxPoolBackwardOp.class, "CpuKMaxPool", kMax.backward(), CpuKernels::float32, OTHER_TYPES)
                 .put(CopyOp.class, "CpuCopy", CpuCopy.copy())
                 .put(CastOp.class, "CpuCopy", CpuCopy.cast())
                 .put(PadOp.class, "CpuCopy", CpuCopy.pad())
                 .put(CatOp.class, "CpuCopy", CpuCopy.cat())
                 .put(RandomUniformOp.class, "CpuRandom", CpuRandom.uniform(pool))
-                .reference(KMaxPoolOp.class, "k-max pooling (sentence models) has no CPU kernel yet")
-                .reference(KMaxPoolBackwardOp.class, "k-max pooling (sentence models) has no CPU kernel yet")
                 .build();
     }
 

@@ -9,13 +9,15 @@ import striate.tensor.Tensor;
  * A lookup table of learned vectors, PyTorch's Embedding: int32 ids [any shape] → y [ids..., embeddingDim], row
  * ids[p] of weight [numEmbeddings, embeddingDim]. Initialized N(0, 1) as in PyTorch; the padding row (when there is
  * one) starts at zero and gets no gradient, so it stays zero. Like PyTorch, a negative paddingIdx counts from the end
- * (−1 is the last row); null names none.
+ * (−1 is the last row); null names none. {@link #fromPretrained} wraps given vectors (e.g. word2vec's), frozen or
+ * trainable.
  */
 public final class Embedding extends Module {
     private final long numEmbeddings;
     private final long embeddingDim;
     private final int paddingIdx; // a row in [0, numEmbeddings), or EmbeddingOp.NO_PADDING
     private final Parameter weight;
+    private final boolean frozen;
 
     /** A table without a padding row. */
     public Embedding(long numEmbeddings, long embeddingDim, Rng rng) {
@@ -24,15 +26,25 @@ public final class Embedding extends Module {
 
     /** A table whose row {@code paddingIdx} (null: none; negative: from the end) is zero and stays zero. */
     public Embedding(long numEmbeddings, long embeddingDim, Integer paddingIdx, Rng rng) {
-        this(Init.normal(rng, 1, numEmbeddings, embeddingDim), paddingIdx, true);
+        this(Init.normal(rng, 1, numEmbeddings, embeddingDim), paddingIdx, true, false);
     }
 
     /** A table holding these vectors, weight [numEmbeddings, embeddingDim] (e.g. converted from PyTorch). */
     public Embedding(Tensor weight, Integer paddingIdx) {
-        this(weight, paddingIdx, false);
+        this(weight, paddingIdx, false, false);
     }
 
-    private Embedding(Tensor weight, Integer paddingIdx, boolean zeroPaddingRow) {
+    /**
+     * PyTorch's {@code Embedding.from_pretrained(embeddings, freeze, padding_idx)}: a table holding a copy of
+     * {@code embeddings} [numEmbeddings, embeddingDim], used as given (the padding row is not zeroed). Frozen, the
+     * weight requires no gradient and no optimizer updates it; otherwise it is fine-tuned like any parameter, except
+     * the padding row, which gets no gradient.
+     */
+    public static Embedding fromPretrained(Tensor embeddings, boolean freeze, Integer paddingIdx) {
+        return new Embedding(embeddings.detach().copy(), paddingIdx, false, freeze);
+    }
+
+    private Embedding(Tensor weight, Integer paddingIdx, boolean zeroPaddingRow, boolean frozen) {
         if (weight.rank() != 2) {
             throw new IllegalArgumentException("Embedding: weight must be [numEmbeddings, embeddingDim], got "
                     + weight.shape());
@@ -46,7 +58,8 @@ public final class Embedding extends Module {
             Arrays.fill(v, start, Math.toIntExact(start + embeddingDim), 0);
             weight.copyFrom(v);
         }
-        this.weight = registerParameter("weight", weight);
+        this.frozen = frozen;
+        this.weight = registerParameter("weight", weight, !frozen);
     }
 
     /** PyTorch's padding_idx as a row index: negative ones count from the end. */
@@ -70,6 +83,11 @@ public final class Embedding extends Module {
         return paddingIdx == EmbeddingOp.NO_PADDING ? null : paddingIdx;
     }
 
+    /** True when the weight is frozen ({@link #fromPretrained} with freeze). */
+    public boolean frozen() {
+        return frozen;
+    }
+
     /** ids int32 [any shape] → [ids..., embeddingDim]. */
     @Override
     public Tensor forward(Tensor ids) {
@@ -79,6 +97,7 @@ public final class Embedding extends Module {
     @Override
     public String toString() {
         return "Embedding(" + numEmbeddings + ", " + embeddingDim
-                + (paddingIdx == EmbeddingOp.NO_PADDING ? "" : ", padding_idx=" + paddingIdx) + ")";
+                + (paddingIdx == EmbeddingOp.NO_PADDING ? "" : ", padding_idx=" + paddingIdx)
+                + (frozen ? ", frozen" : "") + ")";
     }
 }

@@ -40,6 +40,58 @@ public final class Functional {
         return b == null ? Tensor.apply(op, x, w) : Tensor.apply(op, x, w, b); // [n, k, oh, ow]
     }
 
+    /**
+     * PyTorch's conv1d: x [n, c, l], w [k, c/groups, kw], b [k] or null → y [n, k, lOut], with a following ReLU in
+     * the same op when {@code relu}. It is the 2-D convolution of the views x [n, c, 1, l] and w [k, c/groups, 1, kw]
+     * with stride, padding and dilation along the last axis only, so it uses the conv kernels of every backend.
+     */
+    public static Tensor conv1d(Tensor x, Tensor w, Tensor b, int stride, int padding, int dilation, int groups,
+                                boolean relu) {
+        if (x.rank() != 3) {
+            throw new ShapeMismatchException("conv1d", "input x of shape " + x.shape(), "[n, channels, length]");
+        }
+        if (w.rank() != 3) {
+            throw new ShapeMismatchException("conv1d", "weight w of shape " + w.shape(),
+                    "[out, in/groups, kernel_size]");
+        }
+        long c = x.dim(1);
+        if (c % groups != 0 || w.dim(1) != c / groups) {
+            throw new ShapeMismatchException("conv1d", "input x " + x.shape() + " for weight " + w.shape()
+                    + " with groups=" + groups, "x.dim(1) = weight.dim(1)·groups = " + w.dim(1) * groups + " channels");
+        }
+        long span = (long) dilation * (w.dim(2) - 1) + 1;
+        long padded = x.dim(2) + 2L * padding;
+        if (padded < span) {
+            throw new ShapeMismatchException("conv1d", "input length " + x.dim(2) + " (" + padded + " with padding "
+                    + padding + ")", "at least the kernel's span " + span + "; pad the input to that length");
+        }
+        ConvParams params = new ConvParams(1, stride, 0, padding, 1, dilation, groups);
+        Tensor x4 = x.reshape(x.dim(0), c, 1, x.dim(2)); // [n, c, 1, l]
+        Tensor w4 = w.reshape(w.dim(0), w.dim(1), 1, w.dim(2)); // [k, c/groups, 1, kw]
+        Tensor y = conv2d(x4, w4, b, params, relu); // [n, k, 1, lOut]
+        return y.reshape(y.dim(0), y.dim(1), y.dim(3)); // [n, k, lOut]
+    }
+
+    /**
+     * PyTorch's adaptive_max_pool1d for output size 1, max-over-time pooling: x [n, c, l] → [n, c, 1], the max
+     * reduction over the last axis (ties share the gradient).
+     */
+    public static Tensor adaptiveMaxPool1d(Tensor x, int outputSize) {
+        checkAdaptiveOutputSize(outputSize);
+        if (x.rank() != 3 || x.dim(2) < 1) {
+            throw new ShapeMismatchException("adaptiveMaxPool1d", "input of shape " + x.shape(),
+                    "[n, channels, length] with length >= 1");
+        }
+        return x.max(2, true); // [n, c, 1]
+    }
+
+    static void checkAdaptiveOutputSize(int outputSize) {
+        if (outputSize != 1) {
+            throw new IllegalArgumentException("AdaptiveMaxPool1d: output size " + outputSize + " is not built; only 1 "
+                    + "(max over time) is: use 1, or k-max pooling (KMaxPool) for several values per channel");
+        }
+    }
+
     /** x [n, c, h, w] → [n, c, oh, ow], the maximum of each window (padded cells never win). */
     public static Tensor maxPool2d(Tensor x, PoolParams params) {
         return Tensor.apply(new Pool2dOp(PoolMode.MAX, params), x);

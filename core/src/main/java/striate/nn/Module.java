@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 
@@ -26,7 +27,12 @@ public abstract class Module {
 
     /** Registers a learnable tensor under {@code name} and returns its parameter. */
     protected Parameter registerParameter(String name, Tensor value) {
-        Parameter p = new Parameter(value.to(device));
+        return registerParameter(name, value, true);
+    }
+
+    /** Registers a tensor under {@code name} that is trained when {@code requiresGrad}, frozen otherwise. */
+    protected Parameter registerParameter(String name, Tensor value, boolean requiresGrad) {
+        Parameter p = new Parameter(value.to(device), requiresGrad);
         if (parameters.putIfAbsent(name, p) != null) {
             throw new IllegalStateException("parameter '" + name + "' registered twice");
         }
@@ -159,6 +165,21 @@ public abstract class Module {
         parameters.values().forEach(p -> p.to(target));
         buffers.replaceAll((k, v) -> v.to(target));
         children.values().forEach(c -> c.to(target));
+        return this;
+    }
+
+    /**
+     * Converts the floating-point parameters and buffers of this module and its descendants to {@code dtype}
+     * (PyTorch's module.to(dtype); float64 for gradient checks of whole models). Returns this.
+     */
+    public Module to(DType dtype) {
+        if (!dtype.isFloating()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".to: parameters must stay floating-point,"
+                    + " got " + dtype);
+        }
+        parameters.values().forEach(p -> p.to(dtype));
+        buffers.replaceAll((k, v) -> v.dtype().isFloating() ? v.to(dtype) : v);
+        children.values().forEach(c -> c.to(dtype));
         return this;
     }
 

@@ -1,20 +1,36 @@
 package striate.nn;
 
+import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 
 /**
  * A learnable tensor of a module. Holds the current value (a leaf that requires grad) and lets optimizers
- * and checkpoints read and update it; {@link #to} moves it to another device.
+ * and checkpoints read and update it; {@link #to} moves it to another device. A frozen parameter (PyTorch's
+ * {@code requires_grad=False}) is a leaf without grad: backward never fills its gradient, optimizers skip it, and
+ * checkpoints still save and load its value.
  */
 public final class Parameter {
+    private final boolean requiresGrad;
     private Tensor value;
 
+    /** A trainable parameter. */
     public Parameter(Tensor value) {
-        this.value = value.detach().requiresGrad(true);
+        this(value, true);
     }
 
-    /** The current value, a leaf tensor whose {@code grad()} backward fills. */
+    /** A parameter that is trained when {@code requiresGrad}, frozen otherwise. */
+    public Parameter(Tensor value, boolean requiresGrad) {
+        this.requiresGrad = requiresGrad;
+        this.value = value.detach().requiresGrad(requiresGrad);
+    }
+
+    /** False for a frozen parameter, which no backward or optimizer touches. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** The current value, a leaf tensor whose {@code grad()} backward fills unless the parameter is frozen. */
     public Tensor value() {
         return value;
     }
@@ -33,10 +49,17 @@ public final class Parameter {
         value.copyFrom(v);
     }
 
+    /** Converts the value to {@code dtype} (itself when it has it already); the gradient is dropped. */
+    public void to(DType dtype) {
+        if (value.dtype() != dtype) {
+            value = value.detach().to(dtype).detach().requiresGrad(requiresGrad);
+        }
+    }
+
     /** Moves the value to {@code device}; the gradient is dropped. */
     public void to(Device device) {
         if (!value.device().equals(device)) {
-            value = value.to(device).detach().requiresGrad(true);
+            value = value.to(device).detach().requiresGrad(requiresGrad);
         }
     }
 }

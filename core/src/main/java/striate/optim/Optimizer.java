@@ -10,9 +10,9 @@ import striate.tensor.Tensor;
 
 /**
  * Updates a model's parameters from their gradients. Subclasses implement one parameter's update with a fused
- * in-place op; this class walks the parameters (skipping those without a gradient), applies the optional L1
- * penalty (λ·sign(param) added to the gradient), counts steps, and exposes the state (per-parameter buffers and
- * the step count) by name so checkpoints can save and restore it exactly.
+ * in-place op; this class walks the parameters (skipping frozen ones and those without a gradient), applies the
+ * optional L1 penalty (λ·sign(param) added to the gradient), counts steps, and exposes the state (per-parameter
+ * buffers and the step count) by name so checkpoints can save and restore it exactly.
  */
 public abstract class Optimizer {
     private final Map<String, Parameter> parameters;
@@ -33,13 +33,16 @@ public abstract class Optimizer {
         this.l1 = l1;
     }
 
-    /** One update of every parameter that has a gradient. Not recorded for autograd. */
+    /**
+     * One update of every trainable parameter that has a gradient; a frozen one is skipped even when a gradient was
+     * set on it (data-parallel replicas fill every parameter's slot). Not recorded for autograd.
+     */
     public final void step() {
         steps++;
         try (GradMode.Scope off = GradMode.off()) {
             for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
                 Tensor grad = e.getValue().grad();
-                if (grad == null) {
+                if (grad == null || !e.getValue().requiresGrad()) {
                     continue;
                 }
                 Tensor value = e.getValue().value();

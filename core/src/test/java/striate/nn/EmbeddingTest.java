@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import striate.optim.Adam;
 import striate.optim.Optimizer;
 import striate.optim.Sgd;
 import striate.tensor.DType;
@@ -19,7 +20,8 @@ import striate.tensor.Tensor;
 
 /**
  * Embedding as PyTorch's: N(0, 1) initialization, a padding row that starts at zero and stays there through training,
- * negative padding indices from the end, lookups of any id shape, gradients that add up over repeated ids.
+ * negative padding indices from the end, lookups of any id shape, gradients that add up over repeated ids; and
+ * from_pretrained's: a copy of the given vectors, frozen (bit-identical after training steps) or fine-tuned.
  */
 class EmbeddingTest {
     private static final Device REF = Device.reference();
@@ -86,5 +88,53 @@ class EmbeddingTest {
         IllegalArgumentException id = assertThrows(IllegalArgumentException.class,
                 () -> e.forward(Tensor.ofInts(REF, new int[] {1, 4}, 2)));
         assertTrue(id.getMessage().contains("ids[1] = 4"), id.getMessage());
+    }
+
+    /** Five Adam steps (with weight decay, which would move even a zero-gradient weight) of embedding → linear. */
+    private static void train(Embedding e, Linear out) {
+        Map<String, Parameter> params = new java.util.LinkedHashMap<>();
+        params.put("embedding.weight", e.weight());
+        params.put("out.weight", out.weight());
+        Optimizer opt = Adam.builder(params).lr(0.1).weightDecay(0.01).build();
+        Tensor ids = Tensor.ofInts(REF, new int[] {1, 2, 0, 3, 3, 1}, 6);
+        Tensor target = Tensor.ofInts(REF, new int[] {0, 1, 0, 1, 1, 0}, 6);
+        for (int step = 0; step < 5; step++) {
+            opt.zeroGrad();
+            Losses.crossEntropy(out.forward(e.forward(ids)), target).backward();
+            if (e.frozen()) {
+                assertNull(e.weight().grad(), "backward fills no gradient of a frozen weight");
+                e.weight().value().setGrad(Tensor.ones(REF, DType.F32, 4, 3)); // as a data-parallel replica would
+            }
+            opt.step();
+        }
+    }
+
+    @Test
+    void fromPretrainedFrozenStaysBitIdenticalWhileFineTunedChanges() {
+        float[] vectors = {0, 0, 0, /* 1 */ 0.5f, -1, 2, /* 2 */ 1, 1, -0.25f, /* 3 */ -2, 0.75f, 0.1f};
+        Tensor source = Tensor.of(REF, vectors, 4, 3);
+        Embedding frozen = Embedding.fromPretrained(source, true, 0);
+        Embedding tuned = Embedding.fromPretrained(source, false, 0);
+        source.copyFrom(new double[12]);
+        assertArrayEquals(vectors, frozen.weight().value().toFloatArray(), "a copy of the vectors, not a view");
+        assertTrue(frozen.frozen());
+        assertTrue(!frozen.weight().requiresGrad() && !frozen.weight().value().requiresGrad());
+        assertTrue(tuned.weight().requiresGrad());
+        assertEquals("Embedding(4, 3, padding_idx=0, frozen)", frozen.toString());
+        assertEquals(0, frozen.paddingIdx());
+
+        Linear frozenOut = new Linear(3, 2, new Rng(5));
+        Linear tunedOut = new Linear(3, 2, new Rng(5));
+        float[] before = frozenOut.weight().value().toFloatArray();
+        train(frozen, frozenOut);
+        train(tuned, tunedOut);
+        assertArrayEquals(vectors, frozen.weight().value().toFloatArray(), "frozen: bit-identical after 5 steps");
+        assertTrue(!Arrays.equals(before, frozenOut.weight().value().toFloatArray()), "the layer after it trains");
+        float[] t = tuned.weight().value().toFloatArray();
+        assertTrue(!Arrays.equals(vectors, t), "fine-tuned: the vectors move");
+        for (int i = 3; i < 12; i++) {
+            assertTrue(t[i] != vectors[i], "row " + i / 3 + " was looked up and trained, value " + i % 3);
+        }
+        assertArrayEquals(new float[] {0, 0, 0}, Arrays.copyOf(t, 3), "the padding row gets no gradient");
     }
 }

@@ -407,6 +407,26 @@ public abstract class OpConformance {
         c.add(op("k-max pool backward k=5 axis -1 [3, 33]", new KMaxPoolBackwardOp(-1, 5), u(81, 3, 33),
                 u(84, 3, 5)));
         c.add(op("k-max pool backward k=7 ties [1025]", new KMaxPoolBackwardOp(0, 7), grid(82, 1025), u(85, 7)));
+        // k = length keeps every value; lines along a middle axis with ties (7 levels over 9 values); a strided input;
+        // a line of equal values keeps its first k; −0 sorts below +0 (Double.compare, Float.compare); a DCNN's shape.
+        c.add(op("k-max pool k = length [2, 7, 3]", new KMaxPoolOp(1, 7), u(86, 2, 7, 3)));
+        c.add(op("k-max pool backward k = length [2, 7, 3]", new KMaxPoolBackwardOp(1, 7), u(86, 2, 7, 3),
+                u(87, 2, 7, 3)));
+        c.add(op("k-max pool k=4 ties axis 1 [4, 9, 5]", new KMaxPoolOp(1, 4), grid(88, 4, 9, 5)));
+        c.add(op("k-max pool backward k=4 ties axis 1 [4, 9, 5]", new KMaxPoolBackwardOp(1, 4), grid(88, 4, 9, 5),
+                u(89, 4, 4, 5)));
+        c.add(op("k-max pool k=5 axis 0 strided [7, 33]", new KMaxPoolOp(0, 5), transposed(u(90, 33, 7))));
+        c.add(op("k-max pool backward k=5 axis 0 strided [7, 33]", new KMaxPoolBackwardOp(0, 5),
+                transposed(u(90, 33, 7)), transposed(u(91, 33, 5))));
+        c.add(op("k-max pool k=2 all equal [3, 6]", new KMaxPoolOp(1, 2), zeros(3, 6)));
+        c.add(op("k-max pool backward k=2 all equal [3, 6]", new KMaxPoolBackwardOp(1, 2), zeros(3, 6), u(92, 3, 2)));
+        Input signedZeros = d -> Tensor.of(d, new float[] {-0f, 0f, -0f, -1f, 0f, -0f}, 1, 6);
+        c.add(op("k-max pool k=3 signed zeros [1, 6]", new KMaxPoolOp(1, 3), signedZeros));
+        c.add(op("k-max pool backward k=3 signed zeros [1, 6]", new KMaxPoolBackwardOp(1, 3), signedZeros,
+                u(93, 1, 3)));
+        c.add(op("k-max pool k=10 axis 2 [8, 16, 40]", new KMaxPoolOp(2, 10), u(94, 8, 16, 40)));
+        c.add(op("k-max pool backward k=10 axis 2 [8, 16, 40]", new KMaxPoolBackwardOp(2, 10), u(94, 8, 16, 40),
+                u(95, 8, 16, 10)));
     }
 
     /** Labels in [0, classes) with every {@code every}-th one replaced by {@code ignored}. */
