@@ -18,16 +18,18 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code striate} command: subcommands train, evaluate, predict, tagger (train, evaluate, tag), charlm (train,
- * evaluate), textcnn (export-data), generate, adding, summary, demo, doctor and export-images. Exit codes: 0 ok,
- * 2 usage error (unknown command, model or option), 1 failure. Errors are one line on stderr; {@code --verbose} adds the
- * stack trace. Run through {@code bin/striate}, which adds the JVM flags; a plain {@code java -jar} works too
- * and gets a one-line notice when the Vector API module is missing.
+ * evaluate), generate, adding, word2vec, similar, analogy, summary, demo, doctor and export-images. Exit codes: 0 ok,
+ * 2 usage error (unknown command, model or option), 1 failure. Errors are one line on stderr; {@code --verbose} adds
+ * the stack trace. Run through {@code bin/striate}, which adds the JVM flags; a plain {@code java -jar} works too
+ * and gets a one-line notice when the Vector API module is missing. Spam classification: textcnn (export-data).
  */
 @Command(name = "striate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Striate: deep learning on the JVM, one model definition on CPU and NVIDIA GPUs.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, TaggerCommand.class,
-                CharLmCommand.class, TextCnnCommand.class, GenerateCommand.class, AddingCommand.class,
-                SummaryCommand.class, DemoCommand.class, DoctorCommand.class, ExportImagesCommand.class,
+                CharLmCommand.class, GenerateCommand.class, AddingCommand.class, Word2VecCommand.class,
+                SimilarCommand.class, AnalogyCommand.class, SummaryCommand.class,
+                DemoCommand.class, DoctorCommand.class, ExportImagesCommand.class,
+                TextCnnCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of a failure.")
@@ -39,7 +41,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "missing command: choose one of train, evaluate, predict, tagger, "
-                + "charlm, textcnn, generate, adding, summary, demo, doctor, export-images");
+                + "charlm, generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, textcnn");
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,45 @@
+package striate.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Frequent-word subsampling: a frequent word's keep probability is the tool's (√(f/(t·T)) + 1)·(t·T)/f, the draws
+ * keep it at that rate, and words rarer than about t·T are always kept.
+ */
+class SubsamplingTest {
+    @Test
+    void aFrequentWordIsKeptAtTheFormulasRate() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put(Vocab.SENTENCE_END, 1_000L);
+        counts.put("the", 60_000L);
+        counts.put("of", 30_000L);
+        counts.put("rare", 50L);
+        counts.put("filler", 8_950L);
+        Vocab vocab = Vocab.of(counts, 1);
+        assertEquals(100_000, vocab.totalCount());
+        double t = 1e-3;
+        Subsampling s = new Subsampling(vocab, t);
+        int the = vocab.indexOf("the");
+        double tT = t * 100_000; // 100
+        double expected = (Math.sqrt(60_000 / tT) + 1) * tT / 60_000; // 0.0425
+        assertEquals(expected, s.keepProbability(the), 1e-6);
+        Lcg random = new Lcg(11);
+        int n = 200_000;
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            kept += s.keep(the, random) ? 1 : 0;
+        }
+        double sd = Math.sqrt(expected * (1 - expected) / n);
+        assertEquals(expected, kept / (double) n, 5 * sd, "keep rate of 'the' over " + n + " draws");
+        int rare = vocab.indexOf("rare");
+        assertTrue(s.keepProbability(rare) > 1, "a word rarer than t·T is always kept");
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(s.keep(rare, random));
+        }
+    }
+}
