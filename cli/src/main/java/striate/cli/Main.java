@@ -21,7 +21,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * evaluate), generate, adding, word2vec, similar, analogy, summary, demo, doctor and export-images. Exit codes: 0 ok,
  * 2 usage error (unknown command, model or option), 1 failure. Errors are one line on stderr; {@code --verbose} adds
  * the stack trace. Run through {@code bin/striate}, which adds the JVM flags; a plain {@code java -jar} works too
- * and gets a one-line notice when the Vector API module is missing. Spam classification: textcnn (export-data).
+ * and gets a one-line notice when the Vector API module is missing. Spam classification: textcnn (train, evaluate,
+ * export-data) and classify.
  */
 @Command(name = "striate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Striate: deep learning on the JVM, one model definition on CPU and NVIDIA GPUs.",
@@ -29,7 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 CharLmCommand.class, GenerateCommand.class, AddingCommand.class, Word2VecCommand.class,
                 SimilarCommand.class, AnalogyCommand.class, SummaryCommand.class,
                 DemoCommand.class, DoctorCommand.class, ExportImagesCommand.class,
-                TextCnnCommand.class,
+                TextCnnCommand.class, ClassifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of a failure.")
@@ -41,7 +42,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "missing command: choose one of train, evaluate, predict, tagger, "
-                + "charlm, generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, textcnn");
+                + "charlm, generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, textcnn, classify");
     }
 
     public static void main(String[] args) {
