@@ -2,6 +2,7 @@ package striate.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,7 +68,7 @@ class Conv1dTest {
         Conv1d dilated = new Conv1d(4, 6, 3, Conv1d.Options.defaults().dilation(2).groups(2).bias(false), new Rng(1));
         assertEquals(Shape.of(2, 6, 6), dilated.forward(Tensor.zeros(REF, DType.F32, 2, 4, 10)).shape());
         assertEquals(Shape.of(6, 2, 3), dilated.weight().value().shape());
-        assertEquals(null, dilated.bias());
+        assertNull(dilated.bias());
         assertEquals("Conv1d(4, 6, kernel_size=3, stride=2, padding=1)", conv.toString());
         assertEquals("Conv1d(4, 6, kernel_size=3, dilation=2, groups=2, bias=false)", dilated.toString());
     }
