@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,6 +171,18 @@ class TextCnnCommandTest {
         assertEquals(1, cut.err().lines().count(), cut.err());
         assertTrue(cut.err().contains(truncated.toString()), cut.err());
         assertFalse(Files.exists(tmp.resolve("cut")));
+
+        // the binary format: "words dim\n", then each word, a space and dim little-endian floats; cut in the second
+        ByteBuffer binary = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        binary.put("2 3\nthe ".getBytes(StandardCharsets.US_ASCII)).putFloat(0.1f).putFloat(0.2f).putFloat(0.3f);
+        binary.put("\nto ".getBytes(StandardCharsets.US_ASCII)).putFloat(0.4f);
+        Path cutBinary = Files.write(tmp.resolve("truncated.bin"), Arrays.copyOf(binary.array(), binary.position()));
+        TrainCommandTest.Result cutBin = train(tmp.resolve("cut-bin"), SHORT, "--embeddings", cutBinary.toString(),
+                "--embedding-dim", "3");
+        assertEquals(1, cutBin.code());
+        assertEquals(1, cutBin.err().lines().count(), cutBin.err());
+        assertTrue(cutBin.err().contains(cutBinary.toString()), cutBin.err());
+        assertFalse(Files.exists(tmp.resolve("cut-bin")));
 
         Path emptyData = Files.createDirectories(tmp.resolve("empty-data"));
         TrainCommandTest.Result none = train(tmp.resolve("none"), List.of("--data", emptyData.toString()));
