@@ -116,6 +116,8 @@ def main():
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    if args.freeze_embeddings and args.embeddings == "random":
+        parser.error("--freeze-embeddings needs --embeddings with a vector file (frozen random vectors never learn)")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     device = torch.device(args.device)
