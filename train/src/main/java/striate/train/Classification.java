@@ -6,15 +6,22 @@ import striate.nn.Module;
 import striate.tensor.Tensor;
 
 /**
- * Image classification for the {@link Trainer}: images x [b, c, h, w] → logits [b, classes], cross-entropy
- * against the labels y [b], accuracy over images.
+ * Classification for the {@link Trainer}: images x [b, c, h, w] (or a text classifier's ids [b, t]) → logits
+ * [b, classes], cross-entropy against the labels y [b], accuracy over examples.
  */
 public final class Classification implements Task<Batch> {
     private final Module model;
+    private final String unit;
 
     /** The task of {@code model}, a module mapping [b, c, h, w] to logits [b, classes]. */
     public Classification(Module model) {
+        this(model, "img");
+    }
+
+    /** The task of {@code model}, whose throughput counts {@code unit} ("msg" for a text classifier's messages). */
+    public Classification(Module model, String unit) {
         this.model = model;
+        this.unit = unit;
     }
 
     @Override
@@ -24,7 +31,7 @@ public final class Classification implements Task<Batch> {
 
     @Override
     public String unit() {
-        return "img";
+        return unit;
     }
 
     @Override
