@@ -165,7 +165,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     @Override
     public void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                        MemorySegment y, long yi, int n) {
-        if (fn.isComparison() || fn == BinaryFn.MAXIMUM || fn == BinaryFn.MINIMUM
+        if (fn == BinaryFn.MAXIMUM || fn == BinaryFn.MINIMUM
                 || !(a.isNative() && (bOne || b.isNative()) && y.isNative())) { // one b value is read once
             super.binary(fn, a, ai, b, bi, bOne, y, yi, n);
             return;
@@ -181,6 +181,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     private static void loop(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                              float one, MemorySegment y, long yi, int n) {
         FloatVector vOne = FloatVector.broadcast(S, one);
+        FloatVector zero = FloatVector.zero(S);
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
             FloatVector va = FloatVector.fromMemorySegment(S, a, (ai + t) * 4, ORDER);
@@ -190,6 +191,9 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case SUB -> va.sub(vb);
                 case MUL -> va.mul(vb);
                 case GATE -> va.blend(0f, vb.compare(VectorOperators.GT, 0f).not()); // a where b > 0
+                case GREATER -> zero.blend(1f, va.compare(VectorOperators.GT, vb)); // 1 or 0, NaN → 0
+                case LESS -> zero.blend(1f, va.compare(VectorOperators.LT, vb));
+                case EQUAL -> zero.blend(1f, va.compare(VectorOperators.EQ, vb));
                 case TANH_BACKWARD -> va.mul(vb.neg().fma(vb, FloatVector.broadcast(S, 1f))); // a·(1 − b²)
                 case SIGMOID_BACKWARD -> va.mul(vb.mul(vb.neg().add(1f))); // a·(b·(1 − b))
                 default -> va.div(vb);
@@ -204,6 +208,9 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case SUB -> va - vb;
                 case MUL -> va * vb;
                 case GATE -> vb > 0 ? va : 0;
+                case GREATER -> va > vb ? 1f : 0f;
+                case LESS -> va < vb ? 1f : 0f;
+                case EQUAL -> va == vb ? 1f : 0f;
                 case TANH_BACKWARD -> va * Math.fma(-vb, vb, 1f);
                 case SIGMOID_BACKWARD -> va * (vb * (1f - vb));
                 default -> va / vb;
