@@ -174,14 +174,39 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         // gets a native segment in its place, so its vector loads never see a heap one. A load site that has seen
         // one compiles to a slow generic load for every later call (benchmarks/RESULTS.md, heap segments).
         float one = bOne ? b.getAtIndex(JAVA_FLOAT, bi) : 0f;
-        loop(fn, a, ai, bOne ? a : b, bi, bOne, one, y, yi, n);
+        if (fn.isComparison()) {
+            compare(fn, a, ai, bOne ? a : b, bi, bOne, one, y, yi, n);
+        } else {
+            loop(fn, a, ai, bOne ? a : b, bi, bOne, one, y, yi, n);
+        }
+    }
+
+    /** y[i] = 1 where a[i] (fn) b[i] (or one) holds, else 0 (NaN compares false), on native segments. */
+    private static void compare(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
+                                float one, MemorySegment y, long yi, int n) {
+        VectorOperators.Comparison test = fn == BinaryFn.GREATER ? VectorOperators.GT
+                : fn == BinaryFn.LESS ? VectorOperators.LT : VectorOperators.EQ;
+        FloatVector vOne = FloatVector.broadcast(S, one);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector ones = FloatVector.broadcast(S, 1f);
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector va = FloatVector.fromMemorySegment(S, a, (ai + t) * 4, ORDER);
+            FloatVector vb = bOne ? vOne : FloatVector.fromMemorySegment(S, b, (bi + t) * 4, ORDER);
+            zero.blend(ones, va.compare(test, vb)).intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        for (; t < n; t++) {
+            float va = a.getAtIndex(JAVA_FLOAT, ai + t);
+            float vb = bOne ? one : b.getAtIndex(JAVA_FLOAT, bi + t);
+            boolean holds = fn == BinaryFn.GREATER ? va > vb : fn == BinaryFn.LESS ? va < vb : va == vb;
+            y.setAtIndex(JAVA_FLOAT, yi + t, holds ? 1f : 0f);
+        }
     }
 
     /** y[i] = fn(a[i], b[i]), or fn(a[i], one) with {@code bOne}, on native segments. */
     private static void loop(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                              float one, MemorySegment y, long yi, int n) {
         FloatVector vOne = FloatVector.broadcast(S, one);
-        FloatVector zero = FloatVector.zero(S);
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
             FloatVector va = FloatVector.fromMemorySegment(S, a, (ai + t) * 4, ORDER);
@@ -191,9 +216,6 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case SUB -> va.sub(vb);
                 case MUL -> va.mul(vb);
                 case GATE -> va.blend(0f, vb.compare(VectorOperators.GT, 0f).not()); // a where b > 0
-                case GREATER -> zero.blend(1f, va.compare(VectorOperators.GT, vb)); // 1 or 0, NaN → 0
-                case LESS -> zero.blend(1f, va.compare(VectorOperators.LT, vb));
-                case EQUAL -> zero.blend(1f, va.compare(VectorOperators.EQ, vb));
                 case TANH_BACKWARD -> va.mul(vb.neg().fma(vb, FloatVector.broadcast(S, 1f))); // a·(1 − b²)
                 case SIGMOID_BACKWARD -> va.mul(vb.mul(vb.neg().add(1f))); // a·(b·(1 − b))
                 default -> va.div(vb);
@@ -208,9 +230,6 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case SUB -> va - vb;
                 case MUL -> va * vb;
                 case GATE -> vb > 0 ? va : 0;
-                case GREATER -> va > vb ? 1f : 0f;
-                case LESS -> va < vb ? 1f : 0f;
-                case EQUAL -> va == vb ? 1f : 0f;
                 case TANH_BACKWARD -> va * Math.fma(-vb, vb, 1f);
                 case SIGMOID_BACKWARD -> va * (vb * (1f - vb));
                 default -> va / vb;
