@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import striate.op.BinaryFn;
@@ -184,8 +185,6 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     /** y[i] = 1 where a[i] (fn) b[i] (or one) holds, else 0 (NaN compares false), on native segments. */
     private static void compare(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                                 float one, MemorySegment y, long yi, int n) {
-        VectorOperators.Comparison test = fn == BinaryFn.GREATER ? VectorOperators.GT
-                : fn == BinaryFn.LESS ? VectorOperators.LT : VectorOperators.EQ;
         FloatVector vOne = FloatVector.broadcast(S, one);
         FloatVector zero = FloatVector.zero(S);
         FloatVector ones = FloatVector.broadcast(S, 1f);
@@ -193,7 +192,12 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         for (int end = S.loopBound(n); t < end; t += S.length()) {
             FloatVector va = FloatVector.fromMemorySegment(S, a, (ai + t) * 4, ORDER);
             FloatVector vb = bOne ? vOne : FloatVector.fromMemorySegment(S, b, (bi + t) * 4, ORDER);
-            zero.blend(ones, va.compare(test, vb)).intoMemorySegment(y, (yi + t) * 4, ORDER);
+            VectorMask<Float> holds = switch (fn) { // constant operators: each arm compiles to one vector compare
+                case GREATER -> va.compare(VectorOperators.GT, vb);
+                case LESS -> va.compare(VectorOperators.LT, vb);
+                default -> va.compare(VectorOperators.EQ, vb);
+            };
+            zero.blend(ones, holds).intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
         for (; t < n; t++) {
             float va = a.getAtIndex(JAVA_FLOAT, ai + t);
