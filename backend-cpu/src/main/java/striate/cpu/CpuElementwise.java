@@ -18,8 +18,9 @@ import striate.tensor.Tensor;
 /**
  * Float32 elementwise kernels straight on the tensors' memory ({@link FloatLoops}: Vector API when available),
  * split into fixed chunks across the intra-op threads. Binary ops take a fast path for equal shapes, one value, and
- * the two broadcasts layers use — a trailing block (bias [c] over [n, c]) and a channel ([1, c, 1, 1] over
- * [n, c, h, w]); other broadcasts are gathered to the output's shape first, as is a strided input.
+ * a b whose dims are y's over one run of axes and 1 elsewhere: a trailing block (bias [c] over [n, c]) or values
+ * repeated over the axes after the run (a channel [1, c, 1, 1] over [n, c, h, w], a reduction's [n, c, 1] over
+ * [n, c, l]); other broadcasts are gathered to the output's shape first, as is a strided input.
  */
 final class CpuElementwise {
     private static final int CHUNK = 1 << 14;
@@ -102,10 +103,8 @@ final class CpuElementwise {
                         y, yi, n));
                 return;
             }
-            int repeat = b.shape().equals(ys) ? 0 // trailing: b[i % period]; channel: b[(i / repeat) % period]
-                    : isTrailing(b.shape(), ys) ? 1
-                    : isChannel(b.shape(), ys) ? Math.toIntExact(ys.dim(2) * ys.dim(3))
-                    : -1;
+            int repeat = b.shape().equals(ys) ? 0 // trailing: b[i % period]; repeated: b[(i / repeat) % period]
+                    : blockRepeat(b.shape(), ys);
             if (repeat <= 0) { // the same shape, or any other broadcast gathered to it
                 KernelTrace.path(repeat == 0 ? "same shape" : "gathered");
                 FloatRegion fa = FloatRegion.of(a);
@@ -114,7 +113,7 @@ final class CpuElementwise {
                         fb.segment(), fb.offset() + from, false, y, yi, n));
                 return;
             }
-            KernelTrace.path(repeat == 1 ? "trailing" : "channel");
+            KernelTrace.path(repeat == 1 ? "trailing" : "repeated");
             FloatRegion fa = FloatRegion.of(a);
             FloatRegion fb = FloatRegion.of(b);
             MemorySegment as = fa.segment();
@@ -131,7 +130,7 @@ final class CpuElementwise {
                         run = (int) Math.min(period - j, to - i);
                         loops.binary(op.fn(), as, ao + i, bs, bo + j, false, y, yi + (i - from), run);
                     } else {
-                        long block = i / repeat; // channel: one b value per run of repeat elements
+                        long block = i / repeat; // repeated: one b value per run of repeat elements
                         run = (int) (Math.min((block + 1) * repeat, to) - i);
                         loops.binary(op.fn(), as, ao + i, bs, bo + block % period, true, y, yi + (i - from), run);
                     }
@@ -175,30 +174,31 @@ final class CpuElementwise {
         return true;
     }
 
-    /** b's dims equal y's trailing dims (after dropping b's leading 1s): b repeats every b.size() elements. */
-    private static boolean isTrailing(Shape b, Shape y) {
-        int lead = 0;
-        while (lead < b.rank() && b.dim(lead) == 1) {
-            lead++;
-        }
-        int n = b.rank() - lead;
-        if (n > y.rank()) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (b.dim(lead + i) != y.dim(y.rank() - n + i)) {
-                return false;
+    /**
+     * How many consecutive elements of y share one value of b, when b's dims (aligned to y's last axes) equal y's over
+     * one run of axes and are 1 elsewhere: the product of y's dims after the run (1 for a trailing block); else -1.
+     */
+    private static int blockRepeat(Shape b, Shape y) {
+        int o = y.rank() - b.rank(); // b's axis i is y's axis i + o
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < b.rank(); i++) {
+            if (b.dim(i) == 1) {
+                continue;
             }
+            if (b.dim(i) != y.dim(i + o) || (last >= 0 && last != i - 1)) {
+                return -1;
+            }
+            first = first < 0 ? i : first;
+            last = i;
         }
-        return true;
-    }
-
-    /** b is [1, c, 1, 1] (or [c, 1, 1]) over y [n, c, h, w]. */
-    private static boolean isChannel(Shape b, Shape y) {
-        if (y.rank() != 4 || b.rank() < 3 || b.rank() > 4) {
-            return false;
+        if (first < 0) {
+            return -1;
         }
-        int o = 4 - b.rank();
-        return (o == 1 || b.dim(0) == 1) && b.dim(1 - o) == y.dim(1) && b.dim(2 - o) == 1 && b.dim(3 - o) == 1;
+        long repeat = 1;
+        for (int i = last + o + 1; i < y.rank(); i++) {
+            repeat *= y.dim(i);
+        }
+        return Math.toIntExact(repeat);
     }
 }

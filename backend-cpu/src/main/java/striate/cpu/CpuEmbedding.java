@@ -2,6 +2,7 @@ package striate.cpu;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import striate.backend.HostCopy;
@@ -18,7 +19,8 @@ import striate.tensor.Tensor;
  * positions in fixed chunks on the intra-op pool. Backward (deterministic): the positions are sorted by id (a stable
  * counting sort, so each id's positions stay in order), then output rows in fixed chunks: each row is zeroed and its
  * positions' dy rows are added in position order ({@link FloatLoops}), so every sum has one order whatever the thread
- * count; the padding row stays zero. Ids are read in place (strided ids are gathered) and checked before any work.
+ * count; the padding row stays zero. Ids are read in place (strided ids are gathered) and checked before any work; a
+ * strided dy (the text models' channels-first view) is gathered into native memory for the run.
  */
 final class CpuEmbedding {
     /** Floats per chunk of output rows. */
@@ -91,23 +93,43 @@ final class CpuEmbedding {
             for (int p = 0; p < ids.length; p++) {
                 order[next[ids[p]]++] = p;
             }
-            FloatRegion dy = FloatRegion.of(in[0]);
-            MemorySegment y = ((HostStorage) out.storage()).segment();
-            int d = Math.toIntExact(in[0].dim(-1));
-            forChunks(v, d, (from, to) -> {
-                MemorySegment rows = y.asSlice((out.offset() + (long) from * d) * 4, (long) (to - from) * d * 4);
-                rows.fill((byte) 0);
-                for (int r = from; r < to; r++) {
-                    if (r == op.paddingIdx()) {
-                        continue;
-                    }
-                    long at = out.offset() + (long) r * d;
-                    for (int k = start[r]; k < start[r + 1]; k++) {
-                        long src = dy.offset() + (long) order[k] * d;
-                        loops.binary(BinaryFn.ADD, y, at, dy.segment(), src, false, y, at, d);
-                    }
-                }
-            });
+            try (Arena arena = Arena.ofShared()) {
+                rowSums(op, nativeRegion(in[0], arena), start, order, out);
+            }
         };
+    }
+
+    /**
+     * t's elements in row-major order in native memory: its own storage when contiguous, else gathered into arena
+     * (a heap copy would send the vector loops to their scalar form).
+     */
+    private static FloatRegion nativeRegion(Tensor t, Arena arena) {
+        if (t.isContiguous()) {
+            return FloatRegion.of(t);
+        }
+        MemorySegment gathered = arena.allocate(t.size() * 4, 64);
+        HostCopy.copy(t, gathered);
+        return new FloatRegion(gathered, 0);
+    }
+
+    /** dweight's rows r: zero, then dy's rows order[start[r]] .. order[start[r + 1] − 1] added in that order. */
+    private void rowSums(EmbeddingBackwardOp op, FloatRegion dy, int[] start, int[] order, Tensor out) {
+        int v = Math.toIntExact(op.numWeights());
+        MemorySegment y = ((HostStorage) out.storage()).segment();
+        int d = Math.toIntExact(out.dim(1));
+        forChunks(v, d, (from, to) -> {
+            MemorySegment rows = y.asSlice((out.offset() + (long) from * d) * 4, (long) (to - from) * d * 4);
+            rows.fill((byte) 0);
+            for (int r = from; r < to; r++) {
+                if (r == op.paddingIdx()) {
+                    continue;
+                }
+                long at = out.offset() + (long) r * d;
+                for (int k = start[r]; k < start[r + 1]; k++) {
+                    long src = dy.offset() + (long) order[k] * d;
+                    loops.binary(BinaryFn.ADD, y, at, dy.segment(), src, false, y, at, d);
+                }
+            }
+        });
     }
 }

@@ -24,6 +24,13 @@ final class Sgemm {
      * below it they trade places by shape, and OpenBLAS is far slower on skinny m like LeNet's 6 filters).
      */
     static final long LARGE_MIN_MACS = 1L << 25;
+    /**
+     * Below {@link #LARGE_MIN_MACS}, OpenBLAS still runs A·B when every dimension is at least
+     * {@link #NATIVE_WIDE_MIN_DIM} and m·n·k at least this (a text-CNN's convolutions, 100 filters over 128-wide
+     * embeddings): there it beat the in-place Vector API kernel, which wins on the skinny shapes below it.
+     */
+    static final long NATIVE_WIDE_MIN_MACS = 1L << 22;
+    static final int NATIVE_WIDE_MIN_DIM = 96;
     /** The Vector API A·Bᵀ kernel is a dot-product kernel: OpenBLAS beats it from 64³ unless n is tiny. */
     static final long NATIVE_NT_MIN_MACS = 1L << 16;
     static final int NATIVE_NT_MIN_N = 32;
@@ -55,7 +62,8 @@ final class Sgemm {
     /** OpenBLAS from the thresholds up, Java below. */
     static Sgemm withNative(NativeBlas blas) {
         return new Sgemm(blas, "OpenBLAS " + blas.version() + " (core " + blas.coreName() + ", single-threaded calls)"
-                + " from 2^25 multiply-adds (A·Bᵀ: 2^16 and n >= " + NATIVE_NT_MIN_N + "), " + javaKernel() + " below");
+                + " from 2^25 multiply-adds, or 2^22 with every dim >= " + NATIVE_WIDE_MIN_DIM + " (A·Bᵀ: 2^16 and n >= "
+                + NATIVE_NT_MIN_N + "), " + javaKernel() + " below");
     }
 
     /** From {@code -Dstriate.cpu.native} (default true), loading OpenBLAS when it is on. */
@@ -120,7 +128,9 @@ final class Sgemm {
 
     /** Whether an A·B of this shape goes to OpenBLAS. */
     boolean isNative(int m, int n, int k) {
-        return blas != null && (long) m * n * k >= LARGE_MIN_MACS;
+        long macs = (long) m * n * k;
+        boolean wide = Math.min(m, Math.min(n, k)) >= NATIVE_WIDE_MIN_DIM && macs >= NATIVE_WIDE_MIN_MACS;
+        return blas != null && (macs >= LARGE_MIN_MACS || wide);
     }
 
     /**

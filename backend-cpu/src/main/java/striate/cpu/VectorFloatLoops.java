@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import striate.op.BinaryFn;
@@ -165,7 +166,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     @Override
     public void binary(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
                        MemorySegment y, long yi, int n) {
-        if (fn.isComparison() || fn == BinaryFn.MAXIMUM || fn == BinaryFn.MINIMUM
+        if (fn == BinaryFn.MAXIMUM || fn == BinaryFn.MINIMUM
                 || !(a.isNative() && (bOne || b.isNative()) && y.isNative())) { // one b value is read once
             super.binary(fn, a, ai, b, bi, bOne, y, yi, n);
             return;
@@ -174,7 +175,36 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         // gets a native segment in its place, so its vector loads never see a heap one. A load site that has seen
         // one compiles to a slow generic load for every later call (benchmarks/RESULTS.md, heap segments).
         float one = bOne ? b.getAtIndex(JAVA_FLOAT, bi) : 0f;
-        loop(fn, a, ai, bOne ? a : b, bi, bOne, one, y, yi, n);
+        if (fn.isComparison()) {
+            compare(fn, a, ai, bOne ? a : b, bi, bOne, one, y, yi, n);
+        } else {
+            loop(fn, a, ai, bOne ? a : b, bi, bOne, one, y, yi, n);
+        }
+    }
+
+    /** y[i] = 1 where a[i] (fn) b[i] (or one) holds, else 0 (NaN compares false), on native segments. */
+    private static void compare(BinaryFn fn, MemorySegment a, long ai, MemorySegment b, long bi, boolean bOne,
+                                float one, MemorySegment y, long yi, int n) {
+        FloatVector vOne = FloatVector.broadcast(S, one);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector ones = FloatVector.broadcast(S, 1f);
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector va = FloatVector.fromMemorySegment(S, a, (ai + t) * 4, ORDER);
+            FloatVector vb = bOne ? vOne : FloatVector.fromMemorySegment(S, b, (bi + t) * 4, ORDER);
+            VectorMask<Float> holds = switch (fn) { // constant operators: each arm compiles to one vector compare
+                case GREATER -> va.compare(VectorOperators.GT, vb);
+                case LESS -> va.compare(VectorOperators.LT, vb);
+                default -> va.compare(VectorOperators.EQ, vb);
+            };
+            zero.blend(ones, holds).intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        for (; t < n; t++) {
+            float va = a.getAtIndex(JAVA_FLOAT, ai + t);
+            float vb = bOne ? one : b.getAtIndex(JAVA_FLOAT, bi + t);
+            boolean holds = fn == BinaryFn.GREATER ? va > vb : fn == BinaryFn.LESS ? va < vb : va == vb;
+            y.setAtIndex(JAVA_FLOAT, yi + t, holds ? 1f : 0f);
+        }
     }
 
     /** y[i] = fn(a[i], b[i]), or fn(a[i], one) with {@code bOne}, on native segments. */

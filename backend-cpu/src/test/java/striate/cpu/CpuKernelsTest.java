@@ -67,4 +67,29 @@ class CpuKernelsTest {
                 events.stream().map(Object::toString).toList());
         assertTrue(events.get(3).borrowed() && !events.get(2).borrowed() && !events.get(0).borrowed());
     }
+
+    @Test
+    void maxOverTimeBackwardReadsTheKeptShapeInPlace() {
+        Tensor x = Fixtures.grid(Device.cpu(), 3, 3, 3, 7, 33).requiresGrad(true); // ties: the gradient is shared
+        Tensor y = x.max(2, true); // [3, 7, 1]
+        List<String> binary;
+        try (KernelTrace.Recorder r = KernelTrace.record()) {
+            y.sum().backward();
+            binary = r.events().stream().map(Object::toString).filter(e -> e.startsWith("BinaryOp")).toList();
+        }
+        assertEquals(List.of("BinaryOp(EQUAL) → CpuElementwise [repeated]", "BinaryOp(DIV) → CpuElementwise [same shape]",
+                "BinaryOp(MUL) → CpuElementwise [repeated]"), binary, "the max's backward: mask, share, spread");
+        float[] dx = x.grad().toFloatArray();
+        float[] v = x.toFloatArray();
+        float[] m = y.toFloatArray();
+        for (int row = 0; row < 21; row++) {
+            int ties = 0;
+            for (int t = 0; t < 33; t++) {
+                ties += v[row * 33 + t] == m[row] ? 1 : 0;
+            }
+            for (int t = 0; t < 33; t++) {
+                assertEquals(v[row * 33 + t] == m[row] ? 1f / ties : 0f, dx[row * 33 + t], 1e-7f, "row " + row + " t " + t);
+            }
+        }
+    }
 }

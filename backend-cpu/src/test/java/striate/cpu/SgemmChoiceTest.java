@@ -75,6 +75,10 @@ class SgemmChoiceTest {
         assertEquals(!openblas, s.isPacked(512, 512, 512));
         assertTrue(s.isLarge(512, 512, 512));
         assertFalse(s.isLarge(128, 128, 128));
+        assertEquals(openblas, s.isNative(100, 400, 640), "a text-CNN convolution's forward product: every dim wide");
+        assertEquals(openblas, s.isNative(640, 400, 100), "and its data gradient's");
+        assertFalse(s.isNative(64, 400, 640), "a dim below 96 keeps the Java kernel under 2^25 multiply-adds");
+        assertFalse(s.isNative(96, 96, 96), "as do wide products under 2^22");
         assertEquals(openblas, s.isNativeNT(64, 64, 64));
         assertFalse(s.isNativeNT(6, 25, 6272), "LeNet C1's filter gradient: the Java kernel wins");
         assertEquals(!openblas, s.isPackedNT(64, 64, 64));

@@ -243,15 +243,15 @@ public final class Derivatives {
     }
 
     private static Tensor reduce(ReduceOp r, Tensor x, Tensor y, Tensor dy) {
-        Shape kept = r.keptShape(x.shape());
-        Tensor g = dy.reshape(kept.dims()).expand(x.shape());
+        long[] kept = r.keptShape(x.shape()).dims();
         return switch (r.fn()) {
-            case SUM -> g;
+            case SUM -> dy.reshape(kept).expand(x.shape());
             case MAX -> {
-                // Ties share the gradient equally, so the total still equals dy.
-                Tensor mask = x.eq(y.reshape(kept.dims()).expand(x.shape()));
-                Tensor count = mask.sum(reducedAxes(r, x.rank()), true);
-                yield g.mul(mask).div(count.expand(x.shape()));
+                // Ties share the gradient equally, so the total still equals dy. The kept-shape operands broadcast
+                // inside the ops (never expanded to x's shape first), so backends read them in place.
+                Tensor mask = x.eq(y.reshape(kept)); // [x's shape]
+                Tensor count = mask.sum(reducedAxes(r, x.rank()), true); // [kept]
+                yield mask.mul(dy.reshape(kept).div(count));
             }
         };
     }

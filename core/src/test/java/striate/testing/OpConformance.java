@@ -285,6 +285,8 @@ public abstract class OpConformance {
                     divide ? pos(14, 33) : ties ? grid(14, 33) : u(14, 33)));
             c.add(op("binary " + fn + " broadcast [2, 1, 5] [1, 3, 1]", op, u(15, 2, 1, 5),
                     divide ? pos(16, 1, 3, 1) : u(16, 1, 3, 1)));
+            c.add(op("binary " + fn + " broadcast [3, 7, 33] [3, 7, 1]", op, ties ? grid(22, 3, 7, 33) : u(22, 3, 7, 33),
+                    divide ? pos(23, 3, 7, 1) : ties ? grid(23, 3, 7, 1) : u(23, 3, 7, 1)));
             c.add(op("binary " + fn + " scalar [33] []", op, u(17, 33), divide ? pos(18) : u(18)));
             c.add(op("binary " + fn + " strided [7, 33] [7, 33]", op, transposed(u(19, 33, 7)),
                     divide ? pos(20, 7, 33) : u(20, 7, 33)));
