@@ -3,7 +3,6 @@ package striate.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +15,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import striate.backend.Backends;
 import striate.cli.report.TextCnnReport;
-import striate.data.Batch;
 import striate.data.MessageLoader;
 import striate.nn.Module;
 import striate.optim.Adam;
@@ -155,7 +153,7 @@ final class TextCnnTrainCommand implements Callable<Integer> {
                 device);
         Trainer trainer = new Trainer(net, adam, device, options);
         notice.training(trainer);
-        History history = trainer.fit(new Classification(net, "msg"), source(train), source(validation), resumeFrom);
+        History history = trainer.fit(new Classification(net, "msg"), BatchSource.of(train), BatchSource.of(validation), resumeFrom);
         notice.trained();
 
         // the last epoch's weights, as the PyTorch peer tests them
@@ -171,36 +169,6 @@ final class TextCnnTrainCommand implements Callable<Integer> {
                 + out.toAbsolutePath());
         con.flush();
         return 0;
-    }
-
-    /** The loader's batches as the trainer takes them: epoch e's order depends on (seed, e) alone. */
-    static BatchSource<Batch> source(MessageLoader loader) {
-        return new BatchSource<>() {
-            @Override
-            public int numBatches() {
-                return loader.numBatches();
-            }
-
-            @Override
-            public Epoch<Batch> epoch(int epoch) {
-                Iterator<Batch> batches = loader.epoch(epoch);
-                return new Epoch<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return batches.hasNext();
-                    }
-
-                    @Override
-                    public Batch next() {
-                        return batches.next();
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                };
-            }
-        };
     }
 
     private RecordedOptions recorded() {

@@ -5,6 +5,7 @@ import java.util.NoSuchElementException;
 import striate.data.Batch;
 import striate.data.DataLoader;
 import striate.data.DocumentWindows;
+import striate.data.MessageLoader;
 import striate.data.SequenceBatch;
 import striate.data.SequenceLoader;
 import striate.data.StreamBatches;
@@ -13,9 +14,9 @@ import striate.data.TextWindows;
 /**
  * The batches a {@link Trainer} runs an epoch over: as many every epoch, in an order that depends on the epoch
  * number alone (so a resumed run sees what an uninterrupted one saw). {@link #of(DataLoader)} gives images,
- * {@link #of(SequenceLoader)} padded sentences, {@link #of(TextWindows)} the windows of a stream for truncated
- * backpropagation through time or of whole documents for a language model's evaluation (the same windows every
- * epoch). Batches are made when the trainer asks for them,
+ * {@link #of(SequenceLoader)} padded sentences, {@link #of(MessageLoader)} padded messages of token ids,
+ * {@link #of(TextWindows)} the windows of a stream for truncated backpropagation through time or of whole documents
+ * for a language model's evaluation (the same windows every epoch). Batches are made when the trainer asks for them,
  * inside the step's memory scope. The source's owner closes it (a DataLoader's threads); the trainer closes each
  * epoch's iterator.
  */
@@ -75,6 +76,21 @@ public interface BatchSource<B> {
             @Override
             public Epoch<SequenceBatch> epoch(int epoch) {
                 return over(loader.epoch(epoch).iterator());
+            }
+        };
+    }
+
+    /** Padded message batches x [b, t] int32 ids, y [b] labels from {@code loader}, shuffled from (seed, epoch). */
+    static BatchSource<Batch> of(MessageLoader loader) {
+        return new BatchSource<>() {
+            @Override
+            public int numBatches() {
+                return loader.numBatches();
+            }
+
+            @Override
+            public Epoch<Batch> epoch(int epoch) {
+                return over(loader.epoch(epoch));
             }
         };
     }
