@@ -96,7 +96,7 @@ final class AddingCommand implements Callable<Integer> {
             out = Path.of("runs", "adding-" + length);
         }
         Backends.of(device); // an unavailable device fails here, before anything is written
-        return OutputFolder.removedIfFailed(OutputFolder.create(out), () -> run(chosen));
+        return OutputFolder.removedIfFailed(OutputFolder.createWithoutResume(out), () -> run(chosen));
     }
 
     private int run(List<SequenceRegressor.Cell> chosen) throws IOException {

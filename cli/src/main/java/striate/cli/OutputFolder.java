@@ -23,10 +23,20 @@ final class OutputFolder {
     }
 
     /**
-     * Creates {@code folder} for a new run, or refuses it: when it holds anything (the message names the folder,
-     * some of what it holds, and what to do), or cannot be written to.
+     * Creates {@code folder} for a new run of a command that can resume, or refuses it: when it holds anything (the
+     * message names the folder, some of what it holds, and points to --resume or another --out), or cannot be
+     * written to.
      */
     static OutputFolder create(Path folder) throws IOException {
+        return create(folder, "continue the run in it with --resume, or choose a new or empty --out");
+    }
+
+    /** As {@link #create(Path)}, for a command without --resume: the refusal points to another --out only. */
+    static OutputFolder createWithoutResume(Path folder) throws IOException {
+        return create(folder, "choose a new or empty --out");
+    }
+
+    private static OutputFolder create(Path folder, String whatToDo) throws IOException {
         if (Files.isDirectory(folder)) {
             List<String> names;
             try (Stream<Path> entries = Files.list(folder)) {
@@ -35,8 +45,8 @@ final class OutputFolder {
             if (!names.isEmpty()) {
                 String shown = String.join(", ", names.subList(0, Math.min(NAMES_SHOWN, names.size())))
                         + (names.size() > NAMES_SHOWN ? " and " + (names.size() - NAMES_SHOWN) + " more" : "");
-                throw new IllegalArgumentException(folder + " is not empty (it holds " + shown + "); continue the run "
-                        + "in it with --resume, or choose a new or empty --out (nothing was overwritten)");
+                throw new IllegalArgumentException(folder + " is not empty (it holds " + shown + "); " + whatToDo
+                        + " (nothing was overwritten)");
             }
         }
         List<Path> missing = new ArrayList<>();

@@ -47,7 +47,7 @@ final class TextCnnExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         spamOptions.validate(spec);
-        OutputFolder created = OutputFolder.create(out);
+        OutputFolder created = OutputFolder.createWithoutResume(out);
         return OutputFolder.removedIfFailed(created, () -> {
             SpamCorpusData d = spamOptions.read();
             write(d);

@@ -67,6 +67,16 @@ class OutputFolderTest {
     }
 
     @Test
+    void aCommandWithoutResumeIsNotToldToResume() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("export"));
+        Files.writeString(out.resolve("vocab.txt"), "<pad>");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OutputFolder.createWithoutResume(out));
+        assertEquals(out + " is not empty (it holds vocab.txt); choose a new or empty --out (nothing was overwritten)",
+                e.getMessage());
+    }
+
+    @Test
     void aFileInTheWayIsAnUnwritableFolder() throws IOException {
         Path file = Files.writeString(tmp.resolve("file"), "x");
         IOException e = assertThrows(IOException.class, () -> OutputFolder.create(file.resolve("run")));
