@@ -20,6 +20,10 @@ public record SymmetricEigen(double[] values, double[][] vectors) {
             }
             m[i] = a[i].clone();
             for (int j = 0; j < d; j++) {
+                if (!Double.isFinite(a[i][j])) {
+                    throw new IllegalArgumentException("matrix entry [" + i + "][" + j + "] is " + a[i][j]
+                            + "; it needs finite entries (check the features it came from for NaN or infinity)");
+                }
                 if (Math.abs(a[i][j] - a[j][i]) > 1e-9 * (Math.abs(a[i][j]) + Math.abs(a[j][i]) + 1e-300)) {
                     throw new IllegalArgumentException("matrix must be symmetric: [" + i + "][" + j + "] = " + a[i][j]
                             + " but [" + j + "][" + i + "] = " + a[j][i]);
@@ -36,7 +40,7 @@ public record SymmetricEigen(double[] values, double[][] vectors) {
         for (int sweep = 0; offDiagonal(m) > tolerance; sweep++) {
             if (sweep == MAX_SWEEPS) {
                 throw new ArithmeticException("Jacobi eigen-decomposition of a " + d + "x" + d + " matrix did not "
-                        + "converge in " + MAX_SWEEPS + " sweeps; check it for NaN or infinite entries");
+                        + "converge in " + MAX_SWEEPS + " sweeps");
             }
             for (int p = 0; p < d - 1; p++) {
                 for (int q = p + 1; q < d; q++) {

@@ -99,6 +99,8 @@ class FrechetDistanceTest {
         assertThrows(IllegalArgumentException.class, () -> Gaussian.fit(new double[][] {{1, 2}}));
         assertThrows(IllegalArgumentException.class,
                 () -> FrechetDistance.of(new double[][] {{1, 2}, {2, 1}}, new double[][] {{1}, {2}}));
+        assertThrows(IllegalArgumentException.class,
+                () -> FrechetDistance.of(new double[][] {{1, Double.NaN}, {2, 1}}, new double[][] {{1, 0}, {2, 1}}));
     }
 
     /** [n, d] features with correlated columns: x_j = z_j + mix·z_{j−1}, shifted by mix. */
