@@ -45,9 +45,8 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      */
     void multiply(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor out) {
         if (sgemm.isLarge(ta, tb, m, n, k) && a.isContiguous() && b.isContiguous()) {
-            boolean nativeCall = sgemm.isNative(ta, tb, m, n, k);
-            KernelTrace.path(nativeCall ? "openblas bands" : "packed bands");
-            largeBands(nativeCall, ta, tb, m, n, k, a, b, out);
+            KernelTrace.path(sgemm.hasNative() ? "openblas bands" : "packed bands");
+            largeBands(ta, tb, m, n, k, a, b, out);
             return;
         }
         KernelTrace.path("blocks");
@@ -94,10 +93,8 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      * C[m, n] = op(A) · op(B) by the large kernel on the tensors' memory, in bands of rows of C, or of columns when
      * n > m.
      * A is [m, k], or [k, m] with {@code ta}; B is [k, n], or [n, k] with {@code tb}; all three contiguous.
-     * {@code nativeCall}: OpenBLAS runs the bands, else the packed Java kernel.
      */
-    private void largeBands(boolean nativeCall, boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b,
-                            Tensor c) {
+    private void largeBands(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor c) {
         MemorySegment sa = ((HostStorage) a.storage()).segment();
         MemorySegment sb = ((HostStorage) b.storage()).segment();
         MemorySegment sc = ((HostStorage) c.storage()).segment();
@@ -108,7 +105,7 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         int ldb = tb ? k : n;
         boolean byRows = m >= n;
         int length = byRows ? m : n;
-        int band = nativeCall ? nativeBand(length, (long) (byRows ? n : m) * k) : packedBand(length);
+        int band = sgemm.hasNative() ? nativeBand(length, (long) (byRows ? n : m) * k) : packedBand(length);
         pool.forEach(Math.ceilDiv(length, band), chunk -> {
             int i0 = chunk * band;
             int size = Math.min(band, length - i0);

@@ -162,9 +162,9 @@ final class Sgemm {
         return transB && !transA ? isNativeNT(m, n, k) || isPackedNT(m, n, k) : isLarge(m, n, k);
     }
 
-    /** Whether op(A)·op(B) of this shape goes to OpenBLAS, by the rule of its layout (see above). */
-    boolean isNative(boolean transA, boolean transB, int m, int n, int k) {
-        return transB && !transA ? isNativeNT(m, n, k) : isNative(m, n, k);
+    /** Whether OpenBLAS is loaded: then it runs every large product, else the packed Java kernel does. */
+    boolean hasNative() {
+        return blas != null;
     }
 
     /** Whether an A·Bᵀ of this shape goes to OpenBLAS. */

@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import striate.cli.report.MetricsJson;
 import striate.data.EmailTokenizer;
 import striate.data.SpamData.Example;
 import striate.data.SpamSplit;
@@ -72,9 +73,9 @@ final class TextCnnExportCommand implements Callable<Integer> {
             }
         }
         String json = String.format(Locale.ROOT, """
-                {"format": 1, "data": "%s", "limit": %d, "split_seed": %d, "max_tokens": %d, "min_count": %d, \
+                {"format": 1, "data": %s, "limit": %d, "split_seed": %d, "max_tokens": %d, "min_count": %d, \
                 "max_words": %d, "vocabulary": %d, "train": %d, "validation": %d, "test": %d}
-                """, d.folder().toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""), d.limit(),
+                """, MetricsJson.quote(d.folder().toAbsolutePath().toString()), d.limit(),
                 SpamSplit.DEFAULT_SEED, spamOptions.maxTokens, spamOptions.minCount,
                 spamOptions.maxWords, d.data().vocabulary().size(), d.data().train().size(),
                 d.data().validation().size(), d.data().test().size());

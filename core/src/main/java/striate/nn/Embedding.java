@@ -17,7 +17,6 @@ public final class Embedding extends Module {
     private final long embeddingDim;
     private final int paddingIdx; // a row in [0, numEmbeddings), or EmbeddingOp.NO_PADDING
     private final Parameter weight;
-    private final boolean frozen;
 
     /** A table without a padding row. */
     public Embedding(long numEmbeddings, long embeddingDim, Rng rng) {
@@ -58,7 +57,6 @@ public final class Embedding extends Module {
             Arrays.fill(v, start, Math.toIntExact(start + embeddingDim), 0);
             weight.copyFrom(v);
         }
-        this.frozen = frozen;
         this.weight = registerParameter("weight", weight, !frozen);
     }
 
@@ -85,7 +83,7 @@ public final class Embedding extends Module {
 
     /** True when the weight is frozen ({@link #fromPretrained} with freeze). */
     public boolean frozen() {
-        return frozen;
+        return !weight.requiresGrad();
     }
 
     /** ids int32 [any shape] → [ids..., embeddingDim]. */
@@ -98,6 +96,6 @@ public final class Embedding extends Module {
     public String toString() {
         return "Embedding(" + numEmbeddings + ", " + embeddingDim
                 + (paddingIdx == EmbeddingOp.NO_PADDING ? "" : ", padding_idx=" + paddingIdx)
-                + (frozen ? ", frozen" : "") + ")";
+                + (frozen() ? ", frozen" : "") + ")";
     }
 }

@@ -42,10 +42,6 @@ public final class MessageLoader {
         return (examples.size() + batchSize - 1) / batchSize;
     }
 
-    public int size() {
-        return examples.size();
-    }
-
     /** The examples' order in epoch {@code epoch}. */
     public int[] order(int epoch) {
         int[] order = new int[examples.size()];

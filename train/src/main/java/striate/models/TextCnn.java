@@ -25,8 +25,6 @@ public final class TextCnn extends Module {
     public static final String NAME = "textcnn";
     /** The filter widths, Kim's. */
     public static final int[] WIDTHS = {3, 4, 5};
-    /** The padding id: its embedding row is zero. */
-    public static final int PAD = 0;
 
     /**
      * The sizes that define a TextCnn: vocabulary rows (padding included), classes, embedding size d, filters F per

@@ -1,5 +1,6 @@
 package striate.models;
 
+import striate.data.Vocabulary;
 import striate.nn.Embedding;
 import striate.tensor.DType;
 import striate.tensor.Rng;
@@ -21,15 +22,15 @@ final class TextEmbedding {
                 throw new IllegalArgumentException(model + ": freeze needs pretrained vectors; pass a matrix [" + words
                         + ", " + d + "] or freeze=false");
             }
-            return new Embedding(words, d, 0, rng);
+            return new Embedding(words, d, Vocabulary.PAD, rng);
         }
         if (pretrained.rank() != 2 || pretrained.dim(0) != words || pretrained.dim(1) != d) {
             throw new IllegalArgumentException(model + ": pretrained vectors " + pretrained.shape() + " do not fit the "
                     + "vocabulary and embedding size; give a matrix [" + words + ", " + d + "]");
         }
         Tensor table = pretrained.detach().to(DType.F32).copy(); // [words, d]
-        table.slice(0, 0, 1).copyFrom(new double[d]);
-        return Embedding.fromPretrained(table, freeze, 0);
+        table.slice(0, Vocabulary.PAD, Vocabulary.PAD + 1).copyFrom(new double[d]);
+        return Embedding.fromPretrained(table, freeze, Vocabulary.PAD);
     }
 
     /** ids int32 [n, l] → [n, d, l'] contiguous, l' = max(l, minLength): short batches padded with id 0. */
@@ -39,7 +40,7 @@ final class TextEmbedding {
                     + " " + ids.shape());
         }
         if (ids.dim(1) < minLength) {
-            ids = ids.pad(new long[] {0, 0}, new long[] {0, minLength - ids.dim(1)}); // [n, minLength]
+            ids = ids.pad(new long[] {0, 0}, new long[] {0, minLength - ids.dim(1)}); // [n, minLength], padded with Vocabulary.PAD (0)
         }
         return embedding.forward(ids).permute(0, 2, 1).contiguous(); // [n, d, l]
     }

@@ -1,9 +1,6 @@
 package striate.text;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -112,21 +109,24 @@ public final class SynonymTest {
     }
 
     /**
-     * How many times each whitespace-separated word occurs in a text file (the corpus word2vec trains on). An
-     * empty or unreadable file is an error naming it.
+     * How many times each word occurs in a text file (the corpus word2vec trains on), read as {@link Corpus#read}
+     * reads it for training, so the questions come from the words word2vec saw. An empty or unreadable file is an
+     * error naming it.
      */
     public static Map<String, Long> countWords(Path corpus) throws DataFileException {
-        Map<String, Long> counts = new HashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(corpus, StandardCharsets.UTF_8)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                for (String w : line.split("\\s+")) {
-                    if (!w.isEmpty()) {
-                        counts.merge(w, 1L, Long::sum);
-                    }
-                }
-            }
+        Vocab vocab;
+        try {
+            vocab = Corpus.read(corpus, 1).vocab();
+        } catch (DataFileException e) {
+            throw e;
         } catch (IOException e) {
-            throw new DataFileException(corpus, "cannot be read as a UTF-8 text corpus: " + e, e);
+            throw new DataFileException(corpus, "cannot be read as a text corpus: " + e, e);
+        }
+        Map<String, Long> counts = new HashMap<>();
+        for (int id = 0; id < vocab.size(); id++) {
+            if (!vocab.word(id).equals(Vocab.SENTENCE_END)) {
+                counts.put(vocab.word(id), vocab.count(id));
+            }
         }
         if (counts.isEmpty()) {
             throw new DataFileException(corpus, "holds no words; the corpus is a text file of words separated by "

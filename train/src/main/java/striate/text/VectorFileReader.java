@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import striate.data.DataFileException;
 
 /**
@@ -16,6 +17,8 @@ import striate.data.DataFileException;
  * naming the file, and the line (text) or the vector (binary).
  */
 final class VectorFileReader {
+    /** A text line's fields: a word and its values, separated by spaces or tabs. */
+    private static final Pattern FIELDS = Pattern.compile("[ \t]+");
     private static final int LONGEST_WORD = 10_000;
     private static final int LONGEST_HEADER = 100;
 
@@ -77,7 +80,7 @@ final class VectorFileReader {
             if (line == null) {
                 throw new DataFileException(file, "is truncated: it holds " + i + " vectors, the header promises " + n);
             }
-            String[] parts = line.strip().split("[ \t]+");
+            String[] parts = FIELDS.split(line.strip());
             if (parts.length == 1 && parts[0].isEmpty()) {
                 throw new DataFileException(file, "line " + lineNumber + " is blank; expected a word and its " + dim
                         + " values");
@@ -168,7 +171,7 @@ final class VectorFileReader {
             i++;
         }
         boolean digit = false;
-        for (i++; i < end && i < pos + window && buffer[i] != '\n'; i++) {
+        for (i++; i < end && buffer[i] != '\n'; i++) {
             byte b = buffer[i];
             if (b >= '0' && b <= '9') {
                 digit = true;

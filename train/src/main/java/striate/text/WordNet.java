@@ -76,7 +76,7 @@ public final class WordNet {
     }
 
     /** The synsets of one data file; a line that is not a synset line is an error naming the file and line. */
-    public static List<List<String>> readFile(Path file) throws DataFileException {
+    private static List<List<String>> readFile(Path file) throws DataFileException {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -10,7 +10,7 @@ import striate.train.Metrics;
  * mean training images per second, device), per-class precision/recall/support, the confusion matrix
  * [actual][predicted] and the per-epoch history. Non-finite numbers (e.g. a missing validation loss) are null.
  */
-final class MetricsJson {
+public final class MetricsJson {
     private MetricsJson() {
     }
 
@@ -76,7 +76,7 @@ final class MetricsJson {
     }
 
     /** A JSON string literal. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
