@@ -102,7 +102,12 @@ public final class DataLoader implements AutoCloseable {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
-        int[] order = new int[dataset.size()];
+        return order(dataset.size(), shuffle, seed, epoch);
+    }
+
+    /** 0 .. size − 1, shuffled when {@code shuffle} by epoch {@code epoch}'s permutation of {@code seed}. */
+    static int[] order(int size, boolean shuffle, long seed, int epoch) {
+        int[] order = new int[size];
         Arrays.setAll(order, k -> k);
         if (shuffle) {
             new Rng(epochSeed(seed, epoch)).shuffle(order);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import striate.data.SpamData.Example;
 import striate.tensor.Device;
-import striate.tensor.Rng;
 import striate.tensor.Tensor;
 
 /**
@@ -44,12 +43,7 @@ public final class MessageLoader {
 
     /** The examples' order in epoch {@code epoch}. */
     public int[] order(int epoch) {
-        int[] order = new int[examples.size()];
-        Arrays.setAll(order, k -> k);
-        if (seed != null) {
-            new Rng(DataLoader.epochSeed(seed, epoch)).shuffle(order);
-        }
-        return order;
+        return DataLoader.order(examples.size(), seed != null, seed == null ? 0 : seed, epoch);
     }
 
     /** The batches of epoch {@code epoch}, made as they are asked for. */

@@ -49,6 +49,15 @@ public final class History {
         }
     }
 
+    /** The median epoch's training throughput, in samples per second (the upper median for an even count). */
+    public double medianSamplesPerSecond() {
+        if (epochs.isEmpty()) {
+            throw new IllegalStateException("no epochs yet: the median throughput needs at least one");
+        }
+        double[] v = epochs.stream().mapToDouble(EpochStats::samplesPerSecond).sorted().toArray();
+        return v[v.length / 2];
+    }
+
     /** The epochs so far, oldest first (an unmodifiable copy). */
     public List<EpochStats> epochs() {
         return List.copyOf(epochs);

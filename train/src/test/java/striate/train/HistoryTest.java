@@ -57,4 +57,15 @@ class HistoryTest {
         assertThrows(IllegalArgumentException.class, () -> new Metric("f1", " ", true));
         assertThrows(IllegalArgumentException.class, () -> new History(null));
     }
+
+    @Test
+    void medianThroughputIsTheMiddleEpochsAndNeedsOne() {
+        History h = new History(Metric.ACCURACY);
+        assertThrows(IllegalStateException.class, h::medianSamplesPerSecond);
+        double[] rates = {300, 100, 200, 900};
+        for (int e = 0; e < rates.length; e++) {
+            h.add(new EpochStats(e + 1, 0.5, 0.5, Double.NaN, Double.NaN, 0.01, 1, rates[e]));
+        }
+        assertEquals(300, h.medianSamplesPerSecond()); // sorted 100, 200, 300, 900: the upper median
+    }
 }

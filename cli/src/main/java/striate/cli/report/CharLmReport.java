@@ -69,8 +69,7 @@ public record CharLmReport(String model, String device, Map<String, String> sett
 
     /** The median epoch's training throughput in characters per second (the PyTorch peer reports the same). */
     public double trainCharactersPerSecond() {
-        double[] v = history.epochs().stream().mapToDouble(EpochStats::samplesPerSecond).sorted().toArray();
-        return v[v.length / 2];
+        return history.medianSamplesPerSecond();
     }
 
     /**

@@ -53,8 +53,7 @@ public record TaggerReport(String model, String device, History history, Tagging
 
     /** The median epoch's training throughput, in sentences per second (the PyTorch peer reports the same). */
     public double trainSentencesPerSecond() {
-        double[] v = history.epochs().stream().mapToDouble(EpochStats::samplesPerSecond).sorted().toArray();
-        return v[v.length / 2];
+        return history.medianSamplesPerSecond();
     }
 
     /**

@@ -39,8 +39,7 @@ public record TextCnnReport(String model, String embeddings, String device, Hist
 
     /** The median epoch's training throughput in messages per second (the PyTorch peer reports the same). */
     public double trainMessagesPerSecond() {
-        double[] v = history.epochs().stream().mapToDouble(EpochStats::samplesPerSecond).sorted().toArray();
-        return v[v.length / 2];
+        return history.medianSamplesPerSecond();
     }
 
     /**
