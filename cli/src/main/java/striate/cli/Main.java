@@ -31,6 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 SimilarCommand.class, AnalogyCommand.class, SummaryCommand.class,
                 DemoCommand.class, DoctorCommand.class, ExportImagesCommand.class, BrownTextCommand.class,
                 SynonymsCommand.class, TextCnnCommand.class, ClassifyCommand.class, FidCommand.class,
+                VaeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of a failure.")

@@ -1,0 +1,239 @@
+package striate.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import striate.backend.Backends;
+import striate.cli.report.VaeReport;
+import striate.data.DataLoader;
+import striate.data.Dataset;
+import striate.data.MnistFolder;
+import striate.data.Normalization;
+import striate.models.Autoencoder;
+import striate.models.ImageAutoencoder;
+import striate.models.Vae;
+import striate.nn.Module;
+import striate.optim.Adam;
+import striate.optim.LrSchedule;
+import striate.tensor.Device;
+import striate.train.BatchSource;
+import striate.train.Checkpoint;
+import striate.train.FidLeNet;
+import striate.train.FrechetDistance;
+import striate.train.Gaussian;
+import striate.train.History;
+import striate.train.Reconstruction;
+import striate.train.Trainer;
+
+/**
+ * {@code striate vae}: trains a variational autoencoder ({@link Vae}) or a plain autoencoder ({@link Autoencoder})
+ * on Fashion-MNIST's training images with pixels in [0, 1] (Adam 1e-3, batch 128, 10 epochs by default), tests the
+ * terms of the ELBO on the 10,000 test images after every epoch, and writes checkpoints and a report
+ * ({@link VaeReport}) with reconstructions, samples decoded from N(0, I) codes (a fixed seed, so runs compare on the
+ * same codes), the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the FID-LeNet of 10,000 samples and
+ * of the test reconstructions. The guarantees of {@code train}: a new or empty output folder, every option recorded
+ * in the checkpoints, --resume with the recorded options, divergence detection, a notice on signals.
+ */
+@Command(name = "vae", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a variational autoencoder (or a plain one) on Fashion-MNIST; checkpoints, "
+                + "reconstructions, samples and the ELBO's terms in --out.")
+final class VaeCommand implements Callable<Integer> {
+    static final String COMMAND = "striate vae";
+    /** Recorded options a resumed run may change: how long, where, on how many threads, and what scores it. */
+    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--fid-checkpoint");
+    /** The seed of the N(0, I) codes of samples.png and of the FID samples: the same codes in every run. */
+    static final long SAMPLE_SEED = 2013;
+    /** Decoded codes FID-LeNet scores against the test images (as many as the test set). */
+    static final int FID_SAMPLES = 10_000;
+    private static final int PAIR_ROWS = 4;
+    private static final int SAMPLE_ROWS = 8;
+    private static final int MANIFOLD_SIDE = 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "vae", paramLabel = "<model>", description = "vae (Kingma & Welling "
+            + "2013) or ae (a plain autoencoder of the same widths) (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per batch (default: "
+            + "${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--latent", defaultValue = "20", description = "Width of the code z; 2 also draws the code's "
+            + "manifold (default: ${DEFAULT-VALUE}).")
+    int latent;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for initialization, shuffling and the VAE's "
+            + "noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training images only (0: all "
+            + "60,000) (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--data", paramLabel = "<dir>", description = "A folder with the four MNIST-format files "
+            + "(default: Debian's Fashion-MNIST in /usr/share/datasets/fashion-mnist).")
+    Path data;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "<n>", description = "CPU intra-op threads; 0: "
+            + "the cores, or -Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
+            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
+    Device device;
+
+    @Option(names = "--fid-checkpoint", paramLabel = "<file>", description = "A LeNet-5 checkpoint of 'striate "
+            + "train': scores FID-LeNet of 10,000 samples and of the test reconstructions against the test images.")
+    Path fidCheckpoint;
+
+    @Option(names = "--out", paramLabel = "<dir>", description = "Output folder for checkpoints and the report "
+            + "(default: runs/vae).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with the options "
+            + "it recorded; only --epochs, --device, --threads and --fid-checkpoint may be given anew.")
+    boolean resume;
+
+    @Override
+    public Integer call() throws IOException {
+        if (out == null) {
+            out = Path.of("runs", "vae");
+        }
+        if (data == null) {
+            data = MnistFolder.defaultFashionMnistFolder();
+        }
+        Checkpoint resumeFrom = resume ? continueRun() : null;
+        validateOptions();
+        OutputFolder created = resume ? null : OutputFolder.create(out);
+        return OutputFolder.removedIfFailed(created, () -> {
+            try (ShutdownNotice notice = ShutdownNotice.install(COMMAND, out, epochs, created, System.err)) {
+                return train(resumeFrom, notice);
+            }
+        });
+    }
+
+    private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
+        PrintWriter con = spec.commandLine().getOut();
+        if (threads > 0) {
+            System.setProperty("striate.cpu.threads", Integer.toString(threads));
+        }
+        Backends.of(device); // an unavailable device fails here, in one line, before the data is read
+        FidLeNet fid = fidCheckpoint == null ? null : FidLeNet.load(fidCheckpoint, device); // a bad file fails now
+        MnistFolder folder = MnistFolder.open(data);
+        Dataset all = folder.train(Normalization.UNIT);
+        Dataset train = limit > 0 ? all.subset(Math.min(limit, all.size())) : all;
+        Dataset test = folder.test(Normalization.UNIT);
+        Built<?> built = build();
+        Module net = built.model();
+        net.to(device);
+        Adam adam = Adam.builder(net.namedParameters()).lr(lr).build();
+        con.printf("training %s (%s) on %s: %d training and %d test images from %s, pixels in [0, 1]%n", net,
+                built.config(), device, train.size(), test.size(), data);
+        con.printf("%s, batch %d, %d epochs, seed %d; the test set's ELBO terms every epoch; output in %s%n", adam,
+                batchSize, epochs, seed, out);
+        if (resumeFrom != null && resumeFrom.epoch() >= epochs) {
+            con.printf("the run has trained its %d epochs: writing its report again (give --epochs above %d to train "
+                    + "longer)%n", resumeFrom.epoch(), resumeFrom.epoch());
+        }
+        con.flush();
+        Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, LrSchedule.constant(), 0, 0,
+                built.name(), built.config(), out, System.err, 1, recorded().settings(Set.of()));
+        Trainer trainer = new Trainer(net, adam, device, options);
+        History history;
+        try (DataLoader trainLoader = DataLoader.builder(train, device).batchSize(batchSize).shuffle(seed).build();
+             DataLoader testLoader = DataLoader.builder(test, device).batchSize(Math.max(batchSize, 500))
+                     .augment(false).build()) {
+            notice.training(trainer);
+            history = trainer.fit(new Reconstruction(built.model()), BatchSource.of(trainLoader),
+                    BatchSource.of(testLoader), resumeFrom);
+        }
+        notice.trained();
+
+        // the last epoch's weights: its test pass is the final test ELBO
+        VaeImages images = new VaeImages(built.model(), device);
+        double fidSamples = Double.NaN;
+        double fidReconstructions = Double.NaN;
+        if (fid != null) {
+            Gaussian reference = fid.fit(VaeImages.fidImages(test));
+            fidSamples = FrechetDistance.between(fid.fit(images.fidSamples(FID_SAMPLES, SAMPLE_SEED)), reference);
+            fidReconstructions = FrechetDistance.between(fid.fit(images.fidReconstructions(test)), reference);
+        }
+        VaeReport report = new VaeReport(built.name(), device.toString(), latent, recorded().settings(Set.of()),
+                history, fidSamples, fidReconstructions, fid == null ? 0 : test.size(),
+                images.reconstructionPairs(test, PAIR_ROWS, VaeReport.COLUMNS),
+                images.samples(SAMPLE_ROWS * VaeReport.COLUMNS, SAMPLE_SEED),
+                latent == 2 ? images.manifold(MANIFOLD_SIDE) : null);
+        con.printf("test (epoch %d's weights, %d images): reconstruction %.2f, KL %.2f, ELBO %.2f nats per image%s%n",
+                history.last().orElseThrow().epoch(), test.size(), report.testReconstruction(), report.testKl(),
+                report.testElbo(), fid == null ? "" : String.format(Locale.ROOT, "; FID-LeNet %.3f of %d "
+                        + "samples, %.3f of the test reconstructions", fidSamples, FID_SAMPLES, fidReconstructions));
+        con.flush();
+        List<Path> files = report.write(out, spec.commandLine().getErr()); // a picture that fails is a warning
+        con.println("report: " + files.stream().map(p -> p.getFileName().toString()).toList() + " in "
+                + out.toAbsolutePath());
+        con.flush();
+        return 0;
+    }
+
+    /** The model of --model with --latent, initialised from --seed, and its checkpoint name and configuration. */
+    private record Built<M extends Module & ImageAutoencoder>(String name, String config, M model) {
+    }
+
+    private Built<?> build() {
+        String config = "latent=" + latent;
+        return model.equals("vae") ? new Built<>(Vae.NAME, config, new Vae(latent, seed))
+                : new Built<>(Autoencoder.NAME, config, new Autoencoder(latent, seed));
+    }
+
+    private static String checkpointName(String model) {
+        return model.equals("vae") ? Vae.NAME : Autoencoder.NAME;
+    }
+
+    private RecordedOptions recorded() {
+        return new RecordedOptions(spec, MAY_CHANGE, Set.of("--device"), VaeCommand::new);
+    }
+
+    /** Loads last.ckpt of the run in --out, which must be of this command's model, and takes its recorded options. */
+    private Checkpoint continueRun() throws IOException {
+        Checkpoint c = recorded().resume(out, null);
+        checkModel();
+        c.requireModel(checkpointName(model));
+        recorded().noteDevice(c, RecordedOptions.canonical(device));
+        return c;
+    }
+
+    private void checkModel() {
+        if (!model.equals("vae") && !model.equals("ae")) {
+            throw new ParameterException(spec.commandLine(), "--model must be vae or ae, got '" + model + "'");
+        }
+    }
+
+    private void validateOptions() {
+        checkModel();
+        if (epochs < 1 || batchSize < 1 || latent < 1 || limit < 0 || threads < 0) {
+            throw new ParameterException(spec.commandLine(), "--epochs, --batch-size and --latent must be >= 1, "
+                    + "--limit and --threads >= 0; got " + epochs + ", " + batchSize + ", " + latent + ", " + limit
+                    + " and " + threads);
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new ParameterException(spec.commandLine(), "--lr must be > 0, got " + lr);
+        }
+    }
+}
