@@ -39,9 +39,10 @@ import striate.train.Trainer;
  * on Fashion-MNIST's training images with pixels in [0, 1] (Adam 1e-3, batch 128, 10 epochs by default), tests the
  * terms of the ELBO on the 10,000 test images after every epoch, and writes checkpoints and a report
  * ({@link VaeReport}) with reconstructions, samples decoded from N(0, I) codes (a fixed seed, so runs compare on the
- * same codes), the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the FID-LeNet of 10,000 samples and
- * of the test reconstructions. The guarantees of {@code train}: a new or empty output folder, every option recorded
- * in the checkpoints, --resume with the recorded options, divergence detection, a notice on signals.
+ * same codes), the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the FID-LeNet of 10,000 samples
+ * ({@code --samples}) and of the test reconstructions. The guarantees of {@code train}: a new or empty output
+ * folder, every option recorded in the checkpoints, --resume with the recorded options, divergence detection, a
+ * notice on signals.
  */
 @Command(name = "vae", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a variational autoencoder (or a plain one) on Fashion-MNIST; checkpoints, "
@@ -49,11 +50,10 @@ import striate.train.Trainer;
 final class VaeCommand implements Callable<Integer> {
     static final String COMMAND = "striate vae";
     /** Recorded options a resumed run may change: how long, where, on how many threads, and what scores it. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--fid-checkpoint");
+    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--fid-checkpoint",
+            "--samples");
     /** The seed of the N(0, I) codes of samples.png and of the FID samples: the same codes in every run. */
     static final long SAMPLE_SEED = 2013;
-    /** Decoded codes FID-LeNet scores against the test images (as many as the test set). */
-    static final int FID_SAMPLES = 10_000;
     private static final int PAIR_ROWS = 4;
     private static final int SAMPLE_ROWS = 8;
     private static final int MANIFOLD_SIDE = 20;
@@ -103,12 +103,16 @@ final class VaeCommand implements Callable<Integer> {
             + "train': scores FID-LeNet of 10,000 samples and of the test reconstructions against the test images.")
     Path fidCheckpoint;
 
+    @Option(names = "--samples", defaultValue = "10000", paramLabel = "<n>", description = "Decoded N(0, I) codes "
+            + "that FID-LeNet scores, as many as the 10,000 test images by default (default: ${DEFAULT-VALUE}).")
+    int samples;
+
     @Option(names = "--out", paramLabel = "<dir>", description = "Output folder for checkpoints and the report "
             + "(default: runs/vae).")
     Path out;
 
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with the options "
-            + "it recorded; only --epochs, --device, --threads and --fid-checkpoint may be given anew.")
+            + "it recorded; only --epochs, --device, --threads, --fid-checkpoint and --samples may be given anew.")
     boolean resume;
 
     @Override
@@ -172,18 +176,18 @@ final class VaeCommand implements Callable<Integer> {
         double fidReconstructions = Double.NaN;
         if (fid != null) {
             Gaussian reference = fid.fit(VaeImages.fidImages(test));
-            fidSamples = FrechetDistance.between(fid.fit(images.fidSamples(FID_SAMPLES, SAMPLE_SEED)), reference);
+            fidSamples = FrechetDistance.between(fid.fit(images.fidSamples(samples, SAMPLE_SEED)), reference);
             fidReconstructions = FrechetDistance.between(fid.fit(images.fidReconstructions(test)), reference);
         }
         VaeReport report = new VaeReport(built.name(), device.toString(), latent, recorded().settings(Set.of()),
-                history, fidSamples, fidReconstructions, fid == null ? 0 : test.size(),
+                history, fidSamples, fid == null ? 0 : samples, fidReconstructions, fid == null ? 0 : test.size(),
                 images.reconstructionPairs(test, PAIR_ROWS, VaeReport.COLUMNS),
                 images.samples(SAMPLE_ROWS * VaeReport.COLUMNS, SAMPLE_SEED),
                 latent == 2 ? images.manifold(MANIFOLD_SIDE) : null);
         con.printf("test (epoch %d's weights, %d images): reconstruction %.2f, KL %.2f, ELBO %.2f nats per image%s%n",
                 history.last().orElseThrow().epoch(), test.size(), report.testReconstruction(), report.testKl(),
                 report.testElbo(), fid == null ? "" : String.format(Locale.ROOT, "; FID-LeNet %.3f of %d "
-                        + "samples, %.3f of the test reconstructions", fidSamples, FID_SAMPLES, fidReconstructions));
+                        + "samples, %.3f of the test reconstructions", fidSamples, samples, fidReconstructions));
         con.flush();
         List<Path> files = report.write(out, spec.commandLine().getErr()); // a picture that fails is a warning
         con.println("report: " + files.stream().map(p -> p.getFileName().toString()).toList() + " in "
@@ -231,6 +235,10 @@ final class VaeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--epochs, --batch-size and --latent must be >= 1, "
                     + "--limit and --threads >= 0; got " + epochs + ", " + batchSize + ", " + latent + ", " + limit
                     + " and " + threads);
+        }
+        if (samples < 2) {
+            throw new ParameterException(spec.commandLine(), "--samples must be >= 2 (FID-LeNet fits a covariance; "
+                    + "more than 84 for a full-rank one), got " + samples);
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new ParameterException(spec.commandLine(), "--lr must be > 0, got " + lr);

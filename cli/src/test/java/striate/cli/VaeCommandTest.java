@@ -62,7 +62,8 @@ class VaeCommandTest {
     @Test
     void aVaeRunWritesCheckpointsTheElboTermsFidAndThePictures() throws IOException {
         Path out = tmp.resolve("vae2");
-        TrainCommandTest.Result r = vae(out, "--epochs", "2", "--latent", "2", "--fid-checkpoint", lenet.toString());
+        TrainCommandTest.Result r = vae(out, "--epochs", "2", "--latent", "2", "--fid-checkpoint", lenet.toString(),
+                "--samples", "300");
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {Trainer.LAST, Trainer.BEST, "metrics.json", "loss.png", "kl.png",
                 "reconstructions.png", "samples.png", "manifold.png"}) {
@@ -74,7 +75,8 @@ class VaeCommandTest {
         assertTrue(rec > 0 && kl > 0, json);
         assertEquals(-(rec + kl), number(json, "test_elbo_nats"), 1e-9 * rec, json);
         assertTrue(number(json, "fid_lenet_samples") > 0 && number(json, "fid_lenet_reconstructions") > 0, json);
-        assertEquals(100, number(json, "fid_images"), 0, json);
+        assertEquals(300, number(json, "fid_samples"), 0, json);
+        assertEquals(100, number(json, "fid_test_images"), 0, json);
         assertEquals(2, Pattern.compile("\"test_elbo\": ").matcher(json).results().count(), json);
         assertTrue(r.out().contains("reconstruction " + String.format(java.util.Locale.ROOT, "%.2f", rec)), r.out());
         assertTrue(r.out().contains("FID-LeNet"), r.out());
@@ -125,6 +127,9 @@ class VaeCommandTest {
         TrainCommandTest.Result latent = vae(tmp.resolve("x2"), "--latent", "0");
         assertEquals(2, latent.code());
         assertTrue(latent.err().contains("--latent"), latent.err());
+        TrainCommandTest.Result few = vae(tmp.resolve("x2"), "--samples", "1");
+        assertEquals(2, few.code());
+        assertTrue(few.err().contains("--samples must be >= 2"), few.err());
         assertFalse(Files.exists(tmp.resolve("x1")) || Files.exists(tmp.resolve("x2")), "nothing created");
 
         Path used = Files.createDirectories(tmp.resolve("used"));

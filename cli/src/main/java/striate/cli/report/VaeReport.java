@@ -30,14 +30,16 @@ import striate.train.History;
  * @param settings        the run's options, by name
  * @param history         the epochs trained, at least one, each validated on the test set
  * @param fidSamples      FID-LeNet of decoded N(0, I) codes against the test images (NaN: not scored)
+ * @param fidSampleCount  decoded codes in that score (0: not scored)
  * @param fidReconstructions FID-LeNet of the test reconstructions against the test images (NaN: not scored)
- * @param fidImages       images per set in the two scores
+ * @param fidTestImages   test images in the two scores, each reconstructed for the second (0: not scored)
  * @param pairs           test images and reconstructions in grid order, {@link #COLUMNS} per row, [2·k, 1, 28, 28]
  * @param samples         decoded N(0, I) codes, [m, 1, 28, 28]
  * @param manifold        the 2-wide code's manifold, [s², 1, 28, 28] (null for a wider code)
  */
 public record VaeReport(String model, String device, int latent, Map<String, String> settings, History history,
-                        double fidSamples, double fidReconstructions, int fidImages, Tensor pairs, Tensor samples,
+                        double fidSamples, int fidSampleCount, double fidReconstructions, int fidTestImages,
+                        Tensor pairs, Tensor samples,
                         Tensor manifold) {
     /** Images per row of the reconstruction and sample grids. */
     public static final int COLUMNS = 8;
@@ -138,7 +140,8 @@ public record VaeReport(String model, String device, int latent, Map<String, Str
         MetricsJson.field(sb, "test_elbo_nats", MetricsJson.number(testElbo()));
         MetricsJson.field(sb, "fid_lenet_samples", MetricsJson.number(fidSamples));
         MetricsJson.field(sb, "fid_lenet_reconstructions", MetricsJson.number(fidReconstructions));
-        MetricsJson.field(sb, "fid_images", Integer.toString(fidImages));
+        MetricsJson.field(sb, "fid_samples", Integer.toString(fidSampleCount));
+        MetricsJson.field(sb, "fid_test_images", Integer.toString(fidTestImages));
         MetricsJson.field(sb, "train_images_per_second", MetricsJson.number(history.medianSamplesPerSecond()));
         StringJoiner options = new StringJoiner(", ", "{", "}");
         settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> options.add(
