@@ -19,6 +19,7 @@ import striate.data.Dataset;
 import striate.data.MnistFolder;
 import striate.data.Normalization;
 import striate.models.Autoencoder;
+import striate.models.ConvVae;
 import striate.models.ImageAutoencoder;
 import striate.models.Vae;
 import striate.nn.Module;
@@ -35,7 +36,8 @@ import striate.train.Reconstruction;
 import striate.train.Trainer;
 
 /**
- * {@code striate vae}: trains a variational autoencoder ({@link Vae}) or a plain autoencoder ({@link Autoencoder})
+ * {@code striate vae}: trains a variational autoencoder ({@link Vae}, or {@link ConvVae}) or a plain autoencoder
+ * ({@link Autoencoder})
  * on Fashion-MNIST's training images with pixels in [0, 1] (Adam 1e-3, batch 128, 10 epochs by default), tests the
  * terms of the ELBO on the 10,000 test images after every epoch, and writes checkpoints and a report
  * ({@link VaeReport}) with reconstructions, samples decoded from N(0, I) codes (a fixed seed, so runs compare on the
@@ -62,7 +64,8 @@ final class VaeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", defaultValue = "vae", paramLabel = "<model>", description = "vae (Kingma & Welling "
-            + "2013) or ae (a plain autoencoder of the same widths) (default: ${DEFAULT-VALUE}).")
+            + "2013, fully connected), conv-vae (convolutions) or ae (a plain autoencoder of the vae's widths) "
+            + "(default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
@@ -202,12 +205,19 @@ final class VaeCommand implements Callable<Integer> {
 
     private Built<?> build() {
         String config = "latent=" + latent;
-        return model.equals("vae") ? new Built<>(Vae.NAME, config, new Vae(latent, seed))
-                : new Built<>(Autoencoder.NAME, config, new Autoencoder(latent, seed));
+        return switch (model) {
+            case "vae" -> new Built<>(Vae.NAME, config, new Vae(latent, seed));
+            case "conv-vae" -> new Built<>(ConvVae.NAME, config, new ConvVae(latent, seed));
+            default -> new Built<>(Autoencoder.NAME, config, new Autoencoder(latent, seed));
+        };
     }
 
     private static String checkpointName(String model) {
-        return model.equals("vae") ? Vae.NAME : Autoencoder.NAME;
+        return switch (model) {
+            case "vae" -> Vae.NAME;
+            case "conv-vae" -> ConvVae.NAME;
+            default -> Autoencoder.NAME;
+        };
     }
 
     private RecordedOptions recorded() {
@@ -224,8 +234,9 @@ final class VaeCommand implements Callable<Integer> {
     }
 
     private void checkModel() {
-        if (!model.equals("vae") && !model.equals("ae")) {
-            throw new ParameterException(spec.commandLine(), "--model must be vae or ae, got '" + model + "'");
+        if (!Set.of("vae", "conv-vae", "ae").contains(model)) {
+            throw new ParameterException(spec.commandLine(), "--model must be vae, conv-vae or ae, got '" + model
+                    + "'");
         }
     }
 

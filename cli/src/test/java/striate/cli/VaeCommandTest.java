@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import striate.models.Autoencoder;
+import striate.models.ConvVae;
 import striate.models.LeNet5;
 import striate.models.Vae;
 import striate.tensor.Tensor;
@@ -101,6 +102,18 @@ class VaeCommandTest {
     }
 
     @Test
+    void theConvolutionalVaeTrainsAndReportsItsKl() throws IOException {
+        Path out = tmp.resolve("conv");
+        TrainCommandTest.Result r = vae(out, "--model", "conv-vae", "--epochs", "1", "--latent", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(number(Files.readString(out.resolve("metrics.json")), "test_kl_nats") > 0);
+        assertTrue(Files.exists(out.resolve("kl.png")) && Files.exists(out.resolve("samples.png")));
+        Checkpoint c = Checkpoint.load(out.resolve(Trainer.LAST));
+        assertEquals(ConvVae.NAME, c.modelName());
+        assertTrue(c.model().containsKey("deconv2.weight"), c.model().keySet().toString());
+    }
+
+    @Test
     void aResumedRunReachesTheWeightsOfAnUninterruptedOne() throws IOException {
         Path full = tmp.resolve("full");
         Path split = tmp.resolve("split");
@@ -123,7 +136,7 @@ class VaeCommandTest {
     void badOptionsAUsedFolderAndABadCheckpointAreOneLineErrors() throws IOException {
         TrainCommandTest.Result model = vae(tmp.resolve("x1"), "--model", "gan");
         assertEquals(2, model.code());
-        assertTrue(model.err().contains("--model must be vae or ae, got 'gan'"), model.err());
+        assertTrue(model.err().contains("--model must be vae, conv-vae or ae, got 'gan'"), model.err());
         TrainCommandTest.Result latent = vae(tmp.resolve("x2"), "--latent", "0");
         assertEquals(2, latent.code());
         assertTrue(latent.err().contains("--latent"), latent.err());

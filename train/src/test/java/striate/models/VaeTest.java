@@ -81,7 +81,7 @@ class VaeTest {
     void klMatchesANumericalIntegrationOfItsDefinition() {
         double[] mu = {0.3, -1.2, 0.0, 2.0, 0.5, -0.1};
         double[] logVar = {-0.5, 0.4, 1.0, -2.0, 0.0, 0.7};
-        Tensor kl = Vae.klDivergence(Tensor.of(REF, DType.F64, mu, 2, 3), Tensor.of(REF, DType.F64, logVar, 2, 3));
+        Tensor kl = VariationalAutoencoder.klDivergence(Tensor.of(REF, DType.F64, mu, 2, 3), Tensor.of(REF, DType.F64, logVar, 2, 3));
         double expected = 0;
         for (int i = 0; i < mu.length; i++) {
             expected += integratedKl(mu[i], Math.exp(0.5 * logVar[i]));
@@ -109,12 +109,12 @@ class VaeTest {
     @Test
     void klIsExactlyZeroAtThePriorAndItsGradientMatches() {
         Tensor zeros = Tensor.zeros(REF, DType.F64, 4, 3);
-        assertEquals(0.0, Vae.klDivergence(zeros, zeros).item(), 0.0);
-        assertEquals(0.0, Vae.klDivergence(zeros.to(DType.F32), zeros.to(DType.F32)).item(), 0.0);
-        GradCheck.Result r = GradCheck.standard().check(t -> Vae.klDivergence(t[0], t[1]),
+        assertEquals(0.0, VariationalAutoencoder.klDivergence(zeros, zeros).item(), 0.0);
+        assertEquals(0.0, VariationalAutoencoder.klDivergence(zeros.to(DType.F32), zeros.to(DType.F32)).item(), 0.0);
+        GradCheck.Result r = GradCheck.standard().check(t -> VariationalAutoencoder.klDivergence(t[0], t[1]),
                 GradCheck.uniform(REF, 7, -2, 2, 4, 3), GradCheck.uniform(REF, 8, -2, 2, 4, 3));
         assertTrue(r.passed(), r.toString());
-        assertTrue(Vae.klDivergence(GradCheck.uniform(REF, 9, 0.1, 1, 4, 3), zeros).item() > 0, "KL > 0 off the prior");
+        assertTrue(VariationalAutoencoder.klDivergence(GradCheck.uniform(REF, 9, 0.1, 1, 4, 3), zeros).item() > 0, "KL > 0 off the prior");
     }
 
     @Test
@@ -122,7 +122,7 @@ class VaeTest {
         Tensor mu = Tensor.of(REF, DType.F64, new double[] {1, -2}, 1, 2);
         Tensor logVar = Tensor.of(REF, DType.F64, new double[] {Math.log(4), 0}, 1, 2);
         Tensor eps = Tensor.of(REF, DType.F64, new double[] {0.5, -3}, 1, 2);
-        assertArrayEquals(new double[] {1 + 2 * 0.5, -2 - 3}, Vae.reparameterize(mu, logVar, eps).toDoubleArray(),
+        assertArrayEquals(new double[] {1 + 2 * 0.5, -2 - 3}, VariationalAutoencoder.reparameterize(mu, logVar, eps).toDoubleArray(),
                 1e-12);
     }
 
@@ -153,7 +153,7 @@ class VaeTest {
     void shapesAndAWrongImageSizeAreOneLine() {
         Vae vae = new Vae(20, 1);
         Tensor x = Tensor.zeros(REF, DType.F32, 3, 1, 28, 28);
-        Vae.Posterior q = vae.encode(x);
+        VariationalAutoencoder.Posterior q = vae.encode(x);
         assertEquals(3, q.mu().dim(0));
         assertEquals(20, q.logVar().dim(1));
         assertArrayEquals(new long[] {3, 1, 28, 28}, vae.reconstruct(x).shape().dims());

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.knowm.xchart.style.Styler.LegendPosition;
-import striate.models.Vae;
+import striate.models.Autoencoder;
 import striate.tensor.Tensor;
 import striate.train.EpochStats;
 import striate.train.History;
@@ -19,12 +19,13 @@ import striate.train.History;
  * The result folder of {@code striate vae}: {@code metrics.json} (the final test reconstruction, KL and ELBO in nats
  * per image, FID-LeNet of prior samples and of test reconstructions when scored, training throughput, the per-epoch
  * terms), {@code loss.png} (−ELBO and its reconstruction term, training and test, per epoch), {@code kl.png} (the KL
- * term per epoch; a VAE only), {@code reconstructions.png} (test images over their reconstructions, pairs of rows),
+ * term per epoch; VAEs only), {@code reconstructions.png} (test images over their reconstructions, pairs of rows),
  * {@code samples.png} (decoded N(0, I) codes) and, for a 2-wide code, {@code manifold.png}. The history's loss is
  * −ELBO and its metric the reconstruction term, so KL = loss − metric; its validation columns are the test set's.
  * Written as the other reports ({@link ReportFiles}): a picture that cannot be drawn is a warning.
  *
- * @param model           {@code Vae.NAME} or {@code Autoencoder.NAME}; a VAE's report shows its KL term
+ * @param model           the checkpoint's model name; a VAE's report shows its KL term, an autoencoder's
+ *                        ({@code Autoencoder.NAME}) has none
  * @param device          the device trained on
  * @param latent          the code's width
  * @param settings        the run's options, by name
@@ -92,7 +93,7 @@ public record VaeReport(String model, String device, int latent, Map<String, Str
     }
 
     private boolean hasKl() {
-        return Vae.NAME.equals(model);
+        return !Autoencoder.NAME.equals(model);
     }
 
     private static byte[] grid(String title, Tensor images) throws IOException {
