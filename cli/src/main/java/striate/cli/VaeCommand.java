@@ -28,6 +28,7 @@ import striate.optim.LrSchedule;
 import striate.tensor.Device;
 import striate.train.BatchSource;
 import striate.train.Checkpoint;
+import striate.train.EpochStats;
 import striate.train.FidLeNet;
 import striate.train.FrechetDistance;
 import striate.train.Gaussian;
@@ -172,6 +173,11 @@ final class VaeCommand implements Callable<Integer> {
                     BatchSource.of(testLoader), resumeFrom);
         }
         notice.trained();
+        for (EpochStats e : history.epochs()) { // −ELBO = reconstruction + KL, so KL = loss − metric
+            con.printf(Locale.ROOT, "epoch %d: train reconstruction %.2f KL %.2f | test reconstruction %.2f KL %.2f "
+                    + "ELBO %.2f (nats per image)%n", e.epoch(), e.trainMetric(), e.trainLoss() - e.trainMetric(),
+                    e.valMetric(), e.valLoss() - e.valMetric(), -e.valLoss());
+        }
 
         // the last epoch's weights: its test pass is the final test ELBO
         VaeImages images = new VaeImages(built.model(), device);
@@ -187,7 +193,7 @@ final class VaeCommand implements Callable<Integer> {
                 images.reconstructionPairs(test, PAIR_ROWS, VaeReport.COLUMNS),
                 images.samples(SAMPLE_ROWS * VaeReport.COLUMNS, SAMPLE_SEED),
                 latent == 2 ? images.manifold(MANIFOLD_SIDE) : null);
-        con.printf("test (epoch %d's weights, %d images): reconstruction %.2f, KL %.2f, ELBO %.2f nats per image%s%n",
+        con.printf(Locale.ROOT, "test (epoch %d's weights, %d images): reconstruction %.2f, KL %.2f, ELBO %.2f nats per image%s%n",
                 history.last().orElseThrow().epoch(), test.size(), report.testReconstruction(), report.testKl(),
                 report.testElbo(), fid == null ? "" : String.format(Locale.ROOT, "; FID-LeNet %.3f of %d "
                         + "samples, %.3f of the test reconstructions", fidSamples, samples, fidReconstructions));

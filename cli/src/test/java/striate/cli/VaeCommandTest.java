@@ -81,6 +81,8 @@ class VaeCommandTest {
         assertEquals(2, Pattern.compile("\"test_elbo\": ").matcher(json).results().count(), json);
         assertTrue(r.out().contains("reconstruction " + String.format(java.util.Locale.ROOT, "%.2f", rec)), r.out());
         assertTrue(r.out().contains("FID-LeNet"), r.out());
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "epoch 2: train reconstruction %.2f KL",
+                number(json.substring(json.lastIndexOf("\"epoch\": 2")), "train_reconstruction"))), r.out());
         Checkpoint c = Checkpoint.load(out.resolve(Trainer.LAST));
         assertEquals(Vae.NAME, c.modelName());
         assertEquals("latent=2", c.modelConfig());
