@@ -26,7 +26,8 @@ import striate.train.Trainer;
 /**
  * striate vae on small MNIST-format files (TrainCommandTest's squares): the files it writes (checkpoints, metrics.json
  * with the ELBO's terms and FID-LeNet, the pictures, the manifold of a 2-wide code), the autoencoder's report, resume
- * reaching an uninterrupted run's weights, and one-line errors for bad options, a used folder and a bad checkpoint.
+ * reaching an uninterrupted run's weights, and one-line errors for bad options, a used folder, a bad checkpoint and a
+ * diverging run.
  */
 class VaeCommandTest {
     @TempDir
@@ -162,6 +163,12 @@ class VaeCommandTest {
         assertTrue(fid.err().contains(alexnet.toString()) && fid.err().contains("expected model 'lenet5'"), fid.err());
         assertEquals(1, fid.err().strip().lines().count(), fid.err());
         assertFalse(Files.exists(out), "the new folder is removed again");
+
+        Path diverged = tmp.resolve("x5");
+        TrainCommandTest.Result lr = vae(diverged, "--lr", "1e6");
+        assertEquals(1, lr.code());
+        assertTrue(lr.err().contains("training diverged at epoch 1, batch 2"), lr.err());
+        assertFalse(Files.exists(diverged), "nothing was saved, so the new folder is removed again");
 
         TrainCommandTest.Result noData = TrainCommandTest.cli("vae", "--data", tmp.resolve("nowhere").toString(),
                 "--out", tmp.resolve("x4").toString());
