@@ -178,8 +178,16 @@ final class VaeCommand implements Callable<Integer> {
                     + "ELBO %.2f (nats per image)%n", e.epoch(), e.trainMetric(), e.trainLoss() - e.trainMetric(),
                     e.valMetric(), e.valLoss() - e.valMetric(), -e.valLoss());
         }
+        report(built, history, test, fid, con);
+        return 0;
+    }
 
-        // the last epoch's weights: its test pass is the final test ELBO
+    /**
+     * Scores (with a FID-LeNet), draws and writes the report of the model as the last epoch left it, whose test pass
+     * gave the final test ELBO.
+     */
+    private void report(Built<?> built, History history, Dataset test, FidLeNet fid, PrintWriter con)
+            throws IOException {
         VaeImages images = new VaeImages(built.model(), device);
         double fidSamples = Double.NaN;
         double fidReconstructions = Double.NaN;
@@ -193,16 +201,15 @@ final class VaeCommand implements Callable<Integer> {
                 images.reconstructionPairs(test, PAIR_ROWS, VaeReport.COLUMNS),
                 images.samples(SAMPLE_ROWS * VaeReport.COLUMNS, SAMPLE_SEED),
                 latent == 2 ? images.manifold(MANIFOLD_SIDE) : null);
-        con.printf(Locale.ROOT, "test (epoch %d's weights, %d images): reconstruction %.2f, KL %.2f, ELBO %.2f nats per image%s%n",
-                history.last().orElseThrow().epoch(), test.size(), report.testReconstruction(), report.testKl(),
-                report.testElbo(), fid == null ? "" : String.format(Locale.ROOT, "; FID-LeNet %.3f of %d "
-                        + "samples, %.3f of the test reconstructions", fidSamples, samples, fidReconstructions));
+        con.printf(Locale.ROOT, "test (epoch %d's weights, %d images): reconstruction %.2f, KL %.2f, ELBO %.2f nats "
+                + "per image%s%n", history.last().orElseThrow().epoch(), test.size(), report.testReconstruction(),
+                report.testKl(), report.testElbo(), fid == null ? "" : String.format(Locale.ROOT, "; FID-LeNet %.3f "
+                        + "of %d samples, %.3f of the test reconstructions", fidSamples, samples, fidReconstructions));
         con.flush();
         List<Path> files = report.write(out, spec.commandLine().getErr()); // a picture that fails is a warning
         con.println("report: " + files.stream().map(p -> p.getFileName().toString()).toList() + " in "
                 + out.toAbsolutePath());
         con.flush();
-        return 0;
     }
 
     /** The model of --model with --latent, initialised from --seed, and its checkpoint name and configuration. */

@@ -1,5 +1,6 @@
 package striate.cli;
 
+import java.util.function.UnaryOperator;
 import striate.autograd.GradMode;
 import striate.data.Dataset;
 import striate.data.Normalization;
@@ -37,7 +38,8 @@ final class VaeImages {
 
     /**
      * The first {@code rows}·{@code columns} images of {@code test} (pixels in [0, 1]) and their reconstructions, as
-     * [2·rows·columns, 1, 28, 28] in grid order: a row of test images, the row of their reconstructions below, and so on.
+     * [2·rows·columns, 1, 28, 28] in grid order: a row of test images, the row of their reconstructions below, and so
+     * on.
      */
     Tensor reconstructionPairs(Dataset test, int rows, int columns) {
         int n = rows * columns;
@@ -58,8 +60,8 @@ final class VaeImages {
     }
 
     /**
-     * A 2-wide code's manifold (Kingma &amp; Welling 2013, figure 4): the decoder's images of a {@code side}×{@code side}
-     * grid of codes at the standard normal's quantiles (i + ½)/side, z₁ along the columns and z₂ down the rows.
+     * A 2-wide code's manifold (Kingma &amp; Welling 2013, figure 4): the decoder's images of a
+     * {@code side}×{@code side} grid of codes at the standard normal's quantiles (i + ½)/side, z₁ along the columns and z₂ down the rows.
      */
     Tensor manifold(int side) {
         if (model.latent() != 2) {
@@ -120,7 +122,7 @@ final class VaeImages {
     }
 
     /** {@code f} over the rows of host tensor {@code x} in batches on the model's device: the outputs, flat. */
-    private float[] map(Tensor x, java.util.function.UnaryOperator<Tensor> f) {
+    private float[] map(Tensor x, UnaryOperator<Tensor> f) {
         int n = (int) x.dim(0);
         float[] out = null;
         module.eval();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,9 +81,9 @@ class VaeCommandTest {
         assertEquals(300, number(json, "fid_samples"), 0, json);
         assertEquals(100, number(json, "fid_test_images"), 0, json);
         assertEquals(2, Pattern.compile("\"test_elbo\": ").matcher(json).results().count(), json);
-        assertTrue(r.out().contains("reconstruction " + String.format(java.util.Locale.ROOT, "%.2f", rec)), r.out());
+        assertTrue(r.out().contains("reconstruction " + String.format(Locale.ROOT, "%.2f", rec)), r.out());
         assertTrue(r.out().contains("FID-LeNet"), r.out());
-        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "epoch 2: train reconstruction %.2f KL",
+        assertTrue(r.out().contains(String.format(Locale.ROOT, "epoch 2: train reconstruction %.2f KL",
                 number(json.substring(json.lastIndexOf("\"epoch\": 2")), "train_reconstruction"))), r.out());
         Checkpoint c = Checkpoint.load(out.resolve(Trainer.LAST));
         assertEquals(Vae.NAME, c.modelName());

@@ -90,8 +90,8 @@ public final class Autoencoder extends Module implements ImageAutoencoder {
     private Tensor flat(Tensor x) {
         long d = (long) height * width;
         if (x.size() != x.dim(0) * d) {
-            throw new IllegalArgumentException("Autoencoder: images must be [n, 1, " + height + ", " + width + "] or [n, "
-                    + d + "], got " + x.shape());
+            throw new IllegalArgumentException("Autoencoder: images must be [n, 1, " + height + ", " + width
+                    + "] or [n, " + d + "], got " + x.shape());
         }
         return x.reshape(x.dim(0), d);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import striate.autograd.GradCheck;
 import striate.nn.Module;
@@ -51,7 +52,7 @@ class VaeTest {
     }
 
     /** Every parameter element's analytic gradient against a central difference of the loss (h = 1e-6). */
-    static void assertParameterGradients(Module m, java.util.function.Supplier<Tensor> loss) {
+    static void assertParameterGradients(Module m, Supplier<Tensor> loss) {
         m.zeroGrad();
         loss.get().backward();
         int checked = 0;
@@ -81,7 +82,8 @@ class VaeTest {
     void klMatchesANumericalIntegrationOfItsDefinition() {
         double[] mu = {0.3, -1.2, 0.0, 2.0, 0.5, -0.1};
         double[] logVar = {-0.5, 0.4, 1.0, -2.0, 0.0, 0.7};
-        Tensor kl = VariationalAutoencoder.klDivergence(Tensor.of(REF, DType.F64, mu, 2, 3), Tensor.of(REF, DType.F64, logVar, 2, 3));
+        Tensor kl = VariationalAutoencoder.klDivergence(Tensor.of(REF, DType.F64, mu, 2, 3),
+                Tensor.of(REF, DType.F64, logVar, 2, 3));
         double expected = 0;
         for (int i = 0; i < mu.length; i++) {
             expected += integratedKl(mu[i], Math.exp(0.5 * logVar[i]));
@@ -114,7 +116,8 @@ class VaeTest {
         GradCheck.Result r = GradCheck.standard().check(t -> VariationalAutoencoder.klDivergence(t[0], t[1]),
                 GradCheck.uniform(REF, 7, -2, 2, 4, 3), GradCheck.uniform(REF, 8, -2, 2, 4, 3));
         assertTrue(r.passed(), r.toString());
-        assertTrue(VariationalAutoencoder.klDivergence(GradCheck.uniform(REF, 9, 0.1, 1, 4, 3), zeros).item() > 0, "KL > 0 off the prior");
+        assertTrue(VariationalAutoencoder.klDivergence(GradCheck.uniform(REF, 9, 0.1, 1, 4, 3), zeros).item() > 0,
+                "KL > 0 off the prior");
     }
 
     @Test
@@ -122,8 +125,8 @@ class VaeTest {
         Tensor mu = Tensor.of(REF, DType.F64, new double[] {1, -2}, 1, 2);
         Tensor logVar = Tensor.of(REF, DType.F64, new double[] {Math.log(4), 0}, 1, 2);
         Tensor eps = Tensor.of(REF, DType.F64, new double[] {0.5, -3}, 1, 2);
-        assertArrayEquals(new double[] {1 + 2 * 0.5, -2 - 3}, VariationalAutoencoder.reparameterize(mu, logVar, eps).toDoubleArray(),
-                1e-12);
+        assertArrayEquals(new double[] {1 + 2 * 0.5, -2 - 3},
+                VariationalAutoencoder.reparameterize(mu, logVar, eps).toDoubleArray(), 1e-12);
     }
 
     @Test

@@ -67,7 +67,8 @@ class ReconstructionTest {
         assumeTrue(MnistFolder.isComplete(dir), "Fashion-MNIST not found in " + dir
                 + ": install Debian's package dataset-fashion-mnist (apt-get install dataset-fashion-mnist)");
         MnistFolder folder = MnistFolder.open(dir);
-        return new Dataset[] {folder.train(Normalization.UNIT).subset(TRAIN), folder.test(Normalization.UNIT).subset(TEST)};
+        return new Dataset[] {folder.train(Normalization.UNIT).subset(TRAIN),
+                folder.test(Normalization.UNIT).subset(TEST)};
     }
 
     private static History fit(Module model, Reconstruction task, Dataset train, Dataset test, Trainer.Options o,
@@ -90,7 +91,8 @@ class ReconstructionTest {
         double kl = e.valLoss() - e.valMetric();
         // untrained: about 784·ln 2 = 543 nats per image; one epoch of 8 Adam steps takes off a tenth or more
         assertTrue(before[0] > 450, "untrained test −ELBO " + before[0]);
-        assertTrue(e.valLoss() < 0.9 * before[0], "test −ELBO " + e.valLoss() + " after one epoch, untrained " + before[0]);
+        assertTrue(e.valLoss() < 0.9 * before[0], "test −ELBO " + e.valLoss() + " after one epoch, untrained "
+                + before[0]);
         assertTrue(e.valMetric() < before[1], "reconstruction " + e.valMetric() + " vs untrained " + before[1]);
         assertTrue(kl >= 0, "KL " + kl);
         assertTrue(e.trainLoss() > e.trainMetric(), "training −ELBO includes a positive KL");

@@ -150,7 +150,8 @@ public record VaeReport(String model, String device, int latent, Map<String, Str
         MetricsJson.field(sb, "settings", options.toString());
         StringJoiner epochs = new StringJoiner(",\n", "[\n", "\n  ]");
         for (EpochStats e : history.epochs()) {
-            epochs.add("    {\"epoch\": " + e.epoch() + ", \"train_reconstruction\": " + MetricsJson.number(e.trainMetric())
+            epochs.add("    {\"epoch\": " + e.epoch()
+                    + ", \"train_reconstruction\": " + MetricsJson.number(e.trainMetric())
                     + ", \"train_kl\": " + MetricsJson.number(e.trainLoss() - e.trainMetric())
                     + ", \"train_elbo\": " + MetricsJson.number(-e.trainLoss())
                     + ", \"test_reconstruction\": " + MetricsJson.number(e.valMetric())
