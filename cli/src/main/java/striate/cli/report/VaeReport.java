@@ -40,8 +40,7 @@ import striate.train.History;
  */
 public record VaeReport(String model, String device, int latent, Map<String, String> settings, History history,
                         double fidSamples, int fidSampleCount, double fidReconstructions, int fidTestImages,
-                        Tensor pairs, Tensor samples,
-                        Tensor manifold) {
+                        Tensor pairs, Tensor samples, Tensor manifold) {
     /** Images per row of the reconstruction and sample grids. */
     public static final int COLUMNS = 8;
     private static final int SCALE = 2;
