@@ -42,7 +42,7 @@ import striate.train.Trainer;
  * on Fashion-MNIST's training images with pixels in [0, 1] (Adam 1e-3, batch 128, 10 epochs by default), tests the
  * terms of the ELBO on the 10,000 test images after every epoch, and writes checkpoints and a report
  * ({@link VaeReport}) with reconstructions, samples decoded from N(0, I) codes (a fixed seed, so runs compare on the
- * same codes), the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the FID-LeNet of 10,000 samples
+ * same codes), paths between test images' codes, the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the FID-LeNet of 10,000 samples
  * ({@code --samples}) and of the test reconstructions. The guarantees of {@code train}: a new or empty output
  * folder, every option recorded in the checkpoints, --resume with the recorded options, divergence detection, a
  * notice on signals.
@@ -60,6 +60,8 @@ final class VaeCommand implements Callable<Integer> {
     private static final int PAIR_ROWS = 4;
     private static final int SAMPLE_ROWS = 8;
     private static final int MANIFOLD_SIDE = 20;
+    private static final int INTERPOLATION_ROWS = 6;
+    private static final int INTERPOLATION_STEPS = 10;
 
     @Spec
     CommandSpec spec;
@@ -200,6 +202,7 @@ final class VaeCommand implements Callable<Integer> {
                 history, fidSamples, fid == null ? 0 : samples, fidReconstructions, fid == null ? 0 : test.size(),
                 images.reconstructionPairs(test, PAIR_ROWS, VaeReport.COLUMNS),
                 images.samples(SAMPLE_ROWS * VaeReport.COLUMNS, SAMPLE_SEED),
+                images.interpolations(test, INTERPOLATION_ROWS, INTERPOLATION_STEPS), INTERPOLATION_STEPS,
                 latent == 2 ? images.manifold(MANIFOLD_SIDE) : null);
         con.printf(Locale.ROOT, "test (epoch %d's weights, %d images): reconstruction %.2f, KL %.2f, ELBO %.2f nats "
                 + "per image%s%n", history.last().orElseThrow().epoch(), test.size(), report.testReconstruction(),

@@ -16,7 +16,8 @@ import striate.tensor.Tensor;
 /**
  * The images {@code striate vae} shows and scores, made by a trained (variational) autoencoder in evaluation mode,
  * without gradients, in batches on its device, and returned in host memory with pixels in [0, 1]: test images above
- * their reconstructions, decoded N(0, I) codes, the 2-wide code's manifold, and the 8-bit images FID-LeNet scores
+ * their reconstructions, decoded N(0, I) codes, paths between two test images' codes, the 2-wide code's manifold,
+ * and the 8-bit images FID-LeNet scores
  * (pixels rounded to 0..255 as an image file holds them, then normalised as {@code striate train} normalises
  * Fashion-MNIST).
  */
@@ -80,6 +81,31 @@ final class VaeImages {
         }
         Tensor codes = Tensor.of(Device.reference(), z, (long) side * side, 2);
         return Tensor.of(Device.reference(), map(codes, model::decode), (long) side * side, 1, SIDE, SIDE);
+    }
+
+    /**
+     * Paths between the codes of test images 2r and 2r + 1, r below {@code rows}: the decoder's images of
+     * (1 − t)·code(a) + t·code(b) at {@code steps} evenly spaced t from 0 to 1, a row per pair, [rows·steps, 1, 28, 28].
+     */
+    Tensor interpolations(Dataset test, int rows, int steps) {
+        if (steps < 2) {
+            throw new IllegalArgumentException("an interpolation needs at least 2 steps, got " + steps);
+        }
+        int pairs = 2 * rows;
+        float[] codes = map(Tensor.of(Device.reference(), pixels(test, 0, pairs), pairs, 1, SIDE, SIDE), model::code);
+        int latent = model.latent();
+        float[] z = new float[rows * steps * latent];
+        for (int r = 0; r < rows; r++) {
+            for (int s = 0; s < steps; s++) {
+                double t = (double) s / (steps - 1);
+                for (int k = 0; k < latent; k++) {
+                    z[(r * steps + s) * latent + k] = (float) ((1 - t) * codes[2 * r * latent + k]
+                            + t * codes[(2 * r + 1) * latent + k]);
+                }
+            }
+        }
+        Tensor path = Tensor.of(Device.reference(), z, (long) rows * steps, latent);
+        return Tensor.of(Device.reference(), map(path, model::decode), (long) rows * steps, 1, SIDE, SIDE);
     }
 
     /** All of {@code test}'s reconstructions, as FID-LeNet takes them. */

@@ -69,7 +69,7 @@ class VaeCommandTest {
                 "--samples", "300");
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {Trainer.LAST, Trainer.BEST, "metrics.json", "loss.png", "kl.png",
-                "reconstructions.png", "samples.png", "manifold.png"}) {
+                "reconstructions.png", "samples.png", "interpolation.png", "manifold.png"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         String json = Files.readString(out.resolve("metrics.json"));

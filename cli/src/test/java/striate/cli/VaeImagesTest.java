@@ -66,6 +66,30 @@ class VaeImagesTest {
     }
 
     @Test
+    void interpolationsRunFromOneTestImagesCodeToTheNexts() {
+        Vae vae = new Vae(28, 28, 8, 3, new Rng(4));
+        ImageDataset test = images(4);
+        Tensor paths = new VaeImages(vae, REF).interpolations(test, 2, 5);
+        assertArrayEquals(new long[] {10, 1, 28, 28}, paths.shape().dims());
+        float[] x = new float[4 * PIXELS];
+        for (int i = 0; i < 4; i++) {
+            test.image(i, x, i * PIXELS);
+        }
+        Tensor codes = vae.code(Tensor.of(REF, x, 4, 1, 28, 28));         // [4, 3]
+        float[] c = codes.toFloatArray();
+        float[] p = paths.toFloatArray();
+        // row 1 (images 2 and 3): t = 0 is image 2's reconstruction, t = 1 image 3's, t = ½ the decoded midpoint
+        float[] mid = new float[3];
+        for (int k = 0; k < 3; k++) {
+            mid[k] = (float) (0.5 * c[2 * 3 + k] + 0.5 * c[3 * 3 + k]);
+        }
+        float[] reconstructed = vae.reconstruct(Tensor.of(REF, x, 4, 1, 28, 28)).toFloatArray();
+        assertArrayEquals(slice(reconstructed, 2), slice(p, 5), 1e-6f);
+        assertArrayEquals(slice(reconstructed, 3), slice(p, 9), 1e-6f);
+        assertArrayEquals(vae.decode(Tensor.of(REF, mid, 1, 3)).toFloatArray(), slice(p, 7), 1e-6f);
+    }
+
+    @Test
     void theManifoldDecodesAGridOfQuantileCodesAndNeedsATwoWideCode() {
         Vae vae = new Vae(28, 28, 8, 2, new Rng(2));
         Tensor m = new VaeImages(vae, REF).manifold(4);

@@ -76,9 +76,10 @@ public final class Autoencoder extends Module implements ImageAutoencoder {
         return new Reconstruction.Terms(rec, rec.scalarLike(0));
     }
 
+    /** The same as {@link #encode}. */
     @Override
-    public Tensor reconstruct(Tensor x) {
-        return decode(encode(x));
+    public Tensor code(Tensor x) {
+        return encode(x);
     }
 
     /** The same as {@link #reconstruct}. */

@@ -13,8 +13,8 @@ import striate.train.Reconstruction;
  * Bernoulli pixels. The loss terms ({@link Reconstruction.Terms}) are the binary cross-entropy on those logits summed
  * over pixels and KL(N(μ, σ²) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²), both per image averaged over the batch. ε
  * comes from the model's own generator, split from the one that initialises it and registered as "noise", so a
- * checkpoint saves its state and a resumed run draws what an uninterrupted one would. Subclasses give the encoder
- * and the decoder: {@link Vae} (fully connected), {@link ConvVae} (convolutions).
+ * checkpoint saves its state and a resumed run draws what an uninterrupted one would. A reconstruction decodes μ.
+ * Subclasses give the encoder and the decoder: {@link Vae} (fully connected), {@link ConvVae} (convolutions).
  */
 public abstract class VariationalAutoencoder extends Module implements ImageAutoencoder {
     private final int height;
@@ -88,10 +88,10 @@ public abstract class VariationalAutoencoder extends Module implements ImageAuto
         return new Reconstruction.Terms(rec, klDivergence(q.mu(), q.logVar()));
     }
 
-    /** The decoder's image of the posterior mean μ: a deterministic reconstruction [n, 1, h, w]. */
+    /** The posterior mean μ [n, latent], so a reconstruction is the decoder's image of μ (deterministic). */
     @Override
-    public Tensor reconstruct(Tensor x) {
-        return decode(encode(x).mu());
+    public Tensor code(Tensor x) {
+        return encode(x).mu();
     }
 
     /** The same as {@link #reconstruct}. */

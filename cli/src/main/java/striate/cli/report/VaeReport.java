@@ -20,7 +20,8 @@ import striate.train.History;
  * per image, FID-LeNet of prior samples and of test reconstructions when scored, training throughput, the per-epoch
  * terms), {@code loss.png} (−ELBO and its reconstruction term, training and test, per epoch), {@code kl.png} (the KL
  * term per epoch; VAEs only), {@code reconstructions.png} (test images over their reconstructions, pairs of rows),
- * {@code samples.png} (decoded N(0, I) codes) and, for a 2-wide code, {@code manifold.png}. The history's loss is
+ * {@code samples.png} (decoded N(0, I) codes), {@code interpolation.png} (decoded paths between the codes of two test
+ * images, a row per pair) and, for a 2-wide code, {@code manifold.png}. The history's loss is
  * −ELBO and its metric the reconstruction term, so KL = loss − metric; its validation columns are the test set's.
  * Written as the other reports ({@link ReportFiles}): a picture that cannot be drawn is a warning.
  *
@@ -36,11 +37,13 @@ import striate.train.History;
  * @param fidTestImages   test images in the two scores, each reconstructed for the second (0: not scored)
  * @param pairs           test images and reconstructions in grid order, {@link #COLUMNS} per row, [2·k, 1, 28, 28]
  * @param samples         decoded N(0, I) codes, [m, 1, 28, 28]
+ * @param interpolations  decoded paths between two test images' codes, {@code steps} per row, [rows·steps, 1, 28, 28]
+ * @param steps           images per interpolation row
  * @param manifold        the 2-wide code's manifold, [s², 1, 28, 28] (null for a wider code)
  */
 public record VaeReport(String model, String device, int latent, Map<String, String> settings, History history,
                         double fidSamples, int fidSampleCount, double fidReconstructions, int fidTestImages,
-                        Tensor pairs, Tensor samples, Tensor manifold) {
+                        Tensor pairs, Tensor samples, Tensor interpolations, int steps, Tensor manifold) {
     /** Images per row of the reconstruction and sample grids. */
     public static final int COLUMNS = 8;
     private static final int SCALE = 2;
@@ -83,6 +86,8 @@ public record VaeReport(String model, String device, int latent, Map<String, Str
         p.put("reconstructions.png", plots -> grid("Test images (odd rows) and their reconstructions — " + model,
                 pairs));
         p.put("samples.png", plots -> grid("Decoded N(0, I) codes — " + model + ", latent " + latent, samples));
+        p.put("interpolation.png", plots -> new ImageGrid("Decoded paths between two test images' codes — " + model,
+                interpolations, steps, 0, 1, SCALE, null).draw(ReportTypeface.load()));
         if (manifold != null) {
             int side = (int) Math.round(Math.sqrt(manifold.dim(0)));
             p.put("manifold.png", plots -> new ImageGrid("The 2-wide code's manifold — " + model, manifold, side, 0,
