@@ -183,14 +183,19 @@ class TapeGradTest {
     }
 
     @Test
-    void secondOrderThroughSoftmaxSigmoidAndAJoinedProduct() {
-        // Rules written with their own output (sigmoid, softmax) and backward's product join, differentiated again.
+    void secondOrderThroughBackwardsJoinsAndRulesWrittenWithTheirOutput() {
+        // w is read by two products (ProductGradients joins its gradient), h2 by two slices (SliceGradients joins
+        // theirs into one concatenation); sigmoid, softmax and tanh write their rules with their own output.
         Function<Tensor[], Tensor> f = in -> {
-            Tensor h = in[0].matmul(in[1], false, true).sigmoid(); // [3, 4]
-            Tensor h2 = h.matmul(in[1].slice(1, 0, 4), false, true); // in[1] read by a second product
-            return h2.softmax(1).mul(in[2]).sum();
+            Tensor h = in[0].matmul(in[1], false, true).sigmoid(); // [3, 5]
+            Tensor h2 = h.matmul(in[1], false, true); // [3, 5]
+            return h2.slice(1, 0, 2).softmax(1).mul(in[2]).sum().add(h2.slice(1, 2, 5).tanh().sum());
         };
-        assertSecondOrder("‖∂f/∂x‖², sigmoid, softmax", f, 0, u(26, 3, 5), u(27, 4, 5), u(28, 3, 4));
+        Tensor x = u(26, 3, 5);
+        Tensor w = u(27, 5, 5);
+        Tensor v = u(28, 3, 2);
+        assertSecondOrder("‖∂f/∂x‖², sigmoid, softmax, slices", f, 0, x, w, v);
+        assertSecondOrder("‖∂f/∂w‖², w's gradient joined from two products", f, 1, x, w, v);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import striate.autograd.GradCheck;
 import striate.autograd.GradMode;
 import striate.op.ConvParams;
+import striate.op.EmbeddingOp;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Rng;
@@ -83,6 +84,21 @@ class GradientPenaltyTest {
         GradCheck.Result r = GradCheck.standard().check(w -> GradientPenalty.of(x -> Activations.leakyRelu(
                 x.flatten().matmul(w[0], false, true).add(w[1]), 0.2).matmul(w[2], false, true).add(w[3]),
                 real, fake, new Rng(12)), u(13, 5, 6), u(14, 5), u(15, 1, 5), u(16, 1));
+        assertTrue(r.passed(), r.toString());
+    }
+
+    @Test
+    void aConditionalCriticsParameterGradientsMatchFiniteDifferences() {
+        // The cGAN critic's input: the image and its label's embedding as a second channel, [n, 2, 8, 8].
+        Tensor real = u(38, 3, 1, 8, 8);
+        Tensor fake = u(39, 3, 1, 8, 8);
+        Tensor labels = Tensor.ofInts(REF, new int[] {2, 0, 2}, 3);
+        GradCheck.Result r = GradCheck.standard().check(w -> GradientPenalty.of(x -> {
+            Tensor label = Functional.embedding(labels, w[0], EmbeddingOp.NO_PADDING).reshape(3, 1, 8, 8);
+            Tensor h = Activations.leakyRelu(Functional.conv2d(Tensor.cat(1, x, label), w[1], null,
+                    ConvParams.of(2, 1)), 0.2); // [3, 3, 4, 4]
+            return Functional.conv2d(h, w[2], null, ConvParams.of(1, 0)).flatten(); // [3, 1]
+        }, real, fake, new Rng(40)), u(41, 3, 64), u(42, 3, 2, 4, 4), u(43, 1, 3, 4, 4));
         assertTrue(r.passed(), r.toString());
     }
 
