@@ -199,6 +199,15 @@ class TapeGradTest {
     }
 
     @Test
+    void secondOrderThroughTrainingModeBatchNorm() {
+        // Batch statistics, composed of reductions, sub, div and sqrt: every sample's gradient depends on the others.
+        Function<Tensor[], Tensor> f = in -> Functional.batchNorm(in[0], null, null, in[1], in[2], true, 0.1, 1e-5).y()
+                .tanh().mul(in[3]).sum();
+        assertSecondOrder("‖∂f/∂x‖², BatchNorm2d in training", f, 0, u(31, 3, 2, 2, 2), u(32, 2), u(33, 2),
+                u(34, 3, 2, 2, 2));
+    }
+
+    @Test
     void anOpWithoutASecondDerivativeIsNamedWhenMet() {
         Tensor x = u(29, 1, 1, 4, 4).requiresGrad(true);
         Tensor w = u(30, 1, 4).requiresGrad(true);
