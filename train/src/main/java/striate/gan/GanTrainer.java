@@ -201,19 +201,46 @@ public final class GanTrainer {
 
     /** One discriminator step on {@code batch} and, every criticSteps-th time, one generator step. */
     private GanStep step(Batch batch) {
-        GanRecipe r = gan.recipe();
-        GanNet g = gan.generator();
-        GanNet d = gan.discriminator();
         Tensor real = batch.x(); // [b, 1, 28, 28]
         int b = (int) real.dim(0);
-        Tensor labels = gan.conditional() ? batch.y() : null; // [b]
-        boolean bce = r.loss() == GanRecipe.Loss.BCE;
+        Critic c = discriminatorStep(real, gan.conditional() ? batch.y() : null);
+        boolean generatorStep = (step + 1) % gan.recipe().criticSteps() == 0;
+        double gValue = Double.NaN;
+        if (generatorStep && Double.isFinite(c.loss())) {
+            gValue = generatorStep(b);
+        }
+        String failed = collapse.add(c.loss(), gValue, generatorStep);
+        if (failed != null) {
+            throw stopped("at epoch " + (epoch + 1) + ", step " + (step + 1) + ": " + failed);
+        }
+        step++;
+        if (generatorStep) {
+            generatorSteps++;
+        }
+        boolean bce = gan.recipe().loss() == GanRecipe.Loss.BCE;
+        GanStep s = new GanStep(c.loss(), gValue, c.real(), c.fake(), bce ? Double.NaN : c.real() - c.fake(), b);
+        history.add(s);
+        return s;
+    }
 
+    /** A discriminator step's loss and its mean outputs on the real and the fake batch. */
+    record Critic(double loss, double real, double fake) {
+    }
+
+    /**
+     * D's step on {@code real} [b, 1, 28, 28] (with {@code labels} [b] for cgan) and as many fakes, made without
+     * recording G; a non-finite loss updates nothing. WGAN clips the critic's weights afterwards.
+     */
+    Critic discriminatorStep(Tensor real, Tensor labels) {
+        GanRecipe r = gan.recipe();
+        GanNet d = gan.discriminator();
+        int b = (int) real.dim(0);
+        boolean bce = r.loss() == GanRecipe.Loss.BCE;
         Tensor fake;
         Tensor fakeLabels;
         try (GradMode.Scope off = GradMode.off()) { // D's step does not build G's graph
             fakeLabels = gan.conditional() ? Latents.labels(rng, b, Gan.CLASSES, device) : null;
-            fake = g.forward(Latents.sample(rng, b, device), fakeLabels); // [b, 1, 28, 28]
+            fake = gan.generator().forward(Latents.sample(rng, b, device), fakeLabels); // [b, 1, 28, 28]
         }
         Tensor dReal = d.forward(real, labels); // [b, 1]
         Tensor dFake = d.forward(fake, fakeLabels); // [b, 1]
@@ -224,35 +251,20 @@ public final class GanTrainer {
         if (r.penalty() > 0) {
             dLoss = dLoss.add(gradientPenalty(d, real, fake).mul(r.penalty()));
         }
-        double dValue = dLoss.item();
+        double value = dLoss.item();
         double realMean = (bce ? dReal.detach().sigmoid() : dReal.detach()).mean().item();
         double fakeMean = (bce ? dFake.detach().sigmoid() : dFake.detach()).mean().item();
-        boolean generatorStep = (step + 1) % r.criticSteps() == 0;
-        double gValue = Double.NaN;
-        if (Double.isFinite(dValue)) { // a non-finite loss updates nothing: Collapse stops the run below
+        if (Double.isFinite(value)) { // a non-finite loss updates nothing: Collapse stops the run
             update(gan.discriminatorOptimizer(), dLoss);
             if (r.clip() > 0) {
                 clip(d, r.clip());
             }
-            if (generatorStep) {
-                gValue = generatorStep(b);
-            }
         }
-        String failed = collapse.add(dValue, gValue, generatorStep);
-        if (failed != null) {
-            throw stopped("at epoch " + (epoch + 1) + ", step " + (step + 1) + ": " + failed);
-        }
-        step++;
-        if (generatorStep) {
-            generatorSteps++;
-        }
-        GanStep s = new GanStep(dValue, gValue, realMean, fakeMean, bce ? Double.NaN : realMean - fakeMean, b);
-        history.add(s);
-        return s;
+        return new Critic(value, realMean, fakeMean);
     }
 
-    /** G's step on fresh latents through D, with D's parameters out of autograd; returns G's loss. */
-    private double generatorStep(int b) {
+    /** G's step on {@code b} fresh latents through D, with D's parameters out of autograd; returns G's loss. */
+    double generatorStep(int b) {
         GanNet d = gan.discriminator();
         List<Tensor> frozen = d.namedParameters().values().stream().filter(Parameter::requiresGrad)
                 .map(Parameter::value).toList();
