@@ -14,7 +14,7 @@ import striate.tensor.Shape;
 import striate.tensor.Tensor;
 
 /**
- * One GAN training step (D's and G's) of each model on the CPU, traced: every op runs a CPU kernel and none a
+ * One GAN training step (D's and G's, WGAN-GP's double backward included) of each model on the CPU, traced: every op runs a CPU kernel and none a
  * reference kernel, so a GAN trains on the fast paths only.
  */
 class GanKernelTraceTest {
@@ -22,7 +22,7 @@ class GanKernelTraceTest {
 
     @Test
     void everyGanStepRunsOnlyCpuKernels() {
-        for (String model : List.of("gan", "dcgan", "wgan", "cgan")) {
+        for (String model : GanRecipe.MODELS) {
             Gan gan = Gan.create(GanRecipe.of(model).withBatchSize(8), 1, CPU);
             GanTrainer t = new GanTrainer(gan, CPU, new GanTrainer.Options(1, 1, null, null, Map.of(), null));
             Tensor real = Tensor.rand(CPU, DType.F32, Shape.of(8, 1, 28, 28), -1, 1, 5);

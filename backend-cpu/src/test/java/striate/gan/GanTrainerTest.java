@@ -135,6 +135,19 @@ class GanTrainerTest {
     }
 
     @Test
+    void wganGpAddsTenTimesThePenaltyToTheCriticLoss() {
+        Gan gan = Gan.create(GanRecipe.of("wgan-gp").withBatchSize(4), 3, CPU);
+        GanTrainer t = trainer(gan, 1, null);
+        Map<String, float[]> d0 = parameters(gan.discriminator());
+        GanTrainer.Critic c = t.discriminatorStep(batch(4), null);
+        double penalty = (c.loss() - (c.fake() - c.real())) / 10;
+        // at the DCGAN init the critic's input gradients are far below norm 1, so the penalty is near (0 − 1)² = 1
+        assertTrue(penalty > 0.5 && penalty <= 1.0001, "penalty " + penalty);
+        assertTrue(changed(d0, parameters(gan.discriminator())));
+        gan.discriminator().parameters().forEach(p -> assertNull(p.grad()));
+    }
+
+    @Test
     void criticStepsPerGeneratorStepFollowTheRecipe() {
         Gan gan = Gan.create(GanRecipe.of("wgan").withBatchSize(4), 3, CPU);
         GanTrainer t = trainer(gan, 1, null);
@@ -152,7 +165,7 @@ class GanTrainerTest {
 
     @Test
     void resumedRunsReachTheUninterruptedRunsBits(@TempDir Path dir) throws IOException {
-        for (String model : List.of("wgan", "cgan")) {
+        for (String model : List.of("wgan", "wgan-gp", "cgan")) {
             ImageDataset data = images(24, false); // 3 steps an epoch: wgan's G steps fall across epochs
             Gan straight = Gan.create(GanRecipe.of(model).withBatchSize(8), 3, CPU);
             GanTrainer a = trainer(straight, 3, null);

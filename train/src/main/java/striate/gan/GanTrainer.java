@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import striate.autograd.GradMode;
 import striate.data.Batch;
 import striate.data.DataLoader;
+import striate.nn.GradientPenalty;
 import striate.nn.Losses;
 import striate.nn.Module;
 import striate.nn.Parameter;
@@ -249,7 +250,7 @@ public final class GanTrainer {
                         Losses.binaryCrossEntropyWithLogits(dFake, full(b, 0)))
                 : dFake.mean().sub(dReal.mean());
         if (r.penalty() > 0) {
-            dLoss = dLoss.add(gradientPenalty(d, real, fake).mul(r.penalty()));
+            dLoss = dLoss.add(gradientPenalty(d, real, fake, labels).mul(r.penalty()));
         }
         double value = dLoss.item();
         double realMean = (bce ? dReal.detach().sigmoid() : dReal.detach()).mean().item();
@@ -302,8 +303,10 @@ public final class GanTrainer {
         }
     }
 
-    private Tensor gradientPenalty(GanNet critic, Tensor real, Tensor fake) {
-        throw new IllegalStateException("wgan-gp needs striate.nn.GradientPenalty, which this build does not have yet");
+    /** WGAN-GP's penalty at random points between real and fake (λ not applied); labels close over for cgan critics. */
+    private Tensor gradientPenalty(GanNet critic, Tensor real, Tensor fake, Tensor labels) {
+        return labels == null ? GradientPenalty.of(critic, real, fake, rng)
+                : GradientPenalty.of(x -> critic.forward(x, labels), real, fake, rng);
     }
 
     private Tensor full(int b, double value) {
