@@ -161,8 +161,10 @@ final class GanCommand implements Callable<Integer> {
         }
         con.flush();
         GanHistory history;
+        // the last partial batch is kept, as the PyTorch peer keeps it, unless it is one image (batch norm needs two)
+        boolean single = train.size() % recipe.batchSize() == 1;
         try (DataLoader loader = DataLoader.builder(train, device).batchSize(recipe.batchSize()).shuffle(seed)
-                .dropLast(true).build()) {
+                .dropLast(single).build()) {
             history = trainer.fit(loader, resumeFrom);
         }
 
