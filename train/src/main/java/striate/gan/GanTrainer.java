@@ -128,7 +128,7 @@ public final class GanTrainer {
             restore(resume);
         }
         boolean firstOfRun = true;
-        for (; epoch < options.epochs(); ) {
+        while (epoch < options.epochs()) {
             trainEpoch(loader, firstOfRun);
             firstOfRun = false;
             epoch++;
