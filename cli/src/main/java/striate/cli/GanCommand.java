@@ -41,7 +41,8 @@ import striate.train.FidLeNet;
  * {@code metrics.json}, {@code samples-images-idx3-ubyte} (--samples images, pixel = round((x + 1)·127.5) clamped to
  * 0..255; for cgan the classes in turn, and {@code samples-labels-idx1-ubyte}), and {@code last.ckpt} after every
  * epoch. With --fid-checkpoint, the FID-LeNet of the samples file's images against the test images, and for cgan the
- * LeNet's accuracy on them against their labels. --resume CKPT continues a run with its recorded options.
+ * LeNet's accuracy on them against their labels. --resume CKPT continues a run with its recorded options; a signal
+ * says which epoch last.ckpt holds and how to continue ({@link ShutdownNotice}).
  */
 @Command(name = "gan", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a GAN (gan, dcgan, wgan, wgan-gp, cgan) on Fashion-MNIST; samples, grids, losses, "
@@ -125,10 +126,15 @@ final class GanCommand implements Callable<Integer> {
         validateOptions();
         OutputFolder created = resume != null ? null : OutputFolder.create(out);
         Checkpoint from = resumeFrom;
-        return OutputFolder.removedIfFailed(created, () -> train(from));
+        return OutputFolder.removedIfFailed(created, () -> {
+            try (ShutdownNotice notice = ShutdownNotice.installResuming(COMMAND + " --resume "
+                    + out.resolve(GanTrainer.LAST), out, epochs, created, System.err)) {
+                return train(from, notice);
+            }
+        });
     }
 
-    private int train(Checkpoint resumeFrom) throws IOException {
+    private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
         PrintWriter con = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (threads > 0) {
@@ -165,8 +171,10 @@ final class GanCommand implements Callable<Integer> {
         boolean single = train.size() % recipe.batchSize() == 1;
         try (DataLoader loader = DataLoader.builder(train, device).batchSize(recipe.batchSize()).shuffle(seed)
                 .dropLast(single).build()) {
+            notice.training(trainer);
             history = trainer.fit(loader, resumeFrom);
         }
+        notice.trained();
 
         GanReport.grid(out.resolve("final.png"), title + " after " + history.epochs() + " epochs",
                 trainer.fixedSamples(), GanTrainer.GRID, rows, err);

@@ -153,6 +153,27 @@ class GanCommandTest {
     }
 
     @Test
+    void sigtermSaysWhichEpochLastCkptHoldsAndHowToContinue() throws Exception {
+        Path out = tmp.resolve("signal");
+        Path stdout = tmp.resolve("signal-out.txt");
+        Path stderr = tmp.resolve("signal-err.txt");
+        Process p = ChildCli.start(stdout, stderr, "gan", "--model", "gan", "--data", data.toString(),
+                "--batch-size", "32", "--epochs", "1000", "--samples", "20", "--out", out.toString());
+        Path last = out.resolve("last.ckpt");
+        ChildCli.await(() -> Files.exists(last), p);
+        p.destroy();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String err = Files.readString(stderr);
+        assertEquals(143, p.exitValue(), err);
+        int epoch = Checkpoint.load(last).epoch();
+        assertTrue(err.contains("striate: stopped by a signal; " + last + " holds epoch " + epoch + " of 1000: "
+                + "continue with 'striate gan --resume " + last + "'"), err);
+        TrainCommandTest.Result resumed = gan("--resume", last.toString(), "--epochs", Integer.toString(epoch + 1));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(epoch + 1, Checkpoint.load(last).epoch());
+    }
+
+    @Test
     void badOptionsAndDataAreOneLine() throws IOException {
         TrainCommandTest.Result model = gan("--model", "vae", "--out", tmp.resolve("x").toString());
         assertEquals(2, model.code());
