@@ -176,7 +176,8 @@ final class GanCommand implements Callable<Integer> {
         }
         notice.trained();
 
-        GanReport.grid(out.resolve("final.png"), title + " after " + history.epochs() + " epochs",
+        GanReport.grid(out.resolve("final.png"), title + " after " + history.epochs()
+                + (history.epochs() == 1 ? " epoch" : " epochs"),
                 trainer.fixedSamples(), GanTrainer.GRID, rows, err);
         Tensor strip = Tensor.cat(0, trainer.interpolation(STRIP, false), trainer.interpolation(STRIP, true));
         GanReport.grid(out.resolve("interpolation.png"), title + ": linear (top) and spherical paths", strip, STRIP,
@@ -210,9 +211,11 @@ final class GanCommand implements Callable<Integer> {
         GanReport report = new GanReport(model, recipe.toString(), device.toString(), recorded().settings(Set.of()),
                 history, trainer.generatorSteps(), trainer.imagesPerSecond(), samples, fid, accuracy);
         List<Path> files = report.write(out, err);
-        con.printf(Locale.ROOT, "%.0f training images/s; samples in %s; report: %s in %s%n",
-                trainer.imagesPerSecond(), out.resolve(SAMPLES).getFileName(), files.stream()
-                        .map(p -> p.getFileName().toString()).toList(), out.toAbsolutePath());
+        String speed = Double.isNaN(trainer.imagesPerSecond()) ? "training images/s not measured (the first "
+                + "epoch's first 10 steps are warm-up, and this run had no more)"
+                : String.format(Locale.ROOT, "%.0f training images/s", trainer.imagesPerSecond());
+        con.printf("%s; samples in %s; report: %s in %s%n", speed, out.resolve(SAMPLES).getFileName(),
+                files.stream().map(p -> p.getFileName().toString()).toList(), out.toAbsolutePath());
         con.flush();
         return 0;
     }
