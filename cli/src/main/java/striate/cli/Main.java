@@ -44,7 +44,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "missing command: choose one of train, evaluate, predict, tagger, "
                 + "charlm, generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, "
-                + "brown-text, synonyms, textcnn, classify, gan");
+                + "brown-text, synonyms, textcnn, classify, gan, vae");
     }
 
     public static void main(String[] args) {

@@ -16,6 +16,8 @@ import striate.backend.Backends;
 import striate.cli.report.VaeReport;
 import striate.data.DataLoader;
 import striate.data.Dataset;
+import striate.data.Idx;
+import striate.data.IdxImages;
 import striate.data.MnistFolder;
 import striate.data.Normalization;
 import striate.models.Autoencoder;
@@ -43,7 +45,7 @@ import striate.train.Trainer;
  * terms of the ELBO on the 10,000 test images after every epoch, and writes checkpoints and a report
  * ({@link VaeReport}) with reconstructions, samples decoded from N(0, I) codes (a fixed seed, so runs compare on the
  * same codes), paths between test images' codes, the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the FID-LeNet of 10,000 samples
- * ({@code --samples}) and of the test reconstructions. The guarantees of {@code train}: a new or empty output
+ * ({@code --samples}, also written as an image file for {@code striate fid}) and of the test reconstructions. The guarantees of {@code train}: a new or empty output
  * folder, every option recorded in the checkpoints, --resume with the recorded options, divergence detection, a
  * notice on signals.
  */
@@ -55,6 +57,8 @@ final class VaeCommand implements Callable<Integer> {
     /** Recorded options a resumed run may change: how long, where, on how many threads, and what scores it. */
     private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--fid-checkpoint",
             "--samples");
+    /** The image file of the decoded codes FID-LeNet scores, as {@code striate gan} names its samples. */
+    static final String SAMPLES_FILE = "samples-images-idx3-ubyte";
     /** The seed of the N(0, I) codes of samples.png and of the FID samples: the same codes in every run. */
     static final long SAMPLE_SEED = 2013;
     private static final int PAIR_ROWS = 4;
@@ -110,7 +114,8 @@ final class VaeCommand implements Callable<Integer> {
     Path fidCheckpoint;
 
     @Option(names = "--samples", defaultValue = "10000", paramLabel = "<n>", description = "Decoded N(0, I) codes "
-            + "that FID-LeNet scores, as many as the 10,000 test images by default (default: ${DEFAULT-VALUE}).")
+            + "written to samples-images-idx3-ubyte and scored by FID-LeNet, as many as the 10,000 test images by "
+            + "default (default: ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--out", paramLabel = "<dir>", description = "Output folder for checkpoints and the report "
@@ -191,11 +196,14 @@ final class VaeCommand implements Callable<Integer> {
     private void report(Built<?> built, History history, Dataset test, FidLeNet fid, PrintWriter con)
             throws IOException {
         VaeImages images = new VaeImages(built.model(), device);
+        IdxImages sampleFile = images.sampleFile(samples, SAMPLE_SEED);
+        Idx.writeImages(out.resolve(SAMPLES_FILE), sampleFile);
+        con.printf("%d decoded N(0, I) codes in %s ('striate fid' scores them)%n", samples, out.resolve(SAMPLES_FILE));
         double fidSamples = Double.NaN;
         double fidReconstructions = Double.NaN;
         if (fid != null) {
             Gaussian reference = fid.fit(VaeImages.fidImages(test));
-            fidSamples = FrechetDistance.between(fid.fit(images.fidSamples(samples, SAMPLE_SEED)), reference);
+            fidSamples = FrechetDistance.between(fid.fit(VaeImages.fidImages(sampleFile)), reference);
             fidReconstructions = FrechetDistance.between(fid.fit(images.fidReconstructions(test)), reference);
         }
         VaeReport report = new VaeReport(built.name(), device.toString(), latent, recorded().settings(Set.of()),

@@ -3,6 +3,7 @@ package striate.cli;
 import java.util.function.UnaryOperator;
 import striate.autograd.GradMode;
 import striate.data.Dataset;
+import striate.data.IdxImages;
 import striate.data.Normalization;
 import striate.models.ImageAutoencoder;
 import striate.nn.Init;
@@ -16,8 +17,8 @@ import striate.tensor.Tensor;
 /**
  * The images {@code striate vae} shows and scores, made by a trained (variational) autoencoder in evaluation mode,
  * without gradients, in batches on its device, and returned in host memory with pixels in [0, 1]: test images above
- * their reconstructions, decoded N(0, I) codes, paths between two test images' codes, the 2-wide code's manifold,
- * and the 8-bit images FID-LeNet scores
+ * their reconstructions, decoded N(0, I) codes (also as an image file), paths between two test images' codes, the
+ * 2-wide code's manifold, and the 8-bit images FID-LeNet scores
  * (pixels rounded to 0..255 as an image file holds them, then normalised as {@code striate train} normalises
  * Fashion-MNIST).
  */
@@ -110,28 +111,41 @@ final class VaeImages {
 
     /** All of {@code test}'s reconstructions, as FID-LeNet takes them. */
     Tensor fidReconstructions(Dataset test) {
-        return fidImages(map(Tensor.of(Device.reference(), pixels(test, 0, test.size()), test.size(), 1, SIDE, SIDE),
-                model::reconstruct));
+        return fidImages(levels(map(Tensor.of(Device.reference(), pixels(test, 0, test.size()), test.size(), 1, SIDE,
+                SIDE), model::reconstruct)));
     }
 
-    /** {@code n} decoded N(0, I) codes (seeded), as FID-LeNet takes them. */
-    Tensor fidSamples(int n, long seed) {
-        return fidImages(samples(n, seed).toFloatArray());
+    /** {@code n} decoded N(0, I) codes (seeded) as an image file holds them: 8-bit levels round(255·x). */
+    IdxImages sampleFile(int n, long seed) {
+        return new IdxImages(n, SIDE, SIDE, levels(samples(n, seed).toFloatArray()));
     }
 
     /** The images of {@code test} (pixels in [0, 1]) as FID-LeNet takes them. */
     static Tensor fidImages(Dataset test) {
-        return fidImages(pixels(test, 0, test.size()));
+        return fidImages(levels(pixels(test, 0, test.size())));
     }
 
-    /** Pixels in [0, 1] → 8-bit levels round(255·x) → normalised as Fashion-MNIST: [n, 1, 28, 28]. */
-    private static Tensor fidImages(float[] unit) {
+    /** 8-bit images normalised as Fashion-MNIST, as FID-LeNet (and {@code striate fid}) takes them: [n, 1, 28, 28]. */
+    static Tensor fidImages(IdxImages images) {
+        return fidImages(images.pixels());
+    }
+
+    private static Tensor fidImages(byte[] levels) {
         float[] table = Normalization.FASHION_MNIST.table();
-        float[] x = new float[unit.length];
+        float[] x = new float[levels.length];
         for (int i = 0; i < x.length; i++) {
-            x[i] = table[(int) Math.round(Math.clamp(unit[i], 0.0, 1.0) * 255)];
+            x[i] = table[levels[i] & 0xFF];
         }
-        return Tensor.of(Device.reference(), x, unit.length / PIXELS, 1, SIDE, SIDE);
+        return Tensor.of(Device.reference(), x, levels.length / PIXELS, 1, SIDE, SIDE);
+    }
+
+    /** Pixels in [0, 1] → 8-bit levels round(255·x), clamped. */
+    private static byte[] levels(float[] unit) {
+        byte[] out = new byte[unit.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) Math.round(Math.clamp(unit[i], 0.0, 1.0) * 255);
+        }
+        return out;
     }
 
     /** Images {@code from} to {@code to} of {@code data} ([1, 28, 28] each), flat. */

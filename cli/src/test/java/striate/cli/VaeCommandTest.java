@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import striate.data.Idx;
 import striate.models.Autoencoder;
 import striate.models.ConvVae;
 import striate.models.LeNet5;
@@ -49,7 +50,7 @@ class VaeCommandTest {
 
     private static TrainCommandTest.Result vae(Path out, String... more) {
         String[] base = {"vae", "--data", data.toString(), "--out", out.toString(), "--limit", "256",
-                "--batch-size", "64", "--seed", "5"};
+                "--batch-size", "64", "--seed", "5", "--samples", "300"};
         String[] args = new String[base.length + more.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(more, 0, args, base.length, more.length);
@@ -65,8 +66,7 @@ class VaeCommandTest {
     @Test
     void aVaeRunWritesCheckpointsTheElboTermsFidAndThePictures() throws IOException {
         Path out = tmp.resolve("vae2");
-        TrainCommandTest.Result r = vae(out, "--epochs", "2", "--latent", "2", "--fid-checkpoint", lenet.toString(),
-                "--samples", "300");
+        TrainCommandTest.Result r = vae(out, "--epochs", "2", "--latent", "2", "--fid-checkpoint", lenet.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {Trainer.LAST, Trainer.BEST, "metrics.json", "loss.png", "kl.png",
                 "reconstructions.png", "samples.png", "interpolation.png", "manifold.png"}) {
@@ -83,6 +83,15 @@ class VaeCommandTest {
         assertEquals(2, Pattern.compile("\"test_elbo\": ").matcher(json).results().count(), json);
         assertTrue(r.out().contains("reconstruction " + String.format(Locale.ROOT, "%.2f", rec)), r.out());
         assertTrue(r.out().contains("FID-LeNet"), r.out());
+        Path sampleFile = out.resolve(VaeCommand.SAMPLES_FILE);
+        assertEquals(300, Idx.readImages(sampleFile).count());
+        TrainCommandTest.Result scored = TrainCommandTest.cli("fid", "--checkpoint", lenet.toString(), "--a",
+                sampleFile.toString(), "--b", data.resolve("t10k-images-idx3-ubyte").toString());
+        assertEquals(0, scored.code(), scored.err());
+        Matcher m = Pattern.compile("FID-LeNet ([0-9.]+) ").matcher(scored.out());
+        assertTrue(m.find(), scored.out());
+        assertEquals(number(json, "fid_lenet_samples"), Double.parseDouble(m.group(1)), 1e-4,
+                "striate fid on the sample file scores what the run scored");
         assertTrue(r.out().contains(String.format(Locale.ROOT, "epoch 2: train reconstruction %.2f KL",
                 number(json.substring(json.lastIndexOf("\"epoch\": 2")), "train_reconstruction"))), r.out());
         Checkpoint c = Checkpoint.load(out.resolve(Trainer.LAST));
@@ -144,7 +153,8 @@ class VaeCommandTest {
         TrainCommandTest.Result latent = vae(tmp.resolve("x2"), "--latent", "0");
         assertEquals(2, latent.code());
         assertTrue(latent.err().contains("--latent"), latent.err());
-        TrainCommandTest.Result few = vae(tmp.resolve("x2"), "--samples", "1");
+        TrainCommandTest.Result few = TrainCommandTest.cli("vae", "--data", data.toString(), "--out",
+                tmp.resolve("x2").toString(), "--samples", "1");
         assertEquals(2, few.code());
         assertTrue(few.err().contains("--samples must be >= 2"), few.err());
         assertFalse(Files.exists(tmp.resolve("x1")) || Files.exists(tmp.resolve("x2")), "nothing created");

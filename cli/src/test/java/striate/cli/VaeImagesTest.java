@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import striate.data.IdxImages;
 import striate.data.ImageDataset;
 import striate.data.Normalization;
 import striate.models.Autoencoder;
@@ -115,5 +116,16 @@ class VaeImagesTest {
         Normalization n = Normalization.FASHION_MNIST;
         assertArrayEquals(new float[] {n.apply(0), n.apply(255), n.apply(128), n.apply(255), n.apply(100)},
                 Arrays.copyOf(f, 5));
+    }
+
+    @Test
+    void theSampleFileHoldsTheSamplesAsEightBitLevels() {
+        VaeImages images = new VaeImages(new Vae(28, 28, 8, 3, new Rng(6)), REF);
+        IdxImages file = images.sampleFile(5, 11);
+        float[] unit = images.samples(5, 11).toFloatArray();
+        assertEquals(5, file.count());
+        for (int i = 0; i < unit.length; i++) {
+            assertEquals(Math.round(unit[i] * 255), file.pixels()[i] & 0xFF, "pixel " + i);
+        }
     }
 }
