@@ -174,8 +174,10 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
         try {
             reduce(bucket, b);
         } catch (IOException e) {
+            String why = e instanceof EOFException ? "rank " + Math.floorMod(rank - 1, world) + " closed its "
+                    + "connection (it failed or was stopped)" : e.getMessage();
             throw new UncheckedIOException("SocketRing: rank " + rank + " of " + world + " lost its peers during "
-                    + "bucket " + bucket + ": " + e.getMessage(), e);
+                    + "bucket " + bucket + ": " + why, e);
         }
     }
 
@@ -267,11 +269,7 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
         int perBlock = BLOCK / bytes;
         for (long i = first; i < end; i += perBlock) {
             int k = (int) Math.min(perBlock, end - i);
-            try {
-                fromPrevious.readFully(block, 0, k * bytes);
-            } catch (EOFException e) {
-                throw new IOException("rank " + Math.floorMod(rank - 1, world) + " closed its connection", e);
-            }
+            fromPrevious.readFully(block, 0, k * bytes);
             if (dtype == DType.F32) {
                 for (int j = 0; j < k; j++) {
                     long at = i + j;

@@ -106,12 +106,18 @@ class SocketRingTest {
     }
 
     @Test
-    void ranksWithDifferentBucketLengthsFailNamingBoth() {
-        Exception e = assertThrows(Exception.class, () -> onRing(2, (rank, ring) -> {
-            ring.allReduce(3, List.of(Tensor.zeros(Device.reference(), striate.tensor.DType.F32, 10 + rank)));
-            return null;
-        }));
-        assertTrue(String.valueOf(rootMessage(e)).contains("every worker must train the same model"), rootMessage(e));
+    void ranksWithDifferentBucketLengthsFail() throws Exception {
+        List<String> errors = onRing(2, (rank, ring) -> {
+            try {
+                ring.allReduce(3, List.of(Tensor.zeros(Device.reference(), striate.tensor.DType.F32, 10 + rank)));
+                return "no error";
+            } catch (UncheckedIOException e) {
+                return rootMessage(e);
+            }
+        });
+        // each rank reads the other's header; one may see the connection reset by the other's exit first
+        assertTrue(errors.stream().anyMatch(m -> m.contains("every worker must train the same model")),
+                errors.toString());
     }
 
     @Test

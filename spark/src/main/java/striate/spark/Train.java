@@ -1,0 +1,68 @@
+package striate.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Trains a model across a Spark cluster: {@code spark-submit --class striate.spark.Train striate-spark.jar
+ * --model lenet5 --data DIR --epochs E --batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N}
+ * (see {@link Options}). The job is one barrier stage of N tasks, one per worker ({@link BarrierTask}); Spark
+ * starts them together, and when one fails it retries the whole stage (up to spark.stage.maxConsecutiveAttempts,
+ * 4 by default), whose workers resume from the last checkpoint. The workers' Striate JVM flags are added to {@code spark.executor.extraJavaOptions}.
+ */
+public final class Train {
+    /** The flags every JVM that runs Striate's CPU backend needs (the parent POM's striate.jvm.flags). */
+    static final String STRIATE_JVM_FLAGS = "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED";
+
+    private Train() {
+    }
+
+    public static void main(String[] args) {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try (JavaSparkContext sc = new JavaSparkContext(configure(new SparkConf().setAppName("striate " + o.model())))) {
+            for (Worker.Report r : run(sc, o)) {
+                System.out.printf("worker %d: steps %d to %d, mean training loss per epoch %s%n", r.rank(),
+                        r.firstStep(), r.lastStep(), java.util.Arrays.toString(r.epochLoss()));
+            }
+            System.out.println("checkpoint: " + java.nio.file.Path.of(o.checkpointDir()).resolve(Worker.CHECKPOINT));
+        }
+    }
+
+    /** Adds Striate's JVM flags to the executors' Java options (before the context starts its executors). */
+    public static SparkConf configure(SparkConf conf) {
+        String options = conf.get("spark.executor.extraJavaOptions", "");
+        if (!options.contains("jdk.incubator.vector")) {
+            conf.set("spark.executor.extraJavaOptions", (options + " " + STRIATE_JVM_FLAGS).trim());
+        }
+        return conf;
+    }
+
+    /** Runs the training job on {@code sc} and returns each worker's report, in rank order. */
+    public static List<Worker.Report> run(JavaSparkContext sc, Options o) {
+        List<Integer> ranks = new ArrayList<>();
+        for (int r = 0; r < o.workers(); r++) {
+            ranks.add(r);
+        }
+        @SuppressWarnings("unchecked")
+        ClassTag<Worker.Report> tag = (ClassTag<Worker.Report>) (ClassTag<?>) ClassTag$.MODULE$.apply(Worker.Report.class);
+        RDD<Worker.Report> reports = sc.parallelize(ranks, o.workers()).rdd().barrier()
+                .mapPartitions(new BarrierTask(o), false, tag);
+        // Spark retries a failed barrier stage only when it is a shuffle-map stage, never a result stage: the
+        // shuffle after it (the reports into one partition) makes the training stage one.
+        List<Worker.Report> out = new ArrayList<>(reports.toJavaRDD().repartition(1).collect());
+        out.sort(java.util.Comparator.comparingInt(Worker.Report::rank));
+        return out;
+    }
+}
