@@ -32,6 +32,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wo
 
     @Override
     public Iterator<Worker.Report> apply(Iterator<Integer> partition) {
+        Train.checkJava(Runtime.version());
         BarrierTaskContext context = BarrierTaskContext.get();
         int rank = context.partitionId();
         try {

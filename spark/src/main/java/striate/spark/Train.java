@@ -23,6 +23,7 @@ public final class Train {
     }
 
     public static void main(String[] args) {
+        checkJava(Runtime.version());
         Options o;
         try {
             o = Options.parse(args);
@@ -37,6 +38,17 @@ public final class Train {
                         r.firstStep(), r.lastStep(), java.util.Arrays.toString(r.epochLoss()));
             }
             System.out.println("checkpoint: " + java.nio.file.Path.of(o.checkpointDir()).resolve(Worker.CHECKPOINT));
+        }
+    }
+
+    /**
+     * Refuses Java 25 before 25.0.3, whose G1 collector can corrupt data (the fix is in 25.0.3); Spark 4.2 runs on
+     * Java 17, 21 and 25. The driver checks its own JVM, and each worker its executor's.
+     */
+    static void checkJava(Runtime.Version v) {
+        if (v.feature() == 25 && v.update() < 3) {
+            throw new IllegalStateException("Java " + v + " has a G1 bug that can corrupt data; run the Spark driver "
+                    + "and executors on Java 25.0.3 or later (or Java 17 or 21): set JAVA_HOME in spark-env.sh");
         }
     }
 
