@@ -33,10 +33,15 @@ public final class Train {
             return;
         }
         try (JavaSparkContext sc = new JavaSparkContext(configure(new SparkConf().setAppName("striate " + o.model())))) {
+            double imagesPerSecond = 0;
             for (Worker.Report r : run(sc, o)) {
-                System.out.printf("worker %d: steps %d to %d, mean training loss per epoch %s%n", r.rank(),
-                        r.firstStep(), r.lastStep(), java.util.Arrays.toString(r.epochLoss()));
+                System.out.printf("worker %d: steps %d to %d, mean training loss per epoch %s, %.1f images/s, "
+                        + "all-reduce %.1f%% of the time%n", r.rank(), r.firstStep(), r.lastStep(),
+                        java.util.Arrays.toString(r.epochLoss()), r.imagesPerSecond(),
+                        100 * r.allReduceSeconds() / r.seconds());
+                imagesPerSecond += r.imagesPerSecond();
             }
+            System.out.printf("all workers: %.1f images/s%n", imagesPerSecond);
             System.out.println("checkpoint: " + java.nio.file.Path.of(o.checkpointDir()).resolve(Worker.CHECKPOINT));
         }
     }

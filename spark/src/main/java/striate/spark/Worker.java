@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import striate.data.Dataset;
@@ -36,8 +37,17 @@ public final class Worker {
     public static final String CHECKPOINT = "last.ckpt";
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
-    /** What one worker reports back: its mean training loss of each epoch it ran, and where it started and ended. */
-    public record Report(int rank, long firstStep, long lastStep, double[] epochLoss) implements Serializable {
+    /**
+     * What one worker reports back: where it started and ended, its mean training loss of each epoch it ran, the
+     * examples it trained on, the seconds its steps took and the seconds of those spent in the all-reduce (on the
+     * communication thread; LeNet-5's 61,706 gradients make one bucket, reduced after backward, so all of it adds
+     * to the step).
+     */
+    public record Report(int rank, long firstStep, long lastStep, double[] epochLoss, long examples, double seconds,
+                         double allReduceSeconds) implements Serializable {
+        public double imagesPerSecond() {
+            return examples / seconds;
+        }
     }
 
     private Worker() {
@@ -65,8 +75,14 @@ public final class Worker {
         Device device = Device.parse("cpu:0");
         Path dir = Path.of(o.checkpointDir());
         Files.createDirectories(dir);
+        AtomicLong reduceNanos = new AtomicLong();
+        GradientExchange timed = (bucket, buffers) -> {
+            long t0 = System.nanoTime();
+            exchange.allReduce(bucket, buffers);
+            reduceNanos.addAndGet(System.nanoTime() - t0);
+        };
         try (DataParallel dp = DataParallel.builder(List.of(device), () -> model(o), m -> optimizer(m, o))
-                .exchange(exchange).build()) {
+                .exchange(timed).build()) {
             long step = resume(dp, dir.resolve(CHECKPOINT), o);
             long first = step;
             int steps = order.stepsPerEpoch();
@@ -76,6 +92,7 @@ public final class Worker {
             int lossCount = 0;
             float[] x = new float[o.batchSize() * data.exampleSize()];
             int[] y = new int[o.batchSize()];
+            long t0 = System.nanoTime();
             while (step < end) {
                 int epoch = (int) (step / steps);
                 int[] batch = order.batch(rank, epoch, (int) (step % steps));
@@ -104,7 +121,8 @@ public final class Worker {
                     save(dp, dir.resolve(CHECKPOINT), o, step, steps);
                 }
             }
-            return new Report(rank, first, step, epochLoss.stream().mapToDouble(Double::doubleValue).toArray());
+            return new Report(rank, first, step, epochLoss.stream().mapToDouble(Double::doubleValue).toArray(),
+                    (step - first) * o.batchSize(), (System.nanoTime() - t0) * 1e-9, reduceNanos.get() * 1e-9);
         }
     }
 

@@ -89,6 +89,8 @@ class SparkTrainTest {
             assertEquals(0, r.firstStep());
             assertEquals(3L * steps, r.lastStep());
             assertEquals(3, r.epochLoss().length);
+            assertEquals(3L * steps * 32, r.examples());
+            assertTrue(r.allReduceSeconds() > 0 && r.allReduceSeconds() < r.seconds(), r.toString());
         }
         double first = (reports.get(0).epochLoss()[0] + reports.get(1).epochLoss()[0]) / 2;
         double last = (reports.get(0).epochLoss()[2] + reports.get(1).epochLoss()[2]) / 2;
