@@ -49,6 +49,7 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
     private final DataOutputStream toNext;
     private final DataInputStream fromPrevious;
     private final ExecutorService sender;
+    private boolean broken; // an all-reduce failed part way: the streams are out of step
 
     private SocketRing(int rank, int world, Socket next, Socket previous) throws IOException {
         this.rank = rank;
@@ -171,8 +172,14 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
         if (world == 1) {
             return;
         }
+        if (broken) {
+            throw new IllegalStateException("SocketRing: rank " + rank + ": an earlier all-reduce failed, so the "
+                    + "connections are out of step; join a new ring (Spark does, when it retries the stage)");
+        }
+        broken = true;
         try {
             reduce(bucket, b);
+            broken = false;
         } catch (IOException e) {
             String why = e instanceof EOFException ? "rank " + Math.floorMod(rank - 1, world) + " closed its "
                     + "connection (it failed or was stopped)" : e.getMessage();
