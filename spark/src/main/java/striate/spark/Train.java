@@ -13,7 +13,8 @@ import scala.reflect.ClassTag$;
  * --model lenet5 --data DIR --epochs E --batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N}
  * (see {@link Options}). The job is one barrier stage of N tasks, one per worker ({@link BarrierTask}); Spark
  * starts them together, and when one fails it retries the whole stage (up to spark.stage.maxConsecutiveAttempts,
- * 4 by default), whose workers resume from the last checkpoint. The workers' Striate JVM flags are added to {@code spark.executor.extraJavaOptions}.
+ * 4 by default), whose workers resume from the last checkpoint. The workers' Striate JVM flags are added to
+ * {@code spark.executor.extraJavaOptions}.
  */
 public final class Train {
     /** The flags every JVM that runs Striate's CPU backend needs (the parent POM's striate.jvm.flags). */
@@ -32,7 +33,8 @@ public final class Train {
             System.exit(2);
             return;
         }
-        try (JavaSparkContext sc = new JavaSparkContext(configure(new SparkConf().setAppName("striate " + o.model())))) {
+        SparkConf conf = configure(new SparkConf().setAppName("striate " + o.model()));
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             double imagesPerSecond = 0;
             for (Worker.Report r : run(sc, o)) {
                 System.out.printf("worker %d: steps %d to %d, mean training loss per epoch %s, %.1f images/s, "
@@ -47,13 +49,13 @@ public final class Train {
     }
 
     /**
-     * Refuses Java 25 before 25.0.3, whose G1 collector can corrupt data (the fix is in 25.0.3); Spark 4.2 runs on
-     * Java 17, 21 and 25. The driver checks its own JVM, and each worker its executor's.
+     * Refuses Java 25 before 25.0.3, whose G1 collector can corrupt data (the fix is in 25.0.3). Spark 4.2 runs on
+     * Java 17, 21 and 25, Striate on 25 alone. The driver checks its own JVM, and each worker its executor's.
      */
     static void checkJava(Runtime.Version v) {
         if (v.feature() == 25 && v.update() < 3) {
             throw new IllegalStateException("Java " + v + " has a G1 bug that can corrupt data; run the Spark driver "
-                    + "and executors on Java 25.0.3 or later (or Java 17 or 21): set JAVA_HOME in spark-env.sh");
+                    + "and executors on Java 25.0.3 or later: set JAVA_HOME in conf/spark-env.sh on every node");
         }
     }
 
@@ -73,7 +75,8 @@ public final class Train {
             ranks.add(r);
         }
         @SuppressWarnings("unchecked")
-        ClassTag<Worker.Report> tag = (ClassTag<Worker.Report>) (ClassTag<?>) ClassTag$.MODULE$.apply(Worker.Report.class);
+        ClassTag<Worker.Report> tag =
+                (ClassTag<Worker.Report>) (ClassTag<?>) ClassTag$.MODULE$.apply(Worker.Report.class);
         RDD<Worker.Report> reports = sc.parallelize(ranks, o.workers()).rdd().barrier()
                 .mapPartitions(new BarrierTask(o), false, tag);
         // Spark retries a failed barrier stage only when it is a shuffle-map stage, never a result stage: the
