@@ -34,16 +34,6 @@ class OptionsTest {
         assertMessage("--batch-size must be >= 1", batch);
     }
 
-    @Test
-    void onlyJava25FromUpdate3IsRefusedBelow() {
-        Train.checkJava(Runtime.Version.parse("25.0.3"));
-        Train.checkJava(Runtime.Version.parse("21.0.9"));
-        Train.checkJava(Runtime.Version.parse("26"));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> Train.checkJava(Runtime.Version.parse("25.0.2")));
-        assertTrue(e.getMessage().contains("25.0.3"), e.getMessage());
-    }
-
     private static void assertMessage(String expected, String[] args) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Options.parse(args));
         assertTrue(e.getMessage().startsWith(expected), e.getMessage());
