@@ -29,7 +29,7 @@ import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 
 /**
- * Training on Spark in {@code local-cluster[2,1,1024]} mode (a standalone master and two workers, each running
+ * Training on Spark in {@code local-cluster[2,1,2048]} mode (a standalone master and two workers, each running
  * one executor JVM with one core, on this machine), on the first examples of the real Fashion-MNIST that bin/setup
  * installs (skipped, with the reason, without it). Two Spark workers, each on its shard, end with the weights of
  * two in-process replicas on the same global batches (bit for bit: the same sums in the same order) and of one
@@ -44,11 +44,23 @@ class SparkTrainTest {
         Path dir = MnistFolder.defaultFashionMnistFolder();
         assumeTrue(MnistFolder.isComplete(dir), "Fashion-MNIST not found in " + dir
                 + ": install Debian's package dataset-fashion-mnist (bin/setup does)");
-        sc = new JavaSparkContext(Train.configure(new SparkConf().setMaster("local-cluster[2,1,1024]")
+        sc = new JavaSparkContext(Train.configure(new SparkConf().setMaster("local-cluster[2,1,2048]")
                 .setAppName("SparkTrainTest").set("spark.executor.memory", "768m")
                 .set("spark.ui.enabled", "false")
                 // a job submitted before both executors registered waits this long to check again (default 15 s)
                 .set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s")));
+        long deadline = System.nanoTime() + 180_000_000_000L; // executor JVMs start slowly on a loaded machine
+        while (sc.statusTracker().getExecutorInfos().length < 3) { // the driver and two executors
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the local cluster's two executors did not register in 180 s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the executors", e);
+            }
+        }
     }
 
     @AfterAll
