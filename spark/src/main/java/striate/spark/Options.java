@@ -1,0 +1,88 @@
+package striate.spark;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The options of a Spark training run, parsed from {@code spark-submit}'s application arguments:
+ * {@code --model lenet5 --data DIR --epochs E --batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N}
+ * and optionally {@code --momentum M} (0.9), {@code --limit K} (train on the first K examples; 0: all) and
+ * {@code --checkpoint-every STEPS} (0: at the end of each epoch only). {@code --batch-size} is per worker: one
+ * step trains on N·B examples. Serializable: the driver ships it to every task.
+ */
+public record Options(String model, String data, int epochs, int batchSize, double lr, double momentum, long seed,
+                      String checkpointDir, int workers, int limit, int checkpointEvery) implements Serializable {
+    public static final String USAGE = "usage: striate.spark.Train --model lenet5 --data DIR --epochs E "
+            + "--batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N [--momentum M] [--limit K] "
+            + "[--checkpoint-every STEPS]";
+
+    public Options {
+        if (!"lenet5".equals(model)) {
+            throw new IllegalArgumentException("--model " + model + " is not trained on Spark yet; use --model lenet5");
+        }
+        require(data != null, "--data DIR (an MNIST-format folder every executor can read) is required");
+        require(checkpointDir != null, "--checkpoint-dir DIR (shared storage every executor can write) is required");
+        require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+        require(lr > 0, "--lr must be > 0, got " + lr);
+        require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
+        require(workers >= 1, "--workers must be >= 1, got " + workers);
+        require(limit >= 0, "--limit must be >= 0, got " + limit);
+        require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message + "\n" + USAGE);
+        }
+    }
+
+    /** Parses {@code --name value} pairs; an unknown, repeated or valueless option is an error naming it. */
+    public static Options parse(String... args) {
+        Map<String, String> v = new LinkedHashMap<>(Map.of("--momentum", "0.9", "--limit", "0",
+                "--checkpoint-every", "0"));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < args.length; i += 2) {
+            String name = args[i];
+            if (!java.util.Set.of("--model", "--data", "--epochs", "--batch-size", "--lr", "--seed",
+                    "--checkpoint-dir", "--workers", "--momentum", "--limit", "--checkpoint-every").contains(name)) {
+                throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + name + " needs a value\n" + USAGE);
+            }
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("option " + name + " is given twice\n" + USAGE);
+            }
+            v.put(name, args[i + 1]);
+        }
+        for (String required : new String[] {"--model", "--epochs", "--batch-size", "--lr", "--seed", "--workers"}) {
+            if (!v.containsKey(required)) {
+                throw new IllegalArgumentException("option " + required + " is required\n" + USAGE);
+            }
+        }
+        try {
+            return new Options(v.get("--model"), v.get("--data"), Integer.parseInt(v.get("--epochs")),
+                    Integer.parseInt(v.get("--batch-size")), Double.parseDouble(v.get("--lr")),
+                    Double.parseDouble(v.get("--momentum")), Long.parseLong(v.get("--seed")),
+                    v.get("--checkpoint-dir"), Integer.parseInt(v.get("--workers")),
+                    Integer.parseInt(v.get("--limit")), Integer.parseInt(v.get("--checkpoint-every")));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE, e);
+        }
+    }
+
+    /** The options a resumed run must share with the checkpoint's run, as checkpoint settings. */
+    Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("--model", model);
+        s.put("--batch-size", Integer.toString(batchSize));
+        s.put("--lr", Double.toString(lr));
+        s.put("--momentum", Double.toString(momentum));
+        s.put("--seed", Long.toString(seed));
+        s.put("--workers", Integer.toString(workers));
+        s.put("--limit", Integer.toString(limit));
+        return s;
+    }
+}

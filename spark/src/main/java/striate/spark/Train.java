@@ -1,0 +1,88 @@
+package striate.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Trains a model across a Spark cluster: {@code spark-submit --class striate.spark.Train striate-spark.jar
+ * --model lenet5 --data DIR --epochs E --batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N}
+ * (see {@link Options}). The job is one barrier stage of N tasks, one per worker ({@link BarrierTask}); Spark
+ * starts them together, and when one fails it retries the whole stage (up to spark.stage.maxConsecutiveAttempts,
+ * 4 by default), whose workers resume from the last checkpoint. The workers' Striate JVM flags are added to
+ * {@code spark.executor.extraJavaOptions}.
+ */
+public final class Train {
+    /** The flags every JVM that runs Striate's CPU backend needs (the parent POM's striate.jvm.flags). */
+    static final String STRIATE_JVM_FLAGS = "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED";
+
+    private Train() {
+    }
+
+    public static void main(String[] args) {
+        checkJava(Runtime.version());
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SparkConf conf = configure(new SparkConf().setAppName("striate " + o.model()));
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            double imagesPerSecond = 0;
+            for (Worker.Report r : run(sc, o)) {
+                System.out.printf("worker %d: steps %d to %d, mean training loss per epoch %s, %.1f images/s, "
+                        + "all-reduce %.1f%% of the time%n", r.rank(), r.firstStep(), r.lastStep(),
+                        java.util.Arrays.toString(r.epochLoss()), r.imagesPerSecond(),
+                        100 * r.allReduceSeconds() / r.seconds());
+                imagesPerSecond += r.imagesPerSecond();
+            }
+            System.out.printf("all workers: %.1f images/s%n", imagesPerSecond);
+            System.out.println("checkpoint: " + java.nio.file.Path.of(o.checkpointDir()).resolve(Worker.CHECKPOINT));
+        }
+    }
+
+    /**
+     * Refuses Java 25 before 25.0.3, whose G1 collector can corrupt data (the fix is in 25.0.3). Spark 4.2 runs on
+     * Java 17, 21 and 25, Striate on 25 alone. The driver checks its own JVM, and each worker its executor's.
+     */
+    static void checkJava(Runtime.Version v) {
+        if (v.feature() == 25 && v.update() < 3) {
+            throw new IllegalStateException("Java " + v + " has a G1 bug that can corrupt data; run the Spark driver "
+                    + "and executors on Java 25.0.3 or later: set JAVA_HOME in conf/spark-env.sh on every node");
+        }
+    }
+
+    /** Adds Striate's JVM flags to the executors' Java options (before the context starts its executors). */
+    public static SparkConf configure(SparkConf conf) {
+        String options = conf.get("spark.executor.extraJavaOptions", "");
+        if (!options.contains("jdk.incubator.vector")) {
+            conf.set("spark.executor.extraJavaOptions", (options + " " + STRIATE_JVM_FLAGS).trim());
+        }
+        return conf;
+    }
+
+    /** Runs the training job on {@code sc} and returns each worker's report, in rank order. */
+    public static List<Worker.Report> run(JavaSparkContext sc, Options o) {
+        List<Integer> ranks = new ArrayList<>();
+        for (int r = 0; r < o.workers(); r++) {
+            ranks.add(r);
+        }
+        @SuppressWarnings("unchecked")
+        ClassTag<Worker.Report> tag =
+                (ClassTag<Worker.Report>) (ClassTag<?>) ClassTag$.MODULE$.apply(Worker.Report.class);
+        RDD<Worker.Report> reports = sc.parallelize(ranks, o.workers()).rdd().barrier()
+                .mapPartitions(new BarrierTask(o), false, tag);
+        // Spark retries a failed barrier stage only when it is a shuffle-map stage, never a result stage: the
+        // shuffle after it (the reports into one partition) makes the training stage one.
+        List<Worker.Report> out = new ArrayList<>(reports.toJavaRDD().repartition(1).collect());
+        out.sort(java.util.Comparator.comparingInt(Worker.Report::rank));
+        return out;
+    }
+}

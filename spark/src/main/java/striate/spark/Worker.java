@@ -1,0 +1,159 @@
+package striate.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import striate.data.Dataset;
+import striate.data.MnistFolder;
+import striate.data.Normalization;
+import striate.models.LeNet5;
+import striate.optim.Sgd;
+import striate.parallel.DataParallel;
+import striate.parallel.GradientExchange;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+import striate.train.Checkpoint;
+
+/**
+ * One worker's share of a data-parallel run, with no Spark in it: it reads its shard of an MNIST-format folder
+ * ({@link ShardOrder}), builds the same LeNet-5 and SGD as every other worker (from the seed), and trains with a
+ * one-device {@link DataParallel} on cpu:0 whose {@link GradientExchange} averages the gradients with the other
+ * workers (a {@link SocketRing}), so every worker takes the same optimizer step and the weights stay identical.
+ * Rank 0 writes {@code last.ckpt} to the checkpoint folder atomically every {@code --checkpoint-every} steps and at
+ * the end of each epoch. On start every worker resumes from {@code last.ckpt} when there is one, at the step it
+ * was written after, so a retried Spark stage goes on where the last checkpoint left off.
+ */
+public final class Worker {
+    /** The checkpoint file in the checkpoint folder. */
+    public static final String CHECKPOINT = "last.ckpt";
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    /**
+     * What one worker reports back: where it started and ended, its mean training loss of each epoch it ran, the
+     * examples it trained on, the seconds its steps took and the seconds of those spent in the all-reduce (on the
+     * communication thread; LeNet-5's 61,706 gradients make one bucket, reduced after backward, so all of it adds
+     * to the step).
+     */
+    public record Report(int rank, long firstStep, long lastStep, double[] epochLoss, long examples, double seconds,
+                         double allReduceSeconds) implements Serializable {
+        public double imagesPerSecond() {
+            return examples / seconds;
+        }
+    }
+
+    private Worker() {
+    }
+
+    /** The training examples the run uses: the folder's training set, normalized, cut to {@code --limit}. */
+    public static Dataset data(Options o) throws IOException {
+        Dataset all = MnistFolder.open(Path.of(o.data())).train(Normalization.FASHION_MNIST);
+        return o.limit() > 0 ? all.subset(Math.min(o.limit(), all.size())) : all;
+    }
+
+    /** The model every worker (and a one-process run of the same options) starts from. */
+    public static LeNet5 model(Options o) {
+        return new LeNet5(LeNet5.Config.defaults(), o.seed());
+    }
+
+    public static Sgd optimizer(striate.nn.Module m, Options o) {
+        return Sgd.builder(m.namedParameters()).lr(o.lr()).momentum(o.momentum()).build();
+    }
+
+    /** Trains as rank {@code rank} of {@code o.workers()}, exchanging gradients through {@code exchange}. */
+    public static Report run(Options o, int rank, GradientExchange exchange) throws IOException {
+        Dataset data = data(o);
+        ShardOrder order = new ShardOrder(data.size(), o.workers(), o.batchSize(), o.seed());
+        Device device = Device.parse("cpu:0");
+        Path dir = Path.of(o.checkpointDir());
+        Files.createDirectories(dir);
+        AtomicLong reduceNanos = new AtomicLong();
+        GradientExchange timed = (bucket, buffers) -> {
+            long t0 = System.nanoTime();
+            exchange.allReduce(bucket, buffers);
+            reduceNanos.addAndGet(System.nanoTime() - t0);
+        };
+        try (DataParallel dp = DataParallel.builder(List.of(device), () -> model(o), m -> optimizer(m, o))
+                .exchange(timed).build()) {
+            long step = resume(dp, dir.resolve(CHECKPOINT), o);
+            long first = step;
+            int steps = order.stepsPerEpoch();
+            long end = (long) o.epochs() * steps;
+            List<Double> epochLoss = new ArrayList<>();
+            double lossSum = 0;
+            int lossCount = 0;
+            float[] x = new float[o.batchSize() * data.exampleSize()];
+            int[] y = new int[o.batchSize()];
+            long t0 = System.nanoTime();
+            while (step < end) {
+                int epoch = (int) (step / steps);
+                int[] batch = order.batch(rank, epoch, (int) (step % steps));
+                for (int i = 0; i < batch.length; i++) {
+                    data.image(batch[i], x, i * data.exampleSize());
+                    y[i] = data.label(batch[i]);
+                }
+                DataParallel.StepResult r = dp.step(
+                        Tensor.of(device, x, batch.length, data.channels(), data.height(), data.width()),
+                        Tensor.ofInts(device, y, batch.length));
+                if (!Double.isFinite(r.loss())) {
+                    throw new IllegalStateException("worker " + rank + ": the loss is " + r.loss() + " at step "
+                            + step + "; lower --lr");
+                }
+                lossSum += r.loss();
+                lossCount++;
+                step++;
+                boolean epochDone = step % steps == 0;
+                if (epochDone) {
+                    epochLoss.add(lossSum / lossCount);
+                    log.info("worker {}: epoch {} done, mean training loss {}", rank, epoch + 1, lossSum / lossCount);
+                    lossSum = 0;
+                    lossCount = 0;
+                }
+                if (rank == 0 && (epochDone || o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0)) {
+                    save(dp, dir.resolve(CHECKPOINT), o, step, steps);
+                }
+            }
+            return new Report(rank, first, step, epochLoss.stream().mapToDouble(Double::doubleValue).toArray(),
+                    (step - first) * o.batchSize(), (System.nanoTime() - t0) * 1e-9, reduceNanos.get() * 1e-9);
+        }
+    }
+
+    /** Restores {@code file} into the replica when it exists; returns the step to go on from (0 without one). */
+    private static long resume(DataParallel dp, Path file, Options o) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        Checkpoint c = Checkpoint.load(file).requireModel(LeNet5.NAME);
+        if (!c.settings().equals(o.settings())) {
+            throw new IllegalArgumentException(file + " was written by a run with " + c.settings() + " but this run "
+                    + "has " + o.settings() + "; give the same options or another --checkpoint-dir");
+        }
+        c.restoreInto(dp.module());
+        dp.optimizer().loadState(c.optimizer());
+        dp.syncFromFirst();
+        log.info("resuming from {} at step {}", file, c.globalStep());
+        return c.globalStep();
+    }
+
+    private static void save(DataParallel dp, Path file, Options o, long step, int stepsPerEpoch) {
+        Map<String, Number> scalars = new LinkedHashMap<>();
+        scalars.put("learning_rate", dp.optimizer().learningRate());
+        Checkpoint c = new Checkpoint(LeNet5.NAME, LeNet5.Config.defaults().toString(), o.settings(),
+                (int) (step / stepsPerEpoch), step, Map.of(), List.of(), Checkpoint.stateOf(dp.module()),
+                dp.optimizer().state(), scalars);
+        try {
+            c.save(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the checkpoint " + file + ": " + e.getMessage()
+                    + "; check that the --checkpoint-dir is writable from every executor", e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package striate.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The spark-submit arguments as the README writes them, their defaults, and one-line errors for bad ones. */
+class OptionsTest {
+    private static final String[] README = {"--model", "lenet5", "--data", "/shared/fashion-mnist", "--epochs", "5",
+        "--batch-size", "64", "--lr", "0.01", "--seed", "42", "--checkpoint-dir", "/shared/runs/lenet5",
+        "--workers", "4"};
+
+    @Test
+    void theReadmeLineParsesWithTheDefaults() {
+        Options o = Options.parse(README);
+        assertEquals(new Options("lenet5", "/shared/fashion-mnist", 5, 64, 0.01, 0.9, 42, "/shared/runs/lenet5", 4,
+                0, 0), o);
+    }
+
+    @Test
+    void badArgumentsAreErrorsNamingTheOption() {
+        String[] unknown = README.clone();
+        unknown[0] = "--modle";
+        assertMessage("unknown option '--modle'", unknown);
+        String[] model = README.clone();
+        model[1] = "alexnet";
+        assertMessage("--model alexnet is not trained on Spark yet", model);
+        assertMessage("option --workers is required", java.util.Arrays.copyOf(README, README.length - 2));
+        assertMessage("option --workers needs a value", java.util.Arrays.copyOf(README, README.length - 1));
+        String[] batch = README.clone();
+        batch[7] = "0";
+        assertMessage("--batch-size must be >= 1", batch);
+    }
+
+    private static void assertMessage(String expected, String[] args) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Options.parse(args));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    }
+}

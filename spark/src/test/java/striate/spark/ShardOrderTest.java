@@ -1,0 +1,48 @@
+package striate.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Shards are disjoint and contiguous, an epoch visits each example of a shard at most once, epochs differ. */
+class ShardOrderTest {
+    @Test
+    void eachWorkerReadsOnlyItsShardAndAnEpochVisitsAnExampleOnce() {
+        ShardOrder order = new ShardOrder(103, 3, 10, 5); // shards of 34, 34, 35: 3 steps each
+        assertEquals(3, order.stepsPerEpoch());
+        assertArrayEquals(new int[] {0, 34, 68, 103}, new int[] {order.shardStart(0), order.shardStart(1),
+                order.shardStart(2), order.shardStart(3)});
+        for (int r = 0; r < 3; r++) {
+            Set<Integer> seen = new HashSet<>();
+            for (int step = 0; step < 3; step++) {
+                for (int i : order.batch(r, 0, step)) {
+                    assertTrue(i >= order.shardStart(r) && i < order.shardStart(r + 1), "worker " + r + " read " + i);
+                    assertTrue(seen.add(i), "worker " + r + " read " + i + " twice in an epoch");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theGlobalBatchIsTheWorkersBatchesInRankOrderAndEpochsAreShuffledAnew() {
+        ShardOrder order = new ShardOrder(64, 2, 8, 1);
+        int[] global = order.globalBatch(1, 2);
+        assertArrayEquals(order.batch(0, 1, 2), Arrays.copyOfRange(global, 0, 8));
+        assertArrayEquals(order.batch(1, 1, 2), Arrays.copyOfRange(global, 8, 16));
+        assertFalse(Arrays.equals(order.batch(0, 0, 0), order.batch(0, 1, 0)));
+        assertArrayEquals(order.batch(1, 3, 1), new ShardOrder(64, 2, 8, 1).batch(1, 3, 1));
+    }
+
+    @Test
+    void aShardSmallerThanABatchIsAnError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ShardOrder(30, 4, 8, 1));
+        assertTrue(e.getMessage().contains("fewer than one batch of 8"), e.getMessage());
+    }
+}

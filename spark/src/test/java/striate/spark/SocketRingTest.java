@@ -1,0 +1,152 @@
+package striate.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import striate.parallel.HostChunkLink;
+import striate.parallel.RingAllReduce;
+import striate.tensor.Device;
+import striate.tensor.Rng;
+import striate.tensor.Tensor;
+
+/**
+ * N "workers" on localhost sockets, each on a thread of its own with its own buffer, reduce like the in-process
+ * {@link RingAllReduce} over the same N buffers: bit for bit the same sum (the ring adds in the same order), then
+ * divided by N. Also: bucket lengths that differ between ranks, and a rank that goes away, fail with a clear error.
+ */
+class SocketRingTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private static List<Tensor> buffers(int n, int length, long seed) {
+        Rng rng = new Rng(seed);
+        List<Tensor> out = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            float[] v = new float[length + 3];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(5) - 2));
+            }
+            out.add(Tensor.of(Device.reference(), v).slice(0, 1, 1 + length)); // a view at an offset
+        }
+        return out;
+    }
+
+    /** Joins n rings on localhost, one per thread, and runs {@code work} on each; returns their results. */
+    private static <T> List<T> onRing(int n, RankWork<T> work) throws Exception {
+        List<ServerSocket> servers = new ArrayList<>();
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            ServerSocket s = SocketRing.listen();
+            servers.add(s);
+            peers.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<T>> results = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                int rank = r;
+                results.add(pool.submit(() -> {
+                    try (SocketRing ring = SocketRing.join(rank, peers, servers.get(rank), TIMEOUT)) {
+                        return work.run(rank, ring);
+                    }
+                }));
+            }
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : results) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private interface RankWork<T> {
+        T run(int rank, SocketRing ring) throws Exception;
+    }
+
+    @Test
+    void workersOnSocketsEndWithTheInProcessRingsSumDividedByNBitForBit() throws Exception {
+        for (int n = 1; n <= 4; n++) {
+            for (int length : new int[] {0, 1, n + 1, 1000, 70001}) {
+                String what = "N=" + n + ", length " + length;
+                List<Tensor> expected = buffers(n, length, 7L * n + length);
+                new RingAllReduce(new HostChunkLink()).allReduce(0, expected);
+                float[] mean = expected.getFirst().toFloatArray();
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] = mean[i] / n;
+                }
+                List<Tensor> mine = buffers(n, length, 7L * n + length);
+                List<float[]> got = onRing(n, (rank, ring) -> {
+                    ring.allReduce(0, List.of(mine.get(rank)));
+                    ring.allReduce(1, List.of(mine.get(rank).slice(0, 0, length / 2))); // a second bucket, in place
+                    return mine.get(rank).toFloatArray();
+                });
+                for (int r = 0; r < n; r++) {
+                    float[] g = got.get(r);
+                    float[] first = java.util.Arrays.copyOfRange(g, length / 2, length);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(mean, length / 2, length), first,
+                            what + ": rank " + r + " differs from the in-process ring's mean");
+                    assertArrayEquals(got.getFirst(), g, what + ": rank " + r + " differs from rank 0");
+                }
+            }
+        }
+    }
+
+    @Test
+    void ranksWithDifferentBucketLengthsFail() throws Exception {
+        List<String> errors = onRing(2, (rank, ring) -> {
+            try {
+                ring.allReduce(3, List.of(Tensor.zeros(Device.reference(), striate.tensor.DType.F32, 10 + rank)));
+                return "no error";
+            } catch (UncheckedIOException e) {
+                return rootMessage(e);
+            }
+        });
+        // each rank reads the other's header; one may see the connection reset by the other's exit first
+        assertTrue(errors.stream().anyMatch(m -> String.valueOf(m).contains("every worker must train the same "
+                + "model")), errors.toString());
+    }
+
+    @Test
+    void aRankThatLeavesFailsTheOthersInsteadOfHangingAndTheirRingsStayFailed() throws Exception {
+        List<String> errors = onRing(3, (rank, ring) -> {
+            if (rank == 2) {
+                ring.close();
+                return "left";
+            }
+            Tensor b = Tensor.zeros(Device.reference(), striate.tensor.DType.F32, 100);
+            assertThrows(UncheckedIOException.class, () -> ring.allReduce(0, List.of(b)));
+            return assertThrows(IllegalStateException.class, () -> ring.allReduce(1, List.of(b))).getMessage();
+        });
+        assertTrue(errors.get(0).contains("an earlier all-reduce failed"), errors.get(0));
+        assertTrue(errors.get(1).contains("an earlier all-reduce failed"), errors.get(1));
+    }
+
+    @Test
+    void aWrongPeerListIsRefused() throws IOException {
+        ServerSocket s = SocketRing.listen();
+        assertThrows(IllegalArgumentException.class, () -> SocketRing.join(2, List.of(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort())), s, TIMEOUT));
+        s.close();
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

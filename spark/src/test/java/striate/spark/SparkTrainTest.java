@@ -1,0 +1,214 @@
+package striate.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import striate.data.Dataset;
+import striate.data.MnistFolder;
+import striate.parallel.DataParallel;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+import striate.train.Checkpoint;
+
+/**
+ * Training on Spark in {@code local-cluster[2,1,2048]} mode (a standalone master and two workers, each running
+ * one executor JVM with one core, on this machine), on the first examples of the real Fashion-MNIST that bin/setup
+ * installs (skipped, with the reason, without it). Two Spark workers, each on its shard, end with the weights of
+ * two in-process replicas on the same global batches (bit for bit: the same sums in the same order) and of one
+ * device on the whole global batch (within float32 summation tolerance), and the loss falls.
+ */
+class SparkTrainTest {
+    private static final int EXAMPLES = 1024;
+    private static JavaSparkContext sc;
+
+    @BeforeAll
+    static void startCluster() {
+        Path dir = MnistFolder.defaultFashionMnistFolder();
+        assumeTrue(MnistFolder.isComplete(dir), "Fashion-MNIST not found in " + dir
+                + ": install Debian's package dataset-fashion-mnist (bin/setup does)");
+        sc = new JavaSparkContext(Train.configure(new SparkConf().setMaster("local-cluster[2,1,2048]")
+                .setAppName("SparkTrainTest").set("spark.executor.memory", "768m")
+                .set("spark.ui.enabled", "false")
+                // a job submitted before both executors registered waits this long to check again (default 15 s)
+                .set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s")));
+        long deadline = System.nanoTime() + 180_000_000_000L; // executor JVMs start slowly on a loaded machine
+        while (sc.statusTracker().getExecutorInfos().length < 3) { // the driver and two executors
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the local cluster's two executors did not register in 180 s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the executors", e);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (sc != null) {
+            sc.close();
+        }
+    }
+
+    private static Options options(Path checkpoints, int examples, int epochs, int checkpointEvery) {
+        return Options.parse("--model", "lenet5", "--data", MnistFolder.defaultFashionMnistFolder().toString(),
+                "--epochs", Integer.toString(epochs), "--batch-size", "32", "--lr", "0.05", "--seed", "7",
+                "--checkpoint-dir", checkpoints.toString(), "--workers", "2", "--limit", Integer.toString(examples),
+                "--checkpoint-every", Integer.toString(checkpointEvery));
+    }
+
+    private static final List<Device> TWO_REPLICAS = List.of(Device.parse("cpu:0"), Device.parse("cpu:1"));
+
+    @Test
+    void fiveStepsOfTwoSparkWorkersEqualOneDeviceOnTheGlobalBatch(@TempDir Path checkpoints) throws IOException {
+        Options o = options(checkpoints, 320, 1, 0); // 160 examples a worker: 5 steps of 32 each, 64 globally
+        List<Worker.Report> reports = Train.run(sc, o);
+        assertEquals(5, reports.get(1).lastStep());
+        Map<String, float[]> spark = values(Checkpoint.load(checkpoints.resolve(Worker.CHECKPOINT)).model());
+        double worst = assertClose(inProcess(o, List.of(Device.parse("cpu:0"))), spark, 1e-5, "one device");
+        System.out.println("5 steps: Spark's weights differ from one device's by up to " + worst
+                + " of a tensor's largest weight");
+    }
+
+    @Test
+    void aThreeEpochRunLearnsAndEqualsTwoInProcessReplicasBitForBit(@TempDir Path checkpoints) throws IOException {
+        Options o = options(checkpoints, EXAMPLES, 3, 0);
+        List<Worker.Report> reports = Train.run(sc, o);
+
+        assertEquals(2, reports.size());
+        int steps = new ShardOrder(EXAMPLES, 2, 32, 7).stepsPerEpoch(); // 16
+        for (Worker.Report r : reports) {
+            assertEquals(0, r.firstStep());
+            assertEquals(3L * steps, r.lastStep());
+            assertEquals(3, r.epochLoss().length);
+            assertEquals(3L * steps * 32, r.examples());
+            assertTrue(r.allReduceSeconds() > 0 && r.allReduceSeconds() < r.seconds(), r.toString());
+        }
+        double first = (reports.get(0).epochLoss()[0] + reports.get(1).epochLoss()[0]) / 2;
+        double last = (reports.get(0).epochLoss()[2] + reports.get(1).epochLoss()[2]) / 2;
+        System.out.println("3 epochs on 2 Spark workers: mean training loss " + first + " -> " + last);
+        assertTrue(last < 0.8 * first, "the mean training loss went from " + first + " to " + last);
+
+        Checkpoint c = Checkpoint.load(checkpoints.resolve(Worker.CHECKPOINT));
+        assertEquals(3L * steps, c.globalStep());
+        assertBitIdentical(inProcess(o, TWO_REPLICAS), values(c.model()), "Spark workers vs in-process replicas");
+    }
+
+    @Test
+    void killingAnExecutorMidEpochRetriesTheStageWhichResumesFromTheCheckpoint(@TempDir Path checkpoints)
+            throws Exception {
+        Options o = options(checkpoints, EXAMPLES, 2, 4); // 32 steps, a checkpoint every 4
+        Path file = checkpoints.resolve(Worker.CHECKPOINT);
+        ExecutorService driver = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<Worker.Report>> job = driver.submit(() -> Train.run(sc, o));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!(Files.exists(file) && Checkpoint.load(file).globalStep() >= 8)) {
+                assertTrue(System.nanoTime() < deadline && !job.isDone(), "no checkpoint at step 8 or later");
+                Thread.sleep(20);
+            }
+            ProcessHandle executor = ProcessHandle.current().descendants()
+                    .filter(SparkTrainTest::isExecutor)
+                    .findFirst().orElseThrow(() -> new AssertionError("no executor process among this JVM's"));
+            executor.destroyForcibly();
+            List<Worker.Report> reports = job.get(90, TimeUnit.SECONDS);
+            for (Worker.Report r : reports) {
+                assertTrue(r.firstStep() >= 8 && r.firstStep() % 4 == 0, "worker " + r.rank() + " started at step "
+                        + r.firstStep() + ", not at a checkpoint after the first 8 steps");
+                assertEquals(32, r.lastStep());
+            }
+            System.out.println("after the kill, the retried stage resumed at step " + reports.get(0).firstStep());
+        } finally {
+            sc.cancelAllJobs(); // when the test failed early: no job may outlive its checkpoint folder
+            driver.shutdown();
+            driver.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        assertEquals(32, Checkpoint.load(file).globalStep());
+        assertBitIdentical(inProcess(o, TWO_REPLICAS), values(Checkpoint.load(file).model()),
+                "a run with a killed executor vs an uninterrupted one");
+    }
+
+    /** Whether {@code p} runs a Spark executor; its full command line is in /proc (Linux, as in CI). */
+    private static boolean isExecutor(ProcessHandle p) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"))
+                    .contains("org.apache.spark.executor.CoarseGrainedExecutorBackend");
+        } catch (IOException e) {
+            return false; // the process has ended
+        }
+    }
+
+    private static void assertBitIdentical(Map<String, float[]> expected, Map<String, float[]> got, String what) {
+        assertEquals(expected.keySet(), got.keySet(), what + ": parameter names");
+        expected.forEach((name, e) -> assertArrayEquals(e, got.get(name), what + ": " + name));
+    }
+
+    /** Each tensor within {@code rtol} of its largest magnitude; returns the largest such relative difference. */
+    private static double assertClose(Map<String, float[]> expected, Map<String, float[]> got, double rtol,
+                                      String what) {
+        double worst = 0;
+        for (Map.Entry<String, float[]> e : expected.entrySet()) {
+            float[] a = e.getValue();
+            float[] b = got.get(e.getKey());
+            double scale = 0;
+            double diff = 0;
+            for (int i = 0; i < a.length; i++) {
+                scale = Math.max(scale, Math.abs(a[i]));
+                diff = Math.max(diff, Math.abs(a[i] - b[i]));
+            }
+            assertTrue(diff <= rtol * scale, what + ": " + e.getKey() + " differs by " + diff + ", more than " + rtol
+                    + " of its largest value " + scale);
+            worst = Math.max(worst, diff / scale);
+        }
+        return worst;
+    }
+
+    /** The same run in this process: a DataParallel over {@code devices}, each step on the global batch. */
+    private static Map<String, float[]> inProcess(Options o, List<Device> devices) throws IOException {
+        Dataset data = Worker.data(o);
+        ShardOrder order = new ShardOrder(data.size(), o.workers(), o.batchSize(), o.seed());
+        try (DataParallel dp = DataParallel.builder(devices, () -> Worker.model(o), m -> Worker.optimizer(m, o))
+                .build()) {
+            for (int epoch = 0; epoch < o.epochs(); epoch++) {
+                for (int step = 0; step < order.stepsPerEpoch(); step++) {
+                    int[] batch = order.globalBatch(epoch, step);
+                    float[] x = new float[batch.length * data.exampleSize()];
+                    int[] y = new int[batch.length];
+                    for (int i = 0; i < batch.length; i++) {
+                        data.image(batch[i], x, i * data.exampleSize());
+                        y[i] = data.label(batch[i]);
+                    }
+                    Device d = devices.getFirst();
+                    dp.step(Tensor.of(d, x, batch.length, 1, 28, 28), Tensor.ofInts(d, y, batch.length));
+                }
+            }
+            return values(Checkpoint.stateOf(dp.module()));
+        }
+    }
+
+    private static Map<String, float[]> values(Map<String, Tensor> tensors) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> out.put(k, v.toFloatArray()));
+        return out;
+    }
+}

@@ -1,0 +1,39 @@
+package striate.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+/** What the driver sets up before Spark starts: the executors' JVM flags, the Java check, the peers' hosts. */
+class TrainTest {
+    @Test
+    void striatesFlagsAreAddedToTheExecutorsJavaOptionsOnce() {
+        SparkConf user = new SparkConf(false).set("spark.executor.extraJavaOptions", "-Dstriate.cpu.threads=4");
+        assertEquals("-Dstriate.cpu.threads=4 " + Train.STRIATE_JVM_FLAGS,
+                Train.configure(user).get("spark.executor.extraJavaOptions"));
+        assertEquals("-Dstriate.cpu.threads=4 " + Train.STRIATE_JVM_FLAGS,
+                Train.configure(user).get("spark.executor.extraJavaOptions"));
+        assertEquals(Train.STRIATE_JVM_FLAGS,
+                Train.configure(new SparkConf(false)).get("spark.executor.extraJavaOptions"));
+    }
+
+    @Test
+    void java25BeforeUpdate3IsRefused() {
+        Train.checkJava(Runtime.Version.parse("25.0.3"));
+        Train.checkJava(Runtime.Version.parse("26"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Train.checkJava(Runtime.Version.parse("25.0.2")));
+        assertTrue(e.getMessage().contains("25.0.3 or later"), e.getMessage());
+    }
+
+    @Test
+    void anExecutorAddressGivesItsHostWithOrWithoutAPort() {
+        assertEquals("10.0.0.5", BarrierTask.host("10.0.0.5:41234"));
+        assertEquals("10.0.0.5", BarrierTask.host("10.0.0.5"));
+        assertEquals("node-3.cluster", BarrierTask.host("node-3.cluster:7078"));
+        assertEquals("fe80::1", BarrierTask.host("fe80::1"));
+    }
+}
