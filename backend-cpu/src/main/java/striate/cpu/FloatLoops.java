@@ -30,6 +30,13 @@ interface FloatLoops {
                 long yi, int n);
 
     /**
+     * y[yi + t] = c[ci + t] ≠ 0 ? a[ai + t] : b[bi + t] for t in [0, n); with {@code cOne}, {@code aOne} or
+     * {@code bOne} that operand is the one value at its offset for the whole run (a gradient's zero).
+     */
+    void where(MemorySegment c, long ci, boolean cOne, MemorySegment a, long ai, boolean aOne, MemorySegment b,
+               long bi, boolean bOne, MemorySegment y, long yi, int n);
+
+    /**
      * y[yi + t] = y[yi + t] + bias, then max(·, 0) when {@code relu}, in place for t in [0, n): the epilogue a
      * fused convolution applies to one output plane while it is still in cache.
      */
