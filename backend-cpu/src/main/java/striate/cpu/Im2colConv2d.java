@@ -104,9 +104,9 @@ final class Im2colConv2d {
 
     /** The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group. */
     float[][] filterGradPanels(ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
-        int nb = g.panelImages();
-        float[][] partial = new float[g.panels()][];
-        pool.forEach(g.panels(), panel -> {
+        int nb = g.filterPanelImages();
+        float[][] partial = new float[g.filterPanels()][];
+        pool.forEach(g.filterPanels(), panel -> {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
@@ -263,34 +263,53 @@ final class Im2colConv2d {
 
     /**
      * The transpose of im2col for one image and group: colT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx] = x[ci,
-     * iy, ix] (0 in the padding), written row after row, each row's kernel columns a short run of one input row.
+     * iy, ix] (0 in the padding), one output pixel's row at a time. Within a row, kernel rows ky go outside the
+     * channels, so each tap row's bounds are found once for all channels, and a row whose taps all lie inside the
+     * image at dilation 1 (most of them) is a plain copy of kw values per channel.
      */
     private static void im2row(ConvGeometry g, float[] x, int xOff, float[] colT, int rowOff) {
         ConvParams p = g.p();
         int kw = g.kw();
+        int khkw = g.kh() * kw;
+        int hw = g.h() * g.w();
         int dw = p.dilationW();
         int dst = rowOff;
         for (int oy = 0; oy < g.oh(); oy++) {
-            for (int ox = 0; ox < g.ow(); ox++) {
+            for (int ox = 0; ox < g.ow(); ox++, dst += g.ckk()) {
                 int shift = ox * p.strideW() - p.padW(); // ix = shift + kx·dw
                 int lo = firstTap(shift, dw, kw);
                 int hi = endTap(shift, dw, g.w(), kw);
-                for (int ci = 0; ci < g.cg(); ci++) {
-                    for (int ky = 0; ky < g.kh(); ky++, dst += kw) {
-                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
-                        if (iy < 0 || iy >= g.h() || lo >= hi) {
-                            Arrays.fill(colT, dst, dst + kw, 0f);
-                            continue;
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    int at = dst + ky * kw;
+                    if (iy < 0 || iy >= g.h() || lo >= hi) {
+                        for (int ci = 0; ci < g.cg(); ci++) {
+                            Arrays.fill(colT, at + ci * khkw, at + ci * khkw + kw, 0f);
                         }
-                        int src = xOff + (ci * g.h() + iy) * g.w() + shift;
+                        continue;
+                    }
+                    int src = xOff + iy * g.w() + shift;
+                    if (lo == 0 && hi == kw && dw == 1) {
+                        for (int ci = 0; ci < g.cg(); ci++) {
+                            int s = src + ci * hw;
+                            int d = at + ci * khkw;
+                            for (int kx = 0; kx < kw; kx++) {
+                                colT[d + kx] = x[s + kx];
+                            }
+                        }
+                        continue;
+                    }
+                    for (int ci = 0; ci < g.cg(); ci++) {
+                        int s = src + ci * hw;
+                        int d = at + ci * khkw;
                         for (int kx = 0; kx < lo; kx++) {
-                            colT[dst + kx] = 0f;
+                            colT[d + kx] = 0f;
                         }
                         for (int kx = lo; kx < hi; kx++) {
-                            colT[dst + kx] = x[src + kx * dw];
+                            colT[d + kx] = x[s + kx * dw];
                         }
                         for (int kx = hi; kx < kw; kx++) {
-                            colT[dst + kx] = 0f;
+                            colT[d + kx] = 0f;
                         }
                     }
                 }
@@ -343,28 +362,33 @@ final class Im2colConv2d {
     }
 
     /**
-     * dx[ci, iy, ix] += dcolT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx]: the adjoint of im2row, read row after
-     * row as {@link #im2row} writes them.
+     * dx[ci, iy, ix] += dcolT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx]: the adjoint of im2row, read in the
+     * same order as {@link #im2row} writes.
      */
     private static void row2im(ConvGeometry g, float[] dcolT, int rowOff, float[] dx, int dxOff) {
         ConvParams p = g.p();
         int kw = g.kw();
+        int khkw = g.kh() * kw;
+        int hw = g.h() * g.w();
         int dw = p.dilationW();
         int src = rowOff;
         for (int oy = 0; oy < g.oh(); oy++) {
-            for (int ox = 0; ox < g.ow(); ox++) {
+            for (int ox = 0; ox < g.ow(); ox++, src += g.ckk()) {
                 int shift = ox * p.strideW() - p.padW();
                 int lo = firstTap(shift, dw, kw);
                 int hi = endTap(shift, dw, g.w(), kw);
-                for (int ci = 0; ci < g.cg(); ci++) {
-                    for (int ky = 0; ky < g.kh(); ky++, src += kw) {
-                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
-                        if (iy < 0 || iy >= g.h()) {
-                            continue;
-                        }
-                        int dst = dxOff + (ci * g.h() + iy) * g.w() + shift;
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    if (iy < 0 || iy >= g.h()) {
+                        continue;
+                    }
+                    int at = src + ky * kw;
+                    int dst = dxOff + iy * g.w() + shift;
+                    for (int ci = 0; ci < g.cg(); ci++) {
+                        int d = dst + ci * hw;
+                        int s = at + ci * khkw;
                         for (int kx = lo; kx < hi; kx++) {
-                            dx[dst + kx * dw] += dcolT[src + kx];
+                            dx[d + kx * dw] += dcolT[s + kx];
                         }
                     }
                 }
