@@ -48,6 +48,12 @@ interface FloatLoops {
      */
     double sum(MemorySegment x, long xi, int n);
 
+    /**
+     * The sum in double of {@code rows} runs of n elements, run r at x[xi + r·stride], in an order fixed by rows, n
+     * and stride: a batch-norm channel's [n, c, h·w] over n and h·w, with each run of h·w only 49 or 196 long.
+     */
+    double sumRows(MemorySegment x, long xi, int n, int rows, long stride);
+
     /** The largest of x[xi, xi + n) as Math.max takes it (NaN wins); −∞ when n = 0. */
     double max(MemorySegment x, long xi, int n);
 

@@ -80,6 +80,15 @@ class ScalarFloatLoops implements FloatLoops {
     }
 
     @Override
+    public double sumRows(MemorySegment x, long xi, int n, int rows, long stride) {
+        double s = 0;
+        for (int r = 0; r < rows; r++) {
+            s += sum(x, xi + r * stride, n);
+        }
+        return s;
+    }
+
+    @Override
     public double max(MemorySegment x, long xi, int n) {
         double m = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < n; t++) {

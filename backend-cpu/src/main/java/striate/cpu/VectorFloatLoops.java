@@ -328,6 +328,44 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     }
 
     @Override
+    public double sumRows(MemorySegment x, long xi, int n, int rows, long stride) {
+        if (!x.isNative()) {
+            return super.sumRows(x, xi, n, rows, stride);
+        }
+        return sumRowsNative(x, xi, n, rows, stride);
+    }
+
+    /**
+     * The vector loop of sumRows, given native segments only: every run's full vectors go into the same two double
+     * vectors, whose lanes are added in order once at the end, then every run's tail in run order.
+     */
+    private double sumRowsNative(MemorySegment x, long xi, int n, int rows, long stride) {
+        DoubleVector lo = DoubleVector.zero(D);
+        DoubleVector hi = DoubleVector.zero(D);
+        int end = S.loopBound(n);
+        for (int r = 0; r < rows; r++) {
+            long at = xi + r * stride;
+            for (int t = 0; t < end; t += S.length()) {
+                FloatVector v = FloatVector.fromMemorySegment(S, x, (at + t) * 4, ORDER);
+                lo = lo.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
+                hi = hi.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
+            }
+        }
+        DoubleVector both = lo.add(hi);
+        double s = 0;
+        for (int i = 0; i < D.length(); i++) { // lanes in order: reduceLanes(ADD) leaves the order open
+            s += both.lane(i);
+        }
+        for (int r = 0; r < rows && end < n; r++) {
+            long at = xi + r * stride;
+            for (int t = end; t < n; t++) {
+                s += x.getAtIndex(JAVA_FLOAT, at + t);
+            }
+        }
+        return s;
+    }
+
+    @Override
     public double max(MemorySegment x, long xi, int n) {
         if (!x.isNative()) {
             return super.max(x, xi, n);

@@ -138,6 +138,29 @@ class FloatLoopsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 8, 17, 49, 196})
+    void sumRowsAddsEveryRunOfTheStrideAndNothingBetween(int n) {
+        for (FloatLoops loops : LOOPS) {
+            for (boolean heap : new boolean[] {false, true}) {
+                int rows = 5;
+                long stride = 3L * n + 5; // runs of n with gaps between them, which must not be added
+                MemorySegment x = random((int) (2 + rows * stride), 11L * n, heap);
+                double want = 0;
+                for (int r = 0; r < rows; r++) {
+                    for (int i = 0; i < n; i++) {
+                        want += x.getAtIndex(JAVA_FLOAT, 2 + r * stride + i);
+                    }
+                }
+                String at = loops + " n=" + n + " heap=" + heap;
+                double got = loops.sumRows(x, 2, n, rows, stride);
+                assertEquals(want, got, 1e-12 * (1 + rows * n), at);
+                assertEquals(got, loops.sumRows(x, 2, n, rows, stride), 0, at + ": the same bits again");
+                assertEquals(loops.sum(x, 2, n), loops.sumRows(x, 2, n, 1, stride), 1e-12 * (1 + n), at + ": one row");
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {0, 1, 7, 8, 17, 33, 1025})
     void sumMaxAndAccumulateMatchTheirDefinitionsInDouble(int n) {
         for (FloatLoops loops : LOOPS) {
