@@ -7,8 +7,9 @@ G: z [n,100,1,1] -> ConvTranspose2d(100,256,7,1,0) [n,256,7,7] -> BN -> ReLU -> 
 D: x [n,1,28,28] -> Conv2d(1,64,4,2,1) [n,64,14,14] -> LeakyReLU(0.2) -> Conv2d(64,128,4,2,1) [n,128,7,7] -> BN ->
 LeakyReLU(0.2) -> Conv2d(128,1,7,1,0) [n,1,1,1] -> flatten [n,1], a logit; no biases.
 Init: conv weights N(0, 0.02), BatchNorm weight N(1, 0.02) and bias 0. Recipe: Adam lr 2e-4, betas (0.5, 0.999),
-batch 128; per batch one D step (BCE with logits of D(real) against 1 plus of D(G(z).detach()) against 0, two
-forward passes) then one G step (BCE of D(G(z')) against 1, fresh z'), both nets in train mode. Images are the
+batch 128; per batch one D step (BCE with logits of D(real) against 1 plus of D(G(z)) against 0, G(z) made without
+autograd, two forward passes) then one G step (BCE of D(G(z')) against 1, fresh z', D's parameters frozen), both
+nets in train mode. Images are the
 Fashion-MNIST training images (the first --limit), x/127.5 - 1 in [-1, 1], shuffled each epoch by torch.randperm
 seeded from --seed; the last batch may be smaller (one of a single image is dropped: BatchNorm needs two).
 
@@ -111,18 +112,26 @@ class Dcgan:
         self.opt_d = torch.optim.Adam(self.d.parameters(), lr=lr, betas=betas)
 
     def step(self, real):
-        """One D step then one G step on a batch of real images [n,1,28,28]; returns (d_loss, g_loss) tensors."""
+        """One D step then one G step on a batch of real images [n,1,28,28]; returns (d_loss, g_loss) tensors.
+
+        As a careful PyTorch user writes it, and as `striate gan` runs it: the fake batch of D's step is made without
+        autograd (it is detached anyway), and D's parameters are frozen during G's step (their gradients would be
+        thrown away by D's next zero_grad). Neither changes a number of the recipe.
+        """
         n = real.shape[0]
         ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
         self.opt_d.zero_grad()
-        fake = self.g(torch.randn(n, LATENT, 1, 1))
+        with torch.no_grad():
+            fake = self.g(torch.randn(n, LATENT, 1, 1))  # [n,1,28,28], G in train mode: its batch norm still updates
         d_loss = (F.binary_cross_entropy_with_logits(self.d(real), ones)
-                  + F.binary_cross_entropy_with_logits(self.d(fake.detach()), zeros))
+                  + F.binary_cross_entropy_with_logits(self.d(fake), zeros))
         d_loss.backward()
         self.opt_d.step()
         self.opt_g.zero_grad()
+        self.d.requires_grad_(False)
         g_loss = F.binary_cross_entropy_with_logits(self.d(self.g(torch.randn(n, LATENT, 1, 1))), ones)
         g_loss.backward()
+        self.d.requires_grad_(True)
         self.opt_g.step()
         return d_loss.detach(), g_loss.detach()
 
