@@ -1,5 +1,7 @@
 package striate.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import striate.autograd.GradMode;
 import striate.nn.BatchNorm2d;
 import striate.nn.Conv2d;
 import striate.nn.ConvTranspose2d;
@@ -35,8 +38,8 @@ import striate.tensor.Tensor;
 
 /**
  * One DCGAN training step on Fashion-MNIST shapes at batch 128, in real images per second (steps/s × 128): a D step
- * (BCE with logits of D(real) against 1 plus of D(G(z).detach()) against 0, Adam) then a G step (BCE of D(G(z'))
- * against 1, Adam), both nets in train mode, the nets of issue #18 (G: z [n, 100, 1, 1] → ConvTranspose2d 100→256
+ * (BCE with logits of D(real) against 1 plus of D(G(z)) against 0, G(z) made without autograd, Adam) then a G step
+ * (BCE of D(G(z')) against 1 with D's parameters frozen, Adam), both nets in train mode, as `striate gan` runs them, the nets of issue #18 (G: z [n, 100, 1, 1] → ConvTranspose2d 100→256
  * k7 [n, 256, 7, 7] → BN → ReLU → ConvTranspose2d 256→128 k4 s2 p1 [n, 128, 14, 14] → BN → ReLU → ConvTranspose2d
  * 128→1 k4 s2 p1 [n, 1, 28, 28] → Tanh; D: Conv2d 1→64 k4 s2 p1 [n, 64, 14, 14] → LeakyReLU(0.2) → Conv2d 64→128 k4
  * s2 p1 [n, 128, 7, 7] → BN → LeakyReLU(0.2) → Conv2d 128→1 k7 [n, 1, 1, 1] → [n, 1]; no biases; Radford's init).
@@ -129,16 +132,28 @@ public class DcganStepBenchmark {
         return Tensor.of(device, v, n, LATENT, 1, 1);
     }
 
-    /** The D loss on real images and G(z), with G(z) detached. */
+    /** The D loss on real images and G(z), G(z) made without autograd (D's step does not build G's graph). */
     static Tensor discriminatorLoss(Sequential g, Sequential d, Tensor real, Tensor z, Tensor ones, Tensor zeros) {
-        Tensor fake = g.forward(z).detach(); // [n, 1, 28, 28]
+        Tensor fake;
+        try (GradMode.Scope off = GradMode.off()) {
+            fake = g.forward(z); // [n, 1, 28, 28]
+        }
         return Losses.binaryCrossEntropyWithLogits(d.forward(real), ones)
                 .add(Losses.binaryCrossEntropyWithLogits(d.forward(fake), zeros));
     }
 
-    /** The non-saturating G loss: BCE of D(G(z)) against 1. */
+    /**
+     * The non-saturating G loss, BCE of D(G(z)) against 1, with D's parameters frozen while it is built (their
+     * gradients would be thrown away); its backward reaches G's parameters only.
+     */
     static Tensor generatorLoss(Sequential g, Sequential d, Tensor z, Tensor ones) {
-        return Losses.binaryCrossEntropyWithLogits(d.forward(g.forward(z)), ones);
+        List<Parameter> frozen = d.parameters();
+        frozen.forEach(p -> p.value().requiresGrad(false));
+        try {
+            return Losses.binaryCrossEntropyWithLogits(d.forward(g.forward(z)), ones);
+        } finally {
+            frozen.forEach(p -> p.value().requiresGrad(true));
+        }
     }
 
     /**
@@ -159,12 +174,11 @@ public class DcganStepBenchmark {
         Sequential d = discriminator(43, device);
         Tensor real = Inputs.uniform(device, 1, n, 1, 28, 28);
         Tensor ones = Tensor.ones(device, DType.F32, n, 1);
-        java.util.List<float[]> out = new java.util.ArrayList<>();
+        List<float[]> out = new ArrayList<>();
         Tensor lossD = discriminatorLoss(g, d, real, latent(device, 2, n), ones, Tensor.zeros(device, DType.F32, n, 1));
         lossD.backward();
         out.add(new float[] {(float) lossD.item()});
         d.namedParameters().values().forEach(p -> out.add(p.grad().toFloatArray()));
-        d.zeroGrad();
         Tensor lossG = generatorLoss(g, d, latent(device, 3, n), ones);
         lossG.backward();
         out.add(new float[] {(float) lossG.item()});
