@@ -19,7 +19,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code striate} command: subcommands train, evaluate, predict, tagger (train, evaluate, tag), charlm (train,
  * evaluate), generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, brown-text,
- * synonyms, textcnn (train, evaluate, export-data), classify and fid. Exit codes: 0 ok, 2 usage error (unknown command,
+ * synonyms, textcnn (train, evaluate, export-data), classify, fid and gan. Exit codes: 0 ok, 2 usage error (unknown command,
  * model or option), 1 failure. Errors are one line on stderr; {@code --verbose} adds the stack trace. Run through
  * {@code bin/striate}, which adds the JVM flags; a plain {@code java -jar} works too and gets a one-line notice when
  * the Vector API module is missing.
@@ -30,7 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 CharLmCommand.class, GenerateCommand.class, AddingCommand.class, Word2VecCommand.class,
                 SimilarCommand.class, AnalogyCommand.class, SummaryCommand.class,
                 DemoCommand.class, DoctorCommand.class, ExportImagesCommand.class, BrownTextCommand.class,
-                SynonymsCommand.class, TextCnnCommand.class, ClassifyCommand.class, FidCommand.class,
+                SynonymsCommand.class, TextCnnCommand.class, ClassifyCommand.class, FidCommand.class, GanCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of a failure.")
@@ -43,7 +43,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "missing command: choose one of train, evaluate, predict, tagger, "
                 + "charlm, generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, "
-                + "brown-text, synonyms, textcnn, classify");
+                + "brown-text, synonyms, textcnn, classify, gan");
     }
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package striate.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import striate.gan.GanTrainer;
 import striate.train.Trainer;
 
 /**
@@ -15,13 +16,13 @@ final class ShutdownNotice implements AutoCloseable {
     /** How long the notice waits for a checkpoint write in progress before it says so instead. */
     private static final long SAVE_WAIT_SECONDS = 30;
 
-    private final String command;
+    private final String resume;
     private final Path out;
     private final int epochs;
     private final OutputFolder folder;
     private final PrintStream err;
     private final Thread hook;
-    private volatile Trainer trainer;
+    private volatile Checkpoints trainer;
     private volatile boolean trained;
 
     /**
@@ -29,13 +30,23 @@ final class ShutdownNotice implements AutoCloseable {
      * {@code epochs} epochs; {@code folder} is the folder this run created (null when it continues a run).
      */
     static ShutdownNotice install(String command, Path out, int epochs, OutputFolder folder, PrintStream err) {
-        ShutdownNotice notice = new ShutdownNotice(command, out, epochs, folder, err);
+        return installResuming(command + " --out " + out + " --resume", out, epochs, folder, err);
+    }
+
+    /** As {@link #install}, for a command whose --resume names the checkpoint: {@code resume} continues the run. */
+    static ShutdownNotice installResuming(String resume, Path out, int epochs, OutputFolder folder, PrintStream err) {
+        ShutdownNotice notice = new ShutdownNotice(resume, out, epochs, folder, err);
         Runtime.getRuntime().addShutdownHook(notice.hook);
         return notice;
     }
 
-    private ShutdownNotice(String command, Path out, int epochs, OutputFolder folder, PrintStream err) {
-        this.command = command;
+    /** A running trainer's checkpoint writes ({@link Trainer#holdCheckpoints}, {@link GanTrainer#holdCheckpoints}). */
+    interface Checkpoints {
+        int holdCheckpoints(long seconds) throws InterruptedException;
+    }
+
+    private ShutdownNotice(String resume, Path out, int epochs, OutputFolder folder, PrintStream err) {
+        this.resume = resume;
         this.out = out;
         this.epochs = epochs;
         this.folder = folder;
@@ -45,7 +56,12 @@ final class ShutdownNotice implements AutoCloseable {
 
     /** Training has started with {@code t}. */
     void training(Trainer t) {
-        trainer = t;
+        trainer = t::holdCheckpoints;
+    }
+
+    /** GAN training has started with {@code t}. */
+    void training(GanTrainer t) {
+        trainer = t::holdCheckpoints;
     }
 
     /** Training has finished; the report is being written. */
@@ -54,9 +70,9 @@ final class ShutdownNotice implements AutoCloseable {
     }
 
     private void stopped() {
-        String resume = "'" + command + " --out " + out + " --resume'";
+        String resume = "'" + this.resume + "'";
         String message;
-        Trainer t = trainer;
+        Checkpoints t = trainer;
         if (trained) {
             message = "stopped by a signal while writing the report; training had finished: " + resume
                     + " writes the report";

@@ -54,7 +54,7 @@ class MainTest {
     void unknownSubcommandIsAUsageError() {
         Result r = run("frobnicate");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("striate: unknown command 'frobnicate'; commands: train, evaluate, predict, tagger, charlm, generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, brown-text, synonyms, textcnn, classify, fid, help."),
+        assertTrue(r.err().startsWith("striate: unknown command 'frobnicate'; commands: train, evaluate, predict, tagger, charlm, generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, brown-text, synonyms, textcnn, classify, fid, gan, help."),
                 r.err());
         assertTrue(r.err().contains("Run 'striate --help' for usage."), r.err());
         assertEquals("", r.out());

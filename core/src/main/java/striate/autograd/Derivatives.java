@@ -46,17 +46,23 @@ import striate.tensor.Tensor;
  * The backward rule of every op, written once in ops so every backend reuses it. Given the op, its inputs,
  * its output y and the gradient dy, returns one gradient per input (null where none flows: integer inputs,
  * comparisons, steps). The switch is exhaustive over the sealed {@link Op}, so a new op cannot be added
- * without deciding its derivative. Backward ops themselves are first-order only, except the convolution's
- * backward-data op, which is also the forward of a transposed convolution (ConvTranspose2d).
+ * without deciding its derivative. Every rule is written in recorded ops, so a gradient computed with recording on
+ * ({@link Tape#grad} with createGraph) can be differentiated again; the backward ops that have a rule of their own are
+ * the convolution's two (backward-data, also the forward of ConvTranspose2d, and backward-filter, both bilinear).
+ * The other backward ops (pooling's, cross-entropy's, the embedding's, the recurrent cells') have no second
+ * derivative yet: meeting one in a backward pass is one error line naming it.
  */
 public final class Derivatives {
     private Derivatives() {
     }
 
-    /** True when {@code op} has a backward rule (false for backward ops, random draws and updates). */
+    /**
+     * True when {@code op} has a backward rule: false for random draws, optimizer updates and the backward ops other
+     * than the convolution's two (pooling's, cross-entropy's, k-max pooling's, the embedding's, the recurrent
+     * cells'), which have no second derivative yet.
+     */
     public static boolean isDifferentiable(Class<? extends Op> op) {
-        return !(op == Conv2dBackwardFilterOp.class
-                || op == Pool2dBackwardOp.class || op == CrossEntropyBackwardOp.class
+        return !(op == Pool2dBackwardOp.class || op == CrossEntropyBackwardOp.class
                 || op == KMaxPoolBackwardOp.class || op == EmbeddingBackwardOp.class
                 || op == LstmCellBackwardOp.class || op == GruCellBackwardOp.class || op == RandomUniformOp.class
                 || op == SgdUpdateOp.class || op == AdamUpdateOp.class);
@@ -64,34 +70,48 @@ public final class Derivatives {
 
     /**
      * One gradient per input of {@code op}, each of that input's shape, or null where none flows. Convolution,
-     * matmul and the binary ops skip the gradients of inputs that do not require one.
+     * matmul, concatenation, where, the embedding and the binary ops skip the gradients of inputs that do not
+     * require one.
      */
     public static Tensor[] backward(Op op, Tensor[] in, Tensor y, Tensor dy) {
+        boolean[] wanted = new boolean[in.length];
+        for (int i = 0; i < in.length; i++) {
+            wanted[i] = in[i].requiresGrad();
+        }
+        return backward(op, in, y, dy, wanted);
+    }
+
+    /**
+     * As {@link #backward(Op, Tensor[], Tensor, Tensor)}, skipping the gradients of the inputs that are not
+     * {@code wanted} (those that require grad but lead to no tensor a {@link Tape#grad} call asked for).
+     */
+    public static Tensor[] backward(Op op, Tensor[] in, Tensor y, Tensor dy, boolean[] wanted) {
         return switch (op) {
             case UnaryOp u -> new Tensor[] {unary(u, in[0], y, dy)};
             case AffineOp a -> new Tensor[] {dy.mul(a.scale())};
             case PowerOp p -> new Tensor[] {dy.mul(in[0].pow(p.exponent() - 1)).mul(p.exponent())};
-            case BinaryOp b -> binary(b, in[0], in[1], dy);
+            case BinaryOp b -> binary(b, in[0], in[1], dy, wanted);
             case WhereOp w -> {
                 Tensor zero = dy.scalarLike(0);
-                yield new Tensor[] {null, sumTo(Tensor.where(in[0], dy, zero), in[1].shape()),
-                        sumTo(Tensor.where(in[0], zero, dy), in[2].shape())};
+                yield new Tensor[] {null, wanted[1] ? sumTo(Tensor.where(in[0], dy, zero), in[1].shape()) : null,
+                        wanted[2] ? sumTo(Tensor.where(in[0], zero, dy), in[2].shape()) : null};
             }
             case ReduceOp r -> new Tensor[] {reduce(r, in[0], y, dy)};
-            case MatMulOp m -> matmul(m, in[0], in[1], dy);
-            case Conv2dOp c -> conv2d(c, in, y, dy);
-            case Conv2dBackwardDataOp t -> convTranspose2d(t, in, dy);
+            case MatMulOp m -> matmul(m, in[0], in[1], dy, wanted);
+            case Conv2dOp c -> conv2d(c, in, y, dy, wanted);
+            case Conv2dBackwardDataOp t -> convTranspose2d(t, in, dy, wanted);
+            case Conv2dBackwardFilterOp f -> convBackwardFilter(f, in, dy, wanted);
             case Pool2dOp p -> new Tensor[] {Tensor.apply(new Pool2dBackwardOp(p.mode(), p.params()), in[0], dy)};
             case SoftmaxOp s -> new Tensor[] {y.mul(dy.sub(dy.mul(y).sum(s.axis(), true)))};
             case LogSoftmaxOp s -> new Tensor[] {dy.sub(y.exp().mul(dy.sum(s.axis(), true)))};
             case CrossEntropyOp c -> new Tensor[] {Tensor.apply(new CrossEntropyBackwardOp(c.ignoreIndex()), in[0], in[1],
                     dy), null};
             case KMaxPoolOp k -> new Tensor[] {Tensor.apply(new KMaxPoolBackwardOp(k.axis(), k.k()), in[0], dy)};
-            case EmbeddingOp e -> new Tensor[] {in[0].requiresGrad()
+            case EmbeddingOp e -> new Tensor[] {wanted[0]
                     ? Tensor.apply(new EmbeddingBackwardOp(in[0].dim(0), e.paddingIdx()), dy, in[1]) : null, null};
             case LstmCellOp l -> lstmCell(in[0], in[1], dy);
             case GruCellOp g -> gruCell(in[0], in[1], in[2], dy);
-            case CatOp c -> cat(c, in, dy);
+            case CatOp c -> cat(c, in, dy, wanted);
             case CopyOp c -> new Tensor[] {dy};
             case CastOp c -> new Tensor[] {in[0].dtype().isFloating() ? dy.to(in[0].dtype()) : null};
             case PadOp p -> {
@@ -112,13 +132,12 @@ public final class Derivatives {
                 after[axis] = in[0].dim(axis) - s.end();
                 yield new Tensor[] {dy.pad(before, after)};
             }
-            case Conv2dBackwardFilterOp o -> notDifferentiable(o);
-            case Pool2dBackwardOp o -> notDifferentiable(o);
-            case CrossEntropyBackwardOp o -> notDifferentiable(o);
-            case KMaxPoolBackwardOp o -> notDifferentiable(o);
-            case EmbeddingBackwardOp o -> notDifferentiable(o);
-            case LstmCellBackwardOp o -> notDifferentiable(o);
-            case GruCellBackwardOp o -> notDifferentiable(o);
+            case Pool2dBackwardOp o -> noSecondDerivative(o);
+            case CrossEntropyBackwardOp o -> noSecondDerivative(o);
+            case KMaxPoolBackwardOp o -> noSecondDerivative(o);
+            case EmbeddingBackwardOp o -> noSecondDerivative(o);
+            case LstmCellBackwardOp o -> noSecondDerivative(o);
+            case GruCellBackwardOp o -> noSecondDerivative(o);
             case RandomUniformOp o -> notDifferentiable(o);
             case SgdUpdateOp o -> notDifferentiable(o);
             case AdamUpdateOp o -> notDifferentiable(o);
@@ -140,16 +159,16 @@ public final class Derivatives {
     }
 
     /** dx, dw and (with a bias) db of a convolution; a fused ReLU passes dy only where y > 0. */
-    private static Tensor[] conv2d(Conv2dOp c, Tensor[] in, Tensor y, Tensor dy) {
+    private static Tensor[] conv2d(Conv2dOp c, Tensor[] in, Tensor y, Tensor dy, boolean[] wanted) {
         Tensor g = c.relu() ? dy.binary(BinaryFn.GATE, y) : dy; // y > 0 exactly where the pre-activation was
-        Tensor dx = in[0].requiresGrad() // no data gradient for the network's input images
+        Tensor dx = wanted[0] // no data gradient for the network's input images
                 ? Tensor.apply(new Conv2dBackwardDataOp(c.params(), in[0].shape()), g, in[1]) : null;
-        Tensor dw = in[1].requiresGrad()
+        Tensor dw = wanted[1]
                 ? Tensor.apply(new Conv2dBackwardFilterOp(c.params(), in[1].shape()), in[0], g) : null;
         if (!c.bias()) {
             return new Tensor[] {dx, dw};
         }
-        return new Tensor[] {dx, dw, in[2].requiresGrad() ? g.sum(new int[] {0, 2, 3}, false) : null};
+        return new Tensor[] {dx, dw, wanted[2] ? g.sum(new int[] {0, 2, 3}, false) : null};
     }
 
     /**
@@ -157,11 +176,24 @@ public final class Derivatives {
      * and w [k, c/groups, kh, kw]: by ⟨conv(g, w), x⟩ = ⟨g, convT(x, w)⟩, dx is the forward convolution of dz, and
      * dw is the backward-filter op with the roles swapped (dz as its input, x as its output gradient).
      */
-    private static Tensor[] convTranspose2d(Conv2dBackwardDataOp t, Tensor[] in, Tensor dz) {
-        Tensor dx = in[0].requiresGrad() ? Tensor.apply(new Conv2dOp(t.params()), dz, in[1]) : null; // [n, k, oh, ow]
-        Tensor dw = in[1].requiresGrad()
+    private static Tensor[] convTranspose2d(Conv2dBackwardDataOp t, Tensor[] in, Tensor dz, boolean[] wanted) {
+        Tensor dx = wanted[0] ? Tensor.apply(new Conv2dOp(t.params()), dz, in[1]) : null; // [n, k, oh, ow]
+        Tensor dw = wanted[1]
                 ? Tensor.apply(new Conv2dBackwardFilterOp(t.params(), in[1].shape()), dz, in[0]) : null;
         return new Tensor[] {dx, dw};
+    }
+
+    /**
+     * The gradients of the backward-filter op dw = bf(x, g) (x [n, c, h, w], g [n, k, oh, ow], dw [k, c/groups,
+     * kh, kw]) given G, the gradient of dw. The op is bilinear, and bf(x, ·) is the adjoint of w ↦ conv(x, w), so
+     * ⟨G, bf(x, g)⟩ = ⟨conv(x, G), g⟩ = ⟨x, bd(g, G)⟩ (bd the backward-data op, the adjoint of x ↦ conv(x, G)).
+     * Hence dg = conv(x, G) and dx = bd(g, G): both are convolutions with G as the weight.
+     */
+    private static Tensor[] convBackwardFilter(Conv2dBackwardFilterOp f, Tensor[] in, Tensor gw, boolean[] wanted) {
+        Tensor dx = wanted[0] // [n, c, h, w]
+                ? Tensor.apply(new Conv2dBackwardDataOp(f.params(), in[0].shape()), in[1], gw) : null;
+        Tensor dg = wanted[1] ? Tensor.apply(new Conv2dOp(f.params()), in[0], gw) : null; // [n, k, oh, ow]
+        return new Tensor[] {dx, dg};
     }
 
     /** dgates [n, 4h] and dc [n, h]: contiguous views of the one fused backward op's output. */
@@ -183,19 +215,19 @@ public final class Derivatives {
     }
 
     /** Each input's part of dy: a slice view along the concatenation axis. */
-    private static Tensor[] cat(CatOp c, Tensor[] in, Tensor dy) {
+    private static Tensor[] cat(CatOp c, Tensor[] in, Tensor dy, boolean[] wanted) {
         int axis = dy.shape().axis(c.axis());
         Tensor[] dx = new Tensor[in.length];
         long start = 0;
         for (int i = 0; i < in.length; i++) {
             long d = in[i].dim(axis);
-            dx[i] = in[i].requiresGrad() ? dy.slice(axis, start, start + d) : null;
+            dx[i] = wanted[i] ? dy.slice(axis, start, start + d) : null;
             start += d;
         }
         return dx;
     }
 
-    private static Tensor[] binary(BinaryOp b, Tensor x1, Tensor x2, Tensor dy) {
+    private static Tensor[] binary(BinaryOp b, Tensor x1, Tensor x2, Tensor dy, boolean[] wanted) {
         Tensor g1;
         Tensor g2;
         switch (b.fn()) {
@@ -208,8 +240,8 @@ public final class Derivatives {
                 g2 = dy.neg();
             }
             case MUL -> { // dropout masks and other constants get no gradient
-                g1 = x1.requiresGrad() ? dy.mul(x2) : null;
-                g2 = x2.requiresGrad() ? dy.mul(x1) : null;
+                g1 = wanted[0] ? dy.mul(x2) : null;
+                g2 = wanted[1] ? dy.mul(x1) : null;
             }
             case DIV -> {
                 g1 = dy.div(x2);
@@ -238,8 +270,8 @@ public final class Derivatives {
                 return new Tensor[] {null, null};
             }
         }
-        return new Tensor[] {x1.requiresGrad() && g1 != null ? sumTo(g1, x1.shape()) : null,
-                x2.requiresGrad() && g2 != null ? sumTo(g2, x2.shape()) : null};
+        return new Tensor[] {wanted[0] && g1 != null ? sumTo(g1, x1.shape()) : null,
+                wanted[1] && g2 != null ? sumTo(g2, x2.shape()) : null};
     }
 
     private static Tensor reduce(ReduceOp r, Tensor x, Tensor y, Tensor dy) {
@@ -267,9 +299,8 @@ public final class Derivatives {
         return axes.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static Tensor[] matmul(MatMulOp m, Tensor a, Tensor b, Tensor dc) {
-        return new Tensor[] {a.requiresGrad() ? matmulLeft(m, b, dc) : null,
-                b.requiresGrad() ? matmulRight(m, a, dc) : null};
+    private static Tensor[] matmul(MatMulOp m, Tensor a, Tensor b, Tensor dc, boolean[] wanted) {
+        return new Tensor[] {wanted[0] ? matmulLeft(m, b, dc) : null, wanted[1] ? matmulRight(m, a, dc) : null};
     }
 
     /** The gradient of a product's left operand a, given its right operand b and the output's gradient dc. */
@@ -299,6 +330,12 @@ public final class Derivatives {
     }
 
     private static Tensor[] notDifferentiable(Op op) {
-        throw new UnsupportedOperationException(op.name() + " has no derivative (backward ops are first-order only)");
+        throw new UnsupportedOperationException(op.name() + " has no derivative (a random draw or an optimizer update)");
+    }
+
+    private static Tensor[] noSecondDerivative(Op op) {
+        throw new UnsupportedOperationException(op.name() + " has no second derivative yet: a gradient taken with "
+                + "Tape.grad(..., createGraph = true) passed through it; differentiate a model without this layer, "
+                + "or take that gradient without createGraph");
     }
 }

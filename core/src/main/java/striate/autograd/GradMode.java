@@ -2,7 +2,8 @@ package striate.autograd;
 
 /**
  * Whether ops record themselves for backward on the current thread. Evaluation, optimizer steps and the
- * backward pass itself run with recording off: {@code try (var off = GradMode.off()) { ... }}.
+ * backward pass itself run with recording off: {@code try (var off = GradMode.off()) { ... }}; a gradient taken
+ * with {@code Tape.grad(..., createGraph = true)} is computed with recording on, so it can be differentiated again.
  */
 public final class GradMode {
     private static final ThreadLocal<Boolean> ENABLED = ThreadLocal.withInitial(() -> Boolean.TRUE);
@@ -16,8 +17,17 @@ public final class GradMode {
 
     /** Turns recording off until the returned scope closes; scopes nest. */
     public static Scope off() {
+        return set(false);
+    }
+
+    /** Turns recording on until the returned scope closes, even inside an {@link #off()} scope; scopes nest. */
+    public static Scope on() {
+        return set(true);
+    }
+
+    private static Scope set(boolean enabled) {
         boolean previous = ENABLED.get();
-        ENABLED.set(Boolean.FALSE);
+        ENABLED.set(enabled);
         return () -> ENABLED.set(previous);
     }
 

@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import striate.op.MatMulOp;
 import striate.tensor.Tensor;
 
@@ -14,7 +15,8 @@ import striate.tensor.Tensor;
  * Σ_i a_iᵀ·dy_i = [a_1; …; a_T]ᵀ·[dy_1; …; dy_T] (for op(b) = bᵀ, Σ_i dy_iᵀ·a_i likewise), the rows of the a_i and
  * of the dy_i concatenated. T products of k = n rows and T − 1 additions of a whole [k, n] gradient cost far more
  * than one product of k = T·n rows, which is how cuDNN and PyTorch's fused LSTM get W_hh's gradient. Products whose
- * left operand is transposed, and a b read by one product, keep {@link Derivatives}' rule.
+ * left operand is transposed, and a b read by one product, keep {@link Derivatives}' rule. The joined gradient is
+ * made of recorded ops (a concatenation and a product), so with recording on it can be differentiated again.
  */
 final class ProductGradients {
     private record Piece(Tensor a, Tensor dy) {
@@ -22,12 +24,18 @@ final class ProductGradients {
 
     private final Map<Tensor, Integer> reads = new IdentityHashMap<>();
     private final Map<Tensor, Map<MatMulOp, List<Piece>>> pieces = new IdentityHashMap<>();
+    private final Predicate<Tensor> wanted;
+
+    /** Joins the gradients of the right operands that are {@code wanted} (those the pass differentiates). */
+    ProductGradients(Predicate<Tensor> wanted) {
+        this.wanted = wanted;
+    }
 
     /** The right operand of {@code node} whose gradient may be joined, or null. */
-    private static Tensor joinable(Node node) {
+    private Tensor joinable(Node node) {
         if (node.op() instanceof MatMulOp m && !m.transposeA()) {
             Tensor b = node.inputs()[1];
-            return b.requiresGrad() && b != node.inputs()[0] ? b : null;
+            return wanted.test(b) && b != node.inputs()[0] ? b : null;
         }
         return null;
     }

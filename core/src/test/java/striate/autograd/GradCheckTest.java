@@ -18,6 +18,7 @@ import striate.op.BinaryOp;
 import striate.op.CastOp;
 import striate.op.CatOp;
 import striate.op.Conv2dBackwardDataOp;
+import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
 import striate.op.CopyOp;
@@ -132,6 +133,12 @@ class GradCheckTest {
                 Shape.of(2, 3, 8, 8)), u(98, 2, 4, 4, 4), u(99, 4, 3, 4, 4)));
         c.add(op("conv2d backward data groups 2 dilation 2, an extra row", new Conv2dBackwardDataOp(
                 new ConvParams(2, 1, 1, 0, 1, 2, 2), Shape.of(1, 4, 8, 7)), u(100, 1, 6, 4, 5), u(101, 6, 2, 3, 2)));
+        // The backward-filter op (x, dy [n, k, oh, ow]) → dw is bilinear; its rule is what a gradient of a gradient
+        // (WGAN-GP's penalty, through a convolution's weight gradient) differentiates.
+        c.add(op("conv2d backward filter k4 s2 p1", new Conv2dBackwardFilterOp(ConvParams.of(2, 1),
+                Shape.of(4, 3, 4, 4)), u(102, 2, 3, 8, 8), u(103, 2, 4, 4, 4)));
+        c.add(op("conv2d backward filter groups 2 dilation 2, an extra row", new Conv2dBackwardFilterOp(
+                new ConvParams(2, 1, 1, 0, 1, 2, 2), Shape.of(6, 2, 3, 2)), u(104, 1, 4, 8, 7), u(105, 1, 6, 4, 5)));
         c.add(op("maxpool 2x2/2", new Pool2dOp(PoolMode.MAX, PoolParams.of(2, 2)), u(28, 2, 3, 6, 6)));
         c.add(op("maxpool 3x3/2 overlapping odd", new Pool2dOp(PoolMode.MAX, PoolParams.of(3, 2)), u(29, 1, 2, 7, 9)));
         c.add(op("maxpool 3x3/2 pad 1", new Pool2dOp(PoolMode.MAX, new PoolParams(3, 3, 2, 2, 1, 1, true)),

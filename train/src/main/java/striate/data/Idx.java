@@ -3,8 +3,10 @@ package striate.data;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -13,6 +15,7 @@ import java.util.zip.GZIPInputStream;
  * {@code 0x00000803} [count, rows, cols]; label files {@code 0x00000801} [count]. Gzip is detected by its magic
  * bytes 1f 8b, not by the file name. The payload must be exactly the size the header promises: a truncated
  * file, a broken gzip stream or trailing bytes are {@link DataFileException}s naming expected and actual sizes.
+ * {@link #writeImages} and {@link #writeLabels} write the same formats (plain, atomically), e.g. a GAN's samples.
  */
 public final class Idx {
     /** Magic number of an unsigned-byte IDX file with 3 dimensions [count, rows, cols]. */
@@ -54,6 +57,40 @@ public final class Idx {
                 labels[i] = bytes[i] & 0xFF;
             }
             return labels;
+        }
+    }
+
+    /** Writes {@code images} as a plain image file ({@link #IMAGES_MAGIC}), replacing {@code file} atomically. */
+    public static void writeImages(Path file, IdxImages images) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(16 + images.pixels().length); // big-endian
+        out.putInt(IMAGES_MAGIC).putInt(images.count()).putInt(images.rows()).putInt(images.cols());
+        out.put(images.pixels());
+        replace(file, out.array());
+    }
+
+    /** Writes {@code labels} (each in 0..255) as a plain label file ({@link #LABELS_MAGIC}), atomically. */
+    public static void writeLabels(Path file, int[] labels) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(8 + labels.length);
+        out.putInt(LABELS_MAGIC).putInt(labels.length);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] > 255) {
+                throw new IllegalArgumentException("label " + i + " is " + labels[i] + "; an IDX label file holds "
+                        + "unsigned bytes, 0..255");
+            }
+            out.put((byte) labels[i]);
+        }
+        replace(file, out.array());
+    }
+
+    /** Writes {@code bytes} to a temporary file beside {@code file}, then renames it over {@code file}. */
+    private static void replace(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

@@ -1,0 +1,262 @@
+package striate.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import striate.backend.Backends;
+import striate.cli.report.GanReport;
+import striate.cli.report.Report;
+import striate.data.DataLoader;
+import striate.data.Dataset;
+import striate.data.Idx;
+import striate.data.IdxImages;
+import striate.data.MnistFolder;
+import striate.data.Normalization;
+import striate.gan.Gan;
+import striate.gan.GanHistory;
+import striate.gan.GanRecipe;
+import striate.gan.GanTrainer;
+import striate.gan.Latents;
+import striate.tensor.Device;
+import striate.tensor.Rng;
+import striate.tensor.Tensor;
+import striate.train.Checkpoint;
+import striate.train.FidLeNet;
+
+/**
+ * {@code striate gan}: trains one GAN of the family ({@link GanRecipe}: gan, dcgan, wgan, wgan-gp, cgan) on
+ * Fashion-MNIST's training images scaled to [-1, 1], with its paper recipe, then writes the report into --out: a
+ * grid of the fixed latents' samples per epoch ({@code epoch-NNN.png}), {@code final.png} (for cgan a row per class,
+ * labelled), {@code interpolation.png} (linear and spherical paths between two fixed latents), {@code losses.png},
+ * {@code metrics.json}, {@code samples-images-idx3-ubyte} (--samples images, pixel = round((x + 1)·127.5) clamped to
+ * 0..255; for cgan the classes in turn, and {@code samples-labels-idx1-ubyte}), and {@code last.ckpt} after every
+ * epoch. With --fid-checkpoint, the FID-LeNet of the samples file's images against the test images, and for cgan the
+ * LeNet's accuracy on them against their labels. --resume CKPT continues a run with its recorded options; a signal
+ * says which epoch last.ckpt holds and how to continue ({@link ShutdownNotice}).
+ */
+@Command(name = "gan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a GAN (gan, dcgan, wgan, wgan-gp, cgan) on Fashion-MNIST; samples, grids, losses, "
+                + "checkpoints and metrics in --out.")
+final class GanCommand implements Callable<Integer> {
+    static final String COMMAND = "striate gan";
+    static final String SAMPLES = "samples-images-idx3-ubyte";
+    static final String SAMPLE_LABELS = "samples-labels-idx1-ubyte";
+    /** Options a resumed run may give anew: how long, where, and what the report scores. */
+    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--samples",
+            "--fid-checkpoint");
+    private static final int STRIP = 10;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "dcgan", paramLabel = "<model>", description = "gan (MLP nets), dcgan, "
+            + "wgan (weight clipping), wgan-gp (gradient penalty) or cgan (conditional DCGAN) (default: "
+            + "${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--data", paramLabel = "<dir>", description = "A folder with Fashion-MNIST's (or MNIST's) four "
+            + "IDX files, plain or .gz (default: Debian's /usr/share/datasets/fashion-mnist).")
+    Path data;
+
+    @Option(names = "--epochs", defaultValue = "25", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", paramLabel = "<n>", description = "Real images per discriminator step (default: "
+            + "the recipe's: 128 for gan, dcgan and cgan, 64 for wgan and wgan-gp).")
+    Integer batchSize;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights, the batches' order and the "
+            + "latents (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "<n>", description = "Train on the first N training "
+            + "images only (0: all 60,000) (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "<n>", description = "CPU intra-op threads; 0: "
+            + "the cores, or -Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
+            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
+    Device device;
+
+    @Option(names = "--out", paramLabel = "<dir>", description = "Output folder (default: runs/<model>; with "
+            + "--resume, the checkpoint's folder).")
+    Path out;
+
+    @Option(names = "--samples", defaultValue = "10000", paramLabel = "<n>", description = "Images in the samples "
+            + "file (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--fid-checkpoint", paramLabel = "<file>", description = "A LeNet-5 checkpoint of 'striate "
+            + "train': score the samples with FID-LeNet against the test images (and, for cgan, the LeNet's "
+            + "accuracy on them).")
+    Path fidCheckpoint;
+
+    @Option(names = "--resume", paramLabel = "<file>", description = "Continue the run of this checkpoint (its "
+            + "last.ckpt) with the options it recorded; only --epochs, --device, --threads, --samples and "
+            + "--fid-checkpoint may be given anew.")
+    Path resume;
+
+    @Override
+    public Integer call() throws IOException {
+        Checkpoint resumeFrom = null;
+        if (resume != null) {
+            if (out == null) {
+                out = resume.toAbsolutePath().getParent();
+            }
+            resumeFrom = recorded().adopt(Checkpoint.load(resume), resume, out);
+            resumeFrom.requireModel("gan-" + model);
+            recorded().noteDevice(resumeFrom, RecordedOptions.canonical(device));
+        }
+        if (out == null) {
+            out = Path.of("runs", model);
+        }
+        validateOptions();
+        OutputFolder created = resume != null ? null : OutputFolder.create(out);
+        Checkpoint from = resumeFrom;
+        return OutputFolder.removedIfFailed(created, () -> {
+            try (ShutdownNotice notice = ShutdownNotice.installResuming(COMMAND + " --resume "
+                    + out.resolve(GanTrainer.LAST), out, epochs, created, System.err)) {
+                return train(from, notice);
+            }
+        });
+    }
+
+    private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
+        PrintWriter con = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (threads > 0) {
+            System.setProperty("striate.cpu.threads", Integer.toString(threads));
+        }
+        Backends.of(device); // an unavailable device fails here, in one line, before the data is read
+        Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
+        MnistFolder mnist = MnistFolder.open(folder);
+        Dataset train = mnist.train(new Normalization(0.5, 0.5)); // (p/255 − 0.5)/0.5: [-1, 1], the Tanh's range
+        if (limit > 0) {
+            train = train.subset(0, Math.min(limit, train.size()));
+        }
+        GanRecipe recipe = batchSize == null ? GanRecipe.of(model) : GanRecipe.of(model).withBatchSize(batchSize);
+        if (train.size() < recipe.batchSize()) {
+            throw new IllegalArgumentException("--limit " + limit + " leaves " + train.size() + " training images, "
+                    + "fewer than one batch of " + recipe.batchSize() + "; raise --limit or lower --batch-size");
+        }
+        Gan gan = Gan.create(recipe, seed, device);
+        String title = model.toUpperCase(Locale.ROOT);
+        List<String> rows = gan.conditional() ? Report.FASHION_MNIST_CLASSES : null;
+        GanTrainer.Options options = new GanTrainer.Options(epochs, seed, out, System.err,
+                recorded().settings(Set.of()), (epoch, images) -> GanReport.grid(out.resolve(String.format(Locale.ROOT,
+                "epoch-%03d.png", epoch)), title + ", epoch " + epoch, images, GanTrainer.GRID, rows, err));
+        GanTrainer trainer = new GanTrainer(gan, device, options);
+        con.printf("training %s on %s: %d images from %s; %s; %d epochs, seed %d; output in %s%n", model, device,
+                train.size(), folder, recipe, epochs, seed, out);
+        if (resumeFrom != null && resumeFrom.epoch() >= epochs) {
+            con.printf("the run has trained its %d epochs: writing its samples and report again (give --epochs above "
+                    + "%d to train longer)%n", resumeFrom.epoch(), resumeFrom.epoch());
+        }
+        con.flush();
+        GanHistory history;
+        // the last partial batch is kept, as the PyTorch peer keeps it, unless it is one image (batch norm needs two)
+        boolean single = train.size() % recipe.batchSize() == 1;
+        try (DataLoader loader = DataLoader.builder(train, device).batchSize(recipe.batchSize()).shuffle(seed)
+                .dropLast(single).build()) {
+            notice.training(trainer);
+            history = trainer.fit(loader, resumeFrom);
+        }
+        notice.trained();
+
+        GanReport.grid(out.resolve("final.png"), title + " after " + history.epochs()
+                + (history.epochs() == 1 ? " epoch" : " epochs"),
+                trainer.fixedSamples(), GanTrainer.GRID, rows, err);
+        Tensor strip = Tensor.cat(0, trainer.interpolation(STRIP, false), trainer.interpolation(STRIP, true));
+        GanReport.grid(out.resolve("interpolation.png"), title + ": linear (top) and spherical paths", strip, STRIP,
+                List.of("linear", "slerp"), err);
+
+        int[] labels = gan.conditional() ? Latents.evenLabels(samples, Gan.CLASSES, Device.reference()).toIntArray()
+                : null;
+        Tensor generated = trainer.samples(samples, new Rng(seed).split(), labels == null ? null
+                : Tensor.ofInts(device, labels, samples));
+        byte[] pixels = pixels(generated.toFloatArray());
+        Idx.writeImages(out.resolve(SAMPLES), new IdxImages(samples, 28, 28, pixels));
+        if (labels != null) {
+            Idx.writeLabels(out.resolve(SAMPLE_LABELS), labels);
+        }
+
+        double fid = Double.NaN;
+        double accuracy = Double.NaN;
+        if (fidCheckpoint != null) {
+            FidLeNet lenet = FidLeNet.load(fidCheckpoint, device);
+            Tensor ours = normalised(pixels, samples);
+            IdxImages test = Idx.readImages(mnist.testImages());
+            fid = lenet.score(ours, normalised(test.pixels(), test.count()));
+            con.printf(Locale.ROOT, "FID-LeNet %.4f between %d samples and the %d test images%n", fid, samples,
+                    test.count());
+            if (labels != null) {
+                accuracy = lenet.labelAccuracy(ours, labels);
+                con.printf(Locale.ROOT, "the LeNet classifies %.2f%% of the samples as their conditioning class%n",
+                        100 * accuracy);
+            }
+        }
+        GanReport report = new GanReport(model, recipe.toString(), device.toString(), recorded().settings(Set.of()),
+                history, trainer.generatorSteps(), trainer.imagesPerSecond(), samples, fid, accuracy);
+        List<Path> files = report.write(out, err);
+        String speed = Double.isNaN(trainer.imagesPerSecond()) ? "training images/s not measured (the first "
+                + "epoch's first 10 steps are warm-up, and this run had no more)"
+                : String.format(Locale.ROOT, "%.0f training images/s", trainer.imagesPerSecond());
+        con.printf("%s; samples in %s; report: %s in %s%n", speed, out.resolve(SAMPLES).getFileName(),
+                files.stream().map(p -> p.getFileName().toString()).toList(), out.toAbsolutePath());
+        con.flush();
+        return 0;
+    }
+
+    /** Images in [-1, 1] as 8-bit pixels: round((x + 1)·127.5), clamped to 0..255. */
+    static byte[] pixels(float[] x) {
+        byte[] p = new byte[x.length];
+        for (int i = 0; i < x.length; i++) {
+            long v = Math.round((x[i] + 1) * 127.5);
+            p[i] = (byte) Math.clamp(v, 0, 255);
+        }
+        return p;
+    }
+
+    /** 8-bit 28×28 images as the LeNet saw Fashion-MNIST: [n, 1, 28, 28] with Fashion-MNIST's normalisation. */
+    private static Tensor normalised(byte[] pixels, int n) {
+        float[] table = Normalization.FASHION_MNIST.table();
+        float[] x = new float[n * 28 * 28];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = table[pixels[i] & 0xFF];
+        }
+        return Tensor.of(Device.reference(), x, n, 1, 28, 28);
+    }
+
+    private RecordedOptions recorded() {
+        return new RecordedOptions(spec, MAY_CHANGE, Set.of("--device"), GanCommand::new);
+    }
+
+    private void validateOptions() {
+        if (!GanRecipe.MODELS.contains(model)) {
+            throw new ParameterException(spec.commandLine(), "unknown --model '" + model + "'; choose one of "
+                    + String.join(", ", GanRecipe.MODELS));
+        }
+        if (epochs < 1 || (batchSize != null && batchSize < 2) || limit < 0 || threads < 0 || samples < 2) {
+            throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, --batch-size >= 2, --samples "
+                    + ">= 2, --limit and --threads >= 0; got " + epochs + ", " + batchSize + ", " + samples + ", "
+                    + limit + " and " + threads);
+        }
+        if (fidCheckpoint != null && !Files.isRegularFile(fidCheckpoint)) {
+            throw new ParameterException(spec.commandLine(), "--fid-checkpoint " + fidCheckpoint + " is not a file; "
+                    + "give a LeNet-5 checkpoint written by 'striate train' (runs/lenet5/best.ckpt)");
+        }
+    }
+}
