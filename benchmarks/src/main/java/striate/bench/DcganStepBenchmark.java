@@ -16,19 +16,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import striate.autograd.GradMode;
-import striate.nn.BatchNorm2d;
-import striate.nn.Conv2d;
-import striate.nn.ConvTranspose2d;
-import striate.nn.Flatten;
-import striate.nn.Init;
-import striate.nn.LeakyReLU;
+import striate.gan.DcganDiscriminator;
+import striate.gan.DcganGenerator;
+import striate.gan.GanNet;
 import striate.nn.Losses;
-import striate.nn.Module;
 import striate.nn.Parameter;
-import striate.nn.ReLU;
-import striate.nn.Sequential;
-import striate.nn.Tanh;
-import striate.op.ConvParams;
 import striate.optim.Adam;
 import striate.tensor.DType;
 import striate.tensor.Device;
@@ -37,14 +29,13 @@ import striate.tensor.Rng;
 import striate.tensor.Tensor;
 
 /**
- * One DCGAN training step on Fashion-MNIST shapes at batch 128, in real images per second (steps/s × 128): a D step
- * (BCE with logits of D(real) against 1 plus of D(G(z)) against 0, G(z) made without autograd, Adam) then a G step
- * (BCE of D(G(z')) against 1 with D's parameters frozen, Adam), both nets in train mode, as `striate gan` runs them, the nets of issue #18 (G: z [n, 100, 1, 1] → ConvTranspose2d 100→256
- * k7 [n, 256, 7, 7] → BN → ReLU → ConvTranspose2d 256→128 k4 s2 p1 [n, 128, 14, 14] → BN → ReLU → ConvTranspose2d
- * 128→1 k4 s2 p1 [n, 1, 28, 28] → Tanh; D: Conv2d 1→64 k4 s2 p1 [n, 64, 14, 14] → LeakyReLU(0.2) → Conv2d 64→128 k4
- * s2 p1 [n, 128, 7, 7] → BN → LeakyReLU(0.2) → Conv2d 128→1 k7 [n, 1, 1, 1] → [n, 1]; no biases; Radford's init).
- * Before timing, one step's D and G losses and every gradient of a smaller batch are checked against the reference
- * backend. PyTorch peer: benchmarks/pytorch/dcgan_fashion.py --step-benchmark.
+ * One DCGAN training step on Fashion-MNIST shapes at batch 128, in real images per second (steps/s × 128), with the
+ * gan package's nets ({@link DcganGenerator}: z [n, 100] → [n, 1, 28, 28]; {@link DcganDiscriminator}: → a logit
+ * [n, 1]; Radford's init): a D step (BCE with logits of D(real) against 1 plus of D(G(z)) against 0, G(z) made
+ * without autograd, Adam 2e-4, betas (0.5, 0.999)) then a G step (BCE of D(G(z')) against 1 with D's parameters
+ * frozen, Adam), both nets in train mode, as `striate gan` runs them. Before timing, one step's D and G losses and
+ * every gradient of a smaller batch are checked against the reference backend. PyTorch peer:
+ * benchmarks/pytorch/dcgan_fashion.py --step-benchmark.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -56,8 +47,8 @@ public class DcganStepBenchmark {
     static final int BATCH = 128;
     static final int LATENT = 100;
 
-    Sequential g;
-    Sequential d;
+    GanNet g;
+    GanNet d;
     Adam optimizerG;
     Adam optimizerD;
     Tensor real;
@@ -81,59 +72,34 @@ public class DcganStepBenchmark {
         zeros = Tensor.zeros(cpu, DType.F32, BATCH, 1);
     }
 
-    /** The DCGAN generator with Radford's init from {@code seed}, on {@code device}, in train mode. */
-    static Sequential generator(long seed, Device device) {
-        Rng rng = new Rng(seed);
-        Sequential net = new Sequential(
-                new ConvTranspose2d(LATENT, 256, 7, 7, ConvParams.of(1, 0), 0, 0, false, rng), // [n, 256, 7, 7]
-                new BatchNorm2d(256), new ReLU(),
-                new ConvTranspose2d(256, 128, 4, 4, ConvParams.of(2, 1), 0, 0, false, rng), // [n, 128, 14, 14]
-                new BatchNorm2d(128), new ReLU(),
-                new ConvTranspose2d(128, 1, 4, 4, ConvParams.of(2, 1), 0, 0, false, rng), // [n, 1, 28, 28]
-                new Tanh());
-        return radfordInit(net, rng, device);
-    }
-
-    /** The DCGAN discriminator (a logit per image, [n, 1]) with Radford's init from {@code seed}. */
-    static Sequential discriminator(long seed, Device device) {
-        Rng rng = new Rng(seed);
-        Sequential net = new Sequential(
-                new Conv2d(1, 64, 4, 4, ConvParams.of(2, 1), false, rng), new LeakyReLU(0.2), // [n, 64, 14, 14]
-                new Conv2d(64, 128, 4, 4, ConvParams.of(2, 1), false, rng), // [n, 128, 7, 7]
-                new BatchNorm2d(128), new LeakyReLU(0.2),
-                new Conv2d(128, 1, 7, 7, ConvParams.of(1, 0), false, rng), // [n, 1, 1, 1]
-                new Flatten()); // [n, 1]
-        return radfordInit(net, rng, device);
-    }
-
-    /** Conv weights N(0, 0.02); BatchNorm weight N(1, 0.02), bias 0. */
-    private static Sequential radfordInit(Sequential net, Rng rng, Device device) {
-        for (Module layer : net.children().values()) {
-            if (layer instanceof Conv2d c) {
-                c.weight().set(Init.normal(rng, 0.02, c.weight().value().shape().dims()));
-            } else if (layer instanceof ConvTranspose2d c) {
-                c.weight().set(Init.normal(rng, 0.02, c.weight().value().shape().dims()));
-            } else if (layer instanceof BatchNorm2d b) {
-                b.weight().set(Init.normal(rng, 0.02, b.weight().value().shape().dims()).add(1));
-            }
-        }
+    /** The DCGAN generator ({@link DcganGenerator}, Radford's init from {@code seed}) on {@code device}, training. */
+    static GanNet generator(long seed, Device device) {
+        GanNet net = new DcganGenerator(LATENT, new Rng(seed));
         net.to(device);
         net.train();
         return net;
     }
 
-    /** z [n, 100, 1, 1] from N(0, 1), seeded. */
+    /** The DCGAN discriminator ({@link DcganDiscriminator} with batch norm, a logit per image) on {@code device}. */
+    static GanNet discriminator(long seed, Device device) {
+        GanNet net = new DcganDiscriminator(1, true, new Rng(seed));
+        net.to(device);
+        net.train();
+        return net;
+    }
+
+    /** z [n, 100] from N(0, 1), seeded. */
     static Tensor latent(Device device, long seed, int n) {
         Rng rng = new Rng(seed);
         float[] v = new float[n * LATENT];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) rng.nextGaussian();
         }
-        return Tensor.of(device, v, n, LATENT, 1, 1);
+        return Tensor.of(device, v, n, LATENT);
     }
 
     /** The D loss on real images and G(z), G(z) made without autograd (D's step does not build G's graph). */
-    static Tensor discriminatorLoss(Sequential g, Sequential d, Tensor real, Tensor z, Tensor ones, Tensor zeros) {
+    static Tensor discriminatorLoss(GanNet g, GanNet d, Tensor real, Tensor z, Tensor ones, Tensor zeros) {
         Tensor fake;
         try (GradMode.Scope off = GradMode.off()) {
             fake = g.forward(z); // [n, 1, 28, 28]
@@ -146,7 +112,7 @@ public class DcganStepBenchmark {
      * The non-saturating G loss, BCE of D(G(z)) against 1, with D's parameters frozen while it is built (their
      * gradients would be thrown away); its backward reaches G's parameters only.
      */
-    static Tensor generatorLoss(Sequential g, Sequential d, Tensor z, Tensor ones) {
+    static Tensor generatorLoss(GanNet g, GanNet d, Tensor z, Tensor ones) {
         List<Parameter> frozen = d.parameters();
         frozen.forEach(p -> p.value().requiresGrad(false));
         try {
@@ -170,8 +136,8 @@ public class DcganStepBenchmark {
 
     /** [D loss], D's gradients, [G loss], G's gradients, on {@code device}. */
     private static float[][] gradients(Device device, int n) {
-        Sequential g = generator(42, device);
-        Sequential d = discriminator(43, device);
+        GanNet g = generator(42, device);
+        GanNet d = discriminator(43, device);
         Tensor real = Inputs.uniform(device, 1, n, 1, 28, 28);
         Tensor ones = Tensor.ones(device, DType.F32, n, 1);
         List<float[]> out = new ArrayList<>();
