@@ -89,7 +89,7 @@ echo "== Striate (striate gan --model dcgan)"
 limit_args=()
 [[ "$limit" == 0 ]] || limit_args=(--limit "$limit")
 "$striate" gan --model dcgan --epochs "$epochs" --batch-size "$batch" --seed "$seed" "${limit_args[@]}" \
-    --threads "$threads" --samples "$samples" --out "$out/striate"
+    --threads "$threads" --samples "$samples" --data "$data" --out "$out/striate"
 echo "== PyTorch (benchmarks/pytorch/dcgan_fashion.py)"
 "$python" "$root/benchmarks/pytorch/dcgan_fashion.py" --data "$data" --epochs "$epochs" --batch-size "$batch" \
     --seed "$seed" --limit "$limit" --threads "$threads" --samples "$samples" --out "$out/pytorch"
