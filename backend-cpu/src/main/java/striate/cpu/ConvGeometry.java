@@ -46,6 +46,20 @@ record ConvGeometry(int n, int c, int h, int w, int k, int cg, int kh, int kw, i
     }
 
     /**
+     * Images per panel of the im2col filter gradient: as {@link #panelImages}, but at most MIN_PANELS panels, because
+     * each panel writes a partial gradient of the filter's size that is then added in order (DCGAN's 256×2048 filter
+     * from 7×7 maps would otherwise take 22 partials of 2 MB).
+     */
+    int filterPanelImages() {
+        return Math.max(panelImages(), (n + MIN_PANELS - 1) / MIN_PANELS);
+    }
+
+    int filterPanels() {
+        int nb = filterPanelImages();
+        return (n + nb - 1) / nb;
+    }
+
+    /**
      * Whether the filter covers the whole unpadded input in one position, so that x [n, c, h, w] is colᵀ
      * [n, ckk] as it lies in memory and y [n, k, 1, 1] is [n, k].
      */

@@ -1,7 +1,5 @@
 package striate.cpu;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
 import java.lang.foreign.MemorySegment;
 import striate.backend.KernelTrace;
 import striate.op.AffineOp;
@@ -17,10 +15,11 @@ import striate.tensor.Tensor;
 
 /**
  * Float32 elementwise kernels straight on the tensors' memory ({@link FloatLoops}: Vector API when available),
- * split into fixed chunks across the intra-op threads. Binary ops take a fast path for equal shapes, one value, and
- * a b whose dims are y's over one run of axes and 1 elsewhere: a trailing block (bias [c] over [n, c]) or values
- * repeated over the axes after the run (a channel [1, c, 1, 1] over [n, c, h, w], a reduction's [n, c, 1] over
- * [n, c, l]); other broadcasts are gathered to the output's shape first, as is a strided input.
+ * split into fixed chunks across the intra-op threads. Binary ops read their operands in place in the forms of
+ * {@link Broadcast}: equal shapes, one value, a trailing block (bias [c] over [n, c]) or values repeated over the
+ * axes after a run (a channel [1, c, 1, 1] over [n, c, h, w], a reduction's [n, c, 1] over [n, c, l]), as tensors
+ * of those shapes or as views expanded from them; other broadcasts are gathered to the output's shape first, as is a
+ * strided input.
  */
 final class CpuElementwise {
     private static final int CHUNK = 1 << 14;
@@ -64,12 +63,17 @@ final class CpuElementwise {
         };
     }
 
-    /** x^p; squares (tanh's derivative, L2 penalties) as x·x, which rounds exactly like the reference. */
+    /**
+     * x^p; squares (tanh's derivative, L2 penalties, a variance) as x·x, which rounds exactly like the reference, and
+     * x^1 (a square's derivative) as a copy.
+     */
     Kernel<PowerOp> power() {
         return (op, in, out) -> {
             FloatRegion x = FloatRegion.of(in[0]);
             forChunks(out, (from, n, y, yi) -> {
-                if (op.exponent() == 2) {
+                if (op.exponent() == 1) { // the derivative of a square: x itself, -0 and NaN bits included
+                    MemorySegment.copy(x.segment(), (x.offset() + from) * 4, y, yi * 4, n * 4L);
+                } else if (op.exponent() == 2) {
                     loops.binary(BinaryFn.MUL, x.segment(), x.offset() + from, x.segment(), x.offset() + from, false,
                             y, yi, n);
                 } else {
@@ -80,125 +84,93 @@ final class CpuElementwise {
     }
 
     /**
-     * a (op) b with broadcasting. A broadcast a, or a b broadcast other than the two forms layers use, is gathered to
-     * y's shape first.
+     * a (op) b with broadcasting. Each operand is read in place in one of the {@link Broadcast} forms (an expanded
+     * view too); a broadcast a before a full b swaps them where fn commutes; any other a, or a b of no form, is
+     * gathered to y's shape first.
      */
     Kernel<BinaryOp> binary() {
         return (op, in, out) -> {
             Shape ys = out.shape();
-            Tensor a = in[0].shape().equals(ys) ? in[0] : in[0].expand(ys);
-            Tensor b = in[1];
-            if (isOneValue(a) && !isOneValue(b) && b.shape().equals(ys)
-                    && (op.fn() == BinaryFn.ADD || op.fn() == BinaryFn.MUL)) {
-                Tensor t = a; // one value broadcast over b (the gradient of a sum): swap, the fn commutes
+            long size = ys.size();
+            Broadcast a = Broadcast.of(in[0], ys);
+            Broadcast b = Broadcast.of(in[1], ys);
+            boolean commutes = op.fn() == BinaryFn.ADD || op.fn() == BinaryFn.MUL;
+            if (a != null && !a.full(size) && b != null && b.full(size) && commutes) {
+                Broadcast t = a; // a broadcast over a full b (a sum's gradient plus another): swap, the fn commutes
                 a = b;
                 b = t;
             }
-            if (isOneValue(b)) { // one value for every element: read in place, never gathered
-                KernelTrace.path("one value");
-                FloatRegion fa = FloatRegion.of(a);
-                MemorySegment bs = ((HostStorage) b.storage()).segment();
-                long bo = b.offset();
-                forChunks(out, (from, n, y, yi) -> loops.binary(op.fn(), fa.segment(), fa.offset() + from, bs, bo, true,
-                        y, yi, n));
-                return;
+            if (a == null || !a.full(size)) {
+                a = gathered(in[0], ys);
             }
-            int repeat = b.shape().equals(ys) ? 0 // trailing: b[i % period]; repeated: b[(i / repeat) % period]
-                    : blockRepeat(b.shape(), ys);
-            if (repeat <= 0) { // the same shape, or any other broadcast gathered to it
-                KernelTrace.path(repeat == 0 ? "same shape" : "gathered");
-                FloatRegion fa = FloatRegion.of(a);
-                FloatRegion fb = FloatRegion.of(repeat == 0 ? b : b.expand(ys));
-                forChunks(out, (from, n, y, yi) -> loops.binary(op.fn(), fa.segment(), fa.offset() + from,
-                        fb.segment(), fb.offset() + from, false, y, yi, n));
-                return;
-            }
-            KernelTrace.path(repeat == 1 ? "trailing" : "repeated");
-            FloatRegion fa = FloatRegion.of(a);
-            FloatRegion fb = FloatRegion.of(b);
-            MemorySegment as = fa.segment();
-            MemorySegment bs = fb.segment();
-            long ao = fa.offset();
-            long bo = fb.offset();
-            int period = Math.toIntExact(b.size());
-            forChunks(out, (from, n, y, yi) -> {
-                long to = from + n;
-                for (long i = from; i < to; ) {
-                    int run;
-                    if (repeat == 1) {
-                        int j = (int) (i % period); // trailing block: b[j..] lines up with a[i..]
-                        run = (int) Math.min(period - j, to - i);
-                        loops.binary(op.fn(), as, ao + i, bs, bo + j, false, y, yi + (i - from), run);
-                    } else {
-                        long block = i / repeat; // repeated: one b value per run of repeat elements
-                        run = (int) (Math.min((block + 1) * repeat, to) - i);
-                        loops.binary(op.fn(), as, ao + i, bs, bo + block % period, true, y, yi + (i - from), run);
-                    }
-                    i += run;
-                }
-            });
+            boolean gatheredB = b == null;
+            binary(op.fn(), a, gatheredB ? gathered(in[1], ys) : b, size, gatheredB, out);
         };
     }
 
-    /** y = cond ≠ 0 ? a : b, the three gathered to y's shape where they broadcast. */
-    Kernel<WhereOp> where() {
-        return (op, in, out) -> {
-            Shape ys = out.shape();
-            FloatRegion c = FloatRegion.of(in[0].shape().equals(ys) ? in[0] : in[0].expand(ys));
-            FloatRegion a = FloatRegion.of(in[1].shape().equals(ys) ? in[1] : in[1].expand(ys));
-            FloatRegion b = FloatRegion.of(in[2].shape().equals(ys) ? in[2] : in[2].expand(ys));
-            forChunks(out, (from, n, y, yi) -> {
-                for (int t = 0; t < n; t++) {
-                    float ct = c.segment().getAtIndex(JAVA_FLOAT, c.offset() + from + t);
-                    MemorySegment pick = ct != 0 ? a.segment() : b.segment();
-                    long at = (ct != 0 ? a.offset() : b.offset()) + from + t;
-                    y.setAtIndex(JAVA_FLOAT, yi + t, pick.getAtIndex(JAVA_FLOAT, at));
+    /** y = a (fn) b for a full a and b in any form ({@code gatheredB}: b was gathered to y's shape). */
+    private void binary(BinaryFn fn, Broadcast a, Broadcast b, long size, boolean gatheredB, Tensor out) {
+        MemorySegment as = a.segment();
+        MemorySegment bs = b.segment();
+        long ao = a.offset();
+        long bo = b.offset();
+        if (b.one()) { // one value for every element
+            KernelTrace.path("one value");
+            forChunks(out, (from, n, y, yi) -> loops.binary(fn, as, ao + from, bs, bo, true, y, yi, n));
+            return;
+        }
+        if (b.full(size)) {
+            KernelTrace.path(gatheredB ? "gathered" : "same shape");
+            forChunks(out, (from, n, y, yi) -> loops.binary(fn, as, ao + from, bs, bo + from, false, y, yi, n));
+            return;
+        }
+        long repeat = b.repeat();
+        long period = b.period();
+        KernelTrace.path(repeat == 1 ? "trailing" : "repeated");
+        forChunks(out, (from, n, y, yi) -> {
+            long to = from + n;
+            for (long i = from; i < to; ) {
+                int run;
+                if (repeat == 1) {
+                    long j = i % period; // trailing block: b[j..] lines up with a[i..]
+                    run = (int) Math.min(period - j, to - i);
+                    loops.binary(fn, as, ao + i, bs, bo + j, false, y, yi + (i - from), run);
+                } else {
+                    long block = i / repeat; // repeated: one b value per run of repeat elements
+                    run = (int) (Math.min((block + 1) * repeat, to) - i);
+                    loops.binary(fn, as, ao + i, bs, bo + block % period, true, y, yi + (i - from), run);
                 }
-            });
-        };
+                i += run;
+            }
+        });
     }
 
-    /** Every element of t is the one value at its offset: a single element, or a view expanded from one. */
-    private static boolean isOneValue(Tensor t) {
-        if (t.size() == 1) {
-            return true;
-        }
-        if (t.isContiguous()) { // the common case, answered without copying the strides
-            return false;
-        }
-        for (long stride : t.strides()) {
-            if (stride != 0) {
-                return false;
-            }
-        }
-        return true;
+    /** t gathered to y's shape in row-major order (heap memory, read by the plain loops). */
+    private static Broadcast gathered(Tensor t, Shape ys) {
+        FloatRegion r = FloatRegion.of(t.shape().equals(ys) ? t : t.expand(ys));
+        return new Broadcast(r.segment(), r.offset(), 1, ys.size());
     }
 
     /**
-     * How many consecutive elements of y share one value of b, when b's dims (aligned to y's last axes) equal y's over
-     * one run of axes and are 1 elsewhere: the product of y's dims after the run (1 for a trailing block); else -1.
+     * y = cond ≠ 0 ? a : b. Each of the three is read in place when it has y's shape or is one value (the zero of
+     * a gradient), else gathered to y's shape first.
      */
-    private static int blockRepeat(Shape b, Shape y) {
-        int o = y.rank() - b.rank(); // b's axis i is y's axis i + o
-        int first = -1;
-        int last = -1;
-        for (int i = 0; i < b.rank(); i++) {
-            if (b.dim(i) == 1) {
-                continue;
+    Kernel<WhereOp> where() {
+        return (op, in, out) -> {
+            Shape ys = out.shape();
+            long size = ys.size();
+            Broadcast[] v = new Broadcast[3];
+            for (int k = 0; k < 3; k++) {
+                Broadcast f = Broadcast.of(in[k], ys);
+                v[k] = f != null && (f.full(size) || f.one()) ? f : gathered(in[k], ys);
             }
-            if (b.dim(i) != y.dim(i + o) || (last >= 0 && last != i - 1)) {
-                return -1;
-            }
-            first = first < 0 ? i : first;
-            last = i;
-        }
-        if (first < 0) {
-            return -1;
-        }
-        long repeat = 1;
-        for (int i = last + o + 1; i < y.rank(); i++) {
-            repeat *= y.dim(i);
-        }
-        return Math.toIntExact(repeat);
+            Broadcast c = v[0];
+            Broadcast a = v[1];
+            Broadcast b = v[2];
+            forChunks(out, (from, n, y, yi) -> loops.where(
+                    c.segment(), c.offset() + (c.one() ? 0 : from), c.one(),
+                    a.segment(), a.offset() + (a.one() ? 0 : from), a.one(),
+                    b.segment(), b.offset() + (b.one() ? 0 : from), b.one(), y, yi, n));
+        };
     }
 }

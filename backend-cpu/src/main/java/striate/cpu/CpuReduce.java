@@ -18,7 +18,8 @@ import striate.tensor.Tensor;
  * <ul>
  * <li>the innermost axis reduced, [r1, k, r2] over (0, 2), of which [r] (all) and [k, r2] (rows) are special
  * cases: each output's r1·r2 elements are cut into chunks of {@link #CHUNK} elements, the chunks are summed in
- * parallel ({@link FloatLoops#sum}) and each output adds its chunks' sums in order;</li>
+ * parallel ({@link FloatLoops#sum}, whole rows by {@link FloatLoops#sumRows}) and each output adds its chunks' sums
+ * in order;</li>
  * <li>the innermost axis kept, [k1, r, k2] over (1): blocks of columns in parallel, each adding its rows in
  * order ({@link FloatLoops#accumulate}).</li>
  * </ul>
@@ -120,9 +121,21 @@ final class CpuReduce implements Kernel<ReduceOp> {
         }
     }
 
-    /** Σ (or max) of output o's elements [from, to) in its own order (r1-major, then j). */
+    /**
+     * Σ (or max) of output o's elements [from, to) in its own order (r1-major, then j); a sum takes the whole rows
+     * between a first and a last partial one in one {@link FloatLoops#sumRows} call.
+     */
     private double span(boolean max, FloatRegion x, int k, int r2, int o, long from, long to) {
         double a = max ? Double.NEGATIVE_INFINITY : 0;
+        if (!max && to - from >= 2L * r2) {
+            long firstRow = Math.ceilDiv(from, r2);
+            long endRow = to / r2;
+            double head = firstRow * r2 > from ? span(false, x, k, r2, o, from, firstRow * r2) : 0;
+            double rows = loops.sumRows(x.segment(), x.offset() + (firstRow * k + o) * r2, r2,
+                    Math.toIntExact(endRow - firstRow), (long) k * r2);
+            double tail = endRow * r2 < to ? span(false, x, k, r2, o, endRow * r2, to) : 0;
+            return head + rows + tail;
+        }
         for (long e = from; e < to; ) {
             long row = e / r2;
             int j = (int) (e % r2);

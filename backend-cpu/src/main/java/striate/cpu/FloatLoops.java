@@ -30,6 +30,13 @@ interface FloatLoops {
                 long yi, int n);
 
     /**
+     * y[yi + t] = c[ci + t] ≠ 0 ? a[ai + t] : b[bi + t] for t in [0, n); with {@code cOne}, {@code aOne} or
+     * {@code bOne} that operand is the one value at its offset for the whole run (a gradient's zero).
+     */
+    void where(MemorySegment c, long ci, boolean cOne, MemorySegment a, long ai, boolean aOne, MemorySegment b,
+               long bi, boolean bOne, MemorySegment y, long yi, int n);
+
+    /**
      * y[yi + t] = y[yi + t] + bias, then max(·, 0) when {@code relu}, in place for t in [0, n): the epilogue a
      * fused convolution applies to one output plane while it is still in cache.
      */
@@ -40,6 +47,12 @@ interface FloatLoops {
      * CpuReduce relies on it for thread-count independence).
      */
     double sum(MemorySegment x, long xi, int n);
+
+    /**
+     * The sum in double of {@code rows} runs of n elements, run r at x[xi + r·stride], in an order fixed by rows, n
+     * and stride: a batch-norm channel's [n, c, h·w] over n and h·w, with each run of h·w only 49 or 196 long.
+     */
+    double sumRows(MemorySegment x, long xi, int n, int rows, long stride);
 
     /** The largest of x[xi, xi + n) as Math.max takes it (NaN wins); −∞ when n = 0. */
     double max(MemorySegment x, long xi, int n);

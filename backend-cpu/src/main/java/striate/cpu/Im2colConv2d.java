@@ -41,12 +41,11 @@ final class Im2colConv2d {
             xr.read((long) b0 * g.c() * g.h() * g.w(), x);
             float[] col = new float[g.ckk() * cols];
             float[] yc = new float[g.kg() * cols];
-            float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
             float[] y = new float[count * g.k() * g.ohw()]; // this panel's images of the output
             for (int grp = 0; grp < g.groups(); grp++) {
                 if (g.rowLayout()) {
                     for (int i = 0; i < count; i++) {
-                        im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk(), scratch);
+                        im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk());
                     }
                     // yᵀ[cols, kg] = colᵀ[cols, ckk] · Wᵀ[ckk, kg]
                     sgemm.gemm(cols, g.kg(), g.ckk(), col, 0, g.ckk(), wt, grp * g.kg() * g.ckk(), g.kg(),
@@ -79,7 +78,6 @@ final class Im2colConv2d {
             dyr.read((long) b0 * g.k() * g.ohw(), dy);
             float[] dyc = new float[g.kg() * cols];
             float[] dcol = new float[g.ckk() * cols];
-            float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
             float[] dx = new float[count * g.c() * g.h() * g.w()]; // this panel's images of the input gradient
             for (int grp = 0; grp < g.groups(); grp++) {
                 if (g.rowLayout()) {
@@ -88,7 +86,7 @@ final class Im2colConv2d {
                     sgemm.gemm(cols, g.ckk(), g.kg(), dyc, 0, g.kg(), w, grp * g.kg() * g.ckk(), g.ckk(),
                             dcol, 0, g.ckk(), false);
                     for (int i = 0; i < count; i++) {
-                        row2im(g, dcol, i * g.ohw() * g.ckk(), dx, g.xOffset(i, grp), scratch);
+                        row2im(g, dcol, i * g.ohw() * g.ckk(), dx, g.xOffset(i, grp));
                     }
                 } else {
                     gatherColumns(g, dy, dyc, count, grp);
@@ -106,9 +104,9 @@ final class Im2colConv2d {
 
     /** The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group. */
     float[][] filterGradPanels(ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
-        int nb = g.panelImages();
-        float[][] partial = new float[g.panels()][];
-        pool.forEach(g.panels(), panel -> {
+        int nb = g.filterPanelImages();
+        float[][] partial = new float[g.filterPanels()][];
+        pool.forEach(g.filterPanels(), panel -> {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
@@ -119,12 +117,11 @@ final class Im2colConv2d {
             float[] dw = new float[wSize];
             float[] dyc = new float[g.kg() * cols];
             float[] col = new float[cols * g.ckk()];
-            float[] scratch = g.rowLayout() ? new float[g.ckk() * g.ohw()] : null;
             for (int grp = 0; grp < g.groups(); grp++) {
                 gatherColumns(g, dy, dyc, count, grp);
                 if (g.rowLayout()) {
                     for (int i = 0; i < count; i++) {
-                        im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk(), scratch);
+                        im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk());
                     }
                     // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]: vectors along ckk
                     sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(),
@@ -265,12 +262,70 @@ final class Im2colConv2d {
     }
 
     /**
-     * The transpose of im2col for one image: colT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx], built as im2col
-     * into {@code scratch} (ckk·oh·ow floats) and a tiled transpose.
+     * The transpose of im2col for one image and group: colT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx] = x[ci,
+     * iy, ix] (0 in the padding), one output pixel's row at a time. Within a row, kernel rows ky go outside the
+     * channels, so each tap row's bounds are found once for all channels, and a row whose taps all lie inside the
+     * image at dilation 1 (most of them) is a plain copy of kw values per channel.
      */
-    private static void im2row(ConvGeometry g, float[] x, int xOff, float[] colT, int rowOff, float[] scratch) {
-        im2col(g, x, xOff, scratch, 0, g.ohw());
-        Transpose.of(scratch, 0, g.ckk(), g.ohw(), g.ohw(), colT, rowOff);
+    private static void im2row(ConvGeometry g, float[] x, int xOff, float[] colT, int rowOff) {
+        ConvParams p = g.p();
+        int kw = g.kw();
+        int khkw = g.kh() * kw;
+        int hw = g.h() * g.w();
+        int dw = p.dilationW();
+        int dst = rowOff;
+        for (int oy = 0; oy < g.oh(); oy++) {
+            for (int ox = 0; ox < g.ow(); ox++, dst += g.ckk()) {
+                int shift = ox * p.strideW() - p.padW(); // ix = shift + kx·dw
+                int lo = firstTap(shift, dw, kw);
+                int hi = endTap(shift, dw, g.w(), kw);
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    int at = dst + ky * kw;
+                    if (iy < 0 || iy >= g.h() || lo >= hi) {
+                        for (int ci = 0; ci < g.cg(); ci++) {
+                            Arrays.fill(colT, at + ci * khkw, at + ci * khkw + kw, 0f);
+                        }
+                        continue;
+                    }
+                    int src = xOff + iy * g.w() + shift;
+                    if (lo == 0 && hi == kw && dw == 1) {
+                        for (int ci = 0; ci < g.cg(); ci++) {
+                            int s = src + ci * hw;
+                            int d = at + ci * khkw;
+                            for (int kx = 0; kx < kw; kx++) {
+                                colT[d + kx] = x[s + kx];
+                            }
+                        }
+                        continue;
+                    }
+                    for (int ci = 0; ci < g.cg(); ci++) {
+                        int s = src + ci * hw;
+                        int d = at + ci * khkw;
+                        for (int kx = 0; kx < lo; kx++) {
+                            colT[d + kx] = 0f;
+                        }
+                        for (int kx = lo; kx < hi; kx++) {
+                            colT[d + kx] = x[s + kx * dw];
+                        }
+                        for (int kx = hi; kx < kw; kx++) {
+                            colT[d + kx] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first kx ≥ 0 with shift + kx·dilation ≥ 0 (at most kw). */
+    private static int firstTap(int shift, int dilation, int kw) {
+        return shift >= 0 ? 0 : Math.min(kw, (-shift + dilation - 1) / dilation);
+    }
+
+    /** One past the last kx < kw with shift + kx·dilation < w (at least 0). */
+    private static int endTap(int shift, int dilation, int w, int kw) {
+        int span = w - shift; // need kx·dilation < span
+        return span <= 0 ? 0 : Math.min(kw, (span + dilation - 1) / dilation);
     }
 
     /** dx[ci, iy, ix] += dcol[(ci·kh + ky)·kw + kx, colOff + oy·ow + ox]: the adjoint of im2col. */
@@ -306,9 +361,38 @@ final class Im2colConv2d {
         }
     }
 
-    /** dx[ci, iy, ix] += dcolT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx]: the adjoint of im2row. */
-    private static void row2im(ConvGeometry g, float[] dcolT, int rowOff, float[] dx, int dxOff, float[] scratch) {
-        Transpose.of(dcolT, rowOff, g.ohw(), g.ckk(), g.ckk(), scratch, 0);
-        col2im(g, scratch, 0, g.ohw(), dx, dxOff);
+    /**
+     * dx[ci, iy, ix] += dcolT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx]: the adjoint of im2row, read in the
+     * same order as {@link #im2row} writes.
+     */
+    private static void row2im(ConvGeometry g, float[] dcolT, int rowOff, float[] dx, int dxOff) {
+        ConvParams p = g.p();
+        int kw = g.kw();
+        int khkw = g.kh() * kw;
+        int hw = g.h() * g.w();
+        int dw = p.dilationW();
+        int src = rowOff;
+        for (int oy = 0; oy < g.oh(); oy++) {
+            for (int ox = 0; ox < g.ow(); ox++, src += g.ckk()) {
+                int shift = ox * p.strideW() - p.padW();
+                int lo = firstTap(shift, dw, kw);
+                int hi = endTap(shift, dw, g.w(), kw);
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    if (iy < 0 || iy >= g.h()) {
+                        continue;
+                    }
+                    int at = src + ky * kw;
+                    int dst = dxOff + iy * g.w() + shift;
+                    for (int ci = 0; ci < g.cg(); ci++) {
+                        int d = dst + ci * hw;
+                        int s = at + ci * khkw;
+                        for (int kx = lo; kx < hi; kx++) {
+                            dx[d + kx * dw] += dcolT[s + kx];
+                        }
+                    }
+                }
+            }
+        }
     }
 }

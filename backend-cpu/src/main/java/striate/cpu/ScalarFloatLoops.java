@@ -40,6 +40,19 @@ class ScalarFloatLoops implements FloatLoops {
     }
 
     @Override
+    public void where(MemorySegment c, long ci, boolean cOne, MemorySegment a, long ai, boolean aOne, MemorySegment b,
+                      long bi, boolean bOne, MemorySegment y, long yi, int n) {
+        long cs = cOne ? 0 : 1;
+        long as = aOne ? 0 : 1;
+        long bs = bOne ? 0 : 1;
+        for (int t = 0; t < n; t++) {
+            boolean pick = c.getAtIndex(JAVA_FLOAT, ci + t * cs) != 0;
+            y.setAtIndex(JAVA_FLOAT, yi + t, pick ? a.getAtIndex(JAVA_FLOAT, ai + t * as)
+                    : b.getAtIndex(JAVA_FLOAT, bi + t * bs));
+        }
+    }
+
+    @Override
     public void biasRelu(float bias, boolean relu, MemorySegment y, long yi, int n) {
         for (int t = 0; t < n; t++) {
             float v = y.getAtIndex(JAVA_FLOAT, yi + t) + bias;
@@ -64,6 +77,15 @@ class ScalarFloatLoops implements FloatLoops {
             s0 += x.getAtIndex(JAVA_FLOAT, xi + t);
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double sumRows(MemorySegment x, long xi, int n, int rows, long stride) {
+        double s = 0;
+        for (int r = 0; r < rows; r++) {
+            s += sum(x, xi + r * stride, n);
+        }
+        return s;
     }
 
     @Override

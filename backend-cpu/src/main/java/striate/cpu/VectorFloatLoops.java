@@ -243,6 +243,42 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     }
 
     @Override
+    public void where(MemorySegment c, long ci, boolean cOne, MemorySegment a, long ai, boolean aOne, MemorySegment b,
+                      long bi, boolean bOne, MemorySegment y, long yi, int n) {
+        if (!((cOne || c.isNative()) && (aOne || a.isNative()) && (bOne || b.isNative()) && y.isNative())) {
+            super.where(c, ci, cOne, a, ai, aOne, b, bi, bOne, y, yi, n);
+            return;
+        }
+        // One values are read here, so the loop's vector loads see native segments only (see binary).
+        float c1 = cOne ? c.getAtIndex(JAVA_FLOAT, ci) : 0f;
+        float a1 = aOne ? a.getAtIndex(JAVA_FLOAT, ai) : 0f;
+        float b1 = bOne ? b.getAtIndex(JAVA_FLOAT, bi) : 0f;
+        whereNative(cOne ? y : c, ci, cOne, c1, aOne ? y : a, ai, aOne, a1, bOne ? y : b, bi, bOne, b1, y, yi, n);
+    }
+
+    /** The vector loop of where, given native segments only; an operand marked one is its value instead. */
+    private static void whereNative(MemorySegment c, long ci, boolean cOne, float c1, MemorySegment a, long ai,
+                                    boolean aOne, float a1, MemorySegment b, long bi, boolean bOne, float b1,
+                                    MemorySegment y, long yi, int n) {
+        FloatVector vc1 = FloatVector.broadcast(S, c1);
+        FloatVector va1 = FloatVector.broadcast(S, a1);
+        FloatVector vb1 = FloatVector.broadcast(S, b1);
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector vc = cOne ? vc1 : FloatVector.fromMemorySegment(S, c, (ci + t) * 4, ORDER);
+            FloatVector va = aOne ? va1 : FloatVector.fromMemorySegment(S, a, (ai + t) * 4, ORDER);
+            FloatVector vb = bOne ? vb1 : FloatVector.fromMemorySegment(S, b, (bi + t) * 4, ORDER);
+            vb.blend(va, vc.compare(VectorOperators.NE, 0f)).intoMemorySegment(y, (yi + t) * 4, ORDER); // NaN ≠ 0
+        }
+        for (; t < n; t++) {
+            float vc = cOne ? c1 : c.getAtIndex(JAVA_FLOAT, ci + t);
+            float va = aOne ? a1 : a.getAtIndex(JAVA_FLOAT, ai + t);
+            float vb = bOne ? b1 : b.getAtIndex(JAVA_FLOAT, bi + t);
+            y.setAtIndex(JAVA_FLOAT, yi + t, vc != 0 ? va : vb);
+        }
+    }
+
+    @Override
     public void biasRelu(float bias, boolean relu, MemorySegment y, long yi, int n) {
         if (!y.isNative()) {
             super.biasRelu(bias, relu, y, yi, n);
@@ -287,6 +323,44 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         }
         for (; t < n; t++) {
             s += x.getAtIndex(JAVA_FLOAT, xi + t);
+        }
+        return s;
+    }
+
+    @Override
+    public double sumRows(MemorySegment x, long xi, int n, int rows, long stride) {
+        if (!x.isNative()) {
+            return super.sumRows(x, xi, n, rows, stride);
+        }
+        return sumRowsNative(x, xi, n, rows, stride);
+    }
+
+    /**
+     * The vector loop of sumRows, given native segments only: every run's full vectors go into the same two double
+     * vectors, whose lanes are added in order once at the end, then every run's tail in run order.
+     */
+    private double sumRowsNative(MemorySegment x, long xi, int n, int rows, long stride) {
+        DoubleVector lo = DoubleVector.zero(D);
+        DoubleVector hi = DoubleVector.zero(D);
+        int end = S.loopBound(n);
+        for (int r = 0; r < rows; r++) {
+            long at = xi + r * stride;
+            for (int t = 0; t < end; t += S.length()) {
+                FloatVector v = FloatVector.fromMemorySegment(S, x, (at + t) * 4, ORDER);
+                lo = lo.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
+                hi = hi.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
+            }
+        }
+        DoubleVector both = lo.add(hi);
+        double s = 0;
+        for (int i = 0; i < D.length(); i++) { // lanes in order: reduceLanes(ADD) leaves the order open
+            s += both.lane(i);
+        }
+        for (int r = 0; r < rows && end < n; r++) {
+            long at = xi + r * stride;
+            for (int t = end; t < n; t++) {
+                s += x.getAtIndex(JAVA_FLOAT, at + t);
+            }
         }
         return s;
     }

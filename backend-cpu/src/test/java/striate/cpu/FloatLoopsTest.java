@@ -92,6 +92,33 @@ class FloatLoopsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 8, 17, 33, 1025})
+    void whereTakesATheBOrTheOneValues(int n) {
+        for (FloatLoops loops : LOOPS) {
+            for (boolean heap : new boolean[] {false, true}) {
+                MemorySegment c = random(n + 1, 7L * n, heap); // every 13th element is 0, so both sides are taken
+                c.setAtIndex(JAVA_FLOAT, 1 + n / 2, Float.NaN); // NaN ≠ 0: takes a
+                MemorySegment a = random(n + 2, 8L * n, false);
+                MemorySegment b = random(n + 3, 9L * n, heap);
+                MemorySegment y = Arena.ofAuto().allocate(4L * n);
+                for (int ones = 0; ones < 8; ones++) {
+                    boolean cOne = (ones & 1) != 0;
+                    boolean aOne = (ones & 2) != 0;
+                    boolean bOne = (ones & 4) != 0;
+                    loops.where(c, 1, cOne, a, 2, aOne, b, 3, bOne, y, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        float ci = c.getAtIndex(JAVA_FLOAT, cOne ? 1 : 1 + i);
+                        float want = ci != 0 ? a.getAtIndex(JAVA_FLOAT, aOne ? 2 : 2 + i)
+                                : b.getAtIndex(JAVA_FLOAT, bOne ? 3 : 3 + i);
+                        assertEquals(want, y.getAtIndex(JAVA_FLOAT, i), 0f,
+                                loops + " heap=" + heap + " ones=" + ones + " at " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 17, 33, 1025})
     void biasReluAddsTheBiasThenClampsInPlace(int n) {
         for (FloatLoops loops : LOOPS) {
             for (boolean heap : new boolean[] {false, true}) {
@@ -106,6 +133,29 @@ class FloatLoopsTest {
                         assertEquals(want, x.getAtIndex(JAVA_FLOAT, i), 0f, loops + " relu=" + relu + " at " + i);
                     }
                 }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 8, 17, 49, 196})
+    void sumRowsAddsEveryRunOfTheStrideAndNothingBetween(int n) {
+        for (FloatLoops loops : LOOPS) {
+            for (boolean heap : new boolean[] {false, true}) {
+                int rows = 5;
+                long stride = 3L * n + 5; // runs of n with gaps between them, which must not be added
+                MemorySegment x = random((int) (2 + rows * stride), 11L * n, heap);
+                double want = 0;
+                for (int r = 0; r < rows; r++) {
+                    for (int i = 0; i < n; i++) {
+                        want += x.getAtIndex(JAVA_FLOAT, 2 + r * stride + i);
+                    }
+                }
+                String at = loops + " n=" + n + " heap=" + heap;
+                double got = loops.sumRows(x, 2, n, rows, stride);
+                assertEquals(want, got, 1e-12 * (1 + rows * n), at);
+                assertEquals(got, loops.sumRows(x, 2, n, rows, stride), 0, at + ": the same bits again");
+                assertEquals(loops.sum(x, 2, n), loops.sumRows(x, 2, n, 1, stride), 1e-12 * (1 + n), at + ": one row");
             }
         }
     }

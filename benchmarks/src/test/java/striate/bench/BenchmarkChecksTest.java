@@ -37,6 +37,11 @@ class BenchmarkChecksTest {
     }
 
     @Test
+    void dcganStepMatchesTheReference() { // a smaller batch than the benchmark's own check
+        DcganStepBenchmark.check(4);
+    }
+
+    @Test
     void smallOpIsExact() {
         SmallOp.check();
     }

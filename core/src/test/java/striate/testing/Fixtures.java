@@ -121,6 +121,12 @@ public final class Fixtures {
     /** A DCGAN generator layer 128 → 64, 4x4/2 pad 1, 8x8 → 16x16, seen as the convolution it transposes. */
     public static final ConvShape DCGAN_CONV = new ConvShape("DCGAN 64→128 4x4/2 pad 1 (16x16, transposed 8→16)",
             Shape.of(2, 64, 16, 16), Shape.of(128, 64, 4, 4), ConvParams.of(2, 1));
+    /** The Fashion-MNIST DCGAN's 4x4/2 pad 1 on 14x14 → 7x7: D's second conv, G's 7 → 14 layer transposed. */
+    public static final ConvShape DCGAN_FASHION_CONV = new ConvShape("DCGAN 128→256 4x4/2 pad 1 (14x14 → 7x7)",
+            Shape.of(2, 128, 14, 14), Shape.of(256, 128, 4, 4), ConvParams.of(2, 1));
+    /** The Fashion-MNIST DCGAN's 28x28 → 14x14 with one input channel: D's first conv, G's last layer transposed. */
+    public static final ConvShape DCGAN_FASHION_EDGE_CONV = new ConvShape("DCGAN 1→128 4x4/2 pad 1 (28x28 → 14x14)",
+            Shape.of(3, 1, 28, 28), Shape.of(128, 1, 4, 4), ConvParams.of(2, 1));
     /** 3x3/2 pad 1 on 10x8: a last row and column no output reads, as a transposed conv's output_padding 1 makes. */
     public static final ConvShape OUTPUT_PADDING_CONV = new ConvShape("conv 3→4 3x3/2 pad 1, 10x8 (output_padding 1)",
             Shape.of(2, 3, 10, 8), Shape.of(4, 3, 3, 3), ConvParams.of(2, 1));
@@ -161,7 +167,8 @@ public final class Fixtures {
     public static List<ConvShape> convs() {
         return List.of(TINY_CONV, ODD_CONV, GROUPED_CONV, LENET_C1, LENET_C3, ALEXNET_CONV1, LENET_C3_BATCH,
                 LENET_C5_BATCH, LENET_C5_BATCH_700, GROUPED_CONV_BATCH, LENET_C1_BATCH, ODD_DIRECT_CONV, NARROW_DIRECT_CONV, PIXEL_CONV,
-                PIXEL_CONV_8, PIXEL_CONV_32, LARGE_GROUPED_CONV, LARGE_STRIDED_CONV, DCGAN_CONV, OUTPUT_PADDING_CONV);
+                PIXEL_CONV_8, PIXEL_CONV_32, LARGE_GROUPED_CONV, LARGE_STRIDED_CONV, DCGAN_CONV, DCGAN_FASHION_CONV,
+                DCGAN_FASHION_EDGE_CONV, OUTPUT_PADDING_CONV);
     }
 
     public static List<PoolShape> pools() {
