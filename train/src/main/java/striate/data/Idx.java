@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPInputStream;
+import striate.train.AtomicFile;
 
 /**
  * Reads MNIST-format IDX files (http://yann.lecun.com/exdb/mnist/): a big-endian header (magic 0x0000, type
@@ -15,7 +15,8 @@ import java.util.zip.GZIPInputStream;
  * {@code 0x00000803} [count, rows, cols]; label files {@code 0x00000801} [count]. Gzip is detected by its magic
  * bytes 1f 8b, not by the file name. The payload must be exactly the size the header promises: a truncated
  * file, a broken gzip stream or trailing bytes are {@link DataFileException}s naming expected and actual sizes.
- * {@link #writeImages} and {@link #writeLabels} write the same formats (plain, atomically), e.g. a GAN's samples.
+ * {@link #writeImages} and {@link #writeLabels} write the same formats (plain, through {@link AtomicFile}), e.g.
+ * a GAN's samples.
  */
 public final class Idx {
     /** Magic number of an unsigned-byte IDX file with 3 dimensions [count, rows, cols]. */
@@ -65,7 +66,7 @@ public final class Idx {
         ByteBuffer out = ByteBuffer.allocate(16 + images.pixels().length); // big-endian
         out.putInt(IMAGES_MAGIC).putInt(images.count()).putInt(images.rows()).putInt(images.cols());
         out.put(images.pixels());
-        replace(file, out.array());
+        AtomicFile.write(file, out.array());
     }
 
     /** Writes {@code labels} (each in 0..255) as a plain label file ({@link #LABELS_MAGIC}), atomically. */
@@ -79,19 +80,7 @@ public final class Idx {
             }
             out.put((byte) labels[i]);
         }
-        replace(file, out.array());
-    }
-
-    /** Writes {@code bytes} to a temporary file beside {@code file}, then renames it over {@code file}. */
-    private static void replace(Path file, byte[] bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, out.array());
     }
 
     /** True if the file starts with the gzip magic bytes 1f 8b. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +43,18 @@ class IdxWriterTest {
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count(), "no temporary file left behind");
         }
+    }
+
+    @Test
+    void writtenFilesGetTheUsualPermissionsNotOwnerOnly() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path images = dir.resolve("images");
+        Path labels = dir.resolve("labels");
+        Idx.writeImages(images, new IdxImages(1, 2, 2, new byte[4]));
+        Idx.writeLabels(labels, new int[] {7});
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(images));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(labels));
     }
 
     @Test
