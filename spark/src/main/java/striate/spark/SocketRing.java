@@ -74,51 +74,67 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
     /**
      * Joins the ring as {@code rank} of {@code peers.size()}: connects to the next rank's address (retrying until
      * {@code timeout}, as the peers start at slightly different times) and accepts the previous rank on
-     * {@code server}, which this call closes. Every rank must call it with the same peer list, in rank order.
+     * {@code server}, which this call closes. If the handshake fails, both sockets are closed before the error is
+     * thrown. Every rank must call it with the same peer list, in rank order.
      */
     public static SocketRing join(int rank, List<InetSocketAddress> peers, ServerSocket server, Duration timeout)
             throws IOException {
         int world = peers.size();
-        if (rank < 0 || rank >= world) {
-            throw new IllegalArgumentException("SocketRing: rank " + rank + " is outside the " + world + " peers");
-        }
         try (server) {
+            if (rank < 0 || rank >= world) {
+                throw new IllegalArgumentException("SocketRing: rank " + rank + " is outside the " + world + " peers");
+            }
             if (world == 1) {
                 return new SocketRing(0, 1, null, null);
             }
             int millis = Math.toIntExact(timeout.toMillis());
             Socket next = connect(peers.get((rank + 1) % world), millis);
-            next.setSoTimeout(millis);
-            DataOutputStream hello = new DataOutputStream(next.getOutputStream());
-            hello.writeInt(HELLO);
-            hello.writeInt(rank);
-            hello.writeInt(world);
-            hello.flush();
-            server.setSoTimeout(millis);
-            Socket previous;
+            Socket previous = null;
             try {
-                previous = server.accept();
-            } catch (SocketTimeoutException e) {
-                next.close();
-                throw new IOException("SocketRing: rank " + rank + " waited " + timeout + " for rank "
-                        + Math.floorMod(rank - 1, world) + " to connect to port " + server.getLocalPort()
-                        + "; check that the workers can reach each other on that port", e);
+                next.setSoTimeout(millis);
+                DataOutputStream hello = new DataOutputStream(next.getOutputStream());
+                hello.writeInt(HELLO);
+                hello.writeInt(rank);
+                hello.writeInt(world);
+                hello.flush();
+                server.setSoTimeout(millis);
+                try {
+                    previous = server.accept();
+                } catch (SocketTimeoutException e) {
+                    throw new IOException("SocketRing: rank " + rank + " waited " + timeout + " for rank "
+                            + Math.floorMod(rank - 1, world) + " to connect to port " + server.getLocalPort()
+                            + "; check that the workers can reach each other on that port", e);
+                }
+                previous.setSoTimeout(millis);
+                previous.setTcpNoDelay(true);
+                next.setTcpNoDelay(true);
+                DataInputStream in = new DataInputStream(previous.getInputStream());
+                int magic = in.readInt();
+                int from = in.readInt();
+                int size = in.readInt();
+                if (magic != HELLO || from != Math.floorMod(rank - 1, world) || size != world) {
+                    throw new IOException("SocketRing: rank " + rank + " of " + world + " was reached by rank " + from
+                            + " of " + size + " (magic " + Integer.toHexString(magic) + "); every worker must be given"
+                            + " the same peer list in rank order");
+                }
+                return new SocketRing(rank, world, next, previous);
+            } catch (IOException | RuntimeException e) {
+                close(previous, e);
+                close(next, e);
+                throw e;
             }
-            previous.setSoTimeout(millis);
-            previous.setTcpNoDelay(true);
-            next.setTcpNoDelay(true);
-            DataInputStream in = new DataInputStream(previous.getInputStream());
-            int magic = in.readInt();
-            int from = in.readInt();
-            int size = in.readInt();
-            if (magic != HELLO || from != Math.floorMod(rank - 1, world) || size != world) {
-                previous.close();
-                next.close();
-                throw new IOException("SocketRing: rank " + rank + " of " + world + " was reached by rank " + from
-                        + " of " + size + " (magic " + Integer.toHexString(magic) + "); every worker must be given"
-                        + " the same peer list in rank order");
-            }
-            return new SocketRing(rank, world, next, previous);
+        }
+    }
+
+    /** Closes a socket of a failed handshake, keeping any failure to close as suppressed by {@code failure}. */
+    private static void close(Socket socket, Exception failure) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -1,14 +1,17 @@
 package striate.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,6 +144,28 @@ class SocketRingTest {
         assertThrows(IllegalArgumentException.class, () -> SocketRing.join(2, List.of(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort())), s, TIMEOUT));
         s.close();
+    }
+
+    @Test
+    void aFailedHandshakeClosesTheSocketToTheNextRank() throws Exception {
+        ServerSocket own = SocketRing.listen();
+        try (ServerSocket nextRank = SocketRing.listen()) {
+            List<InetSocketAddress> peers = List.of(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), own.getLocalPort()),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), nextRank.getLocalPort()));
+            // the "previous rank" connects and leaves without a hello: rank 0's handshake read fails
+            new Socket(InetAddress.getLoopbackAddress(), own.getLocalPort()).close();
+            assertThrows(IOException.class, () -> SocketRing.join(0, peers, own, TIMEOUT));
+            try (Socket fromRank0 = nextRank.accept()) {
+                fromRank0.setSoTimeout(10_000);
+                DataInputStream in = new DataInputStream(fromRank0.getInputStream());
+                in.readInt(); // rank 0's hello: magic, rank, world
+                in.readInt();
+                in.readInt();
+                assertEquals(-1, in.read(), "rank 0 closed its socket to the next rank");
+            }
+        }
+        assertTrue(own.isClosed());
     }
 
     private static String rootMessage(Throwable t) {
