@@ -35,19 +35,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wo
         Train.checkJava(Runtime.version());
         BarrierTaskContext context = BarrierTaskContext.get();
         int rank = context.partitionId();
-        try {
-            ServerSocket server = SocketRing.listen();
-            String[] ports = context.allGather(Integer.toString(server.getLocalPort()));
-            BarrierTaskInfo[] tasks = context.getTaskInfos();
-            if (tasks.length != options.workers()) {
-                server.close();
-                throw new IllegalStateException("the barrier stage has " + tasks.length + " tasks but --workers is "
-                        + options.workers());
-            }
-            List<InetSocketAddress> peers = new ArrayList<>();
-            for (int r = 0; r < tasks.length; r++) {
-                peers.add(new InetSocketAddress(host(tasks[r].address()), Integer.parseInt(ports[r])));
-            }
+        // join closes the server socket; the try closes it when anything before join fails (a second close is a no-op)
+        try (ServerSocket server = SocketRing.listen()) {
+            List<InetSocketAddress> peers = peers(context, server.getLocalPort());
             try (SocketRing ring = SocketRing.join(rank, peers, server, PEER_TIMEOUT)) {
                 Worker.Report report = Worker.run(options, rank, ring);
                 return CollectionConverters.asScala(List.of(report).iterator());
@@ -57,8 +47,27 @@ final class BarrierTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wo
         }
     }
 
-    /** The host of an executor address, given as "host" or "host:port". */
+    /** Every task's host and server port, in rank order; shares this task's {@code port} with the others. */
+    private List<InetSocketAddress> peers(BarrierTaskContext context, int port) {
+        String[] ports = context.allGather(Integer.toString(port));
+        BarrierTaskInfo[] tasks = context.getTaskInfos();
+        if (tasks.length != options.workers()) {
+            throw new IllegalStateException("the barrier stage has " + tasks.length + " tasks but --workers is "
+                    + options.workers());
+        }
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (int r = 0; r < tasks.length; r++) {
+            peers.add(new InetSocketAddress(host(tasks[r].address()), Integer.parseInt(ports[r])));
+        }
+        return peers;
+    }
+
+    /** The host of an executor address, given as "host", "host:port", "[ipv6]" or "[ipv6]:port". */
     static String host(String address) {
+        if (address.startsWith("[")) { // an IPv6 literal, "[fe80::1]" or "[fe80::1]:7078"
+            int close = address.indexOf(']');
+            return close > 0 ? address.substring(1, close) : address;
+        }
         int colon = address.lastIndexOf(':');
         return colon > 0 && address.indexOf(':') == colon ? address.substring(0, colon) : address;
     }

@@ -35,5 +35,7 @@ class TrainTest {
         assertEquals("10.0.0.5", BarrierTask.host("10.0.0.5"));
         assertEquals("node-3.cluster", BarrierTask.host("node-3.cluster:7078"));
         assertEquals("fe80::1", BarrierTask.host("fe80::1"));
+        assertEquals("fe80::1", BarrierTask.host("[fe80::1]:7078"));
+        assertEquals("fe80::1", BarrierTask.host("[fe80::1]"));
     }
 }
