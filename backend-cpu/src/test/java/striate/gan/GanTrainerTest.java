@@ -197,6 +197,33 @@ class GanTrainerTest {
     }
 
     @Test
+    void aCheckpointMissingARandomStateOrACountIsRefusedInOneLine(@TempDir Path dir) throws IOException {
+        Gan gan = Gan.create(GanRecipe.of("gan").withBatchSize(8), 3, CPU);
+        try (DataLoader loader = loader(images(16, false), 8)) {
+            trainer(gan, 1, dir).fit(loader, null);
+        }
+        Checkpoint saved = Checkpoint.load(dir.resolve(GanTrainer.LAST));
+        List<String> fields = new ArrayList<>(saved.rngStates().keySet());
+        fields.addAll(saved.optimizerScalars().keySet());
+        assertTrue(fields.containsAll(List.of("trainer", "generator_steps", "low_d_loss_steps")), fields.toString());
+        for (String field : fields) {
+            Map<String, Long> rngs = new LinkedHashMap<>(saved.rngStates());
+            Map<String, Number> scalars = new LinkedHashMap<>(saved.optimizerScalars());
+            rngs.remove(field);
+            scalars.remove(field);
+            Checkpoint lacking = new Checkpoint(saved.modelName(), saved.modelConfig(), saved.settings(), saved.epoch(),
+                    saved.globalStep(), rngs, List.of(), saved.model(), saved.optimizer(), scalars);
+            Gan fresh = Gan.create(GanRecipe.of("gan").withBatchSize(8), 3, CPU);
+            IllegalArgumentException e;
+            try (DataLoader loader = loader(images(16, false), 8)) {
+                e = assertThrows(IllegalArgumentException.class, () -> trainer(fresh, 2, null).fit(loader, lacking));
+            }
+            assertTrue(e.getMessage().contains("'" + field + "'") && e.getMessage().contains("not written by a GAN run")
+                    && !e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    @Test
     void aNanLossStopsTheRunAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
         Gan gan = Gan.create(GanRecipe.of("gan").withBatchSize(8), 3, CPU);
         List<Integer> epochs = new ArrayList<>();

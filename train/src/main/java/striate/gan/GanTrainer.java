@@ -461,19 +461,11 @@ public final class GanTrainer {
             fixedLabels.copyFrom(required(c, "fixed.labels"));
         }
         history = GanHistory.of(c.model());
-        Long trainer = c.rngStates().get(TRAINER_RNG);
-        if (trainer == null) {
-            throw new IllegalArgumentException("the checkpoint has no '" + TRAINER_RNG + "' random state; it was not "
-                    + "written by a GAN run");
-        }
-        rng.setState(trainer);
-        gan.generator().namedRngs().forEach((k, r) -> r.setState(c.rngStates().getOrDefault("generator." + k,
-                r.state())));
-        gan.discriminator().namedRngs().forEach((k, r) -> r.setState(c.rngStates().getOrDefault("discriminator." + k,
-                r.state())));
-        generatorSteps = c.optimizerScalars().getOrDefault("generator_steps", 0L).longValue();
-        collapse = new Collapse(gan.recipe().loss() == GanRecipe.Loss.BCE,
-                c.optimizerScalars().getOrDefault("low_d_loss_steps", 0L).longValue());
+        rng.setState(requiredRng(c, TRAINER_RNG));
+        gan.generator().namedRngs().forEach((k, r) -> r.setState(requiredRng(c, "generator." + k)));
+        gan.discriminator().namedRngs().forEach((k, r) -> r.setState(requiredRng(c, "discriminator." + k)));
+        generatorSteps = requiredScalar(c, "generator_steps");
+        collapse = new Collapse(gan.recipe().loss() == GanRecipe.Loss.BCE, requiredScalar(c, "low_d_loss_steps"));
         step = c.globalStep();
         epoch = c.epoch();
         savedEpoch = epoch;
@@ -485,6 +477,24 @@ public final class GanTrainer {
             throw new IllegalArgumentException("the checkpoint has no '" + name + "'; it was not written by a GAN run");
         }
         return t;
+    }
+
+    private static long requiredRng(Checkpoint c, String name) {
+        Long state = c.rngStates().get(name);
+        if (state == null) {
+            throw new IllegalArgumentException("the checkpoint has no '" + name + "' random state; it was not written "
+                    + "by a GAN run");
+        }
+        return state;
+    }
+
+    private static long requiredScalar(Checkpoint c, String name) {
+        Number value = c.optimizerScalars().get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("the checkpoint has no '" + name + "' count; it was not written by a "
+                    + "GAN run");
+        }
+        return value.longValue();
     }
 
     private static Checkpoint part(Checkpoint c, String prefix) {
