@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -221,6 +224,20 @@ class GanTrainerTest {
             assertTrue(e.getMessage().contains("'" + field + "'") && e.getMessage().contains("not written by a GAN run")
                     && !e.getMessage().contains("\n"), e.getMessage());
         }
+    }
+
+    @Test
+    void anEpochWithoutAGeneratorStepSaysSoInsteadOfNan() {
+        Gan gan = Gan.create(GanRecipe.of("wgan").withBatchSize(8), 3, CPU); // 2 batches, 5 critic steps per G step
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        GanTrainer.Options options = new GanTrainer.Options(1, 9, null, new PrintStream(text, true,
+                StandardCharsets.UTF_8), Map.of(), null);
+        try (DataLoader loader = loader(images(16, false), 8)) {
+            new GanTrainer(gan, CPU, options).fit(loader, null);
+        }
+        String[] lines = text.toString(StandardCharsets.UTF_8).strip().split("\n");
+        String summary = lines[lines.length - 1];
+        assertTrue(summary.contains("no G step") && !summary.contains("NaN"), summary);
     }
 
     @Test

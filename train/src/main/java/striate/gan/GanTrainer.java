@@ -192,8 +192,9 @@ public final class GanTrainer {
         history.addEpoch(seconds, images);
         if (bar != null) {
             boolean w = gan.recipe().loss() == GanRecipe.Loss.WASSERSTEIN;
-            bar.finish(String.format(Locale.ROOT, "D loss %.4f | G loss %.4f | %s %.4f | %s %.4f%s | %.0f img/s",
-                    dSum / done, gSum / gCount, w ? "critic(x)" : "D(x)", realSum / done,
+            String gLoss = gCount == 0 ? "no G step" : String.format(Locale.ROOT, "G loss %.4f", gSum / gCount);
+            bar.finish(String.format(Locale.ROOT, "D loss %.4f | %s | %s %.4f | %s %.4f%s | %.0f img/s",
+                    dSum / done, gLoss, w ? "critic(x)" : "D(x)", realSum / done,
                     w ? "critic(G(z))" : "D(G(z))", fakeSum / done,
                     w ? String.format(Locale.ROOT, " | W estimate %.4f", (realSum - fakeSum) / done) : "",
                     images / seconds));
