@@ -1,7 +1,11 @@
 package striate.spark;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -35,17 +39,36 @@ public final class Train {
         }
         SparkConf conf = configure(new SparkConf().setAppName("striate " + o.model()));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            double imagesPerSecond = 0;
-            for (Worker.Report r : run(sc, o)) {
-                System.out.printf("worker %d: steps %d to %d, mean training loss per epoch %s, %.1f images/s, "
-                        + "all-reduce %.1f%% of the time%n", r.rank(), r.firstStep(), r.lastStep(),
-                        java.util.Arrays.toString(r.epochLoss()), r.imagesPerSecond(),
-                        100 * r.allReduceSeconds() / r.seconds());
-                imagesPerSecond += r.imagesPerSecond();
-            }
-            System.out.printf("all workers: %.1f images/s%n", imagesPerSecond);
-            System.out.println("checkpoint: " + java.nio.file.Path.of(o.checkpointDir()).resolve(Worker.CHECKPOINT));
+            List<Worker.Report> reports = run(sc, o);
+            reports.forEach(r -> System.out.println(describe(r)));
+            System.out.println(describe(reports));
+            System.out.println("checkpoint: " + Path.of(o.checkpointDir()).resolve(Worker.CHECKPOINT));
         }
+    }
+
+    /** One worker's line; a worker of a resumed stage with no steps left says so instead of printing rates. */
+    static String describe(Worker.Report r) {
+        if (r.lastStep() == r.firstStep()) {
+            return String.format(Locale.ROOT, "worker %d: no steps left to run (resumed at step %d)", r.rank(),
+                    r.firstStep());
+        }
+        return String.format(Locale.ROOT, "worker %d: steps %d to %d, mean training loss per epoch %s, %.1f images/s, "
+                + "all-reduce %.1f%% of the time", r.rank(), r.firstStep(), r.lastStep(),
+                Arrays.toString(r.epochLoss()), r.imagesPerSecond(), 100 * r.allReduceSeconds() / r.seconds());
+    }
+
+    /** The line for all workers: the sum of the images/s of those that ran steps. */
+    static String describe(List<Worker.Report> reports) {
+        double imagesPerSecond = 0;
+        boolean ran = false;
+        for (Worker.Report r : reports) {
+            if (r.lastStep() > r.firstStep()) {
+                imagesPerSecond += r.imagesPerSecond();
+                ran = true;
+            }
+        }
+        return ran ? String.format(Locale.ROOT, "all workers: %.1f images/s", imagesPerSecond)
+                : "all workers: no steps left to run; the checkpoint has every epoch";
     }
 
     /**
@@ -82,7 +105,7 @@ public final class Train {
         // Spark retries a failed barrier stage only when it is a shuffle-map stage, never a result stage: the
         // shuffle after it (the reports into one partition) makes the training stage one.
         List<Worker.Report> out = new ArrayList<>(reports.toJavaRDD().repartition(1).collect());
-        out.sort(java.util.Comparator.comparingInt(Worker.Report::rank));
+        out.sort(Comparator.comparingInt(Worker.Report::rank));
         return out;
     }
 }

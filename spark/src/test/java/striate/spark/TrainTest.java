@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +38,17 @@ class TrainTest {
         assertEquals("fe80::1", BarrierTask.host("fe80::1"));
         assertEquals("fe80::1", BarrierTask.host("[fe80::1]:7078"));
         assertEquals("fe80::1", BarrierTask.host("[fe80::1]"));
+    }
+
+    @Test
+    void aWorkerWithNoStepsLeftIsLabelledNotCountedInTheRate() {
+        Worker.Report ran = new Worker.Report(0, 10, 20, new double[] {0.5}, 640, 2.0, 0.5);
+        Worker.Report idle = new Worker.Report(1, 20, 20, new double[0], 0, 0.0, 0.0);
+        assertEquals("worker 0: steps 10 to 20, mean training loss per epoch [0.5], 320.0 images/s, all-reduce 25.0% "
+                + "of the time", Train.describe(ran));
+        assertEquals("worker 1: no steps left to run (resumed at step 20)", Train.describe(idle));
+        assertEquals("all workers: 320.0 images/s", Train.describe(List.of(ran, idle)));
+        assertEquals("all workers: no steps left to run; the checkpoint has every epoch",
+                Train.describe(List.of(idle, idle)));
     }
 }
