@@ -1,8 +1,10 @@
 package striate.spark;
 
 import java.io.Serializable;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The options of a Spark training run, parsed from {@code spark-submit}'s application arguments:
@@ -42,10 +44,10 @@ public record Options(String model, String data, int epochs, int batchSize, doub
     public static Options parse(String... args) {
         Map<String, String> v = new LinkedHashMap<>(Map.of("--momentum", "0.9", "--limit", "0",
                 "--checkpoint-every", "0"));
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i];
-            if (!java.util.Set.of("--model", "--data", "--epochs", "--batch-size", "--lr", "--seed",
+            if (!Set.of("--model", "--data", "--epochs", "--batch-size", "--lr", "--seed",
                     "--checkpoint-dir", "--workers", "--momentum", "--limit", "--checkpoint-every").contains(name)) {
                 throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
             }

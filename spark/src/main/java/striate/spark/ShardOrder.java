@@ -1,5 +1,7 @@
 package striate.spark;
 
+import striate.tensor.Rng;
+
 /**
  * Which examples each worker trains on, step by step. Of the first m examples, worker r of N owns the contiguous
  * shard [r·m/N, (r+1)·m/N) and reads nothing else; every epoch it shuffles its shard with a generator seeded from
@@ -51,7 +53,7 @@ public record ShardOrder(int examples, int workers, int batchSize, long seed) {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        new striate.tensor.Rng(seed * 1_000_003L + epoch).shuffle(order);
+        new Rng(seed * 1_000_003L + epoch).shuffle(order);
         return order;
     }
 }

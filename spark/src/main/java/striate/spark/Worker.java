@@ -16,6 +16,7 @@ import striate.data.Dataset;
 import striate.data.MnistFolder;
 import striate.data.Normalization;
 import striate.models.LeNet5;
+import striate.nn.Module;
 import striate.optim.Sgd;
 import striate.parallel.DataParallel;
 import striate.parallel.GradientExchange;
@@ -64,7 +65,7 @@ public final class Worker {
         return new LeNet5(LeNet5.Config.defaults(), o.seed());
     }
 
-    public static Sgd optimizer(striate.nn.Module m, Options o) {
+    public static Sgd optimizer(Module m, Options o) {
         return Sgd.builder(m.namedParameters()).lr(o.lr()).momentum(o.momentum()).build();
     }
 
