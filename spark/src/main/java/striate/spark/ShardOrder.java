@@ -1,5 +1,6 @@
 package striate.spark;
 
+import java.util.Arrays;
 import striate.tensor.Rng;
 
 /**
@@ -28,14 +29,22 @@ public record ShardOrder(int examples, int workers, int batchSize, long seed) {
         return (examples / workers) / batchSize; // the smallest shard has floor(m / N) examples
     }
 
+    /**
+     * Worker {@code r}'s example indices for the whole of epoch {@code epoch}, in training order: step s trains on
+     * [s·B, (s+1)·B). A worker computes it once per epoch.
+     */
+    public int[] epochOrder(int r, int epoch) {
+        int[] order = shuffled(r, epoch);
+        int start = shardStart(r);
+        for (int i = 0; i < order.length; i++) {
+            order[i] += start;
+        }
+        return order;
+    }
+
     /** The example indices of worker {@code r}'s batch of step {@code step} (0-based) in epoch {@code epoch}. */
     public int[] batch(int r, int epoch, int step) {
-        int[] order = shuffled(r, epoch);
-        int[] out = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            out[i] = shardStart(r) + order[step * batchSize + i];
-        }
-        return out;
+        return Arrays.copyOfRange(epochOrder(r, epoch), step * batchSize, (step + 1) * batchSize);
     }
 
     /** The whole job's batch of that step: every worker's batch, worker 0's first. */

@@ -94,16 +94,23 @@ public final class Worker {
             float[] x = new float[o.batchSize() * data.exampleSize()];
             int[] y = new int[o.batchSize()];
             long t0 = System.nanoTime();
+            int[] epochOrder = null;
+            int orderEpoch = -1;
             while (step < end) {
                 int epoch = (int) (step / steps);
-                int[] batch = order.batch(rank, epoch, (int) (step % steps));
-                for (int i = 0; i < batch.length; i++) {
-                    data.image(batch[i], x, i * data.exampleSize());
-                    y[i] = data.label(batch[i]);
+                if (epoch != orderEpoch) {
+                    epochOrder = order.epochOrder(rank, epoch);
+                    orderEpoch = epoch;
+                }
+                int offset = (int) (step % steps) * o.batchSize();
+                for (int i = 0; i < o.batchSize(); i++) {
+                    int example = epochOrder[offset + i];
+                    data.image(example, x, i * data.exampleSize());
+                    y[i] = data.label(example);
                 }
                 DataParallel.StepResult r = dp.step(
-                        Tensor.of(device, x, batch.length, data.channels(), data.height(), data.width()),
-                        Tensor.ofInts(device, y, batch.length));
+                        Tensor.of(device, x, o.batchSize(), data.channels(), data.height(), data.width()),
+                        Tensor.ofInts(device, y, o.batchSize()));
                 if (!Double.isFinite(r.loss())) {
                     throw new IllegalStateException("worker " + rank + ": the loss is " + r.loss() + " at step "
                             + step + "; lower --lr");

@@ -41,6 +41,18 @@ class ShardOrderTest {
     }
 
     @Test
+    void theEpochOrderHoldsEveryStepsBatchInTurn() {
+        ShardOrder order = new ShardOrder(70, 3, 5, 4);
+        for (int r = 0; r < 3; r++) {
+            int[] epoch = order.epochOrder(r, 2);
+            assertEquals(order.shardStart(r + 1) - order.shardStart(r), epoch.length);
+            for (int step = 0; step < order.stepsPerEpoch(); step++) {
+                assertArrayEquals(order.batch(r, 2, step), Arrays.copyOfRange(epoch, step * 5, step * 5 + 5));
+            }
+        }
+    }
+
+    @Test
     void aShardSmallerThanABatchIsAnError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ShardOrder(30, 4, 8, 1));
         assertTrue(e.getMessage().contains("fewer than one batch of 8"), e.getMessage());
