@@ -47,8 +47,8 @@ record ConvGeometry(int n, int c, int h, int w, int k, int cg, int kh, int kw, i
 
     /**
      * Images per panel of the im2col filter gradient: as {@link #panelImages}, but at most MIN_PANELS panels, because
-     * each panel writes a partial gradient of the filter's size that is then added in order (DCGAN's 256×2048 filter
-     * from 7×7 maps would otherwise take 22 partials of 2 MB).
+     * each panel writes a partial gradient of the filter's size that is then added in order (a large filter from
+     * small maps would otherwise take many filter-sized partials).
      */
     int filterPanelImages() {
         return Math.max(panelImages(), (n + MIN_PANELS - 1) / MIN_PANELS);

@@ -41,8 +41,8 @@ public final class Worker {
     /**
      * What one worker reports back: where it started and ended, its mean training loss of each epoch it ran, the
      * examples it trained on, the seconds its steps took and the seconds of those spent in the all-reduce (on the
-     * communication thread; LeNet-5's 61,706 gradients make one bucket, reduced after backward, so all of it adds
-     * to the step).
+     * communication thread; LeNet-5's gradients make one bucket, reduced after backward, so all of it adds to the
+     * step).
      */
     public record Report(int rank, long firstStep, long lastStep, double[] epochLoss, long examples, double seconds,
                          double allReduceSeconds) implements Serializable {

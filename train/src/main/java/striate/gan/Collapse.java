@@ -12,8 +12,8 @@ import java.util.Locale;
  *     section 3; Arjovsky &amp; Bottou 2017). The Wasserstein critic's loss is unbounded below by design, so it has no
  *     such rule;</li>
  * <li>mode collapse: the samples of the fixed latents nearly identical, their per-pixel standard deviation across
- *     samples, averaged over pixels, below {@value #SAMPLE_SPREAD_FLOOR} (images in [-1, 1]; Fashion-MNIST's own is
- *     about 0.7). A generator that answers every z with the same image has collapsed.</li>
+ *     samples, averaged over pixels, below {@value #SAMPLE_SPREAD_FLOOR} (images in [-1, 1]; real images' spread is
+ *     far above it). A generator that answers every z with the same image has collapsed.</li>
  * </ul>
  * The count of consecutive low-loss steps is part of a checkpoint, so a resumed run applies the same rules.
  */
