@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,7 +25,6 @@ import striate.models.Autoencoder;
 import striate.models.ConvVae;
 import striate.models.ImageAutoencoder;
 import striate.models.Vae;
-import striate.nn.Module;
 import striate.optim.Adam;
 import striate.optim.LrSchedule;
 import striate.tensor.Device;
@@ -155,8 +155,8 @@ final class VaeCommand implements Callable<Integer> {
         Dataset all = folder.train(Normalization.UNIT);
         Dataset train = limit > 0 ? all.subset(Math.min(limit, all.size())) : all;
         Dataset test = folder.test(Normalization.UNIT);
-        Built<?> built = build();
-        Module net = built.model();
+        Built built = build();
+        ImageAutoencoder net = built.model();
         net.to(device);
         Adam adam = Adam.builder(net.namedParameters()).lr(lr).build();
         con.printf("training %s (%s) on %s: %d training and %d test images from %s, pixels in [0, 1]%n", net,
@@ -193,7 +193,7 @@ final class VaeCommand implements Callable<Integer> {
      * Scores (with a FID-LeNet), draws and writes the report of the model as the last epoch left it, whose test pass
      * gave the final test ELBO.
      */
-    private void report(Built<?> built, History history, Dataset test, FidLeNet fid, PrintWriter con)
+    private void report(Built built, History history, Dataset test, FidLeNet fid, PrintWriter con)
             throws IOException {
         VaeImages images = new VaeImages(built.model(), device);
         IdxImages sampleFile = images.sampleFile(samples, SAMPLE_SEED);
@@ -224,24 +224,39 @@ final class VaeCommand implements Callable<Integer> {
     }
 
     /** The model of --model with --latent, initialised from --seed, and its checkpoint name and configuration. */
-    private record Built<M extends Module & ImageAutoencoder>(String name, String config, M model) {
+    private record Built(String name, String config, ImageAutoencoder model) {
     }
 
-    private Built<?> build() {
-        String config = "latent=" + latent;
-        return switch (model) {
-            case "vae" -> new Built<>(Vae.NAME, config, new Vae(latent, seed));
-            case "conv-vae" -> new Built<>(ConvVae.NAME, config, new ConvVae(latent, seed));
-            default -> new Built<>(Autoencoder.NAME, config, new Autoencoder(latent, seed));
-        };
+    /** The values of --model: each one's checkpoint name and how to make it from (latent, seed). */
+    enum Model {
+        VAE("vae", Vae.NAME, Vae::new),
+        CONV_VAE("conv-vae", ConvVae.NAME, ConvVae::new),
+        AE("ae", Autoencoder.NAME, Autoencoder::new);
+
+        final String option;
+        final String checkpointName;
+        final BiFunction<Integer, Long, ImageAutoencoder> create;
+
+        Model(String option, String checkpointName, BiFunction<Integer, Long, ImageAutoencoder> create) {
+            this.option = option;
+            this.checkpointName = checkpointName;
+            this.create = create;
+        }
+
+        /** The model of --model {@code option}, or an error naming the values. */
+        static Model of(String option) {
+            for (Model m : values()) {
+                if (m.option.equals(option)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("--model must be vae, conv-vae or ae, got '" + option + "'");
+        }
     }
 
-    private static String checkpointName(String model) {
-        return switch (model) {
-            case "vae" -> Vae.NAME;
-            case "conv-vae" -> ConvVae.NAME;
-            default -> Autoencoder.NAME;
-        };
+    private Built build() {
+        Model m = Model.of(model);
+        return new Built(m.checkpointName, "latent=" + latent, m.create.apply(latent, seed));
     }
 
     private RecordedOptions recorded() {
@@ -252,15 +267,16 @@ final class VaeCommand implements Callable<Integer> {
     private Checkpoint continueRun() throws IOException {
         Checkpoint c = recorded().resume(out, null);
         checkModel();
-        c.requireModel(checkpointName(model));
+        c.requireModel(Model.of(model).checkpointName);
         recorded().noteDevice(c, RecordedOptions.canonical(device));
         return c;
     }
 
     private void checkModel() {
-        if (!Set.of("vae", "conv-vae", "ae").contains(model)) {
-            throw new ParameterException(spec.commandLine(), "--model must be vae, conv-vae or ae, got '" + model
-                    + "'");
+        try {
+            Model.of(model);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

@@ -7,7 +7,6 @@ import striate.data.IdxImages;
 import striate.data.Normalization;
 import striate.models.ImageAutoencoder;
 import striate.nn.Init;
-import striate.nn.Module;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
@@ -28,13 +27,11 @@ final class VaeImages {
     private static final int PIXELS = SIDE * SIDE;
 
     private final ImageAutoencoder model;
-    private final Module module;
     private final Device device;
 
-    /** The images of {@code model} (also a Module, on {@code device}). */
-    <M extends Module & ImageAutoencoder> VaeImages(M model, Device device) {
+    /** The images of {@code model}, on {@code device}. */
+    VaeImages(ImageAutoencoder model, Device device) {
         this.model = model;
-        this.module = model;
         this.device = device;
     }
 
@@ -165,7 +162,7 @@ final class VaeImages {
     private float[] map(Tensor x, UnaryOperator<Tensor> f) {
         int n = (int) x.dim(0);
         float[] out = null;
-        module.eval();
+        model.eval();
         try (GradMode.Scope off = GradMode.off()) {
             for (int start = 0; start < n; start += BATCH) {
                 int end = Math.min(n, start + BATCH);
@@ -178,7 +175,7 @@ final class VaeImages {
                 }
             }
         } finally {
-            module.train();
+            model.train();
         }
         return out;
     }

@@ -3,6 +3,7 @@ package striate.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -143,6 +144,16 @@ class VaeCommandTest {
                 "--latent", "8");
         assertEquals(2, changed.code());
         assertTrue(changed.err().contains("--latent 8 (the run has 4)"), changed.err());
+    }
+
+    @Test
+    void eachModelHasItsCheckpointNameAndAnUnknownOneIsAnError() {
+        assertEquals(Vae.NAME, VaeCommand.Model.of("vae").checkpointName);
+        assertEquals(ConvVae.NAME, VaeCommand.Model.of("conv-vae").checkpointName);
+        assertEquals(Autoencoder.NAME, VaeCommand.Model.of("ae").checkpointName);
+        assertTrue(VaeCommand.Model.of("ae").create.apply(3, 1L) instanceof Autoencoder);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaeCommand.Model.of("gan"));
+        assertEquals("--model must be vae, conv-vae or ae, got 'gan'", e.getMessage());
     }
 
     @Test

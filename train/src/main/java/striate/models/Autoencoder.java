@@ -2,7 +2,6 @@ package striate.models;
 
 import striate.nn.Activations;
 import striate.nn.Linear;
-import striate.nn.Module;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
 import striate.train.Reconstruction;
@@ -15,13 +14,10 @@ import striate.train.Reconstruction;
  * shapes its code space, so images decoded from N(0, I) codes are not what it learned to draw. Layers initialise as
  * PyTorch's Linear.
  */
-public final class Autoencoder extends Module implements ImageAutoencoder {
+public final class Autoencoder extends ImageAutoencoder {
     /** The checkpoint's model name. */
     public static final String NAME = "autoencoder";
 
-    private final int height;
-    private final int width;
-    private final int latent;
     private final Linear fc1;
     private final Linear fc2;
     private final Linear fc3;
@@ -34,23 +30,15 @@ public final class Autoencoder extends Module implements ImageAutoencoder {
 
     /** An autoencoder of h×w images, its layers initialised from {@code rng}. */
     public Autoencoder(int height, int width, int hidden, int latent, Rng rng) {
-        if (height < 1 || width < 1 || hidden < 1 || latent < 1) {
-            throw new IllegalArgumentException("Autoencoder: image size, hidden width and latent width must be >= 1, "
-                    + "got " + height + "x" + width + ", " + hidden + " and " + latent);
+        super(height, width, latent);
+        if (hidden < 1) {
+            throw new IllegalArgumentException("Autoencoder: the hidden width must be >= 1, got " + hidden);
         }
-        this.height = height;
-        this.width = width;
-        this.latent = latent;
         long d = (long) height * width;
         fc1 = registerModule("fc1", new Linear(d, hidden, rng));
         fc2 = registerModule("fc2", new Linear(hidden, latent, rng));
         fc3 = registerModule("fc3", new Linear(latent, hidden, rng));
         fc4 = registerModule("fc4", new Linear(hidden, d, rng));
-    }
-
-    @Override
-    public int latent() {
-        return latent;
     }
 
     /** Images x [n, 1, h, w] (or [n, h·w]) → codes [n, latent]. */
@@ -59,13 +47,9 @@ public final class Autoencoder extends Module implements ImageAutoencoder {
     }
 
     /** Codes z [n, latent] → pixel logits [n, h·w]. */
+    @Override
     public Tensor decodeLogits(Tensor z) {
         return fc4.forward(Activations.relu(fc3.forward(z)));          // [n, h·w]
-    }
-
-    @Override
-    public Tensor decode(Tensor z) {
-        return decodeLogits(z).sigmoid().reshape(z.dim(0), 1, height, width);
     }
 
     /** The reconstruction term (binary cross-entropy per image) and a KL of 0. */
@@ -82,23 +66,12 @@ public final class Autoencoder extends Module implements ImageAutoencoder {
         return encode(x);
     }
 
-    /** The same as {@link #reconstruct}. */
-    @Override
-    public Tensor forward(Tensor x) {
-        return reconstruct(x);
-    }
-
     private Tensor flat(Tensor x) {
-        long d = (long) height * width;
-        if (x.size() != x.dim(0) * d) {
-            throw new IllegalArgumentException("Autoencoder: images must be [n, 1, " + height + ", " + width
-                    + "] or [n, " + d + "], got " + x.shape());
-        }
-        return x.reshape(x.dim(0), d);
+        return checked(x, x.dim(0), (long) height() * width());       // [n, h·w]
     }
 
     @Override
     public String toString() {
-        return "Autoencoder(" + height * width + "-" + fc1.weight().value().dim(0) + "-" + latent + ")";
+        return "Autoencoder(" + height() * width() + "-" + fc1.weight().value().dim(0) + "-" + latent() + ")";
     }
 }

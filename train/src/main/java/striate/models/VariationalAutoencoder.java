@@ -1,7 +1,6 @@
 package striate.models;
 
 import striate.nn.Init;
-import striate.nn.Module;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
 import striate.train.Reconstruction;
@@ -14,23 +13,15 @@ import striate.train.Reconstruction;
  * over pixels and KL(N(μ, σ²) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²), both per image averaged over the batch. ε
  * comes from the model's own generator, split from the one that initialises it and registered as "noise", so a
  * checkpoint saves its state and a resumed run draws what an uninterrupted one would. A reconstruction decodes μ.
- * Subclasses give the encoder and the decoder: {@link Vae} (fully connected), {@link ConvVae} (convolutions).
+ * The image size, decoding and the shape check: {@link ImageAutoencoder}. Subclasses give the encoder and the
+ * decoder: {@link Vae} (fully connected), {@link ConvVae} (convolutions).
  */
-public abstract class VariationalAutoencoder extends Module implements ImageAutoencoder {
-    private final int height;
-    private final int width;
-    private final int latent;
+public abstract class VariationalAutoencoder extends ImageAutoencoder {
     private final Rng noise;
 
     /** A VAE of h×w grey images with a {@code latent}-wide code, its noise split from {@code rng}. */
     protected VariationalAutoencoder(int height, int width, int latent, Rng rng) {
-        if (height < 1 || width < 1 || latent < 1) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": image size and latent width must be "
-                    + ">= 1, got " + height + "x" + width + " and " + latent);
-        }
-        this.height = height;
-        this.width = width;
-        this.latent = latent;
+        super(height, width, latent);
         this.noise = registerRng("noise", rng.split());
     }
 
@@ -40,14 +31,6 @@ public abstract class VariationalAutoencoder extends Module implements ImageAuto
 
     /** Images x [n, 1, h, w] → the posterior's μ and log σ² [n, latent]. */
     public abstract Posterior encode(Tensor x);
-
-    /** Codes z [n, latent] → pixel logits, [n, h·w] or [n, 1, h, w]. */
-    public abstract Tensor decodeLogits(Tensor z);
-
-    @Override
-    public int latent() {
-        return latent;
-    }
 
     /** z = μ + exp(½·log σ²)·ε, each [n, latent]. */
     public static Tensor reparameterize(Tensor mu, Tensor logVar, Tensor eps) {
@@ -61,14 +44,9 @@ public abstract class VariationalAutoencoder extends Module implements ImageAuto
         return perValue.sum().mul(-0.5 / n);
     }
 
-    @Override
-    public Tensor decode(Tensor z) {
-        return decodeLogits(z).sigmoid().reshape(z.dim(0), 1, height, width);
-    }
-
     /** ε ~ N(0, I) [n, latent] from the model's generator, in the type of its parameters and on its device. */
     public Tensor noise(long n) {
-        return Init.normal(noise, 1, n, latent).to(parameters().getFirst().value().dtype()).to(device());
+        return Init.normal(noise, 1, n, latent()).to(parameters().getFirst().value().dtype()).to(device());
     }
 
     /** The loss terms with ε drawn from the model's generator. */
@@ -92,28 +70,5 @@ public abstract class VariationalAutoencoder extends Module implements ImageAuto
     @Override
     public Tensor code(Tensor x) {
         return encode(x).mu();
-    }
-
-    /** The same as {@link #reconstruct}. */
-    @Override
-    public Tensor forward(Tensor x) {
-        return reconstruct(x);
-    }
-
-    /** x [n, 1, h, w] (or [n, h·w]) as {@code dims}, or an error naming both shapes. */
-    protected Tensor checked(Tensor x, long... dims) {
-        if (x.size() != x.dim(0) * (long) height * width) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": images must be [n, 1, " + height + ", "
-                    + width + "] or [n, " + (long) height * width + "], got " + x.shape());
-        }
-        return x.reshape(dims);
-    }
-
-    protected int height() {
-        return height;
-    }
-
-    protected int width() {
-        return width;
     }
 }
