@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import striate.data.Idx;
 import striate.data.IdxImages;
-import striate.data.Normalization;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.FidLeNet;
@@ -72,11 +71,6 @@ final class FidCommand implements Callable<Integer> {
             throw new IllegalArgumentException(option + " " + file + " has " + n + " image(s); FID-LeNet needs at "
                     + "least 2 per set (and more than 84 for a full-rank covariance)");
         }
-        float[] table = Normalization.FASHION_MNIST.table();
-        float[] x = new float[n * SIZE * SIZE];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = table[images.pixels()[i] & 0xFF];
-        }
-        return Tensor.of(Device.reference(), x, n, 1, SIZE, SIZE);
+        return FidLeNet.images(images.pixels(), n);
     }
 }

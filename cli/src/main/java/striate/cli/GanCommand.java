@@ -197,9 +197,9 @@ final class GanCommand implements Callable<Integer> {
         double accuracy = Double.NaN;
         if (fidCheckpoint != null) {
             FidLeNet lenet = FidLeNet.load(fidCheckpoint, device);
-            Tensor ours = normalised(pixels, samples);
+            Tensor ours = FidLeNet.images(pixels, samples);
             IdxImages test = Idx.readImages(mnist.testImages());
-            fid = lenet.score(ours, normalised(test.pixels(), test.count()));
+            fid = lenet.score(ours, FidLeNet.images(test));
             con.printf(Locale.ROOT, "FID-LeNet %.4f between %d samples and the %d test images%n", fid, samples,
                     test.count());
             if (labels != null) {
@@ -228,16 +228,6 @@ final class GanCommand implements Callable<Integer> {
             p[i] = (byte) Math.clamp(v, 0, 255);
         }
         return p;
-    }
-
-    /** 8-bit 28×28 images as the LeNet saw Fashion-MNIST: [n, 1, 28, 28] with Fashion-MNIST's normalisation. */
-    private static Tensor normalised(byte[] pixels, int n) {
-        float[] table = Normalization.FASHION_MNIST.table();
-        float[] x = new float[n * 28 * 28];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = table[pixels[i] & 0xFF];
-        }
-        return Tensor.of(Device.reference(), x, n, 1, 28, 28);
     }
 
     private RecordedOptions recorded() {

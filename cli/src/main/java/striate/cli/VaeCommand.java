@@ -203,7 +203,7 @@ final class VaeCommand implements Callable<Integer> {
         double fidReconstructions = Double.NaN;
         if (fid != null) {
             Gaussian reference = fid.fit(VaeImages.fidImages(test));
-            fidSamples = FrechetDistance.between(fid.fit(VaeImages.fidImages(sampleFile)), reference);
+            fidSamples = FrechetDistance.between(fid.fit(FidLeNet.images(sampleFile)), reference);
             fidReconstructions = FrechetDistance.between(fid.fit(images.fidReconstructions(test)), reference);
         }
         VaeReport report = new VaeReport(built.name(), device.toString(), latent, recorded().settings(Set.of()),

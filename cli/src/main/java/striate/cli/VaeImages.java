@@ -4,7 +4,6 @@ import java.util.function.UnaryOperator;
 import striate.autograd.GradMode;
 import striate.data.Dataset;
 import striate.data.IdxImages;
-import striate.data.Normalization;
 import striate.models.ImageAutoencoder;
 import striate.nn.Init;
 import striate.tensor.DType;
@@ -12,6 +11,7 @@ import striate.tensor.Device;
 import striate.tensor.MemoryScope;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
+import striate.train.FidLeNet;
 
 /**
  * The images {@code striate vae} shows and scores, made by a trained (variational) autoencoder in evaluation mode,
@@ -108,8 +108,8 @@ final class VaeImages {
 
     /** All of {@code test}'s reconstructions, as FID-LeNet takes them. */
     Tensor fidReconstructions(Dataset test) {
-        return fidImages(levels(map(Tensor.of(Device.reference(), pixels(test, 0, test.size()), test.size(), 1, SIDE,
-                SIDE), model::reconstruct)));
+        return FidLeNet.images(levels(map(Tensor.of(Device.reference(), pixels(test, 0, test.size()), test.size(), 1,
+                SIDE, SIDE), model::reconstruct)), test.size());
     }
 
     /** {@code n} decoded N(0, I) codes (seeded) as an image file holds them: 8-bit levels round(255·x). */
@@ -119,21 +119,7 @@ final class VaeImages {
 
     /** The images of {@code test} (pixels in [0, 1]) as FID-LeNet takes them. */
     static Tensor fidImages(Dataset test) {
-        return fidImages(levels(pixels(test, 0, test.size())));
-    }
-
-    /** 8-bit images normalised as Fashion-MNIST, as FID-LeNet (and {@code striate fid}) takes them: [n, 1, 28, 28]. */
-    static Tensor fidImages(IdxImages images) {
-        return fidImages(images.pixels());
-    }
-
-    private static Tensor fidImages(byte[] levels) {
-        float[] table = Normalization.FASHION_MNIST.table();
-        float[] x = new float[levels.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = table[levels[i] & 0xFF];
-        }
-        return Tensor.of(Device.reference(), x, levels.length / PIXELS, 1, SIDE, SIDE);
+        return FidLeNet.images(levels(pixels(test, 0, test.size())), test.size());
     }
 
     /** Pixels in [0, 1] → 8-bit levels round(255·x), clamped. */

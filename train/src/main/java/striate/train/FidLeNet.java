@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import striate.autograd.GradMode;
+import striate.data.IdxImages;
+import striate.data.Normalization;
 import striate.models.LeNet5;
 import striate.nn.Module;
 import striate.tensor.Device;
@@ -15,7 +17,8 @@ import striate.tensor.Tensor;
  * LeNet-5 trained on Fashion-MNIST instead of Inception-v3's, so its numbers are not comparable with published FIDs.
  * The features are the 84-wide output of F6 after its activation ({@value #FEATURE_LAYER}), the layer before the
  * classifier. Images are [n, 1, 28, 28] floats in the normalisation the LeNet was trained with
- * ({@code Normalization.FASHION_MNIST} for {@code striate train}); they run in eval mode, without gradients, in
+ * ({@code Normalization.FASHION_MNIST} for {@code striate train}; {@link #images(byte[], int)} gives 8-bit images
+ * so); they run in eval mode, without gradients, in
  * batches of {@value #BATCH}. The same LeNet also gives the accuracy of images against given labels (a conditional
  * GAN's samples against their conditioning classes).
  */
@@ -25,6 +28,7 @@ public final class FidLeNet {
     /** The feature width: F6's outputs. */
     public static final int FEATURES = 84;
     private static final int BATCH = 500;
+    private static final int SIDE = 28;
 
     private final LeNet5 model;
     private final Device device;
@@ -43,6 +47,32 @@ public final class FidLeNet {
         LeNet5 model = new LeNet5(LeNet5.Config.parse(c.modelConfig()), 0);
         c.restoreInto(model);
         return new FidLeNet(model, device);
+    }
+
+    /**
+     * The first {@code n} 8-bit 28×28 images of {@code pixels} (as an image file holds them) as FID-LeNet takes
+     * them: [n, 1, 28, 28] on the host, normalised as {@code striate train} normalises Fashion-MNIST.
+     */
+    public static Tensor images(byte[] pixels, int n) {
+        if (n < 0 || (long) n * SIDE * SIDE > pixels.length) {
+            throw new IllegalArgumentException("FID-LeNet: " + n + " images of 28x28 need " + (long) n * SIDE * SIDE
+                    + " pixels, got " + pixels.length);
+        }
+        float[] table = Normalization.FASHION_MNIST.table();
+        float[] x = new float[n * SIDE * SIDE];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = table[pixels[i] & 0xFF];
+        }
+        return Tensor.of(Device.reference(), x, n, 1, SIDE, SIDE);
+    }
+
+    /** All of {@code images} (28×28) as FID-LeNet takes them; see {@link #images(byte[], int)}. */
+    public static Tensor images(IdxImages images) {
+        if (images.rows() != SIDE || images.cols() != SIDE) {
+            throw new IllegalArgumentException("FID-LeNet needs 28x28 images, got " + images.rows() + "x"
+                    + images.cols());
+        }
+        return images(images.pixels(), images.count());
     }
 
     /** FID-LeNet between image sets {@code a} [n, 1, 28, 28] and {@code b} [m, 1, 28, 28], n, m ≥ 2. */
