@@ -1,16 +1,16 @@
 package striate.cli;
 
 import java.util.function.UnaryOperator;
-import striate.autograd.GradMode;
 import striate.data.Dataset;
 import striate.data.IdxImages;
+import striate.gan.Latents;
 import striate.models.ImageAutoencoder;
 import striate.nn.Init;
 import striate.tensor.DType;
 import striate.tensor.Device;
-import striate.tensor.MemoryScope;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
+import striate.train.BatchedInference;
 import striate.train.FidLeNet;
 
 /**
@@ -90,17 +90,14 @@ final class VaeImages {
             throw new IllegalArgumentException("an interpolation needs at least 2 steps, got " + steps);
         }
         int pairs = 2 * rows;
-        float[] codes = map(Tensor.of(Device.reference(), pixels(test, 0, pairs), pairs, 1, SIDE, SIDE), model::code);
         int latent = model.latent();
+        Tensor codes = Tensor.of(Device.reference(), map(Tensor.of(Device.reference(), pixels(test, 0, pairs), pairs,
+                1, SIDE, SIDE), model::code), pairs, latent);          // [2·rows, latent]
         float[] z = new float[rows * steps * latent];
         for (int r = 0; r < rows; r++) {
-            for (int s = 0; s < steps; s++) {
-                double t = (double) s / (steps - 1);
-                for (int k = 0; k < latent; k++) {
-                    z[(r * steps + s) * latent + k] = (float) ((1 - t) * codes[2 * r * latent + k]
-                            + t * codes[(2 * r + 1) * latent + k]);
-                }
-            }
+            float[] line = Latents.interpolate(codes.slice(0, 2 * r, 2 * r + 1), codes.slice(0, 2 * r + 1, 2 * r + 2),
+                    steps, false).toFloatArray();                      // [steps, latent]
+            System.arraycopy(line, 0, z, r * steps * latent, line.length);
         }
         Tensor path = Tensor.of(Device.reference(), z, (long) rows * steps, latent);
         return Tensor.of(Device.reference(), map(path, model::decode), (long) rows * steps, 1, SIDE, SIDE);
@@ -146,24 +143,8 @@ final class VaeImages {
 
     /** {@code f} over the rows of host tensor {@code x} in batches on the model's device: the outputs, flat. */
     private float[] map(Tensor x, UnaryOperator<Tensor> f) {
-        int n = (int) x.dim(0);
-        float[] out = null;
-        model.eval();
-        try (GradMode.Scope off = GradMode.off()) {
-            for (int start = 0; start < n; start += BATCH) {
-                int end = Math.min(n, start + BATCH);
-                try (MemoryScope scope = MemoryScope.open()) {
-                    float[] y = f.apply(x.slice(0, start, end).contiguous().to(DType.F32).to(device)).toFloatArray();
-                    if (out == null) {
-                        out = new float[y.length / (end - start) * n];
-                    }
-                    System.arraycopy(y, 0, out, start * (y.length / (end - start)), y.length);
-                }
-            }
-        } finally {
-            model.train();
-        }
-        return out;
+        return BatchedInference.run(model, (int) x.dim(0), BATCH,
+                (start, end) -> f.apply(x.slice(0, start, end).contiguous().to(DType.F32).to(device)));
     }
 
     /**

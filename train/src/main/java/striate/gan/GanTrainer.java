@@ -24,6 +24,7 @@ import striate.tensor.Device;
 import striate.tensor.MemoryScope;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
+import striate.train.BatchedInference;
 import striate.train.Checkpoint;
 import striate.train.CheckpointException;
 import striate.train.ProgressBar;
@@ -355,20 +356,9 @@ public final class GanTrainer {
     public Tensor generate(Tensor z, Tensor labels) {
         GanNet g = gan.generator();
         int n = (int) z.dim(0);
-        float[] out = new float[n * 28 * 28];
-        g.eval();
-        try (GradMode.Scope off = GradMode.off()) {
-            for (int start = 0; start < n; start += SAMPLE_BATCH) {
-                int end = Math.min(n, start + SAMPLE_BATCH);
-                try (MemoryScope scope = MemoryScope.open()) {
-                    Tensor x = g.forward(z.slice(0, start, end).contiguous().to(device),
-                            labels == null ? null : labels.slice(0, start, end).contiguous().to(device));
-                    System.arraycopy(x.contiguous().toFloatArray(), 0, out, start * 28 * 28, (end - start) * 28 * 28);
-                }
-            }
-        } finally {
-            g.train();
-        }
+        float[] out = BatchedInference.run(g, n, SAMPLE_BATCH, (start, end) -> g.forward(
+                z.slice(0, start, end).contiguous().to(device),
+                labels == null ? null : labels.slice(0, start, end).contiguous().to(device))); // [b, 1, 28, 28]
         return Tensor.of(Device.reference(), out, n, 1, 28, 28);
     }
 
