@@ -105,6 +105,32 @@ public abstract class Optimizer {
     /** Replaces the per-parameter buffers; names and shapes must match this optimizer's parameters. */
     protected abstract void loadBuffers(Map<String, Tensor> buffers);
 
+    /** An optimizer's one buffer per parameter, {@code perParameter}, by "parameter" + {@code suffix} name. */
+    protected static Map<String, Tensor> suffixed(Map<String, Tensor> perParameter, String suffix) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        perParameter.forEach((k, t) -> out.put(k + suffix, t));
+        return out;
+    }
+
+    /**
+     * Replaces {@code perParameter} with {@code buffers}, each named "parameter" + {@code suffix}, copied onto the
+     * parameters' devices; any other name or a wrong shape is an error, and then nothing is replaced.
+     */
+    protected final void loadSuffixed(Map<String, Tensor> buffers, String suffix, Map<String, Tensor> perParameter) {
+        Map<String, Tensor> loaded = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
+            String key = e.getKey();
+            if (!key.endsWith(suffix)) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + " state has an unknown entry '" + key
+                        + "'");
+            }
+            String name = key.substring(0, key.length() - suffix.length());
+            loaded.put(name, loaded(key, e.getValue(), parameter(name).value()));
+        }
+        perParameter.clear();
+        perParameter.putAll(loaded);
+    }
+
     /** The parameter called {@code name}, or an error naming it. */
     protected Parameter parameter(String name) {
         Parameter p = parameters.get(name);

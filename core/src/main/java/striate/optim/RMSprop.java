@@ -46,24 +46,12 @@ public final class RMSprop extends Optimizer {
 
     @Override
     protected Map<String, Tensor> buffers() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        squareAvg.forEach((k, t) -> out.put(k + ".square_avg", t));
-        return out;
+        return suffixed(squareAvg, ".square_avg");
     }
 
     @Override
     protected void loadBuffers(Map<String, Tensor> buffers) {
-        Map<String, Tensor> loaded = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
-            String key = e.getKey();
-            if (!key.endsWith(".square_avg")) {
-                throw new IllegalArgumentException("RMSprop state has an unknown entry '" + key + "'");
-            }
-            String name = key.substring(0, key.length() - ".square_avg".length());
-            loaded.put(name, loaded(key, e.getValue(), parameter(name).value()));
-        }
-        squareAvg.clear();
-        squareAvg.putAll(loaded);
+        loadSuffixed(buffers, ".square_avg", squareAvg);
     }
 
     @Override

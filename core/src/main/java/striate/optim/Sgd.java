@@ -48,24 +48,12 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected Map<String, Tensor> buffers() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        velocity.forEach((k, v) -> out.put(k + ".velocity", v));
-        return out;
+        return suffixed(velocity, ".velocity");
     }
 
     @Override
     protected void loadBuffers(Map<String, Tensor> buffers) {
-        Map<String, Tensor> loaded = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
-            String key = e.getKey();
-            if (!key.endsWith(".velocity")) {
-                throw new IllegalArgumentException("Sgd state has an unknown entry '" + key + "'");
-            }
-            String name = key.substring(0, key.length() - ".velocity".length());
-            loaded.put(name, loaded(key, e.getValue(), parameter(name).value()));
-        }
-        velocity.clear();
-        velocity.putAll(loaded);
+        loadSuffixed(buffers, ".velocity", velocity);
     }
 
     @Override
