@@ -98,10 +98,7 @@ public record AddingReport(int length, String device, Map<String, String> settin
         MetricsJson.field(sb, "task", MetricsJson.quote("adding problem"));
         MetricsJson.field(sb, "length", Integer.toString(length));
         MetricsJson.field(sb, "device", MetricsJson.quote(device));
-        StringJoiner options = new StringJoiner(", ", "{", "}");
-        settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> options.add(
-                MetricsJson.quote(e.getKey()) + ": " + MetricsJson.quote(e.getValue())));
-        MetricsJson.field(sb, "settings", options.toString());
+        MetricsJson.field(sb, "settings", MetricsJson.settings(settings));
         MetricsJson.field(sb, "trivial_mse", MetricsJson.number(AddingProblem.TRIVIAL_MSE));
         MetricsJson.field(sb, "solved_mse", MetricsJson.number(SOLVED_MSE));
         MetricsJson.field(sb, "eval_every", Integer.toString(evalEvery));

@@ -150,10 +150,7 @@ public record CharLmReport(String model, String device, Map<String, String> sett
         StringBuilder sb = new StringBuilder("{\n");
         MetricsJson.field(sb, "model", MetricsJson.quote(model));
         MetricsJson.field(sb, "device", MetricsJson.quote(device));
-        StringJoiner options = new StringJoiner(", ", "{", "}");
-        settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> options.add(
-                MetricsJson.quote(e.getKey()) + ": " + MetricsJson.quote(e.getValue())));
-        MetricsJson.field(sb, "settings", options.toString());
+        MetricsJson.field(sb, "settings", MetricsJson.settings(settings));
         MetricsJson.field(sb, "epochs", Integer.toString(history.size()));
         MetricsJson.field(sb, "windows_per_epoch", Integer.toString(perEpoch));
         MetricsJson.field(sb, "test_documents", Integer.toString(test.documents()));

@@ -128,10 +128,7 @@ public record GanReport(String model, String recipe, String device, Map<String, 
         MetricsJson.field(sb, "final_d_real", MetricsJson.number(lastEpochMean(history.dReal())));
         MetricsJson.field(sb, "final_d_fake", MetricsJson.number(lastEpochMean(history.dFake())));
         MetricsJson.field(sb, "final_wasserstein", MetricsJson.number(lastEpochMean(history.wasserstein())));
-        StringJoiner options = new StringJoiner(", ", "{", "}");
-        settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> options.add(
-                MetricsJson.quote(e.getKey()) + ": " + MetricsJson.quote(e.getValue())));
-        MetricsJson.field(sb, "settings", options.toString());
+        MetricsJson.field(sb, "settings", MetricsJson.settings(settings));
         StringJoiner epochs = new StringJoiner(",\n", "[\n", "\n  ]");
         double[] s = history.epochSeconds();
         double[] img = history.epochImages();

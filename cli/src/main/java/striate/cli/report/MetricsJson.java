@@ -1,6 +1,7 @@
 package striate.cli.report;
 
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import striate.train.EpochStats;
 import striate.train.Metrics;
@@ -64,6 +65,14 @@ public final class MetricsJson {
                     + ", \"" + units + "_per_second\": " + number(e.samplesPerSecond()) + "}");
         }
         return history.toString();
+    }
+
+    /** A run's options as a JSON object of strings, sorted by name. */
+    static String settings(Map<String, String> settings) {
+        StringJoiner options = new StringJoiner(", ", "{", "}");
+        settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> options.add(
+                quote(e.getKey()) + ": " + quote(e.getValue())));
+        return options.toString();
     }
 
     static void field(StringBuilder sb, String name, String json) {

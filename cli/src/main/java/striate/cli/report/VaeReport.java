@@ -148,10 +148,7 @@ public record VaeReport(String model, String device, int latent, Map<String, Str
         MetricsJson.field(sb, "fid_samples", Integer.toString(fidSampleCount));
         MetricsJson.field(sb, "fid_test_images", Integer.toString(fidTestImages));
         MetricsJson.field(sb, "train_images_per_second", MetricsJson.number(history.medianSamplesPerSecond()));
-        StringJoiner options = new StringJoiner(", ", "{", "}");
-        settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> options.add(
-                MetricsJson.quote(e.getKey()) + ": " + MetricsJson.quote(e.getValue())));
-        MetricsJson.field(sb, "settings", options.toString());
+        MetricsJson.field(sb, "settings", MetricsJson.settings(settings));
         StringJoiner epochs = new StringJoiner(",\n", "[\n", "\n  ]");
         for (EpochStats e : history.epochs()) {
             epochs.add("    {\"epoch\": " + e.epoch()
