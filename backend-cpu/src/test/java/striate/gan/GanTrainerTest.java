@@ -274,6 +274,24 @@ class GanTrainerTest {
     }
 
     @Test
+    void cganSamplesStayInStepWithTheirLabels() {
+        Gan gan = Gan.create(GanRecipe.of("cgan"), 3, CPU);
+        GanTrainer t = trainer(gan, 1, null);
+        int n = 6;
+        Tensor labels = Latents.evenLabels(n, 10, CPU);
+        float[] all = t.samples(n, new Rng(7), labels).toFloatArray();
+        Tensor z = Latents.sample(new Rng(7), n, CPU); // the latents samples() draws from the same generator
+        int[] y = labels.toIntArray();
+        for (int i = 0; i < n; i++) {
+            float[] alone = t.generate(z.slice(0, i, i + 1), Tensor.ofInts(CPU, new int[] {y[i]}, 1)).toFloatArray();
+            assertArrayEquals(alone, java.util.Arrays.copyOfRange(all, i * 784, (i + 1) * 784), 1e-5f, "row " + i);
+            float[] other = t.generate(z.slice(0, i, i + 1), Tensor.ofInts(CPU, new int[] {(y[i] + 1) % 10}, 1))
+                    .toFloatArray();
+            assertTrue(changed(Map.of("x", alone), Map.of("x", other)), "row " + i + "'s label changes its image");
+        }
+    }
+
+    @Test
     void sampleUtilitiesGiveImagesInRange() {
         Gan gan = Gan.create(GanRecipe.of("cgan"), 3, CPU);
         GanTrainer t = trainer(gan, 1, null);
