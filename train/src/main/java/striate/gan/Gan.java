@@ -59,10 +59,8 @@ public record Gan(GanRecipe recipe, GanNet generator, GanNet discriminator, Opti
 
     private static Optimizer optimizer(GanRecipe r, GanNet net) {
         return switch (r.optimizer()) {
-            case "adam" -> Adam.builder(net.namedParameters()).lr(r.lr()).betas(r.beta1(), r.beta2()).build();
-            case "rmsprop" -> RMSprop.builder(net.namedParameters()).lr(r.lr()).build();
-            default -> throw new IllegalArgumentException("unknown optimizer '" + r.optimizer() + "' in the recipe of "
-                    + r.model() + "; use adam or rmsprop");
+            case ADAM -> Adam.builder(net.namedParameters()).lr(r.lr()).betas(r.beta1(), r.beta2()).build();
+            case RMSPROP -> RMSprop.builder(net.namedParameters()).lr(r.lr()).build();
         };
     }
 }

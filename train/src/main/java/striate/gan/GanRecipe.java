@@ -21,13 +21,13 @@ import java.util.Locale;
  * @param clip        the WGAN weight clip c (weights kept in [−c, c] after every critic step); 0 for none
  * @param penalty     the WGAN-GP penalty weight λ; 0 for none
  * @param batchSize   real images per discriminator step (and fakes per step of either net)
- * @param optimizer   both nets' optimizer: adam or rmsprop
+ * @param optimizer   both nets' optimizer: Adam or RMSprop
  * @param lr          both nets' learning rate
  * @param beta1       Adam's β1 (unused by RMSprop)
  * @param beta2       Adam's β2 (unused by RMSprop)
  */
 public record GanRecipe(String model, Loss loss, int criticSteps, double clip, double penalty, int batchSize,
-                        String optimizer, double lr, double beta1, double beta2) {
+                        OptimizerKind optimizer, double lr, double beta1, double beta2) {
     /** The models, in the order the command lists them. */
     public static final List<String> MODELS = List.of("gan", "dcgan", "wgan", "wgan-gp", "cgan");
 
@@ -37,6 +37,12 @@ public record GanRecipe(String model, Loss loss, int criticSteps, double clip, d
         BCE,
         /** Critic: mean(D(G(z))) − mean(D(x)); G: −mean(D(G(z))). */
         WASSERSTEIN
+    }
+
+    /** Both nets' optimizer. */
+    public enum OptimizerKind {
+        ADAM,
+        RMSPROP
     }
 
     public GanRecipe {
@@ -56,9 +62,10 @@ public record GanRecipe(String model, Loss loss, int criticSteps, double clip, d
     /** The paper recipe of {@code model}. */
     public static GanRecipe of(String model) {
         return switch (model) {
-            case "gan", "dcgan", "cgan" -> new GanRecipe(model, Loss.BCE, 1, 0, 0, 128, "adam", 2e-4, 0.5, 0.999);
-            case "wgan" -> new GanRecipe(model, Loss.WASSERSTEIN, 5, 0.01, 0, 64, "rmsprop", 5e-5, 0, 0);
-            case "wgan-gp" -> new GanRecipe(model, Loss.WASSERSTEIN, 5, 0, 10, 64, "adam", 1e-4, 0.0, 0.9);
+            case "gan", "dcgan", "cgan" -> new GanRecipe(model, Loss.BCE, 1, 0, 0, 128, OptimizerKind.ADAM, 2e-4, 0.5,
+                    0.999);
+            case "wgan" -> new GanRecipe(model, Loss.WASSERSTEIN, 5, 0.01, 0, 64, OptimizerKind.RMSPROP, 5e-5, 0, 0);
+            case "wgan-gp" -> new GanRecipe(model, Loss.WASSERSTEIN, 5, 0, 10, 64, OptimizerKind.ADAM, 1e-4, 0.0, 0.9);
             default -> throw new IllegalArgumentException("unknown GAN model '" + model + "'; choose one of " + MODELS);
         };
     }
@@ -71,8 +78,8 @@ public record GanRecipe(String model, Loss loss, int criticSteps, double clip, d
     /** One line for logs and checkpoints. */
     @Override
     public String toString() {
-        String opt = optimizer.equals("adam") ? String.format(Locale.ROOT, "adam lr=%s betas=(%s, %s)", lr, beta1, beta2)
-                : "rmsprop lr=" + lr;
+        String opt = optimizer == OptimizerKind.ADAM
+                ? String.format(Locale.ROOT, "adam lr=%s betas=(%s, %s)", lr, beta1, beta2) : "rmsprop lr=" + lr;
         return String.format(Locale.ROOT, "model=%s loss=%s critic_steps=%d clip=%s penalty=%s batch=%d %s", model,
                 loss.name().toLowerCase(Locale.ROOT), criticSteps, clip, penalty, batchSize, opt);
     }
