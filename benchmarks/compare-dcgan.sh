@@ -90,8 +90,10 @@ limit_args=()
 [[ "$limit" == 0 ]] || limit_args=(--limit "$limit")
 "$striate" gan --model dcgan --epochs "$epochs" --batch-size "$batch" --seed "$seed" "${limit_args[@]}" \
     --threads "$threads" --samples "$samples" --data "$data" --out "$out/striate"
-echo "== PyTorch (benchmarks/pytorch/dcgan_fashion.py)"
-"$python" "$root/benchmarks/pytorch/dcgan_fashion.py" --data "$data" --epochs "$epochs" --batch-size "$batch" \
+# OpenBLAS held to one thread: PyTorch's --threads OpenMP threads do the parallel work, and Debian's OpenBLAS,
+# left free, starts its own threads beside them (the peer then runs slower at 2 threads than at 1).
+echo "== PyTorch (benchmarks/pytorch/dcgan_fashion.py, OPENBLAS_NUM_THREADS=1)"
+OPENBLAS_NUM_THREADS=1 "$python" "$root/benchmarks/pytorch/dcgan_fashion.py" --data "$data" --epochs "$epochs" --batch-size "$batch" \
     --seed "$seed" --limit "$limit" --threads "$threads" --samples "$samples" --out "$out/pytorch"
 
 echo "== FID-LeNet against $test_images ($lenet)"
