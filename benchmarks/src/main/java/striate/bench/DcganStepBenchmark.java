@@ -40,8 +40,8 @@ import striate.tensor.Tensor;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 10) // one step is long: iterations of many seconds hold enough steps to average
+@Measurement(iterations = 5, time = 10)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class DcganStepBenchmark {
     static final int BATCH = 128;
