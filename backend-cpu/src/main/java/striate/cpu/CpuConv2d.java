@@ -19,7 +19,11 @@ import striate.op.Kernel;
  * <li>{@code PACKED}, {@link PackedConv2d}: forward and filter-gradient products large enough for the packed GEMM,
  * which packs its strips straight from each image;</li>
  * <li>{@code IM2COL} and {@code IM2ROW}, {@link Im2colConv2d}: everything else, im2col + {@link Sgemm} over panels of
- * images, by columns when an image has many output pixels, by rows when it has few.</li>
+ * images, by columns when an image has many output pixels, by rows when it has few;</li>
+ * <li>{@code SPARSE}, {@link SparseGradConv2d}: both backward directions when the output gradient is mostly zeros
+ * (max-over-time pooling leaves one nonzero per filter and sequence), one filter-sized update per nonzero. This is
+ * the one choice made on the values rather than the shape: the backward kernels look at dy before they run the
+ * plan's GEMM algorithm.</li>
  * </ul>
  * The plan depends on the shape and the machine (Vector API, OpenBLAS), never on the thread count; panels are fixed
  * by shape and the panels' partial filter gradients are added in panel order, so results do not depend on the
@@ -28,7 +32,7 @@ import striate.op.Kernel;
 final class CpuConv2d {
     /** The algorithms, named in the kernel trace by their lower-case names. */
     enum Algorithm {
-        MATRIX, DIRECT, PIXEL, PACKED, IM2COL, IM2ROW;
+        MATRIX, DIRECT, PIXEL, PACKED, IM2COL, IM2ROW, SPARSE;
 
         String traceName() {
             return name().toLowerCase(Locale.ROOT);
@@ -96,7 +100,14 @@ final class CpuConv2d {
             if (a == Algorithm.MATRIX) {
                 matrix.backwardData(in, out, g);
             } else {
-                im2col.backwardData(g, FloatRegion.of(in[0]), HostFloats.read(in[1]), out);
+                FloatRegion dy = FloatRegion.of(in[0]);
+                SparseGradConv2d.Nonzeros nonzeros = SparseGradConv2d.Nonzeros.of(dy, g, loops);
+                if (nonzeros != null) {
+                    a = Algorithm.SPARSE;
+                    SparseGradConv2d.backwardData(pool, g, nonzeros, HostFloats.read(in[1]), out);
+                } else {
+                    im2col.backwardData(g, dy, HostFloats.read(in[1]), out);
+                }
             }
             KernelTrace.path(a.traceName());
         };
@@ -113,9 +124,14 @@ final class CpuConv2d {
                 FloatRegion x = FloatRegion.of(in[0]);
                 FloatRegion dy = FloatRegion.of(in[1]);
                 int wSize = Math.toIntExact(out.size());
+                SparseGradConv2d.Nonzeros nonzeros = SparseGradConv2d.Nonzeros.of(dy, g, loops);
+                if (nonzeros != null) {
+                    a = Algorithm.SPARSE;
+                }
                 float[][] partial = switch (a) {
                     case DIRECT -> DirectConv2d.filterGradPanels(pool, g, x, dy, wSize);
                     case PACKED -> PackedConv2d.filterGradPanels(pool, g, x, dy, wSize);
+                    case SPARSE -> SparseGradConv2d.filterGradPanels(pool, g, x, nonzeros, wSize);
                     default -> im2col.filterGradPanels(g, x, dy, wSize);
                 };
                 HostFloats.write(out, sumInOrder(partial));

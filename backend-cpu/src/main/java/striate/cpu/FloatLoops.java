@@ -57,6 +57,9 @@ interface FloatLoops {
     /** The largest of x[xi, xi + n) as Math.max takes it (NaN wins); −∞ when n = 0. */
     double max(MemorySegment x, long xi, int n);
 
+    /** The first t in [from, to) with x[xi + t] ≠ 0 (NaN counts as nonzero), or {@code to} when there is none. */
+    int nextNonzero(MemorySegment x, long xi, int from, int to);
+
     /** acc[ai + t] += x[xi + t], or acc[ai + t] = max(acc[ai + t], x[xi + t]) when {@code max}, for t in [0, n). */
     void accumulate(boolean max, MemorySegment x, long xi, double[] acc, int ai, int n);
 

@@ -89,6 +89,15 @@ class ScalarFloatLoops implements FloatLoops {
     }
 
     @Override
+    public int nextNonzero(MemorySegment x, long xi, int from, int to) {
+        int t = from;
+        while (t < to && x.getAtIndex(JAVA_FLOAT, xi + t) == 0) {
+            t++;
+        }
+        return t;
+    }
+
+    @Override
     public double max(MemorySegment x, long xi, int n) {
         double m = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < n; t++) {

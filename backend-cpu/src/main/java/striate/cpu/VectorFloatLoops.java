@@ -388,6 +388,22 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     }
 
     @Override
+    public int nextNonzero(MemorySegment x, long xi, int from, int to) {
+        if (!x.isNative()) {
+            return super.nextNonzero(x, xi, from, to);
+        }
+        int t = from;
+        for (int end = to - S.length(); t <= end; t += S.length()) {
+            VectorMask<Float> nonzero = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER)
+                    .compare(VectorOperators.NE, 0f);
+            if (nonzero.anyTrue()) {
+                return t + nonzero.firstTrue();
+            }
+        }
+        return super.nextNonzero(x, xi, t, to);
+    }
+
+    @Override
     public void accumulate(boolean max, MemorySegment x, long xi, double[] acc, int ai, int n) {
         if (!x.isNative()) {
             super.accumulate(max, x, xi, acc, ai, n);

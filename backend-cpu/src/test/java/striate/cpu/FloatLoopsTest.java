@@ -197,4 +197,35 @@ class FloatLoopsTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 8, 17, 33, 1025})
+    void nextNonzeroVisitsEveryNonzeroInOrderAndNothingElse(int n) {
+        for (FloatLoops loops : LOOPS) {
+            for (boolean heap : new boolean[] {false, true}) {
+                MemorySegment x = heap ? MemorySegment.ofArray(new float[n + 5])
+                        : Arena.ofAuto().allocate(4L * (n + 5), 64);
+                Random r = new Random(n);
+                for (int i = 0; i < n + 5; i++) {
+                    int kind = r.nextInt(40);
+                    float v = kind == 0 ? Float.NaN : kind == 1 ? -0f : kind < 5 ? r.nextFloat() - 2 : 0f;
+                    x.setAtIndex(JAVA_FLOAT, i, v);
+                }
+                x.setAtIndex(JAVA_FLOAT, 2, 1f); // before the range: never visited
+                x.setAtIndex(JAVA_FLOAT, 3 + n, 1f); // after it
+                java.util.List<Integer> want = new java.util.ArrayList<>();
+                for (int t = 0; t < n; t++) {
+                    if (x.getAtIndex(JAVA_FLOAT, 3 + t) != 0) { // NaN counts, −0 does not
+                        want.add(t);
+                    }
+                }
+                java.util.List<Integer> got = new java.util.ArrayList<>();
+                for (int t = loops.nextNonzero(x, 3, 0, n); t < n; t = loops.nextNonzero(x, 3, t + 1, n)) {
+                    got.add(t);
+                }
+                assertEquals(want, got, loops + " n=" + n + " heap=" + heap);
+                assertEquals(n, loops.nextNonzero(x, 3, n, n), "an empty range ends at once");
+            }
+        }
+    }
 }
