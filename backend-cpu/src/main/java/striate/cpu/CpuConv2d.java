@@ -16,6 +16,8 @@ import striate.op.Kernel;
  * <li>{@code DIRECT}, {@link DirectConv2d}: few input channels at stride 1 (LeNet's C1), forward and filter
  * gradient, vectors along the output rows;</li>
  * <li>{@code PIXEL}, {@link PixelConv2d}: few output channels (LeNet's C3), forward, vectors across the channels;</li>
+ * <li>{@code TAPS}, {@link TapsConv2d}: forward 1-D convolutions (Conv1d at stride 1) large enough for the GEMM, one
+ * GEMM over all taps and a shifted sum, without a column matrix;</li>
  * <li>{@code PACKED}, {@link PackedConv2d}: forward and filter-gradient products large enough for the packed GEMM,
  * which packs its strips straight from each image;</li>
  * <li>{@code IM2COL} and {@code IM2ROW}, {@link Im2colConv2d}: everything else, im2col + {@link Sgemm} over panels of
@@ -32,7 +34,7 @@ import striate.op.Kernel;
 final class CpuConv2d {
     /** The algorithms, named in the kernel trace by their lower-case names. */
     enum Algorithm {
-        MATRIX, DIRECT, PIXEL, PACKED, IM2COL, IM2ROW, SPARSE;
+        MATRIX, DIRECT, PIXEL, TAPS, PACKED, IM2COL, IM2ROW, SPARSE;
 
         String traceName() {
             return name().toLowerCase(Locale.ROOT);
@@ -48,6 +50,7 @@ final class CpuConv2d {
             Algorithm gemm = g.rowLayout() ? Algorithm.IM2ROW : Algorithm.IM2COL;
             Algorithm forward = g.direct() ? Algorithm.DIRECT
                     : g.pixel() ? Algorithm.PIXEL
+                    : TapsConv2d.applies(g, sgemm) ? Algorithm.TAPS
                     : !g.rowLayout() && sgemm.isPacked(g.kg(), g.ohw(), g.ckk()) ? Algorithm.PACKED
                     : gemm;
             Algorithm filter = g.direct() ? Algorithm.DIRECT
@@ -84,6 +87,7 @@ final class CpuConv2d {
                 switch (a) {
                     case DIRECT -> DirectConv2d.forwardBatch(pool, g, x, w, epilogue, out);
                     case PIXEL -> PixelConv2d.forwardBatch(pool, g, x, w, epilogue, out);
+                    case TAPS -> TapsConv2d.forward(pool, g, sgemm, x, w, epilogue, out);
                     case PACKED -> PackedConv2d.forward(pool, g, x, w, epilogue, out);
                     default -> im2col.forward(g, x, w, epilogue, out);
                 }

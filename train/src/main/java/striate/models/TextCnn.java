@@ -15,7 +15,8 @@ import striate.tensor.Tensor;
  * The sentence CNN of Kim (2014, https://arxiv.org/abs/1408.5882): word ids [n, l] (int32, 0 = padding) →
  * Embedding(words, d, padding row 0) [n, l, d] → as channels [n, d, l] → one Conv1d(d, F, w) per width w = 3, 4, 5
  * with ReLU [n, F, l − w + 1] → max over time [n, F] each → cat [n, 3F] → Dropout(p) → Linear(3F, classes) → logits
- * [n, classes]. The embedding is N(0, 1) (PyTorch's default) or a given pretrained matrix [words, d], frozen or
+ * [n, classes]. The max is taken before the conv's bias and ReLU, the same function (see forward); in floats the two
+ * orders differ only by where z is rounded, and in how the gradient is shared where rounding makes z_t + b tie. The embedding is N(0, 1) (PyTorch's default) or a given pretrained matrix [words, d], frozen or
  * fine-tuned; the padding row 0 is zero in both cases. A batch shorter than the widest filter (l < 5) is padded
  * with id 0 on the right to length 5, so every width sees at least one window. Parameters: {@code embedding.weight},
  * {@code conv3.weight}, {@code conv3.bias}, ..., {@code fc.weight}, {@code fc.bias}.
@@ -103,8 +104,13 @@ public final class TextCnn extends Module {
         Tensor x = TextEmbedding.channels("TextCnn", embedding, ids, WIDTHS[WIDTHS.length - 1]); // [n, d, l]
         Tensor[] pooled = new Tensor[convs.length];
         for (int i = 0; i < convs.length; i++) {
-            Tensor h = convs[i].forward(x, true); // [n, F, l − w + 1]
-            pooled[i] = Functional.adaptiveMaxPool1d(h, 1).reshape(h.dim(0), config.filters()); // [n, F]
+            // max_t relu(z_t + b) = relu(max_t z_t + b) (adding b and the ReLU are monotone), so the bias and ReLU
+            // run on the pooled [n, F] rather than on [n, F, l − w + 1], and the ReLU's gate and the bias gradient
+            // never walk the long map.
+            Conv1d conv = convs[i];
+            Tensor z = Functional.conv1d(x, conv.weight().value(), null, 1, 0, 1, 1, false); // [n, F, l − w + 1]
+            Tensor top = Functional.adaptiveMaxPool1d(z, 1).reshape(z.dim(0), config.filters()); // [n, F]
+            pooled[i] = top.add(conv.bias().value()).relu(); // [n, F]
         }
         Tensor features = dropout.forward(Tensor.cat(1, pooled)); // [n, 3F]
         return fc.forward(features); // [n, classes]

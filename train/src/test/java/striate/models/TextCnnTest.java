@@ -84,6 +84,26 @@ class TextCnnTest {
     }
 
     @Test
+    void poolingBeforeTheBiasAndReluGivesKimsOrder() {
+        TextCnn m = new TextCnn(new TextCnn.Config(TextModelChecks.WORDS, 3, 6, 5, 0.5), 8);
+        m.eval();
+        Tensor ids = Tensor.ofInts(REF, new int[] {3, 5, 6, 1, 2, 0, 0, /* 2 */ 4, 4, 9, 11, 7, 8, 10}, 2, 7);
+        Map<String, striate.nn.Parameter> p = m.namedParameters();
+        Tensor x = m.embedding().forward(ids).permute(0, 2, 1).contiguous(); // [2, 6, 7]
+        Tensor[] pooled = new Tensor[TextCnn.WIDTHS.length];
+        for (int i = 0; i < pooled.length; i++) {
+            String conv = "conv" + TextCnn.WIDTHS[i];
+            Tensor h = striate.nn.Functional.conv1d(x, p.get(conv + ".weight").value(), p.get(conv + ".bias").value(),
+                    1, 0, 1, 1, true); // Kim's order: bias and ReLU on every step, then the max
+            pooled[i] = striate.nn.Functional.adaptiveMaxPool1d(h, 1).reshape(2, 5);
+        }
+        Tensor logits = Tensor.cat(1, pooled).matmul(p.get("fc.weight").value(), false, true)
+                .add(p.get("fc.bias").value());
+        // equal but for the rounding of z before b is added (a fused conv adds its bias before rounding)
+        assertArrayEquals(logits.toFloatArray(), m.forward(ids).toFloatArray(), 1e-6f);
+    }
+
+    @Test
     void pretrainedVectorsFrozenStayPutFineTunedMove() {
         Tensor vectors = Tensor.rand(REF, DType.F32, striate.tensor.Shape.of(TextModelChecks.WORDS, 6), -1, 1, 5);
         var wrong = assertThrows(IllegalArgumentException.class,
