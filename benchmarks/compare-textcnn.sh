@@ -3,7 +3,9 @@
 # `striate textcnn export-data`), model (Kim's text-CNN: embedding 128, widths 3/4/5 × 100, dropout 0.5), recipe
 # (Adam 1e-3, batch 50, batches padded to their longest message) and thread count, run one after the other (never
 # at the same time), alternating sides for --rounds rounds. Each side trains --epochs epochs and reports its median
-# epoch's training messages/s (training steps only: validation and checkpoints are not timed).
+# epoch's training messages/s (training steps only: validation and checkpoints are not timed). The peer runs with
+# OPENBLAS_NUM_THREADS=1: Debian's OpenBLAS otherwise starts threads of its own beside PyTorch's OpenMP ones (its
+# convolutions run on oneDNN with PyTorch's threads; OpenBLAS serves only the linear layer).
 # Prints each run, a table of medians and one line (above 1: Striate is faster):
 #   RATIO textcnn_train_b50 <Striate messages/s / PyTorch messages/s>
 # Usage: bash benchmarks/compare-textcnn.sh [--threads N] [--rounds R] [--epochs E] [--limit N] [--quick]
@@ -46,8 +48,8 @@ trap 'rm -rf "$out"' EXIT
 echo "PyTorch $("$python" -c 'import torch; print(torch.__version__)'), $threads threads, $epochs epochs;" \
     "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-(unset)}; $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p')"
 for ((r = 1; r <= rounds; r++)); do
-    echo "== round $r: PyTorch (benchmarks/pytorch/textcnn_spam.py)"
-    "$python" "$root/benchmarks/pytorch/textcnn_spam.py" --data "$out/data" --threads "$threads" --epochs "$epochs" \
+    echo "== round $r: PyTorch (benchmarks/pytorch/textcnn_spam.py, OPENBLAS_NUM_THREADS=1)"
+    OPENBLAS_NUM_THREADS=1 "$python" "$root/benchmarks/pytorch/textcnn_spam.py" --data "$out/data" --threads "$threads" --epochs "$epochs" \
         | tee /dev/stderr | grep '^{' >>"$out/torch.jsonl"
     echo "== round $r: Striate (striate textcnn train)"
     "$root/bin/striate" textcnn train --model textcnn --embeddings random --limit "$limit" --threads "$threads" \
