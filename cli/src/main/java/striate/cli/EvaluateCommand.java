@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,7 +16,6 @@ import striate.data.ImageFolder;
 import striate.data.MnistFolder;
 import striate.data.Normalization;
 import striate.models.AlexNet;
-import striate.tensor.Device;
 import striate.train.Evaluation;
 
 /** {@code striate evaluate --checkpoint F}: test-set accuracy, loss and per-class precision/recall of a checkpoint. */
@@ -41,13 +41,12 @@ final class EvaluateCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws IOException {
-        CheckpointModel cm = CheckpointModel.load(checkpoint, device);
+        CheckpointModel cm = CheckpointModel.load(checkpoint, deviceOption.device);
         Dataset test;
         List<String> classNames;
         if (cm.checkpoint().modelName().equals(AlexNet.NAME)) {
@@ -69,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     Normalization.FASHION_MNIST);
             classNames = Report.FASHION_MNIST_CLASSES;
         }
-        Evaluation e = Evaluation.of(cm.model(), test, device, Evaluation.batchSizeFor(test, 64), workers);
+        Evaluation e = Evaluation.of(cm.model(), test, deviceOption.device, Evaluation.batchSizeFor(test, 64), workers);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s (%s), epoch %d: test accuracy %.4f, test loss %.4f on %d images%n", cm.checkpoint().modelName(),
                 cm.checkpoint().modelConfig(), cm.checkpoint().epoch(), e.accuracy(), e.loss(), e.actual().length);

@@ -5,12 +5,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import striate.data.Idx;
 import striate.data.IdxImages;
-import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.FidLeNet;
 
@@ -40,16 +40,15 @@ final class FidCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Use the first N images of each file (default: all).")
     int limit;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws IOException {
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be >= 0 (0: all images), got " + limit);
         }
-        FidLeNet fid = FidLeNet.load(checkpoint, device);
+        FidLeNet fid = FidLeNet.load(checkpoint, deviceOption.device);
         Tensor x = read("--a", a);
         Tensor y = read("--b", b);
         double score = fid.score(x, y);

@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import striate.models.Sampler;
-import striate.tensor.Device;
 import striate.tensor.Rng;
 
 /**
@@ -50,9 +50,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws IOException {
@@ -73,7 +72,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--temperature must be > 0 and finite, got " + temperature
                     + "; for the likeliest character at every step give --greedy");
         }
-        CharLmCheckpoint lm = CharLmCheckpoint.load(checkpoint, device);
+        CharLmCheckpoint lm = CharLmCheckpoint.load(checkpoint, deviceOption.device);
         String missing = prompt.codePoints().filter(c -> !lm.chars().contains(c)).distinct()
                 .mapToObj(c -> "'" + Character.toString(c) + "' (U+" + String.format("%04X", c) + ")")
                 .collect(Collectors.joining(", "));

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -22,7 +23,6 @@ import striate.autograd.GradMode;
 import striate.cli.report.Report;
 import striate.data.Normalization;
 import striate.models.LeNet5;
-import striate.tensor.Device;
 import striate.tensor.Tensor;
 
 /**
@@ -50,9 +50,8 @@ final class PredictCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Parameters(arity = "1..*", paramLabel = "<image>", description = "Image files.")
     List<Path> images;
@@ -63,7 +62,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--top must be >= 1 (classes to list per image), got "
                     + top);
         }
-        CheckpointModel cm = CheckpointModel.load(checkpoint, device);
+        CheckpointModel cm = CheckpointModel.load(checkpoint, deviceOption.device);
         if (!cm.checkpoint().modelName().equals(LeNet5.NAME)) {
             throw new IllegalArgumentException(checkpoint + " holds a model called " + cm.checkpoint().modelName() + "; "
                     + "predict classifies 28x28 images with lenet5 checkpoints (evaluate works for every model)");
@@ -84,7 +83,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             double[] p;
             try (GradMode.Scope off = GradMode.off()) {
-                p = cm.model().forward(Tensor.of(device, pixels, 1, 1, 28, 28)).softmax(1).toDoubleArray();
+                p = cm.model().forward(Tensor.of(deviceOption.device, pixels, 1, 1, 28, 28)).softmax(1).toDoubleArray();
             }
             Integer[] order = new Integer[p.length];
             for (int i = 0; i < order.length; i++) {

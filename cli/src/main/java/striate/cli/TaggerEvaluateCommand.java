@@ -5,13 +5,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import striate.data.BrownCorpus;
 import striate.data.MostFrequentTag;
 import striate.data.TaggingAccuracy;
-import striate.tensor.Device;
 import striate.train.TaggingEvaluation;
 
 /**
@@ -41,17 +41,16 @@ final class TaggerEvaluateCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws IOException {
-        TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, device);
+        TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, deviceOption.device);
         int limitDocs = Integer.parseInt(t.checkpoint().settings().getOrDefault("--limit-docs", "0"));
         TaggerData d = TaggerData.read(data != null ? data : BrownCorpus.defaultFolder(), limitDocs, t.words(),
                 t.tags());
-        TaggingEvaluation e = TaggingEvaluation.of(t.model(), d.test(), d.split().train(), t.tags().size(), device,
+        TaggingEvaluation e = TaggingEvaluation.of(t.model(), d.test(), d.split().train(), t.tags().size(), deviceOption.device,
                 Math.max(1, batchSize));
         TaggingAccuracy baseline = MostFrequentTag.fit(d.split().train()).evaluate(d.split().train(), d.split().test());
         TaggingAccuracy a = e.accuracy();
@@ -59,7 +58,7 @@ final class TaggerEvaluateCommand implements Callable<Integer> {
         out.printf("%s (%s), epoch %d, on %d test documents%s of %s: %d sentences, %.0f sentences/s on %s%n",
                 t.checkpoint().modelName(), t.checkpoint().modelConfig(), t.checkpoint().epoch(),
                 d.split().test().size(), limitDocs > 0 ? " (of the first " + limitDocs + " texts, as the run)" : "",
-                d.folder(), e.sentences(), e.sentencesPerSecond(), device);
+                d.folder(), e.sentences(), e.sentencesPerSecond(), deviceOption.device);
         out.printf("token accuracy %.4f (%d / %d), unknown words %.4f (%d / %d)%n", a.accuracy(), a.correct(),
                 a.tokens(), a.unknownAccuracy(), a.unknownCorrect(), a.unknownTokens());
         out.printf("most-frequent-tag baseline: token accuracy %.4f, unknown words %.4f%n", baseline.accuracy(),

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +18,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import striate.autograd.GradMode;
 import striate.data.Vocabulary;
-import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Metrics;
 
@@ -38,9 +38,8 @@ final class TaggerTagCommand implements Callable<Integer> {
             + "'striate tagger train' (.ckpt).")
     Path checkpoint;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Parameters(paramLabel = "<text>", arity = "0..*", description = "The text: words separated by spaces (quote "
             + "it); each line is a sentence.")
@@ -59,14 +58,14 @@ final class TaggerTagCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "no words to tag: give the text as an argument, e.g. "
                     + "'striate tagger tag --checkpoint " + checkpoint + " \"The jury said it was fair .\"'");
         }
-        TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, device);
+        TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, deviceOption.device);
         PrintWriter out = spec.commandLine().getOut();
         Set<String> unknown = new LinkedHashSet<>();
         try (GradMode.Scope off = GradMode.off()) {
             for (List<String> sentence : sentences) {
                 int n = sentence.size();
                 int[] ids = t.words().ids(sentence);
-                Tensor logits = t.model().forward(Tensor.ofInts(device, ids, 1, n), new int[] {n}); // [1, n, tags]
+                Tensor logits = t.model().forward(Tensor.ofInts(deviceOption.device, ids, 1, n), new int[] {n}); // [1, n, tags]
                 int[] tags = Metrics.argmax(logits.reshape(n, t.tags().size()));
                 StringBuilder line = new StringBuilder();
                 for (int k = 0; k < n; k++) {

@@ -5,12 +5,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import striate.data.SpamAssassin;
-import striate.tensor.Device;
 import striate.train.SpamScores;
 
 /**
@@ -36,22 +36,21 @@ final class TextCnnEvaluateCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws IOException {
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
         }
-        SpamModels.Loaded m = SpamModels.load(checkpoint, device);
+        SpamModels.Loaded m = SpamModels.load(checkpoint, deviceOption.device);
         var settings = m.checkpoint().settings();
         Path folder = data != null ? data : settings.containsKey("--data") ? Path.of(settings.get("--data"))
                 : SpamAssassin.defaultFolder();
         int limit = Integer.parseInt(settings.getOrDefault("--limit", "0"));
         SpamCorpusData d = SpamCorpusData.read(folder, limit, m.tokenizer().maxTokens(), m.vocabulary());
-        SpamEvaluation e = SpamEvaluation.of(m.built().module(), d.data().test(), m.built().minLength(), device,
+        SpamEvaluation e = SpamEvaluation.of(m.built().module(), d.data().test(), m.built().minLength(), deviceOption.device,
                 batchSize);
         SpamScores nb = SpamEvaluation.naiveBayes(d.data());
         long[][] c = e.scores().confusion();
@@ -59,7 +58,7 @@ final class TextCnnEvaluateCommand implements Callable<Integer> {
         out.printf("%s (%s), epoch %d, on the %d test messages%s of %s, %.0f messages/s on %s%n",
                 m.checkpoint().modelName(), m.checkpoint().modelConfig(), m.checkpoint().epoch(),
                 e.scores().messages(), limit > 0 ? " (of a " + limit + "-message subset, as the run)" : "", folder,
-                e.messagesPerSecond(), device);
+                e.messagesPerSecond(), deviceOption.device);
         out.printf("test %s%n", e.scores());
         out.printf("confusion (rows true, columns predicted): ham [%d, %d], spam [%d, %d]%n", c[0][0], c[0][1],
                 c[1][0], c[1][1]);
