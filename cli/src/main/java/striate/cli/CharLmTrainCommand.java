@@ -52,7 +52,7 @@ final class CharLmTrainCommand implements Callable<Integer> {
     static final int SAMPLE_LENGTH = 300;
     static final double[] TEMPERATURES = {0.5, 0.8, 1.0};
     /** Recorded options a resumed run may change: how long it trains, and where it computes. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device");
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device");
 
     @Spec
     CommandSpec spec;

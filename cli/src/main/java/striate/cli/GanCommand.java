@@ -55,7 +55,7 @@ final class GanCommand implements Callable<Integer> {
     static final String SAMPLES = "samples-images-idx3-ubyte";
     static final String SAMPLE_LABELS = "samples-labels-idx1-ubyte";
     /** Options a resumed run may give anew: how long, where, and what the report scores. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--samples",
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--samples",
             "--fid-checkpoint");
     private static final int STRIP = 10;
 
@@ -111,9 +111,9 @@ final class GanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (stray != null) {
+            Path folder = Objects.requireNonNullElse(Path.of(stray).getParent(), Path.of("."));
             throw new ParameterException(spec.commandLine(), output.resume ? "--resume takes no file: give --out "
-                    + "<the run's folder> --resume, and it continues from last.ckpt in that folder (for " + stray
-                    + ": --out " + Objects.requireNonNullElse(Path.of(stray).getParent(), Path.of(".")) + " --resume)"
+                    + folder + " --resume to continue the run in " + folder + " from its last.ckpt"
                     : "unexpected argument '" + stray + "'");
         }
         output.defaultTo(Path.of("runs", model.toString()));

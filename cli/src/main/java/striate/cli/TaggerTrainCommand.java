@@ -43,7 +43,7 @@ import striate.train.Trainer;
 final class TaggerTrainCommand implements Callable<Integer> {
     static final String COMMAND = "striate tagger train";
     /** Recorded options a resumed run may change: how long it trains, and where it computes. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device");
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device");
 
     @Spec
     CommandSpec spec;

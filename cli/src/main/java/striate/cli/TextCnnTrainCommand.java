@@ -41,7 +41,7 @@ final class TextCnnTrainCommand implements Callable<Integer> {
     /** The checkpoint's vocabulary list. */
     static final String WORDS = "words";
     /** Recorded options a resumed run may change: how long it trains, and where and on how many threads. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads");
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads");
 
     @Spec
     CommandSpec spec;

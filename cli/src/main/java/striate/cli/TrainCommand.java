@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
      * Recorded options a resumed run may change: how long it trains and when it stops early, and where it computes
      * (the same arithmetic, on other hardware or threads). Everything else would make it another run.
      */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--patience", "--workers", "--device",
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--patience", "--workers", "--device",
             "--devices");
     private static final Set<String> DEVICE_OPTIONS = Set.of("--device", "--devices");
 

@@ -55,7 +55,7 @@ import striate.train.Trainer;
 final class VaeCommand implements Callable<Integer> {
     static final String COMMAND = "striate vae";
     /** Recorded options a resumed run may change: how long, where, on how many threads, and what scores it. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--fid-checkpoint",
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--fid-checkpoint",
             "--samples");
     /** The image file of the decoded codes FID-LeNet scores, as {@code striate gan} names its samples. */
     static final String SAMPLES_FILE = "samples-images-idx3-ubyte";
