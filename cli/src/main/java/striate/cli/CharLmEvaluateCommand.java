@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import striate.data.BrownCorpus;
 import striate.data.DocumentSplit;
+import striate.tensor.Device;
 
 /**
  * {@code striate charlm evaluate --checkpoint F}: a character language model checkpoint's bits per character on the
@@ -38,18 +39,19 @@ final class CharLmEvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CharLmCheckpoint lm = CharLmCheckpoint.load(checkpoint, deviceOption.device);
+        Device device = deviceOption.device;
+        CharLmCheckpoint lm = CharLmCheckpoint.load(checkpoint, device);
         int rows = Integer.parseInt(lm.checkpoint().settings().getOrDefault("--batch-size", "32"));
         int bptt = Integer.parseInt(lm.checkpoint().settings().getOrDefault("--bptt", "100"));
         int limitDocs = Integer.parseInt(lm.checkpoint().settings().getOrDefault("--limit-docs", "0"));
         Path folder = data != null ? data : BrownCorpus.defaultFolder();
         DocumentSplit split = CharLmData.split(BrownCorpus.read(folder), limitDocs);
-        CharLmHeldOut test = CharLmHeldOut.of(lm.model(), lm.chars(), split.test(), rows, bptt, deviceOption.device);
+        CharLmHeldOut test = CharLmHeldOut.of(lm.model(), lm.chars(), split.test(), rows, bptt, device);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s (%s), epoch %d, on %d test documents%s of %s on %s%n",
                 lm.checkpoint().modelName(), lm.checkpoint().modelConfig(), lm.checkpoint().epoch(),
                 test.documentCount(), limitDocs > 0 ? " (of the first " + limitDocs + " texts, as the run)" : "",
-                folder, deviceOption.device);
+                folder, device);
         out.printf(Locale.ROOT, "bits per character %.4f over whole test documents (%,d characters predicted, each "
                 + "document from a zero state, windows of %d, %.0f characters/s)%n", test.documents().bitsPerCharacter(),
                 test.documents().characters(), bptt, test.documents().charactersPerSecond());

@@ -18,6 +18,7 @@ import striate.autograd.GradMode;
 import striate.data.DataFileException;
 import striate.data.SpamAssassin;
 import striate.data.SpamData;
+import striate.tensor.Device;
 import striate.tensor.Tensor;
 
 /**
@@ -46,7 +47,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SpamModels.Loaded m = SpamModels.load(checkpoint, deviceOption.device);
+        Device device = deviceOption.device;
+        SpamModels.Loaded m = SpamModels.load(checkpoint, device);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
@@ -66,7 +68,7 @@ final class ClassifyCommand implements Callable<Integer> {
             System.arraycopy(ids, 0, padded, 0, ids.length);
             double[] logits;
             try (GradMode.Scope off = GradMode.off()) {
-                logits = m.built().module().forward(Tensor.ofInts(deviceOption.device, padded, 1, t)).toDoubleArray();  // [2]
+                logits = m.built().module().forward(Tensor.ofInts(device, padded, 1, t)).toDoubleArray();  // [2]
             }
             double spam = 1 / (1 + Math.exp(logits[0] - logits[1]));
             out.printf(Locale.ROOT, "%s %.4f %s%n", spam > 0.5 ? "spam" : "ham ", spam, file);

@@ -16,6 +16,7 @@ import striate.data.ImageFolder;
 import striate.data.MnistFolder;
 import striate.data.Normalization;
 import striate.models.AlexNet;
+import striate.tensor.Device;
 import striate.train.Evaluation;
 
 /** {@code striate evaluate --checkpoint F}: test-set accuracy, loss and per-class precision/recall of a checkpoint. */
@@ -46,7 +47,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CheckpointModel cm = CheckpointModel.load(checkpoint, deviceOption.device);
+        Device device = deviceOption.device;
+        CheckpointModel cm = CheckpointModel.load(checkpoint, device);
         Dataset test;
         List<String> classNames;
         if (cm.checkpoint().modelName().equals(AlexNet.NAME)) {
@@ -68,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     Normalization.FASHION_MNIST);
             classNames = Report.FASHION_MNIST_CLASSES;
         }
-        Evaluation e = Evaluation.of(cm.model(), test, deviceOption.device, Evaluation.batchSizeFor(test, 64), workers);
+        Evaluation e = Evaluation.of(cm.model(), test, device, Evaluation.batchSizeFor(test, 64), workers);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s (%s), epoch %d: test accuracy %.4f, test loss %.4f on %d images%n", cm.checkpoint().modelName(),
                 cm.checkpoint().modelConfig(), cm.checkpoint().epoch(), e.accuracy(), e.loss(), e.actual().length);

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import striate.data.Idx;
 import striate.data.IdxImages;
+import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.FidLeNet;
 
@@ -45,10 +46,11 @@ final class FidCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be >= 0 (0: all images), got " + limit);
         }
-        FidLeNet fid = FidLeNet.load(checkpoint, deviceOption.device);
+        FidLeNet fid = FidLeNet.load(checkpoint, device);
         Tensor x = read("--a", a);
         Tensor y = read("--b", b);
         double score = fid.score(x, y);

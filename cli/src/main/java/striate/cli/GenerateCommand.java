@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import striate.models.Sampler;
+import striate.tensor.Device;
 import striate.tensor.Rng;
 
 /**
@@ -55,6 +56,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         if (prompt.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--prompt is empty: give the text to continue, e.g. "
                     + "--prompt \"The jury\"");
@@ -72,7 +74,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--temperature must be > 0 and finite, got " + temperature
                     + "; for the likeliest character at every step give --greedy");
         }
-        CharLmCheckpoint lm = CharLmCheckpoint.load(checkpoint, deviceOption.device);
+        CharLmCheckpoint lm = CharLmCheckpoint.load(checkpoint, device);
         String missing = prompt.codePoints().filter(c -> !lm.chars().contains(c)).distinct()
                 .mapToObj(c -> "'" + Character.toString(c) + "' (U+" + String.format("%04X", c) + ")")
                 .collect(Collectors.joining(", "));

@@ -23,6 +23,7 @@ import striate.autograd.GradMode;
 import striate.cli.report.Report;
 import striate.data.Normalization;
 import striate.models.LeNet5;
+import striate.tensor.Device;
 import striate.tensor.Tensor;
 
 /**
@@ -58,11 +59,12 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         if (top < 1) {
             throw new ParameterException(spec.commandLine(), "--top must be >= 1 (classes to list per image), got "
                     + top);
         }
-        CheckpointModel cm = CheckpointModel.load(checkpoint, deviceOption.device);
+        CheckpointModel cm = CheckpointModel.load(checkpoint, device);
         if (!cm.checkpoint().modelName().equals(LeNet5.NAME)) {
             throw new IllegalArgumentException(checkpoint + " holds a model called " + cm.checkpoint().modelName() + "; "
                     + "predict classifies 28x28 images with lenet5 checkpoints (evaluate works for every model)");
@@ -83,7 +85,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             double[] p;
             try (GradMode.Scope off = GradMode.off()) {
-                p = cm.model().forward(Tensor.of(deviceOption.device, pixels, 1, 1, 28, 28)).softmax(1).toDoubleArray();
+                p = cm.model().forward(Tensor.of(device, pixels, 1, 1, 28, 28)).softmax(1).toDoubleArray();
             }
             Integer[] order = new Integer[p.length];
             for (int i = 0; i < order.length; i++) {

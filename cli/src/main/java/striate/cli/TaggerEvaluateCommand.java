@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import striate.data.BrownCorpus;
 import striate.data.MostFrequentTag;
 import striate.data.TaggingAccuracy;
+import striate.tensor.Device;
 import striate.train.TaggingEvaluation;
 
 /**
@@ -46,11 +47,12 @@ final class TaggerEvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, deviceOption.device);
+        Device device = deviceOption.device;
+        TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, device);
         int limitDocs = Integer.parseInt(t.checkpoint().settings().getOrDefault("--limit-docs", "0"));
         TaggerData d = TaggerData.read(data != null ? data : BrownCorpus.defaultFolder(), limitDocs, t.words(),
                 t.tags());
-        TaggingEvaluation e = TaggingEvaluation.of(t.model(), d.test(), d.split().train(), t.tags().size(), deviceOption.device,
+        TaggingEvaluation e = TaggingEvaluation.of(t.model(), d.test(), d.split().train(), t.tags().size(), device,
                 Math.max(1, batchSize));
         TaggingAccuracy baseline = MostFrequentTag.fit(d.split().train()).evaluate(d.split().train(), d.split().test());
         TaggingAccuracy a = e.accuracy();
@@ -58,7 +60,7 @@ final class TaggerEvaluateCommand implements Callable<Integer> {
         out.printf("%s (%s), epoch %d, on %d test documents%s of %s: %d sentences, %.0f sentences/s on %s%n",
                 t.checkpoint().modelName(), t.checkpoint().modelConfig(), t.checkpoint().epoch(),
                 d.split().test().size(), limitDocs > 0 ? " (of the first " + limitDocs + " texts, as the run)" : "",
-                d.folder(), e.sentences(), e.sentencesPerSecond(), deviceOption.device);
+                d.folder(), e.sentences(), e.sentencesPerSecond(), device);
         out.printf("token accuracy %.4f (%d / %d), unknown words %.4f (%d / %d)%n", a.accuracy(), a.correct(),
                 a.tokens(), a.unknownAccuracy(), a.unknownCorrect(), a.unknownTokens());
         out.printf("most-frequent-tag baseline: token accuracy %.4f, unknown words %.4f%n", baseline.accuracy(),

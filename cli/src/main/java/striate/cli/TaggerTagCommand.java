@@ -18,6 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import striate.autograd.GradMode;
 import striate.data.Vocabulary;
+import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Metrics;
 
@@ -47,6 +48,7 @@ final class TaggerTagCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         List<List<String>> sentences = new ArrayList<>();
         for (String line : String.join(" ", text).split("\\R")) {
             List<String> words = Arrays.stream(line.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
@@ -58,14 +60,14 @@ final class TaggerTagCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "no words to tag: give the text as an argument, e.g. "
                     + "'striate tagger tag --checkpoint " + checkpoint + " \"The jury said it was fair .\"'");
         }
-        TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, deviceOption.device);
+        TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, device);
         PrintWriter out = spec.commandLine().getOut();
         Set<String> unknown = new LinkedHashSet<>();
         try (GradMode.Scope off = GradMode.off()) {
             for (List<String> sentence : sentences) {
                 int n = sentence.size();
                 int[] ids = t.words().ids(sentence);
-                Tensor logits = t.model().forward(Tensor.ofInts(deviceOption.device, ids, 1, n), new int[] {n}); // [1, n, tags]
+                Tensor logits = t.model().forward(Tensor.ofInts(device, ids, 1, n), new int[] {n}); // [1, n, tags]
                 int[] tags = Metrics.argmax(logits.reshape(n, t.tags().size()));
                 StringBuilder line = new StringBuilder();
                 for (int k = 0; k < n; k++) {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import striate.data.SpamAssassin;
+import striate.tensor.Device;
 import striate.train.SpamScores;
 
 /**
@@ -41,16 +42,17 @@ final class TextCnnEvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
         }
-        SpamModels.Loaded m = SpamModels.load(checkpoint, deviceOption.device);
+        SpamModels.Loaded m = SpamModels.load(checkpoint, device);
         var settings = m.checkpoint().settings();
         Path folder = data != null ? data : settings.containsKey("--data") ? Path.of(settings.get("--data"))
                 : SpamAssassin.defaultFolder();
         int limit = Integer.parseInt(settings.getOrDefault("--limit", "0"));
         SpamCorpusData d = SpamCorpusData.read(folder, limit, m.tokenizer().maxTokens(), m.vocabulary());
-        SpamEvaluation e = SpamEvaluation.of(m.built().module(), d.data().test(), m.built().minLength(), deviceOption.device,
+        SpamEvaluation e = SpamEvaluation.of(m.built().module(), d.data().test(), m.built().minLength(), device,
                 batchSize);
         SpamScores nb = SpamEvaluation.naiveBayes(d.data());
         long[][] c = e.scores().confusion();
@@ -58,7 +60,7 @@ final class TextCnnEvaluateCommand implements Callable<Integer> {
         out.printf("%s (%s), epoch %d, on the %d test messages%s of %s, %.0f messages/s on %s%n",
                 m.checkpoint().modelName(), m.checkpoint().modelConfig(), m.checkpoint().epoch(),
                 e.scores().messages(), limit > 0 ? " (of a " + limit + "-message subset, as the run)" : "", folder,
-                e.messagesPerSecond(), deviceOption.device);
+                e.messagesPerSecond(), device);
         out.printf("test %s%n", e.scores());
         out.printf("confusion (rows true, columns predicted): ham [%d, %d], spam [%d, %d]%n", c[0][0], c[0][1],
                 c[1][0], c[1][1]);
