@@ -76,6 +76,21 @@ class RunOutputTest {
         }
     }
 
+    @Test
+    void everyCommandWithResumeIsOneOfThese() {
+        Set<String> found = new TreeSet<>();
+        collectResuming(new CommandLine(new Main()), found);
+        assertEquals(new TreeSet<>(MAY_CHANGE.keySet()), found, "a command with --resume needs its help lines in "
+                + "RunOutput.properties and a row here");
+    }
+
+    private static void collectResuming(CommandLine c, Set<String> found) {
+        if (c.getCommandSpec().findOption("--resume") != null) {
+            found.add(c.getCommandSpec().qualifiedName(" ").substring("striate ".length()));
+        }
+        c.getSubcommands().values().stream().distinct().forEach(sub -> collectResuming(sub, found));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"train", "gan", "vae", "textcnn train", "tagger train", "charlm train"})
     void resumeWithoutACheckpointIsOneLine(String command) throws IOException {
