@@ -13,11 +13,11 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import striate.backend.Backends;
 import striate.cli.report.AddingReport;
 import striate.data.AddingProblem;
 import striate.models.SequenceRegressor;
@@ -81,9 +81,8 @@ final class AddingCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Option(names = "--out", paramLabel = "<dir>", description = "Output folder for the report (default: "
             + "runs/adding-<T>).")
@@ -95,12 +94,13 @@ final class AddingCommand implements Callable<Integer> {
         if (out == null) {
             out = Path.of("runs", "adding-" + length);
         }
-        Backends.of(device); // an unavailable device fails here, before anything is written
+        deviceOption.available(); // an unavailable device fails here, before anything is written
         return OutputFolder.removedIfFailed(OutputFolder.createWithoutResume(out), () -> run(chosen));
     }
 
     private int run(List<SequenceRegressor.Cell> chosen) throws IOException {
         PrintWriter con = spec.commandLine().getOut();
+        Device device = deviceOption.device;
         AddingProblem problem = new AddingProblem(length);
         Rng seeds = new Rng(seed);
         long heldOutSeed = seeds.nextLong();

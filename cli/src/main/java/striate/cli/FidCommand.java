@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,12 +41,12 @@ final class FidCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Use the first N images of each file (default: all).")
     int limit;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be >= 0 (0: all images), got " + limit);
         }

@@ -6,14 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import striate.backend.Backends;
 import striate.cli.report.GanReport;
 import striate.cli.report.Report;
 import striate.data.DataLoader;
@@ -41,28 +43,29 @@ import striate.train.FidLeNet;
  * {@code metrics.json}, {@code samples-images-idx3-ubyte} (--samples images, pixel = round((x + 1)·127.5) clamped to
  * 0..255; for cgan the classes in turn, and {@code samples-labels-idx1-ubyte}), and {@code last.ckpt} after every
  * epoch. With --fid-checkpoint, the FID-LeNet of the samples file's images against the test images, and for cgan the
- * LeNet's accuracy on them against their labels. --resume CKPT continues a run with its recorded options; a signal
- * says which epoch last.ckpt holds and how to continue ({@link ShutdownNotice}).
+ * LeNet's accuracy on them against their labels. --out DIR --resume continues the run in DIR from its last.ckpt with
+ * its recorded options, as the other training commands do ({@link RunOutput}); a signal says which epoch last.ckpt
+ * holds and how to continue ({@link ShutdownNotice}).
  */
 @Command(name = "gan", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a GAN (gan, dcgan, wgan, wgan-gp, cgan) on Fashion-MNIST; samples, grids, losses, "
-                + "checkpoints and metrics in --out.")
+        description = "Train a GAN of the family (--model) on Fashion-MNIST; samples, grids, losses, checkpoints and "
+                + "metrics in --out.")
 final class GanCommand implements Callable<Integer> {
     static final String COMMAND = "striate gan";
     static final String SAMPLES = "samples-images-idx3-ubyte";
     static final String SAMPLE_LABELS = "samples-labels-idx1-ubyte";
     /** Options a resumed run may give anew: how long, where, and what the report scores. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--samples",
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--samples",
             "--fid-checkpoint");
     private static final int STRIP = 10;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "dcgan", paramLabel = "<model>", description = "gan (MLP nets), dcgan, "
-            + "wgan (weight clipping), wgan-gp (gradient penalty) or cgan (conditional DCGAN) (default: "
-            + "${DEFAULT-VALUE}).")
-    String model;
+    @Option(names = "--model", defaultValue = "dcgan", converter = GanModel.Converter.class, paramLabel = "<model>",
+            description = "${COMPLETION-CANDIDATES}: gan has MLP nets, wgan clips weights, wgan-gp has a gradient "
+                    + "penalty, cgan is a conditional DCGAN (default: ${DEFAULT-VALUE}).")
+    GanModel model;
 
     @Option(names = "--data", paramLabel = "<dir>", description = "A folder with Fashion-MNIST's (or MNIST's) four "
             + "IDX files, plain or .gz (default: Debian's /usr/share/datasets/fashion-mnist).")
@@ -83,17 +86,14 @@ final class GanCommand implements Callable<Integer> {
             + "images only (0: all 60,000) (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "<n>", description = "CPU intra-op threads; 0: "
-            + "the cores, or -Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
-    @Option(names = "--out", paramLabel = "<dir>", description = "Output folder (default: runs/<model>; with "
-            + "--resume, the checkpoint's folder).")
-    Path out;
+    @Mixin
+    RunOutput output;
 
     @Option(names = "--samples", defaultValue = "10000", paramLabel = "<n>", description = "Images in the samples "
             + "file (default: ${DEFAULT-VALUE}).")
@@ -104,56 +104,43 @@ final class GanCommand implements Callable<Integer> {
             + "accuracy on them).")
     Path fidCheckpoint;
 
-    @Option(names = "--resume", paramLabel = "<file>", description = "Continue the run of this checkpoint (its "
-            + "last.ckpt) with the options it recorded; only --epochs, --device, --threads, --samples and "
-            + "--fid-checkpoint may be given anew.")
-    Path resume;
+    /** A word that is no option: what the old form {@code --resume DIR/last.ckpt} leaves (see {@link #call}). */
+    @Parameters(hidden = true, arity = "0..1")
+    String stray;
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint resumeFrom = null;
-        if (resume != null) {
-            if (out == null) {
-                out = resume.toAbsolutePath().getParent();
-            }
-            resumeFrom = recorded().adopt(Checkpoint.load(resume), resume, out);
-            resumeFrom.requireModel("gan-" + model);
-            recorded().noteDevice(resumeFrom, RecordedOptions.canonical(device));
+        if (stray != null) {
+            Path folder = Objects.requireNonNullElse(Path.of(stray).getParent(), Path.of("."));
+            throw new ParameterException(spec.commandLine(), output.resume ? "--resume takes no file: give --out "
+                    + folder + " --resume to continue the run in " + folder + " from its last.ckpt"
+                    : "unexpected argument '" + stray + "'");
         }
-        if (out == null) {
-            out = Path.of("runs", model);
-        }
+        output.defaultTo(Path.of("runs", model.toString()));
+        Checkpoint resumeFrom = output.resume ? continueRun() : null;
         validateOptions();
-        OutputFolder created = resume != null ? null : OutputFolder.create(out);
-        Checkpoint from = resumeFrom;
-        return OutputFolder.removedIfFailed(created, () -> {
-            try (ShutdownNotice notice = ShutdownNotice.installResuming(COMMAND + " --resume "
-                    + out.resolve(GanTrainer.LAST), out, epochs, created, System.err)) {
-                return train(from, notice);
-            }
-        });
+        return output.train(COMMAND, epochs, notice -> train(resumeFrom, notice));
     }
 
     private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
         PrintWriter con = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (threads > 0) {
-            System.setProperty("striate.cpu.threads", Integer.toString(threads));
-        }
-        Backends.of(device); // an unavailable device fails here, in one line, before the data is read
+        threads.apply();
+        Device device = deviceOption.available(); // fails here, in one line, before the data is read
+        Path out = output.out;
         Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
         MnistFolder mnist = MnistFolder.open(folder);
         Dataset train = mnist.train(new Normalization(0.5, 0.5)); // (p/255 − 0.5)/0.5: [-1, 1], the Tanh's range
         if (limit > 0) {
             train = train.subset(0, Math.min(limit, train.size()));
         }
-        GanRecipe recipe = batchSize == null ? GanRecipe.of(model) : GanRecipe.of(model).withBatchSize(batchSize);
+        GanRecipe recipe = batchSize == null ? model.recipe() : model.recipe().withBatchSize(batchSize);
         if (train.size() < recipe.batchSize()) {
             throw new IllegalArgumentException("--limit " + limit + " leaves " + train.size() + " training images, "
                     + "fewer than one batch of " + recipe.batchSize() + "; raise --limit or lower --batch-size");
         }
         Gan gan = Gan.create(recipe, seed, device);
-        String title = model.toUpperCase(Locale.ROOT);
+        String title = model.toString().toUpperCase(Locale.ROOT);
         List<String> rows = gan.conditional() ? Report.FASHION_MNIST_CLASSES : null;
         GanTrainer.Options options = new GanTrainer.Options(epochs, seed, out, System.err,
                 recorded().settings(Set.of()), (epoch, images) -> GanReport.grid(out.resolve(String.format(Locale.ROOT,
@@ -208,8 +195,9 @@ final class GanCommand implements Callable<Integer> {
                         100 * accuracy);
             }
         }
-        GanReport report = new GanReport(model, recipe.toString(), device.toString(), recorded().settings(Set.of()),
-                history, trainer.generatorSteps(), trainer.imagesPerSecond(), samples, fid, accuracy);
+        GanReport report = new GanReport(model.toString(), recipe.toString(), device.toString(),
+                recorded().settings(Set.of()), history, trainer.generatorSteps(), trainer.imagesPerSecond(), samples,
+                fid, accuracy);
         List<Path> files = report.write(out, err);
         String speed = Double.isNaN(trainer.imagesPerSecond()) ? "training images/s not measured (the first "
                 + "epoch's first 10 steps are warm-up, and this run had no more)"
@@ -234,15 +222,19 @@ final class GanCommand implements Callable<Integer> {
         return new RecordedOptions(spec, MAY_CHANGE, Set.of("--device"), GanCommand::new);
     }
 
+    /** Loads last.ckpt of the run in --out, which must be of this --model (recorded or given), and takes its options. */
+    private Checkpoint continueRun() throws IOException {
+        Checkpoint c = recorded().resume(output.out, null);
+        c.requireModel(model.recipe().checkpointName());
+        recorded().noteDevice(c, RecordedOptions.canonical(deviceOption.device));
+        return c;
+    }
+
     private void validateOptions() {
-        if (!GanRecipe.MODELS.contains(model)) {
-            throw new ParameterException(spec.commandLine(), "unknown --model '" + model + "'; choose one of "
-                    + String.join(", ", GanRecipe.MODELS));
-        }
-        if (epochs < 1 || (batchSize != null && batchSize < 2) || limit < 0 || threads < 0 || samples < 2) {
+        threads.validate();
+        if (epochs < 1 || (batchSize != null && batchSize < 2) || limit < 0 || samples < 2) {
             throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, --batch-size >= 2, --samples "
-                    + ">= 2, --limit and --threads >= 0; got " + epochs + ", " + batchSize + ", " + samples + ", "
-                    + limit + " and " + threads);
+                    + ">= 2 and --limit >= 0; got " + epochs + ", " + batchSize + ", " + samples + " and " + limit);
         }
         if (fidCheckpoint != null && !Files.isRegularFile(fidCheckpoint)) {
             throw new ParameterException(spec.commandLine(), "--fid-checkpoint " + fidCheckpoint + " is not a file; "

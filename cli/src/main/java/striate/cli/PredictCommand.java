@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,15 +51,15 @@ final class PredictCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Parameters(arity = "1..*", paramLabel = "<image>", description = "Image files.")
     List<Path> images;
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         if (top < 1) {
             throw new ParameterException(spec.commandLine(), "--top must be >= 1 (classes to list per image), got "
                     + top);

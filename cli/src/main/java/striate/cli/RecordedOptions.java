@@ -92,11 +92,8 @@ final class RecordedOptions {
         return adopt(c, last, out);
     }
 
-    /**
-     * Makes the options {@code c} (loaded from {@code last}, of the run in {@code out}) recorded this command's, as
-     * {@link #resume} does; for a command whose --resume names the checkpoint file itself.
-     */
-    Checkpoint adopt(Checkpoint c, Path last, Path out) {
+    /** Makes the options {@code c} (loaded from {@code last}, of the run in {@code out}) recorded this command's. */
+    private Checkpoint adopt(Checkpoint c, Path last, Path out) {
         Map<String, String> recorded = c.settings();
         if (recorded.isEmpty()) {
             spec.commandLine().getErr().println("striate: warning: " + last + " does not record its run's options "

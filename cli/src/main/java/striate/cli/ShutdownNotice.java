@@ -30,12 +30,7 @@ final class ShutdownNotice implements AutoCloseable {
      * {@code epochs} epochs; {@code folder} is the folder this run created (null when it continues a run).
      */
     static ShutdownNotice install(String command, Path out, int epochs, OutputFolder folder, PrintStream err) {
-        return installResuming(command + " --out " + out + " --resume", out, epochs, folder, err);
-    }
-
-    /** As {@link #install}, for a command whose --resume names the checkpoint: {@code resume} continues the run. */
-    static ShutdownNotice installResuming(String resume, Path out, int epochs, OutputFolder folder, PrintStream err) {
-        ShutdownNotice notice = new ShutdownNotice(resume, out, epochs, folder, err);
+        ShutdownNotice notice = new ShutdownNotice(command + " --out " + out + " --resume", out, epochs, folder, err);
         Runtime.getRuntime().addShutdownHook(notice.hook);
         return notice;
     }

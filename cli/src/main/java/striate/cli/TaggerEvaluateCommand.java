@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,12 +42,12 @@ final class TaggerEvaluateCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, device);
         int limitDocs = Integer.parseInt(t.checkpoint().settings().getOrDefault("--limit-docs", "0"));
         TaggerData d = TaggerData.read(data != null ? data : BrownCorpus.defaultFolder(), limitDocs, t.words(),

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,9 +39,8 @@ final class TaggerTagCommand implements Callable<Integer> {
             + "'striate tagger train' (.ckpt).")
     Path checkpoint;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Parameters(paramLabel = "<text>", arity = "0..*", description = "The text: words separated by spaces (quote "
             + "it); each line is a sentence.")
@@ -48,6 +48,7 @@ final class TaggerTagCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Device device = deviceOption.device;
         List<List<String>> sentences = new ArrayList<>();
         for (String line : String.join(" ", text).split("\\R")) {
             List<String> words = Arrays.stream(line.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();

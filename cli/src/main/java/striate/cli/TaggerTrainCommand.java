@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import striate.backend.Backends;
 import striate.cli.report.TaggerReport;
 import striate.data.BrownCorpus;
 import striate.data.MostFrequentTag;
@@ -43,7 +43,7 @@ import striate.train.Trainer;
 final class TaggerTrainCommand implements Callable<Integer> {
     static final String COMMAND = "striate tagger train";
     /** Recorded options a resumed run may change: how long it trains, and where it computes. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device");
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device");
 
     @Spec
     CommandSpec spec;
@@ -75,39 +75,27 @@ final class TaggerTrainCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int limitDocs;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
-    @Option(names = "--out", paramLabel = "<dir>", description = "Output folder for checkpoints and the report "
-            + "(default: runs/tagger).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with the options "
-            + "it recorded; only --epochs and --device may be given anew.")
-    boolean resume;
+    @Mixin
+    RunOutput output;
 
     @Override
     public Integer call() throws IOException {
-        if (out == null) {
-            out = Path.of("runs", "tagger");
-        }
-        Checkpoint resumeFrom = resume ? continueRun() : null;
+        output.defaultTo(Path.of("runs", "tagger"));
+        Checkpoint resumeFrom = output.resume ? continueRun() : null;
         if (data == null) {
             data = BrownCorpus.defaultFolder();
         }
         validateOptions();
-        OutputFolder created = resume ? null : OutputFolder.create(out);
-        return OutputFolder.removedIfFailed(created, () -> {
-            try (ShutdownNotice notice = ShutdownNotice.install(COMMAND, out, epochs, created, System.err)) {
-                return train(resumeFrom, notice);
-            }
-        });
+        return output.train(COMMAND, epochs, notice -> train(resumeFrom, notice));
     }
 
     private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
         PrintWriter con = spec.commandLine().getOut();
-        Backends.of(device); // an unavailable device fails here, in one line, before the corpus is read
+        Device device = deviceOption.available(); // fails here, in one line, before the corpus is read
+        Path out = output.out;
         TaggerData d = TaggerData.read(data, limitDocs);
         if (resumeFrom != null && (!resumeFrom.vocabulary(TaggerCheckpoint.WORDS).equals(d.words().tokens())
                 || !resumeFrom.vocabulary(TaggerCheckpoint.TAGS).equals(d.tags().tags()))) {
@@ -169,8 +157,8 @@ final class TaggerTrainCommand implements Callable<Integer> {
 
     /** Loads last.ckpt of the run in --out, which must be a tagger's, and takes its recorded options. */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(out, BiLstmTagger.NAME);
-        recorded().noteDevice(c, RecordedOptions.canonical(device));
+        Checkpoint c = recorded().resume(output.out, BiLstmTagger.NAME);
+        recorded().noteDevice(c, RecordedOptions.canonical(deviceOption.device));
         return c;
     }
 

@@ -13,7 +13,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import striate.backend.Backends;
 import striate.cli.report.TextCnnReport;
 import striate.data.MessageLoader;
 import striate.nn.Module;
@@ -42,7 +41,7 @@ final class TextCnnTrainCommand implements Callable<Integer> {
     /** The checkpoint's vocabulary list. */
     static final String WORDS = "words";
     /** Recorded options a resumed run may change: how long it trains, and where and on how many threads. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads");
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads");
 
     @Spec
     CommandSpec spec;
@@ -80,43 +79,28 @@ final class TextCnnTrainCommand implements Callable<Integer> {
             + "(the split is fixed) (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "<n>", description = "CPU intra-op threads; 0: "
-            + "the cores, or -Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
-    @Option(names = "--out", paramLabel = "<dir>", description = "Output folder for checkpoints and the report "
-            + "(default: runs/textcnn).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with the options "
-            + "it recorded; only --epochs, --device and --threads may be given anew.")
-    boolean resume;
+    @Mixin
+    RunOutput output;
 
     @Override
     public Integer call() throws IOException {
-        if (out == null) {
-            out = Path.of("runs", "textcnn");
-        }
-        Checkpoint resumeFrom = resume ? continueRun() : null;
+        output.defaultTo(Path.of("runs", "textcnn"));
+        Checkpoint resumeFrom = output.resume ? continueRun() : null;
         validateOptions();
-        OutputFolder created = resume ? null : OutputFolder.create(out);
-        return OutputFolder.removedIfFailed(created, () -> {
-            try (ShutdownNotice notice = ShutdownNotice.install(COMMAND, out, epochs, created, System.err)) {
-                return train(resumeFrom, notice);
-            }
-        });
+        return output.train(COMMAND, epochs, notice -> train(resumeFrom, notice));
     }
 
     private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
         PrintWriter con = spec.commandLine().getOut();
-        if (threads > 0) {
-            System.setProperty("striate.cpu.threads", Integer.toString(threads));
-        }
-        Backends.of(device); // an unavailable device fails here, in one line, before the corpus is read
+        threads.apply();
+        Device device = deviceOption.available(); // fails here, in one line, before the corpus is read
+        Path out = output.out;
         SpamCorpusData d = spamOptions.read();
         List<String> words = d.data().vocabulary().tokens();
         if (resumeFrom != null && !resumeFrom.vocabulary(WORDS).equals(words)) {
@@ -177,18 +161,19 @@ final class TextCnnTrainCommand implements Callable<Integer> {
 
     /** Loads last.ckpt of the run in --out, which must be a spam classifier's, and takes its recorded options. */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(out, null);
+        Checkpoint c = recorded().resume(output.out, null);
         c.requireModel(SpamModels.checkpointName(model));
-        recorded().noteDevice(c, RecordedOptions.canonical(device));
+        recorded().noteDevice(c, RecordedOptions.canonical(deviceOption.device));
         return c;
     }
 
     private void validateOptions() {
         spamOptions.validate(spec);
         SpamModels.check(spec, model);
-        if (epochs < 1 || batchSize < 1 || embeddingDim < 1 || threads < 0) {
-            throw new ParameterException(spec.commandLine(), "--epochs, --batch-size and --embedding-dim must be >= 1 "
-                    + "and --threads >= 0, got " + epochs + ", " + batchSize + ", " + embeddingDim + " and " + threads);
+        threads.validate();
+        if (epochs < 1 || batchSize < 1 || embeddingDim < 1) {
+            throw new ParameterException(spec.commandLine(), "--epochs, --batch-size and --embedding-dim must be >= 1, "
+                    + "got " + epochs + ", " + batchSize + " and " + embeddingDim);
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new ParameterException(spec.commandLine(), "--lr must be > 0, got " + lr);

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
      * Recorded options a resumed run may change: how long it trains and when it stops early, and where it computes
      * (the same arithmetic, on other hardware or threads). Everything else would make it another run.
      */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--patience", "--workers", "--device",
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--patience", "--workers", "--device",
             "--devices");
     private static final Set<String> DEVICE_OPTIONS = Set.of("--device", "--devices");
 
@@ -134,9 +135,8 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Option(names = "--devices", split = ",", converter = DeviceConverter.class, paramLabel = "<device>",
             description = "Several devices for data-parallel training, e.g. cuda:0,cuda:1 or cpu:0,cpu:1 (one "
@@ -151,32 +151,22 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: size x 256/224).")
     Integer resizeOption;
 
-    @Option(names = "--out", paramLabel = "<dir>",
-            description = "Output folder for checkpoints and the report (default: runs/<model>).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with the options "
-            + "it recorded; only --epochs, --patience, --workers and --device(s) may be given anew.")
-    boolean resume;
+    @Mixin
+    RunOutput output;
 
     @Override
     public Integer call() throws IOException {
-        if (out == null) {
-            out = Path.of("runs", model);
-        }
-        Checkpoint resumeFrom = resume ? continueRun() : null;
+        output.defaultTo(Path.of("runs", model));
+        Checkpoint resumeFrom = output.resume ? continueRun() : null;
         resolveDefaults();
         validateOptions();
-        OutputFolder created = resume ? null : OutputFolder.create(out);
-        return OutputFolder.removedIfFailed(created, () -> {
-            try (ShutdownNotice notice = ShutdownNotice.install("striate train", out, epochs, created, System.err)) {
-                return train(resumeFrom, notice);
-            }
-        });
+        return output.train("striate train", epochs, notice -> train(resumeFrom, notice));
     }
 
     private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
         PrintWriter con = spec.commandLine().getOut();
+        Device device = deviceOption.device;
+        Path out = output.out;
         for (Device d : devices != null ? devices : List.of(device)) {
             Backends.of(d); // an unavailable device fails here, in one line, before the data is read
         }
@@ -254,7 +244,7 @@ final class TrainCommand implements Callable<Integer> {
         con.printf("training %s (%s) on %s: %d train / %d validation / %s test images from %s%n", model, modelConfig,
                 where, d.train().size(), d.validation().size(), d.test() == null ? "no" : d.test().size(), d.source());
         con.printf("%s, %s schedule, batch %d, %d epochs, seed %d, %d loader thread(s); output in %s%n", opt, schedule,
-                batchSize, epochs, seed, workers, out);
+                batchSize, epochs, seed, workers, output.out);
         if (d.validation().size() == 0) {
             con.println("no validation images (--validation 0): best.ckpt and early stopping follow the training loss");
         }
@@ -304,7 +294,7 @@ final class TrainCommand implements Callable<Integer> {
                             + "device once (one replica per device)");
                 }
             }
-            device = devices.getFirst(); // batches, validation and the report run on the first replica's device
+            deviceOption.device = devices.getFirst(); // batches, validation and the report run on the first replica's device
         }
     }
 
@@ -322,8 +312,8 @@ final class TrainCommand implements Callable<Integer> {
      * RecordedOptions#resume}); says so when it continues on other devices.
      */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(out, null); // --model may come from the checkpoint
-        recorded().noteDevice(c, RecordedOptions.canonical(devices != null ? devices : device));
+        Checkpoint c = recorded().resume(output.out, null); // --model may come from the checkpoint
+        recorded().noteDevice(c, RecordedOptions.canonical(devices != null ? devices : deviceOption.device));
         return c.requireModel(model);
     }
 

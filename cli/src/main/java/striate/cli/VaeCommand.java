@@ -9,11 +9,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import striate.backend.Backends;
 import striate.cli.report.VaeReport;
 import striate.data.DataLoader;
 import striate.data.Dataset;
@@ -55,7 +55,7 @@ import striate.train.Trainer;
 final class VaeCommand implements Callable<Integer> {
     static final String COMMAND = "striate vae";
     /** Recorded options a resumed run may change: how long, where, on how many threads, and what scores it. */
-    private static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--fid-checkpoint",
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--fid-checkpoint",
             "--samples");
     /** The image file of the decoded codes FID-LeNet scores, as {@code striate gan} names its samples. */
     static final String SAMPLES_FILE = "samples-images-idx3-ubyte";
@@ -101,13 +101,11 @@ final class VaeCommand implements Callable<Integer> {
             + "(default: Debian's Fashion-MNIST in /usr/share/datasets/fashion-mnist).")
     Path data;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "<n>", description = "CPU intra-op threads; 0: "
-            + "the cores, or -Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--device", defaultValue = "cpu", converter = DeviceConverter.class, paramLabel = "<device>",
-            description = "reference, cpu or cuda:<index> (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Option(names = "--fid-checkpoint", paramLabel = "<file>", description = "A LeNet-5 checkpoint of 'striate "
             + "train': scores FID-LeNet of 10,000 samples and of the test reconstructions against the test images.")
@@ -118,38 +116,25 @@ final class VaeCommand implements Callable<Integer> {
             + "default (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--out", paramLabel = "<dir>", description = "Output folder for checkpoints and the report "
-            + "(default: runs/vae).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with the options "
-            + "it recorded; only --epochs, --device, --threads, --fid-checkpoint and --samples may be given anew.")
-    boolean resume;
+    @Mixin
+    RunOutput output;
 
     @Override
     public Integer call() throws IOException {
-        if (out == null) {
-            out = Path.of("runs", "vae");
-        }
+        output.defaultTo(Path.of("runs", "vae"));
         if (data == null) {
             data = MnistFolder.defaultFashionMnistFolder();
         }
-        Checkpoint resumeFrom = resume ? continueRun() : null;
+        Checkpoint resumeFrom = output.resume ? continueRun() : null;
         validateOptions();
-        OutputFolder created = resume ? null : OutputFolder.create(out);
-        return OutputFolder.removedIfFailed(created, () -> {
-            try (ShutdownNotice notice = ShutdownNotice.install(COMMAND, out, epochs, created, System.err)) {
-                return train(resumeFrom, notice);
-            }
-        });
+        return output.train(COMMAND, epochs, notice -> train(resumeFrom, notice));
     }
 
     private int train(Checkpoint resumeFrom, ShutdownNotice notice) throws IOException {
         PrintWriter con = spec.commandLine().getOut();
-        if (threads > 0) {
-            System.setProperty("striate.cpu.threads", Integer.toString(threads));
-        }
-        Backends.of(device); // an unavailable device fails here, in one line, before the data is read
+        threads.apply();
+        Device device = deviceOption.available(); // fails here, in one line, before the data is read
+        Path out = output.out;
         FidLeNet fid = fidCheckpoint == null ? null : FidLeNet.load(fidCheckpoint, device); // a bad file fails now
         MnistFolder folder = MnistFolder.open(data);
         Dataset all = folder.train(Normalization.UNIT);
@@ -195,6 +180,8 @@ final class VaeCommand implements Callable<Integer> {
      */
     private void report(Built built, History history, Dataset test, FidLeNet fid, PrintWriter con)
             throws IOException {
+        Device device = deviceOption.device;
+        Path out = output.out;
         VaeImages images = new VaeImages(built.model(), device);
         IdxImages sampleFile = images.sampleFile(samples, SAMPLE_SEED);
         Idx.writeImages(out.resolve(SAMPLES_FILE), sampleFile);
@@ -265,10 +252,10 @@ final class VaeCommand implements Callable<Integer> {
 
     /** Loads last.ckpt of the run in --out, which must be of this command's model, and takes its recorded options. */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(out, null);
+        Checkpoint c = recorded().resume(output.out, null);
         checkModel();
         c.requireModel(Model.of(model).checkpointName);
-        recorded().noteDevice(c, RecordedOptions.canonical(device));
+        recorded().noteDevice(c, RecordedOptions.canonical(deviceOption.device));
         return c;
     }
 
@@ -282,10 +269,10 @@ final class VaeCommand implements Callable<Integer> {
 
     private void validateOptions() {
         checkModel();
-        if (epochs < 1 || batchSize < 1 || latent < 1 || limit < 0 || threads < 0) {
-            throw new ParameterException(spec.commandLine(), "--epochs, --batch-size and --latent must be >= 1, "
-                    + "--limit and --threads >= 0; got " + epochs + ", " + batchSize + ", " + latent + ", " + limit
-                    + " and " + threads);
+        threads.validate();
+        if (epochs < 1 || batchSize < 1 || latent < 1 || limit < 0) {
+            throw new ParameterException(spec.commandLine(), "--epochs, --batch-size and --latent must be >= 1 and "
+                    + "--limit >= 0; got " + epochs + ", " + batchSize + ", " + latent + " and " + limit);
         }
         if (samples < 2) {
             throw new ParameterException(spec.commandLine(), "--samples must be >= 2 (FID-LeNet fits a covariance; "

@@ -138,10 +138,17 @@ class GanCommandTest {
                 "--batch-size", "8", "--epochs", "1", "--samples", "20", "--seed", "3", "--out", out.toString());
         assertEquals(0, first.code(), first.err());
         Path last = out.resolve("last.ckpt");
-        TrainCommandTest.Result conflict = gan("--resume", last.toString(), "--seed", "4", "--epochs", "2");
+        TrainCommandTest.Result conflict = gan("--out", out.toString(), "--resume", "--seed", "4", "--epochs", "2");
         assertEquals(2, conflict.code(), conflict.err());
         assertTrue(conflict.err().contains("--seed 4 (the run has 3)"), conflict.err());
-        TrainCommandTest.Result more = gan("--resume", last.toString(), "--epochs", "2", "--samples", "20");
+        // the old form, --resume naming the checkpoint, is a usage error that says the new one
+        TrainCommandTest.Result old = gan("--resume", last.toString(), "--epochs", "2");
+        assertEquals(2, old.code(), old.err());
+        assertEquals(1, old.err().lines().count(), old.err());
+        assertTrue(old.err().contains("--resume takes no file") && old.err().contains("--out " + out + " --resume"),
+                old.err());
+        assertEquals(1, Checkpoint.load(last).epoch(), "the refused command trained nothing");
+        TrainCommandTest.Result more = gan("--out", out.toString(), "--resume", "--epochs", "2", "--samples", "20");
         assertEquals(0, more.code(), more.err());
         assertTrue(more.out().contains("training wgan"), more.out());
         assertTrue(Files.exists(out.resolve("epoch-002.png")));
@@ -167,8 +174,9 @@ class GanCommandTest {
         assertEquals(143, p.exitValue(), err);
         int epoch = Checkpoint.load(last).epoch();
         assertTrue(err.contains("striate: stopped by a signal; " + last + " holds epoch " + epoch + " of 1000: "
-                + "continue with 'striate gan --resume " + last + "'"), err);
-        TrainCommandTest.Result resumed = gan("--resume", last.toString(), "--epochs", Integer.toString(epoch + 1));
+                + "continue with 'striate gan --out " + out + " --resume'"), err);
+        TrainCommandTest.Result resumed = gan("--out", out.toString(), "--resume", "--epochs",
+                Integer.toString(epoch + 1));
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(epoch + 1, Checkpoint.load(last).epoch());
     }

@@ -47,9 +47,9 @@ public record Gan(GanRecipe recipe, GanNet generator, GanNet discriminator, Opti
         return new Gan(recipe, g, d, optimizer(recipe, g), optimizer(recipe, d));
     }
 
-    /** The model name checkpoints carry: "gan-" and the recipe's model. */
+    /** The model name checkpoints carry ({@link GanRecipe#checkpointName}). */
     public String checkpointName() {
-        return "gan-" + recipe.model();
+        return recipe.checkpointName();
     }
 
     /** Whether both nets take class labels. */

@@ -75,6 +75,11 @@ public record GanRecipe(String model, Loss loss, int criticSteps, double clip, d
         return new GanRecipe(model, loss, criticSteps, clip, penalty, n, optimizer, lr, beta1, beta2);
     }
 
+    /** The model name checkpoints of this recipe's GAN carry: "gan-" and the model. */
+    public String checkpointName() {
+        return "gan-" + model;
+    }
+
     /** One line for logs and checkpoints. */
     @Override
     public String toString() {
