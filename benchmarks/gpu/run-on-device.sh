@@ -21,7 +21,8 @@
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
 #    The nccl stage (issue #20) finds libnccl.so.2 (STRIATE_NCCL_LIBRARY when set, else PyTorch's nvidia/nccl/lib,
 #    the ldconfig cache, then a search of the disk), runs the NCCL tests (one rank; the ring for two replicas on one
-#    GPU; two GPUs where the machine has them) and times two-replica LeNet-5 on one GPU: step and exposed all-reduce.
+#    GPU; two GPUs where the machine has them), times two-replica LeNet-5 on one GPU (step and exposed all-reduce)
+#    and measures all-reduce bandwidth (the ring on one GPU; NCCL across all GPUs where there are two or more).
 # Switches pass through as JAVA_OPTS, e.g. JAVA_OPTS="-Dstriate.cuda.tf32=true" or -Dstriate.cuda.deterministic=true.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -131,6 +132,14 @@ nccl() {
   section "Data parallel LeNet-5 on one GPU: the plain step, then 1 and 2 replicas on cuda:0 (the ring over device buffers), batch 64 per replica: step ms and exposed all-reduce"
   record "${JAVA[@]}" striate.bench.DataParallelScaling --devices cuda --same-device --max 2 --model lenet5 \
     --batch 64 --steps 30 --warmup 5
+  local gpus devices
+  gpus=$(nvidia-smi --query-gpu=index --format=csv,noheader 2>/dev/null | wc -l) || gpus=1
+  section "All-reduce bandwidth (nccl-tests' busbw = S/t · 2(N−1)/N): two replicas on cuda:0 (the ring), and NCCL over all $gpus GPU(s) when there are two or more"
+  record "${JAVA[@]}" striate.bench.AllReduceBandwidth --devices cuda:0,cuda:0 --mib 1,25,100
+  if [ "$gpus" -ge 2 ]; then
+    devices=$(seq -s, -f 'cuda:%g' 0 $((gpus - 1)))
+    record "${JAVA[@]}" striate.bench.AllReduceBandwidth --devices "$devices" --mib 1,25,100,400
+  fi
 }
 
 lenet() {
