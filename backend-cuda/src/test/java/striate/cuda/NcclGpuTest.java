@@ -67,6 +67,7 @@ class NcclGpuTest {
             synchronized (cuda.gpu()) {
                 cuda.gpu().activate();
                 comm = nccl.commInitRank(1, nccl.uniqueId(arena), 0);
+                cuda.gpu().reactivate();
             }
         }
         try {
