@@ -27,7 +27,7 @@ public final class AllReduceBandwidth {
     private AllReduceBandwidth() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         List<Device> devices = Arrays.stream(option(args, "--devices", "cpu:0,cpu:1").split(",")).map(Device::parse)
                 .toList();
         double[] mib = Arrays.stream(option(args, "--mib", "1,25,100").split(",")).mapToDouble(Double::parseDouble)

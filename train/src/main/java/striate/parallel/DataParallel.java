@@ -374,7 +374,12 @@ public final class DataParallel implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (ownsExchange) {
-            exchange.close();
+            try {
+                exchange.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the " + choice.name() + " gradient exchange failed: "
+                        + e.getMessage(), e);
+            }
         }
     }
 

@@ -28,6 +28,6 @@ public interface GradientExchange extends AutoCloseable {
      * exchanges it opened itself, never one given to its builder. Nothing to release by default.
      */
     @Override
-    default void close() {
+    default void close() throws Exception {
     }
 }
