@@ -139,6 +139,9 @@ nccl() {
   if [ "$gpus" -ge 2 ]; then
     devices=$(seq -s, -f 'cuda:%g' 0 $((gpus - 1)))
     record "${JAVA[@]}" striate.bench.AllReduceBandwidth --devices "$devices" --mib 1,25,100,400
+    section "Data parallel LeNet-5 on 1..$gpus GPUs (NCCL), batch 64 per replica"
+    record "${JAVA[@]}" striate.bench.DataParallelScaling --devices cuda --max "$gpus" --model lenet5 --batch 64 \
+      --steps 30 --warmup 5
   fi
 }
 
