@@ -78,6 +78,7 @@ machine() {
 }
 
 tests() {
+  use_nccl
   machine
   section "Tests of striate.cuda (gpu-tagged and the rest)"
   TAIL=60 record "${JAVA[@]}" -Dstriate.poisonUninitialized=true -cp .device/tools/junit-platform-console-standalone.jar \
@@ -117,10 +118,15 @@ find_nccl() { # prints the path of libnccl.so.2, or nothing
   find / -xdev -name libnccl.so.2 -not -path '/proc/*' 2>/dev/null | head -n 1 || true
 }
 
-nccl() {
+use_nccl() { # points STRIATE_NCCL_LIBRARY at the NCCL found, if any, for the tests and doctor
   local lib
   lib=$(find_nccl)
-  [ -n "$lib" ] && export STRIATE_NCCL_LIBRARY=$lib
+  if [ -n "$lib" ]; then export STRIATE_NCCL_LIBRARY=$lib; fi
+}
+
+nccl() {
+  use_nccl
+  local lib=${STRIATE_NCCL_LIBRARY:-}
   machine
   section "NCCL and data parallel between GPUs (issue #20): the binding with one rank, two replicas on one GPU"
   echo "libnccl.so.2: ${lib:-not found on this machine (the NCCL tests skip and say so)}" >>"$RESULTS"
