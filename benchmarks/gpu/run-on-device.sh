@@ -16,8 +16,13 @@
 #        run(command="bash benchmarks/gpu/run-on-device.sh device bench", carry=[".device"])
 #        run(command="EPOCHS=3 bash benchmarks/gpu/run-on-device.sh device lenet", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device rnn", carry=[".device"])
-#    or `device all` (the four in a row, if the time limit allows). Each stage appends to
+#        run(command="bash benchmarks/gpu/run-on-device.sh device nccl", carry=[".device"])
+#    or `device all` (the five in a row, if the time limit allows). Each stage appends to
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
+#    The nccl stage (issue #20) finds libnccl.so.2 (STRIATE_NCCL_LIBRARY when set, else PyTorch's nvidia/nccl/lib,
+#    the ldconfig cache, then a search of the disk), runs the NCCL tests (one rank; the ring for two replicas on one
+#    GPU; two GPUs where the machine has them), times two-replica LeNet-5 on one GPU (step and exposed all-reduce)
+#    and measures all-reduce bandwidth (the ring on one GPU; NCCL across all GPUs where there are two or more).
 # Switches pass through as JAVA_OPTS, e.g. JAVA_OPTS="-Dstriate.cuda.tf32=true" or -Dstriate.cuda.deterministic=true.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -73,6 +78,7 @@ machine() {
 }
 
 tests() {
+  use_nccl
   machine
   section "Tests of striate.cuda (gpu-tagged and the rest)"
   TAIL=60 record "${JAVA[@]}" -Dstriate.poisonUninitialized=true -cp .device/tools/junit-platform-console-standalone.jar \
@@ -101,6 +107,50 @@ rnn() {
   record python3 benchmarks/pytorch/lstm_step.py --device cuda
 }
 
+find_nccl() { # prints the path of libnccl.so.2, or nothing
+  if [ -n "${STRIATE_NCCL_LIBRARY:-}" ]; then echo "$STRIATE_NCCL_LIBRARY"; return; fi
+  local p
+  p=$(python3 -c 'import nvidia.nccl, os; print(os.path.join(list(nvidia.nccl.__path__)[0], "lib", "libnccl.so.2"))' \
+    2>/dev/null || true)
+  if [ -n "$p" ] && [ -f "$p" ]; then echo "$p"; return; fi
+  p=$(ldconfig -p 2>/dev/null | awk '/libnccl\.so\.2 /{print $NF; exit}' || true)
+  if [ -n "$p" ]; then echo "$p"; return; fi
+  find / -xdev -name libnccl.so.2 -not -path '/proc/*' 2>/dev/null | head -n 1 || true
+}
+
+use_nccl() { # points STRIATE_NCCL_LIBRARY at the NCCL found, if any, for the tests and doctor
+  local lib
+  lib=$(find_nccl)
+  if [ -n "$lib" ]; then export STRIATE_NCCL_LIBRARY=$lib; fi
+}
+
+nccl() {
+  use_nccl
+  local lib=${STRIATE_NCCL_LIBRARY:-}
+  machine
+  section "NCCL and data parallel between GPUs (issue #20): the binding with one rank, two replicas on one GPU"
+  echo "libnccl.so.2: ${lib:-not found on this machine (the NCCL tests skip and say so)}" >>"$RESULTS"
+  TAIL=40 record "${JAVA[@]}" striate.cli.Main doctor
+  TAIL=60 record "${JAVA[@]}" -Dstriate.poisonUninitialized=true -cp .device/tools/junit-platform-console-standalone.jar \
+    org.junit.platform.console.ConsoleLauncher execute --select-class striate.cuda.NcclGpuTest \
+    --select-class striate.cuda.NcclTest --select-class striate.cuda.CudaDataParallelTest \
+    --exclude-engine=junit-vintage --details=tree --details-theme=ascii --reports-dir "$OUT/junit-nccl"
+  section "Data parallel LeNet-5 on one GPU: the plain step, then 1 and 2 replicas on cuda:0 (the ring over device buffers), batch 64 per replica: step ms and exposed all-reduce"
+  record "${JAVA[@]}" striate.bench.DataParallelScaling --devices cuda --same-device --max 2 --model lenet5 \
+    --batch 64 --steps 30 --warmup 5
+  local gpus devices
+  gpus=$(nvidia-smi --query-gpu=index --format=csv,noheader 2>/dev/null | wc -l) || gpus=1
+  section "All-reduce bandwidth (nccl-tests' busbw = S/t · 2(N−1)/N): two replicas on cuda:0 (the ring), and NCCL over all $gpus GPU(s) when there are two or more"
+  record "${JAVA[@]}" striate.bench.AllReduceBandwidth --devices cuda:0,cuda:0 --mib 1,25,100
+  if [ "$gpus" -ge 2 ]; then
+    devices=$(seq -s, -f 'cuda:%g' 0 $((gpus - 1)))
+    record "${JAVA[@]}" striate.bench.AllReduceBandwidth --devices "$devices" --mib 1,25,100,400
+    section "Data parallel LeNet-5 on 1..$gpus GPUs (NCCL), batch 64 per replica"
+    record "${JAVA[@]}" striate.bench.DataParallelScaling --devices cuda --max "$gpus" --model lenet5 --batch 64 \
+      --steps 30 --warmup 5
+  fi
+}
+
 lenet() {
   machine
   local epochs=${EPOCHS:-3}
@@ -117,7 +167,8 @@ case "${1:-} ${2:-}" in
   "device bench") bench ;;
   "device lenet") lenet ;;
   "device rnn") rnn ;;
-  "device all") tests; bench; lenet; rnn ;;
+  "device nccl") nccl ;;
+  "device all") tests; bench; lenet; rnn; nccl ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac
 [ "${1:-}" = device ] && echo "results: $RESULTS"

@@ -134,6 +134,15 @@ final class CudaDevice {
         }
     }
 
+    /**
+     * Makes this device's context current even when a library changed it behind {@link #activate}'s back (NCCL
+     * switches devices inside its calls).
+     */
+    void reactivate() {
+        CURRENT.remove();
+        activate();
+    }
+
     CudaOptions options() {
         return options;
     }

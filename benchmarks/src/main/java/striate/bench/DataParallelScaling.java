@@ -148,6 +148,9 @@ public final class DataParallelScaling {
                         + "  %s%n", n, batch, imagesPerSecond, imagesPerSecond / (n * base), step, median(busyMs),
                         100 * median(busyMs) / step, median(exposedMs), 100 * median(exposedMs) / step,
                         perStep(moved, steps));
+                if (n > 1) {
+                    System.out.println("          gradients all-reduced by " + dp.exchangeChoice());
+                }
                 if (n == 1) {
                     System.out.printf(Locale.ROOT, "one replica / plain step: %.3f (target <= 1.15)%n", step / plain);
                 }

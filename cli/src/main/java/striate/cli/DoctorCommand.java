@@ -10,13 +10,14 @@ import striate.backend.Backends;
 import striate.cpu.CpuBackend;
 import striate.cuda.CudaBackend;
 import striate.cuda.CudaProbe;
+import striate.cuda.NcclEngine;
 import striate.tensor.Device;
 
 /**
  * {@code striate doctor}: what this machine offers Striate — Java version, the Vector API module, native
  * access, each backend's availability (or why not and how to fix it), the CPU GEMM in use, cores and memory; for CUDA, what the probe
  * found (driver, GPUs, cuBLAS, cuDNN, where and which versions) and, where it can run, that the first GPU starts
- * (context, PTX modules) and its allocator's counters.
+ * (context, PTX modules) and its allocator's counters; NCCL's version and file, or why it is unavailable.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check Java, the Vector API, native access, the backends, cores and memory.")
@@ -57,6 +58,7 @@ final class DoctorCommand implements Callable<Integer> {
                 out.println("  cuda:0 failed to start: " + e.getMessage());
             }
         }
+        out.println("nccl: " + NcclEngine.describe());
         out.flush();
         return 0;
     }

@@ -36,6 +36,9 @@ class MainTest {
         assertTrue(r.out().contains("native access: enabled"), r.out());
         assertTrue(r.out().contains("cores: " + Runtime.getRuntime().availableProcessors()), r.out());
         assertTrue(r.out().contains("memory: max heap "), r.out());
+        String nccl = striate.cuda.NcclEngine.describe();
+        assertTrue(nccl.matches("(\\d+\\.\\d+\\.\\d+ \\(.*|unavailable: .*)"), "NCCL's version or why not: " + nccl);
+        assertTrue(r.out().contains("\nnccl: " + nccl + "\n"), r.out());
     }
 
     @Test

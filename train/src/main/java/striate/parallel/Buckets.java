@@ -7,12 +7,18 @@ import striate.tensor.Shape;
 /**
  * Where each parameter's gradient lives in a replica's flat buffer, and which parameters reduce together. The
  * parameters are taken in reverse registration order (the output layer's first: the order in which backward
- * finishes them) and packed back to back; a bucket is a run of consecutive parameters of at most
- * {@code bucketBytes}, except that a larger parameter makes a bucket of its own. Parameter i here is the i-th in
- * that reversed order.
+ * finishes them); a bucket is a run of consecutive parameters of at most {@code bucketBytes}, except that a larger
+ * parameter makes a bucket of its own. Within a bucket the gradients are packed back to back, so a bucket is one
+ * contiguous range; each bucket starts at a multiple of {@value #ALIGNMENT} bytes (cudaMalloc's alignment, which
+ * collective libraries' fast paths expect of the buffers they are given), and the gap before it belongs to no
+ * parameter and is never reduced. Parameter i here is the i-th in that reversed order.
  */
 final class Buckets {
-    private final long[] offsets; // [parameters + 1]: parameter i is elements [offsets[i], offsets[i + 1])
+    /** Every bucket's first element is at a multiple of this many bytes from the buffer's start. */
+    static final int ALIGNMENT = 256;
+
+    private final long[] offsets; // [parameters]: parameter i is elements [offsets[i], offsets[i] + sizes[i])
+    private final long[] sizes; // [parameters]
     private final int[] bucketOf; // [parameters]
     private final int[] firstParameter; // [buckets + 1]: bucket k holds parameters [firstParameter[k], firstParameter[k + 1])
 
@@ -21,19 +27,28 @@ final class Buckets {
         if (bucketBytes < 1) {
             throw new IllegalArgumentException("bucket size must be >= 1 byte, got " + bucketBytes);
         }
+        if (elementBytes < 1 || ALIGNMENT % elementBytes != 0) {
+            throw new IllegalArgumentException("gradient buckets need an element size that divides " + ALIGNMENT
+                    + " bytes, got " + elementBytes);
+        }
+        long alignment = ALIGNMENT / elementBytes; // in elements
         int count = shapes.size();
-        offsets = new long[count + 1];
+        offsets = new long[count];
+        sizes = new long[count];
         bucketOf = new int[count];
         List<Integer> firsts = new ArrayList<>();
         long bucketStart = 0;
+        long next = 0; // one past the previous parameter
         for (int i = 0; i < count; i++) {
-            long end = offsets[i] + shapes.get(i).size();
-            if (firsts.isEmpty() || (end - bucketStart) * elementBytes > bucketBytes && offsets[i] > bucketStart) {
+            sizes[i] = shapes.get(i).size();
+            if (firsts.isEmpty() || (next + sizes[i] - bucketStart) * elementBytes > bucketBytes && next > bucketStart) {
                 firsts.add(i);
-                bucketStart = offsets[i];
+                next = (next + alignment - 1) / alignment * alignment;
+                bucketStart = next;
             }
             bucketOf[i] = firsts.size() - 1;
-            offsets[i + 1] = end;
+            offsets[i] = next;
+            next += sizes[i];
         }
         firsts.add(count);
         firstParameter = firsts.stream().mapToInt(Integer::intValue).toArray();
@@ -43,9 +58,9 @@ final class Buckets {
         return firstParameter.length - 1;
     }
 
-    /** Elements of all gradients together: the length of a replica's flat buffer. */
+    /** The length of a replica's flat buffer: one past the last bucket's last element. */
     long elements() {
-        return offsets[offsets.length - 1];
+        return buckets() == 0 ? 0 : end(buckets() - 1);
     }
 
     long offset(int parameter) {
@@ -53,7 +68,7 @@ final class Buckets {
     }
 
     long size(int parameter) {
-        return offsets[parameter + 1] - offsets[parameter];
+        return sizes[parameter];
     }
 
     int bucketOf(int parameter) {
@@ -72,6 +87,7 @@ final class Buckets {
 
     /** One past bucket {@code k}'s last element. */
     long end(int k) {
-        return offsets[firstParameter[k + 1]];
+        int last = firstParameter[k + 1] - 1;
+        return offsets[last] + sizes[last];
     }
 }

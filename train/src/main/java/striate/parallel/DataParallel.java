@@ -9,6 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import striate.data.Batch;
 import striate.nn.Module;
 import striate.nn.Parameter;
@@ -28,7 +31,9 @@ import striate.train.Trainer;
  * slice/B, so that the sum of the replicas' gradients is the gradient of the global batch's mean loss. Gradients go
  * into one flat buffer per replica, packed in reverse registration order and cut into buckets (25 MiB by default);
  * as soon as every replica has filled a bucket (backward finishes the output layer first) the communication thread
- * all-reduces it with the {@link GradientExchange} ({@link RingAllReduce} by default) while backward goes on. Then
+ * all-reduces it with the {@link GradientExchange} while backward goes on: NCCL when the replicas are on distinct
+ * GPUs and NCCL can be loaded, else {@link RingAllReduce} ({@link ExchangeChoice} decides, and the choice is logged
+ * once). Then
  * every replica takes the same optimizer step on the same summed gradients, so the replicas stay bit-identical.
  *
  * <p>Per replica, as in PyTorch DDP by default: batch-norm running statistics (each replica's come from its own
@@ -47,6 +52,7 @@ import striate.train.Trainer;
 public final class DataParallel implements AutoCloseable {
     /** PyTorch DDP's default bucket size. */
     public static final long DEFAULT_BUCKET_BYTES = 25L << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(DataParallel.class);
 
     /** One step's outcome over the global batch: mean loss, correctly classified samples, batch size. */
     public record StepResult(double loss, long correct, int samples) {
@@ -54,7 +60,9 @@ public final class DataParallel implements AutoCloseable {
 
     private final List<Device> devices;
     private final List<Replica> replicas = new ArrayList<>();
-    private final GradientExchange exchange;
+    private final ExchangeChoice choice;
+    private GradientExchange exchange; // set once the replicas are built; closed here when the choice opened it
+    private boolean ownsExchange;
     private final StepListener listener;
     private final ExecutorService communication = Executors.newSingleThreadExecutor(task -> {
         Thread t = new Thread(task, "striate-allreduce");
@@ -79,7 +87,8 @@ public final class DataParallel implements AutoCloseable {
 
     private DataParallel(Builder b) {
         devices = List.copyOf(b.devices);
-        exchange = b.exchange != null ? b.exchange : new RingAllReduce(b.link);
+        choice = b.exchange != null ? ExchangeChoice.given(b.exchange) : ExchangeChoice.forDevices(devices);
+        LOG.info("data parallel on {}: gradients all-reduced by {}", devices, choice);
         listener = b.listener;
         try {
             for (int r = 0; r < devices.size(); r++) {
@@ -107,6 +116,14 @@ public final class DataParallel implements AutoCloseable {
             for (int k = 0; k < buckets.buckets(); k++) {
                 int bucket = k;
                 bucketBuffers.add(replicas.stream().map(r -> r.bucket(bucket)).toList());
+            }
+            if (b.exchange != null) {
+                exchange = b.exchange;
+            } else if (choice.engine().isPresent()) {
+                exchange = choice.engine().get().open(devices);
+                ownsExchange = true;
+            } else {
+                exchange = new RingAllReduce(b.link);
             }
             syncFromFirst();
         } catch (RuntimeException | Error e) {
@@ -326,6 +343,11 @@ public final class DataParallel implements AutoCloseable {
         return devices;
     }
 
+    /** Which exchange sums the gradients, and why. */
+    public ExchangeChoice exchangeChoice() {
+        return choice;
+    }
+
     /** How many buckets the gradients are reduced in. */
     public int buckets() {
         return buckets.buckets();
@@ -337,7 +359,7 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
-    /** Stops the replicas' and the communication threads. Idempotent. */
+    /** Stops the replicas' and the communication threads, then closes the exchange it opened. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -346,6 +368,19 @@ public final class DataParallel implements AutoCloseable {
         closed = true;
         replicas.forEach(Replica::close);
         communication.shutdown();
+        try {
+            communication.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ownsExchange) {
+            try {
+                exchange.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the " + choice.name() + " gradient exchange failed: "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /** Options; see {@link DataParallel#builder}. */
@@ -386,7 +421,7 @@ public final class DataParallel implements AutoCloseable {
             return this;
         }
 
-        /** Who sums the buckets; a {@link RingAllReduce} over the link by default. */
+        /** Who sums the buckets, used as it is and never closed here; {@link ExchangeChoice} decides by default. */
         public Builder exchange(GradientExchange e) {
             exchange = e;
             return this;

@@ -8,12 +8,13 @@ import striate.tensor.Tensor;
  * calls {@link #allReduce} once per bucket per step, in bucket order (0, 1, 2, ...), from its one communication
  * thread, as soon as every replica has filled that bucket; backward is usually still running for later buckets.
  *
- * <p>In one process, {@link RingAllReduce} sums the replicas' buffers. An engine that spans processes (NCCL, MPI,
+ * <p>In one process, {@link RingAllReduce} sums the replicas' buffers, or a {@link CollectiveEngine}'s exchange
+ * (NCCL) when the replicas are on distinct GPUs; {@link ExchangeChoice} says which. An engine that spans processes (NCCL, MPI,
  * Gloo; see "Beyond one machine" in the README) implements this interface too: {@code buffers} then holds this
  * process's replicas only, and the engine sums over every process and divides by the number of processes, so the
  * result is the mean gradient of the whole job's batch (each process runs a DataParallel on its share of it).
  */
-public interface GradientExchange {
+public interface GradientExchange extends AutoCloseable {
     /**
      * Replaces every buffer, in place, with the element-wise sum of all of them (and, for a multi-process engine,
      * of the other processes' buffers of this bucket). Afterwards the buffers must be bit-identical: that is what
@@ -21,4 +22,12 @@ public interface GradientExchange {
      * replica's device; {@code bucket} says which part of the gradients this is, the same on every replica.
      */
     void allReduce(int bucket, List<Tensor> buffers);
+
+    /**
+     * Releases what the exchange holds (a collective library's communicators). A {@link DataParallel} closes the
+     * exchanges it opened itself, never one given to its builder. Nothing to release by default.
+     */
+    @Override
+    default void close() throws Exception {
+    }
 }

@@ -1,0 +1,181 @@
+package striate.cuda;
+
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import striate.backend.Backend;
+import striate.backend.Backends;
+import striate.parallel.GradientExchange;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+
+/**
+ * The {@link GradientExchange} between replicas on distinct GPUs of one process: one NCCL communicator per GPU
+ * (ncclCommInitAll, rank r on the r-th replica's GPU), and per bucket one ncclAllReduce (sum, in place) per rank
+ * inside one ncclGroupStart/End, so the bucket travels GPU to GPU (NVLink or PCIe) and never through the host.
+ *
+ * <p>Streams, as PyTorch DDP: each GPU gets a communication stream of its own next to the backend's stream, so the
+ * collective runs while backward's later kernels run (on the backend's stream alone it would queue between them,
+ * and nothing would overlap on the GPU). Per bucket and GPU, an event recorded on the backend's stream (after the
+ * copies that filled the bucket) makes the communication stream wait before the all-reduce, and an event recorded
+ * on the communication stream after it makes the backend's stream wait, so the optimizer step, queued later, reads
+ * the sum. The call returns once all this is queued: no host synchronization. NCCL sums in a fixed order for a
+ * fixed communicator, so every replica gets bit-identical sums.
+ *
+ * <p>Buffers: buffer r is 1-D, contiguous, float32 or float64, on replica r's GPU. Called from one thread (the
+ * data-parallel communication thread), which holds every GPU's backend lock, in rank order, while it queues.
+ */
+final class NcclAllReduce implements GradientExchange {
+    private final Nccl nccl;
+    private final List<Device> devices;
+    private final List<CudaDevice> gpus = new ArrayList<>();
+    private final List<CUstream> streams = new ArrayList<>(); // [rank]: the communication streams
+    private final List<CUevent> filled = new ArrayList<>(); // [rank]: on the backend's stream, before the all-reduce
+    private final List<CUevent> reduced = new ArrayList<>(); // [rank]: on the communication stream, after it
+    private final MemorySegment[] comms;
+    private boolean closed;
+
+    /** Communicators for {@code devices}, distinct CUDA devices, rank r on the r-th. */
+    NcclAllReduce(Nccl nccl, List<Device> devices) {
+        this.nccl = nccl;
+        this.devices = List.copyOf(devices);
+        int[] ordinals = new int[devices.size()];
+        for (int r = 0; r < ordinals.length; r++) {
+            Backend b = Backends.of(devices.get(r));
+            if (!(b instanceof CudaBackend cuda)) {
+                throw new IllegalArgumentException("NCCL all-reduce needs CUDA devices; replica " + r + " is on "
+                        + devices.get(r));
+            }
+            CudaDevice gpu = cuda.gpu();
+            gpus.add(gpu);
+            ordinals[r] = devices.get(r).index();
+            synchronized (gpu) {
+                gpu.reactivate();
+                CUstream s = new CUstream();
+                CudaStatus.driver(cuStreamCreate(s, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(NCCL, "
+                        + gpu + ")");
+                streams.add(s);
+                filled.add(event(gpu));
+                reduced.add(event(gpu));
+            }
+        }
+        comms = nccl.commInitAll(ordinals);
+        CudaDevice first = gpus.getFirst();
+        synchronized (first) {
+            first.reactivate(); // NCCL switched this thread's device: make the backends' record of it true again
+        }
+    }
+
+    private static CUevent event(CudaDevice gpu) {
+        CUevent e = new CUevent();
+        CudaStatus.driver(cuEventCreate(e, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate(" + gpu + ")");
+        return e;
+    }
+
+    @Override
+    public void allReduce(int bucket, List<Tensor> buffers) {
+        if (closed) {
+            throw new IllegalStateException("NCCL all-reduce of bucket " + bucket + ": the communicators are closed");
+        }
+        int dtype = check(bucket, buffers);
+        long[] addresses = new long[buffers.size()];
+        for (int r = 0; r < addresses.length; r++) {
+            addresses[r] = NativeAddress.of(CudaBackend.pointer(buffers.get(r)));
+        }
+        queue(0, addresses, buffers.getFirst().size(), dtype);
+    }
+
+    /** Takes GPU r's lock and goes on to the next; inside the last, queues the group between the events. */
+    private void queue(int r, long[] addresses, long count, int dtype) {
+        if (r < gpus.size()) {
+            synchronized (gpus.get(r)) {
+                queue(r + 1, addresses, count, dtype);
+            }
+            return;
+        }
+        for (int q = 0; q < gpus.size(); q++) {
+            CudaDevice gpu = gpus.get(q);
+            gpu.reactivate();
+            CudaStatus.driver(cuEventRecord(filled.get(q), gpu.stream()), "cuEventRecord(" + gpu + ")");
+            CudaStatus.driver(cuStreamWaitEvent(streams.get(q), filled.get(q), 0), "cuStreamWaitEvent(" + gpu + ")");
+        }
+        nccl.groupStart();
+        RuntimeException failure = null;
+        for (int q = 0; q < gpus.size() && failure == null; q++) {
+            try {
+                nccl.allReduce(addresses[q], addresses[q], count, dtype, Nccl.SUM, comms[q],
+                        NativeAddress.handle(streams.get(q)));
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        nccl.groupEnd(); // always: a group left open would swallow the next bucket's calls
+        if (failure != null) {
+            throw failure;
+        }
+        for (int q = 0; q < gpus.size(); q++) {
+            CudaDevice gpu = gpus.get(q);
+            gpu.reactivate();
+            CudaStatus.driver(cuEventRecord(reduced.get(q), streams.get(q)), "cuEventRecord(NCCL, " + gpu + ")");
+            CudaStatus.driver(cuStreamWaitEvent(gpu.stream(), reduced.get(q), 0), "cuStreamWaitEvent(" + gpu + ")");
+        }
+    }
+
+    /** NCCL's dtype for the buffers, or an error naming the bucket and the buffer that does not fit. */
+    private int check(int bucket, List<Tensor> buffers) {
+        if (buffers.size() != comms.length) {
+            throw new IllegalArgumentException("NCCL all-reduce of bucket " + bucket + ": " + buffers.size()
+                    + " buffers for " + comms.length + " communicators " + devices);
+        }
+        Tensor first = buffers.getFirst();
+        for (int r = 0; r < buffers.size(); r++) {
+            Tensor b = buffers.get(r);
+            if (b.rank() != 1 || !b.isContiguous() || b.size() != first.size() || b.dtype() != first.dtype()
+                    || !b.device().equals(devices.get(r))) {
+                throw new IllegalArgumentException("NCCL all-reduce of bucket " + bucket + ": buffer " + r + " is "
+                        + b.shape() + " " + b.dtype() + " on " + b.device() + "; every buffer must be 1-D, contiguous,"
+                        + " " + first.size() + " elements of " + first.dtype() + ", buffer r on " + devices);
+            }
+        }
+        return switch (first.dtype()) {
+            case F32 -> Nccl.FLOAT32;
+            case F64 -> Nccl.FLOAT64;
+            default -> throw new IllegalArgumentException("NCCL all-reduce of bucket " + bucket + ": gradients of "
+                    + first.dtype() + " are not summed here; train in float32 or float64");
+        };
+    }
+
+    /** Destroys the communicators, then the streams and events once their work is done; idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (MemorySegment comm : comms) {
+            nccl.commDestroy(comm);
+        }
+        for (int r = 0; r < gpus.size(); r++) {
+            CudaDevice gpu = gpus.get(r);
+            synchronized (gpu) {
+                gpu.reactivate();
+                CudaStatus.driver(cuStreamSynchronize(streams.get(r)), "cuStreamSynchronize(NCCL, " + gpu + ")");
+                CudaStatus.driver(cuStreamDestroy(streams.get(r)), "cuStreamDestroy(NCCL, " + gpu + ")");
+                CudaStatus.driver(cuEventDestroy(filled.get(r)), "cuEventDestroy(" + gpu + ")");
+                CudaStatus.driver(cuEventDestroy(reduced.get(r)), "cuEventDestroy(" + gpu + ")");
+            }
+        }
+    }
+}

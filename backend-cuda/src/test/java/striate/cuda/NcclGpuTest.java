@@ -1,0 +1,200 @@
+package striate.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import striate.models.LeNet5;
+import striate.nn.Module;
+import striate.optim.Optimizer;
+import striate.optim.Sgd;
+import striate.parallel.DataParallel;
+import striate.parallel.StepListener;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+import striate.testing.Fixtures;
+
+/**
+ * NCCL on a GPU: one rank (ncclGetUniqueId + ncclCommInitRank) copies a known buffer to another with an
+ * out-of-place all-reduce on cuda:0's stream, which proves the binding's signatures, the device addresses and the
+ * stream handle; the one-GPU exchange sums a bucket that is a view at an offset and leaves its neighbours alone;
+ * replicas sharing a GPU take the ring (step and exposed all-reduce time printed); and, on a machine with two GPUs,
+ * NCCL data parallel matches one model. Skips with the reason when CUDA or NCCL is missing (the ring test needs
+ * only CUDA).
+ */
+@Tag("gpu")
+class NcclGpuTest {
+    private static final Supplier<Module> LENET = () -> new LeNet5(LeNet5.Config.defaults(), 42);
+    private static final Function<Module, Optimizer> SGD =
+            m -> Sgd.builder(m.namedParameters()).lr(0.05).momentum(0.9).build();
+
+    private static Nccl nccl() {
+        Gpu.backend();
+        try {
+            return Nccl.load();
+        } catch (NcclUnavailableException e) {
+            assumeTrue(false, e.getMessage());
+            throw e;
+        }
+    }
+
+    private static float[] ramp(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i * 0.5f - 7;
+        }
+        return v;
+    }
+
+    @Test
+    void oneRankAllReduceCopiesAKnownBuffer() {
+        Nccl nccl = nccl();
+        CudaBackend cuda = Gpu.backend();
+        assertTrue(nccl.version() >= 20000, "NCCL 2: " + nccl.version());
+        Device gpu = Device.cuda(0);
+        Tensor x = Tensor.of(gpu, ramp(1000));
+        Tensor y = Tensor.zeros(gpu, x.dtype(), 1000);
+        MemorySegment comm;
+        try (Arena arena = Arena.ofConfined()) {
+            synchronized (cuda.gpu()) {
+                cuda.gpu().activate();
+                comm = nccl.commInitRank(1, nccl.uniqueId(arena), 0);
+                cuda.gpu().reactivate();
+            }
+        }
+        try {
+            assertEquals(1, nccl.count(comm));
+            assertEquals(0, nccl.rank(comm));
+            assertEquals(0, nccl.cudaDevice(comm));
+            synchronized (cuda.gpu()) {
+                nccl.allReduce(NativeAddress.of(CudaBackend.pointer(x)), NativeAddress.of(CudaBackend.pointer(y)),
+                        1000, Nccl.FLOAT32, Nccl.SUM, comm, NativeAddress.handle(cuda.gpu().stream()));
+            }
+            assertArrayEquals(ramp(1000), y.toFloatArray(), "a one-rank sum is a copy, read back in stream order");
+            assertEquals(0, nccl.asyncError(comm));
+        } finally {
+            nccl.commDestroy(comm);
+        }
+    }
+
+    @Test
+    void theExchangeReducesAViewInPlaceOnly() {
+        Nccl nccl = nccl();
+        Device gpu = Device.cuda(0);
+        float[] values = ramp(300);
+        Tensor flat = Tensor.of(gpu, values);
+        try (NcclAllReduce exchange = new NcclAllReduce(nccl, List.of(gpu))) {
+            exchange.allReduce(0, List.of(flat.slice(0, 64, 200)));
+        }
+        assertArrayEquals(values, flat.toFloatArray(), "one rank: the bucket and its neighbours are unchanged");
+    }
+
+    /**
+     * Two replicas on cuda:0 take the ring over device buffers; ten LeNet-5 steps at batch 64 per replica record
+     * the step time and the exposed all-reduce (from the later replica's end of backward to the last bucket's
+     * all-reduce), printed for the device script's log, and the replicas end identical.
+     */
+    @Test
+    void replicasSharingAGpuTakeTheRingAndRecordStepAndExposedTime() {
+        CudaBackend cuda = Gpu.backend();
+        Device gpu = Device.cuda(0);
+        AtomicLong lastBackward = new AtomicLong();
+        AtomicLong lastReduce = new AtomicLong();
+        StepListener timeline = new StepListener() {
+            @Override
+            public void backwardDone(int replica) {
+                lastBackward.accumulateAndGet(System.nanoTime(), Math::max);
+            }
+
+            @Override
+            public void reduceDone(int bucket) {
+                lastReduce.accumulateAndGet(System.nanoTime(), Math::max);
+            }
+        };
+        Tensor x = Fixtures.uniform(gpu, 7, 0, 1, 128, 1, 28, 28);
+        Tensor y = Fixtures.labels(gpu, 8, 128, 10);
+        try (DataParallel dp = DataParallel.builder(List.of(gpu, gpu), LENET, SGD).listener(timeline).build()) {
+            assertEquals("ring", dp.exchangeChoice().name());
+            assertTrue(dp.exchangeChoice().reason().contains("replicas share [cuda:0]"), dp.exchangeChoice().reason());
+            int steps = 10;
+            double[] stepMs = new double[steps];
+            double[] exposedMs = new double[steps];
+            for (int s = -3; s < steps; s++) {
+                lastBackward.set(0);
+                lastReduce.set(0);
+                long t0 = System.nanoTime();
+                dp.step(x, y);
+                cuda.synchronize();
+                long t1 = System.nanoTime();
+                if (s >= 0) {
+                    stepMs[s] = (t1 - t0) / 1e6;
+                    exposedMs[s] = Math.max(0, lastReduce.get() - lastBackward.get()) / 1e6;
+                    assertTrue(exposedMs[s] <= stepMs[s], "the exposed all-reduce is part of the step");
+                }
+            }
+            Arrays.sort(stepMs);
+            Arrays.sort(exposedMs);
+            System.out.printf(Locale.ROOT, "two LeNet-5 replicas on cuda:0 (ring), batch 64 each: step %.2f ms, "
+                    + "exposed all-reduce %.2f ms (medians of %d steps)%n", stepMs[steps / 2], exposedMs[steps / 2],
+                    steps);
+            Map<String, float[]> a = weights(dp.module());
+            Map<String, float[]> b = weights(dp.replica(1));
+            a.forEach((name, w) -> assertArrayEquals(w, b.get(name), "replicas differ in " + name));
+        }
+    }
+
+    @Test
+    void twoGpusWithNcclMatchOneModel() {
+        nccl();
+        int gpus = CudaProbe.report().gpus().size();
+        assumeTrue(gpus >= 2, "NCCL between GPUs needs two; this machine has " + gpus);
+        Device first = Device.cuda(0);
+        Tensor x = Fixtures.uniform(first, 7, 0, 1, 13, 1, 28, 28);
+        Tensor y = Fixtures.labels(first, 8, 13, 10);
+        Module single = LENET.get().to(first);
+        Optimizer opt = SGD.apply(single);
+        try (DataParallel one = DataParallel.builder(List.of(first), () -> single, m -> opt).build()) {
+            for (int step = 0; step < 3; step++) {
+                one.step(x, y);
+            }
+        }
+        try (DataParallel dp = DataParallel.builder(List.of(first, Device.cuda(1)), LENET, SGD).build()) {
+            assertEquals("nccl", dp.exchangeChoice().name());
+            for (int step = 0; step < 3; step++) {
+                dp.step(x, y);
+            }
+            Map<String, float[]> a = weights(dp.module());
+            Map<String, float[]> b = weights(dp.replica(1));
+            Map<String, float[]> want = weights(single);
+            for (String name : want.keySet()) {
+                assertArrayEquals(a.get(name), b.get(name), "replicas differ in " + name);
+                double diff = 0;
+                double scale = 0;
+                for (int i = 0; i < want.get(name).length; i++) {
+                    scale = Math.max(scale, Math.abs(want.get(name)[i]));
+                    diff = Math.max(diff, Math.abs(want.get(name)[i] - a.get(name)[i]));
+                }
+                assertTrue(diff <= 1e-4 * scale, name + ": NCCL replicas differ from one model by " + diff);
+            }
+        }
+    }
+
+    private static Map<String, float[]> weights(Module m) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        m.namedParameters().forEach((name, p) -> out.put(name, p.value().toFloatArray()));
+        return out;
+    }
+}
