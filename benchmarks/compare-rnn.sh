@@ -5,6 +5,8 @@
 #   mean loss, backward, SGD): JMH RecurrentTrainStep against benchmarks/pytorch/lstm_step.py;
 # - the Brown tagger's recurrent forward (bidirectional LSTM 100 → 2×128, 32 padded sentences of 4 to 48 tokens, no
 #   autograd): JMH RecurrentInference against benchmarks/pytorch/tagger_lstm_forward.py.
+# The peer's OpenBLAS gets the same thread count (OPENBLAS_NUM_THREADS): PyTorch's recurrent layers run their
+# products on OpenBLAS's own threads, which Debian's build otherwise starts one per core whatever --threads says.
 # Prints each run, a table of medians and one line per case (above 1: Striate is faster):
 #   RATIO <cell>_step_2x512_b64_t35 <PyTorch ms per step / Striate ms per step>
 #   RATIO tagger_lstm_forward_b32 <Striate sentences/s / PyTorch sentences/s>
@@ -55,9 +57,10 @@ echo "PyTorch $("$python" -c 'import torch; print(torch.__version__)'), $threads
     "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-(unset)}; $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p')"
 for ((r = 1; r <= rounds; r++)); do
     echo "== round $r: PyTorch"
-    "$python" "$peer" --threads "$threads" "${torch_args[@]}" \
+    OPENBLAS_NUM_THREADS="$threads" "$python" "$peer" --threads "$threads" "${torch_args[@]}" \
         | tee /dev/stderr | grep '^{' >>"$out/torch.jsonl"
-    "$python" "$root/benchmarks/pytorch/tagger_lstm_forward.py" --threads "$threads" "${forward_args[@]}" \
+    OPENBLAS_NUM_THREADS="$threads" "$python" "$root/benchmarks/pytorch/tagger_lstm_forward.py" \
+        --threads "$threads" "${forward_args[@]}" \
         | tee /dev/stderr | grep '^{' >>"$out/torch.jsonl"
     echo "== round $r: Striate (JMH RecurrentTrainStep, RecurrentInference)"
     # -jvmArgsAppend replaces the @Fork annotation's flags, so it repeats them.

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Data-parallel scaling of `striate.spark.Train` on one machine: LeNet-5 on Fashion-MNIST at batch 64 per worker,
+# run in Spark's local-cluster mode (a standalone master and N workers, each one executor JVM with one core, as the
+# spark module's tests start it) with 1 worker and then with N, one after the other. Each run prints every worker's
+# images/s and the share of its step time spent in the all-reduce; the script ends with
+#   SCALING lenet5_b64 workers=N <images/s with N workers / (N x images/s with one)>
+# (1.0 is ideal; the issue's target is 0.8 at N = 2). Run it on a quiet machine with at least N cores.
+# Usage: bash benchmarks/spark-scaling.sh [--workers N] [--epochs E] [--limit K]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+workers=2
+epochs=2
+limit=0
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --workers) workers="$2"; shift 2 ;;
+        --epochs) epochs="$2"; shift 2 ;;
+        --limit) limit="$2"; shift 2 ;;
+        *) echo "spark-scaling: unknown option $1 (use --workers N, --epochs E, --limit K)" >&2; exit 2 ;;
+    esac
+done
+die() { echo "spark-scaling: $*" >&2; exit 1; }
+
+jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+[[ -x "$jdk/bin/java" ]] || die "needs a Java 25 JDK: set JAVA_HOME (Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64)"
+data=/usr/share/fashion-mnist
+[[ -f "$data/train-images-idx3-ubyte.gz" || -f "$data/train-images-idx3-ubyte" ]] \
+    || data="$(dirname "$(dpkg -L dataset-fashion-mnist 2>/dev/null | grep -m1 'train-images-idx3-ubyte')")"
+[[ -n "$data" && -d "$data" ]] || die "Fashion-MNIST not found: apt-get install dataset-fashion-mnist (bin/setup does)"
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+echo "building the spark module and its classpath (offline)" >&2
+(cd "$root" && JAVA_HOME="$jdk" mvn -B -ntp -o -q -pl spark -am package -DskipTests \
+    && JAVA_HOME="$jdk" mvn -B -ntp -o -q -pl spark dependency:build-classpath -Dmdep.includeScope=test \
+        -Dmdep.outputFile="$out/cp.txt") >&2
+classpath="$root/spark/target/classes:$root/train/target/classes:$root/core/target/classes"
+classpath="$classpath:$root/backend-cpu/target/classes:$(cat "$out/cp.txt")"
+spark_flags="$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$root/spark/pom.xml")"
+
+run() { # $1 = workers
+    local n="$1"
+    echo "== $n worker(s): local-cluster[$n,1,2048], batch 64 each, $epochs epoch(s), limit $limit"
+    # As the spark module's tests: executors get this JVM's classpath (spark.testing), Spark home is target/.
+    SPARK_TESTING=1 SPARK_SCALA_VERSION=2.13 "$jdk/bin/java" --add-modules jdk.incubator.vector \
+        --enable-native-access=ALL-UNNAMED -Xss8m $spark_flags -cp "$classpath" \
+        -Dspark.master="local-cluster[$n,1,2048]" -Dspark.testing=1 -Dspark.test.home="$root/spark/target" \
+        -Dspark.executor.memory=1g -Dspark.ui.enabled=false \
+        -Dspark.scheduler.barrier.maxConcurrentTasksCheck.interval=1s \
+        -Dspark.executor.extraJavaOptions=-Dstriate.cpu.threads=1 \
+        striate.spark.Train --model lenet5 --data "$data" --epochs "$epochs" --batch-size 64 --lr 0.01 \
+        --seed 42 --checkpoint-dir "$out/ckpt-$n" --workers "$n" --limit "$limit" 2>"$out/spark-$n.log" \
+        | tee "$out/train-$n.txt" || { tail -30 "$out/spark-$n.log" >&2; die "the $n-worker run failed"; }
+}
+run 1
+run "$workers"
+one="$(sed -n 's/^all workers: \([0-9.]*\) images\/s.*/\1/p' "$out/train-1.txt")"
+many="$(sed -n 's/^all workers: \([0-9.]*\) images\/s.*/\1/p' "$out/train-$workers.txt")"
+[[ -n "$one" && -n "$many" ]] || die "a run printed no 'all workers' line"
+python3 -c "print(f'SCALING lenet5_b64 workers=$workers {$many / ($workers * $one):.3f}' \
+    f'  ({$many:.1f} images/s with $workers workers, {$one:.1f} with one)')"
