@@ -1,5 +1,8 @@
 package striate.bench;
 
+import static striate.bench.DataParallelScaling.median;
+import static striate.bench.DataParallelScaling.option;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,20 +66,5 @@ public final class AllReduceBandwidth {
                         algbw * 2 * (n - 1) / n);
             }
         }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }

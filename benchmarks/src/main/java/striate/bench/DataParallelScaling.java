@@ -207,13 +207,15 @@ public final class DataParallelScaling {
                 t.deviceToHost() / steps, t.deviceToDevice() / steps / 1e6);
     }
 
-    private static double median(double[] v) {
+    /** The median of v (the mean of the middle two for an even length); AllReduceBandwidth uses it too. */
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    private static String option(String[] args, String name, String fallback) {
+    /** The value after {@code name} in args, or fallback; AllReduceBandwidth uses it too. */
+    static String option(String[] args, String name, String fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];
