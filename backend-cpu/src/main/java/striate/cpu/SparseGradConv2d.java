@@ -16,8 +16,8 @@ import striate.tensor.Tensor;
  */
 final class SparseGradConv2d {
     /**
-     * dy counts as sparse when nonzeros · DENSITY_INVERSE ≤ its size: each nonzero's ckk products run as short scalar
-     * loops, many times slower per product than the GEMMs' packed kernels.
+     * dy counts as sparse when in every image nonzeros · DENSITY_INVERSE ≤ the image's k · oh · ow elements: each
+     * nonzero's ckk products run as short scalar loops, many times slower per product than the GEMMs' packed kernels.
      */
     static final int DENSITY_INVERSE = 64;
 
@@ -29,13 +29,16 @@ final class SparseGradConv2d {
      * f·ohw + oy·ow + ox in the image's [k, oh, ow] and its value.
      */
     record Nonzeros(int[] start, int[] position, float[] value) {
-        /** dy's nonzeros, or null when more than dy.size / DENSITY_INVERSE of its elements are nonzero. */
+        /**
+         * dy's nonzeros, or null when some image has more than 1 in DENSITY_INVERSE of its elements nonzero (so a dense
+         * dy is given up on within the first image).
+         */
         static Nonzeros of(FloatRegion dy, ConvGeometry g, FloatLoops loops) {
             int perImage = g.k() * g.ohw();
-            int limit = (int) ((long) perImage * g.n() / DENSITY_INVERSE);
+            int imageLimit = perImage / DENSITY_INVERSE;
             int[] start = new int[g.n() + 1];
-            int[] position = new int[limit];
-            float[] value = new float[limit];
+            int[] position = new int[imageLimit * g.n()];
+            float[] value = new float[position.length];
             MemorySegment s = dy.segment();
             int count = 0;
             for (int b = 0; b < g.n(); b++) {
@@ -43,7 +46,7 @@ final class SparseGradConv2d {
                 long image = dy.offset() + (long) b * perImage;
                 for (int p = loops.nextNonzero(s, image, 0, perImage); p < perImage;
                         p = loops.nextNonzero(s, image, p + 1, perImage)) {
-                    if (count == limit) {
+                    if (count - start[b] == imageLimit) {
                         return null;
                     }
                     position[count] = p;
