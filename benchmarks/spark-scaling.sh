@@ -5,19 +5,25 @@
 # images/s and the share of its step time spent in the all-reduce; the script ends with
 #   SCALING lenet5_b64 workers=N <images/s with N workers / (N x images/s with one)>
 # (1.0 is ideal; the issue's target is 0.8 at N = 2). Run it on a quiet machine with at least N cores.
-# Usage: bash benchmarks/spark-scaling.sh [--workers N] [--epochs E] [--limit K]
+# Usage: bash benchmarks/spark-scaling.sh [--workers N] [--epochs E] [--limit K] [--executor-memory M]
+#   --executor-memory M   each executor's heap (default 1800m of the local-cluster worker's 2048 MB): the workers
+#                         hold the training images as floats (188 MB for Fashion-MNIST), and with 1g G1 kept
+#                         collecting the old generation
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 workers=2
 epochs=2
 limit=0
+memory=1800m
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --workers) workers="$2"; shift 2 ;;
         --epochs) epochs="$2"; shift 2 ;;
         --limit) limit="$2"; shift 2 ;;
-        *) echo "spark-scaling: unknown option $1 (use --workers N, --epochs E, --limit K)" >&2; exit 2 ;;
+        --executor-memory) memory="$2"; shift 2 ;;
+        *) echo "spark-scaling: unknown option $1 (use --workers N, --epochs E, --limit K, --executor-memory M)" >&2
+           exit 2 ;;
     esac
 done
 die() { echo "spark-scaling: $*" >&2; exit 1; }
@@ -41,12 +47,13 @@ spark_flags="$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$r
 
 run() { # $1 = workers
     local n="$1"
-    echo "== $n worker(s): local-cluster[$n,1,2048], batch 64 each, $epochs epoch(s), limit $limit"
+    echo "== $n worker(s): local-cluster[$n,1,2048], executor memory $memory, batch 64 each, $epochs epoch(s)," \
+        "limit $limit"
     # As the spark module's tests: executors get this JVM's classpath (spark.testing), Spark home is target/.
     SPARK_TESTING=1 SPARK_SCALA_VERSION=2.13 "$jdk/bin/java" --add-modules jdk.incubator.vector \
         --enable-native-access=ALL-UNNAMED -Xss8m $spark_flags -cp "$classpath" \
         -Dspark.master="local-cluster[$n,1,2048]" -Dspark.testing=1 -Dspark.test.home="$root/spark/target" \
-        -Dspark.executor.memory=1g -Dspark.ui.enabled=false \
+        -Dspark.executor.memory="$memory" -Dspark.ui.enabled=false \
         -Dspark.scheduler.barrier.maxConcurrentTasksCheck.interval=1s \
         -Dspark.executor.extraJavaOptions=-Dstriate.cpu.threads=1 \
         striate.spark.Train --model lenet5 --data "$data" --epochs "$epochs" --batch-size 64 --lr 0.01 \
