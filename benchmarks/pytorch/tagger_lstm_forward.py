@@ -2,8 +2,9 @@
 """Speed peer of Striate's RecurrentInference JMH benchmark: the recurrent part of the Brown tagger's inference.
 
 A 1-layer bidirectional nn.LSTM (input 100, hidden 128, batch_first) in eval mode under torch.no_grad() over a
-padded batch of 32 sentences x [32, 48, 100] with lengths 4 + (b*29 mod 45) (48 for the first), packed with
-pack_padded_sequence and unpacked with pad_packed_sequence, as the tagger peer (pos_tagger_brown.py) runs it.
+padded batch of 32 sentences x [32, 48, 100] with lengths 4 + (b*29 mod 45) (48 for the first), sorted longest
+first as the tagger's batches come from its loader, packed with pack_padded_sequence and unpacked with
+pad_packed_sequence, as the tagger peer (pos_tagger_brown.py) runs it.
 Prints sentences per second (median over rounds) and a JSON line.
 
 Usage: python3 tagger_lstm_forward.py [--threads N] [--rounds R] [--seconds S] [--quick]
@@ -34,7 +35,7 @@ def main():
     torch.manual_seed(0)
     lstm = nn.LSTM(INPUT, HIDDEN, num_layers=1, bidirectional=True, batch_first=True).eval()
     x = torch.rand(BATCH, LONGEST, INPUT) * 2 - 1
-    lengths = torch.tensor([LONGEST] + [4 + (b * 29) % 45 for b in range(1, BATCH)])
+    lengths = torch.tensor(sorted([LONGEST] + [4 + (b * 29) % 45 for b in range(1, BATCH)], reverse=True))
 
     def forward():
         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)

@@ -1,5 +1,6 @@
 package striate.bench;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,7 +25,8 @@ import striate.tensor.Tensor;
 /**
  * The recurrent part of the Brown tagger's inference, in sentences per second: a 1-layer bidirectional LSTM
  * (input 100, the embedding's width; hidden 128 per direction; batch-first) without autograd over a padded batch of
- * 32 sentences x [32, 48, 100] with lengths 4 to 48 ({@link #lengths}), the tagger's batch at evaluation. PyTorch
+ * 32 sentences x [32, 48, 100] with lengths 4 to 48, longest first ({@link #lengths}), the tagger's batch at
+ * evaluation. PyTorch
  * peer: benchmarks/pytorch/tagger_lstm_forward.py (the same layer, packed with pack_padded_sequence). The output
  * is checked against the reference backend before timing.
  */
@@ -60,11 +62,20 @@ public class RecurrentInference {
         return lstm;
     }
 
-    /** Sentence b has 4 + (b·29 mod 45) tokens: 4 to 48, the longest first (the peer script lists the same). */
+    /**
+     * The lengths 48 and 4 + (b·29 mod 45) for b = 1..31 (4 to 48), sorted longest first as the tagger's batches come
+     * from SequenceLoader, so the layer runs them packed (the peer script uses the same).
+     */
     static int[] lengths() {
         int[] l = new int[BATCH];
         for (int b = 0; b < BATCH; b++) {
             l[b] = b == 0 ? LONGEST : 4 + (b * 29) % 45;
+        }
+        Arrays.sort(l);
+        for (int i = 0; i < BATCH / 2; i++) { // descending
+            int t = l[i];
+            l[i] = l[BATCH - 1 - i];
+            l[BATCH - 1 - i] = t;
         }
         return l;
     }

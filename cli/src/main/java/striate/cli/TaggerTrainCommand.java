@@ -124,8 +124,10 @@ final class TaggerTrainCommand implements Callable<Integer> {
         Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, LrSchedule.constant(), 0, 0,
                 BiLstmTagger.NAME, config.toString(), out, System.err, 1,
                 recorded().settings(Set.of())).withClipGradNorm(clipGradNorm).withVocabularies(vocabularies);
-        SequenceLoader train = SequenceLoader.builder(d.train(), device).batchSize(batchSize).shuffle(seed).build();
-        SequenceLoader validation = SequenceLoader.builder(d.validation(), device).batchSize(batchSize).build();
+        SequenceLoader train = SequenceLoader.builder(d.train(), device).batchSize(batchSize).shuffle(seed)
+                .longestFirst().build();
+        SequenceLoader validation = SequenceLoader.builder(d.validation(), device).batchSize(batchSize)
+                .longestFirst().build();
         Trainer trainer = new Trainer(model, adam, device, options);
         notice.training(trainer);
         History history = trainer.fit(new Tagging(model), BatchSource.of(train), BatchSource.of(validation),

@@ -31,6 +31,9 @@ import striate.tensor.Tensor;
  * (h, c = where(step < length, new, old)) and outputs zeros there, as PyTorch's pad_packed_sequence does; so the
  * forward direction ends at each sequence's last step, the reverse direction starts there, and padded steps add
  * nothing to outputs, states or gradients. Steps past the longest sequence are not computed (their output is zero).
+ * A batch sorted by length, longest first (what PyTorch's pack_padded_sequence asks with enforce_sorted), takes the
+ * packed form instead: at step t only the rows of the sequences still running, a prefix of the batch, go through the
+ * products and the cell, and the others keep their state, so padding costs no work.
  */
 public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
     /**
@@ -114,6 +117,18 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
     record Carry(Tensor h, Tensor c, boolean zero) {
         Carry(Tensor h, Tensor c) {
             this(h, c, false);
+        }
+
+        /** Rows [from, to) of the state [n, h]. */
+        Carry rows(long from, long to) {
+            return new Carry(h.slice(0, from, to), c == null ? null : c.slice(0, from, to), zero);
+        }
+
+        /** This state with its first rows replaced by {@code first} [a, h]: rows [a, n) keep their values. */
+        Carry withRows(Carry first, long a) {
+            long n = h.dim(0);
+            return new Carry(Tensor.cat(0, first.h(), h.slice(0, a, n)),
+                    c == null ? null : Tensor.cat(0, first.c(), c.slice(0, a, n)));
         }
 
         /** h·W_hhᵀ [n, G·hidden], or null for the zero state. */
@@ -230,7 +245,9 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
         checkState(state, x, n);
         SequenceLengths lens = lengths == null ? null : SequenceLengths.of(name(), lengths, seq, n);
         long steps = lens == null ? seq : lens.longest();
-        Tensor mask = lens == null || lens.allEqual(steps) ? null : lens.mask(steps, x.device(), x.dtype()); // [steps, n, 1]
+        boolean ragged = lens != null && !lens.allEqual(steps);
+        int[] live = ragged ? lens.liveRows(steps) : null; // rows running at each step, for a batch longest first
+        Tensor mask = ragged && live == null ? lens.mask(steps, x.device(), x.dtype()) : null; // [steps, n, 1]
         if (steps < seq) {
             input = input.slice(0, 0, steps);
         }
@@ -247,7 +264,7 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
                         options.bias() ? weights.get(at + 2) : null, options.bias() ? weights.get(at + 3) : null);
                 Carry s = initial(state, k, n, x);
                 Tensor[] out = new Tensor[Math.toIntExact(steps)];
-                s = direction(flat, w, s, mask, d == 1, n, out);
+                s = direction(flat, w, s, mask, live, d == 1, n, out);
                 outs[d] = Tensor.stack(0, out); // [steps, n, h]
                 hn.add(s.h());
                 cn.add(s.c());
@@ -269,8 +286,13 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
         return new Output(output, new State(h, c));
     }
 
-    /** Walks one direction's steps from {@code s}, writing each step's output [n, h] to out[t]; returns the last state. */
-    private Carry direction(Tensor flat, Weights w, Carry s, Tensor mask, boolean reverse, long n, Tensor[] out) {
+    /**
+     * Walks one direction's steps from {@code s}, writing each step's output [n, h] to out[t]; returns the last state.
+     * With {@code live}, step t runs rows [0, live[t]) only; with {@code mask}, every row and the mask keeps the
+     * finished ones; with neither, every row.
+     */
+    private Carry direction(Tensor flat, Weights w, Carry s, Tensor mask, int[] live, boolean reverse, long n,
+                            Tensor[] out) {
         Tensor proj = flat.matmul(w.wih(), false, true); // [steps·n, G·h], every step in one GEMM
         Tensor bias = projectionBias(w);
         if (bias != null) {
@@ -280,6 +302,13 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
         Tensor zero = mask == null ? null : proj.scalarLike(0);
         for (int i = 0; i < steps; i++) {
             int t = reverse ? steps - 1 - i : i;
+            if (live != null && live[t] < n) {
+                int a = live[t];
+                Carry next = step(proj.slice(0, t * n, t * n + a), s.rows(0, a), w); // [a, G·h] → [a, h]
+                out[t] = next.h().pad(new long[] {0, 0}, new long[] {n - a, 0}); // [n, h], zeros past the live rows
+                s = s.withRows(next, a);
+                continue;
+            }
             Tensor xg = proj.slice(0, t * n, (t + 1) * n); // [n, G·h]
             Carry next = step(xg, s, w);
             if (mask == null) {

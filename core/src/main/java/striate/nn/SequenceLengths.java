@@ -53,6 +53,27 @@ final class SequenceLengths {
         return true;
     }
 
+    /**
+     * For lengths sorted longest first: live[t] = how many sequences run at step t (those rows are a prefix of the
+     * batch), for t in [0, steps); null when the lengths are not in that order.
+     */
+    int[] liveRows(long steps) {
+        for (int b = 1; b < lengths.length; b++) {
+            if (lengths[b] > lengths[b - 1]) {
+                return null;
+            }
+        }
+        int[] live = new int[Math.toIntExact(steps)];
+        for (int t = 0; t < live.length; t++) {
+            int a = 0;
+            while (a < lengths.length && lengths[a] > t) {
+                a++;
+            }
+            live[t] = a;
+        }
+        return live;
+    }
+
     /** [steps, n, 1] of {@code dtype} on {@code device}: 1 where t < lengths[b], else 0. */
     Tensor mask(long steps, Device device, DType dtype) {
         int n = lengths.length;

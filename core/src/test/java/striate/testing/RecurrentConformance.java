@@ -46,6 +46,7 @@ public abstract class RecurrentConformance {
     private static final long HIDDEN = 4;
     private static final long SEQ = 5;
     private static final int[] LENGTHS = {5, 2, 4};
+    private static final int[] SORTED_LENGTHS = {5, 4, 4, 2};
     private static final Options TWO_BIDIRECTIONAL = Options.defaults().numLayers(2).bidirectional(true);
 
     /** The three layers, two layers each, bidirectional, seeded: a fresh instance per call. */
@@ -87,8 +88,17 @@ public abstract class RecurrentConformance {
 
     @Test
     void paddedBatchWithLengthsMatchesEachSequenceRunAlone() {
+        paddedBatchMatchesEachSequenceRunAlone(LENGTHS); // masked: every row runs every step
+    }
+
+    @Test
+    void aBatchSortedLongestFirstRunsPackedAndMatchesEachSequenceRunAlone() {
+        paddedBatchMatchesEachSequenceRunAlone(SORTED_LENGTHS); // packed: each step runs the live rows only
+    }
+
+    private void paddedBatchMatchesEachSequenceRunAlone(int[] lengths) {
         Device d = device();
-        long n = LENGTHS.length;
+        long n = lengths.length;
         long dirs = TWO_BIDIRECTIONAL.directions() * TWO_BIDIRECTIONAL.numLayers();
         for (Supplier<RNNBase> make : layers(IN, HIDDEN, TWO_BIDIRECTIONAL)) {
             RNNBase batched = make.get();
@@ -100,12 +110,12 @@ public abstract class RecurrentConformance {
             Tensor h0 = Fixtures.uniform(d, 12, -0.5, 0.5, dirs, n, HIDDEN);
             Tensor c0 = cell ? Fixtures.uniform(d, 13, -0.5, 0.5, dirs, n, HIDDEN) : null;
             // The loss weights of sequence b alone are its slice of the batch's, through the same seed and shape.
-            Pass all = pass(batched, leaf(x), leaf(h0), cell ? leaf(c0) : null, LENGTHS, 100);
+            Pass all = pass(batched, leaf(x), leaf(h0), cell ? leaf(c0) : null, lengths, 100);
 
             RNNBase alone = make.get();
             alone.to(d);
             for (int b = 0; b < n; b++) {
-                int len = LENGTHS[b];
+                int len = lengths[b];
                 Tensor xb = leaf(x.slice(1, b, b + 1).slice(0, 0, len));
                 Tensor hb = leaf(h0.slice(1, b, b + 1));
                 Tensor cb = cell ? leaf(c0.slice(1, b, b + 1)) : null;
@@ -184,7 +194,7 @@ public abstract class RecurrentConformance {
         List<Supplier<RNNBase>> all = new java.util.ArrayList<>(layers(7, 33, options));
         all.add(() -> new RNN(7, 33, RNN.Nonlinearity.RELU, options, new Rng(4)));
         for (Supplier<RNNBase> make : all) {
-            for (int[] lens : new int[][] {null, lengths}) {
+            for (int[] lens : new int[][] {null, lengths, {6, 6, 5, 3, 1}}) { // masked, then packed
                 Map<String, double[]> ref = forwardBackward(make.get(), Device.reference(), lens);
                 Map<String, double[]> got = forwardBackward(make.get(), device(), lens);
                 String what = make.get() + (lens == null ? "" : " with lengths");

@@ -14,7 +14,9 @@ import striate.tensor.Rng;
  * alone (the same permutation DataLoader draws), the last partial batch kept unless {@code dropLast}. With
  * {@code bucket(p)}, the shuffled examples are cut into pools of p batches, each pool sorted by length (stable)
  * and cut into batches, and the batches' order is shuffled with the same epoch generator: batches of similar
- * lengths, so less padding, and still a seeded, resumable order. Batches are built on the consumer's thread when
+ * lengths, so less padding, and still a seeded, resumable order. With {@code longestFirst()}, each batch holds the
+ * same examples sorted by length, longest first (stable): the order in which the recurrent layers run a batch packed,
+ * skipping finished sequences' steps ({@link striate.nn.RNNBase}). Batches are built on the consumer's thread when
  * asked for (padding ids is cheap next to a recurrent step; no prefetch thread).
  *
  * <pre>{@code
@@ -30,6 +32,7 @@ public final class SequenceLoader {
     private final long seed;
     private final int bucket;
     private final boolean dropLast;
+    private final boolean longestFirst;
 
     private SequenceLoader(Builder b) {
         if (b.batchSize <= 0) {
@@ -58,6 +61,7 @@ public final class SequenceLoader {
         this.seed = b.seed;
         this.bucket = b.bucket;
         this.dropLast = b.dropLast;
+        this.longestFirst = b.longestFirst;
     }
 
     /** A loader over {@code dataset} making tensors on {@code device}; batch size 1, no shuffle by default. */
@@ -101,7 +105,8 @@ public final class SequenceLoader {
         for (int start = 0; start < n; start += batchSize) {
             int end = Math.min(n, start + batchSize);
             if (end - start == batchSize || !dropLast) {
-                batches.add(Arrays.copyOfRange(order, start, end));
+                int[] batch = Arrays.copyOfRange(order, start, end);
+                batches.add(longestFirst ? longestFirst(batch) : batch);
             }
         }
         if (bucket > 0 && rng != null) {
@@ -140,6 +145,13 @@ public final class SequenceLoader {
         };
     }
 
+    /** The batch's examples sorted by length, longest first (stable), so recurrent layers run it packed. */
+    private int[] longestFirst(int[] batch) {
+        Integer[] boxed = Arrays.stream(batch).boxed().toArray(Integer[]::new);
+        Arrays.sort(boxed, (a, b) -> Integer.compare(dataset.length(b), dataset.length(a)));
+        return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+    }
+
     /** Stable sort of order[from, to) by sequence length. */
     private void sortByLength(int[] order, int from, int to) {
         Integer[] part = new Integer[to - from];
@@ -161,6 +173,7 @@ public final class SequenceLoader {
         private long seed;
         private int bucket;
         private boolean dropLast;
+        private boolean longestFirst;
 
         private Builder(SequenceDataset dataset, Device device) {
             if (dataset == null || device == null) {
@@ -191,6 +204,12 @@ public final class SequenceLoader {
         /** Skip the last batch of an epoch when it would be smaller than the batch size. */
         public Builder dropLast(boolean dropLast) {
             this.dropLast = dropLast;
+            return this;
+        }
+
+        /** Sort each batch's examples by length, longest first, so recurrent layers run it packed. */
+        public Builder longestFirst() {
+            this.longestFirst = true;
             return this;
         }
 

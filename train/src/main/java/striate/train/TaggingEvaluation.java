@@ -81,7 +81,8 @@ public record TaggingEvaluation(TaggingAccuracy accuracy, long[][] confusion, in
         long[][] confusion = new long[tags][tags];
         long start = System.nanoTime();
         try (GradMode.Scope off = GradMode.off()) {
-            for (SequenceBatch batch : SequenceLoader.builder(data, device).batchSize(batchSize).build().epoch(0)) {
+            SequenceLoader loader = SequenceLoader.builder(data, device).batchSize(batchSize).longestFirst().build();
+            for (SequenceBatch batch : loader.epoch(0)) {
                 try (MemoryScope scope = MemoryScope.open()) { // the batch's tensors go back to the pool after it
                     Tensor logits = tagger.forward(batch.x(), batch.lengths());               // [b, t, tags]
                     int[] predicted = Metrics.argmax(logits.reshape(-1, tags));              // [b·t]

@@ -184,4 +184,25 @@ class SequenceLoaderTest {
                 () -> SequenceLoader.builder(numbered(3), DEVICE).batchSize(0).build());
         assertEquals("batch size must be > 0, got 0", e.getMessage());
     }
+
+    @Test
+    void longestFirstSortsEachBatchAndKeepsItsExamples() {
+        SequenceDataset d = numbered(23);
+        SequenceLoader plain = SequenceLoader.builder(d, DEVICE).batchSize(5).shuffle(3).build();
+        SequenceLoader sorted = SequenceLoader.builder(d, DEVICE).batchSize(5).shuffle(3).longestFirst().build();
+        List<SequenceBatch> a = new ArrayList<>();
+        plain.epoch(1).forEach(a::add);
+        List<SequenceBatch> b = new ArrayList<>();
+        sorted.epoch(1).forEach(b::add);
+        assertEquals(a.size(), b.size());
+        for (int k = 0; k < a.size(); k++) {
+            List<Integer> ids = check(d, b.get(k));
+            int[] lengths = b.get(k).lengths();
+            for (int i = 1; i < lengths.length; i++) {
+                assertTrue(lengths[i] <= lengths[i - 1], "batch " + k + " longest first: " + Arrays.toString(lengths));
+            }
+            assertEquals(check(d, a.get(k)).stream().sorted().toList(), ids.stream().sorted().toList(),
+                    "batch " + k + " holds the same examples");
+        }
+    }
 }
