@@ -3,6 +3,8 @@ package striate.reference;
 import striate.backend.HostBackend;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
 import striate.op.CatOp;
@@ -65,6 +67,8 @@ public final class ReferenceBackend extends HostBackend {
             .put(LstmCellBackwardOp.class, "ReferenceRecurrent", ReferenceRecurrent::lstmCellBackward)
             .put(GruCellOp.class, "ReferenceRecurrent", ReferenceRecurrent::gruCell)
             .put(GruCellBackwardOp.class, "ReferenceRecurrent", ReferenceRecurrent::gruCellBackward)
+            .put(BatchNormOp.class, "ReferenceBatchNorm", ReferenceBatchNorm::forward)
+            .put(BatchNormBackwardOp.class, "ReferenceBatchNorm", ReferenceBatchNorm::backward)
             .put(MatMulOp.class, "ReferenceMatMul", ReferenceMatMul::matmul)
             .put(Conv2dOp.class, "ReferenceConv2d", ReferenceConv2d::forward)
             .put(Conv2dBackwardDataOp.class, "ReferenceConv2d", ReferenceConv2d::backwardData)

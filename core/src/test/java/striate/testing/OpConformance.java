@@ -16,6 +16,8 @@ import striate.backend.Backend;
 import striate.backend.Backends;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
@@ -200,6 +202,7 @@ public abstract class OpConformance {
         pooling(c);
         softmaxAndLoss(c);
         recurrent(c);
+        batchNorm(c);
         dataMovement(c);
         updates(c);
         return c;
@@ -515,6 +518,30 @@ public abstract class OpConformance {
                 labels(197, 33, 4)));
         c.add(op("cross-entropy backward ignoring class 0 [33, 4]", new CrossEntropyBackwardOp(0),
                 range(196, -3, 3, 33, 4), labels(197, 33, 4), u(198, 33)));
+    }
+
+    /**
+     * Training-mode batch norm, forward and backward: [n, c] (runs of one value), odd sizes, the DCGAN
+     * discriminator's [64, 128, 7, 7], values far from zero (mean 5: the variance about the mean, not E[x²] − E[x]²),
+     * a strided x and a strided dy.
+     */
+    private static void batchNorm(List<Case> c) {
+        long[][] shapes = {{4, 3}, {7, 33}, {3, 5, 7, 7}, {8, 33, 5}, {64, 128, 7, 7}};
+        for (long[] s : shapes) {
+            long ch = s[1];
+            String name = dims(s);
+            c.add(op("batch norm " + name, new BatchNormOp(1e-5), range(200, -2, 2, s), u(201, ch), u(202, ch)));
+            c.add(op("batch norm backward " + name, new BatchNormBackwardOp(), u(203, s), range(200, -2, 2, s),
+                    u(204, ch), pos(205, ch), u(201, ch)));
+        }
+        c.add(op("batch norm mean 5 [6, 4, 3, 3]", new BatchNormOp(1e-3), range(206, 4, 6, 6, 4, 3, 3), u(207, 4),
+                u(208, 4)));
+        c.add(op("batch norm backward mean 5 [6, 4, 3, 3]", new BatchNormBackwardOp(), u(209, 6, 4, 3, 3),
+                range(206, 4, 6, 6, 4, 3, 3), range(210, 4.5, 5.5, 4), pos(211, 4), u(207, 4)));
+        c.add(op("batch norm strided x [33, 7]", new BatchNormOp(1e-5), transposed(u(212, 7, 33)), u(213, 7),
+                u(214, 7)));
+        c.add(op("batch norm backward strided dy [33, 7]", new BatchNormBackwardOp(), transposed(u(215, 7, 33)),
+                u(216, 33, 7), u(217, 7), pos(218, 7), u(213, 7)));
     }
 
     private static void dataMovement(List<Case> c) {
