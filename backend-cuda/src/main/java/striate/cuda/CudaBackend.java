@@ -8,6 +8,8 @@ import striate.backend.Traffic;
 import striate.backend.TrafficCounter;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
 import striate.op.CatOp;
@@ -81,6 +83,8 @@ public final class CudaBackend implements Backend {
             .put(LstmCellBackwardOp.class, "CudaRecurrent", CudaRecurrent::lstmCellBackward)
             .put(GruCellOp.class, "CudaRecurrent", CudaRecurrent::gruCell)
             .put(GruCellBackwardOp.class, "CudaRecurrent", CudaRecurrent::gruCellBackward)
+            .put(BatchNormOp.class, "CudaBatchNorm", CudaBatchNorm::forward)
+            .put(BatchNormBackwardOp.class, "CudaBatchNorm", CudaBatchNorm::backward)
             .put(Pool2dOp.class, "CudaPool", CudaPool::pool2d)
             .put(Pool2dBackwardOp.class, "CudaPool", CudaPool::pool2dBackward)
             .put(MatMulOp.class, "CublasGemm", CublasGemm::matmul)
