@@ -20,6 +20,8 @@ import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -80,6 +82,9 @@ final class CpuKernels {
                 .put(PowerOp.class, "CpuElementwise", elementwise.power(), CpuKernels::float32, OTHER_TYPES)
                 .put(BinaryOp.class, "CpuElementwise", elementwise.binary(), CpuKernels::float32, OTHER_TYPES)
                 .put(WhereOp.class, "CpuElementwise", elementwise.where(), CpuKernels::float32, OTHER_TYPES)
+                .put(LeakyReluOp.class, "CpuElementwise", elementwise.leakyRelu(), CpuKernels::float32, OTHER_TYPES)
+                .put(LeakyReluBackwardOp.class, "CpuElementwise", elementwise.leakyReluBackward(), CpuKernels::float32,
+                        OTHER_TYPES)
                 .put(ReduceOp.class, "CpuReduce", new CpuReduce(pool), CpuKernels::float32, OTHER_TYPES)
                 .put(SoftmaxOp.class, "CpuSoftmax", softmax.softmax(), CpuKernels::float32, OTHER_TYPES)
                 .put(LogSoftmaxOp.class, "CpuSoftmax", softmax.logSoftmax(), CpuKernels::float32, OTHER_TYPES)

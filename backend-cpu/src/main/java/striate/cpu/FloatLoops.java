@@ -54,6 +54,13 @@ interface FloatLoops {
      */
     double sumRows(MemorySegment x, long xi, int n, int rows, long stride);
 
+    /** y[yi + t] = x > 0 ? x : slope·x with x = x[xi + t], for t in [0, n): LeakyReLU in float. */
+    void leakyRelu(float slope, MemorySegment x, long xi, MemorySegment y, long yi, int n);
+
+    /** dx[dxi + t] = x[xi + t] > 0 ? dy[dyi + t] : slope·dy[dyi + t] for t in [0, n): LeakyReLU's gradient in float. */
+    void leakyReluBackward(float slope, MemorySegment dy, long dyi, MemorySegment x, long xi, MemorySegment dx,
+                           long dxi, int n);
+
     /**
      * Σ (x − mean)² in double over {@code rows} runs of n elements, run r at x[xi + r·stride], in an order fixed by
      * rows, n and stride: a batch-norm channel's variance about its mean.

@@ -89,6 +89,23 @@ class ScalarFloatLoops implements FloatLoops {
     }
 
     @Override
+    public void leakyRelu(float slope, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        for (int t = 0; t < n; t++) {
+            float v = x.getAtIndex(JAVA_FLOAT, xi + t);
+            y.setAtIndex(JAVA_FLOAT, yi + t, v > 0 ? v : slope * v);
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(float slope, MemorySegment dy, long dyi, MemorySegment x, long xi, MemorySegment dx,
+                                  long dxi, int n) {
+        for (int t = 0; t < n; t++) {
+            float g = dy.getAtIndex(JAVA_FLOAT, dyi + t);
+            dx.setAtIndex(JAVA_FLOAT, dxi + t, x.getAtIndex(JAVA_FLOAT, xi + t) > 0 ? g : slope * g);
+        }
+    }
+
+    @Override
     public double sumSquaresAbout(double mean, MemorySegment x, long xi, int n, int rows, long stride) {
         double s = 0;
         for (int r = 0; r < rows; r++) {

@@ -14,7 +14,7 @@ import striate.op.UnaryFn;
 
 /**
  * {@link FloatLoops} with the Vector API for the functions layers run on every step: exact for ReLU, STEP, NEG,
- * ABS, SQRT, affine, +, −, ×, ÷ and GATE; within a few float ulps for TANH_BACKWARD and SIGMOID_BACKWARD (in
+ * ABS, SQRT, affine, +, −, ×, ÷, GATE and LeakyReLU forward and backward; within a few float ulps for TANH_BACKWARD and SIGMOID_BACKWARD (in
  * float, not double) and within 2 for EXP, LOG, TANH and SIGMOID ({@link VectorMath}: the same bits interpreted
  * or compiled, as the JDK's vector math is not), which the conformance tolerances allow; batch norm's normalize and
  * its backward in float with fused multiply-adds, within a few ulps of the double definition. SIGN, the other binary
@@ -364,6 +364,48 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             }
         }
         return s;
+    }
+
+    @Override
+    public void leakyRelu(float slope, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        if (!(x.isNative() && y.isNative())) {
+            super.leakyRelu(slope, x, xi, y, yi, n);
+            return;
+        }
+        leakyReluNative(slope, x, xi, y, yi, n);
+    }
+
+    /** The vector loop (a product and a blend, exact), given native segments only. */
+    private void leakyReluNative(float slope, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
+            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        super.leakyRelu(slope, x, xi + t, y, yi + t, n - t);
+    }
+
+    @Override
+    public void leakyReluBackward(float slope, MemorySegment dy, long dyi, MemorySegment x, long xi, MemorySegment dx,
+                                  long dxi, int n) {
+        if (!(dy.isNative() && x.isNative() && dx.isNative())) {
+            super.leakyReluBackward(slope, dy, dyi, x, xi, dx, dxi, n);
+            return;
+        }
+        leakyReluBackwardNative(slope, dy, dyi, x, xi, dx, dxi, n);
+    }
+
+    /** The vector loop (a product and a blend, exact), given native segments only. */
+    private void leakyReluBackwardNative(float slope, MemorySegment dy, long dyi, MemorySegment x, long xi,
+                                         MemorySegment dx, long dxi, int n) {
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector g = FloatVector.fromMemorySegment(S, dy, (dyi + t) * 4, ORDER);
+            VectorMask<Float> positive = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER)
+                    .compare(VectorOperators.GT, 0f);
+            g.mul(slope).blend(g, positive).intoMemorySegment(dx, (dxi + t) * 4, ORDER);
+        }
+        super.leakyReluBackward(slope, dy, dyi + t, x, xi + t, dx, dxi + t, n - t);
     }
 
     @Override

@@ -26,6 +26,8 @@ import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -65,6 +67,8 @@ public final class CudaBackend implements Backend {
             .put(PowerOp.class, "CudaElementwise", CudaElementwise::power)
             .put(BinaryOp.class, "CudaElementwise", CudaElementwise::binary)
             .put(WhereOp.class, "CudaElementwise", CudaElementwise::where)
+            .put(LeakyReluOp.class, "CudaElementwise", CudaElementwise::leakyRelu)
+            .put(LeakyReluBackwardOp.class, "CudaElementwise", CudaElementwise::leakyReluBackward)
             .put(CopyOp.class, "CudaElementwise", CudaElementwise::copy)
             .put(CastOp.class, "CudaElementwise", CudaElementwise::cast)
             .put(PadOp.class, "CudaElementwise", CudaElementwise::pad)

@@ -14,6 +14,8 @@ import striate.tensor.DType;
 final class Symbols {
     static final String AFFINE = "affine_forward_f32";
     static final String POW = "pow_forward_f32";
+    static final String LEAKY_RELU = "leaky_relu_forward_f32";
+    static final String LEAKY_RELU_BACKWARD = "leaky_relu_backward_f32";
     static final String CONV_BIAS_RELU = "conv2d_bias_relu_forward_f32";
     static final String WHERE = "where_forward_f32";
     static final String PAD = "pad_forward_f32";
@@ -80,7 +82,7 @@ final class Symbols {
 
     /** Every kernel the backend can launch. */
     static List<String> all() {
-        List<String> out = new ArrayList<>(List.of(AFFINE, POW, CONV_BIAS_RELU, WHERE, PAD, SUM, MAX, CROSS_ENTROPY,
+        List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, CONV_BIAS_RELU, WHERE, PAD, SUM, MAX, CROSS_ENTROPY,
                 CROSS_ENTROPY_BACKWARD, MAX_POOL, AVG_POOL, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL,
                 KMAX_POOL_BACKWARD, LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, BATCH_NORM,
                 BATCH_NORM_BACKWARD, EMBEDDING, EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));

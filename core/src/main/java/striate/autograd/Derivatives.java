@@ -23,6 +23,8 @@ import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -50,7 +52,8 @@ import striate.tensor.Tensor;
  * comparisons, steps). The switch is exhaustive over the sealed {@link Op}, so a new op cannot be added
  * without deciding its derivative. Every rule is written in recorded ops, so a gradient computed with recording on
  * ({@link Tape#grad} with createGraph) can be differentiated again; the backward ops that have a rule of their own are
- * the convolution's two (backward-data, also the forward of ConvTranspose2d, and backward-filter, both bilinear).
+ * the convolution's two (backward-data, also the forward of ConvTranspose2d, and backward-filter, both bilinear) and
+ * LeakyReLU's (linear in dy).
  * The other backward ops (pooling's, cross-entropy's, the embedding's, the recurrent cells', batch norm's) have no
  * second derivative yet: meeting one in a backward pass is one error line naming it.
  */
@@ -115,6 +118,9 @@ public final class Derivatives {
             case LstmCellOp l -> lstmCell(in[0], in[1], dy);
             case GruCellOp g -> gruCell(in[0], in[1], in[2], dy);
             case BatchNormOp b -> batchNorm(in[0], in[1], y, dy);
+            case LeakyReluOp l -> new Tensor[] {Tensor.apply(new LeakyReluBackwardOp(l.slope()), dy, in[0])};
+            case LeakyReluBackwardOp l -> // linear in dy, piecewise constant in x
+                    new Tensor[] {wanted[0] ? Tensor.apply(new LeakyReluBackwardOp(l.slope()), dy, in[1]) : null, null};
             case CatOp c -> cat(c, in, dy, wanted);
             case CopyOp c -> new Tensor[] {dy};
             case CastOp c -> new Tensor[] {in[0].dtype().isFloating() ? dy.to(in[0].dtype()) : null};

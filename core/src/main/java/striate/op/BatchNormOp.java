@@ -8,7 +8,8 @@ import striate.tensor.Shape;
  * weight [c], bias [c]) → [x.size + 2c]: y (x's shape, row-major, elements [0, x.size)), then the batch mean [c], then
  * the inverse standard deviation 1/√(σ² + eps) [c] with σ² the biased batch variance, laid end to end so each is a
  * contiguous view. y = (x − mean)·invstd·weight + bias per channel (axis 1), statistics over every other axis.
- * The mean and inverse std are what {@link BatchNormBackwardOp} reads; callers update running statistics from them.
+ * The mean and inverse std are what {@link BatchNormBackwardOp} reads; callers update running statistics from them,
+ * detached: they carry no gradient (the backward rule reads only y's).
  */
 public record BatchNormOp(double eps) implements Op {
     public BatchNormOp {

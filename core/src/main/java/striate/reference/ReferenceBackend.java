@@ -21,6 +21,8 @@ import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -49,6 +51,8 @@ public final class ReferenceBackend extends HostBackend {
             .put(PowerOp.class, "ReferenceElementwise", ReferenceElementwise::power)
             .put(BinaryOp.class, "ReferenceElementwise", ReferenceElementwise::binary)
             .put(WhereOp.class, "ReferenceElementwise", ReferenceElementwise::where)
+            .put(LeakyReluOp.class, "ReferenceElementwise", ReferenceElementwise::leakyRelu)
+            .put(LeakyReluBackwardOp.class, "ReferenceElementwise", ReferenceElementwise::leakyReluBackward)
             .put(CopyOp.class, "ReferenceCopy", ReferenceCopy::copy)
             .put(CastOp.class, "ReferenceCopy", ReferenceCopy::cast)
             .put(PadOp.class, "ReferenceCopy", ReferenceCopy::pad)

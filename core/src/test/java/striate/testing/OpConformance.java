@@ -34,6 +34,8 @@ import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -294,6 +296,17 @@ public abstract class OpConformance {
             c.add(op("binary " + fn + " strided [7, 33] [7, 33]", op, transposed(u(19, 33, 7)),
                     divide ? pos(20, 7, 33) : u(20, 7, 33)));
         }
+        for (long n : ODD) {
+            c.add(op("leaky relu 0.2 " + dims(n), new LeakyReluOp(0.2), range(n, -3, 3, n)));
+            c.add(op("leaky relu backward 0.2 " + dims(n), new LeakyReluBackwardOp(0.2), u(n + 1, n),
+                    range(n, -3, 3, n)));
+        }
+        c.add(op("leaky relu 0.01 zeros, ties, negatives", new LeakyReluOp(0.01), grid(24, 7, 33)));
+        c.add(op("leaky relu backward 0.01 zeros, ties, negatives", new LeakyReluBackwardOp(0.01), u(25, 7, 33),
+                grid(24, 7, 33)));
+        c.add(op("leaky relu strided [33, 7]", new LeakyReluOp(0.2), transposed(u(26, 7, 33))));
+        c.add(op("leaky relu backward strided dy and x [33, 7]", new LeakyReluBackwardOp(0.2),
+                transposed(u(27, 7, 33)), transposed(u(26, 7, 33))));
         c.add(op("where broadcast [7, 33] [7, 33] [33]", new WhereOp(), d -> Fixtures.mask(d, 21, 7, 33),
                 u(22, 7, 33), u(23, 33)));
         c.add(op("where scalar b [1025]", new WhereOp(), d -> Fixtures.mask(d, 24, 1025), u(25, 1025), u(26)));
