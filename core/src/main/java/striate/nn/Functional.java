@@ -290,7 +290,7 @@ public final class Functional {
      * {@link BatchNormBackwardOp}: it has no second derivative, so a gradient penalty through training-mode batch
      * norm takes {@link #batchNormComposed}); the running statistics [c] (when not null) become
      * (1 − momentum)·running + momentum·batch, with the unbiased variance, outside autograd. Evaluation: μ, σ² are
-     * the running statistics, composed of elementwise ops.
+     * the running statistics, composed of elementwise ops: a scale and a shift per channel, then two passes over x.
      */
     public static BatchNormResult batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight,
                                             Tensor bias, boolean training, double momentum, double eps) {
@@ -396,10 +396,18 @@ public final class Functional {
             throw new IllegalArgumentException("batchNorm: evaluation needs running mean and variance");
         }
         long[] channel = channelShape(x);
-        Tensor mean = runningMean.to(x.dtype()).reshape(channel);
-        Tensor var = runningVar.to(x.dtype()).reshape(channel);
-        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
-        return new BatchNormResult(affine(y, weight, bias, channel), runningMean, runningVar);
+        // y = x·scale + shift with scale = weight/√(var + eps) and shift = bias − mean·scale, as PyTorch evaluates
+        // it: the per-channel work on [c], then two passes over x
+        Tensor scale = runningVar.to(x.dtype()).add(eps).pow(-0.5);
+        if (weight != null) {
+            scale = scale.mul(weight);
+        }
+        Tensor shift = runningMean.to(x.dtype()).mul(scale).neg();
+        if (bias != null) {
+            shift = shift.add(bias);
+        }
+        Tensor y = x.mul(scale.reshape(channel)).add(shift.reshape(channel));
+        return new BatchNormResult(y, runningMean, runningVar);
     }
 
     private static Tensor affine(Tensor y, Tensor weight, Tensor bias, long[] channel) {
