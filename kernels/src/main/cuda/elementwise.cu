@@ -1,7 +1,7 @@
-// Elementwise kernels: unary functions, affine, power, binary functions with broadcasting, where,
-// copy, cast, zero padding, concatenation and counter-based uniform random numbers. Inputs are strided views
-// (Layout, see striate.cuh); outputs are contiguous, written at the linear index i (a concatenation's input
-// at its place in y). The formulas follow the reference backend (striate.op.UnaryFn / BinaryFn,
+// Elementwise kernels: unary functions, affine, LeakyReLU and its gradient, power, binary functions with
+// broadcasting, where, copy, cast, zero padding, concatenation and counter-based uniform random numbers. Inputs are
+// strided views (Layout, see striate.cuh); outputs are contiguous, written at the linear index i (a concatenation's
+// input at its place in y). The formulas follow the reference backend (striate.op.UnaryFn / BinaryFn,
 // RandomUniformOp), computed in float except where noted.
 #include "striate.cuh"
 
@@ -40,6 +40,25 @@ extern "C" __global__ void affine_forward_f32(long long n, Layout xl, const floa
                                               double scale, double shift) {
     FOR_EACH(i, n) {
         y[i] = (float) (scale * (double) x[at(xl, i)] + shift);
+    }
+}
+
+// LeakyReLU in float (slope rounded to float, as the reference's float32 slope): y = x > 0 ? x : slope·x, and its
+// gradient dx = x > 0 ? dy : slope·dy
+extern "C" __global__ void leaky_relu_forward_f32(long long n, Layout xl, const float *x, float *y, double slope) {
+    float s = (float) slope;
+    FOR_EACH(i, n) {
+        float v = x[at(xl, i)];
+        y[i] = v > 0.0f ? v : s * v;
+    }
+}
+
+extern "C" __global__ void leaky_relu_backward_f32(long long n, Layout gl, const float *dy, Layout xl, const float *x,
+                                                   float *dx, double slope) {
+    float s = (float) slope;
+    FOR_EACH(i, n) {
+        float g = dy[at(gl, i)];
+        dx[i] = x[at(xl, i)] > 0.0f ? g : s * g;
     }
 }
 

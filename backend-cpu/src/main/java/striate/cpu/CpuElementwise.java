@@ -6,6 +6,8 @@ import striate.op.AffineOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.Kernel;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.PowerOp;
 import striate.op.UnaryOp;
 import striate.op.WhereOp;
@@ -14,7 +16,7 @@ import striate.tensor.Shape;
 import striate.tensor.Tensor;
 
 /**
- * Float32 elementwise kernels straight on the tensors' memory ({@link FloatLoops}: Vector API when available),
+ * Float32 elementwise kernels (and the fused LeakyReLU, forward and backward) straight on the tensors' memory ({@link FloatLoops}: Vector API when available),
  * split into fixed chunks across the intra-op threads. Binary ops read their operands in place in the forms of
  * {@link Broadcast}: equal shapes, one value, a trailing block (bias [c] over [n, c]) or values repeated over the
  * axes after a run (a channel [1, c, 1, 1] over [n, c, h, w], a reduction's [n, c, 1] over [n, c, l]), as tensors
@@ -51,6 +53,24 @@ final class CpuElementwise {
         return (op, in, out) -> {
             FloatRegion x = FloatRegion.of(in[0]);
             forChunks(out, (from, n, y, yi) -> loops.unary(op.fn(), x.segment(), x.offset() + from, y, yi, n));
+        };
+    }
+
+    Kernel<LeakyReluOp> leakyRelu() {
+        return (op, in, out) -> {
+            FloatRegion x = FloatRegion.of(in[0]);
+            float slope = (float) op.slope();
+            forChunks(out, (from, n, y, yi) -> loops.leakyRelu(slope, x.segment(), x.offset() + from, y, yi, n));
+        };
+    }
+
+    Kernel<LeakyReluBackwardOp> leakyReluBackward() {
+        return (op, in, out) -> {
+            FloatRegion dy = FloatRegion.of(in[0]);
+            FloatRegion x = FloatRegion.of(in[1]);
+            float slope = (float) op.slope();
+            forChunks(out, (from, n, y, yi) -> loops.leakyReluBackward(slope, dy.segment(), dy.offset() + from,
+                    x.segment(), x.offset() + from, y, yi, n));
         };
     }
 

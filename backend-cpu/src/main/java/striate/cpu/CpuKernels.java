@@ -2,6 +2,8 @@ package striate.cpu;
 
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
 import striate.op.CatOp;
@@ -18,6 +20,8 @@ import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -64,6 +68,7 @@ final class CpuKernels {
         CpuEmbedding embedding = new CpuEmbedding(pool);
         CpuRecurrent recurrent = new CpuRecurrent(pool);
         CpuKMaxPool kMax = new CpuKMaxPool(pool);
+        CpuBatchNorm batchNorm = new CpuBatchNorm(pool);
         return KernelTable.builder("cpu", ReferenceBackend.KERNELS)
                 .put(MatMulOp.class, "CpuMatMul", matmul, CpuKernels::float32, OTHER_TYPES)
                 .put(Conv2dOp.class, "CpuConv2d", conv.forward(), CpuKernels::float32, OTHER_TYPES)
@@ -77,6 +82,9 @@ final class CpuKernels {
                 .put(PowerOp.class, "CpuElementwise", elementwise.power(), CpuKernels::float32, OTHER_TYPES)
                 .put(BinaryOp.class, "CpuElementwise", elementwise.binary(), CpuKernels::float32, OTHER_TYPES)
                 .put(WhereOp.class, "CpuElementwise", elementwise.where(), CpuKernels::float32, OTHER_TYPES)
+                .put(LeakyReluOp.class, "CpuElementwise", elementwise.leakyRelu(), CpuKernels::float32, OTHER_TYPES)
+                .put(LeakyReluBackwardOp.class, "CpuElementwise", elementwise.leakyReluBackward(), CpuKernels::float32,
+                        OTHER_TYPES)
                 .put(ReduceOp.class, "CpuReduce", new CpuReduce(pool), CpuKernels::float32, OTHER_TYPES)
                 .put(SoftmaxOp.class, "CpuSoftmax", softmax.softmax(), CpuKernels::float32, OTHER_TYPES)
                 .put(LogSoftmaxOp.class, "CpuSoftmax", softmax.logSoftmax(), CpuKernels::float32, OTHER_TYPES)
@@ -92,6 +100,9 @@ final class CpuKernels {
                         OTHER_TYPES)
                 .put(GruCellOp.class, "CpuRecurrent", recurrent.gruCell(), CpuKernels::float32, OTHER_TYPES)
                 .put(GruCellBackwardOp.class, "CpuRecurrent", recurrent.gruCellBackward(), CpuKernels::float32,
+                        OTHER_TYPES)
+                .put(BatchNormOp.class, "CpuBatchNorm", batchNorm.forward(), CpuKernels::float32, OTHER_TYPES)
+                .put(BatchNormBackwardOp.class, "CpuBatchNorm", batchNorm.backward(), CpuKernels::float32,
                         OTHER_TYPES)
                 .put(SgdUpdateOp.class, "CpuUpdates", updates.sgd(), CpuKernels::denseFloat32, OTHER_UPDATES)
                 .put(AdamUpdateOp.class, "CpuUpdates", updates.adam(), CpuKernels::denseFloat32, OTHER_UPDATES)

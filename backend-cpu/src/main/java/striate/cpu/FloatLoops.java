@@ -54,6 +54,35 @@ interface FloatLoops {
      */
     double sumRows(MemorySegment x, long xi, int n, int rows, long stride);
 
+    /** y[yi + t] = x > 0 ? x : slope·x with x = x[xi + t], for t in [0, n): LeakyReLU in float. */
+    void leakyRelu(float slope, MemorySegment x, long xi, MemorySegment y, long yi, int n);
+
+    /** dx[dxi + t] = x[xi + t] > 0 ? dy[dyi + t] : slope·dy[dyi + t] for t in [0, n): LeakyReLU's gradient in float. */
+    void leakyReluBackward(float slope, MemorySegment dy, long dyi, MemorySegment x, long xi, MemorySegment dx,
+                           long dxi, int n);
+
+    /**
+     * Σ (x − mean)² in double over {@code rows} runs of n elements, run r at x[xi + r·stride], in an order fixed by
+     * rows, n and stride: a batch-norm channel's variance about its mean.
+     */
+    double sumSquaresAbout(double mean, MemorySegment x, long xi, int n, int rows, long stride);
+
+    /**
+     * Σ dy·(x − mean) in double over {@code rows} runs of n elements, run r at dy[dyi + r·stride] and x[xi + r·stride],
+     * in an order fixed by rows, n and stride: a batch-norm channel's weight gradient before the inverse std.
+     */
+    double dotAbout(double mean, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows, long stride);
+
+    /** y[yi + t] = (x[xi + t] − mean)·scale + shift for t in [0, n): batch norm's output, one run of a channel. */
+    void normalize(float mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi, int n);
+
+    /**
+     * dx[dxi + t] = a·dy[dyi + t] + b·(x[xi + t] − mean) + shift for t in [0, n): batch norm's input gradient, one run
+     * of a channel.
+     */
+    void normalizeBackward(float a, MemorySegment dy, long dyi, float b, MemorySegment x, long xi, float mean,
+                           float shift, MemorySegment dx, long dxi, int n);
+
     /** The largest of x[xi, xi + n) as Math.max takes it (NaN wins); −∞ when n = 0. */
     double max(MemorySegment x, long xi, int n);
 

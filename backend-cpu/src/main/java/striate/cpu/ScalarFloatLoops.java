@@ -89,6 +89,67 @@ class ScalarFloatLoops implements FloatLoops {
     }
 
     @Override
+    public void leakyRelu(float slope, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        for (int t = 0; t < n; t++) {
+            float v = x.getAtIndex(JAVA_FLOAT, xi + t);
+            y.setAtIndex(JAVA_FLOAT, yi + t, v > 0 ? v : slope * v);
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(float slope, MemorySegment dy, long dyi, MemorySegment x, long xi, MemorySegment dx,
+                                  long dxi, int n) {
+        for (int t = 0; t < n; t++) {
+            float g = dy.getAtIndex(JAVA_FLOAT, dyi + t);
+            dx.setAtIndex(JAVA_FLOAT, dxi + t, x.getAtIndex(JAVA_FLOAT, xi + t) > 0 ? g : slope * g);
+        }
+    }
+
+    @Override
+    public double sumSquaresAbout(double mean, MemorySegment x, long xi, int n, int rows, long stride) {
+        double s = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < n; t++) {
+                double d = x.getAtIndex(JAVA_FLOAT, xi + r * stride + t) - mean;
+                s += d * d;
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public double dotAbout(double mean, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows,
+                           long stride) {
+        double s = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < n; t++) {
+                s += dy.getAtIndex(JAVA_FLOAT, dyi + r * stride + t) * (x.getAtIndex(JAVA_FLOAT, xi + r * stride + t)
+                        - mean);
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void normalize(float mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi,
+                          int n) {
+        for (int t = 0; t < n; t++) {
+            y.setAtIndex(JAVA_FLOAT, yi + t, (float) (((double) x.getAtIndex(JAVA_FLOAT, xi + t) - mean) * scale
+                    + shift));
+        }
+    }
+
+    @Override
+    public void normalizeBackward(float a, MemorySegment dy, long dyi, float b, MemorySegment x, long xi, float mean,
+                                  float shift, MemorySegment dx, long dxi, int n) {
+        for (int t = 0; t < n; t++) {
+            double centred = (double) x.getAtIndex(JAVA_FLOAT, xi + t) - mean;
+            dx.setAtIndex(JAVA_FLOAT, dxi + t, (float) ((double) a * dy.getAtIndex(JAVA_FLOAT, dyi + t)
+                    + (double) b * centred + shift));
+        }
+    }
+
+    @Override
     public int nextNonzero(MemorySegment x, long xi, int from, int to) {
         int t = from;
         while (t < to && x.getAtIndex(JAVA_FLOAT, xi + t) == 0) {

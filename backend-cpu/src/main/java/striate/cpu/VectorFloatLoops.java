@@ -14,9 +14,10 @@ import striate.op.UnaryFn;
 
 /**
  * {@link FloatLoops} with the Vector API for the functions layers run on every step: exact for ReLU, STEP, NEG,
- * ABS, SQRT, affine, +, −, ×, ÷ and GATE; within a few float ulps for TANH_BACKWARD and SIGMOID_BACKWARD (in
+ * ABS, SQRT, affine, +, −, ×, ÷, GATE and LeakyReLU forward and backward; within a few float ulps for TANH_BACKWARD and SIGMOID_BACKWARD (in
  * float, not double) and within 2 for EXP, LOG, TANH and SIGMOID ({@link VectorMath}: the same bits interpreted
- * or compiled, as the JDK's vector math is not), which the conformance tolerances allow. SIGN, the other binary
+ * or compiled, as the JDK's vector math is not), which the conformance tolerances allow; batch norm's normalize and
+ * its backward in float with fused multiply-adds, within a few ulps of the double definition. SIGN, the other binary
  * functions and the tails fall back to the plain loops, and so does heap memory (small outputs, gathered views):
  * the Vector API compiles loads and stores of native segments only, and takes a slow lane-by-lane path on heap
  * segments backed by long[] or float[]. Loaded only when the JVM has the module.
@@ -363,6 +364,169 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             }
         }
         return s;
+    }
+
+    @Override
+    public void leakyRelu(float slope, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        if (!(x.isNative() && y.isNative())) {
+            super.leakyRelu(slope, x, xi, y, yi, n);
+            return;
+        }
+        leakyReluNative(slope, x, xi, y, yi, n);
+    }
+
+    /** The vector loop (a product and a blend, exact), given native segments only. */
+    private void leakyReluNative(float slope, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
+            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        super.leakyRelu(slope, x, xi + t, y, yi + t, n - t);
+    }
+
+    @Override
+    public void leakyReluBackward(float slope, MemorySegment dy, long dyi, MemorySegment x, long xi, MemorySegment dx,
+                                  long dxi, int n) {
+        if (!(dy.isNative() && x.isNative() && dx.isNative())) {
+            super.leakyReluBackward(slope, dy, dyi, x, xi, dx, dxi, n);
+            return;
+        }
+        leakyReluBackwardNative(slope, dy, dyi, x, xi, dx, dxi, n);
+    }
+
+    /** The vector loop (a product and a blend, exact), given native segments only. */
+    private void leakyReluBackwardNative(float slope, MemorySegment dy, long dyi, MemorySegment x, long xi,
+                                         MemorySegment dx, long dxi, int n) {
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector g = FloatVector.fromMemorySegment(S, dy, (dyi + t) * 4, ORDER);
+            VectorMask<Float> positive = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER)
+                    .compare(VectorOperators.GT, 0f);
+            g.mul(slope).blend(g, positive).intoMemorySegment(dx, (dxi + t) * 4, ORDER);
+        }
+        super.leakyReluBackward(slope, dy, dyi + t, x, xi + t, dx, dxi + t, n - t);
+    }
+
+    @Override
+    public double sumSquaresAbout(double mean, MemorySegment x, long xi, int n, int rows, long stride) {
+        if (!x.isNative()) {
+            return super.sumSquaresAbout(mean, x, xi, n, rows, stride);
+        }
+        return sumSquaresAboutNative(mean, x, xi, n, rows, stride);
+    }
+
+    /** As {@link #sumRowsNative}: every run's full vectors into two double vectors, then the tails in run order. */
+    private double sumSquaresAboutNative(double mean, MemorySegment x, long xi, int n, int rows, long stride) {
+        DoubleVector lo = DoubleVector.zero(D);
+        DoubleVector hi = DoubleVector.zero(D);
+        DoubleVector m = DoubleVector.broadcast(D, mean);
+        int end = S.loopBound(n);
+        for (int r = 0; r < rows; r++) {
+            long at = xi + r * stride;
+            for (int t = 0; t < end; t += S.length()) {
+                FloatVector v = FloatVector.fromMemorySegment(S, x, (at + t) * 4, ORDER);
+                DoubleVector d0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(m);
+                DoubleVector d1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(m);
+                lo = d0.fma(d0, lo);
+                hi = d1.fma(d1, hi);
+            }
+        }
+        double s = inOrder(lo.add(hi));
+        for (int r = 0; r < rows && end < n; r++) {
+            s += super.sumSquaresAbout(mean, x, xi + r * stride + end, n - end, 1, 0);
+        }
+        return s;
+    }
+
+    @Override
+    public double dotAbout(double mean, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows,
+                           long stride) {
+        if (!(dy.isNative() && x.isNative())) {
+            return super.dotAbout(mean, dy, dyi, x, xi, n, rows, stride);
+        }
+        return dotAboutNative(mean, dy, dyi, x, xi, n, rows, stride);
+    }
+
+    /** As {@link #sumRowsNative}: every run's full vectors into two double vectors, then the tails in run order. */
+    private double dotAboutNative(double mean, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows,
+                                  long stride) {
+        DoubleVector lo = DoubleVector.zero(D);
+        DoubleVector hi = DoubleVector.zero(D);
+        DoubleVector m = DoubleVector.broadcast(D, mean);
+        int end = S.loopBound(n);
+        for (int r = 0; r < rows; r++) {
+            long gAt = dyi + r * stride;
+            long xAt = xi + r * stride;
+            for (int t = 0; t < end; t += S.length()) {
+                FloatVector g = FloatVector.fromMemorySegment(S, dy, (gAt + t) * 4, ORDER);
+                FloatVector v = FloatVector.fromMemorySegment(S, x, (xAt + t) * 4, ORDER);
+                DoubleVector d0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(m);
+                DoubleVector d1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(m);
+                lo = d0.fma((DoubleVector) g.convertShape(VectorOperators.F2D, D, 0), lo);
+                hi = d1.fma((DoubleVector) g.convertShape(VectorOperators.F2D, D, 1), hi);
+            }
+        }
+        double s = inOrder(lo.add(hi));
+        for (int r = 0; r < rows && end < n; r++) {
+            s += super.dotAbout(mean, dy, dyi + r * stride + end, x, xi + r * stride + end, n - end, 1, 0);
+        }
+        return s;
+    }
+
+    /** The lanes' sum in lane order: reduceLanes(ADD) leaves the order open. */
+    private static double inOrder(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < D.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    @Override
+    public void normalize(float mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi,
+                          int n) {
+        if (!(x.isNative() && y.isNative())) {
+            super.normalize(mean, scale, shift, x, xi, y, yi, n);
+            return;
+        }
+        normalizeNative(mean, scale, shift, x, xi, y, yi, n);
+    }
+
+    /** The vector loop in float (one fused multiply-add per vector), given native segments only. */
+    private void normalizeNative(float mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y,
+                                 long yi, int n) {
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER).sub(mean).fma(scale, shift)
+                    .intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+        super.normalize(mean, scale, shift, x, xi + t, y, yi + t, n - t);
+    }
+
+    @Override
+    public void normalizeBackward(float a, MemorySegment dy, long dyi, float b, MemorySegment x, long xi, float mean,
+                                  float shift, MemorySegment dx, long dxi, int n) {
+        if (!(dy.isNative() && x.isNative() && dx.isNative())) {
+            super.normalizeBackward(a, dy, dyi, b, x, xi, mean, shift, dx, dxi, n);
+            return;
+        }
+        normalizeBackwardNative(a, dy, dyi, b, x, xi, mean, shift, dx, dxi, n);
+    }
+
+    /** The vector loop in float (two fused multiply-adds per vector), given native segments only. */
+    private void normalizeBackwardNative(float a, MemorySegment dy, long dyi, float b, MemorySegment x, long xi,
+                                         float mean, float shift, MemorySegment dx, long dxi, int n) {
+        FloatVector va = FloatVector.broadcast(S, a);
+        FloatVector vb = FloatVector.broadcast(S, b);
+        FloatVector vShift = FloatVector.broadcast(S, shift);
+        int t = 0;
+        for (int end = S.loopBound(n); t < end; t += S.length()) {
+            FloatVector g = FloatVector.fromMemorySegment(S, dy, (dyi + t) * 4, ORDER);
+            FloatVector centred = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER).sub(mean);
+            centred.fma(vb, g.fma(va, vShift)).intoMemorySegment(dx, (dxi + t) * 4, ORDER);
+        }
+        super.normalizeBackward(a, dy, dyi + t, b, x, xi + t, mean, shift, dx, dxi + t, n - t);
     }
 
     @Override

@@ -161,6 +161,61 @@ class FloatLoopsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 8, 17, 49, 196})
+    void batchNormSumsCoverEveryRunOfTheStrideAboutTheMean(int n) {
+        for (FloatLoops loops : LOOPS) {
+            for (boolean heap : new boolean[] {false, true}) {
+                int rows = 5;
+                long stride = 3L * n + 5; // runs of n with gaps between them, which must not be added
+                MemorySegment x = random((int) (2 + rows * stride), 13L * n, heap);
+                MemorySegment dy = random((int) (4 + rows * stride), 17L * n, !heap);
+                double mean = 0.75;
+                double squares = 0;
+                double dot = 0;
+                for (int r = 0; r < rows; r++) {
+                    for (int i = 0; i < n; i++) {
+                        double d = x.getAtIndex(JAVA_FLOAT, 2 + r * stride + i) - mean;
+                        squares += d * d;
+                        dot += dy.getAtIndex(JAVA_FLOAT, 4 + r * stride + i) * d;
+                    }
+                }
+                String at = loops + " n=" + n + " heap=" + heap;
+                double got = loops.sumSquaresAbout(mean, x, 2, n, rows, stride);
+                assertEquals(squares, got, 1e-12 * (1 + squares), at + " squares");
+                assertEquals(got, loops.sumSquaresAbout(mean, x, 2, n, rows, stride), 0, at + ": the same bits again");
+                assertEquals(dot, loops.dotAbout(mean, dy, 4, x, 2, n, rows, stride), 1e-12 * (1 + Math.abs(squares)),
+                        at + " dot");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 17, 33, 1025})
+    void normalizeAndItsBackwardGiveTheDefinitionWithinAFewUlps(int n) {
+        for (FloatLoops loops : LOOPS) {
+            for (boolean heap : new boolean[] {false, true}) {
+                MemorySegment x = random(n + 3, 19L * n, heap);
+                MemorySegment dy = random(n + 1, 23L * n, heap);
+                MemorySegment y = Arena.ofAuto().allocate(4L * (n + 5));
+                String at = loops + " n=" + n + " heap=" + heap;
+                loops.normalize(0.5f, 1.25f, -0.375f, x, 3, y, 5, n);
+                for (int i = 0; i < n; i++) {
+                    double want = (x.getAtIndex(JAVA_FLOAT, 3 + i) - 0.5) * 1.25 - 0.375;
+                    assertEquals(want, y.getAtIndex(JAVA_FLOAT, 5 + i), 4 * Math.ulp((float) (Math.abs(want) + 1)),
+                            at + " normalize at " + i);
+                }
+                loops.normalizeBackward(0.75f, dy, 1, -0.375f, x, 3, 0.5f, 0.125f, y, 5, n);
+                for (int i = 0; i < n; i++) {
+                    double want = 0.75 * dy.getAtIndex(JAVA_FLOAT, 1 + i) - 0.375 * (x.getAtIndex(JAVA_FLOAT, 3 + i) - 0.5)
+                            + 0.125;
+                    assertEquals(want, y.getAtIndex(JAVA_FLOAT, 5 + i), 4 * Math.ulp((float) (Math.abs(want) + 8)),
+                            at + " normalize backward at " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {0, 1, 7, 8, 17, 33, 1025})
     void sumMaxAndAccumulateMatchTheirDefinitionsInDouble(int n) {
         for (FloatLoops loops : LOOPS) {

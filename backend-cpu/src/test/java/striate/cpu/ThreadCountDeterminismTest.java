@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
@@ -104,6 +106,32 @@ class ThreadCountDeterminismTest {
         float[] one = run(1, f);
         assertArrayEquals(one, run(2, f));
         assertArrayEquals(one, run(3, f));
+    }
+
+    @Test
+    void batchNormForwardAndBackwardAreThreadCountIndependent() {
+        // The DCGAN discriminator's batch norm ([64, 128, 7, 7]: several channels per task) and a wide 1d one.
+        for (long[] dims : new long[][] {{64, 128, 7, 7}, {300, 70}}) {
+            long c = dims[1];
+            Tensor x = rand(30, dims).affine(2, 0.5);
+            Tensor w = rand(31, c);
+            Tensor b = rand(32, c);
+            Tensor dy = rand(33, dims);
+            Tensor mean = rand(34, c);
+            Tensor invstd = rand(35, c).affine(0.5, 1.5);
+            long packed = x.size() + 2 * c;
+            java.util.function.Function<IntraOpPool, float[]> f = pool -> {
+                CpuBatchNorm bn = new CpuBatchNorm(pool);
+                Tensor y = Tensor.zeros(Device.cpu(), DType.F32, packed);
+                Tensor d = Tensor.zeros(Device.cpu(), DType.F32, packed);
+                bn.forward().run(new BatchNormOp(1e-5), new Tensor[] {x, w, b}, y);
+                bn.backward().run(new BatchNormBackwardOp(), new Tensor[] {dy, x, mean, invstd, w}, d);
+                return Tensor.cat(0, y, d).toFloatArray();
+            };
+            float[] one = run(1, f);
+            assertArrayEquals(one, run(2, f));
+            assertArrayEquals(one, run(3, f));
+        }
     }
 
     @Test

@@ -86,7 +86,8 @@ class TrainingMemoryTest {
         }
         MemoryStats end = stats();
         assertEquals(warm.freshAllocations(), end.freshAllocations(), "fresh allocations after the first step");
-        assertTrue(end.reusedAllocations() - warm.reusedAllocations() >= 40L * (STEPS - 1),
+        // the batch-norm net's step has about 30 blocks since batch norm became one fused op (about 40 before)
+        assertTrue(end.reusedAllocations() - warm.reusedAllocations() >= 25L * (STEPS - 1),
                 "every later step reuses its dozens of blocks: " + warm + " → " + end);
         assertEquals(start.bytesInUse(), end.bytesInUse(), "every step gave all its memory back");
         assertArrayEquals(plainLoss, scopedLoss, "losses");

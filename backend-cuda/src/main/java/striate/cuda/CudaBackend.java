@@ -8,6 +8,8 @@ import striate.backend.Traffic;
 import striate.backend.TrafficCounter;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
 import striate.op.CatOp;
@@ -24,6 +26,8 @@ import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -63,6 +67,8 @@ public final class CudaBackend implements Backend {
             .put(PowerOp.class, "CudaElementwise", CudaElementwise::power)
             .put(BinaryOp.class, "CudaElementwise", CudaElementwise::binary)
             .put(WhereOp.class, "CudaElementwise", CudaElementwise::where)
+            .put(LeakyReluOp.class, "CudaElementwise", CudaElementwise::leakyRelu)
+            .put(LeakyReluBackwardOp.class, "CudaElementwise", CudaElementwise::leakyReluBackward)
             .put(CopyOp.class, "CudaElementwise", CudaElementwise::copy)
             .put(CastOp.class, "CudaElementwise", CudaElementwise::cast)
             .put(PadOp.class, "CudaElementwise", CudaElementwise::pad)
@@ -81,6 +87,8 @@ public final class CudaBackend implements Backend {
             .put(LstmCellBackwardOp.class, "CudaRecurrent", CudaRecurrent::lstmCellBackward)
             .put(GruCellOp.class, "CudaRecurrent", CudaRecurrent::gruCell)
             .put(GruCellBackwardOp.class, "CudaRecurrent", CudaRecurrent::gruCellBackward)
+            .put(BatchNormOp.class, "CudaBatchNorm", CudaBatchNorm::forward)
+            .put(BatchNormBackwardOp.class, "CudaBatchNorm", CudaBatchNorm::backward)
             .put(Pool2dOp.class, "CudaPool", CudaPool::pool2d)
             .put(Pool2dBackwardOp.class, "CudaPool", CudaPool::pool2dBackward)
             .put(MatMulOp.class, "CublasGemm", CublasGemm::matmul)

@@ -9,6 +9,8 @@ import striate.op.BinaryOp;
 import striate.op.CastOp;
 import striate.op.CatOp;
 import striate.op.CopyOp;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.PadOp;
 import striate.op.PowerOp;
 import striate.op.RandomUniformOp;
@@ -35,6 +37,19 @@ final class CudaElementwise {
         requireF32(op.name(), in[0]);
         of(out).gpu().launch(Symbols.AFFINE, out.size(), read(new LaunchArgs().i64(out.size()), in[0], out)
                 .ptr(pointer(out)).f64(op.scale()).f64(op.shift()));
+    }
+
+    static void leakyRelu(LeakyReluOp op, Tensor[] in, Tensor out) {
+        requireF32(op.name(), in[0]);
+        of(out).gpu().launch(Symbols.LEAKY_RELU, out.size(), read(new LaunchArgs().i64(out.size()), in[0], out)
+                .ptr(pointer(out)).f64(op.slope()));
+    }
+
+    static void leakyReluBackward(LeakyReluBackwardOp op, Tensor[] in, Tensor out) {
+        requireF32(op.name(), in[0]);
+        requireF32(op.name(), in[1]);
+        of(out).gpu().launch(Symbols.LEAKY_RELU_BACKWARD, out.size(),
+                read(read(new LaunchArgs().i64(out.size()), in[0], out), in[1], out).ptr(pointer(out)).f64(op.slope()));
     }
 
     static void power(PowerOp op, Tensor[] in, Tensor out) {

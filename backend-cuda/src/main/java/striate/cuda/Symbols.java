@@ -14,6 +14,8 @@ import striate.tensor.DType;
 final class Symbols {
     static final String AFFINE = "affine_forward_f32";
     static final String POW = "pow_forward_f32";
+    static final String LEAKY_RELU = "leaky_relu_forward_f32";
+    static final String LEAKY_RELU_BACKWARD = "leaky_relu_backward_f32";
     static final String CONV_BIAS_RELU = "conv2d_bias_relu_forward_f32";
     static final String WHERE = "where_forward_f32";
     static final String PAD = "pad_forward_f32";
@@ -31,6 +33,8 @@ final class Symbols {
     static final String LSTM_CELL_BACKWARD = "lstm_cell_backward_f32";
     static final String GRU_CELL = "gru_cell_forward_f32";
     static final String GRU_CELL_BACKWARD = "gru_cell_backward_f32";
+    static final String BATCH_NORM = "batch_norm_forward_f32";
+    static final String BATCH_NORM_BACKWARD = "batch_norm_backward_f32";
     static final String EMBEDDING = "embedding_forward_f32";
     static final String EMBEDDING_BACKWARD = "embedding_backward_f32";
     static final String SGD = "sgd_update_f32";
@@ -78,10 +82,10 @@ final class Symbols {
 
     /** Every kernel the backend can launch. */
     static List<String> all() {
-        List<String> out = new ArrayList<>(List.of(AFFINE, POW, CONV_BIAS_RELU, WHERE, PAD, SUM, MAX, CROSS_ENTROPY,
+        List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, CONV_BIAS_RELU, WHERE, PAD, SUM, MAX, CROSS_ENTROPY,
                 CROSS_ENTROPY_BACKWARD, MAX_POOL, AVG_POOL, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL,
-                KMAX_POOL_BACKWARD, LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, EMBEDDING,
-                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
+                KMAX_POOL_BACKWARD, LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, BATCH_NORM,
+                BATCH_NORM_BACKWARD, EMBEDDING, EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
         for (UnaryFn fn : UnaryFn.values()) {
             out.add(unary(fn));
         }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
@@ -21,6 +23,8 @@ import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -48,9 +52,10 @@ import striate.tensor.Tensor;
  * comparisons, steps). The switch is exhaustive over the sealed {@link Op}, so a new op cannot be added
  * without deciding its derivative. Every rule is written in recorded ops, so a gradient computed with recording on
  * ({@link Tape#grad} with createGraph) can be differentiated again; the backward ops that have a rule of their own are
- * the convolution's two (backward-data, also the forward of ConvTranspose2d, and backward-filter, both bilinear).
- * The other backward ops (pooling's, cross-entropy's, the embedding's, the recurrent cells') have no second
- * derivative yet: meeting one in a backward pass is one error line naming it.
+ * the convolution's two (backward-data, also the forward of ConvTranspose2d, and backward-filter, both bilinear) and
+ * LeakyReLU's (linear in dy).
+ * The other backward ops (pooling's, cross-entropy's, the embedding's, the recurrent cells', batch norm's) have no
+ * second derivative yet: meeting one in a backward pass is one error line naming it.
  */
 public final class Derivatives {
     private Derivatives() {
@@ -59,12 +64,13 @@ public final class Derivatives {
     /**
      * True when {@code op} has a backward rule: false for random draws, optimizer updates and the backward ops other
      * than the convolution's two (pooling's, cross-entropy's, k-max pooling's, the embedding's, the recurrent
-     * cells'), which have no second derivative yet.
+     * cells', batch norm's), which have no second derivative yet.
      */
     public static boolean isDifferentiable(Class<? extends Op> op) {
         return !(op == Pool2dBackwardOp.class || op == CrossEntropyBackwardOp.class
                 || op == KMaxPoolBackwardOp.class || op == EmbeddingBackwardOp.class
-                || op == LstmCellBackwardOp.class || op == GruCellBackwardOp.class || op == RandomUniformOp.class
+                || op == LstmCellBackwardOp.class || op == GruCellBackwardOp.class
+                || op == BatchNormBackwardOp.class || op == RandomUniformOp.class
                 || op == SgdUpdateOp.class || op == AdamUpdateOp.class);
     }
 
@@ -111,6 +117,10 @@ public final class Derivatives {
                     ? Tensor.apply(new EmbeddingBackwardOp(in[0].dim(0), e.paddingIdx()), dy, in[1]) : null, null};
             case LstmCellOp l -> lstmCell(in[0], in[1], dy);
             case GruCellOp g -> gruCell(in[0], in[1], in[2], dy);
+            case BatchNormOp b -> batchNorm(in[0], in[1], y, dy);
+            case LeakyReluOp l -> new Tensor[] {Tensor.apply(new LeakyReluBackwardOp(l.slope()), dy, in[0])};
+            case LeakyReluBackwardOp l -> // linear in dy, piecewise constant in x
+                    new Tensor[] {wanted[0] ? Tensor.apply(new LeakyReluBackwardOp(l.slope()), dy, in[1]) : null, null};
             case CatOp c -> cat(c, in, dy, wanted);
             case CopyOp c -> new Tensor[] {dy};
             case CastOp c -> new Tensor[] {in[0].dtype().isFloating() ? dy.to(in[0].dtype()) : null};
@@ -138,6 +148,7 @@ public final class Derivatives {
             case EmbeddingBackwardOp o -> noSecondDerivative(o);
             case LstmCellBackwardOp o -> noSecondDerivative(o);
             case GruCellBackwardOp o -> noSecondDerivative(o);
+            case BatchNormBackwardOp o -> noSecondDerivative(o);
             case RandomUniformOp o -> notDifferentiable(o);
             case SgdUpdateOp o -> notDifferentiable(o);
             case AdamUpdateOp o -> notDifferentiable(o);
@@ -212,6 +223,21 @@ public final class Derivatives {
         Tensor d = Tensor.apply(new GruCellBackwardOp(), dy, xg, hg, h); // [n·7h]
         return new Tensor[] {d.slice(0, 0, g).reshape(n, 3 * w), d.slice(0, g, 2 * g).reshape(n, 3 * w),
                 d.slice(0, 2 * g, 2 * g + n * w).reshape(n, w)};
+    }
+
+    /**
+     * dx, dweight and dbias of the fused batch norm: contiguous views of the one backward op's output, which reads the
+     * forward's saved mean and inverse std (views of its output) and dy's part for y.
+     */
+    private static Tensor[] batchNorm(Tensor x, Tensor weight, Tensor out, Tensor dout) {
+        long size = x.size();
+        long c = x.dim(1);
+        long[] dims = x.shape().dims();
+        Tensor dy = dout.slice(0, 0, size).reshape(dims);
+        Tensor d = Tensor.apply(new BatchNormBackwardOp(), dy, x, out.slice(0, size, size + c),
+                out.slice(0, size + c, size + 2 * c), weight); // [x.size + 2c]
+        return new Tensor[] {d.slice(0, 0, size).reshape(dims), d.slice(0, size, size + c),
+                d.slice(0, size + c, size + 2 * c)};
     }
 
     /** Each input's part of dy: a slice view along the concatenation axis. */

@@ -1,11 +1,13 @@
 package striate.nn;
 
 import java.util.Arrays;
+import striate.op.LeakyReluOp;
 import striate.tensor.ShapeMismatchException;
 import striate.tensor.Tensor;
 
 /**
- * Activation functions in functional form, composed from tensor ops so autograd differentiates them. All are
+ * Activation functions in functional form, composed from tensor ops so autograd differentiates them (LeakyReLU is
+ * one fused op, {@link LeakyReluOp}, whose backward op differentiates again). All are
  * elementwise and keep the input's shape, except {@link #maxout} ([n, c·pieces, ...] → [n, c, ...]) and the
  * softmaxes (normalized along one axis). Piecewise functions choose their branch with {@code x > 0} (so x = 0
  * takes the negative branch, as in PyTorch), and keep the unused branch finite so no NaN leaks into the
@@ -34,9 +36,9 @@ public final class Activations {
         return x.relu();
     }
 
-    /** x where x > 0, else slope·x. */
+    /** x where x > 0, else slope·x, in one pass ({@link LeakyReluOp}). */
     public static Tensor leakyRelu(Tensor x, double slope) {
-        return Tensor.where(x.step(), x, x.mul(slope));
+        return Tensor.apply(new LeakyReluOp(slope), x);
     }
 
     /**

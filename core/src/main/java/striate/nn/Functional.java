@@ -1,5 +1,7 @@
 package striate.nn;
 
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
@@ -284,12 +286,79 @@ public final class Functional {
     /**
      * Batch normalization (Ioffe & Szegedy, 2015) over every axis except 1: x [n, c, ...] → y of the same shape,
      * y = (x − μ) / √(σ² + eps) · weight + bias with weight, bias [c] (either may be null: 1 and 0).
-     * Training: μ, σ² are the batch mean and biased variance; the running statistics [c] (when not null) become
-     * (1 − momentum)·running + momentum·batch, with the unbiased variance, outside autograd. Evaluation: μ, σ²
-     * are the running statistics.
+     * Training: μ, σ² are the batch mean and biased variance, in one fused op ({@link BatchNormOp}, whose backward is
+     * {@link BatchNormBackwardOp}: it has no second derivative, so a gradient penalty through training-mode batch
+     * norm takes {@link #batchNormComposed}); the running statistics [c] (when not null) become
+     * (1 − momentum)·running + momentum·batch, with the unbiased variance, outside autograd. Evaluation: μ, σ² are
+     * the running statistics, composed of elementwise ops: a scale and a shift per channel, then two passes over x.
      */
     public static BatchNormResult batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight,
                                             Tensor bias, boolean training, double momentum, double eps) {
+        long c = checkBatchNorm(x, runningMean, runningVar, weight, bias);
+        if (!training) {
+            return batchNormEvaluation(x, runningMean, runningVar, weight, bias, eps);
+        }
+        long m = valuesPerChannel(x);
+        Tensor w = weight != null ? weight : Tensor.ones(x.device(), x.dtype(), c);
+        Tensor b = bias != null ? bias : Tensor.zeros(x.device(), x.dtype(), c);
+        long size = x.size();
+        Tensor out = Tensor.apply(new BatchNormOp(eps), x, w, b); // [x.size + 2c]: y, mean, invstd
+        Tensor y = out.slice(0, 0, size).reshape(x.shape().dims());
+        Tensor stats = out.detach();
+        Tensor newMean = runningMean;
+        Tensor newVar = runningVar;
+        if (runningMean != null) {
+            Tensor batchMean = stats.slice(0, size, size + c).to(runningMean.dtype());
+            newMean = runningMean.detach().mul(1 - momentum).add(batchMean.mul(momentum));
+        }
+        if (runningVar != null) {
+            double unbias = (double) m / (m - 1);
+            // σ² = 1/invstd² − eps, unbiased: · m / (m − 1)
+            Tensor unbiased = stats.slice(0, size + c, size + 2 * c).pow(-2).affine(unbias, -eps * unbias)
+                    .to(runningVar.dtype());
+            newVar = runningVar.detach().mul(1 - momentum).add(unbiased.mul(momentum));
+        }
+        return new BatchNormResult(y, newMean, newVar);
+    }
+
+    /**
+     * {@link #batchNorm} composed of generic ops (reductions, sub, div, sqrt) instead of the fused op: slower, but every
+     * step has a second derivative, so a gradient of a gradient (WGAN-GP's penalty) can pass through training-mode
+     * batch norm. Same arguments, results and running-statistics update.
+     */
+    public static BatchNormResult batchNormComposed(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight,
+                                                    Tensor bias, boolean training, double momentum, double eps) {
+        long c = checkBatchNorm(x, runningMean, runningVar, weight, bias);
+        if (!training) {
+            return batchNormEvaluation(x, runningMean, runningVar, weight, bias, eps);
+        }
+        long m = valuesPerChannel(x);
+        long[] channel = channelShape(x);
+        int[] axes = new int[x.rank() - 1];
+        for (int i = 0, a = 0; i < x.rank(); i++) {
+            if (i != 1) {
+                axes[a++] = i;
+            }
+        }
+        Tensor mean = x.mean(axes, true); // [1, c, 1, ...]
+        Tensor centred = x.sub(mean);
+        Tensor var = centred.square().mean(axes, true); // biased, [1, c, 1, ...]
+        Tensor newMean = runningMean;
+        Tensor newVar = runningVar;
+        if (runningMean != null) {
+            Tensor batchMean = mean.detach().reshape(c).to(runningMean.dtype());
+            newMean = runningMean.detach().mul(1 - momentum).add(batchMean.mul(momentum));
+        }
+        if (runningVar != null) {
+            Tensor unbiased = var.detach().reshape(c).mul((double) m / (m - 1)).to(runningVar.dtype());
+            newVar = runningVar.detach().mul(1 - momentum).add(unbiased.mul(momentum));
+        }
+        Tensor y = centred.div(var.add(eps).sqrt());
+        return new BatchNormResult(affine(y, weight, bias, channel), newMean, newVar);
+    }
+
+    /** Checks x [n, c, ...] against the per-channel tensors [c] (null ones skipped) and returns c. */
+    private static long checkBatchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias) {
         if (x.rank() < 2) {
             throw new ShapeMismatchException("batchNorm", "input of shape " + x.shape(), "[n, c, ...]");
         }
@@ -300,46 +369,45 @@ public final class Functional {
                         + " for input " + x.shape(), "[" + c + "]");
             }
         }
-        long[] channel = new long[x.rank()]; // [1, c, 1, ...]
+        return c;
+    }
+
+    /** The values each channel's batch statistics cover, at least 2 (one value has no variance). */
+    private static long valuesPerChannel(Tensor x) {
+        long m = x.size() / x.dim(1);
+        if (m < 2) {
+            throw new ShapeMismatchException("batchNorm", "input of shape " + x.shape() + " in training",
+                    "more than 1 value per channel");
+        }
+        return m;
+    }
+
+    /** [1, c, 1, ...] for x [n, c, ...]. */
+    private static long[] channelShape(Tensor x) {
+        long[] channel = new long[x.rank()];
         java.util.Arrays.fill(channel, 1);
-        channel[1] = c;
-        int[] axes = new int[x.rank() - 1];
-        for (int i = 0, a = 0; i < x.rank(); i++) {
-            if (i != 1) {
-                axes[a++] = i;
-            }
-        }
-        Tensor mean;
-        Tensor var;
-        Tensor newMean = runningMean;
-        Tensor newVar = runningVar;
-        if (training) {
-            long m = x.size() / c;
-            if (m < 2) {
-                throw new ShapeMismatchException("batchNorm", "input of shape " + x.shape() + " in training",
-                        "more than 1 value per channel");
-            }
-            mean = x.mean(axes, true); // [1, c, 1, ...]
-            Tensor centred = x.sub(mean);
-            var = centred.square().mean(axes, true); // biased, [1, c, 1, ...]
-            if (runningMean != null) {
-                Tensor batchMean = mean.detach().reshape(c).to(runningMean.dtype());
-                newMean = runningMean.detach().mul(1 - momentum).add(batchMean.mul(momentum));
-            }
-            if (runningVar != null) {
-                Tensor unbiased = var.detach().reshape(c).mul((double) m / (m - 1)).to(runningVar.dtype());
-                newVar = runningVar.detach().mul(1 - momentum).add(unbiased.mul(momentum));
-            }
-            Tensor y = centred.div(var.add(eps).sqrt());
-            return new BatchNormResult(affine(y, weight, bias, channel), newMean, newVar);
-        }
+        channel[1] = x.dim(1);
+        return channel;
+    }
+
+    private static BatchNormResult batchNormEvaluation(Tensor x, Tensor runningMean, Tensor runningVar,
+                                                       Tensor weight, Tensor bias, double eps) {
         if (runningMean == null || runningVar == null) {
             throw new IllegalArgumentException("batchNorm: evaluation needs running mean and variance");
         }
-        mean = runningMean.to(x.dtype()).reshape(channel);
-        var = runningVar.to(x.dtype()).reshape(channel);
-        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
-        return new BatchNormResult(affine(y, weight, bias, channel), runningMean, runningVar);
+        long[] channel = channelShape(x);
+        // y = x·scale + shift with scale = weight/√(var + eps) and shift = bias − mean·scale, as PyTorch evaluates
+        // it: the per-channel work on [c], then two passes over x
+        Tensor scale = runningVar.to(x.dtype()).add(eps).pow(-0.5);
+        if (weight != null) {
+            scale = scale.mul(weight);
+        }
+        Tensor shift = runningMean.to(x.dtype()).mul(scale).neg();
+        if (bias != null) {
+            shift = shift.add(bias);
+        }
+        Tensor y = x.mul(scale.reshape(channel)).add(shift.reshape(channel));
+        return new BatchNormResult(y, runningMean, runningVar);
     }
 
     private static Tensor affine(Tensor y, Tensor weight, Tensor bias, long[] channel) {

@@ -3,6 +3,8 @@ package striate.reference;
 import striate.backend.HostBackend;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
 import striate.op.CatOp;
@@ -19,6 +21,8 @@ import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -47,6 +51,8 @@ public final class ReferenceBackend extends HostBackend {
             .put(PowerOp.class, "ReferenceElementwise", ReferenceElementwise::power)
             .put(BinaryOp.class, "ReferenceElementwise", ReferenceElementwise::binary)
             .put(WhereOp.class, "ReferenceElementwise", ReferenceElementwise::where)
+            .put(LeakyReluOp.class, "ReferenceElementwise", ReferenceElementwise::leakyRelu)
+            .put(LeakyReluBackwardOp.class, "ReferenceElementwise", ReferenceElementwise::leakyReluBackward)
             .put(CopyOp.class, "ReferenceCopy", ReferenceCopy::copy)
             .put(CastOp.class, "ReferenceCopy", ReferenceCopy::cast)
             .put(PadOp.class, "ReferenceCopy", ReferenceCopy::pad)
@@ -65,6 +71,8 @@ public final class ReferenceBackend extends HostBackend {
             .put(LstmCellBackwardOp.class, "ReferenceRecurrent", ReferenceRecurrent::lstmCellBackward)
             .put(GruCellOp.class, "ReferenceRecurrent", ReferenceRecurrent::gruCell)
             .put(GruCellBackwardOp.class, "ReferenceRecurrent", ReferenceRecurrent::gruCellBackward)
+            .put(BatchNormOp.class, "ReferenceBatchNorm", ReferenceBatchNorm::forward)
+            .put(BatchNormBackwardOp.class, "ReferenceBatchNorm", ReferenceBatchNorm::backward)
             .put(MatMulOp.class, "ReferenceMatMul", ReferenceMatMul::matmul)
             .put(Conv2dOp.class, "ReferenceConv2d", ReferenceConv2d::forward)
             .put(Conv2dBackwardDataOp.class, "ReferenceConv2d", ReferenceConv2d::backwardData)

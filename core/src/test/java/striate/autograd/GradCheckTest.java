@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import striate.op.AffineOp;
+import striate.op.BatchNormOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
@@ -27,6 +28,8 @@ import striate.op.EmbeddingOp;
 import striate.op.ExpandOp;
 import striate.op.GruCellOp;
 import striate.op.KMaxPoolOp;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellOp;
 import striate.op.MatMulOp;
@@ -168,6 +171,14 @@ class GradCheckTest {
                 GradCheck.uniform(REF, 69, -2, 2, 3, 15), u(70, 3, 5)));
         c.add(op("gru cell n=2 h=7", new GruCellOp(), GradCheck.uniform(REF, 71, -2, 2, 2, 21),
                 GradCheck.uniform(REF, 72, -2, 2, 2, 21), u(73, 2, 7)));
+        // The fused batch norm's y part (its saved mean and inverse std carry no gradient; callers detach them).
+        c.add(new Case("batch norm [3, 2, 2, 2], y", BatchNormOp.class,
+                x -> Tensor.apply(new BatchNormOp(1e-5), x).slice(0, 0, 24), u(100, 3, 2, 2, 2), pos(101, 2),
+                u(102, 2)));
+        c.add(new Case("batch norm [5, 3], y", BatchNormOp.class,
+                x -> Tensor.apply(new BatchNormOp(1e-3), x).slice(0, 0, 15), u(103, 5, 3), u(104, 3), u(105, 3)));
+        c.add(op("leaky relu 0.2", new LeakyReluOp(0.2), u(106, 3, 7)));
+        c.add(op("leaky relu backward 0.2", new LeakyReluBackwardOp(0.2), u(107, 3, 7), u(108, 3, 7)));
         c.add(op("cat axis 0 of three", new CatOp(0, 3), u(74, 1, 3, 5), u(75, 2, 3, 5), u(76, 1, 3, 5)));
         c.add(op("cat axis -1 of two", new CatOp(-1, 2), u(77, 3, 2), u(78, 3, 7)));
         c.add(new Case("cat of strided views", CatOp.class, x -> Tensor.cat(1, x[0].transpose(0, 1), x[1]),

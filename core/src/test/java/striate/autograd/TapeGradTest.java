@@ -201,10 +201,21 @@ class TapeGradTest {
     @Test
     void secondOrderThroughTrainingModeBatchNorm() {
         // Batch statistics, composed of reductions, sub, div and sqrt: every sample's gradient depends on the others.
-        Function<Tensor[], Tensor> f = in -> Functional.batchNorm(in[0], null, null, in[1], in[2], true, 0.1, 1e-5).y()
-                .tanh().mul(in[3]).sum();
+        // The fused op's backward has no second derivative, so this takes the composed form on purpose.
+        Function<Tensor[], Tensor> f = in -> Functional.batchNormComposed(in[0], null, null, in[1], in[2], true, 0.1,
+                1e-5).y().tanh().mul(in[3]).sum();
         assertSecondOrder("‖∂f/∂x‖², BatchNorm2d in training", f, 0, u(31, 3, 2, 2, 2), u(32, 2), u(33, 2),
                 u(34, 3, 2, 2, 2));
+    }
+
+    @Test
+    void theFusedBatchNormBackwardIsNamedWhenDifferentiatedAgain() {
+        Tensor x = u(35, 3, 2, 2, 2).requiresGrad(true);
+        Tensor y = Functional.batchNorm(x, null, null, u(36, 2), u(37, 2), true, 0.1, 1e-5).y().tanh().sum();
+        Tensor dx = Tape.grad(y, ones(y), List.of(x), true).get(0);
+        Tensor penalty = dx.square().sum();
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, penalty::backward);
+        assertTrue(e.getMessage().startsWith("BatchNormBackwardOp has no second derivative yet"), e.getMessage());
     }
 
     @Test

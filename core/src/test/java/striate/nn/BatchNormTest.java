@@ -151,6 +151,59 @@ class BatchNormTest {
     }
 
     @Test
+    void runningVarianceOfAConstantChannelStaysExactEnough() {
+        // Channel 0 is constant (σ² = 0, far below eps); the fused op keeps 1/√(σ² + eps), from which σ² comes back.
+        BatchNorm2d bn = new BatchNorm2d(2);
+        double[] x = random(12, 4 * 2 * 9, 1, 0);
+        for (int i = 0; i < 4; i++) {
+            java.util.Arrays.fill(x, i * 18, i * 18 + 9, 3.25);
+        }
+        bn.forward(Tensor.of(REF, DType.F32, x, 4, 2, 3, 3));
+        double[][] st = stats(x, 4, 2, 9);
+        double m = 36;
+        assertClose(new double[] {0.1 * 3.25, 0.1 * st[0][1]}, bn.runningMean().toDoubleArray(), 1e-6,
+                "running_mean");
+        assertClose(new double[] {0.9, 0.9 + 0.1 * st[1][1] * m / (m - 1)}, bn.runningVar().toDoubleArray(), 1e-6,
+                "running_var");
+    }
+
+    @Test
+    void fusedAndComposedTrainingAgreeOnOutputStatisticsAndGradients() {
+        int n = 5, c = 3, s = 4;
+        for (DType t : new DType[] {DType.F64, DType.F32}) {
+            double tol = t == DType.F64 ? 1e-12 : 2e-6;
+            Tensor x = Tensor.of(REF, t, random(20, n * c * s, 2, 0.5), n, c, 2, 2);
+            Tensor dy = Tensor.of(REF, t, random(21, n * c * s, 1, 0), n, c, 2, 2);
+            double[][] got = new double[2][];
+            double[][] grads = new double[6][];
+            double[][] running = new double[4][];
+            for (int k = 0; k < 2; k++) {
+                Tensor xi = x.detach().requiresGrad(true);
+                Tensor w = Tensor.of(REF, t, new double[] {1.5, -0.5, 1}, c).requiresGrad(true);
+                Tensor b = Tensor.of(REF, t, new double[] {0.25, 0, -1}, c).requiresGrad(true);
+                Tensor rm = Tensor.zeros(REF, t, c);
+                Tensor rv = Tensor.ones(REF, t, c);
+                Functional.BatchNormResult r = k == 0
+                        ? Functional.batchNorm(xi, rm, rv, w, b, true, 0.1, 1e-5)
+                        : Functional.batchNormComposed(xi, rm, rv, w, b, true, 0.1, 1e-5);
+                r.y().mul(dy).sum().backward();
+                got[k] = r.y().toDoubleArray();
+                grads[3 * k] = xi.grad().toDoubleArray();
+                grads[3 * k + 1] = w.grad().toDoubleArray();
+                grads[3 * k + 2] = b.grad().toDoubleArray();
+                running[2 * k] = r.runningMean().toDoubleArray();
+                running[2 * k + 1] = r.runningVar().toDoubleArray();
+            }
+            assertClose(got[1], got[0], tol, t + " y");
+            assertClose(grads[3], grads[0], tol, t + " dx");
+            assertClose(grads[4], grads[1], tol, t + " dweight");
+            assertClose(grads[5], grads[2], tol, t + " dbias");
+            assertClose(running[2], running[0], tol, t + " running_mean");
+            assertClose(running[3], running[1], tol, t + " running_var");
+        }
+    }
+
+    @Test
     void clearErrors() {
         ShapeMismatchException wrongChannels = assertThrows(ShapeMismatchException.class,
                 () -> new BatchNorm2d(3).forward(Tensor.zeros(REF, DType.F32, 2, 4, 5, 5)));

@@ -13,8 +13,8 @@ import striate.tensor.Device;
 import striate.tensor.Tensor;
 
 /**
- * The functions behind the layers, differentiated by autograd through the ops they are composed of, against
- * central differences in float64 on the reference backend.
+ * The functions behind the layers, differentiated by autograd through the ops they are composed of (and training-mode
+ * batch norm through its fused op's backward), against central differences in float64 on the reference backend.
  */
 class FunctionalGradTest {
     private static final Device REF = Device.reference();
@@ -49,6 +49,15 @@ class FunctionalGradTest {
                         t -> Functional.batchNorm(t[0], Tensor.zeros(REF, striate.tensor.DType.F64, 2),
                                 Tensor.ones(REF, striate.tensor.DType.F64, 2), t[1], t[2], true, 0.1, 1e-5).y(),
                         u(10, 3, 2, 3, 3), pos(11, 2), u(12, 2)),
+                new Case("batchNorm 1d training on [n, c, l], without affine",
+                        t -> Functional.batchNorm(t[0], null, null, null, null, true, 0.1, 1e-5).y().mul(t[1]),
+                        u(25, 4, 3, 5), u(26, 4, 3, 5)),
+                new Case("batchNorm 2d training, values far from zero",
+                        t -> Functional.batchNorm(t[0], null, null, t[1], t[2], true, 0.1, 1e-3).y().mul(t[3]),
+                        GradCheck.uniform(REF, 27, 4, 6, 3, 2, 2, 2), pos(28, 2), u(29, 2), u(30, 3, 2, 2, 2)),
+                new Case("batchNormComposed 2d training, affine",
+                        t -> Functional.batchNormComposed(t[0], null, null, t[1], t[2], true, 0.1, 1e-5).y(),
+                        u(31, 3, 2, 3, 3), pos(32, 2), u(33, 2)),
                 new Case("batchNorm 2d evaluation",
                         t -> Functional.batchNorm(t[0], t[1], t[2], t[3], t[4], false, 0.1, 1e-5).y(),
                         u(13, 2, 3, 2, 2), u(14, 3), pos(15, 3), pos(16, 3), u(17, 3)),

@@ -16,6 +16,8 @@ import striate.backend.Backend;
 import striate.backend.Backends;
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;
+import striate.op.BatchNormBackwardOp;
+import striate.op.BatchNormOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
 import striate.op.CastOp;
@@ -32,6 +34,8 @@ import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
+import striate.op.LeakyReluBackwardOp;
+import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
@@ -200,6 +204,7 @@ public abstract class OpConformance {
         pooling(c);
         softmaxAndLoss(c);
         recurrent(c);
+        batchNorm(c);
         dataMovement(c);
         updates(c);
         return c;
@@ -291,6 +296,17 @@ public abstract class OpConformance {
             c.add(op("binary " + fn + " strided [7, 33] [7, 33]", op, transposed(u(19, 33, 7)),
                     divide ? pos(20, 7, 33) : u(20, 7, 33)));
         }
+        for (long n : ODD) {
+            c.add(op("leaky relu 0.2 " + dims(n), new LeakyReluOp(0.2), range(n, -3, 3, n)));
+            c.add(op("leaky relu backward 0.2 " + dims(n), new LeakyReluBackwardOp(0.2), u(n + 1, n),
+                    range(n, -3, 3, n)));
+        }
+        c.add(op("leaky relu 0.01 zeros, ties, negatives", new LeakyReluOp(0.01), grid(24, 7, 33)));
+        c.add(op("leaky relu backward 0.01 zeros, ties, negatives", new LeakyReluBackwardOp(0.01), u(25, 7, 33),
+                grid(24, 7, 33)));
+        c.add(op("leaky relu strided [33, 7]", new LeakyReluOp(0.2), transposed(u(26, 7, 33))));
+        c.add(op("leaky relu backward strided dy and x [33, 7]", new LeakyReluBackwardOp(0.2),
+                transposed(u(27, 7, 33)), transposed(u(26, 7, 33))));
         c.add(op("where broadcast [7, 33] [7, 33] [33]", new WhereOp(), d -> Fixtures.mask(d, 21, 7, 33),
                 u(22, 7, 33), u(23, 33)));
         c.add(op("where scalar b [1025]", new WhereOp(), d -> Fixtures.mask(d, 24, 1025), u(25, 1025), u(26)));
@@ -515,6 +531,30 @@ public abstract class OpConformance {
                 labels(197, 33, 4)));
         c.add(op("cross-entropy backward ignoring class 0 [33, 4]", new CrossEntropyBackwardOp(0),
                 range(196, -3, 3, 33, 4), labels(197, 33, 4), u(198, 33)));
+    }
+
+    /**
+     * Training-mode batch norm, forward and backward: [n, c] (runs of one value), odd sizes, the DCGAN
+     * discriminator's [64, 128, 7, 7], values far from zero (mean 5: the variance about the mean, not E[x²] − E[x]²),
+     * a strided x and a strided dy.
+     */
+    private static void batchNorm(List<Case> c) {
+        long[][] shapes = {{4, 3}, {7, 33}, {3, 5, 7, 7}, {8, 33, 5}, {64, 128, 7, 7}};
+        for (long[] s : shapes) {
+            long ch = s[1];
+            String name = dims(s);
+            c.add(op("batch norm " + name, new BatchNormOp(1e-5), range(200, -2, 2, s), u(201, ch), u(202, ch)));
+            c.add(op("batch norm backward " + name, new BatchNormBackwardOp(), u(203, s), range(200, -2, 2, s),
+                    u(204, ch), pos(205, ch), u(201, ch)));
+        }
+        c.add(op("batch norm mean 5 [6, 4, 3, 3]", new BatchNormOp(1e-3), range(206, 4, 6, 6, 4, 3, 3), u(207, 4),
+                u(208, 4)));
+        c.add(op("batch norm backward mean 5 [6, 4, 3, 3]", new BatchNormBackwardOp(), u(209, 6, 4, 3, 3),
+                range(206, 4, 6, 6, 4, 3, 3), range(210, 4.5, 5.5, 4), pos(211, 4), u(207, 4)));
+        c.add(op("batch norm strided x [33, 7]", new BatchNormOp(1e-5), transposed(u(212, 7, 33)), u(213, 7),
+                u(214, 7)));
+        c.add(op("batch norm backward strided dy [33, 7]", new BatchNormBackwardOp(), transposed(u(215, 7, 33)),
+                u(216, 33, 7), u(217, 7), pos(218, 7), u(213, 7)));
     }
 
     private static void dataMovement(List<Case> c) {
