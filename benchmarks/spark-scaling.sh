@@ -6,16 +6,14 @@
 #   SCALING lenet5_b64 workers=N <images/s with N workers / (N x images/s with one)>
 # (1.0 is ideal; the issue's target is 0.8 at N = 2). Run it on a quiet machine with at least N cores.
 # Usage: bash benchmarks/spark-scaling.sh [--workers N] [--epochs E] [--limit K] [--executor-memory M]
-#   --executor-memory M   each executor's heap (default 1800m of the local-cluster worker's 2048 MB): the workers
-#                         hold the training images as floats (188 MB for Fashion-MNIST), and with 1g G1 kept
-#                         collecting the old generation
+#   --executor-memory M   each executor's heap (default 1g; the local-cluster workers have 2048 MB)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 workers=2
 epochs=2
 limit=0
-memory=1800m
+memory=1g
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --workers) workers="$2"; shift 2 ;;

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Images held in memory as one normalized float array [n, c, h, w] with int labels [n]. Built from IDX files
- * ({@link #read}: pixel / 255, then (x - mean) / std) or from arrays already prepared. Checks that images and
- * labels agree in count and that every label is in [0, classes).
+ * Images held in memory with int labels [n], handed out normalized [c, h, w] per example. Built from IDX files
+ * ({@link #read}, {@link #of}: the 8-bit pixels are kept as they are, a quarter of the floats' memory, and each
+ * example is normalized when it is read, pixel / 255 then (x - mean) / std through the normalization's 256-entry
+ * table) or from a normalized float array already prepared. Checks that images and labels agree in count and that
+ * every label is in [0, classes).
  */
 public final class ImageDataset implements Dataset {
-    private final float[] x; // [n, c, h, w]
+    private final float[] x; // [n, c, h, w] normalized, or null when the pixels are kept
+    private final byte[] pixels; // [n, c, h, w] 8-bit, or null
+    private final float[] table; // pixel value → normalized value, with pixels
     private final int[] y; // [n]
     private final int classes;
     private final int channels;
@@ -18,13 +22,24 @@ public final class ImageDataset implements Dataset {
 
     /** Wraps {@code x} [n, c, h, w] (not copied) and copies {@code labels} [n]. */
     public ImageDataset(float[] x, int[] labels, int classes, int channels, int height, int width) {
+        this(x, null, null, labels, classes, channels, height, width);
+    }
+
+    /** Keeps 8-bit {@code pixels} [n, 1, h, w] (not copied), normalized by {@code norm} as examples are read. */
+    private ImageDataset(byte[] pixels, Normalization norm, int[] labels, int classes, int height, int width) {
+        this(null, pixels, norm.table(), labels, classes, 1, height, width);
+    }
+
+    private ImageDataset(float[] x, byte[] pixels, float[] table, int[] labels, int classes, int channels, int height,
+                         int width) {
         if (classes <= 0 || channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException("classes, channels, height and width must be > 0, got " + classes
                     + ", " + channels + ", " + height + ", " + width);
         }
         long expected = (long) labels.length * channels * height * width;
-        if (x.length != expected) {
-            throw new IllegalArgumentException("image array holds " + x.length + " floats, expected " + labels.length
+        long held = x != null ? x.length : pixels.length;
+        if (held != expected) {
+            throw new IllegalArgumentException("image array holds " + held + " values, expected " + labels.length
                     + " labels * " + channels + "*" + height + "*" + width + " = " + expected);
         }
         for (int i = 0; i < labels.length; i++) {
@@ -34,6 +49,8 @@ public final class ImageDataset implements Dataset {
             }
         }
         this.x = x;
+        this.pixels = pixels;
+        this.table = table;
         this.y = labels.clone();
         this.classes = classes;
         this.channels = channels;
@@ -46,7 +63,7 @@ public final class ImageDataset implements Dataset {
         if (images.count() != labels.length) {
             throw new IllegalArgumentException(images.count() + " images but " + labels.length + " labels");
         }
-        return new ImageDataset(normalize(images.pixels(), norm), labels, classes, 1, images.rows(), images.cols());
+        return new ImageDataset(images.pixels(), norm, labels, classes, images.rows(), images.cols());
     }
 
     /**
@@ -77,16 +94,7 @@ public final class ImageDataset implements Dataset {
                     + labels[first] + " at index " + first + "; this is not a " + classes + "-class label file, or"
                     + " it is corrupt");
         }
-        return new ImageDataset(normalize(images.pixels(), norm), labels, classes, 1, images.rows(), images.cols());
-    }
-
-    private static float[] normalize(byte[] pixels, Normalization norm) {
-        float[] table = norm.table();
-        float[] out = new float[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            out[i] = table[pixels[i] & 0xFF];
-        }
-        return out;
+        return new ImageDataset(images.pixels(), norm, labels, classes, images.rows(), images.cols());
     }
 
     @Override
@@ -125,6 +133,12 @@ public final class ImageDataset implements Dataset {
             throw new IndexOutOfBoundsException("example " + i + " of a dataset of " + y.length);
         }
         int m = channels * height * width;
-        System.arraycopy(x, i * m, dst, offset, m);
+        if (x != null) {
+            System.arraycopy(x, i * m, dst, offset, m);
+            return;
+        }
+        for (int k = 0, at = i * m; k < m; k++) {
+            dst[offset + k] = table[pixels[at + k] & 0xFF];
+        }
     }
 }
