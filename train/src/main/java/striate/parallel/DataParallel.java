@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +104,14 @@ public final class DataParallel implements AutoCloseable {
             Map<String, Parameter> named = module().namedParameters();
             DType dtype = dtypeOf(named);
             checkDistinct();
-            List<String> names = new ArrayList<>(named.keySet()).reversed(); // the order backward finishes them
+            // the trainable parameters in the order backward finishes them; frozen ones get no gradient to exchange
+            List<String> names = named.entrySet().stream().filter(e -> e.getValue().requiresGrad())
+                    .map(Map.Entry::getKey).collect(Collectors.toCollection(ArrayList::new))
+                    .reversed();
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("DataParallel: the model has no trainable parameters (every one is "
+                        + "frozen); there is nothing to train");
+            }
             List<Shape> shapes = names.stream().map(n -> named.get(n).value().shape()).toList();
             buckets = new Buckets(shapes, dtype.bytes(), b.bucketBytes);
             for (Replica r : replicas) {

@@ -97,7 +97,8 @@ final class Replica {
 
     /**
      * On this thread: allocates the flat buffer for {@code layout} (outside any scope: it lives as long as the
-     * replica) and numbers this module's parameters as replica 0's are.
+     * replica) and numbers this module's trainable parameters as replica 0's are (frozen ones have no gradient and
+     * no place in the buffer).
      */
     void attach(Buckets layout, List<String> names, DType dtype, ChunkLink chunkLink, StepListener stepListener) {
         buckets = layout;
@@ -115,9 +116,10 @@ final class Replica {
             numbers.put(p.value(), parameters.size());
             parameters.add(p);
         }
-        if (named.size() != names.size()) {
-            throw new IllegalStateException("replica " + index + "'s model has " + named.size() + " parameters, replica"
-                    + " 0's " + names.size() + "; the model factory must build the same model every time");
+        long trainable = named.values().stream().filter(Parameter::requiresGrad).count();
+        if (trainable != names.size()) {
+            throw new IllegalStateException("replica " + index + "'s model has " + trainable + " trainable parameters, "
+                    + "replica 0's " + names.size() + "; the model factory must build the same model every time");
         }
         flat = Tensor.empty(Backends.of(device), Shape.of(layout.elements()), dtype);
         gradients = new ArrayList<>();

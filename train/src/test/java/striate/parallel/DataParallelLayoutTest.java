@@ -99,4 +99,44 @@ class DataParallelLayoutTest {
             }
         }
     }
+
+    /** A linear layer whose output is scaled by a frozen parameter [3] (no gradient, nothing to exchange). */
+    private static final class FrozenScale extends Module {
+        private final Linear linear;
+        private final Parameter scale;
+
+        FrozenScale() {
+            linear = registerModule("linear", new Linear(6, 3, new Rng(5)));
+            scale = registerParameter("scale", Tensor.of(Device.reference(), new float[] {0.5f, 2f, -1f}, 3), false);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return linear.forward(x).mul(scale.value());
+        }
+    }
+
+    @Test
+    void frozenParametersHaveNoPlaceInTheBuffer() {
+        List<Device> devices = List.of(new Device(Device.Kind.REFERENCE, 0), new Device(Device.Kind.REFERENCE, 1));
+        List<Recording> optimizers = new ArrayList<>();
+        Tensor x = Tensor.rand(devices.getFirst(), striate.tensor.DType.F32, Shape.of(4, 6), -1, 1, 7);
+        Tensor y = Tensor.ofInts(devices.getFirst(), new int[] {0, 2, 1, 2}, 4);
+        try (DataParallel dp = DataParallel.builder(devices, FrozenScale::new, m -> {
+            Recording r = new Recording(m.namedParameters());
+            synchronized (optimizers) {
+                optimizers.add(r);
+            }
+            return r;
+        }).build()) {
+            dp.step(x, y);
+            Buckets trainable = new Buckets(List.of(Shape.of(3), Shape.of(3, 6)), 4, Long.MAX_VALUE);
+            for (Recording r : optimizers) {
+                assertEquals(List.of("linear.bias", "linear.weight"), List.copyOf(r.seen.keySet().stream().sorted()
+                        .toList()), "the optimizer is handed the trainable parameters only");
+                assertEquals(trainable.elements(), r.seen.get("linear.weight").storage().elements(),
+                        "the flat buffer holds the trainable parameters only");
+            }
+        }
+    }
 }
