@@ -54,6 +54,14 @@ record ConvGeometry(int n, int c, int h, int w, int k, int cg, int kh, int kw, i
         return Math.max(panelImages(), (n + MIN_PANELS - 1) / MIN_PANELS);
     }
 
+    /**
+     * Images per panel when a batch goes in at most MIN_PANELS panels fixed by shape, each panel holding buffers or a
+     * partial result of its own (the packed filter gradient, the taps forward).
+     */
+    int cappedPanelImages() {
+        return Math.ceilDiv(n, Math.min(n, MIN_PANELS));
+    }
+
     int filterPanels() {
         int nb = filterPanelImages();
         return (n + nb - 1) / nb;

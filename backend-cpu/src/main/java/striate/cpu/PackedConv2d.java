@@ -39,7 +39,7 @@ final class PackedConv2d {
      * at most MIN_PANELS panels fixed by shape, each summing its images into its own gradient in order.
      */
     static float[][] filterGradPanels(IntraOpPool pool, ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
-        int perPanel = Math.ceilDiv(g.n(), Math.min(g.n(), ConvGeometry.MIN_PANELS));
+        int perPanel = g.cappedPanelImages();
         float[][] partial = new float[Math.ceilDiv(g.n(), perPanel)][];
         pool.forEach(partial.length, panel -> {
             Im2colPanels col = g.im2colPanels();

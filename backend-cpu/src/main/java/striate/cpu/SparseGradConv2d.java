@@ -2,6 +2,7 @@ package striate.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import striate.tensor.Tensor;
 
 /**
@@ -37,7 +38,8 @@ final class SparseGradConv2d {
             int perImage = g.k() * g.ohw();
             int imageLimit = perImage / DENSITY_INVERSE;
             int[] start = new int[g.n() + 1];
-            int[] position = new int[imageLimit * g.n()];
+            // grown as nonzeros turn up, so a dense dy, given up on within its first image, allocates little
+            int[] position = new int[Math.min(imageLimit * g.n(), 1024)];
             float[] value = new float[position.length];
             MemorySegment s = dy.segment();
             int count = 0;
@@ -48,6 +50,10 @@ final class SparseGradConv2d {
                         p = loops.nextNonzero(s, image, p + 1, perImage)) {
                     if (count - start[b] == imageLimit) {
                         return null;
+                    }
+                    if (count == position.length) {
+                        position = Arrays.copyOf(position, 2 * count);
+                        value = Arrays.copyOf(value, 2 * count);
                     }
                     position[count] = p;
                     value[count++] = s.getAtIndex(ValueLayout.JAVA_FLOAT, image + p);

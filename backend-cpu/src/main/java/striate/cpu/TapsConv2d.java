@@ -29,7 +29,7 @@ final class TapsConv2d {
         MemorySegment ys = ((HostStorage) out.storage()).segment();
         float[] taps = tapRows(g, w); // [kw·k, c]
         int rows = g.kw() * g.k();
-        int perPanel = Math.ceilDiv(g.n(), Math.min(g.n(), ConvGeometry.MIN_PANELS));
+        int perPanel = g.cappedPanelImages();
         pool.forEach(Math.ceilDiv(g.n(), perPanel), panel -> {
             float[] x = new float[g.c() * g.w()]; // one image [c, w]
             float[] z = new float[rows * g.w()]; // [kw·k, w]

@@ -49,9 +49,8 @@ public final class Adam extends Optimizer {
 
     @Override
     protected Map<String, Tensor> buffers() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        m.forEach((k, t) -> out.put(k + ".m", t));
-        v.forEach((k, t) -> out.put(k + ".v", t));
+        Map<String, Tensor> out = suffixed(m, ".m");
+        out.putAll(suffixed(v, ".v"));
         return out;
     }
 

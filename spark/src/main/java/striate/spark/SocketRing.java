@@ -138,6 +138,11 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
         }
     }
 
+    /**
+     * Connects to the next worker, retrying a failed attempt every 50 ms until {@code millis} have passed: its listener
+     * is open before the rendezvous, but a connect can still fail for a moment (a full accept backlog, a network path
+     * coming up); a peer that never answers fails with its address named.
+     */
     private static Socket connect(InetSocketAddress address, int millis) throws IOException {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (true) {
