@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# striate-spark.jar on a real Spark standalone cluster on this machine, submitted with spark-submit as the README's
+# cluster guide writes it: a master and N worker daemons (one core and 2 GB each), each running its executor JVM.
+# Two jobs train LeNet-5 with the same options: one uninterrupted, and one whose executor of the first worker is
+# killed (SIGKILL) mid-epoch, after its first checkpoint. Spark retries the barrier stage, the workers resume from
+# the checkpoint, and the script checks that the two final checkpoints are the same bytes. It ends with
+#   STANDALONE workers=N images_per_s=<uninterrupted job, all workers> resumed_at=<step> checkpoints=identical
+# Without --spark-home it assembles a Spark home under spark/target/spark-home from the Spark jars Maven resolves
+# for spark-core (no bin/ scripts ship as Maven artifacts, so its bin/spark-class and bin/spark-submit are three
+# lines that ask Spark's launcher for the command and run it, as a distribution's do); with --spark-home it uses
+# that distribution's own bin/spark-class and bin/spark-submit.
+# Usage: bash benchmarks/spark-standalone.sh [--workers N] [--epochs E] [--limit K] [--spark-home DIR] [--no-kill]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+workers=2
+epochs=2
+limit=16384
+spark_home=""
+kill_one=1
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --workers) workers="$2"; shift 2 ;;
+        --epochs) epochs="$2"; shift 2 ;;
+        --limit) limit="$2"; shift 2 ;;
+        --spark-home) spark_home="$2"; shift 2 ;;
+        --no-kill) kill_one=0; shift ;;
+        *) echo "spark-standalone: unknown option $1 (use --workers N, --epochs E, --limit K, --spark-home DIR," \
+               "--no-kill)" >&2
+           exit 2 ;;
+    esac
+done
+die() { echo "spark-standalone: $*" >&2; exit 1; }
+
+jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+[[ -x "$jdk/bin/java" ]] || die "needs a Java 25 JDK: set JAVA_HOME (Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64)"
+export JAVA_HOME="$jdk"
+data=/usr/share/datasets/fashion-mnist
+[[ -f "$data/train-images-idx3-ubyte.gz" ]] \
+    || data="$(dirname "$(dpkg -L dataset-fashion-mnist 2>/dev/null | grep -m1 'train-images-idx3-ubyte')")"
+[[ -n "$data" && -d "$data" ]] || die "Fashion-MNIST not found: apt-get install dataset-fashion-mnist (bin/setup does)"
+
+echo "building spark/target/striate-spark.jar (offline)" >&2
+(cd "$root" && mvn -B -ntp -o -q -pl spark -am package -DskipTests) >&2
+jar="$root/spark/target/striate-spark.jar"
+
+if [[ -z "$spark_home" ]]; then
+    spark_home="$root/spark/target/spark-home"
+    version="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$root/spark/pom.xml")"
+    if [[ ! -f "$spark_home/jars/spark-core_2.13-$version.jar" ]]; then
+        echo "assembling a Spark $version home in $spark_home from Spark's Maven artifacts" >&2
+        mkdir -p "$spark_home/bin" "$spark_home/pom"
+        cat > "$spark_home/pom/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>striate.local</groupId><artifactId>spark-home</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.spark</groupId><artifactId>spark-core_2.13</artifactId><version>$version</version></dependency>
+  </dependencies>
+</project>
+EOF
+        (cd "$spark_home/pom" && mvn -B -ntp -q dependency:copy-dependencies -DoutputDirectory="$spark_home/jars") >&2 \
+            || die "could not resolve spark-core_2.13 $version and its dependencies (Maven Central unreachable?)"
+    fi
+    cat > "$spark_home/bin/spark-class" <<'EOF'
+#!/usr/bin/env bash
+# Asks Spark's launcher for the JVM command of a Spark class (NUL-separated) and runs it.
+set -euo pipefail
+cmd=()
+while IFS= read -r -d '' arg; do
+    arg="${arg#$'\n'}"
+    [[ -n "$arg" ]] && cmd+=("$arg")
+done < <("$JAVA_HOME/bin/java" -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main "$@")
+exec "${cmd[@]}"
+EOF
+    printf '#!/usr/bin/env bash\nexec "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.SparkSubmit "$@"\n' \
+        > "$spark_home/bin/spark-submit"
+    chmod +x "$spark_home/bin/spark-class" "$spark_home/bin/spark-submit"
+fi
+[[ -x "$spark_home/bin/spark-class" && -x "$spark_home/bin/spark-submit" ]] \
+    || die "$spark_home has no bin/spark-class and bin/spark-submit: give a Spark 4.2 distribution's folder"
+export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION=2.13
+
+out="$(mktemp -d)"
+daemons=()
+stop() {
+    for pid in "${daemons[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${daemons[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$out"
+}
+trap stop EXIT
+
+"$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0 \
+    > "$out/master.log" 2>&1 &
+daemons+=($!)
+master=""
+for _ in $(seq 120); do
+    master="$(sed -n 's/.*Starting Spark master at \(spark:[^ ]*\).*/\1/p' "$out/master.log")"
+    [[ -n "$master" ]] && break
+    sleep 0.5
+done
+[[ -n "$master" ]] || { tail -20 "$out/master.log" >&2; die "the master did not start"; }
+worker_pids=()
+for i in $(seq "$workers"); do
+    mkdir -p "$out/work-$i"
+    "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 2g \
+        --webui-port 0 --work-dir "$out/work-$i" "$master" > "$out/worker-$i.log" 2>&1 &
+    daemons+=($!)
+    worker_pids+=($!)
+done
+echo "== a standalone cluster: master $master, $workers workers with one core and 2 GB each" >&2
+
+submit() { # $1 = checkpoint folder name
+    "$SPARK_HOME/bin/spark-submit" --master "$master" --class striate.spark.Train \
+        --conf spark.executor.cores=1 --conf spark.task.cpus=1 --conf spark.executor.memory=1g \
+        --conf spark.executor.extraJavaOptions=-Dstriate.cpu.threads=1 \
+        "$jar" \
+        --model lenet5 --data "$data" --epochs "$epochs" --batch-size 64 --lr 0.01 --seed 42 \
+        --checkpoint-dir "$out/$1" --workers "$workers" --limit "$limit" --checkpoint-every 16 \
+        > "$out/$1.txt" 2> "$out/$1.log"
+}
+
+echo "== job 1: uninterrupted, $epochs epoch(s) of $limit examples" >&2
+submit plain || { tail -30 "$out/plain.log" >&2; die "the uninterrupted job failed"; }
+cat "$out/plain.txt"
+rate="$(sed -n 's/^all workers: \([0-9.]*\) images\/s.*/\1/p' "$out/plain.txt")"
+if [[ "$kill_one" == 0 ]]; then
+    echo "STANDALONE workers=$workers images_per_s=$rate"
+    exit 0
+fi
+
+echo "== job 2: the same, with worker 1's executor killed after the first checkpoint" >&2
+submit killed &
+job=$!
+deadline=$((SECONDS + 600))
+until [[ -f "$out/killed/last.ckpt" ]]; do
+    kill -0 "$job" 2>/dev/null || die "job 2 ended before its first checkpoint: raise --limit"
+    ((SECONDS < deadline)) || die "no checkpoint after 600 s"
+    sleep 0.2
+done
+sleep 2
+executor="$(pgrep -P "${worker_pids[0]}" -f CoarseGrainedExecutorBackend || true)"
+[[ -n "$executor" ]] || die "worker 1 runs no executor to kill"
+kill -0 "$job" 2>/dev/null || die "job 2 ended before the kill: raise --limit"
+kill -9 "$executor"
+echo "killed executor process $executor of worker 1" >&2
+wait "$job" || { tail -30 "$out/killed.log" >&2; die "job 2 failed after the kill"; }
+cat "$out/killed.txt"
+resumed="$(sed -n 's/^worker 0: steps \([0-9]*\) to.*/\1/p' "$out/killed.txt")"
+[[ -n "$resumed" && "$resumed" -gt 0 ]] || die "job 2 did not resume from a checkpoint (worker 0 started at step" \
+    "${resumed:-?}); the kill came too late or Spark did not retry the stage"
+cmp -s "$out/plain/last.ckpt" "$out/killed/last.ckpt" \
+    || die "the final checkpoints differ: the resumed run did not reach the uninterrupted run's weights"
+echo "STANDALONE workers=$workers images_per_s=$rate resumed_at=$resumed checkpoints=identical"
