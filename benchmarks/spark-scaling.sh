@@ -2,8 +2,10 @@
 # Data-parallel scaling of `striate.spark.Train` on one machine: LeNet-5 on Fashion-MNIST at batch 64 per worker,
 # run in Spark's local-cluster mode (a standalone master and N workers, each one executor JVM with one core, as the
 # spark module's tests start it) with 1 worker and then with N, one after the other. Each run prints every worker's
-# images/s and the share of its step time spent in the all-reduce; the script ends with
-#   SCALING lenet5_b64 workers=N <images/s with N workers / (N x images/s with one)>
+# images/s and the share of its step time spent in the all-reduce, over the run and in its last epoch; the script
+# ends with
+#   SCALING lenet5_b64 workers=N <images/s with N workers / (N x images/s with one), over the whole runs>
+#   SCALING_LAST_EPOCH lenet5_b64 workers=N <the same for the last epoch: the steady state, after the JIT's warm-up>
 # (1.0 is ideal; the issue's target is 0.8 at N = 2). Run it on a quiet machine with at least N cores.
 # Usage: bash benchmarks/spark-scaling.sh [--workers N] [--epochs E] [--limit K] [--executor-memory M]
 #   --executor-memory M   each executor's heap (default 1g; the local-cluster workers have 2048 MB)
@@ -11,7 +13,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 workers=2
-epochs=2
+epochs=4
 limit=0
 memory=1g
 while [[ $# -gt 0 ]]; do
@@ -64,4 +66,9 @@ one="$(sed -n 's/^all workers: \([0-9.]*\) images\/s.*/\1/p' "$out/train-1.txt")
 many="$(sed -n 's/^all workers: \([0-9.]*\) images\/s.*/\1/p' "$out/train-$workers.txt")"
 [[ -n "$one" && -n "$many" ]] || die "a run printed no 'all workers' line"
 python3 -c "print(f'SCALING lenet5_b64 workers=$workers {$many / ($workers * $one):.3f}' \
+    f'  ({$many:.1f} images/s with $workers workers, {$one:.1f} with one)')"
+one="$(sed -n 's/^all workers: .*; last epoch \([0-9.]*\) images\/s.*/\1/p' "$out/train-1.txt")"
+many="$(sed -n 's/^all workers: .*; last epoch \([0-9.]*\) images\/s.*/\1/p' "$out/train-$workers.txt")"
+[[ -n "$one" && -n "$many" ]] || die "a run finished no epoch: raise --epochs or --limit"
+python3 -c "print(f'SCALING_LAST_EPOCH lenet5_b64 workers=$workers {$many / ($workers * $one):.3f}' \
     f'  ({$many:.1f} images/s with $workers workers, {$one:.1f} with one)')"

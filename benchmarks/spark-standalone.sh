@@ -10,6 +10,7 @@
 # lines that ask Spark's launcher for the command and run it, as a distribution's do); with --spark-home it uses
 # that distribution's own bin/spark-class and bin/spark-submit.
 # Usage: bash benchmarks/spark-standalone.sh [--workers N] [--epochs E] [--limit K] [--spark-home DIR] [--no-kill]
+#            [--executor-java-options OPTS]   (added to the executors' JVM options, e.g. "-Xlog:gc:file=/tmp/gc-%p.log")
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +19,7 @@ epochs=2
 limit=16384
 spark_home=""
 kill_one=1
+executor_options=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --workers) workers="$2"; shift 2 ;;
@@ -25,8 +27,9 @@ while [[ $# -gt 0 ]]; do
         --limit) limit="$2"; shift 2 ;;
         --spark-home) spark_home="$2"; shift 2 ;;
         --no-kill) kill_one=0; shift ;;
+        --executor-java-options) executor_options="$2"; shift 2 ;;
         *) echo "spark-standalone: unknown option $1 (use --workers N, --epochs E, --limit K, --spark-home DIR," \
-               "--no-kill)" >&2
+               "--no-kill, --executor-java-options OPTS)" >&2
            exit 2 ;;
     esac
 done
@@ -113,7 +116,7 @@ echo "== a standalone cluster: master $master, $workers workers with one core an
 submit() { # $1 = checkpoint folder name
     "$SPARK_HOME/bin/spark-submit" --master "$master" --class striate.spark.Train \
         --conf spark.executor.cores=1 --conf spark.task.cpus=1 --conf spark.executor.memory=1g \
-        --conf spark.executor.extraJavaOptions=-Dstriate.cpu.threads=1 \
+        --conf "spark.executor.extraJavaOptions=-Dstriate.cpu.threads=1 $executor_options" \
         "$jar" \
         --model lenet5 --data "$data" --epochs "$epochs" --batch-size 64 --lr 0.01 --seed 42 \
         --checkpoint-dir "$out/$1" --workers "$workers" --limit "$limit" --checkpoint-every 16 \
@@ -124,8 +127,9 @@ echo "== job 1: uninterrupted, $epochs epoch(s) of $limit examples" >&2
 submit plain || { tail -30 "$out/plain.log" >&2; die "the uninterrupted job failed"; }
 cat "$out/plain.txt"
 rate="$(sed -n 's/^all workers: \([0-9.]*\) images\/s.*/\1/p' "$out/plain.txt")"
+steady="$(sed -n 's/^all workers: .*; last epoch \([0-9.]*\) images\/s.*/\1/p' "$out/plain.txt")"
 if [[ "$kill_one" == 0 ]]; then
-    echo "STANDALONE workers=$workers images_per_s=$rate"
+    echo "STANDALONE workers=$workers images_per_s=$rate last_epoch_images_per_s=${steady:-none}"
     exit 0
 fi
 

@@ -46,29 +46,52 @@ public final class Train {
         }
     }
 
-    /** One worker's line; a worker of a resumed stage with no steps left says so instead of printing rates. */
+    /**
+     * One worker's line: its rate and all-reduce share over the whole run and, when it finished an epoch, in its
+     * last epoch (the steady state: the whole run includes the JIT's warm-up); a worker of a resumed stage with no
+     * steps left says so instead of printing rates.
+     */
     static String describe(Worker.Report r) {
         if (r.lastStep() == r.firstStep()) {
             return String.format(Locale.ROOT, "worker %d: no steps left to run (resumed at step %d)", r.rank(),
                     r.firstStep());
         }
-        return String.format(Locale.ROOT, "worker %d: steps %d to %d, mean training loss per epoch %s, %.1f images/s, "
-                + "all-reduce %.1f%% of the time", r.rank(), r.firstStep(), r.lastStep(),
+        String line = String.format(Locale.ROOT, "worker %d: steps %d to %d, mean training loss per epoch %s, %.1f "
+                + "images/s, all-reduce %.1f%% of the time", r.rank(), r.firstStep(), r.lastStep(),
                 Arrays.toString(r.epochLoss()), r.imagesPerSecond(), 100 * r.allReduceSeconds() / r.seconds());
+        if (r.epochs().isEmpty()) {
+            return line;
+        }
+        Worker.Epoch last = r.epochs().getLast();
+        return line + String.format(Locale.ROOT, "; last epoch %.1f images/s, all-reduce %.1f%%",
+                last.imagesPerSecond(), 100 * last.allReduceSeconds() / last.seconds());
     }
 
-    /** The line for all workers: the sum of the images/s of those that ran steps. */
+    /**
+     * The line for all workers: the sum of the images/s of those that ran steps, and the sum of their last epochs'
+     * images/s when each of them finished an epoch.
+     */
     static String describe(List<Worker.Report> reports) {
         double imagesPerSecond = 0;
+        double lastEpoch = 0;
         boolean ran = false;
+        boolean everyEpoch = true;
         for (Worker.Report r : reports) {
             if (r.lastStep() > r.firstStep()) {
                 imagesPerSecond += r.imagesPerSecond();
                 ran = true;
+                if (r.epochs().isEmpty()) {
+                    everyEpoch = false;
+                } else {
+                    lastEpoch += r.epochs().getLast().imagesPerSecond();
+                }
             }
         }
-        return ran ? String.format(Locale.ROOT, "all workers: %.1f images/s", imagesPerSecond)
-                : "all workers: no steps left to run; the checkpoint has every epoch";
+        if (!ran) {
+            return "all workers: no steps left to run; the checkpoint has every epoch";
+        }
+        String line = String.format(Locale.ROOT, "all workers: %.1f images/s", imagesPerSecond);
+        return everyEpoch ? line + String.format(Locale.ROOT, "; last epoch %.1f images/s", lastEpoch) : line;
     }
 
     /**

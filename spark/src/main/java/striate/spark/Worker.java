@@ -39,13 +39,32 @@ public final class Worker {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
     /**
-     * What one worker reports back: where it started and ended, its mean training loss of each epoch it ran, the
-     * examples it trained on, the seconds its steps took and the seconds of those spent in the all-reduce (on the
-     * communication thread; LeNet-5's gradients make one bucket, reduced after backward, so all of it adds to the
-     * step).
+     * What one worker reports back: where it started and ended, each epoch it finished, the examples it trained on,
+     * the seconds its steps took and the seconds of those spent in the all-reduce (on the communication thread;
+     * LeNet-5's gradients make one bucket, reduced after backward, so all of it adds to the step).
      */
-    public record Report(int rank, long firstStep, long lastStep, double[] epochLoss, long examples, double seconds,
+    public record Report(int rank, long firstStep, long lastStep, List<Epoch> epochs, long examples, double seconds,
                          double allReduceSeconds) implements Serializable {
+        public Report {
+            epochs = List.copyOf(epochs);
+        }
+
+        public double imagesPerSecond() {
+            return examples / seconds;
+        }
+
+        /** The mean training loss of each finished epoch. */
+        public double[] epochLoss() {
+            return epochs.stream().mapToDouble(Epoch::loss).toArray();
+        }
+    }
+
+    /**
+     * One finished epoch of a worker: its mean training loss, and the examples, seconds and all-reduce seconds of
+     * the steps this worker ran in it (a resumed worker runs only the rest of its first epoch). A later epoch's
+     * rate is the steady state, after the JIT has compiled the step.
+     */
+    public record Epoch(double loss, long examples, double seconds, double allReduceSeconds) implements Serializable {
         public double imagesPerSecond() {
             return examples / seconds;
         }
@@ -88,12 +107,14 @@ public final class Worker {
             long first = step;
             int steps = order.stepsPerEpoch();
             long end = (long) o.epochs() * steps;
-            List<Double> epochLoss = new ArrayList<>();
+            List<Epoch> epochs = new ArrayList<>();
             double lossSum = 0;
             int lossCount = 0;
             float[] x = new float[o.batchSize() * data.exampleSize()];
             int[] y = new int[o.batchSize()];
             long t0 = System.nanoTime();
+            long epochStart = t0;
+            long epochReduceStart = 0;
             int[] epochOrder = null;
             int orderEpoch = -1;
             while (step < end) {
@@ -120,7 +141,12 @@ public final class Worker {
                 step++;
                 boolean epochDone = step % steps == 0;
                 if (epochDone) {
-                    epochLoss.add(lossSum / lossCount);
+                    long now = System.nanoTime();
+                    long reduced = reduceNanos.get();
+                    epochs.add(new Epoch(lossSum / lossCount, (long) lossCount * o.batchSize(),
+                            (now - epochStart) * 1e-9, (reduced - epochReduceStart) * 1e-9));
+                    epochStart = now;
+                    epochReduceStart = reduced;
                     log.info("worker {}: epoch {} done, mean training loss {}", rank, epoch + 1, lossSum / lossCount);
                     lossSum = 0;
                     lossCount = 0;
@@ -129,8 +155,8 @@ public final class Worker {
                     save(dp, dir.resolve(CHECKPOINT), o, step, steps);
                 }
             }
-            return new Report(rank, first, step, epochLoss.stream().mapToDouble(Double::doubleValue).toArray(),
-                    (step - first) * o.batchSize(), (System.nanoTime() - t0) * 1e-9, reduceNanos.get() * 1e-9);
+            return new Report(rank, first, step, epochs, (step - first) * o.batchSize(),
+                    (System.nanoTime() - t0) * 1e-9, reduceNanos.get() * 1e-9);
         }
     }
 

@@ -100,9 +100,16 @@ class SparkTrainTest {
         for (Worker.Report r : reports) {
             assertEquals(0, r.firstStep());
             assertEquals(3L * steps, r.lastStep());
-            assertEquals(3, r.epochLoss().length);
+            assertEquals(3, r.epochs().size());
             assertEquals(3L * steps * 32, r.examples());
             assertTrue(r.allReduceSeconds() > 0 && r.allReduceSeconds() < r.seconds(), r.toString());
+            double epochSeconds = 0;
+            for (Worker.Epoch e : r.epochs()) {
+                assertEquals(steps * 32L, e.examples());
+                assertTrue(e.allReduceSeconds() > 0 && e.allReduceSeconds() < e.seconds(), e.toString());
+                epochSeconds += e.seconds();
+            }
+            assertTrue(epochSeconds <= r.seconds(), "the epochs' seconds add up to at most the run's: " + r);
         }
         double first = (reports.get(0).epochLoss()[0] + reports.get(1).epochLoss()[0]) / 2;
         double last = (reports.get(0).epochLoss()[2] + reports.get(1).epochLoss()[2]) / 2;

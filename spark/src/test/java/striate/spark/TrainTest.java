@@ -42,13 +42,27 @@ class TrainTest {
 
     @Test
     void aWorkerWithNoStepsLeftIsLabelledNotCountedInTheRate() {
-        Worker.Report ran = new Worker.Report(0, 10, 20, new double[] {0.5}, 640, 2.0, 0.5);
-        Worker.Report idle = new Worker.Report(1, 20, 20, new double[0], 0, 0.0, 0.0);
-        assertEquals("worker 0: steps 10 to 20, mean training loss per epoch [0.5], 320.0 images/s, all-reduce 25.0% "
+        Worker.Report ran = new Worker.Report(0, 10, 20, List.of(), 640, 2.0, 0.5);
+        Worker.Report idle = new Worker.Report(1, 20, 20, List.of(), 0, 0.0, 0.0);
+        assertEquals("worker 0: steps 10 to 20, mean training loss per epoch [], 320.0 images/s, all-reduce 25.0% "
                 + "of the time", Train.describe(ran));
         assertEquals("worker 1: no steps left to run (resumed at step 20)", Train.describe(idle));
         assertEquals("all workers: 320.0 images/s", Train.describe(List.of(ran, idle)));
         assertEquals("all workers: no steps left to run; the checkpoint has every epoch",
                 Train.describe(List.of(idle, idle)));
+    }
+
+    @Test
+    void theLastFinishedEpochGivesTheSteadyRate() {
+        // Two epochs of 10 steps at batch 64: the first slow (warm-up), the second at 1,280 images/s.
+        List<Worker.Epoch> epochs = List.of(new Worker.Epoch(0.9, 640, 2.0, 0.2), new Worker.Epoch(0.5, 640, 0.5, 0.1));
+        Worker.Report a = new Worker.Report(0, 0, 20, epochs, 1280, 2.5, 0.3);
+        Worker.Report b = new Worker.Report(1, 0, 20, epochs, 1280, 2.5, 0.3);
+        assertEquals("worker 0: steps 0 to 20, mean training loss per epoch [0.9, 0.5], 512.0 images/s, all-reduce "
+                + "12.0% of the time; last epoch 1280.0 images/s, all-reduce 20.0%", Train.describe(a));
+        assertEquals("all workers: 1024.0 images/s; last epoch 2560.0 images/s", Train.describe(List.of(a, b)));
+        Worker.Report partial = new Worker.Report(1, 15, 20, List.of(), 320, 0.25, 0.05);
+        assertEquals("all workers: 1792.0 images/s", Train.describe(List.of(a, partial)),
+                "no last-epoch sum when a worker finished no epoch");
     }
 }
