@@ -36,9 +36,12 @@ public final class Nccl {
     static final int FLOAT32 = 7; // ncclFloat32
     static final int FLOAT64 = 9; // ncclFloat64
     static final int SUM = 0; // ncclSum
+    static final int AVG = 4; // ncclAvg (NCCL 2.10 and later): the sum divided by the number of ranks
+    /** The size of an ncclUniqueId. */
+    public static final int UNIQUE_ID_BYTES = 128;
     private static final int SUCCESS = 0;
     private static final StructLayout UNIQUE_ID = MemoryLayout.structLayout(
-            MemoryLayout.sequenceLayout(128, JAVA_BYTE).withName("internal")).withName("ncclUniqueId");
+            MemoryLayout.sequenceLayout(UNIQUE_ID_BYTES, JAVA_BYTE).withName("internal")).withName("ncclUniqueId");
 
     private final String source; // the file or library name it was loaded from
     private final MethodHandle getVersion;
@@ -139,6 +142,16 @@ public final class Nccl {
         return id;
     }
 
+    /** A unique id made elsewhere (another process's {@link #uniqueId}, as bytes), to pass to {@link #commInitRank}. */
+    public MemorySegment uniqueId(Arena arena, byte[] id) {
+        if (id.length != UNIQUE_ID_BYTES) {
+            throw new IllegalArgumentException("an NCCL unique id has " + UNIQUE_ID_BYTES + " bytes, got " + id.length);
+        }
+        MemorySegment segment = arena.allocate(UNIQUE_ID);
+        MemorySegment.copy(id, 0, segment, JAVA_BYTE, 0, id.length);
+        return segment;
+    }
+
     /** ncclCommInitRank: rank {@code rank} of {@code ranks} joins the communicator {@code id} on the current GPU. */
     public MemorySegment commInitRank(int ranks, MemorySegment id, int rank) {
         try (Arena arena = Arena.ofConfined()) {
@@ -166,7 +179,7 @@ public final class Nccl {
 
     /**
      * ncclAllReduce, queued on {@code stream}: {@code count} elements of {@code dtype} ({@link #FLOAT32},
-     * {@link #FLOAT64}) at device address {@code send}, combined by {@code op} ({@link #SUM}) over the
+     * {@link #FLOAT64}) at device address {@code send}, combined by {@code op} ({@link #SUM}, {@link #AVG}) over the
      * communicator's ranks, into {@code recv} (may equal {@code send}).
      */
     public void allReduce(long send, long recv, long count, int dtype, int op, MemorySegment comm, long stream) {

@@ -8,9 +8,11 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUstream;
@@ -25,6 +27,8 @@ import striate.tensor.Tensor;
  * The {@link GradientExchange} between replicas on distinct GPUs of one process: one NCCL communicator per GPU
  * (ncclCommInitAll, rank r on the r-th replica's GPU), and per bucket one ncclAllReduce (sum, in place) per rank
  * inside one ncclGroupStart/End, so the bucket travels GPU to GPU (NVLink or PCIe) and never through the host.
+ * {@link #acrossProcesses} makes the other kind: this process's one GPU as one rank of a communicator that spans
+ * processes (ncclCommInitRank with an id made by rank 0), whose all-reduce averages (ncclAvg) over the processes.
  *
  * <p>Streams, as PyTorch DDP: each GPU gets a communication stream of its own next to the backend's stream, so the
  * collective runs while backward's later kernels run (on the backend's stream alone it would queue between them,
@@ -45,12 +49,34 @@ final class NcclAllReduce implements GradientExchange {
     private final List<CUevent> filled = new ArrayList<>(); // [rank]: on the backend's stream, before the all-reduce
     private final List<CUevent> reduced = new ArrayList<>(); // [rank]: on the communication stream, after it
     private final MemorySegment[] comms;
+    private final int op; // Nccl.SUM in one process, Nccl.AVG across processes
     private boolean closed;
 
-    /** Communicators for {@code devices}, distinct CUDA devices, rank r on the r-th. */
+    /** Communicators for {@code devices}, distinct CUDA devices, rank r on the r-th; buckets are summed. */
     NcclAllReduce(Nccl nccl, List<Device> devices) {
+        this(nccl, devices, Nccl.SUM, nccl::commInitAll);
+    }
+
+    /**
+     * This process's GPU {@code device} as rank {@code rank} of a communicator of {@code world} processes, the one
+     * rank 0 made {@code uniqueId} for ({@link Nccl#uniqueId}); blocks until every rank has joined. Buckets are
+     * averaged over the processes.
+     */
+    static NcclAllReduce acrossProcesses(Nccl nccl, Device device, byte[] uniqueId, int world, int rank) {
+        if (rank < 0 || rank >= world) {
+            throw new IllegalArgumentException("NCCL: rank " + rank + " is outside the " + world + " processes");
+        }
+        return new NcclAllReduce(nccl, List.of(device), Nccl.AVG, ordinals -> {
+            try (Arena arena = Arena.ofConfined()) {
+                return new MemorySegment[] {nccl.commInitRank(world, nccl.uniqueId(arena, uniqueId), rank)};
+            }
+        });
+    }
+
+    private NcclAllReduce(Nccl nccl, List<Device> devices, int op, Function<int[], MemorySegment[]> communicators) {
         this.nccl = nccl;
         this.devices = List.copyOf(devices);
+        this.op = op;
         int[] ordinals = new int[devices.size()];
         for (int r = 0; r < ordinals.length; r++) {
             Backend b = Backends.of(devices.get(r));
@@ -71,9 +97,10 @@ final class NcclAllReduce implements GradientExchange {
                 reduced.add(event(gpu));
             }
         }
-        comms = nccl.commInitAll(ordinals);
         CudaDevice first = gpus.getFirst();
         synchronized (first) {
+            first.reactivate(); // ncclCommInitRank joins on the current device; ncclCommInitAll sets its own
+            comms = communicators.apply(ordinals);
             first.reactivate(); // NCCL switched this thread's device: make the backends' record of it true again
         }
     }
@@ -115,7 +142,7 @@ final class NcclAllReduce implements GradientExchange {
         RuntimeException failure = null;
         for (int q = 0; q < gpus.size() && failure == null; q++) {
             try {
-                nccl.allReduce(addresses[q], addresses[q], count, dtype, Nccl.SUM, comms[q],
+                nccl.allReduce(addresses[q], addresses[q], count, dtype, op, comms[q],
                         NativeAddress.handle(streams.get(q)));
             } catch (RuntimeException e) {
                 failure = e;

@@ -1,23 +1,32 @@
 package striate.cuda;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Optional;
 import striate.parallel.CollectiveEngine;
 import striate.parallel.GradientExchange;
+import striate.parallel.ProcessGroupEngine;
 import striate.tensor.Device;
 
 /**
- * NCCL as data parallel's {@link CollectiveEngine} (listed in META-INF/services): it serves replicas on distinct
- * GPUs of this machine when CUDA runs here and {@link Nccl#load} finds the library; otherwise it says which of those
- * is missing. The library is loaded once per engine, on first need.
+ * NCCL as data parallel's {@link CollectiveEngine} and {@link ProcessGroupEngine} (both listed in META-INF/services):
+ * it serves replicas on distinct GPUs of this machine, or this process's one GPU as a rank of a group of processes
+ * (a Spark job's executors), when CUDA runs here and {@link Nccl#load} finds the library; otherwise it says which of
+ * those is missing. The library is loaded once per engine, on first need.
  */
-public final class NcclEngine implements CollectiveEngine {
+public final class NcclEngine implements CollectiveEngine, ProcessGroupEngine {
     private Nccl nccl;
     private NcclUnavailableException loadFailure;
 
     @Override
     public String name() {
         return "nccl";
+    }
+
+    @Override
+    public Optional<String> unavailable(Device device) {
+        return unavailable(List.of(device));
     }
 
     @Override
@@ -47,6 +56,31 @@ public final class NcclEngine implements CollectiveEngine {
             throw new IllegalStateException("NCCL cannot serve " + devices + ": " + why.get());
         }
         return new NcclAllReduce(nccl, devices);
+    }
+
+    @Override
+    public synchronized byte[] newGroupId() {
+        load(); // ncclGetUniqueId needs the library, not a GPU: it names rank 0's bootstrap address
+        if (loadFailure != null) {
+            throw new IllegalStateException("NCCL cannot make a group id: " + loadFailure.getMessage());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            return nccl.uniqueId(arena).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    @Override
+    public synchronized GradientExchange join(Device device, byte[] groupId, int world, int rank) {
+        return NcclAllReduce.acrossProcesses(require(device), device, groupId, world, rank);
+    }
+
+    /** The loaded library, or an error saying why NCCL cannot serve {@code device}. */
+    private Nccl require(Device device) {
+        Optional<String> why = unavailable(device);
+        if (why.isPresent()) {
+            throw new IllegalStateException("NCCL cannot serve " + device + ": " + why.get());
+        }
+        return nccl;
     }
 
     private void load() {

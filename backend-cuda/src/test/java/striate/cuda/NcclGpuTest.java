@@ -22,6 +22,8 @@ import striate.nn.Module;
 import striate.optim.Optimizer;
 import striate.optim.Sgd;
 import striate.parallel.DataParallel;
+import striate.parallel.GradientExchange;
+import striate.parallel.ProcessGroupEngine;
 import striate.parallel.StepListener;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
@@ -88,6 +90,28 @@ class NcclGpuTest {
         } finally {
             nccl.commDestroy(comm);
         }
+    }
+
+    /**
+     * A process group of one, as a one-worker Spark job on a GPU makes it: rank 0's id goes through bytes (as through
+     * Spark's allGather) into ncclCommInitRank, and the average over one process leaves the bucket as it was.
+     */
+    @Test
+    void aProcessGroupOfOneAveragesToTheBucketItself() {
+        nccl();
+        ProcessGroupEngine engine = ProcessGroupEngine.named("nccl").orElseThrow();
+        Device gpu = Device.cuda(0);
+        assertTrue(engine.unavailable(gpu).isEmpty(), () -> engine.unavailable(gpu).orElseThrow());
+        byte[] id = engine.newGroupId();
+        assertEquals(Nccl.UNIQUE_ID_BYTES, id.length);
+        float[] values = ramp(300);
+        Tensor flat = Tensor.of(gpu, values);
+        try (GradientExchange exchange = engine.join(gpu, id, 1, 0)) {
+            exchange.allReduce(0, List.of(flat.slice(0, 32, 160)));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertArrayEquals(values, flat.toFloatArray(), "the mean over one process is the bucket; its neighbours stay");
     }
 
     @Test

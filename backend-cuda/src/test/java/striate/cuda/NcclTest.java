@@ -17,6 +17,7 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import org.junit.jupiter.api.Test;
 import striate.parallel.ExchangeChoice;
+import striate.parallel.ProcessGroupEngine;
 import striate.tensor.Device;
 
 /**
@@ -123,5 +124,26 @@ class NcclTest {
         assertEquals("nccl unavailable: " + why, c.reason());
         assertTrue(NcclEngine.describe().contains("CUDA cannot run here") || NcclEngine.describe()
                 .startsWith("unavailable: "), NcclEngine.describe());
+    }
+
+    @Test
+    void theEngineServesProcessGroupsUnderItsName() {
+        ProcessGroupEngine engine = ProcessGroupEngine.named("nccl").orElseThrow(
+                () -> new AssertionError("META-INF/services lists NcclEngine as a ProcessGroupEngine"));
+        assertTrue(engine instanceof NcclEngine, engine.getClass().getName());
+        assertEquals("cpu is not a CUDA device", engine.unavailable(Device.parse("cpu")).orElseThrow());
+        assertTrue(ProcessGroupEngine.named("gloo").isEmpty(), "no engine of another name");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> engine.join(Device.parse("cpu"), new byte[Nccl.UNIQUE_ID_BYTES], 2, 0));
+        assertEquals("NCCL cannot serve cpu: cpu is not a CUDA device", e.getMessage());
+    }
+
+    @Test
+    void withoutCudaAProcessGroupOnAGpuSaysWhy() {
+        assumeFalse(CudaProbe.available(), "CUDA runs here: NcclGpuTest joins a group on a GPU");
+        ProcessGroupEngine engine = ProcessGroupEngine.named("nccl").orElseThrow();
+        String why = engine.unavailable(Device.cuda(0)).orElseThrow();
+        assertTrue(why.startsWith("CUDA cannot run here: "), why);
+        assertOneLine(why);
     }
 }

@@ -7,17 +7,27 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
+import org.apache.spark.resource.ResourceInformation;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
+import striate.parallel.GradientExchange;
+import striate.parallel.ProcessGroupEngine;
+import striate.tensor.Device;
 
 /**
- * The body of one task of the barrier stage: one worker. Its rank is its partition index. It opens a server
+ * The body of one task of the barrier stage: one worker. Its rank is its partition index. On CPUs it opens a server
  * socket, shares its port with the other tasks through {@link BarrierTaskContext#allGather} (each task's host is
- * its executor's address from {@link BarrierTaskContext#getTaskInfos}), joins the {@link SocketRing} and runs
+ * its executor's address from {@link BarrierTaskContext#getTaskInfos}) and joins the {@link SocketRing}; on GPUs
+ * ({@code --device cuda}) it trains on the GPU Spark's resource scheduling gave the task, and rank 0's NCCL group id
+ * goes to every task through {@code allGather} before each joins the group ({@link ProcessGroupEngine}). Then it runs
  * {@link Worker#run}; the one element of its partition's output is the worker's {@link Worker.Report}.
  */
 final class BarrierTask extends AbstractFunction1<Iterator<Integer>, Iterator<Worker.Report>> implements Serializable {
@@ -35,15 +45,60 @@ final class BarrierTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wo
         Train.checkJava(Runtime.version());
         BarrierTaskContext context = BarrierTaskContext.get();
         int rank = context.partitionId();
+        if (options.onGpus()) {
+            return onGpu(context, rank);
+        }
         // join closes the server socket; the try closes it when anything before join fails (a second close is a no-op)
         try (ServerSocket server = SocketRing.listen()) {
             List<InetSocketAddress> peers = peers(context, server.getLocalPort());
             try (SocketRing ring = SocketRing.join(rank, peers, server, PEER_TIMEOUT)) {
-                Worker.Report report = Worker.run(options, rank, ring);
+                Worker.Report report = Worker.run(options, rank, Device.parse("cpu:0"), ring);
                 return CollectionConverters.asScala(List.of(report).iterator());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Iterator<Worker.Report> onGpu(BarrierTaskContext context, int rank) {
+        Device device = gpu(context.resourcesJMap(), rank);
+        ProcessGroupEngine nccl = ProcessGroupEngine.named("nccl").orElseThrow(() -> new IllegalStateException("worker "
+                + rank + ": --device cuda needs the NCCL engine of striate-backend-cuda, which this jar lacks"));
+        Optional<String> why = nccl.unavailable(device);
+        if (why.isPresent()) { // Spark aborts the stage's other tasks, waiting in allGather, when one fails
+            throw new IllegalStateException("worker " + rank + " on " + device + ": " + why.get());
+        }
+        String[] ids = context.allGather(rank == 0 ? HexFormat.of().formatHex(nccl.newGroupId()) : "");
+        try (GradientExchange group = nccl.join(device, HexFormat.of().parseHex(ids[0]), options.workers(), rank)) {
+            Worker.Report report = Worker.run(options, rank, device, group);
+            return CollectionConverters.asScala(List.of(report).iterator());
+        } catch (IOException e) {
+            throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("worker " + rank + ": closing the NCCL group failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The GPU Spark gave this task ({@code spark.task.resource.gpu.amount=1}): the one address of its "gpu" resource,
+     * a CUDA ordinal. No GPU, or more than one, is an error saying how to submit.
+     */
+    static Device gpu(Map<String, ResourceInformation> resources, int rank) {
+        ResourceInformation gpus = resources.get("gpu");
+        String[] addresses = gpus == null ? new String[0] : gpus.addresses();
+        if (addresses.length != 1) {
+            throw new IllegalStateException("worker " + rank + ": --device cuda needs one GPU per task, and Spark gave "
+                    + "this one " + (addresses.length == 0 ? "none" : addresses.length + " " + Arrays.toString(addresses))
+                    + "; submit with --conf spark.executor.resource.gpu.amount=1 --conf spark.task.resource.gpu.amount=1 "
+                    + "and a GPU discovery script (README: Training on Apache Spark)");
+        }
+        try {
+            return Device.cuda(Integer.parseInt(addresses[0].trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("worker " + rank + ": Spark's GPU address '" + addresses[0] + "' is not a "
+                    + "CUDA device ordinal; the discovery script must print the ordinals (0, 1, ...)", e);
         }
     }
 

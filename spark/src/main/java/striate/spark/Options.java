@@ -9,15 +9,18 @@ import java.util.Set;
 /**
  * The options of a Spark training run, parsed from {@code spark-submit}'s application arguments:
  * {@code --model lenet5 --data DIR --epochs E --batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N}
- * and optionally {@code --momentum M} (0.9), {@code --limit K} (train on the first K examples; 0: all) and
- * {@code --checkpoint-every STEPS} (0: at the end of each epoch only). {@code --batch-size} is per worker: one
- * step trains on N·B examples. Serializable: the driver ships it to every task.
+ * and optionally {@code --momentum M} (0.9), {@code --limit K} (train on the first K examples; 0: all),
+ * {@code --checkpoint-every STEPS} (0: at the end of each epoch only) and {@code --device cpu|cuda} (cpu: each
+ * worker trains on its executor's CPU, the workers joined by a TCP ring; cuda: on the GPU Spark gave its task, the
+ * workers joined by NCCL). {@code --batch-size} is per worker: one step trains on N·B examples. Serializable: the
+ * driver ships it to every task.
  */
 public record Options(String model, String data, int epochs, int batchSize, double lr, double momentum, long seed,
-                      String checkpointDir, int workers, int limit, int checkpointEvery) implements Serializable {
+                      String checkpointDir, int workers, int limit, int checkpointEvery, String device)
+        implements Serializable {
     public static final String USAGE = "usage: striate.spark.Train --model lenet5 --data DIR --epochs E "
             + "--batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N [--momentum M] [--limit K] "
-            + "[--checkpoint-every STEPS]";
+            + "[--checkpoint-every STEPS] [--device cpu|cuda]";
 
     public Options {
         if (!"lenet5".equals(model)) {
@@ -32,6 +35,13 @@ public record Options(String model, String data, int epochs, int batchSize, doub
         require(workers >= 1, "--workers must be >= 1, got " + workers);
         require(limit >= 0, "--limit must be >= 0, got " + limit);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
+        require("cpu".equals(device) || "cuda".equals(device), "--device must be cpu or cuda (each task's own GPU), got "
+                + device);
+    }
+
+    /** True when the workers train on GPUs. */
+    public boolean onGpus() {
+        return "cuda".equals(device);
     }
 
     private static void require(boolean ok, String message) {
@@ -43,12 +53,13 @@ public record Options(String model, String data, int epochs, int batchSize, doub
     /** Parses {@code --name value} pairs; an unknown, repeated or valueless option is an error naming it. */
     public static Options parse(String... args) {
         Map<String, String> v = new LinkedHashMap<>(Map.of("--momentum", "0.9", "--limit", "0",
-                "--checkpoint-every", "0"));
+                "--checkpoint-every", "0", "--device", "cpu"));
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i];
             if (!Set.of("--model", "--data", "--epochs", "--batch-size", "--lr", "--seed",
-                    "--checkpoint-dir", "--workers", "--momentum", "--limit", "--checkpoint-every").contains(name)) {
+                    "--checkpoint-dir", "--workers", "--momentum", "--limit", "--checkpoint-every", "--device")
+                    .contains(name)) {
                 throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
             }
             if (i + 1 >= args.length) {
@@ -69,13 +80,17 @@ public record Options(String model, String data, int epochs, int batchSize, doub
                     Integer.parseInt(v.get("--batch-size")), Double.parseDouble(v.get("--lr")),
                     Double.parseDouble(v.get("--momentum")), Long.parseLong(v.get("--seed")),
                     v.get("--checkpoint-dir"), Integer.parseInt(v.get("--workers")),
-                    Integer.parseInt(v.get("--limit")), Integer.parseInt(v.get("--checkpoint-every")));
+                    Integer.parseInt(v.get("--limit")), Integer.parseInt(v.get("--checkpoint-every")),
+                    v.get("--device"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE, e);
         }
     }
 
-    /** The options a resumed run must share with the checkpoint's run, as checkpoint settings. */
+    /**
+     * The options a resumed run must share with the checkpoint's run, as checkpoint settings. Not the device: a run
+     * may go on on GPUs from a checkpoint written on CPUs, or back (the weights are float32 either way).
+     */
     Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("--model", model);

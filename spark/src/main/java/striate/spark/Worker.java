@@ -27,8 +27,9 @@ import striate.train.Checkpoint;
 /**
  * One worker's share of a data-parallel run, with no Spark in it: it reads its shard of an MNIST-format folder
  * ({@link ShardOrder}), builds the same LeNet-5 and SGD as every other worker (from the seed), and trains with a
- * one-device {@link DataParallel} on cpu:0 whose {@link GradientExchange} averages the gradients with the other
- * workers (a {@link SocketRing}), so every worker takes the same optimizer step and the weights stay identical.
+ * one-device {@link DataParallel} (cpu:0, or its task's GPU) whose {@link GradientExchange} averages the gradients
+ * with the other workers (a {@link SocketRing}, or an NCCL group), so every worker takes the same optimizer step and
+ * the weights stay identical.
  * Rank 0 writes {@code last.ckpt} to the checkpoint folder atomically every {@code --checkpoint-every} steps and at
  * the end of each epoch. On start every worker resumes from {@code last.ckpt} when there is one, at the step it
  * was written after, so a retried Spark stage goes on where the last checkpoint left off.
@@ -88,11 +89,13 @@ public final class Worker {
         return Sgd.builder(m.namedParameters()).lr(o.lr()).momentum(o.momentum()).build();
     }
 
-    /** Trains as rank {@code rank} of {@code o.workers()}, exchanging gradients through {@code exchange}. */
-    public static Report run(Options o, int rank, GradientExchange exchange) throws IOException {
+    /**
+     * Trains as rank {@code rank} of {@code o.workers()} on {@code device}, exchanging gradients through
+     * {@code exchange}.
+     */
+    public static Report run(Options o, int rank, Device device, GradientExchange exchange) throws IOException {
         Dataset data = data(o);
         ShardOrder order = new ShardOrder(data.size(), o.workers(), o.batchSize(), o.seed());
-        Device device = Device.parse("cpu:0");
         Path dir = Path.of(o.checkpointDir());
         Files.createDirectories(dir);
         AtomicLong reduceNanos = new AtomicLong();

@@ -1,6 +1,7 @@
 package striate.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,20 @@ class OptionsTest {
     void theReadmeLineParsesWithTheDefaults() {
         Options o = Options.parse(README);
         assertEquals(new Options("lenet5", "/shared/fashion-mnist", 5, 64, 0.01, 0.9, 42, "/shared/runs/lenet5", 4,
-                0, 0), o);
+                0, 0, "cpu"), o);
+        assertFalse(o.onGpus());
+    }
+
+    @Test
+    void cudaPutsEveryWorkerOnItsTasksGpuAndIsNoSettingOfTheCheckpoint() {
+        String[] gpu = java.util.Arrays.copyOf(README, README.length + 2);
+        gpu[README.length] = "--device";
+        gpu[README.length + 1] = "cuda";
+        Options o = Options.parse(gpu);
+        assertTrue(o.onGpus());
+        assertEquals(Options.parse(README).settings(), o.settings(), "a run may resume on the other device");
+        gpu[README.length + 1] = "cuda:1";
+        assertMessage("--device must be cpu or cuda (each task's own GPU), got cuda:1", gpu);
     }
 
     @Test

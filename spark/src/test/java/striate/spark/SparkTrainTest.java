@@ -2,6 +2,8 @@ package striate.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -75,6 +77,21 @@ class SparkTrainTest {
                 "--epochs", Integer.toString(epochs), "--batch-size", "32", "--lr", "0.05", "--seed", "7",
                 "--checkpoint-dir", checkpoints.toString(), "--workers", "2", "--limit", Integer.toString(examples),
                 "--checkpoint-every", Integer.toString(checkpointEvery));
+    }
+
+    /**
+     * {@code --device cuda} on executors that Spark gave no GPU (none is configured here): the job fails with the
+     * worker's one line saying how to submit, and writes no checkpoint.
+     */
+    @Test
+    void gpuWorkersWithoutGpusFailTheJobWithHowToSubmit(@TempDir Path checkpoints) {
+        Options o = Options.parse("--model", "lenet5", "--data", MnistFolder.defaultFashionMnistFolder().toString(),
+                "--epochs", "1", "--batch-size", "32", "--lr", "0.05", "--seed", "7", "--checkpoint-dir",
+                checkpoints.toString(), "--workers", "2", "--limit", "320", "--device", "cuda");
+        Exception e = assertThrows(Exception.class, () -> Train.run(sc, o));
+        assertTrue(e.getMessage().contains("--device cuda needs one GPU per task, and Spark gave this one none; "
+                + "submit with --conf spark.executor.resource.gpu.amount=1"), e.getMessage());
+        assertFalse(Files.exists(checkpoints.resolve(Worker.CHECKPOINT)), "no checkpoint");
     }
 
     private static final List<Device> TWO_REPLICAS = List.of(Device.parse("cpu:0"), Device.parse("cpu:1"));

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.SparkConf;
+import org.apache.spark.resource.ResourceInformation;
 import org.junit.jupiter.api.Test;
+import striate.tensor.Device;
 
 /** What the driver sets up before Spark starts: the executors' JVM flags, the Java check, the peers' hosts. */
 class TrainTest {
@@ -38,6 +41,24 @@ class TrainTest {
         assertEquals("fe80::1", BarrierTask.host("fe80::1"));
         assertEquals("fe80::1", BarrierTask.host("[fe80::1]:7078"));
         assertEquals("fe80::1", BarrierTask.host("[fe80::1]"));
+    }
+
+    @Test
+    void aGpuWorkerTakesTheOneGpuSparkGaveItsTask() {
+        assertEquals(Device.cuda(1), BarrierTask.gpu(Map.of("gpu", new ResourceInformation("gpu", new String[] {"1"})),
+                0));
+        IllegalStateException none = assertThrows(IllegalStateException.class, () -> BarrierTask.gpu(Map.of(), 3));
+        assertEquals("worker 3: --device cuda needs one GPU per task, and Spark gave this one none; submit with "
+                + "--conf spark.executor.resource.gpu.amount=1 --conf spark.task.resource.gpu.amount=1 and a GPU "
+                + "discovery script (README: Training on Apache Spark)", none.getMessage());
+        IllegalStateException two = assertThrows(IllegalStateException.class, () -> BarrierTask.gpu(
+                Map.of("gpu", new ResourceInformation("gpu", new String[] {"0", "1"})), 0));
+        assertTrue(two.getMessage().startsWith("worker 0: --device cuda needs one GPU per task, and Spark gave this "
+                + "one 2 [0, 1]; "), two.getMessage());
+        IllegalStateException uuid = assertThrows(IllegalStateException.class, () -> BarrierTask.gpu(
+                Map.of("gpu", new ResourceInformation("gpu", new String[] {"GPU-5f2c"})), 1));
+        assertEquals("worker 1: Spark's GPU address 'GPU-5f2c' is not a CUDA device ordinal; the discovery script must "
+                + "print the ordinals (0, 1, ...)", uuid.getMessage());
     }
 
     @Test
