@@ -3,7 +3,7 @@
 // Max: padded cells never win, the first maximum (row-major) of a window wins ties. Average: the
 // divisor is kh·kw with countIncludePad, else the number of cells inside the image.
 // The gradients gather (one thread per dx element, windows in row-major order): no atomics, so
-// results are bit-identical run to run.
+// results are bit-identical run to run. Max pooling's finds each window's argmax first (a pass of its own).
 #include "striate.cuh"
 
 struct Pool {
@@ -78,24 +78,42 @@ __device__ void windows_over(int c, int k, int s, int pad, int out, int *lo, int
     *hi = min((c + pad) / s + 1, out);
 }
 
-extern "C" __global__ void max_pool2d_backward_f32(long long n, Pool p, const float *x, const float *dy,
-                                                   float *dx) {
+// Max pooling's gradient in two passes, for planes of fewer than 2^31 cells: the first maximum of each window as
+// an index into its plane (the argmax of max_pool2d_forward_f32's window, -1 for a window of padding only), then
+// one thread per dx element adding dy over the windows that contain it and chose it, in row-major order. Each
+// window is searched once, not once per cell under it.
+extern "C" __global__ void max_pool2d_argmax_forward_f32(long long n, Pool p, const float *x, int *arg) {
     FOR_EACH(i, n) {
-        int ix = (int) (i % p.w);
-        int iy = (int) (i / p.w % p.h);
-        long long pl = i / ((long long) p.w * p.h);
+        int ox = (int) (i % p.ow);
+        int oy = (int) (i / p.ow % p.oh);
+        long long pl = i / ((long long) p.ow * p.oh);
+        long long best = window_argmax(x, p, pl, oy, ox);
+        arg[i] = best < 0 ? -1 : (int) (best - pl * p.h * p.w);
+    }
+}
+
+extern "C" __global__ void max_pool2d_argmax_backward_f32(long long n, Pool p, const int *arg, const float *dy,
+                                                          float *dx) {
+    FOR_EACH(i, n) {
+        int cell = (int) (i % ((long long) p.h * p.w));
+        long long pl = i / ((long long) p.h * p.w);
+        int ix = cell % p.w;
+        int iy = cell / p.w;
         int y0, y1, x0, x1;
         windows_over(iy, p.kh, p.sh, p.ph, p.oh, &y0, &y1);
         windows_over(ix, p.kw, p.sw, p.pw, p.ow, &x0, &x1);
-        float g = 0.0f;
+        const int *a = arg + pl * p.oh * p.ow;
+        const float *g = dy + pl * p.oh * p.ow;
+        float sum = 0.0f;
         for (int oy = y0; oy < y1; oy++) {
             for (int ox = x0; ox < x1; ox++) {
-                if (window_argmax(x, p, pl, oy, ox) == i) {
-                    g += dy[(pl * p.oh + oy) * p.ow + ox];
+                int w = oy * p.ow + ox;
+                if (a[w] == cell) {
+                    sum += g[w];
                 }
             }
         }
-        dx[i] = g;
+        dx[i] = sum;
     }
 }
 

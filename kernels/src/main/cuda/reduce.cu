@@ -56,3 +56,77 @@ extern "C" __global__ void max_forward_f32(long long outer, long long inner, Lay
         __syncthreads();
     }
 }
+
+// Sums keeping one middle block of axes of a contiguous x viewed as [a, c, b]: y[j] = sum over i < a, k < b of
+// x[(i*c + j)*b + k] (a bias gradient: dy [n, c, h, w] is a = n, b = h*w; dy [n, c] is a = n, b = 1). Two passes,
+// both in a fixed order set by the shape alone, so the bits do not depend on the GPU: pass 1 splits the rows
+// i into `splits` runs [s*a/splits, (s+1)*a/splits) and writes one partial sum per (j, run) to partial
+// [c, per] (per = splits, or splits*b for the column form); pass 2 (sum_partials_forward_f32) adds each j's
+// partials in order.
+
+// Pass 1 for b >= 32: block (j, s) of a grid [c, splits] sums the rows of run s of channel j, its threads striding
+// over k (coalesced; four floats a load when b and the row starts are multiples of four), then a shared-memory
+// tree. partial[j*splits + s].
+extern "C" __global__ void sum_channels_forward_f32(int a, int c, long long b, int splits, const float *x,
+                                                    float *partial) {
+    __shared__ float part[REDUCE_THREADS];
+    int j = blockIdx.x, s = blockIdx.y;
+    int first = (int) ((long long) s * a / splits), end = (int) ((long long) (s + 1) * a / splits);
+    float sum = 0.0f;
+    bool vec4 = (b & 3) == 0 && ((unsigned long long) x & 15) == 0;
+    for (int i = first; i < end; i++) {
+        const float *row = x + ((long long) i * c + j) * b;
+        if (vec4) {
+            const float4 *row4 = (const float4 *) row;
+            for (long long k = threadIdx.x; k < b / 4; k += blockDim.x) {
+                float4 v = row4[k];
+                sum += (v.x + v.y) + (v.z + v.w);
+            }
+        } else {
+            for (long long k = threadIdx.x; k < b; k += blockDim.x) {
+                sum += row[k];
+            }
+        }
+    }
+    part[threadIdx.x] = sum;
+    __syncthreads();
+    for (int h = blockDim.x / 2; h > 0; h /= 2) {
+        if (threadIdx.x < h) {
+            part[threadIdx.x] += part[threadIdx.x + h];
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+        partial[(long long) j * splits + s] = part[0];
+    }
+}
+
+// Pass 1 for b < 32: x as [a, c*b]; thread q of a grid [ceil(c*b / threads), splits] sums column q over run s of
+// the rows (neighbouring threads read neighbouring columns). partial[(j*b + k)*splits + s] for column q = j*b + k,
+// so each j's partials are the b*splits values from j*b*splits on.
+extern "C" __global__ void sum_columns_forward_f32(int a, long long cb, int splits, const float *x,
+                                                   float *partial) {
+    long long q = blockIdx.x * (long long) blockDim.x + threadIdx.x;
+    int s = blockIdx.y;
+    if (q >= cb) {
+        return;
+    }
+    int first = (int) ((long long) s * a / splits), end = (int) ((long long) (s + 1) * a / splits);
+    float sum = 0.0f;
+    for (int i = first; i < end; i++) {
+        sum += x[(long long) i * cb + q];
+    }
+    partial[q * splits + s] = sum;
+}
+
+// Pass 2: y[j] = sum of partial[j*per .. (j+1)*per), in order; one thread per j.
+extern "C" __global__ void sum_partials_forward_f32(int c, int per, const float *partial, float *y) {
+    FOR_EACH(j, c) {
+        const float *p = partial + j * per;
+        float sum = 0.0f;
+        for (int k = 0; k < per; k++) {
+            sum += p[k];
+        }
+        y[j] = sum;
+    }
+}

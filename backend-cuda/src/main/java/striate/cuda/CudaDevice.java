@@ -173,12 +173,17 @@ final class CudaDevice {
 
     /** Launches {@code kernel} with an explicit grid of {@code blocks} blocks of {@code threads} threads. */
     void launch(String kernel, int blocks, int threads, LaunchArgs args) {
+        launch(kernel, blocks, 1, threads, args);
+    }
+
+    /** Launches {@code kernel} on a 2-D grid of blocksX × blocksY blocks (blocksY ≤ 65,535) of {@code threads}. */
+    void launch(String kernel, int blocksX, int blocksY, int threads, LaunchArgs args) {
         CUfunction f = function(kernel);
         lastKernel = kernel;
-        int s = cuLaunchKernel(f, blocks, 1, 1, threads, 1, 1, 0, stream, args.pointer(), null);
+        int s = cuLaunchKernel(f, blocksX, blocksY, 1, threads, 1, 1, 0, stream, args.pointer(), null);
         if (s != CUresult.CUDA_SUCCESS) {
-            throw new CudaKernelException(kernel, "launch of " + blocks + "x" + threads + " threads failed: "
-                    + CudaStatus.driverText(s));
+            throw new CudaKernelException(kernel, "launch of " + blocksX + "x" + blocksY + " blocks of " + threads
+                    + " threads failed: " + CudaStatus.driverText(s));
         }
         if (options.syncLaunches()) {
             int e = cuStreamSynchronize(stream);

@@ -4,6 +4,7 @@ import static striate.cuda.CudaBackend.contiguous;
 import static striate.cuda.CudaBackend.of;
 import static striate.cuda.CudaBackend.pointer;
 
+import jcuda.driver.CUdeviceptr;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.Pool2dBackwardOp;
@@ -15,7 +16,8 @@ import striate.tensor.Tensor;
 /**
  * 2-D max/average pooling, its gradient, and k-max pooling (kernels/src/main/cuda/pool.cu). Our own kernels rather
  * than cuDNN's: the op's contract (the first maximum of a window takes the gradient; the backward op gets x, not
- * y) is exactly what they implement, and their gradients gather per input element, so they are deterministic.
+ * y) is exactly what they implement, and their gradients gather per input element, so they are deterministic (max
+ * pooling's finds each window's maximum once first, into scratch, rather than once per cell under the window).
  */
 final class CudaPool {
     private CudaPool() {
@@ -34,13 +36,34 @@ final class CudaPool {
         CudaElementwise.requireF32(op.name(), in[0]);
         Tensor x = contiguous(in[0]);
         Tensor dy = contiguous(in[1]);
-        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(window(op.params(), x, dy));
+        int[] window = window(op.params(), x, dy);
         if (op.mode() == PoolMode.MAX) {
-            args.ptr(pointer(x));
+            maxPool2dBackward(op, window, x, dy, out);
+            return;
         }
-        args.ptr(pointer(dy)).ptr(pointer(out));
-        of(out).gpu().launch(op.mode() == PoolMode.MAX ? Symbols.MAX_POOL_BACKWARD : Symbols.AVG_POOL_BACKWARD,
-                out.size(), args);
+        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(window).ptr(pointer(dy)).ptr(pointer(out));
+        of(out).gpu().launch(Symbols.AVG_POOL_BACKWARD, out.size(), args);
+    }
+
+    /**
+     * Max pooling's gradient in two passes: each window's argmax (an int per window, in scratch from the caching
+     * allocator, freed in stream order), then each dx cell gathers dy from the windows that chose it.
+     */
+    private static void maxPool2dBackward(Pool2dBackwardOp op, int[] window, Tensor x, Tensor dy, Tensor out) {
+        if (x.dim(2) * x.dim(3) >= Integer.MAX_VALUE) {
+            throw new UnsupportedOperationException(op.name() + " on cuda takes planes of fewer than 2^31 cells, got "
+                    + x.dim(2) + " x " + x.dim(3));
+        }
+        CudaDevice gpu = of(out).gpu();
+        CachingAllocator.Block<CUdeviceptr> argmax = gpu.allocator().allocate(Math.max(1, dy.size()) * Integer.BYTES);
+        try {
+            gpu.launch(Symbols.MAX_POOL_ARGMAX, dy.size(), new LaunchArgs().i64(dy.size()).struct(window)
+                    .ptr(pointer(x)).ptr(argmax.handle()));
+            gpu.launch(Symbols.MAX_POOL_BACKWARD, out.size(), new LaunchArgs().i64(out.size()).struct(window)
+                    .ptr(argmax.handle()).ptr(pointer(dy)).ptr(pointer(out)));
+        } finally {
+            gpu.allocator().free(argmax);
+        }
     }
 
     /** The {@code Pool} struct of pool.cu: h, w, oh, ow, kh, kw, sh, sw, ph, pw, include_pad. */

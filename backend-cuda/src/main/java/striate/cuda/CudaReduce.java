@@ -4,18 +4,27 @@ import static striate.cuda.CudaBackend.base;
 import static striate.cuda.CudaBackend.of;
 import static striate.cuda.CudaBackend.pointer;
 
+import jcuda.driver.CUdeviceptr;
+import striate.backend.KernelTrace;
 import striate.op.ReduceFn;
 import striate.op.ReduceOp;
 import striate.tensor.Tensor;
 
 /**
- * Sum and max over any axes (kernels/src/main/cuda/reduce.cu): the view of x is reordered kept axes first and
- * reduced axes last (no copy, only strides), so x reads as [outer, inner] and y [outer] is the kept shape in
- * row-major order. One block per output element.
+ * Sum and max over any axes (kernels/src/main/cuda/reduce.cu). A sum of a contiguous x whose kept axes are one run
+ * between reduced ones, with at least two kept elements (a bias gradient: dy [n, c, h, w] summed over n, h and w, or
+ * dy [n, c] over n), reads x as [a, c, b] and runs in two passes spread over the whole GPU ({@link #sumMiddle}; trace
+ * name {@code channels} or {@code columns}). Any other sum or max reorders the view of x kept axes first and reduced
+ * axes last (no copy, only strides), so x reads as [outer, inner] and y [outer] is the kept shape in row-major
+ * order, one block per output element (trace name {@code blocks}).
  */
 final class CudaReduce {
     static final int THREADS = 256; // REDUCE_THREADS in reduce.cu
     private static final int MAX_BLOCKS = 1 << 16;
+    /** Pass 1 of a two-pass sum aims at about this many blocks (a few per SM), from the shape alone. */
+    private static final int TARGET_BLOCKS = 1024;
+    /** Below this b, pass 1 sums columns of [a, c·b] (one thread per column) instead of rows of b (a block each). */
+    private static final int MIN_ROW = 32;
 
     private CudaReduce() {
     }
@@ -23,7 +32,16 @@ final class CudaReduce {
     static void reduce(ReduceOp op, Tensor[] in, Tensor out) {
         Tensor x = in[0];
         CudaElementwise.requireF32(op.name(), x);
-        Plan p = plan(op.reducedAxes(x.rank()), x.shape().dims(), x.strides());
+        boolean[] reduced = op.reducedAxes(x.rank());
+        if (op.fn() == ReduceFn.SUM) {
+            Middle m = Middle.of(reduced, x);
+            if (m != null) {
+                sumMiddle(m, x, out);
+                return;
+            }
+        }
+        trace("blocks");
+        Plan p = plan(reduced, x.shape().dims(), x.strides());
         Layout xl = Layout.of(p.dims(), p.strides(), x.offset(), p.dims());
         if (p.outer() == 0) {
             return;
@@ -31,6 +49,79 @@ final class CudaReduce {
         LaunchArgs args = new LaunchArgs().i64(p.outer()).i64(p.inner()).struct(xl.packed()).ptr(base(x)).ptr(pointer(out));
         int blocks = (int) Math.min(p.outer(), MAX_BLOCKS);
         of(out).gpu().launch(op.fn() == ReduceFn.SUM ? Symbols.SUM : Symbols.MAX, blocks, THREADS, args);
+    }
+
+    /** A contiguous x as [a, c, b]: the reduced axes before the kept run, the kept run, the reduced axes after. */
+    record Middle(int a, int c, long b) {
+        /** x's [a, c, b] when it is contiguous and its kept axes are one run of two or more elements, else null. */
+        static Middle of(boolean[] reduced, Tensor x) {
+            if (!x.isContiguous()) {
+                return null;
+            }
+            int first = 0;
+            while (first < reduced.length && reduced[first]) {
+                first++;
+            }
+            int end = first;
+            while (end < reduced.length && !reduced[end]) {
+                end++;
+            }
+            for (int k = end; k < reduced.length; k++) {
+                if (!reduced[k]) {
+                    return null; // a second kept run
+                }
+            }
+            long a = 1;
+            long c = 1;
+            long b = 1;
+            for (int k = 0; k < reduced.length; k++) {
+                long d = x.dim(k);
+                if (k < first) {
+                    a *= d;
+                } else if (k < end) {
+                    c *= d;
+                } else {
+                    b *= d;
+                }
+            }
+            boolean fits = a <= Integer.MAX_VALUE && c <= Integer.MAX_VALUE;
+            return c >= 2 && a >= 1 && b >= 1 && fits ? new Middle((int) a, (int) c, b) : null;
+        }
+    }
+
+    /**
+     * y[j] = Σ_i Σ_k x[i, j, k] in two passes whose order depends on the shape alone: pass 1 writes c·per partial
+     * sums (one per channel and run of rows, or per column and run for short rows) to scratch from the caching
+     * allocator, pass 2 adds each channel's partials in order. The scratch is freed in stream order.
+     */
+    private static void sumMiddle(Middle m, Tensor x, Tensor out) {
+        CudaDevice gpu = of(out).gpu();
+        boolean rows = m.b() >= MIN_ROW;
+        long columns = m.c() * m.b();
+        int blocksX = rows ? m.c() : (int) ((columns + THREADS - 1) / THREADS);
+        int splits = (int) Math.max(1, Math.min(Math.min(m.a(), 65_535), (TARGET_BLOCKS + blocksX - 1) / blocksX));
+        long per = rows ? splits : splits * m.b();
+        trace(rows ? "channels" : "columns");
+        CachingAllocator.Block<CUdeviceptr> partial = gpu.allocator().allocate(m.c() * per * Float.BYTES);
+        try {
+            if (rows) {
+                gpu.launch(Symbols.SUM_CHANNELS, blocksX, splits, THREADS, new LaunchArgs().i32(m.a()).i32(m.c())
+                        .i64(m.b()).i32(splits).ptr(pointer(x)).ptr(partial.handle()));
+            } else {
+                gpu.launch(Symbols.SUM_COLUMNS, blocksX, splits, THREADS, new LaunchArgs().i32(m.a()).i64(columns)
+                        .i32(splits).ptr(pointer(x)).ptr(partial.handle()));
+            }
+            gpu.launch(Symbols.SUM_PARTIALS, m.c(), new LaunchArgs().i32(m.c()).i32(Math.toIntExact(per))
+                    .ptr(partial.handle()).ptr(pointer(out)));
+        } finally {
+            gpu.allocator().free(partial); // stream-ordered: a later user queues behind pass 2
+        }
+    }
+
+    private static void trace(String path) {
+        if (KernelTrace.on()) {
+            KernelTrace.path(path);
+        }
     }
 
     /** x's dims and strides with kept axes first, and the sizes of the kept and reduced parts. */

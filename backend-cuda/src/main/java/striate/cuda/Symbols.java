@@ -20,12 +20,16 @@ final class Symbols {
     static final String WHERE = "where_forward_f32";
     static final String PAD = "pad_forward_f32";
     static final String SUM = "sum_forward_f32";
+    static final String SUM_CHANNELS = "sum_channels_forward_f32";
+    static final String SUM_COLUMNS = "sum_columns_forward_f32";
+    static final String SUM_PARTIALS = "sum_partials_forward_f32";
     static final String MAX = "max_forward_f32";
     static final String CROSS_ENTROPY = "cross_entropy_forward_f32";
     static final String CROSS_ENTROPY_BACKWARD = "cross_entropy_backward_f32";
     static final String MAX_POOL = "max_pool2d_forward_f32";
     static final String AVG_POOL = "avg_pool2d_forward_f32";
-    static final String MAX_POOL_BACKWARD = "max_pool2d_backward_f32";
+    static final String MAX_POOL_ARGMAX = "max_pool2d_argmax_forward_f32";
+    static final String MAX_POOL_BACKWARD = "max_pool2d_argmax_backward_f32";
     static final String AVG_POOL_BACKWARD = "avg_pool2d_backward_f32";
     static final String KMAX_POOL = "kmax_pool_forward_f32";
     static final String KMAX_POOL_BACKWARD = "kmax_pool_backward_f32";
@@ -82,10 +86,11 @@ final class Symbols {
 
     /** Every kernel the backend can launch. */
     static List<String> all() {
-        List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, CONV_BIAS_RELU, WHERE, PAD, SUM, MAX, CROSS_ENTROPY,
-                CROSS_ENTROPY_BACKWARD, MAX_POOL, AVG_POOL, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL,
-                KMAX_POOL_BACKWARD, LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, BATCH_NORM,
-                BATCH_NORM_BACKWARD, EMBEDDING, EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
+        List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, CONV_BIAS_RELU, WHERE,
+                PAD, SUM, SUM_CHANNELS, SUM_COLUMNS, SUM_PARTIALS, MAX, CROSS_ENTROPY, CROSS_ENTROPY_BACKWARD, MAX_POOL,
+                AVG_POOL, MAX_POOL_ARGMAX, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL, KMAX_POOL_BACKWARD,
+                LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, BATCH_NORM, BATCH_NORM_BACKWARD, EMBEDDING,
+                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
         for (UnaryFn fn : UnaryFn.values()) {
             out.add(unary(fn));
         }
