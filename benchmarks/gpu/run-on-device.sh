@@ -4,7 +4,8 @@
 # PyTorch on the same GPU, and data-parallel AlexNet with one and two replicas on the GPU next to the plain step
 # (images/s, all-reduce share, bytes the copy primitive moved; the copy tests, CudaCopyTest, run with the rest),
 # and the recurrent training step of issue #16 (2-layer LSTM and GRU, hidden 512, batch 64, 35 steps) next to
-# PyTorch's cuDNN LSTM/GRU; results go to one markdown file to paste into benchmarks/RESULTS.md.
+# PyTorch's cuDNN LSTM/GRU, and DCGAN training (issue #18) next to the PyTorch peer on the same GPU; results go to
+# one markdown file to paste into benchmarks/RESULTS.md.
 #
 # 1. On the build machine (needs Maven, nvcc not required, the Debian package dataset-fashion-mnist):
 #        bash benchmarks/gpu/run-on-device.sh prepare
@@ -17,7 +18,8 @@
 #        run(command="EPOCHS=3 bash benchmarks/gpu/run-on-device.sh device lenet", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device rnn", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device nccl", carry=[".device"])
-#    or `device all` (the five in a row, if the time limit allows). Each stage appends to
+#        run(command="bash benchmarks/gpu/run-on-device.sh device gan", carry=[".device"])
+#    or `device all` (the six in a row, if the time limit allows). Each stage appends to
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
 #    The nccl stage (issue #20) finds libnccl.so.2 (STRIATE_NCCL_LIBRARY when set, else PyTorch's nvidia/nccl/lib,
 #    the ldconfig cache, then a search of the disk), runs the NCCL tests (one rank; the ring for two replicas on one
@@ -151,6 +153,18 @@ nccl() {
   fi
 }
 
+gan() {
+  machine
+  local limit=${LIMIT:-20480} epochs=${EPOCHS:-2}
+  section "DCGAN on Fashion-MNIST (issue #18), $limit images, $epochs epochs, batch 128: training images/s of both nets' steps (the first epoch's first 10 steps excluded), Striate on cuda:0 and PyTorch on the same GPU (target: ratio >= 1.0)"
+  rm -rf "$OUT/dcgan-cuda" "$OUT/dcgan-pytorch"
+  TAIL=15 record "${JAVA[@]}" striate.cli.Main gan --model dcgan --device cuda:0 --data .device/data --limit "$limit" \
+    --epochs "$epochs" --samples 1000 --out "$OUT/dcgan-cuda"
+  record cat "$OUT/dcgan-cuda/metrics.json"
+  TAIL=8 record python3 benchmarks/pytorch/dcgan_fashion.py --device cuda --data .device/data --limit "$limit" \
+    --epochs "$epochs" --samples 1000 --out "$OUT/dcgan-pytorch"
+}
+
 lenet() {
   machine
   local epochs=${EPOCHS:-3}
@@ -168,7 +182,8 @@ case "${1:-} ${2:-}" in
   "device lenet") lenet ;;
   "device rnn") rnn ;;
   "device nccl") nccl ;;
-  "device all") tests; bench; lenet; rnn; nccl ;;
+  "device gan") gan ;;
+  "device all") tests; bench; lenet; rnn; nccl; gan ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac
 [ "${1:-}" = device ] && echo "results: $RESULTS"

@@ -23,7 +23,7 @@ nets' steps, the first epoch's first 10 steps excluded, as `striate gan` counts 
 images/s, as compare_cpu.py does.
 
 Usage: python3 dcgan_fashion.py [--data DIR] [--epochs 5] [--batch-size 128] [--seed 42] [--limit N]
-       [--threads T] [--samples 10000] [--out runs/dcgan-pytorch]
+       [--threads T] [--device cpu|cuda] [--samples 10000] [--out runs/dcgan-pytorch]
        python3 dcgan_fashion.py --step-benchmark [--batch-size 128] [--threads T] [--rounds 5] [--seconds 2]
 """
 import argparse
@@ -104,10 +104,13 @@ def radford_init(module):
 class Dcgan:
     """Both nets, both Adams and the step of the recipe."""
 
-    def __init__(self, lr=2e-4, betas=(0.5, 0.999)):
+    def __init__(self, device, lr=2e-4, betas=(0.5, 0.999)):
+        self.device = device
         self.g, self.d = Generator(), Discriminator()
         self.g.apply(radford_init)
         self.d.apply(radford_init)
+        self.g.to(device)
+        self.d.to(device)
         self.opt_g = torch.optim.Adam(self.g.parameters(), lr=lr, betas=betas)
         self.opt_d = torch.optim.Adam(self.d.parameters(), lr=lr, betas=betas)
 
@@ -119,17 +122,18 @@ class Dcgan:
         thrown away by D's next zero_grad). Neither changes a number of the recipe.
         """
         n = real.shape[0]
-        ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
+        ones, zeros = torch.ones(n, 1, device=self.device), torch.zeros(n, 1, device=self.device)
         self.opt_d.zero_grad()
         with torch.no_grad():
-            fake = self.g(torch.randn(n, LATENT, 1, 1))  # [n,1,28,28], G in train mode: its batch norm still updates
+            fake = self.g(torch.randn(n, LATENT, 1, 1, device=self.device))  # [n,1,28,28], G in train mode: its batch norm still updates
         d_loss = (F.binary_cross_entropy_with_logits(self.d(real), ones)
                   + F.binary_cross_entropy_with_logits(self.d(fake), zeros))
         d_loss.backward()
         self.opt_d.step()
         self.opt_g.zero_grad()
         self.d.requires_grad_(False)
-        g_loss = F.binary_cross_entropy_with_logits(self.d(self.g(torch.randn(n, LATENT, 1, 1))), ones)
+        g_loss = F.binary_cross_entropy_with_logits(self.d(self.g(torch.randn(n, LATENT, 1, 1, device=self.device))),
+                                                    ones)
         g_loss.backward()
         self.d.requires_grad_(True)
         self.opt_g.step()
@@ -144,23 +148,32 @@ def samples(g, count, seed):
     with torch.no_grad():
         for start in range(0, count, 500):
             z = torch.randn(min(500, count - start), LATENT, 1, 1, generator=generator)
-            x = g(z)[:, 0]  # [b,28,28] in [-1,1]
-            out.append(torch.floor((x + 1) * 127.5 + 0.5).clamp(0, 255).to(torch.uint8).numpy())
+            x = g(z.to(next(g.parameters()).device))[:, 0]  # [b,28,28] in [-1,1]
+            out.append(torch.floor((x + 1) * 127.5 + 0.5).clamp(0, 255).to(torch.uint8).cpu().numpy())
     g.train()
     return np.concatenate(out)
 
 
+def finish(device):
+    """Waits for the GPU's queued work, so a step's time includes it (Striate's step reads its losses back)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
 def step_benchmark(args):
-    model = Dcgan()
-    real = torch.rand(args.batch_size, 1, 28, 28, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    device = torch.device(args.device)
+    model = Dcgan(device)
+    real = (torch.rand(args.batch_size, 1, 28, 28, generator=torch.Generator().manual_seed(1)) * 2 - 1).to(device)
     for _ in range(3):
         model.step(real)
     rates = []
     for _ in range(args.rounds):
         steps = 0
+        finish(device)
         start = time.perf_counter()
         while True:
             model.step(real)
+            finish(device)
             steps += 1
             elapsed = time.perf_counter() - start
             if elapsed >= args.seconds:
@@ -168,17 +181,19 @@ def step_benchmark(args):
         rates.append(steps * args.batch_size / elapsed)
     print(json.dumps({"case": f"dcgan_step_b{args.batch_size}", "unit": "images/s",
                       "median": statistics.median(rates), "min": min(rates), "max": max(rates),
-                      "threads": args.threads, "peer": "pytorch " + torch.__version__}))
+                      "threads": args.threads, "device": args.device, "peer": "pytorch " + torch.__version__}))
 
 
 def train(args):
     images = read_idx(find(args.data, "train-images-idx3-ubyte"))
     if args.limit > 0:
         images = images[:args.limit]
-    x_train = torch.from_numpy(images.astype(np.float32) / 127.5 - 1).unsqueeze(1)  # [N,1,28,28] in [-1,1]
-    model = Dcgan()
+    device = torch.device(args.device)
+    x_train = torch.from_numpy(images.astype(np.float32) / 127.5 - 1).unsqueeze(1).to(device)  # [N,1,28,28], [-1,1]
+    model = Dcgan(device)
     order_rng = torch.Generator().manual_seed(args.seed)
-    print(f"DCGAN (PyTorch {torch.__version__}, {args.threads} threads): {len(x_train)} images, {args.epochs} epochs,"
+    where = f"{args.threads} threads" if device.type == "cpu" else str(device)
+    print(f"DCGAN (PyTorch {torch.__version__}, {where}): {len(x_train)} images, {args.epochs} epochs,"
           f" batch {args.batch_size}", flush=True)
     timed_images, timed_seconds = 0, 0.0
     step = 0
@@ -186,12 +201,14 @@ def train(args):
     d_last, g_last = float("nan"), float("nan")
     for epoch in range(1, args.epochs + 1):
         order = torch.randperm(len(x_train), generator=order_rng)
-        d_sum, g_sum, steps = torch.zeros(()), torch.zeros(()), 0
+        d_sum, g_sum, steps = torch.zeros((), device=device), torch.zeros((), device=device), 0
         epoch_start = time.perf_counter()
         for i in range(0, len(x_train) - 1, args.batch_size):
-            real = x_train[order[i:i + args.batch_size]]
+            real = x_train[order[i:i + args.batch_size].to(device)]
+            finish(device)
             t = time.perf_counter()
             d_loss, g_loss = model.step(real)
+            finish(device)
             if not (epoch == 1 and steps < SKIPPED_STEPS):
                 timed_seconds += time.perf_counter() - t
                 timed_images += len(real)
@@ -210,7 +227,7 @@ def train(args):
         raise SystemExit(f"too few steps to time: the first {SKIPPED_STEPS} are warm-up; raise --limit or --epochs")
     os.makedirs(args.out, exist_ok=True)
     write_idx_images(os.path.join(args.out, "samples-images-idx3-ubyte"), samples(model.g, args.samples, args.seed + 1))
-    metrics = {"peer": "pytorch " + torch.__version__, "model": "dcgan", "threads": args.threads,
+    metrics = {"peer": "pytorch " + torch.__version__, "model": "dcgan", "threads": args.threads, "device": args.device,
                "epochs": args.epochs, "batch_size": args.batch_size, "seed": args.seed, "images": len(x_train),
                "steps": step, "samples": args.samples, "train_seconds": train_seconds,
                "images_per_second": timed_images / timed_seconds, "d_loss": d_last, "g_loss": g_last}
@@ -228,6 +245,7 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--limit", type=int, default=0, help="the first N training images (0: all 60,000)")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda (the GPU peer of the device script's gan stage)")
     ap.add_argument("--samples", type=int, default=10000)
     ap.add_argument("--out", default="runs/dcgan-pytorch")
     ap.add_argument("--step-benchmark", action="store_true")
