@@ -1,6 +1,7 @@
 package striate.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import striate.amp.Autocast;
+import striate.amp.GradScaler;
 import striate.backend.KernelTrace;
 import striate.models.LeNet5;
 import striate.nn.Losses;
 import striate.nn.Parameter;
+import striate.optim.Optimizer;
+import striate.optim.Sgd;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Rng;
@@ -75,5 +79,23 @@ class CpuAutocastTest {
             assertEquals(Set.of("CpuConv2d/cpu", "CpuMatMul/cpu"), lowKernels, low + ": products and convolutions");
             assertTrue(cpuTrace.stream().anyMatch(e -> e.op().equals("CastOp")), "autocast casts on the cpu");
         }
+    }
+
+    @Test
+    void theGradScalerFindsInfAndNanInCpuGradients() {
+        Parameter w = new Parameter(Tensor.of(Device.cpu(), DType.F32, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        Optimizer opt = Sgd.builder(Map.of("w", w)).lr(0.5).build();
+        GradScaler scaler = new GradScaler();
+        for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NaN}) {
+            double[] g = {1, 1, 1, 1, 1, 1, 1, 1, bad};
+            w.value().setGrad(Tensor.of(Device.cpu(), DType.F32, g).mul(scaler.scale()));
+            assertFalse(scaler.step(opt), "skipped for " + bad);
+            scaler.update();
+        }
+        assertEquals(16384, scaler.scale());
+        w.value().setGrad(Tensor.full(Device.cpu(), DType.F32, 2 * scaler.scale(), 9));
+        assertTrue(scaler.step(opt));
+        scaler.update();
+        assertEquals(0, w.value().toDoubleArray()[0], 1e-6, "1 − 0.5·2, the gradient unscaled");
     }
 }
