@@ -43,12 +43,11 @@ import striate.tensor.Tensor;
 
 /**
  * The CPU backend's kernel table: which kernel serves each op, in one place. The compute kernels are float32; the
- * matmul, convolution, pooling and elementwise kernels also serve bfloat16 and float16 by computing in float32
- * ({@link CpuWidened}: the numerics of mixed precision, not its speed); the
- * float64, int32 (and, for the other ops, low-precision) inputs they leave to the reference kernel are declared
- * with each of them, and the ops the
- * backend serves with a reference kernel on purpose are declared at the end, each with its reason. Anything else is
- * a missing kernel, never a silent fallback.
+ * matmul, convolution, pooling, reduction and elementwise kernels also serve bfloat16 and float16 by computing in
+ * float32 ({@link CpuWidened}: the numerics of mixed precision, not its speed). The float64 and int32 inputs they
+ * leave to the reference kernel (and, for the other ops, bfloat16 and float16 ones) are declared with each of them,
+ * and the ops the backend serves with a reference kernel on purpose are declared at the end, each with its reason.
+ * Anything else is a missing kernel, never a silent fallback.
  */
 final class CpuKernels {
     /** Why the float32 kernels leave other types to the reference. */
@@ -96,7 +95,8 @@ final class CpuKernels {
                 .put(LeakyReluOp.class, "CpuElementwise", elementwise.leakyRelu(), CpuKernels::float32, OTHER_TYPES)
                 .put(LeakyReluBackwardOp.class, "CpuElementwise", elementwise.leakyReluBackward(), CpuKernels::float32,
                         OTHER_TYPES)
-                .put(ReduceOp.class, "CpuReduce", new CpuReduce(pool), CpuKernels::float32, OTHER_TYPES)
+                .put(ReduceOp.class, "CpuReduce", new CpuWidened<>(new CpuReduce(pool)), CpuKernels::float32OrLow,
+                        OTHER_TYPES)
                 .put(SoftmaxOp.class, "CpuSoftmax", softmax.softmax(), CpuKernels::float32, OTHER_TYPES)
                 .put(LogSoftmaxOp.class, "CpuSoftmax", softmax.logSoftmax(), CpuKernels::float32, OTHER_TYPES)
                 .put(CrossEntropyOp.class, "CpuSoftmax", softmax.crossEntropy(), CpuKernels::float32Logits,
