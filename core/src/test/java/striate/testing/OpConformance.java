@@ -272,6 +272,7 @@ public abstract class OpConformance {
             c.add(op("affine " + t + " [33]", new AffineOp(0.3, -1), low(131, low, 33)));
             c.add(op("reduce sum " + t + " [7, 33] axis 1", new ReduceOp(ReduceFn.SUM, new int[] {1}, false),
                     low(132, low, 7, 33)));
+            c.add(op("random uniform " + t + " [33, 1025]", new RandomUniformOp(Shape.of(33, 1025), 0, 1, 133, low)));
         }
         return c;
     }
