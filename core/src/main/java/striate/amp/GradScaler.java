@@ -3,6 +3,7 @@ package striate.amp;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import striate.autograd.Autocast;
 import striate.autograd.GradMode;
 import striate.nn.Parameter;
 import striate.optim.Optimizer;

@@ -2,6 +2,7 @@ package striate.amp;
 
 import java.util.Arrays;
 import java.util.Locale;
+import striate.autograd.Autocast;
 import striate.tensor.DType;
 
 /**

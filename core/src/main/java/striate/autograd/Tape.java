@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import striate.amp.Autocast;
 import striate.op.MatMulOp;
 import striate.op.SliceOp;
 import striate.tensor.ShapeMismatchException;

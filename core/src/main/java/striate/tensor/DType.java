@@ -4,7 +4,7 @@ package striate.tensor;
  * Element types. F32 is the working type of every backend; F64 exists so the reference backend can run
  * gradient checks in double; I32 holds class labels and indices; BF16 (bfloat16: float32's exponent, 8 bits of
  * significand) and F16 (IEEE half: 5-bit exponent, 11 bits of significand) are the low-precision types of mixed
- * precision ({@code striate.amp.Autocast}), stored in 2 bytes and accumulated in float32. Each type knows its size
+ * precision ({@code striate.autograd.Autocast}), stored in 2 bytes and accumulated in float32. Each type knows its size
  * in bytes and the type its reductions accumulate in.
  */
 public enum DType {

@@ -2,8 +2,8 @@ package striate.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import striate.amp.Autocast;
-import striate.amp.AutocastPolicy;
+import striate.autograd.Autocast;
+import striate.autograd.AutocastPolicy;
 import striate.autograd.GradMode;
 import striate.autograd.Node;
 import striate.autograd.Tape;

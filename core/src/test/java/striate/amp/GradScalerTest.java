@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import striate.autograd.Autocast;
 import striate.nn.Linear;
 import striate.nn.Losses;
 import striate.nn.Parameter;

@@ -1,4 +1,4 @@
-package striate.amp;
+package striate.autograd;
 
 import striate.op.AdamUpdateOp;
 import striate.op.AffineOp;

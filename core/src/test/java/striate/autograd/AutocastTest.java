@@ -1,4 +1,4 @@
-package striate.amp;
+package striate.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
