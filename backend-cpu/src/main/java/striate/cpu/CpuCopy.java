@@ -9,13 +9,15 @@ import striate.op.CatOp;
 import striate.op.CopyOp;
 import striate.op.Kernel;
 import striate.op.PadOp;
+import striate.tensor.BFloat16;
 import striate.tensor.DType;
 import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
  * The copy-like ops in host memory, for every dtype: a view made dense ({@link CopyOp}), converted to another type
- * ({@link CastOp}: through double, as the reference converts, so float → int32 truncates toward zero), placed
+ * ({@link CastOp}: through double, as the reference converts, so float → int32 truncates toward zero and a value
+ * going to bfloat16 or float16 is rounded to float32, then to nearest-even in 2 bytes), placed
  * inside a zero border ({@link PadOp}) or several joined along an axis ({@link CatOp}: each input copied into its
  * slice of the output). They walk the views as the copy primitive does ({@link HostCopy} along a
  * {@link CopyPlan}: size-1 axes dropped, axes dense on both sides merged, a run dense on both sides one bulk copy),
@@ -96,6 +98,8 @@ final class CpuCopy {
             case F32 -> s.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
             case F64 -> s.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i);
             case I32 -> s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+            case BF16 -> BFloat16.toFloat(s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i));
+            case F16 -> Float.float16ToFloat(s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i));
         };
     }
 
@@ -104,6 +108,8 @@ final class CpuCopy {
             case F32 -> s.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) v);
             case F64 -> s.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i, v);
             case I32 -> s.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, (int) v);
+            case BF16 -> s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, BFloat16.fromFloat((float) v));
+            case F16 -> s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, Float.floatToFloat16((float) v));
         }
     }
 }

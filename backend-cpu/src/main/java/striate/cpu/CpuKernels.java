@@ -43,14 +43,17 @@ import striate.tensor.Tensor;
 
 /**
  * The CPU backend's kernel table: which kernel serves each op, in one place. The compute kernels are float32; the
- * float64 and int32 inputs they leave to the reference kernel are declared with each of them, and the ops the
- * backend serves with a reference kernel on purpose are declared at the end, each with its reason. Anything else is
- * a missing kernel, never a silent fallback.
+ * matmul, convolution, pooling, reduction and elementwise kernels also serve bfloat16 and float16 by computing in
+ * float32 ({@link CpuWidened}: the numerics of mixed precision, not its speed). The float64 and int32 inputs they
+ * leave to the reference kernel (and, for the other ops, bfloat16 and float16 ones) are declared with each of them,
+ * and the ops the backend serves with a reference kernel on purpose are declared at the end, each with its reason.
+ * Anything else is a missing kernel, never a silent fallback.
  */
 final class CpuKernels {
     /** Why the float32 kernels leave other types to the reference. */
     private static final String OTHER_TYPES = "float64 and int32 inputs (gradient checks in float64, the perceptron"
-            + " classics, integer tensors): the CPU's compute kernels are float32";
+            + " classics, integer tensors), mixed types, and bfloat16/float16 where no float32 kernel is widened for"
+            + " them: the CPU's compute kernels are float32";
     /** Why the updates leave some tensors to the reference. */
     private static final String OTHER_UPDATES = "float64 or strided parameters, gradients or optimizer state: the CPU's"
             + " updates are float32 and walk the tensors' memory in order";
@@ -70,22 +73,30 @@ final class CpuKernels {
         CpuKMaxPool kMax = new CpuKMaxPool(pool);
         CpuBatchNorm batchNorm = new CpuBatchNorm(pool);
         return KernelTable.builder("cpu", ReferenceBackend.KERNELS)
-                .put(MatMulOp.class, "CpuMatMul", matmul, CpuKernels::float32, OTHER_TYPES)
-                .put(Conv2dOp.class, "CpuConv2d", conv.forward(), CpuKernels::float32, OTHER_TYPES)
-                .put(Conv2dBackwardDataOp.class, "CpuConv2d", conv.backwardData(), CpuKernels::float32, OTHER_TYPES)
-                .put(Conv2dBackwardFilterOp.class, "CpuConv2d", conv.backwardFilter(), CpuKernels::float32,
-                        OTHER_TYPES)
-                .put(Pool2dOp.class, "CpuPool2d", pooling.forward(), CpuKernels::float32, OTHER_TYPES)
-                .put(Pool2dBackwardOp.class, "CpuPool2d", pooling.backward(), CpuKernels::float32, OTHER_TYPES)
-                .put(UnaryOp.class, "CpuElementwise", elementwise.unary(), CpuKernels::float32, OTHER_TYPES)
-                .put(AffineOp.class, "CpuElementwise", elementwise.affine(), CpuKernels::float32, OTHER_TYPES)
+                .put(MatMulOp.class, "CpuMatMul", new CpuWidened<>(matmul), CpuKernels::float32OrLow, OTHER_TYPES)
+                .put(Conv2dOp.class, "CpuConv2d", new CpuWidened<>(conv.forward()),
+                        CpuKernels::float32OrLow, OTHER_TYPES)
+                .put(Conv2dBackwardDataOp.class, "CpuConv2d", new CpuWidened<>(conv.backwardData()),
+                        CpuKernels::float32OrLow, OTHER_TYPES)
+                .put(Conv2dBackwardFilterOp.class, "CpuConv2d", new CpuWidened<>(conv.backwardFilter()),
+                        CpuKernels::float32OrLow, OTHER_TYPES)
+                .put(Pool2dOp.class, "CpuPool2d", new CpuWidened<>(pooling.forward()),
+                        CpuKernels::float32OrLow, OTHER_TYPES)
+                .put(Pool2dBackwardOp.class, "CpuPool2d", new CpuWidened<>(pooling.backward()),
+                        CpuKernels::float32OrLow, OTHER_TYPES)
+                .put(UnaryOp.class, "CpuElementwise", new CpuWidened<>(elementwise.unary()),
+                        CpuKernels::float32OrLow, OTHER_TYPES)
+                .put(AffineOp.class, "CpuElementwise", new CpuWidened<>(elementwise.affine()),
+                        CpuKernels::float32OrLow, OTHER_TYPES)
                 .put(PowerOp.class, "CpuElementwise", elementwise.power(), CpuKernels::float32, OTHER_TYPES)
-                .put(BinaryOp.class, "CpuElementwise", elementwise.binary(), CpuKernels::float32, OTHER_TYPES)
+                .put(BinaryOp.class, "CpuElementwise", new CpuWidened<>(elementwise.binary()),
+                        CpuKernels::float32OrLow, OTHER_TYPES)
                 .put(WhereOp.class, "CpuElementwise", elementwise.where(), CpuKernels::float32, OTHER_TYPES)
                 .put(LeakyReluOp.class, "CpuElementwise", elementwise.leakyRelu(), CpuKernels::float32, OTHER_TYPES)
                 .put(LeakyReluBackwardOp.class, "CpuElementwise", elementwise.leakyReluBackward(), CpuKernels::float32,
                         OTHER_TYPES)
-                .put(ReduceOp.class, "CpuReduce", new CpuReduce(pool), CpuKernels::float32, OTHER_TYPES)
+                .put(ReduceOp.class, "CpuReduce", new CpuWidened<>(new CpuReduce(pool)), CpuKernels::float32OrLow,
+                        OTHER_TYPES)
                 .put(SoftmaxOp.class, "CpuSoftmax", softmax.softmax(), CpuKernels::float32, OTHER_TYPES)
                 .put(LogSoftmaxOp.class, "CpuSoftmax", softmax.logSoftmax(), CpuKernels::float32, OTHER_TYPES)
                 .put(CrossEntropyOp.class, "CpuSoftmax", softmax.crossEntropy(), CpuKernels::float32Logits,
@@ -114,6 +125,20 @@ final class CpuKernels {
                 .put(CatOp.class, "CpuCopy", CpuCopy.cat())
                 .put(RandomUniformOp.class, "CpuRandom", CpuRandom.uniform(pool))
                 .build();
+    }
+
+    /**
+     * Every input is float32, or every input is one low-precision type (bfloat16 or float16), which
+     * {@link CpuWidened} computes in float32.
+     */
+    private static boolean float32OrLow(Op op, Tensor[] in) {
+        DType first = in[0].dtype();
+        for (Tensor t : in) {
+            if (t.dtype() != first) {
+                return false;
+            }
+        }
+        return first == DType.F32 || first.isLowPrecision();
     }
 
     /** Every input is float32. */

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import striate.op.Kernel;
 import striate.op.RandomUniformOp;
+import striate.tensor.BFloat16;
 import striate.tensor.DType;
 import striate.tensor.HostStorage;
 
@@ -23,16 +24,29 @@ final class CpuRandom {
             MemorySegment y = ((HostStorage) out.storage()).segment();
             long y0 = out.offset();
             long n = out.size();
-            boolean f32 = out.dtype() == DType.F32;
+            Store store = store(out.dtype());
             pool.forEach(Math.toIntExact(Math.max(1, Math.ceilDiv(n, CHUNK))), c -> {
                 for (long i = (long) c * CHUNK; i < Math.min(n, (long) (c + 1) * CHUNK); i++) {
-                    if (f32) {
-                        y.setAtIndex(ValueLayout.JAVA_FLOAT, y0 + i, (float) op.valueAt(i));
-                    } else {
-                        y.setAtIndex(ValueLayout.JAVA_DOUBLE, y0 + i, op.valueAt(i));
-                    }
+                    store.at(y, y0 + i, op.valueAt(i));
                 }
             });
+        };
+    }
+
+    /** Writes one value, rounded to the output's type, at an element index. */
+    @FunctionalInterface
+    private interface Store {
+        void at(MemorySegment y, long i, double v);
+    }
+
+    private static Store store(DType type) {
+        return switch (type) {
+            case F32 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
+            case F64 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
+            case BF16 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_SHORT, i, BFloat16.fromFloat((float) v));
+            case F16 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16((float) v));
+            case I32 -> throw new IllegalArgumentException("RandomUniformOp: uniform draws are floating; the op "
+                    + "refuses int32 outputs before any kernel runs");
         };
     }
 }

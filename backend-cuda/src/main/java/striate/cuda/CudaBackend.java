@@ -55,7 +55,8 @@ import striate.tensor.Tensor;
  * ({@link CublasGemm}), convolutions and softmax on cuDNN ({@link CudnnConv2d}, {@link CudnnSoftmax}), everything
  * else on the PTX kernels of {@code striate-kernels} (elementwise, reductions, losses, pooling, k-max pooling,
  * fused optimizer updates). Every op is computed on the GPU; there is no fallback to the host. Float32 throughout;
- * copies, casts and random numbers also take float64 and int32. Data moves by the copy primitive ({@link CudaCopy}:
+ * copies, casts and random numbers also take float64 and int32. bfloat16 and float16 tensors are refused with one
+ * line ({@link #lowPrecision}): mixed precision has no CUDA kernels yet. Data moves by the copy primitive ({@link CudaCopy}:
  * device to device on the stream, peer copies between GPUs, host memory through pinned staging). One lock per
  * device orders calls from several threads (e.g. a data loader's prefetch thread) onto the device's one stream.
  */
@@ -167,6 +168,13 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** The one refusal of a bfloat16 or float16 tensor on CUDA: there are no kernels for them yet. */
+    static IllegalArgumentException lowPrecision(DType dtype) {
+        return new IllegalArgumentException("cuda: " + dtype + " tensors are not supported on the CUDA backend yet "
+                + "(no bfloat16/float16 kernels; mixed precision runs on the cpu and reference backends): train with "
+                + "--precision fp32 on cuda");
+    }
+
     @Override
     public Tensor execute(Op op, Tensor... inputs) {
         synchronized (gpu) {
@@ -186,6 +194,9 @@ public final class CudaBackend implements Backend {
 
     @Override
     public CudaStorage allocateOutput(DType dtype, long elements) {
+        if (dtype.isLowPrecision()) {
+            throw lowPrecision(dtype);
+        }
         synchronized (gpu) {
             gpu.activate();
             CudaStorage s = new CudaStorage(dtype, elements, gpu.allocator(), cleaner);

@@ -81,6 +81,7 @@ final class Symbols {
             case F32 -> "f32";
             case F64 -> "f64";
             case I32 -> "i32";
+            case BF16, F16 -> throw CudaBackend.lowPrecision(t);
         };
     }
 

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
+import striate.amp.Precision;
 import striate.backend.Backends;
 import striate.cli.report.Report;
 import striate.data.Dataset;
@@ -143,6 +144,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "replica each, the batch split between them); replaces --device.")
     List<Device> devices;
 
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or mixed precision: bf16 or fp16 "
+            + "autocast around the forward pass and loss, float32 master weights, fp16 with dynamic loss scaling "
+            + "(cpu and reference devices; default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--workers", description = "Threads that decode and augment images (default: the number of "
             + "cores, at most 4, for image folders; 1 for MNIST-format data, which is in memory).")
     Integer workers;
@@ -194,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
             modelConfig = c.toString();
         }
         Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, schedule(), patience, 0, model,
-                modelConfig, out, System.err, workers, settings());
+                modelConfig, out, System.err, workers, settings()).withPrecision(Precision.parse(precision));
         Module net;
         History history;
         if (devices != null && devices.size() > 1) {
@@ -224,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
         Evaluation eval = Evaluation.of(net, test, device, Evaluation.batchSizeFor(test, batchSize), workers);
         String where = devices != null && devices.size() > 1 ? devices.toString() : device.toString();
         Report report = new Report(model, where, d.classNames(), history.epochs(), eval.metrics(),
-                eval.loss(), firstConvWeight(net), misclassified(test, eval, 36), d.normalization());
+                eval.loss(), firstConvWeight(net), misclassified(test, eval, 36), d.normalization(), precision);
         String weights = history.best().filter(b -> Files.exists(best))
                 .map(b -> "best.ckpt: epoch " + b.epoch() + ", lowest " + (b.hasValidation() ? "validation" : "training")
                         + " loss")
@@ -243,8 +249,8 @@ final class TrainCommand implements Callable<Integer> {
                           Checkpoint resumeFrom) {
         con.printf("training %s (%s) on %s: %d train / %d validation / %s test images from %s%n", model, modelConfig,
                 where, d.train().size(), d.validation().size(), d.test() == null ? "no" : d.test().size(), d.source());
-        con.printf("%s, %s schedule, batch %d, %d epochs, seed %d, %d loader thread(s); output in %s%n", opt, schedule,
-                batchSize, epochs, seed, workers, output.out);
+        con.printf("%s, %s schedule, batch %d, %d epochs, seed %d, %s, %d loader thread(s); output in %s%n", opt,
+                schedule, batchSize, epochs, seed, precision, workers, output.out);
         if (d.validation().size() == 0) {
             con.println("no validation images (--validation 0): best.ckpt and early stopping follow the training loss");
         }
@@ -374,6 +380,21 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!List.of("relu", "tanh").contains(activation) || !List.of("max", "avg").contains(pool)) {
             throw new ParameterException(spec.commandLine(), "--activation must be relu or tanh and --pool max or avg");
+        }
+        if (!List.of("fp32", "bf16", "fp16").contains(precision)) {
+            throw new ParameterException(spec.commandLine(), "--precision must be fp32, bf16 or fp16, got '"
+                    + precision + "'");
+        }
+        if (!precision.equals("fp32")) {
+            if (devices != null && devices.size() > 1) {
+                throw new ParameterException(spec.commandLine(), "--precision " + precision + " trains on one device; "
+                        + "data-parallel training (--devices) runs in fp32: leave out --precision or give one --device");
+            }
+            if (deviceOption.device.kind() == Device.Kind.CUDA) {
+                throw new ParameterException(spec.commandLine(), "--precision " + precision + " runs on cpu and "
+                        + "reference devices: the CUDA backend has no bfloat16/float16 kernels yet; use --precision "
+                        + "fp32 on " + deviceOption.device);
+            }
         }
         if (!List.of("none", "step", "cosine").contains(schedule)) {
             throw new ParameterException(spec.commandLine(), "--schedule must be none, step or cosine, got '"

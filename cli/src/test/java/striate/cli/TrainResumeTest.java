@@ -59,7 +59,34 @@ class TrainResumeTest {
                 Map.entry("--dropout", "0.0"), Map.entry("--activation", "tanh"), Map.entry("--pool", "max"),
                 Map.entry("--schedule", "cosine"), Map.entry("--step-size", "5"), Map.entry("--patience", "0"),
                 Map.entry("--validation", "100"), Map.entry("--limit", "400"), Map.entry("--seed", "5"),
-                Map.entry("--device", "cpu"), Map.entry("--workers", "1")), s);
+                Map.entry("--device", "cpu"), Map.entry("--precision", "fp32"), Map.entry("--workers", "1")), s);
+    }
+
+    @Test
+    void aMixedPrecisionRunRecordsItsPrecisionAndResumesInItAlone() throws IOException {
+        Path out = tmp.resolve("bf16");
+        TrainCommandTest.Result first = train(out, "--epochs", "1", "--precision", "bf16");
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("seed 5, bf16,"), first.out());
+        assertEquals("bf16", Checkpoint.load(out.resolve(Trainer.LAST)).settings().get("--precision"));
+        assertTrue(Files.readString(out.resolve("metrics.json")).contains("\"precision\": \"bf16\""));
+
+        TrainCommandTest.Result other = train(out, "--epochs", "2", "--resume", "--precision", "fp16");
+        assertEquals(2, other.code(), other.out());
+        assertTrue(other.err().contains("--precision fp16 (the run has bf16)"), other.err());
+
+        TrainCommandTest.Result resumed = train(out, "--epochs", "2", "--resume");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(2, Checkpoint.load(out.resolve(Trainer.LAST)).epoch());
+        assertTrue(Files.readString(out.resolve("metrics.json")).contains("\"precision\": \"bf16\""));
+
+        TrainCommandTest.Result bad = train(tmp.resolve("fp8"), "--epochs", "1", "--precision", "fp8");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--precision must be fp32, bf16 or fp16, got 'fp8'"), bad.err());
+        TrainCommandTest.Result parallel = train(tmp.resolve("dp"), "--epochs", "1", "--precision", "fp16",
+                "--devices", "cpu:0,cpu:1");
+        assertEquals(2, parallel.code());
+        assertTrue(parallel.err().contains("data-parallel training (--devices) runs in fp32"), parallel.err());
     }
 
     @Test
@@ -75,7 +102,7 @@ class TrainResumeTest {
         assertTrue(r.out().startsWith("training lenet5 (activation=tanh,pool=max,dropout=0.0,classes=10) on cpu: "
                 + "400 train / 100 validation / 60 test images from " + data.toAbsolutePath().normalize()), r.out());
         assertTrue(r.out().contains("Sgd(lr=0.03, momentum=0.8, weightDecay=0.0), cosine schedule, batch 16, 2 epochs, "
-                + "seed 5, 2 loader thread(s)"), r.out());
+                + "seed 5, fp32, 2 loader thread(s)"), r.out());
         Checkpoint a = Checkpoint.load(whole.resolve(Trainer.LAST));
         Checkpoint b = Checkpoint.load(split.resolve(Trainer.LAST));
         assertEquals(2, b.epoch());

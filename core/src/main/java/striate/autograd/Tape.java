@@ -29,7 +29,8 @@ import striate.tensor.Tensor;
  * The gradients of a tensor's slices are gathered and joined once it is done ({@link SliceGradients}), so the time
  * steps of a sequence tensor cost one pass, not one padded copy each; so is the gradient of a matrix that several
  * products read as their right operand ({@link ProductGradients}), so a recurrent layer's W_hh gets its gradient
- * from one product over all time steps. Both joins are made of recorded ops, so they serve createGraph too.
+ * from one product over all time steps. Both joins are made of recorded ops, so they serve createGraph too. Both
+ * passes run with {@link Autocast} off: each backward rule computes in the types its forward op ran in.
  */
 public final class Tape {
     private Tape() {
@@ -46,7 +47,7 @@ public final class Tape {
      */
     public static void backward(Tensor output, Tensor dy, Consumer<Tensor> onLeafDone) {
         check("backward", output, dy);
-        try (GradMode.Scope off = GradMode.off()) {
+        try (GradMode.Scope off = GradMode.off(); Autocast.Scope asRecorded = Autocast.disable()) {
             walk(output, dy, Tensor::requiresGrad, (t, g) -> {
                 if (t.node() == null && g != null) {
                     t.setGrad(t.grad() == null ? g.contiguous() : t.grad().add(g));
@@ -75,7 +76,8 @@ public final class Tape {
         Map<Tensor, Tensor> found = new IdentityHashMap<>();
         inputs.forEach(x -> found.put(x, null));
         Set<Tensor> needed = needed(output, inputs);
-        try (GradMode.Scope mode = createGraph ? GradMode.on() : GradMode.off()) {
+        try (GradMode.Scope mode = createGraph ? GradMode.on() : GradMode.off();
+             Autocast.Scope asRecorded = Autocast.disable()) {
             if (!needed.isEmpty()) {
                 walk(output, dy, needed::contains, (t, g) -> {
                     if (found.containsKey(t) && g != null) {

@@ -58,6 +58,12 @@ public final class HostCopy {
     private static void elements(MemorySegment src, long so, long ss, MemorySegment dst, long to, long ts, long n,
                                  int bytes) {
         switch (bytes) {
+            case 2 -> {
+                for (long i = 0; i < n; i++) {
+                    dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, (to + i * ts) * 2,
+                            src.get(ValueLayout.JAVA_SHORT_UNALIGNED, (so + i * ss) * 2));
+                }
+            }
             case 4 -> {
                 for (long i = 0; i < n; i++) {
                     dst.set(ValueLayout.JAVA_INT_UNALIGNED, (to + i * ts) * 4,

@@ -81,7 +81,7 @@ public final class Functional {
         Tensor y = outputPaddingH < params.strideH() && outputPaddingW < params.strideW()
                 ? Tensor.apply(new Conv2dBackwardDataOp(params, Shape.of(x.dim(0), c, oh, ow)), x, w)
                 : croppedFullTranspose(x, w, params, c, oh, ow); // [n, out, oh, ow]
-        return b == null ? y : y.add(b.reshape(1, c, 1, 1));
+        return b == null ? y : y.add(b.reshape(1, c, 1, 1).to(y.dtype())); // in the convolution's type (autocast)
     }
 
     /** The unpadded transposed convolution (its full output), then rows [padH, padH + oh) of it, likewise columns. */

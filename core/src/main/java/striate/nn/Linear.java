@@ -47,7 +47,7 @@ public final class Linear extends Module {
                     "[n, " + inFeatures + "]");
         }
         Tensor y = x.matmul(weight.value(), false, true); // [n, out]
-        return bias == null ? y : y.add(bias.value());
+        return bias == null ? y : y.add(bias.value().to(y.dtype())); // in the product's type (autocast)
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class Losses {
     private static void checkCrossEntropy(Tensor logits, Tensor target) {
         String name = "Losses.crossEntropy";
         if (!logits.dtype().isFloating()) {
-            throw new IllegalArgumentException(name + ": logits must be float32 or float64, got " + logits.dtype());
+            throw new IllegalArgumentException(name + ": logits must be a floating type, got " + logits.dtype());
         }
         if (target.dtype() != DType.I32) {
             throw new IllegalArgumentException(name + ": target must hold int32 class indices, got "
@@ -204,7 +204,7 @@ public final class Losses {
     /** Prediction and target must have one floating type and one shape; errors name the loss and both. */
     private static void checkPair(String name, Tensor pred, Tensor target) {
         if (!pred.dtype().isFloating()) {
-            throw new IllegalArgumentException(name + ": prediction must be float32 or float64, got " + pred.dtype());
+            throw new IllegalArgumentException(name + ": prediction must be a floating type, got " + pred.dtype());
         }
         if (target.dtype() != pred.dtype()) {
             throw new IllegalArgumentException(name + ": target must be " + pred.dtype() + " like the prediction, got "

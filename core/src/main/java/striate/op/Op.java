@@ -48,7 +48,7 @@ public sealed interface Op permits UnaryOp, AffineOp, PowerOp, BinaryOp, WhereOp
     /** Checks that {@code t} is a floating type, naming the input. */
     default void requireFloating(DType t, String what) {
         if (!t.isFloating()) {
-            throw new IllegalArgumentException(name() + ": " + what + " must be float32 or float64, got " + t);
+            throw new IllegalArgumentException(name() + ": " + what + " must be a floating type (float32, float64, bfloat16, float16), got " + t);
         }
     }
 }

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Host memory in an off-heap {@link MemorySegment} (64-byte aligned), so native BLAS and device copies can
  * read it without a copy; outside a scope, kernel outputs of at most {@link #SMALL_BYTES} are heap segments
- * instead. Element access widens to double, which is what the reference kernels compute in; copies between
+ * instead. Element access widens to double, which is what the reference kernels compute in (BF16 and F16 widen
+ * exactly; a double stored into them is rounded to float32 first, then to nearest-even in 2 bytes); copies between
  * storages are byte copies by the backends' copy primitive ({@code Backend.copy}), never element access.
  *
  * <p>Either garbage-collected (allocated outside any {@link MemoryScope}) or a block of a {@link HostMemoryPool}
@@ -114,6 +115,8 @@ public final class HostStorage implements Storage, ScopeOwned {
             case F32 -> segment.getAtIndex(ValueLayout.JAVA_FLOAT, i);
             case F64 -> segment.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
             case I32 -> segment.getAtIndex(ValueLayout.JAVA_INT, i);
+            case BF16 -> BFloat16.toFloat(segment.getAtIndex(ValueLayout.JAVA_SHORT, i));
+            case F16 -> Float.float16ToFloat(segment.getAtIndex(ValueLayout.JAVA_SHORT, i));
         };
     }
 
@@ -124,6 +127,8 @@ public final class HostStorage implements Storage, ScopeOwned {
             case F32 -> segment.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
             case F64 -> segment.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
             case I32 -> segment.setAtIndex(ValueLayout.JAVA_INT, i, (int) v);
+            case BF16 -> segment.setAtIndex(ValueLayout.JAVA_SHORT, i, BFloat16.fromFloat((float) v));
+            case F16 -> segment.setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16((float) v));
         }
     }
 

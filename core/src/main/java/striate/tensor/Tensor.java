@@ -2,6 +2,8 @@ package striate.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import striate.autograd.Autocast;
+import striate.autograd.AutocastPolicy;
 import striate.autograd.GradMode;
 import striate.autograd.Node;
 import striate.autograd.Tape;
@@ -368,9 +370,11 @@ public final class Tensor {
 
     /**
      * Runs {@code op} on {@code inputs} (at least one) on their backend; records it for autograd when gradients
-     * are enabled and an input requires them. The one entry point of every tensor method.
+     * are enabled and an input requires them. The one entry point of every tensor method. Under {@link Autocast}
+     * the inputs are first cast (by recorded casts) to the type {@link AutocastPolicy} gives the op.
      */
-    public static Tensor apply(Op op, Tensor... inputs) {
+    public static Tensor apply(Op op, Tensor... given) {
+        Tensor[] inputs = Autocast.isEnabled() ? AutocastPolicy.inputs(op, given, Autocast.dtype()) : given;
         Tensor y = op instanceof ViewOp v ? inputs[0].view(v) : inputs[0].backend.execute(op, inputs);
         if (GradMode.isEnabled() && y != null) {
             for (Tensor t : inputs) {

@@ -2,6 +2,7 @@ package striate.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -133,6 +134,25 @@ public abstract class OpConformance {
         }
     }
 
+    /** Whether the device under test computes in bfloat16 and float16; a backend that refuses them says false. */
+    protected boolean servesLowPrecision() {
+        return true;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("striate.testing.OpConformance#lowPrecisionCases")
+    public void lowPrecisionMatchesReference(Case c) {
+        assumeTrue(servesLowPrecision(), device() + " refuses bfloat16 and float16 tensors (no kernels for them yet)");
+        compare(c, Backends.of(Device.reference()), Backends.of(device()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("striate.testing.OpConformance#lowPrecisionCases")
+    public void lowPrecisionMatchesReferenceOnRecycledMemory(Case c) {
+        assumeTrue(servesLowPrecision(), device() + " refuses bfloat16 and float16 tensors (no kernels for them yet)");
+        matchesReferenceOnRecycledMemory(c);
+    }
+
     @Test
     public void backendServesTheDeviceUnderTest() {
         Backend b = Backends.of(device());
@@ -208,6 +228,73 @@ public abstract class OpConformance {
         dataMovement(c);
         updates(c);
         return c;
+    }
+
+    /**
+     * Mixed precision's cases: casts to and from bfloat16 and float16 (ties, overflow to infinity, subnormals, NaN,
+     * strided sources), and the ops autocast runs in the low type (matmul, convolution and its two backward ops, the
+     * pooling and elementwise ops between them) on low-precision inputs, whose products the reference sums in double
+     * and a fast backend in float32, each rounding the result once to the low type.
+     */
+    public static List<Case> lowPrecisionCases() {
+        List<Case> c = new ArrayList<>();
+        for (DType low : new DType[] {DType.BF16, DType.F16}) {
+            String t = low == DType.BF16 ? "bf16" : "f16";
+            c.add(op("cast f32→" + t + " [1025]", new CastOp(low), u(110, 1025)));
+            c.add(op("cast f64→" + t + " [1025]", new CastOp(low), d -> Fixtures.uniform(d, 111, -3, 3, 1025)
+                    .to(DType.F64)));
+            c.add(op("cast f32→" + t + " strided [33, 7]", new CastOp(low), transposed(u(112, 7, 33))));
+            c.add(op("cast f32→" + t + " specials", new CastOp(low), specials()));
+            c.add(op("cast " + t + "→f32 [1025]", new CastOp(DType.F32), low(113, low, 1025)));
+            c.add(op("cast " + t + "→f64 [33]", new CastOp(DType.F64), low(114, low, 33)));
+            c.add(op("matmul " + t + " 7x1025 · 1025x33", new MatMulOp(false, false), low(115, low, 7, 1025),
+                    low(116, low, 1025, 33)));
+            c.add(op("matmul " + t + " x·wᵀ 33x7 · (5x7)ᵀ", new MatMulOp(false, true), low(117, low, 33, 7),
+                    low(118, low, 5, 7)));
+            ConvShape c3 = Fixtures.LENET_C3_BATCH;
+            c.add(op("conv2d bias " + t + " " + c3, new Conv2dOp(c3.params(), true, false), low(119, low, c3.x()),
+                    low(120, low, c3.w()), low(121, low, c3.w().dim(0))));
+            ConvShape c1 = Fixtures.LENET_C1_BATCH;
+            c.add(op("conv2d relu " + t + " " + c1, new Conv2dOp(c1.params(), false, true), low(122, low, c1.x()),
+                    low(123, low, c1.w())));
+            c.add(op("conv2d backward data " + t + " " + c3, new Conv2dBackwardDataOp(c3.params(), c3.x()),
+                    low(124, low, c3.y()), low(120, low, c3.w())));
+            c.add(op("conv2d backward filter " + t + " " + c3, new Conv2dBackwardFilterOp(c3.params(), c3.w()),
+                    low(119, low, c3.x()), low(124, low, c3.y())));
+            PoolShape s2 = Fixtures.LENET_S2;
+            c.add(op("pool MAX " + t + " " + s2, new Pool2dOp(PoolMode.MAX, s2.params()), low(125, low, s2.x())));
+            c.add(op("pool backward AVG " + t + " " + s2, new Pool2dBackwardOp(PoolMode.AVG, s2.params()),
+                    low(125, low, s2.x()), low(126, low, s2.y())));
+            c.add(op("relu " + t + " [1025]", new UnaryOp(UnaryFn.RELU), low(127, low, 1025)));
+            c.add(op("exp " + t + " [1025]", new UnaryOp(UnaryFn.EXP), low(128, low, 1025)));
+            c.add(op("add " + t + " broadcast [7, 33] + [33]", new BinaryOp(BinaryFn.ADD), low(129, low, 7, 33),
+                    low(130, low, 33)));
+            c.add(op("affine " + t + " [33]", new AffineOp(0.3, -1), low(131, low, 33)));
+            c.add(op("reduce sum " + t + " [7, 33] axis 1", new ReduceOp(ReduceFn.SUM, new int[] {1}, false),
+                    low(132, low, 7, 33)));
+            c.add(op("random uniform " + t + " [33, 1025]", new RandomUniformOp(Shape.of(33, 1025), 0, 1, 133, low)));
+        }
+        return c;
+    }
+
+    /** Values in [−1, 1) cast to a low-precision type on the device. */
+    private static Input low(long seed, DType type, long... dims) {
+        return d -> Fixtures.uniform(d, seed, -1, 1, dims).to(type);
+    }
+
+    private static Input low(long seed, DType type, Shape s) {
+        return low(seed, type, s.dims());
+    }
+
+    /**
+     * float32 values at the edges of the low types: ties between neighbours, float16's overflow and subnormals,
+     * bfloat16's largest, NaN and the infinities.
+     */
+    private static Input specials() {
+        double[] v = {1 + 0x1p-8, 1 + 3 * 0x1p-8, 1 + 0x1p-11, 1 + 3 * 0x1p-11, 65504, 65519, 65520, 1e5, -1e5,
+            0x1p-24, 0x1p-25, 3 * 0x1p-25, 1e-6, Float.MAX_VALUE, -Float.MIN_VALUE, Double.NaN,
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0};
+        return d -> Tensor.of(d, DType.F32, v);
     }
 
     // ---- inputs ------------------------------------------------------------------------------------------

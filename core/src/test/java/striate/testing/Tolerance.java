@@ -6,6 +6,7 @@ import java.util.Map;
 import striate.op.AdamUpdateOp;
 import striate.op.BatchNormBackwardOp;
 import striate.op.BatchNormOp;
+import striate.op.CastOp;
 import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
@@ -32,22 +33,35 @@ public record Tolerance(double atol, double rtol) {
     /** How many mismatches a failure message lists. */
     public static final int SHOWN = 10;
 
+    // bfloat16 and float16 results are rounded once to 8 and 11 significant bits: a backend computing in float32 and
+    // the reference computing in double may land on the two sides of a rounding boundary, one unit in the last place
+    // apart (2^-7 and 2^-10 of the value at most).
     private static final Map<DType, Tolerance> DEFAULTS = Map.of(
             DType.F32, new Tolerance(1e-6, 1e-5),
             DType.F64, new Tolerance(1e-12, 1e-10),
-            DType.I32, EXACT);
+            DType.I32, EXACT,
+            DType.BF16, new Tolerance(1e-6, 0x1p-7),
+            DType.F16, new Tolerance(1e-6, 0x1p-10));
 
     // Long float32 sums (K up to 1025 in matmul, n·oh·ow up to 1568 in a filter gradient, 33825 in a reduce)
     // may accumulate in another order than the reference's double loop: looser, but still well below a real bug.
     private static final Tolerance F32_LONG_SUM = new Tolerance(1e-4, 1e-4);
     private static final Tolerance F64_LONG_SUM = new Tolerance(1e-10, 1e-9);
+    // The same long sums of low-precision products, accumulated in float32 here and in double by the reference, then
+    // rounded to 2 bytes: one unit in the last place, plus the float32 accumulation's error near zero.
+    private static final Tolerance BF16_LONG_SUM = new Tolerance(1e-3, 0x1p-7);
+    private static final Tolerance F16_LONG_SUM = new Tolerance(1e-3, 0x1p-10);
+    private static final Map<DType, Tolerance> LONG_SUMS = Map.of(DType.F32, F32_LONG_SUM, DType.F64, F64_LONG_SUM,
+            DType.BF16, BF16_LONG_SUM, DType.F16, F16_LONG_SUM);
 
     private static final Map<Class<? extends Op>, Map<DType, Tolerance>> TABLE = Map.ofEntries(
-            entry(MatMulOp.class, Map.of(DType.F32, F32_LONG_SUM, DType.F64, F64_LONG_SUM)),
-            entry(Conv2dOp.class, Map.of(DType.F32, F32_LONG_SUM, DType.F64, F64_LONG_SUM)),
-            entry(Conv2dBackwardDataOp.class, Map.of(DType.F32, F32_LONG_SUM, DType.F64, F64_LONG_SUM)),
-            entry(Conv2dBackwardFilterOp.class, Map.of(DType.F32, F32_LONG_SUM, DType.F64, F64_LONG_SUM)),
-            entry(ReduceOp.class, Map.of(DType.F32, F32_LONG_SUM, DType.F64, F64_LONG_SUM)),
+            entry(MatMulOp.class, LONG_SUMS),
+            entry(Conv2dOp.class, LONG_SUMS),
+            entry(Conv2dBackwardDataOp.class, LONG_SUMS),
+            entry(Conv2dBackwardFilterOp.class, LONG_SUMS),
+            entry(ReduceOp.class, LONG_SUMS),
+            // a cast rounds one value once, the same way on every backend: bit for bit
+            entry(CastOp.class, Map.of(DType.BF16, EXACT, DType.F16, EXACT)),
             entry(SoftmaxOp.class, Map.of(DType.F32, new Tolerance(1e-6, 1e-5))),
             entry(LogSoftmaxOp.class, Map.of(DType.F32, new Tolerance(1e-5, 1e-5))),
             entry(CrossEntropyOp.class, Map.of(DType.F32, new Tolerance(1e-5, 1e-5))),

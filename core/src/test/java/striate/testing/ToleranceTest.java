@@ -46,6 +46,19 @@ class ToleranceTest {
     }
 
     @Test
+    void lowPrecisionRowsAllowOneUnitInTheLastPlace() {
+        Tolerance bf16 = Tolerance.of(UnaryOp.class, DType.BF16);
+        Tolerance f16 = Tolerance.of(UnaryOp.class, DType.F16);
+        assertTrue(bf16.accepts(1, 1 + 0x1p-7), "one bfloat16 ulp above 1");
+        assertFalse(bf16.accepts(1, 1 + 0x1p-6), "two bfloat16 ulps above 1");
+        assertTrue(f16.accepts(1, 1 + 0x1p-10));
+        assertFalse(f16.accepts(1, 1 + 0x1p-9));
+        assertTrue(Tolerance.of(MatMulOp.class, DType.BF16).atol() > bf16.atol(), "long sums are looser");
+        assertEquals(Tolerance.EXACT, Tolerance.of(CastOp.class, DType.BF16));
+        assertEquals(Tolerance.EXACT, Tolerance.of(CastOp.class, DType.F16));
+    }
+
+    @Test
     void messageListsTheFirstMismatchesAsIndexRefGot() {
         double[] ref = new double[20];
         double[] got = new double[20];

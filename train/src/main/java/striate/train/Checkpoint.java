@@ -376,6 +376,7 @@ public final class Checkpoint {
             case F32 -> ValueLayout.JAVA_FLOAT_UNALIGNED;
             case F64 -> ValueLayout.JAVA_DOUBLE_UNALIGNED;
             case I32 -> ValueLayout.JAVA_INT_UNALIGNED;
+            case BF16, F16 -> ValueLayout.JAVA_SHORT_UNALIGNED;
         };
         byte[] buffer = new byte[CHUNK];
         long per = CHUNK / dtype.bytes();
@@ -651,6 +652,7 @@ public final class Checkpoint {
             float[] floats = dtype == DType.F32 ? new float[n] : null;
             double[] doubles = dtype == DType.F64 ? new double[n] : null;
             int[] ints = dtype == DType.I32 ? new int[n] : null;
+            short[] halves = dtype.bytes() == Short.BYTES ? new short[n] : null;
             for (int from = 0; from < n; from += per) {
                 int to = Math.min(n, from + per);
                 buffer.clear().limit((to - from) * dtype.bytes());
@@ -659,6 +661,7 @@ public final class Checkpoint {
                     case F32 -> buffer.asFloatBuffer().get(floats, from, to - from);
                     case F64 -> buffer.asDoubleBuffer().get(doubles, from, to - from);
                     case I32 -> buffer.asIntBuffer().get(ints, from, to - from);
+                    case BF16, F16 -> buffer.asShortBuffer().get(halves, from, to - from);
                 }
             }
             Device host = Device.reference();
@@ -668,6 +671,7 @@ public final class Checkpoint {
                 case F64 -> Tensor.of(host, DType.F64, doubles, dims);
                 case I32 -> rank == 0 ? Tensor.of(host, DType.I32, new double[] {ints[0]})
                         : Tensor.ofInts(host, ints, dims);
+                case BF16, F16 -> Tensor.of(host, dtype, MemorySegment.ofArray(halves), dims);
             };
         }
     }

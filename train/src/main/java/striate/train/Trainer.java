@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import striate.amp.GradScaler;
+import striate.amp.Precision;
+import striate.autograd.Autocast;
 import striate.autograd.GradMode;
 import striate.data.Batch;
 import striate.data.DataLoader;
@@ -22,9 +25,11 @@ import striate.nn.Module;
 import striate.optim.GradClip;
 import striate.optim.LrSchedule;
 import striate.optim.Optimizer;
+import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
 import striate.tensor.Rng;
+import striate.tensor.Tensor;
 
 /**
  * The training loop, for any model and batch kind: per batch a {@link TrainStep} (by default the {@link Task}'s
@@ -36,7 +41,9 @@ import striate.tensor.Rng;
  * run restores weights, optimizer state, random generators and history, and sees the same batches as an
  * uninterrupted run (each epoch's come from its number alone), so it reaches the same weights. A loss that diverges
  * ({@link Divergence}: NaN, infinite, or far above the run's first loss) stops training with
- * {@link TrainingDivergedException}; the checkpoints of the last good epoch are kept.
+ * {@link TrainingDivergedException}; the checkpoints of the last good epoch are kept. With
+ * {@code options.precision()} bf16 or fp16 the forward pass and loss run under {@link Autocast} (float32 master
+ * weights), fp16 with a {@link GradScaler} whose state the checkpoints keep; a resumed run keeps its precision.
  *
  * <pre>{@code
  * Trainer trainer = new Trainer(model, optimizer, device, options);
@@ -50,6 +57,10 @@ public final class Trainer {
     public static final String BEST = "best.ckpt";
     /** The trainer's scalar in a checkpoint that keeps the run's first loss, the reference of {@link Divergence}. */
     static final String FIRST_LOSS = "first_loss";
+    /** The entry of a checkpoint's settings naming a mixed-precision run's precision (absent: fp32). */
+    static final String PRECISION = "precision";
+    /** The trainer's scalars in a checkpoint that keep an fp16 run's loss scaler ({@link GradScaler#state}). */
+    static final String SCALER = "grad_scaler.";
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
@@ -67,7 +78,7 @@ public final class Trainer {
     public record Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                           double minDelta, String modelName, String modelConfig, Path checkpointDir,
                           PrintStream progress, int workers, Map<String, String> settings, double clipGradNorm,
-                          Map<String, List<String>> vocabularies) {
+                          Map<String, List<String>> vocabularies, Precision precision) {
         /** One loader thread, no recorded settings, no clipping. */
         public Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                        double minDelta, String modelName, String modelConfig, Path checkpointDir,
@@ -82,6 +93,15 @@ public final class Trainer {
                        PrintStream progress, int workers, Map<String, String> settings) {
             this(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName, modelConfig,
                     checkpointDir, progress, workers, settings, 0, Map.of());
+        }
+
+        /** In fp32. */
+        public Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
+                       double minDelta, String modelName, String modelConfig, Path checkpointDir,
+                       PrintStream progress, int workers, Map<String, String> settings, double clipGradNorm,
+                       Map<String, List<String>> vocabularies) {
+            this(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName, modelConfig,
+                    checkpointDir, progress, workers, settings, clipGradNorm, vocabularies, Precision.FP32);
         }
 
         public Options {
@@ -104,6 +124,7 @@ public final class Trainer {
             if (patience < 0) {
                 throw new IllegalArgumentException("patience must be >= 0, got " + patience);
             }
+            java.util.Objects.requireNonNull(precision, "precision");
             if (!(clipGradNorm >= 0) || Double.isInfinite(clipGradNorm)) {
                 throw new IllegalArgumentException("the gradient clipping norm must be finite and >= 0 (0: no "
                         + "clipping), got " + clipGradNorm);
@@ -113,13 +134,19 @@ public final class Trainer {
         /** These options with gradient clipping to {@code maxNorm} (0: none). */
         public Options withClipGradNorm(double maxNorm) {
             return new Options(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName,
-                    modelConfig, checkpointDir, progress, workers, settings, maxNorm, vocabularies);
+                    modelConfig, checkpointDir, progress, workers, settings, maxNorm, vocabularies, precision);
         }
 
         /** These options with {@code lists} as the vocabularies every checkpoint records. */
         public Options withVocabularies(Map<String, List<String>> lists) {
             return new Options(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName,
-                    modelConfig, checkpointDir, progress, workers, settings, clipGradNorm, lists);
+                    modelConfig, checkpointDir, progress, workers, settings, clipGradNorm, lists, precision);
+        }
+
+        /** These options training in {@code p}: fp32, or bf16 or fp16 mixed precision. */
+        public Options withPrecision(Precision p) {
+            return new Options(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName,
+                    modelConfig, checkpointDir, progress, workers, settings, clipGradNorm, vocabularies, p);
         }
     }
 
@@ -132,6 +159,7 @@ public final class Trainer {
     private final Device device;
     private final Options options;
     private final TrainStep<Batch> imageStep;
+    private final GradScaler scaler;
     private final ReentrantLock saving = new ReentrantLock();
     private volatile int savedEpoch;
     private Divergence divergence;
@@ -156,28 +184,47 @@ public final class Trainer {
             throw new IllegalArgumentException("gradient clipping (" + options.clipGradNorm() + ") is part of the "
                     + "trainer's own step; a step of your own updates the weights itself and must clip them itself");
         }
+        if (step != null && options.precision() != Precision.FP32) {
+            throw new IllegalArgumentException("precision " + options.precision() + " is part of the trainer's own "
+                    + "step; a step of your own (data-parallel training) runs in fp32: train it with precision fp32");
+        }
         this.model = model;
         this.optimizer = optimizer;
         this.device = device;
         this.options = options;
         this.imageStep = step;
+        this.scaler = options.precision().scaler();
     }
 
-    /** Forward (the task's), backward, optional clipping and update on one device; a non-finite loss skips the update. */
+    /** The loss scaler of this run's precision (a disabled one unless fp16). */
+    public GradScaler scaler() {
+        return scaler;
+    }
+
+    /**
+     * Forward (the task's) and loss under the precision's autocast, backward of the (fp16: scaled) loss, optional
+     * clipping of the unscaled gradients and the update, which fp16 skips when a gradient overflowed; a non-finite
+     * loss skips the update.
+     */
     private <B> TrainStep<B> oneDeviceStep(Task<B> task) {
         return batch -> {
-            Task.Output out = task.forward(batch);
+            Task.Output out;
+            try (Autocast.Scope precision = options.precision().autocast()) {
+                out = task.forward(batch);
+            }
             double value = out.loss().item();
             if (!Double.isFinite(value)) {
                 return new TrainStep.Result(value, 0, out.units(), out.samples());
             }
             optimizer.zeroGrad();
-            out.loss().backward();
+            scaler.scale(out.loss()).backward();
             if (options.clipGradNorm() > 0) {
+                scaler.unscale(optimizer);
                 // a non-finite norm leaves the gradients as they are: the next batch's loss then stops the run
                 GradClip.clipGradNorm(optimizer.parameters().values(), options.clipGradNorm());
             }
-            optimizer.step();
+            scaler.step(optimizer);
+            scaler.update();
             optimizer.zeroGrad(); // the gradients are this step's memory
             return new TrainStep.Result(value, out.metricSum(), out.units(), out.samples());
         };
@@ -305,14 +352,18 @@ public final class Trainer {
         return stats;
     }
 
-    /** The task's mean loss and metric over {@code source}'s batches (epoch 0), in evaluation mode, no gradients. */
+    /**
+     * The task's mean loss and metric over {@code source}'s batches (epoch 0), in evaluation mode, no gradients, in
+     * the run's precision.
+     */
     private <B> Pass evaluate(Task<B> task, BatchSource<B> source) {
         model.eval();
         task.beforePass(false);
         double lossSum = 0;
         double metricSum = 0;
         long units = 0;
-        try (GradMode.Scope off = GradMode.off(); BatchSource.Epoch<B> batches = source.epoch(0)) {
+        try (GradMode.Scope off = GradMode.off(); Autocast.Scope precision = options.precision().autocast();
+             BatchSource.Epoch<B> batches = source.epoch(0)) {
             while (batches.hasNext()) {
                 try (MemoryScope scope = MemoryScope.open()) { // the batch's tensors go back to the pool after it
                     Task.Output out = task.forward(batches.next());
@@ -359,7 +410,14 @@ public final class Trainer {
         Map<String, Number> scalars = new LinkedHashMap<>();
         scalars.put("learning_rate", optimizer.learningRate());
         scalars.put(FIRST_LOSS, divergence.firstLoss());
-        Checkpoint c = new Checkpoint(options.modelName(), options.modelConfig(), options.settings(), epochsDone, step,
+        if (scaler.isEnabled()) {
+            scaler.state().forEach((k, v) -> scalars.put(SCALER + k, v.item()));
+        }
+        Map<String, String> settings = new LinkedHashMap<>(options.settings());
+        if (options.precision() != Precision.FP32) {
+            settings.put(PRECISION, options.precision().toString());
+        }
+        Checkpoint c = new Checkpoint(options.modelName(), options.modelConfig(), settings, epochsDone, step,
                 rng, history.epochs(), Checkpoint.stateOf(model), optimizer.state(), scalars, options.vocabularies());
         saving.lock();
         try {
@@ -389,11 +447,27 @@ public final class Trainer {
     private void restore(Checkpoint c, TrainStep<?> trainStep) {
         try {
             c.requireModel(options.modelName());
+            String trained = c.settings().getOrDefault(PRECISION, Precision.FP32.toString());
+            if (!trained.equals(options.precision().toString())) {
+                throw new IllegalArgumentException("resume: the checkpoint's run trained in " + trained + " but this "
+                        + "run asks for " + options.precision() + "; resume with precision " + trained
+                        + " or start a new run");
+            }
             c.restoreInto(model);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         optimizer.loadState(c.optimizer());
+        if (scaler.isEnabled()) {
+            Map<String, Tensor> state = new LinkedHashMap<>();
+            c.optimizerScalars().forEach((k, v) -> {
+                if (k.startsWith(SCALER)) {
+                    state.put(k.substring(SCALER.length()), Tensor.scalar(Device.reference(), DType.F64,
+                            v.doubleValue()));
+                }
+            });
+            scaler.loadState(state);
+        }
         Map<String, Rng> rngs = model.namedRngs();
         c.rngStates().forEach((k, v) -> {
             Rng r = rngs.get(k);

@@ -133,6 +133,24 @@ class CheckpointTest {
     }
 
     @Test
+    void lowPrecisionTensorsRoundTripBitForBit() throws IOException {
+        double[] v = {1.5, -0.30078125, 65504, Double.POSITIVE_INFINITY, 0x1p-24, -0.0};
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        state.put("bf16", Tensor.of(HOST, DType.F64, v, 2, 3).to(DType.BF16));
+        state.put("f16", Tensor.of(HOST, DType.F64, v, 3, 2).to(DType.F16));
+        state.put("f16 scalar", Tensor.scalar(HOST, DType.F16, 0.1));
+        Path file = dir.resolve("low.ckpt");
+        checkpointOf("net", state).save(file);
+        Map<String, Tensor> loaded = Checkpoint.load(file).model();
+        assertSameTensors(state, loaded);
+        short[] saved = new short[6];
+        short[] back = new short[6];
+        state.get("bf16").copyTo(java.lang.foreign.MemorySegment.ofArray(saved));
+        loaded.get("bf16").copyTo(java.lang.foreign.MemorySegment.ofArray(back));
+        assertArrayEquals(saved, back, "the same bits");
+    }
+
+    @Test
     void restoreIntoCopiesParametersAndBuffers() throws IOException {
         Sequential trained = net(1, 2);
         Stat stat = new Stat(Tensor.of(HOST, new float[] {2, 3}), Tensor.of(HOST, new float[] {0.5f, -0.5f}));

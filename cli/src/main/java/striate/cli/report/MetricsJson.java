@@ -8,7 +8,7 @@ import striate.train.Metrics;
 
 /**
  * The report's {@code metrics.json}: headline numbers (test accuracy as a fraction in [0, 1], test loss, epochs,
- * mean training images per second, device), per-class precision/recall/support, the confusion matrix
+ * mean training images per second, device, precision), per-class precision/recall/support, the confusion matrix
  * [actual][predicted] and the per-epoch history. Non-finite numbers (e.g. a missing validation loss) are null.
  */
 public final class MetricsJson {
@@ -21,6 +21,7 @@ public final class MetricsJson {
         StringBuilder sb = new StringBuilder("{\n");
         field(sb, "model", quote(r.model()));
         field(sb, "device", quote(r.device()));
+        field(sb, "precision", quote(r.precision()));
         field(sb, "epochs", Integer.toString(r.history().size()));
         field(sb, "test_accuracy", number(t.accuracy()));
         field(sb, "test_loss", number(r.testLoss()));

@@ -30,9 +30,11 @@ import striate.train.Metrics;
  * @param firstLayerFilters the first conv layer's weight [k, c, kh, kw], or null when there is none
  * @param misclassified     misclassified test images (the first 36 are drawn)
  * @param normalization     how each channel's pixels were normalized (to turn them back into gray or RGB levels)
+ * @param precision         how the run trained: fp32, or bf16 or fp16 mixed precision
  */
 public record Report(String model, String device, List<String> classNames, List<EpochStats> history, Metrics test,
-        double testLoss, Tensor firstLayerFilters, List<Example> misclassified, List<Normalization> normalization) {
+        double testLoss, Tensor firstLayerFilters, List<Example> misclassified, List<Normalization> normalization,
+        String precision) {
 
     public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
             "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -48,6 +50,14 @@ public record Report(String model, String device, List<String> classNames, List<
                         + "x" + width);
             }
         }
+    }
+
+    /** A report of a run trained in fp32. */
+    public Report(String model, String device, List<String> classNames, List<EpochStats> history, Metrics test,
+                  double testLoss, Tensor firstLayerFilters, List<Example> misclassified,
+                  List<Normalization> normalization) {
+        this(model, device, classNames, history, test, testLoss, firstLayerFilters, misclassified, normalization,
+                "fp32");
     }
 
     public Report {
