@@ -6,6 +6,22 @@
 
 #define REDUCE_THREADS 256
 
+// The sum of every thread's v over the block (REDUCE_THREADS threads, a power of two) by a shared-memory tree in a
+// fixed order; every thread gets it. part is the caller's __shared__ float[REDUCE_THREADS], free again on return.
+__device__ float block_sum(float v, float *part) {
+    part[threadIdx.x] = v;
+    __syncthreads();
+    for (int h = blockDim.x / 2; h > 0; h /= 2) {
+        if (threadIdx.x < h) {
+            part[threadIdx.x] += part[threadIdx.x + h];
+        }
+        __syncthreads();
+    }
+    float total = part[0];
+    __syncthreads();
+    return total;
+}
+
 extern "C" __global__ void sum_forward_f32(long long outer, long long inner, Layout xl, const float *x,
                                            float *y) {
     __shared__ float part[REDUCE_THREADS];
@@ -14,18 +30,10 @@ extern "C" __global__ void sum_forward_f32(long long outer, long long inner, Lay
         for (long long r = threadIdx.x; r < inner; r += blockDim.x) {
             s += x[at(xl, o * inner + r)];
         }
-        part[threadIdx.x] = s;
-        __syncthreads();
-        for (int h = blockDim.x / 2; h > 0; h /= 2) {
-            if (threadIdx.x < h) {
-                part[threadIdx.x] += part[threadIdx.x + h];
-            }
-            __syncthreads();
-        }
+        float total = block_sum(s, part);
         if (threadIdx.x == 0) {
-            y[o] = part[0];
+            y[o] = total;
         }
-        __syncthreads();
     }
 }
 
@@ -88,16 +96,9 @@ extern "C" __global__ void sum_channels_forward_f32(int a, int c, long long b, i
             }
         }
     }
-    part[threadIdx.x] = sum;
-    __syncthreads();
-    for (int h = blockDim.x / 2; h > 0; h /= 2) {
-        if (threadIdx.x < h) {
-            part[threadIdx.x] += part[threadIdx.x + h];
-        }
-        __syncthreads();
-    }
+    float total = block_sum(sum, part);
     if (threadIdx.x == 0) {
-        partial[(long long) j * splits + s] = part[0];
+        partial[(long long) j * splits + s] = total;
     }
 }
 
