@@ -8,21 +8,6 @@
 
 #define BN_THREADS 256
 
-// The block's sum of v (every thread gives one), returned to every thread.
-__device__ double block_sum(double v, double *part) {
-    part[threadIdx.x] = v;
-    __syncthreads();
-    for (int h = blockDim.x / 2; h > 0; h /= 2) {
-        if (threadIdx.x < h) {
-            part[threadIdx.x] += part[threadIdx.x + h];
-        }
-        __syncthreads();
-    }
-    double s = part[0];
-    __syncthreads();
-    return s;
-}
-
 // The offset of the e-th of channel ch's n·s values.
 __device__ __forceinline__ long long bn_at(long long e, long long ch, long long c, long long s) {
     return ((e / s) * c + ch) * s + e % s;

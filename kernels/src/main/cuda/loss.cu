@@ -28,17 +28,8 @@ __device__ void row_stats(const float *row, int c, float *max_out, float *sum_ou
     for (int j = threadIdx.x; j < c; j += blockDim.x) {
         s += expf(row[j] - m);
     }
-    part[threadIdx.x] = s;
-    __syncthreads();
-    for (int h = blockDim.x / 2; h > 0; h /= 2) {
-        if (threadIdx.x < h) {
-            part[threadIdx.x] += part[threadIdx.x + h];
-        }
-        __syncthreads();
-    }
     *max_out = m;
-    *sum_out = part[0];
-    __syncthreads();
+    *sum_out = block_sum(s, part);
 }
 
 extern "C" __global__ void cross_entropy_forward_f32(int n, int c, int ignoring, int ignore, const float *x,

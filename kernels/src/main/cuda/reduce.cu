@@ -6,22 +6,6 @@
 
 #define REDUCE_THREADS 256
 
-// The sum of every thread's v over the block (REDUCE_THREADS threads, a power of two) by a shared-memory tree in a
-// fixed order; every thread gets it. part is the caller's __shared__ float[REDUCE_THREADS], free again on return.
-__device__ float block_sum(float v, float *part) {
-    part[threadIdx.x] = v;
-    __syncthreads();
-    for (int h = blockDim.x / 2; h > 0; h /= 2) {
-        if (threadIdx.x < h) {
-            part[threadIdx.x] += part[threadIdx.x + h];
-        }
-        __syncthreads();
-    }
-    float total = part[0];
-    __syncthreads();
-    return total;
-}
-
 extern "C" __global__ void sum_forward_f32(long long outer, long long inner, Layout xl, const float *x,
                                            float *y) {
     __shared__ float part[REDUCE_THREADS];

@@ -1,4 +1,4 @@
-// Shared by every Striate kernel file: the strided layout of an operand and the grid-stride loop.
+// Shared by every Striate kernel file: the strided layout of an operand, the grid-stride loop and the block sum.
 // A Layout maps the row-major linear index i of the output to an element offset of one input:
 // rank 0 means contiguous (offset + i); otherwise i is split over dims (last axis fastest) and
 // each coordinate is multiplied by its stride (0 along broadcast axes). Java packs it as 18 longs
@@ -32,3 +32,21 @@ __device__ __forceinline__ long long at(const Layout &l, long long i) {
 #define FOR_EACH(i, n) \
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < (n); \
          i += (long long) blockDim.x * gridDim.x)
+
+// The sum of every thread's v over the block (blockDim.x a power of two) by a shared-memory tree in a fixed order,
+// returned to every thread: the same bits every run. part is the caller's __shared__ T[blockDim.x], free again on
+// return.
+template <typename T>
+__device__ T block_sum(T v, T *part) {
+    part[threadIdx.x] = v;
+    __syncthreads();
+    for (int h = blockDim.x / 2; h > 0; h /= 2) {
+        if (threadIdx.x < h) {
+            part[threadIdx.x] += part[threadIdx.x + h];
+        }
+        __syncthreads();
+    }
+    T total = part[0];
+    __syncthreads();
+    return total;
+}
