@@ -20,8 +20,9 @@ import striate.op.Kernel;
  * GEMM over all taps and a shifted sum, without a column matrix;</li>
  * <li>{@code PACKED}, {@link PackedConv2d}: forward and filter-gradient products large enough for the packed GEMM,
  * which packs its strips straight from each image;</li>
- * <li>{@code IM2COL} and {@code IM2ROW}, {@link Im2colConv2d}: everything else, im2col + {@link Sgemm} over panels of
- * images, by columns when an image has many output pixels, by rows when it has few;</li>
+ * <li>{@code IM2COL}, {@link Im2colConv2d}, and {@code IM2ROW}, {@link Im2rowConv2d}: everything else, im2col +
+ * {@link Sgemm} over panels of images, by columns when an image has many output pixels, by rows (channels last) when
+ * it has few;</li>
  * <li>{@code SPARSE}, {@link SparseGradConv2d}: both backward directions when the output gradient is mostly zeros
  * (max-over-time pooling leaves one nonzero per filter and sequence), one filter-sized update per nonzero. This is
  * the one choice made on the values rather than the shape: the backward kernels look at dy before they run the
@@ -65,12 +66,14 @@ final class CpuConv2d {
     private final FloatLoops loops = FloatLoops.best();
     private final MatrixConv2d matrix;
     private final Im2colConv2d im2col;
+    private final Im2rowConv2d im2row;
 
     CpuConv2d(IntraOpPool pool, Sgemm sgemm, CpuMatMul matmul) {
         this.pool = pool;
         this.sgemm = sgemm;
         this.matrix = new MatrixConv2d(pool, matmul, loops);
         this.im2col = new Im2colConv2d(pool, sgemm);
+        this.im2row = new Im2rowConv2d(pool, sgemm);
     }
 
     Kernel<Conv2dOp> forward() {
@@ -89,6 +92,7 @@ final class CpuConv2d {
                     case PIXEL -> PixelConv2d.forwardBatch(pool, g, x, w, epilogue, out);
                     case TAPS -> TapsConv2d.forward(pool, g, sgemm, x, w, epilogue, out);
                     case PACKED -> PackedConv2d.forward(pool, g, x, w, epilogue, out);
+                    case IM2ROW -> im2row.forward(g, x, w, epilogue, out);
                     default -> im2col.forward(g, x, w, epilogue, out);
                 }
             }
@@ -109,6 +113,8 @@ final class CpuConv2d {
                 if (nonzeros != null) {
                     a = Algorithm.SPARSE;
                     SparseGradConv2d.backwardData(pool, g, nonzeros, HostFloats.read(in[1]), out);
+                } else if (a == Algorithm.IM2ROW) {
+                    im2row.backwardData(g, dy, HostFloats.read(in[1]), out);
                 } else {
                     im2col.backwardData(g, dy, HostFloats.read(in[1]), out);
                 }
@@ -136,6 +142,7 @@ final class CpuConv2d {
                     case DIRECT -> DirectConv2d.filterGradPanels(pool, g, x, dy, wSize);
                     case PACKED -> PackedConv2d.filterGradPanels(pool, g, x, dy, wSize);
                     case SPARSE -> SparseGradConv2d.filterGradPanels(pool, g, x, nonzeros, wSize);
+                    case IM2ROW -> im2row.filterGradPanels(g, x, dy, wSize);
                     default -> im2col.filterGradPanels(g, x, dy, wSize);
                 };
                 HostFloats.write(out, sumInOrder(partial));

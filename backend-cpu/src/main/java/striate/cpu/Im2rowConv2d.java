@@ -1,0 +1,239 @@
+package striate.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import striate.op.ConvParams;
+import striate.tensor.HostStorage;
+import striate.tensor.Tensor;
+
+/**
+ * Convolution by rows ({@code IM2ROW}), for images with few output pixels, over panels of {@code nb} images so the
+ * GEMM still gets long columns: yᵀ[nb·oh·ow, kg] = colᵀ[nb·oh·ow, ckk] · Wᵀ[ckk, kg]; backward data dcolᵀ = dyᵀ · W,
+ * scattered back by row2im; filter gradient dW = dy · colᵀ. A row of colᵀ holds one output pixel's taps in
+ * channels-last order, (ky, kx, ci) with ci fastest: each image group is first transposed to [h·w, cg], so that each
+ * tap of a row is one copy of cg contiguous floats (and row2im one vector add of cg floats into the transposed
+ * gradient), not cg scattered runs of kw floats. The filter is reordered to match on the way in and out; this is
+ * only the order of the ckk sums' terms. Each panel works on arrays of its own images and writes its part of the
+ * output in one copy.
+ */
+final class Im2rowConv2d {
+    private final IntraOpPool pool;
+    private final Sgemm sgemm;
+
+    Im2rowConv2d(IntraOpPool pool, Sgemm sgemm) {
+        this.pool = pool;
+        this.sgemm = sgemm;
+    }
+
+    /** y = conv(x, W) by panels of images, each panel's planes then through the epilogue. */
+    void forward(ConvGeometry g, FloatRegion xr, float[] w, ConvEpilogue epilogue, Tensor out) {
+        MemorySegment ys = ((HostStorage) out.storage()).segment();
+        float[] wt = tapsMajorTransposed(g, w); // per group [ckk, kg], rows in (ky, kx, ci) order
+        int nb = g.panelImages();
+        pool.forEach(g.panels(), panel -> {
+            int b0 = panel * nb;
+            int count = Math.min(nb, g.n() - b0);
+            int cols = count * g.ohw();
+            float[] x = new float[count * g.c() * g.h() * g.w()]; // this panel's images of the input
+            xr.read((long) b0 * g.c() * g.h() * g.w(), x);
+            float[] xt = new float[g.h() * g.w() * g.cg()]; // one image group, channels last
+            float[] col = new float[cols * g.ckk()];
+            float[] yc = new float[cols * g.kg()];
+            float[] y = new float[count * g.k() * g.ohw()]; // this panel's images of the output
+            for (int grp = 0; grp < g.groups(); grp++) {
+                for (int i = 0; i < count; i++) {
+                    Transpose.of(x, g.xOffset(i, grp), g.cg(), g.h() * g.w(), g.h() * g.w(), xt, 0);
+                    im2row(g, xt, col, i * g.ohw() * g.ckk());
+                }
+                // yᵀ[cols, kg] = colᵀ[cols, ckk] · Wᵀ[ckk, kg]
+                sgemm.gemm(cols, g.kg(), g.ckk(), col, 0, g.ckk(), wt, grp * g.kg() * g.ckk(), g.kg(),
+                        yc, 0, g.kg(), false);
+                scatterRows(g, yc, y, count, grp);
+            }
+            HostFloats.writeRange(out, (long) b0 * g.k() * g.ohw(), y);
+            epilogue.planes(ys, out.offset() + (long) b0 * g.k() * g.ohw(), count, g);
+        });
+    }
+
+    /** dx = the adjoint of conv(·, W) applied to dy, by panels of images. */
+    void backwardData(ConvGeometry g, FloatRegion dyr, float[] w, Tensor out) {
+        float[] wr = tapsMajor(g, w); // per group [kg, ckk], columns in (ky, kx, ci) order
+        int nb = g.panelImages();
+        pool.forEach(g.panels(), panel -> {
+            int b0 = panel * nb;
+            int count = Math.min(nb, g.n() - b0);
+            int cols = count * g.ohw();
+            float[] dy = new float[count * g.k() * g.ohw()]; // this panel's images of the output gradient
+            dyr.read((long) b0 * g.k() * g.ohw(), dy);
+            float[] dyc = new float[cols * g.kg()];
+            float[] dcol = new float[cols * g.ckk()];
+            float[] dxt = new float[g.h() * g.w() * g.cg()]; // one image group's gradient, channels last
+            float[] dx = new float[count * g.c() * g.h() * g.w()]; // this panel's images of the input gradient
+            for (int grp = 0; grp < g.groups(); grp++) {
+                gatherRows(g, dy, dyc, count, grp);
+                // dcolᵀ[cols, ckk] = dyᵀ[cols, kg] · W[kg, ckk]
+                sgemm.gemm(cols, g.ckk(), g.kg(), dyc, 0, g.kg(), wr, grp * g.kg() * g.ckk(), g.ckk(),
+                        dcol, 0, g.ckk(), false);
+                for (int i = 0; i < count; i++) {
+                    Arrays.fill(dxt, 0f);
+                    row2im(g, dcol, i * g.ohw() * g.ckk(), dxt);
+                    Transpose.of(dxt, 0, g.h() * g.w(), g.cg(), g.cg(), dx, g.xOffset(i, grp));
+                }
+            }
+            HostFloats.writeRange(out, (long) b0 * g.c() * g.h() * g.w(), dx);
+        });
+    }
+
+    /** The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group. */
+    float[][] filterGradPanels(ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
+        int nb = g.filterPanelImages();
+        float[][] partial = new float[g.filterPanels()][];
+        pool.forEach(g.filterPanels(), panel -> {
+            int b0 = panel * nb;
+            int count = Math.min(nb, g.n() - b0);
+            int cols = count * g.ohw();
+            float[] x = new float[count * g.c() * g.h() * g.w()]; // this panel's images of input and output gradient
+            xr.read((long) b0 * g.c() * g.h() * g.w(), x);
+            float[] dy = new float[count * g.k() * g.ohw()];
+            dyr.read((long) b0 * g.k() * g.ohw(), dy);
+            float[] xt = new float[g.h() * g.w() * g.cg()];
+            float[] dyc = new float[g.kg() * cols];
+            float[] col = new float[cols * g.ckk()];
+            float[] dwr = new float[g.kg() * g.ckk()]; // one group's gradient, columns in (ky, kx, ci) order
+            float[] dw = new float[wSize];
+            for (int grp = 0; grp < g.groups(); grp++) {
+                gatherColumns(g, dy, dyc, count, grp);
+                for (int i = 0; i < count; i++) {
+                    Transpose.of(x, g.xOffset(i, grp), g.cg(), g.h() * g.w(), g.h() * g.w(), xt, 0);
+                    im2row(g, xt, col, i * g.ohw() * g.ckk());
+                }
+                // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]: vectors along ckk
+                sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(), dwr, 0, g.ckk(), false);
+                channelsMajor(g, dwr, dw, grp * g.kg() * g.ckk());
+            }
+            partial[panel] = dw;
+        });
+        return partial;
+    }
+
+    /** Per group, W [kg, ckk] with each row's columns in (ky, kx, ci) order: wr[r, t·cg + ci] = w[r, ci·kh·kw + t]. */
+    private static float[] tapsMajor(ConvGeometry g, float[] w) {
+        int cg = g.cg();
+        int taps = g.kh() * g.kw();
+        float[] wr = new float[w.length];
+        for (int row = 0; row < g.k(); row++) {
+            int off = row * g.ckk();
+            for (int ci = 0; ci < cg; ci++) {
+                for (int t = 0; t < taps; t++) {
+                    wr[off + t * cg + ci] = w[off + ci * taps + t];
+                }
+            }
+        }
+        return wr;
+    }
+
+    /** Per group, Wᵀ [ckk, kg] with rows in (ky, kx, ci) order: wt[t·cg + ci, r] = w[r, ci·kh·kw + t]. */
+    private static float[] tapsMajorTransposed(ConvGeometry g, float[] w) {
+        float[] wr = tapsMajor(g, w);
+        float[] wt = new float[w.length];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            int off = grp * g.kg() * g.ckk();
+            Transpose.of(wr, off, g.kg(), g.ckk(), g.ckk(), wt, off);
+        }
+        return wt;
+    }
+
+    /** dw[off + r·ckk + ci·kh·kw + t] = dwr[r, t·cg + ci]: one group's gradient back in the filter's own order. */
+    private static void channelsMajor(ConvGeometry g, float[] dwr, float[] dw, int off) {
+        int cg = g.cg();
+        int taps = g.kh() * g.kw();
+        for (int r = 0; r < g.kg(); r++) {
+            int row = r * g.ckk();
+            for (int ci = 0; ci < cg; ci++) {
+                for (int t = 0; t < taps; t++) {
+                    dw[off + row + ci * taps + t] = dwr[row + t * cg + ci];
+                }
+            }
+        }
+    }
+
+    /** y[i, grp·kg + r, pix] = yc[i·ohw + pix, r] for the panel's images i (y holds only the panel). */
+    private static void scatterRows(ConvGeometry g, float[] yc, float[] y, int count, int grp) {
+        int ohw = g.ohw();
+        for (int i = 0; i < count; i++) {
+            Transpose.of(yc, i * ohw * g.kg(), ohw, g.kg(), g.kg(), y, g.yOffset(i, grp));
+        }
+    }
+
+    /** dyc[i·ohw + pix, r] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow]. */
+    private static void gatherRows(ConvGeometry g, float[] dy, float[] dyc, int count, int grp) {
+        int ohw = g.ohw();
+        for (int i = 0; i < count; i++) {
+            Transpose.of(dy, g.yOffset(i, grp), g.kg(), ohw, ohw, dyc, i * ohw * g.kg());
+        }
+    }
+
+    /** dyc[r, i·ohw + pix] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow]. */
+    private static void gatherColumns(ConvGeometry g, float[] dy, float[] dyc, int count, int grp) {
+        int ohw = g.ohw();
+        int cols = count * ohw;
+        for (int i = 0; i < count; i++) {
+            int dyOff = g.yOffset(i, grp);
+            for (int r = 0; r < g.kg(); r++) {
+                System.arraycopy(dy, dyOff + r * ohw, dyc, r * cols + i * ohw, ohw);
+            }
+        }
+    }
+
+    /**
+     * colᵀ[rowOff/ckk + oy·ow + ox, (ky·kw + kx)·cg + ci] = xt[iy·w + ix, ci] (0 in the padding) for one image group
+     * xt [h·w, cg] (channels last): each tap is one run of cg floats.
+     */
+    private static void im2row(ConvGeometry g, float[] xt, float[] colT, int rowOff) {
+        ConvParams p = g.p();
+        int cg = g.cg();
+        int dst = rowOff;
+        for (int oy = 0; oy < g.oh(); oy++) {
+            for (int ox = 0; ox < g.ow(); ox++) {
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    for (int kx = 0; kx < g.kw(); kx++, dst += cg) {
+                        int ix = ox * p.strideW() - p.padW() + kx * p.dilationW();
+                        if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
+                            Arrays.fill(colT, dst, dst + cg, 0f);
+                        } else {
+                            System.arraycopy(xt, (iy * g.w() + ix) * cg, colT, dst, cg);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * dxt[iy·w + ix, ci] += dcolT[rowOff/ckk + oy·ow + ox, (ky·kw + kx)·cg + ci]: the adjoint of {@link #im2row}
+     * into one image group's gradient, channels last, read in the order im2row writes.
+     */
+    private static void row2im(ConvGeometry g, float[] dcolT, int rowOff, float[] dxt) {
+        ConvParams p = g.p();
+        int cg = g.cg();
+        int src = rowOff;
+        for (int oy = 0; oy < g.oh(); oy++) {
+            for (int ox = 0; ox < g.ow(); ox++) {
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    for (int kx = 0; kx < g.kw(); kx++, src += cg) {
+                        int ix = ox * p.strideW() - p.padW() + kx * p.dilationW();
+                        if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
+                            continue;
+                        }
+                        int d = (iy * g.w() + ix) * cg;
+                        for (int ci = 0; ci < cg; ci++) {
+                            dxt[d + ci] += dcolT[src + ci];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
