@@ -61,6 +61,9 @@ final class CpuConv2d {
         }
     }
 
+    /** Filter elements one task of the in-order sum of partial gradients covers. */
+    static final int SUM_RUN = 16_384;
+
     private final IntraOpPool pool;
     private final Sgemm sgemm;
     private final FloatLoops loops = FloatLoops.best();
@@ -145,20 +148,29 @@ final class CpuConv2d {
                     case IM2ROW -> im2row.filterGradPanels(g, x, dy, wSize);
                     default -> im2col.filterGradPanels(g, x, dy, wSize);
                 };
-                HostFloats.write(out, sumInOrder(partial));
+                float[] dw = sumInOrder(partial);
+                HostFloats.write(out, a == Algorithm.IM2ROW ? Im2rowConv2d.channelsMajor(g, dw) : dw);
             }
             KernelTrace.path(a.traceName());
         };
     }
 
-    /** The panels' partial filter gradients added in panel order, so the result is the same for any thread count. */
-    private static float[] sumInOrder(float[][] partial) {
+    /**
+     * The panels' partial filter gradients added in panel order, so the result is the same for any thread count; the
+     * filter is cut into fixed runs of {@link #SUM_RUN} elements that the pool's threads add independently.
+     */
+    private float[] sumInOrder(float[][] partial) {
         float[] dw = partial[0];
-        for (int i = 1; i < partial.length; i++) {
-            for (int j = 0; j < dw.length; j++) {
-                dw[j] += partial[i][j];
+        pool.forEach(Math.ceilDiv(dw.length, SUM_RUN), run -> {
+            int from = run * SUM_RUN;
+            int to = Math.min(dw.length, from + SUM_RUN);
+            for (int i = 1; i < partial.length; i++) {
+                float[] p = partial[i];
+                for (int j = from; j < to; j++) {
+                    dw[j] += p[j];
+                }
             }
-        }
+        });
         return dw;
     }
 }

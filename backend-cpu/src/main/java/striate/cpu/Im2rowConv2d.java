@@ -84,7 +84,11 @@ final class Im2rowConv2d {
         });
     }
 
-    /** The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group. */
+    /**
+     * The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group, each row's
+     * columns in (ky, kx, ci) order; the caller adds them and puts the sum back in the filter's order with
+     * {@link #channelsMajor}.
+     */
     float[][] filterGradPanels(ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
         int nb = g.filterPanelImages();
         float[][] partial = new float[g.filterPanels()][];
@@ -99,8 +103,7 @@ final class Im2rowConv2d {
             float[] xt = new float[g.h() * g.w() * g.cg()];
             float[] dyc = new float[g.kg() * cols];
             float[] col = new float[cols * g.ckk()];
-            float[] dwr = new float[g.kg() * g.ckk()]; // one group's gradient, columns in (ky, kx, ci) order
-            float[] dw = new float[wSize];
+            float[] dw = new float[wSize]; // columns in (ky, kx, ci) order: see channelsMajor
             for (int grp = 0; grp < g.groups(); grp++) {
                 gatherColumns(g, dy, dyc, count, grp);
                 for (int i = 0; i < count; i++) {
@@ -108,8 +111,8 @@ final class Im2rowConv2d {
                     im2row(g, xt, col, i * g.ohw() * g.ckk());
                 }
                 // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]: vectors along ckk
-                sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(), dwr, 0, g.ckk(), false);
-                channelsMajor(g, dwr, dw, grp * g.kg() * g.ckk());
+                sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(), dw, grp * g.kg() * g.ckk(), g.ckk(),
+                        false);
             }
             partial[panel] = dw;
         });
@@ -143,18 +146,20 @@ final class Im2rowConv2d {
         return wt;
     }
 
-    /** dw[off + r·ckk + ci·kh·kw + t] = dwr[r, t·cg + ci]: one group's gradient back in the filter's own order. */
-    private static void channelsMajor(ConvGeometry g, float[] dwr, float[] dw, int off) {
+    /** The filter gradient back in the filter's own order from (ky, kx, ci) columns: dw[r, ci·kh·kw + t] = dwr[r, t·cg + ci]. */
+    static float[] channelsMajor(ConvGeometry g, float[] dwr) {
         int cg = g.cg();
         int taps = g.kh() * g.kw();
-        for (int r = 0; r < g.kg(); r++) {
+        float[] dw = new float[dwr.length];
+        for (int r = 0; r < g.k(); r++) {
             int row = r * g.ckk();
             for (int ci = 0; ci < cg; ci++) {
                 for (int t = 0; t < taps; t++) {
-                    dw[off + row + ci * taps + t] = dwr[row + t * cg + ci];
+                    dw[row + ci * taps + t] = dwr[row + t * cg + ci];
                 }
             }
         }
+        return dw;
     }
 
     /** y[i, grp·kg + r, pix] = yc[i·ohw + pix, r] for the panel's images i (y holds only the panel). */
