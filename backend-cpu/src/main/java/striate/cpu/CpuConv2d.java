@@ -88,15 +88,18 @@ final class CpuConv2d {
                 matrix.forward(op, in, out, g);
             } else {
                 FloatRegion x = FloatRegion.of(in[0]);
-                float[] w = HostFloats.read(in[1]);
                 ConvEpilogue epilogue = ConvEpilogue.of(op, in, loops);
-                switch (a) {
-                    case DIRECT -> DirectConv2d.forwardBatch(pool, g, x, w, epilogue, out);
-                    case PIXEL -> PixelConv2d.forwardBatch(pool, g, x, w, epilogue, out);
-                    case TAPS -> TapsConv2d.forward(pool, g, sgemm, x, w, epilogue, out);
-                    case PACKED -> PackedConv2d.forward(pool, g, x, w, epilogue, out);
-                    case IM2ROW -> im2row.forward(g, x, w, epilogue, out);
-                    default -> im2col.forward(g, x, w, epilogue, out);
+                if (a == Algorithm.IM2ROW) {
+                    im2row.forward(g, x, FloatRegion.of(in[1]), epilogue, out);
+                } else {
+                    float[] w = HostFloats.read(in[1]);
+                    switch (a) {
+                        case DIRECT -> DirectConv2d.forwardBatch(pool, g, x, w, epilogue, out);
+                        case PIXEL -> PixelConv2d.forwardBatch(pool, g, x, w, epilogue, out);
+                        case TAPS -> TapsConv2d.forward(pool, g, sgemm, x, w, epilogue, out);
+                        case PACKED -> PackedConv2d.forward(pool, g, x, w, epilogue, out);
+                        default -> im2col.forward(g, x, w, epilogue, out);
+                    }
                 }
             }
             KernelTrace.path(a.traceName());
@@ -117,7 +120,7 @@ final class CpuConv2d {
                     a = Algorithm.SPARSE;
                     SparseGradConv2d.backwardData(pool, g, nonzeros, HostFloats.read(in[1]), out);
                 } else if (a == Algorithm.IM2ROW) {
-                    im2row.backwardData(g, dy, HostFloats.read(in[1]), out);
+                    im2row.backwardData(g, dy, FloatRegion.of(in[1]), out);
                 } else {
                     im2col.backwardData(g, dy, HostFloats.read(in[1]), out);
                 }
@@ -148,22 +151,22 @@ final class CpuConv2d {
                     case IM2ROW -> im2row.filterGradPanels(g, x, dy, wSize);
                     default -> im2col.filterGradPanels(g, x, dy, wSize);
                 };
-                float[] dw = sumInOrder(partial);
-                HostFloats.write(out, a == Algorithm.IM2ROW ? Im2rowConv2d.channelsMajor(g, dw) : dw);
+                float[] dw = sumInOrder(partial, wSize);
+                HostFloats.writeRange(out, 0, a == Algorithm.IM2ROW ? im2row.channelsMajor(g, dw) : dw, wSize);
             }
             KernelTrace.path(a.traceName());
         };
     }
 
     /**
-     * The panels' partial filter gradients added in panel order, so the result is the same for any thread count; the
-     * filter is cut into fixed runs of {@link #SUM_RUN} elements that the pool's threads add independently.
+     * The panels' partial filter gradients (their first {@code size} elements) added in panel order, so the result is
+     * the same for any thread count; the filter is cut into fixed runs of {@link #SUM_RUN} elements that the pool's threads add independently.
      */
-    private float[] sumInOrder(float[][] partial) {
+    private float[] sumInOrder(float[][] partial, int size) {
         float[] dw = partial[0];
-        pool.forEach(Math.ceilDiv(dw.length, SUM_RUN), run -> {
+        pool.forEach(Math.ceilDiv(size, SUM_RUN), run -> {
             int from = run * SUM_RUN;
-            int to = Math.min(dw.length, from + SUM_RUN);
+            int to = Math.min(size, from + SUM_RUN);
             for (int i = 1; i < partial.length; i++) {
                 float[] p = partial[i];
                 for (int j = from; j < to; j++) {

@@ -35,7 +35,12 @@ final class HostFloats {
 
     /** Copies src into elements [from, from + src.length) of a contiguous float32 output tensor. */
     static void writeRange(Tensor out, long from, float[] src) {
+        writeRange(out, from, src, src.length);
+    }
+
+    /** Copies src[0, length) into elements [from, from + length) of a contiguous float32 output tensor. */
+    static void writeRange(Tensor out, long from, float[] src, int length) {
         MemorySegment seg = ((HostStorage) out.storage()).segment();
-        MemorySegment.copy(src, 0, seg, ValueLayout.JAVA_FLOAT, (out.offset() + from) * 4, src.length);
+        MemorySegment.copy(src, 0, seg, ValueLayout.JAVA_FLOAT, (out.offset() + from) * 4, length);
     }
 }

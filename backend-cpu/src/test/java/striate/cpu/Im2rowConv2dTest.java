@@ -2,6 +2,7 @@ package striate.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,9 @@ import striate.testing.Tolerance;
 /**
  * The row-layout convolution ({@code IM2ROW}, channels-last rows) in all three directions against the reference
  * backend, on shapes with few output pixels per image: the DCGAN's 4x4/2 pad 1 on 14x14 over a batch that leaves a
- * ragged last panel, and groups with dilation; the kernel trace shows im2row ran, and the results are bit-identical
- * with 1, 2 and 3 intra-op threads (a filter larger than one run of the in-order panel sum).
+ * ragged last panel, and groups with dilation; the kernel trace shows im2row ran, the results are bit-identical
+ * with 1, 2 and 3 intra-op threads (a filter larger than one run of the in-order panel sum), and a second call
+ * reuses the panels' arrays instead of allocating them.
  */
 class Im2rowConv2dTest {
     /** x [n, c, h, w], W [k, c/groups, kh, kw], the parameters. */
@@ -61,6 +63,34 @@ class Im2rowConv2dTest {
         float[] one = threeDirections(1, c);
         assertArrayEquals(one, threeDirections(2, c));
         assertArrayEquals(one, threeDirections(3, c));
+    }
+
+    @Test
+    void aRepeatedCallAllocatesNoPanelArrays() {
+        // The panels' arrays (here 1.2 MB of columns per panel) are per-thread scratch after the first call.
+        Case c = new Case("DCGAN 4x4/2 pad 1, 64→128, 14x14, batch 21", Shape.of(21, 64, 14, 14),
+                Shape.of(128, 64, 4, 4), ConvParams.of(2, 1));
+        IntraOpPool pool = new IntraOpPool(1);
+        Sgemm sgemm = Sgemm.fromSystemProperties(message -> { });
+        CpuConv2d conv = new CpuConv2d(pool, sgemm, new CpuMatMul(pool, sgemm));
+        Tensor x = Fixtures.uniform(Device.cpu(), 1, c.x());
+        Tensor w = Fixtures.uniform(Device.cpu(), 2, c.w());
+        Tensor dy = Fixtures.uniform(Device.cpu(), 3, c.y());
+        Tensor y = zeros(c.y());
+        Tensor dx = zeros(c.x());
+        Tensor dw = zeros(c.w());
+        Runnable all = () -> {
+            conv.forward().run(new Conv2dOp(c.p()), new Tensor[] {x, w}, y);
+            conv.backwardData().run(new Conv2dBackwardDataOp(c.p(), c.x()), new Tensor[] {dy, w}, dx);
+            conv.backwardFilter().run(new Conv2dBackwardFilterOp(c.p(), c.w()), new Tensor[] {x, dy}, dw);
+        };
+        all.run();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        all.run();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 256 * 1024, "bytes allocated by a second round of the three directions: " + allocated);
     }
 
     /** y = conv(x, W), dx and dW for a dy, on {@code device}. */
