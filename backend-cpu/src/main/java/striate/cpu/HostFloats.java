@@ -27,6 +27,16 @@ final class HostFloats {
         return out;
     }
 
+    /** The tensor's elements in row-major order, into dst[0, size). */
+    static void read(Tensor t, float[] dst) {
+        if (t.isContiguous()) {
+            MemorySegment seg = ((HostStorage) t.storage()).segment();
+            MemorySegment.copy(seg, ValueLayout.JAVA_FLOAT, t.offset() * 4, dst, 0, Math.toIntExact(t.size()));
+        } else {
+            HostCopy.copy(t, MemorySegment.ofArray(dst));
+        }
+    }
+
     /** Writes {@code values} into a contiguous float32 output tensor. */
     static void write(Tensor out, float[] values) {
         MemorySegment seg = ((HostStorage) out.storage()).segment();

@@ -12,11 +12,20 @@ import striate.tensor.Tensor;
  * W[kg, ckk] · col[ckk, nb·oh·ow] (ckk = cg·kh·kw); backward data dcol = Wᵀ · dy, scattered back by col2im; filter
  * gradient dW = dy · colᵀ by dot products along the pixels (an A·Bᵀ GEMM). Images with few output pixels go by rows
  * instead ({@link Im2rowConv2d}). Each panel works on arrays of its own images and writes its part of the output in
- * one copy.
+ * one copy; the arrays are per-thread {@link Scratch}, reused from call to call.
  */
 final class Im2colConv2d {
+    // Scratch slots: the calling thread's (around the pool's forEach), then each task's.
+    private static final int PARTIAL_0 = 0; // PARTIAL_0 + panel: the filter gradient's partials, at most MIN_PANELS
+    private static final int IMAGES = PARTIAL_0 + ConvGeometry.MIN_PANELS;
+    private static final int OUT_IMAGES = IMAGES + 1;
+    private static final int COLUMNS = IMAGES + 2;
+    private static final int GEMM_OUT = IMAGES + 3;
+    private static final int SLOTS = IMAGES + 4;
+
     private final IntraOpPool pool;
     private final Sgemm sgemm;
+    private final Scratch scratch = new Scratch(SLOTS);
 
     Im2colConv2d(IntraOpPool pool, Sgemm sgemm) {
         this.pool = pool;
@@ -31,11 +40,13 @@ final class Im2colConv2d {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
-            float[] x = new float[count * g.c() * g.h() * g.w()]; // this panel's images of the input
-            xr.read((long) b0 * g.c() * g.h() * g.w(), x);
-            float[] col = new float[g.ckk() * cols];
-            float[] yc = new float[g.kg() * cols];
-            float[] y = new float[count * g.k() * g.ohw()]; // this panel's images of the output
+            int xSize = count * g.c() * g.h() * g.w();
+            float[] x = scratch.floats(IMAGES, xSize); // this panel's images of the input
+            xr.read((long) b0 * g.c() * g.h() * g.w(), x, xSize);
+            float[] col = scratch.floats(COLUMNS, g.ckk() * cols);
+            float[] yc = scratch.floats(GEMM_OUT, g.kg() * cols);
+            int ySize = count * g.k() * g.ohw();
+            float[] y = scratch.floats(OUT_IMAGES, ySize); // this panel's images of the output
             for (int grp = 0; grp < g.groups(); grp++) {
                 for (int i = 0; i < count; i++) {
                     im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
@@ -45,7 +56,7 @@ final class Im2colConv2d {
                         yc, 0, cols, false);
                 scatterColumns(g, yc, y, count, grp);
             }
-            HostFloats.writeRange(out, (long) b0 * g.k() * g.ohw(), y);
+            HostFloats.writeRange(out, (long) b0 * g.k() * g.ohw(), y, ySize);
             epilogue.planes(ys, out.offset() + (long) b0 * g.k() * g.ohw(), count, g);
         });
     }
@@ -58,11 +69,14 @@ final class Im2colConv2d {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
-            float[] dy = new float[count * g.k() * g.ohw()]; // this panel's images of the output gradient
-            dyr.read((long) b0 * g.k() * g.ohw(), dy);
-            float[] dyc = new float[g.kg() * cols];
-            float[] dcol = new float[g.ckk() * cols];
-            float[] dx = new float[count * g.c() * g.h() * g.w()]; // this panel's images of the input gradient
+            int dySize = count * g.k() * g.ohw();
+            float[] dy = scratch.floats(IMAGES, dySize); // this panel's images of the output gradient
+            dyr.read((long) b0 * g.k() * g.ohw(), dy, dySize);
+            float[] dyc = scratch.floats(GEMM_OUT, g.kg() * cols);
+            float[] dcol = scratch.floats(COLUMNS, g.ckk() * cols);
+            int dxSize = count * g.c() * g.h() * g.w();
+            float[] dx = scratch.floats(OUT_IMAGES, dxSize); // this panel's images of the input gradient
+            Arrays.fill(dx, 0, dxSize, 0f); // col2im adds into it
             for (int grp = 0; grp < g.groups(); grp++) {
                 gatherColumns(g, dy, dyc, count, grp);
                 // dcol[ckk, cols] = Wᵀ[ckk, kg] · dy[kg, cols]
@@ -72,25 +86,33 @@ final class Im2colConv2d {
                     col2im(g, dcol, i * g.ohw(), cols, dx, g.xOffset(i, grp));
                 }
             }
-            HostFloats.writeRange(out, (long) b0 * g.c() * g.h() * g.w(), dx);
+            HostFloats.writeRange(out, (long) b0 * g.c() * g.h() * g.w(), dx, dxSize);
         });
     }
 
-    /** The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group. */
+    /**
+     * The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group, in the
+     * first {@code wSize} elements of each; the partials are this thread's scratch arrays, valid until its next call.
+     */
     float[][] filterGradPanels(ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
         int nb = g.filterPanelImages();
         float[][] partial = new float[g.filterPanels()][];
+        for (int panel = 0; panel < partial.length; panel++) {
+            partial[panel] = scratch.floats(PARTIAL_0 + panel, wSize);
+        }
         pool.forEach(g.filterPanels(), panel -> {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
-            float[] x = new float[count * g.c() * g.h() * g.w()]; // this panel's images of input and output gradient
-            xr.read((long) b0 * g.c() * g.h() * g.w(), x);
-            float[] dy = new float[count * g.k() * g.ohw()];
-            dyr.read((long) b0 * g.k() * g.ohw(), dy);
-            float[] dw = new float[wSize];
-            float[] dyc = new float[g.kg() * cols];
-            float[] col = new float[cols * g.ckk()];
+            int xSize = count * g.c() * g.h() * g.w();
+            float[] x = scratch.floats(IMAGES, xSize); // this panel's images of input and output gradient
+            xr.read((long) b0 * g.c() * g.h() * g.w(), x, xSize);
+            int dySize = count * g.k() * g.ohw();
+            float[] dy = scratch.floats(OUT_IMAGES, dySize);
+            dyr.read((long) b0 * g.k() * g.ohw(), dy, dySize);
+            float[] dw = partial[panel];
+            float[] dyc = scratch.floats(GEMM_OUT, g.kg() * cols);
+            float[] col = scratch.floats(COLUMNS, cols * g.ckk());
             for (int grp = 0; grp < g.groups(); grp++) {
                 gatherColumns(g, dy, dyc, count, grp);
                 for (int i = 0; i < count; i++) {
@@ -100,7 +122,6 @@ final class Im2colConv2d {
                 sgemm.gemmNT(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, cols,
                         dw, grp * g.kg() * g.ckk(), g.ckk());
             }
-            partial[panel] = dw;
         });
         return partial;
     }
