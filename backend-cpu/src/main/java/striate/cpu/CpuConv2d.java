@@ -160,7 +160,8 @@ final class CpuConv2d {
 
     /**
      * The panels' partial filter gradients (their first {@code size} elements) added in panel order, so the result is
-     * the same for any thread count; the filter is cut into fixed runs of {@link #SUM_RUN} elements that the pool's threads add independently.
+     * the same for any thread count; the filter is cut into fixed runs of {@link #SUM_RUN} elements that the pool's
+     * threads add independently.
      */
     private float[] sumInOrder(float[][] partial, int size) {
         float[] dw = partial[0];

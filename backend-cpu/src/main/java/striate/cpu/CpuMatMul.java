@@ -22,7 +22,7 @@ final class CpuMatMul implements Kernel<MatMulOp> {
     private static final int MIN_NATIVE_BAND = 256;
     private static final int MAX_NATIVE_BANDS = 16;
     private static final int PACKED_BAND_STEP = 96;
-    // Scratch slots of the small path's operands and product (the calling thread's; the tasks only read and write them).
+    // Scratch slots of the small path's operands and product: the calling thread's (the tasks only use them).
     private static final int A_READ = 0;
     private static final int A_ROWS = 1;
     private static final int B_READ = 2;

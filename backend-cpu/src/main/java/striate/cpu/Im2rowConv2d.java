@@ -41,9 +41,9 @@ final class Im2rowConv2d {
     void forward(ConvGeometry g, FloatRegion xr, FloatRegion wr, ConvEpilogue epilogue, Tensor out) {
         MemorySegment ys = ((HostStorage) out.storage()).segment();
         float[] wt = tapsMajorTransposed(g, wr); // per group [ckk, kg], rows in (ky, kx, ci) order
-        int nb = g.panelImages();
+        int nb = g.rowPanelImages();
         int imageSize = g.c() * g.h() * g.w();
-        pool.forEach(g.panels(), panel -> {
+        pool.forEach(g.rowPanels(), panel -> {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
@@ -72,9 +72,9 @@ final class Im2rowConv2d {
     /** dx = the adjoint of conv(·, W) applied to dy, by panels of images. */
     void backwardData(ConvGeometry g, FloatRegion dyr, FloatRegion wr, Tensor out) {
         float[] w = tapsMajor(g, wr); // per group [kg, ckk], columns in (ky, kx, ci) order
-        int nb = g.panelImages();
+        int nb = g.rowPanelImages();
         int imageSize = g.c() * g.h() * g.w();
-        pool.forEach(g.panels(), panel -> {
+        pool.forEach(g.rowPanels(), panel -> {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
