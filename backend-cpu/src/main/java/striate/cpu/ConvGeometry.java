@@ -13,6 +13,11 @@ record ConvGeometry(int n, int c, int h, int w, int k, int cg, int kh, int kw, i
     static final int TARGET_COLUMNS = 256;
     /** Below this many output pixels per image, the row layout gives the GEMM longer vectors. */
     static final int ROW_LAYOUT_BELOW_PIXELS = 64;
+    /**
+     * GEMM rows (nb·oh·ow) one panel of the row layout's forward and backward data should have at least: each call
+     * repacks the whole filter, megabytes for the DCGAN's 7x7 maps, so fewer, taller panels pack it fewer times.
+     */
+    static final int ROW_LAYOUT_TARGET_ROWS = 768;
     /** Panels a batch is split into at least (when it has that many images), for the intra-op pool. */
     static final int MIN_PANELS = 8;
 
@@ -43,6 +48,20 @@ record ConvGeometry(int n, int c, int h, int w, int k, int cg, int kh, int kw, i
     int panels() {
         int nb = panelImages();
         return (n + nb - 1) / nb;
+    }
+
+    /**
+     * Images per panel of the row layout's forward and backward data: as {@link #panelImages}, for
+     * ROW_LAYOUT_TARGET_ROWS rows.
+     */
+    int rowPanelImages() {
+        int wanted = Math.ceilDiv(ROW_LAYOUT_TARGET_ROWS, ohw());
+        int cap = Math.max(1, Math.ceilDiv(n, MIN_PANELS));
+        return Math.max(1, Math.min(wanted, cap));
+    }
+
+    int rowPanels() {
+        return Math.ceilDiv(n, rowPanelImages());
     }
 
     /**

@@ -20,8 +20,9 @@ import striate.op.Kernel;
  * GEMM over all taps and a shifted sum, without a column matrix;</li>
  * <li>{@code PACKED}, {@link PackedConv2d}: forward and filter-gradient products large enough for the packed GEMM,
  * which packs its strips straight from each image;</li>
- * <li>{@code IM2COL} and {@code IM2ROW}, {@link Im2colConv2d}: everything else, im2col + {@link Sgemm} over panels of
- * images, by columns when an image has many output pixels, by rows when it has few;</li>
+ * <li>{@code IM2COL}, {@link Im2colConv2d}, and {@code IM2ROW}, {@link Im2rowConv2d}: everything else, im2col +
+ * {@link Sgemm} over panels of images, by columns when an image has many output pixels, by rows (channels last) when
+ * it has few;</li>
  * <li>{@code SPARSE}, {@link SparseGradConv2d}: both backward directions when the output gradient is mostly zeros
  * (max-over-time pooling leaves one nonzero per filter and sequence), one filter-sized update per nonzero. This is
  * the one choice made on the values rather than the shape: the backward kernels look at dy before they run the
@@ -60,17 +61,22 @@ final class CpuConv2d {
         }
     }
 
+    /** Filter elements one task of the in-order sum of partial gradients covers. */
+    static final int SUM_RUN = 16_384;
+
     private final IntraOpPool pool;
     private final Sgemm sgemm;
     private final FloatLoops loops = FloatLoops.best();
     private final MatrixConv2d matrix;
     private final Im2colConv2d im2col;
+    private final Im2rowConv2d im2row;
 
     CpuConv2d(IntraOpPool pool, Sgemm sgemm, CpuMatMul matmul) {
         this.pool = pool;
         this.sgemm = sgemm;
         this.matrix = new MatrixConv2d(pool, matmul, loops);
         this.im2col = new Im2colConv2d(pool, sgemm);
+        this.im2row = new Im2rowConv2d(pool, sgemm);
     }
 
     Kernel<Conv2dOp> forward() {
@@ -82,14 +88,18 @@ final class CpuConv2d {
                 matrix.forward(op, in, out, g);
             } else {
                 FloatRegion x = FloatRegion.of(in[0]);
-                float[] w = HostFloats.read(in[1]);
                 ConvEpilogue epilogue = ConvEpilogue.of(op, in, loops);
-                switch (a) {
-                    case DIRECT -> DirectConv2d.forwardBatch(pool, g, x, w, epilogue, out);
-                    case PIXEL -> PixelConv2d.forwardBatch(pool, g, x, w, epilogue, out);
-                    case TAPS -> TapsConv2d.forward(pool, g, sgemm, x, w, epilogue, out);
-                    case PACKED -> PackedConv2d.forward(pool, g, x, w, epilogue, out);
-                    default -> im2col.forward(g, x, w, epilogue, out);
+                if (a == Algorithm.IM2ROW) {
+                    im2row.forward(g, x, FloatRegion.of(in[1]), epilogue, out);
+                } else {
+                    float[] w = HostFloats.read(in[1]);
+                    switch (a) {
+                        case DIRECT -> DirectConv2d.forwardBatch(pool, g, x, w, epilogue, out);
+                        case PIXEL -> PixelConv2d.forwardBatch(pool, g, x, w, epilogue, out);
+                        case TAPS -> TapsConv2d.forward(pool, g, sgemm, x, w, epilogue, out);
+                        case PACKED -> PackedConv2d.forward(pool, g, x, w, epilogue, out);
+                        default -> im2col.forward(g, x, w, epilogue, out);
+                    }
                 }
             }
             KernelTrace.path(a.traceName());
@@ -109,6 +119,8 @@ final class CpuConv2d {
                 if (nonzeros != null) {
                     a = Algorithm.SPARSE;
                     SparseGradConv2d.backwardData(pool, g, nonzeros, HostFloats.read(in[1]), out);
+                } else if (a == Algorithm.IM2ROW) {
+                    im2row.backwardData(g, dy, FloatRegion.of(in[1]), out);
                 } else {
                     im2col.backwardData(g, dy, HostFloats.read(in[1]), out);
                 }
@@ -136,22 +148,33 @@ final class CpuConv2d {
                     case DIRECT -> DirectConv2d.filterGradPanels(pool, g, x, dy, wSize);
                     case PACKED -> PackedConv2d.filterGradPanels(pool, g, x, dy, wSize);
                     case SPARSE -> SparseGradConv2d.filterGradPanels(pool, g, x, nonzeros, wSize);
+                    case IM2ROW -> im2row.filterGradPanels(g, x, dy, wSize);
                     default -> im2col.filterGradPanels(g, x, dy, wSize);
                 };
-                HostFloats.write(out, sumInOrder(partial));
+                float[] dw = sumInOrder(partial, wSize);
+                HostFloats.writeRange(out, 0, a == Algorithm.IM2ROW ? im2row.channelsMajor(g, dw) : dw, wSize);
             }
             KernelTrace.path(a.traceName());
         };
     }
 
-    /** The panels' partial filter gradients added in panel order, so the result is the same for any thread count. */
-    private static float[] sumInOrder(float[][] partial) {
+    /**
+     * The panels' partial filter gradients (their first {@code size} elements) added in panel order, so the result is
+     * the same for any thread count; the filter is cut into fixed runs of {@link #SUM_RUN} elements that the pool's
+     * threads add independently.
+     */
+    private float[] sumInOrder(float[][] partial, int size) {
         float[] dw = partial[0];
-        for (int i = 1; i < partial.length; i++) {
-            for (int j = 0; j < dw.length; j++) {
-                dw[j] += partial[i][j];
+        pool.forEach(Math.ceilDiv(size, SUM_RUN), run -> {
+            int from = run * SUM_RUN;
+            int to = Math.min(size, from + SUM_RUN);
+            for (int i = 1; i < partial.length; i++) {
+                float[] p = partial[i];
+                for (int j = from; j < to; j++) {
+                    dw[j] += p[j];
+                }
             }
-        }
+        });
         return dw;
     }
 }

@@ -13,8 +13,8 @@ import striate.tensor.Tensor;
  * the packed Java kernel, whichever the machine runs: they read the operands' off-heap memory as it is (a
  * transposed operand by its transpose flag) and write the output's, in bands of rows of C (or columns, when C is
  * wider than tall): for OpenBLAS fixed by shape, at least 256 rows and at most 16 bands, for the packed kernel one
- * per thread. Smaller shapes go to the Java kernel in blocks of 64 rows, on arrays: transposed operands
- * are packed row-major once. Results do not depend on the thread count.
+ * per thread. Smaller shapes go to the Java kernel in blocks of 64 rows, on arrays (per-thread {@link Scratch}, reused
+ * from call to call): transposed operands are packed row-major once. Results do not depend on the thread count.
  */
 final class CpuMatMul implements Kernel<MatMulOp> {
     private static final int ROWS_PER_CHUNK = 64;
@@ -22,8 +22,15 @@ final class CpuMatMul implements Kernel<MatMulOp> {
     private static final int MIN_NATIVE_BAND = 256;
     private static final int MAX_NATIVE_BANDS = 16;
     private static final int PACKED_BAND_STEP = 96;
+    // Scratch slots of the small path's operands and product: the calling thread's (the tasks only use them).
+    private static final int A_READ = 0;
+    private static final int A_ROWS = 1;
+    private static final int B_READ = 2;
+    private static final int B_ROWS = 3;
+    private static final int PRODUCT = 4;
     private final IntraOpPool pool;
     private final Sgemm sgemm;
+    private final Scratch scratch = new Scratch(5);
 
     CpuMatMul(IntraOpPool pool, Sgemm sgemm) {
         this.pool = pool;
@@ -50,23 +57,31 @@ final class CpuMatMul implements Kernel<MatMulOp> {
             return;
         }
         KernelTrace.path("blocks");
-        float[] fa = ta ? transposed(HostFloats.read(a), k, m) : HostFloats.read(a);
-        float[] fb = tb ? transposed(HostFloats.read(b), n, k) : HostFloats.read(b);
-        float[] c = new float[m * n];
+        float[] fa = rowMajor(a, ta, k, m, A_READ, A_ROWS);
+        float[] fb = rowMajor(b, tb, n, k, B_READ, B_ROWS);
+        float[] c = scratch.floats(PRODUCT, m * n);
         int chunks = (m + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
         pool.forEach(chunks, chunk -> {
             int i0 = chunk * ROWS_PER_CHUNK;
             int rows = Math.min(ROWS_PER_CHUNK, m - i0);
             sgemm.gemm(rows, n, k, fa, i0 * k, k, fb, 0, n, c, i0 * n, n, false);
         });
-        HostFloats.write(out, c);
+        HostFloats.writeRange(out, 0, c, m * n);
     }
 
-    /** x [rows, cols] → [cols, rows]. */
-    private static float[] transposed(float[] x, int rows, int cols) {
-        float[] t = new float[x.length];
-        Transpose.of(x, 0, rows, cols, cols, t, 0);
-        return t;
+    /**
+     * An operand's elements in this thread's scratch, row-major as the product reads them: as they lie, or, when
+     * {@code transposed}, the stored [rows, cols] turned into [cols, rows].
+     */
+    private float[] rowMajor(Tensor t, boolean transposed, int rows, int cols, int readSlot, int rowsSlot) {
+        float[] read = scratch.floats(readSlot, rows * cols);
+        HostFloats.read(t, read);
+        if (!transposed) {
+            return read;
+        }
+        float[] rowsOut = scratch.floats(rowsSlot, rows * cols);
+        Transpose.of(read, 0, rows, cols, cols, rowsOut, 0);
+        return rowsOut;
     }
 
     /**

@@ -22,6 +22,11 @@ record FloatRegion(MemorySegment segment, long offset) {
 
     /** Copies elements [from, from + dst.length) into dst. */
     void read(long from, float[] dst) {
-        MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, (offset + from) * 4, dst, 0, dst.length);
+        read(from, dst, dst.length);
+    }
+
+    /** Copies elements [from, from + length) into dst[0, length). */
+    void read(long from, float[] dst, int length) {
+        MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, (offset + from) * 4, dst, 0, length);
     }
 }

@@ -27,6 +27,16 @@ final class HostFloats {
         return out;
     }
 
+    /** The tensor's elements in row-major order, into dst[0, size). */
+    static void read(Tensor t, float[] dst) {
+        if (t.isContiguous()) {
+            MemorySegment seg = ((HostStorage) t.storage()).segment();
+            MemorySegment.copy(seg, ValueLayout.JAVA_FLOAT, t.offset() * 4, dst, 0, Math.toIntExact(t.size()));
+        } else {
+            HostCopy.copy(t, MemorySegment.ofArray(dst));
+        }
+    }
+
     /** Writes {@code values} into a contiguous float32 output tensor. */
     static void write(Tensor out, float[] values) {
         MemorySegment seg = ((HostStorage) out.storage()).segment();
@@ -35,7 +45,12 @@ final class HostFloats {
 
     /** Copies src into elements [from, from + src.length) of a contiguous float32 output tensor. */
     static void writeRange(Tensor out, long from, float[] src) {
+        writeRange(out, from, src, src.length);
+    }
+
+    /** Copies src[0, length) into elements [from, from + length) of a contiguous float32 output tensor. */
+    static void writeRange(Tensor out, long from, float[] src, int length) {
         MemorySegment seg = ((HostStorage) out.storage()).segment();
-        MemorySegment.copy(src, 0, seg, ValueLayout.JAVA_FLOAT, (out.offset() + from) * 4, src.length);
+        MemorySegment.copy(src, 0, seg, ValueLayout.JAVA_FLOAT, (out.offset() + from) * 4, length);
     }
 }

@@ -7,21 +7,25 @@ import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
- * Convolution as im2col + {@link Sgemm} over panels of images: one GEMM covers {@code nb} images, so small feature
- * maps (LeNet's C3 with 10×10 outputs) still give the GEMM long vectors. Two layouts, chosen by shape so that the
- * GEMM's vector dimension is the long one (ckk = cg·kh·kw):
- * <ul>
- * <li>by columns ({@code IM2COL}), when an image has many output pixels: y[kg, nb·oh·ow] = W[kg, ckk] ·
- * col[ckk, nb·oh·ow]; backward data dcol = Wᵀ · dy, scattered back by col2im; filter gradient dW = dy · colᵀ by
- * dot products along the pixels (an A·Bᵀ GEMM);</li>
- * <li>by rows ({@code IM2ROW}), when it has few: yᵀ[nb·oh·ow, kg] = colᵀ[nb·oh·ow, ckk] · Wᵀ[ckk, kg]; backward
- * data dcolᵀ = dyᵀ · W, scattered back by row2im; filter gradient dW = dy · colᵀ by an A·B GEMM over colᵀ.</li>
- * </ul>
- * Each panel works on arrays of its own images and writes its part of the output in one copy.
+ * Convolution by columns ({@code IM2COL}) as im2col + {@link Sgemm} over panels of images: one GEMM covers {@code nb}
+ * images, so small feature maps (LeNet's C3 with 10×10 outputs) still give the GEMM long vectors. y[kg, nb·oh·ow] =
+ * W[kg, ckk] · col[ckk, nb·oh·ow] (ckk = cg·kh·kw); backward data dcol = Wᵀ · dy, scattered back by col2im; filter
+ * gradient dW = dy · colᵀ by dot products along the pixels (an A·Bᵀ GEMM). Images with few output pixels go by rows
+ * instead ({@link Im2rowConv2d}). Each panel works on arrays of its own images and writes its part of the output in
+ * one copy; the arrays are per-thread {@link Scratch}, reused from call to call.
  */
 final class Im2colConv2d {
+    // Scratch slots: the calling thread's (around the pool's forEach), then each task's.
+    private static final int PARTIAL_0 = 0; // PARTIAL_0 + panel: the filter gradient's partials, at most MIN_PANELS
+    private static final int IMAGES = PARTIAL_0 + ConvGeometry.MIN_PANELS;
+    private static final int OUT_IMAGES = IMAGES + 1;
+    private static final int COLUMNS = IMAGES + 2;
+    private static final int GEMM_OUT = IMAGES + 3;
+    private static final int SLOTS = IMAGES + 4;
+
     private final IntraOpPool pool;
     private final Sgemm sgemm;
+    private final Scratch scratch = new Scratch(SLOTS);
 
     Im2colConv2d(IntraOpPool pool, Sgemm sgemm) {
         this.pool = pool;
@@ -31,111 +35,93 @@ final class Im2colConv2d {
     /** y = conv(x, W) by panels of images, each panel's planes then through the epilogue. */
     void forward(ConvGeometry g, FloatRegion xr, float[] w, ConvEpilogue epilogue, Tensor out) {
         MemorySegment ys = ((HostStorage) out.storage()).segment();
-        float[] wt = g.rowLayout() ? transposePerGroup(g, w) : null;
         int nb = g.panelImages();
         pool.forEach(g.panels(), panel -> {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
-            float[] x = new float[count * g.c() * g.h() * g.w()]; // this panel's images of the input
-            xr.read((long) b0 * g.c() * g.h() * g.w(), x);
-            float[] col = new float[g.ckk() * cols];
-            float[] yc = new float[g.kg() * cols];
-            float[] y = new float[count * g.k() * g.ohw()]; // this panel's images of the output
+            int xSize = count * g.c() * g.h() * g.w();
+            float[] x = scratch.floats(IMAGES, xSize); // this panel's images of the input
+            xr.read((long) b0 * g.c() * g.h() * g.w(), x, xSize);
+            float[] col = scratch.floats(COLUMNS, g.ckk() * cols);
+            float[] yc = scratch.floats(GEMM_OUT, g.kg() * cols);
+            int ySize = count * g.k() * g.ohw();
+            float[] y = scratch.floats(OUT_IMAGES, ySize); // this panel's images of the output
             for (int grp = 0; grp < g.groups(); grp++) {
-                if (g.rowLayout()) {
-                    for (int i = 0; i < count; i++) {
-                        im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk());
-                    }
-                    // yᵀ[cols, kg] = colᵀ[cols, ckk] · Wᵀ[ckk, kg]
-                    sgemm.gemm(cols, g.kg(), g.ckk(), col, 0, g.ckk(), wt, grp * g.kg() * g.ckk(), g.kg(),
-                            yc, 0, g.kg(), false);
-                    scatterRows(g, yc, y, count, grp);
-                } else {
-                    for (int i = 0; i < count; i++) {
-                        im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
-                    }
-                    // y[kg, cols] = W[kg, ckk] · col[ckk, cols]
-                    sgemm.gemm(g.kg(), cols, g.ckk(), w, grp * g.kg() * g.ckk(), g.ckk(), col, 0, cols,
-                            yc, 0, cols, false);
-                    scatterColumns(g, yc, y, count, grp);
+                for (int i = 0; i < count; i++) {
+                    im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
                 }
+                // y[kg, cols] = W[kg, ckk] · col[ckk, cols]
+                sgemm.gemm(g.kg(), cols, g.ckk(), w, grp * g.kg() * g.ckk(), g.ckk(), col, 0, cols,
+                        yc, 0, cols, false);
+                scatterColumns(g, yc, y, count, grp);
             }
-            HostFloats.writeRange(out, (long) b0 * g.k() * g.ohw(), y);
+            HostFloats.writeRange(out, (long) b0 * g.k() * g.ohw(), y, ySize);
             epilogue.planes(ys, out.offset() + (long) b0 * g.k() * g.ohw(), count, g);
         });
     }
 
     /** dx = the adjoint of conv(·, W) applied to dy, by panels of images. */
     void backwardData(ConvGeometry g, FloatRegion dyr, float[] w, Tensor out) {
-        float[] wt = g.rowLayout() ? null : transposePerGroup(g, w);
+        float[] wt = transposePerGroup(g, w);
         int nb = g.panelImages();
         pool.forEach(g.panels(), panel -> {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
-            float[] dy = new float[count * g.k() * g.ohw()]; // this panel's images of the output gradient
-            dyr.read((long) b0 * g.k() * g.ohw(), dy);
-            float[] dyc = new float[g.kg() * cols];
-            float[] dcol = new float[g.ckk() * cols];
-            float[] dx = new float[count * g.c() * g.h() * g.w()]; // this panel's images of the input gradient
+            int dySize = count * g.k() * g.ohw();
+            float[] dy = scratch.floats(IMAGES, dySize); // this panel's images of the output gradient
+            dyr.read((long) b0 * g.k() * g.ohw(), dy, dySize);
+            float[] dyc = scratch.floats(GEMM_OUT, g.kg() * cols);
+            float[] dcol = scratch.floats(COLUMNS, g.ckk() * cols);
+            int dxSize = count * g.c() * g.h() * g.w();
+            float[] dx = scratch.floats(OUT_IMAGES, dxSize); // this panel's images of the input gradient
+            Arrays.fill(dx, 0, dxSize, 0f); // col2im adds into it
             for (int grp = 0; grp < g.groups(); grp++) {
-                if (g.rowLayout()) {
-                    gatherRows(g, dy, dyc, count, grp);
-                    // dcolᵀ[cols, ckk] = dyᵀ[cols, kg] · W[kg, ckk]
-                    sgemm.gemm(cols, g.ckk(), g.kg(), dyc, 0, g.kg(), w, grp * g.kg() * g.ckk(), g.ckk(),
-                            dcol, 0, g.ckk(), false);
-                    for (int i = 0; i < count; i++) {
-                        row2im(g, dcol, i * g.ohw() * g.ckk(), dx, g.xOffset(i, grp));
-                    }
-                } else {
-                    gatherColumns(g, dy, dyc, count, grp);
-                    // dcol[ckk, cols] = Wᵀ[ckk, kg] · dy[kg, cols]
-                    sgemm.gemm(g.ckk(), cols, g.kg(), wt, grp * g.kg() * g.ckk(), g.kg(), dyc, 0, cols,
-                            dcol, 0, cols, false);
-                    for (int i = 0; i < count; i++) {
-                        col2im(g, dcol, i * g.ohw(), cols, dx, g.xOffset(i, grp));
-                    }
+                gatherColumns(g, dy, dyc, count, grp);
+                // dcol[ckk, cols] = Wᵀ[ckk, kg] · dy[kg, cols]
+                sgemm.gemm(g.ckk(), cols, g.kg(), wt, grp * g.kg() * g.ckk(), g.kg(), dyc, 0, cols,
+                        dcol, 0, cols, false);
+                for (int i = 0; i < count; i++) {
+                    col2im(g, dcol, i * g.ohw(), cols, dx, g.xOffset(i, grp));
                 }
             }
-            HostFloats.writeRange(out, (long) b0 * g.c() * g.h() * g.w(), dx);
+            HostFloats.writeRange(out, (long) b0 * g.c() * g.h() * g.w(), dx, dxSize);
         });
     }
 
-    /** The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group. */
+    /**
+     * The partial filter gradients, one per panel of images: dW[kg, ckk] = dy[kg, cols] · colᵀ per group, in the
+     * first {@code wSize} elements of each; the partials are this thread's scratch arrays, valid until its next call.
+     */
     float[][] filterGradPanels(ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
         int nb = g.filterPanelImages();
         float[][] partial = new float[g.filterPanels()][];
+        for (int panel = 0; panel < partial.length; panel++) {
+            partial[panel] = scratch.floats(PARTIAL_0 + panel, wSize);
+        }
         pool.forEach(g.filterPanels(), panel -> {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
             int cols = count * g.ohw();
-            float[] x = new float[count * g.c() * g.h() * g.w()]; // this panel's images of input and output gradient
-            xr.read((long) b0 * g.c() * g.h() * g.w(), x);
-            float[] dy = new float[count * g.k() * g.ohw()];
-            dyr.read((long) b0 * g.k() * g.ohw(), dy);
-            float[] dw = new float[wSize];
-            float[] dyc = new float[g.kg() * cols];
-            float[] col = new float[cols * g.ckk()];
+            int xSize = count * g.c() * g.h() * g.w();
+            float[] x = scratch.floats(IMAGES, xSize); // this panel's images of input and output gradient
+            xr.read((long) b0 * g.c() * g.h() * g.w(), x, xSize);
+            int dySize = count * g.k() * g.ohw();
+            float[] dy = scratch.floats(OUT_IMAGES, dySize);
+            dyr.read((long) b0 * g.k() * g.ohw(), dy, dySize);
+            float[] dw = partial[panel];
+            float[] dyc = scratch.floats(GEMM_OUT, g.kg() * cols);
+            float[] col = scratch.floats(COLUMNS, cols * g.ckk());
             for (int grp = 0; grp < g.groups(); grp++) {
                 gatherColumns(g, dy, dyc, count, grp);
-                if (g.rowLayout()) {
-                    for (int i = 0; i < count; i++) {
-                        im2row(g, x, g.xOffset(i, grp), col, i * g.ohw() * g.ckk());
-                    }
-                    // dW[kg, ckk] = dy[kg, cols] · colᵀ[cols, ckk]: vectors along ckk
-                    sgemm.gemm(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, g.ckk(),
-                            dw, grp * g.kg() * g.ckk(), g.ckk(), false);
-                } else {
-                    for (int i = 0; i < count; i++) {
-                        im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
-                    }
-                    // dW[kg, ckk] = dy[kg, cols] · col[ckk, cols]ᵀ: dot products along the many pixels
-                    sgemm.gemmNT(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, cols,
-                            dw, grp * g.kg() * g.ckk(), g.ckk());
+                for (int i = 0; i < count; i++) {
+                    im2col(g, x, g.xOffset(i, grp), col, i * g.ohw(), cols);
                 }
+                // dW[kg, ckk] = dy[kg, cols] · col[ckk, cols]ᵀ: dot products along the many pixels
+                sgemm.gemmNT(g.kg(), g.ckk(), cols, dyc, 0, cols, col, 0, cols,
+                        dw, grp * g.kg() * g.ckk(), g.ckk());
             }
-            partial[panel] = dw;
         });
         return partial;
     }
@@ -170,36 +156,6 @@ final class Im2colConv2d {
             int dyOff = g.yOffset(i, grp);
             for (int r = 0; r < g.kg(); r++) {
                 System.arraycopy(dy, dyOff + r * ohw, dyc, r * cols + i * ohw, ohw);
-            }
-        }
-    }
-
-    /** y[i, grp·kg + r, pix] = yc[i·ohw + pix, r] for the panel's images i (y holds only the panel). */
-    private static void scatterRows(ConvGeometry g, float[] yc, float[] y, int count, int grp) {
-        int ohw = g.ohw();
-        int kg = g.kg();
-        for (int i = 0; i < count; i++) {
-            int yOff = g.yOffset(i, grp);
-            for (int pix = 0; pix < ohw; pix++) {
-                int src = (i * ohw + pix) * kg;
-                for (int r = 0; r < kg; r++) {
-                    y[yOff + r * ohw + pix] = yc[src + r];
-                }
-            }
-        }
-    }
-
-    /** dyc[i·ohw + pix, r] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow]. */
-    private static void gatherRows(ConvGeometry g, float[] dy, float[] dyc, int count, int grp) {
-        int ohw = g.ohw();
-        int kg = g.kg();
-        for (int i = 0; i < count; i++) {
-            int dyOff = g.yOffset(i, grp);
-            for (int pix = 0; pix < ohw; pix++) {
-                int dst = (i * ohw + pix) * kg;
-                for (int r = 0; r < kg; r++) {
-                    dyc[dst + r] = dy[dyOff + r * ohw + pix];
-                }
             }
         }
     }
@@ -261,73 +217,6 @@ final class Im2colConv2d {
         return span <= 0 ? 0 : Math.min(ow, (span + stride - 1) / stride);
     }
 
-    /**
-     * The transpose of im2col for one image and group: colT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx] = x[ci,
-     * iy, ix] (0 in the padding), one output pixel's row at a time. Within a row, kernel rows ky go outside the
-     * channels, so each tap row's bounds are found once for all channels, and a row whose taps all lie inside the
-     * image at dilation 1 (most of them) is a plain copy of kw values per channel.
-     */
-    private static void im2row(ConvGeometry g, float[] x, int xOff, float[] colT, int rowOff) {
-        ConvParams p = g.p();
-        int kw = g.kw();
-        int khkw = g.kh() * kw;
-        int hw = g.h() * g.w();
-        int dw = p.dilationW();
-        int dst = rowOff;
-        for (int oy = 0; oy < g.oh(); oy++) {
-            for (int ox = 0; ox < g.ow(); ox++, dst += g.ckk()) {
-                int shift = ox * p.strideW() - p.padW(); // ix = shift + kx·dw
-                int lo = firstTap(shift, dw, kw);
-                int hi = endTap(shift, dw, g.w(), kw);
-                for (int ky = 0; ky < g.kh(); ky++) {
-                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
-                    int at = dst + ky * kw;
-                    if (iy < 0 || iy >= g.h() || lo >= hi) {
-                        for (int ci = 0; ci < g.cg(); ci++) {
-                            Arrays.fill(colT, at + ci * khkw, at + ci * khkw + kw, 0f);
-                        }
-                        continue;
-                    }
-                    int src = xOff + iy * g.w() + shift;
-                    if (lo == 0 && hi == kw && dw == 1) {
-                        for (int ci = 0; ci < g.cg(); ci++) {
-                            int s = src + ci * hw;
-                            int d = at + ci * khkw;
-                            for (int kx = 0; kx < kw; kx++) {
-                                colT[d + kx] = x[s + kx];
-                            }
-                        }
-                        continue;
-                    }
-                    for (int ci = 0; ci < g.cg(); ci++) {
-                        int s = src + ci * hw;
-                        int d = at + ci * khkw;
-                        for (int kx = 0; kx < lo; kx++) {
-                            colT[d + kx] = 0f;
-                        }
-                        for (int kx = lo; kx < hi; kx++) {
-                            colT[d + kx] = x[s + kx * dw];
-                        }
-                        for (int kx = hi; kx < kw; kx++) {
-                            colT[d + kx] = 0f;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** The first kx ≥ 0 with shift + kx·dilation ≥ 0 (at most kw). */
-    private static int firstTap(int shift, int dilation, int kw) {
-        return shift >= 0 ? 0 : Math.min(kw, (-shift + dilation - 1) / dilation);
-    }
-
-    /** One past the last kx < kw with shift + kx·dilation < w (at least 0). */
-    private static int endTap(int shift, int dilation, int w, int kw) {
-        int span = w - shift; // need kx·dilation < span
-        return span <= 0 ? 0 : Math.min(kw, (span + dilation - 1) / dilation);
-    }
-
     /** dx[ci, iy, ix] += dcol[(ci·kh + ky)·kw + kx, colOff + oy·ow + ox]: the adjoint of im2col. */
     private static void col2im(ConvGeometry g, float[] dcol, int colOff, int ld, float[] dx, int dxOff) {
         ConvParams p = g.p();
@@ -354,41 +243,6 @@ final class Im2colConv2d {
                             for (int ox = lo; ox < hi; ox++) {
                                 dx[dst + ox * sw] += dcol[src + ox];
                             }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * dx[ci, iy, ix] += dcolT[rowOff/ckk + oy·ow + ox, (ci·kh + ky)·kw + kx]: the adjoint of im2row, read in the
-     * same order as {@link #im2row} writes.
-     */
-    private static void row2im(ConvGeometry g, float[] dcolT, int rowOff, float[] dx, int dxOff) {
-        ConvParams p = g.p();
-        int kw = g.kw();
-        int khkw = g.kh() * kw;
-        int hw = g.h() * g.w();
-        int dw = p.dilationW();
-        int src = rowOff;
-        for (int oy = 0; oy < g.oh(); oy++) {
-            for (int ox = 0; ox < g.ow(); ox++, src += g.ckk()) {
-                int shift = ox * p.strideW() - p.padW();
-                int lo = firstTap(shift, dw, kw);
-                int hi = endTap(shift, dw, g.w(), kw);
-                for (int ky = 0; ky < g.kh(); ky++) {
-                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
-                    if (iy < 0 || iy >= g.h()) {
-                        continue;
-                    }
-                    int at = src + ky * kw;
-                    int dst = dxOff + iy * g.w() + shift;
-                    for (int ci = 0; ci < g.cg(); ci++) {
-                        int d = dst + ci * hw;
-                        int s = at + ci * khkw;
-                        for (int kx = lo; kx < hi; kx++) {
-                            dx[d + kx * dw] += dcolT[s + kx];
                         }
                     }
                 }
