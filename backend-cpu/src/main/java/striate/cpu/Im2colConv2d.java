@@ -148,8 +148,11 @@ final class Im2colConv2d {
         }
     }
 
-    /** dyc[r, i·ohw + pix] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow]. */
-    private static void gatherColumns(ConvGeometry g, float[] dy, float[] dyc, int count, int grp) {
+    /**
+     * dyc[r, i·ohw + pix] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow] (the row layout's
+     * filter gradient reads dy this way too).
+     */
+    static void gatherColumns(ConvGeometry g, float[] dy, float[] dyc, int count, int grp) {
         int ohw = g.ohw();
         int cols = count * ohw;
         for (int i = 0; i < count; i++) {

@@ -128,7 +128,7 @@ final class Im2rowConv2d {
             float[] col = scratch.floats(COLUMNS, cols * g.ckk());
             float[] dw = partial[panel]; // columns in (ky, kx, ci) order: see channelsMajor
             for (int grp = 0; grp < g.groups(); grp++) {
-                gatherColumns(g, dy, dyc, count, grp);
+                Im2colConv2d.gatherColumns(g, dy, dyc, count, grp);
                 for (int i = 0; i < count; i++) {
                     Transpose.of(x, g.xOffset(i, grp), g.cg(), g.h() * g.w(), g.h() * g.w(), xt, 0);
                     im2row(g, xt, col, i * g.ohw() * g.ckk());
@@ -206,18 +206,6 @@ final class Im2rowConv2d {
         int ohw = g.ohw();
         for (int i = 0; i < count; i++) {
             Transpose.of(dy, g.yOffset(i, grp), g.kg(), ohw, ohw, dyc, i * ohw * g.kg());
-        }
-    }
-
-    /** dyc[r, i·ohw + pix] = dy[i, grp·kg + r, pix] for a panel's images dy [count, k, oh, ow]. */
-    private static void gatherColumns(ConvGeometry g, float[] dy, float[] dyc, int count, int grp) {
-        int ohw = g.ohw();
-        int cols = count * ohw;
-        for (int i = 0; i < count; i++) {
-            int dyOff = g.yOffset(i, grp);
-            for (int r = 0; r < g.kg(); r++) {
-                System.arraycopy(dy, dyOff + r * ohw, dyc, r * cols + i * ohw, ohw);
-            }
         }
     }
 

@@ -70,20 +70,7 @@ class Im2rowConv2dTest {
         // The panels' arrays (here 1.2 MB of columns per panel) are per-thread scratch after the first call.
         Case c = new Case("DCGAN 4x4/2 pad 1, 64→128, 14x14, batch 21", Shape.of(21, 64, 14, 14),
                 Shape.of(128, 64, 4, 4), ConvParams.of(2, 1));
-        IntraOpPool pool = new IntraOpPool(1);
-        Sgemm sgemm = Sgemm.fromSystemProperties(message -> { });
-        CpuConv2d conv = new CpuConv2d(pool, sgemm, new CpuMatMul(pool, sgemm));
-        Tensor x = Fixtures.uniform(Device.cpu(), 1, c.x());
-        Tensor w = Fixtures.uniform(Device.cpu(), 2, c.w());
-        Tensor dy = Fixtures.uniform(Device.cpu(), 3, c.y());
-        Tensor y = zeros(c.y());
-        Tensor dx = zeros(c.x());
-        Tensor dw = zeros(c.w());
-        Runnable all = () -> {
-            conv.forward().run(new Conv2dOp(c.p()), new Tensor[] {x, w}, y);
-            conv.backwardData().run(new Conv2dBackwardDataOp(c.p(), c.x()), new Tensor[] {dy, w}, dx);
-            conv.backwardFilter().run(new Conv2dBackwardFilterOp(c.p(), c.w()), new Tensor[] {x, dy}, dw);
-        };
+        Runnable all = Rig.of(1, c).directions();
         all.run();
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -105,19 +92,29 @@ class Im2rowConv2dTest {
 
     /** The three directions' outputs, one after the other, from a CpuConv2d with {@code threads} intra-op threads. */
     private static float[] threeDirections(int threads, Case c) {
-        IntraOpPool pool = new IntraOpPool(threads);
-        Sgemm sgemm = Sgemm.fromSystemProperties(message -> { });
-        CpuConv2d conv = new CpuConv2d(pool, sgemm, new CpuMatMul(pool, sgemm));
-        Tensor x = Fixtures.uniform(Device.cpu(), 1, c.x());
-        Tensor w = Fixtures.uniform(Device.cpu(), 2, c.w());
-        Tensor dy = Fixtures.uniform(Device.cpu(), 3, c.y());
-        Tensor y = zeros(c.y());
-        Tensor dx = zeros(c.x());
-        Tensor dw = zeros(c.w());
-        conv.forward().run(new Conv2dOp(c.p()), new Tensor[] {x, w}, y);
-        conv.backwardData().run(new Conv2dBackwardDataOp(c.p(), c.x()), new Tensor[] {dy, w}, dx);
-        conv.backwardFilter().run(new Conv2dBackwardFilterOp(c.p(), c.w()), new Tensor[] {x, dy}, dw);
-        return Tensor.cat(0, y.reshape(-1), dx.reshape(-1), dw.reshape(-1)).toFloatArray();
+        Rig rig = Rig.of(threads, c);
+        rig.directions().run();
+        return Tensor.cat(0, rig.y().reshape(-1), rig.dx().reshape(-1), rig.dw().reshape(-1)).toFloatArray();
+    }
+
+    /** A CpuConv2d with {@code threads} intra-op threads whose three directions of {@code c} write y, dx and dw. */
+    private record Rig(Runnable directions, Tensor y, Tensor dx, Tensor dw) {
+        static Rig of(int threads, Case c) {
+            IntraOpPool pool = new IntraOpPool(threads);
+            Sgemm sgemm = Sgemm.fromSystemProperties(message -> { });
+            CpuConv2d conv = new CpuConv2d(pool, sgemm, new CpuMatMul(pool, sgemm));
+            Tensor x = Fixtures.uniform(Device.cpu(), 1, c.x());
+            Tensor w = Fixtures.uniform(Device.cpu(), 2, c.w());
+            Tensor dy = Fixtures.uniform(Device.cpu(), 3, c.y());
+            Tensor y = zeros(c.y());
+            Tensor dx = zeros(c.x());
+            Tensor dw = zeros(c.w());
+            return new Rig(() -> {
+                conv.forward().run(new Conv2dOp(c.p()), new Tensor[] {x, w}, y);
+                conv.backwardData().run(new Conv2dBackwardDataOp(c.p(), c.x()), new Tensor[] {dy, w}, dx);
+                conv.backwardFilter().run(new Conv2dBackwardFilterOp(c.p(), c.w()), new Tensor[] {x, dy}, dw);
+            }, y, dx, dw);
+        }
     }
 
     private static Tensor zeros(Shape s) {

@@ -305,18 +305,14 @@ public final class Functional {
         Tensor out = Tensor.apply(new BatchNormOp(eps), x, w, b); // [x.size + 2c]: y, mean, invstd
         Tensor y = out.slice(0, 0, size).reshape(x.shape().dims());
         Tensor stats = out.detach();
-        Tensor newMean = runningMean;
-        Tensor newVar = runningVar;
-        if (runningMean != null) {
-            Tensor batchMean = stats.slice(0, size, size + c).to(runningMean.dtype());
-            newMean = runningMean.detach().mul(1 - momentum).add(batchMean.mul(momentum));
-        }
+        Tensor newMean = runningMean == null ? null
+                : runningUpdate(runningMean, stats.slice(0, size, size + c), momentum);
+        Tensor newVar = null;
         if (runningVar != null) {
             double unbias = (double) m / (m - 1);
             // σ² = 1/invstd² − eps, unbiased: · m / (m − 1)
-            Tensor unbiased = stats.slice(0, size + c, size + 2 * c).pow(-2).affine(unbias, -eps * unbias)
-                    .to(runningVar.dtype());
-            newVar = runningVar.detach().mul(1 - momentum).add(unbiased.mul(momentum));
+            newVar = runningUpdate(runningVar,
+                    stats.slice(0, size + c, size + 2 * c).pow(-2).affine(unbias, -eps * unbias), momentum);
         }
         return new BatchNormResult(y, newMean, newVar);
     }
@@ -343,18 +339,17 @@ public final class Functional {
         Tensor mean = x.mean(axes, true); // [1, c, 1, ...]
         Tensor centred = x.sub(mean);
         Tensor var = centred.square().mean(axes, true); // biased, [1, c, 1, ...]
-        Tensor newMean = runningMean;
-        Tensor newVar = runningVar;
-        if (runningMean != null) {
-            Tensor batchMean = mean.detach().reshape(c).to(runningMean.dtype());
-            newMean = runningMean.detach().mul(1 - momentum).add(batchMean.mul(momentum));
-        }
-        if (runningVar != null) {
-            Tensor unbiased = var.detach().reshape(c).mul((double) m / (m - 1)).to(runningVar.dtype());
-            newVar = runningVar.detach().mul(1 - momentum).add(unbiased.mul(momentum));
-        }
+        Tensor newMean = runningMean == null ? null
+                : runningUpdate(runningMean, mean.detach().reshape(c), momentum);
+        Tensor newVar = runningVar == null ? null
+                : runningUpdate(runningVar, var.detach().reshape(c).mul((double) m / (m - 1)), momentum);
         Tensor y = centred.div(var.add(eps).sqrt());
         return new BatchNormResult(affine(y, weight, bias, channel), newMean, newVar);
+    }
+
+    /** A running statistic's next value, (1 − momentum)·running + momentum·batch, in running's type, outside autograd. */
+    private static Tensor runningUpdate(Tensor running, Tensor batch, double momentum) {
+        return running.detach().mul(1 - momentum).add(batch.to(running.dtype()).mul(momentum));
     }
 
     /** Checks x [n, c, ...] against the per-channel tensors [c] (null ones skipped) and returns c. */

@@ -41,6 +41,7 @@ import striate.tensor.Tensor;
 public final class SocketRing implements GradientExchange, AutoCloseable {
     private static final int BLOCK = 1 << 16; // bytes per socket read or write
     private static final int HELLO = 0x53524e47; // "SRNG"
+    private static final long RETRY_MILLIS = 50; // between attempts to connect to the next worker
 
     private final int rank;
     private final int world;
@@ -139,9 +140,9 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
     }
 
     /**
-     * Connects to the next worker, retrying a failed attempt every 50 ms until {@code millis} have passed: its listener
-     * is open before the rendezvous, but a connect can still fail for a moment (a full accept backlog, a network path
-     * coming up); a peer that never answers fails with its address named.
+     * Connects to the next worker, retrying a failed attempt every {@link #RETRY_MILLIS} ms until {@code millis} have
+     * passed: its listener is open before the rendezvous, but a connect can still fail for a moment (a full accept
+     * backlog, a network path coming up); a peer that never answers fails with its address named.
      */
     private static Socket connect(InetSocketAddress address, int millis) throws IOException {
         long deadline = System.nanoTime() + millis * 1_000_000L;
@@ -157,7 +158,7 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
                             + millis + " ms: " + e.getMessage(), e);
                 }
                 try {
-                    Thread.sleep(50);
+                    Thread.sleep(RETRY_MILLIS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IOException("SocketRing: interrupted while connecting to " + address, interrupted);
