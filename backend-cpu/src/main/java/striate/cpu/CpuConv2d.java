@@ -70,6 +70,7 @@ final class CpuConv2d {
     private final MatrixConv2d matrix;
     private final Im2colConv2d im2col;
     private final Im2rowConv2d im2row;
+    private final Scratch small = new Scratch(3); // the direct and pixel kernels' per-thread arrays (their SLOT_s)
 
     CpuConv2d(IntraOpPool pool, Sgemm sgemm, CpuMatMul matmul) {
         this.pool = pool;
@@ -94,8 +95,8 @@ final class CpuConv2d {
                 } else {
                     float[] w = HostFloats.read(in[1]);
                     switch (a) {
-                        case DIRECT -> DirectConv2d.forwardBatch(pool, g, x, w, epilogue, out);
-                        case PIXEL -> PixelConv2d.forwardBatch(pool, g, x, w, epilogue, out);
+                        case DIRECT -> DirectConv2d.forwardBatch(pool, small, g, x, w, epilogue, out);
+                        case PIXEL -> PixelConv2d.forwardBatch(pool, small, g, x, w, epilogue, out);
                         case TAPS -> TapsConv2d.forward(pool, g, sgemm, x, w, epilogue, out);
                         case PACKED -> PackedConv2d.forward(pool, g, x, w, epilogue, out);
                         default -> im2col.forward(g, x, w, epilogue, out);
@@ -145,7 +146,7 @@ final class CpuConv2d {
                     a = Algorithm.SPARSE;
                 }
                 float[][] partial = switch (a) {
-                    case DIRECT -> DirectConv2d.filterGradPanels(pool, g, x, dy, wSize);
+                    case DIRECT -> DirectConv2d.filterGradPanels(pool, small, g, x, dy, wSize);
                     case PACKED -> PackedConv2d.filterGradPanels(pool, g, x, dy, wSize);
                     case SPARSE -> SparseGradConv2d.filterGradPanels(pool, g, x, nonzeros, wSize);
                     case IM2ROW -> im2row.filterGradPanels(g, x, dy, wSize);

@@ -1,5 +1,6 @@
 package striate.cpu;
 
+import java.util.Arrays;
 import striate.backend.KernelTrace;
 import striate.op.Kernel;
 import striate.op.PoolMode;
@@ -14,13 +15,18 @@ import striate.tensor.Tensor;
  * {@link #GROUP_ELEMENTS} input elements, so LeNet's 28×28 planes don't pay a task and three copies each).
  * Groups are fixed by shape, and planes are independent, so results do not depend on the thread count. Same
  * semantics as the reference: padded cells never win a max, the gradient goes to the first maximum of a window, and
- * AVG's divisor honours countIncludePad.
+ * AVG's divisor honours countIncludePad. A task's planes are copied into per-thread {@link Scratch} arrays, reused from
+ * call to call.
  */
 final class CpuPool2d {
     /** Input elements one task pools at least (whole planes; one plane when a plane is larger). */
     private static final int GROUP_ELEMENTS = 1 << 14;
+    private static final int X = 0;
+    private static final int Y = 1;
+    private static final int DX = 2;
 
     private final IntraOpPool pool;
+    private final Scratch scratch = new Scratch(3); // a task's planes: X and Y forward; X, Y (as dy) and DX backward
 
     CpuPool2d(IntraOpPool pool) {
         this.pool = pool;
@@ -39,13 +45,13 @@ final class CpuPool2d {
             pool.forEach(Math.ceilDiv(planes, group), task -> { // a group of planes in, the same planes out
                 int first = task * group;
                 int count = Math.min(group, planes - first);
-                float[] xp = new float[count * h * w];
-                x.read((long) first * h * w, xp);
-                float[] y = new float[count * oh * ow];
+                float[] xp = scratch.floats(X, count * h * w);
+                x.read((long) first * h * w, xp, count * h * w);
+                float[] y = scratch.floats(Y, count * oh * ow);
                 for (int i = 0; i < count; i++) {
                     plane(op.mode(), op.params(), xp, i * h * w, h, w, y, i * oh * ow, oh, ow, null, null);
                 }
-                HostFloats.writeRange(out, (long) first * oh * ow, y);
+                HostFloats.writeRange(out, (long) first * oh * ow, y, count * oh * ow);
             });
         };
     }
@@ -64,15 +70,16 @@ final class CpuPool2d {
             pool.forEach(Math.ceilDiv(planes, group), task -> {
                 int first = task * group;
                 int count = Math.min(group, planes - first);
-                float[] xp = new float[count * h * w];
-                float[] dyp = new float[count * oh * ow];
-                float[] dxp = new float[count * h * w];
-                x.read((long) first * h * w, xp);
-                dy.read((long) first * oh * ow, dyp);
+                float[] xp = scratch.floats(X, count * h * w);
+                float[] dyp = scratch.floats(Y, count * oh * ow);
+                float[] dxp = scratch.floats(DX, count * h * w);
+                x.read((long) first * h * w, xp, count * h * w);
+                dy.read((long) first * oh * ow, dyp, count * oh * ow);
+                Arrays.fill(dxp, 0, count * h * w, 0f); // the windows add into it
                 for (int i = 0; i < count; i++) {
                     plane(op.mode(), op.params(), xp, i * h * w, h, w, null, i * oh * ow, oh, ow, dyp, dxp);
                 }
-                HostFloats.writeRange(out, (long) first * h * w, dxp);
+                HostFloats.writeRange(out, (long) first * h * w, dxp, count * h * w);
             });
         };
     }

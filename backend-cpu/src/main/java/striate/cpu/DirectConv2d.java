@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import striate.op.ConvParams;
@@ -20,6 +21,9 @@ import striate.tensor.Tensor;
 final class DirectConv2d {
     /** Taps (c·kh·kw) at most: with more input channels im2col + GEMM reuses the input better. */
     static final int MAX_TAPS = 80;
+    /** The {@link Scratch} slots a panel uses: the padded image, and the filter gradient's dy rows. */
+    static final int SLOT_PADDED = 0;
+    static final int SLOT_DY_ROWS = 1;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
@@ -63,13 +67,13 @@ final class DirectConv2d {
      * y = conv(x, w) for the whole batch, in panels of images (one task each): each image copied padded, convolved
      * into the output's memory, and its planes put through the epilogue.
      */
-    static void forwardBatch(IntraOpPool pool, ConvGeometry g, FloatRegion xr, float[] w, ConvEpilogue epilogue,
-                             Tensor out) {
+    static void forwardBatch(IntraOpPool pool, Scratch scratch, ConvGeometry g, FloatRegion xr, float[] w,
+                             ConvEpilogue epilogue, Tensor out) {
         MemorySegment ys = ((HostStorage) out.storage()).segment();
         DirectConv2d direct = g.directConv();
         int nb = g.panelImages();
         pool.forEach(g.panels(), panel -> {
-            float[] padded = direct.paddedBuffer();
+            float[] padded = direct.paddedBuffer(scratch);
             for (int b = panel * nb; b < Math.min(g.n(), (panel + 1) * nb); b++) {
                 direct.load(xr, b, padded);
                 direct.forwardImage(padded, w, ys, out.offset(), b);
@@ -79,13 +83,14 @@ final class DirectConv2d {
     }
 
     /** The partial filter gradients, one per panel of images, each summing its images in order. */
-    static float[][] filterGradPanels(IntraOpPool pool, ConvGeometry g, FloatRegion xr, FloatRegion dyr, int wSize) {
+    static float[][] filterGradPanels(IntraOpPool pool, Scratch arrays, ConvGeometry g, FloatRegion xr,
+                                      FloatRegion dyr, int wSize) {
         DirectConv2d direct = g.directConv();
         int nb = g.panelImages();
         float[][] partial = new float[g.panels()][];
         pool.forEach(g.panels(), panel -> {
-            float[] padded = direct.paddedBuffer();
-            FilterScratch scratch = direct.filterScratch();
+            float[] padded = direct.paddedBuffer(arrays);
+            FilterScratch scratch = direct.filterScratch(arrays);
             float[] dw = new float[wSize];
             for (int b = panel * nb; b < Math.min(g.n(), (panel + 1) * nb); b++) {
                 direct.load(xr, b, padded);
@@ -96,9 +101,15 @@ final class DirectConv2d {
         return partial;
     }
 
-    /** A zeroed buffer for {@link #load}: its borders stay zero, since loads write only the interior. */
-    float[] paddedBuffer() {
-        return new float[c * ph * pw + S.length()];
+    /**
+     * This thread's buffer for {@link #load}, zeroed: its borders stay zero through a panel's images, since loads write
+     * only the interior.
+     */
+    float[] paddedBuffer(Scratch scratch) {
+        int size = c * ph * pw + S.length();
+        float[] padded = scratch.floats(SLOT_PADDED, size);
+        Arrays.fill(padded, 0, size, 0f);
+        return padded;
     }
 
     /** Copies image b of x [n, c, h, w] into the interior of the padded buffer. */
@@ -214,12 +225,14 @@ final class DirectConv2d {
         }
     }
 
-    /** Scratch for {@link #filterGradImage}, one per thread: two dy planes in rows of whole vectors, and one vector. */
+    /** Scratch for {@link #filterGradImage}, one per thread: two dy planes in rows of whole vectors (zero tails), and one vector. */
     record FilterScratch(float[] dyRows, float[] lanes) {
     }
 
-    FilterScratch filterScratch() {
-        return new FilterScratch(new float[2 * oh * rowLength], new float[S.length()]);
+    FilterScratch filterScratch(Scratch scratch) {
+        float[] rows = scratch.floats(SLOT_DY_ROWS, 2 * oh * rowLength);
+        Arrays.fill(rows, 0, 2 * oh * rowLength, 0f); // the rows' tails past ow stay zero: copies fill only ow
+        return new FilterScratch(rows, new float[S.length()]);
     }
 
     /**

@@ -2,6 +2,7 @@ package striate.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import striate.op.ConvParams;
@@ -22,6 +23,10 @@ import striate.tensor.Tensor;
 final class PixelConv2d {
     /** Output channels at most: beyond a few dozen, im2col + GEMM reuses each loaded input value better. */
     static final int MAX_CHANNELS = 32;
+    /** The {@link Scratch} slots a panel uses: the padded images, the pixel-major sums, the panel's output. */
+    static final int SLOT_PADDED = 0;
+    static final int SLOT_PIXELS = 1;
+    static final int SLOT_Y = 2;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
 
@@ -70,8 +75,8 @@ final class PixelConv2d {
      * y = conv(x, w) for the whole batch, in panels of images (one task each), each panel's planes then through the
      * epilogue.
      */
-    static void forwardBatch(IntraOpPool pool, ConvGeometry g, FloatRegion xr, float[] w, ConvEpilogue epilogue,
-                             Tensor out) {
+    static void forwardBatch(IntraOpPool pool, Scratch scratch, ConvGeometry g, FloatRegion xr, float[] w,
+                             ConvEpilogue epilogue, Tensor out) {
         MemorySegment ys = ((HostStorage) out.storage()).segment();
         PixelConv2d pixel = g.pixelConv();
         float[] wt = pixel.weightsByTap(w);
@@ -79,9 +84,12 @@ final class PixelConv2d {
         pool.forEach(g.panels(), panel -> {
             int b0 = panel * nb;
             int count = Math.min(nb, g.n() - b0);
-            float[] y = new float[count * g.k() * g.ohw()];
-            pixel.forward(xr, b0, count, wt, new float[pixel.paddedSize(count)], new float[pixel.pixelsSize(count)], y);
-            HostFloats.writeRange(out, (long) b0 * g.k() * g.ohw(), y);
+            int size = count * g.k() * g.ohw();
+            float[] y = scratch.floats(SLOT_Y, size);
+            float[] padded = scratch.floats(SLOT_PADDED, pixel.paddedSize(count));
+            Arrays.fill(padded, 0, pixel.paddedSize(count), 0f); // the borders: an earlier call left other values
+            pixel.forward(xr, b0, count, wt, padded, scratch.floats(SLOT_PIXELS, pixel.pixelsSize(count)), y);
+            HostFloats.writeRange(out, (long) b0 * g.k() * g.ohw(), y, size);
             epilogue.planes(ys, out.offset() + (long) b0 * g.k() * g.ohw(), count, g);
         });
     }
