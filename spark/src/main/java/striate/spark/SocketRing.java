@@ -32,7 +32,10 @@ import striate.tensor.Tensor;
  * divided by the number of ranks, so each worker's gradient is the mean of the workers' mean-loss gradients.
  *
  * <p>The schedule and the order of additions are those of {@link RingAllReduce} (chunk c is summed as
- * ((b_c + b_{c+1}) + b_{c+2}) + …), so N ranks end with the bits N in-process replicas would, divided by N. Bytes
+ * ((b_c + b_{c+1}) + b_{c+2}) + …), so N ranks end with the bits N in-process replicas would, divided by N. Two
+ * ranks swap their whole buffers in one exchange instead (the same bytes on the wire, one round trip instead of
+ * three), and each adds the other's to its own once its send is done: a + b and b + a are the same float, so the
+ * bits are the ring's. Bytes
  * travel in the host's native order: the workers must share one byte order (every x86-64 and AArch64 machine
  * does). A send runs on a thread of its own while the caller receives, so the ring cannot deadlock on full socket
  * buffers. A peer that dies closes its sockets and the next read fails; a peer that hangs fails the read after
@@ -51,6 +54,11 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
     private final DataInputStream fromPrevious;
     private final ExecutorService sender;
     private boolean broken; // an all-reduce failed part way: the streams are out of step
+    // The bucket as arrays while it is averaged; with two ranks, the other rank's bucket as received.
+    private float[] myFloats = new float[0];
+    private float[] theirFloats = new float[0];
+    private double[] myDoubles = new double[0];
+    private double[] theirDoubles = new double[0];
 
     private SocketRing(int rank, int world, Socket next, Socket previous) throws IOException {
         this.rank = rank;
@@ -214,29 +222,48 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
         long length = b.size();
         int bytes = b.dtype().bytes();
         MemorySegment data = ((HostStorage) b.storage()).segment().asSlice(b.offset() * bytes, length * bytes);
-        exchange(() -> {
-            toNext.writeInt(bucket);
-            toNext.writeLong(length);
-        }, () -> {
-            int theirBucket = fromPrevious.readInt();
-            long theirLength = fromPrevious.readLong();
-            if (theirBucket != bucket || theirLength != length) {
-                throw new IOException("rank " + Math.floorMod(rank - 1, world) + " sent bucket " + theirBucket
-                        + " of " + theirLength + " elements while rank " + rank + " reduces bucket " + bucket
-                        + " of " + length + "; every worker must train the same model");
-            }
-        });
+        if (world == 2) { // one swap: each rank receives the other's whole buffer, then adds it to its own
+            MemorySegment theirs = received(length, b.dtype());
+            exchange(() -> {
+                writeHeader(bucket, length);
+                write(data, 0, length, bytes);
+            }, () -> {
+                readHeader(bucket, length);
+                readInto(theirs, 0, length, bytes);
+            });
+            finish(data, length, b.dtype(), true); // after the send: it reads data
+            return;
+        }
+        exchange(() -> writeHeader(bucket, length), () -> readHeader(bucket, length));
         for (int s = 0; s < world - 1; s++) {
             int send = Math.floorMod(rank - s, world);
             int receive = Math.floorMod(rank - 1 - s, world);
-            exchange(() -> write(data, send, length, bytes), () -> readAdding(data, receive, length, b.dtype()));
+            exchange(() -> write(data, start(send, length), start(send + 1, length), bytes),
+                    () -> readAdding(data, start(receive, length), start(receive + 1, length), b.dtype()));
         }
         for (int s = 0; s < world - 1; s++) {
             int send = Math.floorMod(rank + 1 - s, world);
             int receive = Math.floorMod(rank - s, world);
-            exchange(() -> write(data, send, length, bytes), () -> readInto(data, receive, length, bytes));
+            exchange(() -> write(data, start(send, length), start(send + 1, length), bytes),
+                    () -> readInto(data, start(receive, length), start(receive + 1, length), bytes));
         }
-        divide(data, length, b.dtype());
+        finish(data, length, b.dtype(), false);
+    }
+
+    private void writeHeader(int bucket, long length) throws IOException {
+        toNext.writeInt(bucket);
+        toNext.writeLong(length);
+    }
+
+    /** Reads the previous rank's header and checks that it reduces the same bucket of the same length. */
+    private void readHeader(int bucket, long length) throws IOException {
+        int theirBucket = fromPrevious.readInt();
+        long theirLength = fromPrevious.readLong();
+        if (theirBucket != bucket || theirLength != length) {
+            throw new IOException("rank " + Math.floorMod(rank - 1, world) + " sent bucket " + theirBucket
+                    + " of " + theirLength + " elements while rank " + rank + " reduces bucket " + bucket
+                    + " of " + length + "; every worker must train the same model");
+        }
     }
 
     private interface Io {
@@ -266,9 +293,10 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
         }
     }
 
-    private void write(MemorySegment data, int chunk, long length, int bytes) throws IOException {
-        long from = start(chunk, length) * bytes;
-        long to = start(chunk + 1, length) * bytes;
+    /** Sends elements [first, end) of data. */
+    private void write(MemorySegment data, long first, long end, int bytes) throws IOException {
+        long from = first * bytes;
+        long to = end * bytes;
         byte[] block = new byte[BLOCK];
         for (long at = from; at < to; at += BLOCK) {
             int k = (int) Math.min(BLOCK, to - at);
@@ -277,9 +305,10 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
         }
     }
 
-    private void readInto(MemorySegment data, int chunk, long length, int bytes) throws IOException {
-        long from = start(chunk, length) * bytes;
-        long to = start(chunk + 1, length) * bytes;
+    /** Receives elements [first, end) of data. */
+    private void readInto(MemorySegment data, long first, long end, int bytes) throws IOException {
+        long from = first * bytes;
+        long to = end * bytes;
         byte[] block = new byte[BLOCK];
         for (long at = from; at < to; at += BLOCK) {
             int k = (int) Math.min(BLOCK, to - at);
@@ -288,11 +317,9 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
         }
     }
 
-    /** data[chunk] = data[chunk] + received, element by element, as {@link RingAllReduce}'s link adds. */
-    private void readAdding(MemorySegment data, int chunk, long length, DType dtype) throws IOException {
+    /** data[first, end) = data[first, end) + received, element by element, as {@link RingAllReduce}'s link adds. */
+    private void readAdding(MemorySegment data, long first, long end, DType dtype) throws IOException {
         int bytes = dtype.bytes();
-        long first = start(chunk, length);
-        long end = start(chunk + 1, length);
         byte[] block = new byte[BLOCK];
         MemorySegment in = MemorySegment.ofArray(block);
         int perBlock = BLOCK / bytes;
@@ -317,19 +344,54 @@ public final class SocketRing implements GradientExchange, AutoCloseable {
         }
     }
 
-    private void divide(MemorySegment data, long length, DType dtype) {
+    /** Room for the other rank's whole bucket of {@code length} elements (two ranks), kept from call to call. */
+    private MemorySegment received(long length, DType dtype) {
+        int n = Math.toIntExact(length);
         if (dtype == DType.F32) {
-            float n = world;
-            for (long i = 0; i < length; i++) {
-                data.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i,
-                        data.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i) / n);
+            theirFloats = theirFloats.length < n ? new float[n] : theirFloats;
+            return MemorySegment.ofArray(theirFloats);
+        }
+        theirDoubles = theirDoubles.length < n ? new double[n] : theirDoubles;
+        return MemorySegment.ofArray(theirDoubles);
+    }
+
+    /**
+     * data = (data + the other rank's, as {@link #received}) / world when {@code added}, else data / world; element
+     * by element in the bucket's dtype, through heap arrays, whose plain loops the JIT compiles to vector
+     * instructions (the same IEEE additions and divisions, so the same bits).
+     */
+    private void finish(MemorySegment data, long length, DType dtype, boolean added) {
+        int n = Math.toIntExact(length);
+        if (dtype == DType.F32) {
+            float[] mine = myFloats = myFloats.length < n ? new float[n] : myFloats;
+            float[] theirs = theirFloats;
+            MemorySegment.copy(data, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, mine, 0, n);
+            float w = world;
+            if (added) {
+                for (int i = 0; i < n; i++) {
+                    mine[i] = (mine[i] + theirs[i]) / w;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    mine[i] = mine[i] / w;
+                }
             }
+            MemorySegment.copy(mine, 0, data, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, n);
         } else {
-            double n = world;
-            for (long i = 0; i < length; i++) {
-                data.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i,
-                        data.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i) / n);
+            double[] mine = myDoubles = myDoubles.length < n ? new double[n] : myDoubles;
+            double[] theirs = theirDoubles;
+            MemorySegment.copy(data, ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, mine, 0, n);
+            double w = world;
+            if (added) {
+                for (int i = 0; i < n; i++) {
+                    mine[i] = (mine[i] + theirs[i]) / w;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    mine[i] = mine[i] / w;
+                }
             }
+            MemorySegment.copy(mine, 0, data, ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, n);
         }
     }
 
