@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -48,7 +49,8 @@ public final class Train {
 
     /**
      * One worker's line: its rate and all-reduce share over the whole run and, when it finished an epoch, in its
-     * last epoch (the steady state: the whole run includes the JIT's warm-up); a worker of a resumed stage with no
+     * last epoch (the steady state once the JIT has compiled the step: the whole run includes its warm-up), and the
+     * rate of each epoch, which shows the warm-up's length; a worker of a resumed stage with no
      * steps left says so instead of printing rates.
      */
     static String describe(Worker.Report r) {
@@ -63,8 +65,10 @@ public final class Train {
             return line;
         }
         Worker.Epoch last = r.epochs().getLast();
-        return line + String.format(Locale.ROOT, "; last epoch %.1f images/s, all-reduce %.1f%%",
-                last.imagesPerSecond(), 100 * last.allReduceSeconds() / last.seconds());
+        String perEpoch = r.epochs().stream().map(e -> String.format(Locale.ROOT, "%.1f", e.imagesPerSecond()))
+                .collect(Collectors.joining(", ", "[", "]"));
+        return line + String.format(Locale.ROOT, "; last epoch %.1f images/s, all-reduce %.1f%%; images/s per epoch %s",
+                last.imagesPerSecond(), 100 * last.allReduceSeconds() / last.seconds(), perEpoch);
     }
 
     /**

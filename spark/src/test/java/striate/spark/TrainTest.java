@@ -80,7 +80,8 @@ class TrainTest {
         Worker.Report a = new Worker.Report(0, 0, 20, epochs, 1280, 2.5, 0.3);
         Worker.Report b = new Worker.Report(1, 0, 20, epochs, 1280, 2.5, 0.3);
         assertEquals("worker 0: steps 0 to 20, mean training loss per epoch [0.9, 0.5], 512.0 images/s, all-reduce "
-                + "12.0% of the time; last epoch 1280.0 images/s, all-reduce 20.0%", Train.describe(a));
+                + "12.0% of the time; last epoch 1280.0 images/s, all-reduce 20.0%; images/s per epoch [320.0, 1280.0]",
+                Train.describe(a));
         assertEquals("all workers: 1024.0 images/s; last epoch 2560.0 images/s", Train.describe(List.of(a, b)));
         Worker.Report partial = new Worker.Report(1, 15, 20, List.of(), 320, 0.25, 0.05);
         assertEquals("all workers: 1792.0 images/s", Train.describe(List.of(a, partial)),
