@@ -24,6 +24,7 @@ import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
+import striate.tensor.DType;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
 
@@ -32,8 +33,11 @@ import striate.tensor.Tensor;
  * The algorithm of each (direction, shapes, params) is chosen once and remembered: by timing the candidates
  * ({@code cudnnFind*}) normally, and, in deterministic mode, as cuDNN's first heuristic choice ({@code *_v7})
  * whose results are deterministic, so a run repeats bit for bit. Workspace comes from the caching allocator.
- * FMA math (plain float32) unless TF32 was asked for. A fused op's bias and ReLU run as one in-place kernel on
- * the output (cuDNN's own fused call, cudnnConvolutionBiasActivationForward, takes only some algorithms).
+ * Float32: FMA math (plain float32) unless TF32 was asked for. bfloat16 or float16 (every operand and the output
+ * one type): tensors and filters of CUDNN_DATA_BFLOAT16 or CUDNN_DATA_HALF, float32 compute type and
+ * CUDNN_TENSOR_OP_MATH, so cuDNN may pick its tensor-core kernels; the algorithm choice is remembered per type. A fused
+ * op's bias and ReLU run as one in-place kernel on the output, computed in float32 and rounded once to its type
+ * (cuDNN's own fused call, cudnnConvolutionBiasActivationForward, takes only some algorithms).
  */
 final class CudnnConv2d {
     private static final Pointer ONE = Pointer.to(new float[] {1});
@@ -54,27 +58,31 @@ final class CudnnConv2d {
         final cudnnTensorDescriptor y = new cudnnTensorDescriptor();
         final cudnnConvolutionDescriptor conv = new cudnnConvolutionDescriptor();
 
-        Descriptors(Shape xs, Shape ws, Shape ys, ConvParams p) {
+        private final int type;
+
+        Descriptors(DType dtype, Shape xs, Shape ws, Shape ys, ConvParams p) {
+            type = dataType(dtype);
             CudaStatus.cudnn(JCudnn.cudnnCreateTensorDescriptor(x), "cudnnCreateTensorDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnCreateFilterDescriptor(w), "cudnnCreateFilterDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnCreateTensorDescriptor(y), "cudnnCreateTensorDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnCreateConvolutionDescriptor(conv), "cudnnCreateConvolutionDescriptor");
             tensor(x, xs);
             tensor(y, ys);
-            CudaStatus.cudnn(JCudnn.cudnnSetFilter4dDescriptor(w, cudnnDataType.CUDNN_DATA_FLOAT,
+            CudaStatus.cudnn(JCudnn.cudnnSetFilter4dDescriptor(w, type,
                     cudnnTensorFormat.CUDNN_TENSOR_NCHW, dim(ws, 0), dim(ws, 1), dim(ws, 2), dim(ws, 3)),
                     "cudnnSetFilter4dDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnSetConvolution2dDescriptor(conv, p.padH(), p.padW(), p.strideH(), p.strideW(),
                     p.dilationH(), p.dilationW(), cudnnConvolutionMode.CUDNN_CROSS_CORRELATION,
                     cudnnDataType.CUDNN_DATA_FLOAT), "cudnnSetConvolution2dDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnSetConvolutionGroupCount(conv, p.groups()), "cudnnSetConvolutionGroupCount");
-            CudaStatus.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, gpu.options().tf32()
-                    ? cudnnMathType.CUDNN_DEFAULT_MATH : cudnnMathType.CUDNN_FMA_MATH), "cudnnSetConvolutionMathType");
+            int math = dtype.isLowPrecision() ? cudnnMathType.CUDNN_TENSOR_OP_MATH
+                    : gpu.options().tf32() ? cudnnMathType.CUDNN_DEFAULT_MATH : cudnnMathType.CUDNN_FMA_MATH;
+            CudaStatus.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, math), "cudnnSetConvolutionMathType");
         }
 
         private void tensor(cudnnTensorDescriptor d, Shape s) {
             CudaStatus.cudnn(JCudnn.cudnnSetTensor4dDescriptor(d, cudnnTensorFormat.CUDNN_TENSOR_NCHW,
-                    cudnnDataType.CUDNN_DATA_FLOAT, dim(s, 0), dim(s, 1), dim(s, 2), dim(s, 3)),
+                    type, dim(s, 0), dim(s, 1), dim(s, 2), dim(s, 3)),
                     "cudnnSetTensor4dDescriptor");
         }
 
@@ -88,11 +96,12 @@ final class CudnnConv2d {
     }
 
     void forward(Conv2dOp op, Tensor[] in, Tensor out) {
-        CudaElementwise.requireF32(op.name(), in[0]);
+        CudaElementwise.requireOneType(op.name(), in, out);
         Tensor x = contiguous(in[0]);
         Tensor w = contiguous(in[1]);
-        try (Descriptors d = new Descriptors(x.shape(), w.shape(), out.shape(), op.params())) {
-            int algo = algorithms.computeIfAbsent(key("fwd", x.shape(), w.shape(), op.params()), k -> forwardAlgo(d));
+        try (Descriptors d = new Descriptors(out.dtype(), x.shape(), w.shape(), out.shape(), op.params())) {
+            int algo = algorithms.computeIfAbsent(key("fwd", out.dtype(), x.shape(), w.shape(), op.params()),
+                    k -> forwardAlgo(d));
             tracePath(algo);
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(gpu.cudnn(), d.x, d.w, d.conv, d.y, algo,
@@ -104,17 +113,17 @@ final class CudnnConv2d {
         if (op.bias() || op.relu()) { // one more pass, in place, instead of a broadcast add and a ReLU
             Tensor b = op.bias() ? contiguous(in[2]) : out; // out stands in for an unread bias pointer
             long plane = out.dim(2) * out.dim(3);
-            gpu.launch(Symbols.CONV_BIAS_RELU, out.size(), new LaunchArgs().i64(out.size()).i32((int) out.dim(1))
+            gpu.launch(Symbols.convBiasRelu(out.dtype()), out.size(), new LaunchArgs().i64(out.size()).i32((int) out.dim(1))
                     .i64(plane).ptr(pointer(b)).i32(op.bias() ? 1 : 0).i32(op.relu() ? 1 : 0).ptr(pointer(out)));
         }
     }
 
     void backwardData(Conv2dBackwardDataOp op, Tensor[] in, Tensor out) {
-        CudaElementwise.requireF32(op.name(), in[0]);
+        CudaElementwise.requireOneType(op.name(), in, out);
         Tensor dy = contiguous(in[0]);
         Tensor w = contiguous(in[1]);
-        try (Descriptors d = new Descriptors(out.shape(), w.shape(), dy.shape(), op.params())) {
-            int algo = algorithms.computeIfAbsent(key("bwd-data", out.shape(), w.shape(), op.params()),
+        try (Descriptors d = new Descriptors(out.dtype(), out.shape(), w.shape(), dy.shape(), op.params())) {
+            int algo = algorithms.computeIfAbsent(key("bwd-data", out.dtype(), out.shape(), w.shape(), op.params()),
                     k -> backwardDataAlgo(d));
             tracePath(algo);
             long[] bytes = new long[1];
@@ -127,11 +136,11 @@ final class CudnnConv2d {
     }
 
     void backwardFilter(Conv2dBackwardFilterOp op, Tensor[] in, Tensor out) {
-        CudaElementwise.requireF32(op.name(), in[0]);
+        CudaElementwise.requireOneType(op.name(), in, out);
         Tensor x = contiguous(in[0]);
         Tensor dy = contiguous(in[1]);
-        try (Descriptors d = new Descriptors(x.shape(), out.shape(), dy.shape(), op.params())) {
-            int algo = algorithms.computeIfAbsent(key("bwd-filter", x.shape(), out.shape(), op.params()),
+        try (Descriptors d = new Descriptors(out.dtype(), x.shape(), out.shape(), dy.shape(), op.params())) {
+            int algo = algorithms.computeIfAbsent(key("bwd-filter", out.dtype(), x.shape(), out.shape(), op.params()),
                     k -> backwardFilterAlgo(d));
             tracePath(algo);
             long[] bytes = new long[1];
@@ -249,8 +258,19 @@ final class CudnnConv2d {
         return status == 0 && (!gpu.options().deterministic() || determinism == cudnnDeterminism.CUDNN_DETERMINISTIC);
     }
 
-    private static String key(String direction, Shape x, Shape w, ConvParams p) {
-        return direction + " " + x + " " + w + " " + p;
+    private static String key(String direction, DType dtype, Shape x, Shape w, ConvParams p) {
+        return direction + " " + dtype + " " + x + " " + w + " " + p;
+    }
+
+    /** cuDNN's element type for tensors and filters of {@code dtype}; the compute type stays float32. */
+    static int dataType(DType dtype) {
+        return switch (dtype) {
+            case F32 -> cudnnDataType.CUDNN_DATA_FLOAT;
+            case BF16 -> cudnnDataType.CUDNN_DATA_BFLOAT16;
+            case F16 -> cudnnDataType.CUDNN_DATA_HALF;
+            case F64, I32 -> throw new UnsupportedOperationException("conv2d on cuda computes in float32, bfloat16 "
+                    + "or float16, got " + dtype + " (cast with tensor.to(DType.F32))");
+        };
     }
 
     private static int dim(Shape s, int axis) {

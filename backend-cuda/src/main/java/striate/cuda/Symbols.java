@@ -16,7 +16,6 @@ final class Symbols {
     static final String POW = "pow_forward_f32";
     static final String LEAKY_RELU = "leaky_relu_forward_f32";
     static final String LEAKY_RELU_BACKWARD = "leaky_relu_backward_f32";
-    static final String CONV_BIAS_RELU = "conv2d_bias_relu_forward_f32";
     static final String WHERE = "where_forward_f32";
     static final String PAD = "pad_forward_f32";
     static final String SUM = "sum_forward_f32";
@@ -44,8 +43,8 @@ final class Symbols {
     static final String SGD = "sgd_update_f32";
     static final String ADAM = "adam_update_f32";
 
-    /** The types copies, casts and random numbers take. */
-    static final List<DType> TYPES = List.of(DType.F32, DType.F64, DType.I32);
+    /** The types copies and casts take (random numbers: float32 and float64; 2-byte ones are widened). */
+    static final List<DType> TYPES = List.of(DType.F32, DType.F64, DType.I32, DType.BF16, DType.F16);
 
     private Symbols() {
     }
@@ -58,14 +57,19 @@ final class Symbols {
         return fn.name().toLowerCase(Locale.ROOT) + "_forward_f32";
     }
 
-    /** Dense copy of a view: 4-byte types (float32, int32) share the f32 kernel. */
+    /** Dense copy of a view: types of one size share a kernel (float32 and int32 the f32 one, the 2-byte ones f16). */
     static String copy(DType t) {
-        return t.bytes() == 8 ? "copy_forward_f64" : "copy_forward_f32";
+        return "copy_forward_" + bySize(t);
     }
 
-    /** One input of a concatenation into its place: 4-byte types share the f32 kernel, as copies do. */
+    /** One input of a concatenation into its place: types of one size share a kernel, as copies do. */
     static String cat(DType t) {
-        return t.bytes() == 8 ? "cat_forward_f64" : "cat_forward_f32";
+        return "cat_forward_" + bySize(t);
+    }
+
+    /** The fused convolution's bias and ReLU epilogue on an output of type {@code t} (float32 or a 2-byte type). */
+    static String convBiasRelu(DType t) {
+        return "conv2d_bias_relu_forward_" + suffix(t == DType.BF16 || t == DType.F16 ? t : DType.F32);
     }
 
     static String cast(DType from, DType to) {
@@ -81,17 +85,28 @@ final class Symbols {
             case F32 -> "f32";
             case F64 -> "f64";
             case I32 -> "i32";
-            case BF16, F16 -> throw CudaBackend.lowPrecision(t);
+            case BF16 -> "bf16";
+            case F16 -> "f16";
+        };
+    }
+
+    /** The suffix of the kernel that moves elements of t's size as bits. */
+    private static String bySize(DType t) {
+        return switch (t.bytes()) {
+            case 8 -> "f64";
+            case 4 -> "f32";
+            default -> "f16";
         };
     }
 
     /** Every kernel the backend can launch. */
     static List<String> all() {
-        List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, CONV_BIAS_RELU, WHERE,
+        List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, WHERE,
                 PAD, SUM, SUM_CHANNELS, SUM_COLUMNS, SUM_PARTIALS, MAX, CROSS_ENTROPY, CROSS_ENTROPY_BACKWARD, MAX_POOL,
                 AVG_POOL, MAX_POOL_ARGMAX, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL, KMAX_POOL_BACKWARD,
                 LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, BATCH_NORM, BATCH_NORM_BACKWARD, EMBEDDING,
-                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
+                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64), convBiasRelu(DType.F32),
+                convBiasRelu(DType.BF16), convBiasRelu(DType.F16)));
         for (UnaryFn fn : UnaryFn.values()) {
             out.add(unary(fn));
         }
