@@ -10,6 +10,7 @@ import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasComputeType;
 import jcuda.jcublas.cublasGemmAlgo;
 import jcuda.jcublas.cublasOperation;
+import striate.backend.KernelTrace;
 import striate.op.MatMulOp;
 import striate.tensor.DType;
 import striate.tensor.Tensor;
@@ -57,6 +58,9 @@ final class CublasGemm {
                     c.lda(), pointer(a), c.ldb(), ZERO, pointer(out), c.ldc()),
                     "cublasSgemm(" + m + "x" + n + "x" + k + ")");
             return;
+        }
+        if (KernelTrace.on()) {
+            KernelTrace.path("cublasGemmEx " + out.dtype());
         }
         int type = out.dtype() == DType.BF16 ? cudaDataType.CUDA_R_16BF : cudaDataType.CUDA_R_16F;
         CudaStatus.cublas(JCublas2.cublasGemmEx_new(of(out).gpu().cublas(), ta, tb, c.m(), c.n(), c.k(), ONE,

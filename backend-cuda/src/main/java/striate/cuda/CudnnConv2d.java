@@ -102,7 +102,7 @@ final class CudnnConv2d {
         try (Descriptors d = new Descriptors(out.dtype(), x.shape(), w.shape(), out.shape(), op.params())) {
             int algo = algorithms.computeIfAbsent(key("fwd", out.dtype(), x.shape(), w.shape(), op.params()),
                     k -> forwardAlgo(d));
-            tracePath(algo);
+            tracePath(algo, out.dtype());
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(gpu.cudnn(), d.x, d.w, d.conv, d.y, algo,
                     bytes), "cudnnGetConvolutionForwardWorkspaceSize");
@@ -125,7 +125,7 @@ final class CudnnConv2d {
         try (Descriptors d = new Descriptors(out.dtype(), out.shape(), w.shape(), dy.shape(), op.params())) {
             int algo = algorithms.computeIfAbsent(key("bwd-data", out.dtype(), out.shape(), w.shape(), op.params()),
                     k -> backwardDataAlgo(d));
-            tracePath(algo);
+            tracePath(algo, out.dtype());
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(gpu.cudnn(), d.w, d.y, d.conv, d.x,
                     algo, bytes), "cudnnGetConvolutionBackwardDataWorkspaceSize");
@@ -142,7 +142,7 @@ final class CudnnConv2d {
         try (Descriptors d = new Descriptors(out.dtype(), x.shape(), out.shape(), dy.shape(), op.params())) {
             int algo = algorithms.computeIfAbsent(key("bwd-filter", out.dtype(), x.shape(), out.shape(), op.params()),
                     k -> backwardFilterAlgo(d));
-            tracePath(algo);
+            tracePath(algo, out.dtype());
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(gpu.cudnn(), d.x, d.y, d.conv, d.w,
                     algo, bytes), "cudnnGetConvolutionBackwardFilterWorkspaceSize");
@@ -169,10 +169,10 @@ final class CudnnConv2d {
         }
     }
 
-    /** Names the chosen cuDNN algorithm in the kernel trace, when it is on. */
-    private static void tracePath(int algo) {
+    /** Names the chosen cuDNN algorithm in the kernel trace, when it is on, and the 2-byte type it computed in. */
+    private static void tracePath(int algo, DType dtype) {
         if (KernelTrace.on()) {
-            KernelTrace.path("cudnn algo " + algo);
+            KernelTrace.path("cudnn algo " + algo + (dtype.isLowPrecision() ? " " + dtype : ""));
         }
     }
 
