@@ -1,9 +1,9 @@
 package striate.cuda;
 
-import java.lang.foreign.MemorySegment;
 import static striate.cuda.CudaWidened.nativeWhen;
 import static striate.cuda.CudaWidened.widened;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import jcuda.driver.CUdeviceptr;
 import striate.backend.Backend;
