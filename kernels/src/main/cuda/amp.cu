@@ -1,5 +1,5 @@
 // Mixed precision's kernels: casts between bfloat16/float16 and float32, float64, int32 (and between the two 2-byte
-// types), the dense copy and concatenation of 2-byte elements, and the fused convolution epilogue on a 2-byte output.
+// types), the dense copy and concatenation of 2-byte elements, and a fused convolution's ReLU on a 2-byte output.
 // Every conversion goes through float32 as the CPU's does (striate.tensor.BFloat16, Float.floatToFloat16): a float64
 // is rounded to float32 first, then to the 2-byte type, to nearest even (__float2bfloat16_rn, __float2half_rn), so
 // values past the largest finite one become infinities and a NaN stays a NaN; widening a 2-byte value is exact.
@@ -61,17 +61,16 @@ extern "C" __global__ void cat_forward_f16(long long n, Layout xl, const unsigne
     }
 }
 
-// The epilogue of a fused convolution on cuDNN's 2-byte output y [n, k, plane], in place, as
-// conv2d_bias_relu_forward_f32: y + bias[channel] when has_bias, then max(·, 0) when relu, computed in float32 and
-// rounded once to y's type.
-#define CONV_BIAS_RELU(t, T)                                                                                    \
-    extern "C" __global__ void conv2d_bias_relu_forward_##t(long long n, int k, long long plane, const T *bias, \
-                                                           int has_bias, int relu, T *y) {                     \
-        FOR_EACH(i, n) {                                                                                        \
-            float v = has_bias ? as_float(y[i]) + as_float(bias[(i / plane) % k]) : as_float(y[i]);             \
-            y[i] = narrow<T>(relu && !(v > 0.0f) ? 0.0f : v);                                                   \
-        }                                                                                                       \
+// The ReLU of a fused convolution (striate.op.Conv2dOp with relu, no bias) on cuDNN's 2-byte output y, in place:
+// max(y, 0), NaN → 0, as conv2d_bias_relu_forward_f32. It commutes with rounding, so it is exact on the rounded
+// product; a convolution with a bias is widened to float32 instead, its sum rounded once.
+#define CONV_RELU(t, T)                                                                      \
+    extern "C" __global__ void conv2d_relu_forward_##t(long long n, T *y) {                 \
+        FOR_EACH(i, n) {                                                                     \
+            float v = as_float(y[i]);                                                        \
+            y[i] = narrow<T>(v > 0.0f ? v : 0.0f);                                           \
+        }                                                                                    \
     }
 
-CONV_BIAS_RELU(bf16, __nv_bfloat16)
-CONV_BIAS_RELU(f16, __half)
+CONV_RELU(bf16, __nv_bfloat16)
+CONV_RELU(f16, __half)

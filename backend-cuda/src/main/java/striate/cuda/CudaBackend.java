@@ -59,8 +59,9 @@ import striate.tensor.Tensor;
  * else on the PTX kernels of {@code striate-kernels} (elementwise, reductions, losses, pooling, k-max pooling,
  * fused optimizer updates). Every op is computed on the GPU; there is no fallback to the host. Float32 throughout;
  * copies, casts and random numbers also take float64 and int32. bfloat16 and float16 tensors (mixed precision):
- * copies, casts and concatenations move them as they are; matmul and the convolutions compute in them on cuBLAS and
- * cuDNN (float32 accumulation) when every operand is one 2-byte type; every other kernel serves them by widening
+ * copies, casts and concatenations move them as they are; matmul and the convolutions (but a forward one with a
+ * bias) compute in them on cuBLAS and cuDNN (float32 accumulation) when every operand is one 2-byte type; every other
+ * kernel serves them by widening
  * ({@link CudaWidened}: cast in, the float32 kernel, cast out), as the table below declares op by op. Data moves by
  * the copy primitive ({@link CudaCopy}:
  * device to device on the stream, peer copies between GPUs, host memory through pinned staging). One lock per
@@ -100,7 +101,7 @@ public final class CudaBackend implements Backend {
             .put(Pool2dBackwardOp.class, "CudaPool", widened(CudaPool::pool2dBackward))
             .put(MatMulOp.class, "CublasGemm", nativeWhen(CublasGemm::matmul, CudaWidened::oneLowType))
             .put(Conv2dOp.class, "CudnnConv2d", nativeWhen((Conv2dOp op, Tensor[] in, Tensor out)
-                    -> of(out).conv.forward(op, in, out), CudaWidened::oneLowType))
+                    -> of(out).conv.forward(op, in, out), CudnnConv2d::nativeForward))
             .put(Conv2dBackwardDataOp.class, "CudnnConv2d", nativeWhen((Conv2dBackwardDataOp op, Tensor[] in,
                     Tensor out) -> of(out).conv.backwardData(op, in, out), CudaWidened::oneLowType))
             .put(Conv2dBackwardFilterOp.class, "CudnnConv2d", nativeWhen((Conv2dBackwardFilterOp op, Tensor[] in,

@@ -36,8 +36,10 @@ import striate.tensor.Tensor;
  * Float32: FMA math (plain float32) unless TF32 was asked for. bfloat16 or float16 (every operand and the output
  * one type): tensors and filters of CUDNN_DATA_BFLOAT16 or CUDNN_DATA_HALF, float32 compute type and
  * CUDNN_TENSOR_OP_MATH, so cuDNN may pick its tensor-core kernels; the algorithm choice is remembered per type. A fused
- * op's bias and ReLU run as one in-place kernel on the output, computed in float32 and rounded once to its type
- * (cuDNN's own fused call, cudnnConvolutionBiasActivationForward, takes only some algorithms).
+ * op's bias and ReLU run as one in-place kernel on the output (cuDNN's own fused call,
+ * cudnnConvolutionBiasActivationForward, takes only some algorithms). In a 2-byte type that output is already
+ * rounded, so only a ReLU may follow natively (it commutes with rounding); a forward convolution with a bias is
+ * widened instead ({@link #nativeForward}).
  */
 final class CudnnConv2d {
     private static final Pointer ONE = Pointer.to(new float[] {1});
@@ -95,8 +97,22 @@ final class CudnnConv2d {
         }
     }
 
+    /**
+     * Whether a forward convolution runs in its 2-byte type on cuDNN: every operand of one such type and no bias.
+     * cuDNN's legacy calls round the product to the output's type before a bias could be added, and a second
+     * rounding after the bias can miss the once-rounded sum by half a unit of the product when the two nearly cancel;
+     * a biased one is widened (float32 on cuDNN, rounded once), as the reference's numerics require.
+     */
+    static boolean nativeForward(Conv2dOp op, Tensor[] in, Tensor out) {
+        return !op.bias() && CudaWidened.oneLowType(op, in, out);
+    }
+
     void forward(Conv2dOp op, Tensor[] in, Tensor out) {
         CudaElementwise.requireOneType(op.name(), in, out);
+        if (op.bias() && out.dtype().isLowPrecision()) {
+            throw new IllegalStateException(op.name() + " in " + out.dtype() + " reached cuDNN with its bias; "
+                    + "CudaBackend widens a biased 2-byte convolution (CudnnConv2d.nativeForward)");
+        }
         Tensor x = contiguous(in[0]);
         Tensor w = contiguous(in[1]);
         try (Descriptors d = new Descriptors(out.dtype(), x.shape(), w.shape(), out.shape(), op.params())) {
@@ -110,10 +126,15 @@ final class CudnnConv2d {
                     pointer(x), d.w, pointer(w), d.conv, algo, ws, bytes[0], ZERO, d.y, pointer(out)),
                     "cudnnConvolutionForward(algo " + algo + ")"));
         }
-        if (op.bias() || op.relu()) { // one more pass, in place, instead of a broadcast add and a ReLU
+        if (out.dtype().isLowPrecision()) {
+            if (op.relu()) { // in place on the rounded product: ReLU commutes with rounding
+                gpu.launch(Symbols.convRelu(out.dtype()), out.size(), new LaunchArgs().i64(out.size())
+                        .ptr(pointer(out)));
+            }
+        } else if (op.bias() || op.relu()) { // one more pass, in place, instead of a broadcast add and a ReLU
             Tensor b = op.bias() ? contiguous(in[2]) : out; // out stands in for an unread bias pointer
             long plane = out.dim(2) * out.dim(3);
-            gpu.launch(Symbols.convBiasRelu(out.dtype()), out.size(), new LaunchArgs().i64(out.size()).i32((int) out.dim(1))
+            gpu.launch(Symbols.CONV_BIAS_RELU, out.size(), new LaunchArgs().i64(out.size()).i32((int) out.dim(1))
                     .i64(plane).ptr(pointer(b)).i32(op.bias() ? 1 : 0).i32(op.relu() ? 1 : 0).ptr(pointer(out)));
         }
     }

@@ -16,6 +16,7 @@ final class Symbols {
     static final String POW = "pow_forward_f32";
     static final String LEAKY_RELU = "leaky_relu_forward_f32";
     static final String LEAKY_RELU_BACKWARD = "leaky_relu_backward_f32";
+    static final String CONV_BIAS_RELU = "conv2d_bias_relu_forward_f32";
     static final String WHERE = "where_forward_f32";
     static final String PAD = "pad_forward_f32";
     static final String SUM = "sum_forward_f32";
@@ -67,9 +68,9 @@ final class Symbols {
         return "cat_forward_" + bySize(t);
     }
 
-    /** The fused convolution's bias and ReLU epilogue on an output of type {@code t} (float32 or a 2-byte type). */
-    static String convBiasRelu(DType t) {
-        return "conv2d_bias_relu_forward_" + suffix(t == DType.BF16 || t == DType.F16 ? t : DType.F32);
+    /** A fused convolution's ReLU alone, in place on a 2-byte output (bfloat16 or float16). */
+    static String convRelu(DType t) {
+        return "conv2d_relu_forward_" + suffix(t);
     }
 
     static String cast(DType from, DType to) {
@@ -101,12 +102,12 @@ final class Symbols {
 
     /** Every kernel the backend can launch. */
     static List<String> all() {
-        List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, WHERE,
+        List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, CONV_BIAS_RELU, WHERE,
                 PAD, SUM, SUM_CHANNELS, SUM_COLUMNS, SUM_PARTIALS, MAX, CROSS_ENTROPY, CROSS_ENTROPY_BACKWARD, MAX_POOL,
                 AVG_POOL, MAX_POOL_ARGMAX, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL, KMAX_POOL_BACKWARD,
                 LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, BATCH_NORM, BATCH_NORM_BACKWARD, EMBEDDING,
-                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64), convBiasRelu(DType.F32),
-                convBiasRelu(DType.BF16), convBiasRelu(DType.F16)));
+                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64), convRelu(DType.BF16),
+                convRelu(DType.F16)));
         for (UnaryFn fn : UnaryFn.values()) {
             out.add(unary(fn));
         }

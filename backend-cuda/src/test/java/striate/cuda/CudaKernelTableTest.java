@@ -82,8 +82,8 @@ class CudaKernelTableTest {
         assertEquals("copy_forward_f32", Symbols.copy(DType.I32));
         assertEquals("cast_forward_f32_bf16", Symbols.cast(DType.F32, DType.BF16));
         assertEquals("cast_forward_f16_f64", Symbols.cast(DType.F16, DType.F64));
-        assertEquals("conv2d_bias_relu_forward_bf16", Symbols.convBiasRelu(DType.BF16));
-        assertEquals("conv2d_bias_relu_forward_f32", Symbols.convBiasRelu(DType.F32));
+        assertEquals("conv2d_relu_forward_bf16", Symbols.convRelu(DType.BF16));
+        assertEquals("conv2d_relu_forward_f16", Symbols.convRelu(DType.F16));
         for (DType from : Symbols.TYPES) {
             for (DType to : Symbols.TYPES) {
                 assertTrue(from == to || Ptx.symbols().containsKey(Symbols.cast(from, to)), from + " → " + to);

@@ -26,8 +26,9 @@ import striate.tensor.Tensor;
 /**
  * Mixed precision on cuda (the op-by-op comparison with the reference is in {@link CudaConformanceTest}): casts to
  * and from bfloat16 and float16 give the CPU's values bit for bit (signed zeros, infinities, NaN kept a NaN); a
- * bfloat16 LeNet-5 step runs its convolutions and products natively in bfloat16; the loss scaler finds an inf
- * gradient on the device with one read of 4 bytes; and LeNet-5 learns a small task in bf16 and fp16 on cuda.
+ * bfloat16 LeNet-5 step runs its products natively in bfloat16 (but its biased forward convolutions, widened so their
+ * sums are rounded once); the loss scaler finds an inf gradient on the device with one read of 4 bytes; and LeNet-5
+ * learns a small task in bf16 and fp16 on cuda.
  */
 @Tag("gpu")
 class CudaLowPrecisionTest {
@@ -120,7 +121,10 @@ class CudaLowPrecisionTest {
                 || e.op().startsWith("MatMulOp")).toList();
         assertTrue(products.size() >= 8, products.toString());
         for (KernelTrace.Event e : products) {
-            assertTrue(e.path() != null && e.path().endsWith(" bfloat16"), "not computed in bfloat16: " + e);
+            // a biased forward convolution is widened (its sum rounded once); every other product runs in bfloat16
+            boolean widened = e.op().startsWith("Conv2dOp(bias");
+            assertTrue(e.path() != null && e.path().endsWith(" bfloat16") != widened, (widened ? "not widened: "
+                    : "not computed in bfloat16: ") + e);
         }
         for (Map.Entry<String, Parameter> p : net.namedParameters().entrySet()) {
             assertEquals(DType.F32, p.getValue().value().dtype(), p.getKey());
