@@ -23,7 +23,8 @@
 #        run(command="bash benchmarks/gpu/run-on-device.sh device amp", carry=[".device"])
 #    or `device all` (the seven in a row, if the time limit allows). Each stage appends to
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
-#    The amp stage (about 6 minutes; each command under its own timeout) also writes $OUT/amp-table.md: LeNet-5's
+#    The amp stage (about 6 minutes; each command under its own timeout; when its tests fail, it runs them again with
+#    the 2-byte products widened, -Dstriate.cuda.lowPrecisionProducts=false) also writes $OUT/amp-table.md: LeNet-5's
 #    test accuracy per precision and AlexNet's step time per precision beside PyTorch's, with the ratio
 #    PyTorch ms / Striate ms (above 1: Striate is faster).
 #    The nccl stage (issue #20) finds libnccl.so.2 (STRIATE_NCCL_LIBRARY when set, else PyTorch's nvidia/nccl/lib,
@@ -70,6 +71,7 @@ record() { # record COMMAND...: runs it, keeps its output in $OUT/log, puts the 
   local log=$OUT/log-$(date +%s%N).txt rc=0
   LAST_LOG=$log
   "$@" >"$log" 2>&1 || rc=$?
+  LAST_RC=$rc
   { echo '```'; echo "\$ ${*}"; tail -n "${TAIL:-40}" "$log"; echo "(exit $rc)"; echo '```'; } >>"$RESULTS"
   tail -n 5 "$log"
   return 0
@@ -211,6 +213,13 @@ amp() {
     --select-class striate.cuda.CudaKernelTableTest --select-class striate.cuda.CudaWidenedTest \
     --select-class striate.cuda.CudaKernelTraceTest --select-class striate.cuda.CudaModelTest \
     --exclude-engine=junit-vintage --details=summary --details-theme=ascii --reports-dir "$OUT/junit-amp"
+  if [ "$LAST_RC" != 0 ]; then
+    section "Again with the 2-byte matmuls and convolutions widened too (-Dstriate.cuda.lowPrecisionProducts=false): what still fails is not cuBLAS's or cuDNN's 2-byte calls"
+    TAIL=60 record timeout 300 "${JAVA[@]}" -Dstriate.poisonUninitialized=true -Dstriate.cuda.lowPrecisionProducts=false \
+      -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
+      --select-class striate.cuda.CudaLowPrecisionTest --select-class striate.cuda.CudaConformanceTest \
+      --exclude-engine=junit-vintage --details=summary --details-theme=ascii --reports-dir "$OUT/junit-amp-widened"
+  fi
   section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64, on cuda:0 in fp32, bf16 and fp16 (target: bf16 and fp16 within 0.3 points of fp32's accuracy)"
   for p in fp32 bf16 fp16; do
     rm -rf "$OUT/lenet5-cuda-$p"

@@ -99,13 +99,13 @@ public final class CudaBackend implements Backend {
             .put(BatchNormBackwardOp.class, "CudaBatchNorm", widened(CudaBatchNorm::backward))
             .put(Pool2dOp.class, "CudaPool", widened(CudaPool::pool2d))
             .put(Pool2dBackwardOp.class, "CudaPool", widened(CudaPool::pool2dBackward))
-            .put(MatMulOp.class, "CublasGemm", nativeWhen(CublasGemm::matmul, CudaWidened::oneLowType))
+            .put(MatMulOp.class, "CublasGemm", nativeWhen(CublasGemm::matmul, CudaBackend::lowPrecisionProduct))
             .put(Conv2dOp.class, "CudnnConv2d", nativeWhen((Conv2dOp op, Tensor[] in, Tensor out)
                     -> of(out).conv.forward(op, in, out), CudnnConv2d::nativeForward))
             .put(Conv2dBackwardDataOp.class, "CudnnConv2d", nativeWhen((Conv2dBackwardDataOp op, Tensor[] in,
-                    Tensor out) -> of(out).conv.backwardData(op, in, out), CudaWidened::oneLowType))
+                    Tensor out) -> of(out).conv.backwardData(op, in, out), CudaBackend::lowPrecisionProduct))
             .put(Conv2dBackwardFilterOp.class, "CudnnConv2d", nativeWhen((Conv2dBackwardFilterOp op, Tensor[] in,
-                    Tensor out) -> of(out).conv.backwardFilter(op, in, out), CudaWidened::oneLowType))
+                    Tensor out) -> of(out).conv.backwardFilter(op, in, out), CudaBackend::lowPrecisionProduct))
             .put(SgdUpdateOp.class, "CudaUpdates", CudaUpdates::sgd)
             .put(AdamUpdateOp.class, "CudaUpdates", CudaUpdates::adam)
             .build();
@@ -123,6 +123,14 @@ public final class CudaBackend implements Backend {
         this.device = device;
         this.gpu = new CudaDevice(device.index(), options);
         this.conv = new CudnnConv2d(gpu);
+    }
+
+    /**
+     * Whether a matmul or convolution runs in its 2-byte type on cuBLAS/cuDNN: every operand of one such type, and
+     * the backend not told to widen them ({@link CudaOptions#lowPrecisionProducts}).
+     */
+    static boolean lowPrecisionProduct(Op op, Tensor[] in, Tensor out) {
+        return CudaWidened.oneLowType(op, in, out) && of(out).options().lowPrecisionProducts();
     }
 
     /** The backend of a tensor on a CUDA device. */

@@ -98,13 +98,14 @@ final class CudnnConv2d {
     }
 
     /**
-     * Whether a forward convolution runs in its 2-byte type on cuDNN: every operand of one such type and no bias.
+     * Whether a forward convolution runs in its 2-byte type on cuDNN: as every product
+     * ({@link CudaBackend#lowPrecisionProduct}), and without a bias.
      * cuDNN's legacy calls round the product to the output's type before a bias could be added, and a second
      * rounding after the bias can miss the once-rounded sum by half a unit of the product when the two nearly cancel;
      * a biased one is widened (float32 on cuDNN, rounded once), as the reference's numerics require.
      */
     static boolean nativeForward(Conv2dOp op, Tensor[] in, Tensor out) {
-        return !op.bias() && CudaWidened.oneLowType(op, in, out);
+        return !op.bias() && CudaBackend.lowPrecisionProduct(op, in, out);
     }
 
     void forward(Conv2dOp op, Tensor[] in, Tensor out) {

@@ -3,6 +3,7 @@ package striate.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,8 @@ class CudaLowPrecisionTest {
 
     @Test
     void aBf16LeNetStepRunsItsProductsInBf16() {
-        Gpu.backend();
+        assumeTrue(Gpu.backend().options().lowPrecisionProducts(), "-Dstriate.cuda.lowPrecisionProducts=false widens "
+                + "the products too");
         LeNet5 net = new LeNet5(LeNet5.Config.defaults(), 42);
         net.to(CUDA);
         Tensor[] batch = batch(CUDA, 16);
