@@ -4,8 +4,9 @@
 # PyTorch on the same GPU, and data-parallel AlexNet with one and two replicas on the GPU next to the plain step
 # (images/s, all-reduce share, bytes the copy primitive moved; the copy tests, CudaCopyTest, run with the rest),
 # and the recurrent training step of issue #16 (2-layer LSTM and GRU, hidden 512, batch 64, 35 steps) next to
-# PyTorch's cuDNN LSTM/GRU, and DCGAN training (issue #18) next to the PyTorch peer on the same GPU; results go to
-# one markdown file to paste into benchmarks/RESULTS.md.
+# PyTorch's cuDNN LSTM/GRU, DCGAN training (issue #18) next to the PyTorch peer on the same GPU, and mixed precision
+# (issue #19 item 4: the bfloat16/float16 gpu tests, LeNet-5 in fp32/bf16/fp16, AlexNet b128 in fp32/TF32/bf16 next
+# to PyTorch strict fp32/TF32/AMP bf16); results go to one markdown file to paste into benchmarks/RESULTS.md.
 #
 # 1. On the build machine (needs Maven, nvcc not required, the Debian package dataset-fashion-mnist):
 #        bash benchmarks/gpu/run-on-device.sh prepare
@@ -19,8 +20,13 @@
 #        run(command="bash benchmarks/gpu/run-on-device.sh device rnn", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device nccl", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device gan", carry=[".device"])
-#    or `device all` (the six in a row, if the time limit allows). Each stage appends to
+#        run(command="bash benchmarks/gpu/run-on-device.sh device amp", carry=[".device"])
+#    or `device all` (the seven in a row, if the time limit allows). Each stage appends to
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
+#    The amp stage (about 6 minutes; each command under its own timeout; when its tests fail, it runs them again with
+#    the 2-byte products widened, -Dstriate.cuda.lowPrecisionProducts=false) also writes $OUT/amp-table.md: LeNet-5's
+#    test accuracy per precision and AlexNet's step time per precision beside PyTorch's, with the ratio
+#    PyTorch ms / Striate ms (above 1: Striate is faster).
 #    The nccl stage (issue #20) finds libnccl.so.2 (STRIATE_NCCL_LIBRARY when set, else PyTorch's nvidia/nccl/lib,
 #    the ldconfig cache, then a search of the disk), runs the NCCL tests (one rank; the ring for two replicas on one
 #    GPU; two GPUs where the machine has them), times two-replica LeNet-5 on one GPU (step and exposed all-reduce)
@@ -63,7 +69,9 @@ JAVA=(bash .device/java --add-modules jdk.incubator.vector --enable-native-acces
 section() { printf '\n### %s\n\n' "$*" >>"$RESULTS"; echo "== $*"; }
 record() { # record COMMAND...: runs it, keeps its output in $OUT/log, puts the tail in the results as a code block
   local log=$OUT/log-$(date +%s%N).txt rc=0
+  LAST_LOG=$log
   "$@" >"$log" 2>&1 || rc=$?
+  LAST_RC=$rc
   { echo '```'; echo "\$ ${*}"; tail -n "${TAIL:-40}" "$log"; echo "(exit $rc)"; echo '```'; } >>"$RESULTS"
   tail -n 5 "$log"
   return 0
@@ -165,6 +173,76 @@ gan() {
     --epochs "$epochs" --samples 1000 --out "$OUT/dcgan-pytorch"
 }
 
+last_ms() { # the milliseconds of the RESULT line of the last recorded command, or nothing
+  awk '/^RESULT /{print $3; exit}' "$LAST_LOG" || true
+}
+
+test_accuracy() { # the test accuracy in a training run's metrics.json, or nothing
+  sed -n 's/^ *"test_accuracy": *\([0-9.eE+-]*\).*/\1/p' "$1" 2>/dev/null | head -n 1 || true
+}
+
+amp_row() { # amp_row NAME STRIATE_MS PEER_MS: one table row with the ratio PyTorch ms / Striate ms
+  local ratio=n/a
+  if [[ "${2:-}" =~ ^[0-9.]+$ && "${3:-}" =~ ^[0-9.]+$ ]]; then
+    ratio=$(awk -v s="$2" -v p="$3" 'BEGIN { printf "%.2f", p / s }')
+  fi
+  echo "| $1 | ${2:-failed} | ${3:-failed} | $ratio |"
+}
+
+amp_tables() { # amp_tables FP32_ACC BF16_ACC FP16_ACC S_FP32 S_TF32 S_BF16 P_FP32 P_TF32 P_BF16
+  echo "| LeNet-5, Fashion-MNIST, cuda:0 | test accuracy |"
+  echo "|---|---|"
+  echo "| fp32 | ${1:-failed} |"
+  echo "| bf16 (autocast) | ${2:-failed} |"
+  echo "| fp16 (autocast, loss scaling) | ${3:-failed} |"
+  echo
+  echo "| AlexNet OWT b128 fwd+bwd | Striate ms | PyTorch ms | ratio |"
+  echo "|---|---|---|---|"
+  amp_row "strict fp32 (PyTorch: TF32 off)" "${4:-}" "${7:-}"
+  amp_row "TF32 (PyTorch: TF32 + cudnn.benchmark)" "${5:-}" "${8:-}"
+  amp_row "bf16 autocast, TF32 for float32 work (PyTorch AMP + cudnn.benchmark)" "${6:-}" "${9:-}"
+}
+
+amp() {
+  machine
+  local epochs=${EPOCHS:-2} acc=() ms=() peer=() p
+  section "Mixed precision (issue #19 item 4): the bfloat16/float16 gpu tests, the conformance suite and the model tests"
+  TAIL=60 record timeout 420 "${JAVA[@]}" -Dstriate.poisonUninitialized=true \
+    -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
+    --select-class striate.cuda.CudaLowPrecisionTest --select-class striate.cuda.CudaConformanceTest \
+    --select-class striate.cuda.CudaKernelTableTest --select-class striate.cuda.CudaWidenedTest \
+    --select-class striate.cuda.CudaKernelTraceTest --select-class striate.cuda.CudaModelTest \
+    --exclude-engine=junit-vintage --details=summary --details-theme=ascii --reports-dir "$OUT/junit-amp"
+  if [ "$LAST_RC" != 0 ]; then
+    section "Again with the 2-byte matmuls and convolutions widened too (-Dstriate.cuda.lowPrecisionProducts=false): what still fails is not cuBLAS's or cuDNN's 2-byte calls"
+    TAIL=60 record timeout 300 "${JAVA[@]}" -Dstriate.poisonUninitialized=true -Dstriate.cuda.lowPrecisionProducts=false \
+      -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
+      --select-class striate.cuda.CudaLowPrecisionTest --select-class striate.cuda.CudaConformanceTest \
+      --exclude-engine=junit-vintage --details=summary --details-theme=ascii --reports-dir "$OUT/junit-amp-widened"
+  fi
+  section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64, on cuda:0 in fp32, bf16 and fp16 (target: bf16 and fp16 within 0.3 points of fp32's accuracy)"
+  for p in fp32 bf16 fp16; do
+    rm -rf "$OUT/lenet5-cuda-$p"
+    TAIL=6 record timeout 240 "${JAVA[@]}" striate.cli.Main train --data .device/data --device cuda:0 \
+      --epochs "$epochs" --validation 5000 --precision "$p" --out "$OUT/lenet5-cuda-$p"
+    acc+=("$(test_accuracy "$OUT/lenet5-cuda-$p/metrics.json")")
+  done
+  section "AlexNet (OWT) b128 forward + backward on cuda:0 in fp32, TF32 and bf16, next to PyTorch on the same GPU (target: bf16 ratio >= 1.0)"
+  TAIL=6 record timeout 180 "${JAVA[@]}" striate.bench.GpuAlexNetStep 128 fp32
+  ms+=("$(last_ms)")
+  TAIL=6 record timeout 180 "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuAlexNetStep 128 fp32
+  ms+=("$(last_ms)")
+  # bf16 with TF32 for the float32 work (the widened biased forward convolutions), as PyTorch AMP's defaults have it
+  TAIL=6 record timeout 180 "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuAlexNetStep 128 bf16
+  ms+=("$(last_ms)")
+  for p in fp32 tf32 bf16; do
+    TAIL=4 record timeout 180 python3 benchmarks/gpu/torch_peer.py alexnet 128 "$p"
+    peer+=("$(last_ms)")
+  done
+  section "Mixed precision summary"
+  amp_tables "${acc[@]}" "${ms[@]}" "${peer[@]}" | tee "$OUT/amp-table.md" >>"$RESULTS"
+}
+
 lenet() {
   machine
   local epochs=${EPOCHS:-3}
@@ -183,7 +261,8 @@ case "${1:-} ${2:-}" in
   "device rnn") rnn ;;
   "device nccl") nccl ;;
   "device gan") gan ;;
-  "device all") tests; bench; lenet; rnn; nccl; gan ;;
+  "device amp") amp ;;
+  "device all") tests; bench; lenet; rnn; nccl; gan; amp ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac
 [ "${1:-}" = device ] && echo "results: $RESULTS"

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """The PyTorch peer of striate.bench.GpuThroughput on the same GPU: torch.mm FP32 (and TF32) at each size, and
 elementwise add / relu in GB/s, medians of timed repeats after a warm-up, between torch.cuda.synchronize() calls;
-with "alexnet", the peer of striate.bench.GpuAlexNetStep (the same layers, forward + cross-entropy + backward).
+with "alexnet", the peer of striate.bench.GpuAlexNetStep (the same layers, forward + cross-entropy + backward), as
+PyTorch's defaults have it, or in one named mode: fp32 (strict: TF32 off for matmul and cuDNN), tf32 (TF32 on,
+cudnn.benchmark) or bf16 (torch.autocast to bfloat16 around forward and loss, cudnn.benchmark: PyTorch AMP).
 Prints RESULT lines in the Java benchmarks' format.
-Usage: torch_peer.py [sizes, default 4096,8192] [elements]  |  torch_peer.py alexnet [batch, default 128]"""
+Usage: torch_peer.py [sizes, default 4096,8192] [elements]  |  torch_peer.py alexnet [batch, default 128] [mode]"""
 import statistics
 import sys
 import time
@@ -24,8 +26,18 @@ def median_seconds(fn, repeats):
     return statistics.median(times)
 
 
-def alexnet(batch):
+MODES = ("fp32", "tf32", "bf16")
+
+
+def alexnet(batch, mode=None):
     """torchvision's single-tower AlexNet without dropout or the adaptive pool, as GpuAlexNetStep builds it."""
+    if mode is not None and mode not in MODES:
+        sys.exit(f"torch_peer.py: mode must be one of {', '.join(MODES)}, got '{mode}'")
+    if mode is not None:
+        tf32 = mode != "fp32"
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        torch.backends.cudnn.allow_tf32 = tf32
+        torch.backends.cudnn.benchmark = mode != "fp32"
     nn = torch.nn
     dev = torch.device("cuda:0")
     model = nn.Sequential(
@@ -43,16 +55,20 @@ def alexnet(batch):
 
     def step():
         model.zero_grad(set_to_none=True)
-        torch.nn.functional.cross_entropy(model(x), y).backward()
-    print("peer: pytorch", torch.__version__, torch.cuda.get_device_name(0), "cudnn.benchmark",
-          torch.backends.cudnn.benchmark)
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=mode == "bf16"):
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+    print("peer: pytorch", torch.__version__, torch.cuda.get_device_name(0), "mode", mode or "defaults",
+          "cudnn.benchmark", torch.backends.cudnn.benchmark, "tf32 matmul/cudnn",
+          torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
     s = median_seconds(step, 20)
-    print(f"RESULT torch_alexnet_owt_fwdbwd_b{batch} {s * 1e3:.2f} ms ({batch / s:.0f} images/s)")
+    suffix = f"_{mode}" if mode else ""
+    print(f"RESULT torch_alexnet_owt_fwdbwd_b{batch}{suffix} {s * 1e3:.2f} ms ({batch / s:.0f} images/s)")
 
 
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "alexnet":
-        alexnet(int(sys.argv[2]) if len(sys.argv) > 2 else 128)
+        alexnet(int(sys.argv[2]) if len(sys.argv) > 2 else 128, sys.argv[3] if len(sys.argv) > 3 else None)
         return
     sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "4096,8192").split(",")]
     elements = int(sys.argv[2]) if len(sys.argv) > 2 else 1 << 26

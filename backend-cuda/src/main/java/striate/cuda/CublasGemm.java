@@ -5,15 +5,23 @@ import static striate.cuda.CudaBackend.of;
 import static striate.cuda.CudaBackend.pointer;
 
 import jcuda.Pointer;
+import jcuda.cudaDataType;
 import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasComputeType;
+import jcuda.jcublas.cublasGemmAlgo;
 import jcuda.jcublas.cublasOperation;
+import striate.backend.KernelTrace;
 import striate.op.MatMulOp;
+import striate.tensor.DType;
 import striate.tensor.Tensor;
 
 /**
- * MatMul on cuBLAS SGEMM. Row-major operands map to the column-major call by {@link GemmCall}; transposed views
- * (e.g. a weight's ᵀ in a linear layer's backward) go in as they are with the op flipped, other strided views are
- * copied dense first. FP32 math unless the backend was created with TF32 ({@code -Dstriate.cuda.tf32=true}).
+ * MatMul on cuBLAS: SGEMM for float32; for bfloat16 or float16 operands and output (all one type), cublasGemmEx
+ * with CUDA_R_16BF or CUDA_R_16F matrices, float32 accumulation (CUBLAS_COMPUTE_32F) and the default algorithm, which
+ * runs on tensor cores for 2-byte inputs. Row-major operands map to the column-major call by {@link GemmCall};
+ * transposed views (e.g. a weight's ᵀ in a linear layer's backward) go in as they are with the op flipped, other
+ * strided views are copied dense first. Float32: FP32 math unless the backend was created with TF32
+ * ({@code -Dstriate.cuda.tf32=true}). Mixed operand types are widened before they get here ({@link CudaWidened}).
  */
 final class CublasGemm {
     private static final Pointer ONE = Pointer.to(new float[] {1});
@@ -23,7 +31,7 @@ final class CublasGemm {
     }
 
     static void matmul(MatMulOp op, Tensor[] in, Tensor out) {
-        CudaElementwise.requireF32(op.name(), in[0]);
+        CudaElementwise.requireOneType(op.name(), in, out);
         Tensor a = in[0];
         Tensor b = in[1];
         GemmCall.Operand oa = operand(a);
@@ -43,10 +51,22 @@ final class CublasGemm {
             return;
         }
         GemmCall c = GemmCall.of(m, n, k, op.transposeA(), op.transposeB(), oa, ob);
-        CudaStatus.cublas(JCublas2.cublasSgemm(of(out).gpu().cublas(), c.transA() ? cublasOperation.CUBLAS_OP_T
-                : cublasOperation.CUBLAS_OP_N, c.transB() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-                c.m(), c.n(), c.k(), ONE, pointer(b), c.lda(), pointer(a), c.ldb(), ZERO, pointer(out), c.ldc()),
-                "cublasSgemm(" + m + "x" + n + "x" + k + ")");
+        int ta = c.transA() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        int tb = c.transB() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        if (out.dtype() == DType.F32) {
+            CudaStatus.cublas(JCublas2.cublasSgemm(of(out).gpu().cublas(), ta, tb, c.m(), c.n(), c.k(), ONE, pointer(b),
+                    c.lda(), pointer(a), c.ldb(), ZERO, pointer(out), c.ldc()),
+                    "cublasSgemm(" + m + "x" + n + "x" + k + ")");
+            return;
+        }
+        if (KernelTrace.on()) {
+            KernelTrace.path("cublasGemmEx " + out.dtype());
+        }
+        int type = out.dtype() == DType.BF16 ? cudaDataType.CUDA_R_16BF : cudaDataType.CUDA_R_16F;
+        CudaStatus.cublas(JCublas2.cublasGemmEx_new(of(out).gpu().cublas(), ta, tb, c.m(), c.n(), c.k(), ONE,
+                pointer(b), type, c.lda(), pointer(a), type, c.ldb(), ZERO, pointer(out), type, c.ldc(),
+                cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT),
+                "cublasGemmEx(" + out.dtype() + ", " + m + "x" + n + "x" + k + ")");
     }
 
     private static GemmCall.Operand operand(Tensor t) {

@@ -1,5 +1,8 @@
 package striate.cuda;
 
+import static striate.cuda.CudaWidened.nativeWhen;
+import static striate.cuda.CudaWidened.widened;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import jcuda.driver.CUdeviceptr;
@@ -55,48 +58,54 @@ import striate.tensor.Tensor;
  * ({@link CublasGemm}), convolutions and softmax on cuDNN ({@link CudnnConv2d}, {@link CudnnSoftmax}), everything
  * else on the PTX kernels of {@code striate-kernels} (elementwise, reductions, losses, pooling, k-max pooling,
  * fused optimizer updates). Every op is computed on the GPU; there is no fallback to the host. Float32 throughout;
- * copies, casts and random numbers also take float64 and int32. bfloat16 and float16 tensors are refused with one
- * line ({@link #lowPrecision}): mixed precision has no CUDA kernels yet. Data moves by the copy primitive ({@link CudaCopy}:
+ * copies, casts and random numbers also take float64 and int32. bfloat16 and float16 tensors (mixed precision):
+ * copies, casts and concatenations move them as they are; matmul and the convolutions (but a forward one with a
+ * bias) compute in them on cuBLAS and cuDNN (float32 accumulation) when every operand is one 2-byte type; every other
+ * kernel serves them by widening
+ * ({@link CudaWidened}: cast in, the float32 kernel, cast out), as the table below declares op by op. Data moves by
+ * the copy primitive ({@link CudaCopy}:
  * device to device on the stream, peer copies between GPUs, host memory through pinned staging). One lock per
  * device orders calls from several threads (e.g. a data loader's prefetch thread) onto the device's one stream.
  */
 public final class CudaBackend implements Backend {
     /** The kernels, every one the GPU's own; built without a GPU (each kernel finds its device through its tensors). */
     public static final KernelTable KERNELS = KernelTable.builder("cuda")
-            .put(UnaryOp.class, "CudaElementwise", CudaElementwise::unary)
-            .put(AffineOp.class, "CudaElementwise", CudaElementwise::affine)
-            .put(PowerOp.class, "CudaElementwise", CudaElementwise::power)
-            .put(BinaryOp.class, "CudaElementwise", CudaElementwise::binary)
-            .put(WhereOp.class, "CudaElementwise", CudaElementwise::where)
-            .put(LeakyReluOp.class, "CudaElementwise", CudaElementwise::leakyRelu)
-            .put(LeakyReluBackwardOp.class, "CudaElementwise", CudaElementwise::leakyReluBackward)
+            .put(UnaryOp.class, "CudaElementwise", widened(CudaElementwise::unary))
+            .put(AffineOp.class, "CudaElementwise", widened(CudaElementwise::affine))
+            .put(PowerOp.class, "CudaElementwise", widened(CudaElementwise::power))
+            .put(BinaryOp.class, "CudaElementwise", widened(CudaElementwise::binary))
+            .put(WhereOp.class, "CudaElementwise", widened(CudaElementwise::where))
+            .put(LeakyReluOp.class, "CudaElementwise", widened(CudaElementwise::leakyRelu))
+            .put(LeakyReluBackwardOp.class, "CudaElementwise", widened(CudaElementwise::leakyReluBackward))
             .put(CopyOp.class, "CudaElementwise", CudaElementwise::copy)
             .put(CastOp.class, "CudaElementwise", CudaElementwise::cast)
-            .put(PadOp.class, "CudaElementwise", CudaElementwise::pad)
+            .put(PadOp.class, "CudaElementwise", widened(CudaElementwise::pad))
             .put(CatOp.class, "CudaElementwise", CudaElementwise::cat)
-            .put(RandomUniformOp.class, "CudaElementwise", CudaElementwise::randomUniform)
-            .put(ReduceOp.class, "CudaReduce", CudaReduce::reduce)
-            .put(SoftmaxOp.class, "CudnnSoftmax", CudnnSoftmax::softmax)
-            .put(LogSoftmaxOp.class, "CudnnSoftmax", CudnnSoftmax::logSoftmax)
-            .put(CrossEntropyOp.class, "CudaLoss", CudaLoss::crossEntropy)
-            .put(CrossEntropyBackwardOp.class, "CudaLoss", CudaLoss::crossEntropyBackward)
-            .put(KMaxPoolOp.class, "CudaPool", CudaPool::kMaxPool)
-            .put(KMaxPoolBackwardOp.class, "CudaPool", CudaPool::kMaxPoolBackward)
-            .put(EmbeddingOp.class, "CudaEmbedding", CudaEmbedding::forward)
-            .put(EmbeddingBackwardOp.class, "CudaEmbedding", CudaEmbedding::backward)
-            .put(LstmCellOp.class, "CudaRecurrent", CudaRecurrent::lstmCell)
-            .put(LstmCellBackwardOp.class, "CudaRecurrent", CudaRecurrent::lstmCellBackward)
-            .put(GruCellOp.class, "CudaRecurrent", CudaRecurrent::gruCell)
-            .put(GruCellBackwardOp.class, "CudaRecurrent", CudaRecurrent::gruCellBackward)
-            .put(BatchNormOp.class, "CudaBatchNorm", CudaBatchNorm::forward)
-            .put(BatchNormBackwardOp.class, "CudaBatchNorm", CudaBatchNorm::backward)
-            .put(Pool2dOp.class, "CudaPool", CudaPool::pool2d)
-            .put(Pool2dBackwardOp.class, "CudaPool", CudaPool::pool2dBackward)
-            .put(MatMulOp.class, "CublasGemm", CublasGemm::matmul)
-            .put(Conv2dOp.class, "CudnnConv2d", (op, in, out) -> of(out).conv.forward(op, in, out))
-            .put(Conv2dBackwardDataOp.class, "CudnnConv2d", (op, in, out) -> of(out).conv.backwardData(op, in, out))
-            .put(Conv2dBackwardFilterOp.class, "CudnnConv2d",
-                    (op, in, out) -> of(out).conv.backwardFilter(op, in, out))
+            .put(RandomUniformOp.class, "CudaElementwise", widened(CudaElementwise::randomUniform))
+            .put(ReduceOp.class, "CudaReduce", widened(CudaReduce::reduce))
+            .put(SoftmaxOp.class, "CudnnSoftmax", widened(CudnnSoftmax::softmax))
+            .put(LogSoftmaxOp.class, "CudnnSoftmax", widened(CudnnSoftmax::logSoftmax))
+            .put(CrossEntropyOp.class, "CudaLoss", widened(CudaLoss::crossEntropy))
+            .put(CrossEntropyBackwardOp.class, "CudaLoss", widened(CudaLoss::crossEntropyBackward))
+            .put(KMaxPoolOp.class, "CudaPool", widened(CudaPool::kMaxPool))
+            .put(KMaxPoolBackwardOp.class, "CudaPool", widened(CudaPool::kMaxPoolBackward))
+            .put(EmbeddingOp.class, "CudaEmbedding", widened(CudaEmbedding::forward))
+            .put(EmbeddingBackwardOp.class, "CudaEmbedding", widened(CudaEmbedding::backward))
+            .put(LstmCellOp.class, "CudaRecurrent", widened(CudaRecurrent::lstmCell))
+            .put(LstmCellBackwardOp.class, "CudaRecurrent", widened(CudaRecurrent::lstmCellBackward))
+            .put(GruCellOp.class, "CudaRecurrent", widened(CudaRecurrent::gruCell))
+            .put(GruCellBackwardOp.class, "CudaRecurrent", widened(CudaRecurrent::gruCellBackward))
+            .put(BatchNormOp.class, "CudaBatchNorm", widened(CudaBatchNorm::forward))
+            .put(BatchNormBackwardOp.class, "CudaBatchNorm", widened(CudaBatchNorm::backward))
+            .put(Pool2dOp.class, "CudaPool", widened(CudaPool::pool2d))
+            .put(Pool2dBackwardOp.class, "CudaPool", widened(CudaPool::pool2dBackward))
+            .put(MatMulOp.class, "CublasGemm", nativeWhen(CublasGemm::matmul, CudaBackend::lowPrecisionProduct))
+            .put(Conv2dOp.class, "CudnnConv2d", nativeWhen((Conv2dOp op, Tensor[] in, Tensor out)
+                    -> of(out).conv.forward(op, in, out), CudnnConv2d::nativeForward))
+            .put(Conv2dBackwardDataOp.class, "CudnnConv2d", nativeWhen((Conv2dBackwardDataOp op, Tensor[] in,
+                    Tensor out) -> of(out).conv.backwardData(op, in, out), CudaBackend::lowPrecisionProduct))
+            .put(Conv2dBackwardFilterOp.class, "CudnnConv2d", nativeWhen((Conv2dBackwardFilterOp op, Tensor[] in,
+                    Tensor out) -> of(out).conv.backwardFilter(op, in, out), CudaBackend::lowPrecisionProduct))
             .put(SgdUpdateOp.class, "CudaUpdates", CudaUpdates::sgd)
             .put(AdamUpdateOp.class, "CudaUpdates", CudaUpdates::adam)
             .build();
@@ -114,6 +123,14 @@ public final class CudaBackend implements Backend {
         this.device = device;
         this.gpu = new CudaDevice(device.index(), options);
         this.conv = new CudnnConv2d(gpu);
+    }
+
+    /**
+     * Whether a matmul or convolution runs in its 2-byte type on cuBLAS/cuDNN: every operand of one such type, and
+     * the backend not told to widen them ({@link CudaOptions#lowPrecisionProducts}).
+     */
+    static boolean lowPrecisionProduct(Op op, Tensor[] in, Tensor out) {
+        return CudaWidened.oneLowType(op, in, out) && of(out).options().lowPrecisionProducts();
     }
 
     /** The backend of a tensor on a CUDA device. */
@@ -168,13 +185,6 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** The one refusal of a bfloat16 or float16 tensor on CUDA: there are no kernels for them yet. */
-    static IllegalArgumentException lowPrecision(DType dtype) {
-        return new IllegalArgumentException("cuda: " + dtype + " tensors are not supported on the CUDA backend yet "
-                + "(no bfloat16/float16 kernels; mixed precision runs on the cpu and reference backends): train with "
-                + "--precision fp32 on cuda");
-    }
-
     @Override
     public Tensor execute(Op op, Tensor... inputs) {
         synchronized (gpu) {
@@ -194,9 +204,6 @@ public final class CudaBackend implements Backend {
 
     @Override
     public CudaStorage allocateOutput(DType dtype, long elements) {
-        if (dtype.isLowPrecision()) {
-            throw lowPrecision(dtype);
-        }
         synchronized (gpu) {
             gpu.activate();
             CudaStorage s = new CudaStorage(dtype, elements, gpu.allocator(), cleaner);

@@ -116,12 +116,32 @@ final class CudaElementwise {
 
     static void randomUniform(RandomUniformOp op, Tensor[] in, Tensor out) {
         LaunchArgs args = new LaunchArgs().i64(out.size()).i64(op.seed()).f64(op.low()).f64(op.high()).ptr(pointer(out));
-        of(out).gpu().launch(Symbols.random(op.dtype()), out.size(), args);
+        of(out).gpu().launch(Symbols.random(out.dtype()), out.size(), args); // float32 for a widened 2-byte op
     }
 
     /** Adds x's layout (broadcast to out's shape) and x's storage address. */
     private static LaunchArgs read(LaunchArgs args, Tensor x, Tensor out) {
         return args.struct(Layout.of(x, out.shape()).packed()).ptr(base(x));
+    }
+
+    /**
+     * For the kernels that compute in float32 or in one 2-byte type (cuBLAS, cuDNN): every input is out's type, and
+     * that is float32, bfloat16 or float16.
+     */
+    static void requireOneType(String op, Tensor[] in, Tensor out) {
+        DType t = out.dtype();
+        boolean ok = t == DType.F32 || t.isLowPrecision();
+        for (Tensor x : in) {
+            ok &= x.dtype() == t;
+        }
+        if (!ok) {
+            StringBuilder types = new StringBuilder();
+            for (Tensor x : in) {
+                types.append(types.isEmpty() ? "" : ", ").append(x.dtype());
+            }
+            throw new UnsupportedOperationException(op + " on cuda computes in float32, bfloat16 or float16 with every "
+                    + "operand of the output's type, got (" + types + ") → " + t + " (cast with tensor.to(dtype))");
+        }
     }
 
     static void requireF32(String op, Tensor x) {

@@ -24,6 +24,7 @@ import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.ConvParams;
+import striate.tensor.DType;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
 
@@ -32,8 +33,13 @@ import striate.tensor.Tensor;
  * The algorithm of each (direction, shapes, params) is chosen once and remembered: by timing the candidates
  * ({@code cudnnFind*}) normally, and, in deterministic mode, as cuDNN's first heuristic choice ({@code *_v7})
  * whose results are deterministic, so a run repeats bit for bit. Workspace comes from the caching allocator.
- * FMA math (plain float32) unless TF32 was asked for. A fused op's bias and ReLU run as one in-place kernel on
- * the output (cuDNN's own fused call, cudnnConvolutionBiasActivationForward, takes only some algorithms).
+ * Float32: FMA math (plain float32) unless TF32 was asked for. bfloat16 or float16 (every operand and the output
+ * one type): tensors and filters of CUDNN_DATA_BFLOAT16 or CUDNN_DATA_HALF, float32 compute type and
+ * CUDNN_TENSOR_OP_MATH, so cuDNN may pick its tensor-core kernels; the algorithm choice is remembered per type. A fused
+ * op's bias and ReLU run as one in-place kernel on the output (cuDNN's own fused call,
+ * cudnnConvolutionBiasActivationForward, takes only some algorithms). In a 2-byte type that output is already
+ * rounded, so only a ReLU may follow natively (it commutes with rounding); a forward convolution with a bias is
+ * widened instead ({@link #nativeForward}).
  */
 final class CudnnConv2d {
     private static final Pointer ONE = Pointer.to(new float[] {1});
@@ -54,27 +60,31 @@ final class CudnnConv2d {
         final cudnnTensorDescriptor y = new cudnnTensorDescriptor();
         final cudnnConvolutionDescriptor conv = new cudnnConvolutionDescriptor();
 
-        Descriptors(Shape xs, Shape ws, Shape ys, ConvParams p) {
+        private final int type;
+
+        Descriptors(DType dtype, Shape xs, Shape ws, Shape ys, ConvParams p) {
+            type = dataType(dtype);
             CudaStatus.cudnn(JCudnn.cudnnCreateTensorDescriptor(x), "cudnnCreateTensorDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnCreateFilterDescriptor(w), "cudnnCreateFilterDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnCreateTensorDescriptor(y), "cudnnCreateTensorDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnCreateConvolutionDescriptor(conv), "cudnnCreateConvolutionDescriptor");
             tensor(x, xs);
             tensor(y, ys);
-            CudaStatus.cudnn(JCudnn.cudnnSetFilter4dDescriptor(w, cudnnDataType.CUDNN_DATA_FLOAT,
+            CudaStatus.cudnn(JCudnn.cudnnSetFilter4dDescriptor(w, type,
                     cudnnTensorFormat.CUDNN_TENSOR_NCHW, dim(ws, 0), dim(ws, 1), dim(ws, 2), dim(ws, 3)),
                     "cudnnSetFilter4dDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnSetConvolution2dDescriptor(conv, p.padH(), p.padW(), p.strideH(), p.strideW(),
                     p.dilationH(), p.dilationW(), cudnnConvolutionMode.CUDNN_CROSS_CORRELATION,
                     cudnnDataType.CUDNN_DATA_FLOAT), "cudnnSetConvolution2dDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnSetConvolutionGroupCount(conv, p.groups()), "cudnnSetConvolutionGroupCount");
-            CudaStatus.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, gpu.options().tf32()
-                    ? cudnnMathType.CUDNN_DEFAULT_MATH : cudnnMathType.CUDNN_FMA_MATH), "cudnnSetConvolutionMathType");
+            int math = dtype.isLowPrecision() ? cudnnMathType.CUDNN_TENSOR_OP_MATH
+                    : gpu.options().tf32() ? cudnnMathType.CUDNN_DEFAULT_MATH : cudnnMathType.CUDNN_FMA_MATH;
+            CudaStatus.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, math), "cudnnSetConvolutionMathType");
         }
 
         private void tensor(cudnnTensorDescriptor d, Shape s) {
             CudaStatus.cudnn(JCudnn.cudnnSetTensor4dDescriptor(d, cudnnTensorFormat.CUDNN_TENSOR_NCHW,
-                    cudnnDataType.CUDNN_DATA_FLOAT, dim(s, 0), dim(s, 1), dim(s, 2), dim(s, 3)),
+                    type, dim(s, 0), dim(s, 1), dim(s, 2), dim(s, 3)),
                     "cudnnSetTensor4dDescriptor");
         }
 
@@ -87,13 +97,29 @@ final class CudnnConv2d {
         }
     }
 
+    /**
+     * Whether a forward convolution runs in its 2-byte type on cuDNN: as every product
+     * ({@link CudaBackend#lowPrecisionProduct}), and without a bias.
+     * cuDNN's legacy calls round the product to the output's type before a bias could be added, and a second
+     * rounding after the bias can miss the once-rounded sum by half a unit of the product when the two nearly cancel;
+     * a biased one is widened (float32 on cuDNN, rounded once), as the reference's numerics require.
+     */
+    static boolean nativeForward(Conv2dOp op, Tensor[] in, Tensor out) {
+        return !op.bias() && CudaBackend.lowPrecisionProduct(op, in, out);
+    }
+
     void forward(Conv2dOp op, Tensor[] in, Tensor out) {
-        CudaElementwise.requireF32(op.name(), in[0]);
+        CudaElementwise.requireOneType(op.name(), in, out);
+        if (op.bias() && out.dtype().isLowPrecision()) {
+            throw new IllegalStateException(op.name() + " in " + out.dtype() + " reached cuDNN with its bias; "
+                    + "CudaBackend widens a biased 2-byte convolution (CudnnConv2d.nativeForward)");
+        }
         Tensor x = contiguous(in[0]);
         Tensor w = contiguous(in[1]);
-        try (Descriptors d = new Descriptors(x.shape(), w.shape(), out.shape(), op.params())) {
-            int algo = algorithms.computeIfAbsent(key("fwd", x.shape(), w.shape(), op.params()), k -> forwardAlgo(d));
-            tracePath(algo);
+        try (Descriptors d = new Descriptors(out.dtype(), x.shape(), w.shape(), out.shape(), op.params())) {
+            int algo = algorithms.computeIfAbsent(key("fwd", out.dtype(), x.shape(), w.shape(), op.params()),
+                    k -> forwardAlgo(d));
+            tracePath(algo, out.dtype());
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(gpu.cudnn(), d.x, d.w, d.conv, d.y, algo,
                     bytes), "cudnnGetConvolutionForwardWorkspaceSize");
@@ -101,7 +127,12 @@ final class CudnnConv2d {
                     pointer(x), d.w, pointer(w), d.conv, algo, ws, bytes[0], ZERO, d.y, pointer(out)),
                     "cudnnConvolutionForward(algo " + algo + ")"));
         }
-        if (op.bias() || op.relu()) { // one more pass, in place, instead of a broadcast add and a ReLU
+        if (out.dtype().isLowPrecision()) {
+            if (op.relu()) { // in place on the rounded product: ReLU commutes with rounding
+                gpu.launch(Symbols.convRelu(out.dtype()), out.size(), new LaunchArgs().i64(out.size())
+                        .ptr(pointer(out)));
+            }
+        } else if (op.bias() || op.relu()) { // one more pass, in place, instead of a broadcast add and a ReLU
             Tensor b = op.bias() ? contiguous(in[2]) : out; // out stands in for an unread bias pointer
             long plane = out.dim(2) * out.dim(3);
             gpu.launch(Symbols.CONV_BIAS_RELU, out.size(), new LaunchArgs().i64(out.size()).i32((int) out.dim(1))
@@ -110,13 +141,13 @@ final class CudnnConv2d {
     }
 
     void backwardData(Conv2dBackwardDataOp op, Tensor[] in, Tensor out) {
-        CudaElementwise.requireF32(op.name(), in[0]);
+        CudaElementwise.requireOneType(op.name(), in, out);
         Tensor dy = contiguous(in[0]);
         Tensor w = contiguous(in[1]);
-        try (Descriptors d = new Descriptors(out.shape(), w.shape(), dy.shape(), op.params())) {
-            int algo = algorithms.computeIfAbsent(key("bwd-data", out.shape(), w.shape(), op.params()),
+        try (Descriptors d = new Descriptors(out.dtype(), out.shape(), w.shape(), dy.shape(), op.params())) {
+            int algo = algorithms.computeIfAbsent(key("bwd-data", out.dtype(), out.shape(), w.shape(), op.params()),
                     k -> backwardDataAlgo(d));
-            tracePath(algo);
+            tracePath(algo, out.dtype());
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(gpu.cudnn(), d.w, d.y, d.conv, d.x,
                     algo, bytes), "cudnnGetConvolutionBackwardDataWorkspaceSize");
@@ -127,13 +158,13 @@ final class CudnnConv2d {
     }
 
     void backwardFilter(Conv2dBackwardFilterOp op, Tensor[] in, Tensor out) {
-        CudaElementwise.requireF32(op.name(), in[0]);
+        CudaElementwise.requireOneType(op.name(), in, out);
         Tensor x = contiguous(in[0]);
         Tensor dy = contiguous(in[1]);
-        try (Descriptors d = new Descriptors(x.shape(), out.shape(), dy.shape(), op.params())) {
-            int algo = algorithms.computeIfAbsent(key("bwd-filter", x.shape(), out.shape(), op.params()),
+        try (Descriptors d = new Descriptors(out.dtype(), x.shape(), out.shape(), dy.shape(), op.params())) {
+            int algo = algorithms.computeIfAbsent(key("bwd-filter", out.dtype(), x.shape(), out.shape(), op.params()),
                     k -> backwardFilterAlgo(d));
-            tracePath(algo);
+            tracePath(algo, out.dtype());
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(gpu.cudnn(), d.x, d.y, d.conv, d.w,
                     algo, bytes), "cudnnGetConvolutionBackwardFilterWorkspaceSize");
@@ -160,10 +191,10 @@ final class CudnnConv2d {
         }
     }
 
-    /** Names the chosen cuDNN algorithm in the kernel trace, when it is on. */
-    private static void tracePath(int algo) {
+    /** Names the chosen cuDNN algorithm in the kernel trace, when it is on, and the 2-byte type it computed in. */
+    private static void tracePath(int algo, DType dtype) {
         if (KernelTrace.on()) {
-            KernelTrace.path("cudnn algo " + algo);
+            KernelTrace.path("cudnn algo " + algo + (dtype.isLowPrecision() ? " " + dtype : ""));
         }
     }
 
@@ -249,8 +280,19 @@ final class CudnnConv2d {
         return status == 0 && (!gpu.options().deterministic() || determinism == cudnnDeterminism.CUDNN_DETERMINISTIC);
     }
 
-    private static String key(String direction, Shape x, Shape w, ConvParams p) {
-        return direction + " " + x + " " + w + " " + p;
+    private static String key(String direction, DType dtype, Shape x, Shape w, ConvParams p) {
+        return direction + " " + dtype + " " + x + " " + w + " " + p;
+    }
+
+    /** cuDNN's element type for tensors and filters of {@code dtype}; the compute type stays float32. */
+    static int dataType(DType dtype) {
+        return switch (dtype) {
+            case F32 -> cudnnDataType.CUDNN_DATA_FLOAT;
+            case BF16 -> cudnnDataType.CUDNN_DATA_BFLOAT16;
+            case F16 -> cudnnDataType.CUDNN_DATA_HALF;
+            case F64, I32 -> throw new UnsupportedOperationException("conv2d on cuda computes in float32, bfloat16 "
+                    + "or float16, got " + dtype + " (cast with tensor.to(DType.F32))");
+        };
     }
 
     private static int dim(Shape s, int axis) {

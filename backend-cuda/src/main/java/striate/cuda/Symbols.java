@@ -44,8 +44,8 @@ final class Symbols {
     static final String SGD = "sgd_update_f32";
     static final String ADAM = "adam_update_f32";
 
-    /** The types copies, casts and random numbers take. */
-    static final List<DType> TYPES = List.of(DType.F32, DType.F64, DType.I32);
+    /** The types copies and casts take (random numbers: float32 and float64; 2-byte ones are widened). */
+    static final List<DType> TYPES = List.of(DType.F32, DType.F64, DType.I32, DType.BF16, DType.F16);
 
     private Symbols() {
     }
@@ -58,14 +58,19 @@ final class Symbols {
         return fn.name().toLowerCase(Locale.ROOT) + "_forward_f32";
     }
 
-    /** Dense copy of a view: 4-byte types (float32, int32) share the f32 kernel. */
+    /** Dense copy of a view: types of one size share a kernel (float32 and int32 the f32 one, the 2-byte ones f16). */
     static String copy(DType t) {
-        return t.bytes() == 8 ? "copy_forward_f64" : "copy_forward_f32";
+        return "copy_forward_" + bySize(t);
     }
 
-    /** One input of a concatenation into its place: 4-byte types share the f32 kernel, as copies do. */
+    /** One input of a concatenation into its place: types of one size share a kernel, as copies do. */
     static String cat(DType t) {
-        return t.bytes() == 8 ? "cat_forward_f64" : "cat_forward_f32";
+        return "cat_forward_" + bySize(t);
+    }
+
+    /** A fused convolution's ReLU alone, in place on a 2-byte output (bfloat16 or float16). */
+    static String convRelu(DType t) {
+        return "conv2d_relu_forward_" + suffix(t);
     }
 
     static String cast(DType from, DType to) {
@@ -81,7 +86,17 @@ final class Symbols {
             case F32 -> "f32";
             case F64 -> "f64";
             case I32 -> "i32";
-            case BF16, F16 -> throw CudaBackend.lowPrecision(t);
+            case BF16 -> "bf16";
+            case F16 -> "f16";
+        };
+    }
+
+    /** The suffix of the kernel that moves elements of t's size as bits. */
+    private static String bySize(DType t) {
+        return switch (t.bytes()) {
+            case 8 -> "f64";
+            case 4 -> "f32";
+            default -> "f16";
         };
     }
 
@@ -91,7 +106,8 @@ final class Symbols {
                 PAD, SUM, SUM_CHANNELS, SUM_COLUMNS, SUM_PARTIALS, MAX, CROSS_ENTROPY, CROSS_ENTROPY_BACKWARD, MAX_POOL,
                 AVG_POOL, MAX_POOL_ARGMAX, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL, KMAX_POOL_BACKWARD,
                 LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, BATCH_NORM, BATCH_NORM_BACKWARD, EMBEDDING,
-                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64)));
+                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64), convRelu(DType.BF16),
+                convRelu(DType.F16)));
         for (UnaryFn fn : UnaryFn.values()) {
             out.add(unary(fn));
         }

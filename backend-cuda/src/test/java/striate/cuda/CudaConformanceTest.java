@@ -8,8 +8,9 @@ import striate.tensor.Device;
 import striate.testing.OpConformance;
 
 /**
- * Every non-view op on {@code Device.cuda(0)} against the reference (the suite lives in core's test-jar). Skips,
- * with the probe's reason, where CUDA can't run; the bfloat16 and float16 cases skip, saying why, everywhere.
+ * Every non-view op on {@code Device.cuda(0)} against the reference (the suite lives in core's test-jar), in float32
+ * and, for mixed precision's cases, in bfloat16 and float16 within the Tolerance table's rows for them. Skips, with
+ * the probe's reason, where CUDA can't run.
  */
 @Tag("gpu")
 class CudaConformanceTest extends OpConformance {
@@ -21,11 +22,5 @@ class CudaConformanceTest extends OpConformance {
     @Override
     protected Device device() {
         return Device.cuda(0);
-    }
-
-    /** The CUDA backend refuses bfloat16 and float16 tensors: mixed precision has no CUDA kernels yet. */
-    @Override
-    protected boolean servesLowPrecision() {
-        return false;
     }
 }

@@ -5,17 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import striate.autograd.AutocastPolicy;
 import striate.kernels.Ptx;
+import striate.op.AdamUpdateOp;
+import striate.op.CastOp;
+import striate.op.CatOp;
+import striate.op.Conv2dBackwardDataOp;
 import striate.op.Conv2dBackwardFilterOp;
+import striate.op.Conv2dOp;
+import striate.op.CopyOp;
 import striate.op.KernelTable;
 import striate.op.MatMulOp;
 import striate.op.Op;
+import striate.op.SgdUpdateOp;
+import striate.tensor.DType;
+import striate.testing.OpConformance;
 import striate.testing.OpHierarchy;
 
 /**
  * Coverage without a GPU: every non-view op has a CUDA kernel of the GPU's own (none borrowed from the reference),
- * and every PTX symbol the backend names exists.
+ * every op autocast can send to cuda in bfloat16 or float16 is served in them, and every PTX symbol the backend names
+ * exists.
  */
 class CudaKernelTableTest {
     @Test
@@ -33,6 +46,49 @@ class CudaKernelTableTest {
         }
         assertEquals("CudnnConv2d", CudaBackend.KERNELS.entryFor(Conv2dBackwardFilterOp.class).name());
         assertEquals("CublasGemm", CudaBackend.KERNELS.entryFor(MatMulOp.class).name());
+    }
+
+    @Test
+    void everyOpAutocastCanRunInALowTypeIsServedInIt() {
+        Set<String> unserved = new TreeSet<>();
+        Set<String> float32Only = new TreeSet<>();
+        for (OpConformance.Case c : OpConformance.cases()) {
+            Op op = c.op();
+            Object kernel = CudaBackend.KERNELS.entryFor(op.getClass()).kernel();
+            boolean movesTwoByteElements = op instanceof CastOp || op instanceof CopyOp || op instanceof CatOp;
+            if (kernel instanceof CudaWidened<?> || movesTwoByteElements) {
+                continue;
+            }
+            if (AutocastPolicy.rule(op) == AutocastPolicy.Rule.NONE) {
+                float32Only.add(op.getClass().getSimpleName());
+            } else {
+                unserved.add(op.getClass().getSimpleName());
+            }
+        }
+        assertEquals(Set.of(), unserved, "ops autocast may run in bfloat16/float16 that no cuda kernel serves in them");
+        // autocast leaves the optimizer updates alone: they update float32 master weights with float32 gradients
+        assertEquals(Set.of(SgdUpdateOp.class.getSimpleName(), AdamUpdateOp.class.getSimpleName()), float32Only);
+    }
+
+    @Test
+    void theProductsAndTwoByteMovesHaveTheirOwnKernels() {
+        for (Class<? extends Op> op : List.of(MatMulOp.class, Conv2dOp.class, Conv2dBackwardDataOp.class,
+                Conv2dBackwardFilterOp.class)) {
+            assertTrue(CudaBackend.KERNELS.entryFor(op).kernel() instanceof CudaWidened<?>, op.getSimpleName());
+        }
+        assertEquals("copy_forward_f16", Symbols.copy(DType.BF16));
+        assertEquals("copy_forward_f16", Symbols.copy(DType.F16));
+        assertEquals("cat_forward_f16", Symbols.cat(DType.BF16));
+        assertEquals("copy_forward_f32", Symbols.copy(DType.I32));
+        assertEquals("cast_forward_f32_bf16", Symbols.cast(DType.F32, DType.BF16));
+        assertEquals("cast_forward_f16_f64", Symbols.cast(DType.F16, DType.F64));
+        assertEquals("conv2d_relu_forward_bf16", Symbols.convRelu(DType.BF16));
+        assertEquals("conv2d_relu_forward_f16", Symbols.convRelu(DType.F16));
+        for (DType from : Symbols.TYPES) {
+            for (DType to : Symbols.TYPES) {
+                assertTrue(from == to || Ptx.symbols().containsKey(Symbols.cast(from, to)), from + " → " + to);
+            }
+        }
     }
 
     @Test

@@ -146,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or mixed precision: bf16 or fp16 "
             + "autocast around the forward pass and loss, float32 master weights, fp16 with dynamic loss scaling "
-            + "(cpu and reference devices; default: ${DEFAULT-VALUE}).")
+            + "(one device: cpu, cuda or reference; default: ${DEFAULT-VALUE}).")
     String precision;
 
     @Option(names = "--workers", description = "Threads that decode and augment images (default: the number of "
@@ -385,16 +385,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--precision must be fp32, bf16 or fp16, got '"
                     + precision + "'");
         }
-        if (!precision.equals("fp32")) {
-            if (devices != null && devices.size() > 1) {
-                throw new ParameterException(spec.commandLine(), "--precision " + precision + " trains on one device; "
-                        + "data-parallel training (--devices) runs in fp32: leave out --precision or give one --device");
-            }
-            if (deviceOption.device.kind() == Device.Kind.CUDA) {
-                throw new ParameterException(spec.commandLine(), "--precision " + precision + " runs on cpu and "
-                        + "reference devices: the CUDA backend has no bfloat16/float16 kernels yet; use --precision "
-                        + "fp32 on " + deviceOption.device);
-            }
+        if (!precision.equals("fp32") && devices != null && devices.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--precision " + precision + " trains on one device; "
+                    + "data-parallel training (--devices) runs in fp32: leave out --precision or give one --device");
         }
         if (!List.of("none", "step", "cosine").contains(schedule)) {
             throw new ParameterException(spec.commandLine(), "--schedule must be none, step or cosine, got '"

@@ -297,4 +297,23 @@ class TrainCommandTest {
         assertFalse(cuda.err().contains("Exception"), cuda.err());
         assertFalse(Files.exists(out));
     }
+
+    @Test
+    void mixedPrecisionIsTakenOnCudaAndRefusedAcrossDevices() {
+        Path out = tmp.resolve("cuda-bf16");
+        Result parallel = cli("train", "--data", data.toString(), "--devices", "cuda:0,cuda:1", "--precision", "bf16",
+                "--out", out.toString());
+        assertEquals(2, parallel.code());
+        assertTrue(parallel.err().contains("data-parallel training (--devices) runs in fp32"), parallel.err());
+        org.junit.jupiter.api.Assumptions.assumeFalse(striate.cuda.CudaProbe.available(), "CUDA runs here");
+        for (String p : new String[] {"bf16", "fp16"}) {
+            Result one = cli("train", "--data", data.toString(), "--device", "cuda:0", "--precision", p, "--out",
+                    out.toString());
+            // past option checking: what stops it here is the missing GPU, not the precision
+            assertEquals(1, one.code(), one.err());
+            assertTrue(one.err().startsWith("striate: error: device cuda:0 is unavailable: "), one.err());
+            assertFalse(one.err().contains("--precision"), one.err());
+            assertFalse(Files.exists(out));
+        }
+    }
 }

@@ -116,7 +116,9 @@ public final class GradScaler {
                     + "since the last update(); call unscale once per step, then step and update");
         }
         double inverse = 1 / scale;
-        Tensor nonFinite = null; // Σ 0·g over every gradient: NaN exactly when some element is inf or NaN
+        // Σ 0·g over every gradient, in float32 on the gradients' device: exactly 0, or NaN when some element is inf or
+        // NaN; read once per step (one host synchronization), not per parameter.
+        Tensor nonFinite = null;
         try (GradMode.Scope off = GradMode.off(); Autocast.Scope plain = Autocast.disable()) {
             for (Parameter p : optimizer.parameters().values()) {
                 Tensor g = p.grad();
@@ -125,7 +127,7 @@ public final class GradScaler {
                 }
                 Tensor unscaled = g.mul(inverse);
                 p.value().setGrad(unscaled);
-                Tensor part = unscaled.mul(0).sum().to(DType.F64);
+                Tensor part = unscaled.mul(0).sum().to(DType.F32);
                 nonFinite = nonFinite == null ? part : nonFinite.add(part.to(nonFinite.device()));
             }
         }

@@ -2,7 +2,6 @@ package striate.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -134,22 +133,15 @@ public abstract class OpConformance {
         }
     }
 
-    /** Whether the device under test computes in bfloat16 and float16; a backend that refuses them says false. */
-    protected boolean servesLowPrecision() {
-        return true;
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("striate.testing.OpConformance#lowPrecisionCases")
     public void lowPrecisionMatchesReference(Case c) {
-        assumeTrue(servesLowPrecision(), device() + " refuses bfloat16 and float16 tensors (no kernels for them yet)");
         compare(c, Backends.of(Device.reference()), Backends.of(device()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("striate.testing.OpConformance#lowPrecisionCases")
     public void lowPrecisionMatchesReferenceOnRecycledMemory(Case c) {
-        assumeTrue(servesLowPrecision(), device() + " refuses bfloat16 and float16 tensors (no kernels for them yet)");
         matchesReferenceOnRecycledMemory(c);
     }
 
@@ -273,6 +265,8 @@ public abstract class OpConformance {
             c.add(op("reduce sum " + t + " [7, 33] axis 1", new ReduceOp(ReduceFn.SUM, new int[] {1}, false),
                     low(132, low, 7, 33)));
             c.add(op("random uniform " + t + " [33, 1025]", new RandomUniformOp(Shape.of(33, 1025), 0, 1, 133, low)));
+            c.add(op("copy " + t + " strided [33, 7]", new CopyOp(), transposed(low(134, low, 7, 33))));
+            c.add(op("cat " + t + " axis 1 [7, 3] [7, 5]", new CatOp(1, 2), low(135, low, 7, 3), low(136, low, 7, 5)));
         }
         return c;
     }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public final class Ptx {
     /** The module names, one per .cu file. */
     public static final List<String> MODULES = List.of("elementwise", "reduce", "loss", "pool", "optim", "recurrent",
-            "embedding", "batchnorm");
+            "embedding", "batchnorm", "amp");
 
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
 

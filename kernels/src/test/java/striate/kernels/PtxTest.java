@@ -48,7 +48,7 @@ class PtxTest {
         Map<String, String> symbols = Ptx.symbols();
         assertTrue(symbols.size() > 40, "kernels found: " + symbols.keySet());
         for (String s : symbols.keySet()) {
-            assertTrue(s.matches("[a-z0-9_]+_(forward|backward|update)_(f32|f64|i32)(_(f32|f64|i32))?"), s);
+            assertTrue(s.matches("[a-z0-9_]+_(forward|backward|update)_(f32|f64|i32|bf16|f16)(_(f32|f64|i32|bf16|f16))?"), s);
         }
         assertEquals("elementwise", symbols.get("relu_forward_f32"));
         assertEquals("optim", symbols.get("adam_update_f32"));
