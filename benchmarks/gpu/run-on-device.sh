@@ -20,6 +20,7 @@
 #        run(command="bash benchmarks/gpu/run-on-device.sh device rnn", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device nccl", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device gan", carry=[".device"])
+#        run(command="bash benchmarks/gpu/run-on-device.sh device profile", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device amp", carry=[".device"])
 #    or `device all` (the seven in a row, if the time limit allows). Each stage appends to
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
@@ -243,6 +244,30 @@ amp() {
   amp_tables "${acc[@]}" "${ms[@]}" "${peer[@]}" | tee "$OUT/amp-table.md" >>"$RESULTS"
 }
 
+profile() { # issue #19: per-kernel GPU time, to tell kernel time from host overhead and to compare the kernels
+  machine
+  section "Per-kernel GPU time (Nsight Compute, ncu --clock-control none, caches flushed between kernels): elementwise add and relu at 2^26 elements, and one steady-state TF32 AlexNet (OWT) b128 forward+backward step, Striate and PyTorch"
+  if ! command -v ncu >/dev/null; then
+    echo "ncu is not on this machine's PATH: nothing profiled" | tee -a "$RESULTS"
+    return
+  fi
+  local m=gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum
+  local ncu=(timeout 420 ncu --clock-control none --print-units base --csv --target-processes all)
+  record "${ncu[@]}" --metrics "$m" --kernel-name 'regex:^(add|relu)_forward_f32$' --log-file "$OUT/ncu-elementwise.csv" \
+    "${JAVA[@]}" striate.bench.GpuThroughput 64
+  TAIL=20 record python3 benchmarks/gpu/ncu_summary.py launches "$OUT/ncu-elementwise.csv"
+  record "${ncu[@]}" --metrics "$m" --kernel-name 'regex:elementwise' --log-file "$OUT/ncu-elementwise-torch.csv" \
+    python3 benchmarks/gpu/torch_peer.py 64
+  TAIL=20 record python3 benchmarks/gpu/ncu_summary.py launches "$OUT/ncu-elementwise-torch.csv"
+  record "${ncu[@]}" --metrics gpu__time_duration.sum --log-file "$OUT/ncu-alexnet.csv" \
+    "${JAVA[@]}" -Dstriate.cuda.tf32=true -Dstriate.bench.repeats=3 striate.bench.GpuAlexNetStep 128
+  TAIL=60 record python3 benchmarks/gpu/ncu_summary.py step "$OUT/ncu-alexnet.csv"
+  record "${ncu[@]}" --metrics gpu__time_duration.sum --log-file "$OUT/ncu-alexnet-torch.csv" \
+    env STRIATE_BENCH_REPEATS=3 python3 benchmarks/gpu/torch_peer.py alexnet 128 tf32
+  TAIL=60 record python3 benchmarks/gpu/ncu_summary.py step "$OUT/ncu-alexnet-torch.csv"
+  (cd "$OUT" && tar czf ncu.tar.gz ncu-*.csv && rm -f ncu-*.csv)
+}
+
 lenet() {
   machine
   local epochs=${EPOCHS:-3}
@@ -262,6 +287,7 @@ case "${1:-} ${2:-}" in
   "device nccl") nccl ;;
   "device gan") gan ;;
   "device amp") amp ;;
+  "device profile") profile ;;
   "device all") tests; bench; lenet; rnn; nccl; gan; amp ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -6,6 +6,7 @@ PyTorch's defaults have it, or in one named mode: fp32 (strict: TF32 off for mat
 cudnn.benchmark) or bf16 (torch.autocast to bfloat16 around forward and loss, cudnn.benchmark: PyTorch AMP).
 Prints RESULT lines in the Java benchmarks' format.
 Usage: torch_peer.py [sizes, default 4096,8192] [elements]  |  torch_peer.py alexnet [batch, default 128] [mode]"""
+import os
 import statistics
 import sys
 import time
@@ -61,7 +62,7 @@ def alexnet(batch, mode=None):
     print("peer: pytorch", torch.__version__, torch.cuda.get_device_name(0), "mode", mode or "defaults",
           "cudnn.benchmark", torch.backends.cudnn.benchmark, "tf32 matmul/cudnn",
           torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
-    s = median_seconds(step, 20)
+    s = median_seconds(step, int(os.environ.get("STRIATE_BENCH_REPEATS", "20")))  # fewer under a profiler
     suffix = f"_{mode}" if mode else ""
     print(f"RESULT torch_alexnet_owt_fwdbwd_b{batch}{suffix} {s * 1e3:.2f} ms ({batch / s:.0f} images/s)")
 

@@ -25,7 +25,8 @@ import striate.tensor.Tensor;
  * With a precision of bf16 or fp16, the forward pass and the loss run under that {@link Precision}'s autocast and
  * the backward pass starts from its loss scaler's scaled loss, as a mixed-precision training step does (weights
  * stay float32); TF32 for fp32 is the backend's switch, {@code -Dstriate.cuda.tf32=true}.
- * Usage: GpuAlexNetStep [batch, default 128] [fp32|bf16|fp16, default fp32]
+ * Usage: GpuAlexNetStep [batch, default 128] [fp32|bf16|fp16, default fp32]; -Dstriate.bench.repeats=N times N steps
+ * after the 5 of warm-up (default 20).
  */
 public final class GpuAlexNetStep {
     private GpuAlexNetStep() {
@@ -50,7 +51,7 @@ public final class GpuAlexNetStep {
             labels[i] = (i * 37) % 1000;
         }
         Tensor y = Tensor.ofInts(d, labels);
-        int repeats = 20;
+        int repeats = Integer.getInteger("striate.bench.repeats", 20); // fewer under a profiler
         double[] t = new double[repeats];
         for (int i = -5; i < repeats; i++) {
             for (Parameter p : net.namedParameters().values()) {
