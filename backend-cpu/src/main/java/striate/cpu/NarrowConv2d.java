@@ -45,20 +45,52 @@ final class NarrowConv2d {
         return Sgemm.VECTOR_API && g.groups() == 1 && g.ckk() <= MAX_TAPS;
     }
 
+    /** Row length of the column matrices and of the output gradient's copies: oh·ow rounded up to whole vectors. */
+    private static int paddedRow(ConvGeometry g) {
+        return Math.ceilDiv(g.ohw(), V) * V;
+    }
+
+    /**
+     * One image's column matrix col [ckk, ld] (ld = {@link #paddedRow}) in this thread's scratch, zero past oh·ow in
+     * every row, so whole-vector loads read zeros there.
+     */
+    private float[] columns(ConvGeometry g, FloatRegion xr, int b) {
+        int imageSize = g.c() * g.h() * g.w();
+        int ld = paddedRow(g);
+        float[] x = scratch.floats(IMAGE, imageSize);
+        xr.read((long) b * imageSize, x, imageSize);
+        float[] col = scratch.floats(COLUMNS, g.ckk() * ld);
+        Im2colConv2d.im2col(g, x, 0, col, 0, ld);
+        for (int t = 0; t < g.ckk(); t++) {
+            Arrays.fill(col, t * ld + g.ohw(), (t + 1) * ld, 0f);
+        }
+        return col;
+    }
+
+    /** Image b's output gradient dy [k, ld] in this thread's scratch (slot {@code slot}), zero past oh·ow in every row. */
+    private float[] outputGradient(ConvGeometry g, FloatRegion dyr, int b, int slot) {
+        int ohw = g.ohw();
+        int ld = paddedRow(g);
+        float[] dy = scratch.floats(slot, g.k() * ld);
+        long from = (long) b * g.k() * ohw;
+        for (int o = 0; o < g.k(); o++) {
+            dyr.read(from + (long) o * ohw, dy, o * ld, ohw);
+            Arrays.fill(dy, o * ld + ohw, (o + 1) * ld, 0f);
+        }
+        return dy;
+    }
+
     /** y = conv(x, W), one image per task, then the image's planes through the epilogue. */
     void forward(ConvGeometry g, FloatRegion xr, float[] w, ConvEpilogue epilogue, Tensor out) {
         MemorySegment ys = ((HostStorage) out.storage()).segment();
-        int imageSize = g.c() * g.h() * g.w();
         int ohw = g.ohw();
+        int ld = paddedRow(g);
         int ckk = g.ckk();
         pool.forEach(g.n(), b -> {
-            float[] x = scratch.floats(IMAGE, imageSize);
-            xr.read((long) b * imageSize, x, imageSize);
-            float[] col = scratch.floats(COLUMNS, ckk * ohw);
-            Im2colConv2d.im2col(g, x, 0, col, 0, ohw);
+            float[] col = columns(g, xr, b);
             long y0 = out.offset() + (long) b * g.k() * ohw;
-            for (int p = 0; p < ohw; p += V) {
-                VectorMask<Float> m = S.indexInRange(p, ohw);
+            for (int p = 0; p < ld; p += V) {
+                VectorMask<Float> m = S.indexInRange(p, ohw); // stores only: the last vector may be partial
                 int o = 0;
                 for (; o + 4 <= g.k(); o += 4) {
                     FloatVector a0 = FloatVector.zero(S);
@@ -67,7 +99,7 @@ final class NarrowConv2d {
                     FloatVector a3 = a0;
                     int w0 = o * ckk;
                     for (int t = 0; t < ckk; t++) {
-                        FloatVector c = FloatVector.fromArray(S, col, t * ohw + p, m);
+                        FloatVector c = FloatVector.fromArray(S, col, t * ld + p);
                         a0 = c.fma(FloatVector.broadcast(S, w[w0 + t]), a0);
                         a1 = c.fma(FloatVector.broadcast(S, w[w0 + ckk + t]), a1);
                         a2 = c.fma(FloatVector.broadcast(S, w[w0 + 2 * ckk + t]), a2);
@@ -82,7 +114,7 @@ final class NarrowConv2d {
                 for (; o < g.k(); o++) {
                     FloatVector a = FloatVector.zero(S);
                     for (int t = 0; t < ckk; t++) {
-                        a = FloatVector.fromArray(S, col, t * ohw + p, m).fma(FloatVector.broadcast(S, w[o * ckk + t]), a);
+                        a = FloatVector.fromArray(S, col, t * ld + p).fma(FloatVector.broadcast(S, w[o * ckk + t]), a);
                     }
                     a.intoMemorySegment(ys, (y0 + (long) o * ohw + p) * 4, ORDER, m);
                 }
@@ -94,15 +126,12 @@ final class NarrowConv2d {
     /** dx = the adjoint of conv(·, W) applied to dy, one image per task. */
     void backwardData(ConvGeometry g, FloatRegion dyr, float[] w, Tensor out) {
         int imageSize = g.c() * g.h() * g.w();
-        int ohw = g.ohw();
+        int ld = paddedRow(g);
         int ckk = g.ckk();
-        int dySize = g.k() * ohw;
         pool.forEach(g.n(), b -> {
-            float[] dy = scratch.floats(IMAGE, dySize);
-            dyr.read((long) b * dySize, dy, dySize);
-            float[] dcol = scratch.floats(COLUMNS, ckk * ohw);
-            for (int p = 0; p < ohw; p += V) {
-                VectorMask<Float> m = S.indexInRange(p, ohw);
+            float[] dy = outputGradient(g, dyr, b, IMAGE);
+            float[] dcol = scratch.floats(COLUMNS, ckk * ld);
+            for (int p = 0; p < ld; p += V) {
                 int t = 0;
                 for (; t + 4 <= ckk; t += 4) {
                     FloatVector a0 = FloatVector.zero(S);
@@ -110,29 +139,29 @@ final class NarrowConv2d {
                     FloatVector a2 = a0;
                     FloatVector a3 = a0;
                     for (int o = 0; o < g.k(); o++) {
-                        FloatVector d = FloatVector.fromArray(S, dy, o * ohw + p, m);
+                        FloatVector d = FloatVector.fromArray(S, dy, o * ld + p);
                         int wt = o * ckk + t;
                         a0 = d.fma(FloatVector.broadcast(S, w[wt]), a0);
                         a1 = d.fma(FloatVector.broadcast(S, w[wt + 1]), a1);
                         a2 = d.fma(FloatVector.broadcast(S, w[wt + 2]), a2);
                         a3 = d.fma(FloatVector.broadcast(S, w[wt + 3]), a3);
                     }
-                    a0.intoArray(dcol, t * ohw + p, m);
-                    a1.intoArray(dcol, (t + 1) * ohw + p, m);
-                    a2.intoArray(dcol, (t + 2) * ohw + p, m);
-                    a3.intoArray(dcol, (t + 3) * ohw + p, m);
+                    a0.intoArray(dcol, t * ld + p);
+                    a1.intoArray(dcol, (t + 1) * ld + p);
+                    a2.intoArray(dcol, (t + 2) * ld + p);
+                    a3.intoArray(dcol, (t + 3) * ld + p);
                 }
                 for (; t < ckk; t++) {
                     FloatVector a = FloatVector.zero(S);
                     for (int o = 0; o < g.k(); o++) {
-                        a = FloatVector.fromArray(S, dy, o * ohw + p, m).fma(FloatVector.broadcast(S, w[o * ckk + t]), a);
+                        a = FloatVector.fromArray(S, dy, o * ld + p).fma(FloatVector.broadcast(S, w[o * ckk + t]), a);
                     }
-                    a.intoArray(dcol, t * ohw + p, m);
+                    a.intoArray(dcol, t * ld + p);
                 }
             }
             float[] dx = scratch.floats(OUT_IMAGE, imageSize);
             Arrays.fill(dx, 0, imageSize, 0f); // col2im adds into it
-            Im2colConv2d.col2im(g, dcol, 0, ohw, dx, 0);
+            Im2colConv2d.col2im(g, dcol, 0, ld, dx, 0);
             HostFloats.writeRange(out, (long) b * imageSize, dx, imageSize);
         });
     }
@@ -147,20 +176,14 @@ final class NarrowConv2d {
         for (int panel = 0; panel < partial.length; panel++) {
             partial[panel] = scratch.floats(PARTIAL_0 + panel, wSize);
         }
-        int imageSize = g.c() * g.h() * g.w();
-        int ohw = g.ohw();
+        int ld = paddedRow(g);
         int ckk = g.ckk();
-        int dySize = g.k() * ohw;
         pool.forEach(partial.length, panel -> {
             float[] lanes = scratch.floats(LANES, wSize * V); // (o, t)'s sum, lane by lane, over the panel
             Arrays.fill(lanes, 0, wSize * V, 0f);
             for (int b = panel * nb; b < Math.min(g.n(), (panel + 1) * nb); b++) {
-                float[] x = scratch.floats(IMAGE, imageSize);
-                xr.read((long) b * imageSize, x, imageSize);
-                float[] col = scratch.floats(COLUMNS, ckk * ohw);
-                Im2colConv2d.im2col(g, x, 0, col, 0, ohw);
-                float[] dy = scratch.floats(OUT_IMAGE, dySize);
-                dyr.read((long) b * dySize, dy, dySize);
+                float[] col = columns(g, xr, b);
+                float[] dy = outputGradient(g, dyr, b, OUT_IMAGE);
                 for (int o = 0; o < g.k(); o++) {
                     int t = 0;
                     for (; t + 4 <= ckk; t += 4) {
@@ -169,13 +192,12 @@ final class NarrowConv2d {
                         FloatVector a1 = FloatVector.fromArray(S, lanes, l0 + V);
                         FloatVector a2 = FloatVector.fromArray(S, lanes, l0 + 2 * V);
                         FloatVector a3 = FloatVector.fromArray(S, lanes, l0 + 3 * V);
-                        for (int p = 0; p < ohw; p += V) {
-                            VectorMask<Float> m = S.indexInRange(p, ohw);
-                            FloatVector d = FloatVector.fromArray(S, dy, o * ohw + p, m);
-                            a0 = d.fma(FloatVector.fromArray(S, col, t * ohw + p, m), a0);
-                            a1 = d.fma(FloatVector.fromArray(S, col, (t + 1) * ohw + p, m), a1);
-                            a2 = d.fma(FloatVector.fromArray(S, col, (t + 2) * ohw + p, m), a2);
-                            a3 = d.fma(FloatVector.fromArray(S, col, (t + 3) * ohw + p, m), a3);
+                        for (int p = 0; p < ld; p += V) {
+                            FloatVector d = FloatVector.fromArray(S, dy, o * ld + p);
+                            a0 = d.fma(FloatVector.fromArray(S, col, t * ld + p), a0);
+                            a1 = d.fma(FloatVector.fromArray(S, col, (t + 1) * ld + p), a1);
+                            a2 = d.fma(FloatVector.fromArray(S, col, (t + 2) * ld + p), a2);
+                            a3 = d.fma(FloatVector.fromArray(S, col, (t + 3) * ld + p), a3);
                         }
                         a0.intoArray(lanes, l0);
                         a1.intoArray(lanes, l0 + V);
@@ -185,10 +207,8 @@ final class NarrowConv2d {
                     for (; t < ckk; t++) {
                         int l = (o * ckk + t) * V;
                         FloatVector a = FloatVector.fromArray(S, lanes, l);
-                        for (int p = 0; p < ohw; p += V) {
-                            VectorMask<Float> m = S.indexInRange(p, ohw);
-                            a = FloatVector.fromArray(S, dy, o * ohw + p, m)
-                                    .fma(FloatVector.fromArray(S, col, t * ohw + p, m), a);
+                        for (int p = 0; p < ld; p += V) {
+                            a = FloatVector.fromArray(S, dy, o * ld + p).fma(FloatVector.fromArray(S, col, t * ld + p), a);
                         }
                         a.intoArray(lanes, l);
                     }
