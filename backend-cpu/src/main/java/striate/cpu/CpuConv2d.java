@@ -51,7 +51,7 @@ final class CpuConv2d {
                 return new Plan(Algorithm.MATRIX, Algorithm.MATRIX, Algorithm.MATRIX);
             }
             Algorithm gemm = g.rowLayout() ? Algorithm.IM2ROW : Algorithm.IM2COL;
-            boolean narrow = NarrowConv2d.applies(g);
+            boolean narrow = g.narrow();
             Algorithm forward = g.direct() ? Algorithm.DIRECT
                     : g.pixel() ? Algorithm.PIXEL
                     : narrow ? Algorithm.NARROW
@@ -83,7 +83,7 @@ final class CpuConv2d {
         this.matrix = new MatrixConv2d(pool, matmul, loops);
         this.im2col = new Im2colConv2d(pool, sgemm);
         this.im2row = new Im2rowConv2d(pool, sgemm);
-        this.narrow = new NarrowConv2d(pool);
+        this.narrow = Sgemm.VECTOR_API ? new NarrowConv2d(pool) : null; // it needs the Vector API to load
     }
 
     Kernel<Conv2dOp> forward() {

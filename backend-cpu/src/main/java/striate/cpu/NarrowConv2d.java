@@ -40,9 +40,12 @@ final class NarrowConv2d {
         this.pool = pool;
     }
 
-    /** Whether this kernel serves the shape: the Vector API, one group, at most MAX_TAPS taps per output. */
+    /**
+     * Whether this kernel serves the shape: one group, at most MAX_TAPS taps per output. Ask through
+     * {@link ConvGeometry#narrow}, which asks only where the JVM has the Vector API (this class needs it to load).
+     */
     static boolean applies(ConvGeometry g) {
-        return Sgemm.VECTOR_API && g.groups() == 1 && g.ckk() <= MAX_TAPS;
+        return g.groups() == 1 && g.ckk() <= MAX_TAPS;
     }
 
     /** Row length of the column matrices and of the output gradient's copies: oh·ow rounded up to whole vectors. */
