@@ -103,6 +103,11 @@ record ConvGeometry(int n, int c, int h, int w, int k, int cg, int kh, int kw, i
         return new DirectConv2d(c, h, w, k, kh, kw, oh, ow, p);
     }
 
+    /** Whether the few-taps kernel serves this shape (see {@link NarrowConv2d#applies}). */
+    boolean narrow() {
+        return Sgemm.VECTOR_API && NarrowConv2d.applies(this);
+    }
+
     /** Whether the channel-vectorized direct kernel serves this shape (see {@link PixelConv2d#applies}). */
     boolean pixel() {
         return Sgemm.VECTOR_API && PixelConv2d.applies(p, k);

@@ -3,7 +3,6 @@ package striate.cpu;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
-import java.util.function.IntConsumer;
 import striate.op.BatchNormBackwardOp;
 import striate.op.BatchNormOp;
 import striate.op.Kernel;
@@ -13,15 +12,18 @@ import striate.tensor.Tensor;
 /**
  * Training-mode batch norm, forward and backward, fused (formulas on {@link BatchNormOp} and
  * {@link BatchNormBackwardOp}): x [n, c, ...] is read as [n, c, s], each channel's n runs of s elements where they
- * lie. Forward: the channel's sum, then its squared deviations about the mean (two reductions in double), then
- * y = (x − mean)·(weight·invstd) + bias in one pass. Backward: Σ dy and Σ dy·(x − mean) in one reduction, then
- * dx = a·dy + b·(x − mean) + shift in one pass. The inner loops are {@link FloatLoops}' (Vector API on off-heap
- * memory). Channels are grouped into tasks of about {@link #CHUNK} elements, fixed by shape, and each channel's sums
- * run on one thread in a fixed order, so results do not depend on the thread count. Strided inputs are gathered.
+ * lie. Channels go in groups, fixed by s, whose runs in one image make a block of at least {@link #ROW_BLOCK}
+ * elements, and every pass reads a group image by image, each image's block in one stream (the DCGAN's 7×7 and
+ * 14×14 maps give runs of 49 and 196 floats, too short to stream one channel at a time). Forward: the channels'
+ * sums, then their squared deviations about the means (two reductions in double), then y = (x − mean)·(weight·invstd)
+ * + bias in one pass. Backward: Σ dy and Σ dy·(x − mean) in one reduction, then dx = a·dy + b·(x − mean) + shift in
+ * one pass. The inner loops are {@link FloatLoops}' (Vector API on off-heap memory). A group is one task, and each
+ * channel's sums have one order whatever the grouping, so results do not depend on the thread count. Strided inputs
+ * are gathered.
  */
 final class CpuBatchNorm {
-    /** Elements one task covers at least when channels are small: several channels per task. */
-    static final int CHUNK = 16_384;
+    /** Elements of one image a group of channels covers at least: several channels when the maps are small. */
+    static final int ROW_BLOCK = 512;
 
     private final IntraOpPool pool;
     private final FloatLoops loops = FloatLoops.best();
@@ -60,13 +62,17 @@ final class CpuBatchNorm {
         }
     }
 
-    /** Runs channel(ch) for every channel, whole channels per task, several when they are small. */
-    private void forChannels(Layout l, IntConsumer channel) {
-        int perTask = (int) Math.max(1, CHUNK / Math.max(1, l.m()));
+    /** A task's channels: {@code count} of them from {@code from}. */
+    private interface Group {
+        void run(int from, int count);
+    }
+
+    /** Runs every group of channels, one task each: ROW_BLOCK / s channels (at least one), the last group shorter. */
+    private void forGroups(Layout l, Group group) {
+        int perTask = Math.min(l.c(), Math.max(1, Math.ceilDiv(ROW_BLOCK, Math.max(1, l.s()))));
         pool.forEach(Math.ceilDiv(l.c(), perTask), task -> {
-            for (int ch = task * perTask; ch < Math.min(l.c(), (task + 1) * perTask); ch++) {
-                channel.accept(ch);
-            }
+            int from = task * perTask;
+            group.run(from, Math.min(perTask, l.c() - from));
         });
     }
 
@@ -79,19 +85,30 @@ final class CpuBatchNorm {
         long yi = out.offset();
         long size = in[0].size();
         double m = l.m();
-        forChannels(l, ch -> {
-            long xAt = x.offset() + l.first(ch);
-            long yAt = yi + l.first(ch);
-            double mean = loops.sumRows(x.segment(), xAt, l.s(), l.n(), l.stride()) / m;
-            double var = loops.sumSquaresAbout(mean, x.segment(), xAt, l.s(), l.n(), l.stride()) / m;
-            double invstd = 1 / Math.sqrt(var + op.eps());
-            float scale = (float) (w[ch] * invstd);
-            for (int i = 0; i < l.n(); i++) {
-                loops.normalize((float) mean, scale, b[ch], x.segment(), xAt + i * l.stride(), y,
-                        yAt + i * l.stride(), l.s());
+        forGroups(l, (from, count) -> {
+            long xAt = x.offset() + l.first(from);
+            long yAt = yi + l.first(from);
+            double[] mean = new double[count];
+            double[] var = new double[count];
+            loops.channelSums(x.segment(), xAt, l.s(), l.n(), l.stride(), count, mean);
+            for (int j = 0; j < count; j++) {
+                mean[j] /= m;
             }
-            y.setAtIndex(JAVA_FLOAT, yi + size + ch, (float) mean);
-            y.setAtIndex(JAVA_FLOAT, yi + size + l.c() + ch, (float) invstd);
+            loops.channelSquaresAbout(mean, x.segment(), xAt, l.s(), l.n(), l.stride(), count, var);
+            float[] scale = new float[count];
+            for (int j = 0; j < count; j++) {
+                double invstd = 1 / Math.sqrt(var[j] / m + op.eps());
+                scale[j] = (float) (w[from + j] * invstd);
+                y.setAtIndex(JAVA_FLOAT, yi + size + from + j, (float) mean[j]);
+                y.setAtIndex(JAVA_FLOAT, yi + size + l.c() + from + j, (float) invstd);
+            }
+            for (int i = 0; i < l.n(); i++) {
+                for (int j = 0; j < count; j++) {
+                    long run = i * l.stride() + l.first(j);
+                    loops.normalize((float) mean[j], scale[j], b[from + j], x.segment(), xAt + run, y, yAt + run,
+                            l.s());
+                }
+            }
         });
     }
 
@@ -106,22 +123,39 @@ final class CpuBatchNorm {
         long di = out.offset();
         long size = in[1].size();
         double m = l.m();
-        forChannels(l, ch -> {
-            long gAt = dy.offset() + l.first(ch);
-            long xAt = x.offset() + l.first(ch);
-            long dAt = di + l.first(ch);
-            double db = loops.sumRows(dy.segment(), gAt, l.s(), l.n(), l.stride());
-            double r = invstd[ch];
-            double dw = loops.dotAbout(mean[ch], dy.segment(), gAt, x.segment(), xAt, l.s(), l.n(), l.stride()) * r;
-            double a = w[ch] * r; // dx = a·(dy − db/m − x̂·dw/m), x̂ = (x − mean)·r
-            float coef = (float) (-a * r * dw / m);
-            float shift = (float) (-a * db / m);
-            for (int i = 0; i < l.n(); i++) {
-                loops.normalizeBackward((float) a, dy.segment(), gAt + i * l.stride(), coef, x.segment(),
-                        xAt + i * l.stride(), mean[ch], shift, d, dAt + i * l.stride(), l.s());
+        forGroups(l, (from, count) -> {
+            long gAt = dy.offset() + l.first(from);
+            long xAt = x.offset() + l.first(from);
+            long dAt = di + l.first(from);
+            double[] means = new double[count];
+            for (int j = 0; j < count; j++) {
+                means[j] = mean[from + j];
             }
-            d.setAtIndex(JAVA_FLOAT, di + size + ch, (float) dw);
-            d.setAtIndex(JAVA_FLOAT, di + size + l.c() + ch, (float) db);
+            double[] db = new double[count];
+            double[] dot = new double[count];
+            loops.channelSumsAndDotsAbout(means, dy.segment(), gAt, x.segment(), xAt, l.s(), l.n(), l.stride(), count,
+                    db, dot);
+            float[] a = new float[count];
+            float[] coef = new float[count];
+            float[] shift = new float[count];
+            for (int j = 0; j < count; j++) {
+                int ch = from + j;
+                double r = invstd[ch];
+                double dw = dot[j] * r;
+                double scale = w[ch] * r; // dx = scale·(dy − db/m − x̂·dw/m), x̂ = (x − mean)·r
+                a[j] = (float) scale;
+                coef[j] = (float) (-scale * r * dw / m);
+                shift[j] = (float) (-scale * db[j] / m);
+                d.setAtIndex(JAVA_FLOAT, di + size + ch, (float) dw);
+                d.setAtIndex(JAVA_FLOAT, di + size + l.c() + ch, (float) db[j]);
+            }
+            for (int i = 0; i < l.n(); i++) {
+                for (int j = 0; j < count; j++) {
+                    long run = i * l.stride() + l.first(j);
+                    loops.normalizeBackward(a[j], dy.segment(), gAt + run, coef[j], x.segment(), xAt + run,
+                            mean[from + j], shift[j], d, dAt + run, l.s());
+                }
+            }
         });
     }
 }

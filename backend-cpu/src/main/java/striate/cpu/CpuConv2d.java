@@ -16,6 +16,8 @@ import striate.op.Kernel;
  * <li>{@code DIRECT}, {@link DirectConv2d}: few input channels at stride 1 (LeNet's C1), forward and filter
  * gradient, vectors along the output rows;</li>
  * <li>{@code PIXEL}, {@link PixelConv2d}: few output channels (LeNet's C3), forward, vectors across the channels;</li>
+ * <li>{@code NARROW}, {@link NarrowConv2d}: few taps per output (the DCGAN's one-channel edge layers), all three
+ * directions, one image's column matrix at a time with vectors along the output pixels;</li>
  * <li>{@code TAPS}, {@link TapsConv2d}: forward 1-D convolutions (Conv1d at stride 1) large enough for the GEMM, one
  * GEMM over all taps and a shifted sum, without a column matrix;</li>
  * <li>{@code PACKED}, {@link PackedConv2d}: forward and filter-gradient products large enough for the packed GEMM,
@@ -35,7 +37,7 @@ import striate.op.Kernel;
 final class CpuConv2d {
     /** The algorithms, named in the kernel trace by their lower-case names. */
     enum Algorithm {
-        MATRIX, DIRECT, PIXEL, TAPS, PACKED, IM2COL, IM2ROW, SPARSE;
+        MATRIX, DIRECT, PIXEL, NARROW, TAPS, PACKED, IM2COL, IM2ROW, SPARSE;
 
         String traceName() {
             return name().toLowerCase(Locale.ROOT);
@@ -49,15 +51,18 @@ final class CpuConv2d {
                 return new Plan(Algorithm.MATRIX, Algorithm.MATRIX, Algorithm.MATRIX);
             }
             Algorithm gemm = g.rowLayout() ? Algorithm.IM2ROW : Algorithm.IM2COL;
+            boolean narrow = g.narrow();
             Algorithm forward = g.direct() ? Algorithm.DIRECT
                     : g.pixel() ? Algorithm.PIXEL
+                    : narrow ? Algorithm.NARROW
                     : TapsConv2d.applies(g, sgemm) ? Algorithm.TAPS
                     : !g.rowLayout() && sgemm.isPacked(g.kg(), g.ohw(), g.ckk()) ? Algorithm.PACKED
                     : gemm;
             Algorithm filter = g.direct() ? Algorithm.DIRECT
+                    : narrow ? Algorithm.NARROW
                     : !g.rowLayout() && sgemm.isPacked(g.kg(), g.ckk(), g.ohw()) ? Algorithm.PACKED
                     : gemm;
-            return new Plan(forward, gemm, filter);
+            return new Plan(forward, narrow ? Algorithm.NARROW : gemm, filter);
         }
     }
 
@@ -71,6 +76,7 @@ final class CpuConv2d {
     private final Im2colConv2d im2col;
     private final Im2rowConv2d im2row;
     private final Scratch small = new Scratch(3); // the direct and pixel kernels' per-thread arrays (their SLOT_s)
+    private final NarrowConv2d narrow;
 
     CpuConv2d(IntraOpPool pool, Sgemm sgemm, CpuMatMul matmul) {
         this.pool = pool;
@@ -78,6 +84,7 @@ final class CpuConv2d {
         this.matrix = new MatrixConv2d(pool, matmul, loops);
         this.im2col = new Im2colConv2d(pool, sgemm);
         this.im2row = new Im2rowConv2d(pool, sgemm);
+        this.narrow = Sgemm.VECTOR_API ? new NarrowConv2d(pool) : null; // it needs the Vector API to load
     }
 
     Kernel<Conv2dOp> forward() {
@@ -97,6 +104,7 @@ final class CpuConv2d {
                     switch (a) {
                         case DIRECT -> DirectConv2d.forwardBatch(pool, small, g, x, w, epilogue, out);
                         case PIXEL -> PixelConv2d.forwardBatch(pool, small, g, x, w, epilogue, out);
+                        case NARROW -> narrow.forward(g, x, w, epilogue, out);
                         case TAPS -> TapsConv2d.forward(pool, g, sgemm, x, w, epilogue, out);
                         case PACKED -> PackedConv2d.forward(pool, g, x, w, epilogue, out);
                         default -> im2col.forward(g, x, w, epilogue, out);
@@ -120,6 +128,8 @@ final class CpuConv2d {
                 if (nonzeros != null) {
                     a = Algorithm.SPARSE;
                     SparseGradConv2d.backwardData(pool, g, nonzeros, HostFloats.read(in[1]), out);
+                } else if (a == Algorithm.NARROW) {
+                    narrow.backwardData(g, dy, HostFloats.read(in[1]), out);
                 } else if (a == Algorithm.IM2ROW) {
                     im2row.backwardData(g, dy, FloatRegion.of(in[1]), out);
                 } else {
@@ -148,6 +158,7 @@ final class CpuConv2d {
                 float[][] partial = switch (a) {
                     case DIRECT -> DirectConv2d.filterGradPanels(pool, small, g, x, dy, wSize);
                     case PACKED -> PackedConv2d.filterGradPanels(pool, g, x, dy, wSize);
+                    case NARROW -> narrow.filterGradPanels(g, x, dy, wSize);
                     case SPARSE -> SparseGradConv2d.filterGradPanels(pool, g, x, nonzeros, wSize);
                     case IM2ROW -> im2row.filterGradPanels(g, x, dy, wSize);
                     default -> im2col.filterGradPanels(g, x, dy, wSize);

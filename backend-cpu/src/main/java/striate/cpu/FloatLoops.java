@@ -62,16 +62,26 @@ interface FloatLoops {
                            long dxi, int n);
 
     /**
-     * Σ (x − mean)² in double over {@code rows} runs of n elements, run r at x[xi + r·stride], in an order fixed by
-     * rows, n and stride: a batch-norm channel's variance about its mean.
+     * Batch norm's first reduction over a group of {@code channels} channels side by side: channel j's {@code rows}
+     * runs of n elements lie at x[xi + j·n + r·stride] (x [rows, c, n] from channel 0 of the group), and sums[j] gets
+     * their sum in double, in an order fixed by rows, n and stride. The runs are read row by row, so each row's runs
+     * of all the group's channels stream as one block of channels·n elements.
      */
-    double sumSquaresAbout(double mean, MemorySegment x, long xi, int n, int rows, long stride);
+    void channelSums(MemorySegment x, long xi, int n, int rows, long stride, int channels, double[] sums);
 
     /**
-     * Σ dy·(x − mean) in double over {@code rows} runs of n elements, run r at dy[dyi + r·stride] and x[xi + r·stride],
-     * in an order fixed by rows, n and stride: a batch-norm channel's weight gradient before the inverse std.
+     * Σ (x − means[j])² in double over channel j's runs, laid out and read as in {@link #channelSums}, into
+     * squares[j]: batch norm's variances about the means.
      */
-    double dotAbout(double mean, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows, long stride);
+    void channelSquaresAbout(double[] means, MemorySegment x, long xi, int n, int rows, long stride, int channels,
+                             double[] squares);
+
+    /**
+     * Batch norm's backward reductions in one read of dy and x: Σ dy into sums[j] and Σ dy·(x − means[j]) into
+     * dots[j] over channel j's runs, dy's and x's laid out and read as in {@link #channelSums}.
+     */
+    void channelSumsAndDotsAbout(double[] means, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows,
+                                 long stride, int channels, double[] sums, double[] dots);
 
     /** y[yi + t] = (x[xi + t] − mean)·scale + shift for t in [0, n): batch norm's output, one run of a channel. */
     void normalize(float mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi, int n);

@@ -27,6 +27,11 @@ record FloatRegion(MemorySegment segment, long offset) {
 
     /** Copies elements [from, from + length) into dst[0, length). */
     void read(long from, float[] dst, int length) {
-        MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, (offset + from) * 4, dst, 0, length);
+        read(from, dst, 0, length);
+    }
+
+    /** Copies elements [from, from + length) into dst[dstOff, dstOff + length). */
+    void read(long from, float[] dst, int dstOff, int length) {
+        MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, (offset + from) * 4, dst, dstOff, length);
     }
 }

@@ -168,7 +168,7 @@ final class Im2colConv2d {
      * ld is col's row length. The in-bounds range of ox is computed once per kernel column, so the inner loop is
      * a plain (for stride 1: contiguous) copy.
      */
-    private static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
+    static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
         ConvParams p = g.p();
         int sw = p.strideW();
         for (int ci = 0; ci < g.cg(); ci++) {
@@ -221,7 +221,7 @@ final class Im2colConv2d {
     }
 
     /** dx[ci, iy, ix] += dcol[(ci·kh + ky)·kw + kx, colOff + oy·ow + ox]: the adjoint of im2col. */
-    private static void col2im(ConvGeometry g, float[] dcol, int colOff, int ld, float[] dx, int dxOff) {
+    static void col2im(ConvGeometry g, float[] dcol, int colOff, int ld, float[] dx, int dxOff) {
         ConvParams p = g.p();
         int sw = p.strideW();
         for (int ci = 0; ci < g.cg(); ci++) {

@@ -150,15 +150,9 @@ final class Im2rowConv2d {
         float[] w = scratch.floats(WEIGHTS, size);
         wr.read(0, w, size);
         float[] reordered = scratch.floats(WEIGHTS_REORDERED, size);
-        int cg = g.cg();
         int taps = g.kh() * g.kw();
-        for (int row = 0; row < g.k(); row++) {
-            int off = row * g.ckk();
-            for (int ci = 0; ci < cg; ci++) {
-                for (int t = 0; t < taps; t++) {
-                    reordered[off + t * cg + ci] = w[off + ci * taps + t];
-                }
-            }
+        for (int row = 0; row < g.k(); row++) { // each filter [cg, taps] turned into [taps, cg]
+            Transpose.of(w, row * g.ckk(), g.cg(), taps, taps, reordered, row * g.ckk());
         }
         return reordered;
     }
@@ -179,16 +173,10 @@ final class Im2rowConv2d {
      * t·cg + ci], into this thread's scratch (the first k·ckk elements).
      */
     float[] channelsMajor(ConvGeometry g, float[] dwr) {
-        int cg = g.cg();
         int taps = g.kh() * g.kw();
         float[] dw = scratch.floats(WEIGHTS, g.k() * g.ckk());
-        for (int r = 0; r < g.k(); r++) {
-            int row = r * g.ckk();
-            for (int ci = 0; ci < cg; ci++) {
-                for (int t = 0; t < taps; t++) {
-                    dw[row + ci * taps + t] = dwr[row + t * cg + ci];
-                }
-            }
+        for (int r = 0; r < g.k(); r++) { // each filter's gradient [taps, cg] turned into [cg, taps]
+            Transpose.of(dwr, r * g.ckk(), taps, g.cg(), g.cg(), dw, r * g.ckk());
         }
         return dw;
     }

@@ -3,6 +3,7 @@ package striate.cpu;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import striate.op.BinaryFn;
 import striate.op.UnaryFn;
 
@@ -106,28 +107,45 @@ class ScalarFloatLoops implements FloatLoops {
     }
 
     @Override
-    public double sumSquaresAbout(double mean, MemorySegment x, long xi, int n, int rows, long stride) {
-        double s = 0;
+    public void channelSums(MemorySegment x, long xi, int n, int rows, long stride, int channels, double[] sums) {
+        Arrays.fill(sums, 0, channels, 0);
         for (int r = 0; r < rows; r++) {
-            for (int t = 0; t < n; t++) {
-                double d = x.getAtIndex(JAVA_FLOAT, xi + r * stride + t) - mean;
-                s += d * d;
+            for (int j = 0; j < channels; j++) {
+                sums[j] += sum(x, xi + r * stride + (long) j * n, n);
             }
         }
-        return s;
     }
 
     @Override
-    public double dotAbout(double mean, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows,
-                           long stride) {
-        double s = 0;
+    public void channelSquaresAbout(double[] means, MemorySegment x, long xi, int n, int rows, long stride,
+                                    int channels, double[] squares) {
+        Arrays.fill(squares, 0, channels, 0);
         for (int r = 0; r < rows; r++) {
-            for (int t = 0; t < n; t++) {
-                s += dy.getAtIndex(JAVA_FLOAT, dyi + r * stride + t) * (x.getAtIndex(JAVA_FLOAT, xi + r * stride + t)
-                        - mean);
+            for (int j = 0; j < channels; j++) {
+                long at = xi + r * stride + (long) j * n;
+                for (int t = 0; t < n; t++) {
+                    double d = x.getAtIndex(JAVA_FLOAT, at + t) - means[j];
+                    squares[j] += d * d;
+                }
             }
         }
-        return s;
+    }
+
+    @Override
+    public void channelSumsAndDotsAbout(double[] means, MemorySegment dy, long dyi, MemorySegment x, long xi, int n,
+                                        int rows, long stride, int channels, double[] sums, double[] dots) {
+        Arrays.fill(sums, 0, channels, 0);
+        Arrays.fill(dots, 0, channels, 0);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < channels; j++) {
+                long run = r * stride + (long) j * n;
+                for (int t = 0; t < n; t++) {
+                    double g = dy.getAtIndex(JAVA_FLOAT, dyi + run + t);
+                    sums[j] += g;
+                    dots[j] += g * (x.getAtIndex(JAVA_FLOAT, xi + run + t) - means[j]);
+                }
+            }
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -29,6 +30,8 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Elements per block of tanh and the sigmoid, whose exponentials wait in a float[] of this many. */
     private static final int BLOCK = 1024;
+
+    private final ThreadLocal<double[]> accumulators = ThreadLocal.withInitial(() -> new double[0]);
 
     @Override
     public void unary(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
@@ -408,77 +411,171 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         super.leakyReluBackward(slope, dy, dyi + t, x, xi + t, dx, dxi + t, n - t);
     }
 
+    /**
+     * This thread's accumulators for {@code size} doubles, zeroed: the channel reductions keep each channel's two
+     * double vectors (or four) here between its runs.
+     */
+    private double[] accumulators(int size) {
+        double[] acc = accumulators.get();
+        if (acc.length < size) {
+            acc = new double[size];
+            accumulators.set(acc);
+        }
+        Arrays.fill(acc, 0, size, 0);
+        return acc;
+    }
+
     @Override
-    public double sumSquaresAbout(double mean, MemorySegment x, long xi, int n, int rows, long stride) {
+    public void channelSums(MemorySegment x, long xi, int n, int rows, long stride, int channels, double[] sums) {
         if (!x.isNative()) {
-            return super.sumSquaresAbout(mean, x, xi, n, rows, stride);
+            super.channelSums(x, xi, n, rows, stride, channels, sums);
+            return;
         }
-        return sumSquaresAboutNative(mean, x, xi, n, rows, stride);
+        channelSumsNative(x, xi, n, rows, stride, channels, sums);
     }
 
-    /** As {@link #sumRowsNative}: every run's full vectors into two double vectors, then the tails in run order. */
-    private double sumSquaresAboutNative(double mean, MemorySegment x, long xi, int n, int rows, long stride) {
-        DoubleVector lo = DoubleVector.zero(D);
-        DoubleVector hi = DoubleVector.zero(D);
-        DoubleVector m = DoubleVector.broadcast(D, mean);
+    /**
+     * The vector loop of channelSums, given native segments only: each channel's full vectors go into two double
+     * vectors of its own, kept in this thread's accumulators between its runs, its tails into a double in run order;
+     * at the end the lanes in order, then the tails.
+     */
+    private void channelSumsNative(MemorySegment x, long xi, int n, int rows, long stride, int channels,
+                                   double[] sums) {
+        int dl = D.length();
+        double[] acc = accumulators(2 * dl * channels);
+        Arrays.fill(sums, 0, channels, 0);
         int end = S.loopBound(n);
         for (int r = 0; r < rows; r++) {
-            long at = xi + r * stride;
-            for (int t = 0; t < end; t += S.length()) {
-                FloatVector v = FloatVector.fromMemorySegment(S, x, (at + t) * 4, ORDER);
-                DoubleVector d0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(m);
-                DoubleVector d1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(m);
-                lo = d0.fma(d0, lo);
-                hi = d1.fma(d1, hi);
+            for (int j = 0; j < channels; j++) {
+                long at = xi + r * stride + (long) j * n;
+                int a = 2 * dl * j;
+                DoubleVector lo = DoubleVector.fromArray(D, acc, a);
+                DoubleVector hi = DoubleVector.fromArray(D, acc, a + dl);
+                for (int t = 0; t < end; t += S.length()) {
+                    FloatVector v = FloatVector.fromMemorySegment(S, x, (at + t) * 4, ORDER);
+                    lo = lo.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
+                    hi = hi.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
+                }
+                lo.intoArray(acc, a);
+                hi.intoArray(acc, a + dl);
+                for (int t = end; t < n; t++) {
+                    sums[j] += x.getAtIndex(JAVA_FLOAT, at + t);
+                }
             }
         }
-        double s = inOrder(lo.add(hi));
-        for (int r = 0; r < rows && end < n; r++) {
-            s += super.sumSquaresAbout(mean, x, xi + r * stride + end, n - end, 1, 0);
+        for (int j = 0; j < channels; j++) {
+            sums[j] += inOrder(acc, 2 * dl * j);
         }
-        return s;
     }
 
     @Override
-    public double dotAbout(double mean, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows,
-                           long stride) {
-        if (!(dy.isNative() && x.isNative())) {
-            return super.dotAbout(mean, dy, dyi, x, xi, n, rows, stride);
+    public void channelSquaresAbout(double[] means, MemorySegment x, long xi, int n, int rows, long stride,
+                                    int channels, double[] squares) {
+        if (!x.isNative()) {
+            super.channelSquaresAbout(means, x, xi, n, rows, stride, channels, squares);
+            return;
         }
-        return dotAboutNative(mean, dy, dyi, x, xi, n, rows, stride);
+        channelSquaresAboutNative(means, x, xi, n, rows, stride, channels, squares);
     }
 
-    /** As {@link #sumRowsNative}: every run's full vectors into two double vectors, then the tails in run order. */
-    private double dotAboutNative(double mean, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows,
-                                  long stride) {
-        DoubleVector lo = DoubleVector.zero(D);
-        DoubleVector hi = DoubleVector.zero(D);
-        DoubleVector m = DoubleVector.broadcast(D, mean);
+    /** As {@link #channelSumsNative}, with the squared deviations about each channel's mean. */
+    private void channelSquaresAboutNative(double[] means, MemorySegment x, long xi, int n, int rows, long stride,
+                                           int channels, double[] squares) {
+        int dl = D.length();
+        double[] acc = accumulators(2 * dl * channels);
+        Arrays.fill(squares, 0, channels, 0);
         int end = S.loopBound(n);
         for (int r = 0; r < rows; r++) {
-            long gAt = dyi + r * stride;
-            long xAt = xi + r * stride;
-            for (int t = 0; t < end; t += S.length()) {
-                FloatVector g = FloatVector.fromMemorySegment(S, dy, (gAt + t) * 4, ORDER);
-                FloatVector v = FloatVector.fromMemorySegment(S, x, (xAt + t) * 4, ORDER);
-                DoubleVector d0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(m);
-                DoubleVector d1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(m);
-                lo = d0.fma((DoubleVector) g.convertShape(VectorOperators.F2D, D, 0), lo);
-                hi = d1.fma((DoubleVector) g.convertShape(VectorOperators.F2D, D, 1), hi);
+            for (int j = 0; j < channels; j++) {
+                long at = xi + r * stride + (long) j * n;
+                int a = 2 * dl * j;
+                DoubleVector m = DoubleVector.broadcast(D, means[j]);
+                DoubleVector lo = DoubleVector.fromArray(D, acc, a);
+                DoubleVector hi = DoubleVector.fromArray(D, acc, a + dl);
+                for (int t = 0; t < end; t += S.length()) {
+                    FloatVector v = FloatVector.fromMemorySegment(S, x, (at + t) * 4, ORDER);
+                    DoubleVector d0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(m);
+                    DoubleVector d1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(m);
+                    lo = d0.fma(d0, lo);
+                    hi = d1.fma(d1, hi);
+                }
+                lo.intoArray(acc, a);
+                hi.intoArray(acc, a + dl);
+                for (int t = end; t < n; t++) {
+                    double d = x.getAtIndex(JAVA_FLOAT, at + t) - means[j];
+                    squares[j] += d * d;
+                }
             }
         }
-        double s = inOrder(lo.add(hi));
-        for (int r = 0; r < rows && end < n; r++) {
-            s += super.dotAbout(mean, dy, dyi + r * stride + end, x, xi + r * stride + end, n - end, 1, 0);
+        for (int j = 0; j < channels; j++) {
+            squares[j] += inOrder(acc, 2 * dl * j);
         }
-        return s;
     }
 
-    /** The lanes' sum in lane order: reduceLanes(ADD) leaves the order open. */
-    private static double inOrder(DoubleVector v) {
+    @Override
+    public void channelSumsAndDotsAbout(double[] means, MemorySegment dy, long dyi, MemorySegment x, long xi, int n,
+                                        int rows, long stride, int channels, double[] sums, double[] dots) {
+        if (!(dy.isNative() && x.isNative())) {
+            super.channelSumsAndDotsAbout(means, dy, dyi, x, xi, n, rows, stride, channels, sums, dots);
+            return;
+        }
+        channelSumsAndDotsAboutNative(means, dy, dyi, x, xi, n, rows, stride, channels, sums, dots);
+    }
+
+    /** As {@link #channelSumsNative}, with four double vectors per channel: dy's halves, then dy·(x − mean)'s. */
+    private void channelSumsAndDotsAboutNative(double[] means, MemorySegment dy, long dyi, MemorySegment x, long xi,
+                                               int n, int rows, long stride, int channels, double[] sums,
+                                               double[] dots) {
+        int dl = D.length();
+        double[] acc = accumulators(4 * dl * channels);
+        Arrays.fill(sums, 0, channels, 0);
+        Arrays.fill(dots, 0, channels, 0);
+        int end = S.loopBound(n);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < channels; j++) {
+                long run = r * stride + (long) j * n;
+                int a = 4 * dl * j;
+                DoubleVector m = DoubleVector.broadcast(D, means[j]);
+                DoubleVector sLo = DoubleVector.fromArray(D, acc, a);
+                DoubleVector sHi = DoubleVector.fromArray(D, acc, a + dl);
+                DoubleVector dLo = DoubleVector.fromArray(D, acc, a + 2 * dl);
+                DoubleVector dHi = DoubleVector.fromArray(D, acc, a + 3 * dl);
+                for (int t = 0; t < end; t += S.length()) {
+                    FloatVector g = FloatVector.fromMemorySegment(S, dy, (dyi + run + t) * 4, ORDER);
+                    FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + run + t) * 4, ORDER);
+                    DoubleVector g0 = (DoubleVector) g.convertShape(VectorOperators.F2D, D, 0);
+                    DoubleVector g1 = (DoubleVector) g.convertShape(VectorOperators.F2D, D, 1);
+                    sLo = sLo.add(g0);
+                    sHi = sHi.add(g1);
+                    dLo = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(m).fma(g0, dLo);
+                    dHi = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(m).fma(g1, dHi);
+                }
+                sLo.intoArray(acc, a);
+                sHi.intoArray(acc, a + dl);
+                dLo.intoArray(acc, a + 2 * dl);
+                dHi.intoArray(acc, a + 3 * dl);
+                for (int t = end; t < n; t++) {
+                    double g = dy.getAtIndex(JAVA_FLOAT, dyi + run + t);
+                    sums[j] += g;
+                    dots[j] += g * (x.getAtIndex(JAVA_FLOAT, xi + run + t) - means[j]);
+                }
+            }
+        }
+        for (int j = 0; j < channels; j++) {
+            sums[j] += inOrder(acc, 4 * dl * j);
+            dots[j] += inOrder(acc, 4 * dl * j + 2 * dl);
+        }
+    }
+
+    /**
+     * The lanes' sum in lane order of the two double vectors at acc[a], added lanewise first (reduceLanes(ADD) leaves
+     * the order open).
+     */
+    private static double inOrder(double[] acc, int a) {
+        DoubleVector both = DoubleVector.fromArray(D, acc, a).add(DoubleVector.fromArray(D, acc, a + D.length()));
         double s = 0;
         for (int i = 0; i < D.length(); i++) {
-            s += v.lane(i);
+            s += both.lane(i);
         }
         return s;
     }

@@ -1,6 +1,7 @@
 package striate.cpu;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
@@ -162,29 +163,49 @@ class FloatLoopsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 7, 8, 17, 49, 196})
-    void batchNormSumsCoverEveryRunOfTheStrideAboutTheMean(int n) {
+    void batchNormChannelSumsCoverEachChannelsRunsAndNothingBetween(int n) {
         for (FloatLoops loops : LOOPS) {
             for (boolean heap : new boolean[] {false, true}) {
                 int rows = 5;
-                long stride = 3L * n + 5; // runs of n with gaps between them, which must not be added
+                int channels = 3;
+                long stride = (long) channels * n + 5; // each row: the channels' runs side by side, then a gap
                 MemorySegment x = random((int) (2 + rows * stride), 13L * n, heap);
                 MemorySegment dy = random((int) (4 + rows * stride), 17L * n, !heap);
-                double mean = 0.75;
-                double squares = 0;
-                double dot = 0;
-                for (int r = 0; r < rows; r++) {
-                    for (int i = 0; i < n; i++) {
-                        double d = x.getAtIndex(JAVA_FLOAT, 2 + r * stride + i) - mean;
-                        squares += d * d;
-                        dot += dy.getAtIndex(JAVA_FLOAT, 4 + r * stride + i) * d;
+                double[] means = {0.75, -0.25, 0};
+                double[] sums = new double[channels];
+                double[] squares = new double[channels];
+                double[] dySums = new double[channels];
+                double[] dots = new double[channels];
+                loops.channelSums(x, 2, n, rows, stride, channels, sums);
+                loops.channelSquaresAbout(means, x, 2, n, rows, stride, channels, squares);
+                loops.channelSumsAndDotsAbout(means, dy, 4, x, 2, n, rows, stride, channels, dySums, dots);
+                for (int j = 0; j < channels; j++) {
+                    double sum = 0;
+                    double square = 0;
+                    double dySum = 0;
+                    double dot = 0;
+                    for (int r = 0; r < rows; r++) {
+                        for (int i = 0; i < n; i++) {
+                            long at = r * stride + (long) j * n + i;
+                            double v = x.getAtIndex(JAVA_FLOAT, 2 + at);
+                            double g = dy.getAtIndex(JAVA_FLOAT, 4 + at);
+                            sum += v;
+                            square += (v - means[j]) * (v - means[j]);
+                            dySum += g;
+                            dot += g * (v - means[j]);
+                        }
                     }
+                    String at = loops + " n=" + n + " heap=" + heap + " channel " + j;
+                    assertEquals(sum, sums[j], 1e-12 * (1 + rows * n), at + " sum");
+                    assertEquals(square, squares[j], 1e-12 * (1 + square), at + " squares");
+                    assertEquals(dySum, dySums[j], 1e-12 * (1 + rows * n), at + " dy sum");
+                    assertEquals(dot, dots[j], 1e-12 * (1 + Math.abs(square)), at + " dot");
                 }
-                String at = loops + " n=" + n + " heap=" + heap;
-                double got = loops.sumSquaresAbout(mean, x, 2, n, rows, stride);
-                assertEquals(squares, got, 1e-12 * (1 + squares), at + " squares");
-                assertEquals(got, loops.sumSquaresAbout(mean, x, 2, n, rows, stride), 0, at + ": the same bits again");
-                assertEquals(dot, loops.dotAbout(mean, dy, 4, x, 2, n, rows, stride), 1e-12 * (1 + Math.abs(squares)),
-                        at + " dot");
+                double[] again = new double[channels];
+                loops.channelSquaresAbout(means, x, 2, n, rows, stride, channels, again);
+                assertArrayEquals(squares, again, loops + " n=" + n + ": the same bits again");
+                loops.channelSums(x, 2 + n, n, rows, stride, 1, again);
+                assertEquals(sums[1], again[0], 0, loops + " n=" + n + ": a channel's sum alone, the same bits");
             }
         }
     }
