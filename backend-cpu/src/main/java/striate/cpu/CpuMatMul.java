@@ -52,7 +52,7 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      */
     void multiply(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor out) {
         if (sgemm.isLarge(ta, tb, m, n, k) && a.isContiguous() && b.isContiguous()) {
-            KernelTrace.path(sgemm.hasNative() ? "openblas bands" : "packed bands");
+            KernelTrace.path(sgemm.hasNative() ? sgemm.nativeName() + " bands" : "packed bands");
             largeBands(ta, tb, m, n, k, a, b, out);
             return;
         }

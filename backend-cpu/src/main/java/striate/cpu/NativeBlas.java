@@ -18,7 +18,7 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
- * OpenBLAS's {@code cblas_sgemm} through a Java FFM downcall. JavaCPP's {@link Loader} extracts the OpenBLAS
+ * OpenBLAS's {@code cblas_sgemm} through a Java FFM downcall ({@link NativeGemm}). JavaCPP's {@link Loader} extracts the OpenBLAS
  * bundled in the {@code org.bytedeco:openblas} jar of this platform and loads it (once per process: a library
  * cannot be loaded twice); this class looks its symbols up by path and binds them. The sgemm downcall is
  * critical, so float[] heap arrays reach OpenBLAS without a copy, and off-heap tensor memory goes as it is. A critical
@@ -28,7 +28,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * differently from its main kernel, so results would change with the thread count. Callers parallelize over
  * blocks of C fixed by shape instead (see {@link CpuMatMul}).
  */
-final class NativeBlas {
+final class NativeBlas implements NativeGemm {
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
@@ -99,45 +99,26 @@ final class NativeBlas {
         return words.length > 1 ? words[1] : config;
     }
 
-    /**
-     * C[m, n] (+)= A[m, k] · op(B) on Java arrays, row-major; op(B) is B [k, n] or, with {@code transB}, Bᵀ for
-     * B [n, k]. The critical downcall hands OpenBLAS the arrays themselves.
-     */
-    void sgemm(boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-               float[] c, int cOff, int ldc, boolean accumulate) {
-        sgemm(false, transB, m, n, k, MemorySegment.ofArray(a), aOff, lda, MemorySegment.ofArray(b), bOff, ldb,
-                MemorySegment.ofArray(c), cOff, ldc, accumulate);
+    @Override
+    public String name() {
+        return "openblas";
     }
 
-    /**
-     * C[m, n] (+)= op(A) · op(B), row-major, on segments (off-heap tensor memory or arrays); offsets and row strides
-     * count floats. op(A) is A [m, k] or, with {@code transA}, Aᵀ for A [k, m]; op(B) is B [k, n] or, with
-     * {@code transB}, Bᵀ for B [n, k]. Bounds are checked here, since a native write past a segment would corrupt
-     * memory silently.
-     */
-    void sgemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
-               MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc, boolean accumulate) {
-        if (m < 1 || n < 1 || k < 1) {
-            throw new IllegalArgumentException("native sgemm needs m, n, k >= 1, got " + m + ", " + n + ", " + k);
-        }
-        checkMatrix("A", a, aOff, transA ? k : m, transA ? m : k, lda);
-        checkMatrix("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
-        checkMatrix("C", c, cOff, m, n, ldc);
+    @Override
+    public String describe() {
+        return "OpenBLAS " + version() + " (core " + coreName + ")";
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
+                      MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc, boolean accumulate) {
+        NativeGemm.checkOperands(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         try {
             sgemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1f,
                     a.asSlice(aOff * 4L), lda, b.asSlice(bOff * 4L), ldb,
                     accumulate ? 1f : 0f, c.asSlice(cOff * 4L), ldc);
         } catch (Throwable t) {
             throw new IllegalStateException("cblas_sgemm failed: " + t, t);
-        }
-    }
-
-    /** A [rows, cols] at {@code off} with row stride {@code ld} lies inside {@code x}. */
-    private static void checkMatrix(String name, MemorySegment x, long off, int rows, int cols, int ld) {
-        long floats = x.byteSize() / 4;
-        if (off < 0 || ld < cols || off + (long) (rows - 1) * ld + cols > floats) {
-            throw new IndexOutOfBoundsException(name + " [" + rows + ", " + cols + "] at " + off + " with row stride "
-                    + ld + " does not fit in " + floats + " floats");
         }
     }
 }

@@ -8,13 +8,14 @@ import java.util.function.Supplier;
 
 /**
  * Single-threaded float GEMM on row-major arrays, C[m, n] (+)= A[m, k] · B[k, n] (or · Bᵀ), as one backend
- * runs it. Large products ({@link #isLarge}) go to OpenBLAS ({@link NativeBlas}) where one single-threaded
- * OpenBLAS call beat the Java kernels when measured, or else to the packed Vector API kernel ({@link PackedSgemm});
+ * runs it. Large products ({@link #isLarge}) go to a native library where one single-threaded call beat the Java
+ * kernels when measured: oneDNN ({@link OneDnn}) where it loads, which ran 1.2 to 1.9 times OpenBLAS's speed on the
+ * models' shapes, else OpenBLAS ({@link NativeBlas}); or else to the packed Vector API kernel ({@link PackedSgemm});
  * smaller ones to the in-place Vector API kernels ({@link VectorSgemm}, {@link VectorSgemmNT}); without
  * {@code --add-modules jdk.incubator.vector}, the plain loops of {@link ScalarSgemm}, so a bare {@code java -jar}
- * still computes. OpenBLAS is left out when natives are off, when it fails to load, when it mis-detects the CPU,
- * and when its kernels are AVX2 at most on a CPU whose Java vectors are 512 bits wide. The choice depends on the
- * machine and the shape, never on the thread count.
+ * still computes. {@code -Dstriate.cpu.blas=openblas} skips oneDNN. OpenBLAS is left out when natives are off, when
+ * it fails to load, when it mis-detects the CPU, and when its kernels are AVX2 at most on a CPU whose Java vectors
+ * are 512 bits wide. The choice depends on the machine and the shape, never on the thread count.
  */
 final class Sgemm {
     /** Whether the boot layer holds the Vector API module; fixed for the JVM's lifetime. */
@@ -44,10 +45,10 @@ final class Sgemm {
      */
     private static final Set<String> AVX2_CORES = Set.of("haswell", "zen");
 
-    private final NativeBlas blas; // null: Java kernels only
+    private final NativeGemm blas; // null: Java kernels only
     private final String description;
 
-    private Sgemm(NativeBlas blas, String description) {
+    private Sgemm(NativeGemm blas, String description) {
         this.blas = blas;
         this.description = description;
     }
@@ -59,16 +60,56 @@ final class Sgemm {
         return new Sgemm(null, kernels + " (" + why + ")");
     }
 
-    /** OpenBLAS from the thresholds up, Java below. */
-    static Sgemm withNative(NativeBlas blas) {
-        return new Sgemm(blas, "OpenBLAS " + blas.version() + " (core " + blas.coreName() + ", single-threaded calls)"
-                + " from 2^25 multiply-adds, or 2^22 with every dim >= " + NATIVE_WIDE_MIN_DIM + " (A·Bᵀ: 2^16 and n >= "
-                + NATIVE_NT_MIN_N + "), " + javaKernel() + " below");
+    /** The native library from the thresholds up, Java below. */
+    static Sgemm withNative(NativeGemm blas) {
+        return new Sgemm(blas, blas.describe() + ", single-threaded calls, from 2^25 multiply-adds, or 2^22 with every"
+                + " dim >= " + NATIVE_WIDE_MIN_DIM + " (A·Bᵀ: 2^16 and n >= " + NATIVE_NT_MIN_N + "), " + javaKernel()
+                + " below");
     }
 
-    /** From {@code -Dstriate.cpu.native} (default true), loading OpenBLAS when it is on. */
+    /**
+     * From {@code -Dstriate.cpu.native} (default true) and {@code -Dstriate.cpu.blas} (onednn, the default, or
+     * openblas), loading the library when natives are on.
+     */
     static Sgemm fromSystemProperties(Consumer<String> warn) {
-        return choose(System.getProperty("striate.cpu.native"), System.getProperty("os.arch"), NativeBlas::load, warn);
+        return choose(System.getProperty("striate.cpu.native"), System.getProperty("striate.cpu.blas"),
+                System.getProperty("os.arch"), OneDnn::load, NativeBlas::load, warn);
+    }
+
+    /**
+     * The decision with oneDNN first: natives off give the Java kernels; else oneDNN unless the blas property names
+     * openblas, and, when oneDNN fails to load (one {@code warn} line), OpenBLAS by {@link #choose(String, String,
+     * Supplier, Consumer)}'s rules.
+     */
+    static Sgemm choose(String nativeProperty, String blasProperty, String arch, Supplier<? extends NativeGemm> oneDnn,
+                        Supplier<NativeBlas> openBlas, Consumer<String> warn) {
+        String lib = blasProperty == null || blasProperty.isBlank() ? "onednn"
+                : blasProperty.trim().toLowerCase(Locale.ROOT);
+        if (!lib.equals("onednn") && !lib.equals("openblas")) {
+            throw new IllegalArgumentException("-Dstriate.cpu.blas must be onednn or openblas, got '" + blasProperty
+                    + "'");
+        }
+        if (lib.equals("onednn") && !nativesOff(nativeProperty)) {
+            try {
+                return withNative(oneDnn.get());
+            } catch (RuntimeException | LinkageError e) {
+                warn.accept("native oneDNN did not load (" + e + "); trying OpenBLAS");
+            }
+        }
+        return choose(nativeProperty, arch, openBlas, warn);
+    }
+
+    /** Whether {@code -Dstriate.cpu.native} turns natives off (false), leaves them on (true, unset), or is wrong. */
+    private static boolean nativesOff(String nativeProperty) {
+        if (nativeProperty == null || nativeProperty.isBlank()) {
+            return false;
+        }
+        String v = nativeProperty.trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("false") && !v.equals("true")) {
+            throw new IllegalArgumentException("-Dstriate.cpu.native must be true or false, got '" + nativeProperty
+                    + "'");
+        }
+        return v.equals("false");
     }
 
     /**
@@ -76,15 +117,8 @@ final class Sgemm {
      * type without modern kernels each give the Java kernels; the last two with one {@code warn} line.
      */
     static Sgemm choose(String nativeProperty, String arch, Supplier<NativeBlas> loader, Consumer<String> warn) {
-        if (nativeProperty != null && !nativeProperty.isBlank()) {
-            String v = nativeProperty.trim().toLowerCase(Locale.ROOT);
-            if (v.equals("false")) {
-                return javaOnly("natives off: -Dstriate.cpu.native=false");
-            }
-            if (!v.equals("true")) {
-                throw new IllegalArgumentException("-Dstriate.cpu.native must be true or false, got '"
-                        + nativeProperty + "'");
-            }
+        if (nativesOff(nativeProperty)) {
+            return javaOnly("natives off: -Dstriate.cpu.native=false");
         }
         NativeBlas blas;
         try {
@@ -126,7 +160,7 @@ final class Sgemm {
         return description;
     }
 
-    /** Whether an A·B of this shape goes to OpenBLAS. */
+    /** Whether an A·B of this shape goes to the native library. */
     boolean isNative(int m, int n, int k) {
         long macs = (long) m * n * k;
         boolean wide = Math.min(m, Math.min(n, k)) >= NATIVE_WIDE_MIN_DIM && macs >= NATIVE_WIDE_MIN_MACS;
@@ -162,12 +196,17 @@ final class Sgemm {
         return transB && !transA ? isNativeNT(m, n, k) || isPackedNT(m, n, k) : isLarge(m, n, k);
     }
 
-    /** Whether OpenBLAS is loaded: then it runs every large product, else the packed Java kernel does. */
+    /** Whether a native library is loaded: then it runs every large product, else the packed Java kernel does. */
     boolean hasNative() {
         return blas != null;
     }
 
-    /** Whether an A·Bᵀ of this shape goes to OpenBLAS. */
+    /** The native library's name for kernel traces ("onednn", "openblas"); call only when {@link #hasNative}. */
+    String nativeName() {
+        return blas.name();
+    }
+
+    /** Whether an A·Bᵀ of this shape goes to the native library. */
     boolean isNativeNT(int m, int n, int k) {
         return blas != null && n >= NATIVE_NT_MIN_N && (long) m * n * k >= NATIVE_NT_MIN_MACS;
     }
@@ -189,8 +228,8 @@ final class Sgemm {
 
     /**
      * C = op(A)·op(B) on segments, read in place, for callers that checked {@link #isLarge} for the whole product
-     * (this may be a block of it): by OpenBLAS (see
-     * {@link NativeBlas#sgemm(boolean, boolean, int, int, int, MemorySegment, long, int, MemorySegment, long, int,
+     * (this may be a block of it): by the native library (see
+     * {@link NativeGemm#sgemm(boolean, boolean, int, int, int, MemorySegment, long, int, MemorySegment, long, int,
      * MemorySegment, long, int, boolean)}) or by the packed Java kernel.
      */
     void largeGemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,

@@ -43,6 +43,49 @@ class SgemmChoiceTest {
     }
 
     @Test
+    void oneDnnComesFirstWhereItLoads() {
+        Sgemm s = Sgemm.choose(null, null, "amd64", OneDnn::load, () -> {
+            throw new AssertionError("must not load OpenBLAS when oneDNN loads");
+        }, warnings::add);
+        assertTrue(s.isNative(512, 512, 512));
+        assertTrue(s.description().startsWith("oneDNN "), s.description());
+        assertEquals("onednn", s.nativeName());
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void theBlasPropertyOpenBlasSkipsOneDnn() {
+        Sgemm s = Sgemm.choose(null, "openblas", "amd64", () -> {
+            throw new AssertionError("must not load oneDNN");
+        }, FAILS, warnings::add);
+        assertFalse(s.isNative(4096, 4096, 4096));
+        assertTrue(warnings.get(0).startsWith("native OpenBLAS did not load"), warnings.toString());
+    }
+
+    @Test
+    void aOneDnnThatFailsToLoadGivesOneWarningAndOpenBlasRules() {
+        Sgemm s = Sgemm.choose(null, "onednn", "amd64", () -> {
+            throw new UnsatisfiedLinkError("libdnnl.so.3: cannot open shared object file");
+        }, FAILS, warnings::add);
+        assertFalse(s.isNative(4096, 4096, 4096));
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("native oneDNN did not load"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("native OpenBLAS did not load"), warnings.get(1));
+    }
+
+    @Test
+    void nativesOffLoadNeitherLibraryAndABadBlasValueIsAnError() {
+        Sgemm s = Sgemm.choose("false", null, "amd64", () -> {
+            throw new AssertionError("must not load oneDNN");
+        }, () -> {
+            throw new AssertionError("must not load OpenBLAS");
+        }, warnings::add);
+        assertFalse(s.isNative(4096, 4096, 4096));
+        assertThrows(IllegalArgumentException.class, () -> Sgemm.choose(null, "mkl", "amd64", OneDnn::load, FAILS,
+                warnings::add));
+    }
+
+    @Test
     void onlyCoreTypesWithModernKernelsAreTrustedOnX86() {
         for (String core : new String[] {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"}) {
             assertTrue(Sgemm.trustedCore("amd64", core), core);

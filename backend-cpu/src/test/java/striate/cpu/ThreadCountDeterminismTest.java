@@ -168,6 +168,15 @@ class ThreadCountDeterminismTest {
     }
 
     @Test
+    void oneDnnMatmulAndConvolutionAreThreadCountIndependent() {
+        // oneDNN runs each call on its caller alone (OpenMP set to one thread per calling thread), on the same
+        // blocks of C as OpenBLAS.
+        Sgemm onednn = Sgemm.withNative(OneDnn.load());
+        assertTrue(onednn.isNative(700, 200, 300) && onednn.isNative(40, 900, 1000));
+        assertLargeProductsAreThreadCountIndependent(onednn);
+    }
+
+    @Test
     void packedMatmulAndConvolutionAreThreadCountIndependent() {
         // The packed Java kernel gets one band of C per thread: its sums must not depend on the bands.
         Sgemm java = Sgemm.javaOnly("the packed kernel under test");

@@ -1,0 +1,50 @@
+package striate.cpu;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A single-threaded native SGEMM on row-major operands, C[m, n] (+)= op(A) · op(B): oneDNN's ({@link OneDnn}) or
+ * OpenBLAS's ({@link NativeBlas}); {@link Sgemm} decides which one, once per process. Offsets and row strides count
+ * floats; bounds are checked before the call, since a native write past a segment would corrupt memory silently.
+ */
+interface NativeGemm {
+    /**
+     * C[m, n] (+)= op(A) · op(B) on segments (off-heap tensor memory or arrays). op(A) is A [m, k] or, with
+     * {@code transA}, Aᵀ for A [k, m]; op(B) is B [k, n] or, with {@code transB}, Bᵀ for B [n, k].
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
+               MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc, boolean accumulate);
+
+    /** The same on Java arrays, A not transposed; the critical downcall hands the library the arrays themselves. */
+    default void sgemm(boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemm(false, transB, m, n, k, MemorySegment.ofArray(a), aOff, lda, MemorySegment.ofArray(b), bOff, ldb,
+                MemorySegment.ofArray(c), cOff, ldc, accumulate);
+    }
+
+    /** What runs, for {@code striate doctor}: the library, its version and what it chose for this CPU. */
+    String describe();
+
+    /** The library's name in kernel traces: "onednn" or "openblas". */
+    String name();
+
+    /** Checks that op(A), op(B) and C of this product lie inside their segments. */
+    static void checkOperands(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
+                              MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc) {
+        if (m < 1 || n < 1 || k < 1) {
+            throw new IllegalArgumentException("native sgemm needs m, n, k >= 1, got " + m + ", " + n + ", " + k);
+        }
+        checkMatrix("A", a, aOff, transA ? k : m, transA ? m : k, lda);
+        checkMatrix("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
+        checkMatrix("C", c, cOff, m, n, ldc);
+    }
+
+    /** A [rows, cols] at {@code off} with row stride {@code ld} lies inside {@code x}. */
+    private static void checkMatrix(String name, MemorySegment x, long off, int rows, int cols, int ld) {
+        long floats = x.byteSize() / 4;
+        if (off < 0 || ld < cols || off + (long) (rows - 1) * ld + cols > floats) {
+            throw new IndexOutOfBoundsException(name + " [" + rows + ", " + cols + "] at " + off + " with row stride "
+                    + ld + " does not fit in " + floats + " floats");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package striate.cpu;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * oneDNN's {@code dnnl_sgemm} (row-major) through a Java FFM downcall. The {@code org.bytedeco:dnnl} jar of this
+ * platform carries {@code libdnnl.so.3} and the OpenMP runtime it was built with ({@code libgomp.so.1}); JavaCPP's
+ * {@link Loader#cacheResource} extracts them, and this class opens them by path (the presets' Java classes are not
+ * used). The downcall is critical, as OpenBLAS's ({@link NativeBlas}): float[] arrays reach oneDNN without a copy.
+ *
+ * <p>Every calling thread sets its OpenMP thread count to one before its first call (an OpenMP setting belongs to
+ * the thread that makes it), so each call runs on its caller alone: callers parallelize over blocks of C fixed by
+ * shape (see {@link CpuMatMul}), and results do not depend on the thread count.
+ */
+final class OneDnn implements NativeGemm {
+    private static final int SUCCESS = 0; // dnnl_success
+    /** dnnl_version_t: major, minor, patch, hash, cpu_runtime, gpu_runtime. */
+    private static final StructLayout VERSION = MemoryLayout.structLayout(JAVA_INT.withName("major"),
+            JAVA_INT.withName("minor"), JAVA_INT.withName("patch"), MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("hash"), JAVA_INT.withName("cpu_runtime"), JAVA_INT.withName("gpu_runtime"));
+
+    private final MethodHandle sgemm;
+    private final MethodHandle ompSetNumThreads;
+    private final ThreadLocal<Boolean> oneThread;
+    private final String version;
+
+    private OneDnn(MethodHandle sgemm, MethodHandle ompSetNumThreads, String version) {
+        this.sgemm = sgemm;
+        this.ompSetNumThreads = ompSetNumThreads;
+        this.version = version;
+        this.oneThread = ThreadLocal.withInitial(this::setOneThread);
+    }
+
+    /** Extracts and opens the bundled oneDNN; throws (a LinkageError or a runtime exception) when it can't. */
+    static OneDnn load() {
+        String dir = "/org/bytedeco/dnnl/" + Loader.getPlatform() + "/";
+        File gomp = extract(dir + "libgomp.so.1");
+        File dnnl = extract(dir + "libdnnl.so.3");
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup openmp = SymbolLookup.libraryLookup(gomp.toPath(), Arena.global()); // before oneDNN, which needs it
+        SymbolLookup lib = SymbolLookup.libraryLookup(dnnl.toPath(), Arena.global());
+        MethodHandle setThreads = linker.downcallHandle(symbol(openmp, "omp_set_num_threads"),
+                FunctionDescriptor.ofVoid(JAVA_INT));
+        MethodHandle versionOf = linker.downcallHandle(symbol(lib, "dnnl_version"),
+                FunctionDescriptor.of(ADDRESS.withTargetLayout(VERSION)));
+        MethodHandle sgemm = linker.downcallHandle(symbol(lib, "dnnl_sgemm"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_BYTE, JAVA_BYTE, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT,
+                        ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_LONG),
+                Linker.Option.critical(true));
+        try {
+            MemorySegment v = (MemorySegment) versionOf.invokeExact();
+            String version = v.get(JAVA_INT, 0) + "." + v.get(JAVA_INT, 4) + "." + v.get(JAVA_INT, 8);
+            return new OneDnn(sgemm, setThreads, version);
+        } catch (Throwable t) {
+            throw new IllegalStateException("oneDNN did not answer: " + t, t);
+        }
+    }
+
+    private static File extract(String resource) {
+        try {
+            File f = Loader.cacheResource(OneDnn.class, resource);
+            if (f == null) {
+                throw new IllegalStateException("no " + resource + " on the class path (the org.bytedeco:dnnl jar of "
+                        + "this platform)");
+            }
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not extract " + resource + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static MemorySegment symbol(SymbolLookup lib, String name) {
+        return lib.find(name).orElseThrow(() -> new IllegalStateException("oneDNN's libraries have no symbol " + name));
+    }
+
+    private Boolean setOneThread() {
+        try {
+            ompSetNumThreads.invokeExact(1);
+            return Boolean.TRUE;
+        } catch (Throwable t) {
+            throw new IllegalStateException("omp_set_num_threads failed: " + t, t);
+        }
+    }
+
+    /** "3.8.1". */
+    String version() {
+        return version;
+    }
+
+    @Override
+    public String name() {
+        return "onednn";
+    }
+
+    @Override
+    public String describe() {
+        return "oneDNN " + version;
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
+                      MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc, boolean accumulate) {
+        NativeGemm.checkOperands(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        oneThread.get();
+        int status;
+        try {
+            status = (int) sgemm.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), (long) m,
+                    (long) n, (long) k, 1f, a.asSlice(aOff * 4L), (long) lda, b.asSlice(bOff * 4L), (long) ldb,
+                    accumulate ? 1f : 0f, c.asSlice(cOff * 4L), (long) ldc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("dnnl_sgemm failed: " + t, t);
+        }
+        if (status != SUCCESS) {
+            throw new IllegalStateException("dnnl_sgemm returned status " + status + " for m=" + m + ", n=" + n
+                    + ", k=" + k + " (transA " + transA + ", transB " + transB + ", lda " + lda + ", ldb " + ldb
+                    + ", ldc " + ldc + ")");
+        }
+    }
+}
