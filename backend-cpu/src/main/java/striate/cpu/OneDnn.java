@@ -28,9 +28,21 @@ import org.bytedeco.javacpp.Loader;
  * <p>Every calling thread sets its OpenMP thread count to one before its first call (an OpenMP setting belongs to
  * the thread that makes it), so each call runs on its caller alone: callers parallelize over blocks of C fixed by
  * shape (see {@link CpuMatMul}), and results do not depend on the thread count.
+ *
+ * <p>Asynchronous signals are blocked on the calling thread for the length of each call. A signal that lands while
+ * oneDNN 3.8.1's sgemm runs corrupts its state: under JFR's samplers, which suspend threads by a signal, every run
+ * died within seconds (glibc's "corrupted size vs. prev_size", or a crash in the collector), also in a probe without
+ * Striate, and never with the signals blocked (benchmarks/RESULTS.md). A JVM's suspend request then waits for the
+ * call or gives up (a profiler loses those samples); synchronous signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP,
+ * SIGABRT) stay unblocked.
  */
 final class OneDnn implements NativeGemm {
     private static final int SUCCESS = 0; // dnnl_success
+    private static final int SIG_BLOCK = 0;
+    private static final int SIG_SETMASK = 2;
+    private static final long SIGSET_BYTES = 128; // glibc's sigset_t
+    /** Signals the kernel raises on the faulting thread itself: never blocked. */
+    private static final int[] SYNCHRONOUS = {4, 5, 6, 7, 8, 11}; // SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV
     /** dnnl_version_t: major, minor, patch, hash, cpu_runtime, gpu_runtime. */
     private static final StructLayout VERSION = MemoryLayout.structLayout(JAVA_INT.withName("major"),
             JAVA_INT.withName("minor"), JAVA_INT.withName("patch"), MemoryLayout.paddingLayout(4),
@@ -38,14 +50,19 @@ final class OneDnn implements NativeGemm {
 
     private final MethodHandle sgemm;
     private final MethodHandle ompSetNumThreads;
-    private final ThreadLocal<Boolean> oneThread;
+    private final MethodHandle sigmask;
+    private final MemorySegment asynchronous; // the signals blocked during a call
+    private final ThreadLocal<MemorySegment> savedMask; // per calling thread: its mask while a call runs
     private final String version;
 
-    private OneDnn(MethodHandle sgemm, MethodHandle ompSetNumThreads, String version) {
+    private OneDnn(MethodHandle sgemm, MethodHandle ompSetNumThreads, MethodHandle sigmask, MemorySegment asynchronous,
+                   String version) {
         this.sgemm = sgemm;
         this.ompSetNumThreads = ompSetNumThreads;
+        this.sigmask = sigmask;
+        this.asynchronous = asynchronous;
         this.version = version;
-        this.oneThread = ThreadLocal.withInitial(this::setOneThread);
+        this.savedMask = ThreadLocal.withInitial(this::firstCallOnThisThread);
     }
 
     /** Extracts and opens the bundled oneDNN; throws (a LinkageError or a runtime exception) when it can't. */
@@ -64,10 +81,25 @@ final class OneDnn implements NativeGemm {
                 FunctionDescriptor.of(JAVA_INT, JAVA_BYTE, JAVA_BYTE, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT,
                         ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_LONG),
                 Linker.Option.critical(true));
+        SymbolLookup libc = linker.defaultLookup();
+        MethodHandle sigfillset = linker.downcallHandle(symbol(libc, "sigfillset"), FunctionDescriptor.of(JAVA_INT,
+                ADDRESS));
+        MethodHandle sigdelset = linker.downcallHandle(symbol(libc, "sigdelset"), FunctionDescriptor.of(JAVA_INT,
+                ADDRESS, JAVA_INT));
+        MethodHandle sigmask = linker.downcallHandle(symbol(libc, "pthread_sigmask"), FunctionDescriptor.of(JAVA_INT,
+                JAVA_INT, ADDRESS, ADDRESS));
         try {
+            MemorySegment asynchronous = Arena.global().allocate(SIGSET_BYTES, 8);
+            int ok = (int) sigfillset.invokeExact(asynchronous);
+            for (int signal : SYNCHRONOUS) {
+                ok |= (int) sigdelset.invokeExact(asynchronous, signal);
+            }
+            if (ok != 0) {
+                throw new IllegalStateException("sigfillset/sigdelset failed");
+            }
             MemorySegment v = (MemorySegment) versionOf.invokeExact();
             String version = v.get(JAVA_INT, 0) + "." + v.get(JAVA_INT, 4) + "." + v.get(JAVA_INT, 8);
-            return new OneDnn(sgemm, setThreads, version);
+            return new OneDnn(sgemm, setThreads, sigmask, asynchronous, version);
         } catch (Throwable t) {
             throw new IllegalStateException("oneDNN did not answer: " + t, t);
         }
@@ -90,13 +122,14 @@ final class OneDnn implements NativeGemm {
         return lib.find(name).orElseThrow(() -> new IllegalStateException("oneDNN's libraries have no symbol " + name));
     }
 
-    private Boolean setOneThread() {
+    /** Sets this thread's OpenMP thread count to one; returns room for its signal mask during calls. */
+    private MemorySegment firstCallOnThisThread() {
         try {
             ompSetNumThreads.invokeExact(1);
-            return Boolean.TRUE;
         } catch (Throwable t) {
             throw new IllegalStateException("omp_set_num_threads failed: " + t, t);
         }
+        return Arena.ofAuto().allocate(SIGSET_BYTES, 8);
     }
 
     /** "3.8.1". */
@@ -118,12 +151,24 @@ final class OneDnn implements NativeGemm {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
                       MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc, boolean accumulate) {
         NativeGemm.checkOperands(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        oneThread.get();
+        MemorySegment saved = savedMask.get();
         int status;
         try {
-            status = (int) sgemm.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), (long) m,
-                    (long) n, (long) k, 1f, a.asSlice(aOff * 4L), (long) lda, b.asSlice(bOff * 4L), (long) ldb,
-                    accumulate ? 1f : 0f, c.asSlice(cOff * 4L), (long) ldc);
+            if ((int) sigmask.invokeExact(SIG_BLOCK, asynchronous, saved) != 0) {
+                throw new IllegalStateException("pthread_sigmask could not block signals for dnnl_sgemm");
+            }
+            try {
+                status = (int) sgemm.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), (long) m,
+                        (long) n, (long) k, 1f, a.asSlice(aOff * 4L), (long) lda, b.asSlice(bOff * 4L), (long) ldb,
+                        accumulate ? 1f : 0f, c.asSlice(cOff * 4L), (long) ldc);
+            } finally {
+                int restored = (int) sigmask.invokeExact(SIG_SETMASK, saved, MemorySegment.NULL);
+                if (restored != 0) {
+                    throw new IllegalStateException("pthread_sigmask could not restore the signal mask");
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("dnnl_sgemm failed: " + t, t);
         }

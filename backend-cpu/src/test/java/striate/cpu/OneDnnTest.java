@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import striate.tensor.Rng;
 
 /**
- * oneDNN's sgemm through its FFM downcall: the {@link NativeGemmContract}; its version; and each call on its caller
- * alone, so that products computed on several threads at once have the bits of the same products on one thread.
+ * oneDNN's sgemm through its FFM downcall: the {@link NativeGemmContract}; its version; each call on its caller
+ * alone, so that products computed on several threads at once have the bits of the same products on one thread;
+ * products under a JFR recording sampling every millisecond (which crashed the JVM before the calls blocked
+ * asynchronous signals); and the thread's signal mask the same after a call as before.
  */
 class OneDnnTest extends NativeGemmContract {
     private static OneDnn dnnl;
@@ -54,6 +56,47 @@ class OneDnnTest extends NativeGemmContract {
             }
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void productsUnderJfrSamplingKeepTheirBitsAndTheProcessAlive() throws Exception {
+        // Without the signals blocked during a call, JFR's samplers (a signal per sample) corrupted oneDNN's state
+        // within seconds; here a recording samples every millisecond while this thread multiplies for 3 s.
+        int m = 64;
+        int n = 2048;
+        int k = 512;
+        Rng rng = new Rng(6);
+        float[] a = random(rng, m * k);
+        float[] b = random(rng, k * n);
+        float[] first = product(a, b, m, n, k);
+        try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+            recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
+            recording.enable("jdk.NativeMethodSample").withPeriod(java.time.Duration.ofMillis(1));
+            recording.start();
+            long end = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < end) {
+                assertArrayEquals(first, product(a, b, m, n, k));
+            }
+            recording.stop();
+        }
+    }
+
+    @Test
+    void aCallLeavesTheThreadsSignalMaskAsItWas() throws Throwable {
+        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+        java.lang.invoke.MethodHandle sigmask = linker.downcallHandle(
+                linker.defaultLookup().find("pthread_sigmask").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                        java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS,
+                        java.lang.foreign.ValueLayout.ADDRESS));
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment before = arena.allocate(128);
+            MemorySegment after = arena.allocate(128);
+            int ok = (int) sigmask.invokeExact(0, MemorySegment.NULL, before); // SIG_BLOCK with no set: a query
+            product(new float[6], new float[6], 2, 3, 2);
+            ok |= (int) sigmask.invokeExact(0, MemorySegment.NULL, after);
+            assertTrue(ok == 0 && before.mismatch(after) == -1, "the mask changed across a call");
         }
     }
 
