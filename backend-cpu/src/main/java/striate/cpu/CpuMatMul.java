@@ -31,10 +31,12 @@ final class CpuMatMul implements Kernel<MatMulOp> {
     private final IntraOpPool pool;
     private final Sgemm sgemm;
     private final Scratch scratch = new Scratch(5);
+    private final String largePath; // the trace name of the large products' kernel, fixed by the GEMM chosen
 
     CpuMatMul(IntraOpPool pool, Sgemm sgemm) {
         this.pool = pool;
         this.sgemm = sgemm;
+        this.largePath = sgemm.hasNative() ? sgemm.nativeName() + " bands" : "packed bands";
     }
 
     @Override
@@ -52,7 +54,7 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      */
     void multiply(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor out) {
         if (sgemm.isLarge(ta, tb, m, n, k) && a.isContiguous() && b.isContiguous()) {
-            KernelTrace.path(sgemm.hasNative() ? sgemm.nativeName() + " bands" : "packed bands");
+            KernelTrace.path(largePath);
             largeBands(ta, tb, m, n, k, a, b, out);
             return;
         }

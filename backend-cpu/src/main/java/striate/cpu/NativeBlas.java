@@ -18,11 +18,12 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
- * OpenBLAS's {@code cblas_sgemm} through a Java FFM downcall ({@link NativeGemm}). JavaCPP's {@link Loader} extracts the OpenBLAS
- * bundled in the {@code org.bytedeco:openblas} jar of this platform and loads it (once per process: a library
- * cannot be loaded twice); this class looks its symbols up by path and binds them. The sgemm downcall is
- * critical, so float[] heap arrays reach OpenBLAS without a copy, and off-heap tensor memory goes as it is. A critical
- * call holds off safepoints (and so GC) while it runs; the callers' bands keep one call to tens of milliseconds.
+ * OpenBLAS's {@code cblas_sgemm} through a Java FFM downcall ({@link NativeGemm}). JavaCPP's {@link Loader}
+ * extracts the OpenBLAS bundled in the {@code org.bytedeco:openblas} jar of this platform and loads it (once per
+ * process: a library cannot be loaded twice); this class looks its symbols up by path and binds them. The sgemm
+ * downcall is critical, so float[] heap arrays reach OpenBLAS without a copy, and off-heap tensor memory goes as it
+ * is. A critical call holds off safepoints (and so GC) while it runs; the callers' bands keep one call to tens of
+ * milliseconds.
  *
  * <p>OpenBLAS is set to one thread: its own threading splits C by its thread count, and its edge kernels round
  * differently from its main kernel, so results would change with the thread count. Callers parallelize over
@@ -50,13 +51,17 @@ final class NativeBlas implements NativeGemm {
         Path path = libraryPath(Loader.getLoadedLibraries());
         Linker linker = Linker.nativeLinker();
         SymbolLookup lib = SymbolLookup.libraryLookup(path, Arena.global());
-        MethodHandle setThreads = linker.downcallHandle(symbol(lib, "openblas_set_num_threads"),
+        MethodHandle setThreads = linker.downcallHandle(
+                NativeGemm.symbol(lib, "OpenBLAS", "openblas_set_num_threads"),
                 FunctionDescriptor.ofVoid(JAVA_INT));
-        MethodHandle corename = linker.downcallHandle(symbol(lib, "openblas_get_corename"),
+        MethodHandle corename = linker.downcallHandle(
+                NativeGemm.symbol(lib, "OpenBLAS", "openblas_get_corename"),
                 FunctionDescriptor.of(ADDRESS.withTargetLayout(C_STRING)));
-        MethodHandle config = linker.downcallHandle(symbol(lib, "openblas_get_config"),
+        MethodHandle config = linker.downcallHandle(
+                NativeGemm.symbol(lib, "OpenBLAS", "openblas_get_config"),
                 FunctionDescriptor.of(ADDRESS.withTargetLayout(C_STRING)));
-        MethodHandle sgemm = linker.downcallHandle(symbol(lib, "cblas_sgemm"),
+        MethodHandle sgemm = linker.downcallHandle(
+                NativeGemm.symbol(lib, "OpenBLAS", "cblas_sgemm"),
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT,
                         ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT),
                 Linker.Option.critical(true));
@@ -79,9 +84,6 @@ final class NativeBlas implements NativeGemm {
                 .orElseThrow(() -> new IllegalStateException("JavaCPP loaded no OpenBLAS library: " + loaded.keySet()));
     }
 
-    private static MemorySegment symbol(SymbolLookup lib, String name) {
-        return lib.find(name).orElseThrow(() -> new IllegalStateException("OpenBLAS has no symbol " + name));
-    }
 
     /** The kernel set OpenBLAS picked for this CPU ("Zen", "Haswell", "SkylakeX", ...). */
     String coreName() {

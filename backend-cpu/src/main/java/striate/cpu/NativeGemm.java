@@ -1,6 +1,7 @@
 package striate.cpu;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 
 /**
  * A single-threaded native SGEMM on row-major operands, C[m, n] (+)= op(A) · op(B): oneDNN's ({@link OneDnn}) or
@@ -27,6 +28,11 @@ interface NativeGemm {
 
     /** The library's name in kernel traces: "onednn" or "openblas". */
     String name();
+
+    /** The address of {@code name} in {@code lib}, or an exception naming {@code library} and the symbol. */
+    static MemorySegment symbol(SymbolLookup lib, String library, String name) {
+        return lib.find(name).orElseThrow(() -> new IllegalStateException(library + " has no symbol " + name));
+    }
 
     /** Checks that op(A), op(B) and C of this product lie inside their segments. */
     static void checkOperands(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,

@@ -71,23 +71,27 @@ final class OneDnn implements NativeGemm {
         File gomp = extract(dir + "libgomp.so.1");
         File dnnl = extract(dir + "libdnnl.so.3");
         Linker linker = Linker.nativeLinker();
-        SymbolLookup openmp = SymbolLookup.libraryLookup(gomp.toPath(), Arena.global()); // before oneDNN, which needs it
+        // the OpenMP runtime first: oneDNN's library needs it
+        SymbolLookup openmp = SymbolLookup.libraryLookup(gomp.toPath(), Arena.global());
         SymbolLookup lib = SymbolLookup.libraryLookup(dnnl.toPath(), Arena.global());
-        MethodHandle setThreads = linker.downcallHandle(symbol(openmp, "omp_set_num_threads"),
+        MethodHandle setThreads = linker.downcallHandle(
+                NativeGemm.symbol(openmp, "oneDNN's libraries", "omp_set_num_threads"),
                 FunctionDescriptor.ofVoid(JAVA_INT));
-        MethodHandle versionOf = linker.downcallHandle(symbol(lib, "dnnl_version"),
+        MethodHandle versionOf = linker.downcallHandle(
+                NativeGemm.symbol(lib, "oneDNN's libraries", "dnnl_version"),
                 FunctionDescriptor.of(ADDRESS.withTargetLayout(VERSION)));
-        MethodHandle sgemm = linker.downcallHandle(symbol(lib, "dnnl_sgemm"),
+        MethodHandle sgemm = linker.downcallHandle(
+                NativeGemm.symbol(lib, "oneDNN's libraries", "dnnl_sgemm"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_BYTE, JAVA_BYTE, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT,
                         ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_LONG),
                 Linker.Option.critical(true));
         SymbolLookup libc = linker.defaultLookup();
-        MethodHandle sigfillset = linker.downcallHandle(symbol(libc, "sigfillset"), FunctionDescriptor.of(JAVA_INT,
-                ADDRESS));
-        MethodHandle sigdelset = linker.downcallHandle(symbol(libc, "sigdelset"), FunctionDescriptor.of(JAVA_INT,
-                ADDRESS, JAVA_INT));
-        MethodHandle sigmask = linker.downcallHandle(symbol(libc, "pthread_sigmask"), FunctionDescriptor.of(JAVA_INT,
-                JAVA_INT, ADDRESS, ADDRESS));
+        MethodHandle sigfillset = linker.downcallHandle(NativeGemm.symbol(libc, "the C library", "sigfillset"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        MethodHandle sigdelset = linker.downcallHandle(NativeGemm.symbol(libc, "the C library", "sigdelset"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        MethodHandle sigmask = linker.downcallHandle(NativeGemm.symbol(libc, "the C library", "pthread_sigmask"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         try {
             MemorySegment asynchronous = Arena.global().allocate(SIGSET_BYTES, 8);
             int ok = (int) sigfillset.invokeExact(asynchronous);
@@ -118,9 +122,6 @@ final class OneDnn implements NativeGemm {
         }
     }
 
-    private static MemorySegment symbol(SymbolLookup lib, String name) {
-        return lib.find(name).orElseThrow(() -> new IllegalStateException("oneDNN's libraries have no symbol " + name));
-    }
 
     /** Sets this thread's OpenMP thread count to one; returns room for its signal mask during calls. */
     private MemorySegment firstCallOnThisThread() {

@@ -3,7 +3,15 @@ package striate.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,7 +55,7 @@ class OneDnnTest extends NativeGemmContract {
         float[] alone = product(a, b, m, n, k);
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
-            java.util.List<Future<float[]>> results = new java.util.ArrayList<>();
+            List<Future<float[]>> results = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 results.add(threads.submit(() -> product(a, b, m, n, k)));
             }
@@ -71,8 +79,8 @@ class OneDnnTest extends NativeGemmContract {
         float[] b = random(rng, k * n);
         float[] first = product(a, b, m, n, k);
         try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
-            recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
-            recording.enable("jdk.NativeMethodSample").withPeriod(java.time.Duration.ofMillis(1));
+            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+            recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(1));
             recording.start();
             long end = System.nanoTime() + 3_000_000_000L;
             while (System.nanoTime() < end) {
@@ -84,13 +92,11 @@ class OneDnnTest extends NativeGemmContract {
 
     @Test
     void aCallLeavesTheThreadsSignalMaskAsItWas() throws Throwable {
-        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
-        java.lang.invoke.MethodHandle sigmask = linker.downcallHandle(
-                linker.defaultLookup().find("pthread_sigmask").orElseThrow(),
-                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
-                        java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS,
-                        java.lang.foreign.ValueLayout.ADDRESS));
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle sigmask = linker.downcallHandle(linker.defaultLookup().find("pthread_sigmask").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                        ValueLayout.ADDRESS));
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment before = arena.allocate(128);
             MemorySegment after = arena.allocate(128);
             int ok = (int) sigmask.invokeExact(0, MemorySegment.NULL, before); // SIG_BLOCK with no set: a query
