@@ -2,6 +2,7 @@ package striate.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,41 @@ class SocketRingTest {
         });
         assertTrue(errors.get(0).contains("an earlier all-reduce failed"), errors.get(0));
         assertTrue(errors.get(1).contains("an earlier all-reduce failed"), errors.get(1));
+    }
+
+    @Test
+    void aRankWhoseNextRankIsNotListeningYetRetriesUntilItIs() throws Exception {
+        // Rank 1's port is reserved, then closed: rank 0's first connects are refused, and it retries until rank 1
+        // opens its listener there half a second later; both rings then reduce.
+        ServerSocket own = SocketRing.listen();
+        int port;
+        try (ServerSocket reserve = SocketRing.listen()) {
+            port = reserve.getLocalPort();
+        }
+        List<InetSocketAddress> peers = List.of(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), own.getLocalPort()),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<float[]> rank0 = pool.submit(() -> {
+                try (SocketRing ring = SocketRing.join(0, peers, own, TIMEOUT)) {
+                    Tensor b = Tensor.of(Device.reference(), new float[] {1, 2});
+                    ring.allReduce(0, List.of(b));
+                    return b.toFloatArray();
+                }
+            });
+            Thread.sleep(500);
+            assertFalse(rank0.isDone(), "rank 0 is still retrying, not failed");
+            ServerSocket late = new ServerSocket(port);
+            try (SocketRing ring = SocketRing.join(1, peers, late, TIMEOUT)) {
+                Tensor b = Tensor.of(Device.reference(), new float[] {3, 4});
+                ring.allReduce(0, List.of(b));
+                assertArrayEquals(new float[] {2, 3}, b.toFloatArray());
+            }
+            assertArrayEquals(new float[] {2, 3}, rank0.get());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
