@@ -13,7 +13,8 @@ import striate.tensor.Tensor;
  * the packed Java kernel, whichever the machine runs: they read the operands' off-heap memory as it is (a
  * transposed operand by its transpose flag) and write the output's, in bands of rows of C (or columns, when C is
  * wider than tall): for OpenBLAS fixed by shape, at least 256 rows and at most 16 bands, for the packed kernel one
- * per thread. Smaller shapes go to the Java kernel in blocks of 64 rows, on arrays (per-thread {@link Scratch}, reused
+ * per thread; an Aᵀ·B that the native library runs faster as (Bᵀ·A)ᵀ goes that way, band by band through scratch.
+ * Smaller shapes go to the Java kernel in blocks of 64 rows, on arrays (per-thread {@link Scratch}, reused
  * from call to call): transposed operands are packed row-major once. Results do not depend on the thread count.
  */
 final class CpuMatMul implements Kernel<MatMulOp> {
@@ -28,15 +29,20 @@ final class CpuMatMul implements Kernel<MatMulOp> {
     private static final int B_READ = 2;
     private static final int B_ROWS = 3;
     private static final int PRODUCT = 4;
+    // Scratch slots of a swapped band (the tasks' own): Cᵀ's block as computed, and as C's rows.
+    private static final int SWAPPED = 5;
+    private static final int SWAPPED_ROWS = 6;
     private final IntraOpPool pool;
     private final Sgemm sgemm;
-    private final Scratch scratch = new Scratch(5);
+    private final Scratch scratch = new Scratch(7);
     private final String largePath; // the trace name of the large products' kernel, fixed by the GEMM chosen
+    private final String swappedPath; // and of its Aᵀ·B run as (Bᵀ·A)ᵀ
 
     CpuMatMul(IntraOpPool pool, Sgemm sgemm) {
         this.pool = pool;
         this.sgemm = sgemm;
         this.largePath = sgemm.hasNative() ? sgemm.nativeName() + " bands" : "packed bands";
+        this.swappedPath = largePath + " swapped";
     }
 
     @Override
@@ -54,8 +60,13 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      */
     void multiply(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor out) {
         if (sgemm.isLarge(ta, tb, m, n, k) && a.isContiguous() && b.isContiguous()) {
-            KernelTrace.path(largePath);
-            largeBands(ta, tb, m, n, k, a, b, out);
+            if (ta && !tb && sgemm.swapsTransposedA(m, n, k)) {
+                KernelTrace.path(swappedPath);
+                swappedBands(m, n, k, a, b, out);
+            } else {
+                KernelTrace.path(largePath);
+                largeBands(ta, tb, m, n, k, a, b, out);
+            }
             return;
         }
         KernelTrace.path("blocks");
@@ -104,6 +115,32 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      */
     private int packedBand(int length) {
         return Math.ceilDiv(Math.ceilDiv(length, pool.threads()), PACKED_BAND_STEP) * PACKED_BAND_STEP;
+    }
+
+    /**
+     * C[m, n] = Aᵀ·B (A [k, m], B [k, n], both contiguous) as Cᵀ = Bᵀ·A, where the native library runs that faster
+     * ({@link Sgemm#swapsTransposedA}), in the bands of C's rows that {@link #largeBands} takes: each band's block of
+     * Cᵀ, [n, band], goes to this thread's scratch, is transposed there and copied to its rows of C.
+     */
+    private void swappedBands(int m, int n, int k, Tensor a, Tensor b, Tensor c) {
+        MemorySegment sa = ((HostStorage) a.storage()).segment();
+        MemorySegment sb = ((HostStorage) b.storage()).segment();
+        MemorySegment sc = ((HostStorage) c.storage()).segment();
+        long a0 = a.offset();
+        long b0 = b.offset();
+        long c0 = c.offset();
+        int band = nativeBand(m, (long) n * k);
+        pool.forEach(Math.ceilDiv(m, band), chunk -> {
+            int i0 = chunk * band;
+            int size = Math.min(band, m - i0);
+            float[] block = scratch.floats(SWAPPED, n * size);
+            float[] rows = scratch.floats(SWAPPED_ROWS, n * size);
+            // Cᵀ[:, i0 .. i0 + size) [n, size] = Bᵀ [n, k] · A[:, i0 .. i0 + size) [k, size]
+            sgemm.largeGemm(true, false, n, size, k, sb, b0, n, sa, a0 + i0, m, MemorySegment.ofArray(block), 0,
+                    size);
+            Transpose.of(block, 0, n, size, size, rows, 0);
+            MemorySegment.copy(MemorySegment.ofArray(rows), 0, sc, (c0 + (long) i0 * n) * 4, (long) size * n * 4);
+        });
     }
 
     /**

@@ -23,12 +23,15 @@ import striate.tensor.Tensor;
  * <li>the innermost axis kept, [k1, r, k2] over (1): blocks of columns in parallel, each adding its rows in
  * order ({@link FloatLoops#accumulate}).</li>
  * </ul>
- * Chunks and blocks are fixed by shape, so results do not depend on the thread count. Other forms (four or more
+ * Chunks are fixed by shape, and each column adds its rows in order in whichever block, so results do not depend on
+ * the thread count. Other forms (four or more
  * alternating axes) run one pass in row-major order on the calling thread; a rank-0 input is its own sum and max.
  */
 final class CpuReduce implements Kernel<ReduceOp> {
     /** Elements one partial sum, or one task, covers at most (about: whole rows or 64-column blocks). */
     static final int CHUNK = 16_384;
+    /** The widest block of columns one task of a sum over rows ([k1, r, k2] over r) takes. */
+    private static final int KEPT_WIDTH = 4_096;
 
     private final IntraOpPool pool;
     private final FloatLoops loops = FloatLoops.best();
@@ -147,12 +150,18 @@ final class CpuReduce implements Kernel<ReduceOp> {
         return a;
     }
 
-    /** acc[k1, j] = Σ (or max) over i of x[(k1·r + i)·k2 + j]: blocks of columns, rows added in order. */
+    /**
+     * acc[k1, j] = Σ (or max) over i of x[(k1·r + i)·k2 + j]: blocks of columns, rows added in order. Each column
+     * adds its rows in order whatever block it is in, so the blocks may follow the thread count: one block of whole
+     * rows per thread (read front to back), at most {@link #KEPT_WIDTH} columns (their accumulators stay in L1), at
+     * least 64, or about {@link #CHUNK} elements when there are few rows.
+     */
     private void innerKept(boolean max, FloatRegion x, int k1, int r, int k2, double[] acc) {
         if (max) {
             Arrays.fill(acc, Double.NEGATIVE_INFINITY);
         }
-        int width = Math.min(k2, Math.max(64, CHUNK / r / 64 * 64));
+        int perThread = Math.min(KEPT_WIDTH, Math.ceilDiv(Math.ceilDiv(k2, pool.threads()), 64) * 64);
+        int width = Math.min(k2, Math.max(Math.max(64, CHUNK / r / 64 * 64), perThread));
         int blocks = Math.ceilDiv(k2, width);
         pool.forEach(k1 * blocks, task -> {
             int o = task / blocks;

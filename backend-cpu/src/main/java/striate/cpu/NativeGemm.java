@@ -23,6 +23,14 @@ interface NativeGemm {
                 MemorySegment.ofArray(c), cOff, ldc, accumulate);
     }
 
+    /**
+     * Whether this library runs C[m, n] = Aᵀ·B of this shape faster as its transpose Cᵀ = Bᵀ·A followed by a
+     * transpose of the result (each band of C's rows while it is in cache); {@link CpuMatMul} then does so.
+     */
+    default boolean swapsTransposedA(int m, int n, int k) {
+        return false;
+    }
+
     /** What runs, for {@code striate doctor}: the library, its version and what it chose for this CPU. */
     String describe();
 

@@ -138,6 +138,16 @@ final class OneDnn implements NativeGemm {
         return version;
     }
 
+    /**
+     * oneDNN 3.8.1's Aᵀ·B ran 1.2 to 1.45 times slower than its transpose Bᵀ·A where C is at least twice as tall as
+     * wide, at most 512 wide, over k from 1,024: a recurrent layer's weight gradients dyᵀ·x, [4h, in]. Elsewhere the
+     * two ran alike (benchmarks/RESULTS.md).
+     */
+    @Override
+    public boolean swapsTransposedA(int m, int n, int k) {
+        return m >= 2 * n && n <= 512 && k >= 1024;
+    }
+
     @Override
     public String name() {
         return "onednn";

@@ -201,6 +201,11 @@ final class Sgemm {
         return blas != null;
     }
 
+    /** Whether C = Aᵀ·B of this shape runs as Cᵀ = Bᵀ·A and a transpose ({@link NativeGemm#swapsTransposedA}). */
+    boolean swapsTransposedA(int m, int n, int k) {
+        return blas != null && blas.swapsTransposedA(m, n, k);
+    }
+
     /** The native library's name for kernel traces ("onednn", "openblas"); call only when {@link #hasNative}. */
     String nativeName() {
         return blas.name();

@@ -17,13 +17,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import striate.op.MatMulOp;
+import striate.tensor.DType;
+import striate.tensor.Device;
 import striate.tensor.Rng;
+import striate.tensor.Shape;
+import striate.tensor.Tensor;
 
 /**
  * oneDNN's sgemm through its FFM downcall: the {@link NativeGemmContract}; its version; each call on its caller
  * alone, so that products computed on several threads at once have the bits of the same products on one thread;
  * products under a JFR recording sampling every millisecond (which crashed the JVM before the calls blocked
- * asynchronous signals); and the thread's signal mask the same after a call as before.
+ * asynchronous signals); the thread's signal mask the same after a call as before; and the weight-gradient shapes
+ * that {@link CpuMatMul} runs as a transposed product giving the product.
  */
 class OneDnnTest extends NativeGemmContract {
     private static OneDnn dnnl;
@@ -103,6 +109,39 @@ class OneDnnTest extends NativeGemmContract {
             product(new float[6], new float[6], 2, 3, 2);
             ok |= (int) sigmask.invokeExact(0, MemorySegment.NULL, after);
             assertTrue(ok == 0 && before.mismatch(after) == -1, "the mask changed across a call");
+        }
+    }
+
+    @Test
+    void aWeightGradientShapeRunsAsTheSwappedProductAndAgreesWithTheDoubleProduct() {
+        // C [1100, 200] = Aᵀ·B, A [1024, 1100], B [1024, 200]: a recurrent layer's dyᵀ·x, smaller; bands of 256
+        // rows of C and a ragged last one of 76
+        int m = 1100;
+        int n = 200;
+        int k = 1024;
+        assertTrue(dnnl.swapsTransposedA(m, n, k) && !dnnl.swapsTransposedA(n, m, k));
+        Tensor a = Tensor.rand(Device.cpu(), DType.F32, Shape.of(k, m), -1, 1, 21);
+        Tensor b = Tensor.rand(Device.cpu(), DType.F32, Shape.of(k, n), -1, 1, 22);
+        Tensor c = Tensor.zeros(Device.cpu(), DType.F32, m, n);
+        new CpuMatMul(new IntraOpPool(2), Sgemm.withNative(dnnl)).run(new MatMulOp(true, false), new Tensor[] {a, b},
+                c);
+        float[] fa = a.toFloatArray();
+        float[] fb = b.toFloatArray();
+        float[] fc = c.toFloatArray();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                double size = 0;
+                for (int p = 0; p < k; p++) {
+                    double term = (double) fa[p * m + i] * fb[p * n + j];
+                    sum += term;
+                    size += Math.abs(term);
+                }
+                double error = Math.abs(fc[i * n + j] - sum);
+                if (error > 1e-5 * size) {
+                    throw new AssertionError("C[" + i + ", " + j + "] = " + fc[i * n + j] + ", double product " + sum);
+                }
+            }
         }
     }
 

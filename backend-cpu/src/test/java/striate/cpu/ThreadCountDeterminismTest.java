@@ -189,6 +189,8 @@ class ThreadCountDeterminismTest {
         Tensor b = rand(8, 300, 200);      // C [700, 200]: bands of rows
         Tensor wideA = rand(9, 40, 1000);
         Tensor wideB = rand(10, 1000, 900); // C [40, 900]: bands of columns
+        Tensor tallA = rand(15, 1024, 1100);
+        Tensor tallB = rand(16, 1024, 200); // C [1100, 200] = Aᵀ·B: bands of rows, for oneDNN of the swapped product
         Tensor x = rand(11, 3, 48, 27, 27); // AlexNet conv2's shape, one group
         Tensor w = rand(12, 128, 48, 5, 5);
         Tensor dy = rand(13, 3, 128, 27, 27);
@@ -202,6 +204,8 @@ class ThreadCountDeterminismTest {
             new CpuMatMul(pool, sgemm).run(mm, new Tensor[] {wideA, wideB}, wide);
             Tensor tt = Tensor.zeros(Device.cpu(), DType.F32, 300, 300); // Aᵀ·Bᵀ: A [700, 300], B [300, 700]
             new CpuMatMul(pool, sgemm).run(mmTT, new Tensor[] {a, rand(14, 300, 700)}, tt);
+            Tensor tn = Tensor.zeros(Device.cpu(), DType.F32, 1100, 200); // Aᵀ·B, oneDNN's swapped shape
+            new CpuMatMul(pool, sgemm).run(new MatMulOp(true, false), new Tensor[] {tallA, tallB}, tn);
             CpuConv2d conv = new CpuConv2d(pool, sgemm, new CpuMatMul(pool, sgemm));
             Tensor y = Tensor.zeros(Device.cpu(), DType.F32, 3, 128, 27, 27);
             conv.forward().run(new Conv2dOp(p), new Tensor[] {x, w}, y);
@@ -209,7 +213,8 @@ class ThreadCountDeterminismTest {
             conv.backwardData().run(new Conv2dBackwardDataOp(p, x.shape()), new Tensor[] {dy, w}, dx);
             Tensor dw = Tensor.zeros(Device.cpu(), DType.F32, 128, 48, 5, 5);
             conv.backwardFilter().run(new Conv2dBackwardFilterOp(p, w.shape()), new Tensor[] {x, dy}, dw);
-            return concat(new float[][] {c.toFloatArray(), wide.toFloatArray(), tt.toFloatArray(), y.toFloatArray(),
+            return concat(new float[][] {c.toFloatArray(), wide.toFloatArray(), tt.toFloatArray(), tn.toFloatArray(),
+                y.toFloatArray(),
                 dx.toFloatArray(), dw.toFloatArray()});
         };
         float[] one = run(1, f);
@@ -222,9 +227,10 @@ class ThreadCountDeterminismTest {
         // Sums over chunks of 16,384 elements in parallel: all of x, a bias gradient's axes, and columns.
         Tensor x = rand(16, 40, 6, 30, 30);
         Tensor rows = rand(17, 9, 2000, 33);
+        Tensor wideRows = rand(18, 2, 700, 300); // columns in blocks as wide as the thread count allows
         java.util.function.Function<IntraOpPool, float[]> f = pool -> {
             CpuReduce reduce = new CpuReduce(pool);
-            float[][] parts = new float[4][];
+            float[][] parts = new float[7][];
             int i = 0;
             for (ReduceOp op : new ReduceOp[] {new ReduceOp(ReduceFn.SUM, new int[0], false),
                 new ReduceOp(ReduceFn.SUM, new int[] {0, 2, 3}, false)}) {
@@ -236,6 +242,12 @@ class ThreadCountDeterminismTest {
                 new ReduceOp(ReduceFn.SUM, new int[] {0, 1}, false)}) {
                 Tensor y = Tensor.zeros(Device.cpu(), DType.F32, op.inferShape(rows.shape()).dims());
                 reduce.run(op, new Tensor[] {rows}, y);
+                parts[i++] = y.toFloatArray();
+            }
+            for (ReduceOp op : new ReduceOp[] {new ReduceOp(ReduceFn.SUM, new int[] {1}, false),
+                new ReduceOp(ReduceFn.MAX, new int[] {1}, false), new ReduceOp(ReduceFn.SUM, new int[] {0, 1}, false)}) {
+                Tensor y = Tensor.zeros(Device.cpu(), DType.F32, op.inferShape(wideRows.shape()).dims());
+                reduce.run(op, new Tensor[] {wideRows}, y);
                 parts[i++] = y.toFloatArray();
             }
             return concat(parts);
