@@ -18,7 +18,9 @@ import java.util.Optional;
  * may already be using.
  */
 public final class HostStorage implements Storage, ScopeOwned {
-    private static final Optional<NativeHeap> NATIVE_HEAP = NativeHeap.open();
+    /** The bytes held outside scopes, process-wide as the garbage collector is (see {@link UnscopedMemory}). */
+    private static final UnscopedMemory UNSCOPED = UnscopedMemory.fromSystemProperties();
+    private static final Optional<NativeHeap> NATIVE_HEAP = NativeHeap.open(UNSCOPED);
     /**
      * Test switch ({@code -Dstriate.poisonUninitialized=true}, set by the build): fill memory handed out with
      * undefined contents with NaN (all bits set), so a kernel that relies on zeros or leaves elements unwritten
@@ -77,9 +79,13 @@ public final class HostStorage implements Storage, ScopeOwned {
         return new HostStorage(dtype, segment);
     }
 
-    /** Zeroed garbage-collected memory for {@code elements} values, released when no tensor refers to it any more. */
+    /**
+     * Zeroed garbage-collected memory for {@code elements} values, released when no tensor refers to it any more
+     * (counted meanwhile: {@link UnscopedMemory}).
+     */
     public static HostStorage allocate(DType dtype, long elements) {
-        return new HostStorage(dtype, Arena.ofAuto().allocate(bytes(dtype, elements), 64));
+        MemorySegment segment = Arena.ofAuto().allocate(bytes(dtype, elements), 64);
+        return new HostStorage(dtype, segment.byteSize() > SMALL_BYTES ? UNSCOPED.track(segment) : segment);
     }
 
     /** Bytes of {@code elements} values (at least one, so every storage has an address). */
