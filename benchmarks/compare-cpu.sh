@@ -71,9 +71,12 @@ if $quick; then torch_args=(--rounds 2 --seconds 0.5); jmh_args=(-wi 1 -i 2 -w 1
 echo "== PyTorch"
 (cd "$root/benchmarks/pytorch" && "$python" compare_cpu.py --threads "$threads" "${torch_args[@]}") | tee "$out/torch.jsonl"
 echo "== Striate (JMH)"
-# -jvmArgsAppend replaces the @Fork annotation's flags, so it repeats them.
+# -jvmArgsAppend replaces the @Fork annotation's flags, so it repeats them. Only the cases with a peer in compare_cpu.py
+# run (the recurrent, DCGAN and data-parallel benchmarks have scripts of their own).
 "$jdk/bin/java" -jar "$jar" "${jmh_args[@]}" -f 1 -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dstriate.cpu.threads=$threads $jvm_isa" \
-    -rf json -rff "$out/jmh.json" 'striate.bench.*' | grep -E '^(Benchmark|[A-Z][A-Za-z0-9]+\.)'
+    -rf json -rff "$out/jmh.json" \
+    'striate\.bench\.(Sgemm|ConvLeNetC1|ConvAlexNetConv2|LeNetTrainStep|AlexNetTrainStep|LeNetInference|SmallOp|PoolLeNetS2|Activation)\.' \
+    | grep -E '^(Benchmark|[A-Z][A-Za-z0-9]+\.)'
 
 "$python" - "$out/torch.jsonl" "$out/jmh.json" <<'PY'
 import json, sys
