@@ -11,7 +11,8 @@ public final class CudaOutOfMemoryException extends RuntimeException {
 
     public CudaOutOfMemoryException(String device, long requested, long inUse, long cached) {
         super("out of memory on " + device + ": asked for " + mib(requested) + " with " + mib(inUse) + " in use by tensors"
-                + " and " + mib(cached) + " cached (the cache was released and the request retried); use a smaller"
+                + " and " + mib(cached) + " cached (a garbage collection was asked for, the cache released and the request"
+                + " retried); use a smaller"
                 + " batch, or free tensors (close them or their MemoryScope)");
         this.requested = requested;
         this.inUse = inUse;

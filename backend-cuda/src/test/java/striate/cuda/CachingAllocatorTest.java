@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.Cleaner;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -122,5 +123,24 @@ class CachingAllocatorTest {
                 e.getMessage());
         a.free(held);
         assertNotNull(a.allocate(1 << 20), "after freeing, a smaller request succeeds");
+    }
+
+    @Test
+    void blocksOfUnreachableTensorsComeBackThroughACollectionBeforeOutOfMemory() {
+        // 16 MiB of device memory and a loop that drops each 4 MiB tensor, as eager code outside a MemoryScope does:
+        // the blocks come back only through the cleaner, after a collection the allocator asks for when it is full
+        FakeMemory raw = new FakeMemory(16 << 20);
+        int[] collections = {0};
+        CachingAllocator<Long> a = new CachingAllocator<>("fake:0", raw, () -> {
+            collections[0]++;
+            System.gc();
+        });
+        Cleaner cleaner = Cleaner.create();
+        for (int i = 0; i < 40; i++) {
+            var block = a.allocate(4 << 20);
+            cleaner.register(new Object(), () -> a.free(block)); // a tensor that nobody keeps
+        }
+        assertTrue(collections[0] >= 1, "no collection was asked for");
+        assertTrue(a.stats().inUse() <= 16 << 20, a.stats().toString());
     }
 }
