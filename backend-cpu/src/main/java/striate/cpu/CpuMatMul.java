@@ -9,19 +9,22 @@ import striate.tensor.Tensor;
 
 /**
  * MatMulOp on float32, with {@link Sgemm} over blocks of C in parallel. Large shapes (by Sgemm's rule for the
- * layout: A·Bᵀ, a linear layer's x·Wᵀ, is large from far smaller products than A·B) go zero-copy to OpenBLAS or
- * the packed Java kernel, whichever the machine runs: they read the operands' off-heap memory as it is (a
- * transposed operand by its transpose flag) and write the output's, in bands of rows of C (or columns, when C is
- * wider than tall): for OpenBLAS fixed by shape, at least 256 rows and at most 16 bands, for the packed kernel one
- * per thread; an Aᵀ·B that the native library runs faster as (Bᵀ·A)ᵀ goes that way, band by band through scratch.
- * Smaller shapes go to the Java kernel in blocks of 64 rows, on arrays (per-thread {@link Scratch}, reused
- * from call to call): transposed operands are packed row-major once. Results do not depend on the thread count.
+ * layout: A·Bᵀ, a linear layer's x·Wᵀ, is large from far smaller products than A·B) go zero-copy to the native
+ * library (oneDNN or OpenBLAS) or the packed Java kernel, whichever the machine runs: they read the operands'
+ * off-heap memory as it is (a transposed operand by its transpose flag) and write the output's, in bands of rows of
+ * C (or columns, when C is wider than tall): for the native library fixed by shape ({@link #nativeBand}), for the
+ * packed kernel one per thread. An Aᵀ·B that the native library runs faster as
+ * (Bᵀ·A)ᵀ goes that way, band by band through scratch. Smaller shapes go to the Java kernel in blocks of 64 rows,
+ * on arrays (per-thread {@link Scratch}, reused from call to call): transposed operands are packed row-major once.
+ * Results do not depend on the thread count.
  */
 final class CpuMatMul implements Kernel<MatMulOp> {
     private static final int ROWS_PER_CHUNK = 64;
-    /** The narrowest band of C one OpenBLAS call gets, and the most bands C is cut into. */
-    private static final int MIN_NATIVE_BAND = 256;
+    /** The narrowest band of a large native product (rows or columns of C), and the most bands C is cut into. */
+    static final int LARGE_BAND = 256;
     private static final int MAX_NATIVE_BANDS = 16;
+    /** Bands a medium product is cut into where the library keeps its rate on small calls. */
+    private static final int MEDIUM_BANDS = 4;
     private static final int PACKED_BAND_STEP = 96;
     // Scratch slots of the small path's operands and product: the calling thread's (the tasks only use them).
     private static final int A_READ = 0;
@@ -98,14 +101,18 @@ final class CpuMatMul implements Kernel<MatMulOp> {
     }
 
     /**
-     * Rows (or columns) of C per OpenBLAS call: fixed by shape, since OpenBLAS's results change with the rows per
-     * call. At least 256, each call still above the native threshold ({@code perLine}: multiply-adds per row), and
-     * at most 16 bands.
+     * Rows (or columns) of C per native call: fixed by shape, since the libraries' results change with the rows per
+     * call. At least 256 and 2^25 multiply-adds per call ({@code perLine}: multiply-adds per row), at most 16 bands,
+     * so each call packs its operands for a large block; but up to 4 bands for a product too small for that, each
+     * with the library's least work ({@link NativeGemm#bandMinLength}, {@link NativeGemm#bandMinMacs}), so that
+     * several threads share it. Multiples of 64.
      */
-    private static int nativeBand(int length, long perLine) {
-        int least = (int) Math.min(length, Math.ceilDiv(Sgemm.LARGE_MIN_MACS, perLine));
-        return Math.ceilDiv(Math.max(Math.max(MIN_NATIVE_BAND, least), Math.ceilDiv(length, MAX_NATIVE_BANDS)), 64)
-                * 64;
+    private int nativeBand(int length, long perLine) {
+        int large = Math.max(Math.max(LARGE_BAND, (int) Math.min(length, Math.ceilDiv(Sgemm.LARGE_MIN_MACS, perLine))),
+                Math.ceilDiv(length, MAX_NATIVE_BANDS));
+        int medium = Math.max(Math.max(sgemm.bandMinLength(), (int) Math.min(length,
+                Math.ceilDiv(sgemm.bandMinMacs(), perLine))), Math.ceilDiv(length, MEDIUM_BANDS));
+        return Math.ceilDiv(Math.min(large, medium), 64) * 64;
     }
 
     /**

@@ -24,6 +24,21 @@ interface NativeGemm {
     }
 
     /**
+     * The least work one call gets where {@link CpuMatMul} cuts a product of medium size into up to 4 bands for the
+     * threads (the bands are fixed by shape, so that results do not depend on the thread count): this many
+     * multiply-adds. For OpenBLAS the large products' rule (2^25, at least 256 rows), below which its calls ran slower
+     * per flop, so such a product stays one call.
+     */
+    default long bandMinMacs() {
+        return Sgemm.LARGE_MIN_MACS;
+    }
+
+    /** The fewest rows (or columns) of C in one band of a medium product; see {@link #bandMinMacs}. */
+    default int bandMinLength() {
+        return CpuMatMul.LARGE_BAND;
+    }
+
+    /**
      * Whether this library runs C[m, n] = Aᵀ·B of this shape faster as its transpose Cᵀ = Bᵀ·A followed by a
      * transpose of the result (each band of C's rows while it is in cache); {@link CpuMatMul} then does so.
      */

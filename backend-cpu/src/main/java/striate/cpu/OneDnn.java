@@ -139,6 +139,20 @@ final class OneDnn implements NativeGemm {
     }
 
     /**
+     * oneDNN kept its rate on bands down to 64 rows and 2^22 multiply-adds where B is small (64 × 256 × 256 at 189
+     * GFLOP/s against 195 for 256³; benchmarks/RESULTS.md), so a medium product gets up to 4 bands for the threads.
+     */
+    @Override
+    public long bandMinMacs() {
+        return 1L << 22;
+    }
+
+    @Override
+    public int bandMinLength() {
+        return 64;
+    }
+
+    /**
      * oneDNN 3.8.1's Aᵀ·B ran 1.2 to 1.45 times slower than its transpose Bᵀ·A where C is at least twice as tall as
      * wide, at most 512 wide, over k from 1,024: a recurrent layer's weight gradients dyᵀ·x, [4h, in]. Elsewhere the
      * two ran alike (benchmarks/RESULTS.md).

@@ -201,6 +201,16 @@ final class Sgemm {
         return blas != null;
     }
 
+    /** The native library's least multiply-adds per band ({@link NativeGemm#bandMinMacs}); only with a native one. */
+    long bandMinMacs() {
+        return blas.bandMinMacs();
+    }
+
+    /** The native library's fewest rows or columns per band ({@link NativeGemm#bandMinLength}). */
+    int bandMinLength() {
+        return blas.bandMinLength();
+    }
+
     /** Whether C = Aᵀ·B of this shape runs as Cᵀ = Bᵀ·A and a transpose ({@link NativeGemm#swapsTransposedA}). */
     boolean swapsTransposedA(int m, int n, int k) {
         return blas != null && blas.swapsTransposedA(m, n, k);

@@ -173,6 +173,17 @@ class ThreadCountDeterminismTest {
         // blocks of C as OpenBLAS.
         Sgemm onednn = Sgemm.withNative(OneDnn.load());
         assertTrue(onednn.isNative(700, 200, 300) && onednn.isNative(40, 900, 1000));
+        // a medium product (256³): four bands of 64 rows, each one thread's call
+        Tensor a = rand(19, 256, 256);
+        Tensor b = rand(20, 256, 256);
+        java.util.function.Function<IntraOpPool, float[]> medium = pool -> {
+            Tensor c = Tensor.zeros(Device.cpu(), DType.F32, 256, 256);
+            new CpuMatMul(pool, onednn).run(new MatMulOp(false, false), new Tensor[] {a, b}, c);
+            return c.toFloatArray();
+        };
+        float[] one = run(1, medium);
+        assertArrayEquals(one, run(2, medium));
+        assertArrayEquals(one, run(4, medium));
         assertLargeProductsAreThreadCountIndependent(onednn);
     }
 
