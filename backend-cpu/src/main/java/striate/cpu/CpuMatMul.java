@@ -65,10 +65,10 @@ final class CpuMatMul implements Kernel<MatMulOp> {
         if (sgemm.isLarge(ta, tb, m, n, k) && a.isContiguous() && b.isContiguous()) {
             if (ta && !tb && sgemm.swapsTransposedA(m, n, k)) {
                 KernelTrace.path(swappedPath);
-                swappedBands(m, n, k, a, b, out);
+                swappedBands(m, n, k, InPlace.of(a, b, out));
             } else {
                 KernelTrace.path(largePath);
-                largeBands(ta, tb, m, n, k, a, b, out);
+                largeBands(ta, tb, m, n, k, InPlace.of(a, b, out));
             }
             return;
         }
@@ -129,13 +129,7 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      * ({@link Sgemm#swapsTransposedA}), in the bands of C's rows that {@link #largeBands} takes: each band's block of
      * Cᵀ, [n, band], goes to this thread's scratch, is transposed there and copied to its rows of C.
      */
-    private void swappedBands(int m, int n, int k, Tensor a, Tensor b, Tensor c) {
-        MemorySegment sa = ((HostStorage) a.storage()).segment();
-        MemorySegment sb = ((HostStorage) b.storage()).segment();
-        MemorySegment sc = ((HostStorage) c.storage()).segment();
-        long a0 = a.offset();
-        long b0 = b.offset();
-        long c0 = c.offset();
+    private void swappedBands(int m, int n, int k, InPlace p) {
         int band = nativeBand(m, (long) n * k);
         pool.forEach(Math.ceilDiv(m, band), chunk -> {
             int i0 = chunk * band;
@@ -143,10 +137,11 @@ final class CpuMatMul implements Kernel<MatMulOp> {
             float[] block = scratch.floats(SWAPPED, n * size);
             float[] rows = scratch.floats(SWAPPED_ROWS, n * size);
             // Cᵀ[:, i0 .. i0 + size) [n, size] = Bᵀ [n, k] · A[:, i0 .. i0 + size) [k, size]
-            sgemm.largeGemm(true, false, n, size, k, sb, b0, n, sa, a0 + i0, m, MemorySegment.ofArray(block), 0,
-                    size);
+            sgemm.largeGemm(true, false, n, size, k, p.b(), p.b0(), n, p.a(), p.a0() + i0, m,
+                    MemorySegment.ofArray(block), 0, size);
             Transpose.of(block, 0, n, size, size, rows, 0);
-            MemorySegment.copy(MemorySegment.ofArray(rows), 0, sc, (c0 + (long) i0 * n) * 4, (long) size * n * 4);
+            MemorySegment.copy(MemorySegment.ofArray(rows), 0, p.c(), (p.c0() + (long) i0 * n) * 4,
+                    (long) size * n * 4);
         });
     }
 
@@ -155,13 +150,7 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      * n > m.
      * A is [m, k], or [k, m] with {@code ta}; B is [k, n], or [n, k] with {@code tb}; all three contiguous.
      */
-    private void largeBands(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor c) {
-        MemorySegment sa = ((HostStorage) a.storage()).segment();
-        MemorySegment sb = ((HostStorage) b.storage()).segment();
-        MemorySegment sc = ((HostStorage) c.storage()).segment();
-        long a0 = a.offset();
-        long b0 = b.offset();
-        long c0 = c.offset();
+    private void largeBands(boolean ta, boolean tb, int m, int n, int k, InPlace p) {
         int lda = ta ? m : k;
         int ldb = tb ? k : n;
         boolean byRows = m >= n;
@@ -171,12 +160,23 @@ final class CpuMatMul implements Kernel<MatMulOp> {
             int i0 = chunk * band;
             int size = Math.min(band, length - i0);
             if (byRows) { // rows i0.. of op(A): row i0 of A, or column i0 of Aᵀ's storage
-                sgemm.largeGemm(ta, tb, size, n, k, sa, a0 + (ta ? i0 : (long) i0 * k), lda, sb, b0, ldb,
-                        sc, c0 + (long) i0 * n, n);
+                sgemm.largeGemm(ta, tb, size, n, k, p.a(), p.a0() + (ta ? i0 : (long) i0 * k), lda, p.b(), p.b0(),
+                        ldb, p.c(), p.c0() + (long) i0 * n, n);
             } else { // columns i0.. of op(B): column i0 of B, or row i0 of Bᵀ's storage
-                sgemm.largeGemm(ta, tb, m, size, k, sa, a0, lda, sb, b0 + (tb ? (long) i0 * k : i0), ldb,
-                        sc, c0 + i0, n);
+                sgemm.largeGemm(ta, tb, m, size, k, p.a(), p.a0(), lda, p.b(), p.b0() + (tb ? (long) i0 * k : i0),
+                        ldb, p.c(), p.c0() + i0, n);
             }
         });
+    }
+
+    /** The three operands' memory and first elements, as the large kernels read and write them in place. */
+    private record InPlace(MemorySegment a, long a0, MemorySegment b, long b0, MemorySegment c, long c0) {
+        static InPlace of(Tensor a, Tensor b, Tensor c) {
+            return new InPlace(segment(a), a.offset(), segment(b), b.offset(), segment(c), c.offset());
+        }
+
+        private static MemorySegment segment(Tensor t) {
+            return ((HostStorage) t.storage()).segment();
+        }
     }
 }
