@@ -24,6 +24,15 @@ interface NativeGemm {
     }
 
     /**
+     * From how many multiply-adds this library runs every product, whatever its shape and layout, instead of the Java
+     * kernels. OpenBLAS: never by this rule (its own thresholds in {@link Sgemm} apply: it lost to the Java kernels on
+     * skinny and small shapes).
+     */
+    default long everyShapeMinMacs() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * The least work one call gets where {@link CpuMatMul} cuts a product of medium size into up to 4 bands for the
      * threads (the bands are fixed by shape, so that results do not depend on the thread count): this many
      * multiply-adds. For OpenBLAS the large products' rule (2^25, at least 256 rows), below which its calls ran slower

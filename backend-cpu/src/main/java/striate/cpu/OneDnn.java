@@ -139,6 +139,16 @@ final class OneDnn implements NativeGemm {
     }
 
     /**
+     * oneDNN ran small products 1.2 to 2.8 times as fast as the Java kernels from about 54,000 multiply-adds on
+     * (64 × 10 × 84, a LeNet output layer's gradient, to 64 × 784 × 256, an MLP's, in every layout), and slower at
+     * 32,768 and below (32³: 0.66; benchmarks/RESULTS.md); 40,000 lies between.
+     */
+    @Override
+    public long everyShapeMinMacs() {
+        return 40_000;
+    }
+
+    /**
      * oneDNN kept its rate on bands down to 64 rows and 2^22 multiply-adds where B is small (64 × 256 × 256 at 189
      * GFLOP/s against 195 for 256³; benchmarks/RESULTS.md), so a medium product gets up to 4 bands for the threads.
      */

@@ -62,6 +62,11 @@ final class Sgemm {
 
     /** The native library from the thresholds up, Java below. */
     static Sgemm withNative(NativeGemm blas) {
+        long every = blas.everyShapeMinMacs();
+        if (every <= NATIVE_NT_MIN_MACS) { // then the layouts' own thresholds add nothing
+            return new Sgemm(blas, blas.describe() + ", single-threaded calls, from " + String.format(Locale.ROOT, "%,d", every)
+                    + " multiply-adds, " + javaKernel() + " below");
+        }
         return new Sgemm(blas, blas.describe() + ", single-threaded calls, from 2^25 multiply-adds, or 2^22 with every"
                 + " dim >= " + NATIVE_WIDE_MIN_DIM + " (A·Bᵀ: 2^16 and n >= " + NATIVE_NT_MIN_N + "), " + javaKernel()
                 + " below");
@@ -164,7 +169,7 @@ final class Sgemm {
     boolean isNative(int m, int n, int k) {
         long macs = (long) m * n * k;
         boolean wide = Math.min(m, Math.min(n, k)) >= NATIVE_WIDE_MIN_DIM && macs >= NATIVE_WIDE_MIN_MACS;
-        return blas != null && (macs >= LARGE_MIN_MACS || wide);
+        return blas != null && (macs >= LARGE_MIN_MACS || wide || macs >= blas.everyShapeMinMacs());
     }
 
     /**
@@ -223,7 +228,8 @@ final class Sgemm {
 
     /** Whether an A·Bᵀ of this shape goes to the native library. */
     boolean isNativeNT(int m, int n, int k) {
-        return blas != null && n >= NATIVE_NT_MIN_N && (long) m * n * k >= NATIVE_NT_MIN_MACS;
+        long macs = (long) m * n * k;
+        return blas != null && (n >= NATIVE_NT_MIN_N && macs >= NATIVE_NT_MIN_MACS || macs >= blas.everyShapeMinMacs());
     }
 
     /** C = A·B (or C += A·B when {@code accumulate}). Leading dimensions are row strides in elements. */

@@ -131,4 +131,16 @@ class SgemmChoiceTest {
         assertEquals(trusted && javaWider, s.description().contains("which use AVX2 on this AVX-512 CPU"),
                 s.description());
     }
+
+    @Test
+    void oneDnnRunsEveryProductFrom40000MultiplyAddsInEveryLayout() {
+        Sgemm s = Sgemm.withNative(OneDnn.load());
+        assertTrue(s.isNative(64, 64, 64) && s.isNative(64, 10, 84) && s.isNative(6, 784, 25),
+                "a LeNet output layer's and a skinny product from 40,000 multiply-adds");
+        assertTrue(s.isNativeNT(64, 10, 84), "A·Bᵀ with n below 32 too");
+        assertFalse(s.isNative(32, 32, 32) || s.isNative(64, 16, 16) || s.isNativeNT(32, 32, 32),
+                "at 32³ and below the Java kernels are faster");
+        assertTrue(s.description().startsWith("oneDNN ") && s.description().contains("from 40,000 multiply-adds"),
+                s.description());
+    }
 }
