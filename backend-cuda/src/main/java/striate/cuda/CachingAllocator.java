@@ -3,6 +3,7 @@ package striate.cuda;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
+import striate.tensor.CleanerWait;
 
 /**
  * Device memory for one device, cached by size class so a training loop that asks for the same sizes every step
@@ -64,7 +65,8 @@ public final class CachingAllocator<H> {
         if (block != null) {
             return block;
         }
-        collectAndWait(); // without the lock: the cleaner's frees need it
+        // without the lock: the cleaner's frees need it
+        CleanerWait.collectAndWait(collector, this::returnedSoFar, () -> false, COLLECT_WAIT_MS);
         synchronized (this) {
             block = fromCacheOrDevice(size);
             if (block != null) {
@@ -101,25 +103,6 @@ public final class CachingAllocator<H> {
         inUse += size;
         peak = Math.max(peak, inUse);
         return new Block<>(h, size);
-    }
-
-    /** Asks for a collection, then waits while the cleaner keeps giving blocks back (at most COLLECT_WAIT_MS). */
-    private void collectAndWait() {
-        collector.run();
-        long previous = returnedSoFar();
-        for (int ms = 0; ms < COLLECT_WAIT_MS; ms++) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long now = returnedSoFar();
-            if (now == previous && ms >= 4) {
-                return;
-            }
-            previous = now;
-        }
     }
 
     private synchronized long returnedSoFar() {

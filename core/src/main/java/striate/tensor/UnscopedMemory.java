@@ -87,21 +87,7 @@ final class UnscopedMemory {
             return; // another thread's collection got there first
         }
         collections.incrementAndGet();
-        System.gc();
-        long previous = outstanding.get();
-        for (int ms = 0; ms < WAIT_MS && previous > base / 2; ms++) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            long now = outstanding.get();
-            if (now == previous && ms >= 4) {
-                break; // the cleaner has freed what it found
-            }
-            previous = now;
-        }
+        CleanerWait.collectAndWait(System::gc, outstanding::get, () -> outstanding.get() <= base / 2, WAIT_MS);
         threshold = Math.max(base, 2 * outstanding.get());
     }
 }
