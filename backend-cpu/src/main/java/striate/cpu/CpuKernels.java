@@ -17,6 +17,8 @@ import striate.op.EmbeddingBackwardOp;
 import striate.op.EmbeddingOp;
 import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
+import striate.op.GruLayerBackwardOp;
+import striate.op.GruLayerOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
@@ -25,6 +27,8 @@ import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
+import striate.op.LstmLayerBackwardOp;
+import striate.op.LstmLayerOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -70,6 +74,7 @@ final class CpuKernels {
         CpuUpdates updates = new CpuUpdates(pool);
         CpuEmbedding embedding = new CpuEmbedding(pool);
         CpuRecurrent recurrent = new CpuRecurrent(pool);
+        CpuRecurrentLayer layers = new CpuRecurrentLayer(pool, matmul);
         CpuKMaxPool kMax = new CpuKMaxPool(pool);
         CpuBatchNorm batchNorm = new CpuBatchNorm(pool);
         return KernelTable.builder("cpu", ReferenceBackend.KERNELS)
@@ -111,6 +116,12 @@ final class CpuKernels {
                         OTHER_TYPES)
                 .put(GruCellOp.class, "CpuRecurrent", recurrent.gruCell(), CpuKernels::float32, OTHER_TYPES)
                 .put(GruCellBackwardOp.class, "CpuRecurrent", recurrent.gruCellBackward(), CpuKernels::float32,
+                        OTHER_TYPES)
+                .put(LstmLayerOp.class, "CpuRecurrentLayer", layers.lstm(), CpuKernels::float32, OTHER_TYPES)
+                .put(LstmLayerBackwardOp.class, "CpuRecurrentLayer", layers.lstmBackward(), CpuKernels::float32,
+                        OTHER_TYPES)
+                .put(GruLayerOp.class, "CpuRecurrentLayer", layers.gru(), CpuKernels::float32, OTHER_TYPES)
+                .put(GruLayerBackwardOp.class, "CpuRecurrentLayer", layers.gruBackward(), CpuKernels::float32,
                         OTHER_TYPES)
                 .put(BatchNormOp.class, "CpuBatchNorm", batchNorm.forward(), CpuKernels::float32, OTHER_TYPES)
                 .put(BatchNormBackwardOp.class, "CpuBatchNorm", batchNorm.backward(), CpuKernels::float32,

@@ -1,5 +1,7 @@
 package striate.cpu;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
 import java.lang.foreign.MemorySegment;
 import striate.backend.KernelTrace;
 import striate.op.Kernel;
@@ -63,39 +65,72 @@ final class CpuMatMul implements Kernel<MatMulOp> {
      */
     void multiply(boolean ta, boolean tb, int m, int n, int k, Tensor a, Tensor b, Tensor out) {
         if (sgemm.isLarge(ta, tb, m, n, k) && a.isContiguous() && b.isContiguous()) {
-            if (ta && !tb && sgemm.swapsTransposedA(m, n, k)) {
-                KernelTrace.path(swappedPath);
-                swappedBands(m, n, k, InPlace.of(a, b, out));
-            } else {
-                KernelTrace.path(largePath);
-                largeBands(ta, tb, m, n, k, InPlace.of(a, b, out));
-            }
+            large(ta, tb, m, n, k, InPlace.of(a, b, out), false);
             return;
         }
         KernelTrace.path("blocks");
-        float[] fa = rowMajor(a, ta, k, m, A_READ, A_ROWS);
-        float[] fb = rowMajor(b, tb, n, k, B_READ, B_ROWS);
+        float[] fa = scratch.floats(A_READ, m * k);
+        HostFloats.read(a, fa);
+        float[] fb = scratch.floats(B_READ, k * n);
+        HostFloats.read(b, fb);
+        HostFloats.writeRange(out, 0, blocks(ta, tb, m, n, k, fa, fb, null), m * n);
+    }
+
+    /**
+     * C[m, n] (+)= op(A) · op(B) on contiguous row-major float32 memory, offsets in elements, for kernels that multiply
+     * parts of their own tensors (the recurrent layers' per-step products); shapes as in the tensors' form, C's rows
+     * {@code n} apart. With {@code accumulate}, C's values are added to.
+     */
+    void multiply(boolean ta, boolean tb, int m, int n, int k, MemorySegment a, long a0, MemorySegment b, long b0,
+                  MemorySegment c, long c0, boolean accumulate) {
+        if (sgemm.isLarge(ta, tb, m, n, k)) {
+            large(ta, tb, m, n, k, new InPlace(a, a0, b, b0, c, c0), accumulate);
+            return;
+        }
+        KernelTrace.path("blocks");
+        float[] fa = scratch.floats(A_READ, m * k);
+        MemorySegment.copy(a, JAVA_FLOAT, a0 * 4, fa, 0, m * k);
+        float[] fb = scratch.floats(B_READ, k * n);
+        MemorySegment.copy(b, JAVA_FLOAT, b0 * 4, fb, 0, k * n);
+        float[] product = blocks(ta, tb, m, n, k, fa, fb, accumulate ? c.asSlice(c0 * 4, (long) m * n * 4) : null);
+        MemorySegment.copy(product, 0, c, JAVA_FLOAT, c0 * 4, m * n);
+    }
+
+    /** A large product in place: as (Bᵀ·A)ᵀ where the library runs that faster (not when accumulating), else in bands. */
+    private void large(boolean ta, boolean tb, int m, int n, int k, InPlace p, boolean accumulate) {
+        if (ta && !tb && !accumulate && sgemm.swapsTransposedA(m, n, k)) {
+            KernelTrace.path(swappedPath);
+            swappedBands(m, n, k, p);
+        } else {
+            KernelTrace.path(largePath);
+            largeBands(ta, tb, m, n, k, p, accumulate);
+        }
+    }
+
+    /**
+     * The Java kernel in blocks of 64 rows on the operands as read ({@code fa}, {@code fb}: stored [m, k] or [k, m],
+     * [k, n] or [n, k]), transposed ones packed row-major first; returns the product [m, n] in scratch, added to
+     * {@code addend}'s [m, n] when that is not null.
+     */
+    private float[] blocks(boolean ta, boolean tb, int m, int n, int k, float[] fa, float[] fb, MemorySegment addend) {
+        float[] ra = ta ? transposed(fa, k, m, A_ROWS) : fa;
+        float[] rb = tb ? transposed(fb, n, k, B_ROWS) : fb;
         float[] c = scratch.floats(PRODUCT, m * n);
+        if (addend != null) {
+            MemorySegment.copy(addend, JAVA_FLOAT, 0, c, 0, m * n);
+        }
         int chunks = (m + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
         pool.forEach(chunks, chunk -> {
             int i0 = chunk * ROWS_PER_CHUNK;
             int rows = Math.min(ROWS_PER_CHUNK, m - i0);
-            sgemm.gemm(rows, n, k, fa, i0 * k, k, fb, 0, n, c, i0 * n, n, false);
+            sgemm.gemm(rows, n, k, ra, i0 * k, k, rb, 0, n, c, i0 * n, n, addend != null);
         });
-        HostFloats.writeRange(out, 0, c, m * n);
+        return c;
     }
 
-    /**
-     * An operand's elements in this thread's scratch, row-major as the product reads them: as they lie, or, when
-     * {@code transposed}, the stored [rows, cols] turned into [cols, rows].
-     */
-    private float[] rowMajor(Tensor t, boolean transposed, int rows, int cols, int readSlot, int rowsSlot) {
-        float[] read = scratch.floats(readSlot, rows * cols);
-        HostFloats.read(t, read);
-        if (!transposed) {
-            return read;
-        }
-        float[] rowsOut = scratch.floats(rowsSlot, rows * cols);
+    /** The stored [rows, cols] in {@code read} turned into [cols, rows], in this thread's scratch slot. */
+    private float[] transposed(float[] read, int rows, int cols, int slot) {
+        float[] rowsOut = scratch.floats(slot, rows * cols);
         Transpose.of(read, 0, rows, cols, cols, rowsOut, 0);
         return rowsOut;
     }
@@ -138,7 +173,7 @@ final class CpuMatMul implements Kernel<MatMulOp> {
             float[] rows = scratch.floats(SWAPPED_ROWS, n * size);
             // Cᵀ[:, i0 .. i0 + size) [n, size] = Bᵀ [n, k] · A[:, i0 .. i0 + size) [k, size]
             sgemm.largeGemm(true, false, n, size, k, p.b(), p.b0(), n, p.a(), p.a0() + i0, m,
-                    MemorySegment.ofArray(block), 0, size);
+                    MemorySegment.ofArray(block), 0, size, false);
             Transpose.of(block, 0, n, size, size, rows, 0);
             MemorySegment.copy(MemorySegment.ofArray(rows), 0, p.c(), (p.c0() + (long) i0 * n) * 4,
                     (long) size * n * 4);
@@ -148,9 +183,10 @@ final class CpuMatMul implements Kernel<MatMulOp> {
     /**
      * C[m, n] = op(A) · op(B) by the large kernel on the tensors' memory, in bands of rows of C, or of columns when
      * n > m.
-     * A is [m, k], or [k, m] with {@code ta}; B is [k, n], or [n, k] with {@code tb}; all three contiguous.
+     * A is [m, k], or [k, m] with {@code ta}; B is [k, n], or [n, k] with {@code tb}; all three contiguous. With
+     * {@code accumulate}, C's values are added to.
      */
-    private void largeBands(boolean ta, boolean tb, int m, int n, int k, InPlace p) {
+    private void largeBands(boolean ta, boolean tb, int m, int n, int k, InPlace p, boolean accumulate) {
         int lda = ta ? m : k;
         int ldb = tb ? k : n;
         boolean byRows = m >= n;
@@ -161,10 +197,10 @@ final class CpuMatMul implements Kernel<MatMulOp> {
             int size = Math.min(band, length - i0);
             if (byRows) { // rows i0.. of op(A): row i0 of A, or column i0 of Aᵀ's storage
                 sgemm.largeGemm(ta, tb, size, n, k, p.a(), p.a0() + (ta ? i0 : (long) i0 * k), lda, p.b(), p.b0(),
-                        ldb, p.c(), p.c0() + (long) i0 * n, n);
+                        ldb, p.c(), p.c0() + (long) i0 * n, n, accumulate);
             } else { // columns i0.. of op(B): column i0 of B, or row i0 of Bᵀ's storage
                 sgemm.largeGemm(ta, tb, m, size, k, p.a(), p.a0(), lda, p.b(), p.b0() + (tb ? (long) i0 * k : i0),
-                        ldb, p.c(), p.c0() + i0, n);
+                        ldb, p.c(), p.c0() + i0, n, accumulate);
             }
         });
     }

@@ -31,8 +31,8 @@ final class CpuRecurrent {
         this.pool = pool;
     }
 
-    /** Runs row(r) for r in [0, n) in chunks of about {@link #CHUNK} elements of rows of h. */
-    private void forRows(int n, int h, IntConsumer row) {
+    /** Runs row(r) for r in [0, n) in chunks of about {@link #CHUNK} elements of rows of h, on the pool. */
+    static void forRows(IntraOpPool pool, int n, int h, IntConsumer row) {
         int rows = Math.max(1, CHUNK / Math.max(1, h));
         int chunks = Math.max(1, Math.ceilDiv(n, rows));
         pool.forEach(chunks, c -> {
@@ -42,12 +42,16 @@ final class CpuRecurrent {
         });
     }
 
+    private void forRows(int n, int h, IntConsumer row) {
+        forRows(pool, n, h, row);
+    }
+
     private static MemorySegment segment(Tensor out) {
         return ((HostStorage) out.storage()).segment();
     }
 
     /** Whether the vector loops may run: the Vector API is there and every segment is off-heap. */
-    private static boolean vector(MemorySegment... segments) {
+    static boolean vector(MemorySegment... segments) {
         if (!Sgemm.VECTOR_API) {
             return false;
         }

@@ -248,17 +248,17 @@ final class Sgemm {
     }
 
     /**
-     * C = op(A)·op(B) on segments, read in place, for callers that checked {@link #isLarge} for the whole product
+     * C (+)= op(A)·op(B) on segments, read in place, for callers that checked {@link #isLarge} for the whole product
      * (this may be a block of it): by the native library (see
      * {@link NativeGemm#sgemm(boolean, boolean, int, int, int, MemorySegment, long, int, MemorySegment, long, int,
      * MemorySegment, long, int, boolean)}) or by the packed Java kernel.
      */
     void largeGemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long aOff, int lda,
-                   MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc) {
+                   MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc, boolean accumulate) {
         if (blas != null) {
-            blas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+            blas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else if (VECTOR_API) {
-            PackedSgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+            PackedSgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
             throw new IllegalStateException("no large GEMM kernel here: " + description);
         }

@@ -157,6 +157,181 @@ final class VectorCells {
         }
     }
 
+    /**
+     * One row of a fused LSTM layer's step: the gates at y[a] (i, f, g, o blocks of h) hold h·W_hhᵀ ({@code hidden};
+     * else nothing, from the zero state); x·W_ihᵀ at xs[x0] and the bias at bs[b0] are added and the sums activated
+     * in place, then c' = f·c + i·g to y[c1] (c at cs[cp]) and h' = o·tanh c' to y[h1].
+     */
+    static int lstmLayer(MemorySegment xs, long x0, MemorySegment bs, long b0, MemorySegment cs, long cp, boolean hidden,
+                         MemorySegment y, long a, long h1, long c1, int h) {
+        int end = S.loopBound(h);
+        float[] e = new float[end];
+        for (int gate = 0; gate < 4; gate++) {
+            long at = a + (long) gate * h;
+            addTo(y, at, hidden, xs, x0 + (long) gate * h, bs, b0 + (long) gate * h, end);
+            if (gate == 2) {
+                tanhExp(y, at, e, end);
+                tanh(y, at, e, y, at, end);
+            } else {
+                sigmoidExp(y, at, e, end);
+                sigmoid(y, at, e, y, at, end);
+            }
+        }
+        cellTo(y, a, h, cs, cp, y, c1, end);
+        tanhExp(y, c1, e, end);
+        tanh(y, c1, e, y, h1, end);
+        times(y, a + 3L * h, y, h1, end);
+        return end;
+    }
+
+    /** y = c' = i·g + f·c (see {@link #cell}). */
+    private static void cellTo(MemorySegment act, long ai, int h, MemorySegment cs, long c0, MemorySegment y, long yi,
+                               int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            store(cell(act, ai + j, h, cs, c0 + j), y, yi + j);
+        }
+    }
+
+    /** y = a·y. */
+    private static void times(MemorySegment a, long ai, MemorySegment y, long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            store(load(y, yi + j).mul(load(a, ai + j)), y, yi + j);
+        }
+    }
+
+    /** y = (y, when {@code withY}) + a + b. */
+    private static void addTo(MemorySegment y, long yi, boolean withY, MemorySegment a, long ai, MemorySegment b,
+                              long bi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector v = load(a, ai + j).add(load(b, bi + j));
+            store(withY ? v.add(load(y, yi + j)) : v, y, yi + j);
+        }
+    }
+
+    /**
+     * One row of a fused LSTM layer's backward step: dgates to out[dg] (four blocks of h) from dh = d[dh] + rec[dhr]
+     * and dc = d[dc] + rec[dcr], the saved activations at ys[a], c_t at ys[ct] and c_{t−1} at cs[cp]; dc_{t−1} goes to
+     * rec[dcr], over the dc it read. tanh c_t goes to o's place first.
+     */
+    static int lstmLayerBackward(MemorySegment d, long dh, long dc, MemorySegment rec, long dhr, long dcr,
+                                 MemorySegment ys, long a, long ct, MemorySegment cs, long cp, MemorySegment out,
+                                 long dg, int h) {
+        int end = S.loopBound(h);
+        float[] e = new float[end];
+        tanhExp(ys, ct, e, end);
+        tanh(ys, ct, e, out, dg + 3L * h, end);
+        lstmLayerGradients(d, dh, dc, rec, dhr, dcr, ys, a, cs, cp, out, dg, h, end);
+        return end;
+    }
+
+    /** The gradients of {@link #lstmLayerBackward}, tanh c_t read from o's place (a loop of its own, as C2 likes). */
+    private static void lstmLayerGradients(MemorySegment d, long dh, long dc, MemorySegment rec, long dhr, long dcr,
+                                           MemorySegment ys, long a, MemorySegment cs, long cp, MemorySegment out,
+                                           long dg, int h, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector i = load(ys, a + j);
+            FloatVector f = load(ys, a + h + j);
+            FloatVector gg = load(ys, a + 2L * h + j);
+            FloatVector o = load(ys, a + 3L * h + j);
+            FloatVector tc = load(out, dg + 3L * h + j);
+            FloatVector dhv = load(d, dh + j).add(load(rec, dhr + j));
+            FloatVector dcv = dhv.mul(o).fma(oneMinusSquare(tc), load(d, dc + j).add(load(rec, dcr + j)));
+            store(dcv.mul(gg).mul(sigmoidSlope(i)), out, dg + j);
+            store(dcv.mul(load(cs, cp + j)).mul(sigmoidSlope(f)), out, dg + h + j);
+            store(dcv.mul(i).mul(oneMinusSquare(gg)), out, dg + 2L * h + j);
+            store(dhv.mul(tc).mul(sigmoidSlope(o)), out, dg + 3L * h + j);
+            store(dcv.mul(f), rec, dcr + j);
+        }
+    }
+
+    /**
+     * One row of a fused GRU layer's step: hg at y[g] (r, z, n blocks of h) holds h·W_hhᵀ ({@code hidden}; else
+     * nothing, from the zero state), to which bhh at bhs[bh] is added in place; with x·W_ihᵀ at xs[x0] and bih at
+     * bis[bi], r, z and n go to y[act] (blocks of h) and h' = n + z·(h − n) to y[h1] (h at hs[hp]).
+     */
+    static int gruLayer(MemorySegment xs, long x0, MemorySegment bis, long bi, MemorySegment bhs, long bh,
+                        MemorySegment hs, long hp, boolean hidden, MemorySegment y, long g, long act, long h1, int h) {
+        int end = S.loopBound(h);
+        float[] e = new float[end];
+        for (int gate = 0; gate < 3; gate++) {
+            long gi = (long) gate * h;
+            addTo(y, g + gi, hidden, bhs, bh + gi, end);
+        }
+        for (int gate = 0; gate < 2; gate++) { // r, z = σ(x + bih + hg)
+            long gi = (long) gate * h;
+            sum3(xs, x0 + gi, bis, bi + gi, y, g + gi, y, act + gi, end);
+            sigmoidExp(y, act + gi, e, end);
+            sigmoid(y, act + gi, e, y, act + gi, end);
+        }
+        long n = act + 2L * h;
+        gruCandidate(xs, x0 + 2L * h, bis, bi + 2L * h, y, act, g + 2L * h, n, end); // for a moment in n's place
+        tanhExp(y, n, e, end);
+        tanh(y, n, e, y, n, end);
+        interpolate(y, act + h, n, hs, hp, y, h1, end);
+        return end;
+    }
+
+    /** y = (y, when {@code withY}) + b. */
+    private static void addTo(MemorySegment y, long yi, boolean withY, MemorySegment b, long bi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector v = load(b, bi + j);
+            store(withY ? v.add(load(y, yi + j)) : v, y, yi + j);
+        }
+    }
+
+    /** y = a + b + c. */
+    private static void sum3(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment c, long ci,
+                             MemorySegment y, long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            store(load(a, ai + j).add(load(b, bi + j)).add(load(c, ci + j)), y, yi + j);
+        }
+    }
+
+    /** y[n] = x + b + r·hn, with r at y[r0] and hn at y[hn]: the GRU candidate's argument. */
+    private static void gruCandidate(MemorySegment xs, long xi, MemorySegment bs, long bi, MemorySegment y, long r0,
+                                     long hn, long n, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector xn = load(xs, xi + j).add(load(bs, bi + j));
+            store(load(y, r0 + j).fma(load(y, hn + j), xn), y, n + j);
+        }
+    }
+
+    /** y = n + z·(h − n), z at zs[z0], n at zs[n0], h at hs[h0]. */
+    private static void interpolate(MemorySegment zs, long z0, long n0, MemorySegment hs, long h0, MemorySegment y,
+                                    long yi, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector nn = load(zs, n0 + j);
+            store(load(zs, z0 + j).fma(load(hs, h0 + j).sub(nn), nn), y, yi + j);
+        }
+    }
+
+    /**
+     * One row of a fused GRU layer's backward step: from dh = d[dh] + rec[r0], the saved r, z, n at ys[act], hn at
+     * ys[hn] and h_{t−1} at hs[hp]: dxg to out[dx] and dhg to out[dhg] (three blocks of h each), and dh·z to rec[r0],
+     * over the dh it read.
+     */
+    static int gruLayerBackward(MemorySegment d, long dh, MemorySegment rec, long r0, MemorySegment ys, long act,
+                                long hn, MemorySegment hs, long hp, MemorySegment out, long dx, long dhg, int h) {
+        int end = S.loopBound(h);
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector r = load(ys, act + j);
+            FloatVector z = load(ys, act + h + j);
+            FloatVector n = load(ys, act + 2L * h + j);
+            FloatVector dv = load(d, dh + j).add(load(rec, r0 + j));
+            FloatVector dn = dv.mul(z.neg().add(1f)).mul(oneMinusSquare(n));
+            FloatVector dz = dv.mul(load(hs, hp + j).sub(n)).mul(sigmoidSlope(z));
+            FloatVector dr = dn.mul(load(ys, hn + j)).mul(sigmoidSlope(r));
+            store(dr, out, dx + j);
+            store(dz, out, dx + h + j);
+            store(dn, out, dx + 2L * h + j);
+            store(dr, out, dhg + j);
+            store(dz, out, dhg + h + j);
+            store(dn.mul(r), out, dhg + 2L * h + j);
+            store(dv.mul(z), rec, r0 + j);
+        }
+        return end;
+    }
+
     // The passes with an activation, over columns [0, end): each ...Exp pass leaves the exponentials of its
     // activation's argument in e, and the pass of that name after it takes them from there. Input and output may be
     // the same memory (each vector is read before it is written).

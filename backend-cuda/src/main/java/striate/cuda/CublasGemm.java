@@ -6,6 +6,7 @@ import static striate.cuda.CudaBackend.pointer;
 
 import jcuda.Pointer;
 import jcuda.cudaDataType;
+import jcuda.driver.CUdeviceptr;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasComputeType;
 import jcuda.jcublas.cublasGemmAlgo;
@@ -67,6 +68,21 @@ final class CublasGemm {
                 pointer(b), type, c.lda(), pointer(a), type, c.ldb(), ZERO, pointer(out), type, c.ldc(),
                 cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT),
                 "cublasGemmEx(" + out.dtype() + ", " + m + "x" + n + "x" + k + ")");
+    }
+
+    /**
+     * C[m, n] (+)= op(A)·op(B) on dense row-major float32 device memory: A [m, k] (or [k, m] with {@code ta}), B [k, n]
+     * (or [n, k] with {@code tb}), C [m, n]; with {@code accumulate}, C's values are added to. For kernels that
+     * multiply parts of their own tensors (the recurrent layers' steps); FP32 or TF32 as the backend's matmul.
+     */
+    static void rowMajor(CudaDevice gpu, boolean ta, boolean tb, int m, int n, int k, CUdeviceptr a, CUdeviceptr b,
+                         CUdeviceptr c, boolean accumulate) {
+        GemmCall call = GemmCall.of(m, n, k, ta, tb, new GemmCall.Operand(false, ta ? m : k),
+                new GemmCall.Operand(false, tb ? k : n));
+        CudaStatus.cublas(JCublas2.cublasSgemm(gpu.cublas(), call.transA() ? cublasOperation.CUBLAS_OP_T
+                : cublasOperation.CUBLAS_OP_N, call.transB() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
+                call.m(), call.n(), call.k(), ONE, b, call.lda(), a, call.ldb(), accumulate ? ONE : ZERO, c,
+                call.ldc()), "cublasSgemm(" + m + "x" + n + "x" + k + ")");
     }
 
     private static GemmCall.Operand operand(Tensor t) {

@@ -26,6 +26,8 @@ import striate.op.EmbeddingBackwardOp;
 import striate.op.EmbeddingOp;
 import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
+import striate.op.GruLayerBackwardOp;
+import striate.op.GruLayerOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
@@ -34,6 +36,8 @@ import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
+import striate.op.LstmLayerBackwardOp;
+import striate.op.LstmLayerOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -95,6 +99,10 @@ public final class CudaBackend implements Backend {
             .put(LstmCellBackwardOp.class, "CudaRecurrent", widened(CudaRecurrent::lstmCellBackward))
             .put(GruCellOp.class, "CudaRecurrent", widened(CudaRecurrent::gruCell))
             .put(GruCellBackwardOp.class, "CudaRecurrent", widened(CudaRecurrent::gruCellBackward))
+            .put(LstmLayerOp.class, "CudaRecurrentLayer", widened(CudaRecurrentLayer::lstm))
+            .put(LstmLayerBackwardOp.class, "CudaRecurrentLayer", widened(CudaRecurrentLayer::lstmBackward))
+            .put(GruLayerOp.class, "CudaRecurrentLayer", widened(CudaRecurrentLayer::gru))
+            .put(GruLayerBackwardOp.class, "CudaRecurrentLayer", widened(CudaRecurrentLayer::gruBackward))
             .put(BatchNormOp.class, "CudaBatchNorm", widened(CudaBatchNorm::forward))
             .put(BatchNormBackwardOp.class, "CudaBatchNorm", widened(CudaBatchNorm::backward))
             .put(Pool2dOp.class, "CudaPool", widened(CudaPool::pool2d))

@@ -37,6 +37,10 @@ final class Symbols {
     static final String LSTM_CELL_BACKWARD = "lstm_cell_backward_f32";
     static final String GRU_CELL = "gru_cell_forward_f32";
     static final String GRU_CELL_BACKWARD = "gru_cell_backward_f32";
+    static final String LSTM_LAYER_STEP = "lstm_layer_step_forward_f32";
+    static final String LSTM_LAYER_STEP_BACKWARD = "lstm_layer_step_backward_f32";
+    static final String GRU_LAYER_STEP = "gru_layer_step_forward_f32";
+    static final String GRU_LAYER_STEP_BACKWARD = "gru_layer_step_backward_f32";
     static final String BATCH_NORM = "batch_norm_forward_f32";
     static final String BATCH_NORM_BACKWARD = "batch_norm_backward_f32";
     static final String EMBEDDING = "embedding_forward_f32";
@@ -105,7 +109,8 @@ final class Symbols {
         List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, CONV_BIAS_RELU, WHERE,
                 PAD, SUM, SUM_CHANNELS, SUM_COLUMNS, SUM_PARTIALS, MAX, CROSS_ENTROPY, CROSS_ENTROPY_BACKWARD, MAX_POOL,
                 AVG_POOL, MAX_POOL_ARGMAX, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL, KMAX_POOL_BACKWARD,
-                LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, BATCH_NORM, BATCH_NORM_BACKWARD, EMBEDDING,
+                LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, LSTM_LAYER_STEP, LSTM_LAYER_STEP_BACKWARD,
+                GRU_LAYER_STEP, GRU_LAYER_STEP_BACKWARD, BATCH_NORM, BATCH_NORM_BACKWARD, EMBEDDING,
                 EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64), convRelu(DType.BF16),
                 convRelu(DType.F16)));
         for (UnaryFn fn : UnaryFn.values()) {

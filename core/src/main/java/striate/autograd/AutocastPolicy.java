@@ -17,6 +17,8 @@ import striate.op.EmbeddingBackwardOp;
 import striate.op.EmbeddingOp;
 import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
+import striate.op.GruLayerBackwardOp;
+import striate.op.GruLayerOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.LeakyReluBackwardOp;
@@ -24,6 +26,8 @@ import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
+import striate.op.LstmLayerBackwardOp;
+import striate.op.LstmLayerOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -74,7 +78,8 @@ public final class AutocastPolicy {
             case UnaryOp u -> u.fn() == UnaryFn.EXP || u.fn() == UnaryFn.LOG ? Rule.FLOAT32 : Rule.WIDEST;
             case AffineOp _, BinaryOp _, WhereOp _, Pool2dOp _, Pool2dBackwardOp _, KMaxPoolOp _, KMaxPoolBackwardOp _,
                  EmbeddingOp _, EmbeddingBackwardOp _, LstmCellOp _, LstmCellBackwardOp _, GruCellOp _,
-                 GruCellBackwardOp _, LeakyReluOp _, LeakyReluBackwardOp _, PadOp _, CatOp _ -> Rule.WIDEST;
+                 GruCellBackwardOp _, LstmLayerOp _, LstmLayerBackwardOp _, GruLayerOp _, GruLayerBackwardOp _,
+                 LeakyReluOp _, LeakyReluBackwardOp _, PadOp _, CatOp _ -> Rule.WIDEST;
             case CastOp _, CopyOp _, RandomUniformOp _, ViewOp _, SgdUpdateOp _, AdamUpdateOp _ -> Rule.NONE;
         };
     }

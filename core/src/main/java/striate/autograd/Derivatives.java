@@ -21,6 +21,8 @@ import striate.op.EmbeddingOp;
 import striate.op.ExpandOp;
 import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
+import striate.op.GruLayerBackwardOp;
+import striate.op.GruLayerOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.LeakyReluBackwardOp;
@@ -28,6 +30,8 @@ import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
+import striate.op.LstmLayerBackwardOp;
+import striate.op.LstmLayerOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -64,12 +68,13 @@ public final class Derivatives {
     /**
      * True when {@code op} has a backward rule: false for random draws, optimizer updates and the backward ops other
      * than the convolution's two (pooling's, cross-entropy's, k-max pooling's, the embedding's, the recurrent
-     * cells', batch norm's), which have no second derivative yet.
+     * cells' and layers', batch norm's), which have no second derivative yet.
      */
     public static boolean isDifferentiable(Class<? extends Op> op) {
         return !(op == Pool2dBackwardOp.class || op == CrossEntropyBackwardOp.class
                 || op == KMaxPoolBackwardOp.class || op == EmbeddingBackwardOp.class
                 || op == LstmCellBackwardOp.class || op == GruCellBackwardOp.class
+                || op == LstmLayerBackwardOp.class || op == GruLayerBackwardOp.class
                 || op == BatchNormBackwardOp.class || op == RandomUniformOp.class
                 || op == SgdUpdateOp.class || op == AdamUpdateOp.class);
     }
@@ -117,6 +122,8 @@ public final class Derivatives {
                     ? Tensor.apply(new EmbeddingBackwardOp(in[0].dim(0), e.paddingIdx()), dy, in[1]) : null, null};
             case LstmCellOp l -> lstmCell(in[0], in[1], dy);
             case GruCellOp g -> gruCell(in[0], in[1], in[2], dy);
+            case LstmLayerOp l -> lstmLayer(l, in, y, dy, wanted);
+            case GruLayerOp g -> gruLayer(g, in, y, dy, wanted);
             case BatchNormOp b -> batchNorm(in[0], in[1], y, dy);
             case LeakyReluOp l -> new Tensor[] {Tensor.apply(new LeakyReluBackwardOp(l.slope()), dy, in[0])};
             case LeakyReluBackwardOp l -> // linear in dy, piecewise constant in x
@@ -148,6 +155,8 @@ public final class Derivatives {
             case EmbeddingBackwardOp o -> noSecondDerivative(o);
             case LstmCellBackwardOp o -> noSecondDerivative(o);
             case GruCellBackwardOp o -> noSecondDerivative(o);
+            case LstmLayerBackwardOp o -> noSecondDerivative(o);
+            case GruLayerBackwardOp o -> noSecondDerivative(o);
             case BatchNormBackwardOp o -> noSecondDerivative(o);
             case RandomUniformOp o -> notDifferentiable(o);
             case SgdUpdateOp o -> notDifferentiable(o);
@@ -223,6 +232,56 @@ public final class Derivatives {
         Tensor d = Tensor.apply(new GruCellBackwardOp(), dy, xg, hg, h); // [n·7h]
         return new Tensor[] {d.slice(0, 0, g).reshape(n, 3 * w), d.slice(0, g, 2 * g).reshape(n, 3 * w),
                 d.slice(0, 2 * g, 2 * g + n * w).reshape(n, w)};
+    }
+
+    /**
+     * The LSTM layer's (dxg, dwhh, dbias, dh0, dc0) from the one fused backward op's dgates [T·n, 4h], dh0 and dc0
+     * (contiguous views): dxg is dgates, dbias its sum over rows, dwhh = dgatesᵀ·[the state before each step].
+     */
+    private static Tensor[] lstmLayer(LstmLayerOp l, Tensor[] in, Tensor y, Tensor dy, boolean[] wanted) {
+        long n = in[3].dim(0);
+        long h = in[3].dim(1);
+        long rows = in[0].dim(0); // T·n
+        Tensor d = Tensor.apply(new LstmLayerBackwardOp(l.reverse(), l.zeroState()), dy, y, in[1], in[4]);
+        // d: [T·n·4h + 2nh]
+        Tensor dgates = d.slice(0, 0, rows * 4 * h).reshape(rows, 4 * h);
+        long at = rows * 4 * h;
+        return new Tensor[] {dgates,
+                wanted[1] ? dgates.matmul(statesBefore(y, in[3], rows, n, h, l.reverse()), true, false) : null,
+                wanted[2] ? dgates.sum(0, false) : null,
+                d.slice(0, at, at + n * h).reshape(n, h), d.slice(0, at + n * h, at + 2 * n * h).reshape(n, h)};
+    }
+
+    /**
+     * The GRU layer's (dxg, dwhh, dbih, dbhh, dh0) from the one fused backward op's dxg and dhg [T·n, 3h] and dh0:
+     * dbih and dbhh are their sums over rows, dwhh = dhgᵀ·[the state before each step].
+     */
+    private static Tensor[] gruLayer(GruLayerOp g, Tensor[] in, Tensor y, Tensor dy, boolean[] wanted) {
+        long n = in[4].dim(0);
+        long h = in[4].dim(1);
+        long rows = in[0].dim(0); // T·n
+        long part = rows * 3 * h;
+        Tensor d = Tensor.apply(new GruLayerBackwardOp(g.reverse(), g.zeroState()), dy, y, in[1], in[4]);
+        // d: [2·T·n·3h + nh]
+        Tensor dxg = d.slice(0, 0, part).reshape(rows, 3 * h);
+        Tensor dhg = d.slice(0, part, 2 * part).reshape(rows, 3 * h);
+        return new Tensor[] {dxg,
+                wanted[1] ? dhg.matmul(statesBefore(y, in[4], rows, n, h, g.reverse()), true, false) : null,
+                wanted[2] ? dxg.sum(0, false) : null, wanted[3] ? dhg.sum(0, false) : null,
+                d.slice(0, 2 * part, 2 * part + n * h).reshape(n, h)};
+    }
+
+    /**
+     * [T·n, h]: the hidden state each step started from, in the steps' row order: h0 then H's first T − 1 steps, or
+     * for a reverse layer H's last T − 1 steps then h0 (H is y's first T·n·h elements).
+     */
+    private static Tensor statesBefore(Tensor y, Tensor h0, long rows, long n, long h, boolean reverse) {
+        if (rows == n) {
+            return h0;
+        }
+        Tensor shifted = reverse ? y.slice(0, n * h, rows * h) : y.slice(0, 0, (rows - n) * h);
+        Tensor hs = shifted.reshape(rows - n, h);
+        return reverse ? Tensor.cat(0, hs, h0) : Tensor.cat(0, h0, hs);
     }
 
     /**

@@ -1,5 +1,6 @@
 package striate.nn;
 
+import striate.op.GruLayerOp;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
 
@@ -7,7 +8,8 @@ import striate.tensor.Tensor;
  * Gated recurrent unit (Cho et al., 2014), PyTorch's GRU: per step, with xg = x·W_ihᵀ + b_ih and hg = h·W_hhᵀ + b_hh
  * [n, 3h] in the order r, z, n: r = σ(xg_r + hg_r), z = σ(xg_z + hg_z), n = tanh(xg_n + r·hg_n), h' = (1 − z)·n + z·h.
  * Shapes, parameters, options, states and variable lengths are {@link RNNBase}'s, with 3 gates. b_ih goes into the
- * input projection once for all steps; b_hh stays with each step's h·W_hhᵀ, since r scales its n part; the cell is
+ * input projection once for all steps; b_hh stays with each step's h·W_hhᵀ, since r scales its n part. Over
+ * full-length sequences a direction is one fused op ({@link GruLayerOp}); over variable lengths each step's cell is
  * one fused op ({@link Functional#gruCell}).
  */
 public final class GRU extends RNNBase {
@@ -23,6 +25,17 @@ public final class GRU extends RNNBase {
     @Override
     Tensor projectionBias(Weights w) {
         return w.bih(); // [3h] or null
+    }
+
+    /** The whole direction as one {@link GruLayerOp}: [T·n·7h] holding H and what the backward reads. */
+    @Override
+    Walk layer(Tensor flat, Weights w, Carry s, boolean reverse, long n) {
+        Tensor xg = flat.matmul(w.wih(), false, true); // [T·n, 3h], every step in one GEMM
+        long h = hiddenSize();
+        Tensor zero = w.bih() == null ? Tensor.zeros(xg.device(), xg.dtype(), 3 * h) : null;
+        Tensor y = Tensor.apply(new GruLayerOp(reverse, s.zero()), xg, w.whh(), zero == null ? w.bih() : zero,
+                zero == null ? w.bhh() : zero, s.h());
+        return fusedWalk(y, xg.dim(0) / n, n, h, reverse, false);
     }
 
     @Override

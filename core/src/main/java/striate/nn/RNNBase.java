@@ -23,9 +23,13 @@ import striate.tensor.Tensor;
  * each layer's output except the last one's.
  *
  * <p>Kernel layout: the input projection of all time steps of a layer's direction is one GEMM,
- * x [seq·batch, in] · W_ihᵀ + b_ih; each step adds its h·W_hhᵀ (none from a zero initial state) and runs the fused
- * cell on its rows of the projection, a slice view (autograd joins the slices' gradients with one concatenation, and
- * W_hh's over all steps with one product); the steps are joined with {@link Tensor#stack}.
+ * x [seq·batch, in] · W_ihᵀ. Over full-length sequences LSTM and GRU then run the whole direction as one fused op
+ * ({@link striate.op.LstmLayerOp}, {@link striate.op.GruLayerOp}): per step one product h·W_hhᵀ into the gates' own
+ * memory and the fused cell, the activations saved for backpropagation through time, which is one fused op too
+ * (W_hh's gradient over all steps is one product). The simple RNN, and LSTM and GRU over variable lengths, go step by
+ * step: each step adds its h·W_hhᵀ (none from a zero initial state) to its rows of the projection (with
+ * {@link #projectionBias}), a slice view, and runs the cell; autograd joins the slices' gradients with one
+ * concatenation, and W_hh's over all steps with one product; the steps are joined with {@link Tensor#stack}.
  *
  * <p>Variable lengths: given each sequence's length, a step at or past it leaves that sequence's state as it was
  * (h, c = where(step < length, new, old)) and outputs zeros there, as PyTorch's pad_packed_sequence does; so the
@@ -263,11 +267,11 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
                 Weights w = new Weights(weights.get(at), weights.get(at + 1),
                         options.bias() ? weights.get(at + 2) : null, options.bias() ? weights.get(at + 3) : null);
                 Carry s = initial(state, k, n, x);
-                Tensor[] out = new Tensor[Math.toIntExact(steps)];
-                s = direction(flat, w, s, mask, live, d == 1, n, out);
-                outs[d] = Tensor.stack(0, out); // [steps, n, h]
-                hn.add(s.h());
-                cn.add(s.c());
+                Walk walk = mask == null && live == null ? layer(flat, w, s, d == 1, n)
+                        : direction(flat, w, s, mask, live, d == 1, n, Math.toIntExact(steps));
+                outs[d] = walk.output(); // [steps, n, h]
+                hn.add(walk.last().h());
+                cn.add(walk.last().c());
             }
             input = dirs == 1 ? outs[0] : Tensor.cat(2, outs); // [steps, n, dirs·h]
             if (l < options.numLayers() - 1 && isTraining() && options.dropout() > 0) {
@@ -286,19 +290,30 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
         return new Output(output, new State(h, c));
     }
 
+    /** One layer direction's walk: its output [steps, n, h] and its last state. */
+    record Walk(Tensor output, Carry last) {
+    }
+
     /**
-     * Walks one direction's steps from {@code s}, writing each step's output [n, h] to out[t]; returns the last state.
-     * With {@code live}, step t runs rows [0, live[t]) only; with {@code mask}, every row and the mask keeps the
-     * finished ones; with neither, every row.
+     * One direction over full-length sequences (flat [steps·n, in]) from {@code s}: step by step here; LSTM and GRU
+     * run the whole walk as one fused op.
      */
-    private Carry direction(Tensor flat, Weights w, Carry s, Tensor mask, int[] live, boolean reverse, long n,
-                            Tensor[] out) {
+    Walk layer(Tensor flat, Weights w, Carry s, boolean reverse, long n) {
+        return direction(flat, w, s, null, null, reverse, n, Math.toIntExact(flat.dim(0) / n));
+    }
+
+    /**
+     * Walks one direction's steps from {@code s}, one op (or a few) per step. With {@code live}, step t runs rows
+     * [0, live[t]) only; with {@code mask}, every row and the mask keeps the finished ones; with neither, every row.
+     */
+    private Walk direction(Tensor flat, Weights w, Carry s, Tensor mask, int[] live, boolean reverse, long n,
+                           int steps) {
         Tensor proj = flat.matmul(w.wih(), false, true); // [steps·n, G·h], every step in one GEMM
         Tensor bias = projectionBias(w);
         if (bias != null) {
             proj = proj.add(bias);
         }
-        int steps = out.length;
+        Tensor[] out = new Tensor[steps];
         Tensor zero = mask == null ? null : proj.scalarLike(0);
         for (int i = 0; i < steps; i++) {
             int t = reverse ? steps - 1 - i : i;
@@ -320,7 +335,19 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
             out[t] = Tensor.where(m, next.h(), zero);
             s = new Carry(Tensor.where(m, next.h(), s.h()), s.c() == null ? null : Tensor.where(m, next.c(), s.c()));
         }
-        return s;
+        return new Walk(Tensor.stack(0, out), s);
+    }
+
+    /**
+     * The walk of a fused layer op whose output y starts with H [steps, n, h] and, for LSTM, has C [steps, n, h] right
+     * after it: H as the output, and the last step's h (and c) as the final state.
+     */
+    static Walk fusedWalk(Tensor y, long steps, long n, long h, boolean reverse, boolean cell) {
+        long size = steps * n * h;
+        long last = (reverse ? 0 : steps - 1) * n * h;
+        Tensor c = cell ? y.slice(0, size + last, size + last + n * h).reshape(n, h) : null;
+        return new Walk(y.slice(0, 0, size).reshape(steps, n, h),
+                new Carry(y.slice(0, last, last + n * h).reshape(n, h), c));
     }
 
     /** Layer direction k's initial state: rows k of the given state, or zeros. */

@@ -14,8 +14,9 @@ import striate.tensor.ShapeMismatchException;
 public sealed interface Op permits UnaryOp, AffineOp, PowerOp, BinaryOp, WhereOp, ReduceOp, MatMulOp, Conv2dOp,
         Conv2dBackwardDataOp, Conv2dBackwardFilterOp, Pool2dOp, Pool2dBackwardOp, SoftmaxOp, LogSoftmaxOp,
         CrossEntropyOp, CrossEntropyBackwardOp, KMaxPoolOp, KMaxPoolBackwardOp, EmbeddingOp, EmbeddingBackwardOp,
-        LstmCellOp, LstmCellBackwardOp, GruCellOp, GruCellBackwardOp, BatchNormOp, BatchNormBackwardOp, LeakyReluOp,
-        LeakyReluBackwardOp, RandomUniformOp, CopyOp, CastOp, PadOp, CatOp, ViewOp, InPlaceOp {
+        LstmCellOp, LstmCellBackwardOp, GruCellOp, GruCellBackwardOp, LstmLayerOp, LstmLayerBackwardOp, GruLayerOp,
+        GruLayerBackwardOp, BatchNormOp, BatchNormBackwardOp, LeakyReluOp, LeakyReluBackwardOp, RandomUniformOp,
+        CopyOp, CastOp, PadOp, CatOp, ViewOp, InPlaceOp {
 
     /** The op's name in messages: its record name. */
     default String name() {

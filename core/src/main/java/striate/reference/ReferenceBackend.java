@@ -18,6 +18,8 @@ import striate.op.EmbeddingBackwardOp;
 import striate.op.EmbeddingOp;
 import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
+import striate.op.GruLayerBackwardOp;
+import striate.op.GruLayerOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
@@ -26,6 +28,8 @@ import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
+import striate.op.LstmLayerBackwardOp;
+import striate.op.LstmLayerOp;
 import striate.op.MatMulOp;
 import striate.op.PadOp;
 import striate.op.Pool2dBackwardOp;
@@ -71,6 +75,10 @@ public final class ReferenceBackend extends HostBackend {
             .put(LstmCellBackwardOp.class, "ReferenceRecurrent", ReferenceRecurrent::lstmCellBackward)
             .put(GruCellOp.class, "ReferenceRecurrent", ReferenceRecurrent::gruCell)
             .put(GruCellBackwardOp.class, "ReferenceRecurrent", ReferenceRecurrent::gruCellBackward)
+            .put(LstmLayerOp.class, "ReferenceRecurrentLayer", ReferenceRecurrentLayer::lstmLayer)
+            .put(LstmLayerBackwardOp.class, "ReferenceRecurrentLayer", ReferenceRecurrentLayer::lstmLayerBackward)
+            .put(GruLayerOp.class, "ReferenceRecurrentLayer", ReferenceRecurrentLayer::gruLayer)
+            .put(GruLayerBackwardOp.class, "ReferenceRecurrentLayer", ReferenceRecurrentLayer::gruLayerBackward)
             .put(BatchNormOp.class, "ReferenceBatchNorm", ReferenceBatchNorm::forward)
             .put(BatchNormBackwardOp.class, "ReferenceBatchNorm", ReferenceBatchNorm::backward)
             .put(MatMulOp.class, "ReferenceMatMul", ReferenceMatMul::matmul)

@@ -27,11 +27,13 @@ import striate.op.CrossEntropyOp;
 import striate.op.EmbeddingOp;
 import striate.op.ExpandOp;
 import striate.op.GruCellOp;
+import striate.op.GruLayerOp;
 import striate.op.KMaxPoolOp;
 import striate.op.LeakyReluBackwardOp;
 import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellOp;
+import striate.op.LstmLayerOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -171,6 +173,27 @@ class GradCheckTest {
                 GradCheck.uniform(REF, 69, -2, 2, 3, 15), u(70, 3, 5)));
         c.add(op("gru cell n=2 h=7", new GruCellOp(), GradCheck.uniform(REF, 71, -2, 2, 2, 21),
                 GradCheck.uniform(REF, 72, -2, 2, 2, 21), u(73, 2, 7)));
+        // Whole layers over 5 steps (backpropagation through time), n = 2, h = 3: H and C (the saved activations carry
+        // no gradient), forward and reverse, from a given state and, with its inputs held at zero, from the zero state.
+        for (boolean reverse : new boolean[] {false, true}) {
+            String dir = reverse ? " reverse" : "";
+            c.add(new Case("lstm layer T=5 n=2 h=3" + dir, LstmLayerOp.class,
+                    x -> Tensor.apply(new LstmLayerOp(reverse, false), x).slice(0, 0, 60),
+                    GradCheck.uniform(REF, 109, -2, 2, 10, 12), GradCheck.uniform(REF, 110, -1, 1, 12, 3),
+                    u(111, 12), u(112, 2, 3), u(113, 2, 3)));
+            c.add(new Case("gru layer T=5 n=2 h=3" + dir, GruLayerOp.class,
+                    x -> Tensor.apply(new GruLayerOp(reverse, false), x).slice(0, 0, 30),
+                    GradCheck.uniform(REF, 114, -2, 2, 10, 9), GradCheck.uniform(REF, 115, -1, 1, 9, 3),
+                    u(116, 9), u(117, 9), u(118, 2, 3)));
+        }
+        Tensor zeros = Tensor.zeros(REF, DType.F64, 2, 3);
+        c.add(new Case("lstm layer T=5 n=2 h=3 from the zero state", LstmLayerOp.class,
+                x -> Tensor.apply(new LstmLayerOp(false, true), x[0], x[1], x[2], zeros, zeros).slice(0, 0, 60),
+                GradCheck.uniform(REF, 119, -2, 2, 10, 12), GradCheck.uniform(REF, 120, -1, 1, 12, 3), u(121, 12)));
+        c.add(new Case("gru layer T=5 n=2 h=3 reverse from the zero state", GruLayerOp.class,
+                x -> Tensor.apply(new GruLayerOp(true, true), x[0], x[1], x[2], x[3], zeros).slice(0, 0, 30),
+                GradCheck.uniform(REF, 122, -2, 2, 10, 9), GradCheck.uniform(REF, 123, -1, 1, 9, 3), u(124, 9),
+                u(125, 9)));
         // The fused batch norm's y part (its saved mean and inverse std carry no gradient; callers detach them).
         c.add(new Case("batch norm [3, 2, 2, 2], y", BatchNormOp.class,
                 x -> Tensor.apply(new BatchNormOp(1e-5), x).slice(0, 0, 24), u(100, 3, 2, 2, 2), pos(101, 2),

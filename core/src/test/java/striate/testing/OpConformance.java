@@ -32,6 +32,8 @@ import striate.op.EmbeddingBackwardOp;
 import striate.op.EmbeddingOp;
 import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
+import striate.op.GruLayerBackwardOp;
+import striate.op.GruLayerOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.LeakyReluBackwardOp;
@@ -39,6 +41,8 @@ import striate.op.LeakyReluOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
+import striate.op.LstmLayerBackwardOp;
+import striate.op.LstmLayerOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.PadOp;
@@ -589,6 +593,32 @@ public abstract class OpConformance {
                 range(141, -3, 3, 7, 9), transposed(u(142, 3, 7))));
         c.add(op("gru cell backward strided dy n=7 h=3", new GruCellBackwardOp(), transposed(u(143, 3, 7)),
                 range(140, -3, 3, 7, 9), transposed(range(141, -3, 3, 9, 7)), u(142, 7, 3)));
+        // Whole recurrent layers: h = 7 (all tail), 40 (vectors and a tail) and 64; forward and reverse, from a given
+        // state and from the zero state; the backward ops on arbitrary saved values (they only read them).
+        for (long[] s : new long[][] {{5, 3, 7}, {6, 16, 40}, {4, 8, 64}}) {
+            long t = s[0];
+            long n = s[1];
+            long h = s[2];
+            for (boolean reverse : new boolean[] {false, true}) {
+                for (boolean zero : new boolean[] {false, true}) {
+                    String name = "T=" + t + " n=" + n + " h=" + h + (reverse ? " reverse" : "") + (zero ? " zero state"
+                            : "");
+                    Input h0 = zero ? d -> Tensor.zeros(d, DType.F32, n, h) : u(160, n, h);
+                    c.add(op("lstm layer " + name, new LstmLayerOp(reverse, zero), range(161, -2, 2, t * n, 4 * h),
+                            u(162, 4 * h, h), u(163, 4 * h), h0, zero ? h0 : u(164, n, h)));
+                    c.add(op("lstm layer backward " + name, new LstmLayerBackwardOp(reverse, zero),
+                            u(165, 6 * t * n * h), range(166, 0, 1, 6 * t * n * h), u(162, 4 * h, h),
+                            zero ? h0 : u(164, n, h)));
+                    c.add(op("gru layer " + name, new GruLayerOp(reverse, zero), range(167, -2, 2, t * n, 3 * h),
+                            u(168, 3 * h, h), u(169, 3 * h), u(170, 3 * h), h0));
+                    c.add(op("gru layer backward " + name, new GruLayerBackwardOp(reverse, zero),
+                            u(171, 7 * t * n * h), range(172, 0, 1, 7 * t * n * h), u(168, 3 * h, h), h0));
+                }
+            }
+        }
+        c.add(op("lstm layer strided xg T=3 n=2 h=5", new LstmLayerOp(false, false),
+                transposed(range(173, -2, 2, 20, 6)), transposed(u(174, 5, 20)), u(175, 20), u(176, 2, 5),
+                u(177, 2, 5)));
         Input[] steps = new Input[35];
         for (int t = 0; t < steps.length; t++) {
             steps[t] = u(150 + t, 1, 64, 512);

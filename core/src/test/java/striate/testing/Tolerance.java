@@ -12,7 +12,11 @@ import striate.op.Conv2dBackwardFilterOp;
 import striate.op.Conv2dOp;
 import striate.op.CrossEntropyBackwardOp;
 import striate.op.CrossEntropyOp;
+import striate.op.GruLayerBackwardOp;
+import striate.op.GruLayerOp;
 import striate.op.LogSoftmaxOp;
+import striate.op.LstmLayerBackwardOp;
+import striate.op.LstmLayerOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
 import striate.op.ReduceOp;
@@ -60,6 +64,11 @@ public record Tolerance(double atol, double rtol) {
             entry(Conv2dBackwardDataOp.class, LONG_SUMS),
             entry(Conv2dBackwardFilterOp.class, LONG_SUMS),
             entry(ReduceOp.class, LONG_SUMS),
+            // a product per step (k up to 4h = 256) whose rounding the later steps carry on
+            entry(LstmLayerOp.class, LONG_SUMS),
+            entry(LstmLayerBackwardOp.class, LONG_SUMS),
+            entry(GruLayerOp.class, LONG_SUMS),
+            entry(GruLayerBackwardOp.class, LONG_SUMS),
             // a cast rounds one value once, the same way on every backend: bit for bit
             entry(CastOp.class, Map.of(DType.BF16, EXACT, DType.F16, EXACT)),
             entry(SoftmaxOp.class, Map.of(DType.F32, new Tolerance(1e-6, 1e-5))),
