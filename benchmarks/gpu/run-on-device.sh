@@ -18,11 +18,12 @@
 #        run(command="bash benchmarks/gpu/run-on-device.sh device bench", carry=[".device"])
 #        run(command="EPOCHS=3 bash benchmarks/gpu/run-on-device.sh device lenet", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device rnn", carry=[".device"])
+#        run(command="bash benchmarks/gpu/run-on-device.sh device graphs", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device nccl", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device gan", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device profile", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device amp", carry=[".device"])
-#    or `device all` (the seven in a row, if the time limit allows). Each stage appends to
+#    or `device all` (the eight in a row, if the time limit allows). Each stage appends to
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
 #    The amp stage (about 6 minutes; each command under its own timeout; when its tests fail, it runs them again with
 #    the 2-byte products widened, -Dstriate.cuda.lowPrecisionProducts=false) also writes $OUT/amp-table.md: LeNet-5's
@@ -116,6 +117,13 @@ rnn() {
   section "Recurrent training step (issue #16): 2-layer LSTM and GRU, input and hidden 512, batch 64, 35 steps, batch-first; forward, mean loss, backward, SGD: Striate (cuda:0) and PyTorch's cuDNN RNN, same GPU (target: ratio >= 1.0)"
   record "${JAVA[@]}" striate.bench.GpuRecurrentStep lstm gru
   record python3 benchmarks/pytorch/lstm_step.py --device cuda
+}
+
+graphs() {
+  machine
+  section "CUDA graphs (issue #19 item 3): LeNet-5's training step (b64, SGD momentum) replayed from a graph, checked against eager steps, then images/s eager and replayed; PyTorch eager on the same GPU (target: replayed >= 1.5x PyTorch eager)"
+  record "${JAVA[@]}" striate.bench.GpuGraphedStep 64
+  record python3 benchmarks/gpu/torch_peer.py lenet 64
 }
 
 find_nccl() { # prints the path of libnccl.so.2, or nothing
@@ -281,6 +289,7 @@ lenet() {
 case "${1:-} ${2:-}" in
   "prepare ") prepare ;;
   "device tests") tests ;;
+  "device graphs") graphs ;;
   "device bench") bench ;;
   "device lenet") lenet ;;
   "device rnn") rnn ;;
@@ -288,7 +297,7 @@ case "${1:-} ${2:-}" in
   "device gan") gan ;;
   "device amp") amp ;;
   "device profile") profile ;;
-  "device all") tests; bench; lenet; rnn; nccl; gan; amp ;;
+  "device all") tests; bench; lenet; rnn; graphs; nccl; gan; amp ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac
 [ "${1:-}" = device ] && echo "results: $RESULTS"

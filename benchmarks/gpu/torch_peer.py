@@ -5,7 +5,9 @@ with "alexnet", the peer of striate.bench.GpuAlexNetStep (the same layers, forwa
 PyTorch's defaults have it, or in one named mode: fp32 (strict: TF32 off for matmul and cuDNN), tf32 (TF32 on,
 cudnn.benchmark) or bf16 (torch.autocast to bfloat16 around forward and loss, cudnn.benchmark: PyTorch AMP).
 Prints RESULT lines in the Java benchmarks' format.
-Usage: torch_peer.py [sizes, default 4096,8192] [elements]  |  torch_peer.py alexnet [batch, default 128] [mode]"""
+With "lenet", the eager peer of striate.bench.GpuGraphedStep.
+Usage: torch_peer.py [sizes, default 4096,8192] [elements]  |  torch_peer.py alexnet [batch, default 128] [mode]
+       torch_peer.py lenet [batch, default 64]"""
 import os
 import statistics
 import sys
@@ -67,7 +69,35 @@ def alexnet(batch, mode=None):
     print(f"RESULT torch_alexnet_owt_fwdbwd_b{batch}{suffix} {s * 1e3:.2f} ms ({batch / s:.0f} images/s)")
 
 
+def lenet(batch):
+    """The peer of striate.bench.GpuGraphedStep: LeNet-5 (as benchmarks/pytorch/lenet_fashion_mnist.py builds it),
+    cross-entropy, backward, SGD lr 0.01 momentum 0.9, eagerly; images/s over rounds of 200 steps (median of 5),
+    synchronized around each round and over 4 rotating batches."""
+    nn = torch.nn
+    dev = torch.device("cuda:0")
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)).to(dev)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    xs = [torch.rand(batch, 1, 28, 28, device=dev) for _ in range(4)]
+    ys = [torch.randint(0, 10, (batch,), device=dev) for _ in range(4)]
+
+    def steps(n):
+        for i in range(n):
+            optimizer.zero_grad(set_to_none=True)
+            loss = torch.nn.functional.cross_entropy(model(xs[i % 4]), ys[i % 4])
+            loss.backward()
+            optimizer.step()
+    print("peer: pytorch", torch.__version__, torch.cuda.get_device_name(0))
+    s = median_seconds(lambda: steps(200), 5) / 200
+    print(f"RESULT torch_lenet_train_b{batch}_eager {batch / s:.0f} images/s ({1 / s:.0f} steps/s)")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "lenet":
+        lenet(int(sys.argv[2]) if len(sys.argv) > 2 else 64)
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "alexnet":
         alexnet(int(sys.argv[2]) if len(sys.argv) > 2 else 128, sys.argv[3] if len(sys.argv) > 3 else None)
         return

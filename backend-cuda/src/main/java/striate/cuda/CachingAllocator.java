@@ -17,6 +17,13 @@ import striate.tensor.CleanerWait;
  * (outside a {@code MemoryScope} they come back only that way, and a loop of eager ops makes too little Java garbage
  * for the collector to run on its own), then releases its cache and retries once, then throws
  * {@link CudaOutOfMemoryException}. Thread-safe: blocks of unreachable tensors come back on the cleaner's thread.
+ *
+ * <p>A CUDA graph's memory is a {@link PrivatePool}: while its capture runs ({@link #beginPrivatePool}), every block
+ * handed out belongs to the pool, and a block of the pool that is freed, then or later, goes back to the pool's own
+ * free lists, never to the shared cache: the graph's replays write those addresses, so nothing outside the graph may
+ * be given them while it lives. Within the capture the pool's freed blocks serve its later requests (the graph's
+ * kernels run in stream order, as eager ones do). {@link #closePrivatePool}, when the graph is destroyed, gives the
+ * pool's free blocks to the shared cache and its blocks still in use will go there when freed.
  */
 public final class CachingAllocator<H> {
     static final long SMALL_LIMIT = 1 << 20;
@@ -25,8 +32,23 @@ public final class CachingAllocator<H> {
     /** How long an allocation that found the device full waits at most for the cleaner after a collection. */
     static final int COLLECT_WAIT_MS = 200;
 
-    /** A block handed out: its device handle and its size class in bytes. */
-    public record Block<H>(H handle, long bytes) {
+    /** A block handed out: its device handle, its size class in bytes and the graph pool it belongs to (or null). */
+    public record Block<H>(H handle, long bytes, PrivatePool<H> pool) {
+        public Block(H handle, long bytes) {
+            this(handle, bytes, null);
+        }
+    }
+
+    /** The blocks of one CUDA graph (see the class comment): its free lists, and whether the graph is gone. */
+    public static final class PrivatePool<H> {
+        private final Map<Long, ArrayDeque<H>> free = new TreeMap<>();
+        private long cached;
+        private boolean closed;
+
+        /** Bytes in the pool's free lists (blocks the graph's replays use for temporaries). */
+        public synchronized long cached() {
+            return cached;
+        }
     }
 
     private final String device;
@@ -39,6 +61,7 @@ public final class CachingAllocator<H> {
     private long deviceAllocations;
     private long reuses;
     private long returned; // blocks given back by free(), ever: how the wait after a collection sees progress
+    private PrivatePool<H> capturing; // the pool whose graph is being captured, or null
 
     public CachingAllocator(String device, RawMemory<H> raw) {
         this(device, raw, System::gc);
@@ -73,6 +96,9 @@ public final class CachingAllocator<H> {
                 return block;
             }
             long heldCache = cached;
+            if (capturing != null) { // giving blocks back would wait for the stream, which a capture forbids
+                throw new CudaOutOfMemoryException(device, bytes, inUse, heldCache);
+            }
             releaseCache();
             H h = raw.allocate(size);
             if (h == null) {
@@ -82,8 +108,19 @@ public final class CachingAllocator<H> {
         }
     }
 
-    /** A block of class {@code size} from the cache, else from the device; null when the device is full. */
+    /**
+     * A block of class {@code size} from the capturing graph's pool, else the cache, else the device; null when the
+     * device is full.
+     */
     private synchronized Block<H> fromCacheOrDevice(long size) {
+        if (capturing != null) {
+            ArrayDeque<H> own = capturing.free.get(size);
+            H h = own == null ? null : own.poll();
+            if (h != null) {
+                capturing.cached -= size;
+                return handOut(h, size, true);
+            }
+        }
         ArrayDeque<H> list = free.get(size);
         H h = list == null ? null : list.poll();
         if (h != null) {
@@ -102,17 +139,69 @@ public final class CachingAllocator<H> {
         }
         inUse += size;
         peak = Math.max(peak, inUse);
-        return new Block<>(h, size);
+        return new Block<>(h, size, capturing);
+    }
+
+    /** Starts a graph's pool: every block handed out until {@link #endPrivatePool} belongs to it. */
+    public synchronized PrivatePool<H> beginPrivatePool() {
+        if (capturing != null) {
+            throw new IllegalStateException(device + ": a CUDA graph is already being captured; captures do not nest");
+        }
+        capturing = new PrivatePool<>();
+        return capturing;
+    }
+
+    /** Ends the capture of {@code pool}'s graph: later requests are served as before. */
+    public synchronized void endPrivatePool(PrivatePool<H> pool) {
+        if (capturing != pool) {
+            throw new IllegalStateException(device + ": this graph's pool is not the one being captured");
+        }
+        capturing = null;
+    }
+
+    /**
+     * The graph of {@code pool} is destroyed: the pool's free blocks go to the shared cache, and its blocks still in
+     * use will when they are freed.
+     */
+    public synchronized void closePrivatePool(PrivatePool<H> pool) {
+        if (capturing == pool) {
+            capturing = null;
+        }
+        synchronized (pool) {
+            if (pool.closed) {
+                return;
+            }
+            pool.closed = true;
+            pool.free.forEach((size, list) -> {
+                cached += size * list.size();
+                free.computeIfAbsent(size, k -> new ArrayDeque<>()).addAll(list);
+            });
+            pool.free.clear();
+            pool.cached = 0;
+        }
     }
 
     private synchronized long returnedSoFar() {
         return returned;
     }
 
-    /** Takes a block back into the cache (stream-ordered: see the class comment). */
+    /**
+     * Takes a block back into the cache, or into its graph's pool while the graph lives (stream-ordered: see the class
+     * comment).
+     */
     public synchronized void free(Block<H> block) {
         returned++;
         inUse -= block.bytes();
+        PrivatePool<H> pool = block.pool();
+        if (pool != null) {
+            synchronized (pool) {
+                if (!pool.closed) {
+                    pool.cached += block.bytes();
+                    pool.free.computeIfAbsent(block.bytes(), k -> new ArrayDeque<>()).push(block.handle());
+                    return;
+                }
+            }
+        }
         cached += block.bytes();
         free.computeIfAbsent(block.bytes(), k -> new ArrayDeque<>()).push(block.handle());
     }

@@ -5,6 +5,7 @@ import static striate.cuda.CudaWidened.widened;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
+import java.util.function.IntConsumer;
 import jcuda.driver.CUdeviceptr;
 import striate.backend.Backend;
 import striate.backend.Traffic;
@@ -185,6 +186,14 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * Captures the work that {@code work} queues on this GPU into a {@link CudaGraph}, to replay; the work does not run
+     * now (see {@link CudaGraph} for what a captured step may do).
+     */
+    public CudaGraph captureGraph(Runnable work) {
+        return CudaGraph.capture(this, work);
+    }
+
     /** Waits until every queued kernel and copy has finished. */
     public void synchronize() {
         synchronized (gpu) {
@@ -264,6 +273,21 @@ public final class CudaBackend implements Backend {
         CudaStorage s = allocateOutput(DType.I32, 1);
         gpu.fill32(s.pointer(0), value, 1);
         return s;
+    }
+
+    /**
+     * Checks the flag a kernel set, handing its value to {@code onValue} (which throws the op's error for a bad one),
+     * and frees it: now, reading it (which waits for the stream), or, while a graph is being captured, after each
+     * replay of the graph, which keeps the flag ({@link CudaDevice#deferCheck}).
+     */
+    void check(CudaStorage flag, IntConsumer onValue) {
+        if (gpu.capturing()) {
+            gpu.deferCheck(() -> onValue.accept(read(flag)), flag);
+            return;
+        }
+        try (flag) {
+            onValue.accept(read(flag));
+        }
     }
 
     /** Reads a one-element int32 buffer (waits for the stream). */

@@ -18,13 +18,17 @@ import static jcuda.driver.JCudaDriver.cuMemcpyPeerAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuStreamBeginCapture;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jcuda.Pointer;
@@ -33,10 +37,12 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
 import jcuda.driver.CUmemorytype;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUstream_flags;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
@@ -74,6 +80,9 @@ final class CudaDevice {
     private final MemorySegment stagingSegment;
     private final Set<Integer> peersChecked = new HashSet<>(); // GPUs whose memory this context was set up to read
     private String lastKernel = "(none yet)";
+    private boolean capturing; // the stream's work goes into a CUDA graph (beginCapture)
+    private final List<Runnable> deferredChecks = new ArrayList<>(); // the capture's flag checks (deferCheck)
+    private final List<AutoCloseable> keptForGraph = new ArrayList<>(); // and the flags they read
 
     CudaDevice(int index, CudaOptions options) {
         this.index = index;
@@ -185,7 +194,7 @@ final class CudaDevice {
             throw new CudaKernelException(kernel, "launch of " + blocksX + "x" + blocksY + " blocks of " + threads
                     + " threads failed: " + CudaStatus.driverText(s));
         }
-        if (options.syncLaunches()) {
+        if (options.syncLaunches() && !capturing) { // a captured launch runs at replay
             int e = cuStreamSynchronize(stream);
             if (e != CUresult.CUDA_SUCCESS) {
                 throw new CudaKernelException(kernel, "failed while running: " + CudaStatus.driverText(e));
@@ -207,8 +216,70 @@ final class CudaDevice {
         return f;
     }
 
+    /**
+     * Starts capturing the stream's work into a CUDA graph instead of running it (relaxed mode, so the allocator may
+     * still call cuMemAlloc). Until {@link #endCapture}, anything that would wait for the stream (a read to the host, a
+     * copy from the host, a synchronization) is refused with an error naming it.
+     */
+    void beginCapture() {
+        if (capturing) {
+            throw new IllegalStateException(this + ": a CUDA graph is already being captured; captures do not nest");
+        }
+        CudaStatus.driver(cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED),
+                "cuStreamBeginCapture");
+        capturing = true;
+    }
+
+    /** Ends the capture and returns the graph; after a refused operation the driver reports the capture invalid. */
+    CUgraph endCapture() {
+        capturing = false;
+        CUgraph graph = new CUgraph();
+        CudaStatus.driver(cuStreamEndCapture(stream, graph), "cuStreamEndCapture");
+        return graph;
+    }
+
+    /** Whether a graph capture is running on this device's stream. */
+    boolean capturing() {
+        return capturing;
+    }
+
+    /**
+     * During a capture: {@code check} (which reads a kernel's flag and throws its op's error) runs after each replay
+     * of the graph, and {@code kept} (the flag) lives as long as the graph.
+     */
+    void deferCheck(Runnable check, AutoCloseable kept) {
+        if (!capturing) {
+            throw new IllegalStateException(this + ": a deferred check outside a CUDA graph capture");
+        }
+        deferredChecks.add(check);
+        keptForGraph.add(kept);
+    }
+
+    /** The checks and kept resources deferred by the capture that just ended, handed to its graph. */
+    List<Runnable> takeDeferredChecks() {
+        List<Runnable> out = List.copyOf(deferredChecks);
+        deferredChecks.clear();
+        return out;
+    }
+
+    List<AutoCloseable> takeKeptForGraph() {
+        List<AutoCloseable> out = List.copyOf(keptForGraph);
+        keptForGraph.clear();
+        return out;
+    }
+
+    /** Refuses {@code what} while a graph is being captured: it would wait for work that has not run. */
+    private void requireNotCapturing(String what) {
+        if (capturing) {
+            throw new IllegalStateException(this + ": " + what + " while a CUDA graph is being captured: the captured"
+                    + " work has not run, so nothing may wait for it or read its results; keep host reads (item(),"
+                    + " toFloatArray()), host-made constants and checks that read a flag back out of the captured step");
+        }
+    }
+
     /** Waits for the stream; an asynchronous kernel error names the last kernel launched. */
     void synchronize() {
+        requireNotCapturing("a synchronization with the GPU");
         int s = cuStreamSynchronize(stream);
         if (s != CUresult.CUDA_SUCCESS) {
             throw new CudaKernelException(lastKernel, "an error surfaced at a synchronization after it (the last"
@@ -226,6 +297,7 @@ final class CudaDevice {
 
     /** Copies {@code bytes} from host {@code src} to device {@code dst} through the pinned staging buffer. */
     void copyToDevice(MemorySegment src, CUdeviceptr dst, long bytes) {
+        requireNotCapturing("a copy from host memory");
         for (long done = 0; done < bytes; done += STAGING_BYTES) {
             long n = Math.min(STAGING_BYTES, bytes - done);
             MemorySegment.copy(src, done, stagingSegment, 0, n);
@@ -236,6 +308,7 @@ final class CudaDevice {
 
     /** Copies {@code bytes} from device {@code src} to host {@code dst} through the pinned staging buffer. */
     void copyToHost(CUdeviceptr src, MemorySegment dst, long bytes) {
+        requireNotCapturing("a read of device memory to the host");
         for (long done = 0; done < bytes; done += STAGING_BYTES) {
             long n = Math.min(STAGING_BYTES, bytes - done);
             CudaStatus.driver(cuMemcpyDtoHAsync(staging, src.withByteOffset(done), n, stream), "cuMemcpyDtoHAsync");

@@ -28,12 +28,11 @@ final class CudaEmbedding {
         Tensor w = contiguous(in[0]);
         Tensor ids = contiguous(in[1]);
         CudaBackend b = of(out);
-        try (CudaStorage bad = b.flag(NONE)) {
-            LaunchArgs args = new LaunchArgs().i64(ids.size()).i64(w.dim(1)).i32(CudnnSoftmax.toInt(w.dim(0)))
-                    .ptr(pointer(w)).ptr(pointer(ids)).ptr(pointer(out)).ptr(bad.pointer(0));
-            b.gpu().launch(Symbols.EMBEDDING, out.size(), args);
-            check(op, b.read(bad), in[1], w.dim(0));
-        }
+        CudaStorage bad = b.flag(NONE);
+        LaunchArgs args = new LaunchArgs().i64(ids.size()).i64(w.dim(1)).i32(CudnnSoftmax.toInt(w.dim(0)))
+                .ptr(pointer(w)).ptr(pointer(ids)).ptr(pointer(out)).ptr(bad.pointer(0));
+        b.gpu().launch(Symbols.EMBEDDING, out.size(), args);
+        b.check(bad, position -> check(op, position, in[1], w.dim(0)));
     }
 
     static void backward(EmbeddingBackwardOp op, Tensor[] in, Tensor out) {
@@ -42,13 +41,12 @@ final class CudaEmbedding {
         Tensor ids = contiguous(in[1]);
         int v = CudnnSoftmax.toInt(op.numWeights());
         CudaBackend b = of(out);
-        try (CudaStorage bad = b.flag(NONE)) {
-            LaunchArgs args = new LaunchArgs().i32(CudnnSoftmax.toInt(ids.size())).i32(CudnnSoftmax.toInt(dy.dim(-1)))
-                    .i32(v).i32(op.paddingIdx()).ptr(pointer(dy)).ptr(pointer(ids)).ptr(pointer(out))
-                    .ptr(bad.pointer(0));
-            b.gpu().launch(Symbols.EMBEDDING_BACKWARD, Math.min(v, MAX_BLOCKS), THREADS, args);
-            check(op, b.read(bad), in[1], v);
-        }
+        CudaStorage bad = b.flag(NONE);
+        LaunchArgs args = new LaunchArgs().i32(CudnnSoftmax.toInt(ids.size())).i32(CudnnSoftmax.toInt(dy.dim(-1)))
+                .i32(v).i32(op.paddingIdx()).ptr(pointer(dy)).ptr(pointer(ids)).ptr(pointer(out))
+                .ptr(bad.pointer(0));
+        b.gpu().launch(Symbols.EMBEDDING_BACKWARD, Math.min(v, MAX_BLOCKS), THREADS, args);
+        b.check(bad, position -> check(op, position, in[1], v));
     }
 
     /** The reference's error for the first bad position, if the kernel flagged one. */

@@ -38,19 +38,19 @@ final class CudaLoss {
             return;
         }
         CudaBackend b = of(out);
-        try (CudaStorage bad = b.flag(-1)) {
-            boolean ignoring = op.ignoreIndex() != CrossEntropyOp.NO_IGNORE;
-            LaunchArgs args = new LaunchArgs().i32(n).i32(c).i32(ignoring ? 1 : 0).i32(op.ignoreIndex())
-                    .ptr(pointer(x)).ptr(pointer(t));
-            if (dy != null) {
-                args.ptr(pointer(dy));
-            }
-            args.ptr(pointer(out)).ptr(bad.pointer(0));
-            b.gpu().launch(kernel, Math.min(n, MAX_BLOCKS), THREADS, args);
-            int row = b.read(bad);
+        CudaStorage bad = b.flag(-1);
+        boolean ignoring = op.ignoreIndex() != CrossEntropyOp.NO_IGNORE;
+        LaunchArgs args = new LaunchArgs().i32(n).i32(c).i32(ignoring ? 1 : 0).i32(op.ignoreIndex())
+                .ptr(pointer(x)).ptr(pointer(t));
+        if (dy != null) {
+            args.ptr(pointer(dy));
+        }
+        args.ptr(pointer(out)).ptr(bad.pointer(0));
+        b.gpu().launch(kernel, Math.min(n, MAX_BLOCKS), THREADS, args);
+        b.check(bad, row -> {
             if (row >= 0) {
                 throw op.outOfRange(row, t.toIntArray()[row], c);
             }
-        }
+        });
     }
 }

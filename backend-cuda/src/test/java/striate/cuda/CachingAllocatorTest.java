@@ -2,6 +2,8 @@ package striate.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,5 +144,68 @@ class CachingAllocatorTest {
         }
         assertTrue(collections[0] >= 1, "no collection was asked for");
         assertTrue(a.stats().inUse() <= 16 << 20, a.stats().toString());
+    }
+    @Test
+    void aGraphsBlocksGoBackToItsPoolNotToTheSharedCache() {
+        FakeMemory raw = new FakeMemory(1 << 30);
+        CachingAllocator<Long> a = new CachingAllocator<>("fake", raw);
+        var shared = a.allocate(1000);
+        a.free(shared); // 1024 bytes in the shared cache
+        CachingAllocator.PrivatePool<Long> pool = a.beginPrivatePool();
+        var inGraph = a.allocate(1000); // the shared cache's block, now the graph's
+        assertSame(shared.handle(), inGraph.handle());
+        assertSame(pool, inGraph.pool());
+        var temporary = a.allocate(5000);
+        a.free(temporary); // freed inside the capture: back to the pool...
+        assertEquals(0, a.stats().cached());
+        assertEquals(5120, pool.cached());
+        var again = a.allocate(5000); // ...and it serves the capture's next request of its class
+        assertSame(temporary.handle(), again.handle());
+        a.free(again);
+        a.endPrivatePool(pool);
+
+        var eager = a.allocate(5000); // after the capture: the graph's free block is not given out
+        assertNotSame(temporary.handle(), eager.handle());
+        assertNull(eager.pool());
+        a.free(inGraph); // a graph output freed while the graph lives: still the graph's
+        a.free(eager);
+        assertEquals(5120 + 1024, pool.cached());
+        assertEquals(5120, a.stats().cached(), "only the eager block is in the shared cache");
+
+        a.closePrivatePool(pool); // the graph is destroyed: its blocks join the shared cache
+        assertEquals(0, pool.cached());
+        assertEquals(5120 + 5120 + 1024, a.stats().cached());
+        var reused = a.allocate(1000);
+        assertSame(shared.handle(), reused.handle());
+        a.free(reused);
+        assertEquals(0, a.stats().inUse());
+    }
+
+    @Test
+    void aBlockOfAClosedPoolFreedLaterGoesToTheSharedCache() {
+        CachingAllocator<Long> a = new CachingAllocator<>("fake", new FakeMemory(1 << 30));
+        CachingAllocator.PrivatePool<Long> pool = a.beginPrivatePool();
+        var output = a.allocate(100);
+        a.endPrivatePool(pool);
+        a.closePrivatePool(pool);
+        a.free(output);
+        assertEquals(512, a.stats().cached());
+        assertEquals(0, pool.cached());
+    }
+
+    @Test
+    void capturesDoNotNestAndTheFullDeviceIsNotDrainedDuringOne() {
+        FakeMemory raw = new FakeMemory(4 << 20);
+        CachingAllocator<Long> a = new CachingAllocator<>("fake:0", raw, () -> { });
+        a.free(a.allocate(2 << 20)); // 2 MiB cached
+        CachingAllocator.PrivatePool<Long> pool = a.beginPrivatePool();
+        assertThrows(IllegalStateException.class, a::beginPrivatePool);
+        var held = a.allocate(2 << 20); // the cached block
+        assertThrows(CudaOutOfMemoryException.class, () -> a.allocate(4 << 20));
+        assertEquals(0, raw.syncs, "no wait for the stream while capturing");
+        assertEquals(0, raw.frees);
+        a.free(held);
+        a.endPrivatePool(pool);
+        assertThrows(IllegalStateException.class, () -> a.endPrivatePool(pool));
     }
 }

@@ -1,0 +1,143 @@
+package striate.cuda;
+
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
+import static jcuda.driver.JCudaDriver.cuGraphLaunch;
+
+import java.util.List;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
+
+/**
+ * A CUDA graph: the kernels, copies and library calls that some work queued on a backend's stream, captured once and
+ * replayed with one launch (what PyTorch's torch.cuda.CUDAGraph is), for steps whose launches cost more than their
+ * kernels (LeNet-5's). The captured work runs only at {@link #replay}: the tensors it made (its outputs, and the
+ * memory it read and wrote) keep their addresses in the graph's private pool of the allocator, so a replay reads the
+ * current contents of every tensor the work read (copy new inputs into them in place before replaying) and writes its
+ * results over the same outputs. Host values are frozen at capture: a scalar argument (a learning rate, a random
+ * seed, an optimizer's step count) stays what it was. Work that waits for the GPU or reads from it (item(), a host
+ * copy, a constant made from host values) is refused during the capture with an error naming it; the ops that check
+ * their input on the GPU (cross-entropy's labels, the embedding's ids) check it after each replay instead. cuDNN's
+ * algorithm search must have run before (a warm-up step). Close the graph to give its memory back to the cache.
+ * Not yet run on a GPU.
+ */
+public final class CudaGraph implements AutoCloseable {
+    private final CudaBackend backend;
+    private final CUgraph graph;
+    private final CUgraphExec exec;
+    private final CachingAllocator.PrivatePool<CUdeviceptr> pool;
+    private final List<Runnable> checks; // flag checks of the captured ops, run after each replay
+    private final List<AutoCloseable> kept; // the flags they read
+    private boolean closed;
+
+    private CudaGraph(CudaBackend backend, CUgraph graph, CUgraphExec exec,
+                      CachingAllocator.PrivatePool<CUdeviceptr> pool, List<Runnable> checks, List<AutoCloseable> kept) {
+        this.backend = backend;
+        this.graph = graph;
+        this.exec = exec;
+        this.pool = pool;
+        this.checks = checks;
+        this.kept = kept;
+    }
+
+    /**
+     * Captures what {@code work} queues on {@code backend}'s stream (it runs on this thread, holding the device); the
+     * work does not run now. When {@code work} throws, the capture is abandoned, its memory given back, and the
+     * exception rethrown.
+     */
+    static CudaGraph capture(CudaBackend backend, Runnable work) {
+        CudaDevice gpu = backend.gpu();
+        synchronized (gpu) {
+            gpu.activate();
+            CachingAllocator<CUdeviceptr> allocator = gpu.allocator();
+            gpu.beginCapture();
+            CachingAllocator.PrivatePool<CUdeviceptr> pool = allocator.beginPrivatePool();
+            CUgraph graph;
+            try {
+                work.run();
+            } catch (RuntimeException | Error e) {
+                allocator.endPrivatePool(pool);
+                try {
+                    cuGraphDestroy(gpu.endCapture());
+                } catch (RuntimeException invalidated) {
+                    e.addSuppressed(invalidated); // the driver invalidates a capture that met a refused call
+                }
+                gpu.takeDeferredChecks();
+                closeAll(gpu.takeKeptForGraph(), e);
+                allocator.closePrivatePool(pool);
+                throw e;
+            }
+            allocator.endPrivatePool(pool);
+            List<Runnable> checks = gpu.takeDeferredChecks();
+            List<AutoCloseable> kept = gpu.takeKeptForGraph();
+            graph = gpu.endCapture();
+            CUgraphExec exec = new CUgraphExec();
+            try {
+                CudaStatus.driver(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate");
+            } catch (RuntimeException e) {
+                cuGraphDestroy(graph);
+                closeAll(kept, e);
+                allocator.closePrivatePool(pool);
+                throw e;
+            }
+            return new CudaGraph(backend, graph, exec, pool, checks, kept);
+        }
+    }
+
+    /**
+     * Queues the captured work on the stream once more (asynchronously, as the eager ops were); when the work holds
+     * ops that check their input on the GPU (a label or id out of range), waits for it and throws the first one's
+     * error, as the eager op would have.
+     */
+    public void replay() {
+        CudaDevice gpu = backend.gpu();
+        synchronized (gpu) {
+            if (closed) {
+                throw new IllegalStateException("replay of a closed CUDA graph on " + gpu);
+            }
+            gpu.activate();
+            CudaStatus.driver(cuGraphLaunch(exec, gpu.stream()), "cuGraphLaunch");
+            for (Runnable check : checks) {
+                check.run();
+            }
+        }
+    }
+
+    /** Closes each of {@code resources}, adding a failure to {@code failure}'s suppressed ones. */
+    private static void closeAll(List<AutoCloseable> resources, Throwable failure) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    /** Bytes of the graph's own free blocks: the temporaries its replays write. */
+    public long privateBytes() {
+        return pool.cached();
+    }
+
+    /** Destroys the graph after the stream's work is done and gives its memory to the allocator's cache. */
+    @Override
+    public void close() {
+        CudaDevice gpu = backend.gpu();
+        synchronized (gpu) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            gpu.activate();
+            gpu.synchronize();
+            CudaStatus.driver(cuGraphExecDestroy(exec), "cuGraphExecDestroy");
+            CudaStatus.driver(cuGraphDestroy(graph), "cuGraphDestroy");
+            closeAll(kept, null);
+            gpu.allocator().closePrivatePool(pool);
+        }
+    }
+}
