@@ -19,17 +19,8 @@ public record GruLayerBackwardOp(boolean reverse, boolean zeroState) implements 
 
     @Override
     public Shape inferShape(Shape... in) {
-        requireRank(in[3], 2, "h0 [n, h]");
-        long n = in[3].dim(0);
-        long h = in[3].dim(1);
-        if (!in[2].equals(Shape.of(3 * h, h))) {
-            throw mismatch("whh " + in[2], "whh [" + 3 * h + ", " + h + "] for h0 " + in[3]);
-        }
-        if (in[1].rank() != 1 || in[1].dim(0) == 0 || in[1].dim(0) % (7 * n * h) != 0 || !in[0].equals(in[1])) {
-            throw mismatch("dy " + in[0] + " and y " + in[1], "dy and y [T·" + 7 * n * h + "] (the forward's output)");
-        }
-        long steps = in[1].dim(0) / (7 * n * h);
-        return Shape.of(2 * steps * n * 3 * h + n * h);
+        long[] tnh = LstmLayerBackwardOp.check(this, in[0], in[1], in[2], in[3], "h0", 3, 7);
+        return Shape.of(2 * tnh[0] * tnh[1] * 3 * tnh[2] + tnh[1] * tnh[2]);
     }
 
     @Override

@@ -20,17 +20,26 @@ public record LstmLayerBackwardOp(boolean reverse, boolean zeroState) implements
 
     @Override
     public Shape inferShape(Shape... in) {
-        requireRank(in[3], 2, "c0 [n, h]");
-        long n = in[3].dim(0);
-        long h = in[3].dim(1);
-        if (!in[2].equals(Shape.of(4 * h, h))) {
-            throw mismatch("whh " + in[2], "whh [" + 4 * h + ", " + h + "] for c0 " + in[3]);
+        long[] tnh = check(this, in[0], in[1], in[2], in[3], "c0", 4, 6);
+        return Shape.of(tnh[0] * tnh[1] * 4 * tnh[2] + 2 * tnh[1] * tnh[2]);
+    }
+
+    /**
+     * Checks a recurrent layer's backward inputs (dy and y [T·n·width·h], whh [G·h, h], a state [n, h] named
+     * {@code state}) for G gates and returns {T, n, h}.
+     */
+    static long[] check(Op op, Shape dy, Shape y, Shape whh, Shape state, String name, int gates, int width) {
+        op.requireRank(state, 2, name + " [n, h]");
+        long n = state.dim(0);
+        long h = state.dim(1);
+        if (!whh.equals(Shape.of(gates * h, h))) {
+            throw op.mismatch("whh " + whh, "whh [" + gates * h + ", " + h + "] for " + name + " " + state);
         }
-        if (in[1].rank() != 1 || in[1].dim(0) == 0 || in[1].dim(0) % (6 * n * h) != 0 || !in[0].equals(in[1])) {
-            throw mismatch("dy " + in[0] + " and y " + in[1], "dy and y [T·" + 6 * n * h + "] (the forward's output)");
+        long per = width * n * h;
+        if (y.rank() != 1 || y.dim(0) == 0 || y.dim(0) % per != 0 || !dy.equals(y)) {
+            throw op.mismatch("dy " + dy + " and y " + y, "dy and y [T·" + per + "] (the forward's output)");
         }
-        long steps = in[1].dim(0) / (6 * n * h);
-        return Shape.of(steps * n * 4 * h + 2 * n * h);
+        return new long[] {y.dim(0) / per, n, h};
     }
 
     @Override
