@@ -54,7 +54,6 @@ public final class CudaGraph implements AutoCloseable {
             CachingAllocator<CUdeviceptr> allocator = gpu.allocator();
             gpu.beginCapture();
             CachingAllocator.PrivatePool<CUdeviceptr> pool = allocator.beginPrivatePool();
-            CUgraph graph;
             try {
                 work.run();
             } catch (RuntimeException | Error e) {
@@ -72,12 +71,15 @@ public final class CudaGraph implements AutoCloseable {
             allocator.endPrivatePool(pool);
             List<Runnable> checks = gpu.takeDeferredChecks();
             List<AutoCloseable> kept = gpu.takeKeptForGraph();
-            graph = gpu.endCapture();
+            CUgraph graph = null;
             CUgraphExec exec = new CUgraphExec();
             try {
+                graph = gpu.endCapture(); // fails when a library call inside the work invalidated the capture
                 CudaStatus.driver(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate");
             } catch (RuntimeException e) {
-                cuGraphDestroy(graph);
+                if (graph != null) {
+                    cuGraphDestroy(graph);
+                }
                 closeAll(kept, e);
                 allocator.closePrivatePool(pool);
                 throw e;
