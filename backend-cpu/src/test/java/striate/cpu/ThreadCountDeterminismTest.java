@@ -13,8 +13,12 @@ import striate.op.ConvParams;
 import striate.op.EmbeddingBackwardOp;
 import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
+import striate.op.GruLayerBackwardOp;
+import striate.op.GruLayerOp;
 import striate.op.LstmCellBackwardOp;
 import striate.op.LstmCellOp;
+import striate.op.LstmLayerBackwardOp;
+import striate.op.LstmLayerOp;
 import striate.op.MatMulOp;
 import striate.op.ReduceFn;
 import striate.op.ReduceOp;
@@ -102,6 +106,47 @@ class ThreadCountDeterminismTest {
             new CpuEmbedding(pool).backward().run(scatter, new Tensor[] {dy, ids}, outs[4]);
             return Tensor.cat(0, outs[0].reshape(-1), outs[1], outs[2].reshape(-1), outs[3], outs[4].reshape(-1))
                     .toFloatArray();
+        };
+        float[] one = run(1, f);
+        assertArrayEquals(one, run(2, f));
+        assertArrayEquals(one, run(3, f));
+    }
+
+    @Test
+    void recurrentLayersAreThreadCountIndependent() {
+        // Whole layers over 6 steps, n 64, h 256 (rows in chunks, each step's product in bands fixed by shape), forward
+        // and reverse, with the machine's GEMM.
+        long t = 6;
+        Tensor lstmXg = rand(40, t * 64, 1024);
+        Tensor lstmWhh = rand(41, 1024, 256).mul(0.1);
+        Tensor gruXg = rand(42, t * 64, 768);
+        Tensor gruWhh = rand(43, 768, 256).mul(0.1);
+        Tensor bias = rand(44, 1024);
+        Tensor h0 = rand(45, 64, 256);
+        Tensor c0 = rand(46, 64, 256);
+        Tensor dLstm = rand(47, 6 * t * 64 * 256);
+        Tensor dGru = rand(48, 7 * t * 64 * 256);
+        java.util.function.Function<IntraOpPool, float[]> f = pool -> {
+            CpuRecurrentLayer layers = new CpuRecurrentLayer(pool, new CpuMatMul(pool, SGEMM));
+            Tensor[] outs = new Tensor[8];
+            for (int r = 0; r < 2; r++) {
+                boolean reverse = r == 1;
+                Tensor y = Tensor.zeros(Device.cpu(), DType.F32, 6 * t * 64 * 256);
+                layers.lstm().run(new LstmLayerOp(reverse, false), new Tensor[] {lstmXg, lstmWhh, bias, h0, c0}, y);
+                Tensor dy = Tensor.zeros(Device.cpu(), DType.F32, t * 64 * 1024 + 2 * 64 * 256);
+                layers.lstmBackward().run(new LstmLayerBackwardOp(reverse, false),
+                        new Tensor[] {dLstm, y, lstmWhh, c0}, dy);
+                Tensor g = Tensor.zeros(Device.cpu(), DType.F32, 7 * t * 64 * 256);
+                layers.gru().run(new GruLayerOp(reverse, true),
+                        new Tensor[] {gruXg, gruWhh, bias.slice(0, 0, 768), bias.slice(0, 256, 1024), h0}, g);
+                Tensor dg = Tensor.zeros(Device.cpu(), DType.F32, 2 * t * 64 * 768 + 64 * 256);
+                layers.gruBackward().run(new GruLayerBackwardOp(reverse, true), new Tensor[] {dGru, g, gruWhh, h0}, dg);
+                outs[4 * r] = y;
+                outs[4 * r + 1] = dy;
+                outs[4 * r + 2] = g;
+                outs[4 * r + 3] = dg;
+            }
+            return Tensor.cat(0, outs).toFloatArray();
         };
         float[] one = run(1, f);
         assertArrayEquals(one, run(2, f));
