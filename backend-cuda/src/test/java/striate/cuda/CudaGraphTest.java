@@ -47,6 +47,21 @@ class CudaGraphTest {
     }
 
     @Test
+    void aBackwardPassWithItsOwnSeedIsCapturable() {
+        CudaBackend cuda = Gpu.backend();
+        Tensor x = Fixtures.uniform(D, 7, -1, 1, 16, 8);
+        Tensor w = Fixtures.uniform(D, 8, -1, 1, 8, 4).requiresGrad(true);
+        x.matmul(w).relu().sum().backward(); // the seed of backward() is filled on the device, not copied from the host
+        float[] want = w.grad().toFloatArray();
+        w.setGrad(null);
+        try (CudaGraph graph = cuda.captureGraph(() -> x.matmul(w).relu().sum().backward())) {
+            graph.replay();
+            graph.replay(); // the captured gradient is written, not accumulated, at each replay
+            assertArrayEquals(want, w.grad().toFloatArray());
+        }
+    }
+
+    @Test
     void aHostReadDuringTheCaptureIsOneClearErrorAndTheDeviceWorksAfter() {
         CudaBackend cuda = Gpu.backend();
         Tensor a = Fixtures.uniform(D, 5, -1, 1, 8, 8);

@@ -9,6 +9,7 @@ import striate.autograd.Node;
 import striate.autograd.Tape;
 import striate.backend.Backend;
 import striate.backend.Backends;
+import striate.backend.HostBackend;
 import striate.op.AffineOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
@@ -77,7 +78,17 @@ public final class Tensor {
         return empty(Backends.of(device), Shape.of(dims), dtype);
     }
 
+    /**
+     * Every element {@code value}. A float32 tensor on a device with memory of its own (a GPU) is filled there, as
+     * 0·0 + value by one affine kernel on zeros: a copy from host memory would wait for the device's queued work
+     * (every {@link #backward()} seed and {@link #scalarLike} constant of a step did) and cannot be captured in a CUDA
+     * graph. The value is rounded to float32 once either way.
+     */
     public static Tensor full(Device device, DType dtype, double value, long... dims) {
+        Backend backend = Backends.of(device);
+        if (dtype == DType.F32 && !(backend instanceof HostBackend)) {
+            return empty(backend, Shape.of(dims), dtype).affine(0, value);
+        }
         double[] v = new double[Math.toIntExact(Shape.of(dims).size())];
         Arrays.fill(v, value);
         return of(device, dtype, v, dims);
@@ -87,9 +98,9 @@ public final class Tensor {
         return full(device, dtype, 1, dims);
     }
 
-    /** A rank-0 tensor holding {@code value}. */
+    /** A rank-0 tensor holding {@code value} (made as {@link #full} makes it). */
     public static Tensor scalar(Device device, DType dtype, double value) {
-        return of(device, dtype, new double[] {value});
+        return full(device, dtype, value);
     }
 
     /** A float32 tensor of these values, row-major, with these dims (a vector when none are given). */
