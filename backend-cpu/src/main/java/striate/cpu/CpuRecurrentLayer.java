@@ -52,11 +52,6 @@ final class CpuRecurrentLayer {
         m.asSlice(at * 4, count * 4).fill((byte) 0);
     }
 
-    /** The step processed s-th: t = s, or T − 1 − s for a reverse layer. */
-    private static int step(int s, int steps, boolean reverse) {
-        return reverse ? steps - 1 - s : s;
-    }
-
     /** (xg [T·n, 4h], whh [4h, h], bias [4h], h0, c0 [n, h]) → [T·n·6h]: H, C, A. */
     Kernel<LstmLayerOp> lstm() {
         return (op, in, out) -> {
@@ -76,7 +71,7 @@ final class CpuRecurrentLayer {
             boolean vector = CpuRecurrent.vector(xg.segment(), bias.segment(), h0.segment(), c0.segment(), y);
             KernelTrace.path(vector ? "vector" : "plain");
             for (int s = 0; s < steps; s++) {
-                int t = step(s, steps, op.reverse());
+                int t = LstmLayerOp.stepAt(s, steps, op.reverse());
                 long before = (long) (op.reverse() ? t + 1 : t - 1) * n * h;
                 boolean hidden = s > 0 || !op.zeroState();
                 MemorySegment cs = s == 0 ? c0.segment() : y;
@@ -135,7 +130,7 @@ final class CpuRecurrentLayer {
             boolean vector = CpuRecurrent.vector(dy.segment(), ys, c0.segment(), o);
             KernelTrace.path(vector ? "vector" : "plain");
             for (int s = steps - 1; s >= 0; s--) {
-                int t = step(s, steps, op.reverse());
+                int t = LstmLayerOp.stepAt(s, steps, op.reverse());
                 long now = (long) t * n * h;
                 MemorySegment cs = s == 0 ? c0.segment() : ys;
                 long cp = s == 0 ? c0.offset() : cAt + (long) (op.reverse() ? t + 1 : t - 1) * n * h;
@@ -194,7 +189,7 @@ final class CpuRecurrentLayer {
             boolean vector = CpuRecurrent.vector(xg.segment(), bih.segment(), bhh.segment(), h0.segment(), y);
             KernelTrace.path(vector ? "vector" : "plain");
             for (int s = 0; s < steps; s++) {
-                int t = step(s, steps, op.reverse());
+                int t = LstmLayerOp.stepAt(s, steps, op.reverse());
                 boolean hidden = s > 0 || !op.zeroState();
                 MemorySegment hs = s == 0 ? h0.segment() : y;
                 long hp = s == 0 ? h0.offset() : hAt + (long) (op.reverse() ? t + 1 : t - 1) * n * h;
@@ -256,7 +251,7 @@ final class CpuRecurrentLayer {
             boolean vector = CpuRecurrent.vector(dy.segment(), ys, h0.segment(), o);
             KernelTrace.path(vector ? "vector" : "plain");
             for (int s = steps - 1; s >= 0; s--) {
-                int t = step(s, steps, op.reverse());
+                int t = LstmLayerOp.stepAt(s, steps, op.reverse());
                 long now = (long) t * n * h;
                 MemorySegment hs = s == 0 ? h0.segment() : ys;
                 long hp = s == 0 ? h0.offset() : y.offset() + (long) (op.reverse() ? t + 1 : t - 1) * n * h;

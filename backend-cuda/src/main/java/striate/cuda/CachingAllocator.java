@@ -114,21 +114,25 @@ public final class CachingAllocator<H> {
      */
     private synchronized Block<H> fromCacheOrDevice(long size) {
         if (capturing != null) {
-            ArrayDeque<H> own = capturing.free.get(size);
-            H h = own == null ? null : own.poll();
+            H h = poll(capturing.free, size);
             if (h != null) {
                 capturing.cached -= size;
                 return handOut(h, size, true);
             }
         }
-        ArrayDeque<H> list = free.get(size);
-        H h = list == null ? null : list.poll();
+        H h = poll(free, size);
         if (h != null) {
             cached -= size;
             return handOut(h, size, true);
         }
         h = raw.allocate(size);
         return h == null ? null : handOut(h, size, false);
+    }
+
+    /** A free block of class {@code size} from {@code lists}, or null. */
+    private static <H> H poll(Map<Long, ArrayDeque<H>> lists, long size) {
+        ArrayDeque<H> list = lists.get(size);
+        return list == null ? null : list.poll();
     }
 
     private Block<H> handOut(H h, long size, boolean reused) {

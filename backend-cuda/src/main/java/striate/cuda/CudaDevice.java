@@ -81,8 +81,7 @@ final class CudaDevice {
     private final Set<Integer> peersChecked = new HashSet<>(); // GPUs whose memory this context was set up to read
     private String lastKernel = "(none yet)";
     private boolean capturing; // the stream's work goes into a CUDA graph (beginCapture)
-    private final List<Runnable> deferredChecks = new ArrayList<>(); // the capture's flag checks (deferCheck)
-    private final List<AutoCloseable> keptForGraph = new ArrayList<>(); // and the flags they read
+    private final List<DeferredCheck> deferredChecks = new ArrayList<>(); // the capture's flag checks (deferCheck)
 
     CudaDevice(int index, CudaOptions options) {
         this.index = index;
@@ -243,28 +242,22 @@ final class CudaDevice {
         return capturing;
     }
 
-    /**
-     * During a capture: {@code check} (which reads a kernel's flag and throws its op's error) runs after each replay
-     * of the graph, and {@code kept} (the flag) lives as long as the graph.
-     */
-    void deferCheck(Runnable check, AutoCloseable kept) {
+    /** A check a capture deferred: {@code check} reads {@code flag} (which lives as long as the graph) and throws. */
+    record DeferredCheck(Runnable check, AutoCloseable flag) {
+    }
+
+    /** During a capture: {@code check}, which reads a kernel's {@code flag}, runs after each replay of the graph. */
+    void deferCheck(Runnable check, AutoCloseable flag) {
         if (!capturing) {
             throw new IllegalStateException(this + ": a deferred check outside a CUDA graph capture");
         }
-        deferredChecks.add(check);
-        keptForGraph.add(kept);
+        deferredChecks.add(new DeferredCheck(check, flag));
     }
 
-    /** The checks and kept resources deferred by the capture that just ended, handed to its graph. */
-    List<Runnable> takeDeferredChecks() {
-        List<Runnable> out = List.copyOf(deferredChecks);
+    /** The checks deferred by the capture that just ended, handed to its graph. */
+    List<DeferredCheck> takeDeferredChecks() {
+        List<DeferredCheck> out = List.copyOf(deferredChecks);
         deferredChecks.clear();
-        return out;
-    }
-
-    List<AutoCloseable> takeKeptForGraph() {
-        List<AutoCloseable> out = List.copyOf(keptForGraph);
-        keptForGraph.clear();
         return out;
     }
 

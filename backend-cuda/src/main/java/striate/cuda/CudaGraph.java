@@ -28,18 +28,16 @@ public final class CudaGraph implements AutoCloseable {
     private final CUgraph graph;
     private final CUgraphExec exec;
     private final CachingAllocator.PrivatePool<CUdeviceptr> pool;
-    private final List<Runnable> checks; // flag checks of the captured ops, run after each replay
-    private final List<AutoCloseable> kept; // the flags they read
+    private final List<CudaDevice.DeferredCheck> checks; // flag checks of the captured ops, run after each replay
     private boolean closed;
 
     private CudaGraph(CudaBackend backend, CUgraph graph, CUgraphExec exec,
-                      CachingAllocator.PrivatePool<CUdeviceptr> pool, List<Runnable> checks, List<AutoCloseable> kept) {
+                      CachingAllocator.PrivatePool<CUdeviceptr> pool, List<CudaDevice.DeferredCheck> checks) {
         this.backend = backend;
         this.graph = graph;
         this.exec = exec;
         this.pool = pool;
         this.checks = checks;
-        this.kept = kept;
     }
 
     /**
@@ -63,14 +61,12 @@ public final class CudaGraph implements AutoCloseable {
                 } catch (RuntimeException invalidated) {
                     e.addSuppressed(invalidated); // the driver invalidates a capture that met a refused call
                 }
-                gpu.takeDeferredChecks();
-                closeAll(gpu.takeKeptForGraph(), e);
+                closeFlags(gpu.takeDeferredChecks(), e);
                 allocator.closePrivatePool(pool);
                 throw e;
             }
             allocator.endPrivatePool(pool);
-            List<Runnable> checks = gpu.takeDeferredChecks();
-            List<AutoCloseable> kept = gpu.takeKeptForGraph();
+            List<CudaDevice.DeferredCheck> checks = gpu.takeDeferredChecks();
             CUgraph graph = null;
             CUgraphExec exec = new CUgraphExec();
             try {
@@ -80,11 +76,11 @@ public final class CudaGraph implements AutoCloseable {
                 if (graph != null) {
                     cuGraphDestroy(graph);
                 }
-                closeAll(kept, e);
+                closeFlags(checks, e);
                 allocator.closePrivatePool(pool);
                 throw e;
             }
-            return new CudaGraph(backend, graph, exec, pool, checks, kept);
+            return new CudaGraph(backend, graph, exec, pool, checks);
         }
     }
 
@@ -101,17 +97,17 @@ public final class CudaGraph implements AutoCloseable {
             }
             gpu.activate();
             CudaStatus.driver(cuGraphLaunch(exec, gpu.stream()), "cuGraphLaunch");
-            for (Runnable check : checks) {
-                check.run();
+            for (CudaDevice.DeferredCheck c : checks) {
+                c.check().run();
             }
         }
     }
 
-    /** Closes each of {@code resources}, adding a failure to {@code failure}'s suppressed ones. */
-    private static void closeAll(List<AutoCloseable> resources, Throwable failure) {
-        for (AutoCloseable r : resources) {
+    /** Closes the flag of each of {@code checks}, adding a failure to {@code failure}'s suppressed ones. */
+    private static void closeFlags(List<CudaDevice.DeferredCheck> checks, Throwable failure) {
+        for (CudaDevice.DeferredCheck c : checks) {
             try {
-                r.close();
+                c.flag().close();
             } catch (Exception e) {
                 if (failure != null) {
                     failure.addSuppressed(e);
@@ -138,7 +134,7 @@ public final class CudaGraph implements AutoCloseable {
             gpu.synchronize();
             CudaStatus.driver(cuGraphExecDestroy(exec), "cuGraphExecDestroy");
             CudaStatus.driver(cuGraphDestroy(graph), "cuGraphDestroy");
-            closeAll(kept, null);
+            closeFlags(checks, null);
             gpu.allocator().closePrivatePool(pool);
         }
     }

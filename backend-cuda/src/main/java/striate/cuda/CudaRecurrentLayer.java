@@ -35,11 +35,6 @@ final class CudaRecurrentLayer {
         return contiguous(t);
     }
 
-    /** The step processed s-th: t = s, or T − 1 − s for a reverse layer. */
-    private static int step(int s, int steps, boolean reverse) {
-        return reverse ? steps - 1 - s : s;
-    }
-
     static void lstm(LstmLayerOp op, Tensor[] in, Tensor out) {
         Tensor xg = dense(op.name(), in[0]);
         CUdeviceptr whh = pointer(dense(op.name(), in[1]));
@@ -54,7 +49,7 @@ final class CudaRecurrentLayer {
         long nh = (long) n * h;
         CUdeviceptr y = pointer(out);
         for (int s = 0; s < steps; s++) {
-            int t = step(s, steps, op.reverse());
+            int t = LstmLayerOp.stepAt(s, steps, op.reverse());
             long before = (op.reverse() ? t + 1 : t - 1) * nh;
             boolean hidden = s > 0 || !op.zeroState();
             CUdeviceptr gates = at(y, 2 * size + t * nh * 4);
@@ -83,7 +78,7 @@ final class CudaRecurrentLayer {
         CUdeviceptr recDc = at(o, 4 * size + nh); // and dc: dc0 at the end
         gpu.fill32(recDh, 0, 2 * nh);
         for (int s = steps - 1; s >= 0; s--) {
-            int t = step(s, steps, op.reverse());
+            int t = LstmLayerOp.stepAt(s, steps, op.reverse());
             long before = (op.reverse() ? t + 1 : t - 1) * nh;
             CUdeviceptr dgates = at(o, t * nh * 4);
             gpu.launch(Symbols.LSTM_LAYER_STEP_BACKWARD, nh, new LaunchArgs().i64(n).i64(h).ptr(at(dy, t * nh))
@@ -111,7 +106,7 @@ final class CudaRecurrentLayer {
         long size = steps * nh;
         CUdeviceptr y = pointer(out);
         for (int s = 0; s < steps; s++) {
-            int t = step(s, steps, op.reverse());
+            int t = LstmLayerOp.stepAt(s, steps, op.reverse());
             boolean hidden = s > 0 || !op.zeroState();
             CUdeviceptr hp = s == 0 ? h0 : at(y, (op.reverse() ? t + 1 : t - 1) * nh);
             CUdeviceptr hg = at(y, size + t * nh * 3);
@@ -139,7 +134,7 @@ final class CudaRecurrentLayer {
         CUdeviceptr rec = at(o, 6 * size); // dh flowing back into the step before: dh0 at the end
         gpu.fill32(rec, 0, nh);
         for (int s = steps - 1; s >= 0; s--) {
-            int t = step(s, steps, op.reverse());
+            int t = LstmLayerOp.stepAt(s, steps, op.reverse());
             CUdeviceptr hp = s == 0 ? h0 : at(y, (op.reverse() ? t + 1 : t - 1) * nh);
             CUdeviceptr dhg = at(o, 3 * size + t * nh * 3);
             gpu.launch(Symbols.GRU_LAYER_STEP_BACKWARD, nh, new LaunchArgs().i64(n).i64(h).ptr(at(dy, t * nh)).ptr(rec)

@@ -33,6 +33,14 @@ public record LstmLayerOp(boolean reverse, boolean zeroState) implements Op {
     }
 
     /**
+     * The time step that a layer direction over {@code steps} steps processes {@code s}-th: s, or steps − 1 − s when
+     * it runs in {@code reverse} (for {@link LstmLayerOp}, {@link GruLayerOp} and their backward ops).
+     */
+    public static int stepAt(int s, int steps, boolean reverse) {
+        return reverse ? steps - 1 - s : s;
+    }
+
+    /**
      * Checks a recurrent layer's (xg [T·n, G·h], whh [G·h, h], bias [G·h], h0 [n, h], c [n, h] or null) for G gates and
      * returns {T, n, h}.
      */

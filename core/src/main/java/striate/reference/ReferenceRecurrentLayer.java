@@ -28,11 +28,6 @@ final class ReferenceRecurrentLayer {
         return UnaryFn.SIGMOID.apply(x);
     }
 
-    /** The step processed s-th: t = s, or T − 1 − s for a reverse layer. */
-    private static int step(int s, int steps, boolean reverse) {
-        return reverse ? steps - 1 - s : s;
-    }
-
     /** row[r]·whhᵀ for every row r of the state st [n, h]: [n, rows of whh]. */
     private static double[] hidden(double[] st, double[] whh, int n, int h) {
         int g = whh.length / h;
@@ -79,7 +74,7 @@ final class ReferenceRecurrentLayer {
         int aAt = 2 * steps * n * h;
         double[] y = new double[6 * steps * n * h];
         for (int s = 0; s < steps; s++) {
-            int t = step(s, steps, op.reverse());
+            int t = LstmLayerOp.stepAt(s, steps, op.reverse());
             double[] p = s == 0 && op.zeroState() ? new double[n * 4 * h] : hidden(hp, whh, n, h);
             for (int r = 0; r < n; r++) {
                 int row = t * n + r;
@@ -117,7 +112,7 @@ final class ReferenceRecurrentLayer {
         double[] dh = new double[n * h]; // what flows into h_t from the later steps
         double[] dc = new double[n * h];
         for (int s = steps - 1; s >= 0; s--) {
-            int t = step(s, steps, op.reverse());
+            int t = LstmLayerOp.stepAt(s, steps, op.reverse());
             int before = op.reverse() ? t + 1 : t - 1;
             for (int r = 0; r < n; r++) {
                 int row = t * n + r;
@@ -167,7 +162,7 @@ final class ReferenceRecurrentLayer {
         int rAt = 4 * steps * n * h;
         double[] y = new double[7 * steps * n * h];
         for (int s = 0; s < steps; s++) {
-            int t = step(s, steps, op.reverse());
+            int t = LstmLayerOp.stepAt(s, steps, op.reverse());
             double[] p = s == 0 && op.zeroState() ? new double[n * 3 * h] : hidden(hp, whh, n, h);
             for (int r = 0; r < n; r++) {
                 int row = t * n + r;
@@ -209,7 +204,7 @@ final class ReferenceRecurrentLayer {
         double[] d = new double[2 * part + n * h];
         double[] dh = new double[n * h]; // what flows into h_t from the later steps
         for (int s = steps - 1; s >= 0; s--) {
-            int t = step(s, steps, op.reverse());
+            int t = LstmLayerOp.stepAt(s, steps, op.reverse());
             int before = op.reverse() ? t + 1 : t - 1;
             double[] direct = new double[n * h];
             for (int r = 0; r < n; r++) {
