@@ -124,6 +124,15 @@ graphs() {
   section "CUDA graphs (issue #19 item 3): LeNet-5's training step (b64, SGD momentum) replayed from a graph, checked against eager steps, then images/s eager and replayed; PyTorch eager on the same GPU (target: replayed >= 1.5x PyTorch eager)"
   record "${JAVA[@]}" striate.bench.GpuGraphedStep 64
   record python3 benchmarks/gpu/torch_peer.py lenet 64
+  local epochs=${EPOCHS:-2}
+  section "The trainer's graphed step (striate train --cuda-graphs on|off), LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64, on cuda:0: images/s per epoch and test accuracy, eager and replayed, next to the PyTorch script on the same GPU"
+  for g in off on; do
+    rm -rf "$OUT/lenet5-graphs-$g"
+    TAIL=8 record timeout 200 "${JAVA[@]}" striate.cli.Main train --data .device/data --device cuda:0 \
+      --epochs "$epochs" --validation 5000 --cuda-graphs "$g" --out "$OUT/lenet5-graphs-$g"
+  done
+  TAIL=8 record timeout 200 python3 benchmarks/pytorch/lenet_fashion_mnist.py --data .device/data --device cuda \
+    --epochs "$epochs"
 }
 
 find_nccl() { # prints the path of libnccl.so.2, or nothing
@@ -279,7 +288,7 @@ profile() { # issue #19: per-kernel GPU time, to tell kernel time from host over
 lenet() {
   machine
   local epochs=${EPOCHS:-3}
-  section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64: Striate on cuda:0 and PyTorch on the same GPU"
+  section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64: Striate on cuda:0 (--cuda-graphs auto: the step replayed from a CUDA graph) and PyTorch on the same GPU"
   rm -rf "$OUT/lenet5-cuda"
   TAIL=25 record "${JAVA[@]}" striate.cli.Main train --data .device/data --device cuda:0 --epochs "$epochs" \
     --validation 5000 --out "$OUT/lenet5-cuda" # the PyTorch peer holds out 5,000 too

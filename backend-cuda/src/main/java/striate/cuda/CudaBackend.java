@@ -190,6 +190,7 @@ public final class CudaBackend implements Backend {
      * Captures the work that {@code work} queues on this GPU into a {@link CudaGraph}, to replay; the work does not run
      * now (see {@link CudaGraph} for what a captured step may do).
      */
+    @Override
     public CudaGraph captureGraph(Runnable work) {
         return CudaGraph.capture(this, work);
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
+import striate.backend.CapturedGraph;
 
 /**
  * A CUDA graph: the kernels, copies and library calls that some work queued on a backend's stream, captured once and
@@ -23,7 +24,7 @@ import jcuda.driver.CUgraphExec;
  * algorithm search must have run before (a warm-up step). Close the graph to give its memory back to the cache.
  * Not yet run on a GPU.
  */
-public final class CudaGraph implements AutoCloseable {
+public final class CudaGraph implements CapturedGraph {
     private final CudaBackend backend;
     private final CUgraph graph;
     private final CUgraphExec exec;

@@ -37,6 +37,7 @@ import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 import striate.train.Evaluation;
+import striate.train.GraphMode;
 import striate.train.History;
 import striate.train.Trainer;
 
@@ -54,10 +55,11 @@ import striate.train.Trainer;
 final class TrainCommand implements Callable<Integer> {
     /**
      * Recorded options a resumed run may change: how long it trains and when it stops early, and where it computes
-     * (the same arithmetic, on other hardware or threads). Everything else would make it another run.
+     * (the same arithmetic, on other hardware or threads, eager or replayed from a graph). Everything else would make
+     * it another run.
      */
     static final Set<String> MAY_CHANGE = Set.of("--epochs", "--patience", "--workers", "--device",
-            "--devices");
+            "--devices", "--cuda-graphs");
     private static final Set<String> DEVICE_OPTIONS = Set.of("--device", "--devices");
 
     @Spec
@@ -149,6 +151,12 @@ final class TrainCommand implements Callable<Integer> {
             + "(one device: cpu, cuda or reference; default: ${DEFAULT-VALUE}).")
     String precision;
 
+    @Option(names = "--cuda-graphs", defaultValue = "auto", description = "Capture the training step once and replay "
+            + "it: auto (on a CUDA device, when the step can be captured: not with fp16, Adam or dropout; else "
+            + "eager, with a log line saying why), on (any one device; refuses a step that cannot be "
+            + "captured) or off (default: ${DEFAULT-VALUE}).")
+    String cudaGraphs;
+
     @Option(names = "--workers", description = "Threads that decode and augment images (default: the number of "
             + "cores, at most 4, for image folders; 1 for MNIST-format data, which is in memory).")
     Integer workers;
@@ -200,7 +208,8 @@ final class TrainCommand implements Callable<Integer> {
             modelConfig = c.toString();
         }
         Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, schedule(), patience, 0, model,
-                modelConfig, out, System.err, workers, settings()).withPrecision(Precision.parse(precision));
+                modelConfig, out, System.err, workers, settings()).withPrecision(Precision.parse(precision))
+                .withGraphs(GraphMode.parse(cudaGraphs));
         Module net;
         History history;
         if (devices != null && devices.size() > 1) {
@@ -388,6 +397,14 @@ final class TrainCommand implements Callable<Integer> {
         if (!precision.equals("fp32") && devices != null && devices.size() > 1) {
             throw new ParameterException(spec.commandLine(), "--precision " + precision + " trains on one device; "
                     + "data-parallel training (--devices) runs in fp32: leave out --precision or give one --device");
+        }
+        if (!List.of("auto", "on", "off").contains(cudaGraphs)) {
+            throw new ParameterException(spec.commandLine(), "--cuda-graphs must be auto, on or off, got '"
+                    + cudaGraphs + "'");
+        }
+        if (cudaGraphs.equals("on") && devices != null && devices.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--cuda-graphs on captures one device's step; "
+                    + "data-parallel training (--devices) runs eagerly: leave out --cuda-graphs or give one --device");
         }
         if (!List.of("none", "step", "cosine").contains(schedule)) {
             throw new ParameterException(spec.commandLine(), "--schedule must be none, step or cosine, got '"

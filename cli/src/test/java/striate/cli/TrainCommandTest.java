@@ -157,7 +157,7 @@ class TrainCommandTest {
     @Test
     void badHyperParametersAreUsageErrors() {
         for (String[] bad : new String[][] {{"--lr", "0"}, {"--lr", "-0.1"}, {"--epochs", "0"}, {"--batch-size", "-4"},
-                {"--dropout", "1.5"}, {"--optimizer", "rmsprop"}, {"--device", "tpu"}}) {
+                {"--dropout", "1.5"}, {"--optimizer", "rmsprop"}, {"--device", "tpu"}, {"--cuda-graphs", "maybe"}}) {
             Result r = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), bad[0], bad[1]);
             assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
             assertTrue(r.err().contains(bad[0].equals("--device") ? "device" : bad[0]), r.err());
@@ -315,5 +315,32 @@ class TrainCommandTest {
             assertFalse(one.err().contains("--precision"), one.err());
             assertFalse(Files.exists(out));
         }
+    }
+
+    @Test
+    void cudaGraphsOnReplaysTheStepOnTheCpuAndRefusesAStepItCannotCapture() throws IOException {
+        String[] loss = new String[2];
+        for (String g : new String[] {"off", "on"}) {
+            Path out = tmp.resolve("graphs-" + g);
+            Result r = cli("train", "--data", data.toString(), "--epochs", "1", "--batch-size", "32", "--validation",
+                    "100", "--out", out.toString(), "--seed", "3", "--cuda-graphs", g);
+            assertEquals(0, r.code(), r.err());
+            String json = Files.readString(out.resolve("metrics.json"));
+            Matcher m = Pattern.compile("\"test_accuracy\"\\s*:\\s*([0-9.]+)").matcher(json);
+            assertTrue(m.find() && Double.parseDouble(m.group(1)) > 0.9, "the three classes are learned: " + json);
+            Matcher l = Pattern.compile("\"test_loss\"\\s*:\\s*([0-9.eE-]+)").matcher(json);
+            assertTrue(l.find(), json);
+            loss[g.equals("off") ? 0 : 1] = l.group(1);
+        }
+        assertEquals(loss[0], loss[1], "the replayed cpu step trains exactly as the eager one");
+
+        Path adam = tmp.resolve("graphed-adam");
+        Result refused = cli("train", "--data", data.toString(), "--epochs", "1", "--out", adam.toString(),
+                "--optimizer", "adam", "--cuda-graphs", "on");
+        assertTrue(refused.code() != 0, refused.err());
+        assertTrue(refused.err().contains("--cuda-graphs on: the training step cannot be captured: Adam"),
+                refused.err());
+        assertFalse(refused.err().contains("Exception"), refused.err());
+        assertFalse(Files.exists(adam.resolve(Trainer.LAST)));
     }
 }

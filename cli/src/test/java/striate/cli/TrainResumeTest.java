@@ -59,7 +59,8 @@ class TrainResumeTest {
                 Map.entry("--dropout", "0.0"), Map.entry("--activation", "tanh"), Map.entry("--pool", "max"),
                 Map.entry("--schedule", "cosine"), Map.entry("--step-size", "5"), Map.entry("--patience", "0"),
                 Map.entry("--validation", "100"), Map.entry("--limit", "400"), Map.entry("--seed", "5"),
-                Map.entry("--device", "cpu"), Map.entry("--precision", "fp32"), Map.entry("--workers", "1")), s);
+                Map.entry("--device", "cpu"), Map.entry("--precision", "fp32"), Map.entry("--cuda-graphs", "auto"),
+                Map.entry("--workers", "1")), s);
     }
 
     @Test
@@ -95,9 +96,9 @@ class TrainResumeTest {
         assertEquals(0, train(whole, "--epochs", "2").code());
         Path split = tmp.resolve("split");
         assertEquals(0, train(split, "--epochs", "1").code());
-        // only --out, --resume and what may change: the rest comes from last.ckpt
+        // only --out, --resume and what may change: the rest comes from last.ckpt; the second epoch replays a graph
         TrainCommandTest.Result r = TrainCommandTest.cli("train", "--out", split.toString(), "--resume", "--epochs",
-                "2", "--workers", "2");
+                "2", "--workers", "2", "--cuda-graphs", "on");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("training lenet5 (activation=tanh,pool=max,dropout=0.0,classes=10) on cpu: "
                 + "400 train / 100 validation / 60 test images from " + data.toAbsolutePath().normalize()), r.out());
@@ -111,6 +112,7 @@ class TrainResumeTest {
         }
         assertEquals("2", b.settings().get("--epochs"), "the new value is recorded");
         assertEquals("2", b.settings().get("--workers"));
+        assertEquals("on", b.settings().get("--cuda-graphs"));
     }
 
     @Test

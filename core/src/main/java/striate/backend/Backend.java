@@ -102,6 +102,15 @@ public interface Backend {
         DType type = op.inferType(types);
         KernelTable.Entry entry = kernels().entry(op, inputs);
         Tensor output = op instanceof InPlaceOp ? null : Tensor.output(this, shape, type);
+        launch(entry, op, inputs, output);
+        return output;
+    }
+
+    /**
+     * Runs the kernel that {@link #execute} chose for {@code op} on checked inputs and an allocated output (traced when
+     * {@link KernelTrace} is on). A host backend capturing a graph on this thread records the call instead.
+     */
+    default void launch(KernelTable.Entry entry, Op op, Tensor[] inputs, Tensor output) {
         if (KernelTrace.on()) {
             KernelTrace.run(this, op, entry, inputs, output);
         } else {
@@ -109,6 +118,15 @@ public interface Backend {
             Kernel<Op> kernel = (Kernel<Op>) entry.kernel();
             kernel.run(op, inputs, output);
         }
-        return output;
+    }
+
+    /**
+     * Captures what {@code work} does on this backend into a graph to replay ({@link CapturedGraph}); the work does not
+     * run now. The CUDA backend captures a CUDA graph (one launch per replay); host backends record their kernel calls,
+     * copies and zeroings. Tensors the work reads must outlive the graph, and the work may not read tensor values
+     * (they are not computed yet): such a read is refused with an error. Backends that cannot capture say so.
+     */
+    default CapturedGraph captureGraph(Runnable work) {
+        throw new UnsupportedOperationException("the " + name() + " backend cannot capture graphs");
     }
 }

@@ -1,5 +1,7 @@
 package striate.backend;
 
+import striate.op.KernelTable;
+import striate.op.Op;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.HostMemoryPool;
@@ -11,7 +13,8 @@ import striate.tensor.Tensor;
 /**
  * Memory handling shared by backends whose device memory is host memory (reference, cpu): each instance owns a
  * {@link HostMemoryPool} that serves allocations made inside a {@link striate.tensor.MemoryScope}; outside any
- * scope memory is garbage-collected. Copies are memory copies between views ({@link HostCopy}).
+ * scope memory is garbage-collected. Copies are memory copies between views ({@link HostCopy}). Work can be captured
+ * and replayed ({@link HostGraph}).
  */
 public abstract class HostBackend implements Backend {
     private final HostMemoryPool pool = new HostMemoryPool();
@@ -19,7 +22,12 @@ public abstract class HostBackend implements Backend {
 
     @Override
     public Storage allocate(DType dtype, long elements) {
-        return pool.allocate(dtype, elements, true);
+        HostStorage storage = pool.allocate(dtype, elements, true);
+        HostGraph graph = HostGraph.capturedBy(this);
+        if (graph != null) {
+            graph.recordZeroing(storage);
+        }
+        return storage;
     }
 
     @Override
@@ -42,6 +50,16 @@ public abstract class HostBackend implements Backend {
             throw new IllegalArgumentException("the " + name() + " backend runs copies to or from its own devices, not "
                     + src.device() + " → " + dst.device());
         }
+        HostGraph graph = HostGraph.recording(this, "a copy");
+        if (graph != null) {
+            graph.record(() -> copyChecked(src, dst));
+        } else {
+            copyChecked(src, dst);
+        }
+    }
+
+    private void copyChecked(Tensor src, Tensor dst) {
+        Device.Kind mine = device().kind();
         HostCopy.copy(src, dst);
         long bytes = src.size() * src.dtype().bytes();
         if (src.device().kind() == dst.device().kind()) {
@@ -51,6 +69,23 @@ public abstract class HostBackend implements Backend {
         } else {
             traffic.deviceToHost(bytes);
         }
+    }
+
+    /** Runs the kernel, or records it while this backend captures a graph on this thread. */
+    @Override
+    public void launch(KernelTable.Entry entry, Op op, Tensor[] inputs, Tensor output) {
+        HostGraph graph = HostGraph.recording(this, op.name());
+        if (graph != null) {
+            graph.record(() -> Backend.super.launch(entry, op, inputs, output));
+        } else {
+            Backend.super.launch(entry, op, inputs, output);
+        }
+    }
+
+    /** Records what {@code work} asks of this backend into a {@link HostGraph}. */
+    @Override
+    public CapturedGraph captureGraph(Runnable work) {
+        return HostGraph.capture(this, work);
     }
 
     @Override

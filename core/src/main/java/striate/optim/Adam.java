@@ -39,6 +39,12 @@ public final class Adam extends Optimizer {
         return new Builder(parameters);
     }
 
+    /** False: the bias correction reads the step count, which a captured step would freeze. */
+    @Override
+    public boolean capturable() {
+        return false;
+    }
+
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step) {
         Tensor mi = m.computeIfAbsent(name, k -> zerosLike(value));

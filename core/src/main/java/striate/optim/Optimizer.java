@@ -69,6 +69,23 @@ public abstract class Optimizer {
         this.learningRate = lr;
     }
 
+    /**
+     * Whether a captured step ({@link striate.backend.Backend#captureGraph}) stays this optimizer's step when replayed:
+     * false where an update reads the step count (frozen at capture), as Adam's bias correction does.
+     */
+    public boolean capturable() {
+        return true;
+    }
+
+    /** Counts a step that a replayed graph applied (the update ran on the device, not through {@link #step}). */
+    public void countReplayedStep() {
+        if (!capturable()) {
+            throw new IllegalStateException(getClass().getSimpleName() + " reads the step count in its update, so its "
+                    + "steps cannot be replayed from a captured graph");
+        }
+        steps++;
+    }
+
     /** Steps taken so far. */
     public long steps() {
         return steps;

@@ -10,6 +10,7 @@ import striate.autograd.Tape;
 import striate.backend.Backend;
 import striate.backend.Backends;
 import striate.backend.HostBackend;
+import striate.backend.HostGraph;
 import striate.op.AffineOp;
 import striate.op.BinaryFn;
 import striate.op.BinaryOp;
@@ -225,6 +226,7 @@ public final class Tensor {
      * (only the view) is first copied to the host by the copy primitive.
      */
     public double[] toDoubleArray() {
+        HostGraph.refuseRead("reading a tensor's values (toDoubleArray, item, get)");
         Tensor t = inHostMemory();
         HostStorage h = (HostStorage) t.storage;
         int n = Math.toIntExact(size());
@@ -355,6 +357,7 @@ public final class Tensor {
 
     /** Copies this tensor's elements, row-major, as raw bytes (native order) into {@code dst}, exactly its size. */
     public void copyTo(MemorySegment dst) {
+        HostGraph.refuseRead("reading a tensor's values (toFloatArray, toIntArray, copyTo)");
         host(dtype(), dst, shape).copyFrom(this);
     }
 
@@ -775,7 +778,7 @@ public final class Tensor {
                 .append(device());
         if (storage instanceof HostStorage h && h.released()) {
             sb.append(", released");
-        } else if (size() <= 16) {
+        } else if (size() <= 16 && !HostGraph.capturing()) {
             sb.append(", ").append(Arrays.toString(toDoubleArray()));
         }
         return sb.append(requiresGrad ? ", requiresGrad" : "").append(')').toString();

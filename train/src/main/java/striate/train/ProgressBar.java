@@ -126,8 +126,10 @@ public final class ProgressBar {
         }
         double seconds = elapsedNanos / 1e9;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f %s %.3f", epoch, epochs, bar, done,
-                batches, loss, metric, value));
+        // NaN: nothing read yet (a graphed step's sums are read every few batches)
+        sb.append(String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %s %s %s", epoch, epochs, bar, done,
+                batches, Double.isNaN(loss) ? "-" : String.format(Locale.ROOT, "%.4f", loss), metric,
+                Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f", value)));
         if (seconds > 0 && done > 0) {
             sb.append(String.format(Locale.ROOT, " %.0f %s/s", samples / seconds, unit));
             if (done < batches) {

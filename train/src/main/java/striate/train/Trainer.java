@@ -63,6 +63,8 @@ public final class Trainer {
     static final String SCALER = "grad_scaler.";
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** How many batches of a graphed step run between two reads of its sums (each read waits for the device). */
+    static final int READ_EVERY = 50;
 
     /**
      * What to train for. {@code checkpointDir} may be null (no checkpoints); {@code patience} 0 turns early
@@ -78,7 +80,7 @@ public final class Trainer {
     public record Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                           double minDelta, String modelName, String modelConfig, Path checkpointDir,
                           PrintStream progress, int workers, Map<String, String> settings, double clipGradNorm,
-                          Map<String, List<String>> vocabularies, Precision precision) {
+                          Map<String, List<String>> vocabularies, Precision precision, GraphMode graphs) {
         /** One loader thread, no recorded settings, no clipping. */
         public Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                        double minDelta, String modelName, String modelConfig, Path checkpointDir,
@@ -104,6 +106,15 @@ public final class Trainer {
                     checkpointDir, progress, workers, settings, clipGradNorm, vocabularies, Precision.FP32);
         }
 
+        /** Graphs where they pay ({@link GraphMode#AUTO}). */
+        public Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
+                       double minDelta, String modelName, String modelConfig, Path checkpointDir,
+                       PrintStream progress, int workers, Map<String, String> settings, double clipGradNorm,
+                       Map<String, List<String>> vocabularies, Precision precision) {
+            this(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName, modelConfig,
+                    checkpointDir, progress, workers, settings, clipGradNorm, vocabularies, precision, GraphMode.AUTO);
+        }
+
         public Options {
             settings = Map.copyOf(settings);
             Map<String, List<String>> lists = new LinkedHashMap<>();
@@ -125,6 +136,7 @@ public final class Trainer {
                 throw new IllegalArgumentException("patience must be >= 0, got " + patience);
             }
             java.util.Objects.requireNonNull(precision, "precision");
+            java.util.Objects.requireNonNull(graphs, "graphs");
             if (!(clipGradNorm >= 0) || Double.isInfinite(clipGradNorm)) {
                 throw new IllegalArgumentException("the gradient clipping norm must be finite and >= 0 (0: no "
                         + "clipping), got " + clipGradNorm);
@@ -134,19 +146,26 @@ public final class Trainer {
         /** These options with gradient clipping to {@code maxNorm} (0: none). */
         public Options withClipGradNorm(double maxNorm) {
             return new Options(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName,
-                    modelConfig, checkpointDir, progress, workers, settings, maxNorm, vocabularies, precision);
+                    modelConfig, checkpointDir, progress, workers, settings, maxNorm, vocabularies, precision, graphs);
         }
 
         /** These options with {@code lists} as the vocabularies every checkpoint records. */
         public Options withVocabularies(Map<String, List<String>> lists) {
             return new Options(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName,
-                    modelConfig, checkpointDir, progress, workers, settings, clipGradNorm, lists, precision);
+                    modelConfig, checkpointDir, progress, workers, settings, clipGradNorm, lists, precision, graphs);
         }
 
         /** These options training in {@code p}: fp32, or bf16 or fp16 mixed precision. */
         public Options withPrecision(Precision p) {
             return new Options(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName,
-                    modelConfig, checkpointDir, progress, workers, settings, clipGradNorm, vocabularies, p);
+                    modelConfig, checkpointDir, progress, workers, settings, clipGradNorm, vocabularies, p, graphs);
+        }
+
+        /** These options with graphed steps {@code mode}: auto, on or off ({@link GraphMode}). */
+        public Options withGraphs(GraphMode mode) {
+            return new Options(epochs, batchSize, seed, learningRate, schedule, patience, minDelta, modelName,
+                    modelConfig, checkpointDir, progress, workers, settings, clipGradNorm, vocabularies, precision,
+                    mode);
         }
     }
 
@@ -183,6 +202,10 @@ public final class Trainer {
         if (step != null && options.clipGradNorm() > 0) {
             throw new IllegalArgumentException("gradient clipping (" + options.clipGradNorm() + ") is part of the "
                     + "trainer's own step; a step of your own updates the weights itself and must clip them itself");
+        }
+        if (step != null && options.graphs() == GraphMode.ON) {
+            throw new IllegalArgumentException("--cuda-graphs on captures the trainer's own step; a step of your own "
+                    + "(data-parallel training) runs eagerly: use --cuda-graphs auto or off");
         }
         if (step != null && options.precision() != Precision.FP32) {
             throw new IllegalArgumentException("precision " + options.precision() + " is part of the trainer's own "
@@ -231,6 +254,48 @@ public final class Trainer {
     }
 
     /**
+     * The trainer's own step for images: captured and replayed ({@link GraphedStep}) when {@code options.graphs()} asks
+     * for it on this device and the step is safe to capture, else the eager one-device step.
+     */
+    private TrainStep<Batch> ownImageStep(Classification task, int classes) {
+        TrainStep<Batch> eager = oneDeviceStep(task);
+        GraphMode mode = options.graphs();
+        if (mode == GraphMode.OFF || mode == GraphMode.AUTO && device.kind() != Device.Kind.CUDA) {
+            return eager;
+        }
+        String unsafe = notCapturable();
+        if (unsafe != null && mode == GraphMode.ON) {
+            throw new IllegalArgumentException("--cuda-graphs on: the training step cannot be captured: " + unsafe
+                    + "; use --cuda-graphs auto (which then trains eagerly) or off");
+        }
+        if (unsafe != null) {
+            LOG.info("cuda graphs: training eagerly, since {}", unsafe);
+            return eager;
+        }
+        LOG.info("cuda graphs: the training step is captured after {} eager batches and replayed on {}",
+                GraphedStep.WARMUP_STEPS, device);
+        return new GraphedStep(model, optimizer, options.precision(), device, classes, eager);
+    }
+
+    /** Why this trainer's own step cannot be replayed from a captured graph, or null when it can. */
+    private String notCapturable() {
+        if (options.precision() == Precision.FP16) {
+            return "fp16's loss scaler reads on the host whether the gradients overflowed, every step";
+        }
+        if (options.clipGradNorm() > 0) {
+            return "gradient clipping (--clip-grad-norm) reads the gradients' global norm on the host, every step";
+        }
+        if (!optimizer.capturable()) {
+            return optimizer.getClass().getSimpleName() + "'s update reads the step count, which a graph freezes";
+        }
+        if (!model.namedRngs().isEmpty()) {
+            return "the model draws a random seed on the host every step (" + String.join(", ",
+                    model.namedRngs().keySet()) + "), which a graph freezes";
+        }
+        return null;
+    }
+
+    /**
      * Trains an image classifier ({@link Classification}) from scratch, or from {@code resume} (a checkpoint of this
      * model) when not null, on batches of {@code options.batchSize()} shuffled with {@code options.seed()}. Without
      * validation ({@code validation} null or empty) the training loss picks {@code best.ckpt} and drives early
@@ -243,7 +308,8 @@ public final class Trainer {
                      .batchSize(Evaluation.batchSizeFor(validation, options.batchSize())).augment(false)
                      .workers(options.workers()).build()) {
             Classification task = new Classification(model);
-            return run(task, imageStep != null ? imageStep : oneDeviceStep(task), BatchSource.of(trainLoader),
+            TrainStep<Batch> step = imageStep != null ? imageStep : ownImageStep(task, train.classes());
+            return run(task, step, BatchSource.of(trainLoader),
                     validationLoader == null ? null : BatchSource.of(validationLoader), resume);
         }
     }
@@ -257,6 +323,10 @@ public final class Trainer {
         if (imageStep != null) {
             throw new IllegalStateException("this trainer was built with a step of its own for image batches; "
                     + "train it with fit(Dataset, Dataset, Checkpoint)");
+        }
+        if (options.graphs() == GraphMode.ON) {
+            throw new IllegalArgumentException("--cuda-graphs on: graphs capture the image classifier's step "
+                    + "(fit(Dataset, Dataset, Checkpoint)); other tasks train eagerly, so use --cuda-graphs auto or off");
         }
         return run(task, oneDeviceStep(task), train, validation, resume);
     }
@@ -304,17 +374,91 @@ public final class Trainer {
         return history;
     }
 
+    /**
+     * An epoch's running sums of loss × units, metric, units and samples. A step's result is added at once, or, when
+     * pending (a graphed step keeps it on the device), read with the other pending ones every {@link #READ_EVERY}
+     * batches, before a result that is not pending, and at the end of the epoch; each read checks the mean loss of what
+     * it read for divergence.
+     */
+    private final class Sums {
+        private final TrainStep<?> trainStep;
+        private final int epoch;
+        private final long firstStep;
+        private double lossSum;
+        private double metricSum;
+        private long units; // of the results read
+        private long pendingUnits;
+        private long pendingFrom; // the first and last pending batches, from 1
+        private long pendingTo;
+        long done;
+        long samples;
+
+        Sums(TrainStep<?> trainStep, int epoch, long firstStep) {
+            this.trainStep = trainStep;
+            this.epoch = epoch;
+            this.firstStep = firstStep;
+        }
+
+        void add(TrainStep.Result r) {
+            done++;
+            samples += r.samples();
+            if (r.pending()) {
+                if (pendingUnits == 0) {
+                    pendingFrom = done;
+                }
+                pendingUnits += r.units();
+                pendingTo = done;
+                if (pendingTo - pendingFrom + 1 >= READ_EVERY) {
+                    readPending();
+                }
+                return;
+            }
+            readPending();
+            check(r.loss(), "batch " + done + " (step " + (firstStep + done) + ")");
+            lossSum += r.loss() * r.units();
+            metricSum += r.metricSum();
+            units += r.units();
+        }
+
+        void readPending() {
+            if (pendingUnits == 0) {
+                return;
+            }
+            TrainStep.Sums read = trainStep.readPending();
+            check(read.loss() / pendingUnits, "batches " + pendingFrom + "–" + pendingTo + " (steps " + (firstStep
+                    + pendingFrom) + "–" + (firstStep + pendingTo) + ", whose mean loss this is: a graphed step's "
+                    + "losses are read every " + READ_EVERY + " batches)");
+            lossSum += read.loss();
+            metricSum += read.metric();
+            units += pendingUnits;
+            pendingUnits = 0;
+        }
+
+        private void check(double loss, String where) {
+            String diverged = divergence.add(loss);
+            if (diverged != null) {
+                throw new TrainingDivergedException("training diverged at epoch " + (epoch + 1) + ", " + where + ": "
+                        + diverged + "; training stopped. " + keptMessage() + " Lower the learning rate (now "
+                        + optimizer.learningRate() + ") and try again.");
+            }
+        }
+
+        double loss() {
+            return lossSum / units;
+        }
+
+        double metric() {
+            return metricSum / units;
+        }
+    }
+
     private <B> EpochStats trainEpoch(Task<B> task, TrainStep<B> trainStep, BatchSource<B> train,
                                       BatchSource<B> validation, int epoch, long step) {
         model.train();
         task.beforePass(true);
         ProgressBar bar = options.progress() == null ? null : ProgressBar.of(options.progress(), epoch + 1,
                 options.epochs(), train.numBatches(), task.metric().label(), task.unit());
-        double lossSum = 0;
-        double metricSum = 0;
-        long units = 0;
-        long samples = 0;
-        long done = 0;
+        Sums sums = new Sums(trainStep, epoch, step);
         long start = System.nanoTime();
         try (BatchSource.Epoch<B> batches = train.epoch(epoch)) {
             while (batches.hasNext()) {
@@ -322,30 +466,19 @@ public final class Trainer {
                 // weights, optimizer state and batch-norm statistics live outside the scope and are updated in place.
                 try (MemoryScope scope = MemoryScope.open()) {
                     TrainStep.Result r = trainStep.run(batches.next());
-                    double value = r.loss();
-                    String diverged = divergence.add(value);
-                    if (diverged != null) {
-                        throw new TrainingDivergedException("training diverged at epoch " + (epoch + 1) + ", batch "
-                                + (done + 1) + " (step " + (step + done + 1) + "): " + diverged + "; training stopped. "
-                                + keptMessage() + " Lower the learning rate (now " + optimizer.learningRate()
-                                + ") and try again.");
-                    }
                     task.afterBatch(scope);
-                    lossSum += value * r.units();
-                    metricSum += r.metricSum();
-                    units += r.units();
-                    samples += r.samples();
-                    done++;
+                    sums.add(r);
                 }
                 if (bar != null) {
-                    bar.update(done, samples, lossSum / units, metricSum / units);
+                    bar.update(sums.done, sums.samples, sums.loss(), sums.metric());
                 }
             }
         }
+        sums.readPending();
         double seconds = (System.nanoTime() - start) / 1e9;
         Pass val = validation == null ? new Pass(Double.NaN, Double.NaN) : evaluate(task, validation);
-        EpochStats stats = new EpochStats(epoch + 1, lossSum / units, metricSum / units, val.loss(), val.metric(),
-                optimizer.learningRate(), seconds, samples / seconds);
+        EpochStats stats = new EpochStats(epoch + 1, sums.loss(), sums.metric(), val.loss(), val.metric(),
+                optimizer.learningRate(), seconds, sums.samples / seconds);
         if (bar != null) {
             bar.finish(summary(stats, task));
         }

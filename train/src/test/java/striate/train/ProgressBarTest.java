@@ -52,6 +52,15 @@ class ProgressBarTest {
     }
 
     @Test
+    void valuesNotReadYetShowAsDashes() {
+        ProgressBar bar = new ProgressBar(out, false, 1, 1, 100, "acc", "img", () -> now);
+        now = 1_000_000_000L;
+        bar.update(5, 50, Double.NaN, Double.NaN); // a graphed step's sums before their first read
+        bar.finish(null);
+        assertTrue(output().contains("5/100 loss - acc - 50 img/s"), output());
+    }
+
+    @Test
     void terminalModeRedrawsInPlaceAtMostTenTimesASecond() {
         ProgressBar bar = new ProgressBar(out, true, 1, 2, 100, "acc", "img", () -> now);
         for (int done = 1; done <= 100; done++) {

@@ -1,0 +1,117 @@
+package striate.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import striate.tensor.HostStorage;
+import striate.tensor.MemoryScope;
+
+/**
+ * A host backend's captured graph: the kernel calls, copies and zeroings that some work asked of one backend, in
+ * order, rerun by {@link #replay}. What CUDA graphs do for a GPU, done by recording: the same rules hold (the work
+ * does not run at capture, its tensors keep their memory, host values are frozen, reading values during the capture
+ * is refused), so code written for {@code --cuda-graphs} is checked on the CPU, and a replay skips the Java work of
+ * the step (autograd, dispatch, shape checks). Memory made during the capture is garbage-collected memory that the
+ * graph holds, never a {@link MemoryScope}'s. One capture at a time per thread; the capturing thread may not use
+ * another host backend meanwhile (its work would run now, on values not computed yet).
+ */
+public final class HostGraph implements CapturedGraph {
+    private static final ThreadLocal<HostGraph> CAPTURING = new ThreadLocal<>();
+
+    private final HostBackend backend;
+    private List<Runnable> calls = new ArrayList<>();
+
+    private HostGraph(HostBackend backend) {
+        this.backend = backend;
+    }
+
+    /** Records what {@code work} asks of {@code backend}; see {@link Backend#captureGraph}. */
+    static HostGraph capture(HostBackend backend, Runnable work) {
+        if (CAPTURING.get() != null) {
+            throw new IllegalStateException("a graph is already being captured on this thread (on "
+                    + CAPTURING.get().backend.device() + "); captures do not nest");
+        }
+        HostGraph graph = new HostGraph(backend);
+        CAPTURING.set(graph);
+        try {
+            MemoryScope.outside(() -> {
+                work.run();
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            graph.close();
+            throw e;
+        } finally {
+            CAPTURING.remove();
+        }
+        return graph;
+    }
+
+    /**
+     * The graph that {@code backend} is capturing on this thread, or null when this thread captures nothing. Work for
+     * another host backend during a capture is refused: it would run now, reading values not yet computed.
+     */
+    static HostGraph recording(HostBackend backend, String what) {
+        HostGraph graph = CAPTURING.get();
+        if (graph != null && graph.backend != backend) {
+            throw new IllegalStateException(what + " on " + backend.device() + " while a graph of "
+                    + graph.backend.device() + " is being captured on this thread: only that device's work can be "
+                    + "captured");
+        }
+        return graph;
+    }
+
+    /** The graph that {@code backend} is capturing on this thread, or null (memory of other backends may be made). */
+    static HostGraph capturedBy(HostBackend backend) {
+        HostGraph graph = CAPTURING.get();
+        return graph != null && graph.backend == backend ? graph : null;
+    }
+
+    /**
+     * Refuses a read of tensor values ({@code what}: "item()", "toDoubleArray()") on a thread that is capturing a host
+     * graph: the captured work has not run, so the values are not there yet.
+     */
+    public static void refuseRead(String what) {
+        HostGraph graph = CAPTURING.get();
+        if (graph != null) {
+            throw new IllegalStateException(what + " reads tensor values while a graph of " + graph.backend.device()
+                    + " is being captured: captured work runs at replay(), so read results after a replay");
+        }
+    }
+
+    /** True while this thread captures a host graph. */
+    public static boolean capturing() {
+        return CAPTURING.get() != null;
+    }
+
+    void record(Runnable call) {
+        calls.add(call);
+    }
+
+    /** Zeroes {@code storage} at every replay, as its allocation did at capture. */
+    void recordZeroing(HostStorage storage) {
+        calls.add(() -> storage.segment().fill((byte) 0));
+    }
+
+    @Override
+    public void replay() {
+        if (calls == null) {
+            throw new IllegalStateException("this graph of " + backend.device() + " was closed");
+        }
+        if (CAPTURING.get() != null) {
+            throw new IllegalStateException("replay() while a graph is being captured on this thread");
+        }
+        for (Runnable call : calls) {
+            call.run();
+        }
+    }
+
+    /** The calls a replay makes (kernels, copies, zeroings). */
+    public int size() {
+        return calls == null ? 0 : calls.size();
+    }
+
+    @Override
+    public void close() {
+        calls = null;
+    }
+}

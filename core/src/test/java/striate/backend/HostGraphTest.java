@@ -1,0 +1,151 @@
+package striate.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import striate.nn.Linear;
+import striate.nn.Losses;
+import striate.nn.Parameter;
+import striate.nn.ReLU;
+import striate.nn.Sequential;
+import striate.optim.Optimizer;
+import striate.optim.Sgd;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.MemoryScope;
+import striate.tensor.Rng;
+import striate.tensor.Shape;
+import striate.tensor.Tensor;
+
+class HostGraphTest {
+    private static final Device REF = Device.reference();
+    private static final Backend BACKEND = Backends.of(REF);
+
+    private static Tensor uniform(long seed, long... dims) {
+        return Tensor.rand(REF, DType.F32, Shape.of(dims), -1, 1, seed);
+    }
+
+    @Test
+    void theWorkRunsAtReplayOnTheInputsCurrentContents() {
+        Tensor a = uniform(1, 4, 5);
+        Tensor b = uniform(2, 5, 3);
+        Tensor[] out = new Tensor[1];
+        try (CapturedGraph graph = BACKEND.captureGraph(() -> out[0] = a.matmul(b).relu().sum(1, false))) {
+            assertTrue(((HostGraph) graph).size() >= 3, "a product, a ReLU and a sum are recorded");
+            for (long seed = 10; seed < 13; seed++) {
+                a.copyFrom(uniform(seed, 4, 5));
+                graph.replay();
+                assertArrayEquals(a.matmul(b).relu().sum(1, false).toFloatArray(), out[0].toFloatArray());
+            }
+        }
+    }
+
+    @Test
+    void memoryZeroedAtCaptureIsZeroedAgainAtEveryReplay() {
+        Tensor a = uniform(3, 6);
+        Tensor[] acc = new Tensor[1];
+        try (CapturedGraph graph = BACKEND.captureGraph(() -> {
+            acc[0] = Tensor.zeros(REF, DType.F32, 6);
+            acc[0].copyFrom(acc[0].add(a));
+        })) {
+            graph.replay();
+            graph.replay();
+            assertArrayEquals(a.toFloatArray(), acc[0].toFloatArray(), "a, not 2a: the sum starts from zeros again");
+        }
+    }
+
+    @Test
+    void aTrainingStepReplayedEqualsTheSameStepsRunEagerly() {
+        Sequential eager = net();
+        Sequential graphed = net();
+        Optimizer eagerSgd = sgd(eager.namedParameters());
+        Optimizer graphedSgd = sgd(graphed.namedParameters());
+        Tensor x = uniform(20, 8, 6);
+        Tensor y = Tensor.ofInts(REF, new int[] {0, 1, 2, 0, 1, 2, 0, 1}, 8);
+        step(eager, eagerSgd, x, y); // warm-up of both: the momentum buffers exist before the capture
+        step(graphed, graphedSgd, x, y);
+        Tensor[] loss = new Tensor[1];
+        try (CapturedGraph graph = BACKEND.captureGraph(() -> loss[0] = step(graphed, graphedSgd, x, y))) {
+            assertArrayEquals(weights(eager), weights(graphed), "the capture itself changes no weight");
+            for (long seed = 30; seed < 35; seed++) {
+                Tensor batch = uniform(seed, 8, 6);
+                double want = step(eager, eagerSgd, batch, y).item();
+                x.copyFrom(batch);
+                graph.replay();
+                assertEquals(want, loss[0].item(), 0);
+            }
+        }
+        assertArrayEquals(weights(eager), weights(graphed));
+    }
+
+    @Test
+    void readingValuesDuringACaptureIsRefusedAndTheNextCaptureWorks() {
+        Tensor a = uniform(4, 3);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> BACKEND.captureGraph(() -> a.add(a).sum().item()));
+        assertTrue(e.getMessage().contains("being captured") && e.getMessage().contains("after a replay"),
+                e.getMessage());
+        assertThrows(IllegalStateException.class, () -> BACKEND.captureGraph(() -> a.add(a).toFloatArray()));
+        Tensor[] out = new Tensor[1];
+        try (CapturedGraph graph = BACKEND.captureGraph(() -> out[0] = a.mul(2))) {
+            graph.replay();
+            assertEquals(2 * a.toFloatArray()[0], out[0].toFloatArray()[0]);
+        }
+    }
+
+    @Test
+    void memoryOfTheGraphOutlivesTheScopeItWasCapturedIn() {
+        Tensor a = uniform(5, 64);
+        Tensor[] out = new Tensor[1];
+        CapturedGraph graph;
+        try (MemoryScope scope = MemoryScope.open()) {
+            graph = BACKEND.captureGraph(() -> out[0] = a.mul(3).add(1));
+        }
+        try (MemoryScope other = MemoryScope.open()) {
+            Tensor.zeros(REF, DType.F32, 64).add(7); // would reuse the scope's blocks, were they the graph's
+            graph.replay();
+        }
+        assertArrayEquals(a.mul(3).add(1).toFloatArray(), out[0].toFloatArray());
+        graph.close();
+        assertThrows(IllegalStateException.class, graph::replay);
+    }
+
+    @Test
+    void capturesDoNotNest() {
+        Tensor a = uniform(6, 3);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> BACKEND.captureGraph(() -> BACKEND.captureGraph(() -> a.add(a))));
+        assertTrue(e.getMessage().contains("do not nest"), e.getMessage());
+    }
+
+    private static Tensor step(Sequential net, Optimizer sgd, Tensor x, Tensor y) {
+        Tensor loss = Losses.crossEntropy(net.forward(x), y);
+        sgd.zeroGrad();
+        loss.backward();
+        sgd.step();
+        sgd.zeroGrad();
+        return loss;
+    }
+
+    private static Sequential net() {
+        Rng rng = new Rng(9);
+        return new Sequential(new Linear(6, 5, rng), new ReLU(), new Linear(5, 3, rng));
+    }
+
+    private static Optimizer sgd(Map<String, Parameter> parameters) {
+        return Sgd.builder(parameters).lr(0.1).momentum(0.9).build();
+    }
+
+    private static float[] weights(Sequential net) {
+        return net.namedParameters().values().stream().map(p -> p.value().toFloatArray())
+                .reduce((p, q) -> {
+                    float[] r = java.util.Arrays.copyOf(p, p.length + q.length);
+                    System.arraycopy(q, 0, r, p.length, q.length);
+                    return r;
+                }).orElseThrow();
+    }
+}

@@ -1,0 +1,171 @@
+package striate.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import striate.amp.Precision;
+import striate.data.Dataset;
+import striate.nn.Dropout;
+import striate.nn.Linear;
+import striate.nn.Module;
+import striate.nn.Parameter;
+import striate.nn.ReLU;
+import striate.nn.Sequential;
+import striate.optim.Adam;
+import striate.optim.LrSchedule;
+import striate.optim.Optimizer;
+import striate.optim.Sgd;
+import striate.tensor.Device;
+import striate.tensor.Rng;
+import striate.tensor.Tensor;
+
+/**
+ * The trainer's graphed step ({@code --cuda-graphs on}) on the reference backend, whose graphs record kernel calls
+ * under the same rules as CUDA graphs: it must train exactly as the eager step does.
+ */
+class GraphedTrainingTest {
+    private static final Device REF = Device.reference();
+
+    private static Trainer.Options options(int epochs, LrSchedule schedule, Path dir, GraphMode graphs) {
+        return new Trainer.Options(epochs, 16, 7, 0.05, schedule, 0, 0, "net", "", dir, null).withGraphs(graphs);
+    }
+
+    private static Optimizer sgd(Module m) {
+        return Sgd.builder(m.namedParameters()).lr(0.05).momentum(0.9).weightDecay(1e-4).build();
+    }
+
+    private static History train(Module net, Optimizer sgd, Trainer.Options o, Dataset train, Dataset val,
+                                 Checkpoint resume) {
+        return new Trainer(net, sgd, REF, o).fit(train, val, resume);
+    }
+
+    @Test
+    void aGraphedRunTrainsExactlyAsTheEagerRun() {
+        // 1000 images in batches of 16: 62 full batches (3 eager, then replays, read at 50) and a partial one (eager)
+        Dataset train = TrainerTest.bands(1000, 4);
+        Dataset val = TrainerTest.bands(50, 5);
+        LrSchedule cosine = LrSchedule.cosine(2, 1e-3); // another learning rate in epoch 2: captured again
+        TrainerTest.Net eager = new TrainerTest.Net(6);
+        Optimizer eagerSgd = sgd(eager);
+        History e = train(eager, eagerSgd, options(2, cosine, null, GraphMode.OFF), train, val, null);
+        TrainerTest.Net graphed = new TrainerTest.Net(6);
+        Optimizer graphedSgd = sgd(graphed);
+        History g = train(graphed, graphedSgd, options(2, cosine, null, GraphMode.ON), train, val, null);
+
+        assertSameWeights(eager, graphed);
+        assertEquals(eagerSgd.steps(), graphedSgd.steps(), "replayed steps are counted");
+        for (int i = 0; i < 2; i++) {
+            EpochStats a = e.epochs().get(i);
+            EpochStats b = g.epochs().get(i);
+            assertEquals(a.trainMetric(), b.trainMetric(), 0, "right predictions counted on the device");
+            assertEquals(a.trainLoss(), b.trainLoss(), 1e-6 * a.trainLoss(), "loss summed on the device in float");
+            assertEquals(a.valLoss(), b.valLoss(), 0);
+            assertEquals(a.learningRate(), b.learningRate(), 0);
+        }
+    }
+
+    @Test
+    void aResumedGraphedRunReachesTheWeightsOfAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        Dataset train = TrainerTest.bands(200, 4);
+        TrainerTest.Net full = new TrainerTest.Net(6);
+        train(full, sgd(full), options(3, LrSchedule.constant(), dir.resolve("full"), GraphMode.ON), train, null,
+                null);
+        TrainerTest.Net first = new TrainerTest.Net(6);
+        train(first, sgd(first), options(1, LrSchedule.constant(), dir.resolve("split"), GraphMode.ON), train, null,
+                null);
+        Checkpoint c = Checkpoint.load(dir.resolve("split").resolve(Trainer.LAST));
+        TrainerTest.Net resumed = new TrainerTest.Net(99);
+        train(resumed, sgd(resumed), options(3, LrSchedule.constant(), dir.resolve("split"), GraphMode.ON), train,
+                null, c);
+        assertSameWeights(full, resumed);
+    }
+
+    @Test
+    void aDivergingGraphedRunStopsAtTheReadThatSeesItAndNamesTheBatches() {
+        Dataset train = TrainerTest.bands(200, 4);
+        TrainerTest.Net net = new TrainerTest.Net(6);
+        LrSchedule explode = (base, epoch) -> epoch == 0 ? base : 1e6; // epoch 2 all replayed, at 1e6
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> train(net, sgd(net), options(3, explode, null, GraphMode.ON), train, null, null));
+        assertTrue(e.getMessage().contains("epoch 2, batches 1–12"), e.getMessage());
+    }
+
+    @Test
+    void stepsThatCannotBeCapturedAreRefusedWithTheReason() {
+        Dataset train = TrainerTest.bands(64, 4);
+        TrainerTest.Net net = new TrainerTest.Net(6);
+        Optimizer adam = Adam.builder(net.namedParameters()).lr(1e-3).build();
+        assertRefused("step count", () -> train(net, adam, options(1, LrSchedule.constant(), null, GraphMode.ON),
+                train, null, null));
+        assertRefused("clipping", () -> train(net, sgd(net), options(1, LrSchedule.constant(), null, GraphMode.ON)
+                .withClipGradNorm(1), train, null, null));
+        assertRefused("fp16", () -> train(net, sgd(net), options(1, LrSchedule.constant(), null, GraphMode.ON)
+                .withPrecision(Precision.FP16), train, null, null));
+        Module dropping = new Dropping();
+        assertRefused("random seed", () -> train(dropping, sgd(dropping), options(1, LrSchedule.constant(), null,
+                GraphMode.ON), train, null, null));
+        assertRefused("other tasks", () -> new Trainer(net, sgd(net), REF, options(1, LrSchedule.constant(), null,
+                GraphMode.ON)).fit(new Classification(net), null, null, null));
+        // auto on a host device trains eagerly, Adam and all
+        History h = train(net, adam, options(1, LrSchedule.constant(), null, GraphMode.AUTO), train, null, null);
+        assertEquals(1, h.size());
+    }
+
+    @Test
+    void theDeviceCountOfRightPredictionsMatchesTheHostArgmaxWithTies() {
+        Rng rng = new Rng(3);
+        int n = 200;
+        int c = 7;
+        float[] logits = new float[n * c];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = rng.nextInt(c);
+            for (int j = 0; j < c; j++) {
+                logits[i * c + j] = rng.nextInt(3); // values 0, 1, 2: most rows have tied maxima
+            }
+        }
+        Tensor z = Tensor.of(REF, logits, n, c);
+        Tensor y = Tensor.ofInts(REF, labels, n);
+        int[] predicted = Metrics.argmax(z);
+        int right = 0;
+        for (int i = 0; i < n; i++) {
+            right += predicted[i] == labels[i] ? 1 : 0;
+        }
+        assertTrue(right > 10 && right < n - 10, "a count that ties could get wrong: " + right);
+        assertEquals(right, new CorrectCount(REF, c).of(z, y).item(), 0);
+    }
+
+    private static void assertRefused(String reason, Runnable run) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run::run);
+        assertTrue(e.getMessage().contains("--cuda-graphs") && e.getMessage().contains(reason), e.getMessage());
+    }
+
+    private static void assertSameWeights(Module a, Module b) {
+        for (Map.Entry<String, Parameter> e : a.namedParameters().entrySet()) {
+            assertArrayEquals(e.getValue().value().toFloatArray(),
+                    b.namedParameters().get(e.getKey()).value().toFloatArray(), e.getKey());
+        }
+    }
+
+    /** The test net with dropout: a seed drawn on the host per step. */
+    static final class Dropping extends Module {
+        private final Sequential body;
+
+        Dropping() {
+            Rng rng = new Rng(6);
+            body = registerModule("body", new Sequential(new Linear(36, 16, rng), new ReLU(), new Dropout(0.2, rng),
+                    new Linear(16, 3, rng)));
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return body.forward(x.reshape(x.dim(0), -1));
+        }
+    }
+}
