@@ -20,7 +20,10 @@ extern "C" __global__ void sgd_update_f32(long long n, float *param, const float
 // c1 = 1 − β1^step, c2 = 1 − β2^step (bias corrections, computed on the host)
 extern "C" __global__ void adam_update_f32(long long n, float *param, const float *grad, float *m, float *v,
                                            double lr, double beta1, double beta2, double eps,
-                                           double weight_decay, int decoupled, double c1, double c2) {
+                                           double weight_decay, int decoupled, const float *step) {
+    double t = step[0]; // the step count, from 1, kept on the device so a replayed graph reads the current one
+    double c1 = 1.0 - pow(beta1, t);
+    double c2 = 1.0 - pow(beta2, t);
     FOR_EACH(i, n) {
         double p = param[i];
         double g = grad[i];

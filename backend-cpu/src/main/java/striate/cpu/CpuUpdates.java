@@ -35,12 +35,13 @@ final class CpuUpdates {
 
     /** One Adam step's constants in float: l2 is coupled weight decay, decay AdamW's factor 1 − lr·wd (else 1). */
     record Adam(float lr, float beta1, float beta2, float eps, float l2, float decay, float c1, float c2) {
-        static Adam of(AdamUpdateOp op) {
+        /** The constants of {@code op} at step count {@code step} (read from the op's step tensor when it runs). */
+        static Adam of(AdamUpdateOp op, double step) {
             float lr = (float) op.lr();
             float wd = (float) op.weightDecay();
             return new Adam(lr, (float) op.beta1(), (float) op.beta2(), (float) op.eps(), op.decoupled() ? 0f : wd,
-                    op.decoupled() ? 1f - lr * wd : 1f, (float) (1 - Math.pow(op.beta1(), op.step())),
-                    (float) (1 - Math.pow(op.beta2(), op.step())));
+                    op.decoupled() ? 1f - lr * wd : 1f, (float) (1 - Math.pow(op.beta1(), step)),
+                    (float) (1 - Math.pow(op.beta2(), step)));
         }
     }
 
@@ -109,7 +110,7 @@ final class CpuUpdates {
             MemorySegment g = segment(in[1]);
             MemorySegment m = segment(in[2]);
             MemorySegment v = segment(in[3]);
-            Adam a = Adam.of(op);
+            Adam a = Adam.of(op, segment(in[4]).getAtIndex(JAVA_FLOAT, 0)); // the step count, read now
             boolean vector = vector(p, g, m, v);
             KernelTrace.path(vector ? "vector" : "plain");
             forChunks(in[0].size(), (from, to) -> {

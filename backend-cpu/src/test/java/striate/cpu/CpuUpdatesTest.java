@@ -38,12 +38,16 @@ class CpuUpdatesTest {
         return off;
     }
 
-    /** Three steps of {@code op} on tensors of one kind; returns every tensor's values after them and the paths. */
-    private static float[][] steps(Op op, int tensors, boolean offHeap, List<String> paths) {
-        Tensor[] t = new Tensor[tensors];
+    /**
+     * Three steps of {@code op} on tensors of one kind, then {@code extra} (Adam's step count); returns the first
+     * {@code tensors} values after them and the paths.
+     */
+    private static float[][] steps(Op op, int tensors, boolean offHeap, List<String> paths, Tensor... extra) {
+        Tensor[] t = new Tensor[tensors + extra.length];
         for (int i = 0; i < tensors; i++) {
             t[i] = values(10 + i, offHeap);
         }
+        System.arraycopy(extra, 0, t, tensors, extra.length);
         try (KernelTrace.Recorder r = KernelTrace.record()) {
             for (int s = 0; s < 3; s++) {
                 Tensor.apply(op, t);
@@ -57,11 +61,11 @@ class CpuUpdatesTest {
         return out;
     }
 
-    private static void sameBitsOnHeapAndOffHeap(Op op, int tensors) {
+    private static void sameBitsOnHeapAndOffHeap(Op op, int tensors, Tensor... extra) {
         List<String> heapPaths = new java.util.ArrayList<>();
         List<String> offPaths = new java.util.ArrayList<>();
-        float[][] heap = steps(op, tensors, false, heapPaths);
-        float[][] off = steps(op, tensors, true, offPaths);
+        float[][] heap = steps(op, tensors, false, heapPaths, extra);
+        float[][] off = steps(op, tensors, true, offPaths, extra);
         for (int i = 0; i < tensors; i++) {
             assertArrayEquals(off[i], heap[i], op + ": tensor " + i);
         }
@@ -79,8 +83,13 @@ class CpuUpdatesTest {
 
     @Test
     void adamGivesTheSameBitsOnHeapAndOffHeap() {
-        sameBitsOnHeapAndOffHeap(new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, 0, false, 7), 4);
-        sameBitsOnHeapAndOffHeap(new AdamUpdateOp(1e-2, 0.8, 0.99, 1e-6, 0.01, true, 2), 4);
-        sameBitsOnHeapAndOffHeap(new AdamUpdateOp(1e-2, 0.8, 0.99, 1e-6, 0.01, false, 1), 4);
+        sameBitsOnHeapAndOffHeap(new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, 0, false), 4, count(7));
+        sameBitsOnHeapAndOffHeap(new AdamUpdateOp(1e-2, 0.8, 0.99, 1e-6, 0.01, true), 4, count(2));
+        sameBitsOnHeapAndOffHeap(new AdamUpdateOp(1e-2, 0.8, 0.99, 1e-6, 0.01, false), 4, count(1));
+    }
+
+    /** Adam's step count, a float32 scalar. */
+    private static Tensor count(long step) {
+        return Tensor.scalar(CPU, DType.F32, step);
     }
 }

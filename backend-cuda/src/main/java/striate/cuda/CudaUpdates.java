@@ -30,11 +30,10 @@ final class CudaUpdates {
         Tensor m = inPlace(op.name(), in[2]);
         Tensor v = inPlace(op.name(), in[3]);
         Tensor g = contiguous(in[1]);
-        double c1 = 1 - Math.pow(op.beta1(), op.step());
-        double c2 = 1 - Math.pow(op.beta2(), op.step());
+        Tensor step = inPlace(op.name(), in[4]); // the count, read by the kernel (a replayed graph advances it)
         LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(pointer(g)).ptr(pointer(m)).ptr(pointer(v))
                 .f64(op.lr()).f64(op.beta1()).f64(op.beta2()).f64(op.eps()).f64(op.weightDecay())
-                .i32(op.decoupled() ? 1 : 0).f64(c1).f64(c2);
+                .i32(op.decoupled() ? 1 : 0).ptr(pointer(step));
         of(p).gpu().launch(Symbols.ADAM, p.size(), args);
     }
 

@@ -1,21 +1,29 @@
 package striate.op;
 
+import java.util.Arrays;
+import striate.tensor.Shape;
+
 /**
- * One Adam step in place (Kingma & Ba, 2015), PyTorch's semantics. Inputs (param, grad, m, v):
+ * One Adam step in place (Kingma & Ba, 2015), PyTorch's semantics. Inputs (param, grad, m, v, step):
  * g = grad + weightDecay·param (L2; with {@code decoupled}, AdamW's param ·= 1 − lr·weightDecay instead);
- * m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; param −= lr·(m / (1 − β1^step)) / (√(v / (1 − β2^step)) + ε).
- * {@code step} counts from 1.
+ * m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; param −= lr·(m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε), where t is
+ * the float32 scalar {@code step} (the step count, from 1) on the parameter's device, read when the kernel runs: a
+ * step replayed from a captured graph sees the count that the graph advanced (PyTorch's capturable Adam).
  */
-public record AdamUpdateOp(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
-                           long step) implements InPlaceOp {
-    public AdamUpdateOp {
-        if (step < 1) {
-            throw new IllegalArgumentException("AdamUpdateOp: step counts from 1, got " + step);
-        }
-    }
+public record AdamUpdateOp(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled)
+        implements InPlaceOp {
 
     @Override
     public int arity() {
-        return 4;
+        return 5;
+    }
+
+    /** param, grad, m and v of the parameter's shape; the step count a scalar. */
+    @Override
+    public Shape inferShape(Shape... inputs) {
+        if (inputs[4].rank() != 0) {
+            throw mismatch("a step count of shape " + inputs[4], "a scalar (shape [])");
+        }
+        return InPlaceOp.super.inferShape(Arrays.copyOf(inputs, 4));
     }
 }

@@ -1,9 +1,15 @@
 package striate.optim;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import striate.nn.Parameter;
 import striate.op.AdamUpdateOp;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.MemoryScope;
 import striate.tensor.Tensor;
 
 /**
@@ -19,6 +25,8 @@ public final class Adam extends Optimizer {
     private final boolean decoupled;
     private final Map<String, Tensor> m = new LinkedHashMap<>();
     private final Map<String, Tensor> v = new LinkedHashMap<>();
+    private final Map<Device, Tensor> stepCounts = new HashMap<>(); // per device: the float32 count the kernels read
+    private long countedStep; // the count those tensors hold
 
     private Adam(Builder b) {
         super(b.parameters, b.lr, b.l1);
@@ -39,18 +47,44 @@ public final class Adam extends Optimizer {
         return new Builder(parameters);
     }
 
-    /** False: the bias correction reads the step count, which a captured step would freeze. */
+    /** True: the bias correction reads the step count from the device, where a replayed step advances it. */
     @Override
     public boolean capturable() {
-        return false;
+        return true;
+    }
+
+    /**
+     * Brings each device's step count to {@code step}: one increment on the device when it holds the previous count
+     * (what a captured step records), else the count set from the host (the first step, or after a restore).
+     */
+    @Override
+    protected void beginStep(long step) {
+        boolean follows = countedStep == step - 1;
+        Set<Device> devices = new LinkedHashSet<>();
+        parameters().values().forEach(p -> devices.add(p.value().device()));
+        for (Device d : devices) {
+            Tensor count = stepCounts.get(d);
+            if (count != null && follows) {
+                count.copyFrom(count.add(1));
+            } else {
+                stepCounts.put(d, MemoryScope.outside(() -> Tensor.scalar(d, DType.F32, step)));
+            }
+        }
+        countedStep = step;
+    }
+
+    /** A replayed step advanced the device counts as its capture did. */
+    @Override
+    protected void stepReplayed() {
+        countedStep++;
     }
 
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step) {
         Tensor mi = m.computeIfAbsent(name, k -> zerosLike(value));
         Tensor vi = v.computeIfAbsent(name, k -> zerosLike(value));
-        value.backend().execute(new AdamUpdateOp(learningRate(), beta1, beta2, eps, weightDecay, decoupled, step),
-                value, grad, mi, vi);
+        value.backend().execute(new AdamUpdateOp(learningRate(), beta1, beta2, eps, weightDecay, decoupled),
+                value, grad, mi, vi, stepCounts.get(value.device()));
     }
 
     @Override

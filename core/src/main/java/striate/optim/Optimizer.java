@@ -40,6 +40,7 @@ public abstract class Optimizer {
     public final void step() {
         steps++;
         try (GradMode.Scope off = GradMode.off()) {
+            beginStep(steps);
             for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
                 Tensor grad = e.getValue().grad();
                 if (grad == null || !e.getValue().requiresGrad()) {
@@ -52,7 +53,21 @@ public abstract class Optimizer {
         }
     }
 
-    /** Updates {@code value} in place from {@code grad} (contiguous, same shape); {@code step} counts from 1. */
+    /**
+     * Called once per {@link #step}, before the updates, with the new step count (from 1); without gradient recording.
+     * For state shared by all parameters, such as Adam's step count on the device.
+     */
+    protected void beginStep(long step) {
+    }
+
+    /** Called when a replayed graph applied a step ({@link #countReplayedStep}): the step's device work is done. */
+    protected void stepReplayed() {
+    }
+
+    /**
+     * Updates {@code value} in place from {@code grad} (contiguous, same shape); {@code step} counts from 1. An update
+     * that uses {@code step} (a host value) cannot be captured: such an optimizer's {@link #capturable} is false.
+     */
     protected abstract void update(String name, Tensor value, Tensor grad, long step);
 
     /** Clears every parameter's gradient. */
@@ -71,19 +86,21 @@ public abstract class Optimizer {
 
     /**
      * Whether a captured step ({@link striate.backend.Backend#captureGraph}) stays this optimizer's step when replayed:
-     * false where an update reads the step count (frozen at capture), as Adam's bias correction does.
+     * only when every value its updates read lives on the device (a host value such as the {@code step} argument of
+     * {@link #update} is frozen at capture). False unless an optimizer says so; SGD, RMSprop and Adam do.
      */
     public boolean capturable() {
-        return true;
+        return false;
     }
 
     /** Counts a step that a replayed graph applied (the update ran on the device, not through {@link #step}). */
     public void countReplayedStep() {
         if (!capturable()) {
-            throw new IllegalStateException(getClass().getSimpleName() + " reads the step count in its update, so its "
-                    + "steps cannot be replayed from a captured graph");
+            throw new IllegalStateException(getClass().getSimpleName() + " is not capturable: its steps cannot be "
+                    + "replayed from a captured graph");
         }
         steps++;
+        stepReplayed();
     }
 
     /** Steps taken so far. */

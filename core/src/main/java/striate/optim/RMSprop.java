@@ -34,6 +34,12 @@ public final class RMSprop extends Optimizer {
         return new Builder(parameters);
     }
 
+    /** True: the update reads only device values. */
+    @Override
+    public boolean capturable() {
+        return true;
+    }
+
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step) {
         Tensor v = squareAvg.computeIfAbsent(name, k -> zerosLike(value));

@@ -39,6 +39,12 @@ public final class Sgd extends Optimizer {
         return new Builder(parameters);
     }
 
+    /** True: the update reads only device values. */
+    @Override
+    public boolean capturable() {
+        return true;
+    }
+
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step) {
         Tensor v = velocity.computeIfAbsent(name, k -> zerosLike(value));

@@ -30,8 +30,9 @@ final class ReferenceUpdates {
         double[] g = in[1].toDoubleArray();
         double[] m = in[2].toDoubleArray();
         double[] v = in[3].toDoubleArray();
-        double c1 = 1 - Math.pow(op.beta1(), op.step());
-        double c2 = 1 - Math.pow(op.beta2(), op.step());
+        double step = in[4].item();
+        double c1 = 1 - Math.pow(op.beta1(), step);
+        double c2 = 1 - Math.pow(op.beta2(), step);
         for (int i = 0; i < p.length; i++) {
             double gi = g[i];
             if (op.decoupled()) {

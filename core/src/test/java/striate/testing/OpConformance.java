@@ -336,6 +336,11 @@ public abstract class OpConformance {
         return d -> Tensor.zeros(d, DType.F32, dims);
     }
 
+    /** An optimizer's step count: a float32 scalar. */
+    private static Input step(long count) {
+        return d -> Tensor.scalar(d, DType.F32, count);
+    }
+
     private static Case op(String name, Op op, Input... inputs) {
         return new Case(name, op, List.of(inputs), (b, x) -> new Tensor[] {b.execute(op, x)});
     }
@@ -703,13 +708,15 @@ public abstract class OpConformance {
         record Adam(double weightDecay, boolean decoupled) {
         }
         for (Adam a : List.of(new Adam(0, false), new Adam(1e-2, false), new Adam(1e-2, true))) {
-            AdamUpdateOp first = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, a.weightDecay(), a.decoupled(), 1);
-            c.add(new Case("adam steps 1-3 " + a, first, List.of(u(113, n), u(114, n), zeros(n), zeros(n)), (b, x) -> {
-                for (int step = 1; step <= 3; step++) {
-                    b.execute(new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, a.weightDecay(), a.decoupled(), step), x);
-                }
-                return x; // param, grad (unchanged), m, v
-            }));
+            AdamUpdateOp adam = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, a.weightDecay(), a.decoupled());
+            c.add(new Case("adam steps 1-3 " + a, adam, List.of(u(113, n), u(114, n), zeros(n), zeros(n), step(1)),
+                    (b, x) -> {
+                        for (int step = 1; step <= 3; step++) {
+                            x[4].copyFrom(new double[] {step}); // the count the kernel reads when it runs
+                            b.execute(adam, x);
+                        }
+                        return x; // param, grad (unchanged), m, v, step
+                    }));
         }
         SgdUpdateOp momentum = sgds[1];
         c.add(new Case("sgd 2 steps [" + large + "] " + momentum, momentum,
@@ -718,9 +725,9 @@ public abstract class OpConformance {
                     b.execute(momentum, x);
                     return x;
                 }));
-        AdamUpdateOp adamW = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, 1e-2, true, 1);
-        c.add(new Case("adam 1 step [" + large + "] " + adamW, adamW,
-                List.of(u(118, large), u(119, large), zeros(large), zeros(large)), (b, x) -> {
+        AdamUpdateOp adamW = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, 1e-2, true);
+        c.add(new Case("adam step 4 [" + large + "] " + adamW, adamW,
+                List.of(u(118, large), u(119, large), pos(120, large), pos(121, large), step(4)), (b, x) -> {
                     b.execute(adamW, x);
                     return x;
                 }));

@@ -286,7 +286,8 @@ public final class Trainer {
             return "gradient clipping (--clip-grad-norm) reads the gradients' global norm on the host, every step";
         }
         if (!optimizer.capturable()) {
-            return optimizer.getClass().getSimpleName() + "'s update reads the step count, which a graph freezes";
+            return optimizer.getClass().getSimpleName() + " is not capturable (its update reads host values, which a "
+                    + "graph freezes)";
         }
         if (!model.namedRngs().isEmpty()) {
             return "the model draws a random seed on the host every step (" + String.join(", ",
