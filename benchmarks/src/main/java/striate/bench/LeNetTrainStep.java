@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import striate.backend.CapturedGraph;
 import striate.models.LeNet5;
 import striate.nn.Losses;
 import striate.optim.Optimizer;
@@ -25,6 +26,8 @@ import striate.tensor.Tensor;
  * One LeNet-5 training step on a batch of 64 (forward, cross-entropy, backward, SGD with momentum), in images per
  * second (the score is steps/s × 64). Before timing, one step's loss and every parameter gradient are checked
  * against the reference backend. PyTorch peer: benchmarks/pytorch/compare_cpu.py, case lenet_train_b64.
+ * {@link #replayedStep} is the same step captured once ({@code Backend.captureGraph}: the host backend records the
+ * kernel calls) and replayed, what {@code striate train --cuda-graphs on} does on the CPU.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -39,6 +42,8 @@ public class LeNetTrainStep {
     Optimizer optimizer;
     Tensor x;
     Tensor y;
+    CapturedGraph graph;
+    Tensor replayedLoss;
 
     @Setup
     public void setUp() {
@@ -47,6 +52,19 @@ public class LeNetTrainStep {
         optimizer = Sgd.builder(net.namedParameters()).lr(0.01).momentum(0.9).build();
         x = Inputs.uniform(Device.cpu(), 1, BATCH, 1, 28, 28);
         y = Inputs.labels(Device.cpu(), 2, BATCH, 10);
+        LeNet5 graphed = model(Device.cpu());
+        Optimizer graphedSgd = Sgd.builder(graphed.namedParameters()).lr(0.01).momentum(0.9).build();
+        step(graphed, graphedSgd, x, y); // warm-up: the momentum buffers exist before the capture
+        graph = x.backend().captureGraph(() -> replayedLoss = step(graphed, graphedSgd, x, y));
+    }
+
+    private static Tensor step(LeNet5 net, Optimizer optimizer, Tensor x, Tensor y) {
+        Tensor loss = Losses.crossEntropy(net.forward(x), y);
+        optimizer.zeroGrad();
+        loss.backward();
+        optimizer.step();
+        optimizer.zeroGrad();
+        return loss;
     }
 
     static LeNet5 model(Device device) {
@@ -64,13 +82,15 @@ public class LeNetTrainStep {
     @OperationsPerInvocation(BATCH)
     public double step() {
         try (MemoryScope scope = MemoryScope.open()) { // as the Trainer runs a step: its memory is reused next time
-            Tensor loss = Losses.crossEntropy(net.forward(x), y);
-            optimizer.zeroGrad();
-            loss.backward();
-            optimizer.step();
-            optimizer.zeroGrad();
-            return loss.item();
+            return step(net, optimizer, x, y).item();
         }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public double replayedStep() {
+        graph.replay();
+        return replayedLoss.item();
     }
 
     /** Prints the pool counters: after the first step, every allocation should be a reuse. */
