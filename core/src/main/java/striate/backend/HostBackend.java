@@ -51,6 +51,9 @@ public abstract class HostBackend implements Backend {
                     + src.device() + " → " + dst.device());
         }
         HostGraph graph = HostGraph.recording(this, "a copy");
+        if (graph != null && src.device().kind() != dst.device().kind()) {
+            HostGraph.refuseHostWrite(this, "a copy " + src.device() + " → " + dst.device());
+        }
         if (graph != null) {
             graph.record(() -> copyChecked(src, dst));
         } else {

@@ -10,7 +10,9 @@ import striate.tensor.MemoryScope;
  * order, rerun by {@link #replay}. What CUDA graphs do for a GPU, done by recording: the same rules hold (the work
  * does not run at capture, its tensors keep their memory, host values are frozen, reading values during the capture
  * is refused), so code written for {@code --cuda-graphs} is checked on the CPU, and a replay skips the Java work of
- * the step (autograd, dispatch, shape checks). Memory made during the capture is garbage-collected memory that the
+ * the step (autograd, dispatch, shape checks). As a CUDA capture refuses copies from host memory, this one refuses
+ * writes of host values into the device's tensors (a copy from a tensor made of Java values, {@code copyFrom} of an
+ * array); {@link striate.tensor.Tensor#full} fills float32 on the device instead. Memory made during the capture is garbage-collected memory that the
  * graph holds, never a {@link MemoryScope}'s. One capture at a time per thread; the capturing thread may not use
  * another host backend meanwhile (its work would run now, on values not computed yet).
  */
@@ -81,6 +83,25 @@ public final class HostGraph implements CapturedGraph {
     /** True while this thread captures a host graph. */
     public static boolean capturing() {
         return CAPTURING.get() != null;
+    }
+
+    /** True while this thread captures a graph of {@code backend}. */
+    public static boolean capturing(Backend backend) {
+        HostGraph graph = CAPTURING.get();
+        return graph != null && graph.backend == backend;
+    }
+
+    /**
+     * Refuses {@code what}, a write of values from the host (Java arrays, host memory) into {@code backend}'s memory,
+     * while this thread captures a graph of {@code backend}: the graph would replay the values of the capture, frozen;
+     * CUDA graphs refuse a copy from host memory during a capture, and so does this one.
+     */
+    public static void refuseHostWrite(Backend backend, String what) {
+        if (capturing(backend)) {
+            throw new IllegalStateException(what + " while a graph of " + backend.device() + " is being captured: the "
+                    + "graph would keep the values of the capture; make such tensors before the capture and copy new "
+                    + "values into them before each replay");
+        }
     }
 
     void record(Runnable call) {

@@ -83,11 +83,12 @@ public final class Tensor {
      * Every element {@code value}. A float32 tensor on a device with memory of its own (a GPU) is filled there, as
      * 0·0 + value by one affine kernel on zeros: a copy from host memory would wait for the device's queued work
      * (every {@link #backward()} seed and {@link #scalarLike} constant of a step did) and cannot be captured in a CUDA
-     * graph. The value is rounded to float32 once either way.
+     * graph; so is one on a host device while it captures a graph ({@link HostGraph}), which refuses host writes as a
+     * CUDA capture does. The value is rounded to float32 once either way.
      */
     public static Tensor full(Device device, DType dtype, double value, long... dims) {
         Backend backend = Backends.of(device);
-        if (dtype == DType.F32 && !(backend instanceof HostBackend)) {
+        if (dtype == DType.F32 && (!(backend instanceof HostBackend) || HostGraph.capturing(backend))) {
             return empty(backend, Shape.of(dims), dtype).affine(0, value);
         }
         double[] v = new double[Math.toIntExact(Shape.of(dims).size())];
@@ -312,6 +313,7 @@ public final class Tensor {
             copyFrom(of(Device.reference(), dtype(), values, shape.dims()));
             return;
         }
+        HostGraph.refuseHostWrite(backend, "copyFrom(double[]) into a tensor of " + device());
         if (isContiguous()) {
             for (int i = 0; i < values.length; i++) {
                 h.set(offset + i, values[i]);
@@ -352,6 +354,7 @@ public final class Tensor {
      * order, exactly its size in bytes), by the copy primitive. Not recorded for autograd.
      */
     public void copyFrom(MemorySegment values) {
+        HostGraph.refuseHostWrite(backend, "copying host values into a tensor of " + device());
         copyFrom(host(dtype(), values, shape));
     }
 

@@ -98,6 +98,20 @@ class HostGraphTest {
     }
 
     @Test
+    void hostValuesWrittenDuringACaptureAreRefusedAsACudaCaptureRefusesThem() {
+        Tensor a = uniform(7, 3);
+        IllegalStateException copy = assertThrows(IllegalStateException.class,
+                () -> BACKEND.captureGraph(() -> a.add(Tensor.of(REF, new float[] {1, 2, 3}))));
+        assertTrue(copy.getMessage().contains("keep the values of the capture"), copy.getMessage());
+        assertThrows(IllegalStateException.class, () -> BACKEND.captureGraph(() -> a.copyFrom(new double[] {1, 2, 3})));
+        Tensor[] out = new Tensor[1];
+        try (CapturedGraph graph = BACKEND.captureGraph(() -> out[0] = a.mul(Tensor.scalar(REF, DType.F32, 2.5)))) {
+            graph.replay(); // a float32 constant is filled on the device during a capture
+            assertArrayEquals(a.mul(2.5).toFloatArray(), out[0].toFloatArray());
+        }
+    }
+
+    @Test
     void memoryOfTheGraphOutlivesTheScopeItWasCapturedIn() {
         Tensor a = uniform(5, 64);
         Tensor[] out = new Tensor[1];
