@@ -179,15 +179,26 @@ __device__ __forceinline__ double uniform(unsigned long long seed, unsigned long
     return (double) (z >> 11) * 0x1.0p-53;
 }
 
+// A streamed draw (RandomUniformOp.streamed) reads its stream s when it runs and draws with seed + s * step (the
+// product wraps as Java's long product does); an unstreamed one gets streamed = 0 and any pointer.
+__device__ __forceinline__ unsigned long long seed_at(unsigned long long seed, int streamed, const float *stream,
+                                                      unsigned long long step) {
+    return streamed ? seed + (unsigned long long) (long long) stream[0] * step : seed;
+}
+
 extern "C" __global__ void random_uniform_forward_f32(long long n, unsigned long long seed, double low,
-                                                      double high, float *y) {
+                                                      double high, float *y, int streamed, const float *stream,
+                                                      unsigned long long step) {
+    seed = seed_at(seed, streamed, stream, step);
     FOR_EACH(i, n) {
         y[i] = (float) (low + (high - low) * uniform(seed, (unsigned long long) i));
     }
 }
 
 extern "C" __global__ void random_uniform_forward_f64(long long n, unsigned long long seed, double low,
-                                                      double high, double *y) {
+                                                      double high, double *y, int streamed, const float *stream,
+                                                      unsigned long long step) {
+    seed = seed_at(seed, streamed, stream, step);
     FOR_EACH(i, n) {
         y[i] = low + (high - low) * uniform(seed, (unsigned long long) i);
     }

@@ -7,6 +7,7 @@ import striate.op.RandomUniformOp;
 import striate.tensor.BFloat16;
 import striate.tensor.DType;
 import striate.tensor.HostStorage;
+import striate.tensor.Tensor;
 
 /**
  * Uniform draws (dropout masks, RReLU slopes) in fixed chunks on the intra-op threads. Element i is the op's
@@ -25,12 +26,18 @@ final class CpuRandom {
             long y0 = out.offset();
             long n = out.size();
             Store store = store(out.dtype());
+            long seed = op.streamed() ? op.seedAt(stream(in[0])) : op.seed(); // a stream is read when the draw runs
             pool.forEach(Math.toIntExact(Math.max(1, Math.ceilDiv(n, CHUNK))), c -> {
                 for (long i = (long) c * CHUNK; i < Math.min(n, (long) (c + 1) * CHUNK); i++) {
-                    store.at(y, y0 + i, op.valueAt(i));
+                    store.at(y, y0 + i, op.valueAt(seed, i));
                 }
             });
         };
+    }
+
+    /** The value of a float32 scalar stream. */
+    private static float stream(Tensor s) {
+        return ((HostStorage) s.storage()).segment().getAtIndex(ValueLayout.JAVA_FLOAT, s.offset());
     }
 
     /** Writes one value, rounded to the output's type, at an element index. */

@@ -115,7 +115,9 @@ final class CudaElementwise {
     }
 
     static void randomUniform(RandomUniformOp op, Tensor[] in, Tensor out) {
-        LaunchArgs args = new LaunchArgs().i64(out.size()).i64(op.seed()).f64(op.low()).f64(op.high()).ptr(pointer(out));
+        // a streamed draw reads its stream when it runs (a replayed graph advances it); else the pointer is unused
+        LaunchArgs args = new LaunchArgs().i64(out.size()).i64(op.seed()).f64(op.low()).f64(op.high()).ptr(pointer(out))
+                .i32(op.streamed() ? 1 : 0).ptr(pointer(op.streamed() ? in[0] : out)).i64(RandomUniformOp.STREAM_STEP);
         of(out).gpu().launch(Symbols.random(out.dtype()), out.size(), args); // float32 for a widened 2-byte op
     }
 

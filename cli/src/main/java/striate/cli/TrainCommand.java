@@ -152,8 +152,8 @@ final class TrainCommand implements Callable<Integer> {
     String precision;
 
     @Option(names = "--cuda-graphs", defaultValue = "auto", description = "Capture the training step once and replay "
-            + "it: auto (on a CUDA device, when the step can be captured: not with fp16 or dropout; else eager, "
-            + "with a log line saying why), on (any one device; refuses a step that cannot be "
+            + "it: auto (on a CUDA device, when the step can be captured: not with fp16; else eager, with a log "
+            + "line saying why), on (any one device; refuses a step that cannot be "
             + "captured) or off (default: ${DEFAULT-VALUE}).")
     String cudaGraphs;
 

@@ -10,8 +10,9 @@ final class ReferenceRandom {
 
     static void uniform(RandomUniformOp op, Tensor[] in, Tensor out) {
         double[] v = new double[Math.toIntExact(out.size())];
+        long seed = op.streamed() ? op.seedAt(in[0].item()) : op.seed();
         for (int i = 0; i < v.length; i++) {
-            v[i] = op.valueAt(i);
+            v[i] = op.valueAt(seed, i);
         }
         out.copyFrom(v);
     }

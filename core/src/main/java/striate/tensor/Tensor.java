@@ -139,8 +139,16 @@ public final class Tensor {
         return t;
     }
 
-    /** Uniform values in [low, high) from a counter-based generator: the same seed gives the same values anywhere. */
+    /**
+     * Uniform values in [low, high) from a counter-based generator: the same seed gives the same values anywhere.
+     * Inside a {@link RandomStream} of this device the draw follows the stream (seed + its value · step, read when the
+     * draw runs), which a replayed graph advances.
+     */
     public static Tensor rand(Device device, DType dtype, Shape shape, double low, double high, long seed) {
+        Tensor stream = RandomStream.counterFor(device);
+        if (stream != null) {
+            return Backends.of(device).execute(new RandomUniformOp(shape, low, high, seed, dtype, true), stream);
+        }
         return Backends.of(device).execute(new RandomUniformOp(shape, low, high, seed, dtype));
     }
 

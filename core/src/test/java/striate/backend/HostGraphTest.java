@@ -2,6 +2,7 @@ package striate.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,11 +13,13 @@ import striate.nn.Losses;
 import striate.nn.Parameter;
 import striate.nn.ReLU;
 import striate.nn.Sequential;
+import striate.op.RandomUniformOp;
 import striate.optim.Optimizer;
 import striate.optim.Sgd;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
+import striate.tensor.RandomStream;
 import striate.tensor.Rng;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
@@ -126,6 +129,31 @@ class HostGraphTest {
         assertArrayEquals(a.mul(3).add(1).toFloatArray(), out[0].toFloatArray());
         graph.close();
         assertThrows(IllegalStateException.class, graph::replay);
+    }
+
+    @Test
+    void drawsInARandomStreamChangeAtEveryReplayAsTheStreamAdvances() {
+        Tensor stream = Tensor.zeros(REF, DType.F32);
+        Tensor[] u = new Tensor[1];
+        try (CapturedGraph graph = BACKEND.captureGraph(() -> {
+            try (RandomStream s = RandomStream.use(stream)) {
+                u[0] = Tensor.rand(REF, DType.F32, Shape.of(50), 0, 1, 77); // the host seed, frozen in the graph
+                s.advance();
+            }
+        })) {
+            float[] previous = null;
+            for (int k = 0; k < 3; k++) {
+                graph.replay();
+                float[] want = BACKEND.execute(new RandomUniformOp(Shape.of(50), 0, 1,
+                        77 + k * RandomUniformOp.STREAM_STEP, DType.F32)).toFloatArray();
+                assertArrayEquals(want, u[0].toFloatArray(), "replay " + k + " draws with seed + k·step");
+                assertFalse(java.util.Arrays.equals(previous, want));
+                previous = want;
+            }
+            assertEquals(3, stream.item(), 0);
+        }
+        assertArrayEquals(BACKEND.execute(new RandomUniformOp(Shape.of(50), 0, 1, 77, DType.F32)).toFloatArray(),
+                Tensor.rand(REF, DType.F32, Shape.of(50), 0, 1, 77).toFloatArray(), "outside a stream: the seed alone");
     }
 
     @Test

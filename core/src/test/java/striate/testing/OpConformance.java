@@ -676,6 +676,10 @@ public abstract class OpConformance {
     private static void dataMovement(List<Case> c) {
         c.add(op("random uniform f32 [1025]", new RandomUniformOp(Shape.of(1025), -1, 1, 90, DType.F32)));
         c.add(op("random uniform f64 [7, 33]", new RandomUniformOp(Shape.of(7, 33), 0, 1, 91, DType.F64)));
+        c.add(op("random uniform f32 [1025] streamed at 3", new RandomUniformOp(Shape.of(1025), -1, 1, 92, DType.F32,
+                true), d -> Tensor.scalar(d, DType.F32, 3)));
+        c.add(op("random uniform f64 [7, 33] streamed at 2^20", new RandomUniformOp(Shape.of(7, 33), 0, 1, 93,
+                DType.F64, true), d -> Tensor.scalar(d, DType.F32, 1 << 20)));
         c.add(op("copy [1025]", new CopyOp(), u(92, 1025)));
         c.add(op("copy strided [33, 7]", new CopyOp(), transposed(u(93, 7, 33))));
         c.add(op("copy slice [7, 27]", new CopyOp(), d -> Fixtures.uniform(d, 94, -1, 1, 7, 33).slice(1, 3, 30)));

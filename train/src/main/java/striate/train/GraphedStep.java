@@ -1,5 +1,7 @@
 package striate.train;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import striate.amp.Precision;
 import striate.autograd.Autocast;
 import striate.autograd.GradMode;
@@ -11,19 +13,24 @@ import striate.optim.Optimizer;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
+import striate.tensor.RandomStream;
 import striate.tensor.Tensor;
 
 /**
  * The trainer's image-classification step captured once and replayed ({@code --cuda-graphs}): forward,
  * cross-entropy, backward, the optimizer's update and the running sums of loss and right predictions, all on the
  * device, one replay per batch after its images and labels are copied into the graph's input tensors. The first
- * {@link #WARMUP_STEPS} batches (and those of another shape, such as a last partial batch) run the trainer's eager
- * step, so the optimizer's state and cuDNN's algorithm choice exist before the capture; the graph is captured again
- * at every epoch (the schedule changes the learning rate, which a graph freezes) and after a restore. Results are
+ * {@link #WARMUP_STEPS} batches of every epoch (and those of another shape, such as a last partial batch) run the
+ * trainer's eager step, so the optimizer's state and cuDNN's algorithm choice exist before the capture; the graph is
+ * captured again at every epoch (the schedule changes the learning rate, which a graph freezes) and after a restore,
+ * each time after those eager batches, so a run resumed at an epoch steps as an uninterrupted one. Random draws
+ * (dropout) follow a {@link RandomStream} that each replay advances, reset at each capture (whose host seeds come from
+ * the model's generators, so a resumed run captures what an uninterrupted one does). Results are
  * {@link TrainStep.Result#pending}: the trainer reads the sums every few batches, so a non-finite loss is seen there
  * and the update of that batch has been applied (as in data-parallel training).
  */
 final class GraphedStep implements TrainStep<Batch> {
+    private static final Logger LOG = LoggerFactory.getLogger(GraphedStep.class);
     /** Eager steps before the first capture. */
     static final int WARMUP_STEPS = 3;
 
@@ -35,15 +42,22 @@ final class GraphedStep implements TrainStep<Batch> {
     private final Tensor lossSum;  // scalar: Σ loss × batch size over the pending steps
     private final Tensor rightSum; // scalar: Σ right predictions over the pending steps
     private final Tensor zero;
+    private final Tensor stream; // scalar: replays since the capture, which the step's random draws follow
+    private final boolean required;
     private CapturedGraph graph;
+    private String failed; // why a capture failed (auto: eager from then on), or null
     private Tensor x;
     private Tensor y;
     private int warmed;
     private boolean stepCountedAtCapture;
 
-    /** For {@code model} (on {@code device}) with {@code classes} outputs; {@code eager} runs the other batches. */
+    /**
+     * For {@code model} (on {@code device}) with {@code classes} outputs; {@code eager} runs the other batches. When a
+     * capture fails (work that reads values or writes host values in the step), a {@code required} graph (--cuda-graphs
+     * on) stops the run with the reason, and otherwise the run goes on eagerly after one log line saying why.
+     */
     GraphedStep(Module model, Optimizer optimizer, Precision precision, Device device, int classes,
-                TrainStep<Batch> eager) {
+                TrainStep<Batch> eager, boolean required) {
         this.model = model;
         this.optimizer = optimizer;
         this.precision = precision;
@@ -52,16 +66,18 @@ final class GraphedStep implements TrainStep<Batch> {
         this.lossSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
         this.rightSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
         this.zero = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
+        this.stream = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
+        this.required = required;
     }
 
     @Override
     public Result run(Batch batch) {
-        if (graph == null && warmed < WARMUP_STEPS) {
+        if (failed != null || graph == null && warmed < WARMUP_STEPS) {
             warmed++;
             return eager.run(batch);
         }
-        if (graph == null) {
-            capture(batch);
+        if (graph == null && !capture(batch)) {
+            return eager.run(batch);
         } else if (!batch.x().shape().equals(x.shape()) || !batch.y().shape().equals(y.shape())) {
             return eager.run(batch);
         }
@@ -76,27 +92,45 @@ final class GraphedStep implements TrainStep<Batch> {
         return Result.pending(batch.size(), batch.size());
     }
 
-    private void capture(Batch batch) {
+    /** Captures the step on {@code batch}'s shapes; false (auto) when the capture failed and the run goes eager. */
+    private boolean capture(Batch batch) {
         x = MemoryScope.outside(() -> batch.x().copy());
         y = MemoryScope.outside(() -> batch.y().copy());
+        stream.copyFrom(zero);
         long n = batch.size();
-        graph = x.backend().captureGraph(() -> {
-            Tensor logits;
-            Tensor loss;
-            try (Autocast.Scope p = precision.autocast()) {
-                logits = model.forward(x);                    // [n, classes]
-                loss = Losses.crossEntropy(logits, y);
+        try {
+            graph = x.backend().captureGraph(() -> {
+                try (RandomStream draws = RandomStream.use(stream)) { // dropout masks differ from replay to replay
+                    Tensor logits;
+                    Tensor loss;
+                    try (Autocast.Scope p = precision.autocast()) {
+                        logits = model.forward(x);                    // [n, classes]
+                        loss = Losses.crossEntropy(logits, y);
+                    }
+                    optimizer.zeroGrad();
+                    loss.backward();
+                    optimizer.step();
+                    optimizer.zeroGrad();
+                    try (GradMode.Scope off = GradMode.off()) {
+                        lossSum.copyFrom(lossSum.add(loss.to(DType.F32).mul(n)));
+                        rightSum.copyFrom(rightSum.add(correct.of(logits, y)));
+                    }
+                    draws.advance();
+                }
+            });
+        } catch (IllegalStateException | UnsupportedOperationException e) {
+            x = null;
+            y = null;
+            if (required) {
+                throw new IllegalArgumentException("--cuda-graphs on: the training step could not be captured: "
+                        + e.getMessage() + "; use --cuda-graphs auto (which then trains eagerly) or off", e);
             }
-            optimizer.zeroGrad();
-            loss.backward();
-            optimizer.step();
-            optimizer.zeroGrad();
-            try (GradMode.Scope off = GradMode.off()) {
-                lossSum.copyFrom(lossSum.add(loss.to(DType.F32).mul(n)));
-                rightSum.copyFrom(rightSum.add(correct.of(logits, y)));
-            }
-        });
+            failed = e.getMessage();
+            LOG.info("cuda graphs: the training step could not be captured ({}); training eagerly", failed);
+            return false;
+        }
         stepCountedAtCapture = true;
+        return true;
     }
 
     @Override
@@ -107,10 +141,15 @@ final class GraphedStep implements TrainStep<Batch> {
         return sums;
     }
 
-    /** The learning rate may change with the epoch: capture again, from the optimizer as it is now. */
+    /**
+     * The learning rate may change with the epoch: warm up and capture again, from the optimizer as it is now. Every
+     * epoch starts with the same eager batches, so a run resumed at an epoch (which must warm up) draws what an
+     * uninterrupted one draws.
+     */
     @Override
     public void beforeEpoch(int epoch) {
         close();
+        warmed = 0;
         eager.beforeEpoch(epoch);
     }
 

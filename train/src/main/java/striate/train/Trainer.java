@@ -274,7 +274,7 @@ public final class Trainer {
         }
         LOG.info("cuda graphs: the training step is captured after {} eager batches and replayed on {}",
                 GraphedStep.WARMUP_STEPS, device);
-        return new GraphedStep(model, optimizer, options.precision(), device, classes, eager);
+        return new GraphedStep(model, optimizer, options.precision(), device, classes, eager, mode == GraphMode.ON);
     }
 
     /** Why this trainer's own step cannot be replayed from a captured graph, or null when it can. */
@@ -288,10 +288,6 @@ public final class Trainer {
         if (!optimizer.capturable()) {
             return optimizer.getClass().getSimpleName() + " is not capturable (its update reads host values, which a "
                     + "graph freezes)";
-        }
-        if (!model.namedRngs().isEmpty()) {
-            return "the model draws a random seed on the host every step (" + String.join(", ",
-                    model.namedRngs().keySet()) + "), which a graph freezes";
         }
         return null;
     }
