@@ -81,4 +81,35 @@ class GradClipTest {
                 () -> GradClip.clipGradNorm(params(), 1, 0));
         assertTrue(type.getMessage().contains("normType must be > 0"), type.getMessage());
     }
+
+    @Test
+    void onTheDeviceItClipsAsTheHostVersionWithoutReadingAnything() {
+        for (double normType : new double[] {2, 1, 3, Double.POSITIVE_INFINITY}) {
+            for (double maxNorm : new double[] {0.5, 6, 13.5, 100}) {
+                List<Parameter> host = params();
+                List<Parameter> device = params();
+                double want = GradClip.clipGradNorm(host, maxNorm, normType);
+                Tensor norm = GradClip.clipGradNormOnDevice(device, maxNorm, normType);
+                assertEquals(REF, norm.device());
+                assertEquals(want, norm.item(), 1e-5 * want, normType + ", " + maxNorm);
+                for (int i = 0; i < 2; i++) {
+                    assertArrayEquals(host.get(i).grad().toDoubleArray(), device.get(i).grad().toDoubleArray(),
+                            1e-6, normType + ", " + maxNorm + ", gradient " + i);
+                }
+                assertNull(device.get(2).grad());
+            }
+        }
+    }
+
+    @Test
+    void onTheDeviceANonFiniteNormLeavesTheGradientsAsTheyAre() {
+        assertNull(GradClip.clipGradNormOnDevice(List.of(new Parameter(Tensor.zeros(REF, DType.F32, 2))), 1, 2));
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            List<Parameter> ps = params();
+            ps.get(1).value().setGrad(Tensor.of(REF, DType.F32, new double[] {bad, 0}, 2, 1));
+            Tensor norm = GradClip.clipGradNormOnDevice(ps, 1, 2);
+            assertTrue(!Double.isFinite(norm.item()));
+            assertArrayEquals(new double[] {3, -4}, ps.get(0).grad().toDoubleArray(), "factor 1 for " + bad);
+        }
+    }
 }

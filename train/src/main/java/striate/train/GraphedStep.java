@@ -9,6 +9,7 @@ import striate.backend.CapturedGraph;
 import striate.data.Batch;
 import striate.nn.Losses;
 import striate.nn.Module;
+import striate.optim.GradClip;
 import striate.optim.Optimizer;
 import striate.tensor.DType;
 import striate.tensor.Device;
@@ -18,7 +19,7 @@ import striate.tensor.Tensor;
 
 /**
  * The trainer's image-classification step captured once and replayed ({@code --cuda-graphs}): forward,
- * cross-entropy, backward, the optimizer's update and the running sums of loss and right predictions, all on the
+ * cross-entropy, backward, gradient clipping when asked for, the optimizer's update and the running sums of loss and right predictions, all on the
  * device, one replay per batch after its images and labels are copied into the graph's input tensors. The first
  * {@link #WARMUP_STEPS} batches of every epoch (and those of another shape, such as a last partial batch) run the
  * trainer's eager step, so the optimizer's state and cuDNN's algorithm choice exist before the capture; the graph is
@@ -37,6 +38,7 @@ final class GraphedStep implements TrainStep<Batch> {
     private final Module model;
     private final Optimizer optimizer;
     private final Precision precision;
+    private final double clipGradNorm; // > 0: the global 2-norm the gradients are clipped to, on the device
     private final TrainStep<Batch> eager;
     private final CorrectCount correct;
     private final Tensor lossSum;  // scalar: Σ loss × batch size over the pending steps
@@ -56,11 +58,12 @@ final class GraphedStep implements TrainStep<Batch> {
      * capture fails (work that reads values or writes host values in the step), a {@code required} graph (--cuda-graphs
      * on) stops the run with the reason, and otherwise the run goes on eagerly after one log line saying why.
      */
-    GraphedStep(Module model, Optimizer optimizer, Precision precision, Device device, int classes,
-                TrainStep<Batch> eager, boolean required) {
+    GraphedStep(Module model, Optimizer optimizer, Precision precision, double clipGradNorm, Device device,
+                int classes, TrainStep<Batch> eager, boolean required) {
         this.model = model;
         this.optimizer = optimizer;
         this.precision = precision;
+        this.clipGradNorm = clipGradNorm;
         this.eager = eager;
         this.correct = new CorrectCount(device, classes);
         this.lossSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
@@ -109,6 +112,9 @@ final class GraphedStep implements TrainStep<Batch> {
                     }
                     optimizer.zeroGrad();
                     loss.backward();
+                    if (clipGradNorm > 0) {
+                        GradClip.clipGradNormOnDevice(optimizer.parameters().values(), clipGradNorm, 2);
+                    }
                     optimizer.step();
                     optimizer.zeroGrad();
                     try (GradMode.Scope off = GradMode.off()) {

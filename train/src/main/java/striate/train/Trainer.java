@@ -243,8 +243,9 @@ public final class Trainer {
             scaler.scale(out.loss()).backward();
             if (options.clipGradNorm() > 0) {
                 scaler.unscale(optimizer);
-                // a non-finite norm leaves the gradients as they are: the next batch's loss then stops the run
-                GradClip.clipGradNorm(optimizer.parameters().values(), options.clipGradNorm());
+                // on the device (no wait for it); a non-finite norm leaves the gradients as they are: the next batch's
+                // loss then stops the run
+                GradClip.clipGradNormOnDevice(optimizer.parameters().values(), options.clipGradNorm(), 2);
             }
             scaler.step(optimizer);
             scaler.update();
@@ -274,16 +275,14 @@ public final class Trainer {
         }
         LOG.info("cuda graphs: the training step is captured after {} eager batches and replayed on {}",
                 GraphedStep.WARMUP_STEPS, device);
-        return new GraphedStep(model, optimizer, options.precision(), device, classes, eager, mode == GraphMode.ON);
+        return new GraphedStep(model, optimizer, options.precision(), options.clipGradNorm(), device, classes, eager,
+                mode == GraphMode.ON);
     }
 
     /** Why this trainer's own step cannot be replayed from a captured graph, or null when it can. */
     private String notCapturable() {
         if (options.precision() == Precision.FP16) {
             return "fp16's loss scaler reads on the host whether the gradients overflowed, every step";
-        }
-        if (options.clipGradNorm() > 0) {
-            return "gradient clipping (--clip-grad-norm) reads the gradients' global norm on the host, every step";
         }
         if (!optimizer.capturable()) {
             return optimizer.getClass().getSimpleName() + " is not capturable (its update reads host values, which a "
