@@ -203,3 +203,28 @@ extern "C" __global__ void random_uniform_forward_f64(long long n, unsigned long
         y[i] = low + (high - low) * uniform(seed, (unsigned long long) i);
     }
 }
+
+// Box-Muller of two uniforms per element, as RandomNormalOp.valueAt: mean + std * sqrt(-2 ln(1 - u)) * cos(2 pi v)
+__device__ __forceinline__ double normal(unsigned long long seed, unsigned long long i, double mean, double std) {
+    double u = uniform(seed, 2ull * i);
+    double v = uniform(seed, 2ull * i + 1ull);
+    return mean + std * sqrt(-2.0 * log(1.0 - u)) * cos(6.283185307179586 * v);
+}
+
+extern "C" __global__ void random_normal_forward_f32(long long n, unsigned long long seed, double mean, double std,
+                                                     float *y, int streamed, const float *stream,
+                                                     unsigned long long step) {
+    seed = seed_at(seed, streamed, stream, step);
+    FOR_EACH(i, n) {
+        y[i] = (float) normal(seed, (unsigned long long) i, mean, std);
+    }
+}
+
+extern "C" __global__ void random_normal_forward_f64(long long n, unsigned long long seed, double mean, double std,
+                                                     double *y, int streamed, const float *stream,
+                                                     unsigned long long step) {
+    seed = seed_at(seed, streamed, stream, step);
+    FOR_EACH(i, n) {
+        y[i] = normal(seed, (unsigned long long) i, mean, std);
+    }
+}

@@ -35,6 +35,7 @@ import striate.op.PadOp;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
 import striate.op.PowerOp;
+import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.ReduceOp;
 import striate.op.SgdUpdateOp;
@@ -135,6 +136,7 @@ final class CpuKernels {
                 .put(PadOp.class, "CpuCopy", CpuCopy.pad())
                 .put(CatOp.class, "CpuCopy", CpuCopy.cat())
                 .put(RandomUniformOp.class, "CpuRandom", CpuRandom.uniform(pool))
+                .put(RandomNormalOp.class, "CpuRandom", CpuRandom.normal(pool))
                 .build();
     }
 

@@ -3,6 +3,7 @@ package striate.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import striate.op.Kernel;
+import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.tensor.BFloat16;
 import striate.tensor.DType;
@@ -10,7 +11,7 @@ import striate.tensor.HostStorage;
 import striate.tensor.Tensor;
 
 /**
- * Uniform draws (dropout masks, RReLU slopes) in fixed chunks on the intra-op threads. Element i is the op's
+ * Uniform and normal draws (dropout masks, RReLU slopes, latents) in fixed chunks on the intra-op threads. Element i is the op's
  * counter-based value for i ({@link RandomUniformOp#valueAt}) rounded to the output type, as on every backend, so
  * the numbers depend neither on the thread count nor on the backend.
  */
@@ -21,18 +22,32 @@ final class CpuRandom {
     }
 
     static Kernel<RandomUniformOp> uniform(IntraOpPool pool) {
-        return (op, in, out) -> {
-            MemorySegment y = ((HostStorage) out.storage()).segment();
-            long y0 = out.offset();
-            long n = out.size();
-            Store store = store(out.dtype());
-            long seed = op.streamed() ? op.seedAt(stream(in[0])) : op.seed(); // a stream is read when the draw runs
-            pool.forEach(Math.toIntExact(Math.max(1, Math.ceilDiv(n, CHUNK))), c -> {
-                for (long i = (long) c * CHUNK; i < Math.min(n, (long) (c + 1) * CHUNK); i++) {
-                    store.at(y, y0 + i, op.valueAt(seed, i));
-                }
-            });
-        };
+        // a stream is read when the draw runs
+        return (op, in, out) -> fill(pool, out, op.streamed() ? op.seedAt(stream(in[0])) : op.seed(), op::valueAt);
+    }
+
+    static Kernel<RandomNormalOp> normal(IntraOpPool pool) {
+        return (op, in, out) -> fill(pool, out,
+                op.streamed() ? RandomUniformOp.seedAt(op.seed(), stream(in[0])) : op.seed(), op::valueAt);
+    }
+
+    /** An op's counter-based value of each element, drawn with {@code seed}. */
+    @FunctionalInterface
+    private interface Draw {
+        double at(long seed, long index);
+    }
+
+    /** Writes every element of {@code out} in chunks on the pool. */
+    private static void fill(IntraOpPool pool, Tensor out, long seed, Draw draw) {
+        MemorySegment y = ((HostStorage) out.storage()).segment();
+        long y0 = out.offset();
+        long n = out.size();
+        Store store = store(out.dtype());
+        pool.forEach(Math.toIntExact(Math.max(1, Math.ceilDiv(n, CHUNK))), c -> {
+            for (long i = (long) c * CHUNK; i < Math.min(n, (long) (c + 1) * CHUNK); i++) {
+                store.at(y, y0 + i, draw.at(seed, i));
+            }
+        });
     }
 
     /** The value of a float32 scalar stream. */

@@ -45,6 +45,7 @@ import striate.op.PadOp;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
 import striate.op.PowerOp;
+import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.ReduceOp;
 import striate.op.SgdUpdateOp;
@@ -87,6 +88,7 @@ public final class CudaBackend implements Backend {
             .put(PadOp.class, "CudaElementwise", widened(CudaElementwise::pad))
             .put(CatOp.class, "CudaElementwise", CudaElementwise::cat)
             .put(RandomUniformOp.class, "CudaElementwise", widened(CudaElementwise::randomUniform))
+            .put(RandomNormalOp.class, "CudaElementwise", widened(CudaElementwise::randomNormal))
             .put(ReduceOp.class, "CudaReduce", widened(CudaReduce::reduce))
             .put(SoftmaxOp.class, "CudnnSoftmax", widened(CudnnSoftmax::softmax))
             .put(LogSoftmaxOp.class, "CudnnSoftmax", widened(CudnnSoftmax::logSoftmax))

@@ -13,6 +13,7 @@ import striate.op.LeakyReluBackwardOp;
 import striate.op.LeakyReluOp;
 import striate.op.PadOp;
 import striate.op.PowerOp;
+import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.UnaryOp;
 import striate.op.WhereOp;
@@ -119,6 +120,12 @@ final class CudaElementwise {
         LaunchArgs args = new LaunchArgs().i64(out.size()).i64(op.seed()).f64(op.low()).f64(op.high()).ptr(pointer(out))
                 .i32(op.streamed() ? 1 : 0).ptr(pointer(op.streamed() ? in[0] : out)).i64(RandomUniformOp.STREAM_STEP);
         of(out).gpu().launch(Symbols.random(out.dtype()), out.size(), args); // float32 for a widened 2-byte op
+    }
+
+    static void randomNormal(RandomNormalOp op, Tensor[] in, Tensor out) {
+        LaunchArgs args = new LaunchArgs().i64(out.size()).i64(op.seed()).f64(op.mean()).f64(op.std()).ptr(pointer(out))
+                .i32(op.streamed() ? 1 : 0).ptr(pointer(op.streamed() ? in[0] : out)).i64(RandomUniformOp.STREAM_STEP);
+        of(out).gpu().launch(Symbols.randomNormal(out.dtype()), out.size(), args);
     }
 
     /** Adds x's layout (broadcast to out's shape) and x's storage address. */

@@ -85,6 +85,10 @@ final class Symbols {
         return "random_uniform_forward_" + suffix(t);
     }
 
+    static String randomNormal(DType t) {
+        return "random_normal_forward_" + suffix(t);
+    }
+
     static String suffix(DType t) {
         return switch (t) {
             case F32 -> "f32";
@@ -111,7 +115,8 @@ final class Symbols {
                 AVG_POOL, MAX_POOL_ARGMAX, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL, KMAX_POOL_BACKWARD,
                 LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, LSTM_LAYER_STEP, LSTM_LAYER_STEP_BACKWARD,
                 GRU_LAYER_STEP, GRU_LAYER_STEP_BACKWARD, BATCH_NORM, BATCH_NORM_BACKWARD, EMBEDDING,
-                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64), convRelu(DType.BF16),
+                EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64), randomNormal(DType.F32),
+                randomNormal(DType.F64), convRelu(DType.BF16),
                 convRelu(DType.F16)));
         for (UnaryFn fn : UnaryFn.values()) {
             out.add(unary(fn));

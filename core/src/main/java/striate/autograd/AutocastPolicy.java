@@ -34,6 +34,7 @@ import striate.op.PadOp;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
 import striate.op.PowerOp;
+import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.ReduceFn;
 import striate.op.ReduceOp;
@@ -80,7 +81,7 @@ public final class AutocastPolicy {
                  EmbeddingOp _, EmbeddingBackwardOp _, LstmCellOp _, LstmCellBackwardOp _, GruCellOp _,
                  GruCellBackwardOp _, LstmLayerOp _, LstmLayerBackwardOp _, GruLayerOp _, GruLayerBackwardOp _,
                  LeakyReluOp _, LeakyReluBackwardOp _, PadOp _, CatOp _ -> Rule.WIDEST;
-            case CastOp _, CopyOp _, RandomUniformOp _, ViewOp _, SgdUpdateOp _, AdamUpdateOp _ -> Rule.NONE;
+            case CastOp _, CopyOp _, RandomUniformOp _, RandomNormalOp _, ViewOp _, SgdUpdateOp _, AdamUpdateOp _ -> Rule.NONE;
         };
     }
 

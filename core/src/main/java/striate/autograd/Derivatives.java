@@ -39,6 +39,7 @@ import striate.op.PermuteOp;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
 import striate.op.PowerOp;
+import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.ReduceOp;
 import striate.op.ReshapeOp;
@@ -76,6 +77,7 @@ public final class Derivatives {
                 || op == LstmCellBackwardOp.class || op == GruCellBackwardOp.class
                 || op == LstmLayerBackwardOp.class || op == GruLayerBackwardOp.class
                 || op == BatchNormBackwardOp.class || op == RandomUniformOp.class
+                || op == RandomNormalOp.class
                 || op == SgdUpdateOp.class || op == AdamUpdateOp.class);
     }
 
@@ -159,6 +161,7 @@ public final class Derivatives {
             case GruLayerBackwardOp o -> noSecondDerivative(o);
             case BatchNormBackwardOp o -> noSecondDerivative(o);
             case RandomUniformOp o -> notDifferentiable(o);
+            case RandomNormalOp o -> notDifferentiable(o);
             case SgdUpdateOp o -> notDifferentiable(o);
             case AdamUpdateOp o -> notDifferentiable(o);
         };

@@ -52,6 +52,11 @@ public record RandomUniformOp(Shape shape, double low, double high, long seed, D
 
     /** The seed a draw uses: the op's own, advanced by {@code stream} steps (a streamed draw's input value). */
     public long seedAt(double stream) {
+        return seedAt(seed, stream);
+    }
+
+    /** {@code seed} advanced by {@code stream} steps of {@link #STREAM_STEP} (wrapping, as the CUDA kernels do). */
+    public static long seedAt(long seed, double stream) {
         return seed + (long) stream * STREAM_STEP;
     }
 

@@ -35,6 +35,7 @@ import striate.op.PadOp;
 import striate.op.Pool2dBackwardOp;
 import striate.op.Pool2dOp;
 import striate.op.PowerOp;
+import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.ReduceOp;
 import striate.op.SgdUpdateOp;
@@ -62,6 +63,7 @@ public final class ReferenceBackend extends HostBackend {
             .put(PadOp.class, "ReferenceCopy", ReferenceCopy::pad)
             .put(CatOp.class, "ReferenceCopy", ReferenceCopy::cat)
             .put(RandomUniformOp.class, "ReferenceRandom", ReferenceRandom::uniform)
+            .put(RandomNormalOp.class, "ReferenceRandom", ReferenceRandom::normal)
             .put(ReduceOp.class, "ReferenceReduce", ReferenceReduce::reduce)
             .put(SoftmaxOp.class, "ReferenceSoftmax", ReferenceSoftmax::softmax)
             .put(LogSoftmaxOp.class, "ReferenceSoftmax", ReferenceSoftmax::logSoftmax)

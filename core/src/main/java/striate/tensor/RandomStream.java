@@ -2,7 +2,7 @@ package striate.tensor;
 
 /**
  * Lets random draws differ at each replay of a captured graph. While a stream is in use on a thread,
- * {@link Tensor#rand} on the stream's device draws with the host seed advanced by the stream's current value, which
+ * {@link Tensor#rand} and {@link Tensor#randn} on the stream's device draw with the host seed advanced by the stream's current value, which
  * the kernel reads when it runs ({@link striate.op.RandomUniformOp#streamed}); the captured work adds one to the
  * stream at its end, so replay k draws with seed + k·STEP although the host seed is frozen in the graph (dropout masks
  * and RReLU slopes change from step to step, as PyTorch's graph-safe generator offsets make them). Outside a stream,

@@ -24,6 +24,7 @@ import striate.op.Op;
 import striate.op.PadOp;
 import striate.op.PermuteOp;
 import striate.op.PowerOp;
+import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.ReduceFn;
 import striate.op.ReduceOp;
@@ -150,6 +151,19 @@ public final class Tensor {
             return Backends.of(device).execute(new RandomUniformOp(shape, low, high, seed, dtype, true), stream);
         }
         return Backends.of(device).execute(new RandomUniformOp(shape, low, high, seed, dtype));
+    }
+
+    /**
+     * Normal values of this mean and standard deviation (Box–Muller of counter-based uniforms,
+     * {@link RandomNormalOp}): the same seed gives the same values anywhere; inside a {@link RandomStream} of this
+     * device the draw follows the stream, as {@link #rand} does.
+     */
+    public static Tensor randn(Device device, DType dtype, Shape shape, double mean, double std, long seed) {
+        Tensor stream = RandomStream.counterFor(device);
+        if (stream != null) {
+            return Backends.of(device).execute(new RandomNormalOp(shape, mean, std, seed, dtype, true), stream);
+        }
+        return Backends.of(device).execute(new RandomNormalOp(shape, mean, std, seed, dtype, false));
     }
 
     /**

@@ -51,6 +51,7 @@ import striate.op.Pool2dOp;
 import striate.op.PoolMode;
 import striate.op.PoolParams;
 import striate.op.PowerOp;
+import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.ReduceFn;
 import striate.op.ReduceOp;
@@ -676,6 +677,11 @@ public abstract class OpConformance {
     private static void dataMovement(List<Case> c) {
         c.add(op("random uniform f32 [1025]", new RandomUniformOp(Shape.of(1025), -1, 1, 90, DType.F32)));
         c.add(op("random uniform f64 [7, 33]", new RandomUniformOp(Shape.of(7, 33), 0, 1, 91, DType.F64)));
+        c.add(op("random normal f32 [1025]", new RandomNormalOp(Shape.of(1025), 0, 1, 94, DType.F32, false)));
+        c.add(op("random normal f64 [7, 33] mean 2 std 0.5", new RandomNormalOp(Shape.of(7, 33), 2, 0.5, 95, DType.F64,
+                false)));
+        c.add(op("random normal f32 [1025] streamed at 5", new RandomNormalOp(Shape.of(1025), 0, 1, 96, DType.F32,
+                true), d -> Tensor.scalar(d, DType.F32, 5)));
         c.add(op("random uniform f32 [1025] streamed at 3", new RandomUniformOp(Shape.of(1025), -1, 1, 92, DType.F32,
                 true), d -> Tensor.scalar(d, DType.F32, 3)));
         c.add(op("random uniform f64 [7, 33] streamed at 2^20", new RandomUniformOp(Shape.of(7, 33), 0, 1, 93,

@@ -1,7 +1,9 @@
 package striate.gan;
 
+import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Rng;
+import striate.tensor.Shape;
 import striate.tensor.Tensor;
 
 /**
@@ -17,13 +19,12 @@ public final class Latents {
     private Latents() {
     }
 
-    /** z [n, WIDTH], float32, on {@code device}. */
+    /**
+     * z [n, WIDTH], float32, drawn on {@code device} ({@link Tensor#randn}) with one seed from {@code rng}: no host
+     * values to copy, so a GPU step does not wait for the copy and a captured one draws anew at each replay.
+     */
     public static Tensor sample(Rng rng, int n, Device device) {
-        float[] z = new float[n * WIDTH];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) rng.nextGaussian();
-        }
-        return Tensor.of(device, z, n, WIDTH);
+        return Tensor.randn(device, DType.F32, Shape.of(n, WIDTH), 0, 1, rng.nextLong());
     }
 
     /** Labels [n] uniform in [0, classes), int32, on {@code device}. */

@@ -1,7 +1,7 @@
 package striate.models;
 
-import striate.nn.Init;
 import striate.tensor.Rng;
+import striate.tensor.Shape;
 import striate.tensor.Tensor;
 import striate.train.Reconstruction;
 
@@ -44,9 +44,13 @@ public abstract class VariationalAutoencoder extends ImageAutoencoder {
         return perValue.sum().mul(-0.5 / n);
     }
 
-    /** ε ~ N(0, I) [n, latent] from the model's generator, in the type of its parameters and on its device. */
+    /**
+     * ε ~ N(0, I) [n, latent] drawn on the model's device in the type of its parameters, with one seed from the model's
+     * generator ({@link Tensor#randn}).
+     */
     public Tensor noise(long n) {
-        return Init.normal(noise, 1, n, latent()).to(parameters().getFirst().value().dtype()).to(device());
+        return Tensor.randn(device(), parameters().getFirst().value().dtype(), Shape.of(n, latent()), 0, 1,
+                noise.nextLong());
     }
 
     /** The loss terms with ε drawn from the model's generator. */
