@@ -254,9 +254,14 @@ public final class GanTrainer {
         if (r.penalty() > 0) {
             dLoss = dLoss.add(gradientPenalty(d, real, fake, labels).mul(r.penalty()));
         }
-        double value = dLoss.item();
-        double realMean = (bce ? dReal.detach().sigmoid() : dReal.detach()).mean().item();
-        double fakeMean = (bce ? dFake.detach().sigmoid() : dFake.detach()).mean().item();
+        double[] read; // one read of the three scalars: on a GPU, one wait instead of three
+        try (GradMode.Scope off = GradMode.off()) {
+            read = Tensor.stack(0, dLoss.to(DType.F32), (bce ? dReal.sigmoid() : dReal).mean().to(DType.F32),
+                    (bce ? dFake.sigmoid() : dFake).mean().to(DType.F32)).toDoubleArray();
+        }
+        double value = read[0];
+        double realMean = read[1];
+        double fakeMean = read[2];
         if (Double.isFinite(value)) { // a non-finite loss updates nothing: Collapse stops the run
             update(gan.discriminatorOptimizer(), dLoss);
             if (r.clip() > 0) {
