@@ -12,6 +12,7 @@ import striate.tensor.Tensor;
 public final class Classification implements Task<Batch> {
     private final Module model;
     private final String unit;
+    private CorrectCount correct;
 
     /** The task of {@code model}, a module mapping [b, c, h, w] to logits [b, classes]. */
     public Classification(Module model) {
@@ -34,16 +35,24 @@ public final class Classification implements Task<Batch> {
         return unit;
     }
 
+    /**
+     * The loss and how many examples were right, counted on the logits' device ({@link CorrectCount}, as the graphed
+     * step counts them): one scalar read back, not the logits and the labels.
+     */
     @Override
     public Output forward(Batch batch) {
         Tensor logits = model.forward(batch.x());                // [b, classes]
         Tensor loss = Losses.crossEntropy(logits, batch.y());
-        int[] predicted = Metrics.argmax(logits);
-        int[] labels = batch.y().toIntArray();
-        long correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            correct += predicted[i] == labels[i] ? 1 : 0;
+        int n = Math.toIntExact(batch.y().dim(0));
+        return new Output(loss, counter(logits).of(logits, batch.y()).item(), n, n);
+    }
+
+    /** The counter for these logits' device and class count, made once (its constant outside every scope). */
+    private CorrectCount counter(Tensor logits) {
+        int classes = Math.toIntExact(logits.dim(1));
+        if (correct == null || correct.classes() != classes || !correct.device().equals(logits.device())) {
+            correct = new CorrectCount(logits.device(), classes);
         }
-        return new Output(loss, correct, labels.length, labels.length);
+        return correct;
     }
 }

@@ -16,6 +16,14 @@ final class CorrectCount {
     private final int classes;
     private final Tensor ranks; // [c]: c, c − 1, ..., 1
 
+    int classes() {
+        return classes;
+    }
+
+    Device device() {
+        return ranks.device();
+    }
+
     /** For logits of {@code classes} columns on {@code device}; its constant is made here, outside every scope. */
     CorrectCount(Device device, int classes) {
         if (classes < 1) {
