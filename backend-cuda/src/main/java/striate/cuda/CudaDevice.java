@@ -5,6 +5,9 @@ import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuDeviceCanAccessPeer;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -36,6 +39,8 @@ import jcuda.driver.CUDA_MEMCPY2D;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUmemorytype;
@@ -63,6 +68,9 @@ final class CudaDevice {
     static final int BLOCK = 256;
     private static final int MAX_GRID = 1 << 20;
     private static final long STAGING_BYTES = 8L << 20;
+    /** Host-to-device copies go through the staging buffer in this many slots, each reused after its last copy. */
+    private static final int SLOTS = 8;
+    private static final long SLOT_BYTES = STAGING_BYTES / SLOTS;
     private static final ThreadLocal<CudaDevice> CURRENT = new ThreadLocal<>();
 
     private final int index;
@@ -78,6 +86,9 @@ final class CudaDevice {
     private final CachingAllocator<CUdeviceptr> allocator;
     private final Pointer staging = new Pointer();
     private final MemorySegment stagingSegment;
+    private final CUevent[] slotRead = new CUevent[SLOTS]; // recorded on the stream after the copy that read the slot
+    private final boolean[] slotInFlight = new boolean[SLOTS];
+    private int nextSlot;
     private final Set<Integer> peersChecked = new HashSet<>(); // GPUs whose memory this context was set up to read
     private String lastKernel = "(none yet)";
     private boolean capturing; // the stream's work goes into a CUDA graph (beginCapture)
@@ -132,6 +143,10 @@ final class CudaDevice {
         });
         CudaStatus.driver(cuMemAllocHost(staging, STAGING_BYTES), "cuMemAllocHost(staging)");
         stagingSegment = MemorySegment.ofBuffer(staging.getByteBuffer(0, STAGING_BYTES));
+        for (int k = 0; k < SLOTS; k++) {
+            slotRead[k] = new CUevent();
+            CudaStatus.driver(cuEventCreate(slotRead[k], CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+        }
     }
 
     /** Makes this device's context current on the calling thread. */
@@ -288,18 +303,33 @@ final class CudaDevice {
         }
     }
 
-    /** Copies {@code bytes} from host {@code src} to device {@code dst} through the pinned staging buffer. */
+    /**
+     * Copies {@code bytes} from host {@code src} to device {@code dst} through the pinned staging buffer, a slot of it
+     * per chunk: {@code src} is in the slot when this returns (the caller may reuse it), and the copy is queued on the
+     * stream. A slot is filled again only after the copy that last read it ran (its event), so the host waits for
+     * that copy alone, not for the whole queue, and can queue the next batch while the GPU computes.
+     */
     void copyToDevice(MemorySegment src, CUdeviceptr dst, long bytes) {
         requireNotCapturing("a copy from host memory");
-        for (long done = 0; done < bytes; done += STAGING_BYTES) {
-            long n = Math.min(STAGING_BYTES, bytes - done);
-            MemorySegment.copy(src, done, stagingSegment, 0, n);
-            CudaStatus.driver(cuMemcpyHtoDAsync(dst.withByteOffset(done), staging, n, stream), "cuMemcpyHtoDAsync");
-            synchronize(); // the staging buffer is reused by the next chunk
+        for (long done = 0; done < bytes; done += SLOT_BYTES) {
+            long n = Math.min(SLOT_BYTES, bytes - done);
+            int k = nextSlot;
+            nextSlot = (k + 1) % SLOTS;
+            if (slotInFlight[k]) {
+                CudaStatus.driver(cuEventSynchronize(slotRead[k]), "cuEventSynchronize(staging slot " + k + ")");
+            }
+            MemorySegment.copy(src, done, stagingSegment, k * SLOT_BYTES, n);
+            CudaStatus.driver(cuMemcpyHtoDAsync(dst.withByteOffset(done), staging.withByteOffset(k * SLOT_BYTES), n,
+                    stream), "cuMemcpyHtoDAsync");
+            CudaStatus.driver(cuEventRecord(slotRead[k], stream), "cuEventRecord(staging slot " + k + ")");
+            slotInFlight[k] = true;
         }
     }
 
-    /** Copies {@code bytes} from device {@code src} to host {@code dst} through the pinned staging buffer. */
+    /**
+     * Copies {@code bytes} from device {@code src} to host {@code dst} through the pinned staging buffer (the whole of
+     * it: the stream runs queued host-to-device copies, which read its slots, before this copy writes it).
+     */
     void copyToHost(CUdeviceptr src, MemorySegment dst, long bytes) {
         requireNotCapturing("a read of device memory to the host");
         for (long done = 0; done < bytes; done += STAGING_BYTES) {
