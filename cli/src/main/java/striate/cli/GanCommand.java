@@ -34,6 +34,7 @@ import striate.tensor.Rng;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 import striate.train.FidLeNet;
+import striate.train.GraphMode;
 
 /**
  * {@code striate gan}: trains one GAN of the family ({@link GanRecipe}: gan, dcgan, wgan, wgan-gp, cgan) on
@@ -56,7 +57,7 @@ final class GanCommand implements Callable<Integer> {
     static final String SAMPLE_LABELS = "samples-labels-idx1-ubyte";
     /** Options a resumed run may give anew: how long, where, and what the report scores. */
     static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--samples",
-            "--fid-checkpoint");
+            "--fid-checkpoint", "--cuda-graphs");
     private static final int STRIP = 10;
 
     @Spec
@@ -94,6 +95,12 @@ final class GanCommand implements Callable<Integer> {
 
     @Mixin
     RunOutput output;
+
+    @Option(names = "--cuda-graphs", defaultValue = "auto", description = "Capture the training step (a D step, "
+            + "and a D and a G step) once per epoch and replay it: auto (on a CUDA device, when it can be captured: "
+            + "not for cgan, whose labels are drawn on the host; else eager, with a log line saying why), on (any one "
+            + "device; refuses a step that cannot be captured) or off (default: ${DEFAULT-VALUE}).")
+    String cudaGraphs;
 
     @Option(names = "--samples", defaultValue = "10000", paramLabel = "<n>", description = "Images in the samples "
             + "file (default: ${DEFAULT-VALUE}).")
@@ -144,7 +151,8 @@ final class GanCommand implements Callable<Integer> {
         List<String> rows = gan.conditional() ? Report.FASHION_MNIST_CLASSES : null;
         GanTrainer.Options options = new GanTrainer.Options(epochs, seed, out, System.err,
                 recorded().settings(Set.of()), (epoch, images) -> GanReport.grid(out.resolve(String.format(Locale.ROOT,
-                "epoch-%03d.png", epoch)), title + ", epoch " + epoch, images, GanTrainer.GRID, rows, err));
+                "epoch-%03d.png", epoch)), title + ", epoch " + epoch, images, GanTrainer.GRID, rows, err),
+                GraphMode.parse(cudaGraphs));
         GanTrainer trainer = new GanTrainer(gan, device, options);
         con.printf("training %s on %s: %d images from %s; %s; %d epochs, seed %d; output in %s%n", model, device,
                 train.size(), folder, recipe, epochs, seed, out);
@@ -235,6 +243,10 @@ final class GanCommand implements Callable<Integer> {
         if (epochs < 1 || (batchSize != null && batchSize < 2) || limit < 0 || samples < 2) {
             throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, --batch-size >= 2, --samples "
                     + ">= 2 and --limit >= 0; got " + epochs + ", " + batchSize + ", " + samples + " and " + limit);
+        }
+        if (!List.of("auto", "on", "off").contains(cudaGraphs)) {
+            throw new ParameterException(spec.commandLine(), "--cuda-graphs must be auto, on or off, got '"
+                    + cudaGraphs + "'");
         }
         if (fidCheckpoint != null && !Files.isRegularFile(fidCheckpoint)) {
             throw new ParameterException(spec.commandLine(), "--fid-checkpoint " + fidCheckpoint + " is not a file; "

@@ -28,6 +28,7 @@ import striate.train.BatchedInference;
 import striate.train.Checkpoint;
 import striate.train.CheckpointException;
 import striate.train.ProgressBar;
+import striate.train.GraphMode;
 import striate.train.TrainingDivergedException;
 
 /**
@@ -67,12 +68,19 @@ public final class GanTrainer {
      * epoch lines (null: silent), {@code settings} recorded in every checkpoint, {@code listener} (null: none).
      */
     public record Options(int epochs, long seed, Path checkpointDir, PrintStream progress, Map<String, String> settings,
-                          EpochListener listener) {
+                          EpochListener listener, GraphMode graphs) {
         public Options {
             settings = Map.copyOf(settings);
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
             }
+            java.util.Objects.requireNonNull(graphs, "graphs");
+        }
+
+        /** Graphs where they pay ({@link GraphMode#AUTO}: on CUDA devices). */
+        public Options(int epochs, long seed, Path checkpointDir, PrintStream progress, Map<String, String> settings,
+                       EpochListener listener) {
+            this(epochs, seed, checkpointDir, progress, settings, listener, GraphMode.AUTO);
         }
     }
 
@@ -91,6 +99,7 @@ public final class GanTrainer {
     private volatile int savedEpoch;
     private long timedNanos;
     private long timedImages;
+    private final GraphedGanStep graphed; // null: every step eager
 
     /** A trainer of {@code gan}, whose nets are on {@code device}. */
     public GanTrainer(Gan gan, Device device, Options options) {
@@ -107,6 +116,9 @@ public final class GanTrainer {
         this.fixedLatents = Latents.sample(fixed, n, device);
         this.fixedLabels = gan.conditional() ? rowLabels(n) : null;
         this.collapse = new Collapse(gan.recipe().loss() == GanRecipe.Loss.BCE, 0);
+        boolean graphs = options.graphs() == GraphMode.ON
+                || options.graphs() == GraphMode.AUTO && device.kind() == Device.Kind.CUDA;
+        this.graphed = graphs ? new GraphedGanStep(this, device, options.graphs() == GraphMode.ON) : null;
     }
 
     private Tensor rowLabels(int n) {
@@ -153,6 +165,9 @@ public final class GanTrainer {
     private void trainEpoch(DataLoader loader, boolean firstOfRun) {
         gan.generator().train();
         gan.discriminator().train();
+        if (graphed != null) {
+            graphed.beforeEpoch();
+        }
         int batches = loader.numBatches();
         ProgressBar bar = options.progress() == null ? null : ProgressBar.of(options.progress(), epoch + 1,
                 options.epochs(), batches, "G", "img");
@@ -206,11 +221,18 @@ public final class GanTrainer {
     private GanStep step(Batch batch) {
         Tensor real = batch.x(); // [b, 1, 28, 28]
         int b = (int) real.dim(0);
-        Critic c = discriminatorStep(real, gan.conditional() ? batch.y() : null);
         boolean generatorStep = (step + 1) % gan.recipe().criticSteps() == 0;
+        double[] replayed = graphed == null ? null : graphed.run(batch, generatorStep);
+        Critic c;
         double gValue = Double.NaN;
-        if (generatorStep && Double.isFinite(c.loss())) {
-            gValue = generatorStep(b);
+        if (replayed != null) { // both nets were updated whatever the losses: Collapse stops a run that diverged
+            c = new Critic(replayed[0], replayed[1], replayed[2]);
+            gValue = generatorStep ? replayed[3] : Double.NaN;
+        } else {
+            c = discriminatorStep(real, gan.conditional() ? batch.y() : null);
+            if (generatorStep && Double.isFinite(c.loss())) {
+                gValue = generatorStep(b);
+            }
         }
         String failed = collapse.add(c.loss(), gValue, generatorStep);
         if (failed != null) {
@@ -235,6 +257,23 @@ public final class GanTrainer {
      * recording G; a non-finite loss updates nothing. WGAN clips the critic's weights afterwards.
      */
     Critic discriminatorStep(Tensor real, Tensor labels) {
+        CriticTerms terms = criticTerms(real, labels);
+        double[] read = terms.values().toDoubleArray(); // one read of the three: on a GPU, one wait instead of three
+        if (Double.isFinite(read[0])) { // a non-finite loss updates nothing: Collapse stops the run
+            criticUpdate(terms.loss());
+        }
+        return new Critic(read[0], read[1], read[2]);
+    }
+
+    /**
+     * D's loss (with its autograd graph) and, in {@code values} [3] float32 on the device, that loss and D's mean
+     * outputs on the real batch and the fakes (of the logits' sigmoid for BCE), not read here.
+     */
+    record CriticTerms(Tensor loss, Tensor values) {
+    }
+
+    /** D's loss on {@code real} and on fakes made without recording G (see {@link CriticTerms}). */
+    CriticTerms criticTerms(Tensor real, Tensor labels) {
         GanRecipe r = gan.recipe();
         GanNet d = gan.discriminator();
         int b = (int) real.dim(0);
@@ -254,43 +293,66 @@ public final class GanTrainer {
         if (r.penalty() > 0) {
             dLoss = dLoss.add(gradientPenalty(d, real, fake, labels).mul(r.penalty()));
         }
-        double[] read; // one read of the three scalars: on a GPU, one wait instead of three
         try (GradMode.Scope off = GradMode.off()) {
-            read = Tensor.stack(0, dLoss.to(DType.F32), (bce ? dReal.sigmoid() : dReal).mean().to(DType.F32),
-                    (bce ? dFake.sigmoid() : dFake).mean().to(DType.F32)).toDoubleArray();
+            return new CriticTerms(dLoss, Tensor.stack(0, dLoss.to(DType.F32),
+                    (bce ? dReal.sigmoid() : dReal).mean().to(DType.F32),
+                    (bce ? dFake.sigmoid() : dFake).mean().to(DType.F32)));
         }
-        double value = read[0];
-        double realMean = read[1];
-        double fakeMean = read[2];
-        if (Double.isFinite(value)) { // a non-finite loss updates nothing: Collapse stops the run
-            update(gan.discriminatorOptimizer(), dLoss);
-            if (r.clip() > 0) {
-                clip(d, r.clip());
-            }
+    }
+
+    /** D's update from {@code loss} (of {@link #criticTerms}), and WGAN's clipping of the critic's weights. */
+    void criticUpdate(Tensor loss) {
+        update(gan.discriminatorOptimizer(), loss);
+        if (gan.recipe().clip() > 0) {
+            clip(gan.discriminator(), gan.recipe().clip());
         }
-        return new Critic(value, realMean, fakeMean);
     }
 
     /** G's step on {@code b} fresh latents through D, with D's parameters out of autograd; returns G's loss. */
     double generatorStep(int b) {
-        GanNet d = gan.discriminator();
-        List<Tensor> frozen = d.namedParameters().values().stream().filter(Parameter::requiresGrad)
-                .map(Parameter::value).toList();
-        frozen.forEach(w -> w.requiresGrad(false));
-        try {
-            Tensor labels = gan.conditional() ? Latents.labels(rng, b, Gan.CLASSES, device) : null;
-            Tensor fake = gan.generator().forward(Latents.sample(rng, b, device), labels); // [b, 1, 28, 28]
-            Tensor out = d.forward(fake, labels); // [b, 1]
-            Tensor gLoss = gan.recipe().loss() == GanRecipe.Loss.BCE
-                    ? Losses.binaryCrossEntropyWithLogits(out, full(b, 1)) : out.mean().neg();
+        return withFrozenCritic(() -> {
+            Tensor gLoss = generatorLoss(b);
             double value = gLoss.item();
             if (Double.isFinite(value)) {
                 update(gan.generatorOptimizer(), gLoss);
             }
             return value;
+        });
+    }
+
+    /** G's step queued without reading anything (for a captured step): the update whatever the loss; returns it. */
+    Tensor generatorUpdate(int b) {
+        return withFrozenCritic(() -> {
+            Tensor gLoss = generatorLoss(b);
+            update(gan.generatorOptimizer(), gLoss);
+            return gLoss.detach();
+        });
+    }
+
+    /** G's loss on {@code b} fresh latents through D (call with D frozen). */
+    private Tensor generatorLoss(int b) {
+        Tensor labels = gan.conditional() ? Latents.labels(rng, b, Gan.CLASSES, device) : null;
+        Tensor fake = gan.generator().forward(Latents.sample(rng, b, device), labels); // [b, 1, 28, 28]
+        Tensor out = gan.discriminator().forward(fake, labels); // [b, 1]
+        return gan.recipe().loss() == GanRecipe.Loss.BCE
+                ? Losses.binaryCrossEntropyWithLogits(out, full(b, 1)) : out.mean().neg();
+    }
+
+    /** Runs {@code work} with D's trainable parameters out of autograd, restoring them after. */
+    private <T> T withFrozenCritic(java.util.function.Supplier<T> work) {
+        List<Tensor> frozen = gan.discriminator().namedParameters().values().stream().filter(Parameter::requiresGrad)
+                .map(Parameter::value).toList();
+        frozen.forEach(w -> w.requiresGrad(false));
+        try {
+            return work.get();
         } finally {
             frozen.forEach(w -> w.requiresGrad(true));
         }
+    }
+
+    /** The recipe's nets and optimizers, for the graphed step. */
+    Gan gan() {
+        return gan;
     }
 
     private static void update(Optimizer optimizer, Tensor loss) {

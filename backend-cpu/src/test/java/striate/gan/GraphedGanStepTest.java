@@ -1,0 +1,114 @@
+package striate.gan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import striate.data.DataLoader;
+import striate.data.ImageDataset;
+import striate.tensor.Device;
+import striate.tensor.Rng;
+import striate.train.Checkpoint;
+import striate.train.GraphMode;
+
+/**
+ * The GAN trainer's captured steps (--cuda-graphs on) on the CPU, whose graphs record kernel calls under CUDA
+ * graphs' rules: every step is recorded, both nets learn, the kinds of step follow the recipe, a resumed run reaches
+ * the uninterrupted one's bits, and the conditional GAN (labels drawn on the host) is refused with the reason.
+ */
+class GraphedGanStepTest {
+    private static final Device CPU = Device.cpu();
+
+    private static ImageDataset images(int n) {
+        Rng rng = new Rng(11);
+        float[] x = new float[n * 784];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 10;
+            for (int p = 0; p < 784; p++) {
+                x[i * 784 + p] = (float) Math.tanh(rng.nextGaussian() + (p % 28 < 14 ? 0.5 : -0.5) * (y[i] - 4.5) / 4);
+            }
+        }
+        return new ImageDataset(x, y, 10, 1, 28, 28);
+    }
+
+    private static DataLoader loader(ImageDataset data, int batch) {
+        return DataLoader.builder(data, CPU).batchSize(batch).shuffle(5).dropLast(true).prefetch(0).build();
+    }
+
+    private static GanTrainer trainer(Gan gan, int epochs, Path dir, GraphMode graphs) {
+        return new GanTrainer(gan, CPU, new GanTrainer.Options(epochs, 9, dir, null, Map.of("--model",
+                gan.recipe().model()), null, graphs));
+    }
+
+    @Test
+    void replayedStepsAreRecordedAndFollowTheRecipesKindsOfStep() {
+        for (String model : List.of("dcgan", "wgan", "wgan-gp")) {
+            Gan gan = Gan.create(GanRecipe.of(model).withBatchSize(4), 3, CPU);
+            GanTrainer t = trainer(gan, 2, null, GraphMode.ON);
+            GanHistory h;
+            try (DataLoader loader = loader(images(48), 4)) { // 12 steps an epoch: 3 eager, then replays
+                h = t.fit(loader, null);
+            }
+            int every = gan.recipe().criticSteps();
+            assertEquals(24, h.steps(), model);
+            assertEquals(24 / every, t.generatorSteps(), model);
+            assertEquals(24, gan.discriminatorOptimizer().steps(), model + ": replayed D steps are counted");
+            assertEquals(24 / every, gan.generatorOptimizer().steps(), model + ": replayed G steps are counted");
+            double[] d = h.dLoss();
+            double[] g = h.gLoss();
+            for (int i = 0; i < d.length; i++) {
+                assertTrue(Double.isFinite(d[i]), model + " step " + (i + 1));
+                assertEquals((i + 1) % every == 0, !Double.isNaN(g[i]), model + " step " + (i + 1));
+            }
+            assertTrue(java.util.Arrays.stream(d, 12, 24).distinct().count() > 6, model
+                    + ": replays see new batches and latents: " + java.util.Arrays.toString(d));
+        }
+    }
+
+    @Test
+    void aResumedGraphedRunReachesTheUninterruptedRunsBits(@TempDir Path dir) throws java.io.IOException {
+        for (String model : List.of("dcgan", "wgan")) {
+            ImageDataset data = images(48);
+            Gan straight = Gan.create(GanRecipe.of(model).withBatchSize(8), 3, CPU);
+            GanTrainer a = trainer(straight, 3, null, GraphMode.ON);
+            try (DataLoader loader = loader(data, 8)) {
+                a.fit(loader, null);
+            }
+            Path run = dir.resolve(model);
+            Gan first = Gan.create(GanRecipe.of(model).withBatchSize(8), 3, CPU);
+            try (DataLoader loader = loader(data, 8)) {
+                trainer(first, 1, run, GraphMode.ON).fit(loader, null);
+            }
+            Checkpoint saved = Checkpoint.load(run.resolve(GanTrainer.LAST));
+            Gan fresh = Gan.create(GanRecipe.of(model).withBatchSize(8), 77, CPU);
+            GanTrainer b = trainer(fresh, 3, run, GraphMode.ON);
+            GanHistory h;
+            try (DataLoader loader = loader(data, 8)) {
+                h = b.fit(loader, saved);
+            }
+            straight.generator().namedParameters().forEach((k, p) -> assertArrayEquals(p.value().toFloatArray(),
+                    fresh.generator().namedParameters().get(k).value().toFloatArray(), model + " " + k));
+            assertArrayEquals(a.history().dLoss(), h.dLoss(), model + " D losses");
+            assertEquals(a.generatorSteps(), b.generatorSteps());
+        }
+    }
+
+    @Test
+    void theConditionalGanIsRefusedWhenGraphsAreRequired() {
+        Gan gan = Gan.create(GanRecipe.of("cgan").withBatchSize(4), 3, CPU);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+            try (DataLoader loader = loader(images(40), 4)) {
+                trainer(gan, 1, null, GraphMode.ON).fit(loader, null);
+            }
+        });
+        assertTrue(e.getMessage().startsWith("--cuda-graphs on: the GAN's training step could not be captured: "),
+                e.getMessage());
+    }
+}

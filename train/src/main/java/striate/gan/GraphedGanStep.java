@@ -1,0 +1,152 @@
+package striate.gan;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import striate.backend.CapturedGraph;
+import striate.data.Batch;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.MemoryScope;
+import striate.tensor.RandomStream;
+import striate.tensor.Tensor;
+
+/**
+ * The GAN trainer's step captured and replayed ({@code --cuda-graphs}): one graph for a discriminator step and, when
+ * the recipe takes several D steps per G step, another for a D step followed by a G step; each replay runs a whole
+ * step with one launch. The real batch (and its labels) is copied into the graphs' input tensors before each replay;
+ * the D loss, D's mean outputs and the G loss land in one [4] tensor that is read after the replay (one wait), so the
+ * history and {@link Collapse} see every step as in eager training. Latents and the gradient penalty's mixing draw
+ * from a {@link RandomStream} that each replay advances. In every epoch the first {@link #WARMUP_STEPS} steps, and
+ * each kind of step until it has run once, run eagerly (so both optimizers' state exists before a capture), and a
+ * last partial batch too. Unlike an eager step, a replay applies the updates whatever the losses: a diverging run is
+ * stopped by Collapse at that step, with the last good checkpoint kept. A capture that fails (the conditional GAN's
+ * labels are drawn on the host) stops a required run with the reason, and leaves an automatic one eager after one
+ * log line.
+ */
+final class GraphedGanStep {
+    /** Eager steps at the start of every epoch, before the first capture. */
+    static final int WARMUP_STEPS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(GraphedGanStep.class);
+
+    private final GanTrainer trainer;
+    private final boolean required;
+    private final Tensor out;    // [4]: D loss, mean D(x), mean D(G(z)), G loss (NaN-free 0 when no G step)
+    private final Tensor stream; // scalar: replays since the captures, which the random draws follow
+    private final Tensor zero;
+    private Tensor x;
+    private Tensor y;
+    private CapturedGraph criticGraph;    // a D step
+    private CapturedGraph generatorGraph; // a D step and a G step
+    private int eagerSteps;
+    private boolean criticRan;
+    private boolean generatorRan;
+    private String failed;
+
+    GraphedGanStep(GanTrainer trainer, Device device, boolean required) {
+        this.trainer = trainer;
+        this.required = required;
+        this.out = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32, 4));
+        this.stream = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
+        this.zero = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
+    }
+
+    /** Closes the graphs: the epoch starts with eager steps, then captures again. */
+    void beforeEpoch() {
+        close();
+        eagerSteps = 0;
+        criticRan = false;
+        generatorRan = false;
+    }
+
+    /**
+     * Replays the step on {@code batch} ({@code generatorStep}: a D step and a G step, else a D step) and returns
+     * [D loss, mean D(x), mean D(G(z)), G loss]; null when this step must run eagerly (then it counts it).
+     */
+    double[] run(Batch batch, boolean generatorStep) {
+        boolean conditional = trainer.gan().conditional();
+        boolean sameShape = x == null || batch.x().shape().equals(x.shape());
+        boolean ranOnce = generatorStep ? generatorRan : criticRan;
+        if (failed != null || !sameShape || eagerSteps < WARMUP_STEPS || !ranOnce) {
+            eagerSteps++;
+            if (generatorStep) {
+                generatorRan = true;
+            } else {
+                criticRan = true;
+            }
+            return null;
+        }
+        if (x == null) {
+            x = MemoryScope.outside(() -> batch.x().copy());
+            y = conditional ? MemoryScope.outside(() -> batch.y().copy()) : null;
+        }
+        CapturedGraph graph = generatorStep ? generatorGraph : criticGraph;
+        boolean captured = graph == null;
+        if (captured) {
+            graph = capture(generatorStep);
+            if (graph == null) {
+                eagerSteps++;
+                return null;
+            }
+        }
+        x.copyFrom(batch.x());
+        if (y != null) {
+            y.copyFrom(batch.y());
+        }
+        graph.replay();
+        if (!captured) { // a capture ran each optimizer's step() once, which counted this first replay
+            trainer.gan().discriminatorOptimizer().countReplayedStep();
+            if (generatorStep) {
+                trainer.gan().generatorOptimizer().countReplayedStep();
+            }
+        }
+        return out.toDoubleArray();
+    }
+
+    /** Captures one kind of step; null (automatic graphs) when the capture failed and the run goes on eagerly. */
+    private CapturedGraph capture(boolean generatorStep) {
+        if (criticGraph == null && generatorGraph == null) {
+            stream.copyFrom(zero);
+        }
+        int b = (int) x.dim(0);
+        CapturedGraph graph;
+        try {
+            graph = x.backend().captureGraph(() -> {
+                try (RandomStream draws = RandomStream.use(stream)) {
+                    GanTrainer.CriticTerms terms = trainer.criticTerms(x, y);
+                    trainer.criticUpdate(terms.loss());
+                    Tensor g = generatorStep ? trainer.generatorUpdate(b).to(DType.F32) : zero;
+                    out.copyFrom(Tensor.cat(0, terms.values(), g.reshape(1)));
+                    draws.advance();
+                }
+            });
+        } catch (IllegalStateException | UnsupportedOperationException e) {
+            if (required) {
+                throw new IllegalArgumentException("--cuda-graphs on: the GAN's training step could not be captured: "
+                        + e.getMessage() + "; use --cuda-graphs auto (which then trains eagerly) or off", e);
+            }
+            failed = e.getMessage();
+            LOG.info("cuda graphs: the GAN's training step could not be captured ({}); training eagerly", failed);
+            return null;
+        }
+        if (generatorStep) {
+            generatorGraph = graph;
+        } else {
+            criticGraph = graph;
+        }
+        return graph;
+    }
+
+    /** Gives both graphs' memory back. */
+    void close() {
+        if (criticGraph != null) {
+            criticGraph.close();
+            criticGraph = null;
+        }
+        if (generatorGraph != null) {
+            generatorGraph.close();
+            generatorGraph = null;
+        }
+        x = null;
+        y = null;
+    }
+}
