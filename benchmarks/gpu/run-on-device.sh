@@ -182,11 +182,13 @@ nccl() {
 gan() {
   machine
   local limit=${LIMIT:-20480} epochs=${EPOCHS:-2}
-  section "DCGAN on Fashion-MNIST (issue #18), $limit images, $epochs epochs, batch 128: training images/s of both nets' steps (the first epoch's first 10 steps excluded), Striate on cuda:0 and PyTorch on the same GPU (target: ratio >= 1.0)"
-  rm -rf "$OUT/dcgan-cuda" "$OUT/dcgan-pytorch"
+  section "DCGAN on Fashion-MNIST (issue #18), $limit images, $epochs epochs, batch 128: training images/s of both nets' steps (the first epoch's first 10 steps excluded), Striate on cuda:0 with the step replayed from CUDA graphs (--cuda-graphs auto) and eager (off), and PyTorch on the same GPU (target: ratio >= 1.0)"
+  rm -rf "$OUT/dcgan-cuda" "$OUT/dcgan-cuda-eager" "$OUT/dcgan-pytorch"
   TAIL=15 record "${JAVA[@]}" striate.cli.Main gan --model dcgan --device cuda:0 --data .device/data --limit "$limit" \
     --epochs "$epochs" --samples 1000 --out "$OUT/dcgan-cuda"
   record cat "$OUT/dcgan-cuda/metrics.json"
+  TAIL=6 record "${JAVA[@]}" striate.cli.Main gan --model dcgan --device cuda:0 --data .device/data --limit "$limit" \
+    --epochs "$epochs" --samples 1000 --cuda-graphs off --out "$OUT/dcgan-cuda-eager"
   TAIL=8 record python3 benchmarks/pytorch/dcgan_fashion.py --device cuda --data .device/data --limit "$limit" \
     --epochs "$epochs" --samples 1000 --out "$OUT/dcgan-pytorch"
 }
