@@ -97,9 +97,9 @@ final class GanCommand implements Callable<Integer> {
     RunOutput output;
 
     @Option(names = "--cuda-graphs", defaultValue = "auto", description = "Capture the training step (a D step, "
-            + "and a D and a G step) once per epoch and replay it: auto (on a CUDA device, when it can be captured: "
-            + "not for cgan, whose labels are drawn on the host; else eager, with a log line saying why), on (any one "
-            + "device; refuses a step that cannot be captured) or off (default: ${DEFAULT-VALUE}).")
+            + "and a D and a G step) once per epoch and replay it: auto (on a CUDA device; eager, with a log line "
+            + "saying why, where a step cannot be captured), on (any one device; refuses a step that cannot be "
+            + "captured) or off (default: ${DEFAULT-VALUE}).")
     String cudaGraphs;
 
     @Option(names = "--samples", defaultValue = "10000", paramLabel = "<n>", description = "Images in the samples "

@@ -19,9 +19,8 @@ import striate.tensor.Tensor;
  * from a {@link RandomStream} that each replay advances. In every epoch the first {@link #WARMUP_STEPS} steps, and
  * each kind of step until it has run once, run eagerly (so both optimizers' state exists before a capture), and a
  * last partial batch too. Unlike an eager step, a replay applies the updates whatever the losses: a diverging run is
- * stopped by Collapse at that step, with the last good checkpoint kept. A capture that fails (the conditional GAN's
- * labels are drawn on the host) stops a required run with the reason, and leaves an automatic one eager after one
- * log line.
+ * stopped by Collapse at that step, with the last good checkpoint kept. A capture that fails (work that reads values
+ * or writes host values) stops a required run with the reason, and leaves an automatic one eager after one log line.
  */
 final class GraphedGanStep {
     /** Eager steps at the start of every epoch, before the first capture. */

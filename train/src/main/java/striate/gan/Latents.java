@@ -1,5 +1,6 @@
 package striate.gan;
 
+import striate.autograd.GradMode;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Rng;
@@ -27,13 +28,16 @@ public final class Latents {
         return Tensor.randn(device, DType.F32, Shape.of(n, WIDTH), 0, 1, rng.nextLong());
     }
 
-    /** Labels [n] uniform in [0, classes), int32, on {@code device}. */
+    /**
+     * Labels [n] uniform in [0, classes), int32, drawn on {@code device} with one seed from {@code rng}: the integer
+     * part of u·classes for a uniform u (held below classes, since a float32 u may round up to 1), so, like the
+     * latents, they need no host values and follow a graph's random stream.
+     */
     public static Tensor labels(Rng rng, int n, int classes, Device device) {
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = rng.nextInt(classes);
+        try (GradMode.Scope off = GradMode.off()) {
+            Tensor scaled = Tensor.rand(device, DType.F32, Shape.of(n), 0, classes, rng.nextLong());
+            return scaled.minimum(scaled.scalarLike(classes - 1)).to(DType.I32); // truncation: 0 .. classes − 1
         }
-        return Tensor.ofInts(device, y, n);
     }
 
     /** Labels [n] cycling 0, 1, ..., classes − 1: every class equally often when n is a multiple of classes. */

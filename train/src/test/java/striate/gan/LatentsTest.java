@@ -28,9 +28,16 @@ class LatentsTest {
         assertEquals(0, mean, 0.05);
         assertEquals(1, sq / a.length - mean * mean, 0.05);
         assertArrayEquals(new int[] {0, 1, 2, 0, 1}, Latents.evenLabels(5, 3, REF).toIntArray());
-        for (int y : Latents.labels(new Rng(1), 100, 10, REF).toIntArray()) {
-            assertTrue(y >= 0 && y < 10);
+        int[] counts = new int[10];
+        for (int y : Latents.labels(new Rng(1), 5000, 10, REF).toIntArray()) {
+            assertTrue(y >= 0 && y < 10, "label " + y);
+            counts[y]++;
         }
+        for (int c : counts) {
+            assertEquals(500, c, 80, "each class about equally often: " + java.util.Arrays.toString(counts));
+        }
+        assertArrayEquals(Latents.labels(new Rng(1), 50, 10, REF).toIntArray(),
+                Latents.labels(new Rng(1), 50, 10, REF).toIntArray(), "a seed repeats them");
     }
 
     @Test
