@@ -135,8 +135,8 @@ final class CpuKernels {
                 .put(CastOp.class, "CpuCopy", CpuCopy.cast())
                 .put(PadOp.class, "CpuCopy", CpuCopy.pad())
                 .put(CatOp.class, "CpuCopy", CpuCopy.cat())
-                .put(RandomUniformOp.class, "CpuRandom", CpuRandom.uniform(pool))
-                .put(RandomNormalOp.class, "CpuRandom", CpuRandom.normal(pool))
+                .put(RandomUniformOp.class, "CpuRandom", CpuRandom.<RandomUniformOp>draw(pool))
+                .put(RandomNormalOp.class, "CpuRandom", CpuRandom.<RandomNormalOp>draw(pool))
                 .build();
     }
 

@@ -3,6 +3,7 @@ package striate.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import striate.op.Kernel;
+import striate.op.RandomDraw;
 import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.tensor.BFloat16;
@@ -21,38 +22,29 @@ final class CpuRandom {
     private CpuRandom() {
     }
 
-    static Kernel<RandomUniformOp> uniform(IntraOpPool pool) {
-        // a stream is read when the draw runs
-        return (op, in, out) -> fill(pool, out, op.streamed() ? op.seedAt(stream(in[0])) : op.seed(), op::valueAt);
-    }
-
-    static Kernel<RandomNormalOp> normal(IntraOpPool pool) {
-        return (op, in, out) -> fill(pool, out,
-                op.streamed() ? RandomUniformOp.seedAt(op.seed(), stream(in[0])) : op.seed(), op::valueAt);
-    }
-
-    /** An op's counter-based value of each element, drawn with {@code seed}. */
-    @FunctionalInterface
-    private interface Draw {
-        double at(long seed, long index);
+    /** The kernel of both draws ({@link RandomUniformOp}, {@link RandomNormalOp}). */
+    static <O extends RandomDraw> Kernel<O> draw(IntraOpPool pool) {
+        return (op, in, out) -> fill(pool, out, seed(op, in), op);
     }
 
     /** Writes every element of {@code out} in chunks on the pool. */
-    private static void fill(IntraOpPool pool, Tensor out, long seed, Draw draw) {
+    private static void fill(IntraOpPool pool, Tensor out, long seed, RandomDraw draw) {
         MemorySegment y = ((HostStorage) out.storage()).segment();
         long y0 = out.offset();
         long n = out.size();
         Store store = store(out.dtype());
         pool.forEach(Math.toIntExact(Math.max(1, Math.ceilDiv(n, CHUNK))), c -> {
             for (long i = (long) c * CHUNK; i < Math.min(n, (long) (c + 1) * CHUNK); i++) {
-                store.at(y, y0 + i, draw.at(seed, i));
+                store.at(y, y0 + i, draw.valueAt(seed, i));
             }
         });
     }
 
-    /** The value of a float32 scalar stream. */
-    private static float stream(Tensor s) {
-        return ((HostStorage) s.storage()).segment().getAtIndex(ValueLayout.JAVA_FLOAT, s.offset());
+    /** The seed a draw uses: its own, or advanced by its stream's value (a float32 scalar read now). */
+    private static long seed(RandomDraw op, Tensor[] in) {
+        return op.streamed()
+                ? op.seedAt(((HostStorage) in[0].storage()).segment().getAtIndex(ValueLayout.JAVA_FLOAT, in[0].offset()))
+                : op.seed();
     }
 
     /** Writes one value, rounded to the output's type, at an element index. */

@@ -38,7 +38,7 @@ class GanTrainerTest {
     private static final Device CPU = Device.cpu();
 
     /** {@code n} images [1, 28, 28] in [-1, 1] with labels 0..9; a NaN pixel in the last when {@code poisoned}. */
-    private static ImageDataset images(int n, boolean poisoned) {
+    static ImageDataset images(int n, boolean poisoned) {
         Rng rng = new Rng(11);
         float[] x = new float[n * 784];
         int[] y = new int[n];

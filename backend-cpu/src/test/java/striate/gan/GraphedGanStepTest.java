@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import striate.data.DataLoader;
 import striate.data.ImageDataset;
 import striate.tensor.Device;
-import striate.tensor.Rng;
 import striate.train.Checkpoint;
 import striate.train.GraphMode;
 
@@ -25,16 +24,7 @@ class GraphedGanStepTest {
     private static final Device CPU = Device.cpu();
 
     private static ImageDataset images(int n) {
-        Rng rng = new Rng(11);
-        float[] x = new float[n * 784];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % 10;
-            for (int p = 0; p < 784; p++) {
-                x[i * 784 + p] = (float) Math.tanh(rng.nextGaussian() + (p % 28 < 14 ? 0.5 : -0.5) * (y[i] - 4.5) / 4);
-            }
-        }
-        return new ImageDataset(x, y, 10, 1, 28, 28);
+        return GanTrainerTest.images(n, false);
     }
 
     private static DataLoader loader(ImageDataset data, int batch) {

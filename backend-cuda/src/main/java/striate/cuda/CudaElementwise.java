@@ -13,6 +13,7 @@ import striate.op.LeakyReluBackwardOp;
 import striate.op.LeakyReluOp;
 import striate.op.PadOp;
 import striate.op.PowerOp;
+import striate.op.RandomDraw;
 import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.UnaryOp;
@@ -116,16 +117,21 @@ final class CudaElementwise {
     }
 
     static void randomUniform(RandomUniformOp op, Tensor[] in, Tensor out) {
-        // a streamed draw reads its stream when it runs (a replayed graph advances it); else the pointer is unused
-        LaunchArgs args = new LaunchArgs().i64(out.size()).i64(op.seed()).f64(op.low()).f64(op.high()).ptr(pointer(out))
-                .i32(op.streamed() ? 1 : 0).ptr(pointer(op.streamed() ? in[0] : out)).i64(RandomUniformOp.STREAM_STEP);
-        of(out).gpu().launch(Symbols.random(out.dtype()), out.size(), args); // float32 for a widened 2-byte op
+        of(out).gpu().launch(Symbols.random(out.dtype()), out.size(), drawArgs(op, op.low(), op.high(), in, out));
     }
 
     static void randomNormal(RandomNormalOp op, Tensor[] in, Tensor out) {
-        LaunchArgs args = new LaunchArgs().i64(out.size()).i64(op.seed()).f64(op.mean()).f64(op.std()).ptr(pointer(out))
-                .i32(op.streamed() ? 1 : 0).ptr(pointer(op.streamed() ? in[0] : out)).i64(RandomUniformOp.STREAM_STEP);
-        of(out).gpu().launch(Symbols.randomNormal(out.dtype()), out.size(), args);
+        of(out).gpu().launch(Symbols.randomNormal(out.dtype()), out.size(), drawArgs(op, op.mean(), op.std(), in,
+                out)); // float32 for a widened 2-byte op, as the uniform draw
+    }
+
+    /**
+     * A draw's arguments: size, seed, its two parameters, the output, and the stream (read when the kernel runs, so a
+     * replayed graph draws anew; an unstreamed draw passes the output's address, unused).
+     */
+    private static LaunchArgs drawArgs(RandomDraw op, double a, double b, Tensor[] in, Tensor out) {
+        return new LaunchArgs().i64(out.size()).i64(op.seed()).f64(a).f64(b).ptr(pointer(out))
+                .i32(op.streamed() ? 1 : 0).ptr(pointer(op.streamed() ? in[0] : out)).i64(RandomDraw.STREAM_STEP);
     }
 
     /** Adds x's layout (broadcast to out's shape) and x's storage address. */

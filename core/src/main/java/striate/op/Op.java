@@ -15,8 +15,8 @@ public sealed interface Op permits UnaryOp, AffineOp, PowerOp, BinaryOp, WhereOp
         Conv2dBackwardDataOp, Conv2dBackwardFilterOp, Pool2dOp, Pool2dBackwardOp, SoftmaxOp, LogSoftmaxOp,
         CrossEntropyOp, CrossEntropyBackwardOp, KMaxPoolOp, KMaxPoolBackwardOp, EmbeddingOp, EmbeddingBackwardOp,
         LstmCellOp, LstmCellBackwardOp, GruCellOp, GruCellBackwardOp, LstmLayerOp, LstmLayerBackwardOp, GruLayerOp,
-        GruLayerBackwardOp, BatchNormOp, BatchNormBackwardOp, LeakyReluOp, LeakyReluBackwardOp, RandomUniformOp,
-        RandomNormalOp, CopyOp, CastOp, PadOp, CatOp, ViewOp, InPlaceOp {
+        GruLayerBackwardOp, BatchNormOp, BatchNormBackwardOp, LeakyReluOp, LeakyReluBackwardOp, RandomDraw,
+        CopyOp, CastOp, PadOp, CatOp, ViewOp, InPlaceOp {
 
     /** The op's name in messages: its record name. */
     default String name() {

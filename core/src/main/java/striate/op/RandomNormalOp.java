@@ -7,12 +7,10 @@ import striate.tensor.Shape;
  * A tensor of {@code shape} filled with normal values of this mean and standard deviation (torch.randn's), by the
  * Box–Muller transform of two counter-based uniforms per element: element i is mean + std·√(−2 ln(1 − u))·cos(2πv)
  * with u, v = {@link RandomUniformOp#uniform} of (seed, 2i) and (seed, 2i + 1), so every backend and thread count
- * draws the same numbers. A {@code streamed} draw takes a float32 scalar stream and draws with
- * {@link RandomUniformOp#seedAt(long, double)}, as a streamed uniform draw does (replays of a graph draw anew).
- * Latent vectors and a VAE's noise come from here.
+ * draws the same numbers ({@link RandomDraw}, optionally streamed). Latent vectors and a VAE's noise come from here.
  */
 public record RandomNormalOp(Shape shape, double mean, double std, long seed, DType dtype, boolean streamed)
-        implements Op {
+        implements RandomDraw {
     public RandomNormalOp {
         if (!(std >= 0) || Double.isInfinite(std) || !Double.isFinite(mean)) {
             throw new IllegalArgumentException("RandomNormalOp: mean must be finite and std finite and >= 0, got "
@@ -23,28 +21,8 @@ public record RandomNormalOp(Shape shape, double mean, double std, long seed, DT
         }
     }
 
-    @Override
-    public int arity() {
-        return streamed ? 1 : 0;
-    }
-
-    @Override
-    public Shape inferShape(Shape... in) {
-        if (streamed && in[0].rank() != 0) {
-            throw mismatch("a stream of shape " + in[0], "a scalar (shape [])");
-        }
-        return shape;
-    }
-
-    @Override
-    public DType inferType(DType... in) {
-        if (streamed && in[0] != DType.F32) {
-            throw new IllegalArgumentException("RandomNormalOp: the stream is a float32 scalar, got " + in[0]);
-        }
-        return dtype;
-    }
-
     /** Value of element {@code index} drawn with {@code seed}. */
+    @Override
     public double valueAt(long seed, long index) {
         double u = RandomUniformOp.uniform(seed, 2 * index);
         double v = RandomUniformOp.uniform(seed, 2 * index + 1);

@@ -4,17 +4,11 @@ import striate.tensor.DType;
 import striate.tensor.Shape;
 
 /**
- * A tensor of {@code shape} filled with uniform values in [low, high). Counter-based: element i is a hash
- * of (seed, i) ({@link #uniform}), so every backend and every thread count draws the same numbers.
- * Dropout masks and RReLU slopes come from here. A {@code streamed} draw takes one input, a float32 scalar s read
- * when the kernel runs, and draws with seed + s·{@link #STREAM_STEP}: a captured graph advances s at each replay, so
- * its draws differ from replay to replay although the host seed is frozen in it ({@link striate.tensor.RandomStream}).
+ * A tensor of {@code shape} filled with uniform values in [low, high) ({@link RandomDraw}: counter-based, optionally
+ * streamed). Element i is a hash of (seed, i) ({@link #uniform}). Dropout masks and RReLU slopes come from here.
  */
 public record RandomUniformOp(Shape shape, double low, double high, long seed, DType dtype, boolean streamed)
-        implements Op {
-    /** What one step of a stream adds to the seed: odd, so consecutive streams are far apart in seed space. */
-    public static final long STREAM_STEP = 0xD1B54A32D192ED03L;
-
+        implements RandomDraw {
     public RandomUniformOp {
         if (!(high >= low)) {
             throw new IllegalArgumentException("RandomUniformOp: high (" + high + ") must be >= low (" + low + ")");
@@ -29,43 +23,8 @@ public record RandomUniformOp(Shape shape, double low, double high, long seed, D
         this(shape, low, high, seed, dtype, false);
     }
 
-    @Override
-    public int arity() {
-        return streamed ? 1 : 0;
-    }
-
-    @Override
-    public Shape inferShape(Shape... in) {
-        if (streamed && in[0].rank() != 0) {
-            throw mismatch("a stream of shape " + in[0], "a scalar (shape [])");
-        }
-        return shape;
-    }
-
-    @Override
-    public DType inferType(DType... in) {
-        if (streamed && in[0] != DType.F32) {
-            throw new IllegalArgumentException("RandomUniformOp: the stream is a float32 scalar, got " + in[0]);
-        }
-        return dtype;
-    }
-
-    /** The seed a draw uses: the op's own, advanced by {@code stream} steps (a streamed draw's input value). */
-    public long seedAt(double stream) {
-        return seedAt(seed, stream);
-    }
-
-    /** {@code seed} advanced by {@code stream} steps of {@link #STREAM_STEP} (wrapping, as the CUDA kernels do). */
-    public static long seedAt(long seed, double stream) {
-        return seed + (long) stream * STREAM_STEP;
-    }
-
-    /** Value of element {@code index} of the host seed's draw. */
-    public double valueAt(long index) {
-        return valueAt(seed, index);
-    }
-
     /** Value of element {@code index} drawn with {@code seed}: low + (high − low)·u, u from {@link #uniform}. */
+    @Override
     public double valueAt(long seed, long index) {
         return low + (high - low) * uniform(seed, index);
     }

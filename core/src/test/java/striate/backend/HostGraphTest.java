@@ -13,6 +13,7 @@ import striate.nn.Losses;
 import striate.nn.Parameter;
 import striate.nn.ReLU;
 import striate.nn.Sequential;
+import striate.op.RandomDraw;
 import striate.op.RandomUniformOp;
 import striate.optim.Optimizer;
 import striate.optim.Sgd;
@@ -145,7 +146,7 @@ class HostGraphTest {
             for (int k = 0; k < 3; k++) {
                 graph.replay();
                 float[] want = BACKEND.execute(new RandomUniformOp(Shape.of(50), 0, 1,
-                        77 + k * RandomUniformOp.STREAM_STEP, DType.F32)).toFloatArray();
+                        77 + k * RandomDraw.STREAM_STEP, DType.F32)).toFloatArray();
                 assertArrayEquals(want, u[0].toFloatArray(), "replay " + k + " draws with seed + k·step");
                 assertFalse(java.util.Arrays.equals(previous, want));
                 previous = want;
