@@ -1,0 +1,138 @@
+package striate.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import striate.data.DataLoader;
+import striate.data.ImageDataset;
+import striate.gan.Gan;
+import striate.gan.GanHistory;
+import striate.gan.GanRecipe;
+import striate.gan.GanTrainer;
+import striate.models.LeNet5;
+import striate.nn.Parameter;
+import striate.op.RandomDraw;
+import striate.optim.Adam;
+import striate.optim.LrSchedule;
+import striate.optim.Optimizer;
+import striate.optim.Sgd;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.RandomStream;
+import striate.tensor.Rng;
+import striate.tensor.Shape;
+import striate.tensor.Tensor;
+import striate.train.EpochStats;
+import striate.train.GraphMode;
+import striate.train.History;
+import striate.train.Trainer;
+
+/**
+ * The trainer's and the GAN trainer's graphed steps on a real GPU (--cuda-graphs): LeNet-5 replayed from a CUDA graph
+ * trains as it does eagerly (SGD and Adam), random streams draw anew at each replay, and DCGAN's captured steps run.
+ */
+@Tag("gpu")
+class CudaGraphedTrainingTest {
+    private static final Device D = Device.cuda(0);
+
+    /** n images [1, 28, 28] of 10 classes: class k brightens rows 2k and 2k + 1, with noise. */
+    private static ImageDataset images(int n) {
+        Rng rng = new Rng(3);
+        float[] x = new float[n * 784];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(10);
+            for (int p = 0; p < 784; p++) {
+                x[i * 784 + p] = (float) ((p / 28 / 2 == y[i] + 2 ? 1.0 : 0.0) + 0.3 * rng.nextGaussian());
+            }
+        }
+        return new ImageDataset(x, y, 10, 1, 28, 28);
+    }
+
+    private static History train(LeNet5 net, Optimizer optimizer, GraphMode graphs) {
+        Trainer.Options o = new Trainer.Options(2, 64, 7, 0.02, LrSchedule.cosine(2, 1e-3), 0, 0, "lenet5", "", null,
+                null).withGraphs(graphs);
+        return new Trainer(net, optimizer, D, o).fit(images(1280), images(256), null);
+    }
+
+    private static LeNet5 net() {
+        LeNet5 net = new LeNet5(LeNet5.Config.defaults(), 42);
+        net.to(D);
+        return net;
+    }
+
+    private static void assertClose(LeNet5 a, LeNet5 b) {
+        for (Map.Entry<String, Parameter> e : a.namedParameters().entrySet()) {
+            float[] x = e.getValue().value().toFloatArray();
+            float[] y = b.namedParameters().get(e.getKey()).value().toFloatArray();
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(x[i], y[i], 1e-3 * Math.max(1, Math.abs(x[i])), e.getKey() + "[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void lenetReplayedFromAGraphTrainsAsItDoesEagerly() {
+        Gpu.backend();
+        for (boolean adam : new boolean[] {false, true}) {
+            LeNet5 eager = net();
+            LeNet5 graphed = net();
+            Optimizer a = adam ? Adam.builder(eager.namedParameters()).lr(1e-3).build()
+                    : Sgd.builder(eager.namedParameters()).lr(0.02).momentum(0.9).build();
+            Optimizer b = adam ? Adam.builder(graphed.namedParameters()).lr(1e-3).build()
+                    : Sgd.builder(graphed.namedParameters()).lr(0.02).momentum(0.9).build();
+            History e = train(eager, a, GraphMode.OFF);
+            History g = train(graphed, b, GraphMode.ON);
+            assertClose(eager, graphed);
+            assertEquals(a.steps(), b.steps());
+            for (int i = 0; i < 2; i++) {
+                EpochStats x = e.epochs().get(i);
+                EpochStats y = g.epochs().get(i);
+                assertEquals(x.trainLoss(), y.trainLoss(), 1e-3 * x.trainLoss(), (adam ? "adam" : "sgd") + " epoch "
+                        + i);
+                assertEquals(x.trainMetric(), y.trainMetric(), 0.01);
+            }
+            assertTrue(g.last().orElseThrow().valMetric() > 0.9, "learns: " + g.last());
+        }
+    }
+
+    @Test
+    void streamedNormalDrawsChangeAtEveryReplayAsOnTheReference() {
+        CudaBackend cuda = Gpu.backend();
+        Tensor stream = Tensor.zeros(D, DType.F32);
+        Tensor[] z = new Tensor[1];
+        try (CudaGraph graph = cuda.captureGraph(() -> {
+            try (RandomStream s = RandomStream.use(stream)) {
+                z[0] = Tensor.randn(D, DType.F32, Shape.of(1000), 0, 1, 5);
+                s.advance();
+            }
+        })) {
+            for (int k = 0; k < 3; k++) {
+                graph.replay();
+                float[] want = Tensor.randn(Device.reference(), DType.F32, Shape.of(1000), 0, 1,
+                        RandomDraw.seedAt(5, k)).toFloatArray();
+                assertArrayEquals(want, z[0].toFloatArray(), 1e-6f, "replay " + k);
+            }
+        }
+    }
+
+    @Test
+    void dcganStepsReplayOnTheGpu() {
+        Gpu.backend();
+        Gan gan = Gan.create(GanRecipe.of("dcgan").withBatchSize(32), 3, D);
+        GanTrainer t = new GanTrainer(gan, D, new GanTrainer.Options(1, 9, null, null, Map.of(), null, GraphMode.ON));
+        GanHistory h;
+        try (DataLoader loader = DataLoader.builder(images(320), D).batchSize(32).shuffle(5).dropLast(true).build()) {
+            h = t.fit(loader, null);
+        }
+        assertEquals(10, h.steps());
+        for (double d : h.dLoss()) {
+            assertTrue(Double.isFinite(d), java.util.Arrays.toString(h.dLoss()));
+        }
+        assertEquals(10, gan.generatorOptimizer().steps());
+    }
+}
