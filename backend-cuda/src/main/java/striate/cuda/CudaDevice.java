@@ -316,7 +316,12 @@ final class CudaDevice {
             int k = nextSlot;
             nextSlot = (k + 1) % SLOTS;
             if (slotInFlight[k]) {
-                CudaStatus.driver(cuEventSynchronize(slotRead[k]), "cuEventSynchronize(staging slot " + k + ")");
+                int s = cuEventSynchronize(slotRead[k]);
+                if (s != CUresult.CUDA_SUCCESS) { // an earlier kernel failed: name it, as a synchronization does
+                    throw new CudaKernelException(lastKernel, "an error surfaced while a copy to the device waited for "
+                            + "the stream (the last kernel launched; -Dstriate.cuda.syncLaunches=true pins the failing "
+                            + "one): " + CudaStatus.driverText(s));
+                }
             }
             MemorySegment.copy(src, done, stagingSegment, k * SLOT_BYTES, n);
             CudaStatus.driver(cuMemcpyHtoDAsync(dst.withByteOffset(done), staging.withByteOffset(k * SLOT_BYTES), n,
