@@ -47,6 +47,16 @@ public final class Classification implements Task<Batch> {
         return new Output(loss, counter(logits).of(logits, batch.y()).item(), n, n);
     }
 
+    /** The classifier. */
+    Module model() {
+        return model;
+    }
+
+    /** The counter of the last forward pass (null before one): the graphed step counts with it. */
+    CorrectCount counter() {
+        return correct;
+    }
+
     /** The counter for these logits' device and class count, made once (its constant outside every scope). */
     private CorrectCount counter(Tensor logits) {
         int classes = Math.toIntExact(logits.dim(1));

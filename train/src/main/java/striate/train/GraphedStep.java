@@ -8,7 +8,6 @@ import striate.autograd.GradMode;
 import striate.backend.CapturedGraph;
 import striate.data.Batch;
 import striate.nn.Losses;
-import striate.nn.Module;
 import striate.optim.GradClip;
 import striate.optim.Optimizer;
 import striate.tensor.DType;
@@ -35,12 +34,11 @@ final class GraphedStep implements TrainStep<Batch> {
     /** Eager steps before the first capture. */
     static final int WARMUP_STEPS = 3;
 
-    private final Module model;
+    private final Classification task;
     private final Optimizer optimizer;
     private final Precision precision;
     private final double clipGradNorm; // > 0: the global 2-norm the gradients are clipped to, on the device
     private final TrainStep<Batch> eager;
-    private final CorrectCount correct;
     private final Tensor lossSum;  // scalar: Σ loss × batch size over the pending steps
     private final Tensor rightSum; // scalar: Σ right predictions over the pending steps
     private final Tensor zero;
@@ -54,18 +52,18 @@ final class GraphedStep implements TrainStep<Batch> {
     private boolean stepCountedAtCapture;
 
     /**
-     * For {@code model} (on {@code device}) with {@code classes} outputs; {@code eager} runs the other batches. When a
-     * capture fails (work that reads values or writes host values in the step), a {@code required} graph (--cuda-graphs
-     * on) stops the run with the reason, and otherwise the run goes on eagerly after one log line saying why.
+     * For {@code task}'s classifier on {@code device}; {@code eager} (the task's eager step) runs the other batches, and
+     * its forward passes make the counter of right predictions the graph uses. When a capture fails (work that reads
+     * values or writes host values in the step), a {@code required} graph (--cuda-graphs on) stops the run with the
+     * reason, and otherwise the run goes on eagerly after one log line saying why.
      */
-    GraphedStep(Module model, Optimizer optimizer, Precision precision, double clipGradNorm, Device device,
-                int classes, TrainStep<Batch> eager, boolean required) {
-        this.model = model;
+    GraphedStep(Classification task, Optimizer optimizer, Precision precision, double clipGradNorm, Device device,
+                TrainStep<Batch> eager, boolean required) {
+        this.task = task;
         this.optimizer = optimizer;
         this.precision = precision;
         this.clipGradNorm = clipGradNorm;
         this.eager = eager;
-        this.correct = new CorrectCount(device, classes);
         this.lossSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
         this.rightSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
         this.zero = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
@@ -107,7 +105,7 @@ final class GraphedStep implements TrainStep<Batch> {
                     Tensor logits;
                     Tensor loss;
                     try (Autocast.Scope p = precision.autocast()) {
-                        logits = model.forward(x);                    // [n, classes]
+                        logits = task.model().forward(x);             // [n, classes]
                         loss = Losses.crossEntropy(logits, y);
                     }
                     optimizer.zeroGrad();
@@ -119,7 +117,7 @@ final class GraphedStep implements TrainStep<Batch> {
                     optimizer.zeroGrad();
                     try (GradMode.Scope off = GradMode.off()) {
                         lossSum.copyFrom(lossSum.add(loss.to(DType.F32).mul(n)));
-                        rightSum.copyFrom(rightSum.add(correct.of(logits, y)));
+                        rightSum.copyFrom(rightSum.add(task.counter().of(logits, y)));
                     }
                     draws.advance();
                 }

@@ -255,10 +255,11 @@ public final class Trainer {
     }
 
     /**
-     * The trainer's own step for images: captured and replayed ({@link GraphedStep}) when {@code options.graphs()} asks
-     * for it on this device and the step is safe to capture, else the eager one-device step.
+     * The trainer's own step for a classifier (images, or a text classifier's id batches): captured and replayed
+     * ({@link GraphedStep}) when {@code options.graphs()} asks for it on this device and the step is safe to capture,
+     * else the eager one-device step.
      */
-    private TrainStep<Batch> ownImageStep(Classification task, int classes) {
+    private TrainStep<Batch> ownClassificationStep(Classification task) {
         TrainStep<Batch> eager = oneDeviceStep(task);
         GraphMode mode = options.graphs();
         if (mode == GraphMode.OFF || mode == GraphMode.AUTO && device.kind() != Device.Kind.CUDA) {
@@ -275,7 +276,7 @@ public final class Trainer {
         }
         LOG.info("cuda graphs: the training step is captured after {} eager batches and replayed on {}",
                 GraphedStep.WARMUP_STEPS, device);
-        return new GraphedStep(model, optimizer, options.precision(), options.clipGradNorm(), device, classes, eager,
+        return new GraphedStep(task, optimizer, options.precision(), options.clipGradNorm(), device, eager,
                 mode == GraphMode.ON);
     }
 
@@ -304,7 +305,7 @@ public final class Trainer {
                      .batchSize(Evaluation.batchSizeFor(validation, options.batchSize())).augment(false)
                      .workers(options.workers()).build()) {
             Classification task = new Classification(model);
-            TrainStep<Batch> step = imageStep != null ? imageStep : ownImageStep(task, train.classes());
+            TrainStep<Batch> step = imageStep != null ? imageStep : ownClassificationStep(task);
             return run(task, step, BatchSource.of(trainLoader),
                     validationLoader == null ? null : BatchSource.of(validationLoader), resume);
         }
@@ -320,9 +321,14 @@ public final class Trainer {
             throw new IllegalStateException("this trainer was built with a step of its own for image batches; "
                     + "train it with fit(Dataset, Dataset, Checkpoint)");
         }
+        if (task instanceof Classification c) {
+            @SuppressWarnings("unchecked") // a Classification is a Task<Batch>, so B is Batch
+            TrainStep<B> step = (TrainStep<B>) ownClassificationStep(c);
+            return run(task, step, train, validation, resume);
+        }
         if (options.graphs() == GraphMode.ON) {
-            throw new IllegalArgumentException("--cuda-graphs on: graphs capture the image classifier's step "
-                    + "(fit(Dataset, Dataset, Checkpoint)); other tasks train eagerly, so use --cuda-graphs auto or off");
+            throw new IllegalArgumentException("--cuda-graphs on: graphs capture a classifier's step; other tasks "
+                    + "(tagging, language models, regression) train eagerly, so use --cuda-graphs auto or off");
         }
         return run(task, oneDeviceStep(task), train, validation, resume);
     }

@@ -71,6 +71,23 @@ class GraphedTrainingTest {
     }
 
     @Test
+    void aClassifierTrainedFromBatchesOfItsOwnIsGraphedToo() {
+        Dataset data = TrainerTest.bands(400, 4);
+        float[][] weights = new float[2][];
+        for (GraphMode mode : new GraphMode[] {GraphMode.OFF, GraphMode.ON}) {
+            TrainerTest.Net net = new TrainerTest.Net(6);
+            try (striate.data.DataLoader loader = striate.data.DataLoader.builder(data, REF).batchSize(16).shuffle(3)
+                    .build()) {
+                History h = new Trainer(net, sgd(net), REF, options(2, LrSchedule.constant(), null, mode))
+                        .fit(new Classification(net, "msg"), BatchSource.of(loader), null, null);
+                assertEquals(2, h.size());
+            }
+            weights[mode == GraphMode.ON ? 1 : 0] = weightsOf(net);
+        }
+        assertArrayEquals(weights[0], weights[1], "fit(Task, ...) with a Classification replays as fit(Dataset, ...)");
+    }
+
+    @Test
     void clippedGradientsAreClippedOnTheDeviceInTheGraphAsInTheEagerStep() {
         Dataset train = TrainerTest.bands(400, 4);
         TrainerTest.Net eager = new TrainerTest.Net(6);
@@ -139,8 +156,24 @@ class GraphedTrainingTest {
                 null, GraphMode.ON), train, null, null));
         assertRefused("fp16", () -> train(net, sgd(net), options(1, LrSchedule.constant(), null, GraphMode.ON)
                 .withPrecision(Precision.FP16), train, null, null));
+        Task<striate.data.Batch> regression = new Task<>() {
+            @Override
+            public Metric metric() {
+                return Metric.ACCURACY;
+            }
+
+            @Override
+            public String unit() {
+                return "img";
+            }
+
+            @Override
+            public Output forward(striate.data.Batch batch) {
+                return new Output(net.forward(batch.x()).square().mean(), 0, batch.size(), batch.size());
+            }
+        };
         assertRefused("other tasks", () -> new Trainer(net, sgd(net), REF, options(1, LrSchedule.constant(), null,
-                GraphMode.ON)).fit(new Classification(net), null, null, null));
+                GraphMode.ON)).fit(regression, null, null, null));
         // auto on a host device trains eagerly, whatever the optimizer
         History h = train(net, decaying, options(1, LrSchedule.constant(), null, GraphMode.AUTO), train, null, null);
         assertEquals(1, h.size());
@@ -171,9 +204,9 @@ class GraphedTrainingTest {
         Module reading = new Reading();
         Optimizer sgd = sgd(reading);
         Trainer eager = new Trainer(reading, sgd, REF, options(1, LrSchedule.constant(), null, GraphMode.OFF));
-        TrainStep<striate.data.Batch> auto = new GraphedStep(reading, sgd, Precision.FP32, 0, REF, 3,
+        TrainStep<striate.data.Batch> auto = new GraphedStep(new Classification(reading), sgd, Precision.FP32, 0, REF,
                 batch -> new TrainStep.Result(0.5, 1, batch.size(), batch.size()), false);
-        TrainStep<striate.data.Batch> required = new GraphedStep(reading, sgd, Precision.FP32, 0, REF, 3,
+        TrainStep<striate.data.Batch> required = new GraphedStep(new Classification(reading), sgd, Precision.FP32, 0, REF,
                 batch -> new TrainStep.Result(0.5, 1, batch.size(), batch.size()), true);
         try (striate.data.DataLoader loader = striate.data.DataLoader.builder(train, REF).batchSize(16).build()) {
             var batches = loader.epoch(0).iterator();
