@@ -17,9 +17,10 @@ import striate.tensor.RandomStream;
 import striate.tensor.Tensor;
 
 /**
- * The trainer's image-classification step captured once and replayed ({@code --cuda-graphs}): forward,
- * cross-entropy, backward, gradient clipping when asked for, the optimizer's update and the running sums of loss and right predictions, all on the
- * device, one replay per batch after its images and labels are copied into the graph's input tensors. The first
+ * The trainer's step for a classifier captured once and replayed ({@code --cuda-graphs}): forward, cross-entropy,
+ * backward, gradient clipping when asked for, the optimizer's update and the running sums of loss and right
+ * predictions, all on the device, one replay per batch after its inputs and labels are copied into the graph's input
+ * tensors. The first
  * {@link #WARMUP_STEPS} batches of every epoch (and those of another shape, such as a last partial batch) run the
  * trainer's eager step, so the optimizer's state and cuDNN's algorithm choice exist before the capture; the graph is
  * captured again at every epoch (the schedule changes the learning rate, which a graph freezes) and after a restore,
@@ -73,7 +74,10 @@ final class GraphedStep implements TrainStep<Batch> {
 
     @Override
     public Result run(Batch batch) {
-        if (failed != null || graph == null && warmed < WARMUP_STEPS) {
+        if (failed != null) {
+            return eager.run(batch);
+        }
+        if (graph == null && warmed < WARMUP_STEPS) {
             warmed++;
             return eager.run(batch);
         }
@@ -163,11 +167,6 @@ final class GraphedStep implements TrainStep<Batch> {
         close();
         warmed = 0;
         eager.afterRestore();
-    }
-
-    /** Whether the step is replaying a graph now (false during warm-up and between epochs). */
-    boolean captured() {
-        return graph != null;
     }
 
     /** Gives the graph's memory back; the next full batch captures again. */

@@ -43,7 +43,9 @@ import striate.tensor.Tensor;
  * ({@link Divergence}: NaN, infinite, or far above the run's first loss) stops training with
  * {@link TrainingDivergedException}; the checkpoints of the last good epoch are kept. With
  * {@code options.precision()} bf16 or fp16 the forward pass and loss run under {@link Autocast} (float32 master
- * weights), fp16 with a {@link GradScaler} whose state the checkpoints keep; a resumed run keeps its precision.
+ * weights), fp16 with a {@link GradScaler} whose state the checkpoints keep; a resumed run keeps its precision. A
+ * classifier's step is captured and replayed ({@link GraphedStep}) as {@code options.graphs()} says: by default on a
+ * CUDA device; its losses are then read every {@link #READ_EVERY} batches.
  *
  * <pre>{@code
  * Trainer trainer = new Trainer(model, optimizer, device, options);
@@ -72,10 +74,11 @@ public final class Trainer {
      * every checkpoint (the command line's options, so a resumed run can be checked against them), and so are
      * {@code vocabularies} (what the model's ids stand for: a tagger's words and tags). {@code clipGradNorm} > 0
      * clips the gradients to that global 2-norm before each update of the trainer's own step
-     * ({@link GradClip#clipGradNorm}); 0 leaves them as they are. {@code batchSize}, {@code seed} and
+     * ({@link GradClip#clipGradNormOnDevice}); 0 leaves them as they are. {@code batchSize}, {@code seed} and
      * {@code workers} (threads that build each batch) are what {@link #fit(Dataset, Dataset, Checkpoint)} makes its
      * image loaders with; the general {@link #fit(Task, BatchSource, BatchSource, Checkpoint)} takes batches made by
-     * the caller.
+     * the caller. {@code graphs} says where the trainer's own classifier step is replayed from a captured graph
+     * ({@link GraphMode}).
      */
     public record Options(int epochs, int batchSize, long seed, double learningRate, LrSchedule schedule, int patience,
                           double minDelta, String modelName, String modelConfig, Path checkpointDir,
