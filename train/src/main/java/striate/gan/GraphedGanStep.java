@@ -118,7 +118,7 @@ final class GraphedGanStep {
                     draws.advance();
                 }
             });
-        } catch (IllegalStateException | UnsupportedOperationException e) {
+        } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
             if (required) {
                 throw new IllegalArgumentException("--cuda-graphs on: the GAN's training step could not be captured: "
                         + e.getMessage() + "; use --cuda-graphs auto (which then trains eagerly) or off", e);

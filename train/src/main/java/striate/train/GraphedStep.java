@@ -126,7 +126,7 @@ final class GraphedStep implements TrainStep<Batch> {
                     draws.advance();
                 }
             });
-        } catch (IllegalStateException | UnsupportedOperationException e) {
+        } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
             x = null;
             y = null;
             if (required) {
