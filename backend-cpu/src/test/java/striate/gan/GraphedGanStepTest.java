@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import striate.data.DataLoader;
 import striate.data.ImageDataset;
 import striate.tensor.Device;
+import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 import striate.train.GraphMode;
 
@@ -86,6 +87,53 @@ class GraphedGanStepTest {
                     fresh.generator().namedParameters().get(k).value().toFloatArray(), model + " " + k));
             assertArrayEquals(a.history().dLoss(), h.dLoss(), model + " D losses");
             assertEquals(a.generatorSteps(), b.generatorSteps());
+        }
+    }
+
+    @Test
+    void aStepThatCannotBeCapturedStopsARequiredRunAndTrainsEagerlyOtherwise() {
+        Gan plain = Gan.create(GanRecipe.of("dcgan").withBatchSize(4), 3, CPU);
+        GanNet reading = new Reading(plain.discriminator());
+        reading.to(CPU);
+        Gan gan = new Gan(plain.recipe(), plain.generator(), reading, plain.generatorOptimizer(),
+                plain.discriminatorOptimizer());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> {
+                    try (DataLoader loader = loader(images(40), 4)) {
+                        trainer(gan, 1, null, GraphMode.ON).fit(loader, null);
+                    }
+                });
+        assertTrue(e.getMessage().startsWith("--cuda-graphs on: the GAN's training step could not be captured: ")
+                && e.getMessage().contains("being captured"), e.getMessage());
+        GanTrainer eager = trainer(gan, 1, null, GraphMode.OFF);
+        GraphedGanStep auto = new GraphedGanStep(eager, CPU, false);
+        try (DataLoader loader = loader(images(40), 4)) {
+            var batches = loader.epoch(0).iterator();
+            for (int i = 0; i < 8; i++) {
+                assertEquals(null, auto.run(batches.next(), true), "eager, batch " + i + " (the capture failed)");
+            }
+        }
+    }
+
+    /** A discriminator that reads a value in its forward pass (a host read, which no capture allows). */
+    static final class Reading extends GanNet {
+        private final GanNet inner;
+
+        Reading(GanNet inner) {
+            this.inner = registerModule("inner", inner);
+        }
+
+        @Override
+        public Tensor forward(Tensor x, Tensor labels) {
+            if (!(x.sum().item() < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("a non-finite batch");
+            }
+            return inner.forward(x, labels);
+        }
+
+        @Override
+        public boolean conditional() {
+            return inner.conditional();
         }
     }
 }
