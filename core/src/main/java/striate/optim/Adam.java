@@ -3,6 +3,7 @@ package striate.optim;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import striate.nn.Parameter;
@@ -27,6 +28,7 @@ public final class Adam extends Optimizer {
     private final Map<String, Tensor> v = new LinkedHashMap<>();
     private final Map<Device, Tensor> stepCounts = new HashMap<>(); // per device: the float32 count the kernels read
     private long countedStep; // the count those tensors hold
+    private List<Device> devices;
 
     private Adam(Builder b) {
         super(b.parameters, b.lr, b.l1);
@@ -60,8 +62,11 @@ public final class Adam extends Optimizer {
     @Override
     protected void beginStep(long step) {
         boolean follows = countedStep == step - 1;
-        Set<Device> devices = new LinkedHashSet<>();
-        parameters().values().forEach(p -> devices.add(p.value().device()));
+        if (devices == null) { // the parameters' devices, found once
+            Set<Device> found = new LinkedHashSet<>();
+            parameters().values().forEach(p -> found.add(p.value().device()));
+            devices = List.copyOf(found);
+        }
         for (Device d : devices) {
             Tensor count = stepCounts.get(d);
             if (count != null && follows) {

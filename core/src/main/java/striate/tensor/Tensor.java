@@ -24,6 +24,7 @@ import striate.op.Op;
 import striate.op.PadOp;
 import striate.op.PermuteOp;
 import striate.op.PowerOp;
+import striate.op.RandomDraw;
 import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
 import striate.op.ReduceFn;
@@ -147,10 +148,7 @@ public final class Tensor {
      */
     public static Tensor rand(Device device, DType dtype, Shape shape, double low, double high, long seed) {
         Tensor stream = RandomStream.counterFor(device);
-        if (stream != null) {
-            return Backends.of(device).execute(new RandomUniformOp(shape, low, high, seed, dtype, true), stream);
-        }
-        return Backends.of(device).execute(new RandomUniformOp(shape, low, high, seed, dtype));
+        return draw(device, new RandomUniformOp(shape, low, high, seed, dtype, stream != null), stream);
     }
 
     /**
@@ -160,10 +158,13 @@ public final class Tensor {
      */
     public static Tensor randn(Device device, DType dtype, Shape shape, double mean, double std, long seed) {
         Tensor stream = RandomStream.counterFor(device);
-        if (stream != null) {
-            return Backends.of(device).execute(new RandomNormalOp(shape, mean, std, seed, dtype, true), stream);
-        }
-        return Backends.of(device).execute(new RandomNormalOp(shape, mean, std, seed, dtype, false));
+        return draw(device, new RandomNormalOp(shape, mean, std, seed, dtype, stream != null), stream);
+    }
+
+    /** Runs a draw on {@code device}, with its stream as input when it is streamed. */
+    private static Tensor draw(Device device, RandomDraw op, Tensor stream) {
+        Backend backend = Backends.of(device);
+        return stream == null ? backend.execute(op) : backend.execute(op, stream);
     }
 
     /**

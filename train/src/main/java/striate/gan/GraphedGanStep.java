@@ -9,6 +9,7 @@ import striate.tensor.Device;
 import striate.tensor.MemoryScope;
 import striate.tensor.RandomStream;
 import striate.tensor.Tensor;
+import striate.train.GraphMode;
 
 /**
  * The GAN trainer's step captured and replayed ({@code --cuda-graphs}): one graph for a discriminator step and, when
@@ -119,12 +120,7 @@ final class GraphedGanStep {
                 }
             });
         } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
-            if (required) {
-                throw new IllegalArgumentException("--cuda-graphs on: the GAN's training step could not be captured: "
-                        + e.getMessage() + "; use --cuda-graphs auto (which then trains eagerly) or off", e);
-            }
-            failed = e.getMessage();
-            LOG.info("cuda graphs: the GAN's training step could not be captured ({}); training eagerly", failed);
+            failed = GraphMode.captureFailed(required, "the GAN's training step", e, LOG);
             return null;
         }
         if (generatorStep) {

@@ -2,6 +2,7 @@ package striate.train;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.slf4j.Logger;
 
 /**
  * Whether the trainer captures its image-classification step once and replays it ({@link GraphedStep}), the command
@@ -22,6 +23,25 @@ public enum GraphMode {
         }
         throw new IllegalArgumentException("--cuda-graphs must be one of " + Arrays.stream(values())
                 .map(GraphMode::label).toList() + ", got '" + name + "'");
+    }
+
+    /** The error of {@code --cuda-graphs on} when {@code why}: one line that names the way out. */
+    public static IllegalArgumentException refusal(String why, Throwable cause) {
+        return new IllegalArgumentException("--cuda-graphs on: " + why + "; use --cuda-graphs auto (which then trains "
+                + "eagerly) or off", cause);
+    }
+
+    /**
+     * A capture of {@code what} ("the training step") failed with {@code e}: a {@code required} graph stops the run
+     * with the reason ({@link #refusal}, thrown); otherwise one log line, and the reason is returned for the caller,
+     * which trains eagerly from then on.
+     */
+    public static String captureFailed(boolean required, String what, RuntimeException e, Logger log) {
+        if (required) {
+            throw refusal(what + " could not be captured: " + e.getMessage(), e);
+        }
+        log.info("cuda graphs: {} could not be captured ({}); training eagerly", what, e.getMessage());
+        return e.getMessage();
     }
 
     /** The name on the command line. */

@@ -50,7 +50,6 @@ final class GraphedStep implements TrainStep<Batch> {
     private Tensor x;
     private Tensor y;
     private int warmed;
-    private boolean stepCountedAtCapture;
 
     /**
      * For {@code task}'s classifier on {@code device}; {@code eager} (the task's eager step) runs the other batches, and
@@ -81,7 +80,8 @@ final class GraphedStep implements TrainStep<Batch> {
             warmed++;
             return eager.run(batch);
         }
-        if (graph == null && !capture(batch)) {
+        boolean captured = graph == null;
+        if (captured && !capture(batch)) {
             return eager.run(batch);
         } else if (!batch.x().shape().equals(x.shape()) || !batch.y().shape().equals(y.shape())) {
             return eager.run(batch);
@@ -89,9 +89,7 @@ final class GraphedStep implements TrainStep<Batch> {
         x.copyFrom(batch.x());
         y.copyFrom(batch.y());
         graph.replay();
-        if (stepCountedAtCapture) {
-            stepCountedAtCapture = false; // the capture ran optimizer.step() once, which counted this first replay
-        } else {
+        if (!captured) { // a capture ran optimizer.step() once, which counted its first replay
             optimizer.countReplayedStep();
         }
         return Result.pending(batch.size(), batch.size());
@@ -129,15 +127,9 @@ final class GraphedStep implements TrainStep<Batch> {
         } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
             x = null;
             y = null;
-            if (required) {
-                throw new IllegalArgumentException("--cuda-graphs on: the training step could not be captured: "
-                        + e.getMessage() + "; use --cuda-graphs auto (which then trains eagerly) or off", e);
-            }
-            failed = e.getMessage();
-            LOG.info("cuda graphs: the training step could not be captured ({}); training eagerly", failed);
+            failed = GraphMode.captureFailed(required, "the training step", e, LOG);
             return false;
         }
-        stepCountedAtCapture = true;
         return true;
     }
 
@@ -177,6 +169,5 @@ final class GraphedStep implements TrainStep<Batch> {
             x = null;
             y = null;
         }
-        stepCountedAtCapture = false;
     }
 }

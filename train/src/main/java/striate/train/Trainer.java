@@ -270,8 +270,7 @@ public final class Trainer {
         }
         String unsafe = notCapturable();
         if (unsafe != null && mode == GraphMode.ON) {
-            throw new IllegalArgumentException("--cuda-graphs on: the training step cannot be captured: " + unsafe
-                    + "; use --cuda-graphs auto (which then trains eagerly) or off");
+            throw GraphMode.refusal("the training step cannot be captured: " + unsafe, null);
         }
         if (unsafe != null) {
             LOG.info("cuda graphs: training eagerly, since {}", unsafe);
@@ -385,7 +384,7 @@ public final class Trainer {
      * batches, before a result that is not pending, and at the end of the epoch; each read checks the mean loss of what
      * it read for divergence.
      */
-    private final class Sums {
+    private final class EpochSums {
         private final TrainStep<?> trainStep;
         private final int epoch;
         private final long firstStep;
@@ -398,7 +397,7 @@ public final class Trainer {
         long done;
         long samples;
 
-        Sums(TrainStep<?> trainStep, int epoch, long firstStep) {
+        EpochSums(TrainStep<?> trainStep, int epoch, long firstStep) {
             this.trainStep = trainStep;
             this.epoch = epoch;
             this.firstStep = firstStep;
@@ -463,7 +462,7 @@ public final class Trainer {
         task.beforePass(true);
         ProgressBar bar = options.progress() == null ? null : ProgressBar.of(options.progress(), epoch + 1,
                 options.epochs(), train.numBatches(), task.metric().label(), task.unit());
-        Sums sums = new Sums(trainStep, epoch, step);
+        EpochSums sums = new EpochSums(trainStep, epoch, step);
         long start = System.nanoTime();
         try (BatchSource.Epoch<B> batches = train.epoch(epoch)) {
             while (batches.hasNext()) {
