@@ -277,7 +277,7 @@ final class CudaDevice {
     }
 
     /** Refuses {@code what} while a graph is being captured: it would wait for work that has not run. */
-    private void requireNotCapturing(String what) {
+    void requireNotCapturing(String what) {
         if (capturing) {
             throw new IllegalStateException(this + ": " + what + " while a CUDA graph is being captured: the captured"
                     + " work has not run, so nothing may wait for it or read its results; keep host reads (item(),"

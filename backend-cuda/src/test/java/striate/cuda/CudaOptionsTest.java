@@ -2,13 +2,18 @@ package striate.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The backend's switches from system properties, without a GPU: 2-byte products are native unless turned off. */
+/**
+ * The backend's switches from system properties, without a GPU: 2-byte products are native unless turned off; cuDNN's
+ * legacy interface unless the graph API is asked for.
+ */
 class CudaOptionsTest {
     private static final String PRODUCTS = "striate.cuda.lowPrecisionProducts";
+    private static final String API = "striate.cuda.cudnnApi";
 
     @Test
     void lowPrecisionProductsAreOnUnlessSetToFalse() {
@@ -27,6 +32,25 @@ class CudaOptionsTest {
                 System.setProperty(PRODUCTS, before);
             }
         }
-        assertEquals(new CudaOptions(false, false, false, true), CudaOptions.defaults());
+        assertEquals(new CudaOptions(false, false, false, true, CudnnApi.LEGACY), CudaOptions.defaults());
+    }
+
+    @Test
+    void theCudnnInterfaceIsLegacyUnlessGraphIsAskedFor() {
+        String before = System.getProperty(API);
+        try {
+            System.clearProperty(API);
+            assertEquals(CudnnApi.LEGACY, CudaOptions.fromSystemProperties().cudnnApi());
+            System.setProperty(API, "graph");
+            assertEquals(CudnnApi.GRAPH, CudaOptions.fromSystemProperties().cudnnApi());
+            System.setProperty(API, "fastest");
+            assertThrows(IllegalArgumentException.class, CudaOptions::fromSystemProperties);
+        } finally {
+            if (before == null) {
+                System.clearProperty(API);
+            } else {
+                System.setProperty(API, before);
+            }
+        }
     }
 }
