@@ -23,12 +23,16 @@
 #        run(command="bash benchmarks/gpu/run-on-device.sh device gan", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device profile", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device amp", carry=[".device"])
+#        run(command="bash benchmarks/gpu/run-on-device.sh device cudnn", carry=[".device"])
 #    or `device all` (the eight in a row, if the time limit allows). Each stage appends to
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
 #    The amp stage (about 6 minutes; each command under its own timeout; when its tests fail, it runs them again with
 #    the 2-byte products widened, -Dstriate.cuda.lowPrecisionProducts=false) also writes $OUT/amp-table.md: LeNet-5's
 #    test accuracy per precision and AlexNet's step time per precision beside PyTorch's, with the ratio
 #    PyTorch ms / Striate ms (above 1: Striate is faster).
+#    The cudnn stage (issue #19 item 2, about 7 minutes) runs the graph-API convolution test and the conformance and
+#    model tests with -Dstriate.cuda.cudnnApi=graph, times AlexNet's step with the legacy calls and the graph API in
+#    fp32/TF32/bf16 next to PyTorch, prints the engines chosen (kernel trace) and writes $OUT/cudnn-table.md.
 #    The nccl stage (issue #20) finds libnccl.so.2 (STRIATE_NCCL_LIBRARY when set, else PyTorch's nvidia/nccl/lib,
 #    the ldconfig cache, then a search of the disk), runs the NCCL tests (one rank; the ring for two replicas on one
 #    GPU; two GPUs where the machine has them), times two-replica LeNet-5 on one GPU (step and exposed all-reduce)
@@ -202,11 +206,15 @@ test_accuracy() { # the test accuracy in a training run's metrics.json, or nothi
 }
 
 amp_row() { # amp_row NAME STRIATE_MS PEER_MS: one table row with the ratio PyTorch ms / Striate ms
-  local ratio=n/a
-  if [[ "${2:-}" =~ ^[0-9.]+$ && "${3:-}" =~ ^[0-9.]+$ ]]; then
-    ratio=$(awk -v s="$2" -v p="$3" 'BEGIN { printf "%.2f", p / s }')
+  echo "| $1 | ${2:-failed} | ${3:-failed} | $(ratio "${3:-}" "${2:-}") |"
+}
+
+ratio() { # ratio PEER_MS STRIATE_MS: PEER/STRIATE to two places, or n/a when either is not a number
+  if [[ "${1:-}" =~ ^[0-9.]+$ && "${2:-}" =~ ^[0-9.]+$ ]]; then
+    awk -v p="$1" -v s="$2" 'BEGIN { printf "%.2f", p / s }'
+  else
+    echo n/a
   fi
-  echo "| $1 | ${2:-failed} | ${3:-failed} | $ratio |"
 }
 
 amp_tables() { # amp_tables FP32_ACC BF16_ACC FP16_ACC S_FP32 S_TF32 S_BF16 P_FP32 P_TF32 P_BF16
@@ -287,6 +295,40 @@ profile() { # issue #19: per-kernel GPU time, to tell kernel time from host over
   (cd "$OUT" && tar czf ncu.tar.gz ncu-*.csv && rm -f ncu-*.csv)
 }
 
+cudnn() { # issue #19 item 2: convolutions through cuDNN's graph API (-Dstriate.cuda.cudnnApi=graph) next to the legacy calls
+  machine
+  local api=-Dstriate.cuda.cudnnApi=graph ms=() peer=() p
+  section "cuDNN's graph API (issue #19 item 2): its gpu test, and the conformance, model and determinism tests with every convolution planned through it"
+  TAIL=40 record timeout 300 "${JAVA[@]}" -Dstriate.poisonUninitialized=true "$api" \
+    -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
+    --select-class striate.cuda.CudnnGraphConvolutionTest --select-class striate.cuda.CudaConformanceTest \
+    --select-class striate.cuda.CudaModelTest --exclude-engine=junit-vintage --details=summary --details-theme=ascii \
+    --reports-dir "$OUT/junit-cudnn"
+  section "AlexNet (OWT) b128 forward + backward: cuDNN's legacy calls and its graph API, strict fp32, TF32 and bf16, next to PyTorch on the same GPU (target: TF32 ratio >= 1.0 against PyTorch's TF32 + cudnn.benchmark)"
+  for p in fp32 tf32 bf16; do
+    local prec=$p flags=()
+    [ "$p" = fp32 ] || flags=(-Dstriate.cuda.tf32=true)
+    [ "$p" = tf32 ] && prec=fp32
+    TAIL=4 record timeout 150 "${JAVA[@]}" "${flags[@]}" striate.bench.GpuAlexNetStep 128 "$prec"
+    ms+=("$(last_ms)")
+    TAIL=4 record timeout 150 "${JAVA[@]}" "${flags[@]}" "$api" striate.bench.GpuAlexNetStep 128 "$prec"
+    ms+=("$(last_ms)")
+    TAIL=4 record timeout 150 python3 benchmarks/gpu/torch_peer.py alexnet 128 "$p"
+    peer+=("$(last_ms)")
+  done
+  section "The engines the graph API chose for AlexNet's TF32 step (kernel trace)"
+  TAIL=40 record timeout 150 "${JAVA[@]}" -Dstriate.cuda.tf32=true "$api" -Dstriate.trace=kernels \
+    -Dstriate.bench.repeats=1 striate.bench.GpuAlexNetStep 128
+  section "cuDNN interfaces summary: AlexNet b128 step, ms (ratio PyTorch ms / Striate ms; above 1: Striate is faster)"
+  { echo "| precision | legacy | graph | PyTorch | legacy ratio | graph ratio |"; echo "|---|---|---|---|---|---|"
+    local i=0
+    for p in fp32 tf32 bf16; do
+      local l=${ms[$((2 * i))]:-} g=${ms[$((2 * i + 1))]:-} t=${peer[$i]:-}
+      echo "| $p | ${l:-?} | ${g:-?} | ${t:-?} | $(ratio "$t" "$l") | $(ratio "$t" "$g") |"
+      i=$((i + 1))
+    done; } | tee "$OUT/cudnn-table.md" >>"$RESULTS"
+}
+
 lenet() {
   machine
   local epochs=${EPOCHS:-3}
@@ -308,6 +350,7 @@ case "${1:-} ${2:-}" in
   "device gan") gan ;;
   "device amp") amp ;;
   "device profile") profile ;;
+  "device cudnn") cudnn ;;
   "device all") tests; bench; lenet; rnn; graphs; nccl; gan; amp ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac
