@@ -260,7 +260,7 @@ amp() {
   ms+=("$(last_ms)")
   TAIL=6 record timeout 180 "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuAlexNetStep 128 fp32
   ms+=("$(last_ms)")
-  # bf16 with TF32 for the float32 work (the widened biased forward convolutions), as PyTorch AMP's defaults have it
+  # bf16 with TF32 for any float32 work, as PyTorch AMP's defaults have it
   TAIL=6 record timeout 180 "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuAlexNetStep 128 bf16
   ms+=("$(last_ms)")
   for p in fp32 tf32 bf16; do

@@ -63,7 +63,7 @@ extern "C" __global__ void cat_forward_f16(long long n, Layout xl, const unsigne
 
 // The ReLU of a fused convolution (striate.op.Conv2dOp with relu, no bias) on cuDNN's 2-byte output y, in place:
 // max(y, 0), NaN → 0, as conv2d_bias_relu_forward_f32. It commutes with rounding, so it is exact on the rounded
-// product; a convolution with a bias is widened to float32 instead, its sum rounded once.
+// sum.
 #define CONV_RELU(t, T)                                                                      \
     extern "C" __global__ void conv2d_relu_forward_##t(long long n, T *y) {                 \
         FOR_EACH(i, n) {                                                                     \
@@ -74,3 +74,17 @@ extern "C" __global__ void cat_forward_f16(long long n, Layout xl, const unsigne
 
 CONV_RELU(bf16, __nv_bfloat16)
 CONV_RELU(f16, __half)
+
+// The bias of a fused 2-byte convolution, written before it: y [n, k, plane] = bias[channel]. cuDNN then adds the
+// product with beta = 1 in its float32 epilogue (alpha·Σ + beta·y), so product and bias are summed in float32 and
+// rounded to the 2-byte type once.
+#define CONV_BIAS_FILL(t, T)                                                                 \
+    extern "C" __global__ void conv2d_bias_forward_##t(long long n, int k, long long plane,    \
+                                                    const T *bias, T *y) {                   \
+        FOR_EACH(i, n) {                                                                     \
+            y[i] = bias[(i / plane) % k];                                                    \
+        }                                                                                    \
+    }
+
+CONV_BIAS_FILL(bf16, __nv_bfloat16)
+CONV_BIAS_FILL(f16, __half)

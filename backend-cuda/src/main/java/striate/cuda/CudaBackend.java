@@ -65,8 +65,8 @@ import striate.tensor.Tensor;
  * else on the PTX kernels of {@code striate-kernels} (elementwise, reductions, losses, pooling, k-max pooling,
  * fused optimizer updates). Every op is computed on the GPU; there is no fallback to the host. Float32 throughout;
  * copies, casts and random numbers also take float64 and int32. bfloat16 and float16 tensors (mixed precision):
- * copies, casts and concatenations move them as they are; matmul and the convolutions (but a forward one with a
- * bias) compute in them on cuBLAS and cuDNN (float32 accumulation) when every operand is one 2-byte type; every other
+ * copies, casts and concatenations move them as they are; matmul and the convolutions compute in them on cuBLAS and
+ * cuDNN (float32 accumulation) when every operand is one 2-byte type; every other
  * kernel serves them by widening
  * ({@link CudaWidened}: cast in, the float32 kernel, cast out), as the table below declares op by op. Data moves by
  * the copy primitive ({@link CudaCopy}:

@@ -16,11 +16,11 @@ import striate.tensor.Tensor;
  * {@link GraphConvolutionCalls}); each chooses its algorithm or engine once per (direction, type, shapes, params),
  * by timing the candidates normally and, in deterministic mode, as cuDNN's first deterministic choice, so a run
  * repeats bit for bit. Workspace comes from the caching allocator.
- * Float32 computes in plain float32 unless TF32 was asked for. bfloat16 or float16 (every operand and the output
- * one type): tensors and filters of that type, float32 compute type, tensor cores allowed; the choice is remembered
- * per type. A fused op's bias and ReLU run as one in-place kernel on the output. In a 2-byte type that output is
- * already rounded, so only a ReLU may follow natively (it commutes with rounding); a forward convolution with a bias
- * is widened instead ({@link #nativeForward}).
+ * Float32 computes in plain float32 unless TF32 was asked for; a fused op's bias and ReLU then run as one in-place
+ * kernel on the output. bfloat16 or float16 (every operand and the output one type): tensors and filters of that
+ * type, float32 compute type, tensor cores allowed; the choice is remembered per type. There a bias is written into
+ * the output first and the convolution adds its product to it (beta 1), so cuDNN's float32 epilogue sums the two
+ * and rounds once, as the reference does; a ReLU follows in place (it commutes with rounding).
  */
 final class CudnnConv2d {
     private final CudaDevice gpu;
@@ -34,30 +34,30 @@ final class CudnnConv2d {
         };
     }
 
-    /**
-     * Whether a forward convolution runs in its 2-byte type on cuDNN: as every product
-     * ({@link CudaBackend#lowPrecisionProduct}), and without a bias.
-     * cuDNN's legacy calls round the product to the output's type before a bias could be added, and a second
-     * rounding after the bias can miss the once-rounded sum by half a unit of the product when the two nearly cancel;
-     * a biased one is widened (float32 on cuDNN, rounded once), as the reference's numerics require.
-     */
+    /** Whether a forward convolution runs in its 2-byte type on cuDNN: as every product does. */
     static boolean nativeForward(Conv2dOp op, Tensor[] in, Tensor out) {
-        return !op.bias() && CudaBackend.lowPrecisionProduct(op, in, out);
+        return CudaBackend.lowPrecisionProduct(op, in, out);
     }
 
     void forward(Conv2dOp op, Tensor[] in, Tensor out) {
         CudaElementwise.requireOneType(op.name(), in, out);
-        if (op.bias() && out.dtype().isLowPrecision()) {
-            throw new IllegalStateException(op.name() + " in " + out.dtype() + " reached cuDNN with its bias; "
-                    + "CudaBackend widens a biased 2-byte convolution (CudnnConv2d.nativeForward)");
-        }
-        calls.forward(contiguous(in[0]), contiguous(in[1]), op.params(), out);
+        Tensor x = contiguous(in[0]);
+        Tensor w = contiguous(in[1]);
         if (out.dtype().isLowPrecision()) {
-            if (op.relu()) { // in place on the rounded product: ReLU commutes with rounding
+            if (op.bias()) { // y = b[channel], then y = conv + y in cuDNN's float32 epilogue: one rounding
+                gpu.launch(Symbols.convBias(out.dtype()), out.size(), new LaunchArgs().i64(out.size())
+                        .i32((int) out.dim(1)).i64(out.dim(2) * out.dim(3)).ptr(pointer(contiguous(in[2])))
+                        .ptr(pointer(out)));
+            }
+            calls.forward(x, w, op.params(), out, op.bias());
+            if (op.relu()) { // in place on the rounded sum: ReLU commutes with rounding
                 gpu.launch(Symbols.convRelu(out.dtype()), out.size(), new LaunchArgs().i64(out.size())
                         .ptr(pointer(out)));
             }
-        } else if (op.bias() || op.relu()) { // one more pass, in place, instead of a broadcast add and a ReLU
+            return;
+        }
+        calls.forward(x, w, op.params(), out, false);
+        if (op.bias() || op.relu()) { // one more pass, in place, instead of a broadcast add and a ReLU
             Tensor b = op.bias() ? contiguous(in[2]) : out; // out stands in for an unread bias pointer
             long plane = out.dim(2) * out.dim(3);
             gpu.launch(Symbols.CONV_BIAS_RELU, out.size(), new LaunchArgs().i64(out.size()).i32((int) out.dim(1))

@@ -97,30 +97,33 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
     }
 
     @Override
-    public void forward(Tensor x, Tensor w, ConvParams p, Tensor y) {
-        run(Direction.FORWARD, x, w, y, p);
+    public void forward(Tensor x, Tensor w, ConvParams p, Tensor y, boolean accumulate) {
+        run(Direction.FORWARD, x, w, y, p, accumulate);
     }
 
     @Override
     public void backwardData(Tensor dy, Tensor w, ConvParams p, Tensor dx) {
-        run(Direction.BACKWARD_DATA, dx, w, dy, p);
+        run(Direction.BACKWARD_DATA, dx, w, dy, p, false);
     }
 
     @Override
     public void backwardFilter(Tensor x, Tensor dy, ConvParams p, Tensor dw) {
-        run(Direction.BACKWARD_FILTER, x, dw, dy, p);
+        run(Direction.BACKWARD_FILTER, x, dw, dy, p, false);
     }
 
-    /** Runs {@code direction} on its x-, w- and y-shaped operands (one of them the output). */
-    private void run(Direction direction, Tensor x, Tensor w, Tensor y, ConvParams p) {
+    /**
+     * Runs {@code direction} on its x-, w- and y-shaped operands (one of them the output); {@code accumulate} (a
+     * forward one only) adds to what y holds.
+     */
+    private void run(Direction direction, Tensor x, Tensor w, Tensor y, ConvParams p, boolean accumulate) {
         long[] addresses = {NativeAddress.of(pointer(x)), NativeAddress.of(pointer(w)), NativeAddress.of(pointer(y))};
         DType dtype = y.dtype();
-        String key = direction.label + " " + dtype + " x " + x.shape() + " w " + w.shape() + " y " + y.shape() + " "
-                + p + " aligned " + alignment(addresses[0]) + "/" + alignment(addresses[1]) + "/"
+        String key = direction.label + (accumulate ? " accumulating" : "") + " " + dtype + " x " + x.shape() + " w "
+                + w.shape() + " y " + y.shape() + " " + p + " aligned " + alignment(addresses[0]) + "/" + alignment(addresses[1]) + "/"
                 + alignment(addresses[2]);
         Plan plan = plans.get(key);
         if (plan == null) {
-            plan = choose(direction, dtype, x.shape(), w.shape(), y.shape(), p, addresses, key);
+            plan = choose(direction, dtype, x.shape(), w.shape(), y.shape(), p, accumulate, addresses, key);
             plans.put(key, plan);
         }
         if (KernelTrace.on()) {
@@ -148,13 +151,13 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
         }
     }
 
-    private Plan choose(Direction direction, DType dtype, Shape xs, Shape ws, Shape ys, ConvParams p, long[] addresses,
-            String key) {
+    private Plan choose(Direction direction, DType dtype, Shape xs, Shape ws, Shape ys, ConvParams p,
+            boolean accumulate, long[] addresses, String key) {
         gpu.requireNotCapturing("cuDNN's engine search for a new convolution (" + key + ")");
         List<CudnnDescriptor> keep = new ArrayList<>();
         List<Plan> candidates = new ArrayList<>();
         try {
-            CudnnDescriptor graph = operationGraph(direction, dtype, xs, ws, ys, p, addresses, keep);
+            CudnnDescriptor graph = operationGraph(direction, dtype, xs, ws, ys, p, accumulate, addresses, keep);
             int considered = 0;
             boolean deterministic = gpu.options().deterministic();
             for (int mode : new int[] {cudnnBackendHeurMode.CUDNN_HEUR_MODE_INSTANT, HEUR_MODE_FALLBACK}) {
@@ -176,7 +179,8 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                         + (dtype == DType.F32 && !gpu.options().tf32() ? ", no tensor cores in strict float32" : "")
                         + "); -Dstriate.cuda.cudnnApi=legacy uses the legacy calls");
             }
-            Plan best = candidates.size() == 1 ? candidates.get(0) : fastest(candidates, addresses);
+            Plan best = candidates.size() == 1 ? candidates.get(0)
+                    : fastest(candidates, addresses, accumulate ? ys.size() * dtype.bytes() : 0);
             candidates.stream().filter(c -> c != best).forEach(Plan::close);
             List<CudnnDescriptor> all = new ArrayList<>(keep);
             all.addAll(best.keep());
@@ -190,8 +194,8 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
 
     /** The finalized operation graph of one convolution; its descriptors join {@code keep}. */
     private CudnnDescriptor operationGraph(Direction direction, DType dtype, Shape xs, Shape ws, Shape ys,
-            ConvParams p, long[] addresses, List<CudnnDescriptor> keep) {
-        CudnnDescriptor op = convolution(direction, dtype, xs, ws, ys, p, addresses, keep);
+            ConvParams p, boolean accumulate, long[] addresses, List<CudnnDescriptor> keep) {
+        CudnnDescriptor op = convolution(direction, dtype, xs, ws, ys, p, accumulate, addresses, keep);
         return keep(keep, new CudnnDescriptor(CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR, "operation graph"))
                 .handle(CUDNN_ATTR_OPERATIONGRAPH_HANDLE, gpu.cudnn())
                 .descriptors(CUDNN_ATTR_OPERATIONGRAPH_OPS, op)
@@ -199,11 +203,11 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
     }
 
     /**
-     * The finalized convolution node over its three tensors (no device needed to build it); its descriptors join
-     * {@code keep}.
+     * The finalized convolution node over its three tensors (no device needed to build it), with beta 1 when it
+     * {@code accumulate}s into its output; its descriptors join {@code keep}.
      */
     static CudnnDescriptor convolution(Direction direction, DType dtype, Shape xs, Shape ws, Shape ys, ConvParams p,
-            long[] addresses, List<CudnnDescriptor> keep) {
+            boolean accumulate, long[] addresses, List<CudnnDescriptor> keep) {
         int type = CudnnConv2d.dataType(dtype);
         CudnnDescriptor x = tensor("x", X, xs, type, addresses[0], keep);
         CudnnDescriptor w = tensor("w", W, ws, type, addresses[1], keep);
@@ -225,7 +229,7 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                 .descriptors(direction.y, y)
                 .descriptors(direction.convolution, conv)
                 .floats(direction.alpha, 1f)
-                .floats(direction.beta, 0f)
+                .floats(direction.beta, accumulate ? 1f : 0f)
                 .finish();
     }
 
@@ -357,15 +361,29 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
         return names.isEmpty() ? "" : " " + names;
     }
 
-    /** The candidate that runs fastest on these operands; one that fails to run or lacks memory is passed over. */
-    private Plan fastest(List<Plan> candidates, long[] addresses) {
+    /**
+     * The candidate that runs fastest on these operands; one that fails to run or lacks memory is passed over. A plan
+     * that accumulates into its output is timed on {@code scratchBytes} of scratch output instead, since each trial
+     * run would add to the real one.
+     */
+    private Plan fastest(List<Plan> candidates, long[] addresses, long scratchBytes) {
         Plan best = null;
         float bestMs = Float.POSITIVE_INFINITY;
-        for (Plan c : candidates) {
-            float ms = time(c, addresses);
-            if (ms < bestMs) {
-                bestMs = ms;
-                best = c;
+        CachingAllocator.Block<jcuda.driver.CUdeviceptr> scratch = scratchBytes == 0 ? null
+                : gpu.allocator().allocate(scratchBytes);
+        long[] trial = scratch == null ? addresses
+                : new long[] {addresses[0], addresses[1], NativeAddress.of(scratch.handle())};
+        try {
+            for (Plan c : candidates) {
+                float ms = time(c, trial);
+                if (ms < bestMs) {
+                    bestMs = ms;
+                    best = c;
+                }
+            }
+        } finally {
+            if (scratch != null) {
+                gpu.allocator().free(scratch);
             }
         }
         if (best == null) {

@@ -87,7 +87,7 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
     }
 
     @Override
-    public void forward(Tensor x, Tensor w, ConvParams p, Tensor y) {
+    public void forward(Tensor x, Tensor w, ConvParams p, Tensor y, boolean accumulate) {
         try (Descriptors d = new Descriptors(y.dtype(), x.shape(), w.shape(), y.shape(), p)) {
             int algo = algorithms.computeIfAbsent(key("fwd", y.dtype(), x.shape(), w.shape(), p), k -> forwardAlgo(d));
             tracePath(algo, y.dtype());
@@ -95,8 +95,8 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(gpu.cudnn(), d.x, d.w, d.conv, d.y, algo,
                     bytes), "cudnnGetConvolutionForwardWorkspaceSize");
             ConvolutionCalls.withWorkspace(gpu, bytes[0], ws -> CudaStatus.cudnn(JCudnn.cudnnConvolutionForward(
-                    gpu.cudnn(), ONE, d.x, pointer(x), d.w, pointer(w), d.conv, algo, ws, bytes[0], ZERO, d.y,
-                    pointer(y)), "cudnnConvolutionForward(algo " + algo + ")"));
+                    gpu.cudnn(), ONE, d.x, pointer(x), d.w, pointer(w), d.conv, algo, ws, bytes[0],
+                    accumulate ? ONE : ZERO, d.y, pointer(y)), "cudnnConvolutionForward(algo " + algo + ")"));
         }
     }
 

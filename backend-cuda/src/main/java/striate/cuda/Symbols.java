@@ -77,6 +77,10 @@ final class Symbols {
         return "conv2d_relu_forward_" + suffix(t);
     }
 
+    static String convBias(DType t) {
+        return "conv2d_bias_forward_" + suffix(t);
+    }
+
     static String cast(DType from, DType to) {
         return "cast_forward_" + suffix(from) + "_" + suffix(to);
     }
@@ -117,7 +121,7 @@ final class Symbols {
                 GRU_LAYER_STEP, GRU_LAYER_STEP_BACKWARD, BATCH_NORM, BATCH_NORM_BACKWARD, EMBEDDING,
                 EMBEDDING_BACKWARD, SGD, ADAM, random(DType.F32), random(DType.F64), randomNormal(DType.F32),
                 randomNormal(DType.F64), convRelu(DType.BF16),
-                convRelu(DType.F16)));
+                convRelu(DType.F16), convBias(DType.BF16), convBias(DType.F16)));
         for (UnaryFn fn : UnaryFn.values()) {
             out.add(unary(fn));
         }
