@@ -33,6 +33,15 @@ __device__ __forceinline__ long long at(const Layout &l, long long i) {
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < (n); \
          i += (long long) blockDim.x * gridDim.x)
 
+// Whether an operand read through l from p is contiguous and starts 16 bytes aligned: it can be read as float4s.
+__device__ __forceinline__ bool as_float4(const Layout &l, const float *p) {
+    return l.rank == 0 && (reinterpret_cast<unsigned long long>(p + l.offset) & 15) == 0;
+}
+
+__device__ __forceinline__ bool aligned16(const float *p) {
+    return (reinterpret_cast<unsigned long long>(p) & 15) == 0;
+}
+
 // The sum of every thread's v over the block (blockDim.x a power of two) by a shared-memory tree in a fixed order,
 // returned to every thread: the same bits every run. part is the caller's __shared__ T[blockDim.x], free again on
 // return.

@@ -31,8 +31,9 @@ final class CudaElementwise {
 
     static void unary(UnaryOp op, Tensor[] in, Tensor out) {
         requireF32(op.name(), in[0]);
-        of(out).gpu().launch(Symbols.unary(op.fn()), out.size(), read(new LaunchArgs().i64(out.size()), in[0], out)
-                .ptr(pointer(out)));
+        Layout xl = Layout.of(in[0], out.shape());
+        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(xl.packed()).ptr(base(in[0])).ptr(pointer(out));
+        of(out).gpu().launch(Symbols.unary(op.fn()), threads(out, xl), args);
     }
 
     static void affine(AffineOp op, Tensor[] in, Tensor out) {
@@ -62,8 +63,31 @@ final class CudaElementwise {
 
     static void binary(BinaryOp op, Tensor[] in, Tensor out) {
         requireF32(op.name(), in[0]);
-        LaunchArgs args = read(read(new LaunchArgs().i64(out.size()), in[0], out), in[1], out).ptr(pointer(out));
-        of(out).gpu().launch(Symbols.binary(op.fn()), out.size(), args);
+        Layout al = Layout.of(in[0], out.shape());
+        Layout bl = Layout.of(in[1], out.shape());
+        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(al.packed()).ptr(base(in[0])).struct(bl.packed())
+                .ptr(base(in[1])).ptr(pointer(out));
+        of(out).gpu().launch(Symbols.binary(op.fn()), threads(out, al, bl), args);
+    }
+
+    /**
+     * The threads a unary or binary kernel's grid is sized for: one per four elements when the kernel reads and
+     * writes float4s ({@link #fourAtATime}), else one per element (the kernels loop over the grid either way).
+     */
+    private static long threads(Tensor out, Layout... inputs) {
+        return fourAtATime(out.offset(), inputs) ? (out.size() + 3) / 4 : out.size();
+    }
+
+    /**
+     * Whether the elementwise kernels take their float4 path: every input contiguous and the output and every input
+     * starting at an element index divisible by 4 (storage from the allocator is 256-byte aligned, so 16 bytes).
+     */
+    static boolean fourAtATime(long outOffset, Layout... inputs) {
+        boolean ok = outOffset % 4 == 0;
+        for (Layout l : inputs) {
+            ok &= l.contiguous() && l.offset() % 4 == 0;
+        }
+        return ok;
     }
 
     static void where(WhereOp op, Tensor[] in, Tensor out) {
