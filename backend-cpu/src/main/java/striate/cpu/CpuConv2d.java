@@ -172,10 +172,13 @@ final class CpuConv2d {
 
     /**
      * The panels' partial filter gradients (their first {@code size} elements) added in panel order, so the result is
-     * the same for any thread count; the filter is cut into fixed runs of {@link #SUM_RUN} elements that the pool's
+     * the same for any thread count (zeros when there is no panel: an empty batch); the filter is cut into fixed runs of {@link #SUM_RUN} elements that the pool's
      * threads add independently.
      */
     private float[] sumInOrder(float[][] partial, int size) {
+        if (partial.length == 0) { // an empty batch: no panel, nothing summed
+            return new float[size];
+        }
         float[] dw = partial[0];
         pool.forEach(Math.ceilDiv(size, SUM_RUN), run -> {
             int from = run * SUM_RUN;

@@ -18,6 +18,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyPeerAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD16Async;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
@@ -300,6 +301,18 @@ final class CudaDevice {
     void fill32(CUdeviceptr dst, int value, long count) {
         if (count > 0) {
             CudaStatus.driver(cuMemsetD32Async(dst, value, count, stream), "cuMemsetD32Async");
+        }
+    }
+
+    /** Sets {@code count} elements of 2 or 4 bytes from {@code dst} to zero, on the stream. */
+    void zero(CUdeviceptr dst, int elementBytes, long count) {
+        if (count == 0) {
+            return;
+        }
+        switch (elementBytes) {
+            case 4 -> fill32(dst, 0, count);
+            case 2 -> CudaStatus.driver(cuMemsetD16Async(dst, (short) 0, count, stream), "cuMemsetD16Async");
+            default -> throw new IllegalArgumentException("zero takes 2- or 4-byte elements, got " + elementBytes);
         }
     }
 

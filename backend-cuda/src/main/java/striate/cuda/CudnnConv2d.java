@@ -41,6 +41,9 @@ final class CudnnConv2d {
 
     void forward(Conv2dOp op, Tensor[] in, Tensor out) {
         CudaElementwise.requireOneType(op.name(), in, out);
+        if (out.size() == 0) { // an empty batch: cuDNN takes no zero-sized tensor
+            return;
+        }
         Tensor x = contiguous(in[0]);
         Tensor w = contiguous(in[1]);
         if (out.dtype().isLowPrecision()) {
@@ -67,11 +70,18 @@ final class CudnnConv2d {
 
     void backwardData(Conv2dBackwardDataOp op, Tensor[] in, Tensor out) {
         CudaElementwise.requireOneType(op.name(), in, out);
+        if (out.size() == 0) {
+            return;
+        }
         calls.backwardData(contiguous(in[0]), contiguous(in[1]), op.params(), out);
     }
 
     void backwardFilter(Conv2dBackwardFilterOp op, Tensor[] in, Tensor out) {
         CudaElementwise.requireOneType(op.name(), in, out);
+        if (in[0].size() == 0 || in[1].size() == 0) { // an empty batch: the gradient sums nothing
+            gpu.zero(pointer(out), out.dtype().bytes(), out.size());
+            return;
+        }
         calls.backwardFilter(contiguous(in[0]), contiguous(in[1]), op.params(), out);
     }
 

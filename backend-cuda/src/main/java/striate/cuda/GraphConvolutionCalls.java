@@ -329,15 +329,18 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
     }
 
     /**
-     * Whether an engine with these numerical notes may serve a convolution in {@code dtype}, PyTorch's rule: never
+     * Whether an engine with these numerical notes may serve a convolution in {@code dtype}: PyTorch's rule (never
      * one that converts its inputs to a narrower type; in float32, tensor cores (TF32) only when TF32 was asked for;
-     * in deterministic mode, nothing nondeterministic.
+     * in deterministic mode, nothing nondeterministic) and, in a 2-byte type, no engine that sums in reduced
+     * precision, since the products are summed in float32 and rounded once (as the reference computes them).
      */
     static boolean usable(int[] notes, DType dtype, boolean tf32, boolean deterministic) {
         for (int note : notes) {
             if (note == cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_DOWN_CONVERT_INPUTS
                     || note == cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_TENSOR_CORE && dtype == DType.F32 && !tf32
-                    || note == cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_NONDETERMINISTIC && deterministic) {
+                    || note == cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_NONDETERMINISTIC && deterministic
+                    || note == cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_REDUCED_PRECISION_REDUCTION
+                            && dtype.isLowPrecision()) {
                 return false;
             }
         }

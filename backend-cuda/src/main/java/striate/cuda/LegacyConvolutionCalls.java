@@ -36,7 +36,15 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
     private static final int CANDIDATES = 8;
 
     private final CudaDevice gpu;
-    private final Map<String, Integer> algorithms = new HashMap<>();
+    private final Map<String, Choice> algorithms = new HashMap<>();
+
+    /**
+     * An algorithm and the math type cuDNN timed (or proposed) it with, which the call sets on its descriptor as
+     * PyTorch does (a 2-byte algorithm may need CUDNN_DEFAULT_MATH rather than the requested tensor-op math); strict
+     * float32 keeps FMA math whatever was reported.
+     */
+    private record Choice(int algo, int math) {
+    }
 
     LegacyConvolutionCalls(CudaDevice gpu) {
         this.gpu = gpu;
@@ -50,9 +58,11 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
         final cudnnConvolutionDescriptor conv = new cudnnConvolutionDescriptor();
 
         private final int type;
+        private final boolean strict; // float32 without TF32: FMA math only
 
         Descriptors(DType dtype, Shape xs, Shape ws, Shape ys, ConvParams p) {
             type = CudnnConv2d.dataType(dtype);
+            strict = dtype == DType.F32 && !gpu.options().tf32();
             CudaStatus.cudnn(JCudnn.cudnnCreateTensorDescriptor(x), "cudnnCreateTensorDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnCreateFilterDescriptor(w), "cudnnCreateFilterDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnCreateTensorDescriptor(y), "cudnnCreateTensorDescriptor");
@@ -67,8 +77,17 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
                     cudnnDataType.CUDNN_DATA_FLOAT), "cudnnSetConvolution2dDescriptor");
             CudaStatus.cudnn(JCudnn.cudnnSetConvolutionGroupCount(conv, p.groups()), "cudnnSetConvolutionGroupCount");
             int math = dtype.isLowPrecision() ? cudnnMathType.CUDNN_TENSOR_OP_MATH
-                    : gpu.options().tf32() ? cudnnMathType.CUDNN_DEFAULT_MATH : cudnnMathType.CUDNN_FMA_MATH;
+                    : strict ? cudnnMathType.CUDNN_FMA_MATH : cudnnMathType.CUDNN_DEFAULT_MATH;
             CudaStatus.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, math), "cudnnSetConvolutionMathType");
+        }
+
+        /** Sets the math type {@code choice} was found with (strict float32 keeps FMA) and returns its algorithm. */
+        int use(Choice choice) {
+            if (!strict) {
+                CudaStatus.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, choice.math()),
+                        "cudnnSetConvolutionMathType(" + choice.math() + ")");
+            }
+            return choice.algo();
         }
 
         private void tensor(cudnnTensorDescriptor d, Shape s) {
@@ -89,7 +108,8 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
     @Override
     public void forward(Tensor x, Tensor w, ConvParams p, Tensor y, boolean accumulate) {
         try (Descriptors d = new Descriptors(y.dtype(), x.shape(), w.shape(), y.shape(), p)) {
-            int algo = algorithms.computeIfAbsent(key("fwd", y.dtype(), x.shape(), w.shape(), p), k -> forwardAlgo(d));
+            int algo = d.use(algorithms.computeIfAbsent(key("fwd", y.dtype(), x.shape(), w.shape(), p),
+                    k -> forwardAlgo(d)));
             tracePath(algo, y.dtype());
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(gpu.cudnn(), d.x, d.w, d.conv, d.y, algo,
@@ -103,8 +123,8 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
     @Override
     public void backwardData(Tensor dy, Tensor w, ConvParams p, Tensor dx) {
         try (Descriptors d = new Descriptors(dx.dtype(), dx.shape(), w.shape(), dy.shape(), p)) {
-            int algo = algorithms.computeIfAbsent(key("bwd-data", dx.dtype(), dx.shape(), w.shape(), p),
-                    k -> backwardDataAlgo(d));
+            int algo = d.use(algorithms.computeIfAbsent(key("bwd-data", dx.dtype(), dx.shape(), w.shape(), p),
+                    k -> backwardDataAlgo(d)));
             tracePath(algo, dx.dtype());
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(gpu.cudnn(), d.w, d.y, d.conv, d.x,
@@ -118,8 +138,8 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
     @Override
     public void backwardFilter(Tensor x, Tensor dy, ConvParams p, Tensor dw) {
         try (Descriptors d = new Descriptors(dw.dtype(), x.shape(), dw.shape(), dy.shape(), p)) {
-            int algo = algorithms.computeIfAbsent(key("bwd-filter", dw.dtype(), x.shape(), dw.shape(), p),
-                    k -> backwardFilterAlgo(d));
+            int algo = d.use(algorithms.computeIfAbsent(key("bwd-filter", dw.dtype(), x.shape(), dw.shape(), p),
+                    k -> backwardFilterAlgo(d)));
             tracePath(algo, dw.dtype());
             long[] bytes = new long[1];
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(gpu.cudnn(), d.x, d.y, d.conv, d.w,
@@ -138,7 +158,7 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
         }
     }
 
-    private int forwardAlgo(Descriptors d) {
+    private Choice forwardAlgo(Descriptors d) {
         cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[CANDIDATES];
         for (int i = 0; i < perf.length; i++) {
             perf[i] = new cudnnConvolutionFwdAlgoPerf();
@@ -148,19 +168,20 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(gpu.cudnn(), d.x, d.w, d.conv, d.y,
                     CANDIDATES, count, perf), "cudnnGetConvolutionForwardAlgorithm_v7");
         } else {
+            gpu.requireNotCapturing("cuDNN's algorithm search for a new convolution");
             freeCacheForTrials();
             CudaStatus.cudnn(JCudnn.cudnnFindConvolutionForwardAlgorithm(gpu.cudnn(), d.x, d.w, d.conv, d.y, CANDIDATES,
                     count, perf), "cudnnFindConvolutionForwardAlgorithm");
         }
         for (int i = 0; i < count[0]; i++) {
             if (usable(perf[i].status, perf[i].determinism)) {
-                return perf[i].algo;
+                return new Choice(perf[i].algo, perf[i].mathType);
             }
         }
         throw new CudaCallException("cuDNN offers no usable forward convolution algorithm for these shapes");
     }
 
-    private int backwardDataAlgo(Descriptors d) {
+    private Choice backwardDataAlgo(Descriptors d) {
         cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[CANDIDATES];
         for (int i = 0; i < perf.length; i++) {
             perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
@@ -170,20 +191,21 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(gpu.cudnn(), d.w, d.y, d.conv, d.x,
                     CANDIDATES, count, perf), "cudnnGetConvolutionBackwardDataAlgorithm_v7");
         } else {
+            gpu.requireNotCapturing("cuDNN's algorithm search for a new convolution");
             freeCacheForTrials();
             CudaStatus.cudnn(JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(gpu.cudnn(), d.w, d.y, d.conv, d.x,
                     CANDIDATES, count, perf), "cudnnFindConvolutionBackwardDataAlgorithm");
         }
         for (int i = 0; i < count[0]; i++) {
             if (usable(perf[i].status, perf[i].determinism)) {
-                return perf[i].algo;
+                return new Choice(perf[i].algo, perf[i].mathType);
             }
         }
         throw new CudaCallException("cuDNN offers no usable backward-data convolution algorithm for these shapes"
                 + (gpu.options().deterministic() ? " in deterministic mode" : ""));
     }
 
-    private int backwardFilterAlgo(Descriptors d) {
+    private Choice backwardFilterAlgo(Descriptors d) {
         cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[CANDIDATES];
         for (int i = 0; i < perf.length; i++) {
             perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
@@ -193,13 +215,14 @@ final class LegacyConvolutionCalls implements ConvolutionCalls {
             CudaStatus.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(gpu.cudnn(), d.x, d.y, d.conv, d.w,
                     CANDIDATES, count, perf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
         } else {
+            gpu.requireNotCapturing("cuDNN's algorithm search for a new convolution");
             freeCacheForTrials();
             CudaStatus.cudnn(JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(gpu.cudnn(), d.x, d.y, d.conv, d.w,
                     CANDIDATES, count, perf), "cudnnFindConvolutionBackwardFilterAlgorithm");
         }
         for (int i = 0; i < count[0]; i++) {
             if (usable(perf[i].status, perf[i].determinism)) {
-                return perf[i].algo;
+                return new Choice(perf[i].algo, perf[i].mathType);
             }
         }
         throw new CudaCallException("cuDNN offers no usable backward-filter convolution algorithm for these shapes"

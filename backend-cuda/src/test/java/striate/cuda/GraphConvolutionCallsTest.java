@@ -3,6 +3,7 @@ package striate.cuda;
 import static jcuda.jcudnn.cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_DOWN_CONVERT_INPUTS;
 import static jcuda.jcudnn.cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_FFT;
 import static jcuda.jcudnn.cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_NONDETERMINISTIC;
+import static jcuda.jcudnn.cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_REDUCED_PRECISION_REDUCTION;
 import static jcuda.jcudnn.cudnnBackendNumericalNote.CUDNN_NUMERICAL_NOTE_TENSOR_CORE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,6 +37,14 @@ class GraphConvolutionCallsTest {
         for (DType t : new DType[] {DType.F32, DType.BF16, DType.F16}) {
             assertFalse(GraphConvolutionCalls.usable(narrows, t, true, false), t.toString());
         }
+    }
+
+    @Test
+    void aTwoByteConvolutionRefusesAReducedPrecisionSum() {
+        int[] reduced = {CUDNN_NUMERICAL_NOTE_TENSOR_CORE, CUDNN_NUMERICAL_NOTE_REDUCED_PRECISION_REDUCTION};
+        assertFalse(GraphConvolutionCalls.usable(reduced, DType.BF16, false, false));
+        assertFalse(GraphConvolutionCalls.usable(reduced, DType.F16, true, false));
+        assertTrue(GraphConvolutionCalls.usable(reduced, DType.F32, true, false));
     }
 
     @Test

@@ -446,6 +446,14 @@ public abstract class OpConformance {
             c.add(op("matmul " + s + " dx", new MatMulOp(false, false), u(46, s.n(), s.out()), u(45, s.out(), s.in())));
             c.add(op("matmul " + s + " dw", new MatMulOp(true, false), u(46, s.n(), s.out()), u(44, s.n(), s.in())));
         }
+        // An empty batch: nothing to compute forward and backward to the input; the filter's gradient sums nothing (0).
+        ConvShape empty = new ConvShape("LeNet C3, empty batch", Shape.of(0, 6, 14, 14), c3.w(), c3.params());
+        c.add(op("conv2d bias+relu " + empty, new Conv2dOp(empty.params(), true, true), u(50, empty.x()),
+                u(51, empty.w()), u(53, empty.w().dim(0))));
+        c.add(op("conv2d backward data " + empty, new Conv2dBackwardDataOp(empty.params(), empty.x()),
+                u(52, empty.y()), u(51, empty.w())));
+        c.add(op("conv2d backward filter " + empty, new Conv2dBackwardFilterOp(empty.params(), empty.w()),
+                u(50, empty.x()), u(52, empty.y())));
         for (ConvShape s : Fixtures.convs()) {
             c.add(op("conv2d " + s, new Conv2dOp(s.params()), u(50, s.x()), u(51, s.w())));
             c.add(op("conv2d bias+relu " + s, new Conv2dOp(s.params(), true, true), u(50, s.x()), u(51, s.w()),
