@@ -27,7 +27,7 @@ import striate.tensor.Tensor;
  * The convolutions through cuDNN's graph (backend) API ({@link CudnnApi#GRAPH}). For each new (direction, type,
  * shapes, params, operand alignment): an operation graph of one convolution node over three tensors (the x-, w- and
  * y-shaped operands, unique ids 1, 2, 3), the engine configurations of cuDNN's heuristics (instant mode, then the
- * fallback list), those whose numerical notes the options allow ({@link #usable}), each finalized into an execution
+ * fallback list's other engines), those whose numerical notes the options allow ({@link #usable}), each finalized into an execution
  * plan where cuDNN accepts it; then the first plan in deterministic mode, else the fastest of up to
  * {@value #TIMED_CANDIDATES} plans, timed on the call's own operands (one warm-up run, {@value #TIMED_RUNS} timed),
  * as PyTorch's {@code cudnn.benchmark} does. The plan is kept with every descriptor it was built from; each call
@@ -82,7 +82,8 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
     }
 
     /** A finalized execution plan, its workspace, its engine's name, and the descriptors it was built from. */
-    private record Plan(CudnnDescriptor plan, long workspace, String engine, List<CudnnDescriptor> keep) {
+    private record Plan(CudnnDescriptor plan, long workspace, long engineIndex, String engine,
+            List<CudnnDescriptor> keep) {
         void close() {
             plan.close();
             keep.forEach(CudnnDescriptor::close);
@@ -168,7 +169,10 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                         continue;
                     }
                     Plan candidate = plan(config, dtype);
-                    if (candidate != null) {
+                    if (candidate != null && mode == HEUR_MODE_FALLBACK && candidates.stream()
+                            .anyMatch(c -> c.engineIndex() == candidate.engineIndex())) {
+                        candidate.close(); // the fallback list repeats engines the heuristics ranked already
+                    } else if (candidate != null) {
                         candidates.add(candidate);
                     }
                 }
@@ -184,7 +188,7 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
             candidates.stream().filter(c -> c != best).forEach(Plan::close);
             List<CudnnDescriptor> all = new ArrayList<>(keep);
             all.addAll(best.keep());
-            return new Plan(best.plan(), best.workspace(), best.engine(), all);
+            return new Plan(best.plan(), best.workspace(), best.engineIndex(), best.engine(), all);
         } catch (RuntimeException e) {
             candidates.forEach(Plan::close);
             keep.forEach(CudnnDescriptor::close);
@@ -301,6 +305,7 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
     }
 
     private Plan planOrNull(CudnnDescriptor config, DType dtype) {
+        long index;
         String engine;
         try (CudnnDescriptor e = new CudnnDescriptor(CUDNN_BACKEND_ENGINE_DESCRIPTOR, "engine")) {
             config.descriptorValues(CUDNN_ATTR_ENGINECFG_ENGINE, e);
@@ -310,7 +315,8 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                 config.close();
                 return null;
             }
-            engine = "engine " + e.longValue(CUDNN_ATTR_ENGINE_GLOBAL_INDEX) + noteNames(notes);
+            index = e.longValue(CUDNN_ATTR_ENGINE_GLOBAL_INDEX);
+            engine = "engine " + index + noteNames(notes);
         }
         CudnnDescriptor plan = new CudnnDescriptor(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR, "execution plan");
         try {
@@ -321,7 +327,8 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                 config.close();
                 return null;
             }
-            return new Plan(plan, plan.longValue(CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE), engine, List.of(config));
+            return new Plan(plan, plan.longValue(CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE), index, engine,
+                    List.of(config));
         } catch (RuntimeException e) {
             plan.close();
             throw e;
