@@ -118,9 +118,12 @@ bench() {
 
 rnn() {
   machine
-  section "Recurrent training step (issue #16): 2-layer LSTM and GRU, input and hidden 512, batch 64, 35 steps, batch-first; forward, mean loss, backward, SGD: Striate (cuda:0) and PyTorch's cuDNN RNN, same GPU (target: ratio >= 1.0)"
+  section "Recurrent training step (issue #16): 2-layer LSTM and GRU, input and hidden 512, batch 64, 35 steps, batch-first; forward, mean loss, backward, SGD: Striate (cuda:0) and PyTorch's cuDNN RNN, same GPU, strict float32 on both sides, then TF32 on both (target: ratio >= 1.0)"
+  # strict float32 on both sides, then TF32 on both (PyTorch's own default for cuDNN's RNN is TF32)
   record "${JAVA[@]}" striate.bench.GpuRecurrentStep lstm gru
-  record python3 benchmarks/pytorch/lstm_step.py --device cuda
+  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 off
+  record "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuRecurrentStep lstm gru
+  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 on
 }
 
 graphs() {
@@ -193,8 +196,8 @@ gan() {
   record cat "$OUT/dcgan-cuda/metrics.json"
   TAIL=6 record "${JAVA[@]}" striate.cli.Main gan --model dcgan --device cuda:0 --data .device/data --limit "$limit" \
     --epochs "$epochs" --samples 1000 --cuda-graphs off --out "$OUT/dcgan-cuda-eager"
-  TAIL=8 record python3 benchmarks/pytorch/dcgan_fashion.py --device cuda --data .device/data --limit "$limit" \
-    --epochs "$epochs" --samples 1000 --out "$OUT/dcgan-pytorch"
+  TAIL=8 record python3 benchmarks/pytorch/dcgan_fashion.py --device cuda --tf32 off --data .device/data \
+    --limit "$limit" --epochs "$epochs" --samples 1000 --out "$OUT/dcgan-pytorch" # strict float32, as Striate here
 }
 
 last_ms() { # the milliseconds of the RESULT line of the last recorded command, or nothing

@@ -246,6 +246,9 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="the first N training images (0: all 60,000)")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--device", default="cpu", help="cpu, or cuda (the GPU peer of the device script's gan stage)")
+    ap.add_argument("--tf32", choices=["on", "off"], default="off",
+                    help="on a GPU: TF32 tensor cores for float32 convolutions and products (PyTorch's own default "
+                         "for cuDNN); off keeps strict float32, as Striate's CUDA backend by default")
     ap.add_argument("--samples", type=int, default=10000)
     ap.add_argument("--out", default="runs/dcgan-pytorch")
     ap.add_argument("--step-benchmark", action="store_true")
@@ -255,6 +258,8 @@ def main():
     if args.batch_size < 2:
         ap.error("--batch-size must be at least 2 (BatchNorm needs more than one value per channel)")
     torch.set_num_threads(args.threads)
+    torch.backends.cudnn.allow_tf32 = args.tf32 == "on"
+    torch.backends.cuda.matmul.allow_tf32 = args.tf32 == "on"
     torch.manual_seed(args.seed)
     if args.step_benchmark:
         step_benchmark(args)

@@ -7,10 +7,12 @@ dx is computed as an embedding would need it), loss = mean of the last layer's o
 and a plain SGD update (lr 0.01) of the layer's parameters, gradients zeroed. x is fixed random data made once;
 no data loading is timed. Warm-up steps first, then --rounds rounds of --steps steps; prints the median ms/step
 over the rounds and a JSON line per cell. CPU by default (Debian's python3-torch; --threads sets PyTorch's
-intra-op threads), --device cuda on the GPU machine (cuDNN's RNN, synchronized before each clock read).
+intra-op threads), --device cuda on the GPU machine (cuDNN's RNN, synchronized before each clock read). --tf32 on
+lets cuDNN and cuBLAS use TF32 tensor cores for the float32 products (PyTorch's own default for cuDNN); off (the
+default here) keeps strict float32, as Striate's CUDA backend without -Dstriate.cuda.tf32=true.
 
-Usage: python3 lstm_step.py [--cell lstm|gru|both] [--threads N] [--device cpu|cuda] [--rounds R] [--steps S]
-       [--quick]  (--quick: 1 warm-up step, 3 rounds of 1 step: proves the script runs)
+Usage: python3 lstm_step.py [--cell lstm|gru|both] [--threads N] [--device cpu|cuda] [--tf32 on|off] [--rounds R]
+       [--steps S] [--quick]  (--quick: 1 warm-up step, 3 rounds of 1 step: proves the script runs)
 """
 import argparse
 import json
@@ -56,6 +58,7 @@ def main():
     ap.add_argument("--cell", choices=["lstm", "gru", "both"], default="both")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--tf32", choices=["on", "off"], default="off")
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--steps", type=int, default=5)
@@ -64,16 +67,18 @@ def main():
     if args.quick:
         args.warmup, args.rounds, args.steps = 1, 3, 1
     torch.set_num_threads(args.threads)
+    torch.backends.cudnn.allow_tf32 = args.tf32 == "on"
+    torch.backends.cuda.matmul.allow_tf32 = args.tf32 == "on"
     device = torch.device(args.device)
     print(f"PyTorch {torch.__version__}, {args.threads} threads, {device}"
-          + (f" ({torch.cuda.get_device_name(device)}, cuDNN {torch.backends.cudnn.version()})"
+          + (f" ({torch.cuda.get_device_name(device)}, cuDNN {torch.backends.cudnn.version()}, TF32 {args.tf32})"
              if device.type == "cuda" else ""))
     for cell in (["lstm", "gru"] if args.cell == "both" else [args.cell]):
         median, times = measure(cell, device, args.warmup, args.rounds, args.steps)
         print(f"{cell}: {median:.1f} ms/step (median of {args.rounds} rounds of {args.steps} steps; rounds "
               + ", ".join(f"{t:.1f}" for t in times) + ")")
         print(json.dumps({"case": f"{cell}_step_2x512_b64_t35", "ms_per_step": round(median, 2),
-                          "threads": args.threads, "device": str(device)}))
+                          "threads": args.threads, "device": str(device), "tf32": args.tf32}))
 
 
 if __name__ == "__main__":
