@@ -24,12 +24,16 @@
 #        run(command="bash benchmarks/gpu/run-on-device.sh device profile", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device amp", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device cudnn", carry=[".device"])
+#        run(command="bash benchmarks/gpu/run-on-device.sh device first", carry=[".device"], timeout_s=600)
 #    or `device all` (the eight in a row, if the time limit allows). Each stage appends to
 #    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
 #    The amp stage (about 6 minutes; each command under its own timeout; when its tests fail, it runs them again with
 #    the 2-byte products widened, -Dstriate.cuda.lowPrecisionProducts=false) also writes $OUT/amp-table.md: LeNet-5's
 #    test accuracy per precision and AlexNet's step time per precision beside PyTorch's, with the ratio
 #    PyTorch ms / Striate ms (above 1: Striate is faster).
+#    The first stage (about 9 minutes, each command under its own timeout) is for a session's first GPU call: the gpu
+#    tests of the code that has never run on a GPU and the conformance suite, then issue #19's four targets side by
+#    side with PyTorch (elementwise GB/s, the graphed LeNet-5 step, AlexNet TF32 legacy/graph API and bf16).
 #    The cudnn stage (issue #19 item 2, about 7 minutes) runs the graph-API convolution test and the conformance and
 #    model tests with -Dstriate.cuda.cudnnApi=graph, times AlexNet's step with the legacy calls and the graph API in
 #    fp32/TF32/bf16 next to PyTorch, prints the engines chosen (kernel trace) and writes $OUT/cudnn-table.md.
@@ -332,6 +336,33 @@ cudnn() { # issue #19 item 2: convolutions through cuDNN's graph API (-Dstriate.
     done; } | tee "$OUT/cudnn-table.md" >>"$RESULTS"
 }
 
+first() { # one call for a session's first look (about 9 minutes): what has never run, and #19's four targets
+  use_nccl
+  machine
+  local api=-Dstriate.cuda.cudnnApi=graph
+  section "First look: the gpu tests of the code that has never run on a GPU (CUDA graphs, the staging copies, the graph API's convolutions, mixed precision, the fused recurrent layers, the two-pass sums), and the conformance suite"
+  TAIL=50 record timeout 240 "${JAVA[@]}" -Dstriate.poisonUninitialized=true \
+    -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
+    --select-class striate.cuda.CudaConformanceTest --select-class striate.cuda.CudaGraphTest \
+    --select-class striate.cuda.CudaGraphedTrainingTest --select-class striate.cuda.CudaCopyTest \
+    --select-class striate.cuda.CudnnGraphConvolutionTest --select-class striate.cuda.CudnnGraphNodeTest \
+    --select-class striate.cuda.CudaLowPrecisionTest --select-class striate.cuda.CudaRecurrentLayersTest \
+    --select-class striate.cuda.CudaReductionPathsTest --select-class striate.cuda.CudaKernelTraceTest \
+    --exclude-engine=junit-vintage --details=summary --details-theme=ascii --reports-dir "$OUT/junit-first"
+  section "#19 item 1: elementwise add and relu at 2^26 elements, GB/s, Striate and PyTorch (target: >= 0.9x)"
+  TAIL=12 record timeout 60 "${JAVA[@]}" striate.bench.GpuThroughput 1024
+  TAIL=12 record timeout 60 python3 benchmarks/gpu/torch_peer.py 1024
+  section "#19 item 3: LeNet-5's step replayed from a CUDA graph, and PyTorch eager (target: >= 1.5x)"
+  TAIL=12 record timeout 90 "${JAVA[@]}" striate.bench.GpuGraphedStep 64
+  TAIL=6 record timeout 60 python3 benchmarks/gpu/torch_peer.py lenet 64
+  section "#19 items 2 and 4: AlexNet b128 step, TF32 through the legacy calls and the graph API, bf16 through the graph API, and PyTorch TF32 + cudnn.benchmark and AMP bf16 (targets: TF32 and bf16 ratios >= 1.0)"
+  TAIL=4 record timeout 90 "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuAlexNetStep 128 fp32
+  TAIL=4 record timeout 90 "${JAVA[@]}" -Dstriate.cuda.tf32=true "$api" striate.bench.GpuAlexNetStep 128 fp32
+  TAIL=4 record timeout 90 "${JAVA[@]}" -Dstriate.cuda.tf32=true "$api" striate.bench.GpuAlexNetStep 128 bf16
+  TAIL=4 record timeout 60 python3 benchmarks/gpu/torch_peer.py alexnet 128 tf32
+  TAIL=4 record timeout 60 python3 benchmarks/gpu/torch_peer.py alexnet 128 bf16
+}
+
 lenet() {
   machine
   local epochs=${EPOCHS:-3}
@@ -354,6 +385,7 @@ case "${1:-} ${2:-}" in
   "device amp") amp ;;
   "device profile") profile ;;
   "device cudnn") cudnn ;;
+  "device first") first ;;
   "device all") tests; bench; lenet; rnn; graphs; nccl; gan; amp ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac
