@@ -125,6 +125,23 @@ record() { # record COMMAND...: runs it, keeps its output in $OUT/log, puts the 
   return 0
 }
 
+junit() { # junit SECONDS REPORTS [java flags...] -- TEST...: JUnit under a timeout; a TEST is a class of striate.cuda
+  local seconds=$1 reports=$2 flags=() selectors=() t
+  shift 2
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
+  shift
+  for t in "$@"; do
+    case $t in
+      --*) selectors+=("$t") ;; # a selector as the launcher takes it, e.g. --select-package=striate.cuda
+      *) selectors+=(--select-class "striate.cuda.$t") ;;
+    esac
+  done
+  TAIL=${TAIL:-60} record timeout "$seconds" "${JAVA[@]}" -Dstriate.poisonUninitialized=true "${flags[@]}" \
+    -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
+    "${selectors[@]}" --exclude-engine=junit-vintage --details="${DETAILS:-summary}" --details-theme=ascii \
+    --reports-dir "$OUT/$reports"
+}
+
 machine() {
   [ -f "$RESULTS" ] && return
   mkdir -p "$OUT"
@@ -139,9 +156,7 @@ tests() {
   use_nccl
   machine
   section "Tests of striate.cuda (gpu-tagged and the rest)"
-  TAIL=60 record "${JAVA[@]}" -Dstriate.poisonUninitialized=true -cp .device/tools/junit-platform-console-standalone.jar \
-    org.junit.platform.console.ConsoleLauncher execute --select-package striate.cuda --exclude-engine=junit-vintage --details=summary \
-    --details-theme=ascii --reports-dir "$OUT/junit"
+  junit 580 junit -- --select-package=striate.cuda
 }
 
 bench() {
@@ -209,10 +224,7 @@ nccl() {
   section "NCCL and data parallel between GPUs (issue #20): the binding with one rank, two replicas on one GPU"
   echo "libnccl.so.2: ${lib:-not found on this machine (the NCCL tests skip and say so)}" >>"$RESULTS"
   TAIL=40 record "${JAVA[@]}" striate.cli.Main doctor
-  TAIL=60 record "${JAVA[@]}" -Dstriate.poisonUninitialized=true -cp .device/tools/junit-platform-console-standalone.jar \
-    org.junit.platform.console.ConsoleLauncher execute --select-class striate.cuda.NcclGpuTest \
-    --select-class striate.cuda.NcclTest --select-class striate.cuda.CudaDataParallelTest \
-    --exclude-engine=junit-vintage --details=tree --details-theme=ascii --reports-dir "$OUT/junit-nccl"
+  DETAILS=tree junit 300 junit-nccl -- NcclGpuTest NcclTest CudaDataParallelTest
   section "Data parallel LeNet-5 on one GPU: the plain step, then 1 and 2 replicas on cuda:0 (the ring over device buffers), batch 64 per replica: step ms and exposed all-reduce"
   record "${JAVA[@]}" striate.bench.DataParallelScaling --devices cuda --same-device --max 2 --model lenet5 \
     --batch 64 --steps 30 --warmup 5
@@ -283,18 +295,11 @@ amp() {
   data
   local epochs=${EPOCHS:-2} acc=() ms=() peer=() p
   section "Mixed precision (issue #19 item 4): the bfloat16/float16 gpu tests, the conformance suite and the model tests"
-  TAIL=60 record timeout 420 "${JAVA[@]}" -Dstriate.poisonUninitialized=true \
-    -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
-    --select-class striate.cuda.CudaLowPrecisionTest --select-class striate.cuda.CudaConformanceTest \
-    --select-class striate.cuda.CudaKernelTableTest --select-class striate.cuda.CudaWidenedTest \
-    --select-class striate.cuda.CudaKernelTraceTest --select-class striate.cuda.CudaModelTest \
-    --exclude-engine=junit-vintage --details=summary --details-theme=ascii --reports-dir "$OUT/junit-amp"
+  junit 420 junit-amp -- CudaLowPrecisionTest CudaConformanceTest CudaKernelTableTest CudaWidenedTest \
+    CudaKernelTraceTest CudaModelTest
   if [ "$LAST_RC" != 0 ]; then
     section "Again with the 2-byte matmuls and convolutions widened too (-Dstriate.cuda.lowPrecisionProducts=false): what still fails is not cuBLAS's or cuDNN's 2-byte calls"
-    TAIL=60 record timeout 300 "${JAVA[@]}" -Dstriate.poisonUninitialized=true -Dstriate.cuda.lowPrecisionProducts=false \
-      -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
-      --select-class striate.cuda.CudaLowPrecisionTest --select-class striate.cuda.CudaConformanceTest \
-      --exclude-engine=junit-vintage --details=summary --details-theme=ascii --reports-dir "$OUT/junit-amp-widened"
+    junit 300 junit-amp-widened -Dstriate.cuda.lowPrecisionProducts=false -- CudaLowPrecisionTest CudaConformanceTest
   fi
   section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64, on cuda:0 in fp32, bf16 and fp16 (target: bf16 and fp16 within 0.3 points of fp32's accuracy)"
   for p in fp32 bf16 fp16; do
@@ -347,11 +352,7 @@ cudnn() { # issue #19 item 2: convolutions through cuDNN's graph API (-Dstriate.
   machine
   local api=-Dstriate.cuda.cudnnApi=graph ms=() peer=() p
   section "cuDNN's graph API (issue #19 item 2): its gpu test, and the conformance, model and determinism tests with every convolution planned through it"
-  TAIL=40 record timeout 300 "${JAVA[@]}" -Dstriate.poisonUninitialized=true "$api" \
-    -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
-    --select-class striate.cuda.CudnnGraphConvolutionTest --select-class striate.cuda.CudaConformanceTest \
-    --select-class striate.cuda.CudaModelTest --exclude-engine=junit-vintage --details=summary --details-theme=ascii \
-    --reports-dir "$OUT/junit-cudnn"
+  TAIL=40 junit 300 junit-cudnn "$api" -- CudnnGraphConvolutionTest CudaConformanceTest CudaModelTest
   section "AlexNet (OWT) b128 forward + backward: cuDNN's legacy calls and its graph API, strict fp32, TF32 and bf16, next to PyTorch on the same GPU (target: TF32 ratio >= 1.0 against PyTorch's TF32 + cudnn.benchmark)"
   for p in fp32 tf32 bf16; do
     local prec=$p flags=()
@@ -382,14 +383,9 @@ first() { # one call for a session's first look (about 9 minutes): what has neve
   machine
   local api=-Dstriate.cuda.cudnnApi=graph
   section "First look: the gpu tests of the code that has never run on a GPU (CUDA graphs, the staging copies, the graph API's convolutions, mixed precision, the fused recurrent layers, the two-pass sums), and the conformance suite"
-  TAIL=50 record timeout 240 "${JAVA[@]}" -Dstriate.poisonUninitialized=true \
-    -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
-    --select-class striate.cuda.CudaConformanceTest --select-class striate.cuda.CudaGraphTest \
-    --select-class striate.cuda.CudaGraphedTrainingTest --select-class striate.cuda.CudaCopyTest \
-    --select-class striate.cuda.CudnnGraphConvolutionTest --select-class striate.cuda.CudnnGraphNodeTest \
-    --select-class striate.cuda.CudaLowPrecisionTest --select-class striate.cuda.CudaRecurrentLayersTest \
-    --select-class striate.cuda.CudaReductionPathsTest --select-class striate.cuda.CudaKernelTraceTest \
-    --exclude-engine=junit-vintage --details=summary --details-theme=ascii --reports-dir "$OUT/junit-first"
+  TAIL=50 junit 240 junit-first -- CudaConformanceTest CudaGraphTest CudaGraphedTrainingTest CudaCopyTest \
+    CudnnGraphConvolutionTest CudnnGraphNodeTest CudaLowPrecisionTest CudaRecurrentLayersTest CudaReductionPathsTest \
+    CudaKernelTraceTest
   section "#19 item 1: elementwise add and relu at 2^26 elements, GB/s, Striate and PyTorch (target: >= 0.9x)"
   TAIL=12 record timeout 60 "${JAVA[@]}" striate.bench.GpuThroughput 1024
   TAIL=12 record timeout 60 python3 benchmarks/gpu/torch_peer.py 1024
