@@ -120,8 +120,8 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
         long[] addresses = {NativeAddress.of(pointer(x)), NativeAddress.of(pointer(w)), NativeAddress.of(pointer(y))};
         DType dtype = y.dtype();
         String key = direction.label + (accumulate ? " accumulating" : "") + " " + dtype + " x " + x.shape() + " w "
-                + w.shape() + " y " + y.shape() + " " + p + " aligned " + alignment(addresses[0]) + "/" + alignment(addresses[1]) + "/"
-                + alignment(addresses[2]);
+                + w.shape() + " y " + y.shape() + " " + p + " aligned " + alignment(addresses[0]) + "/"
+                + alignment(addresses[1]) + "/" + alignment(addresses[2]);
         Plan plan = plans.get(key);
         if (plan == null) {
             plan = choose(direction, dtype, x.shape(), w.shape(), y.shape(), p, accumulate, addresses, key);
