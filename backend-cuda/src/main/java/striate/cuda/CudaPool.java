@@ -50,9 +50,10 @@ final class CudaPool {
      * allocator, freed in stream order), then each dx cell gathers dy from the windows that chose it.
      */
     private static void maxPool2dBackward(Pool2dBackwardOp op, int[] window, Tensor x, Tensor dy, Tensor out) {
-        if (x.dim(2) * x.dim(3) >= Integer.MAX_VALUE) {
-            throw new UnsupportedOperationException(op.name() + " on cuda takes planes of fewer than 2^31 cells, got "
-                    + x.dim(2) + " x " + x.dim(3));
+        if (x.dim(2) * x.dim(3) >= Integer.MAX_VALUE || dy.dim(2) * dy.dim(3) >= Integer.MAX_VALUE) {
+            throw new UnsupportedOperationException(op.name() + " on cuda takes input and output planes of fewer than "
+                    + "2^31 cells (int indices), got " + x.dim(2) + " x " + x.dim(3) + " → " + dy.dim(2) + " x "
+                    + dy.dim(3));
         }
         CudaDevice gpu = of(out).gpu();
         CachingAllocator.Block<CUdeviceptr> argmax = gpu.allocator().allocate(Math.max(1, dy.size()) * Integer.BYTES);
