@@ -77,6 +77,15 @@ final class CublasGemm {
      */
     static void rowMajor(CudaDevice gpu, boolean ta, boolean tb, int m, int n, int k, CUdeviceptr a, CUdeviceptr b,
                          CUdeviceptr c, boolean accumulate) {
+        if (m == 0 || n == 0) { // an empty C (a layer of hidden size 0): cuBLAS refuses its leading dimension of 0
+            return;
+        }
+        if (k == 0) { // an empty sum
+            if (!accumulate) {
+                gpu.fill32(c, 0, (long) m * n);
+            }
+            return;
+        }
         GemmCall call = GemmCall.of(m, n, k, ta, tb, new GemmCall.Operand(false, ta ? m : k),
                 new GemmCall.Operand(false, tb ? k : n));
         CudaStatus.cublas(JCublas2.cublasSgemm(gpu.cublas(), call.transA() ? cublasOperation.CUBLAS_OP_T

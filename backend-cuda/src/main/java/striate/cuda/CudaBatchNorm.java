@@ -30,7 +30,7 @@ final class CudaBatchNorm {
     private static LaunchArgs inputs(String op, LaunchArgs args, Tensor... in) {
         for (Tensor t : in) {
             CudaElementwise.requireF32(op, t);
-            args.ptr(pointer(contiguous(t)));
+            args.ptr(contiguous(t)); // the dense copy is held until the launch
         }
         return args;
     }

@@ -28,6 +28,7 @@ import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -205,6 +206,7 @@ final class CudaDevice {
         CUfunction f = function(kernel);
         lastKernel = kernel;
         int s = cuLaunchKernel(f, blocksX, blocksY, 1, threads, 1, 1, 0, stream, args.pointer(), null);
+        Reference.reachabilityFence(args); // the tensors it holds stay allocated until the launch has queued
         if (s != CUresult.CUDA_SUCCESS) {
             throw new CudaKernelException(kernel, "launch of " + blocksX + "x" + blocksY + " blocks of " + threads
                     + " threads failed: " + CudaStatus.driverText(s));

@@ -24,7 +24,7 @@ final class CudaRecurrent {
         LaunchArgs args = new LaunchArgs().i64(state.dim(0)).i64(state.dim(1));
         for (Tensor t : inputs) {
             CudaElementwise.requireF32(op, t);
-            args.ptr(pointer(contiguous(t)));
+            args.ptr(contiguous(t)); // the dense copy is held until the launch
         }
         of(out).gpu().launch(kernel, state.size(), args.ptr(pointer(out)));
     }

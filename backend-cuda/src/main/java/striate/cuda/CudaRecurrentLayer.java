@@ -4,6 +4,7 @@ import static striate.cuda.CudaBackend.contiguous;
 import static striate.cuda.CudaBackend.of;
 import static striate.cuda.CudaBackend.pointer;
 
+import java.lang.ref.Reference;
 import jcuda.driver.CUdeviceptr;
 import striate.op.GruLayerBackwardOp;
 import striate.op.GruLayerOp;
@@ -29,18 +30,27 @@ final class CudaRecurrentLayer {
         return floats == 0 ? p : p.withByteOffset(floats * 4);
     }
 
-    /** {@code t} made dense, checked to be float32. */
-    private static Tensor dense(String op, Tensor t) {
-        CudaElementwise.requireF32(op, t);
-        return contiguous(t);
+    /**
+     * The inputs made dense, checked to be float32. The caller holds the array until its last launch has queued
+     * ({@link Reference#reachabilityFence}): the steps use raw addresses, and a dense copy nothing else refers to could
+     * otherwise be collected and its block handed to the next copy while the steps still read it.
+     */
+    private static Tensor[] dense(String op, Tensor[] in) {
+        Tensor[] out = new Tensor[in.length];
+        for (int i = 0; i < in.length; i++) {
+            CudaElementwise.requireF32(op, in[i]);
+            out[i] = contiguous(in[i]);
+        }
+        return out;
     }
 
     static void lstm(LstmLayerOp op, Tensor[] in, Tensor out) {
-        Tensor xg = dense(op.name(), in[0]);
-        CUdeviceptr whh = pointer(dense(op.name(), in[1]));
-        CUdeviceptr bias = pointer(dense(op.name(), in[2]));
-        CUdeviceptr h0 = pointer(dense(op.name(), in[3]));
-        CUdeviceptr c0 = pointer(dense(op.name(), in[4]));
+        Tensor[] dense = dense(op.name(), in);
+        Tensor xg = dense[0];
+        CUdeviceptr whh = pointer(dense[1]);
+        CUdeviceptr bias = pointer(dense[2]);
+        CUdeviceptr h0 = pointer(dense[3]);
+        CUdeviceptr c0 = pointer(dense[4]);
         CudaDevice gpu = of(out).gpu();
         int n = Math.toIntExact(in[3].dim(0));
         int h = Math.toIntExact(in[3].dim(1));
@@ -60,13 +70,15 @@ final class CudaRecurrentLayer {
                     .ptr(at(pointer(xg), t * nh * 4)).ptr(bias).ptr(s == 0 ? c0 : at(y, size + before)).ptr(gates)
                     .ptr(at(y, t * nh)).ptr(at(y, size + t * nh)));
         }
+        Reference.reachabilityFence(dense);
     }
 
     static void lstmBackward(LstmLayerBackwardOp op, Tensor[] in, Tensor out) {
-        CUdeviceptr dy = pointer(dense(op.name(), in[0]));
-        CUdeviceptr y = pointer(dense(op.name(), in[1]));
-        CUdeviceptr whh = pointer(dense(op.name(), in[2]));
-        CUdeviceptr c0 = pointer(dense(op.name(), in[3]));
+        Tensor[] dense = dense(op.name(), in);
+        CUdeviceptr dy = pointer(dense[0]);
+        CUdeviceptr y = pointer(dense[1]);
+        CUdeviceptr whh = pointer(dense[2]);
+        CUdeviceptr c0 = pointer(dense[3]);
         CudaDevice gpu = of(out).gpu();
         int n = Math.toIntExact(in[3].dim(0));
         int h = Math.toIntExact(in[3].dim(1));
@@ -90,14 +102,16 @@ final class CudaRecurrentLayer {
                 CublasGemm.rowMajor(gpu, false, false, n, h, 4 * h, dgates, whh, recDh, false);
             }
         }
+        Reference.reachabilityFence(dense);
     }
 
     static void gru(GruLayerOp op, Tensor[] in, Tensor out) {
-        Tensor xg = dense(op.name(), in[0]);
-        CUdeviceptr whh = pointer(dense(op.name(), in[1]));
-        CUdeviceptr bih = pointer(dense(op.name(), in[2]));
-        CUdeviceptr bhh = pointer(dense(op.name(), in[3]));
-        CUdeviceptr h0 = pointer(dense(op.name(), in[4]));
+        Tensor[] dense = dense(op.name(), in);
+        Tensor xg = dense[0];
+        CUdeviceptr whh = pointer(dense[1]);
+        CUdeviceptr bih = pointer(dense[2]);
+        CUdeviceptr bhh = pointer(dense[3]);
+        CUdeviceptr h0 = pointer(dense[4]);
         CudaDevice gpu = of(out).gpu();
         int n = Math.toIntExact(in[4].dim(0));
         int h = Math.toIntExact(in[4].dim(1));
@@ -117,13 +131,15 @@ final class CudaRecurrentLayer {
                     .ptr(at(pointer(xg), t * nh * 3)).ptr(bih).ptr(bhh).ptr(hp).ptr(hg).ptr(at(y, 4 * size + t * nh * 3))
                     .ptr(at(y, t * nh)));
         }
+        Reference.reachabilityFence(dense);
     }
 
     static void gruBackward(GruLayerBackwardOp op, Tensor[] in, Tensor out) {
-        CUdeviceptr dy = pointer(dense(op.name(), in[0]));
-        CUdeviceptr y = pointer(dense(op.name(), in[1]));
-        CUdeviceptr whh = pointer(dense(op.name(), in[2]));
-        CUdeviceptr h0 = pointer(dense(op.name(), in[3]));
+        Tensor[] dense = dense(op.name(), in);
+        CUdeviceptr dy = pointer(dense[0]);
+        CUdeviceptr y = pointer(dense[1]);
+        CUdeviceptr whh = pointer(dense[2]);
+        CUdeviceptr h0 = pointer(dense[3]);
         CudaDevice gpu = of(out).gpu();
         int n = Math.toIntExact(in[3].dim(0));
         int h = Math.toIntExact(in[3].dim(1));
@@ -146,5 +162,6 @@ final class CudaRecurrentLayer {
                 CublasGemm.rowMajor(gpu, false, false, n, h, 3 * h, dhg, whh, rec, true);
             }
         }
+        Reference.reachabilityFence(dense);
     }
 }

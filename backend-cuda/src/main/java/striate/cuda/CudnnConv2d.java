@@ -49,7 +49,7 @@ final class CudnnConv2d {
         if (out.dtype().isLowPrecision()) {
             if (op.bias()) { // y = b[channel], then y = conv + y in cuDNN's float32 epilogue: one rounding
                 gpu.launch(Symbols.convBias(out.dtype()), out.size(), new LaunchArgs().i64(out.size())
-                        .i32((int) out.dim(1)).i64(out.dim(2) * out.dim(3)).ptr(pointer(contiguous(in[2])))
+                        .i32((int) out.dim(1)).i64(out.dim(2) * out.dim(3)).ptr(contiguous(in[2]))
                         .ptr(pointer(out)));
             }
             calls.forward(x, w, op.params(), out, op.bias());

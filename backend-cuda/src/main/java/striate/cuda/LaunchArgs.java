@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
+import striate.tensor.Tensor;
 
 /**
  * The parameters of one kernel launch, in the order of the kernel's signature: each is a host pointer to the
@@ -11,6 +12,7 @@ import jcuda.Pointer;
  */
 final class LaunchArgs {
     private final List<NativePointerObject> values = new ArrayList<>();
+    private final List<Tensor> held = new ArrayList<>();
 
     LaunchArgs i32(int v) {
         values.add(Pointer.to(new int[] {v}));
@@ -31,6 +33,16 @@ final class LaunchArgs {
     LaunchArgs ptr(Pointer p) {
         values.add(Pointer.to(p));
         return this;
+    }
+
+    /**
+     * The address of {@code t}'s first element, {@code t} held by these arguments until the launch has queued: a
+     * temporary (a dense copy of a strided input) whose only other reference is gone could otherwise be collected,
+     * and its block handed to another allocation, between taking its address and the launch.
+     */
+    LaunchArgs ptr(Tensor t) {
+        held.add(t);
+        return ptr(CudaBackend.pointer(t));
     }
 
     /** A struct of 64-bit fields, e.g. {@link Layout#packed()}. */
