@@ -4,6 +4,7 @@ import static jcuda.jcudnn.cudnnBackendAttributeName.*;
 import static jcuda.jcudnn.cudnnBackendDescriptorType.*;
 import static striate.cuda.CudaBackend.pointer;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,6 +138,10 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                         "cudnnBackendExecute(" + key + ", " + chosen.engine() + ")");
             }
         });
+        // the operands (dense copies among them) stay allocated through the search's allocations and the execution
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(w);
+        Reference.reachabilityFence(y);
     }
 
     private static CudnnDescriptor variantPack(long[] addresses, long workspace) {
