@@ -385,6 +385,7 @@ first() { # one call for a session's first look (about 9 minutes): what has neve
   section "First look: the gpu tests of the code that has never run on a GPU (CUDA graphs, the staging copies, the graph API's convolutions, mixed precision, the fused recurrent layers, the two-pass sums), and the conformance suite"
   TAIL=50 junit 240 junit-first -- CudaConformanceTest CudaGraphTest CudaGraphedTrainingTest CudaCopyTest \
     CudnnGraphConvolutionTest CudnnGraphNodeTest CudaLowPrecisionTest CudaRecurrentLayersTest CudaReductionPathsTest \
+    CudaLossTest \
     CudaKernelTraceTest
   section "#19 item 1: elementwise add and relu at 2^26 elements, GB/s, Striate and PyTorch (target: >= 0.9x)"
   TAIL=12 record timeout 60 "${JAVA[@]}" striate.bench.GpuThroughput 1024

@@ -2,7 +2,8 @@
 // One block of LOSS_THREADS threads per row: a max and a sum of exp(x − max) through shared memory,
 // then loss_r = −(x[r, t] − max − log Σ) or dx[r, j] = dy_r·(softmax_j − [j = t]).
 // With ignoring != 0, a row whose target equals ignore gets loss 0 and a zero gradient row.
-// A target outside [0, c) gives NaN and records its row in *bad (the host turns it into an error).
+// A target outside [0, c) gives NaN and records its row in *bad, the lowest such row whatever the blocks' order (the
+// host turns it into an error naming that row, as the reference names the first).
 #include "striate.cuh"
 
 #define LOSS_THREADS 256
@@ -43,7 +44,7 @@ extern "C" __global__ void cross_entropy_forward_f32(int n, int c, int ignoring,
             if (ignoring && t == ignore) {
                 loss[r] = 0.0f;
             } else if (t < 0 || t >= c) {
-                atomicCAS(bad, -1, r);
+                atomicMin(bad, r);
                 loss[r] = NAN;
             } else {
                 loss[r] = -(row[t] - m - logf(s));
@@ -61,7 +62,7 @@ extern "C" __global__ void cross_entropy_backward_f32(int n, int c, int ignoring
         int t = target[r];
         bool ignored = ignoring && t == ignore;
         if (threadIdx.x == 0 && !ignored && (t < 0 || t >= c)) {
-            atomicCAS(bad, -1, r);
+            atomicMin(bad, r);
         }
         float g = dy[r];
         for (int j = threadIdx.x; j < c; j += blockDim.x) {

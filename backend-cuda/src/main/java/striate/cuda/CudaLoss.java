@@ -38,7 +38,7 @@ final class CudaLoss {
             return;
         }
         CudaBackend b = of(out);
-        CudaStorage bad = b.flag(-1);
+        CudaStorage bad = b.flag(Integer.MAX_VALUE); // the lowest bad row, or this
         boolean ignoring = op.ignoreIndex() != CrossEntropyOp.NO_IGNORE;
         LaunchArgs args = new LaunchArgs().i32(n).i32(c).i32(ignoring ? 1 : 0).i32(op.ignoreIndex())
                 .ptr(pointer(x)).ptr(pointer(t));
@@ -48,7 +48,7 @@ final class CudaLoss {
         args.ptr(pointer(out)).ptr(bad.pointer(0));
         b.gpu().launch(kernel, Math.min(n, MAX_BLOCKS), THREADS, args);
         b.check(bad, row -> {
-            if (row >= 0) {
+            if (row != Integer.MAX_VALUE) {
                 throw op.outOfRange(row, t.toIntArray()[row], c);
             }
         });

@@ -34,7 +34,7 @@ public final class Nccl {
     /** An environment variable naming the NCCL library file explicitly. */
     public static final String LIBRARY_VARIABLE = "STRIATE_NCCL_LIBRARY";
     static final int FLOAT32 = 7; // ncclFloat32
-    static final int FLOAT64 = 9; // ncclFloat64
+    static final int FLOAT64 = 8; // ncclFloat64 (9 is ncclBfloat16)
     static final int SUM = 0; // ncclSum
     static final int AVG = 4; // ncclAvg (NCCL 2.10 and later): the sum divided by the number of ranks
     /** The size of an ncclUniqueId. */

@@ -148,8 +148,19 @@ final class NcclAllReduce implements GradientExchange {
                 failure = e;
             }
         }
-        nccl.groupEnd(); // always: a group left open would swallow the next bucket's calls
+        try {
+            nccl.groupEnd(); // always: a group left open would swallow the next bucket's calls
+        } catch (RuntimeException e) { // a failed call inside the group fails its end too: keep the first error
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
         if (failure != null) {
+            for (CudaDevice gpu : gpus) {
+                gpu.reactivate(); // NCCL may have left another device current on this thread
+            }
             throw failure;
         }
         for (int q = 0; q < gpus.size(); q++) {

@@ -34,6 +34,15 @@ class NcclTest {
     }
 
     @Test
+    void theTypeAndOperationCodesAreNcclHeaders() {
+        // nccl.h: ncclFloat32 = 7, ncclFloat64 = 8 (9 is ncclBfloat16); ncclSum = 0, ncclAvg = 4
+        assertEquals(7, Nccl.FLOAT32);
+        assertEquals(8, Nccl.FLOAT64);
+        assertEquals(0, Nccl.SUM);
+        assertEquals(4, Nccl.AVG);
+    }
+
+    @Test
     void aMissingFileIsNamedWithTheVariable() {
         Path missing = Path.of("/nonexistent/striate-test/libnccl.so.2");
         NcclUnavailableException e = assertThrows(NcclUnavailableException.class, () -> Nccl.fromFile(missing));
