@@ -17,7 +17,7 @@ extern "C" __global__ void sgd_update_f32(long long n, float *param, const float
     }
 }
 
-// c1 = 1 − β1^step, c2 = 1 − β2^step (bias corrections, computed on the host)
+// c1 = 1 − β1^step, c2 = 1 − β2^step (bias corrections, computed here from the step count on the device)
 extern "C" __global__ void adam_update_f32(long long n, float *param, const float *grad, float *m, float *v,
                                            double lr, double beta1, double beta2, double eps,
                                            double weight_decay, int decoupled, const float *step) {

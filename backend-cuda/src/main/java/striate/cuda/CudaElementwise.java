@@ -158,9 +158,9 @@ final class CudaElementwise {
                 .i32(op.streamed() ? 1 : 0).ptr(pointer(op.streamed() ? in[0] : out)).i64(RandomDraw.STREAM_STEP);
     }
 
-    /** Adds x's layout (broadcast to out's shape) and x's storage address. */
+    /** Adds x's layout (broadcast to out's shape) and x's storage address; x is held until the launch. */
     private static LaunchArgs read(LaunchArgs args, Tensor x, Tensor out) {
-        return args.struct(Layout.of(x, out.shape()).packed()).ptr(base(x));
+        return args.hold(x).struct(Layout.of(x, out.shape()).packed()).ptr(base(x));
     }
 
     /**

@@ -20,7 +20,7 @@ final class CudaUpdates {
         Tensor p = inPlace(op.name(), in[0]);
         Tensor v = inPlace(op.name(), in[2]);
         Tensor g = contiguous(in[1]);
-        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(pointer(g)).ptr(pointer(v)).f64(op.lr())
+        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(g).ptr(pointer(v)).f64(op.lr())
                 .f64(op.momentum()).f64(op.dampening()).i32(op.nesterov() ? 1 : 0).f64(op.weightDecay());
         of(p).gpu().launch(Symbols.SGD, p.size(), args);
     }
@@ -31,7 +31,7 @@ final class CudaUpdates {
         Tensor v = inPlace(op.name(), in[3]);
         Tensor g = contiguous(in[1]);
         Tensor step = inPlace(op.name(), in[4]); // the count, read by the kernel (a replayed graph advances it)
-        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(pointer(g)).ptr(pointer(m)).ptr(pointer(v))
+        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(g).ptr(pointer(m)).ptr(pointer(v))
                 .f64(op.lr()).f64(op.beta1()).f64(op.beta2()).f64(op.eps()).f64(op.weightDecay())
                 .i32(op.decoupled() ? 1 : 0).ptr(pointer(step));
         of(p).gpu().launch(Symbols.ADAM, p.size(), args);

@@ -64,7 +64,7 @@ final class CudnnConv2d {
             Tensor b = op.bias() ? contiguous(in[2]) : out; // out stands in for an unread bias pointer
             long plane = out.dim(2) * out.dim(3);
             gpu.launch(Symbols.CONV_BIAS_RELU, out.size(), new LaunchArgs().i64(out.size()).i32((int) out.dim(1))
-                    .i64(plane).ptr(pointer(b)).i32(op.bias() ? 1 : 0).i32(op.relu() ? 1 : 0).ptr(pointer(out)));
+                    .i64(plane).ptr(b).i32(op.bias() ? 1 : 0).i32(op.relu() ? 1 : 0).ptr(pointer(out)));
         }
     }
 

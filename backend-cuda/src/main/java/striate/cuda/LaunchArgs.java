@@ -41,8 +41,13 @@ final class LaunchArgs {
      * and its block handed to another allocation, between taking its address and the launch.
      */
     LaunchArgs ptr(Tensor t) {
+        return hold(t).ptr(CudaBackend.pointer(t));
+    }
+
+    /** Holds {@code t} until the launch has queued, for arguments that pass its address in another form. */
+    LaunchArgs hold(Tensor t) {
         held.add(t);
-        return ptr(CudaBackend.pointer(t));
+        return this;
     }
 
     /** A struct of 64-bit fields, e.g. {@link Layout#packed()}. */
