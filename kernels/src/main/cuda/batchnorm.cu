@@ -31,11 +31,12 @@ extern "C" __global__ void batch_norm_forward_f32(long long n, long long c, long
         }
         double invstd = 1.0 / sqrt(block_sum(sq, part) / m + eps);
         float fm = (float) mean;
+        float rest = (float) (mean - fm); // the mean = fm + rest: (x − fm) is exact near the mean, then rest comes off
         float scale = (float) (w[ch] * invstd);
         float shift = b[ch];
         for (long long e = threadIdx.x; e < m; e += blockDim.x) {
             long long at = bn_at(e, ch, c, s);
-            y[at] = fmaf(x[at] - fm, scale, shift);
+            y[at] = fmaf(__fsub_rn(__fsub_rn(x[at], fm), rest), scale, shift);
         }
         if (threadIdx.x == 0) {
             y[size + ch] = fm;

@@ -105,7 +105,7 @@ final class CpuBatchNorm {
             for (int i = 0; i < l.n(); i++) {
                 for (int j = 0; j < count; j++) {
                     long run = i * l.stride() + l.first(j);
-                    loops.normalize((float) mean[j], scale[j], b[from + j], x.segment(), xAt + run, y, yAt + run,
+                    loops.normalize(mean[j], scale[j], b[from + j], x.segment(), xAt + run, y, yAt + run,
                             l.s());
                 }
             }

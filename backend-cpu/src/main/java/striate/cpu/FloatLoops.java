@@ -83,8 +83,12 @@ interface FloatLoops {
     void channelSumsAndDotsAbout(double[] means, MemorySegment dy, long dyi, MemorySegment x, long xi, int n, int rows,
                                  long stride, int channels, double[] sums, double[] dots);
 
-    /** y[yi + t] = (x[xi + t] − mean)·scale + shift for t in [0, n): batch norm's output, one run of a channel. */
-    void normalize(float mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi, int n);
+    /**
+     * y[yi + t] = (x[xi + t] − mean)·scale + shift for t in [0, n): batch norm's output, one run of a channel. The mean
+     * is subtracted in more than float32 (a float32 mean is off by up to half its unit in the last place, which 1/σ
+     * multiplies: far off when the values sit far from zero with a small spread).
+     */
+    void normalize(double mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi, int n);
 
     /**
      * dx[dxi + t] = a·dy[dyi + t] + b·(x[xi + t] − mean) + shift for t in [0, n): batch norm's input gradient, one run

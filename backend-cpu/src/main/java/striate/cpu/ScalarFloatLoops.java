@@ -149,7 +149,7 @@ class ScalarFloatLoops implements FloatLoops {
     }
 
     @Override
-    public void normalize(float mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi,
+    public void normalize(double mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi,
                           int n) {
         for (int t = 0; t < n; t++) {
             y.setAtIndex(JAVA_FLOAT, yi + t, (float) (((double) x.getAtIndex(JAVA_FLOAT, xi + t) - mean) * scale

@@ -581,7 +581,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
     }
 
     @Override
-    public void normalize(float mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi,
+    public void normalize(double mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y, long yi,
                           int n) {
         if (!(x.isNative() && y.isNative())) {
             super.normalize(mean, scale, shift, x, xi, y, yi, n);
@@ -590,12 +590,17 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         normalizeNative(mean, scale, shift, x, xi, y, yi, n);
     }
 
-    /** The vector loop in float (one fused multiply-add per vector), given native segments only. */
-    private void normalizeNative(float mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y,
+    /**
+     * The vector loop in float given native segments only: the mean as a float32 head and the float32 rest of it,
+     * subtracted one after the other ((x − head) is exact where x is near the mean), then one fused multiply-add.
+     */
+    private void normalizeNative(double mean, float scale, float shift, MemorySegment x, long xi, MemorySegment y,
                                  long yi, int n) {
+        float head = (float) mean;
+        float rest = (float) (mean - head);
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
-            FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER).sub(mean).fma(scale, shift)
+            FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER).sub(head).sub(rest).fma(scale, shift)
                     .intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
         super.normalize(mean, scale, shift, x, xi + t, y, yi + t, n - t);

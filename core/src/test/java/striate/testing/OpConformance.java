@@ -660,8 +660,8 @@ public abstract class OpConformance {
 
     /**
      * Training-mode batch norm, forward and backward: [n, c] (runs of one value), odd sizes, the DCGAN
-     * discriminator's [64, 128, 7, 7], values far from zero (mean 5: the variance about the mean, not E[x²] − E[x]²),
-     * a strided x and a strided dy.
+     * discriminator's [64, 128, 7, 7], values far from zero (mean 5: the variance about the mean, not E[x²] − E[x]²;
+     * mean 1000: x − mean in more than float32), a strided x and a strided dy.
      */
     private static void batchNorm(List<Case> c) {
         long[][] shapes = {{4, 3}, {7, 33}, {3, 5, 7, 7}, {8, 33, 5}, {64, 128, 7, 7}};
@@ -676,6 +676,10 @@ public abstract class OpConformance {
                 u(208, 4)));
         c.add(op("batch norm backward mean 5 [6, 4, 3, 3]", new BatchNormBackwardOp(), u(209, 6, 4, 3, 3),
                 range(206, 4, 6, 6, 4, 3, 3), range(210, 4.5, 5.5, 4), pos(211, 4), u(207, 4)));
+        // a mean far larger than the spread (values in [1000, 1001], std ≈ 0.29): the mean rounded to float32 is off by
+        // up to 3e-5, which times 1/σ ≈ 3.5 would be 1e-4 in y, ten times the tolerance, if x − mean were taken in float32
+        c.add(op("batch norm mean 1000 [16, 8, 100]", new BatchNormOp(1e-5), range(219, 1000, 1001, 16, 8, 100),
+                u(220, 8), u(221, 8)));
         c.add(op("batch norm strided x [33, 7]", new BatchNormOp(1e-5), transposed(u(212, 7, 33)), u(213, 7),
                 u(214, 7)));
         c.add(op("batch norm backward strided dy [33, 7]", new BatchNormBackwardOp(), transposed(u(215, 7, 33)),
