@@ -5,6 +5,7 @@ import static striate.cuda.CudaBackend.pointer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import striate.backend.CopyPlan;
 import striate.backend.HostCopy;
 import striate.backend.TrafficCounter;
@@ -29,6 +30,9 @@ import striate.tensor.Tensor;
  * Callers hold no device lock; each step takes the lock of the device it queues work on.
  */
 final class CudaCopy {
+    /** cuMemcpy2D's largest pitch (CU_DEVICE_ATTRIBUTE_MAX_PITCH, 2^31 − 1 bytes on current GPUs). */
+    private static final long MAX_PITCH = Integer.MAX_VALUE;
+
     private CudaCopy() {
     }
 
@@ -114,6 +118,20 @@ final class CudaCopy {
         long height = plan.dims()[last];
         long srcPitch = plan.srcStrides()[last] * eb;
         long dstPitch = plan.dstStrides()[last] * eb;
+        if ((srcPitch < width || srcPitch > MAX_PITCH) && !src.isContiguous()) { // overlapping or far rows: densify
+            Tensor dense = CudaBackend.contiguous(src);
+            try {
+                within(b, dense, dst);
+            } finally {
+                release(dense, src);
+            }
+            return;
+        }
+        if (srcPitch > MAX_PITCH || dstPitch < width || dstPitch > MAX_PITCH) {
+            throw new UnsupportedOperationException("a copy on " + gpu + " between views whose rows lie more than 2^31"
+                    + " bytes apart or overlap (" + src.shape() + " with strides " + Arrays.toString(src.strides())
+                    + " into strides " + Arrays.toString(dst.strides()) + "); copy through a contiguous tensor");
+        }
         plan.forEach(1, (so, to) -> gpu.copyRows(base(src), so * eb, srcPitch, base(dst), to * eb, dstPitch, width,
                 height));
     }
