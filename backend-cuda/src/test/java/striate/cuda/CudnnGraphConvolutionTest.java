@@ -32,8 +32,12 @@ class CudnnGraphConvolutionTest {
     private static final Backend REF = Backends.of(Device.reference());
     private static final List<ConvShape> SHAPES = List.of(Fixtures.ODD_CONV, Fixtures.GROUPED_CONV_BATCH,
             Fixtures.LENET_C1_BATCH, Fixtures.LENET_C3_BATCH, Fixtures.LENET_C5_BATCH, Fixtures.PIXEL_CONV);
-    /** TF32 keeps 10 of float32's 23 mantissa bits in each product. */
-    private static final Tolerance TF32 = new Tolerance(1e-3, 2e-3);
+    /**
+     * TF32 keeps 10 of float32's 23 mantissa bits of each operand: an error of about √K·1.3e-4 for K-term sums of
+     * values in [-1, 1], absolute rather than relative (outputs near zero keep it whole); at most 0.033 for K = 1,700
+     * in a numpy emulation, against outputs of 7–9 rms.
+     */
+    private static final Tolerance TF32 = new Tolerance(3e-2, 3e-3);
 
     private static CudaBackend graph(boolean tf32, boolean deterministic) {
         Gpu.backend();
@@ -108,6 +112,9 @@ class CudnnGraphConvolutionTest {
         Tensor x = Fixtures.uniform(d, 1, c.x()).to(t);
         Tensor w = Fixtures.uniform(d, 2, c.w()).to(t);
         Tensor dy = Fixtures.uniform(d, 3, c.y()).to(t);
+        if (b != REF) { // made on the default backend's stream; b has its own, which nothing orders after that one
+            Gpu.backend().synchronize();
+        }
         return switch (op) {
             case Conv2dOp f -> b.execute(f, x, w);
             case Conv2dBackwardDataOp g -> b.execute(g, dy, w);
