@@ -98,12 +98,7 @@ final class CudaCopy {
             return;
         }
         if (broadcast(src)) { // a 2-D copy cannot repeat rows: densify first
-            Tensor dense = CudaBackend.contiguous(src);
-            try {
-                within(b, dense, dst);
-            } finally {
-                release(dense, src);
-            }
+            withinDense(b, src, dst);
             return;
         }
         CudaDevice gpu = b.gpu();
@@ -119,12 +114,7 @@ final class CudaCopy {
         long srcPitch = plan.srcStrides()[last] * eb;
         long dstPitch = plan.dstStrides()[last] * eb;
         if ((srcPitch < width || srcPitch > MAX_PITCH) && !src.isContiguous()) { // overlapping or far rows: densify
-            Tensor dense = CudaBackend.contiguous(src);
-            try {
-                within(b, dense, dst);
-            } finally {
-                release(dense, src);
-            }
+            withinDense(b, src, dst);
             return;
         }
         if (srcPitch > MAX_PITCH || dstPitch < width || dstPitch > MAX_PITCH) {
@@ -134,6 +124,16 @@ final class CudaCopy {
         }
         plan.forEach(1, (so, to) -> gpu.copyRows(base(src), so * eb, srcPitch, base(dst), to * eb, dstPitch, width,
                 height));
+    }
+
+    /** dst = src through a dense copy of src, for sources a 2-D copy cannot read. */
+    private static void withinDense(CudaBackend b, Tensor src, Tensor dst) {
+        Tensor dense = CudaBackend.contiguous(src);
+        try {
+            within(b, dense, dst);
+        } finally {
+            release(dense, src);
+        }
     }
 
     private static void hostToDevice(Tensor src, Tensor dst, long bytes) {

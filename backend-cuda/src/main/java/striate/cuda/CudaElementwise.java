@@ -32,7 +32,7 @@ final class CudaElementwise {
     static void unary(UnaryOp op, Tensor[] in, Tensor out) {
         requireF32(op.name(), in[0]);
         Layout xl = Layout.of(in[0], out.shape());
-        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(xl.packed()).ptr(base(in[0])).ptr(pointer(out));
+        LaunchArgs args = read(new LaunchArgs().i64(out.size()), in[0], xl).ptr(pointer(out));
         of(out).gpu().launch(Symbols.unary(op.fn()), threads(out, xl), args);
     }
 
@@ -65,8 +65,7 @@ final class CudaElementwise {
         requireF32(op.name(), in[0]);
         Layout al = Layout.of(in[0], out.shape());
         Layout bl = Layout.of(in[1], out.shape());
-        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(al.packed()).ptr(base(in[0])).struct(bl.packed())
-                .ptr(base(in[1])).ptr(pointer(out));
+        LaunchArgs args = read(read(new LaunchArgs().i64(out.size()), in[0], al), in[1], bl).ptr(pointer(out));
         of(out).gpu().launch(Symbols.binary(op.fn()), threads(out, al, bl), args);
     }
 
@@ -160,7 +159,12 @@ final class CudaElementwise {
 
     /** Adds x's layout (broadcast to out's shape) and x's storage address; x is held until the launch. */
     private static LaunchArgs read(LaunchArgs args, Tensor x, Tensor out) {
-        return args.hold(x).struct(Layout.of(x, out.shape()).packed()).ptr(base(x));
+        return read(args, x, Layout.of(x, out.shape()));
+    }
+
+    /** Adds {@code layout} (x read as the output's shape) and x's storage address; x is held until the launch. */
+    private static LaunchArgs read(LaunchArgs args, Tensor x, Layout layout) {
+        return args.hold(x).struct(layout.packed()).ptr(base(x));
     }
 
     /**

@@ -188,7 +188,8 @@ public final class CudaProbe {
         }
     }
 
-    private static Optional<SymbolLookup> open(String soname) {
+    /** The library {@code soname} as the dynamic linker finds it, if it does. */
+    static Optional<SymbolLookup> open(String soname) {
         try {
             return Optional.of(SymbolLookup.libraryLookup(soname, Arena.global()));
         } catch (IllegalArgumentException | IllegalCallerException e) {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.SymbolLookup;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,14 +29,7 @@ class CudnnGraphNodeTest {
 
     @BeforeEach
     void needsCudnn() {
-        boolean found;
-        try {
-            SymbolLookup.libraryLookup(CudaProbe.CUDNN, Arena.global());
-            found = true;
-        } catch (IllegalArgumentException e) {
-            found = false;
-        }
-        assumeTrue(found, CudaProbe.CUDNN_FIX);
+        assumeTrue(CudaProbe.open(CudaProbe.CUDNN).isPresent(), CudaProbe.CUDNN_FIX);
     }
 
     @Test
