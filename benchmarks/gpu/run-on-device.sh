@@ -11,28 +11,31 @@
 # 1. On the build machine (needs Maven, nvcc not required, the Debian package dataset-fashion-mnist):
 #        bash benchmarks/gpu/run-on-device.sh prepare
 #    builds the jars and test classes, then ../shared/gpu/prepare-device-bundle.sh (or $BUNDLE_SCRIPT) fills the
-#    git-ignored .device/ (Java runtime, JCuda natives, the libcublas.so.12 → .so.13 shim, the JUnit console
-#    launcher, our jars; about 33 MiB) and puts the Fashion-MNIST files into the git-ignored .device-data (the images
-#    xz-compressed, about 26 MiB; unpacked on the device), carried only by the stages that train on them: a call
-#    carries at most 64 MiB with the working tree, and prepare prints what each kind of call would carry.
+#    git-ignored .device/ (Java runtime, JCuda natives, the libcublas.so.12 → .so.13 shim, our jars and test classes;
+#    about 30 MiB), puts the JUnit console launcher into the git-ignored .device-tests (3 MiB), carried only by the
+#    stages that run JUnit, and the Fashion-MNIST files into the git-ignored .device-data (the images xz-compressed,
+#    about 26 MiB; unpacked on the device), carried only by the stages that train on them: a call carries at most
+#    64 MiB with the working tree, and prepare prints what each kind of call would carry.
 # 2. On the GPU machine, with the `run` tool (each stage fits its 10-minute limit; results land in $OUT):
-#        run(command="bash benchmarks/gpu/run-on-device.sh device tests", carry=[".device"])
+#        run(command="bash benchmarks/gpu/run-on-device.sh device tests", carry=[".device", ".device-tests"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device bench", carry=[".device"])
 #        run(command="EPOCHS=3 bash benchmarks/gpu/run-on-device.sh device lenet", carry=[".device", ".device-data"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device rnn", carry=[".device"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device graphs", carry=[".device", ".device-data"])
-#        run(command="bash benchmarks/gpu/run-on-device.sh device nccl", carry=[".device"])
+#        run(command="bash benchmarks/gpu/run-on-device.sh device nccl", carry=[".device", ".device-tests"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device gan", carry=[".device", ".device-data"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device profile", carry=[".device"])
+#        run(command="bash benchmarks/gpu/run-on-device.sh device amp-tests", carry=[".device", ".device-tests"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device amp", carry=[".device", ".device-data"])
-#        run(command="bash benchmarks/gpu/run-on-device.sh device cudnn", carry=[".device"])
-#        run(command="bash benchmarks/gpu/run-on-device.sh device first", carry=[".device"], timeout_s=600)
-#    or `device all` (the eight in a row, if the time limit allows; carry both). Each stage appends to
-#    $OUT/gpu-results.md (OUT defaults to ./gpu-out when the run tool gives none).
-#    The amp stage (about 6 minutes; each command under its own timeout; when its tests fail, it runs them again with
-#    the 2-byte products widened, -Dstriate.cuda.lowPrecisionProducts=false) also writes $OUT/amp-table.md: LeNet-5's
-#    test accuracy per precision and AlexNet's step time per precision beside PyTorch's, with the ratio
-#    PyTorch ms / Striate ms (above 1: Striate is faster).
+#        run(command="bash benchmarks/gpu/run-on-device.sh device cudnn", carry=[".device", ".device-tests"])
+#        run(command="bash benchmarks/gpu/run-on-device.sh device first", carry=[".device", ".device-tests"], timeout_s=600)
+#    or `device all` (the stages in a row, if the time limit allows; carry the three, which only fits while the
+#    working tree is under about 1 MiB: prepare says). Each stage appends to $OUT/gpu-results.md (OUT defaults to
+#    ./gpu-out when the run tool gives none).
+#    The amp-tests stage runs the bfloat16/float16 gpu tests, and when they fail, runs them again with the 2-byte
+#    products widened (-Dstriate.cuda.lowPrecisionProducts=false). The amp stage (about 5 minutes; each command under
+#    its own timeout) also writes $OUT/amp-table.md: LeNet-5's test accuracy per precision and AlexNet's step time
+#    per precision beside PyTorch's, with the ratio PyTorch ms / Striate ms (above 1: Striate is faster).
 #    The first stage (about 9 minutes, each command under its own timeout) is for a session's first GPU call: the gpu
 #    tests of the code that has never run on a GPU and the conformance suite, then issue #19's four targets side by
 #    side with PyTorch (elementwise GB/s, the graphed LeNet-5 step, AlexNet TF32 legacy/graph API and bf16).
@@ -71,8 +74,12 @@ prepare() {
   # The data travels apart from the bundle: both together are over the 64 MiB a call may carry with the working
   # tree. The stages that train on it carry [".device", ".device-data"]; the images go as xz (about 26 MB in all,
   # against gzip's 31), unpacked on the device into $DATA.
+  # JUnit's launcher travels apart too: only the stages that run tests carry [".device", ".device-tests"].
+  local launcher=junit-platform-console-standalone.jar
   rm -rf .device/data
-  mkdir -p .device-data
+  mkdir -p .device-tests .device-data
+  [ -f ".device/tools/$launcher" ] && mv -f ".device/tools/$launcher" .device-tests/
+  [ -f ".device-tests/$launcher" ] || { echo "the bundle has no $launcher" >&2; exit 1; }
   for f in $(dpkg -L dataset-fashion-mnist | grep -E '/datasets/fashion-mnist/.*-ubyte(\.gz)?$'); do
     local name
     name=$(basename "$f" .gz)
@@ -81,15 +88,18 @@ prepare() {
       *) cp "$f" .device-data/ ;;
     esac
   done
-  local tree bundle data limit=$((64 * 1024 * 1024))
+  local tree bundle tests data limit=$((64 * 1024 * 1024)) mib=1048576
   tree=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
   bundle=$(du -sb .device | cut -f1)
+  tests=$(du -sb .device-tests | cut -f1)
   data=$(du -sb .device-data | cut -f1)
-  echo "a call carries $(( (tree + bundle) / 1048576 )) MiB with .device, $(( (tree + bundle + data) / 1048576 )) MiB with .device-data too (limit 64 MiB)"
-  if [ $((tree + bundle + data)) -gt $limit ]; then
-    echo "WARNING: the working tree, .device and .device-data together are over the limit: the training stages would be refused" >&2
+  echo "a call carries, with the working tree: $(( (tree + bundle + tests) / mib )) MiB with .device-tests (tests, first," \
+    "amp-tests, cudnn, nccl), $(( (tree + bundle + data) / mib )) MiB with .device-data (lenet, graphs, gan, amp)," \
+    "$(( (tree + bundle + tests + data) / mib )) MiB with both (all); the limit is 64 MiB"
+  if [ $((tree + bundle + data)) -gt $limit ] || [ $((tree + bundle + tests)) -gt $limit ]; then
+    echo "WARNING: a stage's call would be over the limit and refused" >&2
   fi
-  echo "next, on the GPU machine: run(command=\"bash benchmarks/gpu/run-on-device.sh device tests\", carry=[\".device\"])"
+  echo "next, on the GPU machine: run(command=\"bash benchmarks/gpu/run-on-device.sh device first\", carry=[\".device\", \".device-tests\"], timeout_s=600)"
 }
 
 OUT=${OUT:-$ROOT/gpu-out}
@@ -136,8 +146,12 @@ junit() { # junit SECONDS REPORTS [java flags...] -- TEST...: JUnit under a time
       *) selectors+=(--select-class "striate.cuda.$t") ;;
     esac
   done
+  if [ ! -f .device-tests/junit-platform-console-standalone.jar ]; then
+    echo "this stage runs JUnit: run it with carry=[\".device\", \".device-tests\"]" >&2
+    exit 2
+  fi
   TAIL=${TAIL:-60} record timeout "$seconds" "${JAVA[@]}" -Dstriate.poisonUninitialized=true "${flags[@]}" \
-    -cp .device/tools/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
+    -cp .device-tests/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
     "${selectors[@]}" --exclude-engine=junit-vintage --details="${DETAILS:-summary}" --details-theme=ascii \
     --reports-dir "$OUT/$reports"
 }
@@ -290,10 +304,8 @@ amp_tables() { # amp_tables FP32_ACC BF16_ACC FP16_ACC S_FP32 S_TF32 S_BF16 P_FP
   amp_row "bf16 autocast, TF32 for float32 work (PyTorch AMP + cudnn.benchmark)" "${6:-}" "${9:-}"
 }
 
-amp() {
+amp_tests() {
   machine
-  data
-  local epochs=${EPOCHS:-2} acc=() ms=() peer=() p
   section "Mixed precision (issue #19 item 4): the bfloat16/float16 gpu tests, the conformance suite and the model tests"
   junit 420 junit-amp -- CudaLowPrecisionTest CudaConformanceTest CudaKernelTableTest CudaWidenedTest \
     CudaKernelTraceTest CudaModelTest
@@ -301,6 +313,12 @@ amp() {
     section "Again with the 2-byte matmuls and convolutions widened too (-Dstriate.cuda.lowPrecisionProducts=false): what still fails is not cuBLAS's or cuDNN's 2-byte calls"
     junit 300 junit-amp-widened -Dstriate.cuda.lowPrecisionProducts=false -- CudaLowPrecisionTest CudaConformanceTest
   fi
+}
+
+amp() {
+  machine
+  data
+  local epochs=${EPOCHS:-2} acc=() ms=() peer=() p
   section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64, on cuda:0 in fp32, bf16 and fp16 (target: bf16 and fp16 within 0.3 points of fp32's accuracy)"
   for p in fp32 bf16 fp16; do
     rm -rf "$OUT/lenet5-cuda-$p"
@@ -421,11 +439,12 @@ case "${1:-} ${2:-}" in
   "device rnn") rnn ;;
   "device nccl") nccl ;;
   "device gan") gan ;;
+  "device amp-tests") amp_tests ;;
   "device amp") amp ;;
   "device profile") profile ;;
   "device cudnn") cudnn ;;
   "device first") first ;;
-  "device all") tests; bench; lenet; rnn; graphs; nccl; gan; amp ;;
+  "device all") tests; bench; lenet; rnn; graphs; nccl; gan; amp_tests; amp ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac
 [ "${1:-}" = device ] && echo "results: $RESULTS"
