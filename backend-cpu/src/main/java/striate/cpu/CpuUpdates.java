@@ -19,7 +19,7 @@ import striate.tensor.Tensor;
  * same float operations in the same order as a vector lane, so an update gives the same bits wherever its tensors
  * live. Large parameters (AlexNet's 4096×4096 layer is 64 MB, and the update reads and writes it with its state) are
  * split into fixed chunks on the intra-op pool; each element's update is independent, so results do not depend on
- * the thread count.
+ * the thread count. A guarded update reads its flag (the last input) when it runs and changes nothing when it is not 0.
  */
 final class CpuUpdates {
     /** Elements per chunk: 256 KB of each tensor, so the thread hand-off is small next to the memory traffic. */
@@ -80,8 +80,17 @@ final class CpuUpdates {
         return true;
     }
 
+    /** Whether a guarded update's flag, {@code in}'s last input, says to skip it: read now, as a replay must. */
+    private static boolean skipped(boolean guarded, Tensor[] in) {
+        return guarded && segment(in[in.length - 1]).getAtIndex(JAVA_FLOAT, 0) != 0f;
+    }
+
     Kernel<SgdUpdateOp> sgd() {
         return (op, in, out) -> {
+            if (skipped(op.guarded(), in)) {
+                KernelTrace.path("skipped");
+                return;
+            }
             MemorySegment p = segment(in[0]);
             MemorySegment g = segment(in[1]);
             MemorySegment v = segment(in[2]);
@@ -106,6 +115,10 @@ final class CpuUpdates {
 
     Kernel<AdamUpdateOp> adam() {
         return (op, in, out) -> {
+            if (skipped(op.guarded(), in)) {
+                KernelTrace.path("skipped");
+                return;
+            }
             MemorySegment p = segment(in[0]);
             MemorySegment g = segment(in[1]);
             MemorySegment m = segment(in[2]);

@@ -10,7 +10,8 @@ import striate.tensor.Tensor;
 
 /**
  * The fused SGD and Adam steps in place (kernels/src/main/cuda/optim.cu): one pass over parameter, gradient and
- * state. Parameter and state must be contiguous (optimizers create them so); a strided gradient is copied first.
+ * state. Parameter and state must be contiguous (optimizers create them so); a strided gradient is copied first. A
+ * guarded update passes its flag's address (else null); the kernel reads it and returns when it is not 0.
  */
 final class CudaUpdates {
     private CudaUpdates() {
@@ -22,6 +23,7 @@ final class CudaUpdates {
         Tensor g = contiguous(in[1]);
         LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(g).ptr(pointer(v)).f64(op.lr())
                 .f64(op.momentum()).f64(op.dampening()).i32(op.nesterov() ? 1 : 0).f64(op.weightDecay());
+        guard(args, op.guarded(), in);
         of(p).gpu().launch(Symbols.SGD, p.size(), args);
     }
 
@@ -34,7 +36,17 @@ final class CudaUpdates {
         LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(g).ptr(pointer(m)).ptr(pointer(v))
                 .f64(op.lr()).f64(op.beta1()).f64(op.beta2()).f64(op.eps()).f64(op.weightDecay())
                 .i32(op.decoupled() ? 1 : 0).ptr(pointer(step));
+        guard(args, op.guarded(), in);
         of(p).gpu().launch(Symbols.ADAM, p.size(), args);
+    }
+
+    /** The skip flag's address, the last input of a guarded update, or null (the kernel then always updates). */
+    private static void guard(LaunchArgs args, boolean guarded, Tensor[] in) {
+        if (guarded) {
+            args.ptr(pointer(inPlace("guarded update", in[in.length - 1])));
+        } else {
+            args.nullPointer();
+        }
     }
 
     private static Tensor inPlace(String op, Tensor t) {

@@ -35,6 +35,12 @@ final class LaunchArgs {
         return this;
     }
 
+    /** A null device pointer (an optional argument the kernel checks for). */
+    LaunchArgs nullPointer() {
+        values.add(Pointer.to(new long[] {0}));
+        return this;
+    }
+
     /**
      * The address of {@code t}'s first element, {@code t} held by these arguments until the launch has queued: a
      * temporary (a dense copy of a strided input) whose only other reference is gone could otherwise be collected,

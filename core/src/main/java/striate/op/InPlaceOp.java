@@ -4,7 +4,8 @@ import striate.tensor.Shape;
 
 /**
  * Ops that update their inputs in place and produce no output: the fused optimizer updates. The first
- * input is the parameter; every input must have the parameter's shape. Used by optimizers only.
+ * input is the parameter; every input must have the parameter's shape, except scalars an op names (Adam's step count,
+ * a guarded update's last input, its skip flag). Used by optimizers only.
  */
 public sealed interface InPlaceOp extends Op permits SgdUpdateOp, AdamUpdateOp {
     @Override
@@ -15,5 +16,14 @@ public sealed interface InPlaceOp extends Op permits SgdUpdateOp, AdamUpdateOp {
             }
         }
         return inputs[0];
+    }
+
+    /** The inputs without the last, a guarded update's skip flag, which must be a scalar. */
+    default Shape[] withoutGuardFlag(Shape... inputs) {
+        Shape flag = inputs[inputs.length - 1];
+        if (flag.rank() != 0) {
+            throw mismatch("a skip flag of shape " + flag, "a scalar (shape [])");
+        }
+        return java.util.Arrays.copyOf(inputs, inputs.length - 1);
     }
 }

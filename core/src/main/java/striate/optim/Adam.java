@@ -55,12 +55,19 @@ public final class Adam extends Optimizer {
         return true;
     }
 
+    /** True: the update kernel takes a loss scaler's skip flag, and the step count stays when it skips. */
+    @Override
+    public boolean skipsOnDevice() {
+        return true;
+    }
+
     /**
-     * Brings each device's step count to {@code step}: one increment on the device when it holds the previous count
-     * (what a captured step records), else the count set from the host (the first step, or after a restore).
+     * Brings each device's step count to the count of steps taken: one increment on the device when it holds the
+     * previous count (what a captured step records), none when {@code skip} is 1, else the count set from the host
+     * (the first step, or after a restore, when every step asked for was taken), less {@code skip}.
      */
     @Override
-    protected void beginStep(long step) {
+    protected void beginStep(long step, Tensor skip) {
         boolean follows = countedStep == step - 1;
         if (devices == null) { // the parameters' devices, found once
             Set<Device> found = new LinkedHashSet<>();
@@ -69,11 +76,12 @@ public final class Adam extends Optimizer {
         }
         for (Device d : devices) {
             Tensor count = stepCounts.get(d);
-            if (count != null && follows) {
-                count.copyFrom(count.add(1));
-            } else {
-                stepCounts.put(d, MemoryScope.outside(() -> Tensor.scalar(d, DType.F32, step)));
+            if (count == null || !follows) {
+                count = MemoryScope.outside(() -> Tensor.scalar(d, DType.F32, step - 1));
+                stepCounts.put(d, count);
             }
+            Tensor next = count.add(1);
+            count.copyFrom(skip == null ? next : next.sub(skip.to(d)));
         }
         countedStep = step;
     }
@@ -90,6 +98,14 @@ public final class Adam extends Optimizer {
         Tensor vi = v.computeIfAbsent(name, k -> zerosLike(value));
         value.backend().execute(new AdamUpdateOp(learningRate(), beta1, beta2, eps, weightDecay, decoupled),
                 value, grad, mi, vi, stepCounts.get(value.device()));
+    }
+
+    @Override
+    protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
+        Tensor mi = m.computeIfAbsent(name, k -> zerosLike(value));
+        Tensor vi = v.computeIfAbsent(name, k -> zerosLike(value));
+        value.backend().execute(new AdamUpdateOp(learningRate(), beta1, beta2, eps, weightDecay, decoupled, true),
+                value, grad, mi, vi, stepCounts.get(value.device()), skip);
     }
 
     @Override

@@ -12,13 +12,15 @@ import striate.tensor.Tensor;
  * Updates a model's parameters from their gradients. Subclasses implement one parameter's update with a fused
  * in-place op; this class walks the parameters (skipping frozen ones and those without a gradient), applies the
  * optional L1 penalty (λ·sign(param) added to the gradient), counts steps, and exposes the state (per-parameter
- * buffers and the step count) by name so checkpoints can save and restore it exactly.
+ * buffers and the step count) by name so checkpoints can save and restore it exactly. A step may be skipped on the
+ * device ({@link #step(Tensor)}: a loss scaler's step when a gradient overflowed), without the host waiting for it.
  */
 public abstract class Optimizer {
     private final Map<String, Parameter> parameters;
     private final double l1;
     private double learningRate;
-    private long steps;
+    private long steps; // steps asked for, those skipped on the device included
+    private Tensor skipped; // float32 scalar: steps skipped on the device (step(Tensor)) since creation or a restore
 
     protected Optimizer(Map<String, Parameter> parameters, double learningRate, double l1) {
         if (parameters.isEmpty()) {
@@ -38,9 +40,39 @@ public abstract class Optimizer {
      * set on it (data-parallel replicas fill every parameter's slot). Not recorded for autograd.
      */
     public final void step() {
+        take(null);
+    }
+
+    /**
+     * One step unless {@code skip}, a float32 scalar, is 1 (0: step) when the updates run: what a loss scaler asks for
+     * (GradScaler.step), whose flag says on the device whether a gradient overflowed. An optimizer
+     * that {@link #skipsOnDevice} hands the flag to its update kernels, so the host does not wait for the device and a
+     * captured step follows the flag at every replay; any other reads the flag here (a wait) and steps or not.
+     */
+    public final void step(Tensor skip) {
+        if (skip.rank() != 0 || skip.dtype() != DType.F32) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".step: the skip flag must be a float32 "
+                    + "scalar, got " + skip.dtype() + " " + skip.shape());
+        }
+        if (!skipsOnDevice()) {
+            if (skip.item() == 0) {
+                step();
+            }
+            return;
+        }
+        take(skip);
+    }
+
+    private void take(Tensor skip) {
         steps++;
         try (GradMode.Scope off = GradMode.off()) {
-            beginStep(steps);
+            if (skip != null) {
+                if (skipped == null) { // state across steps: made by the first (eager) step, outside memory scopes
+                    skipped = MemoryScope.outside(() -> Tensor.zeros(skip.device(), DType.F32));
+                }
+                skipped.copyFrom(skipped.add(skip.to(skipped.device())));
+            }
+            beginStep(steps, skip);
             for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
                 Tensor grad = e.getValue().grad();
                 if (grad == null || !e.getValue().requiresGrad()) {
@@ -48,16 +80,21 @@ public abstract class Optimizer {
                 }
                 Tensor value = e.getValue().value();
                 Tensor g = l1 > 0 ? grad.add(value.sign().mul(l1)) : grad;
-                update(e.getKey(), value, g.contiguous(), steps);
+                if (skip == null) {
+                    update(e.getKey(), value, g.contiguous(), steps);
+                } else {
+                    update(e.getKey(), value, g.contiguous(), steps, skip.to(value.device()));
+                }
             }
         }
     }
 
     /**
-     * Called once per {@link #step}, before the updates, with the new step count (from 1); without gradient recording.
-     * For state shared by all parameters, such as Adam's step count on the device.
+     * Called once per step, before the updates, with the count of steps asked for (from 1) and the step's skip flag
+     * ({@link #step(Tensor)}; null for {@link #step()}); without gradient recording. For state shared by all
+     * parameters, such as Adam's step count on the device.
      */
-    protected void beginStep(long step) {
+    protected void beginStep(long step, Tensor skip) {
     }
 
     /** Called when a replayed graph applied a step ({@link #countReplayedStep}): the step's device work is done. */
@@ -69,6 +106,22 @@ public abstract class Optimizer {
      * that uses {@code step} (a host value) cannot be captured: such an optimizer's {@link #capturable} is false.
      */
     protected abstract void update(String name, Tensor value, Tensor grad, long step);
+
+    /**
+     * The update of an optimizer that {@link #skipsOnDevice}: {@link #update(String, Tensor, Tensor, long)} unless
+     * {@code skip} (a float32 scalar on {@code value}'s device) is not 0 when its kernels run.
+     */
+    protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not skip steps on the device");
+    }
+
+    /**
+     * Whether {@link #step(Tensor)} skips on the device (every update takes the flag) rather than reading the flag on
+     * the host. False unless an optimizer says so; SGD, RMSprop and Adam do.
+     */
+    public boolean skipsOnDevice() {
+        return false;
+    }
 
     /** Clears every parameter's gradient. */
     public void zeroGrad() {
@@ -103,9 +156,9 @@ public abstract class Optimizer {
         stepReplayed();
     }
 
-    /** Steps taken so far. */
+    /** Steps taken so far, those skipped on the device not counted (which reads their count from the device). */
     public long steps() {
-        return steps;
+        return skipped == null ? steps : steps - (long) skipped.item();
     }
 
     /** The parameters, by name. */
@@ -113,10 +166,10 @@ public abstract class Optimizer {
         return java.util.Collections.unmodifiableMap(parameters);
     }
 
-    /** Every state buffer by "parameter.buffer" name, plus "steps" as a float64 scalar. */
+    /** Every state buffer by "parameter.buffer" name, plus "steps" (those taken) as a float64 scalar. */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>(buffers());
-        Tensor s = Tensor.scalar(striate.tensor.Device.reference(), DType.F64, steps);
+        Tensor s = Tensor.scalar(striate.tensor.Device.reference(), DType.F64, steps());
         out.put("steps", s);
         return out;
     }
@@ -131,6 +184,9 @@ public abstract class Optimizer {
         rest.remove("steps");
         loadBuffers(rest);
         steps = (long) s.item();
+        if (skipped != null) {
+            skipped.copyFrom(Tensor.zeros(skipped.device(), DType.F32));
+        }
     }
 
     /** The per-parameter buffers by "parameter.buffer" name. */

@@ -40,12 +40,27 @@ public final class RMSprop extends Optimizer {
         return true;
     }
 
+    /** True: a skipped step selects the old values on the device ({@link Tensor#where}). */
+    @Override
+    public boolean skipsOnDevice() {
+        return true;
+    }
+
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step) {
+        update(name, value, grad, step, null);
+    }
+
+    @Override
+    protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
         Tensor v = squareAvg.computeIfAbsent(name, k -> zerosLike(value));
         Tensor g = weightDecay > 0 ? grad.add(value.mul(weightDecay)) : grad;
         Tensor newV = v.mul(alpha).add(g.square().mul(1 - alpha));
         Tensor newValue = value.sub(g.div(newV.sqrt().add(eps)).mul(learningRate()));
+        if (skip != null) { // a selection, not arithmetic: the skipped step's values may be inf or NaN
+            newV = Tensor.where(skip, v, newV);
+            newValue = Tensor.where(skip, value, newValue);
+        }
         v.copyFrom(newV);
         value.copyFrom(newValue);
     }

@@ -45,11 +45,24 @@ public final class Sgd extends Optimizer {
         return true;
     }
 
+    /** True: the update kernel takes a loss scaler's skip flag. */
+    @Override
+    public boolean skipsOnDevice() {
+        return true;
+    }
+
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step) {
         Tensor v = velocity.computeIfAbsent(name, k -> zerosLike(value));
         value.backend().execute(new SgdUpdateOp(learningRate(), momentum, dampening, nesterov, weightDecay),
                 value, grad, v);
+    }
+
+    @Override
+    protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
+        Tensor v = velocity.computeIfAbsent(name, k -> zerosLike(value));
+        value.backend().execute(new SgdUpdateOp(learningRate(), momentum, dampening, nesterov, weightDecay, true),
+                value, grad, v, skip);
     }
 
     @Override

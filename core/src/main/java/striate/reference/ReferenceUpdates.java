@@ -4,12 +4,18 @@ import striate.op.AdamUpdateOp;
 import striate.op.SgdUpdateOp;
 import striate.tensor.Tensor;
 
-/** Reference kernels for the in-place optimizer updates; the formulas are on the op records. */
+/**
+ * Reference kernels for the in-place optimizer updates; the formulas are on the op records. A guarded update whose
+ * flag (its last input) is not 0 changes nothing.
+ */
 final class ReferenceUpdates {
     private ReferenceUpdates() {
     }
 
     static void sgd(SgdUpdateOp op, Tensor[] in, Tensor unused) {
+        if (op.guarded() && in[3].item() != 0) {
+            return;
+        }
         double[] p = in[0].toDoubleArray();
         double[] g = in[1].toDoubleArray();
         double[] v = in[2].toDoubleArray();
@@ -26,6 +32,9 @@ final class ReferenceUpdates {
     }
 
     static void adam(AdamUpdateOp op, Tensor[] in, Tensor unused) {
+        if (op.guarded() && in[5].item() != 0) {
+            return;
+        }
         double[] p = in[0].toDoubleArray();
         double[] g = in[1].toDoubleArray();
         double[] m = in[2].toDoubleArray();

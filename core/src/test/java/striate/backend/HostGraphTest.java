@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import striate.amp.GradScaler;
+import striate.autograd.Autocast;
 import striate.nn.Linear;
 import striate.nn.Losses;
 import striate.nn.Parameter;
@@ -84,6 +86,44 @@ class HostGraphTest {
             }
         }
         assertArrayEquals(weights(eager), weights(graphed));
+    }
+
+    @Test
+    void aFloat16StepWithItsLossScalerIsCapturedAndAReplaySkipsAnOverflowingStepOnTheDevice() {
+        Sequential eager = net();
+        Sequential graphed = net();
+        Optimizer eagerSgd = sgd(eager.namedParameters());
+        Optimizer graphedSgd = sgd(graphed.namedParameters());
+        GradScaler eagerScaler = new GradScaler(65536, 2, 0.5, 3);
+        GradScaler graphedScaler = new GradScaler(65536, 2, 0.5, 3);
+        Tensor x = uniform(20, 8, 6);
+        Tensor y = Tensor.ofInts(REF, new int[] {0, 1, 2, 0, 1, 2, 0, 1}, 8);
+        float16Step(eager, eagerSgd, eagerScaler, x, y); // warm-up: the momentum buffers and the scaler's state
+        float16Step(graphed, graphedSgd, graphedScaler, x, y);
+        // a capture refuses reads: the scaler's unscale, skip and update are device work
+        try (CapturedGraph graph = BACKEND.captureGraph(() -> float16Step(graphed, graphedSgd, graphedScaler, x, y))) {
+            for (long seed = 40; seed < 48; seed++) {
+                Tensor batch = uniform(seed, 8, 6);
+                if (seed == 42 || seed == 45) {
+                    batch = batch.mul(1e6); // past float16's 65504: inf products, NaN gradients, a skipped step
+                }
+                float16Step(eager, eagerSgd, eagerScaler, batch, y);
+                x.copyFrom(batch);
+                graph.replay();
+                if (seed > 40) { // the capture's own step() counted the first replay
+                    graphedSgd.countReplayedStep();
+                }
+                assertArrayEquals(weights(eager), weights(graphed), "weights after batch " + seed);
+                assertEquals(eagerScaler.scale(), graphedScaler.scale(), "scale after batch " + seed);
+                assertEquals(eagerScaler.growthTracker(), graphedScaler.growthTracker(), "after batch " + seed);
+            }
+        }
+        assertEquals(2, graphedScaler.skippedSteps());
+        assertEquals(2, eagerScaler.skippedSteps());
+        // grown after 3 good steps in a row (the warm-up, batches 40 and 41), halved at batches 42 and 45
+        assertEquals(65536 * 0.5 * 0.5 * 2, graphedScaler.scale());
+        assertEquals(eagerSgd.steps(), graphedSgd.steps());
+        assertEquals(1 + 8 - 2, graphedSgd.steps(), "the warm-up and 8 replays, 2 of them skipped");
     }
 
     @Test
@@ -170,6 +210,20 @@ class HostGraphTest {
         sgd.zeroGrad();
         loss.backward();
         sgd.step();
+        sgd.zeroGrad();
+        return loss;
+    }
+
+    /** A float16 autocast step with dynamic loss scaling. */
+    private static Tensor float16Step(Sequential net, Optimizer sgd, GradScaler scaler, Tensor x, Tensor y) {
+        Tensor loss;
+        try (Autocast.Scope on = Autocast.enable(DType.F16)) {
+            loss = Losses.crossEntropy(net.forward(x), y);
+        }
+        sgd.zeroGrad();
+        scaler.scale(loss).backward();
+        scaler.step(sgd);
+        scaler.update();
         sgd.zeroGrad();
         return loss;
     }

@@ -342,6 +342,27 @@ public abstract class OpConformance {
         return d -> Tensor.scalar(d, DType.F32, count);
     }
 
+    /** A guarded update's skip flag: a float32 scalar, 1 to skip. */
+    private static Input flag(double v) {
+        return d -> Tensor.scalar(d, DType.F32, v);
+    }
+
+    /**
+     * Runs a guarded update with its flag (input {@code flag}) at 1 and an inf and a NaN in its gradient (input
+     * {@code grad}), then puts gradient and flag back: the update must change nothing.
+     */
+    private static void skippedWithAnInfGradient(Backend b, Op update, Tensor[] x, int grad, int flag) {
+        double[] g = x[grad].toDoubleArray();
+        double[] bad = g.clone();
+        bad[3] = Double.POSITIVE_INFINITY;
+        bad[7] = Double.NaN;
+        x[grad].copyFrom(bad);
+        x[flag].copyFrom(new double[] {1});
+        b.execute(update, x);
+        x[grad].copyFrom(g);
+        x[flag].copyFrom(new double[] {0});
+    }
+
     private static Case op(String name, Op op, Input... inputs) {
         return new Case(name, op, List.of(inputs), (b, x) -> new Tensor[] {b.execute(op, x)});
     }
@@ -745,6 +766,24 @@ public abstract class OpConformance {
                 List.of(u(115, large), u(116, large), u(117, large)), (b, x) -> {
                     b.execute(momentum, x);
                     b.execute(momentum, x);
+                    return x;
+                }));
+        // guarded: a step with flag 0, one with flag 1 and an inf gradient (nothing may change), then another step
+        SgdUpdateOp guardedSgd = new SgdUpdateOp(0.01, 0.9, 0, false, 5e-4, true);
+        c.add(new Case("sgd guarded, a step skipped " + guardedSgd, guardedSgd,
+                List.of(u(122, n), u(123, n), u(124, n), flag(0)), (b, x) -> {
+                    b.execute(guardedSgd, x);
+                    skippedWithAnInfGradient(b, guardedSgd, x, 1, 3);
+                    b.execute(guardedSgd, x);
+                    return x;
+                }));
+        AdamUpdateOp guardedAdam = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, 1e-2, false, true);
+        c.add(new Case("adam guarded, a step skipped " + guardedAdam, guardedAdam,
+                List.of(u(125, n), u(126, n), zeros(n), zeros(n), step(1), flag(0)), (b, x) -> {
+                    b.execute(guardedAdam, x);
+                    skippedWithAnInfGradient(b, guardedAdam, x, 1, 5);
+                    x[4].copyFrom(new double[] {2}); // the optimizer counts only the steps taken
+                    b.execute(guardedAdam, x);
                     return x;
                 }));
         AdamUpdateOp adamW = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, 1e-2, true);

@@ -2,6 +2,7 @@ package striate.train;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import striate.amp.GradScaler;
 import striate.amp.Precision;
 import striate.autograd.Autocast;
 import striate.autograd.GradMode;
@@ -18,8 +19,9 @@ import striate.tensor.Tensor;
 
 /**
  * The trainer's step for a classifier captured once and replayed ({@code --cuda-graphs}): forward, cross-entropy,
- * backward, gradient clipping when asked for, the optimizer's update and the running sums of loss and right
- * predictions, all on the device, one replay per batch after its inputs and labels are copied into the graph's input
+ * backward (of the scaled loss in fp16), gradient clipping when asked for, the optimizer's update (which fp16's loss
+ * scaler skips on the device when a gradient overflowed, then updating its scale) and the running sums of loss and
+ * right predictions, all on the device, one replay per batch after its inputs and labels are copied into the graph's input
  * tensors. The first
  * {@link #WARMUP_STEPS} batches of every epoch (and those of another shape, such as a last partial batch) run the
  * trainer's eager step, so the optimizer's state and cuDNN's algorithm choice exist before the capture; the graph is
@@ -38,6 +40,7 @@ final class GraphedStep implements TrainStep<Batch> {
     private final Classification task;
     private final Optimizer optimizer;
     private final Precision precision;
+    private final GradScaler scaler;
     private final double clipGradNorm; // > 0: the global 2-norm the gradients are clipped to, on the device
     private final TrainStep<Batch> eager;
     private final Tensor lossSum;  // scalar: Σ loss × batch size over the pending steps
@@ -57,11 +60,12 @@ final class GraphedStep implements TrainStep<Batch> {
      * values or writes host values in the step), a {@code required} graph (--cuda-graphs on) stops the run with the
      * reason, and otherwise the run goes on eagerly after one log line saying why.
      */
-    GraphedStep(Classification task, Optimizer optimizer, Precision precision, double clipGradNorm, Device device,
-                TrainStep<Batch> eager, boolean required) {
+    GraphedStep(Classification task, Optimizer optimizer, Precision precision, GradScaler scaler, double clipGradNorm,
+                Device device, TrainStep<Batch> eager, boolean required) {
         this.task = task;
         this.optimizer = optimizer;
         this.precision = precision;
+        this.scaler = scaler;
         this.clipGradNorm = clipGradNorm;
         this.eager = eager;
         this.lossSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
@@ -111,11 +115,13 @@ final class GraphedStep implements TrainStep<Batch> {
                         loss = Losses.crossEntropy(logits, y);
                     }
                     optimizer.zeroGrad();
-                    loss.backward();
+                    scaler.scale(loss).backward();
                     if (clipGradNorm > 0) {
+                        scaler.unscale(optimizer);
                         GradClip.clipGradNormOnDevice(optimizer.parameters().values(), clipGradNorm, 2);
                     }
-                    optimizer.step();
+                    scaler.step(optimizer);
+                    scaler.update();
                     optimizer.zeroGrad();
                     try (GradMode.Scope off = GradMode.off()) {
                         lossSum.copyFrom(lossSum.add(loss.to(DType.F32).mul(n)));

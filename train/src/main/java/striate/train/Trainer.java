@@ -278,18 +278,19 @@ public final class Trainer {
         }
         LOG.info("cuda graphs: the training step is captured after {} eager batches and replayed on {}",
                 GraphedStep.WARMUP_STEPS, device);
-        return new GraphedStep(task, optimizer, options.precision(), options.clipGradNorm(), device, eager,
+        return new GraphedStep(task, optimizer, options.precision(), scaler, options.clipGradNorm(), device, eager,
                 mode == GraphMode.ON);
     }
 
     /** Why this trainer's own step cannot be replayed from a captured graph, or null when it can. */
     private String notCapturable() {
-        if (options.precision() == Precision.FP16) {
-            return "fp16's loss scaler reads on the host whether the gradients overflowed, every step";
-        }
         if (!optimizer.capturable()) {
             return optimizer.getClass().getSimpleName() + " is not capturable (its update reads host values, which a "
                     + "graph freezes)";
+        }
+        if (scaler.isEnabled() && !optimizer.skipsOnDevice()) {
+            return "fp16's loss scaler would read on the host whether the gradients overflowed, every step: "
+                    + optimizer.getClass().getSimpleName() + " does not skip a step on the device";
         }
         return null;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import striate.amp.GradScaler;
 import striate.amp.Precision;
 import striate.data.Dataset;
 import striate.nn.Dropout;
@@ -154,8 +155,9 @@ class GraphedTrainingTest {
         Optimizer decaying = new DecayingSgd(net.namedParameters());
         assertRefused("DecayingSgd is not capturable", () -> train(net, decaying, options(1, LrSchedule.constant(),
                 null, GraphMode.ON), train, null, null));
-        assertRefused("fp16", () -> train(net, sgd(net), options(1, LrSchedule.constant(), null, GraphMode.ON)
-                .withPrecision(Precision.FP16), train, null, null));
+        Optimizer reading = new CapturableSgd(net.namedParameters());
+        assertRefused("CapturableSgd does not skip a step on the device", () -> train(net, reading, options(1,
+                LrSchedule.constant(), null, GraphMode.ON).withPrecision(Precision.FP16), train, null, null));
         Task<striate.data.Batch> regression = new Task<>() {
             @Override
             public Metric metric() {
@@ -204,9 +206,9 @@ class GraphedTrainingTest {
         Module reading = new Reading();
         Optimizer sgd = sgd(reading);
         Trainer eager = new Trainer(reading, sgd, REF, options(1, LrSchedule.constant(), null, GraphMode.OFF));
-        TrainStep<striate.data.Batch> auto = new GraphedStep(new Classification(reading), sgd, Precision.FP32, 0, REF,
+        TrainStep<striate.data.Batch> auto = new GraphedStep(new Classification(reading), sgd, Precision.FP32, GradScaler.disabled(), 0, REF,
                 batch -> new TrainStep.Result(0.5, 1, batch.size(), batch.size()), false);
-        TrainStep<striate.data.Batch> required = new GraphedStep(new Classification(reading), sgd, Precision.FP32, 0, REF,
+        TrainStep<striate.data.Batch> required = new GraphedStep(new Classification(reading), sgd, Precision.FP32, GradScaler.disabled(), 0, REF,
                 batch -> new TrainStep.Result(0.5, 1, batch.size(), batch.size()), true);
         try (striate.data.DataLoader loader = striate.data.DataLoader.builder(train, REF).batchSize(16).build()) {
             var batches = loader.epoch(0).iterator();
@@ -252,6 +254,54 @@ class GraphedTrainingTest {
         train(graphed, graphedAdam, options(2, LrSchedule.constant(), null, GraphMode.ON), train, null, null);
         assertSameWeights(eager, graphed); // a frozen bias correction (step 4 in every replay) would differ
         assertEquals(eagerAdam.steps(), graphedAdam.steps());
+    }
+
+    @Test
+    void aFloat16RunIsGraphedWithItsLossScalerAndTrainsAsTheEagerRun() {
+        Dataset train = TrainerTest.bands(288, 4); // 18 full batches: epoch 2 captures right after replays
+        float[][] weights = new float[2][];
+        long[] steps = new long[2];
+        double[] scales = new double[2];
+        for (GraphMode mode : new GraphMode[] {GraphMode.OFF, GraphMode.ON}) {
+            TrainerTest.Net net = new TrainerTest.Net(6);
+            Optimizer adam = Adam.builder(net.namedParameters()).lr(1e-2).build();
+            Trainer trainer = new Trainer(net, adam, REF, options(2, LrSchedule.constant(), null, mode)
+                    .withPrecision(Precision.FP16));
+            assertEquals(2, trainer.fit(train, null, null).size());
+            int i = mode == GraphMode.ON ? 1 : 0;
+            weights[i] = weightsOf(net);
+            steps[i] = adam.steps();
+            scales[i] = trainer.scaler().scale();
+        }
+        assertArrayEquals(weights[0], weights[1], "the replayed fp16 step is the eager one, bit for bit");
+        assertEquals(steps[0], steps[1]);
+        assertEquals(scales[0], scales[1]);
+    }
+
+    /** SGD that reads its skip flag on the host: capturable, but not with a loss scaler. */
+    static final class CapturableSgd extends Optimizer {
+        CapturableSgd(Map<String, Parameter> parameters) {
+            super(parameters, 0.1, 0);
+        }
+
+        @Override
+        public boolean capturable() {
+            return true;
+        }
+
+        @Override
+        protected void update(String name, Tensor value, Tensor grad, long step) {
+            value.copyFrom(value.sub(grad.mul(learningRate())));
+        }
+
+        @Override
+        protected Map<String, Tensor> buffers() {
+            return Map.of();
+        }
+
+        @Override
+        protected void loadBuffers(Map<String, Tensor> buffers) {
+        }
     }
 
     /** SGD whose rate decays with the host step count: an update that reads a host value, so not capturable. */
