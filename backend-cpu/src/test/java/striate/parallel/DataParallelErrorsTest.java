@@ -1,5 +1,6 @@
 package striate.parallel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -123,6 +124,32 @@ class DataParallelErrorsTest {
                     () -> assertThrows(IllegalStateException.class, () -> dp.step(b.x(), b.y())));
             assertTrue(e.getMessage().contains("gradient exchange failed") && e.getMessage().contains("bucket 0")
                     && e.getMessage().contains("link down"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anExchangeThatFailsToFinishSaysSoAndNoReplicaUpdates() {
+        RingAllReduce ring = new RingAllReduce(new HostChunkLink());
+        GradientExchange unfinished = new GradientExchange() {
+            @Override
+            public void allReduce(int bucket, List<Tensor> buffers) {
+                ring.allReduce(bucket, buffers);
+            }
+
+            @Override
+            public void finish() {
+                throw new IllegalStateException("stream lost");
+            }
+        };
+        try (DataParallel dp = DataParallel.builder(cpus(2), LENET, SGD).exchange(unfinished).build()) {
+            float[] before = dp.module().namedParameters().values().iterator().next().value().toFloatArray();
+            Training.Batch b = Training.lenetBatches(1, 4).getFirst();
+            IllegalStateException e = assertTimeoutPreemptively(NO_DEADLOCK,
+                    () -> assertThrows(IllegalStateException.class, () -> dp.step(b.x(), b.y())));
+            assertTrue(e.getMessage().contains("failed to finish") && e.getMessage().contains("stream lost"),
+                    e.getMessage());
+            assertArrayEquals(before, dp.module().namedParameters().values().iterator().next().value().toFloatArray(),
+                    "no update without the sums");
         }
     }
 

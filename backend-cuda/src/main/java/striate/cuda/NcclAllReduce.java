@@ -33,9 +33,11 @@ import striate.tensor.Tensor;
  * <p>Streams, as PyTorch DDP: each GPU gets a communication stream of its own next to the backend's stream, so the
  * collective runs while backward's later kernels run (on the backend's stream alone it would queue between them,
  * and nothing would overlap on the GPU). Per bucket and GPU, an event recorded on the backend's stream (after the
- * copies that filled the bucket) makes the communication stream wait before the all-reduce, and an event recorded
- * on the communication stream after it makes the backend's stream wait, so the optimizer step, queued later, reads
- * the sum. The call returns once all this is queued: no host synchronization. NCCL sums in a fixed order for a
+ * copies that filled the bucket) makes the communication stream wait before the all-reduce. Once per step,
+ * {@link #finish} makes each backend's stream wait for an event recorded on the communication stream after the last
+ * bucket (the stream runs its all-reduces in order, so all of them), so the optimizer step, queued later, reads the
+ * sums, while backward's kernels queued between the buckets never wait for a collective. The calls return once all
+ * this is queued: no host synchronization. NCCL sums in a fixed order for a
  * fixed communicator, so every replica gets bit-identical sums.
  *
  * <p>Buffers: buffer r is 1-D, contiguous, float32 or float64, on replica r's GPU. Called from one thread (the
@@ -47,7 +49,7 @@ final class NcclAllReduce implements GradientExchange {
     private final List<CudaDevice> gpus = new ArrayList<>();
     private final List<CUstream> streams = new ArrayList<>(); // [rank]: the communication streams
     private final List<CUevent> filled = new ArrayList<>(); // [rank]: on the backend's stream, before the all-reduce
-    private final List<CUevent> reduced = new ArrayList<>(); // [rank]: on the communication stream, after it
+    private final List<CUevent> reduced = new ArrayList<>(); // [rank]: on the communication stream, after the last
     private final MemorySegment[] comms;
     private final int op; // Nccl.SUM in one process, Nccl.AVG across processes
     private boolean closed;
@@ -162,6 +164,25 @@ final class NcclAllReduce implements GradientExchange {
                 gpu.reactivate(); // NCCL may have left another device current on this thread
             }
             throw failure;
+        }
+    }
+
+    /** Each backend's stream waits for every all-reduce queued on its GPU's communication stream so far. */
+    @Override
+    public void finish() {
+        if (closed) {
+            throw new IllegalStateException("NCCL all-reduce: the communicators are closed");
+        }
+        finish(0);
+    }
+
+    /** Takes GPU r's lock and goes on to the next; inside the last, queues the waits. */
+    private void finish(int r) {
+        if (r < gpus.size()) {
+            synchronized (gpus.get(r)) {
+                finish(r + 1);
+            }
+            return;
         }
         for (int q = 0; q < gpus.size(); q++) {
             CudaDevice gpu = gpus.get(q);

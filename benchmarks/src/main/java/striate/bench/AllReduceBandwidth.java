@@ -54,6 +54,7 @@ public final class AllReduceBandwidth {
                 for (int i = -warmup; i < iterations; i++) {
                     long t0 = System.nanoTime();
                     exchange.allReduce(0, buffers);
+                    exchange.finish(); // each device's stream waits for the all-reduce (NCCL queues it on its own)
                     buffers.forEach(b -> b.slice(0, 0, 1).toFloatArray()); // waits for every device's stream
                     if (i >= 0) {
                         ms[i] = (System.nanoTime() - t0) / 1e6;

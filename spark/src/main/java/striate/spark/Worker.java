@@ -99,10 +99,18 @@ public final class Worker {
         Path dir = Path.of(o.checkpointDir());
         Files.createDirectories(dir);
         AtomicLong reduceNanos = new AtomicLong();
-        GradientExchange timed = (bucket, buffers) -> {
-            long t0 = System.nanoTime();
-            exchange.allReduce(bucket, buffers);
-            reduceNanos.addAndGet(System.nanoTime() - t0);
+        GradientExchange timed = new GradientExchange() { // the engine's, timed; its finish forwarded (NCCL's waits)
+            @Override
+            public void allReduce(int bucket, List<Tensor> buffers) {
+                long t0 = System.nanoTime();
+                exchange.allReduce(bucket, buffers);
+                reduceNanos.addAndGet(System.nanoTime() - t0);
+            }
+
+            @Override
+            public void finish() {
+                exchange.finish();
+            }
         };
         try (DataParallel dp = DataParallel.builder(List.of(device), () -> model(o), m -> optimizer(m, o))
                 .exchange(timed).build()) {

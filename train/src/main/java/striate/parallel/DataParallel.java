@@ -187,7 +187,7 @@ public final class DataParallel implements AutoCloseable {
         }
         int batch = Math.toIntExact(x.dim(0));
         long[] bounds = bounds(batch, replicas.size());
-        Round round = new Round(buckets.buckets(), replicas.size(), communication, this::reduce);
+        Round round = new Round(buckets.buckets(), replicas.size(), communication, this::reduce, this::finishExchange);
         double learningRate = optimizer().learningRate();
         List<Future<Replica.Part>> parts = new ArrayList<>();
         for (Replica r : replicas) {
@@ -272,6 +272,15 @@ public final class DataParallel implements AutoCloseable {
                     + " failed: " + e.getMessage(), e);
         }
         listener.reduceDone(k);
+    }
+
+    /** On the communication thread, after the last bucket: the exchange makes the replicas wait for its sums. */
+    private void finishExchange() {
+        try {
+            exchange.finish();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the all-reduce of the gradients failed to finish: " + e.getMessage(), e);
+        }
     }
 
     /**

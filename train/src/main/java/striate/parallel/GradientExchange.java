@@ -6,7 +6,8 @@ import striate.tensor.Tensor;
 /**
  * Sums one bucket of gradients across replicas: the plug-in point for a collective engine. {@link DataParallel}
  * calls {@link #allReduce} once per bucket per step, in bucket order (0, 1, 2, ...), from its one communication
- * thread, as soon as every replica has filled that bucket; backward is usually still running for later buckets.
+ * thread, as soon as every replica has filled that bucket; backward is usually still running for later buckets. Then
+ * it calls {@link #finish} once.
  *
  * <p>In one process, {@link RingAllReduce} sums the replicas' buffers, or a {@link CollectiveEngine}'s exchange
  * (NCCL) when the replicas are on distinct GPUs; {@link ExchangeChoice} says which. An engine that spans processes (NCCL, MPI,
@@ -22,6 +23,16 @@ public interface GradientExchange extends AutoCloseable {
      * replica's device; {@code bucket} says which part of the gradients this is, the same on every replica.
      */
     void allReduce(int bucket, List<Tensor> buffers);
+
+    /**
+     * Called once per step on the communication thread, after the last bucket's {@link #allReduce} and before any
+     * replica reads the sums (its optimizer step). An engine that only queues its all-reduces (NCCL, on streams of its
+     * own) makes the replicas' devices wait for them here, once, rather than after each bucket, where the wait would
+     * also hold back the rest of backward. Nothing to do by default: the sums are there when allReduce returns. An
+     * exchange that wraps another (to time it, say) must forward this call.
+     */
+    default void finish() {
+    }
 
     /**
      * Releases what the exchange holds (a collective library's communicators). A {@link DataParallel} closes the

@@ -9,15 +9,18 @@ import java.util.function.IntConsumer;
  * One step's bucket schedule. Each replica reports when it has filled its part of a bucket; once every replica has
  * filled bucket k and bucket k − 1 is reduced, the communication thread reduces bucket k. Buckets are reduced
  * strictly in order, as collective engines require (every process issues the same collectives in the same order).
- * A replica that fails aborts the round: the buckets it will never fill fail, so the other replicas stop waiting
- * instead of deadlocking.
+ * After the last bucket the communication thread runs the exchange's finish step. A replica that fails aborts the
+ * round: the buckets it will never fill fail, so the other replicas stop waiting instead of deadlocking.
  */
 final class Round {
     private final CompletableFuture<?>[][] filled; // [bucket][replica]
-    private final CompletableFuture<Void> lastReduced; // done when every bucket is reduced (or the round failed)
+    private final CompletableFuture<Void> lastReduced; // done when every bucket is reduced and finished (or failed)
 
-    /** {@code reduce} runs on {@code communication} with the bucket index, once per bucket, in bucket order. */
-    Round(int buckets, int replicas, Executor communication, IntConsumer reduce) {
+    /**
+     * {@code reduce} runs on {@code communication} with the bucket index, once per bucket, in bucket order, then
+     * {@code finish} once.
+     */
+    Round(int buckets, int replicas, Executor communication, IntConsumer reduce, Runnable finish) {
         filled = new CompletableFuture<?>[buckets][replicas];
         CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
         for (int k = 0; k < buckets; k++) {
@@ -30,7 +33,7 @@ final class Round {
             int bucket = k;
             previous = CompletableFuture.allOf(wait).thenRunAsync(() -> reduce.accept(bucket), communication);
         }
-        lastReduced = previous;
+        lastReduced = previous.thenRunAsync(finish, communication);
     }
 
     /** Replica {@code replica} has written its gradients of bucket {@code bucket}. */
@@ -47,7 +50,7 @@ final class Round {
     }
 
     /**
-     * Waits until every bucket is reduced. Throws {@link Aborted} when a replica failed, or the exchange's error.
+     * Waits until every bucket is reduced and the exchange has finished. Throws {@link Aborted} when a replica failed, or the exchange's error.
      */
     void awaitReduced() {
         try {
