@@ -189,7 +189,7 @@ bench() {
 
 rnn() {
   machine
-  section "Recurrent training step (issue #16): 2-layer LSTM and GRU, input and hidden 512, batch 64, 35 steps, batch-first; forward, mean loss, backward, SGD: Striate (cuda:0) and PyTorch's cuDNN RNN, same GPU, strict float32 on both sides, then TF32 on both (target: ratio >= 1.0)"
+  section "Recurrent training step (issue #16): 2-layer LSTM and GRU, input and hidden 512, batch 64, 35 steps, batch-first; forward, mean loss, backward, SGD: Striate (cuda:0) eagerly and replayed from a CUDA graph, and PyTorch's cuDNN RNN, same GPU, strict float32 on both sides, then TF32 on both (target: ratio >= 1.0)"
   # strict float32 on both sides, then TF32 on both (PyTorch's own default for cuDNN's RNN is TF32)
   record "${JAVA[@]}" striate.bench.GpuRecurrentStep lstm gru
   record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 off

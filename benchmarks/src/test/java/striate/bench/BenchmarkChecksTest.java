@@ -32,6 +32,16 @@ class BenchmarkChecksTest {
     }
 
     @Test
+    void theRecurrentStepReplayedFromAGraphIsTheEagerStep() { // GpuRecurrentStep's check, on the cpu: bit for bit
+        for (String cell : new String[] {"lstm", "gru"}) {
+            double[] timed = new double[2];
+            assertEquals(0, GpuRecurrentStep.graphedAgainstEager(cell, 32, 4, 6, Device.cpu(), 3, timed, () -> { }),
+                    cell);
+            assertTrue(timed[0] > 0 && timed[1] > 0, cell + ": replays timed");
+        }
+    }
+
+    @Test
     void recurrentInferenceMatchesTheReference() {
         RecurrentInference.check();
     }
