@@ -12,6 +12,7 @@ import striate.nn.Parameter;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
+import striate.testing.PlainSgd;
 
 /**
  * {@link Optimizer#step(Tensor)}: a step whose flag is 1 changes no weight and no state (its gradient may be inf or
@@ -102,21 +103,7 @@ class SkippedStepTest {
     @Test
     void anOptimizerThatCannotSkipOnTheDeviceReadsTheFlag() {
         Parameter p = param();
-        Optimizer halving = new Optimizer(Map.of("w", p), 0.5, 0) { // w −= lr·g, with no kernel of its own
-            @Override
-            protected void update(String name, Tensor value, Tensor grad, long step) {
-                value.copyFrom(value.sub(grad.mul(learningRate())));
-            }
-
-            @Override
-            protected Map<String, Tensor> buffers() {
-                return Map.of();
-            }
-
-            @Override
-            protected void loadBuffers(Map<String, Tensor> buffers) {
-            }
-        };
+        Optimizer halving = new PlainSgd(Map.of("w", p), 0.5, false); // w −= lr·g, no kernel of its own
         setGrad(p, 1, Double.POSITIVE_INFINITY, 1);
         halving.step(flag(1));
         assertArrayEquals(new float[] {1.0f, -0.5f, 0.25f}, p.value().toFloatArray());

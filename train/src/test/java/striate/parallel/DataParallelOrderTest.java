@@ -6,17 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import striate.nn.Linear;
 import striate.nn.Module;
 import striate.nn.Sequential;
-import striate.optim.Optimizer;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Rng;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
+import striate.testing.PlainSgd;
 
 /**
  * The order gradients become ready and are reduced, on three reference devices with four buckets: every replica
@@ -32,27 +31,18 @@ class DataParallelOrderTest {
     }
 
     /** Plain SGD at 0.1 that records each parameter's update. */
-    private static final class RecordedSgd extends Optimizer {
+    private static final class RecordedSgd extends PlainSgd {
         private final List<String> events;
 
         RecordedSgd(Module m, List<String> events) {
-            super(m.namedParameters(), 0.1, 0);
+            super(m.namedParameters(), 0.1, false);
             this.events = events;
         }
 
         @Override
         protected void update(String name, Tensor value, Tensor grad, long step) {
             events.add("update");
-            value.copyFrom(value.sub(grad.mul(learningRate())));
-        }
-
-        @Override
-        protected Map<String, Tensor> buffers() {
-            return Map.of();
-        }
-
-        @Override
-        protected void loadBuffers(Map<String, Tensor> buffers) {
+            super.update(name, value, grad, step);
         }
     }
 

@@ -25,6 +25,7 @@ import striate.optim.Sgd;
 import striate.tensor.Device;
 import striate.tensor.Rng;
 import striate.tensor.Tensor;
+import striate.testing.PlainSgd;
 
 /**
  * The trainer's graphed step ({@code --cuda-graphs on}) on the reference backend, whose graphs record kernel calls
@@ -155,8 +156,8 @@ class GraphedTrainingTest {
         Optimizer decaying = new DecayingSgd(net.namedParameters());
         assertRefused("DecayingSgd is not capturable", () -> train(net, decaying, options(1, LrSchedule.constant(),
                 null, GraphMode.ON), train, null, null));
-        Optimizer reading = new CapturableSgd(net.namedParameters());
-        assertRefused("CapturableSgd does not skip a step on the device", () -> train(net, reading, options(1,
+        Optimizer reading = new PlainSgd(net.namedParameters(), 0.1, true); // capturable; skips by reading
+        assertRefused("PlainSgd does not skip a step on the device", () -> train(net, reading, options(1,
                 LrSchedule.constant(), null, GraphMode.ON).withPrecision(Precision.FP16), train, null, null));
         Task<striate.data.Batch> regression = new Task<>() {
             @Override
@@ -278,50 +279,15 @@ class GraphedTrainingTest {
         assertEquals(scales[0], scales[1]);
     }
 
-    /** SGD that reads its skip flag on the host: capturable, but not with a loss scaler. */
-    static final class CapturableSgd extends Optimizer {
-        CapturableSgd(Map<String, Parameter> parameters) {
-            super(parameters, 0.1, 0);
-        }
-
-        @Override
-        public boolean capturable() {
-            return true;
-        }
-
-        @Override
-        protected void update(String name, Tensor value, Tensor grad, long step) {
-            value.copyFrom(value.sub(grad.mul(learningRate())));
-        }
-
-        @Override
-        protected Map<String, Tensor> buffers() {
-            return Map.of();
-        }
-
-        @Override
-        protected void loadBuffers(Map<String, Tensor> buffers) {
-        }
-    }
-
     /** SGD whose rate decays with the host step count: an update that reads a host value, so not capturable. */
-    static final class DecayingSgd extends Optimizer {
+    static final class DecayingSgd extends PlainSgd {
         DecayingSgd(Map<String, Parameter> parameters) {
-            super(parameters, 0.1, 0);
+            super(parameters, 0.1, false);
         }
 
         @Override
         protected void update(String name, Tensor value, Tensor grad, long step) {
             value.copyFrom(value.sub(grad.mul(learningRate() / step)));
-        }
-
-        @Override
-        protected Map<String, Tensor> buffers() {
-            return Map.of();
-        }
-
-        @Override
-        protected void loadBuffers(Map<String, Tensor> buffers) {
         }
     }
 
