@@ -114,9 +114,18 @@ class DataParallelErrorsTest {
     }
 
     @Test
-    void aFailingExchangeNamesTheBucket() {
-        GradientExchange broken = (bucket, buffers) -> {
-            throw new IllegalStateException("link down");
+    void aFailingExchangeNamesTheBucketAndIsStillFinished() {
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        GradientExchange broken = new GradientExchange() {
+            @Override
+            public void allReduce(int bucket, List<Tensor> buffers) {
+                throw new IllegalStateException("link down");
+            }
+
+            @Override
+            public void finish() { // what was queued before the failure must be waited for before the next step
+                finished.incrementAndGet();
+            }
         };
         try (DataParallel dp = DataParallel.builder(cpus(2), LENET, SGD).exchange(broken).build()) {
             Training.Batch b = Training.lenetBatches(1, 4).getFirst();
@@ -124,6 +133,7 @@ class DataParallelErrorsTest {
                     () -> assertThrows(IllegalStateException.class, () -> dp.step(b.x(), b.y())));
             assertTrue(e.getMessage().contains("gradient exchange failed") && e.getMessage().contains("bucket 0")
                     && e.getMessage().contains("link down"), e.getMessage());
+            assertEquals(1, finished.get());
         }
     }
 

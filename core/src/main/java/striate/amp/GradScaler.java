@@ -181,8 +181,8 @@ public final class GradScaler {
 
     /**
      * Ends the step, on the device: halves the scale (backoff) when any optimizer's gradients held an inf or NaN, else
-     * counts a good step and grows the scale after {@code growthInterval} of them in a row (PyTorch's
-     * {@code _amp_update_scale_}).
+     * counts a good step and grows the scale after {@code growthInterval} of them in a row, unless the grown scale
+     * would not be a finite float32 (PyTorch's {@code _amp_update_scale_}).
      */
     public void update() {
         if (!enabled) {
@@ -204,10 +204,21 @@ public final class GradScaler {
             Tensor counted = tracker.add(1).mul(keep);                      // good steps in a row
             Tensor grow = counted.eq(counted.scalarLike(growthInterval));   // 1: the interval is reached
             Tensor factor = found.mul(backoffFactor).add(grow.mul(growthFactor)).add(keep.sub(grow));
-            scale.copyFrom(scale.mul(factor));
+            Tensor next = scale.mul(factor);
+            Tensor finite = next.sub(next).eq(next.scalarLike(0)); // inf − inf is NaN: never grow past float32's range
+            scale.copyFrom(Tensor.where(finite, next, scale));
             tracker.copyFrom(counted.mul(grow.scalarLike(1).sub(grow)));
             skipped.copyFrom(skipped.add(found));
         }
+        foundInf.clear();
+        stepped.clear();
+    }
+
+    /**
+     * Forgets the bookkeeping of a step that did not finish: work that called {@link #unscale} or {@link #step} but
+     * never ran (a graph capture that failed midway). The scale and counts are as the last {@link #update} left them.
+     */
+    public void forgetStep() {
         foundInf.clear();
         stepped.clear();
     }

@@ -63,8 +63,8 @@ public final class Adam extends Optimizer {
 
     /**
      * Brings each device's step count to the count of steps taken: one increment on the device when it holds the
-     * previous count (what a captured step records), none when {@code skip} is 1, else the count set from the host
-     * (the first step, or after a restore, when every step asked for was taken), less {@code skip}.
+     * previous count (what a captured step records), none when {@code skip} is 1; else (the first step, after a
+     * restore) the count set from the host's count of steps asked for, less the device's count of skipped ones.
      */
     @Override
     protected void beginStep(long step, Tensor skip) {
@@ -77,13 +77,24 @@ public final class Adam extends Optimizer {
         for (Device d : devices) {
             Tensor count = stepCounts.get(d);
             if (count == null || !follows) {
-                count = MemoryScope.outside(() -> Tensor.scalar(d, DType.F32, step - 1));
-                stepCounts.put(d, count);
+                Tensor asked = MemoryScope.outside(() -> Tensor.scalar(d, DType.F32, step));
+                Tensor skipped = skippedOnDevice(); // this step's flag included
+                if (skipped != null) {
+                    asked.copyFrom(asked.sub(skipped.to(d)));
+                }
+                stepCounts.put(d, asked);
+            } else {
+                Tensor next = count.add(1);
+                count.copyFrom(skip == null ? next : next.sub(skip.to(d)));
             }
-            Tensor next = count.add(1);
-            count.copyFrom(skip == null ? next : next.sub(skip.to(d)));
         }
         countedStep = step;
+    }
+
+    /** The next step sets the device counts from the host's count. */
+    @Override
+    protected void countsReset() {
+        countedStep = Long.MIN_VALUE;
     }
 
     /** A replayed step advanced the device counts as its capture did. */

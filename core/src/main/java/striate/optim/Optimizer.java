@@ -146,6 +146,36 @@ public abstract class Optimizer {
         return false;
     }
 
+    /** Steps asked for so far, those skipped on the device included: a mark for {@link #forgetStepsAfter}. */
+    public long stepsAsked() {
+        return steps;
+    }
+
+    /**
+     * Forgets the steps asked for after {@code mark} ({@link #stepsAsked}): work that called {@link #step} but never
+     * ran on the device, as a graph capture that failed midway (its updates were recorded, not applied).
+     */
+    public void forgetStepsAfter(long mark) {
+        if (mark < 0 || mark > steps) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": cannot go back to step " + mark
+                    + " from step " + steps);
+        }
+        steps = mark;
+        countsReset();
+    }
+
+    /**
+     * The host's count of steps changed apart from a step ({@link #loadState}, {@link #forgetStepsAfter}): what an
+     * optimizer derives from it on the device is to be set again at the next step.
+     */
+    protected void countsReset() {
+    }
+
+    /** The float32 count of steps skipped on the device since creation or a restore (this step's included), or null. */
+    protected Tensor skippedOnDevice() {
+        return skipped;
+    }
+
     /** Counts a step that a replayed graph applied (the update ran on the device, not through {@link #step}). */
     public void countReplayedStep() {
         if (!capturable()) {
@@ -187,6 +217,7 @@ public abstract class Optimizer {
         if (skipped != null) {
             skipped.copyFrom(Tensor.zeros(skipped.device(), DType.F32));
         }
+        countsReset();
     }
 
     /** The per-parameter buffers by "parameter.buffer" name. */

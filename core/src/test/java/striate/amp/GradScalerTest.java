@@ -133,6 +133,21 @@ class GradScalerTest {
     }
 
     @Test
+    void theScaleNeverGrowsPastFloat32sRange() {
+        Parameter w = parameter(1);
+        Optimizer opt = sgd(w);
+        GradScaler scaler = new GradScaler(0x1p127, 2, 0.5, 1); // float32's largest power of two
+        scaledGradient(scaler, w, 1e-30);
+        scaler.step(opt);
+        scaler.update();
+        assertEquals(0x1p127, scaler.scale(), "2^128 is inf in float32: the scale stays");
+        assertEquals(0, scaler.growthTracker(), "the interval restarts, as PyTorch's does");
+        GradScaler restored = new GradScaler();
+        restored.loadState(scaler.state());
+        assertEquals(0x1p127, restored.scale());
+    }
+
+    @Test
     void misuseIsRefusedWithAClearLine() {
         Parameter w = parameter(1);
         Optimizer opt = sgd(w);

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import striate.backend.CapturedGraph;
 import striate.data.Batch;
+import striate.optim.Optimizer;
 import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.MemoryScope;
@@ -108,6 +109,10 @@ final class GraphedGanStep {
             stream.copyFrom(zero);
         }
         int b = (int) x.dim(0);
+        Optimizer critic = trainer.gan().discriminatorOptimizer();
+        Optimizer generator = trainer.gan().generatorOptimizer();
+        long criticSteps = critic.stepsAsked();
+        long generatorSteps = generator.stepsAsked();
         CapturedGraph graph;
         try {
             graph = x.backend().captureGraph(() -> {
@@ -120,6 +125,8 @@ final class GraphedGanStep {
                 }
             });
         } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
+            critic.forgetStepsAfter(criticSteps); // steps the capture recorded but never ran
+            generator.forgetStepsAfter(generatorSteps);
             failed = GraphMode.captureFailed(required, "the GAN's training step", e, LOG);
             return null;
         }

@@ -9,8 +9,9 @@ import java.util.function.IntConsumer;
  * One step's bucket schedule. Each replica reports when it has filled its part of a bucket; once every replica has
  * filled bucket k and bucket k − 1 is reduced, the communication thread reduces bucket k. Buckets are reduced
  * strictly in order, as collective engines require (every process issues the same collectives in the same order).
- * After the last bucket the communication thread runs the exchange's finish step. A replica that fails aborts the
- * round: the buckets it will never fill fail, so the other replicas stop waiting instead of deadlocking.
+ * After the last bucket the communication thread runs the exchange's finish step, also when the round failed (the
+ * buckets already queued on a device must be waited for before the next step writes them). A replica that fails
+ * aborts the round: the buckets it will never fill fail, so the other replicas stop waiting instead of deadlocking.
  */
 final class Round {
     private final CompletableFuture<?>[][] filled; // [bucket][replica]
@@ -33,7 +34,20 @@ final class Round {
             int bucket = k;
             previous = CompletableFuture.allOf(wait).thenRunAsync(() -> reduce.accept(bucket), communication);
         }
-        lastReduced = previous.thenRunAsync(finish, communication);
+        lastReduced = previous.handleAsync((done, failure) -> { // finished also when a bucket failed: queued ones wait
+            try {
+                finish.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
+            if (failure != null) {
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            return null;
+        }, communication);
     }
 
     /** Replica {@code replica} has written its gradients of bucket {@code bucket}. */

@@ -105,6 +105,7 @@ final class GraphedStep implements TrainStep<Batch> {
         y = MemoryScope.outside(() -> batch.y().copy());
         stream.copyFrom(zero);
         long n = batch.size();
+        long steps = optimizer.stepsAsked();
         try {
             graph = x.backend().captureGraph(() -> {
                 try (RandomStream draws = RandomStream.use(stream)) { // dropout masks differ from replay to replay
@@ -131,6 +132,8 @@ final class GraphedStep implements TrainStep<Batch> {
                 }
             });
         } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
+            optimizer.forgetStepsAfter(steps); // what the capture recorded never ran
+            scaler.forgetStep();
             x = null;
             y = null;
             failed = GraphMode.captureFailed(required, "the training step", e, LOG);
