@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Test;
 import striate.amp.Precision;
 import striate.data.DataLoader;
 import striate.data.ImageDataset;
+import striate.data.StreamBatches;
 import striate.gan.Gan;
 import striate.gan.GanHistory;
 import striate.gan.GanRecipe;
 import striate.gan.GanTrainer;
+import striate.models.CharLstm;
 import striate.models.LeNet5;
 import striate.nn.Parameter;
 import striate.op.RandomDraw;
@@ -27,9 +29,11 @@ import striate.tensor.RandomStream;
 import striate.tensor.Rng;
 import striate.tensor.Shape;
 import striate.tensor.Tensor;
+import striate.train.BatchSource;
 import striate.train.EpochStats;
 import striate.train.GraphMode;
 import striate.train.History;
+import striate.train.LanguageModeling;
 import striate.train.Trainer;
 
 /**
@@ -125,6 +129,37 @@ class CudaGraphedTrainingTest {
             assertEquals(x, histories[1].epochs().get(i).trainLoss(), 1e-2 * x, "fp16 epoch " + i);
         }
         assertTrue(histories[1].last().orElseThrow().valMetric() > 0.9, "learns: " + histories[1].last());
+    }
+
+    @Test
+    void aCharacterLstmIsReplayedWithItsCarriedStateAndTrainsAsItDoesEagerly() {
+        Gpu.backend();
+        Rng rng = new Rng(8);
+        int[] text = new int[4000]; // 8 rows of 500: 19 full windows of 25 a pass (replayed), then one of 24 (eager)
+        for (int i = 0; i < text.length; i++) {
+            text[i] = i % 6 == 5 ? rng.nextInt(6) : i % 6;
+        }
+        CharLstm[] models = new CharLstm[2];
+        History[] histories = new History[2];
+        for (int i = 0; i < 2; i++) {
+            models[i] = new CharLstm(new CharLstm.Config(6, 4, 16, 2, 0.0), 9);
+            models[i].to(D);
+            Trainer.Options o = new Trainer.Options(2, 8, 1, 0.02, LrSchedule.cosine(2, 1e-3), 0, 0, CharLstm.NAME,
+                    models[i].config().toString(), null, null).withClipGradNorm(5)
+                    .withGraphs(i == 0 ? GraphMode.OFF : GraphMode.ON);
+            histories[i] = new Trainer(models[i], Adam.builder(models[i].namedParameters()).lr(0.02).build(), D, o)
+                    .fit(new LanguageModeling(models[i]), BatchSource.of(new StreamBatches(text, 8, 25, D)), null,
+                            null);
+        }
+        for (Map.Entry<String, Parameter> e : models[0].namedParameters().entrySet()) {
+            float[] x = e.getValue().value().toFloatArray();
+            float[] y = models[1].namedParameters().get(e.getKey()).value().toFloatArray();
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(x[i], y[i], 1e-4 * Math.max(1, Math.abs(x[i])), e.getKey() + "[" + i + "]");
+            }
+        }
+        double bits = histories[1].last().orElseThrow().trainMetric();
+        assertEquals(histories[0].last().orElseThrow().trainMetric(), bits, 1e-3 * bits);
     }
 
     @Test

@@ -6,9 +6,8 @@ import striate.amp.GradScaler;
 import striate.amp.Precision;
 import striate.autograd.Autocast;
 import striate.autograd.GradMode;
+import striate.backend.Backends;
 import striate.backend.CapturedGraph;
-import striate.data.Batch;
-import striate.nn.Losses;
 import striate.optim.GradClip;
 import striate.optim.Optimizer;
 import striate.tensor.DType;
@@ -18,65 +17,90 @@ import striate.tensor.RandomStream;
 import striate.tensor.Tensor;
 
 /**
- * The trainer's step for a classifier captured once and replayed ({@code --cuda-graphs}): forward, cross-entropy,
- * backward (of the scaled loss in fp16), gradient clipping when asked for, the optimizer's update (which fp16's loss
- * scaler skips on the device when a gradient overflowed, then updating its scale) and the running sums of loss and
- * right predictions, all on the device, one replay per batch after its inputs and labels are copied into the graph's input
- * tensors. The first
- * {@link #WARMUP_STEPS} batches of every epoch (and those of another shape, such as a last partial batch) run the
- * trainer's eager step, so the optimizer's state and cuDNN's algorithm choice exist before the capture; the graph is
- * captured again at every epoch (the schedule changes the learning rate, which a graph freezes) and after a restore,
- * each time after those eager batches, so a run resumed at an epoch steps as an uninterrupted one. Random draws
- * (dropout) follow a {@link RandomStream} that each replay advances, reset at each capture (whose host seeds come from
- * the model's generators, so a resumed run captures what an uninterrupted one does). Results are
+ * A trainer's step captured once and replayed ({@code --cuda-graphs}): the task's forward and loss, backward (of the
+ * scaled loss in fp16), gradient clipping when asked for, the optimizer's update (which fp16's loss scaler skips on
+ * the device when a gradient overflowed, then updating its scale) and the running sums of loss and metric, all on the
+ * device, one replay per batch after the batch is copied into the graph's input tensors. Subclasses say what those
+ * inputs are and what the task computes on them: {@link GraphedClassificationStep}, {@link GraphedLanguageModelStep}.
+ * The first {@link #WARMUP_STEPS} batches of every epoch (and those the graph does not fit, such as a last partial
+ * batch) run the task's eager step, so the optimizer's state and cuDNN's algorithm choice exist before the capture;
+ * the graph is captured again at every epoch (the schedule changes the learning rate, which a graph freezes) and
+ * after a restore, each time after those eager batches, so a run resumed at an epoch steps as an uninterrupted one.
+ * Random draws (dropout) follow a {@link RandomStream} that each replay advances, reset at each capture (whose host
+ * seeds come from the model's generators, so a resumed run captures what an uninterrupted one does). Results are
  * {@link TrainStep.Result#pending}: the trainer reads the sums every few batches, so a non-finite loss is seen there
  * and the update of that batch has been applied (as in data-parallel training).
  */
-final class GraphedStep implements TrainStep<Batch> {
+abstract class GraphedStep<B> implements TrainStep<B> {
     private static final Logger LOG = LoggerFactory.getLogger(GraphedStep.class);
     /** Eager steps before the first capture. */
     static final int WARMUP_STEPS = 3;
 
-    private final Classification task;
-    private final Optimizer optimizer;
-    private final Precision precision;
-    private final GradScaler scaler;
-    private final double clipGradNorm; // > 0: the global 2-norm the gradients are clipped to, on the device
-    private final TrainStep<Batch> eager;
-    private final Tensor lossSum;  // scalar: Σ loss × batch size over the pending steps
-    private final Tensor rightSum; // scalar: Σ right predictions over the pending steps
-    private final Tensor zero;
-    private final Tensor stream; // scalar: replays since the capture, which the step's random draws follow
+    /** What follows the loss in a step: backward, clipping to {@code clipGradNorm} (when > 0) and the update. */
+    record Update(Optimizer optimizer, Precision precision, GradScaler scaler, double clipGradNorm) {
+    }
+
+    private final Update update;
+    private final TrainStep<B> eager;
+    private final String what;
     private final boolean required;
+    private final Tensor lossSum;   // scalar: Σ loss × units over the pending steps
+    private final Tensor metricSum; // scalar: Σ the task's metric over the pending steps
+    private final Tensor zero;
+    private final Tensor stream;    // scalar: replays since the capture, which the step's random draws follow
     private CapturedGraph graph;
     private String failed; // why a capture failed (auto: eager from then on), or null
-    private Tensor x;
-    private Tensor y;
     private int warmed;
 
     /**
-     * For {@code task}'s classifier on {@code device}; {@code eager} (the task's eager step) runs the other batches, and
-     * its forward passes make the counter of right predictions the graph uses. When a capture fails (work that reads
-     * values or writes host values in the step), a {@code required} graph (--cuda-graphs on) stops the run with the
-     * reason, and otherwise the run goes on eagerly after one log line saying why.
+     * {@code what} (e.g. "the training step") names the step in a capture's failure; {@code eager} (the task's eager
+     * step) runs the other batches. When a capture fails (work that reads values or writes host values in the step),
+     * a {@code required} graph (--cuda-graphs on) stops the run with the reason, and otherwise the run goes on eagerly
+     * after one log line saying why.
      */
-    GraphedStep(Classification task, Optimizer optimizer, Precision precision, GradScaler scaler, double clipGradNorm,
-                Device device, TrainStep<Batch> eager, boolean required) {
-        this.task = task;
-        this.optimizer = optimizer;
-        this.precision = precision;
-        this.scaler = scaler;
-        this.clipGradNorm = clipGradNorm;
+    GraphedStep(String what, Update update, Device device, TrainStep<B> eager, boolean required) {
+        this.what = what;
+        this.update = update;
         this.eager = eager;
+        this.required = required;
         this.lossSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
-        this.rightSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
+        this.metricSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
         this.zero = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
         this.stream = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
-        this.required = required;
     }
 
+    /** Whether a graph may be captured on {@code batch} (its shapes are then the graph's). */
+    abstract boolean capturable(B batch);
+
+    /** Whether {@code batch} fits the captured graph's input tensors. */
+    abstract boolean fits(B batch);
+
+    /** Makes the graph's input tensors, outside any memory scope, holding {@code batch}. */
+    abstract void makeInputs(B batch);
+
+    /** Copies {@code batch} (and what else a step reads that changes between steps) into the input tensors. */
+    abstract void load(B batch);
+
+    /** In the capture, under autocast: the task's forward pass and loss (a scalar) on the input tensors. */
+    abstract Tensor loss();
+
+    /** In the capture, after the update, without gradients: the step's metric (a float32 scalar) and its carry-overs. */
+    abstract Tensor afterUpdate(Tensor loss);
+
+    /** After each replay: what the task keeps of it. */
+    void replayed(B batch) {
+    }
+
+    /** The units (the loss is their mean) and samples of {@code batch}. */
+    abstract long units(B batch);
+
+    abstract int samples(B batch);
+
+    /** Drops the input tensors (a capture failed or the graph is closed). */
+    abstract void dropInputs();
+
     @Override
-    public Result run(Batch batch) {
+    public Result run(B batch) {
         if (failed != null) {
             return eager.run(batch);
         }
@@ -85,48 +109,47 @@ final class GraphedStep implements TrainStep<Batch> {
             return eager.run(batch);
         }
         boolean captured = graph == null;
-        if (captured && !capture(batch)) {
+        if (captured && !(capturable(batch) && capture(batch))) {
             return eager.run(batch);
-        } else if (!batch.x().shape().equals(x.shape()) || !batch.y().shape().equals(y.shape())) {
+        } else if (!captured && !fits(batch)) {
             return eager.run(batch);
         }
-        x.copyFrom(batch.x());
-        y.copyFrom(batch.y());
+        load(batch);
         graph.replay();
         if (!captured) { // a capture ran optimizer.step() once, which counted its first replay
-            optimizer.countReplayedStep();
+            update.optimizer().countReplayedStep();
         }
-        return Result.pending(batch.size(), batch.size());
+        replayed(batch);
+        return Result.pending(units(batch), samples(batch));
     }
 
     /** Captures the step on {@code batch}'s shapes; false (auto) when the capture failed and the run goes eager. */
-    private boolean capture(Batch batch) {
-        x = MemoryScope.outside(() -> batch.x().copy());
-        y = MemoryScope.outside(() -> batch.y().copy());
+    private boolean capture(B batch) {
+        makeInputs(batch);
         stream.copyFrom(zero);
-        long n = batch.size();
+        Optimizer optimizer = update.optimizer();
+        GradScaler scaler = update.scaler();
+        long units = units(batch);
         long steps = optimizer.stepsAsked();
         try {
-            graph = x.backend().captureGraph(() -> {
+            graph = Backends.of(zero.device()).captureGraph(() -> {
                 try (RandomStream draws = RandomStream.use(stream)) { // dropout masks differ from replay to replay
-                    Tensor logits;
                     Tensor loss;
-                    try (Autocast.Scope p = precision.autocast()) {
-                        logits = task.model().forward(x);             // [n, classes]
-                        loss = Losses.crossEntropy(logits, y);
+                    try (Autocast.Scope p = update.precision().autocast()) {
+                        loss = loss();
                     }
                     optimizer.zeroGrad();
                     scaler.scale(loss).backward();
-                    if (clipGradNorm > 0) {
+                    if (update.clipGradNorm() > 0) {
                         scaler.unscale(optimizer);
-                        GradClip.clipGradNormOnDevice(optimizer.parameters().values(), clipGradNorm, 2);
+                        GradClip.clipGradNormOnDevice(optimizer.parameters().values(), update.clipGradNorm(), 2);
                     }
                     scaler.step(optimizer);
                     scaler.update();
                     optimizer.zeroGrad();
                     try (GradMode.Scope off = GradMode.off()) {
-                        lossSum.copyFrom(lossSum.add(loss.to(DType.F32).mul(n)));
-                        rightSum.copyFrom(rightSum.add(task.counter().of(logits, y)));
+                        lossSum.copyFrom(lossSum.add(loss.to(DType.F32).mul(units)));
+                        metricSum.copyFrom(metricSum.add(afterUpdate(loss)));
                     }
                     draws.advance();
                 }
@@ -134,9 +157,8 @@ final class GraphedStep implements TrainStep<Batch> {
         } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
             optimizer.forgetStepsAfter(steps); // what the capture recorded never ran
             scaler.forgetStep();
-            x = null;
-            y = null;
-            failed = GraphMode.captureFailed(required, "the training step", e, LOG);
+            dropInputs();
+            failed = GraphMode.captureFailed(required, what, e, LOG);
             return false;
         }
         return true;
@@ -144,9 +166,9 @@ final class GraphedStep implements TrainStep<Batch> {
 
     @Override
     public Sums readPending() {
-        Sums sums = new Sums(lossSum.item(), rightSum.item());
+        Sums sums = new Sums(lossSum.item(), metricSum.item());
         lossSum.copyFrom(zero);
-        rightSum.copyFrom(zero);
+        metricSum.copyFrom(zero);
         return sums;
     }
 
@@ -170,13 +192,12 @@ final class GraphedStep implements TrainStep<Batch> {
         eager.afterRestore();
     }
 
-    /** Gives the graph's memory back; the next full batch captures again. */
+    /** Gives the graph's memory back; the next batch that may be captured is. */
     void close() {
         if (graph != null) {
             graph.close();
             graph = null;
-            x = null;
-            y = null;
+            dropInputs();
         }
     }
 }

@@ -16,7 +16,9 @@ import striate.tensor.Tensor;
  * boundary and gradients stop at it; the state is reset to zeros before every pass (each training epoch and each
  * evaluation). The loss is the cross-entropy in nats per predicted character (padded steps, whose target is
  * {@link SequenceBatch#IGNORE_INDEX}, count for nothing), the metric bits per character; throughput in characters.
- * Each training window's bits are logged ({@link #trainingWindows}) for a curve finer than epochs.
+ * Each training window's bits are logged ({@link #trainingWindows}) for a curve finer than epochs. A window replayed
+ * from a captured graph ({@link GraphedLanguageModelStep}) hands over its state and its loss on the device; its bits
+ * are read with the trainer's next read of the sums (or before the next eager window), so the log keeps its order.
  */
 public final class LanguageModeling implements Task<SequenceBatch> {
 
@@ -40,8 +42,13 @@ public final class LanguageModeling implements Task<SequenceBatch> {
 
     private static final double LN2 = Math.log(2);
 
+    /** A replayed window whose loss (nats per character, a device scalar) is not read yet. */
+    private record Pending(int pass, int index, Tensor loss, long characters) {
+    }
+
     private final Model model;
     private final List<Window> windows = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
     private RNNBase.State carried;   // the previous window's final state, detached and kept past its memory scope
     private RNNBase.State ended;     // this window's final state, until afterBatch keeps it
     private boolean training;
@@ -64,6 +71,7 @@ public final class LanguageModeling implements Task<SequenceBatch> {
 
     @Override
     public void beforePass(boolean training) {
+        readPendingWindows();
         this.training = training;
         carried = null;
         ended = null;
@@ -81,6 +89,7 @@ public final class LanguageModeling implements Task<SequenceBatch> {
         double bits = loss.item() * characters / LN2;
         ended = s.state();
         if (training) {
+            readPendingWindows();
             windows.add(new Window(pass, index++, bits, characters));
         }
         return new Output(loss, bits, characters, characters);
@@ -93,13 +102,41 @@ public final class LanguageModeling implements Task<SequenceBatch> {
         ended = null;
     }
 
-    /** The state the next window starts from (null: zeros), for tests. */
+    /** The state the next window starts from (null: zeros). */
     RNNBase.State carried() {
         return carried;
     }
 
+    /** The model, for a graphed step. */
+    Model model() {
+        return model;
+    }
+
+    /** Whether this is a training pass. */
+    boolean training() {
+        return training;
+    }
+
+    /**
+     * A training window replayed from a graph ended in {@code state} (the graph's own tensors, which the next replay
+     * overwrites), its mean loss {@code loss} a device scalar of this window's own (read later).
+     */
+    void replayedWindow(RNNBase.State state, Tensor loss, long characters) {
+        ended = state;
+        pending.add(new Pending(pass, index++, loss, characters));
+    }
+
+    /** Reads the bits of the replayed windows not read yet into the log. */
+    void readPendingWindows() {
+        for (Pending p : pending) {
+            windows.add(new Window(p.pass(), p.index(), p.loss().item() * p.characters() / LN2, p.characters()));
+        }
+        pending.clear();
+    }
+
     /** Every training window so far, in order. */
     public List<Window> trainingWindows() {
+        readPendingWindows();
         return List.copyOf(windows);
     }
 

@@ -21,6 +21,7 @@ import striate.autograd.GradMode;
 import striate.data.Batch;
 import striate.data.DataLoader;
 import striate.data.Dataset;
+import striate.data.SequenceBatch;
 import striate.nn.Module;
 import striate.optim.GradClip;
 import striate.optim.LrSchedule;
@@ -44,8 +45,8 @@ import striate.tensor.Tensor;
  * {@link TrainingDivergedException}; the checkpoints of the last good epoch are kept. With
  * {@code options.precision()} bf16 or fp16 the forward pass and loss run under {@link Autocast} (float32 master
  * weights), fp16 with a {@link GradScaler} whose state the checkpoints keep; a resumed run keeps its precision. A
- * classifier's step is captured and replayed ({@link GraphedStep}) as {@code options.graphs()} says: by default on a
- * CUDA device; its losses are then read every {@link #READ_EVERY} batches.
+ * classifier's or a language model's step is captured and replayed ({@link GraphedStep}) as {@code options.graphs()}
+ * says: by default on a CUDA device; its losses are then read every {@link #READ_EVERY} batches.
  *
  * <pre>{@code
  * Trainer trainer = new Trainer(model, optimizer, device, options);
@@ -259,11 +260,31 @@ public final class Trainer {
 
     /**
      * The trainer's own step for a classifier (images, or a text classifier's id batches): captured and replayed
-     * ({@link GraphedStep}) when {@code options.graphs()} asks for it on this device and the step is safe to capture,
-     * else the eager one-device step.
+     * ({@link GraphedClassificationStep}) when {@code options.graphs()} asks for it on this device and the step is safe
+     * to capture, else the eager one-device step.
      */
     private TrainStep<Batch> ownClassificationStep(Classification task) {
         TrainStep<Batch> eager = oneDeviceStep(task);
+        return graphedOr(eager, () -> new GraphedClassificationStep(task, graphedUpdate(), device, eager,
+                options.graphs() == GraphMode.ON));
+    }
+
+    /**
+     * The trainer's own step for a language model with truncated BPTT: captured and replayed
+     * ({@link GraphedLanguageModelStep}) as a classifier's is, else the eager one-device step.
+     */
+    private TrainStep<SequenceBatch> ownLanguageModelStep(LanguageModeling task) {
+        TrainStep<SequenceBatch> eager = oneDeviceStep(task);
+        return graphedOr(eager, () -> new GraphedLanguageModelStep(task, graphedUpdate(), device, eager,
+                options.graphs() == GraphMode.ON));
+    }
+
+    private GraphedStep.Update graphedUpdate() {
+        return new GraphedStep.Update(optimizer, options.precision(), scaler, options.clipGradNorm());
+    }
+
+    /** {@code graphed}'s step when {@code options.graphs()} asks for one on this device and it is safe, else eager. */
+    private <B> TrainStep<B> graphedOr(TrainStep<B> eager, java.util.function.Supplier<GraphedStep<B>> graphed) {
         GraphMode mode = options.graphs();
         if (mode == GraphMode.OFF || mode == GraphMode.AUTO && device.kind() != Device.Kind.CUDA) {
             return eager;
@@ -278,8 +299,7 @@ public final class Trainer {
         }
         LOG.info("cuda graphs: the training step is captured after {} eager batches and replayed on {}",
                 GraphedStep.WARMUP_STEPS, device);
-        return new GraphedStep(task, optimizer, options.precision(), scaler, options.clipGradNorm(), device, eager,
-                mode == GraphMode.ON);
+        return graphed.get();
     }
 
     /** Why this trainer's own step cannot be replayed from a captured graph, or null when it can. */
@@ -329,9 +349,14 @@ public final class Trainer {
             TrainStep<B> step = (TrainStep<B>) ownClassificationStep(c);
             return run(task, step, train, validation, resume);
         }
+        if (task instanceof LanguageModeling lm) {
+            @SuppressWarnings("unchecked") // a LanguageModeling is a Task<SequenceBatch>, so B is SequenceBatch
+            TrainStep<B> step = (TrainStep<B>) ownLanguageModelStep(lm);
+            return run(task, step, train, validation, resume);
+        }
         if (options.graphs() == GraphMode.ON) {
-            throw new IllegalArgumentException("--cuda-graphs on: graphs capture a classifier's step; other tasks "
-                    + "(tagging, language models, regression) train eagerly, so use --cuda-graphs auto or off");
+            throw new IllegalArgumentException("--cuda-graphs on: graphs capture a classifier's or a language model's "
+                    + "step; other tasks (tagging, regression) train eagerly, so use --cuda-graphs auto or off");
         }
         return run(task, oneDeviceStep(task), train, validation, resume);
     }

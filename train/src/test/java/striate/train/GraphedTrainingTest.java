@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import striate.amp.GradScaler;
 import striate.amp.Precision;
 import striate.data.Dataset;
+import striate.data.DocumentWindows;
+import striate.data.StreamBatches;
+import striate.models.CharLstm;
 import striate.nn.Dropout;
 import striate.nn.Linear;
 import striate.nn.Module;
@@ -207,9 +213,11 @@ class GraphedTrainingTest {
         Module reading = new Reading();
         Optimizer sgd = sgd(reading);
         Trainer eager = new Trainer(reading, sgd, REF, options(1, LrSchedule.constant(), null, GraphMode.OFF));
-        TrainStep<striate.data.Batch> auto = new GraphedStep(new Classification(reading), sgd, Precision.FP32, GradScaler.disabled(), 0, REF,
+        TrainStep<striate.data.Batch> auto = new GraphedClassificationStep(new Classification(reading),
+                new GraphedStep.Update(sgd, Precision.FP32, GradScaler.disabled(), 0), REF,
                 batch -> new TrainStep.Result(0.5, 1, batch.size(), batch.size()), false);
-        TrainStep<striate.data.Batch> required = new GraphedStep(new Classification(reading), sgd, Precision.FP32, GradScaler.disabled(), 0, REF,
+        TrainStep<striate.data.Batch> required = new GraphedClassificationStep(new Classification(reading),
+                new GraphedStep.Update(sgd, Precision.FP32, GradScaler.disabled(), 0), REF,
                 batch -> new TrainStep.Result(0.5, 1, batch.size(), batch.size()), true);
         try (striate.data.DataLoader loader = striate.data.DataLoader.builder(train, REF).batchSize(16).build()) {
             var batches = loader.epoch(0).iterator();
@@ -277,6 +285,45 @@ class GraphedTrainingTest {
         assertArrayEquals(weights[0], weights[1], "the replayed fp16 step is the eager one, bit for bit");
         assertEquals(steps[0], steps[1]);
         assertEquals(scales[0], scales[1]);
+    }
+
+    @Test
+    void aLanguageModelIsGraphedWithItsCarriedStateAndTrainsAsTheEagerOne() {
+        Rng rng = new Rng(8);
+        int[] text = new int[4000]; // 8 rows of 500: 19 full windows of 25 a pass, then one of 24 (eager)
+        for (int i = 0; i < text.length; i++) {
+            text[i] = i % 6 == 5 ? rng.nextInt(6) : i % 6;
+        }
+        float[][] weights = new float[2][];
+        List<List<LanguageModeling.Window>> windows = new ArrayList<>();
+        History[] histories = new History[2];
+        long[] steps = new long[2];
+        for (GraphMode mode : new GraphMode[] {GraphMode.OFF, GraphMode.ON}) {
+            CharLstm model = new CharLstm(new CharLstm.Config(6, 4, 16, 2, 0.0), 9);
+            model.to(REF);
+            Optimizer adam = Adam.builder(model.namedParameters()).lr(0.02).build();
+            Trainer.Options o = new Trainer.Options(2, 8, 1, 0.02, LrSchedule.cosine(2, 1e-3), 0, 0, CharLstm.NAME,
+                    model.config().toString(), null, null).withClipGradNorm(5).withGraphs(mode);
+            LanguageModeling task = new LanguageModeling(model);
+            int i = mode == GraphMode.ON ? 1 : 0;
+            histories[i] = new Trainer(model, adam, REF, o).fit(task,
+                    BatchSource.of(new StreamBatches(text, 8, 25, REF)),
+                    BatchSource.of(new DocumentWindows(List.of(Arrays.copyOf(text, 600)), 25, REF)), null);
+            weights[i] = weightsOf(model);
+            windows.add(task.trainingWindows());
+            steps[i] = adam.steps();
+        }
+        assertArrayEquals(weights[0], weights[1], "the replayed windows are the eager ones, bit for bit");
+        assertEquals(windows.get(0), windows.get(1), "each window's bits, logged in order");
+        assertEquals(40, windows.get(1).size());
+        assertEquals(steps[0], steps[1]);
+        for (int e = 0; e < 2; e++) {
+            EpochStats a = histories[0].epochs().get(e);
+            EpochStats b = histories[1].epochs().get(e);
+            assertEquals(a.trainLoss(), b.trainLoss(), 1e-6 * a.trainLoss(), "loss summed on the device in float");
+            assertEquals(a.trainMetric(), b.trainMetric(), 1e-6 * a.trainMetric());
+            assertEquals(a.valMetric(), b.valMetric(), 0, "validation runs eagerly on the same weights");
+        }
     }
 
     /** SGD whose rate decays with the host step count: an update that reads a host value, so not capturable. */
