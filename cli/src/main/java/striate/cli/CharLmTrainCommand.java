@@ -52,7 +52,7 @@ final class CharLmTrainCommand implements Callable<Integer> {
     static final int SAMPLE_LENGTH = 300;
     static final double[] TEMPERATURES = {0.5, 0.8, 1.0};
     /** Recorded options a resumed run may change: how long it trains, and where it computes. */
-    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device");
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--cuda-graphs");
 
     @Spec
     CommandSpec spec;
@@ -113,6 +113,9 @@ final class CharLmTrainCommand implements Callable<Integer> {
     DeviceOption deviceOption;
 
     @Mixin
+    CudaGraphsOption cudaGraphs;
+
+    @Mixin
     RunOutput output;
 
     @Override
@@ -164,7 +167,8 @@ final class CharLmTrainCommand implements Callable<Integer> {
         con.flush();
         Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, LrSchedule.constant(), 0, 0,
                 CharLstm.NAME, config.toString(), out, System.err, 1, recorded().settings(Set.of()))
-                .withClipGradNorm(clipGradNorm).withVocabularies(Map.of(CharLmCheckpoint.CHARS, chars));
+                .withClipGradNorm(clipGradNorm).withVocabularies(Map.of(CharLmCheckpoint.CHARS, chars))
+                .withGraphs(cudaGraphs.mode());
         LanguageModeling task = new LanguageModeling(model);
         Trainer trainer = new Trainer(model, adam, device, options);
         notice.training(trainer);
@@ -219,6 +223,7 @@ final class CharLmTrainCommand implements Callable<Integer> {
     }
 
     private void validateOptions() {
+        cudaGraphs.mode(); // a usage error unless auto, on or off
         if (epochs < 1 || hidden < 1 || layers < 1 || embedding < 1 || bptt < 1 || batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--epochs, --hidden, --layers, --embedding, --bptt and "
                     + "--batch-size must be >= 1, got " + epochs + ", " + hidden + ", " + layers + ", " + embedding

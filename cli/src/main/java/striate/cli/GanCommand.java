@@ -34,7 +34,6 @@ import striate.tensor.Rng;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 import striate.train.FidLeNet;
-import striate.train.GraphMode;
 
 /**
  * {@code striate gan}: trains one GAN of the family ({@link GanRecipe}: gan, dcgan, wgan, wgan-gp, cgan) on
@@ -96,11 +95,8 @@ final class GanCommand implements Callable<Integer> {
     @Mixin
     RunOutput output;
 
-    @Option(names = "--cuda-graphs", defaultValue = "auto", description = "Capture the training step (a D step, "
-            + "and a D and a G step) once per epoch and replay it: auto (on a CUDA device; eager, with a log line "
-            + "saying why, where a step cannot be captured), on (any one device; refuses a step that cannot be "
-            + "captured) or off (default: ${DEFAULT-VALUE}).")
-    String cudaGraphs;
+    @Mixin
+    CudaGraphsOption cudaGraphs;
 
     @Option(names = "--samples", defaultValue = "10000", paramLabel = "<n>", description = "Images in the samples "
             + "file (default: ${DEFAULT-VALUE}).")
@@ -152,7 +148,7 @@ final class GanCommand implements Callable<Integer> {
         GanTrainer.Options options = new GanTrainer.Options(epochs, seed, out, System.err,
                 recorded().settings(Set.of()), (epoch, images) -> GanReport.grid(out.resolve(String.format(Locale.ROOT,
                 "epoch-%03d.png", epoch)), title + ", epoch " + epoch, images, GanTrainer.GRID, rows, err),
-                GraphMode.parse(cudaGraphs));
+                cudaGraphs.mode());
         GanTrainer trainer = new GanTrainer(gan, device, options);
         con.printf("training %s on %s: %d images from %s; %s; %d epochs, seed %d; output in %s%n", model, device,
                 train.size(), folder, recipe, epochs, seed, out);
@@ -244,10 +240,7 @@ final class GanCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, --batch-size >= 2, --samples "
                     + ">= 2 and --limit >= 0; got " + epochs + ", " + batchSize + ", " + samples + " and " + limit);
         }
-        if (!List.of("auto", "on", "off").contains(cudaGraphs)) {
-            throw new ParameterException(spec.commandLine(), "--cuda-graphs must be auto, on or off, got '"
-                    + cudaGraphs + "'");
-        }
+        cudaGraphs.mode(); // a usage error unless auto, on or off
         if (fidCheckpoint != null && !Files.isRegularFile(fidCheckpoint)) {
             throw new ParameterException(spec.commandLine(), "--fid-checkpoint " + fidCheckpoint + " is not a file; "
                     + "give a LeNet-5 checkpoint written by 'striate train' (runs/lenet5/best.ckpt)");

@@ -41,7 +41,7 @@ final class TextCnnTrainCommand implements Callable<Integer> {
     /** The checkpoint's vocabulary list. */
     static final String WORDS = "words";
     /** Recorded options a resumed run may change: how long it trains, and where and on how many threads. */
-    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads");
+    static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--cuda-graphs");
 
     @Spec
     CommandSpec spec;
@@ -84,6 +84,9 @@ final class TextCnnTrainCommand implements Callable<Integer> {
 
     @Mixin
     DeviceOption deviceOption;
+
+    @Mixin
+    CudaGraphsOption cudaGraphs;
 
     @Mixin
     RunOutput output;
@@ -131,7 +134,7 @@ final class TextCnnTrainCommand implements Callable<Integer> {
         con.flush();
         Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, LrSchedule.constant(), 0, 0,
                 built.name(), built.config(), out, System.err, 1, recorded().settings(Set.of()))
-                .withVocabularies(Map.of(WORDS, words));
+                .withVocabularies(Map.of(WORDS, words)).withGraphs(cudaGraphs.mode());
         MessageLoader train = new MessageLoader(d.data().train(), batchSize, built.minLength(), seed, device);
         MessageLoader validation = new MessageLoader(d.data().validation(), batchSize, built.minLength(), null,
                 device);
@@ -168,6 +171,7 @@ final class TextCnnTrainCommand implements Callable<Integer> {
     }
 
     private void validateOptions() {
+        cudaGraphs.mode(); // a usage error unless auto, on or off
         spamOptions.validate(spec);
         SpamModels.check(spec, model);
         threads.validate();

@@ -151,11 +151,8 @@ final class TrainCommand implements Callable<Integer> {
             + "(one device: cpu, cuda or reference; default: ${DEFAULT-VALUE}).")
     String precision;
 
-    @Option(names = "--cuda-graphs", defaultValue = "auto", description = "Capture the training step once and replay "
-            + "it: auto (on a CUDA device, when the step can be captured: not with fp16; else eager, with a log "
-            + "line saying why), on (any one device; refuses a step that cannot be "
-            + "captured) or off (default: ${DEFAULT-VALUE}).")
-    String cudaGraphs;
+    @Mixin
+    CudaGraphsOption cudaGraphs;
 
     @Option(names = "--workers", description = "Threads that decode and augment images (default: the number of "
             + "cores, at most 4, for image folders; 1 for MNIST-format data, which is in memory).")
@@ -209,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Trainer.Options options = new Trainer.Options(epochs, batchSize, seed, lr, schedule(), patience, 0, model,
                 modelConfig, out, System.err, workers, settings()).withPrecision(Precision.parse(precision))
-                .withGraphs(GraphMode.parse(cudaGraphs));
+                .withGraphs(cudaGraphs.mode());
         Module net;
         History history;
         if (devices != null && devices.size() > 1) {
@@ -398,11 +395,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--precision " + precision + " trains on one device; "
                     + "data-parallel training (--devices) runs in fp32: leave out --precision or give one --device");
         }
-        if (!List.of("auto", "on", "off").contains(cudaGraphs)) {
-            throw new ParameterException(spec.commandLine(), "--cuda-graphs must be auto, on or off, got '"
-                    + cudaGraphs + "'");
-        }
-        if (cudaGraphs.equals("on") && devices != null && devices.size() > 1) {
+        if (cudaGraphs.mode() == GraphMode.ON && devices != null && devices.size() > 1) {
             throw new ParameterException(spec.commandLine(), "--cuda-graphs on captures one device's step; "
                     + "data-parallel training (--devices) runs eagerly: leave out --cuda-graphs or give one --device");
         }

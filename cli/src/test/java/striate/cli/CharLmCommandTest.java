@@ -216,6 +216,31 @@ class CharLmCommandTest {
     }
 
     @Test
+    @Order(5)
+    void cudaGraphsOnReplaysTheWindowsOnTheCpuAsTheEagerRunTrainsThem() throws IOException {
+        // without dropout, whose masks a replay draws from its own stream: the replayed windows are the eager ones
+        List<String> tiny = List.of("--limit-docs", "6", "--limit-chars", "6000", "--hidden", "16", "--embedding",
+                "8", "--bptt", "25", "--batch-size", "8", "--seed", "5", "--dropout", "0", "--epochs", "2");
+        Checkpoint[] runs = new Checkpoint[2];
+        for (String g : new String[] {"off", "on"}) {
+            Path out = tmp.resolve("graphs-" + g);
+            TrainCommandTest.Result r = train(out, tiny, "--cuda-graphs", g);
+            assertEquals(0, r.code(), r.err());
+            assertFalse(r.err().contains("training eagerly"), r.err());
+            runs[g.equals("on") ? 1 : 0] = Checkpoint.load(out.resolve(Trainer.LAST));
+        }
+        for (Map.Entry<String, Tensor> e : runs[0].model().entrySet()) {
+            assertArrayEquals(e.getValue().toFloatArray(), runs[1].model().get(e.getKey()).toFloatArray(), e.getKey());
+        }
+        assertEquals("on", runs[1].settings().get("--cuda-graphs"));
+        TrainCommandTest.Result bad = train(tmp.resolve("graphs-bad"), tiny, "--cuda-graphs", "maybe");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("striate: --cuda-graphs must be one of [auto, on, off], got 'maybe'"),
+                bad.err());
+        assertFalse(Files.exists(tmp.resolve("graphs-bad")));
+    }
+
+    @Test
     @Order(6)
     void aDivergingRunStopsWithTheBatchNamed() {
         Path out = tmp.resolve("diverged");
