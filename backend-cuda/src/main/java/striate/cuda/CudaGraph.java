@@ -10,6 +10,7 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import striate.backend.CapturedGraph;
+import striate.tensor.MemoryScope;
 
 /**
  * A CUDA graph: the kernels, copies and library calls that some work queued on a backend's stream, captured once and
@@ -43,8 +44,10 @@ public final class CudaGraph implements CapturedGraph {
 
     /**
      * Captures what {@code work} queues on {@code backend}'s stream (it runs on this thread, holding the device); the
-     * work does not run now. When {@code work} throws, the capture is abandoned, its memory given back, and the
-     * exception rethrown.
+     * work does not run now. What it allocates is the graph's, never a {@link MemoryScope}'s (as a host backend's
+     * capture): a tensor the work made stays usable after the scope the capture ran in, and its block goes back to
+     * the graph's pool, or once the graph is destroyed to the shared cache, when the tensor is unreachable. When
+     * {@code work} throws, the capture is abandoned, its memory given back, and the exception rethrown.
      */
     static CudaGraph capture(CudaBackend backend, Runnable work) {
         CudaDevice gpu = backend.gpu();
@@ -54,7 +57,10 @@ public final class CudaGraph implements CapturedGraph {
             gpu.beginCapture();
             CachingAllocator.PrivatePool<CUdeviceptr> pool = allocator.beginPrivatePool();
             try {
-                work.run();
+                MemoryScope.outside(() -> {
+                    work.run();
+                    return null;
+                });
             } catch (RuntimeException | Error e) {
                 allocator.endPrivatePool(pool);
                 try {

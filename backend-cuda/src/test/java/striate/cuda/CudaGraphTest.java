@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import striate.nn.Losses;
 import striate.tensor.DType;
 import striate.tensor.Device;
+import striate.tensor.MemoryScope;
+import striate.tensor.Shape;
 import striate.tensor.Tensor;
 import striate.testing.Fixtures;
 
@@ -44,6 +46,24 @@ class CudaGraphTest {
             assertArrayEquals(want, out[0].toFloatArray(), "a replay reads a's new contents");
             assertTrue(graph.privateBytes() >= 0);
         }
+    }
+
+    @Test
+    void whatTheCaptureMadeOutlivesTheScopeItRanIn() { // as on the host backends (HostGraphTest)
+        CudaBackend cuda = Gpu.backend();
+        Tensor a = Tensor.rand(D, DType.F32, Shape.of(64), -1, 1, 5);
+        Tensor[] out = new Tensor[1];
+        CudaGraph graph;
+        try (MemoryScope scope = MemoryScope.open()) {
+            graph = cuda.captureGraph(() -> out[0] = a.mul(3).add(1));
+        }
+        try (MemoryScope other = MemoryScope.open()) {
+            Tensor.zeros(D, DType.F32, 64).add(7); // would take the scope's blocks, were they not the graph's
+            graph.replay();
+        }
+        assertArrayEquals(a.mul(3).add(1).toFloatArray(), out[0].toFloatArray());
+        graph.close();
+        assertThrows(IllegalStateException.class, graph::replay);
     }
 
     @Test

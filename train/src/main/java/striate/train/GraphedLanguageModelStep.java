@@ -13,8 +13,7 @@ import striate.tensor.Tensor;
  * A language model's training step with truncated BPTT captured once and replayed ({@link GraphedStep}). The graph
  * reads its window (ids x and targets y [b, t]) and the state to start from out of its own input tensors, and writes
  * the state the window ended in back into those state tensors, so each replay continues where the last one ended
- * (the copy is the detach: no gradient crosses the boundary). A full window (every row t real steps, every target
- * real) is replayed; any other (the last, shorter window of a pass) runs eagerly, from the state the task carries,
+ * (the copy is the detach: no gradient crosses the boundary). A full window (every row t real steps) is replayed; any other (the last, shorter window of a pass) runs eagerly, from the state the task carries,
  * which is handed back and forth: after a replay the task carries the graph's state tensors, and before one they are
  * loaded with what the task carries unless it carries them already. Each replayed window's loss is copied on the
  * device for the task's log of windows, which reads it later. The metric summed on the device is the window's bits.
@@ -27,7 +26,7 @@ final class GraphedLanguageModelStep extends GraphedStep<SequenceBatch> {
     private Tensor y;  // [b, t] int32 targets
     private Tensor h;  // [layers · directions, b, hidden]: the state the graph starts from and ends in
     private Tensor c;  // the LSTM's cell state like h, or null
-    private Tensor loss;            // the capture's window loss (a scalar of the graph's)
+    private Tensor loss;            // scalar: the last replayed window's loss, which the graph writes
     private RNNBase.State ended;    // the capture's final state
     private int[] lengths;          // every row t
 
@@ -42,7 +41,7 @@ final class GraphedLanguageModelStep extends GraphedStep<SequenceBatch> {
         RNNBase.State carried = task.carried();
         long t = batch.x().dim(1);
         return task.training() && carried != null && carried.h().dim(1) == batch.size()
-                && Arrays.stream(batch.lengths()).allMatch(l -> l == t) && batch.tokens() == batch.size() * t;
+                && Arrays.stream(batch.lengths()).allMatch(l -> l == t);
     }
 
     @Override
@@ -62,6 +61,7 @@ final class GraphedLanguageModelStep extends GraphedStep<SequenceBatch> {
         y = MemoryScope.outside(() -> batch.y().copy());
         h = MemoryScope.outside(() -> carried.h().copy());
         c = carried.c() == null ? null : MemoryScope.outside(() -> carried.c().copy());
+        loss = MemoryScope.outside(() -> Tensor.zeros(x.device(), DType.F32));
         lengths = batch.lengths().clone();
     }
 
@@ -82,8 +82,7 @@ final class GraphedLanguageModelStep extends GraphedStep<SequenceBatch> {
     Tensor loss() {
         LanguageModeling.Step s = task.model().forward(x, new RNNBase.State(h, c), lengths);
         ended = s.state();
-        loss = Losses.sequenceCrossEntropy(s.logits(), y); // nats per predicted character
-        return loss;
+        return Losses.sequenceCrossEntropy(s.logits(), y); // nats per predicted character
     }
 
     @Override
@@ -93,12 +92,13 @@ final class GraphedLanguageModelStep extends GraphedStep<SequenceBatch> {
             c.copyFrom(ended.c());
         }
         ended = null;
-        return windowLoss.to(DType.F32).mul(x.size() / LN2); // bits
+        loss.copyFrom(windowLoss.to(DType.F32)); // into a tensor made before the capture: the host reads it later
+        return loss.mul(x.size() / LN2); // bits
     }
 
     @Override
     void replayed(SequenceBatch batch) {
-        Tensor own = MemoryScope.outside(() -> loss.to(DType.F32).copy()); // the next replay overwrites the graph's
+        Tensor own = MemoryScope.outside(() -> loss.copy()); // the next replay overwrites the graph's
         task.replayedWindow(new RNNBase.State(h, c), own, batch.tokens());
     }
 
