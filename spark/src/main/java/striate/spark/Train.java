@@ -43,6 +43,7 @@ public final class Train {
             List<Worker.Report> reports = run(sc, o);
             reports.forEach(r -> System.out.println(describe(r)));
             System.out.println(describe(reports));
+            System.out.println(describeTest(reports, o));
             System.out.println("checkpoint: " + Path.of(o.checkpointDir()).resolve(Worker.CHECKPOINT));
         }
     }
@@ -96,6 +97,14 @@ public final class Train {
         }
         String line = String.format(Locale.ROOT, "all workers: %.1f images/s", imagesPerSecond);
         return everyEpoch ? line + String.format(Locale.ROOT, "; last epoch %.1f images/s", lastEpoch) : line;
+    }
+
+    /** The final weights' test score, which rank 0 measured on its executor. */
+    static String describeTest(List<Worker.Report> reports, Options o) {
+        Worker.Test t = reports.stream().map(Worker.Report::test).filter(java.util.Objects::nonNull).findFirst()
+                .orElseThrow(() -> new IllegalStateException("rank 0 reported no test score"));
+        return String.format(Locale.ROOT, "test accuracy %.4f, test loss %.4f on the %d test images of %s (the final "
+                + "weights, scored by worker 0)", t.accuracy(), t.loss(), t.images(), o.data());
     }
 
     /**

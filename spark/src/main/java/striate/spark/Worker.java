@@ -23,6 +23,7 @@ import striate.parallel.GradientExchange;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
+import striate.train.Evaluation;
 
 /**
  * One worker's share of a data-parallel run, with no Spark in it: it reads its shard of an MNIST-format folder
@@ -45,9 +46,15 @@ public final class Worker {
      * LeNet-5's gradients make one bucket, reduced after backward, so all of it adds to the step).
      */
     public record Report(int rank, long firstStep, long lastStep, List<Epoch> epochs, long examples, double seconds,
-                         double allReduceSeconds) implements Serializable {
+                         double allReduceSeconds, Test test) implements Serializable {
         public Report {
             epochs = List.copyOf(epochs);
+        }
+
+        /** A report without a test score (a worker other than rank 0). */
+        public Report(int rank, long firstStep, long lastStep, List<Epoch> epochs, long examples, double seconds,
+                      double allReduceSeconds) {
+            this(rank, firstStep, lastStep, epochs, examples, seconds, allReduceSeconds, null);
         }
 
         public double imagesPerSecond() {
@@ -58,6 +65,10 @@ public final class Worker {
         public double[] epochLoss() {
             return epochs.stream().mapToDouble(Epoch::loss).toArray();
         }
+    }
+
+    /** The final weights scored on the data folder's test images: accuracy, mean loss, images. */
+    public record Test(double accuracy, double loss, int images) implements Serializable {
     }
 
     /**
@@ -166,9 +177,17 @@ public final class Worker {
                     save(dp, dir.resolve(CHECKPOINT), o, step, steps);
                 }
             }
-            return new Report(rank, first, step, epochs, (step - first) * o.batchSize(),
-                    (System.nanoTime() - t0) * 1e-9, reduceNanos.get() * 1e-9);
+            double seconds = (System.nanoTime() - t0) * 1e-9; // the steps' time, not the test's
+            return new Report(rank, first, step, epochs, (step - first) * o.batchSize(), seconds,
+                    reduceNanos.get() * 1e-9, rank == 0 ? test(dp.module(), o, device) : null);
         }
+    }
+
+    /** {@code model} (the final weights) scored on the data folder's 10,000 test images, on {@code device}. */
+    static Test test(Module model, Options o, Device device) throws IOException {
+        Evaluation e = Evaluation.of(model, MnistFolder.testSet(Path.of(o.data()), Normalization.FASHION_MNIST), device,
+                1000);
+        return new Test(e.accuracy(), e.loss(), e.actual().length);
     }
 
     /** Restores {@code file} into the replica when it exists; returns the step to go on from (0 without one). */

@@ -25,10 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import striate.data.Dataset;
 import striate.data.MnistFolder;
+import striate.data.Normalization;
+import striate.models.LeNet5;
 import striate.parallel.DataParallel;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
+import striate.train.Evaluation;
 
 /**
  * Training on Spark in {@code local-cluster[2,1,2048]} mode (a standalone master and two workers, each running
@@ -136,6 +139,18 @@ class SparkTrainTest {
         Checkpoint c = Checkpoint.load(checkpoints.resolve(Worker.CHECKPOINT));
         assertEquals(3L * steps, c.globalStep());
         assertBitIdentical(inProcess(o, TWO_REPLICAS), values(c.model()), "Spark workers vs in-process replicas");
+
+        Worker.Test test = reports.get(0).test(); // worker 0 scored the final weights on the 10,000 test images
+        assertEquals(null, reports.get(1).test());
+        LeNet5 trained = Worker.model(o);
+        trained.to(Device.cpu());
+        c.restoreInto(trained);
+        Evaluation here = Evaluation.of(trained, MnistFolder.testSet(Path.of(o.data()), Normalization.FASHION_MNIST),
+                Device.cpu(), 1000);
+        assertEquals(10_000, test.images());
+        assertEquals(here.accuracy(), test.accuracy(), 1e-4, "the checkpoint's weights, scored here too");
+        System.out.println("worker 0's test score of the final weights: " + test);
+        assertTrue(test.accuracy() > 0.5, "well above chance (0.1): " + test);
     }
 
     @Test

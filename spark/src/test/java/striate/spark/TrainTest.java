@@ -74,6 +74,18 @@ class TrainTest {
     }
 
     @Test
+    void theDriverPrintsWorkerZerosTestScore() {
+        Options o = Options.parse("--model", "lenet5", "--data", "/shared/fm", "--epochs", "1", "--batch-size", "32",
+                "--lr", "0.05", "--seed", "7", "--checkpoint-dir", "/shared/runs", "--workers", "2");
+        Worker.Report zero = new Worker.Report(0, 0, 20, List.of(), 640, 2.0, 0.5, new Worker.Test(0.8125, 0.51234,
+                10000));
+        Worker.Report one = new Worker.Report(1, 0, 20, List.of(), 640, 2.0, 0.5);
+        assertEquals("test accuracy 0.8125, test loss 0.5123 on the 10000 test images of /shared/fm (the final weights, "
+                + "scored by worker 0)", Train.describeTest(List.of(zero, one), o));
+        assertThrows(IllegalStateException.class, () -> Train.describeTest(List.of(one), o));
+    }
+
+    @Test
     void theLastFinishedEpochGivesTheSteadyRate() {
         // Two epochs of 10 steps at batch 64: the first slow (warm-up), the second at 1,280 images/s.
         List<Worker.Epoch> epochs = List.of(new Worker.Epoch(0.9, 640, 2.0, 0.2), new Worker.Epoch(0.5, 640, 0.5, 0.1));
