@@ -26,7 +26,8 @@ public record Options(String model, String data, int epochs, int batchSize, doub
         if (!"lenet5".equals(model)) {
             throw new IllegalArgumentException("--model " + model + " is not trained on Spark yet; use --model lenet5");
         }
-        require(data != null, "--data DIR (an MNIST-format folder every executor can read) is required");
+        require(data != null, "--data DIR (an MNIST-format folder every executor can read at that path, or a Hadoop URL "
+                + "such as hdfs://namenode:8020/data/fashion-mnist) is required");
         require(checkpointDir != null, "--checkpoint-dir DIR (shared storage every executor can write) is required");
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);

@@ -85,9 +85,12 @@ public final class Worker {
     private Worker() {
     }
 
-    /** The training examples the run uses: the folder's training set, normalized, cut to {@code --limit}. */
+    /**
+     * The training examples the run uses: the folder's training set (copied to this node first when {@code --data} is a
+     * Hadoop URL: {@link DataFolder}), normalized, cut to {@code --limit}.
+     */
     public static Dataset data(Options o) throws IOException {
-        Dataset all = MnistFolder.open(Path.of(o.data())).train(Normalization.FASHION_MNIST);
+        Dataset all = MnistFolder.open(DataFolder.local(o.data())).train(Normalization.FASHION_MNIST);
         return o.limit() > 0 ? all.subset(Math.min(o.limit(), all.size())) : all;
     }
 
@@ -185,8 +188,8 @@ public final class Worker {
 
     /** {@code model} (the final weights) scored on the data folder's 10,000 test images, on {@code device}. */
     static Test test(Module model, Options o, Device device) throws IOException {
-        Evaluation e = Evaluation.of(model, MnistFolder.testSet(Path.of(o.data()), Normalization.FASHION_MNIST), device,
-                1000);
+        Path folder = DataFolder.local(o.data());
+        Evaluation e = Evaluation.of(model, MnistFolder.testSet(folder, Normalization.FASHION_MNIST), device, 1000);
         return new Test(e.accuracy(), e.loss(), e.actual().length);
     }
 

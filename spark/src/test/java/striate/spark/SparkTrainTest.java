@@ -76,7 +76,12 @@ class SparkTrainTest {
     }
 
     private static Options options(Path checkpoints, int examples, int epochs, int checkpointEvery) {
-        return Options.parse("--model", "lenet5", "--data", MnistFolder.defaultFashionMnistFolder().toString(),
+        return options(MnistFolder.defaultFashionMnistFolder().toString(), checkpoints, examples, epochs,
+                checkpointEvery);
+    }
+
+    private static Options options(String data, Path checkpoints, int examples, int epochs, int checkpointEvery) {
+        return Options.parse("--model", "lenet5", "--data", data,
                 "--epochs", Integer.toString(epochs), "--batch-size", "32", "--lr", "0.05", "--seed", "7",
                 "--checkpoint-dir", checkpoints.toString(), "--workers", "2", "--limit", Integer.toString(examples),
                 "--checkpoint-every", Integer.toString(checkpointEvery));
@@ -101,7 +106,9 @@ class SparkTrainTest {
 
     @Test
     void fiveStepsOfTwoSparkWorkersEqualOneDeviceOnTheGlobalBatch(@TempDir Path checkpoints) throws IOException {
-        Options o = options(checkpoints, 320, 1, 0); // 160 examples a worker: 5 steps of 32 each, 64 globally
+        // 160 examples a worker: 5 steps of 32 each, 64 globally; the data read as a Hadoop URL (file://), which each
+        // executor copies to its temporary folder through Hadoop's FileSystem, as it would from hdfs://
+        Options o = options(MnistFolder.defaultFashionMnistFolder().toUri().toString(), checkpoints, 320, 1, 0);
         List<Worker.Report> reports = Train.run(sc, o);
         assertEquals(5, reports.get(1).lastStep());
         Map<String, float[]> spark = values(Checkpoint.load(checkpoints.resolve(Worker.CHECKPOINT)).model());
