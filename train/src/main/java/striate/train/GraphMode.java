@@ -5,8 +5,8 @@ import java.util.Locale;
 import org.slf4j.Logger;
 
 /**
- * Whether the trainer captures its image-classification step once and replays it ({@link GraphedStep}), the command
- * line's {@code --cuda-graphs}. AUTO captures on CUDA devices, where a replay saves the launches of a launch-bound
+ * Whether a trainer captures its step once and replays it (a classifier's or a language model's: {@link GraphedStep};
+ * the GAN trainer's), the command line's {@code --cuda-graphs}. AUTO captures on CUDA devices, where a replay saves the launches of a launch-bound
  * step, when the step is safe to capture, and trains eagerly with one log line saying why otherwise; ON captures on
  * any device whose backend can (the host backends record their kernel calls: the same rules, checked without a GPU)
  * and refuses a step that is not safe; OFF trains eagerly.
