@@ -14,9 +14,10 @@ final class CudaGraphsOption {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--cuda-graphs", defaultValue = "auto", description = "Capture the training step once and replay "
-            + "it: auto (on a CUDA device, where the step can be captured; else eager, with a log line saying why), "
-            + "on (any one device; refuses a step that cannot be captured) or off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cuda-graphs", defaultValue = "auto", paramLabel = "auto|on|off", description = "Capture the "
+            + "training step once and replay it: auto (on a CUDA device, where the step can be captured; else eager, "
+            + "with a log line saying why), on (any one device; refuses a step that cannot be captured) or off "
+            + "(default: ${DEFAULT-VALUE}).")
     String value;
 
     /** The mode given, or a usage error naming the values. */
