@@ -5,29 +5,42 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import striate.models.AlexNet;
 
 /**
  * The options of a Spark training run, parsed from {@code spark-submit}'s application arguments:
- * {@code --model lenet5 --data DIR --epochs E --batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N}
- * and optionally {@code --momentum M} (0.9), {@code --limit K} (train on the first K examples; 0: all),
+ * {@code --model lenet5|alexnet --data DIR --epochs E --batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N}
+ * and optionally {@code --config K=V,...} (AlexNet's: variant, size, channels, dropout; its classes are the image
+ * folder's), {@code --momentum M} (0.9), {@code --limit K} (train on the first K examples; 0: all),
  * {@code --checkpoint-every STEPS} (0: at the end of each epoch only) and {@code --device cpu|cuda} (cpu: each
  * worker trains on its executor's CPU, the workers joined by a TCP ring; cuda: on the GPU Spark gave its task, the
  * workers joined by NCCL). {@code --batch-size} is per worker: one step trains on N·B examples. Serializable: the
  * driver ships it to every task.
  */
-public record Options(String model, String data, int epochs, int batchSize, double lr, double momentum, long seed,
-                      String checkpointDir, int workers, int limit, int checkpointEvery, String device)
-        implements Serializable {
-    public static final String USAGE = "usage: striate.spark.Train --model lenet5 --data DIR --epochs E "
-            + "--batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N [--momentum M] [--limit K] "
-            + "[--checkpoint-every STEPS] [--device cpu|cuda]";
+public record Options(String model, String config, String data, int epochs, int batchSize, double lr,
+                      double momentum, long seed, String checkpointDir, int workers, int limit, int checkpointEvery,
+                      String device) implements Serializable {
+    public static final String USAGE = "usage: striate.spark.Train --model lenet5|alexnet --data DIR --epochs E "
+            + "--batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N [--config K=V,...] [--momentum M] "
+            + "[--limit K] [--checkpoint-every STEPS] [--device cpu|cuda]";
 
     public Options {
-        if (!"lenet5".equals(model)) {
-            throw new IllegalArgumentException("--model " + model + " is not trained on Spark yet; use --model lenet5");
+        if (!"lenet5".equals(model) && !"alexnet".equals(model)) {
+            throw new IllegalArgumentException("--model " + model + " is not trained on Spark; use --model lenet5 (an "
+                    + "MNIST-format folder) or --model alexnet (an image folder)\n" + USAGE);
         }
-        require(data != null, "--data DIR (an MNIST-format folder every executor can read at that path, or a Hadoop URL "
-                + "such as hdfs://namenode:8020/data/fashion-mnist) is required");
+        require(config.isEmpty() || "alexnet".equals(model), "--config sets AlexNet's options (variant=owt,size=64,"
+                + "...); LeNet-5 on Spark takes none");
+        if ("alexnet".equals(model)) {
+            try {
+                AlexNet.Config.parse(config);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--config " + config + ": " + e.getMessage() + "\n" + USAGE, e);
+            }
+        }
+        require(data != null, "--data DIR (an MNIST-format folder for lenet5, an image folder for alexnet, that every "
+                + "executor can read at that path; or an MNIST folder's Hadoop URL such as "
+                + "hdfs://namenode:8020/data/fashion-mnist) is required");
         require(checkpointDir != null, "--checkpoint-dir DIR (shared storage every executor can write) is required");
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
@@ -54,12 +67,13 @@ public record Options(String model, String data, int epochs, int batchSize, doub
     /** Parses {@code --name value} pairs; an unknown, repeated or valueless option is an error naming it. */
     public static Options parse(String... args) {
         Map<String, String> v = new LinkedHashMap<>(Map.of("--momentum", "0.9", "--limit", "0",
-                "--checkpoint-every", "0", "--device", "cpu"));
+                "--checkpoint-every", "0", "--device", "cpu", "--config", ""));
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i];
             if (!Set.of("--model", "--data", "--epochs", "--batch-size", "--lr", "--seed",
-                    "--checkpoint-dir", "--workers", "--momentum", "--limit", "--checkpoint-every", "--device")
+                    "--checkpoint-dir", "--workers", "--momentum", "--limit", "--checkpoint-every", "--device",
+                    "--config")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
             }
@@ -77,7 +91,7 @@ public record Options(String model, String data, int epochs, int batchSize, doub
             }
         }
         try {
-            return new Options(v.get("--model"), v.get("--data"), Integer.parseInt(v.get("--epochs")),
+            return new Options(v.get("--model"), v.get("--config"), v.get("--data"), Integer.parseInt(v.get("--epochs")),
                     Integer.parseInt(v.get("--batch-size")), Double.parseDouble(v.get("--lr")),
                     Double.parseDouble(v.get("--momentum")), Long.parseLong(v.get("--seed")),
                     v.get("--checkpoint-dir"), Integer.parseInt(v.get("--workers")),
@@ -95,6 +109,9 @@ public record Options(String model, String data, int epochs, int batchSize, doub
     Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("--model", model);
+        if (!config.isEmpty()) { // LeNet-5's settings stay those of its earlier checkpoints
+            s.put("--config", config);
+        }
         s.put("--batch-size", Integer.toString(batchSize));
         s.put("--lr", Double.toString(lr));
         s.put("--momentum", Double.toString(momentum));

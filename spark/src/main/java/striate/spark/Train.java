@@ -99,12 +99,13 @@ public final class Train {
         return everyEpoch ? line + String.format(Locale.ROOT, "; last epoch %.1f images/s", lastEpoch) : line;
     }
 
-    /** The final weights' test score, which rank 0 measured on its executor. */
+    /** The final weights' test score, which rank 0 measured on its executor, or why there is none. */
     static String describeTest(List<Worker.Report> reports, Options o) {
-        Worker.Test t = reports.stream().map(Worker.Report::test).filter(java.util.Objects::nonNull).findFirst()
-                .orElseThrow(() -> new IllegalStateException("rank 0 reported no test score"));
-        return String.format(Locale.ROOT, "test accuracy %.4f, test loss %.4f on the %d test images of %s (the final "
-                + "weights, scored by worker 0)", t.accuracy(), t.loss(), t.images(), o.data());
+        return reports.stream().map(Worker.Report::test).filter(java.util.Objects::nonNull).findFirst()
+                .map(t -> String.format(Locale.ROOT, "test accuracy %.4f, test loss %.4f on the %d test images of %s "
+                        + "(the final weights, scored by worker 0)", t.accuracy(), t.loss(), t.images(), o.data()))
+                .orElse("no test images in " + o.data() + " (an image folder's val/ or test/ beside train/): the "
+                        + "final weights are not scored");
     }
 
     /**

@@ -12,9 +12,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import striate.data.DataLoader;
 import striate.data.Dataset;
+import striate.data.ImageFolder;
 import striate.data.MnistFolder;
 import striate.data.Normalization;
+import striate.models.AlexNet;
 import striate.models.LeNet5;
 import striate.nn.Module;
 import striate.optim.Sgd;
@@ -26,8 +29,8 @@ import striate.train.Checkpoint;
 import striate.train.Evaluation;
 
 /**
- * One worker's share of a data-parallel run, with no Spark in it: it reads its shard of an MNIST-format folder
- * ({@link ShardOrder}), builds the same LeNet-5 and SGD as every other worker (from the seed), and trains with a
+ * One worker's share of a data-parallel run, with no Spark in it: it reads its shard of an MNIST-format folder or an
+ * image folder ({@link ShardOrder}), builds the same LeNet-5 or AlexNet and SGD as every other worker (from the seed), and trains with a
  * one-device {@link DataParallel} (cpu:0, or its task's GPU) whose {@link GradientExchange} averages the gradients
  * with the other workers (a {@link SocketRing}, or an NCCL group), so every worker takes the same optimizer step and
  * the weights stay identical.
@@ -86,17 +89,81 @@ public final class Worker {
     }
 
     /**
-     * The training examples the run uses: the folder's training set (copied to this node first when {@code --data} is a
-     * Hadoop URL: {@link DataFolder}), normalized, cut to {@code --limit}.
+     * The training examples the run uses, cut to {@code --limit}: for LeNet-5 the MNIST-format folder's training set
+     * (copied to this node first when {@code --data} is a Hadoop URL: {@link DataFolder}), normalized; for AlexNet the
+     * image folder's ({@code DIR/train/<class>/...}, or {@code DIR/<class>/...}) at the config's size, randomly
+     * cropped and flipped ({@link Dataset#sample}, drawn per example from (seed, epoch, index) as a loader draws).
      */
     public static Dataset data(Options o) throws IOException {
-        Dataset all = MnistFolder.open(DataFolder.local(o.data())).train(Normalization.FASHION_MNIST);
+        Dataset all = isAlexNet(o) ? images(trainRoot(folder(o)), alexNet(o)).augmented()
+                : MnistFolder.open(DataFolder.local(o.data())).train(Normalization.FASHION_MNIST);
         return o.limit() > 0 ? all.subset(Math.min(o.limit(), all.size())) : all;
     }
 
+    /**
+     * The test images of the run, or null when it has none: the MNIST folder's 10,000, or the image folder's
+     * {@code val/} or {@code test/} beside {@code train/} (centre crops).
+     */
+    static Dataset testData(Options o) throws IOException {
+        if (!isAlexNet(o)) {
+            return MnistFolder.testSet(DataFolder.local(o.data()), Normalization.FASHION_MNIST);
+        }
+        Path root = folder(o);
+        for (String name : List.of("val", "test")) {
+            if (!trainRoot(root).equals(root) && Files.isDirectory(root.resolve(name))) {
+                return images(root.resolve(name), alexNet(o));
+            }
+        }
+        return null;
+    }
+
     /** The model every worker (and a one-process run of the same options) starts from. */
-    public static LeNet5 model(Options o) {
-        return new LeNet5(LeNet5.Config.defaults(), o.seed());
+    public static Module model(Options o) {
+        try {
+            return isAlexNet(o) ? new AlexNet(modelConfig(o), o.seed()) : new LeNet5(LeNet5.Config.defaults(),
+                    o.seed());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the image folder " + o.data() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** AlexNet's --config with the image folder's classes: what the checkpoints record. */
+    private static AlexNet.Config modelConfig(Options o) throws IOException {
+        AlexNet.Config c = alexNet(o);
+        int classes = images(trainRoot(folder(o)), c).classes();
+        return new AlexNet.Config(c.variant(), classes, c.channels(), c.size(), c.dropout());
+    }
+
+    private static boolean isAlexNet(Options o) {
+        return AlexNet.NAME.equals(o.model());
+    }
+
+    private static AlexNet.Config alexNet(Options o) {
+        return AlexNet.Config.parse(o.config());
+    }
+
+    /** An image folder is read where it is: a shared file system's path on every node (a URL is MNIST's alone). */
+    private static Path folder(Options o) {
+        if (DataFolder.isUrl(o.data())) {
+            throw new IllegalArgumentException("--data " + o.data() + ": an image folder is read from a path every "
+                    + "executor sees (a shared file system), not a URL; only an MNIST-format folder is copied from a "
+                    + "Hadoop URL");
+        }
+        return Path.of(o.data());
+    }
+
+    private static Path trainRoot(Path root) {
+        return Files.isDirectory(root.resolve("train")) ? root.resolve("train") : root;
+    }
+
+    /** The images of {@code root} at the config's size: resized to size × 256/224, centre-cropped (or augmented). */
+    private static ImageFolder images(Path root, AlexNet.Config c) throws IOException {
+        ImageFolder.Builder b = ImageFolder.builder(root).resize(Math.round(c.size() * 256f / 224)).crop(c.size())
+                .channels(c.channels());
+        if (c.channels() == 1) {
+            b.normalization(List.of(Normalization.UNIT));
+        }
+        return b.build();
     }
 
     public static Sgd optimizer(Module m, Options o) {
@@ -151,7 +218,7 @@ public final class Worker {
                 int offset = (int) (step % steps) * o.batchSize();
                 for (int i = 0; i < o.batchSize(); i++) {
                     int example = epochOrder[offset + i];
-                    data.image(example, x, i * data.exampleSize());
+                    data.sample(example, x, i * data.exampleSize(), DataLoader.exampleRng(o.seed(), epoch, example));
                     y[i] = data.label(example);
                 }
                 DataParallel.StepResult r = dp.step(
@@ -186,10 +253,13 @@ public final class Worker {
         }
     }
 
-    /** {@code model} (the final weights) scored on the data folder's 10,000 test images, on {@code device}. */
+    /** {@code model} (the final weights) scored on the run's test images ({@link #testData}), or null without any. */
     static Test test(Module model, Options o, Device device) throws IOException {
-        Path folder = DataFolder.local(o.data());
-        Evaluation e = Evaluation.of(model, MnistFolder.testSet(folder, Normalization.FASHION_MNIST), device, 1000);
+        Dataset test = testData(o);
+        if (test == null) {
+            return null;
+        }
+        Evaluation e = Evaluation.of(model, test, device, Evaluation.batchSizeFor(test, o.batchSize()));
         return new Test(e.accuracy(), e.loss(), e.actual().length);
     }
 
@@ -198,7 +268,7 @@ public final class Worker {
         if (!Files.exists(file)) {
             return 0;
         }
-        Checkpoint c = Checkpoint.load(file).requireModel(LeNet5.NAME);
+        Checkpoint c = Checkpoint.load(file).requireModel(o.model());
         if (!c.settings().equals(o.settings())) {
             throw new IllegalArgumentException(file + " was written by a run with " + c.settings() + " but this run "
                     + "has " + o.settings() + "; give the same options or another --checkpoint-dir");
@@ -213,7 +283,8 @@ public final class Worker {
     private static void save(DataParallel dp, Path file, Options o, long step, int stepsPerEpoch) {
         Map<String, Number> scalars = new LinkedHashMap<>();
         scalars.put("learning_rate", dp.optimizer().learningRate());
-        Checkpoint c = new Checkpoint(LeNet5.NAME, LeNet5.Config.defaults().toString(), o.settings(),
+        String config = dp.module() instanceof AlexNet a ? a.config().toString() : LeNet5.Config.defaults().toString();
+        Checkpoint c = new Checkpoint(o.model(), config, o.settings(),
                 (int) (step / stepsPerEpoch), step, Map.of(), List.of(), Checkpoint.stateOf(dp.module()),
                 dp.optimizer().state(), scalars);
         try {

@@ -16,7 +16,7 @@ class OptionsTest {
     @Test
     void theReadmeLineParsesWithTheDefaults() {
         Options o = Options.parse(README);
-        assertEquals(new Options("lenet5", "/shared/fashion-mnist", 5, 64, 0.01, 0.9, 42, "/shared/runs/lenet5", 4,
+        assertEquals(new Options("lenet5", "", "/shared/fashion-mnist", 5, 64, 0.01, 0.9, 42, "/shared/runs/lenet5", 4,
                 0, 0, "cpu"), o);
         assertFalse(o.onGpus());
     }
@@ -39,8 +39,20 @@ class OptionsTest {
         unknown[0] = "--modle";
         assertMessage("unknown option '--modle'", unknown);
         String[] model = README.clone();
-        model[1] = "alexnet";
-        assertMessage("--model alexnet is not trained on Spark yet", model);
+        model[1] = "vgg16";
+        assertMessage("--model vgg16 is not trained on Spark; use --model lenet5", model);
+        String[] lenetConfig = java.util.Arrays.copyOf(README, README.length + 2);
+        lenetConfig[README.length] = "--config";
+        lenetConfig[README.length + 1] = "size=64";
+        assertMessage("--config sets AlexNet's options", lenetConfig);
+        String[] badConfig = lenetConfig.clone();
+        badConfig[1] = "alexnet";
+        badConfig[README.length + 1] = "size=32";
+        assertMessage("--config size=32: AlexNet needs images of at least 63x63", badConfig);
+        String[] alexnet = badConfig.clone();
+        alexnet[README.length + 1] = "variant=owt,size=64";
+        assertEquals("variant=owt,size=64", Options.parse(alexnet).settings().get("--config"));
+        assertFalse(Options.parse(README).settings().containsKey("--config"), "LeNet-5's settings are as before");
         assertMessage("option --workers is required", java.util.Arrays.copyOf(README, README.length - 2));
         assertMessage("option --workers needs a value", java.util.Arrays.copyOf(README, README.length - 1));
         String[] batch = README.clone();

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import striate.data.DataLoader;
 import striate.data.Dataset;
 import striate.data.MnistFolder;
 import striate.data.Normalization;
-import striate.models.LeNet5;
+import striate.nn.Module;
 import striate.parallel.DataParallel;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
@@ -149,7 +150,7 @@ class SparkTrainTest {
 
         Worker.Test test = reports.get(0).test(); // worker 0 scored the final weights on the 10,000 test images
         assertEquals(null, reports.get(1).test());
-        LeNet5 trained = Worker.model(o);
+        Module trained = Worker.model(o);
         trained.to(Device.cpu());
         c.restoreInto(trained);
         Evaluation here = Evaluation.of(trained, MnistFolder.testSet(Path.of(o.data()), Normalization.FASHION_MNIST),
@@ -158,6 +159,47 @@ class SparkTrainTest {
         assertEquals(here.accuracy(), test.accuracy(), 1e-4, "the checkpoint's weights, scored here too");
         System.out.println("worker 0's test score of the final weights: " + test);
         assertTrue(test.accuracy() > 0.5, "well above chance (0.1): " + test);
+    }
+
+    @Test
+    void alexNetOnAnImageFolderAugmentsAsOneProcessAndEqualsTwoInProcessReplicasBitForBit(@TempDir Path tmp)
+            throws IOException {
+        Path images = tmp.resolve("images");
+        writeImages(images.resolve("train"), 12);
+        writeImages(images.resolve("val"), 4);
+        Options o = Options.parse("--model", "alexnet", "--config", "variant=owt,size=64,dropout=0", "--data",
+                images.toString(), "--epochs", "1", "--batch-size", "4", "--lr", "0.01", "--seed", "7",
+                "--checkpoint-dir", tmp.resolve("runs").toString(), "--workers", "2");
+        List<Worker.Report> reports = Train.run(sc, o); // 24 images: 3 steps of 4 a worker, random crops and flips
+        assertEquals(3, reports.get(0).lastStep());
+        Checkpoint c = Checkpoint.load(tmp.resolve("runs").resolve(Worker.CHECKPOINT));
+        assertEquals("alexnet", c.modelName());
+        assertTrue(c.modelConfig().contains("classes=2") && c.modelConfig().contains("size=64"), c.modelConfig());
+        assertBitIdentical(inProcess(o, TWO_REPLICAS), values(c.model()), "AlexNet: Spark workers vs in-process");
+        Worker.Test test = reports.get(0).test();
+        assertEquals(8, test.images(), "the val/ folder's images");
+        System.out.println("AlexNet on 2 Spark workers, " + Train.describeTest(reports, o));
+    }
+
+    /** {@code perClass} 40×40 PNGs in each of two class folders: reddish noise and bluish noise. */
+    private static void writeImages(Path folder, int perClass) throws IOException {
+        java.util.Random random = new java.util.Random(folder.hashCode());
+        for (String name : List.of("0-red", "1-blue")) {
+            Path dir = Files.createDirectories(folder.resolve(name));
+            for (int k = 0; k < perClass; k++) {
+                java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 40,
+                        java.awt.image.BufferedImage.TYPE_INT_RGB);
+                for (int yy = 0; yy < 40; yy++) {
+                    for (int xx = 0; xx < 40; xx++) {
+                        int strong = 150 + random.nextInt(100);
+                        int weak = random.nextInt(100);
+                        img.setRGB(xx, yy, name.endsWith("red") ? strong << 16 | weak << 8 | weak
+                                : weak << 16 | weak << 8 | strong);
+                    }
+                }
+                javax.imageio.ImageIO.write(img, "png", dir.resolve(k + ".png").toFile());
+            }
+        }
     }
 
     @Test
@@ -241,11 +283,13 @@ class SparkTrainTest {
                     float[] x = new float[batch.length * data.exampleSize()];
                     int[] y = new int[batch.length];
                     for (int i = 0; i < batch.length; i++) {
-                        data.image(batch[i], x, i * data.exampleSize());
+                        data.sample(batch[i], x, i * data.exampleSize(),
+                                DataLoader.exampleRng(o.seed(), epoch, batch[i]));
                         y[i] = data.label(batch[i]);
                     }
                     Device d = devices.getFirst();
-                    dp.step(Tensor.of(d, x, batch.length, 1, 28, 28), Tensor.ofInts(d, y, batch.length));
+                    dp.step(Tensor.of(d, x, batch.length, data.channels(), data.height(), data.width()),
+                            Tensor.ofInts(d, y, batch.length));
                 }
             }
             return values(Checkpoint.stateOf(dp.module()));

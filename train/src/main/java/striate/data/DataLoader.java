@@ -123,8 +123,9 @@ public final class DataLoader implements AutoCloseable {
     /**
      * The generator {@link Dataset#sample} gets for example {@code i} in epoch {@code epoch}: seeded by a hash of
      * (seed, epoch, i), a stream apart from the epoch's permutation. The seed is the shuffle seed, 0 without one.
+     * Public for trainers that assemble their own batches (a Spark worker's shard) and must augment as a loader does.
      */
-    static Rng exampleRng(long seed, int epoch, int i) {
+    public static Rng exampleRng(long seed, int epoch, int i) {
         return exampleRng(augmentationSeed(seed, epoch), i);
     }
 
