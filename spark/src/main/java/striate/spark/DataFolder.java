@@ -2,7 +2,6 @@ package striate.spark;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,34 +11,37 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkEnv;
+import scala.Tuple2;
 import striate.data.MnistFolder;
 
 /**
  * Where a worker reads {@code --data} from: a local path (a shared file system mounted at the same path on every
  * node) as it is, or a Hadoop file system URL ({@code hdfs://namenode:8020/data/fashion-mnist}, {@code s3a://...},
- * {@code file:///...}), whose four MNIST files each executor copies once, through Hadoop's {@link FileSystem} (the
- * cluster's own client and configuration, from the executor's classpath and HADOOP_CONF_DIR), into a folder of its
- * local temporary directory named after the URL; the files are read from there (the copy is reused by later tasks
- * and retried stages on the same node).
+ * {@code file:///...}), whose four MNIST files each executor copies through Hadoop's {@link FileSystem} (the
+ * cluster's Hadoop client, its {@code *-site.xml} files and the job's {@code spark.hadoop.*} settings) into a folder
+ * of its local temporary directory named after the URL, and reads from there. A later task or retried stage on the
+ * same node reuses the copy while every file's length and modification time are those recorded with it.
  */
 final class DataFolder {
     /** The four files of an MNIST-format folder, each plain or gzipped. */
     private static final List<String> NAMES = List.of(MnistFolder.TRAIN_IMAGES, MnistFolder.TRAIN_LABELS,
             MnistFolder.TEST_IMAGES, MnistFolder.TEST_LABELS);
-    /** Written last into a complete copy. */
+    /** Written last into a complete copy: each file's name, length and modification time at the source. */
     private static final String COMPLETE = ".complete";
+    /** A URL's scheme: two or more characters, as RFC 3986 spells them (one letter is a Windows drive). */
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
 
     private DataFolder() {
     }
 
-    /** Whether {@code data} is a URL with a scheme (hdfs://, s3a://, file://, ...) rather than a local path. */
+    /** Whether {@code data} is a URL with a scheme (hdfs:, s3a:, file:, ...) rather than a local path. */
     static boolean isUrl(String data) {
-        int colon = data.indexOf("://");
-        return colon > 1 && data.substring(0, colon).chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '+'
-                || c == '-' || c == '.');
+        return SCHEME.matcher(data).matches();
     }
 
     /** The local folder to read {@code data} from, copying it out of a Hadoop file system first when it is a URL. */
@@ -48,23 +50,25 @@ final class DataFolder {
     }
 
     /**
-     * The MNIST files of the folder at {@code url}, copied into a subfolder of {@code cache} named after the URL
-     * (once: a complete copy is reused). Each file lands under a temporary name and is renamed into place, so tasks
-     * that copy at the same time on one node never read a half-written file.
+     * The MNIST files of the folder at {@code url}, copied into a subfolder of {@code cache} named after the URL, or
+     * the copy already there when it is complete and up to date. Each file lands under a temporary name and is renamed
+     * into place, and the record of a complete copy is written last, so tasks that copy at the same time on one node
+     * never read a half-written file.
      */
     static Path copied(String url, Path cache) throws IOException {
-        Path folder = cache.resolve(digest(url));
-        if (Files.exists(folder.resolve(COMPLETE))) {
-            return folder;
+        FileSystem fs;
+        org.apache.hadoop.fs.Path root;
+        try {
+            root = new org.apache.hadoop.fs.Path(url);
+            fs = root.getFileSystem(hadoopConfiguration());
+        } catch (IllegalArgumentException | IOException e) {
+            throw new IOException(url + ": not a folder this node can read (" + e.getMessage() + ")", e);
         }
-        Files.createDirectories(folder);
-        URI uri = URI.create(url);
-        FileSystem fs = FileSystem.get(uri, new Configuration());
-        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(uri);
         if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
             throw new IOException(url + ": no such folder (" + fs.getUri() + "); --data must name a folder with "
                     + String.join(", ", NAMES) + " (each plain or .gz)");
         }
+        List<FileStatus> sources = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String name : NAMES) {
             FileStatus found = null;
@@ -77,23 +81,58 @@ final class DataFolder {
             }
             if (found == null) {
                 missing.add(name + "[.gz]");
-                continue;
-            }
-            Path target = folder.resolve(found.getPath().getName());
-            Path partial = Files.createTempFile(folder, target.getFileName().toString(), ".part");
-            try (InputStream in = fs.open(found.getPath())) {
-                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(partial);
+            } else {
+                sources.add(found);
             }
         }
         if (!missing.isEmpty()) {
             throw new IOException(url + ": missing " + String.join(", ", missing) + "; --data must name a folder with "
                     + "the four MNIST-format files (each plain or .gz)");
         }
-        Files.writeString(folder.resolve(COMPLETE), url + "\n");
+        StringBuilder record = new StringBuilder(url).append('\n');
+        for (FileStatus f : sources) {
+            record.append(f.getPath().getName()).append(' ').append(f.getLen()).append(' ')
+                    .append(f.getModificationTime()).append('\n');
+        }
+        Path folder = cache.resolve(digest(url));
+        Path complete = folder.resolve(COMPLETE);
+        if (Files.exists(complete) && Files.readString(complete).contentEquals(record)) {
+            return folder;
+        }
+        Files.createDirectories(folder);
+        Files.deleteIfExists(complete);
+        for (FileStatus f : sources) {
+            Path target = folder.resolve(f.getPath().getName());
+            Path partial = Files.createTempFile(folder, target.getFileName().toString(), ".part");
+            try (InputStream in = fs.open(f.getPath())) {
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        }
+        Path partialRecord = Files.createTempFile(folder, COMPLETE, ".part");
+        Files.writeString(partialRecord, record);
+        Files.move(partialRecord, complete, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return folder;
+    }
+
+    /**
+     * Hadoop's configuration as a Spark task sees it: the {@code *-site.xml} files on the classpath, then the job's
+     * {@code spark.hadoop.*} settings (credentials, endpoints, file system classes) without the prefix, as Spark's
+     * own readers apply them; outside Spark, the files alone.
+     */
+    private static Configuration hadoopConfiguration() {
+        Configuration conf = new Configuration();
+        SparkEnv env = SparkEnv.get();
+        if (env != null) {
+            for (Tuple2<String, String> kv : env.conf().getAll()) {
+                if (kv._1().startsWith("spark.hadoop.")) {
+                    conf.set(kv._1().substring("spark.hadoop.".length()), kv._2());
+                }
+            }
+        }
+        return conf;
     }
 
     /** A file name for {@code url}: the hex of its SHA-256. */

@@ -37,6 +37,8 @@ public record Options(String model, String config, String data, int epochs, int 
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config " + config + ": " + e.getMessage() + "\n" + USAGE, e);
             }
+            require(java.util.Arrays.stream(config.split(",")).noneMatch(p -> p.trim().startsWith("classes")),
+                    "--config " + config + ": AlexNet's classes are the image folder's class folders; leave classes out");
         }
         require(data != null, "--data DIR (an MNIST-format folder for lenet5, an image folder for alexnet, that every "
                 + "executor can read at that path; or an MNIST folder's Hadoop URL such as "
@@ -110,7 +112,9 @@ public record Options(String model, String config, String data, int epochs, int 
         Map<String, String> s = new LinkedHashMap<>();
         s.put("--model", model);
         if (!config.isEmpty()) { // LeNet-5's settings stay those of its earlier checkpoints
-            s.put("--config", config);
+            AlexNet.Config c = AlexNet.Config.parse(config); // one spelling, whatever the order of the keys
+            s.put("--config", "variant=" + c.variant().name().toLowerCase(java.util.Locale.ROOT) + ",channels="
+                    + c.channels() + ",size=" + c.size() + ",dropout=" + c.dropout());
         }
         s.put("--batch-size", Integer.toString(batchSize));
         s.put("--lr", Double.toString(lr));

@@ -95,9 +95,13 @@ public final class Worker {
      * cropped and flipped ({@link Dataset#sample}, drawn per example from (seed, epoch, index) as a loader draws).
      */
     public static Dataset data(Options o) throws IOException {
-        Dataset all = isAlexNet(o) ? images(trainRoot(folder(o)), alexNet(o)).augmented()
-                : MnistFolder.open(DataFolder.local(o.data())).train(Normalization.FASHION_MNIST);
-        return o.limit() > 0 ? all.subset(Math.min(o.limit(), all.size())) : all;
+        if (!isAlexNet(o)) {
+            Dataset all = MnistFolder.open(DataFolder.local(o.data())).train(Normalization.FASHION_MNIST);
+            return o.limit() > 0 ? all.subset(Math.min(o.limit(), all.size())) : all;
+        }
+        Dataset all = images(trainRoot(folder(o)), alexNet(o)).augmented();
+        // a seeded sample, the same on every worker: the folder's order is class by class
+        return o.limit() > 0 && o.limit() < all.size() ? all.split(all.size() - o.limit(), o.seed()).train() : all;
     }
 
     /**
@@ -111,7 +115,13 @@ public final class Worker {
         Path root = folder(o);
         for (String name : List.of("val", "test")) {
             if (!trainRoot(root).equals(root) && Files.isDirectory(root.resolve(name))) {
-                return images(root.resolve(name), alexNet(o));
+                ImageFolder test = images(root.resolve(name), alexNet(o));
+                List<String> classes = images(trainRoot(root), alexNet(o)).classNames();
+                if (!test.classNames().equals(classes)) { // labels are class folder positions: they must agree
+                    throw new IllegalArgumentException(test.root() + " has classes " + test.classNames() + " but "
+                            + trainRoot(root) + " has " + classes + "; both need the same class folders");
+                }
+                return test;
             }
         }
         return null;

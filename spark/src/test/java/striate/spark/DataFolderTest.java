@@ -24,9 +24,11 @@ class DataFolderTest {
         assertTrue(DataFolder.isUrl("hdfs://namenode:8020/data/fashion-mnist"));
         assertTrue(DataFolder.isUrl("s3a://bucket/fm"));
         assertTrue(DataFolder.isUrl("file:///shared/fm"));
+        assertTrue(DataFolder.isUrl("hdfs:/data/fm"), "a scheme without an authority");
+        assertTrue(DataFolder.isUrl("file:/tmp/fm"));
         assertFalse(DataFolder.isUrl("/shared/fashion-mnist"));
         assertFalse(DataFolder.isUrl("relative/folder"));
-        assertFalse(DataFolder.isUrl("C:\\data"));
+        assertFalse(DataFolder.isUrl("C:\\data"), "a Windows drive letter");
     }
 
     private static Path folderOfFour(Path dir) throws IOException {
@@ -50,10 +52,18 @@ class DataFolderTest {
         try (var files = Files.list(local)) {
             assertEquals(5, files.count(), "the four files and the mark of a complete copy, no partial file");
         }
-        Files.delete(source.resolve(MnistFolder.TRAIN_LABELS)); // the next task on this node reads the copy
+        Path labels = local.resolve(MnistFolder.TRAIN_LABELS);
+        java.nio.file.attribute.FileTime copiedAt = Files.getLastModifiedTime(labels);
+        Files.setLastModifiedTime(labels, java.nio.file.attribute.FileTime.fromMillis(1000)); // marks this copy
         assertEquals(local, DataFolder.copied(url, tmp.resolve("cache")));
-        assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(local.resolve(MnistFolder.TRAIN_LABELS)));
+        assertEquals(1000, Files.getLastModifiedTime(labels).toMillis(), "the next task on this node reads the copy");
+        Files.write(source.resolve(MnistFolder.TRAIN_LABELS), new byte[] {4, 5, 6}); // the source changed
+        assertEquals(local, DataFolder.copied(url, tmp.resolve("cache")));
+        assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(labels), "copied again: " + copiedAt);
         assertEquals(Path.of("/shared/fm"), DataFolder.local("/shared/fm"));
+        Path spaced = folderOfFour(tmp.resolve("with space"));
+        assertArrayEquals(new byte[] {6}, Files.readAllBytes(DataFolder.copied("file://" + spaced, tmp.resolve("cache"))
+                .resolve(MnistFolder.TEST_IMAGES)), "a URL with a space in its path");
     }
 
     @Test

@@ -51,7 +51,16 @@ class OptionsTest {
         assertMessage("--config size=32: AlexNet needs images of at least 63x63", badConfig);
         String[] alexnet = badConfig.clone();
         alexnet[README.length + 1] = "variant=owt,size=64";
-        assertEquals("variant=owt,size=64", Options.parse(alexnet).settings().get("--config"));
+        assertEquals("variant=owt,channels=3,size=64,dropout=0.5", Options.parse(alexnet).settings().get("--config"));
+        String[] reordered = alexnet.clone();
+        reordered[README.length + 1] = "size=64, variant=OWT";
+        assertEquals(Options.parse(alexnet).settings(), Options.parse(reordered).settings(), "one spelling");
+        String[] classes = alexnet.clone();
+        classes[README.length + 1] = "variant=owt,size=64,classes=7";
+        assertMessage("--config variant=owt,size=64,classes=7: AlexNet's classes are the image folder's", classes);
+        String[] variant = alexnet.clone();
+        variant[README.length + 1] = "variant=foo";
+        assertMessage("--config variant=foo: unknown AlexNet variant 'foo'; use paper or owt", variant);
         assertFalse(Options.parse(README).settings().containsKey("--config"), "LeNet-5's settings are as before");
         assertMessage("option --workers is required", java.util.Arrays.copyOf(README, README.length - 2));
         assertMessage("option --workers needs a value", java.util.Arrays.copyOf(README, README.length - 1));

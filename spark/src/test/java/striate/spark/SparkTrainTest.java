@@ -182,9 +182,14 @@ class SparkTrainTest {
     }
 
     /** {@code perClass} 40×40 PNGs in each of two class folders: reddish noise and bluish noise. */
-    private static void writeImages(Path folder, int perClass) throws IOException {
+    static void writeImages(Path folder, int perClass) throws IOException {
+        writeImages(folder, perClass, List.of("0-red", "1-blue"));
+    }
+
+    /** {@code perClass} 40×40 PNGs in each class folder of {@code classes}: reddish noise, or bluish for the rest. */
+    static void writeImages(Path folder, int perClass, List<String> classes) throws IOException {
         java.util.Random random = new java.util.Random(folder.hashCode());
-        for (String name : List.of("0-red", "1-blue")) {
+        for (String name : classes) {
             Path dir = Files.createDirectories(folder.resolve(name));
             for (int k = 0; k < perClass; k++) {
                 java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 40,

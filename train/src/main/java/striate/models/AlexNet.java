@@ -76,7 +76,7 @@ public final class AlexNet extends Sequential {
                 }
                 String value = kv[1].trim();
                 switch (kv[0].trim()) {
-                    case "variant" -> v = Variant.valueOf(value.toUpperCase(Locale.ROOT));
+                    case "variant" -> v = variant(value);
                     case "classes" -> k = Integer.parseInt(value);
                     case "channels" -> ch = Integer.parseInt(value);
                     case "size" -> s = Integer.parseInt(value);
@@ -86,6 +86,15 @@ public final class AlexNet extends Sequential {
                 }
             }
             return new Config(v, k, ch, s, d);
+        }
+
+        private static Variant variant(String name) {
+            for (Variant v : Variant.values()) {
+                if (v.name().equalsIgnoreCase(name)) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("unknown AlexNet variant '" + name + "'; use paper or owt");
         }
 
         @Override
