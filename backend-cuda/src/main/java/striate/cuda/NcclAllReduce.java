@@ -123,17 +123,23 @@ final class NcclAllReduce implements GradientExchange {
         for (int r = 0; r < addresses.length; r++) {
             addresses[r] = NativeAddress.of(CudaBackend.pointer(buffers.get(r)));
         }
-        queue(0, addresses, buffers.getFirst().size(), dtype);
+        long count = buffers.getFirst().size();
+        holdingEveryGpu(0, () -> queue(addresses, count, dtype));
     }
 
-    /** Takes GPU r's lock and goes on to the next; inside the last, queues the group between the events. */
-    private void queue(int r, long[] addresses, long count, int dtype) {
-        if (r < gpus.size()) {
-            synchronized (gpus.get(r)) {
-                queue(r + 1, addresses, count, dtype);
-            }
+    /** Runs {@code work} holding every GPU's lock, taken in rank order (GPU r's, then r + 1's, ...). */
+    private void holdingEveryGpu(int r, Runnable work) {
+        if (r == gpus.size()) {
+            work.run();
             return;
         }
+        synchronized (gpus.get(r)) {
+            holdingEveryGpu(r + 1, work);
+        }
+    }
+
+    /** Queues the group between the events (every GPU's lock held). */
+    private void queue(long[] addresses, long count, int dtype) {
         for (int q = 0; q < gpus.size(); q++) {
             CudaDevice gpu = gpus.get(q);
             gpu.reactivate();
@@ -173,17 +179,11 @@ final class NcclAllReduce implements GradientExchange {
         if (closed) {
             throw new IllegalStateException("NCCL all-reduce: the communicators are closed");
         }
-        finish(0);
+        holdingEveryGpu(0, this::waitForTheCollectives);
     }
 
-    /** Takes GPU r's lock and goes on to the next; inside the last, queues the waits. */
-    private void finish(int r) {
-        if (r < gpus.size()) {
-            synchronized (gpus.get(r)) {
-                finish(r + 1);
-            }
-            return;
-        }
+    /** Makes each backend's stream wait for its communication stream (every GPU's lock held). */
+    private void waitForTheCollectives() {
         for (int q = 0; q < gpus.size(); q++) {
             CudaDevice gpu = gpus.get(q);
             gpu.reactivate();

@@ -57,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             AlexNet.Config c = AlexNet.Config.parse(cm.checkpoint().modelConfig());
             ImageFolder folder = TrainingData.testFolder(data, c.size(),
-                    resize != null ? resize : TrainingData.defaultResize(c.size()), c.channels());
+                    resize != null ? resize : ImageFolder.defaultResize(c.size()), c.channels());
             if (folder.classes() != c.classes()) {
                 throw new IllegalArgumentException(folder.root() + " has " + folder.classes() + " class folders but "
                         + "the checkpoint's model has " + c.classes() + " classes");

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 import striate.amp.Precision;
 import striate.backend.Backends;
 import striate.cli.report.Report;
+import striate.data.ImageFolder;
 import striate.data.Dataset;
 import striate.data.MnistFolder;
 import striate.models.AlexNet;
@@ -186,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
         Supplier<Module> factory;
         if (model.equals(AlexNet.NAME)) {
             AlexNet.Config c = modelConfig != null ? AlexNet.Config.parse(modelConfig) : alexNetConfig();
-            int resize = resizeOption != null ? resizeOption : TrainingData.defaultResize(c.size());
+            int resize = resizeOption != null ? resizeOption : ImageFolder.defaultResize(c.size());
             d = TrainingData.imageFolder(requireData(), c.size(), resize, c.channels(), validation, seed, limit);
             if (resumeFrom != null && c.classes() != d.classNames().size()) {
                 throw new IllegalArgumentException("the run in " + out + " trained " + c.classes() + " classes but "

@@ -43,7 +43,7 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
                                     long seed, int limit) throws IOException {
         Path trainRoot = Files.isDirectory(root.resolve("train")) ? root.resolve("train") : root;
         boolean hasTest = !trainRoot.equals(root) && firstFolder(root.resolve("val"), root.resolve("test")) != null;
-        ImageFolder all = options(ImageFolder.builder(trainRoot), size, resize, channels).build();
+        ImageFolder all = ImageFolder.builder(trainRoot).crops(size, resize, channels).build();
         int held = validation.of(all.size(), trainRoot.toString());
         if (held == 0 && !hasTest) {
             throw new IllegalArgumentException(root + " has no val/ or test/ folder and --validation holds out no "
@@ -67,23 +67,10 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
                 all.normalization());
     }
 
-    /** The shorter side before cropping when none is given: {@code size} × 256/224, as for ImageNet's 224 crops. */
-    static int defaultResize(int size) {
-        return Math.round(size * 256f / 224);
-    }
-
     /** The folder of test images under {@code root}: its val/ or test/ subfolder, else root itself. */
     static ImageFolder testFolder(Path root, int size, int resize, int channels) throws IOException {
         Path folder = firstFolder(root.resolve("val"), root.resolve("test"));
-        return options(ImageFolder.builder(folder != null ? folder : root), size, resize, channels).build();
-    }
-
-    private static ImageFolder.Builder options(ImageFolder.Builder b, int size, int resize, int channels) {
-        b.resize(resize).crop(size).channels(channels);
-        if (channels == 1) {
-            b.normalization(List.of(Normalization.UNIT));
-        }
-        return b;
+        return ImageFolder.builder(folder != null ? folder : root).crops(size, resize, channels).build();
     }
 
     private static Path firstFolder(Path... candidates) {

@@ -105,18 +105,18 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step) {
-        Tensor mi = m.computeIfAbsent(name, k -> zerosLike(value));
-        Tensor vi = v.computeIfAbsent(name, k -> zerosLike(value));
-        value.backend().execute(new AdamUpdateOp(learningRate(), beta1, beta2, eps, weightDecay, decoupled),
-                value, grad, mi, vi, stepCounts.get(value.device()));
+        update(name, value, grad, step, null);
     }
 
+    /** The fused update; guarded by {@code skip} when it is not null. */
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
         Tensor mi = m.computeIfAbsent(name, k -> zerosLike(value));
         Tensor vi = v.computeIfAbsent(name, k -> zerosLike(value));
-        value.backend().execute(new AdamUpdateOp(learningRate(), beta1, beta2, eps, weightDecay, decoupled, true),
-                value, grad, mi, vi, stepCounts.get(value.device()), skip);
+        Tensor count = stepCounts.get(value.device());
+        AdamUpdateOp op = new AdamUpdateOp(learningRate(), beta1, beta2, eps, weightDecay, decoupled, skip != null);
+        value.backend().execute(op, skip == null ? new Tensor[] {value, grad, mi, vi, count}
+                : new Tensor[] {value, grad, mi, vi, count, skip});
     }
 
     @Override

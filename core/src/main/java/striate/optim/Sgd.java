@@ -53,16 +53,15 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step) {
-        Tensor v = velocity.computeIfAbsent(name, k -> zerosLike(value));
-        value.backend().execute(new SgdUpdateOp(learningRate(), momentum, dampening, nesterov, weightDecay),
-                value, grad, v);
+        update(name, value, grad, step, null);
     }
 
+    /** The fused update; guarded by {@code skip} when it is not null. */
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
         Tensor v = velocity.computeIfAbsent(name, k -> zerosLike(value));
-        value.backend().execute(new SgdUpdateOp(learningRate(), momentum, dampening, nesterov, weightDecay, true),
-                value, grad, v, skip);
+        SgdUpdateOp op = new SgdUpdateOp(learningRate(), momentum, dampening, nesterov, weightDecay, skip != null);
+        value.backend().execute(op, skip == null ? new Tensor[] {value, grad, v} : new Tensor[] {value, grad, v, skip});
     }
 
     @Override

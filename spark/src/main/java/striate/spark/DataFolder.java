@@ -1,5 +1,6 @@
 package striate.spark;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,8 @@ final class DataFolder {
         } catch (IllegalArgumentException | IOException e) {
             throw new IOException(url + ": not a folder this node can read (" + e.getMessage() + ")", e);
         }
-        if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
+        FileStatus rootStatus = status(fs, root);
+        if (rootStatus == null || !rootStatus.isDirectory()) {
             throw new IOException(url + ": no such folder (" + fs.getUri() + "); --data must name a folder with "
                     + String.join(", ", NAMES) + " (each plain or .gz)");
         }
@@ -73,9 +75,9 @@ final class DataFolder {
         for (String name : NAMES) {
             FileStatus found = null;
             for (String candidate : List.of(name, name + ".gz")) {
-                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root, candidate);
-                if (fs.exists(p) && fs.getFileStatus(p).isFile()) {
-                    found = fs.getFileStatus(p);
+                FileStatus f = status(fs, new org.apache.hadoop.fs.Path(root, candidate));
+                if (f != null && f.isFile()) {
+                    found = f;
                     break;
                 }
             }
@@ -115,6 +117,15 @@ final class DataFolder {
         Files.writeString(partialRecord, record);
         Files.move(partialRecord, complete, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return folder;
+    }
+
+    /** What is at {@code p}, or null when nothing is (one call to the file system). */
+    private static FileStatus status(FileSystem fs, org.apache.hadoop.fs.Path p) throws IOException {
+        try {
+            return fs.getFileStatus(p);
+        } catch (FileNotFoundException e) {
+            return null;
+        }
     }
 
     /**

@@ -99,7 +99,7 @@ public final class Worker {
             Dataset all = MnistFolder.open(DataFolder.local(o.data())).train(Normalization.FASHION_MNIST);
             return o.limit() > 0 ? all.subset(Math.min(o.limit(), all.size())) : all;
         }
-        Dataset all = images(trainRoot(folder(o)), alexNet(o)).augmented();
+        Dataset all = trainImages(o).augmented();
         // a seeded sample, the same on every worker: the folder's order is class by class
         return o.limit() > 0 && o.limit() < all.size() ? all.split(all.size() - o.limit(), o.seed()).train() : all;
     }
@@ -116,7 +116,7 @@ public final class Worker {
         for (String name : List.of("val", "test")) {
             if (!trainRoot(root).equals(root) && Files.isDirectory(root.resolve(name))) {
                 ImageFolder test = images(root.resolve(name), alexNet(o));
-                List<String> classes = images(trainRoot(root), alexNet(o)).classNames();
+                List<String> classes = trainImages(o).classNames();
                 if (!test.classNames().equals(classes)) { // labels are class folder positions: they must agree
                     throw new IllegalArgumentException(test.root() + " has classes " + test.classNames() + " but "
                             + trainRoot(root) + " has " + classes + "; both need the same class folders");
@@ -140,7 +140,7 @@ public final class Worker {
     /** AlexNet's --config with the image folder's classes: what the checkpoints record. */
     private static AlexNet.Config modelConfig(Options o) throws IOException {
         AlexNet.Config c = alexNet(o);
-        int classes = images(trainRoot(folder(o)), c).classes();
+        int classes = trainImages(o).classes();
         return new AlexNet.Config(c.variant(), classes, c.channels(), c.size(), c.dropout());
     }
 
@@ -166,14 +166,14 @@ public final class Worker {
         return Files.isDirectory(root.resolve("train")) ? root.resolve("train") : root;
     }
 
-    /** The images of {@code root} at the config's size: resized to size × 256/224, centre-cropped (or augmented). */
+    /** The image folder's training images ({@code DIR/train}, or {@code DIR}), centre crops. */
+    private static ImageFolder trainImages(Options o) throws IOException {
+        return images(trainRoot(folder(o)), alexNet(o));
+    }
+
+    /** The images of {@code root} at the config's size, as {@code striate train} reads them. */
     private static ImageFolder images(Path root, AlexNet.Config c) throws IOException {
-        ImageFolder.Builder b = ImageFolder.builder(root).resize(Math.round(c.size() * 256f / 224)).crop(c.size())
-                .channels(c.channels());
-        if (c.channels() == 1) {
-            b.normalization(List.of(Normalization.UNIT));
-        }
-        return b.build();
+        return ImageFolder.builder(root).crops(c.size(), ImageFolder.defaultResize(c.size()), c.channels()).build();
     }
 
     public static Sgd optimizer(Module m, Options o) {

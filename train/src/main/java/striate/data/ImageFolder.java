@@ -177,6 +177,11 @@ public final class ImageFolder implements Dataset {
     }
 
     /** Options; checked, and the folder indexed, by {@link #build()}. */
+    /** The shorter side before cropping when none is given: {@code size} × 256/224, as for ImageNet's 224 crops. */
+    public static int defaultResize(int size) {
+        return Math.round(size * 256f / 224);
+    }
+
     public static final class Builder {
         private final Path root;
         private int resize = 256;
@@ -213,6 +218,19 @@ public final class ImageFolder implements Dataset {
         /** One (mean, std) per channel; default {@link Normalization#IMAGENET_RGB}, required for 1 channel. */
         public Builder normalization(List<Normalization> perChannel) {
             this.normalization = List.copyOf(perChannel);
+            return this;
+        }
+
+        /**
+         * A model's input as the training commands read it: {@code size}×{@code size} crops of images resized to
+         * {@code resize} on the shorter side, in {@code channels} channels; one channel scaled to [0, 1]
+         * ({@link Normalization#UNIT}), three with ImageNet's statistics (the default).
+         */
+        public Builder crops(int size, int resize, int channels) {
+            resize(resize).crop(size).channels(channels);
+            if (channels == 1) {
+                normalization(List.of(Normalization.UNIT));
+            }
             return this;
         }
 
