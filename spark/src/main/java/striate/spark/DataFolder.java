@@ -13,11 +13,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.SparkEnv;
-import scala.Tuple2;
 import striate.data.MnistFolder;
 
 /**
@@ -61,7 +58,7 @@ final class DataFolder {
         org.apache.hadoop.fs.Path root;
         try {
             root = new org.apache.hadoop.fs.Path(url);
-            fs = root.getFileSystem(hadoopConfiguration());
+            fs = root.getFileSystem(HadoopSettings.configuration());
         } catch (IllegalArgumentException | IOException e) {
             throw new IOException(url + ": not a folder this node can read (" + e.getMessage() + ")", e);
         }
@@ -126,24 +123,6 @@ final class DataFolder {
         } catch (FileNotFoundException e) {
             return null;
         }
-    }
-
-    /**
-     * Hadoop's configuration as a Spark task sees it: the {@code *-site.xml} files on the classpath, then the job's
-     * {@code spark.hadoop.*} settings (credentials, endpoints, file system classes) without the prefix, as Spark's
-     * own readers apply them; outside Spark, the files alone.
-     */
-    private static Configuration hadoopConfiguration() {
-        Configuration conf = new Configuration();
-        SparkEnv env = SparkEnv.get();
-        if (env != null) {
-            for (Tuple2<String, String> kv : env.conf().getAll()) {
-                if (kv._1().startsWith("spark.hadoop.")) {
-                    conf.set(kv._1().substring("spark.hadoop.".length()), kv._2());
-                }
-            }
-        }
-        return conf;
     }
 
     /** A file name for {@code url}: the hex of its SHA-256. */

@@ -1,6 +1,5 @@
 package striate.spark;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -44,7 +43,7 @@ public final class Train {
             reports.forEach(r -> System.out.println(describe(r)));
             System.out.println(describe(reports));
             System.out.println(describeTest(reports, o));
-            System.out.println("checkpoint: " + Path.of(o.checkpointDir()).resolve(Worker.CHECKPOINT));
+            System.out.println("checkpoint: " + CheckpointStore.location(o.checkpointDir()));
         }
     }
 

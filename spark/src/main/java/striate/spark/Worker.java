@@ -26,6 +26,7 @@ import striate.parallel.GradientExchange;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
+import striate.train.CheckpointException;
 import striate.train.Evaluation;
 
 /**
@@ -187,8 +188,7 @@ public final class Worker {
     public static Report run(Options o, int rank, Device device, GradientExchange exchange) throws IOException {
         Dataset data = data(o);
         ShardOrder order = new ShardOrder(data.size(), o.workers(), o.batchSize(), o.seed());
-        Path dir = Path.of(o.checkpointDir());
-        Files.createDirectories(dir);
+        CheckpointStore checkpoints = CheckpointStore.open(o.checkpointDir());
         AtomicLong reduceNanos = new AtomicLong();
         GradientExchange timed = new GradientExchange() { // the engine's, timed; its finish forwarded (NCCL's waits)
             @Override
@@ -205,7 +205,7 @@ public final class Worker {
         };
         try (DataParallel dp = DataParallel.builder(List.of(device), () -> model(o), m -> optimizer(m, o))
                 .exchange(timed).build()) {
-            long step = resume(dp, dir.resolve(CHECKPOINT), o);
+            long step = resume(dp, checkpoints, o);
             long first = step;
             int steps = order.stepsPerEpoch();
             long end = (long) o.epochs() * steps;
@@ -254,7 +254,7 @@ public final class Worker {
                     lossCount = 0;
                 }
                 if (rank == 0 && (epochDone || o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0)) {
-                    save(dp, dir.resolve(CHECKPOINT), o, step, steps);
+                    save(dp, checkpoints, o, step, steps);
                 }
             }
             double seconds = (System.nanoTime() - t0) * 1e-9; // the steps' time, not the test's
@@ -273,24 +273,30 @@ public final class Worker {
         return new Test(e.accuracy(), e.loss(), e.actual().length);
     }
 
-    /** Restores {@code file} into the replica when it exists; returns the step to go on from (0 without one). */
-    private static long resume(DataParallel dp, Path file, Options o) throws IOException {
-        if (!Files.exists(file)) {
+    /** Restores the last checkpoint into the replica when there is one; returns the step to go on from (0 without). */
+    private static long resume(DataParallel dp, CheckpointStore checkpoints, Options o) throws IOException {
+        Checkpoint c = checkpoints.load();
+        if (c == null) {
             return 0;
         }
-        Checkpoint c = Checkpoint.load(file).requireModel(o.model());
-        if (!c.settings().equals(o.settings())) {
-            throw new IllegalArgumentException(file + " was written by a run with " + c.settings() + " but this run "
-                    + "has " + o.settings() + "; give the same options or another --checkpoint-dir");
+        try {
+            c.requireModel(o.model());
+            if (!c.settings().equals(o.settings())) {
+                throw new IllegalArgumentException(checkpoints.location() + " was written by a run with "
+                        + c.settings() + " but this run has " + o.settings() + "; give the same options or another "
+                        + "--checkpoint-dir");
+            }
+            c.restoreInto(dp.module());
+        } catch (CheckpointException e) {
+            throw checkpoints.located(e);
         }
-        c.restoreInto(dp.module());
         dp.optimizer().loadState(c.optimizer());
         dp.syncFromFirst();
-        log.info("resuming from {} at step {}", file, c.globalStep());
+        log.info("resuming from {} at step {}", checkpoints.location(), c.globalStep());
         return c.globalStep();
     }
 
-    private static void save(DataParallel dp, Path file, Options o, long step, int stepsPerEpoch) {
+    private static void save(DataParallel dp, CheckpointStore checkpoints, Options o, long step, int stepsPerEpoch) {
         Map<String, Number> scalars = new LinkedHashMap<>();
         scalars.put("learning_rate", dp.optimizer().learningRate());
         String config = dp.module() instanceof AlexNet a ? a.config().toString() : LeNet5.Config.defaults().toString();
@@ -298,9 +304,10 @@ public final class Worker {
                 (int) (step / stepsPerEpoch), step, Map.of(), List.of(), Checkpoint.stateOf(dp.module()),
                 dp.optimizer().state(), scalars);
         try {
-            c.save(file);
+            checkpoints.save(c);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the checkpoint " + file + ": " + e.getMessage()
+            throw new UncheckedIOException("could not write the checkpoint " + checkpoints.location() + ": "
+                    + e.getMessage()
                     + "; check that the --checkpoint-dir is writable from every executor", e);
         }
     }

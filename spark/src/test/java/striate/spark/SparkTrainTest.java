@@ -77,14 +77,14 @@ class SparkTrainTest {
     }
 
     private static Options options(Path checkpoints, int examples, int epochs, int checkpointEvery) {
-        return options(MnistFolder.defaultFashionMnistFolder().toString(), checkpoints, examples, epochs,
+        return options(MnistFolder.defaultFashionMnistFolder().toString(), checkpoints.toString(), examples, epochs,
                 checkpointEvery);
     }
 
-    private static Options options(String data, Path checkpoints, int examples, int epochs, int checkpointEvery) {
+    private static Options options(String data, String checkpoints, int examples, int epochs, int checkpointEvery) {
         return Options.parse("--model", "lenet5", "--data", data,
                 "--epochs", Integer.toString(epochs), "--batch-size", "32", "--lr", "0.05", "--seed", "7",
-                "--checkpoint-dir", checkpoints.toString(), "--workers", "2", "--limit", Integer.toString(examples),
+                "--checkpoint-dir", checkpoints, "--workers", "2", "--limit", Integer.toString(examples),
                 "--checkpoint-every", Integer.toString(checkpointEvery));
     }
 
@@ -109,7 +109,8 @@ class SparkTrainTest {
     void fiveStepsOfTwoSparkWorkersEqualOneDeviceOnTheGlobalBatch(@TempDir Path checkpoints) throws IOException {
         // 160 examples a worker: 5 steps of 32 each, 64 globally; the data read as a Hadoop URL (file://), which each
         // executor copies to its temporary folder through Hadoop's FileSystem, as it would from hdfs://
-        Options o = options(MnistFolder.defaultFashionMnistFolder().toUri().toString(), checkpoints, 320, 1, 0);
+        Options o = options(MnistFolder.defaultFashionMnistFolder().toUri().toString(), checkpoints.toString(), 320, 1,
+                0);
         List<Worker.Report> reports = Train.run(sc, o);
         assertEquals(5, reports.get(1).lastStep());
         Map<String, float[]> spark = values(Checkpoint.load(checkpoints.resolve(Worker.CHECKPOINT)).model());
@@ -207,10 +208,15 @@ class SparkTrainTest {
         }
     }
 
+    /**
+     * The checkpoint folder is a Hadoop URL (file://, as hdfs:// would be): rank 0 writes through Hadoop's FileSystem,
+     * and the retried stage's workers read the checkpoint back through it.
+     */
     @Test
     void killingAnExecutorMidEpochRetriesTheStageWhichResumesFromTheCheckpoint(@TempDir Path checkpoints)
             throws Exception {
-        Options o = options(checkpoints, EXAMPLES, 2, 4); // 32 steps, a checkpoint every 4
+        Options o = options(MnistFolder.defaultFashionMnistFolder().toString(), "file://" + checkpoints, EXAMPLES, 2,
+                4); // 32 steps, a checkpoint every 4
         Path file = checkpoints.resolve(Worker.CHECKPOINT);
         ExecutorService driver = Executors.newSingleThreadExecutor();
         try {

@@ -1,0 +1,87 @@
+package striate.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import striate.tensor.Device;
+import striate.tensor.Tensor;
+import striate.train.Checkpoint;
+
+/**
+ * --checkpoint-dir as a Hadoop URL (here Hadoop's local file system, file://, as hdfs:// would be) and as a path: the
+ * checkpoint written is the one read back; a second replaces the first and leaves no partial file; a folder without
+ * one reads as none; a damaged checkpoint's error names its URL, not the local copy it was read from.
+ */
+class CheckpointStoreTest {
+    private static Checkpoint checkpoint(long step, float value) {
+        return new Checkpoint("lenet5", "", Map.of("--seed", "7"), 0, step, Map.of(), List.of(),
+                Map.of("w", Tensor.of(Device.cpu(), new float[] {value, 2 * value, -value}, 3)), Map.of(), Map.of());
+    }
+
+    @Test
+    void aUrlsCheckpointIsWrittenReplacedAndReadBack(@TempDir Path tmp) throws IOException {
+        Path folder = tmp.resolve("runs/a b"); // made by the store; a space in the URL's path
+        CheckpointStore store = CheckpointStore.open("file://" + folder); // as Hadoop's URLs are written: not escaped
+        assertTrue(Files.isDirectory(folder));
+        assertNull(store.load(), "no checkpoint yet");
+        assertEquals("file:" + folder.resolve(Worker.CHECKPOINT), store.location());
+
+        store.save(checkpoint(4, 1.5f));
+        store.save(checkpoint(8, 3f));
+        Checkpoint back = store.load();
+        assertEquals(8, back.globalStep());
+        assertArrayEquals(new float[] {3f, 6f, -3f}, back.model().get("w").toFloatArray());
+        assertEquals(8, Checkpoint.load(folder.resolve(Worker.CHECKPOINT)).globalStep(),
+                "the file at the URL is an ordinary checkpoint");
+        try (Stream<Path> files = Files.list(folder)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertTrue(names.stream().noneMatch(n -> n.endsWith(".part") || n.endsWith(".part.crc")),
+                    "no partial file is left: " + names);
+            assertTrue(names.contains(Worker.CHECKPOINT), names.toString());
+        }
+    }
+
+    @Test
+    void aPathsCheckpointIsTheCheckpointFormatsOwnFile(@TempDir Path tmp) throws IOException {
+        CheckpointStore store = CheckpointStore.open(tmp.resolve("runs").toString());
+        assertNull(store.load());
+        store.save(checkpoint(3, 0.5f));
+        assertEquals(tmp.resolve("runs").resolve(Worker.CHECKPOINT).toString(), store.location());
+        assertEquals(3, Checkpoint.load(tmp.resolve("runs").resolve(Worker.CHECKPOINT)).globalStep());
+        assertEquals(3, store.load().globalStep());
+    }
+
+    @Test
+    void aDamagedCheckpointAtAUrlIsNamedByItsUrl(@TempDir Path tmp) throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("runs"));
+        Files.write(folder.resolve(Worker.CHECKPOINT), new byte[] {1, 2, 3, 4});
+        CheckpointStore store = CheckpointStore.open(folder.toUri().toString());
+        IOException e = assertThrows(IOException.class, store::load);
+        assertTrue(e.getMessage().startsWith(store.location() + ": not a Striate checkpoint"), e.getMessage());
+    }
+
+    @Test
+    void aUrlOfAnUnknownFileSystemIsOneErrorNamingIt() {
+        IOException e = assertThrows(IOException.class, () -> CheckpointStore.open("nosuchfs://host/runs"));
+        assertTrue(e.getMessage().startsWith("--checkpoint-dir nosuchfs://host/runs: not a folder this node can write"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("nosuchfs"), e.getMessage());
+    }
+
+    @Test
+    void theDriversLineNamesTheCheckpointWithoutTouchingTheFileSystem() {
+        assertEquals("hdfs://nn:8020/runs/lenet5/last.ckpt", CheckpointStore.location("hdfs://nn:8020/runs/lenet5"));
+        assertEquals("/shared/runs/last.ckpt", CheckpointStore.location("/shared/runs"));
+    }
+}
