@@ -176,12 +176,12 @@ public final class ImageFolder implements Dataset {
                 + "ImageFolder with skipUnreadable(true) to drop files whose header cannot be read";
     }
 
-    /** Options; checked, and the folder indexed, by {@link #build()}. */
     /** The shorter side before cropping when none is given: {@code size} × 256/224, as for ImageNet's 224 crops. */
     public static int defaultResize(int size) {
         return Math.round(size * 256f / 224);
     }
 
+    /** Options; checked, and the folder indexed, by {@link #build()}. */
     public static final class Builder {
         private final Path root;
         private int resize = 256;
@@ -223,15 +223,11 @@ public final class ImageFolder implements Dataset {
 
         /**
          * A model's input as the training commands read it: {@code size}×{@code size} crops of images resized to
-         * {@code resize} on the shorter side, in {@code channels} channels; one channel scaled to [0, 1]
-         * ({@link Normalization#UNIT}), three with ImageNet's statistics (the default).
+         * {@code resize} on the shorter side, in {@code channels} channels, normalized as
+         * {@link Normalization#forChannels}.
          */
         public Builder crops(int size, int resize, int channels) {
-            resize(resize).crop(size).channels(channels);
-            if (channels == 1) {
-                normalization(List.of(Normalization.UNIT));
-            }
-            return this;
+            return resize(resize).crop(size).channels(channels).normalization(Normalization.forChannels(channels));
         }
 
         /** Check every file's header while indexing and drop the unreadable ones, logging each (default: fail). */

@@ -16,6 +16,14 @@ public record Normalization(double mean, double std) {
     public static final List<Normalization> IMAGENET_RGB = List.of(new Normalization(0.485, 0.229),
             new Normalization(0.456, 0.224), new Normalization(0.406, 0.225));
 
+    /**
+     * How the training commands normalize an image folder's crops: one channel (luma) scaled to [0, 1] ({@link #UNIT}),
+     * three with ImageNet's statistics.
+     */
+    public static List<Normalization> forChannels(int channels) {
+        return channels == 1 ? List.of(UNIT) : IMAGENET_RGB;
+    }
+
     public Normalization {
         if (!Double.isFinite(mean) || !(std > 0) || !Double.isFinite(std)) {
             throw new IllegalArgumentException("normalization needs a finite mean and a finite std > 0, got mean "

@@ -1,0 +1,135 @@
+package striate.data;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import javax.imageio.ImageIO;
+import striate.tensor.Rng;
+
+/**
+ * Labelled images held in memory as their files' bytes (PNG or JPEG, encoded), as a Spark DataFrame row or a
+ * download holds them: each access decodes one (javax.imageio) and resizes, crops and normalizes it as an
+ * {@link ImageFolder} does its files, so the same bytes give the same floats either way. {@link #image} takes the
+ * centre crop; the {@link #augmented()} view's {@link #sample} a random crop, mirrored with probability 1/2. An
+ * example that cannot be decoded fails the read with an {@link IllegalArgumentException} that names it (its
+ * {@code names} entry: a file's path or URL).
+ */
+public final class EncodedImages implements Dataset {
+    private final byte[][] images; // [n] encoded files
+    private final int[] labels; // [n]
+    private final String[] names; // [n] where each image came from, for errors
+    private final int classes;
+    private final ResizeCrop transform;
+    private final boolean augment;
+
+    private EncodedImages(byte[][] images, int[] labels, String[] names, int classes, ResizeCrop transform,
+                          boolean augment) {
+        this.images = images;
+        this.labels = labels;
+        this.names = names;
+        this.classes = classes;
+        this.transform = transform;
+        this.augment = augment;
+    }
+
+    /**
+     * {@code size}×{@code size} crops of the images resized to {@code resize} on the shorter side, in {@code channels}
+     * channels normalized as {@link Normalization#forChannels}: what {@link ImageFolder.Builder#crops} reads from a
+     * folder. Every label must be in [0, {@code classes}); the arrays are used as they are, not copied.
+     */
+    public static EncodedImages crops(byte[][] images, int[] labels, String[] names, int classes, int size, int resize,
+                                      int channels) {
+        if (labels.length != images.length || names.length != images.length) {
+            throw new IllegalArgumentException(images.length + " images need as many labels and names, got "
+                    + labels.length + " labels and " + names.length + " names");
+        }
+        if (classes < 1) {
+            throw new IllegalArgumentException("need at least one class, got " + classes);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException(names[i] + ": label " + labels[i] + " is outside [0, " + classes
+                        + "), the " + classes + " classes");
+            }
+        }
+        ResizeCrop transform = new ResizeCrop(resize, size, channels, Normalization.forChannels(channels));
+        return new EncodedImages(images, labels, names, classes, transform, false);
+    }
+
+    /** The same images whose {@link #sample} is a random crop, flipped with probability 1/2. */
+    public EncodedImages augmented() {
+        return new EncodedImages(images, labels, names, classes, transform, true);
+    }
+
+    /** Where example {@code i} came from. */
+    public String name(int i) {
+        return names[i];
+    }
+
+    @Override
+    public int size() {
+        return images.length;
+    }
+
+    @Override
+    public int channels() {
+        return transform.channels();
+    }
+
+    @Override
+    public int height() {
+        return transform.size();
+    }
+
+    @Override
+    public int width() {
+        return transform.size();
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /** The centre crop of example {@code i}, [c, crop, crop], whether or not this view augments. */
+    @Override
+    public void image(int i, float[] dst, int offset) {
+        transform.center(decode(i), dst, offset);
+    }
+
+    /** A random crop, flipped with probability 1/2, in the {@link #augmented()} view; else the centre crop. */
+    @Override
+    public void sample(int i, float[] dst, int offset, Rng rng) {
+        if (augment) {
+            transform.random(decode(i), rng, dst, offset);
+        } else {
+            image(i, dst, offset);
+        }
+    }
+
+    private Pixels decode(int i) {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(new ByteArrayInputStream(images[i]));
+        } catch (IOException | RuntimeException e) { // decoders throw unchecked exceptions on some corrupt data
+            throw new IllegalArgumentException(names[i] + ": cannot be decoded (" + e + "); the image is corrupt, "
+                    + "truncated or not really a PNG/JPEG", e);
+        }
+        if (img == null) {
+            throw new IllegalArgumentException(names[i] + ": its " + images[i].length + " bytes are not an image any "
+                    + "ImageIO reader recognizes; expected a PNG or JPEG file's bytes");
+        }
+        return Pixels.of(img);
+    }
+
+    /** The normalization of each channel. */
+    public List<Normalization> normalization() {
+        return transform.normalization();
+    }
+}
