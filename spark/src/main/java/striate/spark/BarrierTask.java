@@ -28,31 +28,65 @@ import striate.tensor.Device;
  * its executor's address from {@link BarrierTaskContext#getTaskInfos}) and joins the {@link SocketRing}; on GPUs
  * ({@code --device cuda}) it trains on the GPU Spark's resource scheduling gave the task, and rank 0's NCCL group id
  * goes to every task through {@code allGather} before each joins the group ({@link ProcessGroupEngine}). Then it runs
- * {@link Worker#run}; the one element of its partition's output is the worker's {@link Worker.Report}.
+ * {@link Worker#run} on its examples ({@link Examples}: the options' {@code --data}, or its partition of a DataFrame); the
+ * one element of its partition's output is the worker's {@link Worker.Report}.
  */
-final class BarrierTask extends AbstractFunction1<Iterator<Integer>, Iterator<Worker.Report>> implements Serializable {
+final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worker.Report>> implements Serializable {
+    /** Where a worker's examples come from: the options' {@code --data}, or its partition of a DataFrame. */
+    interface Examples<T> extends Serializable {
+        /** Worker {@code rank}'s training examples, at run-wide indices ({@link ShardOrder}'s). */
+        striate.data.Dataset train(Options o, int rank, java.util.Iterator<T> partition) throws IOException;
+
+        /** The test images worker {@code rank} scores the final weights on, or null (none, or scored elsewhere). */
+        striate.data.Dataset test(Options o, int rank) throws IOException;
+    }
+
+    /** {@code --data}'s examples: every worker reads the folder, and worker 0 scores on its test images. */
+    record DataOption() implements Examples<Integer> {
+        @Override
+        public striate.data.Dataset train(Options o, int rank, java.util.Iterator<Integer> partition)
+                throws IOException {
+            return Worker.data(o);
+        }
+
+        @Override
+        public striate.data.Dataset test(Options o, int rank) throws IOException {
+            return rank == 0 ? Worker.testData(o) : null;
+        }
+    }
+
     /** How long a worker waits for a peer: to connect, or for the next chunk of an all-reduce. */
     static final Duration PEER_TIMEOUT = Duration.ofMinutes(10);
 
     private final Options options;
+    private final Examples<T> examples;
 
-    BarrierTask(Options options) {
+    BarrierTask(Options options, Examples<T> examples) {
         this.options = options;
+        this.examples = examples;
     }
 
     @Override
-    public Iterator<Worker.Report> apply(Iterator<Integer> partition) {
+    public Iterator<Worker.Report> apply(Iterator<T> partition) {
         Train.checkJava(Runtime.version());
         BarrierTaskContext context = BarrierTaskContext.get();
         int rank = context.partitionId();
+        striate.data.Dataset data;
+        striate.data.Dataset test;
+        try {
+            data = examples.train(options, rank, CollectionConverters.asJava(partition));
+            test = examples.test(options, rank);
+        } catch (IOException e) {
+            throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);
+        }
         if (options.onGpus()) {
-            return onGpu(context, rank);
+            return onGpu(context, rank, data, test);
         }
         // join closes the server socket; the try closes it when anything before join fails (a second close is a no-op)
         try (ServerSocket server = SocketRing.listen()) {
             List<InetSocketAddress> peers = peers(context, server.getLocalPort());
             try (SocketRing ring = SocketRing.join(rank, peers, server, PEER_TIMEOUT)) {
-                Worker.Report report = Worker.run(options, rank, Device.parse("cpu:0"), ring);
+                Worker.Report report = Worker.run(options, rank, Device.parse("cpu:0"), ring, data, test);
                 return CollectionConverters.asScala(List.of(report).iterator());
             }
         } catch (IOException e) {
@@ -60,7 +94,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wo
         }
     }
 
-    private Iterator<Worker.Report> onGpu(BarrierTaskContext context, int rank) {
+    private Iterator<Worker.Report> onGpu(BarrierTaskContext context, int rank, striate.data.Dataset data,
+                                          striate.data.Dataset test) {
         Device device = gpu(context.resourcesJMap(), rank);
         ProcessGroupEngine nccl = ProcessGroupEngine.named("nccl").orElseThrow(() -> new IllegalStateException("worker "
                 + rank + ": --device cuda needs the NCCL engine of striate-backend-cuda, which this jar lacks"));
@@ -70,7 +105,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wo
         }
         String[] ids = context.allGather(rank == 0 ? HexFormat.of().formatHex(nccl.newGroupId()) : "");
         try (GradientExchange group = nccl.join(device, HexFormat.of().parseHex(ids[0]), options.workers(), rank)) {
-            Worker.Report report = Worker.run(options, rank, device, group);
+            Worker.Report report = Worker.run(options, rank, device, group, data, test);
             return CollectionConverters.asScala(List.of(report).iterator());
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);

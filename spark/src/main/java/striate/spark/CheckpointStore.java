@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options.Rename;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import striate.train.Checkpoint;
 import striate.train.CheckpointException;
 
@@ -22,9 +24,10 @@ import striate.train.CheckpointException;
  * {@code s3a://}, {@code file://}) read and written through Hadoop's {@link FileSystem} with the job's settings
  * ({@link HadoopSettings}). Either way a checkpoint replaces the last one atomically: a path's through
  * {@link Checkpoint#save}'s temporary file and rename, a URL's by writing the file under a temporary name in the same
- * folder, then renaming it over {@code last.ckpt} ({@link FileContext#rename} with {@link Rename#OVERWRITE}: one
- * atomic operation on HDFS; on object stores the object appears whole). A URL's checkpoint passes through a
- * temporary file of the executor's local disk, where the checkpoint format reads and writes.
+ * folder, then renaming it over {@code last.ckpt}: {@link FileContext#rename} with {@link Rename#OVERWRITE}, one
+ * atomic operation on HDFS, or for file:// the POSIX rename, atomic too. (On object stores such as s3a Hadoop's
+ * rename is a copy, and a crash in it can leave no {@code last.ckpt}.) A URL's checkpoint passes through a temporary
+ * file of the executor's local disk, where the checkpoint format reads and writes.
  */
 final class CheckpointStore {
     private final String location;
@@ -55,6 +58,12 @@ final class CheckpointStore {
         try {
             folder = new org.apache.hadoop.fs.Path(dir);
             fs = folder.getFileSystem(conf);
+            if (fs instanceof ChecksumFileSystem checksummed) {
+                // file://'s Hadoop client keeps a .crc file beside each file and renames the two one after the
+                // other, so a reader between the renames fails on new bytes with the old sums; the checkpoint
+                // format has a CRC of its own
+                fs = checksummed.getRawFileSystem();
+            }
             fs.mkdirs(folder);
         } catch (IllegalArgumentException | IOException e) {
             throw new IOException("--checkpoint-dir " + dir + ": not a folder this node can write (" + e.getMessage()
@@ -129,7 +138,13 @@ final class CheckpointStore {
             try (OutputStream out = fs.create(partial, false)) {
                 Files.copy(staged, out);
             }
-            FileContext.getFileContext(fs.getUri(), conf).rename(partial, url, Rename.OVERWRITE);
+            if (fs instanceof RawLocalFileSystem) { // POSIX rename replaces atomically; FileContext's local one deletes first
+                if (!fs.rename(partial, url)) {
+                    throw new IOException("could not rename " + partial + " to " + url);
+                }
+            } else {
+                FileContext.getFileContext(fs.getUri(), conf).rename(partial, url, Rename.OVERWRITE);
+            }
         } catch (IOException | RuntimeException e) {
             try {
                 fs.delete(partial, false);

@@ -1,5 +1,7 @@
 package striate.spark;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -9,8 +11,10 @@ import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.SparkSession;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import striate.models.AlexNet;
 
 /**
  * Trains a model across a Spark cluster: {@code spark-submit --class striate.spark.Train striate-spark.jar
@@ -98,11 +102,14 @@ public final class Train {
         return everyEpoch ? line + String.format(Locale.ROOT, "; last epoch %.1f images/s", lastEpoch) : line;
     }
 
-    /** The final weights' test score, which rank 0 measured on its executor, or why there is none. */
+    /**
+     * The final weights' test score (which rank 0 measured on its executor, or, for a DataFrame, a Spark job over the
+     * test images), or why there is none.
+     */
     static String describeTest(List<Worker.Report> reports, Options o) {
         return reports.stream().map(Worker.Report::test).filter(java.util.Objects::nonNull).findFirst()
                 .map(t -> String.format(Locale.ROOT, "test accuracy %.4f, test loss %.4f on the %d test images of %s "
-                        + "(the final weights, scored by worker 0)", t.accuracy(), t.loss(), t.images(), o.data()))
+                        + "(the final weights)", t.accuracy(), t.loss(), t.images(), o.data()))
                 .orElse("no test images in " + o.data() + " (an image folder's val/ or test/ beside train/): the "
                         + "final weights are not scored");
     }
@@ -127,17 +134,72 @@ public final class Train {
         return conf;
     }
 
-    /** Runs the training job on {@code sc} and returns each worker's report, in rank order. */
+    /**
+     * Runs the training job on {@code sc} and returns each worker's report, in rank order. AlexNet's image folder at
+     * a Hadoop URL is read as a DataFrame ({@link ImageFrame#folder}: {@code DIR/train}, or {@code DIR}, with
+     * {@code DIR/val} or {@code DIR/test} as the test images).
+     */
     public static List<Worker.Report> run(JavaSparkContext sc, Options o) {
+        if (AlexNet.NAME.equals(o.model()) && DataFolder.isUrl(o.data())) {
+            SparkSession spark = SparkSession.builder().getOrCreate(); // on sc, the active context
+            try {
+                boolean split = ImageFrame.hasFolder(spark, o.data(), "train");
+                ImageFrame train = ImageFrame.folder(spark, split ? o.data() + "/train" : o.data());
+                ImageFrame test = null;
+                for (String name : List.of("val", "test")) {
+                    if (split && test == null && ImageFrame.hasFolder(spark, o.data(), name)) {
+                        test = ImageFrame.folder(spark, o.data() + "/" + name);
+                    }
+                }
+                return run(train, test, o);
+            } catch (IOException e) {
+                throw new UncheckedIOException("--data " + o.data() + ": " + e.getMessage(), e);
+            }
+        }
         List<Integer> ranks = new ArrayList<>();
         for (int r = 0; r < o.workers(); r++) {
             ranks.add(r);
         }
-        @SuppressWarnings("unchecked")
-        ClassTag<Worker.Report> tag =
-                (ClassTag<Worker.Report>) (ClassTag<?>) ClassTag$.MODULE$.apply(Worker.Report.class);
         RDD<Worker.Report> reports = sc.parallelize(ranks, o.workers()).rdd().barrier()
-                .mapPartitions(new BarrierTask(o), false, tag);
+                .mapPartitions(new BarrierTask<>(o, new BarrierTask.DataOption()), false, REPORT);
+        return collect(reports);
+    }
+
+    /**
+     * Trains AlexNet ({@code o}'s config) on a DataFrame of images, each worker on its contiguous slice of the rows
+     * ({@link FrameShards}), and, when {@code test} is not null, scores the final weights on its images with a Spark job
+     * of their own ({@link FrameScore}); {@code o.data()} only names the data in messages. Returns each worker's
+     * report, in rank order, worker 0's with the test score.
+     */
+    public static List<Worker.Report> run(ImageFrame train, ImageFrame test, Options o) {
+        if (!AlexNet.NAME.equals(o.model())) {
+            throw new IllegalArgumentException("a DataFrame of images trains --model alexnet; --model " + o.model()
+                    + " reads an MNIST-format folder (--data)");
+        }
+        if (test != null && !test.classes().equals(train.classes())) { // labels are positions: they must agree
+            throw new IllegalArgumentException("the test images have classes " + test.classes() + " but the training "
+                    + "images have " + train.classes() + "; both need the same classes");
+        }
+        FrameShards.Dealt dealt = FrameShards.deal(train, o);
+        try {
+            RDD<Worker.Report> reports = dealt.shards().rdd().barrier().mapPartitions(new BarrierTask<>(o,
+                    new FrameShards.Examples(dealt.examples(), train.classes().size())), false, REPORT);
+            List<Worker.Report> out = collect(reports);
+            if (test != null) {
+                out.set(0, out.getFirst().withTest(FrameScore.score(test, o, train.classes().size())));
+            }
+            return out;
+        } finally {
+            dealt.cached().unpersist(false);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static final ClassTag<Worker.Report> REPORT =
+            (ClassTag<Worker.Report>) (ClassTag<?>) ClassTag$.MODULE$.apply(Worker.Report.class);
+
+    /** The reports of the barrier stage {@code reports}, in rank order. */
+    private static List<Worker.Report> collect(RDD<Worker.Report> reports) {
         // Spark retries a failed barrier stage only when it is a shuffle-map stage, never a result stage: the
         // shuffle after it (the reports into one partition) makes the training stage one.
         List<Worker.Report> out = new ArrayList<>(reports.toJavaRDD().repartition(1).collect());

@@ -65,6 +65,11 @@ public final class Worker {
             return examples / seconds;
         }
 
+        /** This report with the final weights' test score (a DataFrame's, scored after the training stage). */
+        public Report withTest(Test score) {
+            return new Report(rank, firstStep, lastStep, epochs, examples, seconds, allReduceSeconds, score);
+        }
+
         /** The mean training loss of each finished epoch. */
         public double[] epochLoss() {
             return epochs.stream().mapToDouble(Epoch::loss).toArray();
@@ -102,7 +107,8 @@ public final class Worker {
         }
         Dataset all = trainImages(o).augmented();
         // a seeded sample, the same on every worker: the folder's order is class by class
-        return o.limit() > 0 && o.limit() < all.size() ? all.split(all.size() - o.limit(), o.seed()).train() : all;
+        return o.limit() > 0 && o.limit() < all.size() ? all.select(Dataset.seededSample(all.size(), o.limit(),
+                o.seed())) : all;
     }
 
     /**
@@ -128,21 +134,22 @@ public final class Worker {
         return null;
     }
 
-    /** The model every worker (and a one-process run of the same options) starts from. */
+    /** The model every worker (and a one-process run of the same options) starts from, for {@code --data}'s classes. */
     public static Module model(Options o) {
         try {
-            return isAlexNet(o) ? new AlexNet(modelConfig(o), o.seed()) : new LeNet5(LeNet5.Config.defaults(),
-                    o.seed());
+            return model(o, isAlexNet(o) ? trainImages(o).classes() : 0);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the image folder " + o.data() + ": " + e.getMessage(), e);
         }
     }
 
-    /** AlexNet's --config with the image folder's classes: what the checkpoints record. */
-    private static AlexNet.Config modelConfig(Options o) throws IOException {
+    /** The model for {@code classes} classes: AlexNet's --config with them (what checkpoints record), or LeNet-5. */
+    static Module model(Options o, int classes) {
+        if (!isAlexNet(o)) {
+            return new LeNet5(LeNet5.Config.defaults(), o.seed());
+        }
         AlexNet.Config c = alexNet(o);
-        int classes = trainImages(o).classes();
-        return new AlexNet.Config(c.variant(), classes, c.channels(), c.size(), c.dropout());
+        return new AlexNet(new AlexNet.Config(c.variant(), classes, c.channels(), c.size(), c.dropout()), o.seed());
     }
 
     private static boolean isAlexNet(Options o) {
@@ -153,12 +160,14 @@ public final class Worker {
         return AlexNet.Config.parse(o.config());
     }
 
-    /** An image folder is read where it is: a shared file system's path on every node (a URL is MNIST's alone). */
+    /**
+     * An image folder read where it is: a shared file system's path on every node. {@link Train} reads one at a Hadoop
+     * URL as a DataFrame instead ({@link ImageFrame#folder}).
+     */
     private static Path folder(Options o) {
         if (DataFolder.isUrl(o.data())) {
-            throw new IllegalArgumentException("--data " + o.data() + ": an image folder is read from a path every "
-                    + "executor sees (a shared file system), not a URL; only an MNIST-format folder is copied from a "
-                    + "Hadoop URL");
+            throw new IllegalArgumentException("--data " + o.data() + ": a worker reads an image folder from a path; "
+                    + "one at a URL is read as a DataFrame (ImageFrame.folder), as Train.run does");
         }
         return Path.of(o.data());
     }
@@ -183,10 +192,11 @@ public final class Worker {
 
     /**
      * Trains as rank {@code rank} of {@code o.workers()} on {@code device}, exchanging gradients through
-     * {@code exchange}.
+     * {@code exchange}, on {@code data} (the run's examples at run-wide indices, of which it reads its shard); scores
+     * the final weights on {@code test} when it is not null.
      */
-    public static Report run(Options o, int rank, Device device, GradientExchange exchange) throws IOException {
-        Dataset data = data(o);
+    public static Report run(Options o, int rank, Device device, GradientExchange exchange, Dataset data,
+                             Dataset test) throws IOException {
         ShardOrder order = new ShardOrder(data.size(), o.workers(), o.batchSize(), o.seed());
         CheckpointStore checkpoints = CheckpointStore.open(o.checkpointDir());
         AtomicLong reduceNanos = new AtomicLong();
@@ -203,7 +213,7 @@ public final class Worker {
                 exchange.finish();
             }
         };
-        try (DataParallel dp = DataParallel.builder(List.of(device), () -> model(o), m -> optimizer(m, o))
+        try (DataParallel dp = DataParallel.builder(List.of(device), () -> model(o, data.classes()), m -> optimizer(m, o))
                 .exchange(timed).build()) {
             long step = resume(dp, checkpoints, o);
             long first = step;
@@ -259,16 +269,12 @@ public final class Worker {
             }
             double seconds = (System.nanoTime() - t0) * 1e-9; // the steps' time, not the test's
             return new Report(rank, first, step, epochs, (step - first) * o.batchSize(), seconds,
-                    reduceNanos.get() * 1e-9, rank == 0 ? test(dp.module(), o, device) : null);
+                    reduceNanos.get() * 1e-9, test == null ? null : test(dp.module(), test, o, device));
         }
     }
 
-    /** {@code model} (the final weights) scored on the run's test images ({@link #testData}), or null without any. */
-    static Test test(Module model, Options o, Device device) throws IOException {
-        Dataset test = testData(o);
-        if (test == null) {
-            return null;
-        }
+    /** {@code model} (the final weights) scored on {@code test}. */
+    static Test test(Module model, Dataset test, Options o, Device device) {
         Evaluation e = Evaluation.of(model, test, device, Evaluation.batchSizeFor(test, o.batchSize()));
         return new Test(e.accuracy(), e.loss(), e.actual().length);
     }

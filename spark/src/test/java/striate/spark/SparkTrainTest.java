@@ -182,6 +182,86 @@ class SparkTrainTest {
         System.out.println("AlexNet on 2 Spark workers, " + Train.describeTest(reports, o));
     }
 
+    /**
+     * The image folder at a Hadoop URL (file://, as hdfs:// would be) is read as a DataFrame (binaryFile): the
+     * driver deals each worker its contiguous slice of a seeded --limit sample, the workers train on the decoded
+     * bytes, and an ordinary job scores val/ with the checkpoint. The weights are those of two in-process replicas on
+     * the same folder read from its path, bit for bit, and so is the test score.
+     */
+    @Test
+    void alexNetOnAnImageFolderAtAUrlIsReadAsADataFrameAndTrainsAsFromItsPath(@TempDir Path tmp) throws IOException {
+        Path images = tmp.resolve("images");
+        writeImages(images.resolve("train"), 14);
+        writeImages(images.resolve("val"), 5);
+        String[] args = {"--model", "alexnet", "--config", "variant=owt,size=64,dropout=0", "--epochs", "1",
+                "--batch-size", "4", "--lr", "0.01", "--seed", "7", "--checkpoint-dir", tmp.resolve("runs").toString(),
+                "--workers", "2", "--limit", "24"};
+        Options o = Options.parse(concat(args, "--data", "file://" + images));
+        List<Worker.Report> reports = Train.run(sc, o); // 24 of 28 images: 3 steps of 4 a worker
+        assertEquals(3, reports.get(0).lastStep());
+        Options local = Options.parse(concat(args, "--data", images.toString()));
+        Checkpoint c = Checkpoint.load(tmp.resolve("runs").resolve(Worker.CHECKPOINT));
+        assertTrue(c.modelConfig().contains("classes=2"), c.modelConfig());
+        assertBitIdentical(inProcess(local, TWO_REPLICAS), values(c.model()), "AlexNet from a URL vs from its path");
+
+        Worker.Test test = reports.get(0).test();
+        assertEquals(null, reports.get(1).test());
+        assertEquals(10, test.images(), "the val/ folder's images");
+        Module trained = Worker.model(local);
+        trained.to(Device.cpu());
+        c.restoreInto(trained);
+        Evaluation here = Evaluation.of(trained, Worker.testData(local), Device.cpu(), 10);
+        assertEquals(here.accuracy(), test.accuracy(), 1e-12, "scored by the Spark job and here");
+        assertEquals(here.loss(), test.loss(), 1e-6, "scored by the Spark job and here");
+        System.out.println("AlexNet from a URL on 2 Spark workers, " + Train.describeTest(reports, o));
+    }
+
+    /**
+     * A DataFrame a program built (encoded images and labels in a row each) trains as the same images in a folder:
+     * bit for bit. A DataFrame whose image column holds no bytes, or one given to LeNet-5, is refused with a line.
+     */
+    @Test
+    void aDataFrameOfImagesTrainsAsTheSameImagesInAFolder(@TempDir Path tmp) throws IOException {
+        Path images = tmp.resolve("images");
+        writeImages(images, 8);
+        striate.data.ImageFolder folder = striate.data.ImageFolder.builder(images).build();
+        List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < folder.size(); i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(Files.readAllBytes(folder.file(i)), folder.label(i),
+                    folder.file(i).toString()));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("bytes", org.apache.spark.sql.types.DataTypes.BinaryType)
+                .add("y", org.apache.spark.sql.types.DataTypes.IntegerType)
+                .add("file", org.apache.spark.sql.types.DataTypes.StringType);
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().getOrCreate();
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(rows, schema);
+        ImageFrame train = new ImageFrame(frame, "bytes", "y", "file", folder.classNames());
+        String[] args = {"--model", "alexnet", "--config", "variant=owt,size=64,dropout=0", "--epochs", "2",
+                "--batch-size", "4", "--lr", "0.01", "--seed", "7", "--checkpoint-dir", tmp.resolve("runs").toString(),
+                "--workers", "2"};
+        List<Worker.Report> reports = Train.run(train, null, Options.parse(concat(args, "--data", "a DataFrame")));
+        assertEquals(4, reports.get(1).lastStep(), "2 epochs of 2 steps");
+        assertEquals(null, reports.get(0).test(), "no test images");
+        assertBitIdentical(inProcess(Options.parse(concat(args, "--data", images.toString())), TWO_REPLICAS),
+                values(Checkpoint.load(tmp.resolve("runs").resolve(Worker.CHECKPOINT)).model()),
+                "AlexNet from a DataFrame vs from a folder");
+
+        IllegalArgumentException notBytes = assertThrows(IllegalArgumentException.class,
+                () -> new ImageFrame(frame, "file", "y", null, folder.classNames()));
+        assertTrue(notBytes.getMessage().startsWith("column 'file' is string, expected the images' encoded bytes"),
+                notBytes.getMessage());
+        IllegalArgumentException lenet = assertThrows(IllegalArgumentException.class, () -> Train.run(train, null,
+                options(tmp.resolve("lenet"), 64, 1, 0)));
+        assertTrue(lenet.getMessage().startsWith("a DataFrame of images trains --model alexnet"), lenet.getMessage());
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        String[] out = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, out, args.length, more.length);
+        return out;
+    }
+
     /** {@code perClass} 40×40 PNGs in each of two class folders: reddish noise and bluish noise. */
     static void writeImages(Path folder, int perClass) throws IOException {
         writeImages(folder, perClass, List.of("0-red", "1-blue"));

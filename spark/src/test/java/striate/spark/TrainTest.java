@@ -80,8 +80,8 @@ class TrainTest {
         Worker.Report zero = new Worker.Report(0, 0, 20, List.of(), 640, 2.0, 0.5, new Worker.Test(0.8125, 0.51234,
                 10000));
         Worker.Report one = new Worker.Report(1, 0, 20, List.of(), 640, 2.0, 0.5);
-        assertEquals("test accuracy 0.8125, test loss 0.5123 on the 10000 test images of /shared/fm (the final weights, "
-                + "scored by worker 0)", Train.describeTest(List.of(zero, one), o));
+        assertEquals("test accuracy 0.8125, test loss 0.5123 on the 10000 test images of /shared/fm (the final "
+                + "weights)", Train.describeTest(List.of(zero, one), o));
         assertEquals("no test images in /shared/fm (an image folder's val/ or test/ beside train/): the final weights "
                 + "are not scored", Train.describeTest(List.of(one), o));
     }

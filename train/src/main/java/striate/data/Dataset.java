@@ -81,14 +81,33 @@ public interface Dataset {
         if (validationSize < 0 || validationSize > n) {
             throw new IllegalArgumentException("validation size " + validationSize + " is outside [0, " + n + "]");
         }
-        int[] perm = new int[n];
-        Arrays.setAll(perm, k -> k);
-        new Rng(seed).shuffle(perm);
+        int[] perm = permutation(n, seed);
         int[] val = Arrays.copyOfRange(perm, 0, validationSize);
         int[] train = Arrays.copyOfRange(perm, validationSize, n);
         Arrays.sort(val);
         Arrays.sort(train);
         return new Split(select(train), select(val));
+    }
+
+    /**
+     * The indices of a seeded sample of {@code k} of {@code n} examples, in order: those {@link #split} keeps for
+     * training when it holds out the other n − k (a dataset's {@code split(n - k, seed).train()}).
+     */
+    static int[] seededSample(int n, int k, long seed) {
+        if (k < 0 || k > n) {
+            throw new IllegalArgumentException("a sample of " + k + " is outside [0, " + n + "]");
+        }
+        int[] sample = Arrays.copyOfRange(permutation(n, seed), n - k, n);
+        Arrays.sort(sample);
+        return sample;
+    }
+
+    /** 0 .. n − 1 shuffled by a generator seeded with {@code seed}. */
+    private static int[] permutation(int n, long seed) {
+        int[] perm = new int[n];
+        Arrays.setAll(perm, k -> k);
+        new Rng(seed).shuffle(perm);
+        return perm;
     }
 
     /** A train/validation pair from {@link #split}. */
