@@ -6,7 +6,7 @@
 # the checkpoint, and the script checks that the two final checkpoints are the same bytes. It ends with
 #   STANDALONE workers=N images_per_s=<uninterrupted job, all workers> resumed_at=<step> checkpoints=identical
 # Without --spark-home it assembles a Spark home under spark/target/spark-home from the Spark jars Maven resolves
-# for spark-core (no bin/ scripts ship as Maven artifacts, so its bin/spark-class and bin/spark-submit are three
+# for spark-core and spark-sql (no bin/ scripts ship as Maven artifacts, so its bin/spark-class and bin/spark-submit are three
 # lines that ask Spark's launcher for the command and run it, as a distribution's do); with --spark-home it uses
 # that distribution's own bin/spark-class and bin/spark-submit.
 # Usage: bash benchmarks/spark-standalone.sh [--workers N] [--epochs E] [--limit K] [--spark-home DIR] [--no-kill]
@@ -50,7 +50,7 @@ jar="$root/spark/target/striate-spark.jar"
 if [[ -z "$spark_home" ]]; then
     spark_home="$root/spark/target/spark-home"
     version="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$root/spark/pom.xml")"
-    if [[ ! -f "$spark_home/jars/spark-core_2.13-$version.jar" ]]; then
+    if [[ ! -f "$spark_home/jars/spark-sql_2.13-$version.jar" ]]; then
         echo "assembling a Spark $version home in $spark_home from Spark's Maven artifacts" >&2
         mkdir -p "$spark_home/bin" "$spark_home/pom"
         cat > "$spark_home/pom/pom.xml" <<EOF
@@ -59,11 +59,12 @@ if [[ -z "$spark_home" ]]; then
   <groupId>striate.local</groupId><artifactId>spark-home</artifactId><version>1</version><packaging>pom</packaging>
   <dependencies>
     <dependency><groupId>org.apache.spark</groupId><artifactId>spark-core_2.13</artifactId><version>$version</version></dependency>
+    <dependency><groupId>org.apache.spark</groupId><artifactId>spark-sql_2.13</artifactId><version>$version</version></dependency>
   </dependencies>
 </project>
 EOF
         (cd "$spark_home/pom" && mvn -B -ntp -q dependency:copy-dependencies -DoutputDirectory="$spark_home/jars") >&2 \
-            || die "could not resolve spark-core_2.13 $version and its dependencies (Maven Central unreachable?)"
+            || die "could not resolve spark-core_2.13 and spark-sql_2.13 $version and their dependencies (no network?)"
     fi
     cat > "$spark_home/bin/spark-class" <<'EOF'
 #!/usr/bin/env bash
