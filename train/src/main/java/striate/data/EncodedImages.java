@@ -3,9 +3,7 @@ package striate.data;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.List;
 import javax.imageio.ImageIO;
-import striate.tensor.Rng;
 
 /**
  * Labelled images held in memory as their files' bytes (PNG or JPEG, encoded), as a Spark DataFrame row or a
@@ -15,22 +13,15 @@ import striate.tensor.Rng;
  * example that cannot be decoded fails the read with an {@link IllegalArgumentException} that names it (its
  * {@code names} entry: a file's path or URL).
  */
-public final class EncodedImages implements Dataset {
+public final class EncodedImages extends CroppedImages {
     private final byte[][] images; // [n] encoded files
-    private final int[] labels; // [n]
     private final String[] names; // [n] where each image came from, for errors
-    private final int classes;
-    private final ResizeCrop transform;
-    private final boolean augment;
 
     private EncodedImages(byte[][] images, int[] labels, String[] names, int classes, ResizeCrop transform,
                           boolean augment) {
+        super(labels, classes, transform, augment);
         this.images = images;
-        this.labels = labels;
         this.names = names;
-        this.classes = classes;
-        this.transform = transform;
-        this.augment = augment;
     }
 
     /**
@@ -68,52 +59,7 @@ public final class EncodedImages implements Dataset {
     }
 
     @Override
-    public int size() {
-        return images.length;
-    }
-
-    @Override
-    public int channels() {
-        return transform.channels();
-    }
-
-    @Override
-    public int height() {
-        return transform.size();
-    }
-
-    @Override
-    public int width() {
-        return transform.size();
-    }
-
-    @Override
-    public int classes() {
-        return classes;
-    }
-
-    @Override
-    public int label(int i) {
-        return labels[i];
-    }
-
-    /** The centre crop of example {@code i}, [c, crop, crop], whether or not this view augments. */
-    @Override
-    public void image(int i, float[] dst, int offset) {
-        transform.center(decode(i), dst, offset);
-    }
-
-    /** A random crop, flipped with probability 1/2, in the {@link #augmented()} view; else the centre crop. */
-    @Override
-    public void sample(int i, float[] dst, int offset, Rng rng) {
-        if (augment) {
-            transform.random(decode(i), rng, dst, offset);
-        } else {
-            image(i, dst, offset);
-        }
-    }
-
-    private Pixels decode(int i) {
+    Pixels decode(int i) {
         BufferedImage img;
         try {
             img = ImageIO.read(new ByteArrayInputStream(images[i]));
@@ -126,10 +72,5 @@ public final class EncodedImages implements Dataset {
                     + "ImageIO reader recognizes; expected a PNG or JPEG file's bytes");
         }
         return Pixels.of(img);
-    }
-
-    /** The normalization of each channel. */
-    public List<Normalization> normalization() {
-        return transform.normalization();
     }
 }

@@ -16,7 +16,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import striate.tensor.Rng;
 
 /**
  * A folder of labelled PNG/JPEG images, one subfolder per class ({@code root/<class>/<any path>/<image>}), read
@@ -37,29 +36,23 @@ import striate.tensor.Rng;
  * ImageFolder val = ImageFolder.builder(Path.of("imagenet/val")).build();
  * }</pre>
  */
-public final class ImageFolder implements Dataset {
+public final class ImageFolder extends CroppedImages {
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolder.class);
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
 
     private final Path root;
     private final List<String> classNames;
     private final String[] files; // [n] paths relative to root; Strings, as millions of Paths cost twice the memory
-    private final int[] labels; // [n]
     private final int ignoredFiles;
     private final List<Path> skippedFiles;
-    private final ResizeCrop transform;
-    private final boolean augment;
-
     private ImageFolder(Path root, List<String> classNames, String[] files, int[] labels, int ignoredFiles,
             List<Path> skippedFiles, ResizeCrop transform, boolean augment) {
+        super(labels, classNames.size(), transform, augment);
         this.root = root;
         this.classNames = classNames;
         this.files = files;
-        this.labels = labels;
         this.ignoredFiles = ignoredFiles;
         this.skippedFiles = skippedFiles;
-        this.transform = transform;
-        this.augment = augment;
     }
 
     /** Options for the folder {@code root}; defaults: resize 256, crop 224, 3 channels, ImageNet normalization. */
@@ -79,11 +72,6 @@ public final class ImageFolder implements Dataset {
     /** Class names in label order (the sorted subfolder names). */
     public List<String> classNames() {
         return classNames;
-    }
-
-    /** How each channel was normalized, one (mean, std) per channel. */
-    public List<Normalization> normalization() {
-        return transform.normalization();
     }
 
     /** The shorter side images are resized to before cropping. */
@@ -107,52 +95,7 @@ public final class ImageFolder implements Dataset {
     }
 
     @Override
-    public int size() {
-        return files.length;
-    }
-
-    @Override
-    public int channels() {
-        return transform.channels();
-    }
-
-    @Override
-    public int height() {
-        return transform.size();
-    }
-
-    @Override
-    public int width() {
-        return transform.size();
-    }
-
-    @Override
-    public int classes() {
-        return classNames.size();
-    }
-
-    @Override
-    public int label(int i) {
-        return labels[i];
-    }
-
-    /** The centre crop of example {@code i}, [c, crop, crop], whether or not this view augments. */
-    @Override
-    public void image(int i, float[] dst, int offset) {
-        transform.center(decode(i), dst, offset);
-    }
-
-    /** A random crop, flipped with probability 1/2, in the {@link #augmented()} view; else the centre crop. */
-    @Override
-    public void sample(int i, float[] dst, int offset, Rng rng) {
-        if (augment) {
-            transform.random(decode(i), rng, dst, offset);
-        } else {
-            image(i, dst, offset);
-        }
-    }
-
-    private Pixels decode(int i) {
+    Pixels decode(int i) {
         if (i < 0 || i >= files.length) {
             throw new IndexOutOfBoundsException("example " + i + " of an image folder of " + files.length);
         }
