@@ -9,25 +9,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options.Rename;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import striate.train.Checkpoint;
 import striate.train.CheckpointException;
 
 /**
  * The run's {@code last.ckpt} in {@code --checkpoint-dir}: rank 0 writes it, and every worker of a retried stage reads
- * it. The folder is a path every executor can write (a shared file system), or a Hadoop URL ({@code hdfs://},
- * {@code s3a://}, {@code file://}) read and written through Hadoop's {@link FileSystem} with the job's settings
- * ({@link HadoopSettings}). Either way a checkpoint replaces the last one atomically: a path's through
- * {@link Checkpoint#save}'s temporary file and rename, a URL's by writing the file under a temporary name in the same
- * folder, then renaming it over {@code last.ckpt}: {@link FileContext#rename} with {@link Rename#OVERWRITE}, one
- * atomic operation on HDFS, or for file:// the POSIX rename, atomic too. (On object stores such as s3a Hadoop's
- * rename is a copy, and a crash in it can leave no {@code last.ckpt}.) A URL's checkpoint passes through a temporary
- * file of the executor's local disk, where the checkpoint format reads and writes.
+ * it. The folder is a path every executor can write (a shared file system; a {@code file:} URL is one too), or a
+ * Hadoop URL ({@code hdfs://}, {@code s3a://}, ...) read and written through Hadoop's {@link FileSystem} with the job's
+ * settings ({@link HadoopSettings}). A path's checkpoint replaces the last one atomically and durably
+ * ({@link Checkpoint#save}: temporary file, fsync, rename). A URL's is written under a temporary name in the same
+ * folder and renamed over {@code last.ckpt} with {@link FileContext#rename} and {@link Rename#OVERWRITE}: one atomic
+ * operation on HDFS; on other stores (s3a, abfs, gs) Hadoop deletes {@code last.ckpt} before the rename (a copy there),
+ * and a crash between the two leaves none, so a retried stage starts over. A URL's checkpoint passes through a
+ * temporary file of the executor's local disk, where the checkpoint format reads and writes.
  */
 final class CheckpointStore {
     private final String location;
@@ -47,23 +45,23 @@ final class CheckpointStore {
 
     /** The store of {@code dir} (the folder is made when missing), a local path or a Hadoop URL. */
     static CheckpointStore open(String dir) throws IOException {
-        if (!DataFolder.isUrl(dir)) {
-            Path folder = Files.createDirectories(Path.of(dir));
+        if (!DataFolder.isUrl(dir) || isFileUrl(dir)) { // a file: URL is a path: the format's own atomic save (fsync)
+            Path folder = Files.createDirectories(Path.of(isFileUrl(dir) ? new org.apache.hadoop.fs.Path(dir).toUri()
+                    .getPath() : dir));
             return new CheckpointStore(folder.resolve(Worker.CHECKPOINT).toString(), folder.resolve(Worker.CHECKPOINT),
                     null, null, null);
         }
+        return throughHadoop(dir);
+    }
+
+    /** The store of the folder at the Hadoop URL {@code dir}, read and written through Hadoop's FileSystem. */
+    static CheckpointStore throughHadoop(String dir) throws IOException {
         Configuration conf = HadoopSettings.configuration();
         org.apache.hadoop.fs.Path folder;
         FileSystem fs;
         try {
             folder = new org.apache.hadoop.fs.Path(dir);
             fs = folder.getFileSystem(conf);
-            if (fs instanceof ChecksumFileSystem checksummed) {
-                // file://'s Hadoop client keeps a .crc file beside each file and renames the two one after the
-                // other, so a reader between the renames fails on new bytes with the old sums; the checkpoint
-                // format has a CRC of its own
-                fs = checksummed.getRawFileSystem();
-            }
             fs.mkdirs(folder);
         } catch (IllegalArgumentException | IOException e) {
             throw new IOException("--checkpoint-dir " + dir + ": not a folder this node can write (" + e.getMessage()
@@ -71,6 +69,11 @@ final class CheckpointStore {
         }
         org.apache.hadoop.fs.Path url = new org.apache.hadoop.fs.Path(folder, Worker.CHECKPOINT);
         return new CheckpointStore(fs.makeQualified(url).toString(), null, fs, conf, url);
+    }
+
+    /** Whether {@code dir} is a file: URL (file:///shared/runs, file:/shared/runs). */
+    private static boolean isFileUrl(String dir) {
+        return dir.regionMatches(true, 0, "file:", 0, 5);
     }
 
     /** Where the checkpoint of {@code dir} is, without touching the file system: for the driver's last line. */
@@ -138,13 +141,7 @@ final class CheckpointStore {
             try (OutputStream out = fs.create(partial, false)) {
                 Files.copy(staged, out);
             }
-            if (fs instanceof RawLocalFileSystem) { // POSIX rename replaces atomically; FileContext's local one deletes first
-                if (!fs.rename(partial, url)) {
-                    throw new IOException("could not rename " + partial + " to " + url);
-                }
-            } else {
-                FileContext.getFileContext(fs.getUri(), conf).rename(partial, url, Rename.OVERWRITE);
-            }
+            FileContext.getFileContext(fs.getUri(), conf).rename(partial, url, Rename.OVERWRITE);
         } catch (IOException | RuntimeException e) {
             try {
                 fs.delete(partial, false);

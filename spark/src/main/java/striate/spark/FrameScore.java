@@ -23,7 +23,8 @@ final class FrameScore {
 
     /** {@code test}'s images scored with the checkpoint in {@code o}'s checkpoint folder, a model of {@code classes}. */
     static Worker.Test score(ImageFrame test, Options o, int classes) {
-        List<double[]> parts = FrameShards.examples(test).mapPartitions(rows -> {
+        // a task per worker's slot at most: each loads the checkpoint once
+        List<double[]> parts = FrameShards.examples(test).coalesce(o.workers()).mapPartitions(rows -> {
             List<FrameShards.Example> mine = new ArrayList<>();
             rows.forEachRemaining(mine::add);
             if (mine.isEmpty()) {

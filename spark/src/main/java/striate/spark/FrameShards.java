@@ -18,7 +18,8 @@ import striate.models.AlexNet;
  * An {@link ImageFrame}'s rows dealt to the workers: numbered in the DataFrame's order (cut to {@code --limit}'s
  * seeded sample, as from a folder), then moved by a shuffle so that partition r holds exactly worker r's contiguous
  * shard of {@link ShardOrder}, which the barrier stage's task r reads ({@link Examples}). The rows are kept in the
- * executors' memory (spilling to disk) while they are numbered and counted, so the source is read once.
+ * executors' memory (spilling to disk) while they are numbered, counted and dealt, so this computes the DataFrame
+ * once (a DataFrame sorted with orderBy also reads its input once more, to sample the sort's ranges).
  */
 final class FrameShards {
     /** One image: its label, its file's bytes and where it came from. */
@@ -35,6 +36,15 @@ final class FrameShards {
     /** {@code frame}'s examples as {@code o}'s workers train on them. */
     static Dealt deal(ImageFrame frame, Options o) {
         JavaRDD<Example> rows = examples(frame).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return deal(rows, o);
+        } catch (RuntimeException e) {
+            rows.unpersist(false);
+            throw e;
+        }
+    }
+
+    private static Dealt deal(JavaRDD<Example> rows, Options o) {
         JavaPairRDD<Example, Long> numbered = rows.zipWithIndex();
         long count = rows.count();
         if (count > Integer.MAX_VALUE) {

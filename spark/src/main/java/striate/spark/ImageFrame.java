@@ -1,23 +1,27 @@
 package striate.spark;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.Column;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import striate.data.ImageFolder;
 
 /**
  * A DataFrame of labelled images for {@link Train#run(ImageFrame, ImageFrame, Options)}: one row per image, its
@@ -68,11 +72,12 @@ public record ImageFrame(Dataset<Row> rows, String image, String label, String n
     }
 
     /**
-     * The images of the image folder at {@code url} ({@code url/<class>/<any path>/<image>}, a Hadoop URL or a path),
-     * read by the executors with {@code binaryFile}: classes are the visible subfolders sorted by name (a label is
-     * the position), images the files ending in .png, .jpg or .jpeg (any case), in the order of an
-     * {@link striate.data.ImageFolder} of the same folder (class by class, then by path). Spark's file listing skips
-     * names that start with '.' or '_'.
+     * The images of the image folder at {@code url} ({@code url/<class>/<any path>/<image>}, a Hadoop URL or a path)
+     * as an {@link striate.data.ImageFolder} of it sees them: the driver lists the folder through Hadoop's
+     * {@link FileSystem} with the ImageFolder's rules (classes the visible subfolders sorted by name, a label the
+     * position; images the visible files ending in .png, .jpg or .jpeg, any case; class by class, then by path, as
+     * the ImageFolder sorts them; a class without images is an error), and the executors read exactly those files'
+     * bytes when the rows are computed. The rows come in that order, the same every time.
      */
     public static ImageFrame folder(SparkSession spark, String url) throws IOException {
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(url);
@@ -85,26 +90,52 @@ public record ImageFrame(Dataset<Row> rows, String image, String label, String n
             throw new IOException(url + ": no such folder; expected one subfolder of images per class", e);
         }
         List<String> classes = Arrays.stream(children).filter(FileStatus::isDirectory)
-                .map(s -> s.getPath().getName()).filter(n -> !n.startsWith(".") && !n.startsWith("_")).sorted()
-                .toList();
+                .map(s -> s.getPath().getName()).filter(ImageFolder::isClassFolderName).sorted().toList();
         if (classes.isEmpty()) {
             throw new IOException(url + ": has no class folders; expected one subfolder per class, each holding that "
                     + "class's .png/.jpg/.jpeg images (root/<class>/<image>)");
         }
-        String prefix = root.toString() + "/";
-        Column path = col("path");
-        Column lower = functions.lower(path);
-        Column className = functions.split(functions.substring(path, prefix.length() + 1, Integer.MAX_VALUE), "/")
-                .getItem(0);
-        Column position = functions.array_position(functions.array(classes.stream().map(c -> lit(c))
-                .toArray(Column[]::new)), className); // 1-based, 0 for a file outside the class folders
-        Dataset<Row> rows = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(root.toString())
-                .filter(lower.endsWith(".png").or(lower.endsWith(".jpg")).or(lower.endsWith(".jpeg")))
-                .withColumn("label", position.minus(1).cast(DataTypes.IntegerType))
-                .filter(col("label").geq(0))
-                .select(col("content"), col("label"), path)
-                .orderBy(col("label"), path);
-        return new ImageFrame(rows, "content", "label", "path", classes);
+        List<Row> files = new ArrayList<>();
+        for (int label = 0; label < classes.size(); label++) {
+            List<String> images = new ArrayList<>();
+            RemoteIterator<LocatedFileStatus> it = fs.listFiles(new org.apache.hadoop.fs.Path(root, classes.get(label)),
+                    true);
+            while (it.hasNext()) {
+                org.apache.hadoop.fs.Path p = it.next().getPath();
+                if (ImageFolder.isImageName(p.getName())) {
+                    images.add(p.toString());
+                }
+            }
+            if (images.isEmpty()) {
+                throw new IOException(url + "/" + classes.get(label) + ": class folder holds no .png/.jpg/.jpeg image; "
+                        + "every class needs at least one image: add some or remove the folder");
+            }
+            // the ImageFolder's order: its paths' bytes compared as signed bytes (java.nio's UnixPath)
+            images.sort((x, y) -> Arrays.compare(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)));
+            for (String image : images) {
+                files.add(RowFactory.create(image, label));
+            }
+        }
+        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(files, Math.max(1, Math.min(files.size() / 1000, 1000)))
+                .mapPartitions(part -> { // one file system per task, each file read whole
+                    FileSystem reader = null;
+                    List<Row> out = new ArrayList<>();
+                    while (part.hasNext()) {
+                        Row r = part.next();
+                        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(r.getString(0));
+                        if (reader == null) {
+                            reader = p.getFileSystem(HadoopSettings.configuration());
+                        }
+                        try (java.io.InputStream in = reader.open(p)) {
+                            out.add(RowFactory.create(in.readAllBytes(), r.getInt(1), r.getString(0)));
+                        }
+                    }
+                    return out.iterator();
+                });
+        StructType schema = new StructType().add("content", DataTypes.BinaryType).add("label", DataTypes.IntegerType)
+                .add("path", DataTypes.StringType);
+        return new ImageFrame(spark.createDataFrame(rows, schema), "content", "label", "path", classes);
     }
 
     /** Whether {@code url} has a subfolder {@code name}. */

@@ -19,7 +19,8 @@ import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 
 /**
- * --checkpoint-dir as a Hadoop URL (here Hadoop's local file system, file://, as hdfs:// would be) and as a path: the
+ * --checkpoint-dir as a Hadoop URL (here Hadoop's local file system, file://, as hdfs:// would be) and as a path or
+ * file: URL (the checkpoint format's own atomic file): the
  * checkpoint written is the one read back; a second replaces the first and leaves no partial file; a folder without
  * one reads as none; a damaged checkpoint's error names its URL, not the local copy it was read from.
  */
@@ -32,7 +33,8 @@ class CheckpointStoreTest {
     @Test
     void aUrlsCheckpointIsWrittenReplacedAndReadBack(@TempDir Path tmp) throws IOException {
         Path folder = tmp.resolve("runs/a b"); // made by the store; a space in the URL's path
-        CheckpointStore store = CheckpointStore.open("file://" + folder); // as Hadoop's URLs are written: not escaped
+        // through Hadoop's FileSystem, as for hdfs:// (a file: URL given to open is read as a path); not escaped
+        CheckpointStore store = CheckpointStore.throughHadoop("file://" + folder);
         assertTrue(Files.isDirectory(folder));
         assertNull(store.load(), "no checkpoint yet");
         assertEquals("file:" + folder.resolve(Worker.CHECKPOINT), store.location());
@@ -53,20 +55,28 @@ class CheckpointStoreTest {
     }
 
     @Test
-    void aPathsCheckpointIsTheCheckpointFormatsOwnFile(@TempDir Path tmp) throws IOException {
-        CheckpointStore store = CheckpointStore.open(tmp.resolve("runs").toString());
-        assertNull(store.load());
-        store.save(checkpoint(3, 0.5f));
-        assertEquals(tmp.resolve("runs").resolve(Worker.CHECKPOINT).toString(), store.location());
-        assertEquals(3, Checkpoint.load(tmp.resolve("runs").resolve(Worker.CHECKPOINT)).globalStep());
-        assertEquals(3, store.load().globalStep());
+    void aPathsOrFileUrlsCheckpointIsTheCheckpointFormatsOwnFile(@TempDir Path tmp) throws IOException {
+        for (String dir : List.of(tmp.resolve("runs").toString(), "file://" + tmp.resolve("url runs"),
+                "file:" + tmp.resolve("url2"))) {
+            CheckpointStore store = CheckpointStore.open(dir);
+            assertNull(store.load());
+            store.save(checkpoint(3, 0.5f));
+            Path file = Path.of(dir.replaceFirst("^file:(//)?", "")).resolve(Worker.CHECKPOINT);
+            assertEquals(file.toString(), store.location(), "saved as a path: " + dir);
+            assertEquals(3, Checkpoint.load(file).globalStep());
+            assertEquals(3, store.load().globalStep());
+            try (Stream<Path> files = Files.list(file.getParent())) {
+                assertEquals(List.of(Worker.CHECKPOINT), files.map(p -> p.getFileName().toString()).toList(),
+                        "no Hadoop .crc file beside it");
+            }
+        }
     }
 
     @Test
     void aDamagedCheckpointAtAUrlIsNamedByItsUrl(@TempDir Path tmp) throws IOException {
         Path folder = Files.createDirectories(tmp.resolve("runs"));
         Files.write(folder.resolve(Worker.CHECKPOINT), new byte[] {1, 2, 3, 4});
-        CheckpointStore store = CheckpointStore.open(folder.toUri().toString());
+        CheckpointStore store = CheckpointStore.throughHadoop(folder.toUri().toString());
         IOException e = assertThrows(IOException.class, store::load);
         assertTrue(e.getMessage().startsWith(store.location() + ": not a Striate checkpoint"), e.getMessage());
     }

@@ -190,23 +190,24 @@ class SparkTrainTest {
      */
     @Test
     void alexNetOnAnImageFolderAtAUrlIsReadAsADataFrameAndTrainsAsFromItsPath(@TempDir Path tmp) throws IOException {
-        Path images = tmp.resolve("images");
-        writeImages(images.resolve("train"), 14);
-        writeImages(images.resolve("val"), 5);
+        Path images = tmp.resolve("im ages"); // a space; a class Spark's own file listing would skip ('_')
+        List<String> classes = List.of("0-red", "1-blue", "_2-red");
+        writeImages(images.resolve("train"), 10, classes);
+        writeImages(images.resolve("val"), 4, classes);
         String[] args = {"--model", "alexnet", "--config", "variant=owt,size=64,dropout=0", "--epochs", "1",
                 "--batch-size", "4", "--lr", "0.01", "--seed", "7", "--checkpoint-dir", tmp.resolve("runs").toString(),
                 "--workers", "2", "--limit", "24"};
         Options o = Options.parse(concat(args, "--data", "file://" + images));
-        List<Worker.Report> reports = Train.run(sc, o); // 24 of 28 images: 3 steps of 4 a worker
+        List<Worker.Report> reports = Train.run(sc, o); // 24 of 30 images: 3 steps of 4 a worker
         assertEquals(3, reports.get(0).lastStep());
         Options local = Options.parse(concat(args, "--data", images.toString()));
         Checkpoint c = Checkpoint.load(tmp.resolve("runs").resolve(Worker.CHECKPOINT));
-        assertTrue(c.modelConfig().contains("classes=2"), c.modelConfig());
+        assertTrue(c.modelConfig().contains("classes=3"), c.modelConfig());
         assertBitIdentical(inProcess(local, TWO_REPLICAS), values(c.model()), "AlexNet from a URL vs from its path");
 
         Worker.Test test = reports.get(0).test();
         assertEquals(null, reports.get(1).test());
-        assertEquals(10, test.images(), "the val/ folder's images");
+        assertEquals(12, test.images(), "the val/ folder's images");
         Module trained = Worker.model(local);
         trained.to(Device.cpu());
         c.restoreInto(trained);
@@ -288,10 +289,7 @@ class SparkTrainTest {
         }
     }
 
-    /**
-     * The checkpoint folder is a Hadoop URL (file://, as hdfs:// would be): rank 0 writes through Hadoop's FileSystem,
-     * and the retried stage's workers read the checkpoint back through it.
-     */
+    /** The checkpoint folder is given as a file:// URL. */
     @Test
     void killingAnExecutorMidEpochRetriesTheStageWhichResumesFromTheCheckpoint(@TempDir Path checkpoints)
             throws Exception {

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Labelled images held in memory as their files' bytes (PNG or JPEG, encoded), as a Spark DataFrame row or a
@@ -62,7 +63,8 @@ public final class EncodedImages extends CroppedImages {
     Pixels decode(int i) {
         BufferedImage img;
         try {
-            img = ImageIO.read(new ByteArrayInputStream(images[i]));
+            // a stream cached in memory: ImageIO's default caches an InputStream in a temporary file per read
+            img = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(images[i])));
         } catch (IOException | RuntimeException e) { // decoders throw unchecked exceptions on some corrupt data
             throw new IllegalArgumentException(names[i] + ": cannot be decoded (" + e + "); the image is corrupt, "
                     + "truncated or not really a PNG/JPEG", e);

@@ -204,7 +204,7 @@ public final class ImageFolder extends CroppedImages {
                 List<Path> all = filesUnder(folder);
                 int images = 0;
                 for (Path file : all) {
-                    if (!isImageName(file)) {
+                    if (!isImageName(file.getFileName().toString())) {
                         ignored++;
                         continue;
                     }
@@ -237,7 +237,7 @@ public final class ImageFolder extends CroppedImages {
     private static List<String> classFolders(Path root) throws IOException {
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(name -> !name.startsWith(".")).sorted().toList();
+                    .filter(ImageFolder::isClassFolderName).sorted().toList();
         }
     }
 
@@ -248,11 +248,15 @@ public final class ImageFolder extends CroppedImages {
         }
     }
 
+    /** Whether a subfolder of the root named {@code name} is a class folder: it is not hidden ('.'). */
+    public static boolean isClassFolderName(String name) {
+        return !name.startsWith(".");
+    }
+
     /** A .png/.jpg/.jpeg name (any case) that is not hidden; macOS's "._x.jpg" files are metadata, not images. */
-    private static boolean isImageName(Path file) {
-        String name = file.getFileName().toString();
-        String lower = name.toLowerCase(Locale.ROOT);
-        return !name.startsWith(".") && EXTENSIONS.stream().anyMatch(lower::endsWith);
+    public static boolean isImageName(String fileName) {
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        return !fileName.startsWith(".") && EXTENSIONS.stream().anyMatch(lower::endsWith);
     }
 
     private static long skippedIn(List<Path> skipped, Path folder) {
