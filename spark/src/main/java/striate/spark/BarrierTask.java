@@ -37,11 +37,11 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         /** Worker {@code rank}'s training examples, at run-wide indices ({@link ShardOrder}'s). */
         striate.data.Dataset train(Options o, int rank, java.util.Iterator<T> partition) throws IOException;
 
-        /** The test images worker {@code rank} scores the final weights on, or null (none, or scored elsewhere). */
+        /** The test images worker {@code rank} scores its slice of after each epoch, or null (none, or scored elsewhere). */
         striate.data.Dataset test(Options o, int rank) throws IOException;
     }
 
-    /** {@code --data}'s examples: every worker reads the folder, and worker 0 scores on its test images. */
+    /** {@code --data}'s examples: every worker reads the folder, and scores its slice of the test images. */
     record DataOption() implements Examples<Integer> {
         @Override
         public striate.data.Dataset train(Options o, int rank, java.util.Iterator<Integer> partition)
@@ -51,7 +51,7 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
 
         @Override
         public striate.data.Dataset test(Options o, int rank) throws IOException {
-            return rank == 0 ? Worker.testData(o) : null;
+            return Worker.testData(o);
         }
     }
 

@@ -36,11 +36,7 @@ final class FrameScore {
                     : Device.parse("cpu:0");
             Module model = trained(o, classes, device);
             Evaluation e = Evaluation.of(model, images, device, Evaluation.batchSizeFor(images, o.batchSize()));
-            int right = 0;
-            for (int i = 0; i < e.actual().length; i++) {
-                right += e.predicted()[i] == e.actual()[i] ? 1 : 0;
-            }
-            return List.of(new double[] {right, e.loss() * images.size(), images.size()}).iterator();
+            return List.of(new double[] {e.correct(), e.loss() * images.size(), images.size()}).iterator();
         }).collect();
         double right = 0;
         double loss = 0;

@@ -103,13 +103,18 @@ public final class Train {
     }
 
     /**
-     * The final weights' test score (which rank 0 measured on its executor, or, for a DataFrame, a Spark job over the
-     * test images), or why there is none.
+     * The final weights' test score (the workers' after the last epoch, or, for a DataFrame, a Spark job's over the
+     * test images) and the scores after each epoch of the run, or why there is none.
      */
     static String describeTest(List<Worker.Report> reports, Options o) {
+        String perEpoch = reports.isEmpty() ? "" : reports.getFirst().epochs().stream().map(Worker.Epoch::scores)
+                .filter(java.util.Objects::nonNull).map(Worker.Scores::test).filter(java.util.Objects::nonNull)
+                .map(t -> String.format(Locale.ROOT, "%.4f", t.accuracy())).collect(Collectors.joining(", ", "; after "
+                        + "each epoch of this run: [", "]"));
         return reports.stream().map(Worker.Report::test).filter(java.util.Objects::nonNull).findFirst()
                 .map(t -> String.format(Locale.ROOT, "test accuracy %.4f, test loss %.4f on the %d test images of %s "
-                        + "(the final weights)", t.accuracy(), t.loss(), t.images(), o.data()))
+                        + "(the final weights)", t.accuracy(), t.loss(), t.images(), o.data())
+                        + (perEpoch.endsWith("[]") ? "" : perEpoch))
                 .orElse("no test images in " + o.data() + " (an image folder's val/ or test/ beside train/): the "
                         + "final weights are not scored");
     }

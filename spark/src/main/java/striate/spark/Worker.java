@@ -27,6 +27,7 @@ import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 import striate.train.CheckpointException;
+import striate.train.EpochStats;
 import striate.train.Evaluation;
 
 /**
@@ -81,11 +82,29 @@ public final class Worker {
     }
 
     /**
-     * One finished epoch of a worker: its mean training loss, and the examples, seconds and all-reduce seconds of
-     * the steps this worker ran in it (a resumed worker runs only the rest of its first epoch). A later epoch's
-     * rate is the steady state, after the JIT has compiled the step.
+     * The whole job's epoch, summed over the workers: the mean training loss and accuracy of the epoch's steps (each
+     * worker's own batches, as trained), and the weights at its end scored on the test images, each worker scoring its
+     * slice of them ({@code test} is null without test images).
      */
-    public record Epoch(double loss, long examples, double seconds, double allReduceSeconds) implements Serializable {
+    public record Scores(double trainLoss, double trainAccuracy, Test test) implements Serializable {
+    }
+
+    /** The bucket of the scores' all-reduce: not one of the gradients' (0, 1, ...). */
+    private static final int SCORES_BUCKET = -1;
+
+    /**
+     * One finished epoch of a worker: its mean training loss, the examples, seconds and all-reduce seconds of the
+     * steps this worker ran in it (a resumed worker runs only the rest of its first epoch; the seconds leave out the
+     * scoring), and the job's scores after it ({@link Scores}, the same on every worker). A later epoch's rate is the
+     * steady state, after the JIT has compiled the step.
+     */
+    public record Epoch(double loss, long examples, double seconds, double allReduceSeconds, Scores scores)
+            implements Serializable {
+        /** An epoch without the job's scores. */
+        public Epoch(double loss, long examples, double seconds, double allReduceSeconds) {
+            this(loss, examples, seconds, allReduceSeconds, null);
+        }
+
         public double imagesPerSecond() {
             return examples / seconds;
         }
@@ -192,8 +211,10 @@ public final class Worker {
 
     /**
      * Trains as rank {@code rank} of {@code o.workers()} on {@code device}, exchanging gradients through
-     * {@code exchange}, on {@code data} (the run's examples at run-wide indices, of which it reads its shard); scores
-     * the final weights on {@code test} when it is not null.
+     * {@code exchange}, on {@code data} (the run's examples at run-wide indices, of which it reads its shard). After each
+     * epoch every worker scores the weights on its slice of {@code test} (when it is not null) and the workers add their
+     * counts and training losses up through {@code exchange} ({@link Scores}); rank 0's checkpoint records them as its
+     * history, and rank 0's report carries the last epoch's test score as the final weights'.
      */
     public static Report run(Options o, int rank, Device device, GradientExchange exchange, Dataset data,
                              Dataset test) throws IOException {
@@ -215,13 +236,18 @@ public final class Worker {
         };
         try (DataParallel dp = DataParallel.builder(List.of(device), () -> model(o, data.classes()), m -> optimizer(m, o))
                 .exchange(timed).build()) {
-            long step = resume(dp, checkpoints, o);
+            Checkpoint resumed = resume(dp, checkpoints, o);
+            long step = resumed == null ? 0 : resumed.globalStep();
+            List<EpochStats> history = new ArrayList<>(resumed == null ? List.of() : resumed.history());
             long first = step;
             int steps = order.stepsPerEpoch();
             long end = (long) o.epochs() * steps;
             List<Epoch> epochs = new ArrayList<>();
             double lossSum = 0;
             int lossCount = 0;
+            long correct = 0;
+            long scoreNanos = 0;
+            Test last = null;
             float[] x = new float[o.batchSize() * data.exampleSize()];
             int[] y = new int[o.batchSize()];
             long t0 = System.nanoTime();
@@ -250,40 +276,85 @@ public final class Worker {
                 }
                 lossSum += r.loss();
                 lossCount++;
+                correct += r.correct();
                 step++;
                 boolean epochDone = step % steps == 0;
                 if (epochDone) {
                     long now = System.nanoTime();
                     long reduced = reduceNanos.get();
-                    epochs.add(new Epoch(lossSum / lossCount, (long) lossCount * o.batchSize(),
-                            (now - epochStart) * 1e-9, (reduced - epochReduceStart) * 1e-9));
-                    epochStart = now;
-                    epochReduceStart = reduced;
-                    log.info("worker {}: epoch {} done, mean training loss {}", rank, epoch + 1, lossSum / lossCount);
+                    double epochSeconds = (now - epochStart) * 1e-9;
+                    Scores scores = scores(dp.module(), test, o, rank, device, exchange,
+                            new double[] {lossSum / lossCount, correct, (long) lossCount * o.batchSize()});
+                    last = scores.test();
+                    epochs.add(new Epoch(lossSum / lossCount, (long) lossCount * o.batchSize(), epochSeconds,
+                            (reduced - epochReduceStart) * 1e-9, scores));
+                    history.add(new EpochStats(epoch + 1, scores.trainLoss(), scores.trainAccuracy(),
+                            last == null ? Double.NaN : last.loss(), last == null ? Double.NaN : last.accuracy(),
+                            dp.optimizer().learningRate(), epochSeconds,
+                            (double) lossCount * o.batchSize() * o.workers() / epochSeconds));
+                    log.info("worker {}: epoch {} done, mean training loss {} (all workers {}){}", rank, epoch + 1,
+                            lossSum / lossCount, scores.trainLoss(), last == null ? "" : ", test accuracy "
+                                    + last.accuracy());
+                    scoreNanos += System.nanoTime() - now;
+                    epochStart = System.nanoTime();
+                    epochReduceStart = reduceNanos.get();
                     lossSum = 0;
                     lossCount = 0;
+                    correct = 0;
                 }
                 if (rank == 0 && (epochDone || o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0)) {
-                    save(dp, checkpoints, o, step, steps);
+                    save(dp, checkpoints, o, step, steps, history);
                 }
             }
-            double seconds = (System.nanoTime() - t0) * 1e-9; // the steps' time, not the test's
+            double seconds = (System.nanoTime() - t0 - scoreNanos) * 1e-9; // the steps' time, not the scoring's
+            if (test != null && last == null) { // no epoch ended in this run (a resumed stage with nothing left)
+                last = scores(dp.module(), test, o, rank, device, exchange, new double[3]).test();
+            }
             return new Report(rank, first, step, epochs, (step - first) * o.batchSize(), seconds,
-                    reduceNanos.get() * 1e-9, test == null ? null : test(dp.module(), test, o, device));
+                    reduceNanos.get() * 1e-9, rank == 0 ? last : null);
         }
     }
 
-    /** {@code model} (the final weights) scored on {@code test}. */
-    static Test test(Module model, Dataset test, Options o, Device device) {
-        Evaluation e = Evaluation.of(model, test, device, Evaluation.batchSizeFor(test, o.batchSize()));
-        return new Test(e.accuracy(), e.loss(), e.actual().length);
+    /**
+     * The job's {@link Scores}: this worker scores {@code model} on its slice of {@code test} ([r·T/N, (r+1)·T/N) of
+     * the T test images; none when {@code test} is null), and every worker's counts and {@code train} values (its
+     * mean training loss, right answers, examples) are averaged across the workers by one all-reduce of
+     * {@code exchange}, in which every worker takes part.
+     */
+    static Scores scores(Module model, Dataset test, Options o, int rank, Device device, GradientExchange exchange,
+                         double[] train) {
+        double[] sums = new double[] {train[0], train[1], train[2], 0, 0, 0}; // then: right, loss sum, images
+        if (test != null) {
+            int from = (int) ((long) rank * test.size() / o.workers());
+            int to = (int) ((long) (rank + 1) * test.size() / o.workers());
+            if (to > from) {
+                Dataset slice = test.subset(from, to);
+                Evaluation e = Evaluation.of(model, slice, device, Evaluation.batchSizeFor(slice, o.batchSize()));
+                sums[3] = e.correct();
+                sums[4] = e.loss() * (to - from);
+                sums[5] = to - from;
+            }
+        }
+        float[] values = new float[sums.length];
+        for (int i = 0; i < sums.length; i++) {
+            values[i] = (float) sums[i];
+        }
+        Tensor buffer = Tensor.of(device, values, values.length);
+        exchange.allReduce(SCORES_BUCKET, List.of(buffer)); // the mean over the workers
+        exchange.finish();
+        float[] mean = buffer.toFloatArray();
+        int n = o.workers();
+        double trainAccuracy = mean[2] > 0 ? (double) mean[1] / mean[2] : Double.NaN;
+        Test scored = test == null ? null : new Test((double) mean[3] / mean[5], (double) mean[4] / mean[5],
+                Math.round(mean[5] * n));
+        return new Scores(mean[0], trainAccuracy, scored);
     }
 
-    /** Restores the last checkpoint into the replica when there is one; returns the step to go on from (0 without). */
-    private static long resume(DataParallel dp, CheckpointStore checkpoints, Options o) throws IOException {
+    /** Restores the last checkpoint into the replica when there is one, and returns it (null without one). */
+    private static Checkpoint resume(DataParallel dp, CheckpointStore checkpoints, Options o) throws IOException {
         Checkpoint c = checkpoints.load();
         if (c == null) {
-            return 0;
+            return null;
         }
         try {
             c.requireModel(o.model());
@@ -299,15 +370,16 @@ public final class Worker {
         dp.optimizer().loadState(c.optimizer());
         dp.syncFromFirst();
         log.info("resuming from {} at step {}", checkpoints.location(), c.globalStep());
-        return c.globalStep();
+        return c;
     }
 
-    private static void save(DataParallel dp, CheckpointStore checkpoints, Options o, long step, int stepsPerEpoch) {
+    private static void save(DataParallel dp, CheckpointStore checkpoints, Options o, long step, int stepsPerEpoch,
+                             List<EpochStats> history) {
         Map<String, Number> scalars = new LinkedHashMap<>();
         scalars.put("learning_rate", dp.optimizer().learningRate());
         String config = dp.module() instanceof AlexNet a ? a.config().toString() : LeNet5.Config.defaults().toString();
         Checkpoint c = new Checkpoint(o.model(), config, o.settings(),
-                (int) (step / stepsPerEpoch), step, Map.of(), List.of(), Checkpoint.stateOf(dp.module()),
+                (int) (step / stepsPerEpoch), step, Map.of(), history, Checkpoint.stateOf(dp.module()),
                 dp.optimizer().state(), scalars);
         try {
             checkpoints.save(c);

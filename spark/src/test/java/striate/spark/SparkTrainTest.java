@@ -32,6 +32,7 @@ import striate.parallel.DataParallel;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
+import striate.train.EpochStats;
 import striate.train.Evaluation;
 
 /**
@@ -149,7 +150,22 @@ class SparkTrainTest {
         assertEquals(3L * steps, c.globalStep());
         assertBitIdentical(inProcess(o, TWO_REPLICAS), values(c.model()), "Spark workers vs in-process replicas");
 
-        Worker.Test test = reports.get(0).test(); // worker 0 scored the final weights on the 10,000 test images
+        // after each epoch the two workers scored half the 10,000 test images each and added up their counts
+        for (int e = 0; e < 3; e++) {
+            Worker.Scores s0 = reports.get(0).epochs().get(e).scores();
+            assertEquals(s0, reports.get(1).epochs().get(e).scores(), "every worker has the job's scores");
+            assertEquals(10_000, s0.test().images());
+            double meanLoss = (reports.get(0).epochLoss()[e] + reports.get(1).epochLoss()[e]) / 2;
+            assertEquals(meanLoss, s0.trainLoss(), 1e-6, "the job's training loss: the workers' mean");
+            assertTrue(s0.trainAccuracy() > 0.1 && s0.trainAccuracy() < 1, s0.toString());
+            EpochStats h = c.history().get(e);
+            assertEquals(e + 1, h.epoch());
+            assertEquals(s0.test().accuracy(), h.valMetric(), 1e-12, "the checkpoint's history");
+            assertEquals(s0.trainLoss(), h.trainLoss(), 1e-12);
+        }
+        assertEquals(3, c.history().size());
+        Worker.Test test = reports.get(0).test(); // the final weights: the last epoch's score
+        assertEquals(reports.get(0).epochs().get(2).scores().test(), test);
         assertEquals(null, reports.get(1).test());
         Module trained = Worker.model(o);
         trained.to(Device.cpu());
@@ -321,6 +337,8 @@ class SparkTrainTest {
             driver.awaitTermination(30, TimeUnit.SECONDS);
         }
         assertEquals(32, Checkpoint.load(file).globalStep());
+        assertEquals(List.of(1, 2), Checkpoint.load(file).history().stream().map(EpochStats::epoch).toList(),
+                "each epoch once in the history, the resumed stage's included");
         assertBitIdentical(inProcess(o, TWO_REPLICAS), values(Checkpoint.load(file).model()),
                 "a run with a killed executor vs an uninterrupted one");
     }

@@ -16,6 +16,15 @@ import striate.tensor.Tensor;
  */
 public record Evaluation(double loss, int[] predicted, int[] actual, int classes) {
 
+    /** The number of examples predicted correctly. */
+    public int correct() {
+        int right = 0;
+        for (int i = 0; i < actual.length; i++) {
+            right += predicted[i] == actual[i] ? 1 : 0;
+        }
+        return right;
+    }
+
     /** The fraction of examples predicted correctly. */
     public double accuracy() {
         return metrics().accuracy();
