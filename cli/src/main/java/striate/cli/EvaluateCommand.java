@@ -19,7 +19,11 @@ import striate.models.AlexNet;
 import striate.tensor.Device;
 import striate.train.Evaluation;
 
-/** {@code striate evaluate --checkpoint F}: test-set accuracy, loss and per-class precision/recall of a checkpoint. */
+/**
+ * {@code striate evaluate --checkpoint F [--report DIR]}: test-set accuracy, loss and per-class precision/recall of a
+ * checkpoint, and with {@code --report} the report {@code striate train} writes (curves from the checkpoint's history of
+ * epochs, the confusion matrix, first-layer filters, misclassified images), e.g. for a checkpoint of a Spark run.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint on the test set of an MNIST-format folder (lenet5) or an image folder "
                 + "(alexnet).")
@@ -38,6 +42,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + "256/224, as in training).")
     Integer resize;
 
+    @Option(names = "--report", paramLabel = "<dir>", description = "Also write the training report into this folder: "
+            + "metrics.json and the pictures of 'striate train' (loss and accuracy curves from the checkpoint's epoch "
+            + "history, confusion matrix, first-layer filters, misclassified images).")
+    Path report;
+
     @Option(names = "--workers", defaultValue = "2", description = "Threads that decode images (default: "
             + "${DEFAULT-VALUE}).")
     int workers;
@@ -51,6 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
         CheckpointModel cm = CheckpointModel.load(checkpoint, device);
         Dataset test;
         List<String> classNames;
+        List<Normalization> normalization;
         if (cm.checkpoint().modelName().equals(AlexNet.NAME)) {
             if (data == null) {
                 throw new IllegalArgumentException("an alexnet checkpoint needs --data <image folder>");
@@ -64,11 +74,17 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             test = folder;
             classNames = folder.classNames();
+            normalization = folder.normalization();
         } else {
             // the t10k files alone: evaluation reads no training files
             test = MnistFolder.testSet(data != null ? data : MnistFolder.defaultFashionMnistFolder(),
                     Normalization.FASHION_MNIST);
             classNames = Report.FASHION_MNIST_CLASSES;
+            normalization = List.of(Normalization.FASHION_MNIST);
+        }
+        if (report != null && cm.checkpoint().history().isEmpty()) {
+            throw new IllegalArgumentException(checkpoint + " has no finished epoch in its history, so there are no "
+                    + "curves to draw; --report needs a checkpoint written at or after the end of an epoch");
         }
         Evaluation e = Evaluation.of(cm.model(), test, device, Evaluation.batchSizeFor(test, 64), workers);
         PrintWriter out = spec.commandLine().getOut();
@@ -76,6 +92,16 @@ final class EvaluateCommand implements Callable<Integer> {
                 cm.checkpoint().modelConfig(), cm.checkpoint().epoch(), e.accuracy(), e.loss(), e.actual().length);
         out.println(e.metrics().table(classNames));
         out.flush();
+        if (report != null) {
+            Report r = new Report(cm.checkpoint().modelName(), cm.checkpoint().settings().getOrDefault("--device",
+                    "not recorded"), classNames, cm.checkpoint().history(), e.metrics(), e.loss(),
+                    TrainCommand.firstConvWeight(cm.model()), TrainCommand.misclassified(test, e, 36), normalization,
+                    cm.checkpoint().settings().getOrDefault("--precision", "fp32"));
+            List<Path> files = r.write(report, spec.commandLine().getErr()); // a picture that fails is a warning
+            out.println("report: " + files.stream().map(p -> p.getFileName().toString()).toList() + " in "
+                    + report.toAbsolutePath());
+            out.flush();
+        }
         return 0;
     }
 }

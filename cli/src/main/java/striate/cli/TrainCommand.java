@@ -349,7 +349,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The first convolution's weight [k, c, kh, kw] for the filters plot, or null when there is none. */
-    private static Tensor firstConvWeight(Module net) {
+    static Tensor firstConvWeight(Module net) {
         for (Module m : net.children().values()) {
             if (m instanceof Conv2d conv) {
                 return conv.weight().value();

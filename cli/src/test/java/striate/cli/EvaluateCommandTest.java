@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import striate.data.MnistFolder;
 import striate.train.Trainer;
 
-/** evaluate reads only the test files of an MNIST-format folder. */
+/**
+ * evaluate reads only the test files of an MNIST-format folder, and with --report writes the training report from the
+ * checkpoint's history.
+ */
 class EvaluateCommandTest {
     @TempDir
     Path tmp;
@@ -33,6 +37,28 @@ class EvaluateCommandTest {
                 run.resolve(Trainer.LAST).toString(), "--data", testOnly.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("test accuracy") && e.out().contains("on 40 images"), e.out());
+
+        Path report = tmp.resolve("report");
+        TrainCommandTest.Result r = TrainCommandTest.cli("evaluate", "--checkpoint",
+                run.resolve(Trainer.LAST).toString(), "--data", testOnly.toString(), "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String file : new String[] {"metrics.json", "loss.png", "accuracy.png", "confusion.png"}) {
+            assertTrue(Files.size(report.resolve(file)) > 0, file + ": " + r.out());
+        }
+        String metrics = Files.readString(report.resolve("metrics.json"));
+        assertTrue(metrics.contains("\"epochs\": 1"), metrics);
+        assertEquals(Files.readString(run.resolve("metrics.json")).replaceAll("(?s).*\"history\": ", ""),
+                metrics.replaceAll("(?s).*\"history\": ", ""), "the same history as train's report");
+
+        striate.train.Checkpoint c = striate.train.Checkpoint.load(run.resolve(Trainer.LAST));
+        Path noHistory = tmp.resolve("no-history.ckpt");
+        new striate.train.Checkpoint(c.modelName(), c.modelConfig(), c.settings(), 0, 3, c.rngStates(), List.of(),
+                c.model(), c.optimizer(), c.optimizerScalars()).save(noHistory);
+        TrainCommandTest.Result none = TrainCommandTest.cli("evaluate", "--checkpoint", noHistory.toString(), "--data",
+                testOnly.toString(), "--report", tmp.resolve("report2").toString());
+        assertEquals(1, none.code(), none.out());
+        assertTrue(none.err().contains("has no finished epoch in its history"), none.err());
+        assertTrue(!Files.exists(tmp.resolve("report2")), "nothing written");
 
         Path trainOnly = Files.createDirectories(tmp.resolve("train-only"));
         Files.copy(data.resolve(MnistFolder.TRAIN_IMAGES), trainOnly.resolve(MnistFolder.TRAIN_IMAGES));
