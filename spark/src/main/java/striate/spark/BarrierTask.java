@@ -32,26 +32,30 @@ import striate.tensor.Device;
  * one element of its partition's output is the worker's {@link Worker.Report}.
  */
 final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worker.Report>> implements Serializable {
-    /** Where a worker's examples come from: the options' {@code --data}, or its partition of a DataFrame. */
-    interface Examples<T> extends Serializable {
-        /** Worker {@code rank}'s training examples, at run-wide indices ({@link ShardOrder}'s). */
-        striate.data.Dataset train(Options o, int rank, java.util.Iterator<T> partition) throws IOException;
-
-        /** The test images worker {@code rank} scores its slice of after each epoch, or null (none, or scored elsewhere). */
-        striate.data.Dataset test(Options o, int rank) throws IOException;
+    /**
+     * A worker's examples: the run's training examples at run-wide indices ({@link ShardOrder}'s, of which it reads
+     * its shard), and its slice of the test images, which it scores after each epoch (null when the run has none).
+     */
+    record Shard(striate.data.Dataset train, striate.data.Dataset test) {
     }
 
-    /** {@code --data}'s examples: every worker reads the folder, and scores its slice of the test images. */
+    /** Where a worker's examples come from: the options' {@code --data}, or its partition of a DataFrame. */
+    interface Examples<T> extends Serializable {
+        /** Worker {@code rank}'s examples. */
+        Shard read(Options o, int rank, java.util.Iterator<T> partition) throws IOException;
+    }
+
+    /**
+     * {@code --data}'s examples: every worker reads the folder, and scores its slice [r·T/N, (r+1)·T/N) of the T test
+     * images.
+     */
     record DataOption() implements Examples<Integer> {
         @Override
-        public striate.data.Dataset train(Options o, int rank, java.util.Iterator<Integer> partition)
-                throws IOException {
-            return Worker.data(o);
-        }
-
-        @Override
-        public striate.data.Dataset test(Options o, int rank) throws IOException {
-            return Worker.testData(o);
+        public Shard read(Options o, int rank, java.util.Iterator<Integer> partition) throws IOException {
+            striate.data.Dataset test = Worker.testData(o);
+            return new Shard(Worker.data(o), test == null ? null : test.subset(
+                    FrameShards.testStart(rank, test.size(), o.workers()),
+                    FrameShards.testStart(rank + 1, test.size(), o.workers())));
         }
     }
 
@@ -71,22 +75,20 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         Train.checkJava(Runtime.version());
         BarrierTaskContext context = BarrierTaskContext.get();
         int rank = context.partitionId();
-        striate.data.Dataset data;
-        striate.data.Dataset test;
+        Shard data;
         try {
-            data = examples.train(options, rank, CollectionConverters.asJava(partition));
-            test = examples.test(options, rank);
+            data = examples.read(options, rank, CollectionConverters.asJava(partition));
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);
         }
         if (options.onGpus()) {
-            return onGpu(context, rank, data, test);
+            return onGpu(context, rank, data);
         }
         // join closes the server socket; the try closes it when anything before join fails (a second close is a no-op)
         try (ServerSocket server = SocketRing.listen()) {
             List<InetSocketAddress> peers = peers(context, server.getLocalPort());
             try (SocketRing ring = SocketRing.join(rank, peers, server, PEER_TIMEOUT)) {
-                Worker.Report report = Worker.run(options, rank, Device.parse("cpu:0"), ring, data, test);
+                Worker.Report report = Worker.run(options, rank, Device.parse("cpu:0"), ring, data);
                 return CollectionConverters.asScala(List.of(report).iterator());
             }
         } catch (IOException e) {
@@ -94,8 +96,7 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         }
     }
 
-    private Iterator<Worker.Report> onGpu(BarrierTaskContext context, int rank, striate.data.Dataset data,
-                                          striate.data.Dataset test) {
+    private Iterator<Worker.Report> onGpu(BarrierTaskContext context, int rank, Shard data) {
         Device device = gpu(context.resourcesJMap(), rank);
         ProcessGroupEngine nccl = ProcessGroupEngine.named("nccl").orElseThrow(() -> new IllegalStateException("worker "
                 + rank + ": --device cuda needs the NCCL engine of striate-backend-cuda, which this jar lacks"));
@@ -105,7 +106,7 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         }
         String[] ids = context.allGather(rank == 0 ? HexFormat.of().formatHex(nccl.newGroupId()) : "");
         try (GradientExchange group = nccl.join(device, HexFormat.of().parseHex(ids[0]), options.workers(), rank)) {
-            Worker.Report report = Worker.run(options, rank, device, group, data, test);
+            Worker.Report report = Worker.run(options, rank, device, group, data);
             return CollectionConverters.asScala(List.of(report).iterator());
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);

@@ -17,7 +17,8 @@ import striate.models.AlexNet;
 /**
  * An {@link ImageFrame}'s rows dealt to the workers: numbered in the DataFrame's order (cut to {@code --limit}'s
  * seeded sample, as from a folder), then moved by a shuffle so that partition r holds exactly worker r's contiguous
- * shard of {@link ShardOrder}, which the barrier stage's task r reads ({@link Examples}). The rows are kept in the
+ * shard of {@link ShardOrder}, which the barrier stage's task r reads ({@link Examples}), and worker r's contiguous
+ * slice of the test frame's rows, which it scores after each epoch (keyed −1 − index, apart from the training rows). The rows are kept in the
  * executors' memory (spilling to disk) while they are numbered, counted and dealt, so this computes the DataFrame
  * once (a DataFrame sorted with orderBy also reads its input once more, to sample the sort's ranges).
  */
@@ -26,32 +27,36 @@ final class FrameShards {
     record Example(int label, byte[] image, String name) implements Serializable {
     }
 
-    /** The rows keyed by run-wide index, partition r holding worker r's shard; the cached rows to release after. */
-    record Dealt(JavaPairRDD<Integer, Example> shards, int examples, JavaRDD<Example> cached) {
+    /**
+     * The rows keyed by run-wide index (test rows by −1 − index), partition r holding worker r's shard and test slice;
+     * the training examples and test images in all; the cached rows to release after.
+     */
+    record Dealt(JavaPairRDD<Integer, Example> shards, int examples, int tests, List<JavaRDD<Example>> cached) {
+        void release() {
+            cached.forEach(c -> c.unpersist(false));
+        }
     }
 
     private FrameShards() {
     }
 
-    /** {@code frame}'s examples as {@code o}'s workers train on them. */
-    static Dealt deal(ImageFrame frame, Options o) {
+    /** {@code frame}'s examples as {@code o}'s workers train on them, with {@code test}'s (or none when it is null). */
+    static Dealt deal(ImageFrame frame, ImageFrame test, Options o) {
         JavaRDD<Example> rows = examples(frame).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Example> testRows = test == null ? null : examples(test).persist(StorageLevel.MEMORY_AND_DISK());
+        List<JavaRDD<Example>> cached = testRows == null ? List.of(rows) : List.of(rows, testRows);
         try {
-            return deal(rows, o);
+            return deal(rows, testRows, o, cached);
         } catch (RuntimeException e) {
-            rows.unpersist(false);
+            cached.forEach(c -> c.unpersist(false));
             throw e;
         }
     }
 
-    private static Dealt deal(JavaRDD<Example> rows, Options o) {
+    private static Dealt deal(JavaRDD<Example> rows, JavaRDD<Example> testRows, Options o,
+                              List<JavaRDD<Example>> cached) {
         JavaPairRDD<Example, Long> numbered = rows.zipWithIndex();
-        long count = rows.count();
-        if (count > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("the DataFrame has " + count + " images; at most " + Integer.MAX_VALUE
-                    + " are trained on");
-        }
-        int all = (int) count;
+        int all = count(rows, "training");
         int[] sample = o.limit() > 0 && o.limit() < all ? Dataset.seededSample(all, o.limit(), o.seed()) : null;
         int examples = sample == null ? all : sample.length;
         ShardOrder order = new ShardOrder(examples, o.workers(), o.batchSize(), o.seed()); // checks the batch size
@@ -61,7 +66,27 @@ final class FrameShards {
             return position < 0 ? List.<Tuple2<Integer, Example>>of().iterator()
                     : List.of(new Tuple2<>(position, e._1())).iterator();
         });
-        return new Dealt(keyed.partitionBy(new ByShard(order)), examples, rows);
+        int tests = 0;
+        if (testRows != null) {
+            JavaPairRDD<Example, Long> numberedTests = testRows.zipWithIndex();
+            tests = count(testRows, "test");
+            keyed = keyed.union(numberedTests.mapToPair(e -> new Tuple2<>(-1 - e._2().intValue(), e._1())));
+        }
+        return new Dealt(keyed.partitionBy(new ByShard(order, tests)), examples, tests, cached);
+    }
+
+    private static int count(JavaRDD<Example> rows, String which) {
+        long count = rows.count();
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the " + which + " DataFrame has " + count + " images; at most "
+                    + Integer.MAX_VALUE + " are read");
+        }
+        return (int) count;
+    }
+
+    /** The first of worker {@code r}'s test images: worker r scores [r·T/N, (r+1)·T/N) of the T. */
+    static int testStart(int r, int tests, int workers) {
+        return (int) ((long) r * tests / workers);
     }
 
     /**
@@ -103,14 +128,17 @@ final class FrameShards {
                 c.channels());
     }
 
-    /** Partition r holds the run-wide indices of worker r's shard. */
+    /** Partition r holds the run-wide indices of worker r's shard, and its test slice's (keys −1 − index). */
     static final class ByShard extends Partitioner {
         private final int[] starts; // [workers + 1]
+        private final int[] testStarts; // [workers + 1]
 
-        ByShard(ShardOrder order) {
+        ByShard(ShardOrder order, int tests) {
             starts = new int[order.workers() + 1];
+            testStarts = new int[order.workers() + 1];
             for (int r = 0; r <= order.workers(); r++) {
                 starts[r] = r == order.workers() ? order.examples() : order.shardStart(r);
+                testStarts[r] = testStart(r, tests, order.workers());
             }
         }
 
@@ -121,45 +149,57 @@ final class FrameShards {
 
         @Override
         public int getPartition(Object key) {
-            int found = Arrays.binarySearch(starts, (Integer) key);
-            int r = found >= 0 ? found : -found - 2; // the last shard starting at or before the index
+            int k = (Integer) key;
+            return k >= 0 ? owner(starts, k) : owner(testStarts, -1 - k);
+        }
+
+        /** The last range of {@code starts} that begins at or before {@code index} (empty ranges skipped). */
+        private int owner(int[] starts, int index) {
+            int r = Arrays.binarySearch(starts, index);
+            if (r < 0) {
+                r = -r - 2;
+            } else {
+                while (r + 1 < starts.length && starts[r + 1] == index) { // several ranges start here: the non-empty
+                    r++;
+                }
+            }
             return Math.min(r, numPartitions() - 1);
         }
     }
 
     /**
-     * What task r of the barrier stage trains on: its partition, ordered by index and checked to be its whole shard,
-     * augmented (random crops and flips drawn per example as a data loader draws them), seen at run-wide indices.
+     * What task r of the barrier stage trains on and scores: its partition, ordered by index and checked to be its
+     * whole shard and test slice; the shard augmented (random crops and flips drawn per example as a data loader draws
+     * them) and seen at run-wide indices, the test slice as centre crops (null when the run has no test images).
      */
-    record Examples(int examples, int classes) implements BarrierTask.Examples<Tuple2<Integer, Example>> {
+    record Examples(int examples, int tests, int classes) implements BarrierTask.Examples<Tuple2<Integer, Example>> {
         @Override
-        public Dataset train(Options o, int rank, java.util.Iterator<Tuple2<Integer, Example>> partition) {
+        public BarrierTask.Shard read(Options o, int rank, java.util.Iterator<Tuple2<Integer, Example>> partition) {
             ShardOrder order = new ShardOrder(examples, o.workers(), o.batchSize(), o.seed());
             int start = order.shardStart(rank);
-            int size = (rank + 1 == o.workers() ? examples : order.shardStart(rank + 1)) - start;
-            Example[] shard = new Example[size];
-            int received = 0;
+            int testStart = testStart(rank, tests, o.workers());
+            Example[] shard = new Example[(rank + 1 == o.workers() ? examples : order.shardStart(rank + 1)) - start];
+            Example[] slice = new Example[testStart(rank + 1, tests, o.workers()) - testStart];
             while (partition.hasNext()) {
                 Tuple2<Integer, Example> e = partition.next();
-                int at = e._1() - start;
-                if (at < 0 || at >= size || shard[at] != null) {
-                    throw new IllegalStateException("worker " + rank + " received example " + e._1() + ", outside its "
-                            + "shard [" + start + ", " + (start + size) + ") or twice");
+                boolean test = e._1() < 0;
+                int at = test ? -1 - e._1() - testStart : e._1() - start;
+                Example[] into = test ? slice : shard;
+                if (at < 0 || at >= into.length || into[at] != null) {
+                    throw new IllegalStateException("worker " + rank + " received " + (test ? "test image " + (-1
+                            - e._1()) : "example " + e._1()) + ", outside its " + (test ? "test slice" : "shard")
+                            + " or twice");
                 }
-                shard[at] = e._2();
-                received++;
+                into[at] = e._2();
             }
-            if (received != size) {
-                throw new IllegalStateException("worker " + rank + " received " + received + " of its shard's " + size
-                        + " examples");
+            List<Example> missing = new java.util.ArrayList<>(Arrays.asList(shard));
+            missing.addAll(Arrays.asList(slice));
+            if (missing.contains(null)) {
+                throw new IllegalStateException("worker " + rank + " did not receive all of its shard's " + shard.length
+                        + " examples and its " + slice.length + " test images");
             }
-            return new ShardView(images(Arrays.asList(shard), classes, o).augmented(), start, examples);
-        }
-
-        /** A DataFrame's test images are scored by a job of their own after training ({@link FrameScore}). */
-        @Override
-        public Dataset test(Options o, int rank) {
-            return null;
+            return new BarrierTask.Shard(new ShardView(images(Arrays.asList(shard), classes, o).augmented(), start,
+                    examples), tests == 0 ? null : images(Arrays.asList(slice), classes, o));
         }
     }
 }

@@ -103,8 +103,8 @@ public final class Train {
     }
 
     /**
-     * The final weights' test score (the workers' after the last epoch, or, for a DataFrame, a Spark job's over the
-     * test images) and the scores after each epoch of the run, or why there is none.
+     * The final weights' test score (the workers' after the last epoch) and the scores after each epoch of the run, or
+     * why there is none.
      */
     static String describeTest(List<Worker.Report> reports, Options o) {
         String perEpoch = reports.isEmpty() ? "" : reports.getFirst().epochs().stream().map(Worker.Epoch::scores)
@@ -172,9 +172,9 @@ public final class Train {
 
     /**
      * Trains AlexNet ({@code o}'s config) on a DataFrame of images, each worker on its contiguous slice of the rows
-     * ({@link FrameShards}), and, when {@code test} is not null, scores the final weights on its images with a Spark job
-     * of their own ({@link FrameScore}); {@code o.data()} only names the data in messages. Returns each worker's
-     * report, in rank order, worker 0's with the test score.
+     * ({@link FrameShards}), and, when {@code test} is not null, each worker scores the weights on its slice of the test
+     * images after each epoch, as with a folder; {@code o.data()} only names the data in messages. Returns each
+     * worker's report, in rank order, worker 0's with the final test score.
      */
     public static List<Worker.Report> run(ImageFrame train, ImageFrame test, Options o) {
         if (!AlexNet.NAME.equals(o.model())) {
@@ -185,17 +185,13 @@ public final class Train {
             throw new IllegalArgumentException("the test images have classes " + test.classes() + " but the training "
                     + "images have " + train.classes() + "; both need the same classes");
         }
-        FrameShards.Dealt dealt = FrameShards.deal(train, o);
+        FrameShards.Dealt dealt = FrameShards.deal(train, test, o);
         try {
             RDD<Worker.Report> reports = dealt.shards().rdd().barrier().mapPartitions(new BarrierTask<>(o,
-                    new FrameShards.Examples(dealt.examples(), train.classes().size())), false, REPORT);
-            List<Worker.Report> out = collect(reports);
-            if (test != null) {
-                out.set(0, out.getFirst().withTest(FrameScore.score(test, o, train.classes().size())));
-            }
-            return out;
+                    new FrameShards.Examples(dealt.examples(), dealt.tests(), train.classes().size())), false, REPORT);
+            return collect(reports);
         } finally {
-            dealt.cached().unpersist(false);
+            dealt.release();
         }
     }
 

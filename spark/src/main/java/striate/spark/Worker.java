@@ -66,11 +66,6 @@ public final class Worker {
             return examples / seconds;
         }
 
-        /** This report with the final weights' test score (a DataFrame's, scored after the training stage). */
-        public Report withTest(Test score) {
-            return new Report(rank, firstStep, lastStep, epochs, examples, seconds, allReduceSeconds, score);
-        }
-
         /** The mean training loss of each finished epoch. */
         public double[] epochLoss() {
             return epochs.stream().mapToDouble(Epoch::loss).toArray();
@@ -211,13 +206,15 @@ public final class Worker {
 
     /**
      * Trains as rank {@code rank} of {@code o.workers()} on {@code device}, exchanging gradients through
-     * {@code exchange}, on {@code data} (the run's examples at run-wide indices, of which it reads its shard). After each
-     * epoch every worker scores the weights on its slice of {@code test} (when it is not null) and the workers add their
-     * counts and training losses up through {@code exchange} ({@link Scores}); rank 0's checkpoint records them as its
-     * history, and rank 0's report carries the last epoch's test score as the final weights'.
+     * {@code exchange}, on {@code shard}'s training examples (the run's, at run-wide indices, of which it reads its own).
+     * After each epoch every worker scores the weights on its slice of the test images (when the run has them) and the
+     * workers add their counts and training losses up through {@code exchange} ({@link Scores}); rank 0's checkpoint
+     * records them as its history, and rank 0's report carries the last epoch's test score as the final weights'.
      */
-    public static Report run(Options o, int rank, Device device, GradientExchange exchange, Dataset data,
-                             Dataset test) throws IOException {
+    public static Report run(Options o, int rank, Device device, GradientExchange exchange, BarrierTask.Shard shard)
+            throws IOException {
+        Dataset data = shard.train();
+        Dataset test = shard.test();
         ShardOrder order = new ShardOrder(data.size(), o.workers(), o.batchSize(), o.seed());
         CheckpointStore checkpoints = CheckpointStore.open(o.checkpointDir());
         AtomicLong reduceNanos = new AtomicLong();
@@ -316,24 +313,18 @@ public final class Worker {
     }
 
     /**
-     * The job's {@link Scores}: this worker scores {@code model} on its slice of {@code test} ([r·T/N, (r+1)·T/N) of
-     * the T test images; none when {@code test} is null), and every worker's counts and {@code train} values (its
-     * mean training loss, right answers, examples) are averaged across the workers by one all-reduce of
-     * {@code exchange}, in which every worker takes part.
+     * The job's {@link Scores}: this worker scores {@code model} on {@code slice}, its share of the test images (none
+     * when null), and every worker's counts and {@code train} values (its mean training loss, right answers, examples)
+     * are averaged across the workers by one all-reduce of {@code exchange}, in which every worker takes part.
      */
-    static Scores scores(Module model, Dataset test, Options o, int rank, Device device, GradientExchange exchange,
+    static Scores scores(Module model, Dataset slice, Options o, int rank, Device device, GradientExchange exchange,
                          double[] train) {
         double[] sums = new double[] {train[0], train[1], train[2], 0, 0, 0}; // then: right, loss sum, images
-        if (test != null) {
-            int from = (int) ((long) rank * test.size() / o.workers());
-            int to = (int) ((long) (rank + 1) * test.size() / o.workers());
-            if (to > from) {
-                Dataset slice = test.subset(from, to);
-                Evaluation e = Evaluation.of(model, slice, device, Evaluation.batchSizeFor(slice, o.batchSize()));
-                sums[3] = e.correct();
-                sums[4] = e.loss() * (to - from);
-                sums[5] = to - from;
-            }
+        if (slice != null && slice.size() > 0) {
+            Evaluation e = Evaluation.of(model, slice, device, Evaluation.batchSizeFor(slice, o.batchSize()));
+            sums[3] = e.correct();
+            sums[4] = e.loss() * slice.size();
+            sums[5] = slice.size();
         }
         float[] values = new float[sums.length];
         for (int i = 0; i < sums.length; i++) {
@@ -345,7 +336,7 @@ public final class Worker {
         float[] mean = buffer.toFloatArray();
         int n = o.workers();
         double trainAccuracy = mean[2] > 0 ? (double) mean[1] / mean[2] : Double.NaN;
-        Test scored = test == null ? null : new Test((double) mean[3] / mean[5], (double) mean[4] / mean[5],
+        Test scored = slice == null ? null : new Test((double) mean[3] / mean[5], (double) mean[4] / mean[5],
                 Math.round(mean[5] * n));
         return new Scores(mean[0], trainAccuracy, scored);
     }

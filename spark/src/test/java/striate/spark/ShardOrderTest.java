@@ -57,4 +57,31 @@ class ShardOrderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ShardOrder(30, 4, 8, 1));
         assertTrue(e.getMessage().contains("fewer than one batch of 8"), e.getMessage());
     }
+
+    /**
+     * A DataFrame's rows go to the worker that owns them: training examples by shard, test images (keys −1 − index)
+     * by contiguous slices, the empty slices of fewer test images than workers skipped.
+     */
+    @Test
+    void dealtRowsGoToTheWorkerThatOwnsThem() {
+        ShardOrder order = new ShardOrder(10, 3, 2, 7); // shards [0, 3), [3, 6), [6, 10)
+        FrameShards.ByShard byShard = new FrameShards.ByShard(order, 2); // test slices [0, 0), [0, 1), [1, 2)
+        assertEquals(3, byShard.numPartitions());
+        int[] expected = {0, 0, 0, 1, 1, 1, 2, 2, 2, 2};
+        for (int i = 0; i < 10; i++) {
+            assertEquals(expected[i], byShard.getPartition(i), "example " + i);
+        }
+        assertEquals(1, byShard.getPartition(-1), "test image 0: worker 1's");
+        assertEquals(2, byShard.getPartition(-2), "test image 1: worker 2's");
+        for (int r = 0; r < 3; r++) {
+            int worker = r;
+            assertEquals(order.shardStart(r), java.util.stream.IntStream.range(0, 10)
+                    .filter(i -> byShard.getPartition(i) == worker).min().orElseThrow());
+        }
+        FrameShards.ByShard many = new FrameShards.ByShard(order, 7); // slices [0, 2), [2, 4), [4, 7)
+        int[] slices = {0, 0, 1, 1, 2, 2, 2};
+        for (int t = 0; t < 7; t++) {
+            assertEquals(slices[t], many.getPartition(-1 - t), "test image " + t);
+        }
+    }
 }

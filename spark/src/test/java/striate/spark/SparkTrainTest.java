@@ -199,9 +199,9 @@ class SparkTrainTest {
     }
 
     /**
-     * The image folder at a Hadoop URL (file://, as hdfs:// would be) is read as a DataFrame (binaryFile): the
-     * driver deals each worker its contiguous slice of a seeded --limit sample, the workers train on the decoded
-     * bytes, and an ordinary job scores val/ with the checkpoint. The weights are those of two in-process replicas on
+     * The image folder at a Hadoop URL (file://, as hdfs:// would be) is read as a DataFrame: the driver lists it,
+     * deals each worker its contiguous slice of a seeded --limit sample and of val/, and the workers train on the
+     * decoded bytes and score their slices of val/ after each epoch. The weights are those of two in-process replicas on
      * the same folder read from its path, bit for bit, and so is the test score.
      */
     @Test
@@ -228,8 +228,8 @@ class SparkTrainTest {
         trained.to(Device.cpu());
         c.restoreInto(trained);
         Evaluation here = Evaluation.of(trained, Worker.testData(local), Device.cpu(), 10);
-        assertEquals(here.accuracy(), test.accuracy(), 1e-12, "scored by the Spark job and here");
-        assertEquals(here.loss(), test.loss(), 1e-6, "scored by the Spark job and here");
+        assertEquals(here.accuracy(), test.accuracy(), 1e-12, "scored by the workers and here");
+        assertEquals(here.loss(), test.loss(), 1e-6, "scored by the workers and here");
         System.out.println("AlexNet from a URL on 2 Spark workers, " + Train.describeTest(reports, o));
     }
 
@@ -240,37 +240,53 @@ class SparkTrainTest {
     @Test
     void aDataFrameOfImagesTrainsAsTheSameImagesInAFolder(@TempDir Path tmp) throws IOException {
         Path images = tmp.resolve("images");
-        writeImages(images, 8);
-        striate.data.ImageFolder folder = striate.data.ImageFolder.builder(images).build();
-        List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
-        for (int i = 0; i < folder.size(); i++) {
-            rows.add(org.apache.spark.sql.RowFactory.create(Files.readAllBytes(folder.file(i)), folder.label(i),
-                    folder.file(i).toString()));
-        }
-        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-                .add("bytes", org.apache.spark.sql.types.DataTypes.BinaryType)
-                .add("y", org.apache.spark.sql.types.DataTypes.IntegerType)
-                .add("file", org.apache.spark.sql.types.DataTypes.StringType);
+        writeImages(images.resolve("train"), 8);
+        writeImages(images.resolve("val"), 3); // 6 test images: 3 for each worker
         org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().getOrCreate();
-        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(rows, schema);
-        ImageFrame train = new ImageFrame(frame, "bytes", "y", "file", folder.classNames());
+        ImageFrame train = frame(spark, images.resolve("train"));
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = train.rows();
         String[] args = {"--model", "alexnet", "--config", "variant=owt,size=64,dropout=0", "--epochs", "2",
                 "--batch-size", "4", "--lr", "0.01", "--seed", "7", "--checkpoint-dir", tmp.resolve("runs").toString(),
                 "--workers", "2"};
-        List<Worker.Report> reports = Train.run(train, null, Options.parse(concat(args, "--data", "a DataFrame")));
+        List<Worker.Report> reports = Train.run(train, frame(spark, images.resolve("val")),
+                Options.parse(concat(args, "--data", "a DataFrame")));
         assertEquals(4, reports.get(1).lastStep(), "2 epochs of 2 steps");
-        assertEquals(null, reports.get(0).test(), "no test images");
-        assertBitIdentical(inProcess(Options.parse(concat(args, "--data", images.toString())), TWO_REPLICAS),
-                values(Checkpoint.load(tmp.resolve("runs").resolve(Worker.CHECKPOINT)).model()),
-                "AlexNet from a DataFrame vs from a folder");
+        Options local = Options.parse(concat(args, "--data", images.toString()));
+        Checkpoint c = Checkpoint.load(tmp.resolve("runs").resolve(Worker.CHECKPOINT));
+        assertBitIdentical(inProcess(local, TWO_REPLICAS), values(c.model()), "AlexNet from a DataFrame vs a folder");
+        for (Worker.Epoch e : reports.get(0).epochs()) {
+            assertEquals(6, e.scores().test().images(), "each epoch scored on the test DataFrame's images");
+        }
+        Module trained = Worker.model(local);
+        trained.to(Device.cpu());
+        c.restoreInto(trained);
+        Evaluation here = Evaluation.of(trained, Worker.testData(local), Device.cpu(), 6);
+        assertEquals(here.accuracy(), reports.get(0).test().accuracy(), 1e-12, "the final weights' score");
+        assertEquals(here.loss(), reports.get(0).test().loss(), 1e-6, "the final weights' score");
+        assertEquals(2, c.history().size());
 
         IllegalArgumentException notBytes = assertThrows(IllegalArgumentException.class,
-                () -> new ImageFrame(frame, "file", "y", null, folder.classNames()));
+                () -> new ImageFrame(frame, "file", "y", null, train.classes()));
         assertTrue(notBytes.getMessage().startsWith("column 'file' is string, expected the images' encoded bytes"),
                 notBytes.getMessage());
         IllegalArgumentException lenet = assertThrows(IllegalArgumentException.class, () -> Train.run(train, null,
                 options(tmp.resolve("lenet"), 64, 1, 0)));
         assertTrue(lenet.getMessage().startsWith("a DataFrame of images trains --model alexnet"), lenet.getMessage());
+    }
+
+    /** The images of {@code folder} as a DataFrame a program would build: encoded bytes, label and file, a row each. */
+    private static ImageFrame frame(org.apache.spark.sql.SparkSession spark, Path folder) throws IOException {
+        striate.data.ImageFolder images = striate.data.ImageFolder.builder(folder).build();
+        List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(Files.readAllBytes(images.file(i)), images.label(i),
+                    images.file(i).toString()));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("bytes", org.apache.spark.sql.types.DataTypes.BinaryType)
+                .add("y", org.apache.spark.sql.types.DataTypes.IntegerType)
+                .add("file", org.apache.spark.sql.types.DataTypes.StringType);
+        return new ImageFrame(spark.createDataFrame(rows, schema), "bytes", "y", "file", images.classNames());
     }
 
     private static String[] concat(String[] args, String... more) {
