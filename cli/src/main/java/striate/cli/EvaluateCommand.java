@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +59,10 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Device device = deviceOption.device;
         CheckpointModel cm = CheckpointModel.load(checkpoint, device);
+        if (report != null && cm.checkpoint().history().isEmpty()) {
+            throw new IllegalArgumentException(checkpoint + " has no finished epoch in its history, so there are no "
+                    + "curves to draw; --report needs a checkpoint written at or after the end of an epoch");
+        }
         Dataset test;
         List<String> classNames;
         List<Normalization> normalization;
@@ -82,10 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
             classNames = Report.FASHION_MNIST_CLASSES;
             normalization = List.of(Normalization.FASHION_MNIST);
         }
-        if (report != null && cm.checkpoint().history().isEmpty()) {
-            throw new IllegalArgumentException(checkpoint + " has no finished epoch in its history, so there are no "
-                    + "curves to draw; --report needs a checkpoint written at or after the end of an epoch");
-        }
+
         Evaluation e = Evaluation.of(cm.model(), test, device, Evaluation.batchSizeFor(test, 64), workers);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s (%s), epoch %d: test accuracy %.4f, test loss %.4f on %d images%n", cm.checkpoint().modelName(),
@@ -93,10 +95,11 @@ final class EvaluateCommand implements Callable<Integer> {
         out.println(e.metrics().table(classNames));
         out.flush();
         if (report != null) {
-            Report r = new Report(cm.checkpoint().modelName(), cm.checkpoint().settings().getOrDefault("--device",
-                    "not recorded"), classNames, cm.checkpoint().history(), e.metrics(), e.loss(),
+            Map<String, String> settings = cm.checkpoint().settings();
+            String trainedOn = settings.getOrDefault("--device", settings.getOrDefault("--devices", "not recorded"));
+            Report r = new Report(cm.checkpoint().modelName(), trainedOn, classNames, cm.checkpoint().history(), e.metrics(), e.loss(),
                     TrainCommand.firstConvWeight(cm.model()), TrainCommand.misclassified(test, e, 36), normalization,
-                    cm.checkpoint().settings().getOrDefault("--precision", "fp32"));
+                    settings.getOrDefault("--precision", "fp32"));
             List<Path> files = r.write(report, spec.commandLine().getErr()); // a picture that fails is a warning
             out.println("report: " + files.stream().map(p -> p.getFileName().toString()).toList() + " in "
                     + report.toAbsolutePath());

@@ -70,6 +70,9 @@ final class FrameShards {
         if (testRows != null) {
             JavaPairRDD<Example, Long> numberedTests = testRows.zipWithIndex();
             tests = count(testRows, "test");
+            if (tests == 0) {
+                throw new IllegalArgumentException("the test DataFrame has no images; give one with images, or none");
+            }
             keyed = keyed.union(numberedTests.mapToPair(e -> new Tuple2<>(-1 - e._2().intValue(), e._1())));
         }
         return new Dealt(keyed.partitionBy(new ByShard(order, tests)), examples, tests, cached);

@@ -115,8 +115,19 @@ public final class Train {
                 .map(t -> String.format(Locale.ROOT, "test accuracy %.4f, test loss %.4f on the %d test images of %s "
                         + "(the final weights)", t.accuracy(), t.loss(), t.images(), o.data())
                         + (perEpoch.endsWith("[]") ? "" : perEpoch))
-                .orElse("no test images in " + o.data() + " (an image folder's val/ or test/ beside train/): the "
-                        + "final weights are not scored");
+                .orElse(unscored(reports) > 0 ? "the test images could not be scored (" + unscored(reports)
+                        + " worker(s) failed to, after the last epoch; their logs say why): the weights are in the "
+                        + "checkpoint" : "no test images in " + o.data() + " (an image folder's val/ or test/ beside "
+                        + "train/): the final weights are not scored");
+    }
+
+    /** The workers that failed to score their test slices after worker 0's last epoch (0 without epochs). */
+    private static int unscored(List<Worker.Report> reports) {
+        if (reports.isEmpty() || reports.getFirst().epochs().isEmpty()) {
+            return 0;
+        }
+        Worker.Scores last = reports.getFirst().epochs().getLast().scores();
+        return last == null ? 0 : last.unscored();
     }
 
     /**

@@ -23,6 +23,7 @@ import striate.nn.Module;
 import striate.optim.Sgd;
 import striate.parallel.DataParallel;
 import striate.parallel.GradientExchange;
+import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
@@ -72,16 +73,17 @@ public final class Worker {
         }
     }
 
-    /** The final weights scored on the data folder's test images: accuracy, mean loss, images. */
+    /** Weights scored on the run's test images (a folder's or a test DataFrame's): accuracy, mean loss, images. */
     public record Test(double accuracy, double loss, int images) implements Serializable {
     }
 
     /**
-     * The whole job's epoch, summed over the workers: the mean training loss and accuracy of the epoch's steps (each
-     * worker's own batches, as trained), and the weights at its end scored on the test images, each worker scoring its
-     * slice of them ({@code test} is null without test images).
+     * The whole job's epoch, the workers' values averaged: the mean training loss and accuracy of the epoch's steps
+     * (each worker's own batches, as trained), and the weights at its end scored on the test images, each worker
+     * scoring its slice of them. {@code test} is null without test images, or when {@code unscored} workers (more
+     * than 0) failed to score their slices; the epoch's training is kept either way, and each such worker logs why.
      */
-    public record Scores(double trainLoss, double trainAccuracy, Test test) implements Serializable {
+    public record Scores(double trainLoss, double trainAccuracy, Test test, int unscored) implements Serializable {
     }
 
     /** The bucket of the scores' all-reduce: not one of the gradients' (0, 1, ...). */
@@ -208,8 +210,10 @@ public final class Worker {
      * Trains as rank {@code rank} of {@code o.workers()} on {@code device}, exchanging gradients through
      * {@code exchange}, on {@code shard}'s training examples (the run's, at run-wide indices, of which it reads its own).
      * After each epoch every worker scores the weights on its slice of the test images (when the run has them) and the
-     * workers add their counts and training losses up through {@code exchange} ({@link Scores}); rank 0's checkpoint
-     * records them as its history, and rank 0's report carries the last epoch's test score as the final weights'.
+     * workers average their counts and training losses through {@code exchange} ({@link Scores}; safe from this
+     * thread: a step returns only once its exchange work is done); rank 0's checkpoint records them as its history
+     * (a resumed stage's first entry covers the steps it ran of that epoch), and rank 0's report carries the last
+     * epoch's test score as the final weights'.
      */
     public static Report run(Options o, int rank, Device device, GradientExchange exchange, BarrierTask.Shard shard)
             throws IOException {
@@ -319,26 +323,33 @@ public final class Worker {
      */
     static Scores scores(Module model, Dataset slice, Options o, int rank, Device device, GradientExchange exchange,
                          double[] train) {
-        double[] sums = new double[] {train[0], train[1], train[2], 0, 0, 0}; // then: right, loss sum, images
+        // [mean training loss, right, examples, test right, test loss sum, test images, failed to score]
+        double[] values = {train[0], train[1], train[2], 0, 0, 0, 0};
         if (slice != null && slice.size() > 0) {
-            Evaluation e = Evaluation.of(model, slice, device, Evaluation.batchSizeFor(slice, o.batchSize()));
-            sums[3] = e.correct();
-            sums[4] = e.loss() * slice.size();
-            sums[5] = slice.size();
+            try {
+                Evaluation e = Evaluation.of(model, slice, device, Evaluation.batchSizeFor(slice, o.batchSize()));
+                values[3] = e.correct();
+                values[4] = e.loss() * slice.size();
+                values[5] = slice.size();
+            } catch (RuntimeException e) { // the epoch's training is kept: the others must still join the all-reduce
+                log.warn("worker {}: scoring its {} test images failed; the epoch's test score is left out", rank,
+                        slice.size(), e);
+                values[6] = 1;
+            }
         }
-        float[] values = new float[sums.length];
-        for (int i = 0; i < sums.length; i++) {
-            values[i] = (float) sums[i];
-        }
-        Tensor buffer = Tensor.of(device, values, values.length);
-        exchange.allReduce(SCORES_BUCKET, List.of(buffer)); // the mean over the workers
+        Tensor buffer = Tensor.of(device, DType.F64, values, values.length);
+        exchange.allReduce(SCORES_BUCKET, List.of(buffer)); // the mean over the workers, in float64
         exchange.finish();
-        float[] mean = buffer.toFloatArray();
+        double[] mean = buffer.toDoubleArray();
         int n = o.workers();
-        double trainAccuracy = mean[2] > 0 ? (double) mean[1] / mean[2] : Double.NaN;
-        Test scored = slice == null ? null : new Test((double) mean[3] / mean[5], (double) mean[4] / mean[5],
-                Math.round(mean[5] * n));
-        return new Scores(mean[0], trainAccuracy, scored);
+        long[] sums = new long[mean.length]; // the counts, exact again
+        for (int i = 1; i < mean.length; i++) {
+            sums[i] = Math.round(mean[i] * n);
+        }
+        double trainAccuracy = sums[2] > 0 ? (double) sums[1] / sums[2] : Double.NaN;
+        Test scored = slice == null || sums[6] > 0 ? null : new Test((double) sums[3] / sums[5],
+                mean[4] / mean[5], (int) sums[5]);
+        return new Scores(mean[0], trainAccuracy, scored, (int) sums[6]);
     }
 
     /** Restores the last checkpoint into the replica when there is one, and returns it (null without one). */

@@ -48,7 +48,7 @@ class SocketRingTest {
     }
 
     /** Joins n rings on localhost, one per thread, and runs {@code work} on each; returns their results. */
-    private static <T> List<T> onRing(int n, RankWork<T> work) throws Exception {
+    static <T> List<T> onRing(int n, RankWork<T> work) throws Exception {
         List<ServerSocket> servers = new ArrayList<>();
         List<InetSocketAddress> peers = new ArrayList<>();
         for (int r = 0; r < n; r++) {
@@ -77,7 +77,7 @@ class SocketRingTest {
         }
     }
 
-    private interface RankWork<T> {
+    interface RankWork<T> {
         T run(int rank, SocketRing ring) throws Exception;
     }
 

@@ -7,7 +7,9 @@ import striate.tensor.Tensor;
  * Sums one bucket of gradients across replicas: the plug-in point for a collective engine. {@link DataParallel}
  * calls {@link #allReduce} once per bucket per step, in bucket order (0, 1, 2, ...), from its one communication
  * thread, as soon as every replica has filled that bucket; backward is usually still running for later buckets. Then
- * it calls {@link #finish} once.
+ * it calls {@link #finish} once. Between steps (a step returns once its exchange work is done) a caller may use the
+ * exchange for values of its own, with a bucket number of its own: Spark's workers average their per-epoch scores
+ * with bucket −1, every worker at the same point.
  *
  * <p>In one process, {@link RingAllReduce} sums the replicas' buffers, or a {@link CollectiveEngine}'s exchange
  * (NCCL) when the replicas are on distinct GPUs; {@link ExchangeChoice} says which. An engine that spans processes (NCCL, MPI,

@@ -1,0 +1,118 @@
+package striate.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import striate.data.Dataset;
+import striate.data.MnistFolder;
+import striate.data.Normalization;
+import striate.nn.Module;
+import striate.tensor.Device;
+import striate.train.Evaluation;
+
+/**
+ * The per-epoch scores of N workers on localhost rings: the test slices' counts add up exactly to one process's
+ * score of the whole test set (3 workers, whose means are not exact in float32), the training values average, and a
+ * worker that fails to score its slice leaves the epoch's test score out on every worker instead of failing the run.
+ */
+class WorkerScoresTest {
+    private static final int TESTS = 100;
+
+    private static Dataset testImages() throws IOException {
+        Path dir = MnistFolder.defaultFashionMnistFolder();
+        assumeTrue(MnistFolder.isComplete(dir), "Fashion-MNIST not found in " + dir
+                + ": install Debian's package dataset-fashion-mnist (bin/setup does)");
+        return MnistFolder.testSet(dir, Normalization.FASHION_MNIST).subset(TESTS);
+    }
+
+    private static Options options() {
+        return Options.parse("--model", "lenet5", "--data", "/unused", "--epochs", "1", "--batch-size", "16", "--lr",
+                "0.05", "--seed", "7", "--checkpoint-dir", "/unused", "--workers", "3");
+    }
+
+    private static Module model(Options o) {
+        Module m = Worker.model(o, 10);
+        m.to(Device.cpu());
+        return m;
+    }
+
+    private static Dataset slice(Dataset test, int rank) {
+        return test.subset(FrameShards.testStart(rank, test.size(), 3), FrameShards.testStart(rank + 1, test.size(), 3));
+    }
+
+    @Test
+    void threeWorkersSlicesAddUpToOneProcesssScoreExactly() throws Exception {
+        Dataset test = testImages();
+        Options o = options();
+        Evaluation whole = Evaluation.of(model(o), test, Device.cpu(), 50);
+        List<Worker.Scores> scores = SocketRingTest.onRing(3, (rank, ring) -> Worker.scores(model(o),
+                slice(test, rank), o, rank, Device.cpu(), ring, new double[] {1.0 + rank, 10 + rank, 16}));
+        for (Worker.Scores s : scores) {
+            assertEquals(scores.getFirst(), s, "every worker has the same scores");
+        }
+        Worker.Scores s = scores.getFirst();
+        assertEquals(TESTS, s.test().images());
+        assertEquals((double) whole.correct() / TESTS, s.test().accuracy(), 0.0, "the counts, exact");
+        assertEquals(whole.loss(), s.test().loss(), 1e-6, "float32 batch losses, summed in other batches");
+        assertEquals(2.0, s.trainLoss(), 1e-15, "the workers' mean training losses averaged");
+        assertEquals(33.0 / 48, s.trainAccuracy(), 0.0, "right answers over examples, exact");
+        assertEquals(0, s.unscored());
+    }
+
+    @Test
+    void aWorkerThatFailsToScoreLeavesTheTestScoreOutOnEveryWorker() throws Exception {
+        Dataset test = testImages();
+        Options o = options();
+        List<Worker.Scores> scores = SocketRingTest.onRing(3, (rank, ring) -> Worker.scores(model(o),
+                rank == 1 ? new Unreadable(slice(test, rank)) : slice(test, rank), o, rank, Device.cpu(), ring,
+                new double[] {1, 8, 16}));
+        for (Worker.Scores s : scores) {
+            assertNull(s.test(), "no test score this epoch");
+            assertEquals(1, s.unscored());
+            assertEquals(0.5, s.trainAccuracy(), 0.0, "the training values still averaged");
+        }
+    }
+
+    /** A test slice whose images cannot be read (a corrupt file). */
+    private record Unreadable(Dataset inner) implements Dataset {
+        @Override
+        public int size() {
+            return inner.size();
+        }
+
+        @Override
+        public int channels() {
+            return inner.channels();
+        }
+
+        @Override
+        public int height() {
+            return inner.height();
+        }
+
+        @Override
+        public int width() {
+            return inner.width();
+        }
+
+        @Override
+        public int classes() {
+            return inner.classes();
+        }
+
+        @Override
+        public int label(int i) {
+            return inner.label(i);
+        }
+
+        @Override
+        public void image(int i, float[] dst, int offset) {
+            throw new IllegalStateException("test image " + i + " is corrupt");
+        }
+    }
+}
