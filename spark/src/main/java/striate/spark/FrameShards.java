@@ -106,13 +106,16 @@ final class FrameShards {
                 throw new IllegalArgumentException("a row of the DataFrame" + (r.size() > 2 ? " (" + r.get(2) + ")"
                         : "") + " has no " + (r.isNullAt(0) ? "image" : "label") + "; every row needs both");
             }
-            String where = r.size() > 2 ? r.getString(2) : "a row of the DataFrame";
+            Object image = r.get(0); // a file's bytes, or the image data source's struct of pixels
+            String where = r.size() > 2 ? r.getString(2) : image instanceof Row struct ? SparkImages.origin(struct)
+                    : "a row of the DataFrame";
             long label = ((Number) r.get(1)).longValue();
             if (label < 0 || label >= classes) {
                 throw new IllegalArgumentException(where + ": label " + label + " is outside [0, " + classes + "), the "
                         + "frame's " + classes + " classes");
             }
-            return new Example((int) label, (byte[]) r.get(0), where);
+            return new Example((int) label, image instanceof Row struct ? SparkImages.png(struct) : (byte[]) image,
+                    where);
         });
     }
 

@@ -26,9 +26,11 @@ import striate.data.ImageFolder;
 /**
  * A DataFrame of labelled images for {@link Train#run(ImageFrame, ImageFrame, Options)}: one row per image, its
  * file's bytes (PNG or JPEG, encoded: a {@code binary} column, as {@code spark.read.format("binaryFile")} gives in
- * {@code content}), its label (an integer column, in [0, classes)) and, optionally, a string column naming where it
- * came from (for errors). The examples' order is the DataFrame's: worker r of N trains on the r-th contiguous
- * slice of it, so it must be the same each time the DataFrame is computed (sort it, as {@link #folder} does).
+ * {@code content}) or its pixels (the struct column {@code image} of Spark's image data source,
+ * {@code spark.read.format("image")}: {@link SparkImages}), its label (an integer column, in [0, classes)) and,
+ * optionally, a string column naming where it came from (for errors; an image struct's origin by default). The
+ * examples' order is the DataFrame's: worker r of N trains on the r-th contiguous slice of it, so it must be the same
+ * each time the DataFrame is computed (sort it, as {@link #folder} does).
  *
  * <pre>{@code
  * Dataset<Row> rows = spark.read().format("binaryFile").load("hdfs://nn/pets/*.jpg")
@@ -37,7 +39,7 @@ import striate.data.ImageFolder;
  * }</pre>
  *
  * @param rows the images
- * @param image the binary column of encoded images
+ * @param image the binary column of encoded images, or the image data source's struct column
  * @param label the integer column of labels
  * @param name a string column naming each image, or null
  * @param classes the class names, in label order
@@ -51,7 +53,8 @@ public record ImageFrame(Dataset<Row> rows, String image, String label, String n
         if (classes.isEmpty()) {
             throw new IllegalArgumentException("an ImageFrame needs its class names, one per label");
         }
-        requireColumn(rows, image, Set.of(DataTypes.BinaryType), "the images' encoded bytes (binary)");
+        requireColumn(rows, image, Set.of(DataTypes.BinaryType), "the images' encoded bytes (binary) or the image "
+                + "data source's struct");
         requireColumn(rows, label, LABEL_TYPES, "the labels (an integer type)");
         if (name != null) {
             requireColumn(rows, name, Set.of(DataTypes.StringType), "the images' names (string)");
@@ -62,12 +65,10 @@ public record ImageFrame(Dataset<Row> rows, String image, String label, String n
         StructField field = Arrays.stream(rows.schema().fields()).filter(f -> f.name().equals(column)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the DataFrame has no column '" + column + "' for "
                         + what + "; its columns are " + Arrays.toString(rows.columns())));
-        if (!types.contains(field.dataType())) {
+        boolean pixels = types.contains(DataTypes.BinaryType) && SparkImages.isImageStruct(field.dataType());
+        if (!types.contains(field.dataType()) && !pixels) {
             throw new IllegalArgumentException("column '" + column + "' is " + field.dataType().simpleString()
-                    + ", expected " + what + (DataTypes.BinaryType.equals(types.iterator().next())
-                    && field.dataType() instanceof org.apache.spark.sql.types.StructType
-                    ? "; Spark's image source gives decoded pixels: read the files with format(\"binaryFile\") "
-                    + "and use its content column" : ""));
+                    + ", expected " + what);
         }
     }
 

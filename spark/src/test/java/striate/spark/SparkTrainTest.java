@@ -234,8 +234,8 @@ class SparkTrainTest {
     }
 
     /**
-     * A DataFrame a program built (encoded images and labels in a row each) trains as the same images in a folder:
-     * bit for bit. A DataFrame whose image column holds no bytes, or one given to LeNet-5, is refused with a line.
+     * A DataFrame a program built (encoded images and labels in a row each) trains as the same images in a folder,
+     * bit for bit, and a test DataFrame of pixels (the image data source's structs) scores as the folder's images. A DataFrame whose image column holds no bytes, or one given to LeNet-5, is refused with a line.
      */
     @Test
     void aDataFrameOfImagesTrainsAsTheSameImagesInAFolder(@TempDir Path tmp) throws IOException {
@@ -248,7 +248,7 @@ class SparkTrainTest {
         String[] args = {"--model", "alexnet", "--config", "variant=owt,size=64,dropout=0", "--epochs", "2",
                 "--batch-size", "4", "--lr", "0.01", "--seed", "7", "--checkpoint-dir", tmp.resolve("runs").toString(),
                 "--workers", "2"};
-        List<Worker.Report> reports = Train.run(train, frame(spark, images.resolve("val")),
+        List<Worker.Report> reports = Train.run(train, pixelFrame(spark, images.resolve("val")),
                 Options.parse(concat(args, "--data", "a DataFrame")));
         assertEquals(4, reports.get(1).lastStep(), "2 epochs of 2 steps");
         Options local = Options.parse(concat(args, "--data", images.toString()));
@@ -287,6 +287,19 @@ class SparkTrainTest {
                 .add("y", org.apache.spark.sql.types.DataTypes.IntegerType)
                 .add("file", org.apache.spark.sql.types.DataTypes.StringType);
         return new ImageFrame(spark.createDataFrame(rows, schema), "bytes", "y", "file", images.classNames());
+    }
+
+    /** The images of {@code folder} as the image data source reads them: a struct of BGR pixels and a label a row. */
+    private static ImageFrame pixelFrame(org.apache.spark.sql.SparkSession spark, Path folder) throws IOException {
+        striate.data.ImageFolder images = striate.data.ImageFolder.builder(folder).build();
+        List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(SparkImagesTest.struct(images.file(i).toString(),
+                    javax.imageio.ImageIO.read(images.file(i).toFile()), 3), images.label(i)));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("image", SparkImagesTest.SCHEMA).add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
+        return new ImageFrame(spark.createDataFrame(rows, schema), "image", "label", null, images.classNames());
     }
 
     private static String[] concat(String[] args, String... more) {
