@@ -3,8 +3,9 @@
 # cluster guide writes it: a master and N worker daemons (one core and 2 GB each), each running its executor JVM.
 # Two jobs train LeNet-5 with the same options: one uninterrupted, and one whose executor of the first worker is
 # killed (SIGKILL) mid-epoch, after its first checkpoint. Spark retries the barrier stage, the workers resume from
-# the checkpoint, and the script checks that the two final checkpoints are the same bytes. It ends with
-#   STANDALONE workers=N images_per_s=<uninterrupted job, all workers> resumed_at=<step> checkpoints=identical
+# the checkpoint, and the script checks that the two final checkpoints hold the same weights and optimizer state, bit
+# for bit (benchmarks/spark/SameWeights.java; their histories differ in seconds). It ends with
+#   STANDALONE workers=N images_per_s=<uninterrupted job, all workers> resumed_at=<step> weights=identical
 # Without --spark-home it assembles a Spark home under spark/target/spark-home from the Spark jars Maven resolves
 # for spark-core and spark-sql (no bin/ scripts ship as Maven artifacts, so its bin/spark-class and bin/spark-submit are three
 # lines that ask Spark's launcher for the command and run it, as a distribution's do); with --spark-home it uses
@@ -154,6 +155,9 @@ cat "$out/killed.txt"
 resumed="$(sed -n 's/^worker 0: steps \([0-9]*\) to.*/\1/p' "$out/killed.txt")"
 [[ -n "$resumed" && "$resumed" -gt 0 ]] || die "job 2 did not resume from a checkpoint (worker 0 started at step" \
     "${resumed:-?}); the kill came too late or Spark did not retry the stage"
-cmp -s "$out/plain/last.ckpt" "$out/killed/last.ckpt" \
-    || die "the final checkpoints differ: the resumed run did not reach the uninterrupted run's weights"
-echo "STANDALONE workers=$workers images_per_s=$rate resumed_at=$resumed checkpoints=identical"
+# the weights and optimizer state, bit for bit (the histories differ: seconds, and a resumed stage's partial epoch)
+if ! same="$("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" \
+        "$root/benchmarks/spark/SameWeights.java" "$out/plain/last.ckpt" "$out/killed/last.ckpt" 2>&1)"; then
+    die "the final checkpoints differ ($(grep -v '^WARNING' <<<"$same")): the resumed run did not reach the uninterrupted run's weights"
+fi
+echo "STANDALONE workers=$workers images_per_s=$rate resumed_at=$resumed weights=identical"
