@@ -7,12 +7,19 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options.Rename;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import striate.train.Checkpoint;
 import striate.train.CheckpointException;
 
@@ -24,10 +31,11 @@ import striate.train.CheckpointException;
  * ({@link Checkpoint#save}: temporary file, fsync, rename). A URL's is written under a temporary name in the same
  * folder and renamed over {@code last.ckpt} with {@link FileContext#rename} and {@link Rename#OVERWRITE}: one atomic
  * operation on HDFS; on other stores (s3a, abfs, gs) Hadoop deletes {@code last.ckpt} before the rename (a copy there),
- * and a crash between the two leaves none, so a retried stage starts over. A URL's checkpoint passes through a
+ * and a crash between the two leaves only the temporary file, which {@link #load} then reads. A URL's checkpoint passes through a
  * temporary file of the executor's local disk, where the checkpoint format reads and writes.
  */
 final class CheckpointStore {
+    private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
     private final String location;
     private final Path file;
     private final FileSystem fs;
@@ -87,7 +95,11 @@ final class CheckpointStore {
         return location;
     }
 
-    /** The last checkpoint, or null when the folder has none. */
+    /**
+     * The last checkpoint, or null when the folder has none. At a URL whose {@code last.ckpt} is missing, the newest
+     * complete checkpoint under a temporary name is the last one: a replace on an object store stopped between
+     * Hadoop's delete and its copy (partial files, which fail the format's length and CRC checks, are passed over).
+     */
     Checkpoint load() throws IOException {
         if (file != null) {
             return Files.exists(file) ? Checkpoint.load(file) : null;
@@ -96,22 +108,61 @@ final class CheckpointStore {
         try {
             status = fs.getFileStatus(url);
         } catch (FileNotFoundException e) {
-            return null;
+            return fromPartial();
         }
         if (!status.isFile()) {
             throw new IOException(location + ": is not a file; expected a Striate checkpoint");
         }
-        Path staged = Files.createTempFile("striate-", ".ckpt");
         try {
-            try (InputStream in = fs.open(url)) {
+            return loaded(url);
+        } catch (CheckpointException e) {
+            throw located(e);
+        }
+    }
+
+    /** The newest complete checkpoint a replace left under a temporary name, or null. */
+    private Checkpoint fromPartial() throws IOException {
+        List<FileStatus> partials = new ArrayList<>(List.of(fs.listStatus(url.getParent(), CheckpointStore::isPartial)));
+        partials.sort(Comparator.comparingLong(FileStatus::getModificationTime).reversed());
+        for (FileStatus p : partials) {
+            try {
+                Checkpoint c = loaded(p.getPath());
+                log.warn("{} is missing; resuming from {}, the complete checkpoint a replace left before it stopped",
+                        location, p.getPath());
+                return c;
+            } catch (CheckpointException e) { // a write that did not finish
+                log.info("{}: passed over, not a complete checkpoint ({})", p.getPath(), e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    private static boolean isPartial(org.apache.hadoop.fs.Path p) {
+        return p.getName().startsWith("." + Worker.CHECKPOINT + ".") && p.getName().endsWith(".part");
+    }
+
+    /** The checkpoint at {@code at}, read through a local copy. */
+    private Checkpoint loaded(org.apache.hadoop.fs.Path at) throws IOException {
+        Path staged = staged();
+        try {
+            try (InputStream in = fs.open(at)) {
                 Files.copy(in, staged, StandardCopyOption.REPLACE_EXISTING);
             }
             return Checkpoint.load(staged);
-        } catch (CheckpointException e) {
-            throw located(e);
         } finally {
             Files.deleteIfExists(staged);
         }
+    }
+
+    /**
+     * A temporary file for a URL's checkpoint on this node's disk: in the Spark application's work folder on an
+     * executor (which Spark's worker clean-up removes, should a killed executor leave one), else the JVM's temporary
+     * folder.
+     */
+    private static Path staged() throws IOException {
+        Path folder = SparkEnv.get() == null ? Path.of(System.getProperty("java.io.tmpdir"))
+                : Path.of(SparkFiles.getRootDirectory());
+        return Files.createTempFile(folder, "striate-", ".ckpt");
     }
 
     /**
@@ -127,13 +178,16 @@ final class CheckpointStore {
         return new IOException(location + message.substring(copy.length()), e);
     }
 
-    /** Replaces the last checkpoint with {@code c}; on failure the last one is left as it was. */
+    /**
+     * Replaces the last checkpoint with {@code c}; on failure the last one is left as it was. At a URL, the temporary
+     * files earlier replaces left (ones that stopped) are deleted once this one is in place.
+     */
     void save(Checkpoint c) throws IOException {
         if (file != null) {
             c.save(file);
             return;
         }
-        Path staged = Files.createTempFile("striate-", ".ckpt");
+        Path staged = staged();
         org.apache.hadoop.fs.Path partial = new org.apache.hadoop.fs.Path(url.getParent(),
                 "." + Worker.CHECKPOINT + "." + UUID.randomUUID() + ".part");
         try {
@@ -151,6 +205,14 @@ final class CheckpointStore {
             throw e;
         } finally {
             Files.deleteIfExists(staged);
+        }
+        try { // the checkpoint is in place: what stopped replaces left is no longer needed
+            for (FileStatus stale : fs.listStatus(url.getParent(), CheckpointStore::isPartial)) {
+                fs.delete(stale.getPath(), false);
+            }
+        } catch (IOException e) {
+            log.warn("could not delete the temporary files of earlier checkpoints beside {}: {}", location,
+                    e.getMessage());
         }
     }
 }

@@ -54,6 +54,36 @@ class CheckpointStoreTest {
         }
     }
 
+    /**
+     * On an object store Hadoop's replace deletes last.ckpt before it copies the new one there: a crash between leaves
+     * only the temporary file, which a resumed stage reads (a partial one, from a crashed write, is passed over), and
+     * the next checkpoint deletes both.
+     */
+    @Test
+    void aReplaceThatStoppedBeforeItsCopyLeavesTheTemporaryFileToResumeFrom(@TempDir Path tmp) throws Exception {
+        Path folder = tmp.resolve("runs");
+        CheckpointStore store = CheckpointStore.throughHadoop("file://" + folder);
+        store.save(checkpoint(4, 1.5f));
+        Path complete = folder.resolve("." + Worker.CHECKPOINT + ".a.part");
+        Files.move(folder.resolve(Worker.CHECKPOINT), complete); // stopped after Hadoop's delete, before its copy
+        Path partial = folder.resolve("." + Worker.CHECKPOINT + ".b.part");
+        byte[] bytes = Files.readAllBytes(complete);
+        Files.write(partial, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // a newer write that did not finish
+        Files.setLastModifiedTime(complete, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        Files.setLastModifiedTime(partial, java.nio.file.attribute.FileTime.fromMillis(2_000_000));
+
+        Checkpoint back = store.load();
+        assertEquals(4, back.globalStep(), "the complete temporary file");
+        assertArrayEquals(new float[] {1.5f, 3f, -1.5f}, back.model().get("w").toFloatArray());
+
+        store.save(checkpoint(8, 3f));
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals(List.of(Worker.CHECKPOINT), files.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.endsWith(".crc")).toList(), "the stopped replaces' files are deleted");
+        }
+        assertNull(CheckpointStore.throughHadoop("file://" + tmp.resolve("empty")).load(), "nothing: no checkpoint");
+    }
+
     @Test
     void aPathsOrFileUrlsCheckpointIsTheCheckpointFormatsOwnFile(@TempDir Path tmp) throws IOException {
         for (String dir : List.of(tmp.resolve("runs").toString(), "file://" + tmp.resolve("url runs"),
