@@ -28,7 +28,12 @@ public final class SameWeights {
             return what + " names " + a.keySet() + " and " + b.keySet();
         }
         for (String name : a.keySet()) {
-            if (!Arrays.equals(a.get(name).toDoubleArray(), b.get(name).toDoubleArray())) {
+            Tensor x = a.get(name);
+            Tensor y = b.get(name);
+            if (x.dtype() != y.dtype() || !x.shape().equals(y.shape())) {
+                return what + " " + name + " is " + x.dtype() + " " + x.shape() + " and " + y.dtype() + " " + y.shape();
+            }
+            if (!Arrays.equals(x.toDoubleArray(), y.toDoubleArray())) {
                 return what + " " + name + " differs";
             }
         }

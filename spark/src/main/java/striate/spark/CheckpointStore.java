@@ -36,11 +36,15 @@ import striate.train.CheckpointException;
  */
 final class CheckpointStore {
     private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
+    /** Hadoop schemes whose rename replaces atomically (HDFS's), where a missing last.ckpt means there is none. */
+    private static final java.util.Set<String> ATOMIC_RENAME = java.util.Set.of("hdfs", "viewfs", "webhdfs",
+            "swebhdfs");
     private final String location;
     private final Path file;
     private final FileSystem fs;
     private final Configuration conf;
     private final org.apache.hadoop.fs.Path url;
+    private String loadedFrom;
 
     private CheckpointStore(String location, Path file, FileSystem fs, Configuration conf,
                             org.apache.hadoop.fs.Path url) {
@@ -95,12 +99,19 @@ final class CheckpointStore {
         return location;
     }
 
+    /** Where the checkpoint {@link #load} last returned came from (a temporary file's URL, see there). */
+    String loadedFrom() {
+        return loadedFrom;
+    }
+
     /**
-     * The last checkpoint, or null when the folder has none. At a URL whose {@code last.ckpt} is missing, the newest
-     * complete checkpoint under a temporary name is the last one: a replace on an object store stopped between
-     * Hadoop's delete and its copy (partial files, which fail the format's length and CRC checks, are passed over).
+     * The last checkpoint, or null when the folder has none. On an object store (any URL but HDFS's, whose rename is
+     * atomic) whose {@code last.ckpt} is missing, the newest complete checkpoint under a temporary name is the last
+     * one: a replace stopped between Hadoop's delete and its copy (partial files, which fail the format's length and
+     * CRC checks, are passed over).
      */
     Checkpoint load() throws IOException {
+        loadedFrom = location;
         if (file != null) {
             return Files.exists(file) ? Checkpoint.load(file) : null;
         }
@@ -108,7 +119,7 @@ final class CheckpointStore {
         try {
             status = fs.getFileStatus(url);
         } catch (FileNotFoundException e) {
-            return fromPartial();
+            return ATOMIC_RENAME.contains(fs.getScheme()) ? null : fromPartial();
         }
         if (!status.isFile()) {
             throw new IOException(location + ": is not a file; expected a Striate checkpoint");
@@ -129,9 +140,12 @@ final class CheckpointStore {
                 Checkpoint c = loaded(p.getPath());
                 log.warn("{} is missing; resuming from {}, the complete checkpoint a replace left before it stopped",
                         location, p.getPath());
+                loadedFrom = p.getPath().toString();
                 return c;
             } catch (CheckpointException e) { // a write that did not finish
                 log.info("{}: passed over, not a complete checkpoint ({})", p.getPath(), e.getMessage());
+            } catch (FileNotFoundException e) { // renamed since it was listed: last.ckpt is there now
+                return load();
             }
         }
         return null;
@@ -155,9 +169,9 @@ final class CheckpointStore {
     }
 
     /**
-     * A temporary file for a URL's checkpoint on this node's disk: in the Spark application's work folder on an
-     * executor (which Spark's worker clean-up removes, should a killed executor leave one), else the JVM's temporary
-     * folder.
+     * A temporary file for a URL's checkpoint on this node's disk: in the Spark application's files folder (on an
+     * executor its working folder, which a standalone worker's clean-up removes when enabled, should a killed
+     * executor leave one), else the JVM's temporary folder. Deleted after each use.
      */
     private static Path staged() throws IOException {
         Path folder = SparkEnv.get() == null ? Path.of(System.getProperty("java.io.tmpdir"))
@@ -175,7 +189,7 @@ final class CheckpointStore {
         if (file != null || copy == null || !message.startsWith(copy)) {
             return e;
         }
-        return new IOException(location + message.substring(copy.length()), e);
+        return new IOException(loadedFrom + message.substring(copy.length()), e);
     }
 
     /**

@@ -18,7 +18,8 @@ import org.apache.spark.sql.types.StructType;
  * Images in the struct of Spark's {@code image} data source ({@code spark.read().format("image")}: origin, height,
  * width, nChannels, mode, data), whose data is decoded 8-bit pixels, row by row, in OpenCV's order: B, G, R (and A)
  * per pixel, or one gray byte. A worker holds its images encoded, so each struct becomes a PNG (lossless: decoding it
- * gives back the same pixels; alpha is dropped, as it is from any image a worker reads).
+ * gives back the same pixels; alpha is dropped, as it is from any image a worker reads). Spark's decoder keeps only
+ * the low byte of a 16-bit gray sample, so such a file's struct is not the file's image (read it with binaryFile).
  */
 final class SparkImages {
     /** The struct's fields this reads, by name. */
@@ -46,11 +47,17 @@ final class SparkImages {
         int height = image.<Integer>getAs("height");
         int width = image.<Integer>getAs("width");
         int channels = image.<Integer>getAs("nChannels");
+        int mode = image.<Integer>getAs("mode");
         byte[] data = image.getAs("data");
         String where = origin(image);
-        if (channels != 1 && channels != 3 && channels != 4) {
-            throw new IllegalArgumentException(where + ": an image of " + channels + " channels; the image data "
-                    + "source gives 1 (gray), 3 (BGR) or 4 (BGRA)");
+        if (height == -1 || mode == -1) { // the source's row for a file it could not decode
+            throw new IllegalArgumentException(where + ": Spark's image data source could not decode this file (its "
+                    + "row has no pixels); remove it, or read with option(\"dropInvalid\", true)");
+        }
+        if (mode != (channels == 1 ? 0 : channels == 3 ? 16 : channels == 4 ? 24 : -2)) {
+            throw new IllegalArgumentException(where + ": an image of " + channels + " channels in OpenCV mode "
+                    + mode + "; the image data source gives 8-bit gray (1 channel, mode 0), BGR (3, mode 16) or BGRA "
+                    + "(4, mode 24)");
         }
         if (height < 1 || width < 1 || data == null || data.length != (long) height * width * channels) {
             throw new IllegalArgumentException(where + ": " + (data == null ? "no" : data.length) + " bytes of data "

@@ -361,7 +361,7 @@ public final class Worker {
         try {
             c.requireModel(o.model());
             if (!c.settings().equals(o.settings())) {
-                throw new IllegalArgumentException(checkpoints.location() + " was written by a run with "
+                throw new IllegalArgumentException(checkpoints.loadedFrom() + " was written by a run with "
                         + c.settings() + " but this run has " + o.settings() + "; give the same options or another "
                         + "--checkpoint-dir");
             }
@@ -371,7 +371,7 @@ public final class Worker {
         }
         dp.optimizer().loadState(c.optimizer());
         dp.syncFromFirst();
-        log.info("resuming from {} at step {}", checkpoints.location(), c.globalStep());
+        log.info("resuming from {} at step {}", checkpoints.loadedFrom(), c.globalStep());
         return c;
     }
 

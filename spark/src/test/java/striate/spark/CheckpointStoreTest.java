@@ -74,6 +74,7 @@ class CheckpointStoreTest {
 
         Checkpoint back = store.load();
         assertEquals(4, back.globalStep(), "the complete temporary file");
+        assertTrue(store.loadedFrom().endsWith("/." + Worker.CHECKPOINT + ".a.part"), store.loadedFrom());
         assertArrayEquals(new float[] {1.5f, 3f, -1.5f}, back.model().get("w").toFloatArray());
 
         store.save(checkpoint(8, 3f));

@@ -19,7 +19,8 @@ import striate.data.EncodedImages;
 
 /**
  * The image data source's structs of pixels (BGR, BGRA or gray bytes) become PNGs whose decoded floats are those of
- * the original image's file, bit for bit; sizes that disagree with the data are errors naming the image.
+ * the original image's file, bit for bit; sizes that disagree with the data, a row the source could not decode and a
+ * mode that is not 8-bit are errors naming the image.
  */
 class SparkImagesTest {
     /** The image data source's schema (Spark's ImageSchema.columnSchema). */
@@ -87,5 +88,12 @@ class SparkImagesTest {
         Row bad = new GenericRowWithSchema(new Object[] {"hdfs://nn/a.jpg", 4, 4, 3, 16, new byte[47]}, SCHEMA);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkImages.png(bad));
         assertTrue(e.getMessage().startsWith("hdfs://nn/a.jpg: 47 bytes of data for an image of 4x4x3"), e.getMessage());
+        Row undecoded = new GenericRowWithSchema(new Object[] {"hdfs://nn/b.jpg", -1, -1, -1, -1, new byte[0]}, SCHEMA);
+        e = assertThrows(IllegalArgumentException.class, () -> SparkImages.png(undecoded));
+        assertTrue(e.getMessage().startsWith("hdfs://nn/b.jpg: Spark's image data source could not decode this file"),
+                e.getMessage());
+        Row sixteenBit = new GenericRowWithSchema(new Object[] {"hdfs://nn/c.png", 2, 2, 1, 2, new byte[8]}, SCHEMA);
+        e = assertThrows(IllegalArgumentException.class, () -> SparkImages.png(sixteenBit));
+        assertTrue(e.getMessage().startsWith("hdfs://nn/c.png: an image of 1 channels in OpenCV mode 2"), e.getMessage());
     }
 }
