@@ -139,7 +139,7 @@ public final class Worker {
         for (String name : List.of("val", "test")) {
             if (!trainRoot(root).equals(root) && Files.isDirectory(root.resolve(name))) {
                 ImageFolder test = images(root.resolve(name), alexNet(o));
-                List<String> classes = trainImages(o).classNames();
+                List<String> classes = ImageFolder.classFolders(trainRoot(root)); // not a walk of every image
                 if (!test.classNames().equals(classes)) { // labels are class folder positions: they must agree
                     throw new IllegalArgumentException(test.root() + " has classes " + test.classNames() + " but "
                             + trainRoot(root) + " has " + classes + "; both need the same class folders");

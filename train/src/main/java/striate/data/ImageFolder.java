@@ -233,8 +233,8 @@ public final class ImageFolder extends CroppedImages {
         }
     }
 
-    /** The visible subfolders of root, sorted by name. */
-    private static List<String> classFolders(Path root) throws IOException {
+    /** The class names an ImageFolder of {@code root} has: its visible subfolders, sorted by name (one listing). */
+    public static List<String> classFolders(Path root) throws IOException {
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
                     .filter(ImageFolder::isClassFolderName).sorted().toList();
