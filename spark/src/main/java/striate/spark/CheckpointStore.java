@@ -30,9 +30,10 @@ import striate.train.CheckpointException;
  * settings ({@link HadoopSettings}). A path's checkpoint replaces the last one atomically and durably
  * ({@link Checkpoint#save}: temporary file, fsync, rename). A URL's is written under a temporary name in the same
  * folder and renamed over {@code last.ckpt} with {@link FileContext#rename} and {@link Rename#OVERWRITE}: one atomic
- * operation on HDFS; on other stores (s3a, abfs, gs) Hadoop deletes {@code last.ckpt} before the rename (a copy there),
- * and a crash between the two leaves only the temporary file, which {@link #load} then reads. A URL's checkpoint passes through a
- * temporary file of the executor's local disk, where the checkpoint format reads and writes.
+ * operation on HDFS; on other stores (s3a, abfs, gs) Hadoop deletes {@code last.ckpt} before the rename (a copy
+ * there), and a crash between the two leaves only the temporary file, which {@link #load} then reads. A URL's
+ * checkpoint passes through a temporary file of the executor's local disk, where the checkpoint format reads and
+ * writes.
  */
 final class CheckpointStore {
     private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
@@ -133,7 +134,8 @@ final class CheckpointStore {
 
     /** The newest complete checkpoint a replace left under a temporary name, or null. */
     private Checkpoint fromPartial() throws IOException {
-        List<FileStatus> partials = new ArrayList<>(List.of(fs.listStatus(url.getParent(), CheckpointStore::isPartial)));
+        List<FileStatus> partials = new ArrayList<>(List.of(fs.listStatus(url.getParent(),
+                CheckpointStore::isPartial)));
         partials.sort(Comparator.comparingLong(FileStatus::getModificationTime).reversed());
         for (FileStatus p : partials) {
             try {

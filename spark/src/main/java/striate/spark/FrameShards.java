@@ -18,9 +18,10 @@ import striate.models.AlexNet;
  * An {@link ImageFrame}'s rows dealt to the workers: numbered in the DataFrame's order (cut to {@code --limit}'s
  * seeded sample, as from a folder), then moved by a shuffle so that partition r holds exactly worker r's contiguous
  * shard of {@link ShardOrder}, which the barrier stage's task r reads ({@link Examples}), and worker r's contiguous
- * slice of the test frame's rows, which it scores after each epoch (keyed −1 − index, apart from the training rows). The rows are kept in the
- * executors' memory (spilling to disk) while they are numbered, counted and dealt, so this computes the DataFrame
- * once (a DataFrame sorted with orderBy also reads its input once more, to sample the sort's ranges).
+ * slice of the test frame's rows, which it scores after each epoch (keyed −1 − index, apart from the training rows).
+ * The rows are kept in the executors' memory (spilling to disk) while they are numbered, counted and dealt, so this
+ * computes the DataFrame once (a DataFrame sorted with orderBy also reads its input once more, to sample the sort's
+ * ranges).
  */
 final class FrameShards {
     /** One image: its label, its file's bytes and where it came from. */

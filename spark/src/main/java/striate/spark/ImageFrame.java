@@ -112,7 +112,8 @@ public record ImageFrame(Dataset<Row> rows, String image, String label, String n
                         + "every class needs at least one image: add some or remove the folder");
             }
             // the ImageFolder's order: its paths' bytes compared as signed bytes (java.nio's UnixPath)
-            images.sort((x, y) -> Arrays.compare(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)));
+            images.sort((x, y) -> Arrays.compare(x.getBytes(StandardCharsets.UTF_8),
+                    y.getBytes(StandardCharsets.UTF_8)));
             for (String image : images) {
                 files.add(RowFactory.create(image, label));
             }

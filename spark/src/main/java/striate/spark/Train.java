@@ -108,7 +108,7 @@ public final class Train {
      */
     static String describeTest(List<Worker.Report> reports, Options o) {
         String perEpoch = reports.isEmpty() ? "" : reports.getFirst().epochs().stream().map(Worker.Epoch::scores)
-                .filter(java.util.Objects::nonNull).map(Worker.Scores::test).filter(java.util.Objects::nonNull)
+                .filter(java.util.Objects::nonNull).map(EpochScores::test).filter(java.util.Objects::nonNull)
                 .map(t -> String.format(Locale.ROOT, "%.4f", t.accuracy())).collect(Collectors.joining(", ", "; after "
                         + "each epoch of this run: [", "]"));
         return reports.stream().map(Worker.Report::test).filter(java.util.Objects::nonNull).findFirst()
@@ -126,7 +126,7 @@ public final class Train {
         if (reports.isEmpty() || reports.getFirst().epochs().isEmpty()) {
             return 0;
         }
-        Worker.Scores last = reports.getFirst().epochs().getLast().scores();
+        EpochScores last = reports.getFirst().epochs().getLast().scores();
         return last == null ? 0 : last.unscored();
     }
 

@@ -23,13 +23,11 @@ import striate.nn.Module;
 import striate.optim.Sgd;
 import striate.parallel.DataParallel;
 import striate.parallel.GradientExchange;
-import striate.tensor.DType;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 import striate.train.CheckpointException;
 import striate.train.EpochStats;
-import striate.train.Evaluation;
 
 /**
  * One worker's share of a data-parallel run, with no Spark in it: it reads its shard of an MNIST-format folder or an
@@ -77,25 +75,14 @@ public final class Worker {
     public record Test(double accuracy, double loss, int images) implements Serializable {
     }
 
-    /**
-     * The whole job's epoch, the workers' values averaged: the mean training loss and accuracy of the epoch's steps
-     * (each worker's own batches, as trained), and the weights at its end scored on the test images, each worker
-     * scoring its slice of them. {@code test} is null without test images, or when {@code unscored} workers (more
-     * than 0) failed to score their slices; the epoch's training is kept either way, and each such worker logs why.
-     */
-    public record Scores(double trainLoss, double trainAccuracy, Test test, int unscored) implements Serializable {
-    }
-
-    /** The bucket of the scores' all-reduce: not one of the gradients' (0, 1, ...). */
-    private static final int SCORES_BUCKET = -1;
 
     /**
      * One finished epoch of a worker: its mean training loss, the examples, seconds and all-reduce seconds of the
      * steps this worker ran in it (a resumed worker runs only the rest of its first epoch; the seconds leave out the
-     * scoring), and the job's scores after it ({@link Scores}, the same on every worker). A later epoch's rate is the
+     * scoring), and the job's scores after it ({@link EpochScores}, the same on every worker). A later epoch's rate is the
      * steady state, after the JIT has compiled the step.
      */
-    public record Epoch(double loss, long examples, double seconds, double allReduceSeconds, Scores scores)
+    public record Epoch(double loss, long examples, double seconds, double allReduceSeconds, EpochScores scores)
             implements Serializable {
         /** An epoch without the job's scores. */
         public Epoch(double loss, long examples, double seconds, double allReduceSeconds) {
@@ -210,7 +197,7 @@ public final class Worker {
      * Trains as rank {@code rank} of {@code o.workers()} on {@code device}, exchanging gradients through
      * {@code exchange}, on {@code shard}'s training examples (the run's, at run-wide indices, of which it reads its own).
      * After each epoch every worker scores the weights on its slice of the test images (when the run has them) and the
-     * workers average their counts and training losses through {@code exchange} ({@link Scores}; safe from this
+     * workers average their counts and training losses through {@code exchange} ({@link EpochScores}; safe from this
      * thread: a step returns only once its exchange work is done); rank 0's checkpoint records them as its history
      * (a resumed stage's first entry covers the steps it ran of that epoch), and rank 0's report carries the last
      * epoch's test score as the final weights'.
@@ -284,7 +271,7 @@ public final class Worker {
                     long now = System.nanoTime();
                     long reduced = reduceNanos.get();
                     double epochSeconds = (now - epochStart) * 1e-9;
-                    Scores scores = scores(dp.module(), test, o, rank, device, exchange,
+                    EpochScores scores = EpochScores.exchanged(dp.module(), test, o, rank, device, exchange,
                             new double[] {lossSum / lossCount, correct, (long) lossCount * o.batchSize()});
                     last = scores.test();
                     epochs.add(new Epoch(lossSum / lossCount, (long) lossCount * o.batchSize(), epochSeconds,
@@ -309,47 +296,11 @@ public final class Worker {
             }
             double seconds = (System.nanoTime() - t0 - scoreNanos) * 1e-9; // the steps' time, not the scoring's
             if (test != null && last == null) { // no epoch ended in this run (a resumed stage with nothing left)
-                last = scores(dp.module(), test, o, rank, device, exchange, new double[3]).test();
+                last = EpochScores.exchanged(dp.module(), test, o, rank, device, exchange, new double[3]).test();
             }
             return new Report(rank, first, step, epochs, (step - first) * o.batchSize(), seconds,
                     reduceNanos.get() * 1e-9, rank == 0 ? last : null);
         }
-    }
-
-    /**
-     * The job's {@link Scores}: this worker scores {@code model} on {@code slice}, its share of the test images (none
-     * when null), and every worker's counts and {@code train} values (its mean training loss, right answers, examples)
-     * are averaged across the workers by one all-reduce of {@code exchange}, in which every worker takes part.
-     */
-    static Scores scores(Module model, Dataset slice, Options o, int rank, Device device, GradientExchange exchange,
-                         double[] train) {
-        // [mean training loss, right, examples, test right, test loss sum, test images, failed to score]
-        double[] values = {train[0], train[1], train[2], 0, 0, 0, 0};
-        if (slice != null && slice.size() > 0) {
-            try {
-                Evaluation e = Evaluation.of(model, slice, device, Evaluation.batchSizeFor(slice, o.batchSize()));
-                values[3] = e.correct();
-                values[4] = e.loss() * slice.size();
-                values[5] = slice.size();
-            } catch (RuntimeException e) { // the epoch's training is kept: the others must still join the all-reduce
-                log.warn("worker {}: scoring its {} test images failed; the epoch's test score is left out", rank,
-                        slice.size(), e);
-                values[6] = 1;
-            }
-        }
-        Tensor buffer = Tensor.of(device, DType.F64, values, values.length);
-        exchange.allReduce(SCORES_BUCKET, List.of(buffer)); // the mean over the workers, in float64
-        exchange.finish();
-        double[] mean = buffer.toDoubleArray();
-        int n = o.workers();
-        long[] sums = new long[mean.length]; // the counts, exact again
-        for (int i = 1; i < mean.length; i++) {
-            sums[i] = Math.round(mean[i] * n);
-        }
-        double trainAccuracy = sums[2] > 0 ? (double) sums[1] / sums[2] : Double.NaN;
-        Test scored = slice == null || sums[6] > 0 ? null : new Test((double) sums[3] / sums[5],
-                mean[4] / mean[5], (int) sums[5]);
-        return new Scores(mean[0], trainAccuracy, scored, (int) sums[6]);
     }
 
     /** Restores the last checkpoint into the replica when there is one, and returns it (null without one). */

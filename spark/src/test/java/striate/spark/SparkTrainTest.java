@@ -152,7 +152,7 @@ class SparkTrainTest {
 
         // after each epoch the two workers scored half the 10,000 test images each and added up their counts
         for (int e = 0; e < 3; e++) {
-            Worker.Scores s0 = reports.get(0).epochs().get(e).scores();
+            EpochScores s0 = reports.get(0).epochs().get(e).scores();
             assertEquals(s0, reports.get(1).epochs().get(e).scores(), "every worker has the job's scores");
             assertEquals(10_000, s0.test().images());
             double meanLoss = (reports.get(0).epochLoss()[e] + reports.get(1).epochLoss()[e]) / 2;

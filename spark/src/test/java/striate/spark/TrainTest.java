@@ -85,8 +85,8 @@ class TrainTest {
         assertEquals("no test images in /shared/fm (an image folder's val/ or test/ beside train/): the final weights "
                 + "are not scored", Train.describeTest(List.of(one), o));
         List<Worker.Epoch> scored = List.of(
-                new Worker.Epoch(0.9, 640, 2.0, 0.2, new Worker.Scores(0.9, 0.7, new Worker.Test(0.75, 0.6, 10000), 0)),
-                new Worker.Epoch(0.5, 640, 0.5, 0.1, new Worker.Scores(0.5, 0.8, new Worker.Test(0.8125, 0.51234,
+                new Worker.Epoch(0.9, 640, 2.0, 0.2, new EpochScores(0.9, 0.7, new Worker.Test(0.75, 0.6, 10000), 0)),
+                new Worker.Epoch(0.5, 640, 0.5, 0.1, new EpochScores(0.5, 0.8, new Worker.Test(0.8125, 0.51234,
                         10000), 0)));
         Worker.Report epochs = new Worker.Report(0, 0, 20, scored, 1280, 2.5, 0.3, scored.get(1).scores().test());
         assertEquals("test accuracy 0.8125, test loss 0.5123 on the 10000 test images of /shared/fm (the final "

@@ -50,12 +50,12 @@ class WorkerScoresTest {
         Dataset test = testImages();
         Options o = options();
         Evaluation whole = Evaluation.of(model(o), test, Device.cpu(), 50);
-        List<Worker.Scores> scores = SocketRingTest.onRing(3, (rank, ring) -> Worker.scores(model(o),
+        List<EpochScores> scores = SocketRingTest.onRing(3, (rank, ring) -> EpochScores.exchanged(model(o),
                 slice(test, rank), o, rank, Device.cpu(), ring, new double[] {1.0 + rank, 10 + rank, 16}));
-        for (Worker.Scores s : scores) {
+        for (EpochScores s : scores) {
             assertEquals(scores.getFirst(), s, "every worker has the same scores");
         }
-        Worker.Scores s = scores.getFirst();
+        EpochScores s = scores.getFirst();
         assertEquals(TESTS, s.test().images());
         assertEquals((double) whole.correct() / TESTS, s.test().accuracy(), 0.0, "the counts, exact");
         assertEquals(whole.loss(), s.test().loss(), 1e-6, "float32 batch losses, summed in other batches");
@@ -68,10 +68,10 @@ class WorkerScoresTest {
     void aWorkerThatFailsToScoreLeavesTheTestScoreOutOnEveryWorker() throws Exception {
         Dataset test = testImages();
         Options o = options();
-        List<Worker.Scores> scores = SocketRingTest.onRing(3, (rank, ring) -> Worker.scores(model(o),
+        List<EpochScores> scores = SocketRingTest.onRing(3, (rank, ring) -> EpochScores.exchanged(model(o),
                 rank == 1 ? new Unreadable(slice(test, rank)) : slice(test, rank), o, rank, Device.cpu(), ring,
                 new double[] {1, 8, 16}));
-        for (Worker.Scores s : scores) {
+        for (EpochScores s : scores) {
             assertNull(s.test(), "no test score this epoch");
             assertEquals(1, s.unscored());
             assertEquals(0.5, s.trainAccuracy(), 0.0, "the training values still averaged");
