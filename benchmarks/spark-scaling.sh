@@ -9,7 +9,9 @@
 # (1.0 is ideal; the target is 0.8 at N = 2). Run it on a quiet machine with at least N cores. Eight epochs by
 # default: with every core busy training, each executor's JIT compiles the step on a shared core, so the N-worker
 # runs reach their steady rate later (about the fifth epoch on two cores) than the one-worker run (the second); each
-# worker's line lists its images/s per epoch.
+# worker's line lists its images/s per epoch. The runs score the test images once, at the end (--test-every 0):
+# this measures training; scoring after every epoch (Train's default) costs two workers on two cores a few percent
+# of their steady rate (benchmarks/RESULTS.md).
 # Usage: bash benchmarks/spark-scaling.sh [--workers N] [--epochs E] [--limit K] [--executor-memory M]
 #   --executor-memory M   each executor's heap (default 1g; the local-cluster workers have 2048 MB)
 set -euo pipefail
@@ -60,7 +62,7 @@ run() { # $1 = workers
         -Dspark.scheduler.barrier.maxConcurrentTasksCheck.interval=1s \
         -Dspark.executor.extraJavaOptions=-Dstriate.cpu.threads=1 \
         striate.spark.Train --model lenet5 --data "$data" --epochs "$epochs" --batch-size 64 --lr 0.01 \
-        --seed 42 --checkpoint-dir "$out/ckpt-$n" --workers "$n" --limit "$limit" 2>"$out/spark-$n.log" \
+        --seed 42 --checkpoint-dir "$out/ckpt-$n" --workers "$n" --limit "$limit" --test-every 0 2>"$out/spark-$n.log" \
         | tee "$out/train-$n.txt" || { tail -30 "$out/spark-$n.log" >&2; die "the $n-worker run failed"; }
 }
 run 1

@@ -12,17 +12,19 @@ import striate.models.AlexNet;
  * {@code --model lenet5|alexnet --data DIR --epochs E --batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N}
  * and optionally {@code --config K=V,...} (AlexNet's: variant, size, channels, dropout; its classes are the image
  * folder's), {@code --momentum M} (0.9), {@code --limit K} (train on the first K examples; 0: all),
- * {@code --checkpoint-every STEPS} (0: at the end of each epoch only) and {@code --device cpu|cuda} (cpu: each
+ * {@code --checkpoint-every STEPS} (0: at the end of each epoch only), {@code --test-every EPOCHS} (score the test
+ * images after every EPOCHS-th epoch and after the last; 0: after the last only; 1 by default) and
+ * {@code --device cpu|cuda} (cpu: each
  * worker trains on its executor's CPU, the workers joined by a TCP ring; cuda: on the GPU Spark gave its task, the
  * workers joined by NCCL). {@code --batch-size} is per worker: one step trains on N·B examples. Serializable: the
  * driver ships it to every task.
  */
 public record Options(String model, String config, String data, int epochs, int batchSize, double lr,
                       double momentum, long seed, String checkpointDir, int workers, int limit, int checkpointEvery,
-                      String device) implements Serializable {
+                      String device, int testEvery) implements Serializable {
     public static final String USAGE = "usage: striate.spark.Train --model lenet5|alexnet --data DIR --epochs E "
             + "--batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N [--config K=V,...] [--momentum M] "
-            + "[--limit K] [--checkpoint-every STEPS] [--device cpu|cuda]";
+            + "[--limit K] [--checkpoint-every STEPS] [--test-every EPOCHS] [--device cpu|cuda]";
 
     public Options {
         if (!"lenet5".equals(model) && !"alexnet".equals(model)) {
@@ -51,6 +53,7 @@ public record Options(String model, String config, String data, int epochs, int 
         require(workers >= 1, "--workers must be >= 1, got " + workers);
         require(limit >= 0, "--limit must be >= 0, got " + limit);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
+        require(testEvery >= 0, "--test-every must be >= 0, got " + testEvery);
         require("cpu".equals(device) || "cuda".equals(device), "--device must be cpu or cuda (each task's own GPU), got "
                 + device);
     }
@@ -69,12 +72,13 @@ public record Options(String model, String config, String data, int epochs, int 
     /** Parses {@code --name value} pairs; an unknown, repeated or valueless option is an error naming it. */
     public static Options parse(String... args) {
         Map<String, String> v = new LinkedHashMap<>(Map.of("--momentum", "0.9", "--limit", "0",
-                "--checkpoint-every", "0", "--device", "cpu", "--config", ""));
+                "--checkpoint-every", "0", "--device", "cpu", "--config", "", "--test-every", "1"));
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i];
             if (!Set.of("--model", "--data", "--epochs", "--batch-size", "--lr", "--seed",
                     "--checkpoint-dir", "--workers", "--momentum", "--limit", "--checkpoint-every", "--device",
+                    "--test-every",
                     "--config")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
@@ -98,7 +102,7 @@ public record Options(String model, String config, String data, int epochs, int 
                     Double.parseDouble(v.get("--momentum")), Long.parseLong(v.get("--seed")),
                     v.get("--checkpoint-dir"), Integer.parseInt(v.get("--workers")),
                     Integer.parseInt(v.get("--limit")), Integer.parseInt(v.get("--checkpoint-every")),
-                    v.get("--device"));
+                    v.get("--device"), Integer.parseInt(v.get("--test-every")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE, e);
         }

@@ -271,8 +271,9 @@ public final class Worker {
                     long now = System.nanoTime();
                     long reduced = reduceNanos.get();
                     double epochSeconds = (now - epochStart) * 1e-9;
-                    EpochScores scores = EpochScores.exchanged(dp.module(), test, o, rank, device, exchange,
-                            new double[] {lossSum / lossCount, correct, (long) lossCount * o.batchSize()});
+                    boolean scored = step == end || o.testEvery() > 0 && (epoch + 1) % o.testEvery() == 0;
+                    EpochScores scores = EpochScores.exchanged(dp.module(), scored ? test : null, o, rank, device,
+                            exchange, new double[] {lossSum / lossCount, correct, (long) lossCount * o.batchSize()});
                     last = scores.test();
                     epochs.add(new Epoch(lossSum / lossCount, (long) lossCount * o.batchSize(), epochSeconds,
                             (reduced - epochReduceStart) * 1e-9, scores));

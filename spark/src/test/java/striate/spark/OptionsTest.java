@@ -17,7 +17,7 @@ class OptionsTest {
     void theReadmeLineParsesWithTheDefaults() {
         Options o = Options.parse(README);
         assertEquals(new Options("lenet5", "", "/shared/fashion-mnist", 5, 64, 0.01, 0.9, 42, "/shared/runs/lenet5", 4,
-                0, 0, "cpu"), o);
+                0, 0, "cpu", 1), o);
         assertFalse(o.onGpus());
     }
 
@@ -31,6 +31,18 @@ class OptionsTest {
         assertEquals(Options.parse(README).settings(), o.settings(), "a run may resume on the other device");
         gpu[README.length + 1] = "cuda:1";
         assertMessage("--device must be cpu or cuda (each task's own GPU), got cuda:1", gpu);
+    }
+
+    @Test
+    void testEveryIsHowOftenTheTestImagesAreScoredAndNoSettingOfTheCheckpoint() {
+        String[] every = java.util.Arrays.copyOf(README, README.length + 2);
+        every[README.length] = "--test-every";
+        every[README.length + 1] = "0";
+        Options o = Options.parse(every);
+        assertEquals(0, o.testEvery());
+        assertEquals(Options.parse(README).settings(), o.settings(), "it changes no weight");
+        every[README.length + 1] = "-1";
+        assertMessage("--test-every must be >= 0, got -1", every);
     }
 
     @Test

@@ -2,6 +2,7 @@ package striate.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -76,6 +77,34 @@ class WorkerScoresTest {
             assertEquals(1, s.unscored());
             assertEquals(0.5, s.trainAccuracy(), 0.0, "the training values still averaged");
         }
+    }
+
+    /**
+     * With --test-every 2 over 3 epochs, two workers score the test images after the second epoch and after the last,
+     * and the checkpoint's history has the three epochs' training values and those two scores.
+     */
+    @Test
+    void testEveryScoresEveryNthEpochAndTheLast(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Dataset test = testImages();
+        Path dir = MnistFolder.defaultFashionMnistFolder();
+        Options o = Options.parse("--model", "lenet5", "--data", dir.toString(), "--epochs", "3", "--batch-size", "16",
+                "--lr", "0.05", "--seed", "7", "--checkpoint-dir", tmp.toString(), "--workers", "2", "--limit", "128",
+                "--test-every", "2");
+        Dataset train = Worker.data(o);
+        List<Worker.Report> reports = SocketRingTest.onRing(2, (rank, ring) -> Worker.run(o, rank, Device.cpu(), ring,
+                new BarrierTask.Shard(train, test.subset(FrameShards.testStart(rank, TESTS, 2),
+                        FrameShards.testStart(rank + 1, TESTS, 2)))));
+        List<Worker.Epoch> epochs = reports.getFirst().epochs();
+        assertEquals(3, epochs.size());
+        assertNull(epochs.get(0).scores().test(), "epoch 1: not scored");
+        assertEquals(TESTS, epochs.get(1).scores().test().images(), "epoch 2: scored");
+        assertEquals(epochs.get(2).scores().test(), reports.getFirst().test(), "the last epoch: scored, the final");
+        List<striate.train.EpochStats> history = striate.train.Checkpoint.load(tmp.resolve(Worker.CHECKPOINT))
+                .history();
+        assertEquals(3, history.size());
+        assertTrue(Double.isNaN(history.get(0).valMetric()) && !Double.isNaN(history.get(1).valMetric())
+                && !Double.isNaN(history.get(2).valMetric()), history.toString());
+        assertTrue(history.stream().allMatch(h -> Double.isFinite(h.trainLoss())), "every epoch's training values");
     }
 
     /** A test slice whose images cannot be read (a corrupt file). */
