@@ -50,13 +50,14 @@ public record EpochScores(double trainLoss, double trainAccuracy, Worker.Test te
         exchange.finish();
         double[] mean = buffer.toDoubleArray();
         int n = o.workers();
-        long[] sums = new long[mean.length]; // the counts, exact again
-        for (int i = 1; i < mean.length; i++) {
-            sums[i] = Math.round(mean[i] * n);
-        }
-        double trainAccuracy = sums[2] > 0 ? (double) sums[1] / sums[2] : Double.NaN;
-        Worker.Test scored = slice == null || sums[6] > 0 ? null : new Worker.Test((double) sums[3] / sums[5],
-                mean[4] / mean[5], (int) sums[5]);
-        return new EpochScores(mean[0], trainAccuracy, scored, (int) sums[6]);
+        long right = Math.round(mean[1] * n); // the counts, exact again
+        long examples = Math.round(mean[2] * n);
+        long testRight = Math.round(mean[3] * n);
+        long images = Math.round(mean[5] * n);
+        int failed = (int) Math.round(mean[6] * n);
+        double trainAccuracy = examples > 0 ? (double) right / examples : Double.NaN;
+        Worker.Test scored = slice == null || failed > 0 ? null : new Worker.Test((double) testRight / images,
+                mean[4] / mean[5], (int) images);
+        return new EpochScores(mean[0], trainAccuracy, scored, failed);
     }
 }

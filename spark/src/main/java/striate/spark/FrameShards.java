@@ -144,7 +144,7 @@ final class FrameShards {
             starts = new int[order.workers() + 1];
             testStarts = new int[order.workers() + 1];
             for (int r = 0; r <= order.workers(); r++) {
-                starts[r] = r == order.workers() ? order.examples() : order.shardStart(r);
+                starts[r] = order.shardStart(r); // shardStart(N) is the number of examples
                 testStarts[r] = testStart(r, tests, order.workers());
             }
         }
@@ -185,8 +185,9 @@ final class FrameShards {
             ShardOrder order = new ShardOrder(examples, o.workers(), o.batchSize(), o.seed());
             int start = order.shardStart(rank);
             int testStart = testStart(rank, tests, o.workers());
-            Example[] shard = new Example[(rank + 1 == o.workers() ? examples : order.shardStart(rank + 1)) - start];
+            Example[] shard = new Example[order.shardStart(rank + 1) - start];
             Example[] slice = new Example[testStart(rank + 1, tests, o.workers()) - testStart];
+            int received = 0;
             while (partition.hasNext()) {
                 Tuple2<Integer, Example> e = partition.next();
                 boolean test = e._1() < 0;
@@ -198,10 +199,9 @@ final class FrameShards {
                             + " or twice");
                 }
                 into[at] = e._2();
+                received++;
             }
-            List<Example> missing = new java.util.ArrayList<>(Arrays.asList(shard));
-            missing.addAll(Arrays.asList(slice));
-            if (missing.contains(null)) {
+            if (received != shard.length + slice.length) { // none twice: so one is missing
                 throw new IllegalStateException("worker " + rank + " did not receive all of its shard's " + shard.length
                         + " examples and its " + slice.length + " test images");
             }

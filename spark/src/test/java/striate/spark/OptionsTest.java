@@ -13,6 +13,14 @@ class OptionsTest {
         "--batch-size", "64", "--lr", "0.01", "--seed", "42", "--checkpoint-dir", "/shared/runs/lenet5",
         "--workers", "4"};
 
+    /** The README's line with one more option. */
+    private static String[] readmeWith(String name, String value) {
+        String[] args = java.util.Arrays.copyOf(README, README.length + 2);
+        args[README.length] = name;
+        args[README.length + 1] = value;
+        return args;
+    }
+
     @Test
     void theReadmeLineParsesWithTheDefaults() {
         Options o = Options.parse(README);
@@ -23,26 +31,19 @@ class OptionsTest {
 
     @Test
     void cudaPutsEveryWorkerOnItsTasksGpuAndIsNoSettingOfTheCheckpoint() {
-        String[] gpu = java.util.Arrays.copyOf(README, README.length + 2);
-        gpu[README.length] = "--device";
-        gpu[README.length + 1] = "cuda";
-        Options o = Options.parse(gpu);
+        Options o = Options.parse(readmeWith("--device", "cuda"));
         assertTrue(o.onGpus());
         assertEquals(Options.parse(README).settings(), o.settings(), "a run may resume on the other device");
-        gpu[README.length + 1] = "cuda:1";
-        assertMessage("--device must be cpu or cuda (each task's own GPU), got cuda:1", gpu);
+        assertMessage("--device must be cpu or cuda (each task's own GPU), got cuda:1", readmeWith("--device",
+                "cuda:1"));
     }
 
     @Test
     void testEveryIsHowOftenTheTestImagesAreScoredAndNoSettingOfTheCheckpoint() {
-        String[] every = java.util.Arrays.copyOf(README, README.length + 2);
-        every[README.length] = "--test-every";
-        every[README.length + 1] = "0";
-        Options o = Options.parse(every);
+        Options o = Options.parse(readmeWith("--test-every", "0"));
         assertEquals(0, o.testEvery());
         assertEquals(Options.parse(README).settings(), o.settings(), "it changes no weight");
-        every[README.length + 1] = "-1";
-        assertMessage("--test-every must be >= 0, got -1", every);
+        assertMessage("--test-every must be >= 0, got -1", readmeWith("--test-every", "-1"));
     }
 
     @Test
@@ -53,9 +54,7 @@ class OptionsTest {
         String[] model = README.clone();
         model[1] = "vgg16";
         assertMessage("--model vgg16 is not trained on Spark; use --model lenet5", model);
-        String[] lenetConfig = java.util.Arrays.copyOf(README, README.length + 2);
-        lenetConfig[README.length] = "--config";
-        lenetConfig[README.length + 1] = "size=64";
+        String[] lenetConfig = readmeWith("--config", "size=64");
         assertMessage("--config sets AlexNet's options", lenetConfig);
         String[] badConfig = lenetConfig.clone();
         badConfig[1] = "alexnet";
