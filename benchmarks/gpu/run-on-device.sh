@@ -400,11 +400,11 @@ first() { # one call for a session's first look (about 9 minutes): what has neve
   use_nccl
   machine
   local api=-Dstriate.cuda.cudnnApi=graph
-  section "First look: the gpu tests of the code that has never run on a GPU (CUDA graphs, the staging copies, the graph API's convolutions, mixed precision, the fused recurrent layers, the two-pass sums), and the conformance suite"
+  section "First look: the gpu tests of the code that has never run on a GPU (CUDA graphs, the staging copies, the graph API's convolutions, mixed precision, the fused recurrent layers, the two-pass sums, NCCL and its watchdog), and the conformance suite"
   TAIL=50 junit 240 junit-first -- CudaConformanceTest CudaGraphTest CudaGraphedTrainingTest CudaCopyTest \
     CudnnGraphConvolutionTest CudnnGraphNodeTest CudaLowPrecisionTest CudaRecurrentLayersTest CudaReductionPathsTest \
     CudaLossTest \
-    CudaKernelTraceTest
+    CudaKernelTraceTest NcclGpuTest
   section "#19 item 1: elementwise add and relu at 2^26 elements, GB/s, Striate and PyTorch (target: >= 0.9x)"
   TAIL=12 record timeout 60 "${JAVA[@]}" striate.bench.GpuThroughput 1024
   TAIL=12 record timeout 60 python3 benchmarks/gpu/torch_peer.py 1024

@@ -94,6 +94,7 @@ final class CudaDevice {
     private final Set<Integer> peersChecked = new HashSet<>(); // GPUs whose memory this context was set up to read
     private String lastKernel = "(none yet)";
     private boolean capturing; // the stream's work goes into a CUDA graph (beginCapture)
+    private volatile String abortedBy; // why a collective group this GPU ran in was aborted (markAborted), or null
     private final List<DeferredCheck> deferredChecks = new ArrayList<>(); // the capture's flag checks (deferCheck)
 
     CudaDevice(int index, CudaOptions options) {
@@ -213,6 +214,7 @@ final class CudaDevice {
         }
         if (options.syncLaunches() && !capturing) { // a captured launch runs at replay
             int e = cuStreamSynchronize(stream);
+            requireNotAborted("a synchronization after " + kernel);
             if (e != CUresult.CUDA_SUCCESS) {
                 throw new CudaKernelException(kernel, "failed while running: " + CudaStatus.driverText(e));
             }
@@ -288,10 +290,33 @@ final class CudaDevice {
         }
     }
 
+    /**
+     * Marks this GPU as having run in a collective group that was aborted ({@code why}): until
+     * {@link #clearAborted}, every wait for its stream throws, since aborted kernels leave partial sums behind.
+     */
+    void markAborted(String why) {
+        abortedBy = why;
+    }
+
+    /** The aborted group was closed: waits for this GPU return again. */
+    void clearAborted() {
+        abortedBy = null;
+    }
+
+    /** Throws when this GPU's collective group was aborted: {@code what} waited for it and is refused. */
+    private void requireNotAborted(String what) {
+        String why = abortedBy;
+        if (why != null) {
+            throw new CollectiveAbortedException(this + ": " + what + " refused, since " + why + "; what this GPU "
+                    + "computed since may hold the aborted collectives' partial sums");
+        }
+    }
+
     /** Waits for the stream; an asynchronous kernel error names the last kernel launched. */
     void synchronize() {
         requireNotCapturing("a synchronization with the GPU");
         int s = cuStreamSynchronize(stream);
+        requireNotAborted("a synchronization");
         if (s != CUresult.CUDA_SUCCESS) {
             throw new CudaKernelException(lastKernel, "an error surfaced at a synchronization after it (the last"
                     + " kernel launched; -Dstriate.cuda.syncLaunches=true pins the failing one): "
@@ -332,6 +357,7 @@ final class CudaDevice {
             nextSlot = (k + 1) % SLOTS;
             if (slotInFlight[k]) {
                 int s = cuEventSynchronize(slotRead[k]);
+                requireNotAborted("a copy to the device");
                 if (s != CUresult.CUDA_SUCCESS) { // an earlier kernel failed: name it, as a synchronization does
                     throw new CudaKernelException(lastKernel, "an error surfaced while a copy to the device waited for "
                             + "the stream (the last kernel launched; -Dstriate.cuda.syncLaunches=true pins the failing "

@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * NCCL 2 through Java's foreign function interface: the thirteen functions data parallel needs, bound to the
+ * NCCL 2 through Java's foreign function interface: the fourteen functions data parallel needs, bound to the
  * machine's {@code libnccl.so.2} (no Java dependency; NCCL's C API has been stable across 2.x). Communicators are
  * {@code ncclComm_t} addresses; buffers and streams are raw device addresses and {@code cudaStream_t} handles (see
  * {@link NativeAddress}). Every call's status is checked: a failure throws a {@link CudaCallException} naming the
@@ -52,6 +52,7 @@ public final class Nccl {
     private final MethodHandle groupStart;
     private final MethodHandle groupEnd;
     private final MethodHandle commDestroy;
+    private final MethodHandle commAbort;
     private final MethodHandle getErrorString;
     private final MethodHandle commGetAsyncError;
     private final MethodHandle commCount;
@@ -69,6 +70,7 @@ public final class Nccl {
         groupStart = function(lib, "ncclGroupStart", JAVA_INT);
         groupEnd = function(lib, "ncclGroupEnd", JAVA_INT);
         commDestroy = function(lib, "ncclCommDestroy", JAVA_INT, ADDRESS);
+        commAbort = function(lib, "ncclCommAbort", JAVA_INT, ADDRESS);
         getErrorString = function(lib, "ncclGetErrorString", ADDRESS, JAVA_INT);
         commGetAsyncError = function(lib, "ncclCommGetAsyncError", JAVA_INT, ADDRESS, ADDRESS);
         commCount = function(lib, "ncclCommCount", JAVA_INT, ADDRESS, ADDRESS);
@@ -200,6 +202,14 @@ public final class Nccl {
     /** ncclCommDestroy: frees the communicator once its queued work is done. */
     public void commDestroy(MemorySegment comm) {
         call(() -> (int) commDestroy.invokeExact(comm), "ncclCommDestroy");
+    }
+
+    /**
+     * ncclCommAbort: frees the communicator without waiting for its queued work, which stops (NCCL's kernels see the
+     * abort and return, with partial results); callable from another thread while a call on it blocks.
+     */
+    public void commAbort(MemorySegment comm) {
+        call(() -> (int) commAbort.invokeExact(comm), "ncclCommAbort");
     }
 
     /** ncclCommGetAsyncError: 0 when the communicator's background work has not failed, else NCCL's error code. */

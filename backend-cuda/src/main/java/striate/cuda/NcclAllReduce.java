@@ -5,6 +5,7 @@ import static jcuda.driver.JCudaDriver.cuEventDestroy;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamQuery;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
@@ -15,11 +16,13 @@ import java.util.List;
 import java.util.function.Function;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
+import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 import striate.backend.Backend;
 import striate.backend.Backends;
 import striate.parallel.GradientExchange;
+import striate.parallel.PeerWatch;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
 
@@ -40,6 +43,12 @@ import striate.tensor.Tensor;
  * this is queued: no host synchronization. NCCL sums in a fixed order for a
  * fixed communicator, so every replica gets bit-identical sums.
  *
+ * <p>Lost peers: a {@link CollectiveWatchdog} aborts the communicators (ncclCommAbort) when NCCL reports an
+ * asynchronous error, when a step's collectives wait longer than the {@link PeerWatch}'s timeout, or when the
+ * launcher stops the job. Every GPU of the group is then marked: a wait for it (a read of the loss, of the weights)
+ * throws {@link CollectiveAbortedException} instead of returning what the aborted kernels left, and so does this
+ * exchange's next call, until {@link #close}, which clears the marks.
+ *
  * <p>Buffers: buffer r is 1-D, contiguous, float32 or float64, on replica r's GPU. Called from one thread (the
  * data-parallel communication thread), which holds every GPU's backend lock, in rank order, while it queues.
  */
@@ -52,19 +61,25 @@ final class NcclAllReduce implements GradientExchange {
     private final List<CUevent> reduced = new ArrayList<>(); // [rank]: on the communication stream, after the last
     private final MemorySegment[] comms;
     private final int op; // Nccl.SUM in one process, Nccl.AVG across processes
+    private final CollectiveWatchdog watchdog;
     private boolean closed;
 
-    /** Communicators for {@code devices}, distinct CUDA devices, rank r on the r-th; buckets are summed. */
+    /**
+     * Communicators for {@code devices}, distinct CUDA devices, rank r on the r-th; buckets are summed. The peers are
+     * this process's own threads, so only NCCL's errors and {@link PeerWatch#DEFAULT_TIMEOUT} abort.
+     */
     NcclAllReduce(Nccl nccl, List<Device> devices) {
-        this(nccl, devices, Nccl.SUM, nccl::commInitAll);
+        this(nccl, devices, Nccl.SUM, nccl::commInitAll, "NCCL group of " + devices,
+                PeerWatch.timeout(PeerWatch.DEFAULT_TIMEOUT));
     }
 
     /**
      * This process's GPU {@code device} as rank {@code rank} of a communicator of {@code world} processes, the one
      * rank 0 made {@code uniqueId} for ({@link Nccl#uniqueId}); blocks until every rank has joined. Buckets are
-     * averaged over the processes.
+     * averaged over the processes; {@code watch} says when to give up on the other processes.
      */
-    static NcclAllReduce acrossProcesses(Nccl nccl, Device device, byte[] uniqueId, int world, int rank) {
+    static NcclAllReduce acrossProcesses(Nccl nccl, Device device, byte[] uniqueId, int world, int rank,
+                                         PeerWatch watch) {
         if (rank < 0 || rank >= world) {
             throw new IllegalArgumentException("NCCL: rank " + rank + " is outside the " + world + " processes");
         }
@@ -72,10 +87,11 @@ final class NcclAllReduce implements GradientExchange {
             try (Arena arena = Arena.ofConfined()) {
                 return new MemorySegment[] {nccl.commInitRank(world, nccl.uniqueId(arena, uniqueId), rank)};
             }
-        });
+        }, "NCCL rank " + rank + " of " + world + " on " + device, watch);
     }
 
-    private NcclAllReduce(Nccl nccl, List<Device> devices, int op, Function<int[], MemorySegment[]> communicators) {
+    private NcclAllReduce(Nccl nccl, List<Device> devices, int op, Function<int[], MemorySegment[]> communicators,
+                          String name, PeerWatch watch) {
         this.nccl = nccl;
         this.devices = List.copyOf(devices);
         this.op = op;
@@ -105,6 +121,72 @@ final class NcclAllReduce implements GradientExchange {
             comms = communicators.apply(ordinals);
             first.reactivate(); // NCCL switched this thread's device: make the backends' record of it true again
         }
+        watchdog = new CollectiveWatchdog(name, new Communicators(), watch, System::nanoTime);
+        watchdog.start(CollectiveWatchdog.PERIOD);
+    }
+
+    /** The communicators and streams as the watchdog sees them, from its own thread. */
+    private final class Communicators implements CollectiveWatchdog.Watched {
+        @Override
+        public int asyncError() {
+            for (MemorySegment comm : comms) {
+                int e = nccl.asyncError(comm);
+                if (e != 0) {
+                    return e;
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public String errorText(int code) {
+            return nccl.errorText(code);
+        }
+
+        @Override
+        public boolean collectivesDone() {
+            return streamsDone();
+        }
+
+        @Override
+        public void abort(String why) {
+            for (CudaDevice gpu : gpus) {
+                gpu.markAborted(why); // before the abort wakes a thread waiting for the GPU
+            }
+            abortCommunicators();
+        }
+    }
+
+    /** Whether every communication stream has run all it was given (cuStreamQuery; no lock, no wait). */
+    private boolean streamsDone() {
+        for (int q = 0; q < gpus.size(); q++) {
+            gpus.get(q).activate();
+            int s = cuStreamQuery(streams.get(q));
+            if (s == CUresult.CUDA_ERROR_NOT_READY) {
+                return false;
+            }
+            CudaStatus.driver(s, "cuStreamQuery(NCCL, " + gpus.get(q) + ")");
+        }
+        return true;
+    }
+
+    /** ncclCommAbort on every communicator (the first failure thrown once all were tried). */
+    private void abortCommunicators() {
+        RuntimeException failure = null;
+        for (MemorySegment comm : comms) {
+            try {
+                nccl.commAbort(comm);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private static CUevent event(CudaDevice gpu) {
@@ -118,13 +200,18 @@ final class NcclAllReduce implements GradientExchange {
         if (closed) {
             throw new IllegalStateException("NCCL all-reduce of bucket " + bucket + ": the communicators are closed");
         }
+        String what = "NCCL all-reduce of bucket " + bucket;
+        watchdog.check(what);
         int dtype = check(bucket, buffers);
         long[] addresses = new long[buffers.size()];
         for (int r = 0; r < addresses.length; r++) {
             addresses[r] = NativeAddress.of(CudaBackend.pointer(buffers.get(r)));
         }
         long count = buffers.getFirst().size();
-        holdingEveryGpu(0, () -> queue(addresses, count, dtype));
+        holdingEveryGpu(0, () -> {
+            watchdog.check(what); // it may have aborted while this thread waited for the locks
+            queue(addresses, count, dtype);
+        });
     }
 
     /** Runs {@code work} holding every GPU's lock, taken in rank order (GPU r's, then r + 1's, ...). */
@@ -179,7 +266,9 @@ final class NcclAllReduce implements GradientExchange {
         if (closed) {
             throw new IllegalStateException("NCCL all-reduce: the communicators are closed");
         }
+        watchdog.check("NCCL all-reduce's end of step");
         holdingEveryGpu(0, this::waitForTheCollectives);
+        watchdog.queued();
     }
 
     /** Makes each backend's stream wait for its communication stream (every GPU's lock held). */
@@ -216,15 +305,31 @@ final class NcclAllReduce implements GradientExchange {
         };
     }
 
-    /** Destroys the communicators, then the streams and events once their work is done; idempotent. */
+    /**
+     * Destroys the communicators, then the streams and events once their work is done, and clears the GPUs' marks
+     * of an abort; idempotent. Communicators still waiting for peers (or in error) are aborted instead, since
+     * ncclCommDestroy would wait for them forever; aborted ones are left alone.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        for (MemorySegment comm : comms) {
-            nccl.commDestroy(comm);
+        if (!watchdog.stop()) {
+            boolean healthy;
+            try {
+                healthy = new Communicators().asyncError() == 0 && streamsDone();
+            } catch (RuntimeException e) {
+                healthy = false;
+            }
+            if (healthy) {
+                for (MemorySegment comm : comms) {
+                    nccl.commDestroy(comm);
+                }
+            } else {
+                abortCommunicators();
+            }
         }
         for (int r = 0; r < gpus.size(); r++) {
             CudaDevice gpu = gpus.get(r);
@@ -234,6 +339,7 @@ final class NcclAllReduce implements GradientExchange {
                 CudaStatus.driver(cuStreamDestroy(streams.get(r)), "cuStreamDestroy(NCCL, " + gpu + ")");
                 CudaStatus.driver(cuEventDestroy(filled.get(r)), "cuEventDestroy(" + gpu + ")");
                 CudaStatus.driver(cuEventDestroy(reduced.get(r)), "cuEventDestroy(" + gpu + ")");
+                gpu.clearAborted();
             }
         }
     }

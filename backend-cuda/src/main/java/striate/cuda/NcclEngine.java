@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import striate.parallel.CollectiveEngine;
 import striate.parallel.GradientExchange;
+import striate.parallel.PeerWatch;
 import striate.parallel.ProcessGroupEngine;
 import striate.tensor.Device;
 
@@ -70,8 +71,8 @@ public final class NcclEngine implements CollectiveEngine, ProcessGroupEngine {
     }
 
     @Override
-    public synchronized GradientExchange join(Device device, byte[] groupId, int world, int rank) {
-        return NcclAllReduce.acrossProcesses(require(device), device, groupId, world, rank);
+    public synchronized GradientExchange join(Device device, byte[] groupId, int world, int rank, PeerWatch watch) {
+        return NcclAllReduce.acrossProcesses(require(device), device, groupId, world, rank, watch);
     }
 
     /** The loaded library, or an error saying why NCCL cannot serve {@code device}. */

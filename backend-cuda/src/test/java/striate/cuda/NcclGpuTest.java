@@ -23,6 +23,7 @@ import striate.optim.Optimizer;
 import striate.optim.Sgd;
 import striate.parallel.DataParallel;
 import striate.parallel.GradientExchange;
+import striate.parallel.PeerWatch;
 import striate.parallel.ProcessGroupEngine;
 import striate.parallel.StepListener;
 import striate.tensor.Device;
@@ -106,13 +107,57 @@ class NcclGpuTest {
         assertEquals(Nccl.UNIQUE_ID_BYTES, id.length);
         float[] values = ramp(300);
         Tensor flat = Tensor.of(gpu, values);
-        try (GradientExchange exchange = engine.join(gpu, id, 1, 0)) {
+        try (GradientExchange exchange = engine.join(gpu, id, 1, 0, PeerWatch.timeout(PeerWatch.DEFAULT_TIMEOUT))) {
             exchange.allReduce(0, List.of(flat.slice(0, 32, 160)));
             exchange.finish(); // the backend's stream waits for the all-reduce before the read below
         } catch (Exception e) {
             throw new AssertionError(e);
         }
         assertArrayEquals(values, flat.toFloatArray(), "the mean over one process is the bucket; its neighbours stay");
+    }
+
+    /**
+     * The watchdog on a real communicator: when the launcher stops the job, the group is aborted (ncclCommAbort from
+     * the watchdog's thread), a read of the GPU and the exchange's next all-reduce are refused with the reason, and
+     * closing the aborted group returns (it does not destroy what the abort freed) and lets the GPU be read again.
+     */
+    @Test
+    void aStoppedJobAbortsTheGroupAndClosingClearsTheGpu() throws Exception {
+        nccl();
+        ProcessGroupEngine engine = ProcessGroupEngine.named("nccl").orElseThrow();
+        Device gpu = Device.cuda(0);
+        float[] values = ramp(64);
+        Tensor flat = Tensor.of(gpu, values);
+        java.util.concurrent.atomic.AtomicReference<java.util.Optional<String>> stopped =
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.Optional.empty());
+        GradientExchange exchange = engine.join(gpu, engine.newGroupId(), 1, 0,
+                new PeerWatch(PeerWatch.DEFAULT_TIMEOUT, stopped::get));
+        try {
+            exchange.allReduce(0, List.of(flat));
+            exchange.finish();
+            assertArrayEquals(values, flat.toFloatArray(), "a healthy group of one leaves the bucket as it was");
+            stopped.set(java.util.Optional.of("the test stopped it"));
+            CollectiveAbortedException refused = null;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (refused == null && System.nanoTime() < deadline) { // the watchdog looks every 200 ms
+                try {
+                    flat.toFloatArray();
+                    Thread.sleep(50);
+                } catch (CollectiveAbortedException e) {
+                    refused = e;
+                }
+            }
+            assertTrue(refused != null, "a read of the GPU is refused once the watchdog aborted the group");
+            assertTrue(refused.getMessage().contains("the job stopped this rank (the test stopped it)"),
+                    refused.getMessage());
+            CollectiveAbortedException next = org.junit.jupiter.api.Assertions.assertThrows(
+                    CollectiveAbortedException.class, () -> exchange.allReduce(1, List.of(flat)));
+            assertTrue(next.getMessage().startsWith("NCCL all-reduce of bucket 1: NCCL rank 0 of 1 on cuda:0 aborted"),
+                    next.getMessage());
+        } finally {
+            exchange.close();
+        }
+        assertEquals(64, flat.toFloatArray().length, "closing the aborted group clears the GPU's mark");
     }
 
     @Test

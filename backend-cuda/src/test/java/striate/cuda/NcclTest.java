@@ -17,6 +17,7 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import org.junit.jupiter.api.Test;
 import striate.parallel.ExchangeChoice;
+import striate.parallel.PeerWatch;
 import striate.parallel.ProcessGroupEngine;
 import striate.tensor.Device;
 
@@ -143,7 +144,8 @@ class NcclTest {
         assertEquals("cpu is not a CUDA device", engine.unavailable(Device.parse("cpu")).orElseThrow());
         assertTrue(ProcessGroupEngine.named("gloo").isEmpty(), "no engine of another name");
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> engine.join(Device.parse("cpu"), new byte[Nccl.UNIQUE_ID_BYTES], 2, 0));
+                () -> engine.join(Device.parse("cpu"), new byte[Nccl.UNIQUE_ID_BYTES], 2, 0,
+                        PeerWatch.timeout(PeerWatch.DEFAULT_TIMEOUT)));
         assertEquals("NCCL cannot serve cpu: cpu is not a CUDA device", e.getMessage());
     }
 

@@ -19,6 +19,7 @@ import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 import striate.parallel.GradientExchange;
+import striate.parallel.PeerWatch;
 import striate.parallel.ProcessGroupEngine;
 import striate.tensor.Device;
 
@@ -59,8 +60,11 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         }
     }
 
-    /** How long a worker waits for a peer: to connect, or for the next chunk of an all-reduce. */
-    static final Duration PEER_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * How long a worker waits for a peer: to connect, or for the next chunk of an all-reduce (the ring's sockets); on
+     * GPUs, how long a step's NCCL collectives may wait before the group is aborted.
+     */
+    static final Duration PEER_TIMEOUT = PeerWatch.DEFAULT_TIMEOUT;
 
     private final Options options;
     private final Examples<T> examples;
@@ -105,7 +109,13 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
             throw new IllegalStateException("worker " + rank + " on " + device + ": " + why.get());
         }
         String[] ids = context.allGather(rank == 0 ? HexFormat.of().formatHex(nccl.newGroupId()) : "");
-        try (GradientExchange group = nccl.join(device, HexFormat.of().parseHex(ids[0]), options.workers(), rank)) {
+        // NCCL waits on the GPU for a lost peer forever; the group is aborted when Spark kills this task (another
+        // task of the stage failed), so the task ends and the stage can be retried
+        PeerWatch watch = new PeerWatch(PEER_TIMEOUT, () -> context.isInterrupted()
+                ? Optional.of("Spark killed the task: " + context.getKillReason().getOrElse(() -> "no reason given"))
+                : Optional.empty());
+        try (GradientExchange group = nccl.join(device, HexFormat.of().parseHex(ids[0]), options.workers(), rank,
+                watch)) {
             Worker.Report report = Worker.run(options, rank, device, group, data);
             return CollectionConverters.asScala(List.of(report).iterator());
         } catch (IOException e) {

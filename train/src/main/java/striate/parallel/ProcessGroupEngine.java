@@ -24,9 +24,11 @@ public interface ProcessGroupEngine {
     /**
      * Joins group {@code groupId} as {@code rank} of {@code world} processes, with this process's one replica on
      * {@code device}; blocks until every rank has joined. The exchange replaces each bucket with the mean over the
-     * world's processes (their sum divided by {@code world}), the same bits on every rank.
+     * world's processes (their sum divided by {@code world}), the same bits on every rank. When a collective has
+     * waited longer than {@code watch}'s timeout for the peers, or the launcher says the job stopped, the engine
+     * aborts the group: the exchange's next call, and any wait for what the device computed since, throws.
      */
-    GradientExchange join(Device device, byte[] groupId, int world, int rank);
+    GradientExchange join(Device device, byte[] groupId, int world, int rank, PeerWatch watch);
 
     /** The engine called {@code name} among those on the class path, if any. */
     static Optional<ProcessGroupEngine> named(String name) {
