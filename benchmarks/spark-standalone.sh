@@ -155,7 +155,7 @@ cat "$out/killed.txt"
 resumed="$(sed -n 's/^worker 0: steps \([0-9]*\) to.*/\1/p' "$out/killed.txt")"
 [[ -n "$resumed" && "$resumed" -gt 0 ]] || die "job 2 did not resume from a checkpoint (worker 0 started at step" \
     "${resumed:-?}); the kill came too late or Spark did not retry the stage"
-# the weights and optimizer state, bit for bit (the histories differ: seconds, and a resumed stage's partial epoch)
+# the weights and optimizer state, bit for bit (the histories differ in seconds and images/s)
 if ! same="$("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" \
         "$root/benchmarks/spark/SameWeights.java" "$out/plain/last.ckpt" "$out/killed/last.ckpt" 2>&1)"; then
     die "the final checkpoints differ ($(grep -v '^WARNING' <<<"$same")): the resumed run did not reach the uninterrupted run's weights"

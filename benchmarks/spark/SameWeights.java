@@ -6,8 +6,8 @@ import striate.train.Checkpoint;
 
 /**
  * Exits 0 when two checkpoints hold the same weights and optimizer state, bit for bit, and the same step; else says
- * which tensor differs and exits 1. Their histories may differ (seconds, images/s, a resumed stage's partial first
- * epoch). Run with the Striate jar on the class path:
+ * which tensor differs and exits 1. Their histories may differ (seconds, images/s, and the last bits of the mean
+ * loss of an epoch a stage resumed in). Run with the Striate jar on the class path:
  * {@code java -cp spark/target/striate-spark.jar benchmarks/spark/SameWeights.java A.ckpt B.ckpt}.
  */
 public final class SameWeights {

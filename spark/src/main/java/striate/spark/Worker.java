@@ -35,8 +35,8 @@ import striate.train.EpochStats;
  * one-device {@link DataParallel} (cpu:0, or its task's GPU) whose {@link GradientExchange} averages the gradients
  * with the other workers (a {@link SocketRing}, or an NCCL group), so every worker takes the same optimizer step and
  * the weights stay identical.
- * Rank 0 writes {@code last.ckpt} to the checkpoint folder atomically every {@code --checkpoint-every} steps and at
- * the end of each epoch. On start every worker resumes from {@code last.ckpt} when there is one, at the step it
+ * Rank 0 writes {@code last.ckpt} to the checkpoint folder atomically every {@code --checkpoint-every} steps (after
+ * the workers add up their epoch's running sums, in which all take part) and at the end of each epoch. On start every worker resumes from {@code last.ckpt} when there is one, at the step it
  * was written after, so a retried Spark stage goes on where the last checkpoint left off.
  */
 public final class Worker {
@@ -199,7 +199,8 @@ public final class Worker {
      * After each epoch every worker scores the weights on its slice of the test images (when the run has them) and the
      * workers average their counts and training losses through {@code exchange} ({@link EpochScores}; safe from this
      * thread: a step returns only once its exchange work is done); rank 0's checkpoint records them as its history
-     * (a resumed stage's first entry covers the steps it ran of that epoch), and rank 0's report carries the last
+     * (a mid-epoch checkpoint keeps the job's running sums of its epoch, {@link PartialEpoch}, so that the entry of an
+     * epoch a stage resumed in covers the whole epoch), and rank 0's report carries the last
      * epoch's test score as the final weights'.
      */
     public static Report run(Options o, int rank, Device device, GradientExchange exchange, BarrierTask.Shard shard)
@@ -231,9 +232,14 @@ public final class Worker {
             int steps = order.stepsPerEpoch();
             long end = (long) o.epochs() * steps;
             List<Epoch> epochs = new ArrayList<>();
-            double lossSum = 0;
-            int lossCount = 0;
-            long correct = 0;
+            // the epoch's running sums; a stage resumed mid-epoch starts from the job's sums its checkpoint kept, each
+            // worker with a 1/N share, so that the epoch's all-reduced means cover the whole epoch
+            PartialEpoch carried = resumed == null ? PartialEpoch.NONE : PartialEpoch.of(resumed, steps);
+            double lossSum = carried.lossSum() / o.workers();
+            long lossCount = carried.steps();
+            double correct = carried.correct() / o.workers();
+            double carriedSeconds = carried.seconds();
+            int stageSteps = 0; // of the epoch, run by this stage
             long scoreNanos = 0;
             Test last = null;
             float[] x = new float[o.batchSize() * data.exampleSize()];
@@ -264,6 +270,7 @@ public final class Worker {
                 }
                 lossSum += r.loss();
                 lossCount++;
+                stageSteps++;
                 correct += r.correct();
                 step++;
                 boolean epochDone = step % steps == 0;
@@ -275,12 +282,13 @@ public final class Worker {
                     EpochScores scores = EpochScores.exchanged(dp.module(), scored ? test : null, o, rank, device,
                             exchange, new double[] {lossSum / lossCount, correct, (long) lossCount * o.batchSize()});
                     last = scores.test();
-                    epochs.add(new Epoch(lossSum / lossCount, (long) lossCount * o.batchSize(), epochSeconds,
+                    epochs.add(new Epoch(lossSum / lossCount, (long) stageSteps * o.batchSize(), epochSeconds,
                             (reduced - epochReduceStart) * 1e-9, scores));
+                    double wholeSeconds = carriedSeconds + epochSeconds; // with the steps before a resume
                     history.add(new EpochStats(epoch + 1, scores.trainLoss(), scores.trainAccuracy(),
                             last == null ? Double.NaN : last.loss(), last == null ? Double.NaN : last.accuracy(),
-                            dp.optimizer().learningRate(), epochSeconds,
-                            (double) lossCount * o.batchSize() * o.workers() / epochSeconds));
+                            dp.optimizer().learningRate(), wholeSeconds,
+                            (double) lossCount * o.batchSize() * o.workers() / wholeSeconds));
                     log.info("worker {}: epoch {} done, mean training loss {} (all workers {}){}", rank, epoch + 1,
                             lossSum / lossCount, scores.trainLoss(), last == null ? "" : ", test accuracy "
                                     + last.accuracy());
@@ -289,10 +297,21 @@ public final class Worker {
                     epochReduceStart = reduceNanos.get();
                     lossSum = 0;
                     lossCount = 0;
+                    stageSteps = 0;
                     correct = 0;
+                    carriedSeconds = 0;
                 }
-                if (rank == 0 && (epochDone || o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0)) {
-                    save(dp, checkpoints, o, step, steps, history);
+                if (epochDone) {
+                    if (rank == 0) {
+                        save(dp, checkpoints, o, step, steps, history, PartialEpoch.NONE);
+                    }
+                } else if (o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0) {
+                    // every worker takes part in the sums' all-reduce, at the same step; rank 0 keeps them
+                    PartialEpoch sums = PartialEpoch.exchanged(exchange, device, o.workers(), lossSum, correct,
+                            lossCount, carriedSeconds + (System.nanoTime() - epochStart) * 1e-9);
+                    if (rank == 0) {
+                        save(dp, checkpoints, o, step, steps, history, sums);
+                    }
                 }
             }
             double seconds = (System.nanoTime() - t0 - scoreNanos) * 1e-9; // the steps' time, not the scoring's
@@ -328,9 +347,12 @@ public final class Worker {
     }
 
     private static void save(DataParallel dp, CheckpointStore checkpoints, Options o, long step, int stepsPerEpoch,
-                             List<EpochStats> history) {
+                             List<EpochStats> history, PartialEpoch unfinished) {
         Map<String, Number> scalars = new LinkedHashMap<>();
         scalars.put("learning_rate", dp.optimizer().learningRate());
+        if (unfinished != PartialEpoch.NONE) {
+            unfinished.into(scalars);
+        }
         String config = dp.module() instanceof AlexNet a ? a.config().toString() : LeNet5.Config.defaults().toString();
         Checkpoint c = new Checkpoint(o.model(), config, o.settings(),
                 (int) (step / stepsPerEpoch), step, Map.of(), history, Checkpoint.stateOf(dp.module()),

@@ -107,6 +107,103 @@ class WorkerScoresTest {
         assertTrue(history.stream().allMatch(h -> Double.isFinite(h.trainLoss())), "every epoch's training values");
     }
 
+    /**
+     * A stage resumed from a mid-epoch checkpoint records the whole epoch in its history: two workers, 2 epochs of 4
+     * steps, a checkpoint every 3 steps. The first run stops when worker 1 fails at step 7, after the checkpoint at
+     * step 6; the resumed run's history equals an uninterrupted run's (training losses to rounding, accuracies and
+     * test scores exactly), and its second epoch's seconds include the first run's.
+     */
+    @Test
+    void aStageResumedMidEpochRecordsTheWholeEpoch(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Dataset test = testImages();
+        Path dir = MnistFolder.defaultFashionMnistFolder();
+        java.util.function.Function<Path, Options> options = out -> Options.parse("--model", "lenet5", "--data",
+                dir.toString(), "--epochs", "2", "--batch-size", "16", "--lr", "0.05", "--seed", "7",
+                "--checkpoint-dir", out.toString(), "--workers", "2", "--limit", "128", "--checkpoint-every", "3");
+        Options whole = options.apply(tmp.resolve("whole"));
+        Options cut = options.apply(tmp.resolve("cut"));
+        Dataset train = Worker.data(whole);
+        java.util.function.IntFunction<BarrierTask.Shard> shard = rank -> new BarrierTask.Shard(train,
+                test.subset(FrameShards.testStart(rank, TESTS, 2), FrameShards.testStart(rank + 1, TESTS, 2)));
+        SocketRingTest.onRing(2, (rank, ring) -> Worker.run(whole, rank, Device.cpu(), ring, shard.apply(rank)));
+
+        java.util.concurrent.ExecutionException stopped = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> SocketRingTest.onRing(2, (rank, ring) -> Worker.run(
+                        cut, rank, Device.cpu(), ring, rank == 0 ? shard.apply(rank)
+                                : new BarrierTask.Shard(new FailsAfter(train, 6 * 16), shard.apply(rank).test()))));
+        assertTrue(String.valueOf(stopped.getCause()).contains("rank 1 closed its connection"),
+                String.valueOf(stopped.getCause())); // rank 0 reports losing worker 1
+        Path last = tmp.resolve("cut").resolve(Worker.CHECKPOINT);
+        assertEquals(6, striate.train.Checkpoint.load(last).globalStep(), "the first run's last checkpoint");
+        List<Worker.Report> resumed = SocketRingTest.onRing(2, (rank, ring) -> Worker.run(cut, rank, Device.cpu(),
+                ring, shard.apply(rank)));
+
+        Worker.Epoch rest = resumed.getFirst().epochs().getFirst();
+        assertEquals(1, resumed.getFirst().epochs().size());
+        assertEquals(2 * 16, rest.examples(), "the resumed stage ran the epoch's last 2 steps");
+        List<striate.train.EpochStats> want = striate.train.Checkpoint.load(tmp.resolve("whole")
+                .resolve(Worker.CHECKPOINT)).history();
+        List<striate.train.EpochStats> got = striate.train.Checkpoint.load(last).history();
+        assertEquals(2, got.size());
+        for (int e = 0; e < 2; e++) {
+            assertEquals(want.get(e).trainLoss(), got.get(e).trainLoss(), 1e-12, "epoch " + (e + 1) + "'s loss");
+            assertEquals(want.get(e).trainMetric(), got.get(e).trainMetric(), "epoch " + (e + 1) + "'s accuracy");
+            assertEquals(want.get(e).valMetric(), got.get(e).valMetric(), "epoch " + (e + 1) + "'s test accuracy");
+        }
+        assertTrue(got.get(1).seconds() > rest.seconds(), "epoch 2's seconds include the first run's "
+                + got.get(1).seconds() + " > " + rest.seconds());
+    }
+
+    /** A training set whose reads fail after {@code samples} examples (an executor lost mid-epoch). */
+    private static final class FailsAfter implements Dataset {
+        private final Dataset inner;
+        private final int samples;
+        private int read;
+
+        FailsAfter(Dataset inner, int samples) {
+            this.inner = inner;
+            this.samples = samples;
+        }
+
+        @Override
+        public int size() {
+            return inner.size();
+        }
+
+        @Override
+        public int channels() {
+            return inner.channels();
+        }
+
+        @Override
+        public int height() {
+            return inner.height();
+        }
+
+        @Override
+        public int width() {
+            return inner.width();
+        }
+
+        @Override
+        public int classes() {
+            return inner.classes();
+        }
+
+        @Override
+        public int label(int i) {
+            return inner.label(i);
+        }
+
+        @Override
+        public void image(int i, float[] dst, int offset) {
+            if (read++ == samples) {
+                throw new IllegalStateException("the worker is lost after " + samples + " examples");
+            }
+            inner.image(i, dst, offset);
+        }
+    }
+
     /** A test slice whose images cannot be read (a corrupt file). */
     private record Unreadable(Dataset inner) implements Dataset {
         @Override
