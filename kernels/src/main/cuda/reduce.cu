@@ -2,22 +2,44 @@
 // axes last (the Java side permutes the view), y [outer] contiguous. One block of REDUCE_THREADS
 // threads per output element; each thread strides over the inner index, then a shared-memory
 // tree combines the partial results. Fixed order: the same input gives the same bits every run.
+// Sums add in double and round to float once, as the CPU backend's and the reference's do (a float
+// accumulator over millions of positive terms drifts by 1e-3 of the sum).
 #include "striate.cuh"
 
 #define REDUCE_THREADS 256
 
 extern "C" __global__ void sum_forward_f32(long long outer, long long inner, Layout xl, const float *x,
                                            float *y) {
-    __shared__ float part[REDUCE_THREADS];
+    __shared__ double part[REDUCE_THREADS];
     for (long long o = blockIdx.x; o < outer; o += gridDim.x) {
-        float s = 0.0f;
+        double s = 0.0;
         for (long long r = threadIdx.x; r < inner; r += blockDim.x) {
             s += x[at(xl, o * inner + r)];
         }
-        float total = block_sum(s, part);
+        double total = block_sum(s, part);
         if (threadIdx.x == 0) {
-            y[o] = total;
+            y[o] = (float) total;
         }
+    }
+}
+
+// Pass 1 of a sum with few outputs and long rows (a full sum, a loss's mean): block (o, s) of a grid
+// [outer, splits] sums run s, [s*inner/splits, (s+1)*inner/splits), of row o, so the whole GPU reads
+// x rather than one block per output; partial[o*splits + s]. Pass 2 is sum_partials_forward_f32.
+extern "C" __global__ void sum_chunks_forward_f32(long long outer, long long inner, int splits, Layout xl,
+                                                  const float *x, double *partial) {
+    __shared__ double part[REDUCE_THREADS];
+    long long o = blockIdx.x;
+    int s = blockIdx.y;
+    long long first = inner / splits * s + inner % splits * s / splits;
+    long long end = inner / splits * (s + 1) + inner % splits * (s + 1) / splits;
+    double sum = 0.0;
+    for (long long r = first + threadIdx.x; r < end; r += blockDim.x) {
+        sum += x[at(xl, o * inner + r)];
+    }
+    double total = block_sum(sum, part);
+    if (threadIdx.x == 0) {
+        partial[o * splits + s] = total;
     }
 }
 
@@ -60,11 +82,11 @@ extern "C" __global__ void max_forward_f32(long long outer, long long inner, Lay
 // over k (coalesced; four floats a load when b and the row starts are multiples of four), then a shared-memory
 // tree. partial[j*splits + s].
 extern "C" __global__ void sum_channels_forward_f32(int a, int c, long long b, int splits, const float *x,
-                                                    float *partial) {
-    __shared__ float part[REDUCE_THREADS];
+                                                    double *partial) {
+    __shared__ double part[REDUCE_THREADS];
     int j = blockIdx.x, s = blockIdx.y;
     int first = (int) ((long long) s * a / splits), end = (int) ((long long) (s + 1) * a / splits);
-    float sum = 0.0f;
+    double sum = 0.0;
     bool vec4 = (b & 3) == 0 && ((unsigned long long) x & 15) == 0;
     for (int i = first; i < end; i++) {
         const float *row = x + ((long long) i * c + j) * b;
@@ -72,7 +94,7 @@ extern "C" __global__ void sum_channels_forward_f32(int a, int c, long long b, i
             const float4 *row4 = (const float4 *) row;
             for (long long k = threadIdx.x; k < b / 4; k += blockDim.x) {
                 float4 v = row4[k];
-                sum += (v.x + v.y) + (v.z + v.w);
+                sum += ((double) v.x + v.y) + ((double) v.z + v.w);
             }
         } else {
             for (long long k = threadIdx.x; k < b; k += blockDim.x) {
@@ -80,7 +102,7 @@ extern "C" __global__ void sum_channels_forward_f32(int a, int c, long long b, i
             }
         }
     }
-    float total = block_sum(sum, part);
+    double total = block_sum(sum, part);
     if (threadIdx.x == 0) {
         partial[(long long) j * splits + s] = total;
     }
@@ -90,28 +112,29 @@ extern "C" __global__ void sum_channels_forward_f32(int a, int c, long long b, i
 // the rows (neighbouring threads read neighbouring columns). partial[(j*b + k)*splits + s] for column q = j*b + k,
 // so each j's partials are the b*splits values from j*b*splits on.
 extern "C" __global__ void sum_columns_forward_f32(int a, long long cb, int splits, const float *x,
-                                                   float *partial) {
+                                                   double *partial) {
     long long q = blockIdx.x * (long long) blockDim.x + threadIdx.x;
     int s = blockIdx.y;
     if (q >= cb) {
         return;
     }
     int first = (int) ((long long) s * a / splits), end = (int) ((long long) (s + 1) * a / splits);
-    float sum = 0.0f;
+    double sum = 0.0;
     for (int i = first; i < end; i++) {
         sum += x[(long long) i * cb + q];
     }
     partial[q * splits + s] = sum;
 }
 
-// Pass 2: y[j] = sum of partial[j*per .. (j+1)*per), in order; one thread per j.
-extern "C" __global__ void sum_partials_forward_f32(int c, int per, const float *partial, float *y) {
+// Pass 2: y[j] = sum of the double partials partial[j*per .. (j+1)*per), in order, rounded to float
+// once; one thread per j.
+extern "C" __global__ void sum_partials_forward_f32(int c, int per, const double *partial, float *y) {
     FOR_EACH(j, c) {
-        const float *p = partial + j * per;
-        float sum = 0.0f;
+        const double *p = partial + (long long) j * per;
+        double sum = 0.0;
         for (int k = 0; k < per; k++) {
             sum += p[k];
         }
-        y[j] = sum;
+        y[j] = (float) sum;
     }
 }

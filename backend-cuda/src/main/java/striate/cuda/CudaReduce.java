@@ -16,7 +16,10 @@ import striate.tensor.Tensor;
  * dy [n, c] over n), reads x as [a, c, b] and runs in two passes spread over the whole GPU ({@link #sumMiddle}; trace
  * name {@code channels} or {@code columns}). Any other sum or max reorders the view of x kept axes first and reduced
  * axes last (no copy, only strides), so x reads as [outer, inner] and y [outer] is the kept shape in row-major
- * order, one block per output element (trace name {@code blocks}).
+ * order. A sum with few outputs and long rows (a full sum, a loss's mean, the loss scaler's check of a gradient)
+ * splits each row into runs summed by blocks of their own, then adds each output's runs in order
+ * ({@link #sumChunks}; trace name {@code chunks}); otherwise one block computes each output element (trace name
+ * {@code blocks}). Sums add in double and round to float once, as the CPU backend does.
  */
 final class CudaReduce {
     static final int THREADS = 256; // REDUCE_THREADS in reduce.cu
@@ -25,6 +28,8 @@ final class CudaReduce {
     private static final int TARGET_BLOCKS = 1024;
     /** Below this b, pass 1 sums columns of [a, c·b] (one thread per column) instead of rows of b (a block each). */
     private static final int MIN_ROW = 32;
+    /** A run of a row that {@link #sumChunks} gives one block holds at least this many elements. */
+    private static final long MIN_CHUNK = 4096;
 
     private CudaReduce() {
     }
@@ -40,12 +45,18 @@ final class CudaReduce {
                 return;
             }
         }
-        trace("blocks");
         Plan p = plan(reduced, x.shape().dims(), x.strides());
         Layout xl = Layout.of(p.dims(), p.strides(), x.offset(), p.dims());
         if (p.outer() == 0) {
+            trace("blocks");
             return;
         }
+        int splits = op.fn() == ReduceFn.SUM ? chunks(p) : 1;
+        if (splits > 1) {
+            sumChunks(p, xl, splits, x, out);
+            return;
+        }
+        trace("blocks");
         LaunchArgs args = new LaunchArgs().i64(p.outer()).i64(p.inner()).struct(xl.packed()).ptr(base(x)).ptr(pointer(out));
         int blocks = (int) Math.min(p.outer(), MAX_BLOCKS);
         of(out).gpu().launch(op.fn() == ReduceFn.SUM ? Symbols.SUM : Symbols.MAX, blocks, THREADS, args);
@@ -102,7 +113,7 @@ final class CudaReduce {
         int splits = (int) Math.max(1, Math.min(Math.min(m.a(), 65_535), (TARGET_BLOCKS + blocksX - 1) / blocksX));
         long per = rows ? splits : splits * m.b();
         trace(rows ? "channels" : "columns");
-        CachingAllocator.Block<CUdeviceptr> partial = gpu.allocator().allocate(m.c() * per * Float.BYTES);
+        CachingAllocator.Block<CUdeviceptr> partial = gpu.allocator().allocate(m.c() * per * Double.BYTES);
         try {
             if (rows) {
                 gpu.launch(Symbols.SUM_CHANNELS, blocksX, splits, THREADS, new LaunchArgs().i32(m.a()).i32(m.c())
@@ -115,6 +126,38 @@ final class CudaReduce {
                     .ptr(partial.handle()).ptr(pointer(out)));
         } finally {
             gpu.allocator().free(partial); // stream-ordered: a later user queues behind pass 2
+        }
+    }
+
+    /**
+     * Into how many runs {@link #sumChunks} splits each row of a sum viewed as [outer, inner]: enough for about
+     * {@link #TARGET_BLOCKS} blocks in all, each run at least {@link #MIN_CHUNK} long; 1 (one block per output) when
+     * the outputs alone fill the GPU or the rows are short. From the shape alone, so the bits are the same on any GPU.
+     */
+    static int chunks(Plan p) {
+        if (p.outer() >= TARGET_BLOCKS / 4) {
+            return 1;
+        }
+        long wanted = (TARGET_BLOCKS + p.outer() - 1) / p.outer();
+        return (int) Math.max(1, Math.min(Math.min(wanted, p.inner() / MIN_CHUNK), 65_535));
+    }
+
+    /**
+     * y[o] = Σ_r x[o, r] in two passes: block (o, s) sums run s of row o into a double partial, then
+     * sum_partials adds each output's {@code splits} partials in order. The scratch is freed in stream order.
+     */
+    private static void sumChunks(Plan p, Layout xl, int splits, Tensor x, Tensor out) {
+        CudaDevice gpu = of(out).gpu();
+        trace("chunks");
+        int outer = Math.toIntExact(p.outer());
+        CachingAllocator.Block<CUdeviceptr> partial = gpu.allocator().allocate((long) outer * splits * Double.BYTES);
+        try {
+            gpu.launch(Symbols.SUM_CHUNKS, outer, splits, THREADS, new LaunchArgs().i64(p.outer()).i64(p.inner())
+                    .i32(splits).struct(xl.packed()).ptr(base(x)).ptr(partial.handle()));
+            gpu.launch(Symbols.SUM_PARTIALS, outer, new LaunchArgs().i32(outer).i32(splits).ptr(partial.handle())
+                    .ptr(pointer(out)));
+        } finally {
+            gpu.allocator().free(partial);
         }
     }
 

@@ -23,6 +23,7 @@ final class Symbols {
     static final String SUM_CHANNELS = "sum_channels_forward_f32";
     static final String SUM_COLUMNS = "sum_columns_forward_f32";
     static final String SUM_PARTIALS = "sum_partials_forward_f32";
+    static final String SUM_CHUNKS = "sum_chunks_forward_f32";
     static final String MAX = "max_forward_f32";
     static final String CROSS_ENTROPY = "cross_entropy_forward_f32";
     static final String CROSS_ENTROPY_BACKWARD = "cross_entropy_backward_f32";
@@ -115,7 +116,7 @@ final class Symbols {
     /** Every kernel the backend can launch. */
     static List<String> all() {
         List<String> out = new ArrayList<>(List.of(AFFINE, POW, LEAKY_RELU, LEAKY_RELU_BACKWARD, CONV_BIAS_RELU, WHERE,
-                PAD, SUM, SUM_CHANNELS, SUM_COLUMNS, SUM_PARTIALS, MAX, CROSS_ENTROPY, CROSS_ENTROPY_BACKWARD, MAX_POOL,
+                PAD, SUM, SUM_CHANNELS, SUM_COLUMNS, SUM_PARTIALS, SUM_CHUNKS, MAX, CROSS_ENTROPY, CROSS_ENTROPY_BACKWARD, MAX_POOL,
                 AVG_POOL, MAX_POOL_ARGMAX, MAX_POOL_BACKWARD, AVG_POOL_BACKWARD, KMAX_POOL, KMAX_POOL_BACKWARD,
                 LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL, GRU_CELL_BACKWARD, LSTM_LAYER_STEP, LSTM_LAYER_STEP_BACKWARD,
                 GRU_LAYER_STEP, GRU_LAYER_STEP_BACKWARD, BATCH_NORM, BATCH_NORM_BACKWARD, EMBEDDING,

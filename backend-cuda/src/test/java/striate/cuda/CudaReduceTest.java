@@ -11,7 +11,8 @@ import striate.testing.Fixtures;
 /**
  * Which sums take the two-pass path, without a GPU: a contiguous x whose kept axes are one run of two or more
  * elements reads as [a, c, b]; anything else (a strided view, two kept runs, one kept element) keeps the
- * one-block-per-output kernel. {@code CudaReductionPathsTest} runs both paths on a GPU.
+ * general kernel, whose sums with few outputs and long rows split each row into runs (chunks). {@code
+ * CudaReductionPathsTest} runs the paths on a GPU.
  */
 class CudaReduceTest {
     private static final Device CPU = Device.parse("cpu");
@@ -39,5 +40,20 @@ class CudaReduceTest {
         assertNull(middle(new boolean[] {true, false, true}, Fixtures.uniform(CPU, 4, -1, 1, 4, 1, 5)),
                 "one kept element");
         assertNull(middle(new boolean[] {true, false, true}, x.transpose(0, 2)), "a strided view");
+    }
+
+    private static int chunks(long outer, long inner) {
+        return CudaReduce.chunks(new CudaReduce.Plan(new long[] {outer, inner}, new long[] {inner, 1}, outer, inner));
+    }
+
+    @Test
+    void longRowsWithFewOutputsSplitIntoRunsOfAtLeast4096() {
+        assertEquals(1024, chunks(1, 1L << 26), "a full sum of 2^26: about 1024 blocks");
+        assertEquals(22, chunks(1, 300 * 301), "90,300 elements: runs of at least 4096");
+        assertEquals(1, chunks(1, 8191), "a row shorter than two runs keeps one block");
+        assertEquals(2, chunks(1, 8192));
+        assertEquals(8, chunks(128, 1L << 20), "128 outputs: 8 runs each, 1024 blocks");
+        assertEquals(1, chunks(256, 1L << 20), "256 outputs fill the GPU by themselves");
+        assertEquals(1024, chunks(1, 1L << 40), "never more runs than the target's blocks");
     }
 }

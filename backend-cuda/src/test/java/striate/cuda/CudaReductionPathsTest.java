@@ -52,7 +52,32 @@ class CudaReductionPathsTest {
         assertSumMatches("columns", new int[] {0, 2, 3}, 64, 16, 5, 5); // LeNet-5 conv2: rows of 25
         assertSumMatches("columns", new int[] {0}, 128, 4096); // a fully connected layer
         assertSumMatches("columns", new int[] {1}, 7, 9); // row sums with a = 1
-        assertSumMatches("blocks", new int[] {0, 1}, 300, 301); // a full sum keeps the one-block kernel
+        assertSumMatches("chunks", new int[] {0, 1}, 300, 301); // a full sum: 22 runs of 4,105 or 4,104
+        assertSumMatches("chunks", new int[] {1}, 3, 1 << 20); // three long rows: 341 runs each
+        assertSumMatches("blocks", new int[] {0, 1}, 30, 31); // a short full sum keeps the one-block kernel
+        assertSumMatches("blocks", new int[] {0}, 5000, 300); // a strided view's 300 outputs, one block each
+    }
+
+    /**
+     * A sum of 2^24 copies of 0.1f: float accumulators per thread drift by about 6e-4 of it; the double ones add it
+     * exactly, so the result is the reference's (which adds in double) bit for bit.
+     */
+    @Test
+    void longSumsAddInDouble() {
+        Gpu.backend();
+        float[] tenths = new float[1 << 24];
+        java.util.Arrays.fill(tenths, 0.1f);
+        Tensor x = Tensor.of(CUDA, tenths);
+        double want = Tensor.of(Device.reference(), tenths).sum().item();
+        try (KernelTrace.Recorder r = KernelTrace.record()) {
+            assertEquals(want, x.sum().item(), "the chunks' sum");
+            assertEquals("chunks", r.events().getLast().path());
+        }
+        float[] columns = x.reshape(1 << 12, 1 << 12).sum(new int[] {0}, false).toFloatArray();
+        double column = Tensor.of(Device.reference(), new float[1 << 12]).add(0.1f).sum().item();
+        for (float v : columns) {
+            assertEquals(column, v, "a column of 4,096 tenths, two passes in double");
+        }
     }
 
     @Test
