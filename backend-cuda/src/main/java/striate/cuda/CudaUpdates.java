@@ -2,7 +2,6 @@ package striate.cuda;
 
 import static striate.cuda.CudaBackend.contiguous;
 import static striate.cuda.CudaBackend.of;
-import static striate.cuda.CudaBackend.pointer;
 
 import striate.op.AdamUpdateOp;
 import striate.op.SgdUpdateOp;
@@ -20,8 +19,8 @@ final class CudaUpdates {
     static void sgd(SgdUpdateOp op, Tensor[] in, Tensor unused) {
         Tensor p = inPlace(op.name(), in[0]);
         Tensor v = inPlace(op.name(), in[2]);
-        Tensor g = contiguous(in[1]);
-        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(g).ptr(pointer(v)).f64(op.lr())
+        Tensor g = gradient(op.name(), in[1]);
+        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(p).ptr(g).ptr(v).f64(op.lr())
                 .f64(op.momentum()).f64(op.dampening()).i32(op.nesterov() ? 1 : 0).f64(op.weightDecay());
         guard(args, op.guarded(), in);
         of(p).gpu().launch(Symbols.SGD, p.size(), args);
@@ -31,22 +30,31 @@ final class CudaUpdates {
         Tensor p = inPlace(op.name(), in[0]);
         Tensor m = inPlace(op.name(), in[2]);
         Tensor v = inPlace(op.name(), in[3]);
-        Tensor g = contiguous(in[1]);
+        Tensor g = gradient(op.name(), in[1]);
         Tensor step = inPlace(op.name(), in[4]); // the count, read by the kernel (a replayed graph advances it)
-        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(pointer(p)).ptr(g).ptr(pointer(m)).ptr(pointer(v))
+        LaunchArgs args = new LaunchArgs().i64(p.size()).ptr(p).ptr(g).ptr(m).ptr(v)
                 .f64(op.lr()).f64(op.beta1()).f64(op.beta2()).f64(op.eps()).f64(op.weightDecay())
-                .i32(op.decoupled() ? 1 : 0).ptr(pointer(step));
+                .i32(op.decoupled() ? 1 : 0).ptr(step);
         guard(args, op.guarded(), in);
         of(p).gpu().launch(Symbols.ADAM, p.size(), args);
     }
 
-    /** The skip flag's address, the last input of a guarded update, or null (the kernel then always updates). */
+    /**
+     * The skip flag's address, the last input of a guarded update, or null (the kernel then always updates). The
+     * arguments hold each tensor until the launch has queued: the flag may be a copy made for this call alone.
+     */
     private static void guard(LaunchArgs args, boolean guarded, Tensor[] in) {
         if (guarded) {
-            args.ptr(pointer(inPlace("guarded update", in[in.length - 1])));
+            args.ptr(inPlace("guarded update", in[in.length - 1]));
         } else {
             args.nullPointer();
         }
+    }
+
+    /** The gradient as float32 and contiguous (a copy when it is a strided view). */
+    private static Tensor gradient(String op, Tensor g) {
+        CudaElementwise.requireF32(op, g);
+        return contiguous(g);
     }
 
     private static Tensor inPlace(String op, Tensor t) {

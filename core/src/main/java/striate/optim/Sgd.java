@@ -56,11 +56,21 @@ public final class Sgd extends Optimizer {
         update(name, value, grad, step, null);
     }
 
-    /** The fused update; guarded by {@code skip} when it is not null. */
+    /**
+     * The fused update; guarded by {@code skip} when it is not null. A parameter's first update copies its gradient
+     * into the velocity undamped, as PyTorch's first step does (buf = g): the velocity starts at zero, so the update
+     * runs with dampening 0 then. (A first update a loss scaler skips on the device still counts as the first.)
+     */
     @Override
     protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
-        Tensor v = velocity.computeIfAbsent(name, k -> zerosLike(value));
-        SgdUpdateOp op = new SgdUpdateOp(learningRate(), momentum, dampening, nesterov, weightDecay, skip != null);
+        Tensor v = velocity.get(name);
+        boolean first = v == null;
+        if (first) {
+            v = zerosLike(value);
+            velocity.put(name, v);
+        }
+        SgdUpdateOp op = new SgdUpdateOp(learningRate(), momentum, first ? 0 : dampening, nesterov, weightDecay,
+                skip != null);
         value.backend().execute(op, skip == null ? new Tensor[] {value, grad, v} : new Tensor[] {value, grad, v, skip});
     }
 

@@ -54,6 +54,31 @@ class OptimizerTest {
         }
     }
 
+    /** PyTorch's SGD with dampening: the first step puts the gradient in the buffer whole (buf = g), later ones damp. */
+    @Test
+    void dampeningStartsAtTheSecondStepAsInPyTorch() {
+        Parameter p = param(1.0, -0.5);
+        Sgd opt = Sgd.builder(Map.of("w", p)).lr(0.1).momentum(0.9).dampening(0.5).build();
+        double[] w = {1.0, -0.5};
+        double[] buf = null;
+        double[][] grads = {{0.2, -0.3}, {0.1, 0.4}, {-0.5, 0.05}};
+        for (double[] g : grads) {
+            setGrad(p, g);
+            opt.step();
+            if (buf == null) {
+                buf = g.clone();
+            } else {
+                for (int i = 0; i < 2; i++) {
+                    buf[i] = 0.9 * buf[i] + 0.5 * g[i];
+                }
+            }
+            for (int i = 0; i < 2; i++) {
+                w[i] -= 0.1 * buf[i];
+            }
+            assertArrayEquals(w, p.value().toDoubleArray(), 1e-12);
+        }
+    }
+
     @Test
     void adamAndAdamWOverThreeSteps() {
         for (boolean decoupled : new boolean[] {false, true}) {
