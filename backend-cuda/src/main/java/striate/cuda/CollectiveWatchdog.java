@@ -22,6 +22,8 @@ import striate.parallel.PeerWatch;
 final class CollectiveWatchdog {
     /** How often the thread looks. */
     static final Duration PERIOD = Duration.ofMillis(200);
+    /** How long {@link #stop} waits for the thread, which may be inside an abort that hangs (a known NCCL failure). */
+    static final Duration STOP_WAIT = Duration.ofSeconds(30);
     private static final int IN_PROGRESS = 7; // ncclInProgress: a nonblocking communicator's call is still running
 
     /** What the watchdog reads and does: NcclAllReduce's communicators and events, or a test's fake. */
@@ -70,6 +72,12 @@ final class CollectiveWatchdog {
                 }
             } catch (InterruptedException e) {
                 // stopped
+            } catch (Throwable t) { // never leave the group unwatched without saying why
+                synchronized (this) {
+                    if (failure == null) {
+                        failure = name + ": the watchdog failed (" + t + "), so the group is no longer watched";
+                    }
+                }
             }
         });
     }
@@ -79,32 +87,35 @@ final class CollectiveWatchdog {
         rounds.incrementAndGet();
     }
 
-    /** One look: aborts when the peers are lost; true once aborted (now or before) or stopped. */
-    synchronized boolean poll() {
-        if (closed || failure != null) {
-            return true;
+    /**
+     * One look: aborts when the peers are lost; true once aborted (now or before) or stopped. The decision is taken
+     * under this object's lock and the failure is known ({@link #check} throws) before the abort runs, outside it, so
+     * an abort that hangs holds back neither {@link #check} nor {@link #stop}.
+     */
+    boolean poll() {
+        String reason;
+        synchronized (this) {
+            if (closed || failure != null) {
+                return true;
+            }
+            String why;
+            try {
+                why = trouble();
+            } catch (RuntimeException e) { // a look that fails leaves the group in doubt: abort rather than hang
+                why = "the watchdog could not read the communicators' state: " + e.getMessage();
+            }
+            if (why == null) {
+                return false;
+            }
+            reason = name + " aborted: " + why;
+            failure = reason;
         }
-        String why;
-        try {
-            why = trouble();
-        } catch (RuntimeException e) { // a look that fails leaves the group in doubt: abort rather than hang
-            why = "the watchdog could not read the communicators' state: " + e.getMessage();
-        }
-        if (why == null) {
-            return false;
-        }
-        abort(why);
-        return true;
-    }
-
-    private void abort(String why) {
-        String reason = name + " aborted: " + why;
         try {
             watched.abort(reason);
-        } catch (RuntimeException e) {
-            reason += " (and the abort failed: " + e.getMessage() + ")";
+        } catch (Throwable t) {
+            failure = reason + " (and the abort failed: " + (t.getMessage() != null ? t.getMessage() : t) + ")";
         }
-        failure = reason;
+        return true;
     }
 
     /** Why the group must be aborted now, or null. */
@@ -151,10 +162,10 @@ final class CollectiveWatchdog {
     }
 
     /**
-     * Stops the thread (nothing is aborted after this returns) and says whether the group was aborted, whose
-     * communicators must then not be destroyed.
+     * Stops the thread (no abort starts after this returns; one already running is waited for up to {@code wait})
+     * and says whether the group was aborted, whose communicators must then not be destroyed.
      */
-    boolean stop() {
+    boolean stop(Duration wait) {
         Thread t;
         synchronized (this) {
             closed = true;
@@ -163,10 +174,10 @@ final class CollectiveWatchdog {
         if (t != null) {
             t.interrupt();
             boolean interrupted = false;
-            while (true) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (t.isAlive() && System.nanoTime() < deadline) {
                 try {
-                    t.join();
-                    break;
+                    t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

@@ -11,8 +11,11 @@ import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
@@ -53,6 +56,8 @@ import striate.tensor.Tensor;
  * data-parallel communication thread), which holds every GPU's backend lock, in rank order, while it queues.
  */
 final class NcclAllReduce implements GradientExchange {
+    /** How long an abort waits for an NCCL call of the communication thread to return. */
+    private static final Duration ABORT_LOCK_WAIT = Duration.ofSeconds(10);
     private final Nccl nccl;
     private final List<Device> devices;
     private final List<CudaDevice> gpus = new ArrayList<>();
@@ -62,6 +67,10 @@ final class NcclAllReduce implements GradientExchange {
     private final MemorySegment[] comms;
     private final int op; // Nccl.SUM in one process, Nccl.AVG across processes
     private final CollectiveWatchdog watchdog;
+    // held around every NCCL call on the communicators, and by the watchdog's abort, which frees them: no call uses a
+    // freed communicator. `aborted` is set under it.
+    private final ReentrantLock commLock = new ReentrantLock();
+    private volatile boolean aborted;
     private boolean closed;
 
     /**
@@ -148,14 +157,34 @@ final class NcclAllReduce implements GradientExchange {
             return streamsDone();
         }
 
+        /**
+         * Marks the GPUs, then aborts the communicators under the communicators' lock, so that no NCCL call of the
+         * communication thread runs on them once freed. When that thread holds the lock longer than
+         * {@link #ABORT_LOCK_WAIT}, it is blocked inside NCCL (waiting for the lost peer): the abort then runs
+         * beside its call, the one way left to end it, as PyTorch's watchdog does with blocking communicators.
+         */
         @Override
         public void abort(String why) {
             for (CudaDevice gpu : gpus) {
                 gpu.markAborted(why); // before the abort wakes a thread waiting for the GPU
             }
-            abortCommunicators();
+            boolean locked = false;
+            try {
+                locked = commLock.tryLock(ABORT_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                aborted = true;
+                abortCommunicators();
+            } finally {
+                if (locked) {
+                    commLock.unlock();
+                }
+            }
         }
     }
+
 
     /** Whether every communication stream has run all it was given (cuStreamQuery; no lock, no wait). */
     private boolean streamsDone() {
@@ -233,6 +262,19 @@ final class NcclAllReduce implements GradientExchange {
             CudaStatus.driver(cuEventRecord(filled.get(q), gpu.stream()), "cuEventRecord(" + gpu + ")");
             CudaStatus.driver(cuStreamWaitEvent(streams.get(q), filled.get(q), 0), "cuStreamWaitEvent(" + gpu + ")");
         }
+        commLock.lock();
+        try {
+            if (aborted) {
+                throw new CollectiveAbortedException("NCCL all-reduce: " + watchdog.failure().orElse("aborted"));
+            }
+            group(addresses, count, dtype);
+        } finally {
+            commLock.unlock();
+        }
+    }
+
+    /** One ncclAllReduce per communicator inside a group (the communicators' lock held). */
+    private void group(long[] addresses, long count, int dtype) {
         nccl.groupStart();
         RuntimeException failure = null;
         for (int q = 0; q < gpus.size() && failure == null; q++) {
@@ -306,9 +348,10 @@ final class NcclAllReduce implements GradientExchange {
     }
 
     /**
-     * Destroys the communicators, then the streams and events once their work is done, and clears the GPUs' marks
-     * of an abort; idempotent. Communicators still waiting for peers (or in error) are aborted instead, since
-     * ncclCommDestroy would wait for them forever; aborted ones are left alone.
+     * Waits for the collectives still queued (the watchdog still watching, so lost peers abort the wait), takes a
+     * last look, then destroys the communicators, the streams and the events, and clears the GPUs' marks of an
+     * abort; idempotent. Aborted communicators are left alone (the abort freed them). When the last look finds the
+     * collectives failed, close throws: the last step's sums, which the weights may hold, are not to be trusted.
      */
     @Override
     public void close() {
@@ -316,29 +359,65 @@ final class NcclAllReduce implements GradientExchange {
             return;
         }
         closed = true;
-        if (!watchdog.stop()) {
-            boolean healthy;
-            try {
-                healthy = new Communicators().asyncError() == 0 && streamsDone();
-            } catch (RuntimeException e) {
-                healthy = false;
-            }
-            if (healthy) {
-                for (MemorySegment comm : comms) {
-                    nccl.commDestroy(comm);
+        boolean abortedBefore = watchdog.failure().isPresent();
+        RuntimeException failure = null;
+        try {
+            for (int r = 0; r < gpus.size(); r++) {
+                CudaDevice gpu = gpus.get(r);
+                synchronized (gpu) { // the watchdog never takes a GPU's lock
+                    gpu.reactivate();
+                    CudaStatus.driver(cuStreamSynchronize(streams.get(r)), "cuStreamSynchronize(NCCL, " + gpu + ")");
                 }
+            }
+            watchdog.poll(); // a last look, now that the collectives have run (or were aborted)
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        boolean abortedNow = watchdog.stop(CollectiveWatchdog.STOP_WAIT);
+        try {
+            if (!abortedNow) {
+                commLock.lock();
+                try {
+                    for (MemorySegment comm : comms) {
+                        if (failure == null) {
+                            nccl.commDestroy(comm); // idle and healthy: returns at once
+                        } else {
+                            nccl.commAbort(comm); // the GPU failed: destroying could wait forever
+                        }
+                    }
+                } finally {
+                    commLock.unlock();
+                }
+            } else if (!abortedBefore && failure == null) {
+                failure = new CollectiveAbortedException("NCCL all-reduce's close: "
+                        + watchdog.failure().orElse("aborted"));
+            }
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
             } else {
-                abortCommunicators();
+                failure.addSuppressed(e);
+            }
+        } finally {
+            for (int r = 0; r < gpus.size(); r++) {
+                release(r);
             }
         }
-        for (int r = 0; r < gpus.size(); r++) {
-            CudaDevice gpu = gpus.get(r);
-            synchronized (gpu) {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Destroys GPU r's stream and events (what can be) and always clears its mark of an abort. */
+    private void release(int r) {
+        CudaDevice gpu = gpus.get(r);
+        synchronized (gpu) {
+            try {
                 gpu.reactivate();
-                CudaStatus.driver(cuStreamSynchronize(streams.get(r)), "cuStreamSynchronize(NCCL, " + gpu + ")");
-                CudaStatus.driver(cuStreamDestroy(streams.get(r)), "cuStreamDestroy(NCCL, " + gpu + ")");
-                CudaStatus.driver(cuEventDestroy(filled.get(r)), "cuEventDestroy(" + gpu + ")");
-                CudaStatus.driver(cuEventDestroy(reduced.get(r)), "cuEventDestroy(" + gpu + ")");
+                cuStreamDestroy(streams.get(r)); // statuses not checked: nothing is left to do about a failure here
+                cuEventDestroy(filled.get(r));
+                cuEventDestroy(reduced.get(r));
+            } finally {
                 gpu.clearAborted();
             }
         }

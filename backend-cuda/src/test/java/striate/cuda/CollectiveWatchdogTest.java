@@ -82,7 +82,7 @@ class CollectiveWatchdogTest {
         CollectiveAbortedException e = assertThrows(CollectiveAbortedException.class,
                 () -> watchdog.check("NCCL all-reduce of bucket 3"));
         assertEquals("NCCL all-reduce of bucket 3: " + expected, e.getMessage());
-        assertTrue(watchdog.stop(), "stop says the group was aborted, so its communicators are not destroyed");
+        assertTrue(watchdog.stop(CollectiveWatchdog.STOP_WAIT), "stop says the group was aborted, so its communicators are not destroyed");
     }
 
     @Test
@@ -183,7 +183,7 @@ class CollectiveWatchdogTest {
         assertThrows(IllegalStateException.class, () -> running.start(Duration.ofMillis(5)));
         group.error = 6;
         assertTrue(group.aborted.await(30, TimeUnit.SECONDS), "the thread saw the error and aborted");
-        assertTrue(running.stop());
+        assertTrue(running.stop(CollectiveWatchdog.STOP_WAIT));
         assertEquals(1, group.aborts.size());
     }
 
@@ -192,11 +192,60 @@ class CollectiveWatchdogTest {
         CollectiveWatchdog running = new CollectiveWatchdog("NCCL rank 0 of 2 on cuda:0", group,
                 PeerWatch.timeout(TIMEOUT), System::nanoTime);
         running.start(Duration.ofMillis(5));
-        assertFalse(running.stop(), "not aborted");
+        assertFalse(running.stop(CollectiveWatchdog.STOP_WAIT), "not aborted");
         group.error = 6;
         assertTrue(running.poll(), "a stopped watchdog reports itself done");
         assertTrue(group.aborts.isEmpty(), "and aborts nothing: the exchange is closing its communicators itself");
         running.check("anything"); // not aborted, so nothing is refused
+    }
+
+    /**
+     * An abort that hangs (a known NCCL failure) holds nothing back: the exchange's calls are refused as soon as the
+     * watchdog has decided, and stop returns after its wait, saying the group was aborted.
+     */
+    @Test
+    void anAbortThatHangsHoldsBackNeitherTheRefusalNorStop() throws InterruptedException {
+        CountDownLatch inAbort = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FakeGroup hanging = new FakeGroup() {
+            @Override
+            public void abort(String why) {
+                inAbort.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        CollectiveWatchdog running = new CollectiveWatchdog("NCCL rank 0 of 2 on cuda:0", hanging,
+                PeerWatch.timeout(TIMEOUT), System::nanoTime);
+        running.start(Duration.ofMillis(5));
+        hanging.error = 6;
+        try {
+            assertTrue(inAbort.await(30, TimeUnit.SECONDS), "the thread is inside the abort");
+            assertThrows(CollectiveAbortedException.class, () -> running.check("NCCL all-reduce of bucket 0"));
+            assertTrue(running.stop(Duration.ofMillis(50)), "stop gives up waiting and says the group was aborted");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void anErrorInTheAbortIsRecorded() {
+        CollectiveWatchdog erring = new CollectiveWatchdog("NCCL rank 0 of 2 on cuda:0", new FakeGroup() {
+            {
+                error = 6;
+            }
+
+            @Override
+            public void abort(String why) {
+                throw new OutOfMemoryError("no memory for the abort");
+            }
+        }, PeerWatch.timeout(TIMEOUT), now::get);
+        assertTrue(erring.poll());
+        assertTrue(erring.failure().orElseThrow().endsWith("(and the abort failed: no memory for the abort)"),
+                erring.failure().orElseThrow());
     }
 
     @Test

@@ -240,6 +240,7 @@ public final class Worker {
             double correct = carried.correct() / o.workers();
             double carriedSeconds = carried.seconds();
             int stageSteps = 0; // of the epoch, run by this stage
+            double stageLossSum = 0; // of those steps
             long scoreNanos = 0;
             Test last = null;
             float[] x = new float[o.batchSize() * data.exampleSize()];
@@ -269,6 +270,7 @@ public final class Worker {
                             + step + "; lower --lr");
                 }
                 lossSum += r.loss();
+                stageLossSum += r.loss();
                 lossCount++;
                 stageSteps++;
                 correct += r.correct();
@@ -282,7 +284,7 @@ public final class Worker {
                     EpochScores scores = EpochScores.exchanged(dp.module(), scored ? test : null, o, rank, device,
                             exchange, new double[] {lossSum / lossCount, correct, (long) lossCount * o.batchSize()});
                     last = scores.test();
-                    epochs.add(new Epoch(lossSum / lossCount, (long) stageSteps * o.batchSize(), epochSeconds,
+                    epochs.add(new Epoch(stageLossSum / stageSteps, (long) stageSteps * o.batchSize(), epochSeconds,
                             (reduced - epochReduceStart) * 1e-9, scores));
                     double wholeSeconds = carriedSeconds + epochSeconds; // with the steps before a resume
                     history.add(new EpochStats(epoch + 1, scores.trainLoss(), scores.trainAccuracy(),
@@ -290,7 +292,7 @@ public final class Worker {
                             dp.optimizer().learningRate(), wholeSeconds,
                             (double) lossCount * o.batchSize() * o.workers() / wholeSeconds));
                     log.info("worker {}: epoch {} done, mean training loss {} (all workers {}){}", rank, epoch + 1,
-                            lossSum / lossCount, scores.trainLoss(), last == null ? "" : ", test accuracy "
+                            stageLossSum / stageSteps, scores.trainLoss(), last == null ? "" : ", test accuracy "
                                     + last.accuracy());
                     scoreNanos += System.nanoTime() - now;
                     epochStart = System.nanoTime();
@@ -298,6 +300,7 @@ public final class Worker {
                     lossSum = 0;
                     lossCount = 0;
                     stageSteps = 0;
+                    stageLossSum = 0;
                     correct = 0;
                     carriedSeconds = 0;
                 }

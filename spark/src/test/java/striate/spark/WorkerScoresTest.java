@@ -134,7 +134,11 @@ class WorkerScoresTest {
         assertTrue(String.valueOf(stopped.getCause()).contains("rank 1 closed its connection"),
                 String.valueOf(stopped.getCause())); // rank 0 reports losing worker 1
         Path last = tmp.resolve("cut").resolve(Worker.CHECKPOINT);
-        assertEquals(6, striate.train.Checkpoint.load(last).globalStep(), "the first run's last checkpoint");
+        striate.train.Checkpoint atCut = striate.train.Checkpoint.load(last);
+        assertEquals(6, atCut.globalStep(), "the first run's last checkpoint");
+        PartialEpoch carried = PartialEpoch.of(atCut, 4);
+        assertEquals(2, carried.steps(), "two steps of epoch 2 carried");
+        assertTrue(carried.seconds() > 0);
         List<Worker.Report> resumed = SocketRingTest.onRing(2, (rank, ring) -> Worker.run(cut, rank, Device.cpu(),
                 ring, shard.apply(rank)));
 
@@ -150,8 +154,10 @@ class WorkerScoresTest {
             assertEquals(want.get(e).trainMetric(), got.get(e).trainMetric(), "epoch " + (e + 1) + "'s accuracy");
             assertEquals(want.get(e).valMetric(), got.get(e).valMetric(), "epoch " + (e + 1) + "'s test accuracy");
         }
-        assertTrue(got.get(1).seconds() > rest.seconds(), "epoch 2's seconds include the first run's "
-                + got.get(1).seconds() + " > " + rest.seconds());
+        assertEquals(carried.seconds() + rest.seconds(), got.get(1).seconds(), 1e-9,
+                "epoch 2's seconds: the first run's up to its checkpoint, then the resumed stage's");
+        assertEquals(4 * 16 * 2 / got.get(1).seconds(), got.get(1).samplesPerSecond(), 1e-6,
+                "the whole epoch's images over those seconds");
     }
 
     /** A training set whose reads fail after {@code samples} examples (an executor lost mid-epoch). */
