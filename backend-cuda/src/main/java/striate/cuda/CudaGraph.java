@@ -54,8 +54,13 @@ public final class CudaGraph implements CapturedGraph {
         synchronized (gpu) {
             gpu.activate();
             CachingAllocator<CUdeviceptr> allocator = gpu.allocator();
-            gpu.beginCapture();
-            CachingAllocator.PrivatePool<CUdeviceptr> pool = allocator.beginPrivatePool();
+            CachingAllocator.PrivatePool<CUdeviceptr> pool = allocator.beginPrivatePool(); // before: nothing to undo
+            try {
+                gpu.beginCapture();
+            } catch (RuntimeException | Error e) {
+                allocator.closePrivatePool(pool);
+                throw e;
+            }
             try {
                 MemoryScope.outside(() -> {
                     work.run();
@@ -138,11 +143,17 @@ public final class CudaGraph implements CapturedGraph {
             }
             closed = true;
             gpu.activate();
-            gpu.synchronize();
-            CudaStatus.driver(cuGraphExecDestroy(exec), "cuGraphExecDestroy");
-            CudaStatus.driver(cuGraphDestroy(graph), "cuGraphDestroy");
-            closeFlags(checks, null);
-            gpu.allocator().closePrivatePool(pool);
+            try {
+                gpu.synchronize(); // a kernel error surfacing here still lets the graph and its memory go
+            } finally {
+                try {
+                    CudaStatus.driver(cuGraphExecDestroy(exec), "cuGraphExecDestroy");
+                    CudaStatus.driver(cuGraphDestroy(graph), "cuGraphDestroy");
+                } finally {
+                    closeFlags(checks, null);
+                    gpu.allocator().closePrivatePool(pool);
+                }
+            }
         }
     }
 }

@@ -82,15 +82,17 @@ public final class Tensor {
     }
 
     /**
-     * Every element {@code value}. A float32 tensor on a device with memory of its own (a GPU) is filled there, as
-     * 0·0 + value by one affine kernel on zeros: a copy from host memory would wait for the device's queued work
-     * (every {@link #backward()} seed and {@link #scalarLike} constant of a step did) and cannot be captured in a CUDA
-     * graph; so is one on a host device while it captures a graph ({@link HostGraph}), which refuses host writes as a
-     * CUDA capture does. The value is rounded to float32 once either way.
+     * Every element {@code value}. A float32, float16 or bfloat16 tensor on a device with memory of its own (a GPU)
+     * is filled there, as 0·0 + value by one affine kernel on zeros: a copy from host memory would wait for the
+     * device's queued work (every {@link #backward()} seed and {@link #scalarLike} constant of a step did) and cannot
+     * be captured in a CUDA graph; so is one on a host device while it captures a graph ({@link HostGraph}), which
+     * refuses host writes as a CUDA capture does. The value is rounded to float32 once (then, for the 2-byte types,
+     * to the type) on the device, and to the type directly on the host.
      */
     public static Tensor full(Device device, DType dtype, double value, long... dims) {
         Backend backend = Backends.of(device);
-        if (dtype == DType.F32 && (!(backend instanceof HostBackend) || HostGraph.capturing(backend))) {
+        boolean fillable = dtype == DType.F32 || dtype == DType.F16 || dtype == DType.BF16; // dropout's u under autocast
+        if (fillable && (!(backend instanceof HostBackend) || HostGraph.capturing(backend))) {
             return empty(backend, Shape.of(dims), dtype).affine(0, value);
         }
         double[] v = new double[Math.toIntExact(Shape.of(dims).size())];

@@ -126,6 +126,31 @@ class HostGraphTest {
         assertEquals(1 + 8 - 2, graphedSgd.steps(), "the warm-up and 8 replays, 2 of them skipped");
     }
 
+    /**
+     * Dropout in float16 and bfloat16 (its input's type under autocast) is captured: its threshold p, a constant of
+     * the input's type, is filled on the device. It was made from host memory, which a capture refuses, so a
+     * mixed-precision model with dropout (AlexNet) always trained eagerly under --cuda-graphs auto.
+     */
+    @Test
+    void dropoutInTheTwoByteTypesIsCaptured() {
+        for (DType type : new DType[] {DType.F16, DType.BF16}) {
+            Tensor x = uniform(50, 4096).affine(0.5, 1.5).to(type); // in [1, 2)
+            Tensor[] out = new Tensor[1];
+            try (CapturedGraph graph = BACKEND.captureGraph(() -> out[0] = striate.nn.Functional.dropout(x, 0.5, true,
+                    7))) {
+                graph.replay();
+                float[] in = x.toFloatArray();
+                float[] got = out[0].toFloatArray();
+                int kept = 0;
+                for (int i = 0; i < got.length; i++) {
+                    assertTrue(got[i] == 0 || got[i] == 2 * in[i], type + " element " + i + ": " + got[i]);
+                    kept += got[i] == 0 ? 0 : 1;
+                }
+                assertTrue(kept > 1800 && kept < 2300, type + ": " + kept + " of 4096 kept at p = 0.5");
+            }
+        }
+    }
+
     @Test
     void readingValuesDuringACaptureIsRefusedAndTheNextCaptureWorks() {
         Tensor a = uniform(4, 3);

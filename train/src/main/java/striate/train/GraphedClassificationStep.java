@@ -35,6 +35,16 @@ final class GraphedClassificationStep extends GraphedStep<Batch> {
     }
 
     @Override
+    java.util.Map<String, striate.tensor.Rng> generators() {
+        return task.model().namedRngs();
+    }
+
+    @Override
+    Object shapes(Batch batch) {
+        return java.util.List.of(batch.x().shape(), batch.y().shape());
+    }
+
+    @Override
     void makeInputs(Batch batch) {
         x = MemoryScope.outside(() -> batch.x().copy());
         y = MemoryScope.outside(() -> batch.y().copy());

@@ -55,6 +55,16 @@ final class GraphedLanguageModelStep extends GraphedStep<SequenceBatch> {
     }
 
     @Override
+    java.util.Map<String, striate.tensor.Rng> generators() {
+        return task.model() instanceof striate.nn.Module m ? m.namedRngs() : java.util.Map.of();
+    }
+
+    @Override
+    Object shapes(SequenceBatch batch) {
+        return java.util.List.of(batch.x().shape(), batch.y().shape());
+    }
+
+    @Override
     void makeInputs(SequenceBatch batch) {
         RNNBase.State carried = task.carried();
         x = MemoryScope.outside(() -> batch.x().copy());

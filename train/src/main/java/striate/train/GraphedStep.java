@@ -24,6 +24,8 @@ import striate.tensor.Tensor;
  * inputs are and what the task computes on them: {@link GraphedClassificationStep}, {@link GraphedLanguageModelStep}.
  * The first {@link #WARMUP_STEPS} batches of every epoch (and those the graph does not fit, such as a last partial
  * batch) run the task's eager step, so the optimizer's state and cuDNN's algorithm choice exist before the capture;
+ * only a batch whose shapes a batch of this warm-up already ran eagerly is captured (cuDNN's search for a new
+ * convolution shape cannot run in a capture), others run eagerly first;
  * the graph is captured again at every epoch (the schedule changes the learning rate, which a graph freezes) and
  * after a restore, each time after those eager batches, so a run resumed at an epoch steps as an uninterrupted one.
  * Random draws (dropout) follow a {@link RandomStream} that each replay advances, reset at each capture (whose host
@@ -51,6 +53,7 @@ abstract class GraphedStep<B> implements TrainStep<B> {
     private CapturedGraph graph;
     private String failed; // why a capture failed (auto: eager from then on), or null
     private int warmed;
+    private final java.util.Set<Object> ranEagerly = new java.util.HashSet<>(); // shapes(batch) since the last close
 
     /**
      * {@code what} (e.g. "the training step") names the step in a capture's failure; {@code eager} (the task's eager
@@ -74,6 +77,9 @@ abstract class GraphedStep<B> implements TrainStep<B> {
 
     /** Whether {@code batch} fits the captured graph's input tensors. */
     abstract boolean fits(B batch);
+
+    /** What a capture on {@code batch} specializes to (its tensors' shapes): equal for batches one graph can take. */
+    abstract Object shapes(B batch);
 
     /** Makes the graph's input tensors, outside any memory scope, holding {@code batch}. */
     abstract void makeInputs(B batch);
@@ -99,6 +105,9 @@ abstract class GraphedStep<B> implements TrainStep<B> {
     /** Drops the input tensors (a capture failed or the graph is closed). */
     abstract void dropInputs();
 
+    /** The model's random generators by name, from which a capture draws its host seeds (dropout's). */
+    abstract java.util.Map<String, striate.tensor.Rng> generators();
+
     @Override
     public Result run(B batch) {
         if (failed != null) {
@@ -106,11 +115,11 @@ abstract class GraphedStep<B> implements TrainStep<B> {
         }
         if (graph == null && warmed < WARMUP_STEPS) {
             warmed++;
-            return eager.run(batch);
+            return eagerly(batch);
         }
         boolean captured = graph == null;
-        if (captured && !(capturable(batch) && capture(batch))) {
-            return eager.run(batch);
+        if (captured && !(capturable(batch) && ranEagerly.contains(shapes(batch)) && capture(batch))) {
+            return eagerly(batch);
         } else if (!captured && !fits(batch)) {
             return eager.run(batch);
         }
@@ -123,6 +132,15 @@ abstract class GraphedStep<B> implements TrainStep<B> {
         return Result.pending(units(batch), samples(batch));
     }
 
+    /** The eager step, whose shapes a later capture may then take. */
+    private Result eagerly(B batch) {
+        Result r = eager.run(batch);
+        if (graph == null && failed == null) {
+            ranEagerly.add(shapes(batch));
+        }
+        return r;
+    }
+
     /** Captures the step on {@code batch}'s shapes; false (auto) when the capture failed and the run goes eager. */
     private boolean capture(B batch) {
         makeInputs(batch);
@@ -131,6 +149,8 @@ abstract class GraphedStep<B> implements TrainStep<B> {
         GradScaler scaler = update.scaler();
         long units = units(batch);
         long steps = optimizer.stepsAsked();
+        java.util.Map<String, Long> seeds = new java.util.LinkedHashMap<>();
+        generators().forEach((k, r) -> seeds.put(k, r.state()));
         try {
             graph = Backends.of(zero.device()).captureGraph(() -> {
                 try (RandomStream draws = RandomStream.use(stream)) { // dropout masks differ from replay to replay
@@ -157,6 +177,7 @@ abstract class GraphedStep<B> implements TrainStep<B> {
         } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
             optimizer.forgetStepsAfter(steps); // what the capture recorded never ran
             scaler.forgetStep();
+            generators().forEach((k, r) -> r.setState(seeds.get(k))); // eager from here draws as without graphs
             dropInputs();
             failed = GraphMode.captureFailed(required, what, e, LOG);
             return false;
@@ -194,6 +215,7 @@ abstract class GraphedStep<B> implements TrainStep<B> {
 
     /** Gives the graph's memory back; the next batch that may be captured is. */
     void close() {
+        ranEagerly.clear();
         if (graph != null) {
             graph.close();
             graph = null;

@@ -363,6 +363,17 @@ public final class Trainer {
 
     private <B> History run(Task<B> task, TrainStep<B> trainStep, BatchSource<B> train, BatchSource<B> validation,
                             Checkpoint resume) {
+        try {
+            return runEpochs(task, trainStep, train, validation, resume);
+        } finally {
+            if (trainStep instanceof GraphedStep<?> graphed) { // the trainer's own: its graph's memory goes back
+                graphed.close();
+            }
+        }
+    }
+
+    private <B> History runEpochs(Task<B> task, TrainStep<B> trainStep, BatchSource<B> train,
+                                  BatchSource<B> validation, Checkpoint resume) {
         if (train.numBatches() < 1) {
             throw new IllegalArgumentException("the training data has no batches; give it at least one example");
         }

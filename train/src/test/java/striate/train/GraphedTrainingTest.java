@@ -2,6 +2,7 @@ package striate.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -237,6 +238,90 @@ class GraphedTrainingTest {
             }
         }
         assertEquals(1, eager.fit(train, null, null).size(), "the model itself trains eagerly");
+    }
+
+    /**
+     * A batch whose shapes no eager batch of the warm-up had is not captured, since cuDNN cannot search a new
+     * convolution shape inside a capture: 56 images in batches of 16 are three eager batches and a partial one of 8,
+     * which runs eagerly too, and the required graph is then captured in the next epoch on a full batch. The net here
+     * refuses, in a capture, a batch size it has not seen eagerly, as cuDNN's search does.
+     */
+    @Test
+    void onlyShapesThatRanEagerlyAreCaptured() {
+        Dataset train = TrainerTest.bands(56, 4); // batches of 16, 16, 16 and 8
+        Dataset more = TrainerTest.bands(80, 4); // five full batches
+        TrainerTest.Net eager = new TrainerTest.Net(6);
+        train(eager, sgd(eager), options(1, LrSchedule.constant(), null, GraphMode.OFF), train, null, null);
+        SearchingNet graphed = new SearchingNet();
+        train(graphed, sgd(graphed), options(1, LrSchedule.constant(), null, GraphMode.ON), train, null, null);
+        assertEquals(List.of(), graphed.captured, "nothing captured: the partial batch was new");
+        assertSameWeights(eager, graphed.net);
+        train(graphed, sgd(graphed), options(1, LrSchedule.constant(), null, GraphMode.ON), more, null, null);
+        assertEquals(List.of(16L), graphed.captured, "a full batch, after three eager ones");
+    }
+
+    /** A net whose forward pass, in a capture, refuses a batch size it has not run eagerly (as cuDNN's search does). */
+    static final class SearchingNet extends Module {
+        final TrainerTest.Net net = registerModule("net", new TrainerTest.Net(6));
+        final java.util.Set<Long> searched = new java.util.HashSet<>();
+        final List<Long> captured = new ArrayList<>();
+
+        @Override
+        public Tensor forward(Tensor x) {
+            long n = x.dim(0);
+            if (striate.backend.HostGraph.capturing(x.backend())) {
+                if (!searched.contains(n)) {
+                    throw new IllegalStateException("no algorithm was searched for a batch of " + n);
+                }
+                captured.add(n);
+            } else {
+                searched.add(n);
+            }
+            return net.forward(x);
+        }
+    }
+
+    /**
+     * A capture that fails after dropout drew its seed leaves the model's generators as they were, so the run that
+     * goes on eagerly (--cuda-graphs auto) draws the masks it would draw without graphs.
+     */
+    @Test
+    void aFailedCaptureLeavesTheRandomGeneratorsAsTheyWere() {
+        Module net = new DroppingThenReading();
+        Optimizer sgd = sgd(net);
+        TrainStep<striate.data.Batch> auto = new GraphedClassificationStep(new Classification(net),
+                new GraphedStep.Update(sgd, Precision.FP32, GradScaler.disabled(), 0), REF,
+                batch -> new TrainStep.Result(0.5, 1, batch.size(), batch.size()), false);
+        try (striate.data.DataLoader loader = striate.data.DataLoader.builder(TrainerTest.bands(80, 4), REF)
+                .batchSize(16).build()) {
+            var batches = loader.epoch(0).iterator();
+            for (int i = 0; i < GraphedStep.WARMUP_STEPS; i++) {
+                auto.run(batches.next()); // the eager step here draws nothing
+            }
+            Map<String, Long> before = states(net);
+            assertFalse(auto.run(batches.next()).pending(), "the capture failed: eager");
+            assertEquals(before, states(net), "the failed capture's draws are undone");
+        }
+    }
+
+    private static Map<String, Long> states(Module m) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        m.namedRngs().forEach((k, r) -> out.put(k, r.state()));
+        return out;
+    }
+
+    /** The dropout net, then a host read (which no capture allows) after dropout has drawn its seed. */
+    static final class DroppingThenReading extends Module {
+        private final Dropping net = registerModule("net", new Dropping());
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor out = net.forward(x);
+            if (!(out.sum().item() < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("a non-finite output");
+            }
+            return out;
+        }
     }
 
     /** A net that reads a value in its forward pass (a host read, which no capture allows). */
