@@ -28,7 +28,7 @@
 #        run(command="bash benchmarks/gpu/run-on-device.sh device amp-tests", carry=[".device", ".device-tests"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device amp", carry=[".device", ".device-data"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device cudnn", carry=[".device", ".device-tests"])
-#        run(command="bash benchmarks/gpu/run-on-device.sh device first", carry=[".device", ".device-tests"], timeout_s=600)
+#        run(command="bash benchmarks/gpu/run-on-device.sh device first", carry=[".device", ".device-tests"], timeout_s=540)
 #    or `device all` (the stages in a row, if the time limit allows; carry the three, which only fits while the
 #    working tree is under about 1 MiB: prepare says). Each stage appends to $OUT/gpu-results.md (OUT defaults to
 #    ./gpu-out when the run tool gives none).
@@ -36,7 +36,7 @@
 #    products widened (-Dstriate.cuda.lowPrecisionProducts=false). The amp stage (about 5 minutes; each command under
 #    its own timeout) also writes $OUT/amp-table.md: LeNet-5's test accuracy per precision and AlexNet's step time
 #    per precision beside PyTorch's, with the ratio PyTorch ms / Striate ms (above 1: Striate is faster).
-#    The first stage (about 9 minutes, each command under its own timeout) is for a session's first GPU call: the gpu
+#    The first stage (at most 8 minutes: STAGE_SECONDS=480; call it with timeout_s=540) is for a session's first GPU call: the gpu
 #    tests of the code that has never run on a GPU and the conformance suite, then issue #19's four targets side by
 #    side with PyTorch (elementwise GB/s, the graphed LeNet-5 step, AlexNet TF32 legacy/graph API and bf16).
 #    The cudnn stage (issue #19 item 2, about 7 minutes) runs the graph-API convolution test and the conformance and
@@ -89,7 +89,8 @@ prepare() {
     esac
   done
   local tree bundle tests data limit=$((64 * 1024 * 1024)) mib=1048576
-  tree=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
+  git rev-parse --short HEAD >.device/COMMIT # .git does not travel: the results name the commit from here
+  tree=$(git ls-files -z --cached --others --exclude-standard | du -cb --files0-from=- 2>/dev/null | tail -1 | cut -f1)
   bundle=$(du -sb .device | cut -f1)
   tests=$(du -sb .device-tests | cut -f1)
   data=$(du -sb .device-data | cut -f1)
@@ -99,11 +100,19 @@ prepare() {
   if [ $((tree + bundle + data)) -gt $limit ] || [ $((tree + bundle + tests)) -gt $limit ]; then
     echo "WARNING: a stage's call would be over the limit and refused" >&2
   fi
-  echo "next, on the GPU machine: run(command=\"bash benchmarks/gpu/run-on-device.sh device first\", carry=[\".device\", \".device-tests\"], timeout_s=600)"
+  echo "next, on the GPU machine, with nothing run here in between (bash .device/java unpacks 90 MB into .device/jre):" \
+    "run(command=\"bash benchmarks/gpu/run-on-device.sh device first\", carry=[\".device\", \".device-tests\"], timeout_s=540)"
 }
 
 OUT=${OUT:-$ROOT/gpu-out}
 RESULTS=$OUT/gpu-results.md
+# Full logs and JUnit reports go to $LOGS, packed into $OUT/logs.tar.gz after each step: at most 8 files come back
+# from a call, so $OUT holds gpu-results.md, logs.tar.gz and a stage's tables only.
+LOGS=${LOGS:-$(mktemp -d /tmp/striate-logs.XXXXXX)}
+# Every step of a stage ends by its deadline (STAGE_SECONDS, 480 by default; the tests stage's JUnit run asks for
+# 580: give it STAGE_SECONDS=590 and timeout_s=600), so the results come back inside the call: a step is cut to the
+# time left and skipped when under 20 s are left.
+DEADLINE=$((SECONDS + ${STAGE_SECONDS:-480}))
 DATA=/tmp/fashion-mnist
 
 data() { # unpacks the carried .device-data into $DATA once, for the stages that train on Fashion-MNIST
@@ -126,16 +135,28 @@ JAVA=(bash .device/java --add-modules jdk.incubator.vector --enable-native-acces
 
 section() { printf '\n### %s\n\n' "$*" >>"$RESULTS"; echo "== $*"; }
 record() { # record COMMAND...: runs it, keeps its output in $OUT/log, puts the tail in the results as a code block
-  local log=$OUT/log-$(date +%s%N).txt rc=0
+  local log=$LOGS/log-$(date +%s%N).txt rc=0 left=$((DEADLINE - SECONDS))
   LAST_LOG=$log
-  "$@" >"$log" 2>&1 || rc=$?
+  mkdir -p "$LOGS"
+  if [ "$left" -lt 20 ]; then # too little of the stage's time is left to start it
+    echo "skipped: $left s of the stage's ${STAGE_SECONDS:-480} s were left" >"$log"; rc=125
+  elif [ "$1" = timeout ]; then # its own limit, cut to the time left (less 5 s for the kill); -k: SIGKILL 10 s later
+    [ "$2" -lt "$left" ] || left=$((left - 5))
+    timeout -k 10 "$(( $2 < left ? $2 : left ))" "${@:3}" >"$log" 2>&1 || rc=$?
+  else
+    timeout -k 10 "$left" "$@" >"$log" 2>&1 || rc=$?
+  fi
+  tar czf "$OUT/logs.tar.gz.part" -C "$LOGS" . && mv -f "$OUT/logs.tar.gz.part" "$OUT/logs.tar.gz"
   LAST_RC=$rc
   { echo '```'; echo "\$ ${*}"; tail -n "${TAIL:-40}" "$log"; echo "(exit $rc)"; echo '```'; } >>"$RESULTS"
   tail -n 5 "$log"
   return 0
 }
 
-junit() { # junit SECONDS REPORTS [java flags...] -- TEST...: JUnit under a timeout; a TEST is a class of striate.cuda
+# junit SECONDS REPORTS [java flags...] -- TEST...: JUnit under a timeout; a TEST is a class of striate.cuda. Each
+# test has TEST_TIMEOUT (120 s) in a thread of its own, so one that hangs in a CUDA or NCCL call fails alone and the
+# others still run; the tree of results prints as it goes, so a run cut at its limit shows how far it got.
+junit() {
   local seconds=$1 reports=$2 flags=() selectors=() t
   shift 2
   while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
@@ -152,15 +173,17 @@ junit() { # junit SECONDS REPORTS [java flags...] -- TEST...: JUnit under a time
   fi
   TAIL=${TAIL:-60} record timeout "$seconds" "${JAVA[@]}" -Dstriate.poisonUninitialized=true "${flags[@]}" \
     -cp .device-tests/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
-    "${selectors[@]}" --exclude-engine=junit-vintage --details="${DETAILS:-summary}" --details-theme=ascii \
-    --reports-dir "$OUT/$reports"
+    "${selectors[@]}" --exclude-engine=junit-vintage --details="${DETAILS:-tree}" --details-theme=ascii \
+    --config=junit.jupiter.execution.timeout.default="${TEST_TIMEOUT:-120s}" \
+    --config=junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD \
+    --reports-dir "$LOGS/$reports"
 }
 
 machine() {
   [ -f "$RESULTS" ] && return
   mkdir -p "$OUT"
   { echo "## CUDA backend on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 || echo 'an unknown GPU'), $(date -u +%Y-%m-%d)"
-    echo; echo "Commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), \`benchmarks/gpu/run-on-device.sh\`."; } >"$RESULTS"
+    echo; echo "Commit $(cat .device/COMMIT 2>/dev/null || git rev-parse --short HEAD 2>/dev/null || echo unknown), \`benchmarks/gpu/run-on-device.sh\`."; } >"$RESULTS"
   section "Machine"
   TAIL=20 record nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.memory --format=csv
   TAIL=30 record "${JAVA[@]}" striate.cli.Main doctor
