@@ -107,8 +107,11 @@ final class CudaDevice {
         CudaStatus.driver(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         CudaStatus.cublas(JCublas2.cublasCreate(cublas), "cublasCreate");
         CudaStatus.cublas(JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)), "cublasSetStream");
-        CudaStatus.cublas(JCublas2.cublasSetMathMode(cublas, options.tf32() ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH
-                : cublasMath.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+        // no split-K sums in bfloat16/float16 (PyTorch's allow_*_reduced_precision_reduction off): 2-byte products
+        // add in float32 and round once, as the CPU's do and as the graph API's engine filter asks of cuDNN
+        CudaStatus.cublas(JCublas2.cublasSetMathMode(cublas, (options.tf32() ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH
+                : cublasMath.CUBLAS_DEFAULT_MATH) | cublasMath.CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION),
+                "cublasSetMathMode");
         CudaStatus.cudnn(JCudnn.cudnnCreate(cudnn), "cudnnCreate");
         CudaStatus.cudnn(JCudnn.cudnnSetStream(cudnn, new cudaStream_t(stream)), "cudnnSetStream");
         moduleOf = Ptx.symbols();
