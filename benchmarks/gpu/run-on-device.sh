@@ -390,6 +390,7 @@ profile() { # issue #19: per-kernel GPU time, to tell kernel time from host over
 }
 
 cudnn() { # issue #19 item 2: convolutions through cuDNN's graph API (-Dstriate.cuda.cudnnApi=graph) next to the legacy calls
+  cudnn_errors
   machine
   local api=-Dstriate.cuda.cudnnApi=graph ms=() peer=() p
   section "cuDNN's graph API (issue #19 item 2): its gpu test, and the conformance, model and determinism tests with every convolution planned through it"
@@ -419,8 +420,13 @@ cudnn() { # issue #19 item 2: convolutions through cuDNN's graph API (-Dstriate.
     done; } | tee "$OUT/cudnn-table.md" >>"$RESULTS"
 }
 
-first() { # one call for a session's first look (about 9 minutes): what has never run, and #19's four targets
+cudnn_errors() { # cuDNN 9 logs its errors (why a graph or plan was refused) to stderr, into each step's log
+  export CUDNN_LOGLEVEL_DBG=${CUDNN_LOGLEVEL_DBG:-1} CUDNN_LOGDEST_DBG=${CUDNN_LOGDEST_DBG:-stderr}
+}
+
+first() { # one call for a session's first look (at most STAGE_SECONDS): what has never run, and #19's four targets
   use_nccl
+  cudnn_errors
   machine
   local api=-Dstriate.cuda.cudnnApi=graph
   section "First look: the gpu tests of the code that has never run on a GPU (CUDA graphs, the staging copies, the graph API's convolutions, mixed precision, the fused recurrent layers, the two-pass sums, NCCL and its watchdog), and the conformance suite"

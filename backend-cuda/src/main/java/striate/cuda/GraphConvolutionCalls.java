@@ -162,30 +162,33 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
         gpu.requireNotCapturing("cuDNN's engine search for a new convolution (" + key + ")");
         List<CudnnDescriptor> keep = new ArrayList<>();
         List<Plan> candidates = new ArrayList<>();
+        Refusals refusals = new Refusals();
         try {
             CudnnDescriptor graph = operationGraph(direction, dtype, xs, ws, ys, p, accumulate, addresses, keep);
-            int considered = 0;
             boolean deterministic = gpu.options().deterministic();
+            java.util.Set<Long> seen = new java.util.HashSet<>(); // engines planned or turned down already
             for (int mode : new int[] {cudnnBackendHeurMode.CUDNN_HEUR_MODE_INSTANT, HEUR_MODE_FALLBACK}) {
-                for (CudnnDescriptor config : engineConfigs(graph, mode)) {
-                    considered++;
+                List<CudnnDescriptor> configs = engineConfigs(graph, mode, refusals);
+                for (int i = 0; i < configs.size(); i++) {
+                    CudnnDescriptor config = configs.get(i);
                     if (candidates.size() == (deterministic ? 1 : TIMED_CANDIDATES)) {
                         config.close();
                         continue;
                     }
-                    Plan candidate = plan(config, dtype);
-                    if (candidate != null && mode == HEUR_MODE_FALLBACK && candidates.stream()
-                            .anyMatch(c -> c.engineIndex() == candidate.engineIndex())) {
-                        candidate.close(); // the fallback list repeats engines the heuristics ranked already
-                    } else if (candidate != null) {
-                        candidates.add(candidate);
+                    try {
+                        Plan candidate = plan(config, dtype, seen, refusals);
+                        if (candidate != null) {
+                            candidates.add(candidate);
+                        }
+                    } catch (RuntimeException e) { // this configuration alone; the others are still worth a try
+                        refusals.add("unreadable: " + e.getMessage());
                     }
                 }
             }
             if (candidates.isEmpty()) {
                 throw new CudaCallException("cuDNN's graph API offers no usable engine for the convolution " + key
-                        + " (" + considered + " configurations considered" + (deterministic ? ", deterministic only" : "")
-                        + (dtype == DType.F32 && !gpu.options().tf32() ? ", no tensor cores in strict float32" : "")
+                        + " (" + refusals + (deterministic ? "; deterministic only" : "")
+                        + (dtype == DType.F32 && !gpu.options().tf32() ? "; no tensor cores in strict float32" : "")
                         + "); -Dstriate.cuda.cudnnApi=legacy uses the legacy calls");
             }
             Plan best = candidates.size() == 1 ? candidates.get(0)
@@ -271,14 +274,45 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
         return Math.min(16, Long.lowestOneBit(address));
     }
 
+    /**
+     * Why configurations were not planned, counted by reason, for the error when none is left: a setup mistake (every
+     * plan refused with one status) reads differently from a filter that is too strict (all dropped by their notes).
+     */
+    static final class Refusals {
+        private final java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        private int considered;
+
+        void add(String reason) {
+            counts.merge(reason, 1, Integer::sum);
+        }
+
+        void considered() {
+            considered++;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder(considered + " configurations considered");
+            counts.forEach((reason, n) -> b.append("; ").append(reason).append(n > 1 ? " ×" + n : ""));
+            return b.toString();
+        }
+    }
+
+    /** The text of a cuDNN status. */
+    private static String status(int status) {
+        return jcuda.jcudnn.JCudnn.cudnnGetErrorString(status) + " (" + status + ")";
+    }
+
     /** The engine configurations cuDNN's heuristics in {@code mode} offer for {@code graph}, best first. */
-    private static List<CudnnDescriptor> engineConfigs(CudnnDescriptor graph, int mode) {
+    private static List<CudnnDescriptor> engineConfigs(CudnnDescriptor graph, int mode, Refusals refusals) {
         List<CudnnDescriptor> configs = new ArrayList<>();
         try (CudnnDescriptor heuristics = new CudnnDescriptor(CUDNN_BACKEND_ENGINEHEUR_DESCRIPTOR, "heuristics")) {
             heuristics.descriptors(CUDNN_ATTR_ENGINEHEUR_OPERATION_GRAPH, graph)
                     .enums(CUDNN_ATTR_ENGINEHEUR_MODE, cudnnBackendAttributeType.CUDNN_TYPE_HEUR_MODE, mode);
-            if (heuristics.tryFinish() != 0) {
-                return configs; // this mode offers nothing for the graph (the fallback list may not exist for it)
+            int status = heuristics.tryFinish();
+            if (status != 0) { // this mode offers nothing for the graph (the fallback list may not exist for it)
+                refusals.add("heuristics mode " + mode + " refused: " + status(status));
+                return configs;
             }
             int count = (int) heuristics.descriptorCount(CUDNN_ATTR_ENGINEHEUR_RESULTS);
             for (int i = 0; i < count; i++) {
@@ -297,39 +331,50 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
     }
 
     /**
-     * The execution plan of {@code config} when the options allow its numerical notes and cuDNN finalizes it, else
-     * null (and {@code config} closed).
+     * The execution plan of {@code config} when its engine is new ({@code seen} holds those met already: the
+     * fallback list repeats engines the heuristics ranked, and finalizing a plan may compile its kernel), the
+     * options allow its numerical notes and cuDNN finalizes it; else null, with the reason in {@code refusals}.
+     * {@code config} is closed unless the plan keeps it.
      */
-    private Plan plan(CudnnDescriptor config, DType dtype) {
+    private Plan plan(CudnnDescriptor config, DType dtype, java.util.Set<Long> seen, Refusals refusals) {
+        refusals.considered();
         try {
-            return planOrNull(config, dtype);
+            return planOrNull(config, dtype, seen, refusals);
         } catch (RuntimeException e) {
             config.close();
             throw e;
         }
     }
 
-    private Plan planOrNull(CudnnDescriptor config, DType dtype) {
+    private Plan planOrNull(CudnnDescriptor config, DType dtype, java.util.Set<Long> seen, Refusals refusals) {
         long index;
         String engine;
         try (CudnnDescriptor e = new CudnnDescriptor(CUDNN_BACKEND_ENGINE_DESCRIPTOR, "engine")) {
             config.descriptorValues(CUDNN_ATTR_ENGINECFG_ENGINE, e);
+            index = e.longValue(CUDNN_ATTR_ENGINE_GLOBAL_INDEX);
+            if (!seen.add(index)) {
+                config.close();
+                refusals.add("repeats an engine met already");
+                return null;
+            }
             int[] notes = e.enumValues(CUDNN_ATTR_ENGINE_NUMERICAL_NOTE,
                     cudnnBackendAttributeType.CUDNN_TYPE_NUMERICAL_NOTE, NOTE_CAPACITY);
             if (!usable(notes, dtype, gpu.options().tf32(), gpu.options().deterministic())) {
                 config.close();
+                refusals.add("dropped for its numerical notes" + noteNames(notes));
                 return null;
             }
-            index = e.longValue(CUDNN_ATTR_ENGINE_GLOBAL_INDEX);
             engine = "engine " + index + noteNames(notes);
         }
         CudnnDescriptor plan = new CudnnDescriptor(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR, "execution plan");
         try {
             plan.handle(CUDNN_ATTR_EXECUTION_PLAN_HANDLE, gpu.cudnn())
                     .descriptors(CUDNN_ATTR_EXECUTION_PLAN_ENGINE_CONFIG, config);
-            if (plan.tryFinish() != 0) { // cuDNN turns down this configuration for these operands
+            int status = plan.tryFinish();
+            if (status != 0) { // cuDNN turns down this configuration for these operands
                 plan.close();
                 config.close();
+                refusals.add("plan refused: " + status(status));
                 return null;
             }
             return new Plan(plan, plan.longValue(CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE), index, engine,

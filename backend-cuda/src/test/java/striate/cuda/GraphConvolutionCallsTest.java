@@ -79,4 +79,21 @@ class GraphConvolutionCallsTest {
         assertEquals("striate.cuda.cudnnApi must be legacy or graph, got 'v8'", e.getMessage());
         assertEquals(CudnnApi.GRAPH, CudaOptions.defaults().withCudnnApi(CudnnApi.GRAPH).cudnnApi());
     }
+
+    /** The error of a search that found no engine names why each configuration was turned down, counted. */
+    @Test
+    void refusalsAreCountedByReason() {
+        GraphConvolutionCalls.Refusals r = new GraphConvolutionCalls.Refusals();
+        for (int i = 0; i < 5; i++) {
+            r.considered();
+        }
+        r.add("heuristics mode 2 refused: CUDNN_STATUS_NOT_SUPPORTED (3000)");
+        r.add("plan refused: CUDNN_STATUS_NOT_SUPPORTED (3000)");
+        r.add("plan refused: CUDNN_STATUS_NOT_SUPPORTED (3000)");
+        r.add("dropped for its numerical notes [tensor core]");
+        r.add("repeats an engine met already");
+        assertEquals("5 configurations considered; heuristics mode 2 refused: CUDNN_STATUS_NOT_SUPPORTED (3000); "
+                + "plan refused: CUDNN_STATUS_NOT_SUPPORTED (3000) ×2; dropped for its numerical notes [tensor core]; "
+                + "repeats an engine met already", r.toString());
+    }
 }
