@@ -10,8 +10,10 @@ import striate.tensor.Tensor;
 
 /**
  * Cross-entropy from logits and its gradient (kernels/src/main/cuda/loss.cu), one block per row of logits [n, c].
- * The kernels flag a target outside [0, c) (the op's ignored index aside: loss 0, a zero gradient row); the flag is
- * read back (one 4-byte copy, a sync) and becomes the same error the reference gives.
+ * The kernels flag a target outside [0, c) (the op's ignored index aside: loss 0, a zero gradient row); the forward's
+ * flag is read back (one 4-byte copy, a sync) and becomes the same error the reference gives. The backward reads the
+ * forward's targets, so its flag is not read: a second wait per step would stop the host from queueing the rest of
+ * backward and the update ahead of the GPU. (A bad target there only misses its −1 term; it indexes nothing.)
  */
 final class CudaLoss {
     static final int THREADS = 256; // LOSS_THREADS in loss.cu
@@ -47,6 +49,10 @@ final class CudaLoss {
         }
         args.ptr(pointer(out)).ptr(bad.pointer(0));
         b.gpu().launch(kernel, Math.min(n, MAX_BLOCKS), THREADS, args);
+        if (dy != null) { // the backward's labels are the forward's, which its check read: no second wait for the GPU
+            bad.close(); // stream-ordered: the kernel writes it before any later use of the block
+            return;
+        }
         b.check(bad, row -> {
             if (row != Integer.MAX_VALUE) {
                 throw op.outOfRange(row, t.toIntArray()[row], c);
