@@ -56,6 +56,37 @@ class CudnnGraphConvolutionTest {
         }
     }
 
+    /**
+     * A 2-byte convolution with its bias (and ReLU): the graph API plans it to add into the bias-filled output
+     * (beta = 1), its engine timed on scratch output; the sum must be rounded once, as the reference rounds it.
+     */
+    @Test
+    void biasedTwoByteConvolutionsMatchTheReference() {
+        CudaBackend strict = graph(false, false);
+        for (ConvShape c : List.of(Fixtures.ODD_CONV, Fixtures.LENET_C3_BATCH)) {
+            for (DType t : new DType[] {DType.BF16, DType.F16}) {
+                for (boolean relu : new boolean[] {false, true}) {
+                    Conv2dOp op = new Conv2dOp(c.params(), true, relu);
+                    Tensor got = biased(strict, op, c, t);
+                    Tensor want = biased(REF, op, c, t);
+                    Tolerance.of(Conv2dOp.class, t).assertClose(c + " " + op + " " + t + " on the graph API", want,
+                            got);
+                }
+            }
+        }
+    }
+
+    private static Tensor biased(Backend b, Conv2dOp op, ConvShape c, DType t) {
+        Device d = b == REF ? Device.reference() : Device.cuda(0);
+        Tensor x = Fixtures.uniform(d, 1, c.x()).to(t);
+        Tensor w = Fixtures.uniform(d, 2, c.w()).to(t);
+        Tensor bias = Fixtures.uniform(d, 4, striate.tensor.Shape.of(c.w().dims()[0])).to(t);
+        if (b != REF) {
+            Gpu.backend().synchronize();
+        }
+        return b.execute(op, x, w, bias);
+    }
+
     @Test
     void tf32MatchesTheReferenceWithinTf32sPrecision() {
         CudaBackend tf32 = graph(true, false);
