@@ -93,6 +93,7 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
 
     private final CudaDevice gpu;
     private final Map<String, Plan> plans = new HashMap<>();
+    private final Map<String, String> failed = new HashMap<>(); // searches that found no engine, and why
 
     GraphConvolutionCalls(CudaDevice gpu) {
         this.gpu = gpu;
@@ -125,7 +126,16 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                 + alignment(addresses[1]) + "/" + alignment(addresses[2]);
         Plan plan = plans.get(key);
         if (plan == null) {
-            plan = choose(direction, dtype, x.shape(), w.shape(), y.shape(), p, accumulate, addresses, key);
+            String why = failed.get(key);
+            if (why != null) { // searched before in vain: a caller that goes on (an eager fallback) does not search again
+                throw new CudaCallException(why);
+            }
+            try {
+                plan = choose(direction, dtype, x.shape(), w.shape(), y.shape(), p, accumulate, addresses, key);
+            } catch (CudaCallException e) {
+                failed.put(key, e.getMessage());
+                throw e;
+            }
             plans.put(key, plan);
         }
         if (KernelTrace.on()) {
@@ -463,9 +473,9 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
         }
         CUevent start = new CUevent();
         CUevent stop = new CUevent();
-        CudaStatus.driver(JCudaDriver.cuEventCreate(start, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
-        CudaStatus.driver(JCudaDriver.cuEventCreate(stop, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
         try (CudnnDescriptor pack = variantPack(addresses, block == null ? 0 : NativeAddress.of(block.handle()))) {
+            CudaStatus.driver(JCudaDriver.cuEventCreate(start, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+            CudaStatus.driver(JCudaDriver.cuEventCreate(stop, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
             if (JCudnn.cudnnBackendExecute(gpu.cudnn(), c.plan().handle(), pack.handle()) != 0) {
                 return Float.POSITIVE_INFINITY;
             }
