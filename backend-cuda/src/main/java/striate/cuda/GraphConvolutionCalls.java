@@ -29,7 +29,9 @@ import striate.tensor.Tensor;
  * shapes, params, operand alignment): an operation graph of one convolution node over three tensors (the x-, w- and
  * y-shaped operands, unique ids 1, 2, 3), the engine configurations of cuDNN's heuristics (instant mode, then the
  * fallback list's other engines), those whose numerical notes the options allow ({@link #usable}), each finalized into an execution
- * plan where cuDNN accepts it; then the first plan in deterministic mode, else the fastest of up to
+ * plan where cuDNN accepts it; then the first plan that runs on the call's operands in deterministic mode (the next
+ * is planned only when one fails: a workspace too large for what the step holds, an execution cuDNN refuses), else
+ * the fastest of up to
  * {@value #TIMED_CANDIDATES} plans, timed on the call's own operands (one warm-up run, {@value #TIMED_RUNS} timed),
  * as PyTorch's {@code cudnn.benchmark} does. The plan is kept with every descriptor it was built from; each call
  * binds the operands' addresses and a workspace in a variant pack and executes it on the backend's stream.
@@ -176,6 +178,7 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
         try {
             CudnnDescriptor graph = operationGraph(direction, dtype, xs, ws, ys, p, accumulate, addresses, keep);
             boolean deterministic = gpu.options().deterministic();
+            long scratchBytes = accumulate ? ys.size() * dtype.bytes() : 0; // trial runs must not add to y
             java.util.Set<Long> seen = new java.util.HashSet<>(); // engines planned or turned down already
             for (int mode : new int[] {cudnnBackendHeurMode.CUDNN_HEUR_MODE_INSTANT, HEUR_MODE_FALLBACK}) {
                 List<CudnnDescriptor> configs = engineConfigs(graph, mode, refusals);
@@ -187,7 +190,10 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                     }
                     try {
                         Plan candidate = plan(config, dtype, seen, refusals);
-                        if (candidate != null) {
+                        if (candidate != null && deterministic && !runs(candidate, addresses, scratchBytes)) {
+                            refusals.add("did not run on these operands (" + candidate.engine() + ")");
+                            candidate.close();
+                        } else if (candidate != null) {
                             candidates.add(candidate);
                         }
                     } catch (RuntimeException e) { // this configuration alone; the others are still worth a try
@@ -201,8 +207,7 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                         + (dtype == DType.F32 && !gpu.options().tf32() ? "; no tensor cores in strict float32" : "")
                         + "); -Dstriate.cuda.cudnnApi=legacy uses the legacy calls");
             }
-            Plan best = candidates.size() == 1 ? candidates.get(0)
-                    : fastest(candidates, addresses, accumulate ? ys.size() * dtype.bytes() : 0);
+            Plan best = deterministic ? candidates.get(0) : fastest(candidates, addresses, scratchBytes);
             candidates.stream().filter(c -> c != best).forEach(Plan::close);
             List<CudnnDescriptor> all = new ArrayList<>(keep);
             all.addAll(best.keep());
@@ -437,30 +442,45 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
      * run would add to the real one.
      */
     private Plan fastest(List<Plan> candidates, long[] addresses, long scratchBytes) {
-        Plan best = null;
-        float bestMs = Float.POSITIVE_INFINITY;
-        CachingAllocator.Block<jcuda.driver.CUdeviceptr> scratch = scratchBytes == 0 ? null
-                : gpu.allocator().allocate(scratchBytes);
-        long[] trial = scratch == null ? addresses
-                : new long[] {addresses[0], addresses[1], NativeAddress.of(scratch.handle())};
-        try {
+        Plan best = onTrialOperands(addresses, scratchBytes, trial -> {
+            Plan fastest = null;
+            float bestMs = Float.POSITIVE_INFINITY;
             for (Plan c : candidates) {
                 float ms = time(c, trial);
                 if (ms < bestMs) {
                     bestMs = ms;
-                    best = c;
+                    fastest = c;
                 }
             }
-        } finally {
-            if (scratch != null) {
-                gpu.allocator().free(scratch);
-            }
-        }
+            return fastest;
+        });
         if (best == null) {
             List<String> engines = candidates.stream().map(Plan::engine).toList();
             throw new CudaCallException("none of cuDNN's " + candidates.size() + " convolution plans ran: " + engines);
         }
         return best;
+    }
+
+    /** Whether {@code c} runs on these operands (its workspace fits and cuDNN executes it), as {@link #fastest} tries. */
+    private boolean runs(Plan c, long[] addresses, long scratchBytes) {
+        return onTrialOperands(addresses, scratchBytes, trial -> Float.isFinite(time(c, trial)));
+    }
+
+    /**
+     * {@code work} on the call's operand addresses, the output replaced by {@code scratchBytes} of scratch when the
+     * plan accumulates into it (each trial run would add to the real output).
+     */
+    private <T> T onTrialOperands(long[] addresses, long scratchBytes, java.util.function.Function<long[], T> work) {
+        CachingAllocator.Block<jcuda.driver.CUdeviceptr> scratch = scratchBytes == 0 ? null
+                : gpu.allocator().allocate(scratchBytes);
+        try {
+            return work.apply(scratch == null ? addresses
+                    : new long[] {addresses[0], addresses[1], NativeAddress.of(scratch.handle())});
+        } finally {
+            if (scratch != null) {
+                gpu.allocator().free(scratch);
+            }
+        }
     }
 
     /** Milliseconds of {@value #TIMED_RUNS} runs after one warm-up, by events on the stream; infinity if it failed. */
