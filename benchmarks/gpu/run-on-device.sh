@@ -113,6 +113,7 @@ LOGS=${LOGS:-$(mktemp -d /tmp/striate-logs.XXXXXX)}
 # 580: give it STAGE_SECONDS=590 and timeout_s=600), so the results come back inside the call: a step is cut to the
 # time left and skipped when under 20 s are left.
 DEADLINE=$((SECONDS + ${STAGE_SECONDS:-480}))
+FAILED=() # the steps that exited non-zero (or were skipped): listed at the end of the results, and the exit code 1
 DATA=/tmp/fashion-mnist
 
 data() { # unpacks the carried .device-data into $DATA once, for the stages that train on Fashion-MNIST
@@ -133,8 +134,12 @@ data() { # unpacks the carried .device-data into $DATA once, for the stages that
 }
 JAVA=(bash .device/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m ${JAVA_OPTS:-})
 
+pack_logs() { # $LOGS as $OUT/logs.tar.gz.part (a file comes back up to 16 MiB): no checkpoints or sample images
+  tar czf "$OUT/logs.tar.gz.part" --exclude='*.ckpt' --exclude='*-ubyte' -C "$LOGS" .
+}
+
 section() { printf '\n### %s\n\n' "$*" >>"$RESULTS"; echo "== $*"; }
-record() { # record COMMAND...: runs it, keeps its output in $OUT/log, puts the tail in the results as a code block
+record() { # record COMMAND...: runs it, keeps its output in $LOGS (packed into $OUT/logs.tar.gz), puts the tail in the results as a code block
   local log=$LOGS/log-$(date +%s%N).txt rc=0 left=$((DEADLINE - SECONDS))
   LAST_LOG=$log
   mkdir -p "$LOGS"
@@ -146,8 +151,10 @@ record() { # record COMMAND...: runs it, keeps its output in $OUT/log, puts the 
   else
     timeout -k 10 "$left" "$@" >"$log" 2>&1 || rc=$?
   fi
-  tar czf "$OUT/logs.tar.gz.part" -C "$LOGS" . && mv -f "$OUT/logs.tar.gz.part" "$OUT/logs.tar.gz"
+  pack_logs && mv -f "$OUT/logs.tar.gz.part" "$OUT/logs.tar.gz"
   LAST_RC=$rc
+  local command="${*}"
+  [ "$rc" -eq 0 ] || FAILED+=("$(basename "$log"): ${command:0:240} (exit $rc)")
   { echo '```'; echo "\$ ${*}"; tail -n "${TAIL:-40}" "$log"; echo "(exit $rc)"; echo '```'; } >>"$RESULTS"
   tail -n 5 "$log"
   return 0
@@ -200,11 +207,11 @@ bench() {
   machine
   section "SGEMM and elementwise throughput: Striate (cuda:0) and PyTorch, same GPU"
   record "${JAVA[@]}" striate.bench.GpuThroughput 4096,8192
-  record "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuThroughput 4096,8192 1024
+  record "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuThroughput 4096,8192 0
   record python3 benchmarks/gpu/torch_peer.py 4096,8192
   section "AlexNet (One Weird Trick shapes) forward + backward, batch 128: Striate (cuda:0) and PyTorch, same GPU"
   record "${JAVA[@]}" striate.bench.GpuAlexNetStep 128
-  record python3 benchmarks/gpu/torch_peer.py alexnet 128
+  record python3 benchmarks/gpu/torch_peer.py alexnet 128 fp32 # strict on both sides, cuDNN's algorithms timed
   section "Data parallel on one GPU: AlexNet (OWT, 224x224), the plain step, then 1 and 2 replicas on cuda:0, batch 64 per replica (target: one replica within 1.15x of the plain step)"
   record "${JAVA[@]}" striate.bench.DataParallelScaling --devices cuda --same-device --max 2 --model alexnet \
     --size 224 --batch 64 --steps 10
@@ -215,9 +222,9 @@ rnn() {
   section "Recurrent training step (issue #16): 2-layer LSTM and GRU, input and hidden 512, batch 64, 35 steps, batch-first; forward, mean loss, backward, SGD: Striate (cuda:0) eagerly and replayed from a CUDA graph, and PyTorch's cuDNN RNN, same GPU, strict float32 on both sides, then TF32 on both (target: ratio >= 1.0)"
   # strict float32 on both sides, then TF32 on both (PyTorch's own default for cuDNN's RNN is TF32)
   record "${JAVA[@]}" striate.bench.GpuRecurrentStep lstm gru
-  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 off
+  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 off --warmup 20 --rounds 10 --steps 5
   record "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuRecurrentStep lstm gru
-  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 on
+  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 on --warmup 20 --rounds 10 --steps 5
 }
 
 graphs() {
@@ -229,9 +236,9 @@ graphs() {
   local epochs=${EPOCHS:-2}
   section "The trainer's graphed step (striate train --cuda-graphs on|off), LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64, on cuda:0: images/s per epoch and test accuracy, eager and replayed, next to the PyTorch script on the same GPU"
   for g in off on; do
-    rm -rf "$OUT/lenet5-graphs-$g"
+    rm -rf "$LOGS/lenet5-graphs-$g"
     TAIL=8 record timeout 200 "${JAVA[@]}" striate.cli.Main train --data "$DATA" --device cuda:0 \
-      --epochs "$epochs" --validation 5000 --cuda-graphs "$g" --out "$OUT/lenet5-graphs-$g"
+      --epochs "$epochs" --validation 5000 --cuda-graphs "$g" --out "$LOGS/lenet5-graphs-$g"
   done
   TAIL=8 record timeout 200 python3 benchmarks/pytorch/lenet_fashion_mnist.py --data "$DATA" --device cuda \
     --epochs "$epochs"
@@ -283,14 +290,14 @@ gan() {
   data
   local limit=${LIMIT:-20480} epochs=${EPOCHS:-2}
   section "DCGAN on Fashion-MNIST (issue #18), $limit images, $epochs epochs, batch 128: training images/s of both nets' steps (the first epoch's first 10 steps excluded), Striate on cuda:0 with the step replayed from CUDA graphs (--cuda-graphs auto) and eager (off), and PyTorch on the same GPU (target: ratio >= 1.0)"
-  rm -rf "$OUT/dcgan-cuda" "$OUT/dcgan-cuda-eager" "$OUT/dcgan-pytorch"
+  rm -rf "$LOGS/dcgan-cuda" "$LOGS/dcgan-cuda-eager" "$LOGS/dcgan-pytorch"
   TAIL=15 record "${JAVA[@]}" striate.cli.Main gan --model dcgan --device cuda:0 --data "$DATA" --limit "$limit" \
-    --epochs "$epochs" --samples 1000 --out "$OUT/dcgan-cuda"
-  record cat "$OUT/dcgan-cuda/metrics.json"
+    --epochs "$epochs" --samples 1000 --out "$LOGS/dcgan-cuda"
+  record cat "$LOGS/dcgan-cuda/metrics.json"
   TAIL=6 record "${JAVA[@]}" striate.cli.Main gan --model dcgan --device cuda:0 --data "$DATA" --limit "$limit" \
-    --epochs "$epochs" --samples 1000 --cuda-graphs off --out "$OUT/dcgan-cuda-eager"
+    --epochs "$epochs" --samples 1000 --cuda-graphs off --out "$LOGS/dcgan-cuda-eager"
   TAIL=8 record python3 benchmarks/pytorch/dcgan_fashion.py --device cuda --tf32 off --data "$DATA" \
-    --limit "$limit" --epochs "$epochs" --samples 1000 --out "$OUT/dcgan-pytorch" # strict float32, as Striate here
+    --limit "$limit" --epochs "$epochs" --samples 1000 --out "$LOGS/dcgan-pytorch" # strict float32, as Striate here
 }
 
 last_ms() { # the milliseconds of the RESULT line of the last recorded command, or nothing
@@ -344,10 +351,10 @@ amp() {
   local epochs=${EPOCHS:-2} acc=() ms=() peer=() p
   section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64, on cuda:0 in fp32, bf16 and fp16 (target: bf16 and fp16 within 0.3 points of fp32's accuracy)"
   for p in fp32 bf16 fp16; do
-    rm -rf "$OUT/lenet5-cuda-$p"
+    rm -rf "$LOGS/lenet5-cuda-$p"
     TAIL=6 record timeout 240 "${JAVA[@]}" striate.cli.Main train --data "$DATA" --device cuda:0 \
-      --epochs "$epochs" --validation 5000 --precision "$p" --out "$OUT/lenet5-cuda-$p"
-    acc+=("$(test_accuracy "$OUT/lenet5-cuda-$p/metrics.json")")
+      --epochs "$epochs" --validation 5000 --precision "$p" --out "$LOGS/lenet5-cuda-$p"
+    acc+=("$(test_accuracy "$LOGS/lenet5-cuda-$p/metrics.json")")
   done
   section "AlexNet (OWT) b128 forward + backward on cuda:0 in fp32, TF32 and bf16, next to PyTorch on the same GPU (target: bf16 ratio >= 1.0)"
   TAIL=6 record timeout 180 "${JAVA[@]}" striate.bench.GpuAlexNetStep 128 fp32
@@ -374,18 +381,18 @@ profile() { # issue #19: per-kernel GPU time, to tell kernel time from host over
   fi
   local m=gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum
   local ncu=(timeout 420 ncu --clock-control none --print-units base --csv --target-processes all)
-  record "${ncu[@]}" --metrics "$m" --kernel-name 'regex:^(add|relu)_forward_f32$' --log-file "$OUT/ncu-elementwise.csv" \
+  record "${ncu[@]}" --metrics "$m" --kernel-name 'regex:^(add|relu)_forward_f32$' --log-file "$LOGS/ncu-elementwise.csv" \
     "${JAVA[@]}" striate.bench.GpuThroughput 64
-  TAIL=20 record python3 benchmarks/gpu/ncu_summary.py launches "$OUT/ncu-elementwise.csv"
-  record "${ncu[@]}" --metrics "$m" --kernel-name 'regex:elementwise' --log-file "$OUT/ncu-elementwise-torch.csv" \
+  TAIL=20 record python3 benchmarks/gpu/ncu_summary.py launches "$LOGS/ncu-elementwise.csv"
+  record "${ncu[@]}" --metrics "$m" --kernel-name 'regex:elementwise' --log-file "$LOGS/ncu-elementwise-torch.csv" \
     python3 benchmarks/gpu/torch_peer.py 64
-  TAIL=20 record python3 benchmarks/gpu/ncu_summary.py launches "$OUT/ncu-elementwise-torch.csv"
-  record "${ncu[@]}" --metrics gpu__time_duration.sum --log-file "$OUT/ncu-alexnet.csv" \
+  TAIL=20 record python3 benchmarks/gpu/ncu_summary.py launches "$LOGS/ncu-elementwise-torch.csv"
+  record "${ncu[@]}" --metrics gpu__time_duration.sum --log-file "$LOGS/ncu-alexnet.csv" \
     "${JAVA[@]}" -Dstriate.cuda.tf32=true -Dstriate.bench.repeats=3 striate.bench.GpuAlexNetStep 128
-  TAIL=60 record python3 benchmarks/gpu/ncu_summary.py step "$OUT/ncu-alexnet.csv"
-  record "${ncu[@]}" --metrics gpu__time_duration.sum --log-file "$OUT/ncu-alexnet-torch.csv" \
+  TAIL=60 record python3 benchmarks/gpu/ncu_summary.py step "$LOGS/ncu-alexnet.csv"
+  record "${ncu[@]}" --metrics gpu__time_duration.sum --log-file "$LOGS/ncu-alexnet-torch.csv" \
     env STRIATE_BENCH_REPEATS=3 python3 benchmarks/gpu/torch_peer.py alexnet 128 tf32
-  TAIL=60 record python3 benchmarks/gpu/ncu_summary.py step "$OUT/ncu-alexnet-torch.csv"
+  TAIL=60 record python3 benchmarks/gpu/ncu_summary.py step "$LOGS/ncu-alexnet-torch.csv"
   (cd "$OUT" && tar czf ncu.tar.gz ncu-*.csv && rm -f ncu-*.csv)
 }
 
@@ -434,18 +441,45 @@ first() { # one call for a session's first look (at most STAGE_SECONDS): what ha
     CudnnGraphConvolutionTest CudnnGraphNodeTest CudaLowPrecisionTest CudaRecurrentLayersTest CudaReductionPathsTest \
     CudaLossTest \
     CudaKernelTraceTest NcclGpuTest
+  if [ "$LAST_RC" -ne 0 ]; then
+    echo "**Tests failed (exit $LAST_RC): the numbers below are unverified.**" >>"$RESULTS"
+  fi
+  local add relu tadd trelu lenet tlenet legacy graph bf16 ttf32 tbf16
   section "#19 item 1: elementwise add and relu at 2^26 elements, GB/s, Striate and PyTorch (target: >= 0.9x)"
   TAIL=12 record timeout 60 "${JAVA[@]}" striate.bench.GpuThroughput 1024
+  add=$(value add_f32) relu=$(value relu_f32)
   TAIL=12 record timeout 60 python3 benchmarks/gpu/torch_peer.py 1024
+  tadd=$(value torch_add_f32) trelu=$(value torch_relu_f32)
   section "#19 item 3: LeNet-5's step replayed from a CUDA graph, and PyTorch eager (target: >= 1.5x)"
   TAIL=12 record timeout 90 "${JAVA[@]}" striate.bench.GpuGraphedStep 64
+  lenet=$(value lenet_train_b64_cuda_graph)
   TAIL=6 record timeout 60 python3 benchmarks/gpu/torch_peer.py lenet 64
+  tlenet=$(value torch_lenet_train_b64_eager)
   section "#19 items 2 and 4: AlexNet b128 step, TF32 through the legacy calls and the graph API, bf16 through the graph API, and PyTorch TF32 + cudnn.benchmark and AMP bf16 (targets: TF32 and bf16 ratios >= 1.0)"
   TAIL=4 record timeout 90 "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuAlexNetStep 128 fp32
+  legacy=$(last_ms)
   TAIL=4 record timeout 90 "${JAVA[@]}" -Dstriate.cuda.tf32=true "$api" striate.bench.GpuAlexNetStep 128 fp32
+  graph=$(last_ms)
   TAIL=4 record timeout 90 "${JAVA[@]}" -Dstriate.cuda.tf32=true "$api" striate.bench.GpuAlexNetStep 128 bf16
+  bf16=$(last_ms)
   TAIL=4 record timeout 60 python3 benchmarks/gpu/torch_peer.py alexnet 128 tf32
+  ttf32=$(last_ms)
   TAIL=4 record timeout 60 python3 benchmarks/gpu/torch_peer.py alexnet 128 bf16
+  tbf16=$(last_ms)
+  section "#19's targets, side by side (ratio: above 1 is Striate ahead)"
+  { echo "| Measure | Striate | PyTorch | ratio | target |"
+    echo "|---|---|---|---|---|"
+    echo "| add f32 2^26, GB/s | ${add:-failed} | ${tadd:-failed} | $(ratio "${add:-}" "${tadd:-}") | >= 0.9 |"
+    echo "| relu f32 2^26, GB/s | ${relu:-failed} | ${trelu:-failed} | $(ratio "${relu:-}" "${trelu:-}") | >= 0.9 |"
+    echo "| LeNet-5 b64 step, images/s (graph vs eager) | ${lenet:-failed} | ${tlenet:-failed} | $(ratio "${lenet:-}" "${tlenet:-}") | >= 1.5 |"
+    echo "| AlexNet b128 TF32 legacy, ms (PyTorch ms / Striate ms) | ${legacy:-failed} | ${ttf32:-failed} | $(ratio "${ttf32:-}" "${legacy:-}") | >= 1.0 |"
+    echo "| AlexNet b128 TF32 graph API, ms | ${graph:-failed} | ${ttf32:-failed} | $(ratio "${ttf32:-}" "${graph:-}") | >= 1.0 |"
+    echo "| AlexNet b128 bf16, ms (PyTorch AMP) | ${bf16:-failed} | ${tbf16:-failed} | $(ratio "${tbf16:-}" "${bf16:-}") | >= 1.0 |"
+  } >>"$RESULTS"
+}
+
+value() { # value NAME: the value of the RESULT line NAME in the last recorded command's log, or nothing
+  awk -v n="$1" '$1 == "RESULT" && $2 == n { print $3; exit }' "$LAST_LOG" || true
 }
 
 lenet() {
@@ -453,9 +487,9 @@ lenet() {
   data
   local epochs=${EPOCHS:-3}
   section "LeNet-5 on Fashion-MNIST, $epochs epochs, batch 64: Striate on cuda:0 (--cuda-graphs auto: the step replayed from a CUDA graph) and PyTorch on the same GPU"
-  rm -rf "$OUT/lenet5-cuda"
+  rm -rf "$LOGS/lenet5-cuda"
   TAIL=25 record "${JAVA[@]}" striate.cli.Main train --data "$DATA" --device cuda:0 --epochs "$epochs" \
-    --validation 5000 --out "$OUT/lenet5-cuda" # the PyTorch peer holds out 5,000 too
+    --validation 5000 --out "$LOGS/lenet5-cuda" # the PyTorch peer holds out 5,000 too
   TAIL=15 record python3 benchmarks/pytorch/lenet_fashion_mnist.py --data "$DATA" --device cuda --epochs "$epochs"
 }
 
@@ -476,5 +510,13 @@ case "${1:-} ${2:-}" in
   "device all") tests; bench; lenet; rnn; graphs; nccl; gan; amp_tests; amp ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac
-[ "${1:-}" = device ] && echo "results: $RESULTS"
+if [ "${1:-}" = device ]; then
+  pack_logs && mv -f "$OUT/logs.tar.gz.part" "$OUT/logs.tar.gz" # the tables' runs too
+  if [ ${#FAILED[@]} -gt 0 ]; then
+    { echo; echo "### Failed or skipped steps"; echo; printf -- '- %s\n' "${FAILED[@]}"; } >>"$RESULTS"
+    echo "results: $RESULTS (${#FAILED[@]} step(s) failed or were skipped)"
+    exit 1
+  fi
+  echo "results: $RESULTS"
+fi
 exit 0

@@ -2,8 +2,9 @@
 """The PyTorch peer of striate.bench.GpuThroughput on the same GPU: torch.mm FP32 (and TF32) at each size, and
 elementwise add / relu in GB/s, medians of timed repeats after a warm-up, between torch.cuda.synchronize() calls;
 with "alexnet", the peer of striate.bench.GpuAlexNetStep (the same layers, forward + cross-entropy + backward), as
-PyTorch's defaults have it, or in one named mode: fp32 (strict: TF32 off for matmul and cuDNN), tf32 (TF32 on,
-cudnn.benchmark) or bf16 (torch.autocast to bfloat16 around forward and loss, cudnn.benchmark: PyTorch AMP).
+PyTorch's defaults have it, or in one named mode: fp32 (strict: TF32 off for matmul and cuDNN), tf32 (TF32 on) or
+bf16 (torch.autocast to bfloat16 around forward and loss: PyTorch AMP), cudnn.benchmark on in each (Striate times
+cuDNN's algorithms too: cudnnFind through the legacy calls, the fastest plan through the graph API).
 Prints RESULT lines in the Java benchmarks' format.
 With "lenet", the eager peer of striate.bench.GpuGraphedStep.
 Usage: torch_peer.py [sizes, default 4096,8192] [elements]  |  torch_peer.py alexnet [batch, default 128] [mode]
@@ -16,16 +17,19 @@ import time
 import torch
 
 
-def median_seconds(fn, repeats):
-    for _ in range(3):
+def median_seconds(fn, repeats, per_region=1, warmups=3):
+    """Median seconds per call over timed regions of per_region calls queued back to back, after warmups regions:
+    GpuThroughput's rule (elementwise: 10 calls a region after 50 warm-up regions)."""
+    for _ in range(warmups * per_region):
         fn()
     times = []
     for _ in range(repeats):
         torch.cuda.synchronize()
         start = time.perf_counter()
-        fn()
+        for _ in range(per_region):
+            fn()
         torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
+        times.append((time.perf_counter() - start) / per_region)
     return statistics.median(times)
 
 
@@ -40,7 +44,7 @@ def alexnet(batch, mode=None):
         tf32 = mode != "fp32"
         torch.backends.cuda.matmul.allow_tf32 = tf32
         torch.backends.cudnn.allow_tf32 = tf32
-        torch.backends.cudnn.benchmark = mode != "fp32"
+        torch.backends.cudnn.benchmark = True
     nn = torch.nn
     dev = torch.device("cuda:0")
     model = nn.Sequential(
@@ -72,7 +76,11 @@ def alexnet(batch, mode=None):
 def lenet(batch):
     """The peer of striate.bench.GpuGraphedStep: LeNet-5 (as benchmarks/pytorch/lenet_fashion_mnist.py builds it),
     cross-entropy, backward, SGD lr 0.01 momentum 0.9, eagerly; images/s over rounds of 200 steps (median of 5),
-    synchronized around each round and over 4 rotating batches."""
+    synchronized around each round and over 4 rotating batches. Strict float32 with cudnn.benchmark, as the Java
+    side runs (TF32 off, cuDNN's algorithms timed)."""
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cudnn.benchmark = True
     nn = torch.nn
     dev = torch.device("cuda:0")
     model = nn.Sequential(
@@ -114,9 +122,9 @@ def main():
             print(f"RESULT torch_sgemm{'_tf32' if tf32 else ''}_{n} {2.0 * n ** 3 / s / 1e9:.1f} GFLOP/s ({s * 1e3:.3f} ms)")
     x = torch.rand(elements, device=dev)
     y = torch.rand(elements, device=dev)
-    s = median_seconds(lambda: x + y, 20)
+    s = median_seconds(lambda: x + y, 20, per_region=10, warmups=50)
     print(f"RESULT torch_add_f32 {12.0 * elements / s / 1e9:.1f} GB/s ({s * 1e3:.3f} ms for {elements} elements)")
-    s = median_seconds(lambda: torch.relu(x), 20)
+    s = median_seconds(lambda: torch.relu(x), 20, per_region=10, warmups=50)
     print(f"RESULT torch_relu_f32 {8.0 * elements / s / 1e9:.1f} GB/s ({s * 1e3:.3f} ms)")
 
 

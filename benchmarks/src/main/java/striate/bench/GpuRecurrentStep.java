@@ -32,31 +32,38 @@ public final class GpuRecurrentStep {
         CudaBackend cuda = (CudaBackend) Backends.of(d);
         System.out.println("options: " + cuda.options());
         for (String cell : cells) {
-            RecurrentTrainStep.checkAgainst(d, Device.cpu(), cell, RecurrentTrainStep.BATCH,
+            RecurrentTrainStep.checkAgainst(Device.cpu(), d, cell, RecurrentTrainStep.BATCH,
                     RecurrentTrainStep.CHECK_SEQUENCE, RecurrentTrainStep.SIZE);
             RNNBase rnn = RecurrentTrainStep.model(cell, RecurrentTrainStep.SIZE, d);
             Optimizer optimizer = Sgd.builder(rnn.namedParameters()).lr(0.01).build();
             Tensor x = Inputs.uniform(d, 1, RecurrentTrainStep.BATCH, RecurrentTrainStep.SEQUENCE,
                     RecurrentTrainStep.SIZE).requiresGrad(true);
-            int repeats = 20;
-            double[] t = new double[repeats];
-            for (int i = -5; i < repeats; i++) {
-                try (MemoryScope scope = MemoryScope.open()) {
-                    cuda.synchronize();
-                    long start = System.nanoTime();
-                    RecurrentTrainStep.loss(rnn, x).backward();
-                    optimizer.step();
-                    optimizer.zeroGrad();
-                    x.setGrad(null);
-                    cuda.synchronize();
-                    if (i >= 0) {
-                        t[i] = (System.nanoTime() - start) / 1e6;
+            // as the peer (benchmarks/pytorch/lstm_step.py --warmup 20 --rounds 10 --steps 5): 20 warm-up steps (about
+            // 300 launches each, which the JIT compiles the host side of), then rounds of 5 steps queued back to back,
+            // synchronized at their ends; the median round's ms per step
+            int rounds = 10;
+            int steps = 5;
+            double[] t = new double[rounds];
+            for (int r = -4; r < rounds; r++) {
+                cuda.synchronize();
+                long start = System.nanoTime();
+                for (int i = 0; i < steps; i++) {
+                    try (MemoryScope scope = MemoryScope.open()) {
+                        RecurrentTrainStep.loss(rnn, x).backward();
+                        optimizer.step();
+                        optimizer.zeroGrad();
+                        x.setGrad(null);
                     }
+                }
+                cuda.synchronize();
+                if (r >= 0) {
+                    t[r] = (System.nanoTime() - start) / 1e6 / steps;
                 }
             }
             Arrays.sort(t);
-            System.out.printf("RESULT %s_step_2x512_b64_t35 %.2f ms/step (min %.2f, max %.2f)%n", cell, t[repeats / 2],
-                    t[0], t[repeats - 1]);
+            int repeats = 20; // the graphed replays' count
+            System.out.printf("RESULT %s_step_2x512_b64_t35 %.2f ms/step (min %.2f, max %.2f; median of %d rounds of %d"
+                    + " steps)%n", cell, t[rounds / 2], t[0], t[rounds - 1], rounds, steps);
             double[] replayed = new double[repeats];
             double worst = graphedAgainstEager(cell, RecurrentTrainStep.SIZE, RecurrentTrainStep.BATCH,
                     RecurrentTrainStep.SEQUENCE, d, 5, replayed, cuda::synchronize);
@@ -67,7 +74,7 @@ public final class GpuRecurrentStep {
             }
             Arrays.sort(replayed);
             System.out.printf("RESULT %s_step_2x512_b64_t35_cuda_graph %.2f ms/step (min %.2f, max %.2f; %.2fx eager)%n",
-                    cell, replayed[repeats / 2], replayed[0], replayed[repeats - 1], t[repeats / 2] / replayed[repeats / 2]);
+                    cell, replayed[repeats / 2], replayed[0], replayed[repeats - 1], t[rounds / 2] / replayed[repeats / 2]);
         }
         System.out.println("memory: " + cuda.memory());
     }
