@@ -18,8 +18,10 @@ import striate.tensor.Tensor;
  * seed, 3 warm-up steps each eagerly (cuDNN's algorithm search, the momentum buffers), then 20 steps over 4 rotating
  * batches, one net eagerly and the other by replaying a graph captured once, each batch copied into the graph's input
  * tensors before its replay; every step's loss and, at the end, every parameter must agree within 1e-3. Then the
- * timing, each side synchronized around rounds of 200 steps (no host read inside a round): steps/s eager and
- * replayed, median of 5 rounds, as images/s. PyTorch peer: benchmarks/gpu/torch_peer.py lenet (eager).
+ * timing, each side synchronized around rounds of 200 steps: steps/s eager and replayed, median of 5 rounds, as
+ * images/s. Inside a round each step still waits for the GPU once: cross-entropy reads its label check back (the
+ * eager step after its forward; a replay after the graph has run, the check the capture deferred), which PyTorch's
+ * device-side assert does not. PyTorch peer: benchmarks/gpu/torch_peer.py lenet (eager).
  * Usage: GpuGraphedStep [batch, default 64]
  */
 public final class GpuGraphedStep {
