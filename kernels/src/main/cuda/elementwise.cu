@@ -241,11 +241,14 @@ extern "C" __global__ void random_uniform_forward_f64(long long n, unsigned long
     }
 }
 
-// Box-Muller of two uniforms per element, as RandomNormalOp.valueAt: mean + std * sqrt(-2 ln(1 - u)) * cos(2 pi v)
+// Box-Muller of two uniforms per element, as RandomNormalOp.valueAt: mean + std * sqrt(-2 ln(1 - u)) * cos(2 pi v),
+// each operation rounded as Java rounds it (no fma of the last multiply and add; log and cos may still differ from
+// the JVM's in the last bit)
 __device__ __forceinline__ double normal(unsigned long long seed, unsigned long long i, double mean, double std) {
     double u = uniform(seed, 2ull * i);
     double v = uniform(seed, 2ull * i + 1ull);
-    return mean + std * sqrt(-2.0 * log(1.0 - u)) * cos(6.283185307179586 * v);
+    double r = __dmul_rn(std, sqrt(__dmul_rn(-2.0, log(1.0 - u))));
+    return __dadd_rn(mean, __dmul_rn(r, cos(__dmul_rn(6.283185307179586, v))));
 }
 
 extern "C" __global__ void random_normal_forward_f32(long long n, unsigned long long seed, double mean, double std,

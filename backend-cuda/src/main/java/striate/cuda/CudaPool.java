@@ -2,7 +2,6 @@ package striate.cuda;
 
 import static striate.cuda.CudaBackend.contiguous;
 import static striate.cuda.CudaBackend.of;
-import static striate.cuda.CudaBackend.pointer;
 
 import jcuda.driver.CUdeviceptr;
 import striate.op.KMaxPoolBackwardOp;
@@ -27,8 +26,8 @@ final class CudaPool {
         CudaElementwise.requireF32(op.name(), in[0]);
         Tensor x = contiguous(in[0]);
         String kernel = op.mode() == PoolMode.MAX ? Symbols.MAX_POOL : Symbols.AVG_POOL;
-        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(window(op.params(), x, out)).ptr(pointer(x))
-                .ptr(pointer(out));
+        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(window(op.params(), x, out)).ptr(x)
+                .ptr(out);
         of(out).gpu().launch(kernel, out.size(), args);
     }
 
@@ -41,7 +40,7 @@ final class CudaPool {
             maxPool2dBackward(op, window, x, dy, out);
             return;
         }
-        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(window).ptr(pointer(dy)).ptr(pointer(out));
+        LaunchArgs args = new LaunchArgs().i64(out.size()).struct(window).ptr(dy).ptr(out);
         of(out).gpu().launch(Symbols.AVG_POOL_BACKWARD, out.size(), args);
     }
 
@@ -59,9 +58,9 @@ final class CudaPool {
         CachingAllocator.Block<CUdeviceptr> argmax = gpu.allocator().allocate(Math.max(1, dy.size()) * Integer.BYTES);
         try {
             gpu.launch(Symbols.MAX_POOL_ARGMAX, dy.size(), new LaunchArgs().i64(dy.size()).struct(window)
-                    .ptr(pointer(x)).ptr(argmax.handle()));
+                    .ptr(x).ptr(argmax.handle()));
             gpu.launch(Symbols.MAX_POOL_BACKWARD, out.size(), new LaunchArgs().i64(out.size()).struct(window)
-                    .ptr(argmax.handle()).ptr(pointer(dy)).ptr(pointer(out)));
+                    .ptr(argmax.handle()).ptr(dy).ptr(out));
         } finally {
             gpu.allocator().free(argmax);
         }
@@ -78,8 +77,8 @@ final class CudaPool {
         Tensor x = contiguous(in[0]);
         long[] s = x.shape().aroundAxis(op.axis());
         long lines = s[0] * s[2];
-        LaunchArgs args = new LaunchArgs().i64(lines).i64(s[2]).i32(toInt(s[1])).i32(op.k()).ptr(pointer(x))
-                .ptr(pointer(out));
+        LaunchArgs args = new LaunchArgs().i64(lines).i64(s[2]).i32(toInt(s[1])).i32(op.k()).ptr(x)
+                .ptr(out);
         of(out).gpu().launch(Symbols.KMAX_POOL, lines, args);
     }
 
@@ -89,8 +88,8 @@ final class CudaPool {
         Tensor dy = contiguous(in[1]);
         long[] s = x.shape().aroundAxis(op.axis());
         long lines = s[0] * s[2];
-        LaunchArgs args = new LaunchArgs().i64(lines).i64(s[2]).i32(toInt(s[1])).i32(op.k()).ptr(pointer(x))
-                .ptr(pointer(dy)).ptr(pointer(out));
+        LaunchArgs args = new LaunchArgs().i64(lines).i64(s[2]).i32(toInt(s[1])).i32(op.k()).ptr(x)
+                .ptr(dy).ptr(out);
         of(out).gpu().launch(Symbols.KMAX_POOL_BACKWARD, lines, args);
     }
 

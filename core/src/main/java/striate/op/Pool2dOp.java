@@ -19,6 +19,9 @@ public record Pool2dOp(PoolMode mode, PoolParams params) implements Op {
 
     static Shape outputShape(Op op, PoolParams p, Shape x) {
         op.requireRank(x, 4, "input x [n, c, h, w]");
+        if (x.dim(2) == 0 || x.dim(3) == 0) { // padding alone would make windows of no cell: nothing to pool
+            throw op.mismatch("x " + x, "an input at least one cell high and wide");
+        }
         long oh = ConvParams.outputSize(x.dim(2), p.kernelH(), p.strideH(), p.padH(), 1);
         long ow = ConvParams.outputSize(x.dim(3), p.kernelW(), p.strideW(), p.padW(), 1);
         if (oh < 1 || ow < 1) {

@@ -7,7 +7,8 @@ import striate.tensor.Shape;
  * A tensor of {@code shape} filled with normal values of this mean and standard deviation (torch.randn's), by the
  * Box–Muller transform of two counter-based uniforms per element: element i is mean + std·√(−2 ln(1 − u))·cos(2πv)
  * with u, v = {@link RandomUniformOp#uniform} of (seed, 2i) and (seed, 2i + 1), so every backend and thread count
- * draws the same numbers ({@link RandomDraw}, optionally streamed). Latent vectors and a VAE's noise come from here.
+ * draws the same numbers ({@link RandomDraw}, optionally streamed): on the host exactly, on a GPU to within the last
+ * bit of a float64 (its log and cos need not round as the JVM's do). Latent vectors and a VAE's noise come from here.
  */
 public record RandomNormalOp(Shape shape, double mean, double std, long seed, DType dtype, boolean streamed)
         implements RandomDraw {
