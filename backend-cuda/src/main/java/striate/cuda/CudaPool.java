@@ -33,11 +33,10 @@ final class CudaPool {
 
     static void pool2dBackward(Pool2dBackwardOp op, Tensor[] in, Tensor out) {
         CudaElementwise.requireF32(op.name(), in[0]);
-        Tensor x = contiguous(in[0]);
         Tensor dy = contiguous(in[1]);
-        int[] window = window(op.params(), x, dy);
+        int[] window = window(op.params(), in[0], dy); // x's shape: average pooling's gradient never reads x
         if (op.mode() == PoolMode.MAX) {
-            maxPool2dBackward(op, window, x, dy, out);
+            maxPool2dBackward(op, window, contiguous(in[0]), dy, out);
             return;
         }
         LaunchArgs args = new LaunchArgs().i64(out.size()).struct(window).ptr(dy).ptr(out);
