@@ -6,7 +6,9 @@ package striate.tensor;
  * the kernel reads when it runs ({@link striate.op.RandomUniformOp#streamed}); the captured work adds one to the
  * stream at its end, so replay k draws with seed + k·STEP although the host seed is frozen in the graph (dropout masks
  * and RReLU slopes change from step to step, as PyTorch's graph-safe generator offsets make them). Outside a stream,
- * draws use their host seed alone. Streams nest; close each to restore the one before.
+ * draws use their host seed alone. Streams nest; close each to restore the one before. The counter is a float32, exact
+ * up to 2^24: after 16,777,216 replays it stops moving and the draws repeat, so reset it (copy zero into it) at most
+ * that often; the trainer's graphed steps reset it at every capture, once an epoch.
  *
  * <pre>{@code
  * try (RandomStream s = RandomStream.use(counter)) {     // counter: a float32 scalar on the device, made beforehand
