@@ -17,7 +17,7 @@
 #    about 26 MiB; unpacked on the device), carried only by the stages that train on them: a call carries at most
 #    64 MiB with the working tree, and prepare prints what each kind of call would carry.
 # 2. On the GPU machine, with the `run` tool (each stage fits its 10-minute limit; results land in $OUT):
-#        run(command="bash benchmarks/gpu/run-on-device.sh device tests", carry=[".device", ".device-tests"])
+#        run(command="STAGE_SECONDS=590 bash benchmarks/gpu/run-on-device.sh device tests", carry=[".device", ".device-tests"], timeout_s=600)
 #        run(command="bash benchmarks/gpu/run-on-device.sh device bench", carry=[".device"])
 #        run(command="EPOCHS=3 bash benchmarks/gpu/run-on-device.sh device lenet", carry=[".device", ".device-data"])
 #        run(command="bash benchmarks/gpu/run-on-device.sh device rnn", carry=[".device"])
@@ -186,7 +186,8 @@ junit() {
     --reports-dir "$LOGS/$reports"
 }
 
-machine() {
+machine() { # every stage starts here: its own deadline (device all runs several)
+  DEADLINE=$((SECONDS + ${STAGE_SECONDS:-480}))
   [ -f "$RESULTS" ] && return
   mkdir -p "$OUT"
   { echo "## CUDA backend on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 || echo 'an unknown GPU'), $(date -u +%Y-%m-%d)"
@@ -222,9 +223,9 @@ rnn() {
   section "Recurrent training step (issue #16): 2-layer LSTM and GRU, input and hidden 512, batch 64, 35 steps, batch-first; forward, mean loss, backward, SGD: Striate (cuda:0) eagerly and replayed from a CUDA graph, and PyTorch's cuDNN RNN, same GPU, strict float32 on both sides, then TF32 on both (target: ratio >= 1.0)"
   # strict float32 on both sides, then TF32 on both (PyTorch's own default for cuDNN's RNN is TF32)
   record "${JAVA[@]}" striate.bench.GpuRecurrentStep lstm gru
-  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 off --warmup 20 --rounds 10 --steps 5
+  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 off --warmup 20 --rounds 11 --steps 5
   record "${JAVA[@]}" -Dstriate.cuda.tf32=true striate.bench.GpuRecurrentStep lstm gru
-  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 on --warmup 20 --rounds 10 --steps 5
+  record python3 benchmarks/pytorch/lstm_step.py --device cuda --tf32 on --warmup 20 --rounds 11 --steps 5
 }
 
 graphs() {
@@ -252,7 +253,7 @@ find_nccl() { # prints the path of libnccl.so.2, or nothing
   if [ -n "$p" ] && [ -f "$p" ]; then echo "$p"; return; fi
   p=$(ldconfig -p 2>/dev/null | awk '/libnccl\.so\.2 /{print $NF; exit}' || true)
   if [ -n "$p" ]; then echo "$p"; return; fi
-  find / -xdev -name libnccl.so.2 -not -path '/proc/*' 2>/dev/null | head -n 1 || true
+  timeout 30 find / -xdev -name libnccl.so.2 -not -path '/proc/*' 2>/dev/null | head -n 1 || true
 }
 
 use_nccl() { # points STRIATE_NCCL_LIBRARY at the NCCL found, if any, for the tests and doctor
@@ -381,11 +382,12 @@ profile() { # issue #19: per-kernel GPU time, to tell kernel time from host over
   fi
   local m=gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum
   local ncu=(timeout 420 ncu --clock-control none --print-units base --csv --target-processes all)
+  # STRIATE_BENCH_QUICK: a few launches of each op, not the timing's 700 (ncu replays every launch it profiles)
   record "${ncu[@]}" --metrics "$m" --kernel-name 'regex:^(add|relu)_forward_f32$' --log-file "$LOGS/ncu-elementwise.csv" \
-    "${JAVA[@]}" striate.bench.GpuThroughput 64
+    env STRIATE_BENCH_QUICK=1 "${JAVA[@]}" striate.bench.GpuThroughput 64
   TAIL=20 record python3 benchmarks/gpu/ncu_summary.py launches "$LOGS/ncu-elementwise.csv"
   record "${ncu[@]}" --metrics "$m" --kernel-name 'regex:elementwise' --log-file "$LOGS/ncu-elementwise-torch.csv" \
-    python3 benchmarks/gpu/torch_peer.py 64
+    env STRIATE_BENCH_QUICK=1 python3 benchmarks/gpu/torch_peer.py 64
   TAIL=20 record python3 benchmarks/gpu/ncu_summary.py launches "$LOGS/ncu-elementwise-torch.csv"
   record "${ncu[@]}" --metrics gpu__time_duration.sum --log-file "$LOGS/ncu-alexnet.csv" \
     "${JAVA[@]}" -Dstriate.cuda.tf32=true -Dstriate.bench.repeats=3 striate.bench.GpuAlexNetStep 128
@@ -393,7 +395,6 @@ profile() { # issue #19: per-kernel GPU time, to tell kernel time from host over
   record "${ncu[@]}" --metrics gpu__time_duration.sum --log-file "$LOGS/ncu-alexnet-torch.csv" \
     env STRIATE_BENCH_REPEATS=3 python3 benchmarks/gpu/torch_peer.py alexnet 128 tf32
   TAIL=60 record python3 benchmarks/gpu/ncu_summary.py step "$LOGS/ncu-alexnet-torch.csv"
-  (cd "$OUT" && tar czf ncu.tar.gz ncu-*.csv && rm -f ncu-*.csv)
 }
 
 cudnn() { # issue #19 item 2: convolutions through cuDNN's graph API (-Dstriate.cuda.cudnnApi=graph) next to the legacy calls

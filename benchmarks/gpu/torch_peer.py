@@ -122,9 +122,11 @@ def main():
             print(f"RESULT torch_sgemm{'_tf32' if tf32 else ''}_{n} {2.0 * n ** 3 / s / 1e9:.1f} GFLOP/s ({s * 1e3:.3f} ms)")
     x = torch.rand(elements, device=dev)
     y = torch.rand(elements, device=dev)
-    s = median_seconds(lambda: x + y, 20, per_region=10, warmups=50)
+    quick = "STRIATE_BENCH_QUICK" in os.environ  # under a profiler: a few launches, times meaningless
+    runs = dict(repeats=3, per_region=1, warmups=1) if quick else dict(repeats=20, per_region=10, warmups=50)
+    s = median_seconds(lambda: x + y, **runs)
     print(f"RESULT torch_add_f32 {12.0 * elements / s / 1e9:.1f} GB/s ({s * 1e3:.3f} ms for {elements} elements)")
-    s = median_seconds(lambda: torch.relu(x), 20, per_region=10, warmups=50)
+    s = median_seconds(lambda: torch.relu(x), **runs)
     print(f"RESULT torch_relu_f32 {8.0 * elements / s / 1e9:.1f} GB/s ({s * 1e3:.3f} ms)")
 
 

@@ -162,8 +162,9 @@ final class CollectiveWatchdog {
     }
 
     /**
-     * Stops the thread (no abort starts after this returns; one already running is waited for up to {@code wait})
-     * and says whether the group was aborted, whose communicators must then not be destroyed.
+     * Stops the thread, which ends at its next look (within a period; no abort starts after this returns; one already
+     * running is waited for up to {@code wait}), and says whether the group was aborted, whose communicators must
+     * then not be destroyed.
      */
     boolean stop(Duration wait) {
         Thread t;
@@ -171,8 +172,7 @@ final class CollectiveWatchdog {
             closed = true;
             t = thread;
         }
-        if (t != null) {
-            t.interrupt();
+        if (t != null) { // not interrupted: an abort under way must not lose its wait for the communicators' lock
             boolean interrupted = false;
             long deadline = System.nanoTime() + wait.toNanos();
             while (t.isAlive() && System.nanoTime() < deadline) {

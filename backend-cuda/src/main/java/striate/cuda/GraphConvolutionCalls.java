@@ -30,7 +30,8 @@ import striate.tensor.Tensor;
  * y-shaped operands, unique ids 1, 2, 3), the engine configurations of cuDNN's heuristics (instant mode, then the
  * fallback list's other engines), those whose numerical notes the options allow ({@link #usable}), each finalized into an execution
  * plan where cuDNN accepts it; then the first plan that runs on the call's operands in deterministic mode (the next
- * is planned only when one fails: a workspace too large for what the step holds, an execution cuDNN refuses), else
+ * is planned only when one fails: a workspace too large for what the step holds, an execution cuDNN refuses; so a
+ * run short of memory may choose another engine, with other bits, than one that is not), else
  * the fastest of up to
  * {@value #TIMED_CANDIDATES} plans, timed on the call's own operands (one warm-up run, {@value #TIMED_RUNS} timed),
  * as PyTorch's {@code cudnn.benchmark} does. The plan is kept with every descriptor it was built from; each call
@@ -134,8 +135,10 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
             }
             try {
                 plan = choose(direction, dtype, x.shape(), w.shape(), y.shape(), p, accumulate, addresses, key);
-            } catch (CudaCallException e) {
-                failed.put(key, e.getMessage());
+            } catch (NoEngineException e) {
+                if (e.lasting) { // not when a plan failed to run: that may be memory the step holds only now
+                    failed.put(key, e.getMessage());
+                }
                 throw e;
             }
             plans.put(key, plan);
@@ -191,7 +194,7 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                     try {
                         Plan candidate = plan(config, dtype, seen, refusals);
                         if (candidate != null && deterministic && !runs(candidate, addresses, scratchBytes)) {
-                            refusals.add("did not run on these operands (" + candidate.engine() + ")");
+                            refusals.didNotRun(candidate.engine());
                             candidate.close();
                         } else if (candidate != null) {
                             candidates.add(candidate);
@@ -202,7 +205,8 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
                 }
             }
             if (candidates.isEmpty()) {
-                throw new CudaCallException("cuDNN's graph API offers no usable engine for the convolution " + key
+                throw new NoEngineException(!refusals.someDidNotRun(),
+                        "cuDNN's graph API offers no usable engine for the convolution " + key
                         + " (" + refusals + (deterministic ? "; deterministic only" : "")
                         + (dtype == DType.F32 && !gpu.options().tf32() ? "; no tensor cores in strict float32" : "")
                         + "); -Dstriate.cuda.cudnnApi=legacy uses the legacy calls");
@@ -296,9 +300,20 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
     static final class Refusals {
         private final java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
         private int considered;
+        private boolean someDidNotRun;
 
         void add(String reason) {
             counts.merge(reason, 1, Integer::sum);
+        }
+
+        /** A plan that failed to run on the operands: its workspace did not fit, or cuDNN refused the execution. */
+        void didNotRun(String engine) {
+            add("did not run on these operands (" + engine + ")");
+            someDidNotRun = true;
+        }
+
+        boolean someDidNotRun() {
+            return someDidNotRun;
         }
 
         void considered() {
@@ -310,6 +325,16 @@ final class GraphConvolutionCalls implements ConvolutionCalls {
             StringBuilder b = new StringBuilder(considered + " configurations considered");
             counts.forEach((reason, n) -> b.append("; ").append(reason).append(n > 1 ? " ×" + n : ""));
             return b.toString();
+        }
+    }
+
+    /** No engine was left for a convolution; {@code lasting} when nothing but the shape and options decided it. */
+    static final class NoEngineException extends CudaCallException {
+        final boolean lasting;
+
+        NoEngineException(boolean lasting, String message) {
+            super(message);
+            this.lasting = lasting;
         }
     }
 

@@ -26,7 +26,11 @@ class CudaReductionPathsTest {
     private static final Device CUDA = Device.cuda(0);
 
     private static void assertSumMatches(String path, int[] axes, long... dims) {
-        Tensor x = Fixtures.uniform(CUDA, dims.length, -1, 1, dims);
+        assertSumMatches(path, axes, Fixtures.uniform(CUDA, dims.length, -1, 1, dims));
+    }
+
+    private static void assertSumMatches(String path, int[] axes, Tensor x) {
+        long[] dims = x.shape().dims();
         Tensor want = x.to(Device.reference()).sum(axes, false);
         Tensor got;
         try (KernelTrace.Recorder r = KernelTrace.record()) {
@@ -53,9 +57,11 @@ class CudaReductionPathsTest {
         assertSumMatches("columns", new int[] {0}, 128, 4096); // a fully connected layer
         assertSumMatches("columns", new int[] {1}, 7, 9); // row sums with a = 1
         assertSumMatches("chunks", new int[] {0, 1}, 300, 301); // a full sum: 22 runs of 4,105 or 4,104
-        assertSumMatches("chunks", new int[] {1}, 3, 1 << 20); // three long rows: 341 runs each
+        // three long rows of a strided view (a contiguous one reads as [a, c, b]): 256 runs of 4,096 each
+        assertSumMatches("chunks", new int[] {1}, Fixtures.uniform(CUDA, 2, -1, 1, 1 << 20, 3).transpose(0, 1));
         assertSumMatches("blocks", new int[] {0, 1}, 30, 31); // a short full sum keeps the one-block kernel
-        assertSumMatches("blocks", new int[] {0}, 5000, 300); // a strided view's 300 outputs, one block each
+        // a strided view's 300 outputs fill the GPU by themselves: one block each
+        assertSumMatches("blocks", new int[] {0}, Fixtures.uniform(CUDA, 3, -1, 1, 300, 5000).transpose(0, 1));
     }
 
     /**

@@ -38,10 +38,10 @@ public final class GpuRecurrentStep {
             Optimizer optimizer = Sgd.builder(rnn.namedParameters()).lr(0.01).build();
             Tensor x = Inputs.uniform(d, 1, RecurrentTrainStep.BATCH, RecurrentTrainStep.SEQUENCE,
                     RecurrentTrainStep.SIZE).requiresGrad(true);
-            // as the peer (benchmarks/pytorch/lstm_step.py --warmup 20 --rounds 10 --steps 5): 20 warm-up steps (about
+            // as the peer (benchmarks/pytorch/lstm_step.py --warmup 20 --rounds 11 --steps 5): 20 warm-up steps (about
             // 300 launches each, which the JIT compiles the host side of), then rounds of 5 steps queued back to back,
             // synchronized at their ends; the median round's ms per step
-            int rounds = 10;
+            int rounds = 11; // odd: the median is one round's, as Python's statistics.median of 11
             int steps = 5;
             double[] t = new double[rounds];
             for (int r = -4; r < rounds; r++) {

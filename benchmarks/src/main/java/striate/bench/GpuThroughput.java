@@ -15,7 +15,8 @@ import striate.tensor.Tensor;
  * calls (the JIT compiles the host side of a call; a cold call costs tens of microseconds against a kernel of a few
  * hundred), as benchmarks/gpu/torch_peer.py does. Each result is checked against the host first. Every region runs
  * in a MemoryScope, so memory is reused, not left to the garbage collector. Prints one {@code RESULT name value unit}
- * line per measurement; names end in {@code _tf32} when TF32 is on.
+ * line per measurement; names end in {@code _tf32} when TF32 is on. With STRIATE_BENCH_QUICK set (under a profiler,
+ * which replays every launch it profiles), each measurement runs a few launches instead: its times mean nothing.
  * Usage: GpuThroughput [sgemm sizes, default 4096,8192] [elementwise elements, default 67108864; 0: none]
  */
 public final class GpuThroughput {
@@ -43,10 +44,11 @@ public final class GpuThroughput {
         Tensor x = Tensor.rand(d, DType.F32, Shape.of(elements), -1, 1, 3);
         Tensor y = Tensor.rand(d, DType.F32, Shape.of(elements), -1, 1, 4);
         checkElementwise(x, y);
-        double add = median(cuda, 20, 10, 50, () -> x.add(y));
+        boolean quick = System.getenv("STRIATE_BENCH_QUICK") != null;
+        double add = median(cuda, quick ? 3 : 20, quick ? 1 : 10, quick ? 1 : 50, () -> x.add(y));
         System.out.printf("RESULT add_f32 %.1f GB/s (%.3f ms for %d elements)%n", 12.0 * elements / add / 1e9, add * 1e3,
                 elements);
-        double relu = median(cuda, 20, 10, 50, x::relu);
+        double relu = median(cuda, quick ? 3 : 20, quick ? 1 : 10, quick ? 1 : 50, x::relu);
         System.out.printf("RESULT relu_f32 %.1f GB/s (%.3f ms)%n", 8.0 * elements / relu / 1e9, relu * 1e3);
         System.out.println("memory: " + cuda.memory());
     }

@@ -90,11 +90,12 @@ public final class Losses {
         if (reduction != Reduction.MEAN) {
             return reduce(loss, reduction);
         }
-        // the targets not ignored, compared in float32 (exact to 2^24; bfloat16 would round 999 and 1001 to 1000),
-        // float64 for float64 losses; the count then takes the loss's type for the division
-        Tensor t = target.to(loss.dtype() == DType.F64 ? DType.F64 : DType.F32);
+        // the targets not ignored, counted in float32 (exact to 2^24; bfloat16 would round 999 and 1001 to 1000), or
+        // float64 for float64 losses, and the mean taken in that type, then given the loss's
+        DType exact = loss.dtype() == DType.F64 ? DType.F64 : DType.F32;
+        Tensor t = target.to(exact);
         Tensor counted = t.eq(t.scalarLike(ignoreIndex)).affine(-1, 1).sum();
-        return loss.sum().div(counted.to(loss.dtype()));
+        return loss.sum().to(exact).div(counted).to(loss.dtype());
     }
 
     /**

@@ -1,15 +1,12 @@
 package striate.spark;
 
 import java.io.Serializable;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import striate.data.Dataset;
 import striate.nn.Module;
 import striate.parallel.GradientExchange;
-import striate.tensor.DType;
 import striate.tensor.Device;
-import striate.tensor.Tensor;
 import striate.train.Evaluation;
 
 /**
@@ -45,10 +42,7 @@ public record EpochScores(double trainLoss, double trainAccuracy, Worker.Test te
                 values[6] = 1;
             }
         }
-        Tensor buffer = Tensor.of(device, DType.F64, values, values.length);
-        exchange.allReduce(BUCKET, List.of(buffer)); // the mean over the workers, in float64
-        exchange.finish();
-        double[] mean = buffer.toDoubleArray();
+        double[] mean = WorkerMeans.of(exchange, device, BUCKET, values);
         int n = o.workers();
         long right = Math.round(mean[1] * n); // the counts, exact again
         long examples = Math.round(mean[2] * n);

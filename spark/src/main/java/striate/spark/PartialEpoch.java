@@ -1,11 +1,8 @@
 package striate.spark;
 
-import java.util.List;
 import java.util.Map;
 import striate.parallel.GradientExchange;
-import striate.tensor.DType;
 import striate.tensor.Device;
-import striate.tensor.Tensor;
 import striate.train.Checkpoint;
 
 /**
@@ -31,10 +28,7 @@ record PartialEpoch(double lossSum, double correct, long steps, double seconds) 
      */
     static PartialEpoch exchanged(GradientExchange exchange, Device device, int workers, double lossSum,
                                   double correct, long steps, double seconds) {
-        Tensor buffer = Tensor.of(device, DType.F64, new double[] {lossSum, correct, seconds}, 3);
-        exchange.allReduce(BUCKET, List.of(buffer)); // the mean over the workers, in float64
-        exchange.finish();
-        double[] mean = buffer.toDoubleArray();
+        double[] mean = WorkerMeans.of(exchange, device, BUCKET, lossSum, correct, seconds);
         return new PartialEpoch(mean[0] * workers, Math.round(mean[1] * workers), steps, mean[2]);
     }
 

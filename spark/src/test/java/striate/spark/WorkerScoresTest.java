@@ -161,44 +161,13 @@ class WorkerScoresTest {
     }
 
     /** A training set whose reads fail after {@code samples} examples (an executor lost mid-epoch). */
-    private static final class FailsAfter implements Dataset {
-        private final Dataset inner;
+    private static final class FailsAfter extends Wrapped {
         private final int samples;
         private int read;
 
         FailsAfter(Dataset inner, int samples) {
-            this.inner = inner;
+            super(inner);
             this.samples = samples;
-        }
-
-        @Override
-        public int size() {
-            return inner.size();
-        }
-
-        @Override
-        public int channels() {
-            return inner.channels();
-        }
-
-        @Override
-        public int height() {
-            return inner.height();
-        }
-
-        @Override
-        public int width() {
-            return inner.width();
-        }
-
-        @Override
-        public int classes() {
-            return inner.classes();
-        }
-
-        @Override
-        public int label(int i) {
-            return inner.label(i);
         }
 
         @Override
@@ -211,7 +180,25 @@ class WorkerScoresTest {
     }
 
     /** A test slice whose images cannot be read (a corrupt file). */
-    private record Unreadable(Dataset inner) implements Dataset {
+    private static final class Unreadable extends Wrapped {
+        Unreadable(Dataset inner) {
+            super(inner);
+        }
+
+        @Override
+        public void image(int i, float[] dst, int offset) {
+            throw new IllegalStateException("test image " + i + " is corrupt");
+        }
+    }
+
+    /** Another dataset's examples, whose reads a subclass changes. */
+    private abstract static class Wrapped implements Dataset {
+        final Dataset inner;
+
+        Wrapped(Dataset inner) {
+            this.inner = inner;
+        }
+
         @Override
         public int size() {
             return inner.size();
@@ -240,11 +227,6 @@ class WorkerScoresTest {
         @Override
         public int label(int i) {
             return inner.label(i);
-        }
-
-        @Override
-        public void image(int i, float[] dst, int offset) {
-            throw new IllegalStateException("test image " + i + " is corrupt");
         }
     }
 }

@@ -363,13 +363,23 @@ public final class Trainer {
 
     private <B> History run(Task<B> task, TrainStep<B> trainStep, BatchSource<B> train, BatchSource<B> validation,
                             Checkpoint resume) {
+        History history;
         try {
-            return runEpochs(task, trainStep, train, validation, resume);
-        } finally {
-            if (trainStep instanceof GraphedStep<?> graphed) { // the trainer's own: its graph's memory goes back
-                graphed.close();
+            history = runEpochs(task, trainStep, train, validation, resume);
+        } catch (RuntimeException | Error e) {
+            if (trainStep instanceof GraphedStep<?> graphed) { // its close may fail too (a GPU error): keep the first
+                try {
+                    graphed.close();
+                } catch (RuntimeException | Error closing) {
+                    e.addSuppressed(closing);
+                }
             }
+            throw e;
         }
+        if (trainStep instanceof GraphedStep<?> graphed) { // the trainer's own: its graph's memory goes back
+            graphed.close();
+        }
+        return history;
     }
 
     private <B> History runEpochs(Task<B> task, TrainStep<B> trainStep, BatchSource<B> train,
