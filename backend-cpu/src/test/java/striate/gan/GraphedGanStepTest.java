@@ -110,8 +110,67 @@ class GraphedGanStepTest {
         try (DataLoader loader = loader(images(40), 4)) {
             var batches = loader.epoch(0).iterator();
             for (int i = 0; i < 8; i++) {
+                long before = eager.random().state();
                 assertEquals(null, auto.run(batches.next(), true), "eager, batch " + i + " (the capture failed)");
+                assertEquals(before, eager.random().state(), "batch " + i + ": a failed capture's draws are undone");
             }
+        }
+    }
+
+    /**
+     * A short last batch is not the one captured: 14 images in batches of 4 are three eager steps and one of 2, which
+     * runs eagerly too (cuDNN cannot search a new shape inside a capture; the discriminator here refuses, in a
+     * capture, a batch size it has not run eagerly, so a required graph captured on it would stop the run). With the
+     * short batch always 4th, nothing is captured; 22 images (a full 4th batch) are captured on it.
+     */
+    @Test
+    void aShortLastBatchIsNotCaptured() {
+        Gan plain = Gan.create(GanRecipe.of("dcgan").withBatchSize(4), 3, CPU);
+        Searching searching = new Searching(plain.discriminator());
+        searching.to(CPU);
+        Gan gan = new Gan(plain.recipe(), plain.generator(), searching, plain.generatorOptimizer(),
+                plain.discriminatorOptimizer());
+        GanHistory h;
+        try (DataLoader loader = DataLoader.builder(images(14), CPU).batchSize(4).shuffle(5).prefetch(0).build()) {
+            h = trainer(gan, 2, null, GraphMode.ON).fit(loader, null);
+        }
+        assertEquals(8, h.steps());
+        assertEquals(List.of(), searching.captured, "no capture: each epoch's 4th batch is the short one");
+        try (DataLoader loader = DataLoader.builder(images(22), CPU).batchSize(4).shuffle(5).prefetch(0).build()) {
+            trainer(gan, 1, null, GraphMode.ON).fit(loader, null);
+        }
+        assertEquals(List.of(4L, 4L), searching.captured, "captured on the full 4th batch (D's loss, then G's)");
+    }
+
+    /** A discriminator whose forward pass, in a capture, refuses a batch size it has not run eagerly. */
+    static final class Searching extends GanNet {
+        private final GanNet inner;
+        final java.util.Set<Long> searched = new java.util.HashSet<>();
+        final List<Long> captured = new java.util.ArrayList<>();
+
+        Searching(GanNet inner) {
+            this.inner = registerModule("inner", inner);
+        }
+
+        @Override
+        public Tensor forward(Tensor x, Tensor labels) {
+            long n = x.dim(0);
+            if (striate.backend.HostGraph.capturing(x.backend())) {
+                if (!searched.contains(n)) {
+                    throw new IllegalStateException("no algorithm was searched for a batch of " + n);
+                }
+                if (!captured.contains(n) || captured.size() < 2) {
+                    captured.add(n);
+                }
+            } else {
+                searched.add(n);
+            }
+            return inner.forward(x, labels);
+        }
+
+        @Override
+        public boolean conditional() {
+            return inner.conditional();
         }
     }
 

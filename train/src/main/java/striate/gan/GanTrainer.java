@@ -140,6 +140,25 @@ public final class GanTrainer {
         if (resume != null) {
             restore(resume);
         }
+        try {
+            epochs(loader);
+        } catch (RuntimeException | Error e) {
+            if (graphed != null) { // its close may fail too (a GPU error): keep the first
+                try {
+                    graphed.close();
+                } catch (RuntimeException | Error closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+        if (graphed != null) { // the graphs' memory goes back
+            graphed.close();
+        }
+        return history;
+    }
+
+    private void epochs(DataLoader loader) {
         boolean firstOfRun = true;
         while (epoch < options.epochs()) {
             trainEpoch(loader, firstOfRun);
@@ -159,7 +178,11 @@ public final class GanTrainer {
                 }
             }
         }
-        return history;
+    }
+
+    /** The trainer's own generator (latents, fake labels, the gradient penalty's mix), for a graphed step. */
+    Rng random() {
+        return rng;
     }
 
     private void trainEpoch(DataLoader loader, boolean firstOfRun) {

@@ -42,6 +42,7 @@ final class GraphedGanStep {
     private boolean criticRan;
     private boolean generatorRan;
     private String failed;
+    private final java.util.Set<striate.tensor.Shape> ranEagerly = new java.util.HashSet<>(); // since the last close
 
     GraphedGanStep(GanTrainer trainer, Device device, boolean required) {
         this.trainer = trainer;
@@ -65,10 +66,13 @@ final class GraphedGanStep {
      */
     double[] run(Batch batch, boolean generatorStep) {
         boolean conditional = trainer.gan().conditional();
-        boolean sameShape = x == null || batch.x().shape().equals(x.shape());
+        // a graph is captured only on a batch shape an eager step ran (cuDNN cannot search a new shape in a capture:
+        // a short last batch must not be the one captured), and replayed only on its own shape
+        boolean sameShape = x == null ? ranEagerly.contains(batch.x().shape()) : batch.x().shape().equals(x.shape());
         boolean ranOnce = generatorStep ? generatorRan : criticRan;
         if (failed != null || !sameShape || eagerSteps < WARMUP_STEPS || !ranOnce) {
             eagerSteps++;
+            ranEagerly.add(batch.x().shape());
             if (generatorStep) {
                 generatorRan = true;
             } else {
@@ -113,6 +117,7 @@ final class GraphedGanStep {
         Optimizer generator = trainer.gan().generatorOptimizer();
         long criticSteps = critic.stepsAsked();
         long generatorSteps = generator.stepsAsked();
+        java.util.Map<String, Long> seeds = generators(); // the capture draws host seeds from them
         CapturedGraph graph;
         try {
             graph = x.backend().captureGraph(() -> {
@@ -127,6 +132,7 @@ final class GraphedGanStep {
         } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
             critic.forgetStepsAfter(criticSteps); // steps the capture recorded but never ran
             generator.forgetStepsAfter(generatorSteps);
+            restoreGenerators(seeds); // the eager steps that follow draw what they would without graphs
             failed = GraphMode.captureFailed(required, "the GAN's training step", e, LOG);
             return null;
         }
@@ -138,8 +144,24 @@ final class GraphedGanStep {
         return graph;
     }
 
+    /** The states of the trainer's generator and the two networks' generators, by name. */
+    private java.util.Map<String, Long> generators() {
+        java.util.Map<String, Long> states = new java.util.LinkedHashMap<>();
+        states.put("trainer", trainer.random().state());
+        trainer.gan().generator().namedRngs().forEach((k, r) -> states.put("generator." + k, r.state()));
+        trainer.gan().discriminator().namedRngs().forEach((k, r) -> states.put("discriminator." + k, r.state()));
+        return states;
+    }
+
+    private void restoreGenerators(java.util.Map<String, Long> states) {
+        trainer.random().setState(states.get("trainer"));
+        trainer.gan().generator().namedRngs().forEach((k, r) -> r.setState(states.get("generator." + k)));
+        trainer.gan().discriminator().namedRngs().forEach((k, r) -> r.setState(states.get("discriminator." + k)));
+    }
+
     /** Gives both graphs' memory back. */
     void close() {
+        ranEagerly.clear();
         if (criticGraph != null) {
             criticGraph.close();
             criticGraph = null;
