@@ -26,6 +26,13 @@ import striate.tensor.MemoryScope;
  * Not yet run on a GPU.
  */
 public final class CudaGraph implements CapturedGraph {
+    /**
+     * CUDA_GRAPH_INSTANTIATE_FLAG_AUTO_FREE_ON_LAUNCH (JCuda names no flags): memory a library allocated inside the
+     * capture (cuBLAS's workspace, stream-ordered) and left unfreed is freed before each relaunch, where a graph
+     * holding such memory could not be launched twice; PyTorch instantiates its graphs so too.
+     */
+    private static final long AUTO_FREE_ON_LAUNCH = 1;
+
     private final CudaBackend backend;
     private final CUgraph graph;
     private final CUgraphExec exec;
@@ -83,7 +90,7 @@ public final class CudaGraph implements CapturedGraph {
             CUgraphExec exec = new CUgraphExec();
             try {
                 graph = gpu.endCapture(); // fails when a library call inside the work invalidated the capture
-                CudaStatus.driver(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate");
+                CudaStatus.driver(cuGraphInstantiate(exec, graph, AUTO_FREE_ON_LAUNCH), "cuGraphInstantiate");
             } catch (RuntimeException e) {
                 if (graph != null) {
                     cuGraphDestroy(graph);

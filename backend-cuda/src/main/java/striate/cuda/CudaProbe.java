@@ -38,8 +38,9 @@ public final class CudaProbe {
     static final String CUBLAS_13_FIX = CUBLAS + " not found, only " + CUBLAS_13 + ": JCublas 12.6 needs cuBLAS 12;"
             + " install it (pip's nvidia-cublas-cu12), or put a forwarding " + CUBLAS + " to " + CUBLAS_13
             + " (see the README's CUDA section) on LD_LIBRARY_PATH";
-    static final String CUDNN_FIX = CUDNN + " not found: install cuDNN 9 for CUDA 12 (NVIDIA's libcudnn9-cuda-12"
-            + " package, or pip's nvidia-cudnn-cu12) and put its folder on LD_LIBRARY_PATH";
+    static final String CUDNN_FIX = CUDNN + " not found: install cuDNN 9 for the machine's CUDA (NVIDIA's"
+            + " libcudnn9-cuda-12 or -cuda-13 package, or pip's nvidia-cudnn-cu12 or -cu13) and put its folder on"
+            + " LD_LIBRARY_PATH";
 
     private static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
     private static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
