@@ -180,7 +180,7 @@ junit() {
   fi
   TAIL=${TAIL:-60} record timeout "$seconds" "${JAVA[@]}" -Dstriate.poisonUninitialized=true "${flags[@]}" \
     -cp .device-tests/junit-platform-console-standalone.jar org.junit.platform.console.ConsoleLauncher execute \
-    "${selectors[@]}" --exclude-engine=junit-vintage --details="${DETAILS:-tree}" --details-theme=ascii \
+    "${selectors[@]}" --exclude-engine=junit-vintage --details="${DETAILS:-tree}" --details-theme=ascii --disable-ansi-colors \
     --config=junit.jupiter.execution.timeout.default="${TEST_TIMEOUT:-120s}" \
     --config=junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD \
     --reports-dir "$LOGS/$reports"
