@@ -92,11 +92,7 @@ class GraphedGanStepTest {
 
     @Test
     void aStepThatCannotBeCapturedStopsARequiredRunAndTrainsEagerlyOtherwise() {
-        Gan plain = Gan.create(GanRecipe.of("dcgan").withBatchSize(4), 3, CPU);
-        GanNet reading = new Reading(plain.discriminator());
-        reading.to(CPU);
-        Gan gan = new Gan(plain.recipe(), plain.generator(), reading, plain.generatorOptimizer(),
-                plain.discriminatorOptimizer());
+        Gan gan = dcganWith(Reading::new);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> {
                     try (DataLoader loader = loader(images(40), 4)) {
@@ -125,21 +121,26 @@ class GraphedGanStepTest {
      */
     @Test
     void aShortLastBatchIsNotCaptured() {
-        Gan plain = Gan.create(GanRecipe.of("dcgan").withBatchSize(4), 3, CPU);
-        Searching searching = new Searching(plain.discriminator());
-        searching.to(CPU);
-        Gan gan = new Gan(plain.recipe(), plain.generator(), searching, plain.generatorOptimizer(),
-                plain.discriminatorOptimizer());
+        Searching[] searching = new Searching[1];
+        Gan gan = dcganWith(d -> searching[0] = new Searching(d));
         GanHistory h;
         try (DataLoader loader = DataLoader.builder(images(14), CPU).batchSize(4).shuffle(5).prefetch(0).build()) {
             h = trainer(gan, 2, null, GraphMode.ON).fit(loader, null);
         }
         assertEquals(8, h.steps());
-        assertEquals(List.of(), searching.captured, "no capture: each epoch's 4th batch is the short one");
+        assertEquals(List.of(), searching[0].captured, "no capture: each epoch's 4th batch is the short one");
         try (DataLoader loader = DataLoader.builder(images(22), CPU).batchSize(4).shuffle(5).prefetch(0).build()) {
             trainer(gan, 1, null, GraphMode.ON).fit(loader, null);
         }
-        assertEquals(List.of(4L, 4L), searching.captured, "captured on the full 4th batch (D's loss, then G's)");
+        assertEquals(List.of(4L, 4L), searching[0].captured, "captured on the full 4th batch (D's loss, then G's)");
+    }
+
+    /** A DCGAN at batch 4 whose discriminator is {@code wrap} of its own. */
+    private static Gan dcganWith(java.util.function.Function<GanNet, GanNet> wrap) {
+        Gan plain = Gan.create(GanRecipe.of("dcgan").withBatchSize(4), 3, CPU);
+        GanNet d = wrap.apply(plain.discriminator());
+        d.to(CPU);
+        return new Gan(plain.recipe(), plain.generator(), d, plain.generatorOptimizer(), plain.discriminatorOptimizer());
     }
 
     /** A discriminator whose forward pass, in a capture, refuses a batch size it has not run eagerly. */
