@@ -111,9 +111,7 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         String[] ids = context.allGather(rank == 0 ? HexFormat.of().formatHex(nccl.newGroupId()) : "");
         // NCCL waits on the GPU for a lost peer forever; the group is aborted when Spark kills this task (another
         // task of the stage failed), so the task ends and the stage can be retried
-        PeerWatch watch = new PeerWatch(PEER_TIMEOUT, () -> context.isInterrupted()
-                ? Optional.of("Spark killed the task: " + context.getKillReason().getOrElse(() -> "no reason given"))
-                : Optional.empty());
+        PeerWatch watch = new PeerWatch(PEER_TIMEOUT, killed(context));
         try (GradientExchange group = nccl.join(device, HexFormat.of().parseHex(ids[0]), options.workers(), rank,
                 watch)) {
             Worker.Report report = Worker.run(options, rank, device, group, data);
@@ -125,6 +123,18 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         } catch (Exception e) {
             throw new IllegalStateException("worker " + rank + ": closing the NCCL group failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Spark's word that it killed this task, polled by the NCCL watchdog from a thread of its own: empty while the
+     * task runs, else the kill's reason. Spark kills every running task of a barrier stage when one fails (and every
+     * task of a cancelled job) by marking its context, without interrupting the thread (SparkTrainTest checks it).
+     */
+    static java.util.function.Supplier<Optional<String>> killed(org.apache.spark.TaskContext context) {
+        return () -> context.isInterrupted() // the reason's first line: Spark appends the failed task's stack trace
+                ? Optional.of("Spark killed the task: " + context.getKillReason().getOrElse(() -> "no reason given")
+                        .lines().findFirst().orElse(""))
+                : Optional.empty();
     }
 
     /**

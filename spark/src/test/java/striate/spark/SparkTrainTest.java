@@ -70,6 +70,62 @@ class SparkTrainTest {
         }
     }
 
+    /**
+     * What the NCCL watchdog relies on to abort a GPU worker whose peer is lost: when one task of a barrier stage
+     * fails, Spark kills the others, and {@link BarrierTask#killed} sees it while the task is still running (worker 1
+     * polls it, as the watchdog does, while worker 0 fails).
+     */
+    @Test
+    void aRunningTaskOfAFailedBarrierStageSeesSparkKillIt(@TempDir Path dir) throws IOException {
+        Path seen = dir.resolve("seen.txt");
+        org.apache.spark.rdd.RDD<String> probes = sc.parallelize(List.of(0, 1), 2).rdd().barrier()
+                .mapPartitions(new KillProbe(seen.toString()), false, scala.reflect.ClassTag$.MODULE$.apply(String.class));
+        org.junit.jupiter.api.Assertions.assertThrows(org.apache.spark.SparkException.class, probes::collect);
+        long deadline = System.nanoTime() + 90_000_000_000L; // the job fails first; the killed task writes after
+        while (!Files.exists(seen) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        List<String> lines = Files.exists(seen) ? Files.readAllLines(seen) : List.of("worker 1 wrote nothing");
+        assertTrue(!lines.isEmpty() && lines.stream().allMatch(l -> l.startsWith("Spark killed the task: ")
+                && l.contains("barrier")), lines.toString()); // one line each: the reason's first
+    }
+
+    /** Worker 0 fails after a second; worker 1 polls {@link BarrierTask#killed} for up to a minute and writes it. */
+    private static final class KillProbe extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>,
+            scala.collection.Iterator<String>> implements java.io.Serializable {
+        private final String seen;
+
+        KillProbe(String seen) {
+            this.seen = seen;
+        }
+
+        @Override
+        public scala.collection.Iterator<String> apply(scala.collection.Iterator<Integer> partition) {
+            org.apache.spark.BarrierTaskContext context = org.apache.spark.BarrierTaskContext.get();
+            try {
+                if (context.partitionId() == 0) {
+                    Thread.sleep(1000);
+                    throw new IllegalStateException("worker 0 fails");
+                }
+                java.util.function.Supplier<java.util.Optional<String>> killed = BarrierTask.killed(context);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (killed.get().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Files.writeString(Path.of(seen), killed.get().orElse("not killed within a minute") + "\n",
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (InterruptedException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return scala.collection.Iterator$.MODULE$.empty();
+        }
+    }
+
     @AfterAll
     static void stopCluster() {
         if (sc != null) {
