@@ -72,6 +72,9 @@ final class NcclAllReduce implements GradientExchange {
     private final ReentrantLock commLock = new ReentrantLock();
     private volatile boolean aborted;
     private boolean closed;
+    // the buffers queued since the last finish: the backend's stream alone orders their frees, so a buffer its caller
+    // drops (after a failed step) must stay allocated while a collective on the communication stream may write it
+    private final List<Tensor> inFlight = new ArrayList<>();
 
     /**
      * Communicators for {@code devices}, distinct CUDA devices, rank r on the r-th; buckets are summed. The peers are
@@ -239,6 +242,7 @@ final class NcclAllReduce implements GradientExchange {
         long count = buffers.getFirst().size();
         holdingEveryGpu(0, () -> {
             watchdog.check(what); // it may have aborted while this thread waited for the locks
+            inFlight.addAll(buffers);
             queue(addresses, count, dtype);
         });
     }
@@ -311,6 +315,7 @@ final class NcclAllReduce implements GradientExchange {
         watchdog.check("NCCL all-reduce's end of step");
         holdingEveryGpu(0, this::waitForTheCollectives);
         watchdog.queued();
+        inFlight.clear(); // the backends' streams now wait for the collectives before any later use of the blocks
     }
 
     /** Makes each backend's stream wait for its communication stream (every GPU's lock held). */
@@ -402,6 +407,7 @@ final class NcclAllReduce implements GradientExchange {
             for (int r = 0; r < gpus.size(); r++) {
                 release(r);
             }
+            inFlight.clear(); // the communication streams have run (or were aborted and destroyed)
         }
         if (failure != null) {
             throw failure;
