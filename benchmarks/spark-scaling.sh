@@ -10,8 +10,8 @@
 # default: with every core busy training, each executor's JIT compiles the step on a shared core, so the N-worker
 # runs reach their steady rate later (about the fifth epoch on two cores) than the one-worker run (the second); each
 # worker's line lists its images/s per epoch. The runs score the test images once, at the end (--test-every 0):
-# this measures training; scoring after every epoch (Train's default) costs two workers on two cores a few percent
-# of their steady rate (benchmarks/RESULTS.md).
+# this measures training alone (whether scoring after every epoch, Train's default, costs two workers on two cores
+# anything was within this VM's run-to-run noise: benchmarks/RESULTS.md).
 # Usage: bash benchmarks/spark-scaling.sh [--workers N] [--epochs E] [--limit K] [--executor-memory M]
 #   --executor-memory M   each executor's heap (default 1g; the local-cluster workers have 2048 MB)
 set -euo pipefail
