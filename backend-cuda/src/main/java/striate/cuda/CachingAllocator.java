@@ -55,6 +55,9 @@ public final class CachingAllocator<H> {
     private final RawMemory<H> raw;
     private final Runnable collector;
     private final Map<Long, ArrayDeque<H>> free = new TreeMap<>();
+    // the pools of graphs not yet destroyed: their free blocks are held for their replays, counted apart
+    private final java.util.Set<PrivatePool<H>> pools = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
     private long inUse;
     private long peak;
     private long cached;
@@ -97,12 +100,14 @@ public final class CachingAllocator<H> {
             }
             long heldCache = cached;
             if (capturing != null) { // giving blocks back would wait for the stream, which a capture forbids
-                throw new CudaOutOfMemoryException(device, bytes, inUse, heldCache);
+                throw new CudaOutOfMemoryException(device, bytes, inUse, heldCache, graphCached(), pools.size(),
+                        true);
             }
             releaseCache();
             H h = raw.allocate(size);
             if (h == null) {
-                throw new CudaOutOfMemoryException(device, bytes, inUse, heldCache);
+                throw new CudaOutOfMemoryException(device, bytes, inUse, heldCache, graphCached(), pools.size(),
+                        false);
             }
             return handOut(h, size, false);
         }
@@ -152,6 +157,7 @@ public final class CachingAllocator<H> {
             throw new IllegalStateException(device + ": a CUDA graph is already being captured; captures do not nest");
         }
         capturing = new PrivatePool<>();
+        pools.add(capturing);
         return capturing;
     }
 
@@ -171,6 +177,7 @@ public final class CachingAllocator<H> {
         if (capturing == pool) {
             capturing = null;
         }
+        pools.remove(pool);
         synchronized (pool) {
             if (pool.closed) {
                 return;
@@ -226,6 +233,15 @@ public final class CachingAllocator<H> {
     }
 
     public synchronized AllocatorStats stats() {
-        return new AllocatorStats(inUse, peak, cached, deviceAllocations, reuses);
+        return new AllocatorStats(inUse, peak, cached, graphCached(), deviceAllocations, reuses);
+    }
+
+    /** Bytes free in the pools of graphs not yet destroyed (this allocator's lock held). */
+    private long graphCached() {
+        long bytes = 0;
+        for (PrivatePool<H> pool : pools) {
+            bytes += pool.cached();
+        }
+        return bytes;
     }
 }

@@ -1,6 +1,7 @@
 package striate.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -72,12 +73,12 @@ class CachingAllocatorTest {
         CachingAllocator<Long> a = new CachingAllocator<>("fake", raw);
         CachingAllocator.Block<Long> x = a.allocate(1000);
         assertEquals(1024, x.bytes());
-        assertEquals(new AllocatorStats(1024, 1024, 0, 1, 0), a.stats());
+        assertEquals(new AllocatorStats(1024, 1024, 0, 0, 1, 0), a.stats());
         a.free(x);
-        assertEquals(new AllocatorStats(0, 1024, 1024, 1, 0), a.stats());
+        assertEquals(new AllocatorStats(0, 1024, 1024, 0, 1, 0), a.stats());
         CachingAllocator.Block<Long> y = a.allocate(600); // same class: 1024
         assertSame(x.handle(), y.handle());
-        assertEquals(new AllocatorStats(1024, 1024, 0, 1, 1), a.stats());
+        assertEquals(new AllocatorStats(1024, 1024, 0, 0, 1, 1), a.stats());
         CachingAllocator.Block<Long> z = a.allocate(100); // another class: a new device block
         assertEquals(2, raw.allocations);
         assertEquals(1024 + 512, a.stats().inUse());
@@ -125,6 +126,31 @@ class CachingAllocatorTest {
                 e.getMessage());
         a.free(held);
         assertNotNull(a.allocate(1 << 20), "after freeing, a smaller request succeeds");
+    }
+
+    /**
+     * Memory held free by a graph that still lives is counted apart, in the statistics and in the out-of-memory
+     * message, which also says when the request came during a capture (when nothing can be released).
+     */
+    @Test
+    void graphsPoolsAreCountedApartAndTheMessageSaysWhenACaptureRuns() {
+        FakeMemory raw = new FakeMemory(8 << 20);
+        CachingAllocator<Long> a = new CachingAllocator<>("fake:0", raw);
+        CachingAllocator.PrivatePool<Long> pool = a.beginPrivatePool();
+        a.free(a.allocate(2 << 20)); // 2 MiB held free in the graph's pool
+        CudaOutOfMemoryException during = assertThrows(CudaOutOfMemoryException.class, () -> a.allocate(7 << 20));
+        assertTrue(during.getMessage().contains("2.0 MiB (2097152 bytes) more held free by 1 CUDA graph(s)")
+                && during.getMessage().contains("during a CUDA graph's capture"), during.getMessage());
+        a.endPrivatePool(pool);
+        assertEquals(2 << 20, a.stats().graphCached());
+        assertTrue(a.stats().toString().contains("in CUDA graphs' pools 2.0 MiB"), a.stats().toString());
+        CudaOutOfMemoryException after = assertThrows(CudaOutOfMemoryException.class, () -> a.allocate(7 << 20));
+        assertTrue(after.getMessage().contains("held free by 1 CUDA graph(s)")
+                && after.getMessage().contains("the cache released and the request retried"), after.getMessage());
+        a.closePrivatePool(pool);
+        assertEquals(0, a.stats().graphCached());
+        assertEquals(2 << 20, a.stats().cached(), "the destroyed graph's blocks joined the shared cache");
+        assertFalse(a.stats().toString().contains("graphs' pools"));
     }
 
     @Test
