@@ -95,7 +95,10 @@ class SparkTrainTest {
                 && l.contains("barrier")), lines.toString()); // one line each: the reason's first
     }
 
-    /** Worker 0 fails after a second; worker 1 polls {@link BarrierTask#killed} for up to a minute and writes it. */
+    /**
+     * Both workers meet at the barrier, so both run; then worker 0 fails, and worker 1 polls
+     * {@link BarrierTask#killed} (every 20 ms, as the watchdog polls every 200) for up to a minute and writes it.
+     */
     private static final class KillProbe extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>,
             scala.collection.Iterator<String>> implements java.io.Serializable {
         private final String seen;
@@ -108,8 +111,8 @@ class SparkTrainTest {
         public scala.collection.Iterator<String> apply(scala.collection.Iterator<Integer> partition) {
             org.apache.spark.BarrierTaskContext context = org.apache.spark.BarrierTaskContext.get();
             try {
+                context.barrier(); // worker 1 is running when worker 0 fails
                 if (context.partitionId() == 0) {
-                    Thread.sleep(1000);
                     throw new IllegalStateException("worker 0 fails");
                 }
                 java.util.function.Supplier<java.util.Optional<String>> killed = BarrierTask.killed(context);
