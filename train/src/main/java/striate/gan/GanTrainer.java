@@ -180,9 +180,28 @@ public final class GanTrainer {
         }
     }
 
-    /** The trainer's own generator (latents, fake labels, the gradient penalty's mix), for a graphed step. */
+    /** The trainer's own generator (latents, fake labels, the gradient penalty's mix). */
     Rng random() {
         return rng;
+    }
+
+    /**
+     * The states of the trainer's generator and both nets' generators, by the names checkpoints keep them under: what
+     * a checkpoint saves, and what a graphed step puts back after a failed capture.
+     */
+    Map<String, Long> generatorStates() {
+        Map<String, Long> states = new LinkedHashMap<>();
+        states.put(TRAINER_RNG, rng.state());
+        gan.generator().namedRngs().forEach((k, r) -> states.put("generator." + k, r.state()));
+        gan.discriminator().namedRngs().forEach((k, r) -> states.put("discriminator." + k, r.state()));
+        return states;
+    }
+
+    /** Sets every generator of {@link #generatorStates} to {@code states} of its name. */
+    void setGeneratorStates(java.util.function.Function<String, Long> states) {
+        rng.setState(states.apply(TRAINER_RNG));
+        gan.generator().namedRngs().forEach((k, r) -> r.setState(states.apply("generator." + k)));
+        gan.discriminator().namedRngs().forEach((k, r) -> r.setState(states.apply("discriminator." + k)));
     }
 
     private void trainEpoch(DataLoader loader, boolean firstOfRun) {
@@ -498,10 +517,7 @@ public final class GanTrainer {
         Map<String, Tensor> optimizers = new LinkedHashMap<>();
         gan.generatorOptimizer().state().forEach((k, t) -> optimizers.put("generator." + k, t));
         gan.discriminatorOptimizer().state().forEach((k, t) -> optimizers.put("discriminator." + k, t));
-        Map<String, Long> rngs = new LinkedHashMap<>();
-        rngs.put(TRAINER_RNG, rng.state());
-        gan.generator().namedRngs().forEach((k, r) -> rngs.put("generator." + k, r.state()));
-        gan.discriminator().namedRngs().forEach((k, r) -> rngs.put("discriminator." + k, r.state()));
+        Map<String, Long> rngs = generatorStates();
         Map<String, Number> scalars = new LinkedHashMap<>();
         scalars.put("generator_steps", generatorSteps);
         scalars.put("low_d_loss_steps", collapse.lowSteps());
@@ -542,9 +558,7 @@ public final class GanTrainer {
             fixedLabels.copyFrom(required(c, "fixed.labels"));
         }
         history = GanHistory.of(c.model());
-        rng.setState(requiredRng(c, TRAINER_RNG));
-        gan.generator().namedRngs().forEach((k, r) -> r.setState(requiredRng(c, "generator." + k)));
-        gan.discriminator().namedRngs().forEach((k, r) -> r.setState(requiredRng(c, "discriminator." + k)));
+        setGeneratorStates(name -> requiredRng(c, name));
         generatorSteps = requiredScalar(c, "generator_steps");
         collapse = new Collapse(gan.recipe().loss() == GanRecipe.Loss.BCE, requiredScalar(c, "low_d_loss_steps"));
         step = c.globalStep();

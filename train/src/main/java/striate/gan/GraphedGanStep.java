@@ -117,7 +117,7 @@ final class GraphedGanStep {
         Optimizer generator = trainer.gan().generatorOptimizer();
         long criticSteps = critic.stepsAsked();
         long generatorSteps = generator.stepsAsked();
-        java.util.Map<String, Long> seeds = generators(); // the capture draws host seeds from them
+        java.util.Map<String, Long> seeds = trainer.generatorStates(); // the capture draws host seeds from them
         CapturedGraph graph;
         try {
             graph = x.backend().captureGraph(() -> {
@@ -132,7 +132,7 @@ final class GraphedGanStep {
         } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
             critic.forgetStepsAfter(criticSteps); // steps the capture recorded but never ran
             generator.forgetStepsAfter(generatorSteps);
-            restoreGenerators(seeds); // the eager steps that follow draw what they would without graphs
+            trainer.setGeneratorStates(seeds::get); // the eager steps that follow draw what they would without graphs
             failed = GraphMode.captureFailed(required, "the GAN's training step", e, LOG);
             return null;
         }
@@ -142,21 +142,6 @@ final class GraphedGanStep {
             criticGraph = graph;
         }
         return graph;
-    }
-
-    /** The states of the trainer's generator and the two networks' generators, by name. */
-    private java.util.Map<String, Long> generators() {
-        java.util.Map<String, Long> states = new java.util.LinkedHashMap<>();
-        states.put("trainer", trainer.random().state());
-        trainer.gan().generator().namedRngs().forEach((k, r) -> states.put("generator." + k, r.state()));
-        trainer.gan().discriminator().namedRngs().forEach((k, r) -> states.put("discriminator." + k, r.state()));
-        return states;
-    }
-
-    private void restoreGenerators(java.util.Map<String, Long> states) {
-        trainer.random().setState(states.get("trainer"));
-        trainer.gan().generator().namedRngs().forEach((k, r) -> r.setState(states.get("generator." + k)));
-        trainer.gan().discriminator().namedRngs().forEach((k, r) -> r.setState(states.get("discriminator." + k)));
     }
 
     /** Gives both graphs' memory back. */
