@@ -126,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--validation", defaultValue = "10%", converter = ValidationSplit.Converter.class,
             paramLabel = "<count|fraction|percent%>", description = "Training images held out (seeded) for "
-            + "validation: a count (5000), a fraction (0.1) or a percentage (10%) of the training images; 0 for none, "
+            + "validation: a count (5000), a fraction (0.1) or a percentage (10%%) of the training images; 0 for none, "
             + "then best.ckpt and --patience follow the training loss (default: ${DEFAULT-VALUE}).")
     ValidationSplit validation;
 

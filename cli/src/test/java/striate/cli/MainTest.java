@@ -53,6 +53,38 @@ class MainTest {
         assertEquals(0, run("demo", "--help").code());
     }
 
+    /**
+     * Every command's and subcommand's help renders its descriptions: picocli formats them with String.format, and a
+     * lone '%' (as in "10%") makes it print a warning on stderr and show the raw text.
+     */
+    @Test
+    void everyHelpFormatsItsDescriptions() {
+        java.util.List<String> bad = new java.util.ArrayList<>();
+        java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
+        todo.add(new picocli.CommandLine(new Main()));
+        java.io.PrintStream stderr = System.err;
+        int commands = 0;
+        try {
+            while (!todo.isEmpty()) {
+                picocli.CommandLine c = todo.poll();
+                todo.addAll(c.getSubcommands().values());
+                java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+                System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+                String usage = c.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+                System.err.flush();
+                commands++;
+                if (warnings.size() > 0 || usage.contains("%n")) {
+                    bad.add(c.getCommandSpec().qualifiedName() + ": " + warnings.toString(
+                            java.nio.charset.StandardCharsets.UTF_8).strip());
+                }
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertTrue(commands > 25, "commands and subcommands walked: " + commands);
+        assertEquals(java.util.List.of(), bad);
+    }
+
     @Test
     void unknownSubcommandIsAUsageError() {
         Result r = run("frobnicate");
