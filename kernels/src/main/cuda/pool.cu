@@ -1,6 +1,7 @@
 // Pooling: 2-D max/average pooling and its gradient on contiguous x [planes = n·c, h, w], and
 // k-max pooling along one axis of x viewed as [outer, d, inner].
-// Max: padded cells never win, the first maximum (row-major) of a window wins ties. Average: the
+// Max: padded cells never win; a window's first NaN wins over any number (NaN passes through, as in Java's Math.max
+// and PyTorch), else its first maximum (row-major) wins ties. Average: the
 // divisor is kh·kw with countIncludePad, else the number of cells inside the image.
 // The gradients gather (one thread per dx element, windows in row-major order): no atomics, so
 // results are bit-identical run to run. Max pooling's finds each window's argmax first (a pass of its own).
@@ -10,7 +11,7 @@ struct Pool {
     int h, w, oh, ow, kh, kw, sh, sw, ph, pw, include_pad;
 };
 
-// input index of the first maximum of window (oy, ox) in plane pl
+// input index of the first NaN, else of the first maximum, of window (oy, ox) in plane pl
 __device__ long long window_argmax(const float *x, const Pool &p, long long pl, int oy, int ox) {
     long long best = -1;
     float m = 0.0f;
@@ -25,7 +26,7 @@ __device__ long long window_argmax(const float *x, const Pool &p, long long pl, 
                 continue;
             }
             long long xi = (pl * p.h + iy) * p.w + ix;
-            if (best < 0 || x[xi] > m) {
+            if (best < 0 || (!(x[xi] <= m) && m == m)) { // greater, or the first NaN
                 best = xi;
                 m = x[xi];
             }

@@ -90,9 +90,9 @@ final class CpuPool2d {
     }
 
     /**
-     * LeNet's 2×2 stride-2 max pool without padding: the window's four cells in row-major order, the first maximum
-     * wins (as in the general loop; unlike it, a NaN anywhere in the window propagates, as in PyTorch). Forward into
-     * y when dy is null; otherwise scatters dy into dx.
+     * LeNet's 2×2 stride-2 max pool without padding: the window's four cells in row-major order, the first NaN wins,
+     * else the first maximum (as in the general loop, {@link #takes}). Forward into y when dy is null; otherwise
+     * scatters dy into dx.
      */
     private static void max2x2(float[] x, int xo, int w, float[] y, int yo, int oh, int ow, float[] dy, float[] dx) {
         for (int oy = 0; oy < oh; oy++) {
@@ -112,16 +112,25 @@ final class CpuPool2d {
             for (int ox = 0; ox < ow; ox++, yi++) {
                 int i = r0 + 2 * ox;
                 int j = r1 + 2 * ox;
-                int best = i; // the first cell holding the maximum: a later one wins only when strictly greater
+                int best = i; // the first cell holding the maximum (or NaN): a later one wins only when it takes it
                 float m = x[i];
-                best = x[i + 1] > m ? i + 1 : best; // int selects and Math.max compile without branches
-                m = Math.max(m, x[i + 1]);
-                best = x[j] > m ? j : best;
+                best = takes(x[i + 1], m) ? i + 1 : best; // int selects and Math.max compile without branches
+                m = Math.max(m, x[i + 1]); // Math.max keeps a NaN, so m is NaN once a NaN has won
+                best = takes(x[j], m) ? j : best;
                 m = Math.max(m, x[j]);
-                best = x[j + 1] > m ? j + 1 : best;
+                best = takes(x[j + 1], m) ? j + 1 : best;
                 dx[best] += dy[yi];
             }
         }
+    }
+
+    /**
+     * Whether a later cell {@code v} takes a max-pooling window from the value {@code best} that holds it: it is
+     * greater, or the window's first NaN (a NaN wins over any number, as in Math.max and PyTorch, so a window holding
+     * NaN pools to NaN and its gradient goes to that NaN). Ties keep the earlier cell.
+     */
+    private static boolean takes(float v, float best) {
+        return !(v <= best) && best == best;
     }
 
     /** Whether this is LeNet's pooling, which {@link #max2x2} serves. */
@@ -152,7 +161,7 @@ final class CpuPool2d {
                     for (int iy = ys; iy < ye; iy++) {
                         for (int ix = xs; ix < xe; ix++) {
                             int xi = xo + iy * w + ix;
-                            if (best < 0 || x[xi] > bestValue) {
+                            if (best < 0 || takes(x[xi], bestValue)) {
                                 best = xi;
                                 bestValue = x[xi];
                             }

@@ -7,8 +7,10 @@ import striate.op.Pool2dOp;
 import striate.tensor.Tensor;
 
 /**
- * Reference kernels for 2-D max and average pooling. Max: padded cells never win and the gradient goes to
- * the first maximum (row-major) of each window. Avg: the divisor counts padded cells when countIncludePad.
+ * Reference kernels for 2-D max and average pooling. Max: padded cells never win, a NaN wins over any number (so
+ * a window holding NaN pools to NaN, as Math.max and PyTorch's max pooling let NaN through), and the gradient goes
+ * to the first maximum (row-major) of each window, or to its first NaN. Avg: the divisor counts padded cells when
+ * countIncludePad.
  */
 final class ReferencePool2d {
     private ReferencePool2d() {
@@ -42,16 +44,21 @@ final class ReferencePool2d {
         }
     }
 
-    /** Per window: the input index of its first maximum (MAX), or its divisor (AVG). */
+    /** Per window: the input index of its first NaN, else of its first maximum. */
     private static int[] argmax(double[] x, PoolParams p, long[] xs, long[] ys, int windows) {
         int[] best = new int[windows];
         java.util.Arrays.fill(best, -1);
         forEachCell(p, xs, ys, (yi, xi) -> {
-            if (xi >= 0 && (best[yi] < 0 || x[xi] > x[best[yi]])) {
+            if (xi >= 0 && (best[yi] < 0 || beats(x[xi], x[best[yi]]))) {
                 best[yi] = xi;
             }
         });
         return best;
+    }
+
+    /** Whether a later cell {@code v} takes a window from {@code best}: it is greater, or the first NaN. */
+    private static boolean beats(double v, double best) {
+        return v > best || Double.isNaN(v) && !Double.isNaN(best);
     }
 
     private static int[] divisors(PoolParams p, long[] xs, long[] ys, int windows) {

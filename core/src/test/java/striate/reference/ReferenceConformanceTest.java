@@ -102,8 +102,13 @@ class ReferenceConformanceTest extends OpConformance {
         // log and sqrt of a negative input are NaN by definition; everywhere else NaN means an unwritten element.
         boolean nanForNegatives = c.op() instanceof UnaryOp u && (u.fn() == UnaryFn.LOG || u.fn() == UnaryFn.SQRT);
         double[] x = inputs.length > 0 ? inputs[0].toDoubleArray() : new double[0];
+        // a case of NaN's rules (NaN in its first input) may have NaN results: then only a NaN-free result is checked
+        boolean nanInput = java.util.Arrays.stream(x).anyMatch(Double::isNaN);
         for (Tensor t : c.run().apply(reference, inputs)) {
             double[] v = t.toDoubleArray();
+            if (nanInput && java.util.Arrays.stream(v).anyMatch(Double::isNaN)) {
+                continue;
+            }
             for (int i = 0; i < v.length; i++) {
                 if (Double.isNaN(v[i]) && !(nanForNegatives && x[i] < 0)) {
                     throw new AssertionError(c.name() + ": element " + i + " of the reference result is NaN");

@@ -499,7 +499,28 @@ public abstract class OpConformance {
         c.add(op("pool MAX ties " + s2, new Pool2dOp(PoolMode.MAX, s2.params()), grid(62, s2.x())));
         c.add(op("pool backward MAX ties " + s2, new Pool2dBackwardOp(PoolMode.MAX, s2.params()), grid(62, s2.x()),
                 u(63, s2.y())));
+        // NaN wins: a window holding NaN pools to NaN and its gradient goes to the window's first NaN (one, two or all
+        // of a window's cells NaN, at every position; LeNet's 2x2 path and the general loop of overlapping windows)
+        for (PoolShape s : List.of(Fixtures.LENET_S2, Fixtures.ODD_POOL, Fixtures.ALEXNET_POOL1)) {
+            c.add(op("pool MAX NaN " + s, new Pool2dOp(PoolMode.MAX, s.params()), withNaNs(u(64, s.x()))));
+            c.add(op("pool backward MAX NaN " + s, new Pool2dBackwardOp(PoolMode.MAX, s.params()),
+                    withNaNs(u(64, s.x())), u(65, s.y())));
+        }
         c.add(lrn(Fixtures.ALEXNET_LRN));
+    }
+
+    /** {@code base} with NaN in about one element of five, spread by a hash of the index (runs of them too). */
+    private static Input withNaNs(Input base) {
+        return d -> {
+            Tensor t = base.on(Device.reference());
+            double[] v = t.toDoubleArray();
+            for (int i = 0; i < v.length; i++) {
+                if (Long.remainderUnsigned((i + 1) * 0x9E3779B97F4A7C15L >>> 32, 5) == 0) {
+                    v[i] = Double.NaN;
+                }
+            }
+            return Tensor.of(d, DType.F32, v, t.shape().dims());
+        };
     }
 
     /**
