@@ -5,7 +5,8 @@ import striate.tensor.Shape;
 
 /**
  * A tensor of {@code shape} filled with uniform values in [low, high) ({@link RandomDraw}: counter-based, optionally
- * streamed). Element i is a hash of (seed, i) ({@link #uniform}). Dropout masks and RReLU slopes come from here.
+ * streamed), computed in double and rounded once to the dtype (which may give high itself, see {@link
+ * striate.tensor.Tensor#rand}). Element i is a hash of (seed, i) ({@link #uniform}). Dropout masks and RReLU slopes come from here.
  */
 public record RandomUniformOp(Shape shape, double low, double high, long seed, DType dtype, boolean streamed)
         implements RandomDraw {

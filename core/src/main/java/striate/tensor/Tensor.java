@@ -144,7 +144,9 @@ public final class Tensor {
     }
 
     /**
-     * Uniform values in [low, high) from a counter-based generator: the same seed gives the same values anywhere.
+     * Uniform values in [low, high) from a counter-based generator: the same seed gives the same values anywhere. The
+     * draw is a double, rounded once to {@code dtype}, which may round a draw just below high up to high (float32: one
+     * draw in about 2^25; bfloat16: one in 2^9): a caller that needs high excluded clamps (the GAN's label draw does).
      * Inside a {@link RandomStream} of this device the draw follows the stream (seed + its value · step, read when the
      * draw runs), which a replayed graph advances.
      */
