@@ -186,22 +186,15 @@ public final class GanTrainer {
     }
 
     /**
-     * The states of the trainer's generator and both nets' generators, by the names checkpoints keep them under: what
-     * a checkpoint saves, and what a graphed step puts back after a failed capture.
+     * The trainer's generator and both nets' generators, by the names checkpoints keep their states under: what a
+     * checkpoint saves, and what a graphed step puts back after a failed capture.
      */
-    Map<String, Long> generatorStates() {
-        Map<String, Long> states = new LinkedHashMap<>();
-        states.put(TRAINER_RNG, rng.state());
-        gan.generator().namedRngs().forEach((k, r) -> states.put("generator." + k, r.state()));
-        gan.discriminator().namedRngs().forEach((k, r) -> states.put("discriminator." + k, r.state()));
-        return states;
-    }
-
-    /** Sets every generator of {@link #generatorStates} to {@code states} of its name. */
-    void setGeneratorStates(java.util.function.Function<String, Long> states) {
-        rng.setState(states.apply(TRAINER_RNG));
-        gan.generator().namedRngs().forEach((k, r) -> r.setState(states.apply("generator." + k)));
-        gan.discriminator().namedRngs().forEach((k, r) -> r.setState(states.apply("discriminator." + k)));
+    Map<String, Rng> generators() {
+        Map<String, Rng> all = new LinkedHashMap<>();
+        all.put(TRAINER_RNG, rng);
+        gan.generator().namedRngs().forEach((k, r) -> all.put("generator." + k, r));
+        gan.discriminator().namedRngs().forEach((k, r) -> all.put("discriminator." + k, r));
+        return all;
     }
 
     private void trainEpoch(DataLoader loader, boolean firstOfRun) {
@@ -517,7 +510,8 @@ public final class GanTrainer {
         Map<String, Tensor> optimizers = new LinkedHashMap<>();
         gan.generatorOptimizer().state().forEach((k, t) -> optimizers.put("generator." + k, t));
         gan.discriminatorOptimizer().state().forEach((k, t) -> optimizers.put("discriminator." + k, t));
-        Map<String, Long> rngs = generatorStates();
+        Map<String, Long> rngs = new LinkedHashMap<>();
+        generators().forEach((name, r) -> rngs.put(name, r.state()));
         Map<String, Number> scalars = new LinkedHashMap<>();
         scalars.put("generator_steps", generatorSteps);
         scalars.put("low_d_loss_steps", collapse.lowSteps());
@@ -558,7 +552,7 @@ public final class GanTrainer {
             fixedLabels.copyFrom(required(c, "fixed.labels"));
         }
         history = GanHistory.of(c.model());
-        setGeneratorStates(name -> requiredRng(c, name));
+        generators().forEach((name, r) -> r.setState(requiredRng(c, name)));
         generatorSteps = requiredScalar(c, "generator_steps");
         collapse = new Collapse(gan.recipe().loss() == GanRecipe.Loss.BCE, requiredScalar(c, "low_d_loss_steps"));
         step = c.globalStep();

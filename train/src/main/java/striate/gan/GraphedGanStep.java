@@ -1,8 +1,6 @@
 package striate.gan;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import striate.backend.CapturedGraph;
+import java.util.List;
 import striate.data.Batch;
 import striate.optim.Optimizer;
 import striate.tensor.DType;
@@ -10,7 +8,7 @@ import striate.tensor.Device;
 import striate.tensor.MemoryScope;
 import striate.tensor.RandomStream;
 import striate.tensor.Tensor;
-import striate.train.GraphMode;
+import striate.train.StepGraph;
 
 /**
  * The GAN trainer's step captured and replayed ({@code --cuda-graphs}): one graph for a discriminator step and, when
@@ -22,31 +20,31 @@ import striate.train.GraphMode;
  * each kind of step until it has run once, run eagerly (so both optimizers' state exists before a capture), and a
  * last partial batch too. Unlike an eager step, a replay applies the updates whatever the losses: a diverging run is
  * stopped by Collapse at that step, with the last good checkpoint kept. A capture that fails (work that reads values
- * or writes host values) stops a required run with the reason, and leaves an automatic one eager after one log line.
+ * or writes host values) stops a required run with the reason, and leaves an automatic one eager after one log line
+ * ({@link StepGraph}, which also counts each optimizer's replayed steps and undoes a failed capture).
  */
 final class GraphedGanStep {
     /** Eager steps at the start of every epoch, before the first capture. */
     static final int WARMUP_STEPS = 3;
-    private static final Logger LOG = LoggerFactory.getLogger(GraphedGanStep.class);
 
     private final GanTrainer trainer;
-    private final boolean required;
+    private final StepGraph.Rules rules;
     private final Tensor out;    // [4]: D loss, mean D(x), mean D(G(z)), G loss (NaN-free 0 when no G step)
     private final Tensor stream; // scalar: replays since the captures, which the random draws follow
     private final Tensor zero;
     private Tensor x;
     private Tensor y;
-    private CapturedGraph criticGraph;    // a D step
-    private CapturedGraph generatorGraph; // a D step and a G step
+    private StepGraph criticGraph;    // a D step
+    private StepGraph generatorGraph; // a D step and a G step
     private int eagerSteps;
     private boolean criticRan;
     private boolean generatorRan;
-    private String failed;
+    private boolean failed; // a capture failed (automatic graphs: eager from then on)
     private final java.util.Set<striate.tensor.Shape> ranEagerly = new java.util.HashSet<>(); // since the last close
 
     GraphedGanStep(GanTrainer trainer, Device device, boolean required) {
         this.trainer = trainer;
-        this.required = required;
+        this.rules = new StepGraph.Rules("the GAN's training step", required, null, trainer::generators);
         this.out = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32, 4));
         this.stream = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
         this.zero = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
@@ -70,7 +68,7 @@ final class GraphedGanStep {
         // a short last batch must not be the one captured), and replayed only on its own shape
         boolean sameShape = x == null ? ranEagerly.contains(batch.x().shape()) : batch.x().shape().equals(x.shape());
         boolean ranOnce = generatorStep ? generatorRan : criticRan;
-        if (failed != null || !sameShape || eagerSteps < WARMUP_STEPS || !ranOnce) {
+        if (failed || !sameShape || eagerSteps < WARMUP_STEPS || !ranOnce) {
             eagerSteps++;
             ranEagerly.add(batch.x().shape());
             if (generatorStep) {
@@ -84,9 +82,8 @@ final class GraphedGanStep {
             x = MemoryScope.outside(() -> batch.x().copy());
             y = conditional ? MemoryScope.outside(() -> batch.y().copy()) : null;
         }
-        CapturedGraph graph = generatorStep ? generatorGraph : criticGraph;
-        boolean captured = graph == null;
-        if (captured) {
+        StepGraph graph = generatorStep ? generatorGraph : criticGraph;
+        if (graph == null) {
             graph = capture(generatorStep);
             if (graph == null) {
                 eagerSteps++;
@@ -98,45 +95,27 @@ final class GraphedGanStep {
             y.copyFrom(batch.y());
         }
         graph.replay();
-        if (!captured) { // a capture ran each optimizer's step() once, which counted this first replay
-            trainer.gan().discriminatorOptimizer().countReplayedStep();
-            if (generatorStep) {
-                trainer.gan().generatorOptimizer().countReplayedStep();
-            }
-        }
         return out.toDoubleArray();
     }
 
     /** Captures one kind of step; null (automatic graphs) when the capture failed and the run goes on eagerly. */
-    private CapturedGraph capture(boolean generatorStep) {
+    private StepGraph capture(boolean generatorStep) {
         if (criticGraph == null && generatorGraph == null) {
             stream.copyFrom(zero);
         }
         int b = (int) x.dim(0);
         Optimizer critic = trainer.gan().discriminatorOptimizer();
-        Optimizer generator = trainer.gan().generatorOptimizer();
-        long criticSteps = critic.stepsAsked();
-        long generatorSteps = generator.stepsAsked();
-        java.util.Map<String, Long> seeds = trainer.generatorStates(); // the capture draws host seeds from them
-        CapturedGraph graph;
-        try {
-            graph = x.backend().captureGraph(() -> {
-                try (RandomStream draws = RandomStream.use(stream)) {
-                    GanTrainer.CriticTerms terms = trainer.criticTerms(x, y);
-                    trainer.criticUpdate(terms.loss());
-                    Tensor g = generatorStep ? trainer.generatorUpdate(b).to(DType.F32) : zero;
-                    out.copyFrom(Tensor.cat(0, terms.values(), g.reshape(1)));
-                    draws.advance();
-                }
-            });
-        } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
-            critic.forgetStepsAfter(criticSteps); // steps the capture recorded but never ran
-            generator.forgetStepsAfter(generatorSteps);
-            trainer.setGeneratorStates(seeds::get); // the eager steps that follow draw what they would without graphs
-            failed = GraphMode.captureFailed(required, "the GAN's training step", e, LOG);
-            return null;
-        }
-        if (generatorStep) {
+        List<Optimizer> optimizers = generatorStep ? List.of(critic, trainer.gan().generatorOptimizer())
+                : List.of(critic);
+        StepGraph graph = StepGraph.capture(rules, optimizers, stream, () -> {
+            GanTrainer.CriticTerms terms = trainer.criticTerms(x, y);
+            trainer.criticUpdate(terms.loss());
+            Tensor g = generatorStep ? trainer.generatorUpdate(b).to(DType.F32) : zero;
+            out.copyFrom(Tensor.cat(0, terms.values(), g.reshape(1)));
+        });
+        if (graph == null) {
+            failed = true;
+        } else if (generatorStep) {
             generatorGraph = graph;
         } else {
             criticGraph = graph;

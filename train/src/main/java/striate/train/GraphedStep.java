@@ -1,13 +1,10 @@
 package striate.train;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
 import striate.amp.GradScaler;
 import striate.amp.Precision;
 import striate.autograd.Autocast;
 import striate.autograd.GradMode;
-import striate.backend.Backends;
-import striate.backend.CapturedGraph;
 import striate.optim.GradClip;
 import striate.optim.Optimizer;
 import striate.tensor.DType;
@@ -29,12 +26,12 @@ import striate.tensor.Tensor;
  * the graph is captured again at every epoch (the schedule changes the learning rate, which a graph freezes) and
  * after a restore, each time after those eager batches, so a run resumed at an epoch steps as an uninterrupted one.
  * Random draws (dropout) follow a {@link RandomStream} that each replay advances, reset at each capture (whose host
- * seeds come from the model's generators, so a resumed run captures what an uninterrupted one does). Results are
+ * seeds come from the model's generators, so a resumed run captures what an uninterrupted one does); {@link StepGraph}
+ * captures, counts the replayed steps and undoes a failed capture. Results are
  * {@link TrainStep.Result#pending}: the trainer reads the sums every few batches, so a non-finite loss is seen there
  * and the update of that batch has been applied (as in data-parallel training).
  */
 abstract class GraphedStep<B> implements TrainStep<B> {
-    private static final Logger LOG = LoggerFactory.getLogger(GraphedStep.class);
     /** Eager steps before the first capture. */
     static final int WARMUP_STEPS = 3;
 
@@ -44,14 +41,13 @@ abstract class GraphedStep<B> implements TrainStep<B> {
 
     private final Update update;
     private final TrainStep<B> eager;
-    private final String what;
-    private final boolean required;
+    private final StepGraph.Rules rules;
     private final Tensor lossSum;   // scalar: Σ loss × units over the pending steps
     private final Tensor metricSum; // scalar: Σ the task's metric over the pending steps
     private final Tensor zero;
     private final Tensor stream;    // scalar: replays since the capture, which the step's random draws follow
-    private CapturedGraph graph;
-    private String failed; // why a capture failed (auto: eager from then on), or null
+    private StepGraph graph;
+    private boolean failed; // a capture failed (auto: eager from then on)
     private int warmed;
     private final java.util.Set<Object> ranEagerly = new java.util.HashSet<>(); // shapes(batch) since the last close
 
@@ -62,10 +58,9 @@ abstract class GraphedStep<B> implements TrainStep<B> {
      * after one log line saying why.
      */
     GraphedStep(String what, Update update, Device device, TrainStep<B> eager, boolean required) {
-        this.what = what;
         this.update = update;
         this.eager = eager;
-        this.required = required;
+        this.rules = new StepGraph.Rules(what, required, update.scaler(), this::generators);
         this.lossSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
         this.metricSum = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
         this.zero = MemoryScope.outside(() -> Tensor.zeros(device, DType.F32));
@@ -110,7 +105,7 @@ abstract class GraphedStep<B> implements TrainStep<B> {
 
     @Override
     public Result run(B batch) {
-        if (failed != null) {
+        if (failed) {
             return eager.run(batch);
         }
         if (graph == null && warmed < WARMUP_STEPS) {
@@ -125,9 +120,6 @@ abstract class GraphedStep<B> implements TrainStep<B> {
         }
         load(batch);
         graph.replay();
-        if (!captured) { // a capture ran optimizer.step() once, which counted its first replay
-            update.optimizer().countReplayedStep();
-        }
         replayed(batch);
         return Result.pending(units(batch), samples(batch));
     }
@@ -135,7 +127,7 @@ abstract class GraphedStep<B> implements TrainStep<B> {
     /** The eager step, whose shapes a later capture may then take. */
     private Result eagerly(B batch) {
         Result r = eager.run(batch);
-        if (graph == null && failed == null) {
+        if (graph == null && !failed) {
             ranEagerly.add(shapes(batch));
         }
         return r;
@@ -148,41 +140,36 @@ abstract class GraphedStep<B> implements TrainStep<B> {
         Optimizer optimizer = update.optimizer();
         GradScaler scaler = update.scaler();
         long units = units(batch);
-        long steps = optimizer.stepsAsked();
-        java.util.Map<String, Long> seeds = new java.util.LinkedHashMap<>();
-        generators().forEach((k, r) -> seeds.put(k, r.state()));
         try {
-            graph = Backends.of(zero.device()).captureGraph(() -> {
-                try (RandomStream draws = RandomStream.use(stream)) { // dropout masks differ from replay to replay
-                    Tensor loss;
-                    try (Autocast.Scope p = update.precision().autocast()) {
-                        loss = loss();
-                    }
-                    optimizer.zeroGrad();
-                    scaler.scale(loss).backward();
-                    if (update.clipGradNorm() > 0) {
-                        scaler.unscale(optimizer);
-                        GradClip.clipGradNormOnDevice(optimizer.parameters().values(), update.clipGradNorm(), 2);
-                    }
-                    scaler.step(optimizer);
-                    scaler.update();
-                    optimizer.zeroGrad();
-                    try (GradMode.Scope off = GradMode.off()) {
-                        lossSum.copyFrom(lossSum.add(loss.to(DType.F32).mul(units)));
-                        metricSum.copyFrom(metricSum.add(afterUpdate(loss)));
-                    }
-                    draws.advance();
-                }
-            });
-        } catch (RuntimeException e) { // a refused read or write, or a driver error ending the capture (CUDA)
-            optimizer.forgetStepsAfter(steps); // what the capture recorded never ran
-            scaler.forgetStep();
-            generators().forEach((k, r) -> r.setState(seeds.get(k))); // eager from here draws as without graphs
-            dropInputs();
-            failed = GraphMode.captureFailed(required, what, e, LOG);
-            return false;
+            graph = StepGraph.capture(rules, List.of(optimizer), stream, () -> step(optimizer, scaler, units));
+        } finally {
+            if (graph == null) { // failed: eager from here (or the run stops, when graphs are required)
+                dropInputs();
+                failed = true;
+            }
         }
-        return true;
+        return graph != null;
+    }
+
+    /** The captured work: the forward pass and loss, backward, clipping, the update and the running sums. */
+    private void step(Optimizer optimizer, GradScaler scaler, long units) {
+        Tensor loss;
+        try (Autocast.Scope p = update.precision().autocast()) {
+            loss = loss();
+        }
+        optimizer.zeroGrad();
+        scaler.scale(loss).backward();
+        if (update.clipGradNorm() > 0) {
+            scaler.unscale(optimizer);
+            GradClip.clipGradNormOnDevice(optimizer.parameters().values(), update.clipGradNorm(), 2);
+        }
+        scaler.step(optimizer);
+        scaler.update();
+        optimizer.zeroGrad();
+        try (GradMode.Scope off = GradMode.off()) {
+            lossSum.copyFrom(lossSum.add(loss.to(DType.F32).mul(units)));
+            metricSum.copyFrom(metricSum.add(afterUpdate(loss)));
+        }
     }
 
     @Override
