@@ -23,8 +23,14 @@ final class AnalogyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "3", paramLabel = "A B C", description = "The three words: A is to B as C is to ?")
-    List<String> words;
+    @Parameters(index = "0", paramLabel = "A", description = "A of 'A is to B as C is to ?'")
+    String a;
+
+    @Parameters(index = "1", paramLabel = "B", description = "B, the word A is to")
+    String b;
+
+    @Parameters(index = "2", paramLabel = "C", description = "C, whose counterpart is asked for")
+    String c;
 
     @Option(names = "--vectors", required = true, paramLabel = "<file>", description = "A vector file in the word2vec "
             + "text or binary format.")
@@ -36,8 +42,7 @@ final class AnalogyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         WordVectorsQuery.requireTop(spec, top);
-        List<Neighbours.Neighbour> found = new Neighbours(WordVectors.read(vectors)).analogy(words.get(0),
-                words.get(1), words.get(2), top);
+        List<Neighbours.Neighbour> found = new Neighbours(WordVectors.read(vectors)).analogy(a, b, c, top);
         WordVectorsQuery.print(spec.commandLine().getOut(), found);
         return 0;
     }

@@ -44,7 +44,7 @@ import striate.train.Trainer;
  * on Fashion-MNIST's training images with pixels in [0, 1] (Adam 1e-3, batch 128, 10 epochs by default), tests the
  * terms of the ELBO on the 10,000 test images after every epoch, and writes checkpoints and a report
  * ({@link VaeReport}) with reconstructions, samples decoded from N(0, I) codes (a fixed seed, so runs compare on the
- * same codes), paths between test images' codes, the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the FID-LeNet of 10,000 samples
+ * same codes), paths between test images' codes, the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the FID-LeNet of {@code --samples} samples
  * ({@code --samples}, also written as an image file for {@code striate fid}) and of the test reconstructions. The guarantees of {@code train}: a new or empty output
  * folder, every option recorded in the checkpoints, --resume with the recorded options, divergence detection, a
  * notice on signals.
@@ -108,7 +108,8 @@ final class VaeCommand implements Callable<Integer> {
     DeviceOption deviceOption;
 
     @Option(names = "--fid-checkpoint", paramLabel = "<file>", description = "A LeNet-5 checkpoint of 'striate "
-            + "train': scores FID-LeNet of 10,000 samples and of the test reconstructions against the test images.")
+            + "train': scores FID-LeNet of the --samples samples and of the test reconstructions against the test "
+            + "images.")
     Path fidCheckpoint;
 
     @Option(names = "--samples", defaultValue = "10000", paramLabel = "<n>", description = "Decoded N(0, I) codes "

@@ -89,6 +89,13 @@ class Word2VecCommandTest {
         assertEquals(0, analogy.code(), analogy.err());
         assertEquals(3, analogy.out().lines().count(), analogy.out());
         assertFalse(analogy.out().matches("(?s).*\\b(cat|bread|dog) .*"), "inputs are left out: " + analogy.out());
+        TrainCommandTest.Result two = TrainCommandTest.cli("analogy", "cat", "bread", "--vectors", binary.toString());
+        assertEquals(2, two.code(), two.err());
+        assertTrue(two.err().contains("Missing required parameter: 'C'"), two.err());
+        TrainCommandTest.Result four = TrainCommandTest.cli("analogy", "cat", "bread", "dog", "cow", "--vectors",
+                binary.toString());
+        assertEquals(2, four.code(), four.err());
+        assertTrue(four.err().contains("'cow'"), four.err());
     }
 
     @Test
