@@ -1,8 +1,8 @@
 // Pooling: 2-D max/average pooling and its gradient on contiguous x [planes = n·c, h, w], and
 // k-max pooling along one axis of x viewed as [outer, d, inner].
 // Max: padded cells never win; a window's first NaN wins over any number (NaN passes through, as in Java's Math.max
-// and PyTorch), else its first maximum (row-major) wins ties. Average: the
-// divisor is kh·kw with countIncludePad, else the number of cells inside the image.
+// and PyTorch, whose kernels give the gradient to the last NaN), else its first maximum (row-major) wins ties.
+// Average: the divisor is kh·kw with countIncludePad, else the number of cells inside the image.
 // The gradients gather (one thread per dx element, windows in row-major order): no atomics, so
 // results are bit-identical run to run. Max pooling's finds each window's argmax first (a pass of its own).
 #include "striate.cuh"

@@ -14,7 +14,8 @@ import striate.tensor.Tensor;
  * and writes them to the tensors' memory in one copy each way (no serial whole-tensor copy; groups of about
  * {@link #GROUP_ELEMENTS} input elements, so LeNet's 28×28 planes don't pay a task and three copies each).
  * Groups are fixed by shape, and planes are independent, so results do not depend on the thread count. Same
- * semantics as the reference: padded cells never win a max, the gradient goes to the first maximum of a window, and
+ * semantics as the reference: padded cells never win a max, a NaN wins over any number, the gradient goes to the
+ * window's first NaN or else its first maximum, and
  * AVG's divisor honours countIncludePad. A task's planes are copied into per-thread {@link Scratch} arrays, reused from
  * call to call.
  */
@@ -126,8 +127,9 @@ final class CpuPool2d {
 
     /**
      * Whether a later cell {@code v} takes a max-pooling window from the value {@code best} that holds it: it is
-     * greater, or the window's first NaN (a NaN wins over any number, as in Math.max and PyTorch, so a window holding
-     * NaN pools to NaN and its gradient goes to that NaN). Ties keep the earlier cell.
+     * greater, or the window's first NaN. A NaN wins over any number, as in Math.max, so a window holding NaN pools
+     * to NaN as in PyTorch; its first NaN takes the gradient (PyTorch's kernels give it to the last). Ties keep the
+     * earlier cell.
      */
     private static boolean takes(float v, float best) {
         return !(v <= best) && best == best;

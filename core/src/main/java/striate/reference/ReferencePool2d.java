@@ -9,8 +9,8 @@ import striate.tensor.Tensor;
 /**
  * Reference kernels for 2-D max and average pooling. Max: padded cells never win, a NaN wins over any number (so
  * a window holding NaN pools to NaN, as Math.max and PyTorch's max pooling let NaN through), and the gradient goes
- * to the first maximum (row-major) of each window, or to its first NaN. Avg: the divisor counts padded cells when
- * countIncludePad.
+ * to the window's first NaN (PyTorch's kernels give it to the last), else to its first maximum (row-major). Avg:
+ * the divisor counts padded cells when countIncludePad.
  */
 final class ReferencePool2d {
     private ReferencePool2d() {

@@ -142,13 +142,16 @@ abstract class GraphedStep<B> implements TrainStep<B> {
         long units = units(batch);
         try {
             graph = StepGraph.capture(rules, List.of(optimizer), stream, () -> step(optimizer, scaler, units));
-        } finally {
-            if (graph == null) { // failed: eager from here (or the run stops, when graphs are required)
-                dropInputs();
-                failed = true;
-            }
+        } catch (RuntimeException e) { // a required graph's refusal: the run stops
+            dropInputs();
+            throw e;
         }
-        return graph != null;
+        if (graph == null) { // eager from here
+            dropInputs();
+            failed = true;
+            return false;
+        }
+        return true;
     }
 
     /** The captured work: the forward pass and loss, backward, clipping, the update and the running sums. */

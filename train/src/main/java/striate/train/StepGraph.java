@@ -69,7 +69,11 @@ public final class StepGraph implements AutoCloseable {
             if (rules.scaler() != null) {
                 rules.scaler().forgetStep();
             }
-            rules.generators().get().forEach((name, r) -> r.setState(states.get(name)));
+            rules.generators().get().forEach((name, r) -> { // one made during the capture has no state to go back to
+                if (states.containsKey(name)) {
+                    r.setState(states.get(name));
+                }
+            });
             GraphMode.captureFailed(rules.required(), rules.what(), e, LOG);
             return null;
         }
