@@ -91,9 +91,9 @@ final class CpuPool2d {
     }
 
     /**
-     * LeNet's 2×2 stride-2 max pool without padding: the window's four cells in row-major order, the first NaN wins,
-     * else the first maximum (as in the general loop, {@link #takes}). Forward into y when dy is null; otherwise
-     * scatters dy into dx.
+     * LeNet's 2×2 stride-2 max pool without padding: the window's four cells in row-major order, the first maximum
+     * wins, and a NaN wins over any number (the window's first NaN), as in the general loop. Forward into y when dy is
+     * null; otherwise scatters dy into dx.
      */
     private static void max2x2(float[] x, int xo, int w, float[] y, int yo, int oh, int ow, float[] dy, float[] dx) {
         for (int oy = 0; oy < oh; oy++) {
@@ -113,26 +113,33 @@ final class CpuPool2d {
             for (int ox = 0; ox < ow; ox++, yi++) {
                 int i = r0 + 2 * ox;
                 int j = r1 + 2 * ox;
-                int best = i; // the first cell holding the maximum (or NaN): a later one wins only when it takes it
+                int best = i; // the first cell holding the maximum: a later one wins only when strictly greater
                 float m = x[i];
-                best = takes(x[i + 1], m) ? i + 1 : best; // int selects and Math.max compile without branches
-                m = Math.max(m, x[i + 1]); // Math.max keeps a NaN, so m is NaN once a NaN has won
-                best = takes(x[j], m) ? j : best;
+                best = x[i + 1] > m ? i + 1 : best; // int selects and Math.max compile without branches
+                m = Math.max(m, x[i + 1]);
+                best = x[j] > m ? j : best;
                 m = Math.max(m, x[j]);
-                best = takes(x[j + 1], m) ? j + 1 : best;
+                best = x[j + 1] > m ? j + 1 : best;
+                m = Math.max(m, x[j + 1]); // NaN when any cell is: Math.max keeps NaN
+                if (m != m) { // rare, so well predicted: the first NaN takes the window
+                    best = firstNaN(x, i, w, 0, 2, 0, 2); // cells i, i + 1, j = i + w, j + 1
+                }
                 dx[best] += dy[yi];
             }
         }
     }
 
-    /**
-     * Whether a later cell {@code v} takes a max-pooling window from the value {@code best} that holds it: it is
-     * greater, or the window's first NaN. A NaN wins over any number, as in Math.max, so a window holding NaN pools
-     * to NaN as in PyTorch; its first NaN takes the gradient (PyTorch's kernels give it to the last). Ties keep the
-     * earlier cell.
-     */
-    private static boolean takes(float v, float best) {
-        return !(v <= best) && best == best;
+    /** The index of the first NaN, row-major, of the window [ys, ye) × [xs, xe) of the plane at xo; one must be NaN. */
+    private static int firstNaN(float[] x, int xo, int w, int ys, int ye, int xs, int xe) {
+        for (int iy = ys; iy < ye; iy++) {
+            for (int ix = xs; ix < xe; ix++) {
+                int xi = xo + iy * w + ix;
+                if (x[xi] != x[xi]) {
+                    return xi;
+                }
+            }
+        }
+        throw new IllegalStateException("no NaN in the window");
     }
 
     /** Whether this is LeNet's pooling, which {@link #max2x2} serves. */
@@ -158,16 +165,26 @@ final class CpuPool2d {
                 int xe = Math.min(w, x0 + p.kernelW());
                 int yi = yo + oy * ow + ox;
                 if (mode == PoolMode.MAX) {
+                    // the first maximum, and then, when a cell is NaN (rare), the first NaN: a NaN wins over any number,
+                    // as in Math.max, so the window pools to NaN as in PyTorch (whose kernels give the gradient to
+                    // the last NaN)
                     int best = -1;
                     float bestValue = Float.NEGATIVE_INFINITY;
+                    boolean nan = false;
                     for (int iy = ys; iy < ye; iy++) {
                         for (int ix = xs; ix < xe; ix++) {
                             int xi = xo + iy * w + ix;
-                            if (best < 0 || takes(x[xi], bestValue)) {
+                            float v = x[xi];
+                            nan |= v != v;
+                            if (best < 0 || v > bestValue) {
                                 best = xi;
-                                bestValue = x[xi];
+                                bestValue = v;
                             }
                         }
+                    }
+                    if (nan) {
+                        best = firstNaN(x, xo, w, ys, ye, xs, xe);
+                        bestValue = x[best];
                     }
                     if (dy == null) {
                         y[yi] = bestValue;
