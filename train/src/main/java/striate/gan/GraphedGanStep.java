@@ -113,8 +113,9 @@ final class GraphedGanStep {
             Tensor g = generatorStep ? trainer.generatorUpdate(b).to(DType.F32) : zero;
             out.copyFrom(Tensor.cat(0, terms.values(), g.reshape(1)));
         });
-        if (graph == null) {
+        if (graph == null) { // eager from here: the other kind's graph and the input tensors are not needed either
             failed = true;
+            close();
         } else if (generatorStep) {
             generatorGraph = graph;
         } else {
