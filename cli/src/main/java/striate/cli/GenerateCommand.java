@@ -40,6 +40,9 @@ final class GenerateCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int length;
 
+    /** The most characters one run generates (a million is hours of sampling on a CPU; more ran out of memory). */
+    static final int MAX_LENGTH = 1_000_000;
+
     @Option(names = "--temperature", defaultValue = "0.8", paramLabel = "<t>", description = "Sampling temperature, "
             + "> 0: below 1 picks likelier characters, above 1 more varied ones (default: ${DEFAULT-VALUE}).")
     double temperature;
@@ -61,9 +64,9 @@ final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--prompt is empty: give the text to continue, e.g. "
                     + "--prompt \"The jury\"");
         }
-        if (length < 1) {
-            throw new ParameterException(spec.commandLine(), "--length must be >= 1 (characters to generate), got "
-                    + length);
+        if (length < 1 || length > MAX_LENGTH) {
+            throw new ParameterException(spec.commandLine(), "--length must be in [1, " + MAX_LENGTH
+                    + "] (characters to generate), got " + length);
         }
         boolean temperatureGiven = spec.commandLine().getParseResult().hasMatchedOption("--temperature");
         if (greedy && temperatureGiven) {

@@ -67,7 +67,18 @@ public final class Main implements Callable<Integer> {
         cmd.setErr(err);
         cmd.setParameterExceptionHandler(Main::usageError);
         cmd.setExecutionExceptionHandler((e, c, parsed) -> failure(e, c, parsed));
-        return cmd.execute(args);
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError e) { // an Error passes picocli's handler: one line too, not the JVM's stack trace
+            if (java.util.Arrays.asList(args).contains("--verbose")) {
+                e.printStackTrace(err);
+            } else {
+                err.println("striate: error: out of memory (" + e.getMessage() + "): a smaller batch, model or "
+                        + "sample count needs less; more heap: STRIATE_JAVA_OPTS=-Xmx<size> (--verbose shows details)");
+            }
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
     }
 
     private static int usageError(ParameterException e, String[] args) {
@@ -90,11 +101,31 @@ public final class Main implements Callable<Integer> {
         if (verbose(parsed)) {
             e.printStackTrace(err);
         } else {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            err.println("striate: error: " + message.replace('\n', ' ') + " (--verbose shows details)");
+            err.println("striate: error: " + describe(e).replace('\n', ' ') + " (--verbose shows details)");
         }
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
+    }
+
+    /**
+     * A failure's one line: its message, or, for a file-system error (alone or wrapped in an unchecked one), whose
+     * message is often just the path, the path and what went wrong with it.
+     */
+    static String describe(Throwable e) {
+        Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        if (cause instanceof java.nio.file.FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason() : switch (f) {
+                case java.nio.file.AccessDeniedException a -> "permission denied";
+                case java.nio.file.NoSuchFileException n -> "no such file or folder";
+                case java.nio.file.FileAlreadyExistsException x -> "already exists";
+                case java.nio.file.NotDirectoryException d -> "not a folder";
+                case java.nio.file.DirectoryNotEmptyException d -> "folder not empty";
+                default -> f.getClass().getSimpleName();
+            };
+            return (f.getFile() == null ? "" : f.getFile() + ": ") + reason
+                    + (f.getOtherFile() == null ? "" : " (and " + f.getOtherFile() + ")");
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** True when --verbose was given at any level of the command line. */

@@ -7,7 +7,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code --threads} option of the training commands that set the CPU backend's intra-op threads (a picocli
- * mixin): 0 leaves the backend's own choice (the cores, or -Dstriate.cpu.threads); a negative count is a usage error.
+ * mixin): 0 leaves the backend's own choice (the cores, or -Dstriate.cpu.threads); a negative count, or more than
+ * {@link #PER_CORE} per core (each extra thread only shares a core, and thousands hang the start), is a usage error.
  */
 final class ThreadsOption {
     @Spec(Spec.Target.MIXEE)
@@ -17,10 +18,19 @@ final class ThreadsOption {
             + "the cores, or -Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    /** The most intra-op threads per core that --threads takes. */
+    static final int PER_CORE = 4;
+
     void validate() {
         if (threads < 0) {
             throw new ParameterException(command.commandLine(), "--threads must be >= 0 (0: the cores), got "
                     + threads);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads > PER_CORE * cores) {
+            throw new ParameterException(command.commandLine(), "--threads " + threads + " is more than " + PER_CORE
+                    + " per core (" + cores + " cores here): extra threads only share the cores and slow the "
+                    + "kernels; 0 takes the cores");
         }
     }
 

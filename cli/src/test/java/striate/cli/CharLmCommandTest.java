@@ -137,6 +137,10 @@ class CharLmCommandTest {
         assertTrue(unseen.err().startsWith("striate: --prompt has characters the model never saw in its training "
                 + "text: '☃' (U+2603), '☂' (U+2602); leave them out"), unseen.err());
         assertEquals("", unseen.out());
+        TrainCommandTest.Result huge = cli("generate", "--checkpoint", last.toString(), "--prompt", "The jury",
+                "--length", "2147483647"); // ran out of memory with the JVM's stack trace
+        assertEquals(2, huge.code(), huge.err());
+        assertTrue(huge.err().startsWith("striate: --length must be in [1, 1000000]"), huge.err());
 
         Path lenet = tmp.resolve("lenet.ckpt");
         new Checkpoint("lenet5", "activation=relu,pool=max,dropout=0.0,classes=10", 1, 10, Map.of(), List.of(),

@@ -85,6 +85,18 @@ class MainTest {
         assertEquals(java.util.List.of(), bad);
     }
 
+    /** A file-system error's message is often its path alone: the line adds what went wrong with it. */
+    @Test
+    void aFileSystemErrorSaysWhatWentWrongWithThePath() {
+        assertEquals("/proc/x: permission denied", Main.describe(new java.nio.file.AccessDeniedException("/proc/x")));
+        assertEquals("/tmp/a/v.txt: no such file or folder",
+                Main.describe(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/tmp/a/v.txt"))));
+        assertEquals("/tmp/a: Read-only file system",
+                Main.describe(new java.nio.file.FileSystemException("/tmp/a", null, "Read-only file system")));
+        assertEquals("a plain message", Main.describe(new IllegalStateException("a plain message")));
+        assertEquals("IllegalStateException", Main.describe(new IllegalStateException()));
+    }
+
     @Test
     void unknownSubcommandIsAUsageError() {
         Result r = run("frobnicate");
