@@ -217,7 +217,7 @@ final class CharLmTrainCommand implements Callable<Integer> {
 
     /** Loads last.ckpt of the run in --out, which must be a character language model's, and takes its options. */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(output.out, CharLstm.NAME);
+        Checkpoint c = recorded().resume(output.out, List.of(CharLstm.NAME));
         recorded().noteDevice(c, RecordedOptions.canonical(deviceOption.device));
         return c;
     }

@@ -54,6 +54,8 @@ final class GanCommand implements Callable<Integer> {
     static final String COMMAND = "striate gan";
     static final String SAMPLES = "samples-images-idx3-ubyte";
     static final String SAMPLE_LABELS = "samples-labels-idx1-ubyte";
+    /** The most images --samples writes (28·28 bytes each, generated as float32 in one tensor). */
+    static final int MAX_SAMPLES = 100_000;
     /** Options a resumed run may give anew: how long, where, and what the report scores. */
     static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--samples",
             "--fid-checkpoint", "--cuda-graphs");
@@ -130,6 +132,7 @@ final class GanCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         threads.apply();
         Device device = deviceOption.available(); // fails here, in one line, before the data is read
+        FidLeNet lenet = fidCheckpoint == null ? null : FidLeNet.load(fidCheckpoint, device); // a bad one fails now
         Path out = output.out;
         Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
         MnistFolder mnist = MnistFolder.open(folder);
@@ -186,8 +189,7 @@ final class GanCommand implements Callable<Integer> {
 
         double fid = Double.NaN;
         double accuracy = Double.NaN;
-        if (fidCheckpoint != null) {
-            FidLeNet lenet = FidLeNet.load(fidCheckpoint, device);
+        if (lenet != null) {
             Tensor ours = FidLeNet.images(pixels, samples);
             IdxImages test = Idx.readImages(mnist.testImages());
             fid = lenet.score(ours, FidLeNet.images(test));
@@ -228,18 +230,26 @@ final class GanCommand implements Callable<Integer> {
 
     /** Loads last.ckpt of the run in --out, which must be of this --model (recorded or given), and takes its options. */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(output.out, null);
+        Checkpoint c = recorded().resume(output.out, java.util.Arrays.stream(GanModel.values())
+                .map(m -> m.recipe().checkpointName()).toList());
         c.requireModel(model.recipe().checkpointName());
         recorded().noteDevice(c, RecordedOptions.canonical(deviceOption.device));
         return c;
     }
 
+    private void require(boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
     private void validateOptions() {
         threads.validate();
-        if (epochs < 1 || (batchSize != null && batchSize < 2) || limit < 0 || samples < 2) {
-            throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, --batch-size >= 2, --samples "
-                    + ">= 2 and --limit >= 0; got " + epochs + ", " + batchSize + ", " + samples + " and " + limit);
-        }
+        require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(batchSize == null || batchSize >= 2, "--batch-size must be >= 2 (batch norm), got " + batchSize);
+        require(samples >= 2 && samples <= MAX_SAMPLES, "--samples must be in [2, " + MAX_SAMPLES + "] (FID-LeNet "
+                + "fits a covariance; the test set has 10,000), got " + samples);
+        require(limit >= 0, "--limit must be >= 0 (0: all), got " + limit);
         cudaGraphs.mode(); // a usage error unless auto, on or off
         if (fidCheckpoint != null && !Files.isRegularFile(fidCheckpoint)) {
             throw new ParameterException(spec.commandLine(), "--fid-checkpoint " + fidCheckpoint + " is not a file; "

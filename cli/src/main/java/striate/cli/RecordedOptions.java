@@ -76,19 +76,18 @@ final class RecordedOptions {
      * Loads {@code last.ckpt} of the run in {@code out} and makes its recorded options this command's, for every
      * option not given here; a given option that differs from the recorded one is a usage error naming each (apart
      * from those that may change). A checkpoint from before runs recorded their options is returned with a warning,
-     * and the command keeps its own options. {@code model}, when not null, is the model the checkpoint must be of
-     * (checked first); otherwise the caller checks it, e.g. against a model name the checkpoint's options set.
+     * and the command keeps its own options. {@code models} are the models the command trains: the checkpoint must be
+     * of one of them (checked first, so another command's checkpoint is named as such, not as its options); the
+     * caller then checks the one its options name.
      */
-    Checkpoint resume(Path out, String model) throws IOException {
+    Checkpoint resume(Path out, List<String> models) throws IOException {
         Path last = out.resolve(Trainer.LAST);
         if (!Files.exists(last)) {
             throw new IllegalArgumentException("--resume: there is no " + Trainer.LAST + " in " + out
                     + " to continue from");
         }
         Checkpoint c = Checkpoint.load(last);
-        if (model != null) {
-            c.requireModel(model);
-        }
+        c.requireModelOf(models);
         return adopt(c, last, out);
     }
 

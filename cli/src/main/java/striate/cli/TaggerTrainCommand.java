@@ -159,7 +159,7 @@ final class TaggerTrainCommand implements Callable<Integer> {
 
     /** Loads last.ckpt of the run in --out, which must be a tagger's, and takes its recorded options. */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(output.out, BiLstmTagger.NAME);
+        Checkpoint c = recorded().resume(output.out, List.of(BiLstmTagger.NAME));
         recorded().noteDevice(c, RecordedOptions.canonical(deviceOption.device));
         return c;
     }

@@ -164,7 +164,8 @@ final class TextCnnTrainCommand implements Callable<Integer> {
 
     /** Loads last.ckpt of the run in --out, which must be a spam classifier's, and takes its recorded options. */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(output.out, null);
+        Checkpoint c = recorded().resume(output.out, List.of(SpamModels.checkpointName("textcnn"),
+                SpamModels.checkpointName("kmax")));
         c.requireModel(SpamModels.checkpointName(model));
         recorded().noteDevice(c, RecordedOptions.canonical(deviceOption.device));
         return c;

@@ -325,7 +325,7 @@ final class TrainCommand implements Callable<Integer> {
      * RecordedOptions#resume}); says so when it continues on other devices.
      */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(output.out, null); // --model may come from the checkpoint
+        Checkpoint c = recorded().resume(output.out, List.of(LeNet5.NAME, AlexNet.NAME)); // --model may come from it
         recorded().noteDevice(c, RecordedOptions.canonical(devices != null ? devices : deviceOption.device));
         return c.requireModel(model);
     }

@@ -253,7 +253,8 @@ final class VaeCommand implements Callable<Integer> {
 
     /** Loads last.ckpt of the run in --out, which must be of this command's model, and takes its recorded options. */
     private Checkpoint continueRun() throws IOException {
-        Checkpoint c = recorded().resume(output.out, null);
+        Checkpoint c = recorded().resume(output.out, java.util.Arrays.stream(Model.values())
+                .map(m -> m.checkpointName).toList());
         checkModel();
         c.requireModel(Model.of(model).checkpointName);
         recorded().noteDevice(c, RecordedOptions.canonical(deviceOption.device));
@@ -275,9 +276,9 @@ final class VaeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--epochs, --batch-size and --latent must be >= 1 and "
                     + "--limit >= 0; got " + epochs + ", " + batchSize + ", " + latent + " and " + limit);
         }
-        if (samples < 2) {
-            throw new ParameterException(spec.commandLine(), "--samples must be >= 2 (FID-LeNet fits a covariance; "
-                    + "more than 84 for a full-rank one), got " + samples);
+        if (samples < 2 || samples > GanCommand.MAX_SAMPLES) {
+            throw new ParameterException(spec.commandLine(), "--samples must be in [2, " + GanCommand.MAX_SAMPLES
+                    + "] (FID-LeNet fits a covariance; more than 84 for a full-rank one), got " + samples);
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new ParameterException(spec.commandLine(), "--lr must be > 0, got " + lr);

@@ -2,6 +2,7 @@ package striate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -204,5 +205,23 @@ class GanCommandTest {
                 tmp.resolve("z").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("nowhere"), missing.err());
+        // an int overflow of 28·28·samples, or the heap, after training: now a usage error before anything
+        TrainCommandTest.Result huge = gan("--samples", "2000000000", "--out", tmp.resolve("huge").toString());
+        assertEquals(2, huge.code(), huge.err());
+        assertTrue(huge.err().startsWith("striate: --samples must be in [2, 100000]"), huge.err());
+        // a FID checkpoint that is not a LeNet-5's fails before training, not after it (leaving a half report)
+        Path notLeNet = Files.write(tmp.resolve("garbage.ckpt"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        TrainCommandTest.Result fid2 = gan("--model", "gan", "--data", data.toString(), "--epochs", "1",
+                "--fid-checkpoint", notLeNet.toString(), "--out", tmp.resolve("fid2").toString());
+        assertEquals(1, fid2.code(), fid2.err());
+        assertTrue(fid2.err().contains("garbage.ckpt") && !fid2.out().contains("epoch 1"), fid2.out() + fid2.err());
+        assertFalse(Files.exists(tmp.resolve("fid2")), "the failed run's new folder is removed");
+        // resuming a folder whose last.ckpt is another command's names the checkpoint's model, not --model
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.copy(lenet, other.resolve("last.ckpt"));
+        TrainCommandTest.Result foreign = gan("--resume", "--out", other.toString());
+        assertEquals(1, foreign.code(), foreign.err());
+        assertTrue(foreign.err().contains("is a checkpoint of model 'lenet5'") && foreign.err().contains("'gan-dcgan'"),
+                foreign.err());
     }
 }

@@ -235,7 +235,17 @@ public final class Checkpoint {
         if (!modelName.equals(expected)) {
             throw new CheckpointException(source, "is a checkpoint of model '" + modelName + "'"
                     + (modelConfig.isEmpty() ? "" : " (" + modelConfig + ")") + ", expected model '" + expected
-                    + "'; pick a checkpoint of " + expected + " or start without one");
+                    + "'; pick a checkpoint of " + expected);
+        }
+        return this;
+    }
+
+    /** Throws unless the model is one of {@code expected} (a command's family of models, named in the error). */
+    public Checkpoint requireModelOf(java.util.Collection<String> expected) throws CheckpointException {
+        if (!expected.contains(modelName)) {
+            throw new CheckpointException(source, "is a checkpoint of model '" + modelName + "'"
+                    + (modelConfig.isEmpty() ? "" : " (" + modelConfig + ")") + ", expected one of "
+                    + expected.stream().map(m -> "'" + m + "'").toList() + "; pick a checkpoint of one of them");
         }
         return this;
     }
