@@ -82,8 +82,8 @@ final class EvaluateCommand implements Callable<Integer> {
             normalization = folder.normalization();
         } else {
             // the t10k files alone: evaluation reads no training files
-            test = MnistFolder.testSet(data != null ? data : MnistFolder.defaultFashionMnistFolder(),
-                    Normalization.FASHION_MNIST);
+            Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
+            test = TrainingData.requireLeNetSize(MnistFolder.testSet(folder, Normalization.FASHION_MNIST), folder);
             classNames = Report.FASHION_MNIST_CLASSES;
             normalization = List.of(Normalization.FASHION_MNIST);
         }

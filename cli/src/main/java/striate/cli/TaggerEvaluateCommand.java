@@ -47,13 +47,17 @@ final class TaggerEvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (batchSize < 1) { // it was taken as 1 silently
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1, got "
+                    + batchSize);
+        }
         Device device = deviceOption.device;
         TaggerCheckpoint t = TaggerCheckpoint.load(checkpoint, device);
         int limitDocs = Integer.parseInt(t.checkpoint().settings().getOrDefault("--limit-docs", "0"));
         TaggerData d = TaggerData.read(data != null ? data : BrownCorpus.defaultFolder(), limitDocs, t.words(),
                 t.tags());
         TaggingEvaluation e = TaggingEvaluation.of(t.model(), d.test(), d.split().train(), t.tags().size(), device,
-                Math.max(1, batchSize));
+                batchSize);
         TaggingAccuracy baseline = MostFrequentTag.fit(d.split().train()).evaluate(d.split().train(), d.split().test());
         TaggingAccuracy a = e.accuracy();
         PrintWriter out = spec.commandLine().getOut();

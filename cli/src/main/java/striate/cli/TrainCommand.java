@@ -373,11 +373,31 @@ final class TrainCommand implements Callable<Integer> {
         if (resizeOption != null && resizeOption < 1) {
             throw new ParameterException(spec.commandLine(), "--resize must be >= 1, got " + resizeOption);
         }
-        requirePositive("--epochs", epochs);
-        requirePositive("--batch-size", batchSize);
+        if (epochs < 1) {
+            throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
+        }
         requirePositive("--lr", lr);
-        if (limit < 0 || patience < 0 || stepSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--limit and --patience must be >= 0 and --step-size >= 1");
+        if (!(momentum >= 0 && momentum < 1)) { // the optimizer's own check would fail the run (exit 1), not the usage
+            throw new ParameterException(spec.commandLine(), "--momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new ParameterException(spec.commandLine(), "--weight-decay must be >= 0 and finite, got "
+                    + weightDecay);
+        }
+        if (!(l1 >= 0) || Double.isInfinite(l1)) {
+            throw new ParameterException(spec.commandLine(), "--l1 must be >= 0 and finite, got " + l1);
+        }
+        if (limit < 0) {
+            throw new ParameterException(spec.commandLine(), "--limit must be >= 0 (0: all), got " + limit);
+        }
+        if (patience < 0) {
+            throw new ParameterException(spec.commandLine(), "--patience must be >= 0 (0: off), got " + patience);
+        }
+        if (stepSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--step-size must be >= 1, got " + stepSize);
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new ParameterException(spec.commandLine(), "--dropout must be in [0, 1), got " + dropout);

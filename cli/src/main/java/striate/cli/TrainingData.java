@@ -27,10 +27,23 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
     static TrainingData mnist(Path folder, ValidationSplit validation, long seed, int limit) throws IOException {
         MnistFolder mnist = MnistFolder.open(folder);
         Normalization norm = Normalization.FASHION_MNIST;
-        ImageDataset all = mnist.train(norm);
+        ImageDataset all = requireLeNetSize(mnist.train(norm), folder);
         Dataset.Split split = all.split(validation.of(all.size(), folder.toString()), seed);
         return new TrainingData(folder.toString(), limited(split.train(), limit), split.validation(),
-                mnist.test(norm), Report.FASHION_MNIST_CLASSES, List.of(norm));
+                requireLeNetSize(mnist.test(norm), folder), Report.FASHION_MNIST_CLASSES, List.of(norm));
+    }
+
+    /**
+     * {@code images} of MNIST-format data in {@code folder}, which LeNet-5 (its C5 covers a 5×5 map) takes at 28×28
+     * only; other sizes used to fail deep in the network, naming a layer's shapes.
+     */
+    static ImageDataset requireLeNetSize(ImageDataset images, Path folder) {
+        if (images.height() != 28 || images.width() != 28) {
+            throw new IllegalArgumentException(folder + " holds " + images.height() + "x" + images.width()
+                    + " images; LeNet-5 takes 28x28 MNIST-format images (resize them, or train --model alexnet on "
+                    + "an image folder)");
+        }
+        return images;
     }
 
     /**

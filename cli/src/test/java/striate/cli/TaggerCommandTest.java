@@ -137,6 +137,9 @@ class TaggerCommandTest {
         TrainCommandTest.Result empty = cli("tagger", "tag", "--checkpoint", last.toString(), "  ");
         assertEquals(2, empty.code());
         assertTrue(empty.err().startsWith("striate: no words to tag"), empty.err());
+        TrainCommandTest.Result batch = cli("tagger", "evaluate", "--checkpoint", last.toString(), "--batch-size", "0");
+        assertEquals(2, batch.code(), batch.err());
+        assertTrue(batch.err().startsWith("striate: --batch-size must be >= 1, got 0"), batch.err());
 
         Path lenet = tmp.resolve("lenet.ckpt");
         new Checkpoint("lenet5", "activation=relu,pool=max,dropout=0.0,classes=10", 1, 10, Map.of(), List.of(),

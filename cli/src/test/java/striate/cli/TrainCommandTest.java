@@ -157,12 +157,39 @@ class TrainCommandTest {
     @Test
     void badHyperParametersAreUsageErrors() {
         for (String[] bad : new String[][] {{"--lr", "0"}, {"--lr", "-0.1"}, {"--epochs", "0"}, {"--batch-size", "-4"},
-                {"--dropout", "1.5"}, {"--optimizer", "rmsprop"}, {"--device", "tpu"}, {"--cuda-graphs", "maybe"}}) {
+                {"--dropout", "1.5"}, {"--optimizer", "rmsprop"}, {"--device", "tpu"}, {"--cuda-graphs", "maybe"},
+                {"--momentum", "1.5"}, {"--momentum", "NaN"}, {"--weight-decay", "-1"}, {"--l1", "NaN"},
+                {"--limit", "-3"}, {"--patience", "-1"}, {"--step-size", "0"}}) {
             Result r = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), bad[0], bad[1]);
             assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
             assertTrue(r.err().contains(bad[0].equals("--device") ? "device" : bad[0]), r.err());
         }
         assertTrue(!Files.exists(tmp.resolve("bad").resolve(Trainer.LAST)));
+    }
+
+    /** LeNet-5 takes 28x28 images: other MNIST-format sizes are one line naming the folder, not a layer's shapes. */
+    @Test
+    void imagesOfAnotherSizeAreRefusedForLeNet5() throws IOException {
+        Path big = Files.createDirectories(tmp.resolve("big"));
+        for (String prefix : new String[] {"train", "t10k"}) {
+            try (java.io.DataOutputStream img = new java.io.DataOutputStream(Files.newOutputStream(
+                    big.resolve(prefix + "-images-idx3-ubyte")));
+                 java.io.DataOutputStream lab = new java.io.DataOutputStream(Files.newOutputStream(
+                         big.resolve(prefix + "-labels-idx1-ubyte")))) {
+                img.writeInt(0x803);
+                img.writeInt(20);
+                img.writeInt(32);
+                img.writeInt(32);
+                img.write(new byte[20 * 32 * 32]);
+                lab.writeInt(0x801);
+                lab.writeInt(20);
+                lab.write(new byte[20]);
+            }
+        }
+        Result r = cli("train", "--data", big.toString(), "--validation", "5", "--out", tmp.resolve("r32").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(big + " holds 32x32 images; LeNet-5 takes 28x28"), r.err());
+        assertFalse(Files.exists(tmp.resolve("r32")), "nothing made");
     }
 
     @Test
