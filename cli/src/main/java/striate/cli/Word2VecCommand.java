@@ -159,8 +159,14 @@ final class Word2VecCommand implements Callable<Integer> {
         }
         Path folder = output.toAbsolutePath().getParent();
         if (!Files.isDirectory(folder)) {
-            throw new ParameterException(spec.commandLine(), "--output " + output + ": the folder " + folder
-                    + " does not exist; create it first");
+            throw new ParameterException(spec.commandLine(), "--output " + output + ": " + folder + (Files.exists(folder)
+                    ? " is not a folder" : " does not exist; create it first"));
+        }
+        try { // a file made and removed: before training, which takes minutes (access() says yes to root anywhere)
+            Files.delete(Files.createTempFile(folder, ".striate-", ".tmp"));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--output " + output + ": cannot write in the folder " + folder + ": "
+                    + Main.describe(e), e);
         }
     }
 

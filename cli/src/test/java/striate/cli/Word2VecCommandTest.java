@@ -50,7 +50,10 @@ class Word2VecCommandTest {
 
     private TrainCommandTest.Result train(Path output, String... more) {
         List<String> args = new ArrayList<>(List.of("word2vec", "--corpus", corpus.toString(), "--output",
-                output.toString(), "--size", "16", "--threads", "1", "--iter", "3", "--sample", "0"));
+                output.toString(), "--threads", "1", "--iter", "3", "--sample", "0"));
+        if (!List.of(more).contains("--size")) {
+            args.addAll(List.of("--size", "16"));
+        }
         if (!List.of(more).contains("--min-count")) {
             args.addAll(List.of("--min-count", "1"));
         }
@@ -138,6 +141,11 @@ class Word2VecCommandTest {
         assertFailsWithoutOutput(train(output, "--window", "0"), output, 2, "--window must be >= 1, got 0");
         assertFailsWithoutOutput(train(tmp.resolve("no/such/folder/v.txt")), tmp.resolve("no"), 2,
                 "does not exist; create it first");
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertFailsWithoutOutput(train(file.resolve("v.txt")), file.resolve("v.txt"), 2, file + " is not a folder");
+        // vectors of 2^30 for 4 words (3 and the end of line) need more floats than a Java array holds: one line, not "integer overflow"
+        assertFailsWithoutOutput(train(output, "--size", Integer.toString(1 << 30)), output, 1,
+                "a vocabulary of 4 words with vectors of 1073741824 needs 4294967296 floats per table");
     }
 
     @Test

@@ -151,6 +151,11 @@ public final class Word2Vec {
         Vocab vocab = corpus.vocab();
         int v = vocab.size();
         int dim = options.size();
+        if ((long) v * dim > Integer.MAX_VALUE - 8) { // each table is one float array [V, dim]
+            throw new IllegalArgumentException("a vocabulary of " + v + " words with vectors of " + dim + " needs "
+                    + (long) v * dim + " floats per table, more than a Java array holds (2^31 - 1); lower --size or "
+                    + "raise --min-count");
+        }
         float[] syn0 = initialVectors(v, dim, options.seed());
         SigmoidTable sigmoid = new SigmoidTable();
         OutputLayer output = options.loss() == Loss.NS
