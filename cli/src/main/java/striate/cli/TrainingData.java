@@ -27,10 +27,19 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
     static TrainingData mnist(Path folder, ValidationSplit validation, long seed, int limit) throws IOException {
         MnistFolder mnist = MnistFolder.open(folder);
         Normalization norm = Normalization.FASHION_MNIST;
-        ImageDataset all = requireLeNetSize(mnist.train(norm), folder);
+        ImageDataset all = requireImages(requireLeNetSize(mnist.train(norm), folder), mnist.trainImages());
+        ImageDataset test = requireImages(requireLeNetSize(mnist.test(norm), folder), mnist.testImages());
         Dataset.Split split = all.split(validation.of(all.size(), folder.toString()), seed);
         return new TrainingData(folder.toString(), limited(split.train(), limit), split.validation(),
-                requireLeNetSize(mnist.test(norm), folder), Report.FASHION_MNIST_CLASSES, List.of(norm));
+                test, Report.FASHION_MNIST_CLASSES, List.of(norm));
+    }
+
+    /** {@code images}, read from {@code file}, unless it holds none (the test set too: train scores it at the end). */
+    private static ImageDataset requireImages(ImageDataset images, Path file) {
+        if (images.size() == 0) {
+            throw new IllegalArgumentException(file + " holds no images; train needs training and test images");
+        }
+        return images;
     }
 
     /**

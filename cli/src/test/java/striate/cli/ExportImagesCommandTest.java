@@ -160,6 +160,20 @@ class ExportImagesCommandTest {
         assertFalse(Files.exists(out), "nothing written");
     }
 
+    /** No images in a file: one line and exit 1 (it said it wrote 0 PNGs in a folder it never made, exit 0). */
+    @Test
+    void aFileWithoutImagesIsAnError() throws IOException {
+        Path idx = Files.createDirectories(tmp.resolve("empty-idx"));
+        TrainCommandTest.writeIdx(idx, "train", 0, 1);
+        TrainCommandTest.writeIdx(idx, "t10k", 4, 2);
+        Path out = tmp.resolve("zero");
+        TrainCommandTest.Result r = TrainCommandTest.cli("export-images", "--data", idx.toString(), "--out",
+                out.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(idx.resolve("train-images-idx3-ubyte") + " holds no images"), r.err());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
     @Test
     void anOutThatIsAFileIsNamedAsSuch() throws IOException {
         Path idx = Files.createDirectories(tmp.resolve("idx"));

@@ -192,6 +192,19 @@ class TrainCommandTest {
         assertFalse(Files.exists(tmp.resolve("r32")), "nothing made");
     }
 
+    /** An empty test file is refused before training (it trained, then failed on no predictions, leaving a folder). */
+    @Test
+    void anEmptyTestSetIsRefusedBeforeTraining() throws IOException {
+        Path noTest = Files.createDirectories(tmp.resolve("no-test"));
+        writeIdx(noTest, "train", 40, 1);
+        writeIdx(noTest, "t10k", 0, 2);
+        Result r = cli("train", "--data", noTest.toString(), "--validation", "5", "--out",
+                tmp.resolve("r0").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(noTest.resolve("t10k-images-idx3-ubyte") + " holds no images"), r.err());
+        assertFalse(Files.exists(tmp.resolve("r0")), "nothing made");
+    }
+
     @Test
     void missingDataSaysWhichPackageProvidesItAndLeavesNoFolder() {
         Path out = tmp.resolve("r2").resolve("deeper");
