@@ -65,6 +65,9 @@ final class CharLmTrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}, the PyTorch peer's).")
     int epochs;
 
+    /** The widest --hidden and --embedding (an 8192-wide layer's recurrent weights alone are 1 GiB). */
+    static final int MAX_WIDTH = 8192;
+
     @Option(names = "--hidden", defaultValue = "512", description = "Hidden units of each LSTM layer "
             + "(default: ${DEFAULT-VALUE}).")
     int hidden;
@@ -228,6 +231,10 @@ final class CharLmTrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--epochs, --hidden, --layers, --embedding, --bptt and "
                     + "--batch-size must be >= 1, got " + epochs + ", " + hidden + ", " + layers + ", " + embedding
                     + ", " + bptt + " and " + batchSize);
+        }
+        if (hidden > MAX_WIDTH || embedding > MAX_WIDTH) { // an LSTM layer's [4·h, h] weights overflowed int sizes
+            throw new ParameterException(spec.commandLine(), "--hidden and --embedding must be at most " + MAX_WIDTH
+                    + " (an LSTM layer's weights are [4·hidden, hidden]), got " + hidden + " and " + embedding);
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new ParameterException(spec.commandLine(), "--dropout must be in [0, 1), got " + dropout);

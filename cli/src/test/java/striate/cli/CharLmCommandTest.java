@@ -185,7 +185,10 @@ class CharLmCommandTest {
         assertEquals(2, tiny.code());
         assertTrue(tiny.err().contains("--limit-chars 40 leaves 40 characters, fewer than 2 for each of the 32 rows"),
                 tiny.err());
-        for (String folder : List.of("dropout", "few", "tiny")) {
+        TrainCommandTest.Result wide = train(tmp.resolve("wide"), List.of("--hidden", "100000")); // int overflow
+        assertEquals(2, wide.code(), wide.err());
+        assertTrue(wide.err().startsWith("striate: --hidden and --embedding must be at most 8192"), wide.err());
+        for (String folder : List.of("dropout", "few", "tiny", "wide")) {
             assertFalse(Files.exists(tmp.resolve(folder)), folder);
         }
         assertArrayEquals(before, Files.readAllBytes(last));
