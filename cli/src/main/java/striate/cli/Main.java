@@ -101,18 +101,23 @@ public final class Main implements Callable<Integer> {
         if (verbose(parsed)) {
             e.printStackTrace(err);
         } else {
-            err.println("striate: error: " + describe(e).replace('\n', ' ') + " (--verbose shows details)");
+            // one line, without the control bytes a binary file's contents may put in a message
+            err.println("striate: error: " + describe(e).replaceAll("\\p{Cntrl}", " ") + " (--verbose shows details)");
         }
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
     }
 
     /**
-     * A failure's one line: its message, or, for a file-system error (alone or wrapped in an unchecked one), whose
-     * message is often just the path, the path and what went wrong with it.
+     * A failure's one line: its message (that of the cause a wrapper such as UncheckedIOException carries), or, for a
+     * file-system error, whose message is often just the path, the path and what went wrong with it.
      */
     static String describe(Throwable e) {
-        Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        while ((e instanceof java.io.UncheckedIOException || e instanceof java.util.concurrent.ExecutionException
+                || e instanceof java.util.concurrent.CompletionException) && e.getCause() != null) {
+            e = e.getCause(); // a wrapper's message is its cause's toString(), which names Java's classes
+        }
+        Throwable cause = e;
         if (cause instanceof java.nio.file.FileSystemException f) {
             String reason = f.getReason() != null ? f.getReason() : switch (f) {
                 case java.nio.file.AccessDeniedException a -> "permission denied";

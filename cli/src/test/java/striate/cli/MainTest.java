@@ -94,6 +94,8 @@ class MainTest {
         assertEquals("/tmp/a: Read-only file system",
                 Main.describe(new java.nio.file.FileSystemException("/tmp/a", null, "Read-only file system")));
         assertEquals("a plain message", Main.describe(new IllegalStateException("a plain message")));
+        assertEquals("/data/x.png: cannot be decoded", Main.describe(new java.util.concurrent.ExecutionException(
+                new java.io.UncheckedIOException("wrapped", new java.io.IOException("/data/x.png: cannot be decoded")))));
         assertEquals("IllegalStateException", Main.describe(new IllegalStateException()));
     }
 

@@ -115,8 +115,8 @@ public final class ImageFolder extends CroppedImages {
     }
 
     private static String remedy() {
-        return "the file is corrupt, truncated or not really a PNG/JPEG: replace or delete it, or build the "
-                + "ImageFolder with skipUnreadable(true) to drop files whose header cannot be read";
+        return "the file is corrupt, truncated or not really a PNG/JPEG: replace or delete it (in code, "
+                + "ImageFolder.builder(...).skipUnreadable(true) drops files whose header cannot be read)";
     }
 
     /** The shorter side before cropping when none is given: {@code size} × 256/224, as for ImageNet's 224 crops. */

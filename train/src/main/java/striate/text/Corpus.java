@@ -97,16 +97,17 @@ public record Corpus(Path source, Vocab vocab, int[] tokens, long rawTokens) {
         if (!Files.isDirectory(fileOrFolder)) {
             throw new DataFileException(fileOrFolder, "does not exist; give a text file or a folder of text files");
         }
+        List<Path> files;
         try (Stream<Path> entries = Files.list(fileOrFolder)) {
-            List<Path> files = entries.filter(Files::isRegularFile).sorted().toList();
-            if (files.isEmpty()) {
-                throw new DataFileException(fileOrFolder, "is a folder without files; give a text file or a folder "
-                        + "of text files");
-            }
-            return files;
+            files = entries.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
             throw new DataFileException(fileOrFolder, "cannot be listed: " + e, e);
         }
+        if (files.isEmpty()) { // outside the try: this error was caught above and wrapped as a listing failure
+            throw new DataFileException(fileOrFolder, "is a folder without files; give a text file or a folder "
+                    + "of text files");
+        }
+        return files;
     }
 
     /** Splits bytes into words as the tool does and numbers them in order of first appearance. */

@@ -56,7 +56,8 @@ class CorpusTest {
                 + "and newlines", e.getMessage());
         Path dir = Files.createDirectory(tmp.resolve("none"));
         e = assertThrows(DataFileException.class, () -> Corpus.read(dir, 5));
-        assertTrue(e.getMessage().contains("is a folder without files"), e.getMessage());
+        assertEquals(dir + ": is a folder without files; give a text file or a folder of text files", e.getMessage(),
+                "not wrapped as a listing failure");
         e = assertThrows(DataFileException.class, () -> Corpus.read(tmp.resolve("missing"), 5));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
