@@ -84,6 +84,10 @@ final class EvaluateCommand implements Callable<Integer> {
             // the t10k files alone: evaluation reads no training files
             Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
             test = TrainingData.requireLeNetSize(MnistFolder.testSet(folder, Normalization.FASHION_MNIST), folder);
+            if (test.size() == 0) { // it failed on "no predictions", naming no file
+                throw new IllegalArgumentException(folder + ": its t10k-images file holds no images; nothing to "
+                        + "evaluate");
+            }
             classNames = Report.FASHION_MNIST_CLASSES;
             normalization = List.of(Normalization.FASHION_MNIST);
         }

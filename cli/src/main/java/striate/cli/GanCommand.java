@@ -142,8 +142,9 @@ final class GanCommand implements Callable<Integer> {
         }
         GanRecipe recipe = batchSize == null ? model.recipe() : model.recipe().withBatchSize(batchSize);
         if (train.size() < recipe.batchSize()) {
-            throw new IllegalArgumentException("--limit " + limit + " leaves " + train.size() + " training images, "
-                    + "fewer than one batch of " + recipe.batchSize() + "; raise --limit or lower --batch-size");
+            throw new IllegalArgumentException((limit > 0 ? "--limit " + limit + " leaves " : mnist.trainImages()
+                    + " holds ") + train.size() + " training images, fewer than one batch of " + recipe.batchSize()
+                    + (limit > 0 ? "; raise --limit or lower --batch-size" : "; lower --batch-size"));
         }
         Gan gan = Gan.create(recipe, seed, device);
         String title = model.toString().toUpperCase(Locale.ROOT);

@@ -102,8 +102,10 @@ final class PredictCommand implements Callable<Integer> {
             out.flush();
         }
         if (failed > 0) {
-            err.println("striate: error: " + failed + " of " + images.size() + " image" + (images.size() == 1 ? "" : "s")
-                    + " could not be read (each named above); the others were classified");
+            if (images.size() > 1) { // one image's own line says it all
+                err.println("striate: error: " + failed + " of " + images.size() + " images could not be read (each "
+                        + "named above)" + (failed < images.size() ? "; the others were classified" : ""));
+            }
             err.flush();
             return CommandLine.ExitCode.SOFTWARE;
         }

@@ -367,6 +367,14 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--config is for alexnet; LeNet-5 takes --activation, "
                     + "--pool and --dropout");
         }
+        if (resizeOption != null && !model.equals(AlexNet.NAME)) { // it was ignored
+            throw new ParameterException(spec.commandLine(), "--resize is for alexnet's image folders; LeNet-5 "
+                    + "takes MNIST-format 28x28 images as they are");
+        }
+        if (optimizer.equals("adam") && spec.commandLine().getParseResult().hasMatchedOption("--momentum")) {
+            throw new ParameterException(spec.commandLine(), "--momentum is SGD's; Adam keeps its own moment "
+                    + "estimates (leave --momentum out, or use --optimizer sgd)");
+        }
         if (workers < 1) {
             throw new ParameterException(spec.commandLine(), "--workers must be >= 1, got " + workers);
         }

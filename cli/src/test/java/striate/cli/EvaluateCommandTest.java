@@ -67,5 +67,12 @@ class EvaluateCommandTest {
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("missing " + MnistFolder.TEST_IMAGES + "[.gz], " + MnistFolder.TEST_LABELS
                 + "[.gz]"), missing.err());
+
+        Path emptyTest = Files.createDirectories(tmp.resolve("empty-test"));
+        TrainCommandTest.writeIdx(emptyTest, "t10k", 0, 3);
+        TrainCommandTest.Result empty = TrainCommandTest.cli("evaluate", "--checkpoint",
+                run.resolve(Trainer.LAST).toString(), "--data", emptyTest.toString());
+        assertEquals(1, empty.code(), empty.err());
+        assertTrue(empty.err().contains(emptyTest + ": its t10k-images file holds no images"), empty.err());
     }
 }

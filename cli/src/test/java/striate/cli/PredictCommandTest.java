@@ -72,6 +72,11 @@ class PredictCommandTest {
         assertEquals("striate: error: " + missing + ": no such file", err.get(1));
         assertEquals("striate: error: 2 of 4 images could not be read (each named above); the others were "
                 + "classified", err.get(2));
+        TrainCommandTest.Result one = TrainCommandTest.cli("predict", "--checkpoint", checkpoint.toString(),
+                missing.toString());
+        assertEquals(1, one.code());
+        assertEquals("striate: error: " + missing + ": no such file", one.err().strip(), "one line for one image");
+        assertEquals("", one.out());
     }
 
     @Test

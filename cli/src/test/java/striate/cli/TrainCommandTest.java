@@ -159,11 +159,15 @@ class TrainCommandTest {
         for (String[] bad : new String[][] {{"--lr", "0"}, {"--lr", "-0.1"}, {"--epochs", "0"}, {"--batch-size", "-4"},
                 {"--dropout", "1.5"}, {"--optimizer", "rmsprop"}, {"--device", "tpu"}, {"--cuda-graphs", "maybe"},
                 {"--momentum", "1.5"}, {"--momentum", "NaN"}, {"--weight-decay", "-1"}, {"--l1", "NaN"},
-                {"--limit", "-3"}, {"--patience", "-1"}, {"--step-size", "0"}}) {
+                {"--limit", "-3"}, {"--patience", "-1"}, {"--step-size", "0"}, {"--resize", "30"}}) {
             Result r = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), bad[0], bad[1]);
             assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
             assertTrue(r.err().contains(bad[0].equals("--device") ? "device" : bad[0]), r.err());
         }
+        Result adam = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--optimizer",
+                "adam", "--momentum", "0.5"); // it was ignored
+        assertEquals(2, adam.code(), adam.err());
+        assertTrue(adam.err().startsWith("striate: --momentum is SGD's"), adam.err());
         assertTrue(!Files.exists(tmp.resolve("bad").resolve(Trainer.LAST)));
     }
 
