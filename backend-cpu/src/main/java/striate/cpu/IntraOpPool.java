@@ -42,15 +42,23 @@ final class IntraOpPool {
         }
     }
 
-    /** Threads from {@code -Dstriate.cpu.threads}, else the number of available processors. */
+    /**
+     * Threads from {@code -Dstriate.cpu.threads}, else the number of available processors; at most 4 per processor
+     * (more only share the cores, and thousands of threads hang the start).
+     */
     static IntraOpPool fromSystemProperties() {
         String s = System.getProperty("striate.cpu.threads");
-        int n = Runtime.getRuntime().availableProcessors();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int n = cores;
         if (s != null) {
             try {
                 n = Integer.parseInt(s.trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("-Dstriate.cpu.threads must be a whole number, got '" + s + "'");
+            }
+            if (n > 4 * cores) {
+                throw new IllegalArgumentException("-Dstriate.cpu.threads=" + n + " is more than 4 per core ("
+                        + cores + (cores == 1 ? " core" : " cores") + " here); extra threads only share the cores");
             }
         }
         return new IntraOpPool(n);

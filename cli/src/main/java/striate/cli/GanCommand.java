@@ -137,14 +137,15 @@ final class GanCommand implements Callable<Integer> {
         Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
         MnistFolder mnist = MnistFolder.open(folder);
         Dataset train = mnist.train(new Normalization(0.5, 0.5)); // (p/255 − 0.5)/0.5: [-1, 1], the Tanh's range
+        boolean limited = limit > 0 && limit < train.size();
         if (limit > 0) {
             train = train.subset(0, Math.min(limit, train.size()));
         }
         GanRecipe recipe = batchSize == null ? model.recipe() : model.recipe().withBatchSize(batchSize);
         if (train.size() < recipe.batchSize()) {
-            throw new IllegalArgumentException((limit > 0 ? "--limit " + limit + " leaves " : mnist.trainImages()
+            throw new IllegalArgumentException((limited ? "--limit " + limit + " leaves " : mnist.trainImages()
                     + " holds ") + train.size() + " training images, fewer than one batch of " + recipe.batchSize()
-                    + (limit > 0 ? "; raise --limit or lower --batch-size" : "; lower --batch-size"));
+                    + (limited ? "; raise --limit or lower --batch-size" : "; lower --batch-size"));
         }
         Gan gan = Gan.create(recipe, seed, device);
         String title = model.toString().toUpperCase(Locale.ROOT);

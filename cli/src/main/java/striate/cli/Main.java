@@ -73,8 +73,7 @@ public final class Main implements Callable<Integer> {
             if (java.util.Arrays.asList(args).contains("--verbose")) {
                 e.printStackTrace(err);
             } else {
-                err.println("striate: error: out of memory (" + e.getMessage() + "): a smaller batch, model or "
-                        + "sample count needs less; more heap: STRIATE_JAVA_OPTS=-Xmx<size> (--verbose shows details)");
+                err.println("striate: error: " + outOfMemory(e) + " (--verbose shows details)");
             }
             err.flush();
             return CommandLine.ExitCode.SOFTWARE;
@@ -113,6 +112,11 @@ public final class Main implements Callable<Integer> {
      * file-system error, whose message is often just the path, the path and what went wrong with it.
      */
     static String describe(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) { // also when a data loader's or replica's thread ran out
+            if (c instanceof OutOfMemoryError oom) {
+                return outOfMemory(oom);
+            }
+        }
         while ((e instanceof java.io.UncheckedIOException || e instanceof java.util.concurrent.ExecutionException
                 || e instanceof java.util.concurrent.CompletionException) && e.getCause() != null) {
             e = e.getCause(); // a wrapper's message is its cause's toString(), which names Java's classes
@@ -131,6 +135,12 @@ public final class Main implements Callable<Integer> {
                     + (f.getOtherFile() == null ? "" : " (and " + f.getOtherFile() + ")");
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** An out-of-memory error's line: what ran out and how to get more. */
+    static String outOfMemory(OutOfMemoryError e) {
+        return "out of memory (" + e.getMessage() + "): a smaller batch, model or sample count needs less; more heap: "
+                + "STRIATE_JAVA_OPTS=-Xmx<size>";
     }
 
     /** True when --verbose was given at any level of the command line. */

@@ -87,7 +87,11 @@ final class RecordedOptions {
                     + " to continue from");
         }
         Checkpoint c = Checkpoint.load(last);
-        c.requireModelOf(models);
+        if (!models.contains(c.modelName())) {
+            throw new striate.train.CheckpointException(last, "is a checkpoint of model '" + c.modelName()
+                    + "', not a run of this command (its checkpoints are of " + String.join(", ", models)
+                    + "); give --out the folder of this command's run, or start a new run in another --out");
+        }
         return adopt(c, last, out);
     }
 

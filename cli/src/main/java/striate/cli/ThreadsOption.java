@@ -14,8 +14,8 @@ final class ThreadsOption {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "<n>", description = "CPU intra-op threads; 0: "
-            + "the cores, or -Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "<n>", description = "CPU intra-op threads, at "
+            + "most 4 per core; 0: the cores, or -Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     /** The most intra-op threads per core that --threads takes. */
@@ -27,17 +27,22 @@ final class ThreadsOption {
                     + threads);
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        if (threads > PER_CORE * cores) {
+        // only as typed: a resumed run adopts the --threads it recorded, perhaps on a machine with more cores
+        if (threads > PER_CORE * cores && command.commandLine().getParseResult().hasMatchedOption("--threads")) {
             throw new ParameterException(command.commandLine(), "--threads " + threads + " is more than " + PER_CORE
-                    + " per core (" + cores + " cores here): extra threads only share the cores and slow the "
-                    + "kernels; 0 takes the cores");
+                    + " per core (" + cores + (cores == 1 ? " core" : " cores") + " here): extra threads only share "
+                    + "the cores and slow the kernels; 0 takes the cores");
         }
     }
 
-    /** Gives the CPU backend --threads threads; call it before the backend starts (its pool is made once). */
+    /**
+     * Gives the CPU backend --threads threads, at most 4 per core (a resumed run's recorded count may be above that
+     * here, which the backend would refuse); call it before the backend starts (its pool is made once).
+     */
     void apply() {
         if (threads > 0) {
-            System.setProperty("striate.cpu.threads", Integer.toString(threads));
+            int most = PER_CORE * Runtime.getRuntime().availableProcessors();
+            System.setProperty("striate.cpu.threads", Integer.toString(Math.min(threads, most)));
         }
     }
 }

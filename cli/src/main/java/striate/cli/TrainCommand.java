@@ -367,11 +367,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--config is for alexnet; LeNet-5 takes --activation, "
                     + "--pool and --dropout");
         }
-        if (resizeOption != null && !model.equals(AlexNet.NAME)) { // it was ignored
+        ParseResult typed = spec.commandLine().getParseResult(); // not what a resumed run adopted from its record
+        if (resizeOption != null && !model.equals(AlexNet.NAME) && typed.hasMatchedOption("--resize")) { // ignored
             throw new ParameterException(spec.commandLine(), "--resize is for alexnet's image folders; LeNet-5 "
                     + "takes MNIST-format 28x28 images as they are");
         }
-        if (optimizer.equals("adam") && spec.commandLine().getParseResult().hasMatchedOption("--momentum")) {
+        if (optimizer.equals("adam") && typed.hasMatchedOption("--momentum")) {
             throw new ParameterException(spec.commandLine(), "--momentum is SGD's; Adam keeps its own moment "
                     + "estimates (leave --momentum out, or use --optimizer sgd)");
         }
@@ -388,7 +389,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
         }
         requirePositive("--lr", lr);
-        if (!(momentum >= 0 && momentum < 1)) { // the optimizer's own check would fail the run (exit 1), not the usage
+        if (optimizer.equals("sgd") && !(momentum >= 0 && momentum < 1)) { // SGD's own check: exit 1, not the usage
             throw new ParameterException(spec.commandLine(), "--momentum must be in [0, 1), got " + momentum);
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {

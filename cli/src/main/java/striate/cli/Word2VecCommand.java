@@ -162,11 +162,20 @@ final class Word2VecCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--output " + output + ": " + folder + (Files.exists(folder)
                     ? " is not a folder" : " does not exist; create it first"));
         }
-        try { // a file made and removed: before training, which takes minutes (access() says yes to root anywhere)
-            Files.delete(Files.createTempFile(folder, ".striate-", ".tmp"));
+        // a file made and removed: before training, which takes minutes (access() says yes to root anywhere)
+        Path probe = folder.resolve(".striate-write-check-" + ProcessHandle.current().pid());
+        try {
+            Files.createFile(probe);
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--output " + output + ": cannot write in the folder " + folder + ": "
-                    + Main.describe(e), e);
+            throw new IllegalArgumentException("--output " + output + ": cannot write in the folder " + folder + " ("
+                    + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e.getClass().getSimpleName()) + ")", e);
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (java.io.IOException ignored) { // a folder that lets files be made but not removed: left as is
+            }
         }
     }
 

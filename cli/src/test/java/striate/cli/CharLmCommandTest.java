@@ -188,6 +188,9 @@ class CharLmCommandTest {
         TrainCommandTest.Result wide = train(tmp.resolve("wide"), List.of("--hidden", "100000")); // int overflow
         assertEquals(2, wide.code(), wide.err());
         assertTrue(wide.err().startsWith("striate: --hidden and --embedding must be at most 8192"), wide.err());
+        TrainCommandTest.Result embed = train(tmp.resolve("wide"), List.of("--embedding", "100000"));
+        assertEquals(2, embed.code(), embed.err());
+        assertTrue(embed.err().startsWith("striate: --hidden and --embedding must be at most 8192"), embed.err());
         for (String folder : List.of("dropout", "few", "tiny", "wide")) {
             assertFalse(Files.exists(tmp.resolve(folder)), folder);
         }

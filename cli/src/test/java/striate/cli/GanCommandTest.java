@@ -196,6 +196,11 @@ class GanCommandTest {
         assertEquals(1, few.code());
         assertTrue(few.err().contains("fewer than one batch of 128"), few.err());
         assertTrue(!Files.exists(tmp.resolve("few")), "the failed run's new folder is removed");
+        TrainCommandTest.Result all = gan("--model", "gan", "--data", data.toString(), "--out",
+                tmp.resolve("few").toString()); // no --limit cut the 64 images: the file is named, not --limit
+        assertEquals(1, all.code(), all.err());
+        assertTrue(all.err().contains("train-images-idx3-ubyte holds 64 training images, fewer than one batch of 128; "
+                + "lower --batch-size"), all.err());
         Path full = Files.createDirectories(tmp.resolve("full"));
         Files.writeString(full.resolve("keep.txt"), "mine");
         TrainCommandTest.Result busy = gan("--model", "gan", "--data", data.toString(), "--out", full.toString());
@@ -221,7 +226,7 @@ class GanCommandTest {
         Files.copy(lenet, other.resolve("last.ckpt"));
         TrainCommandTest.Result foreign = gan("--resume", "--out", other.toString());
         assertEquals(1, foreign.code(), foreign.err());
-        assertTrue(foreign.err().contains("is a checkpoint of model 'lenet5'") && foreign.err().contains("'gan-dcgan'"),
-                foreign.err());
+        assertTrue(foreign.err().contains("is a checkpoint of model 'lenet5', not a run of this command (its "
+                + "checkpoints are of gan-gan, gan-dcgan, gan-wgan, gan-wgan-gp, gan-cgan)"), foreign.err());
     }
 }

@@ -97,6 +97,9 @@ class MainTest {
         assertEquals("/data/x.png: cannot be decoded", Main.describe(new java.util.concurrent.ExecutionException(
                 new java.io.UncheckedIOException("wrapped", new java.io.IOException("/data/x.png: cannot be decoded")))));
         assertEquals("IllegalStateException", Main.describe(new IllegalStateException()));
+        // a data loader's or replica's thread that ran out of memory: the same advice as the main thread's
+        assertTrue(Main.describe(new IllegalStateException("building batch 3 failed", new OutOfMemoryError(
+                "Java heap space"))).startsWith("out of memory (Java heap space): "), "the cause is found");
     }
 
     @Test

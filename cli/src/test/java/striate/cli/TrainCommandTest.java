@@ -163,6 +163,11 @@ class TrainCommandTest {
             Result r = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), bad[0], bad[1]);
             assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
             assertTrue(r.err().contains(bad[0].equals("--device") ? "device" : bad[0]), r.err());
+            if (java.util.List.of("--limit", "--patience", "--step-size", "--momentum", "--weight-decay", "--l1")
+                    .contains(bad[0])) { // one option per message, with its value
+                assertTrue(r.err().startsWith("striate: " + bad[0] + " must be ") && r.err().contains("got " + bad[1]),
+                        r.err());
+            }
         }
         Result adam = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--optimizer",
                 "adam", "--momentum", "0.5"); // it was ignored

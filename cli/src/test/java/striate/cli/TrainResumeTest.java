@@ -111,6 +111,14 @@ class TrainResumeTest {
             assertArrayEquals(e.getValue().toFloatArray(), b.model().get(e.getKey()).toFloatArray(), e.getKey());
         }
         assertEquals("2", b.settings().get("--epochs"), "the new value is recorded");
+        // another command's checkpoint in --out: named as such (it was parsed as train's options)
+        Path foreign = java.nio.file.Files.createDirectories(tmp.resolve("foreign"));
+        new Checkpoint("char-lstm", "", Map.of("--hidden", "8"), 1, 1, Map.of(), List.of(), a.model(), Map.of(),
+                Map.of()).save(foreign.resolve(Trainer.LAST));
+        TrainCommandTest.Result f = TrainCommandTest.cli("train", "--out", foreign.toString(), "--resume");
+        assertEquals(1, f.code(), f.err());
+        assertTrue(f.err().contains("is a checkpoint of model 'char-lstm', not a run of this command (its checkpoints "
+                + "are of lenet5, alexnet)"), f.err());
         assertEquals("2", b.settings().get("--workers"));
         assertEquals("on", b.settings().get("--cuda-graphs"));
     }

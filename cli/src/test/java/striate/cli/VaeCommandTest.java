@@ -168,6 +168,10 @@ class VaeCommandTest {
                 tmp.resolve("x2").toString(), "--samples", "1");
         assertEquals(2, few.code());
         assertTrue(few.err().contains("--samples must be in [2, 100000]"), few.err());
+        TrainCommandTest.Result many = TrainCommandTest.cli("vae", "--data", data.toString(), "--out",
+                tmp.resolve("x2").toString(), "--samples", "2000000000"); // it trained, then overflowed
+        assertEquals(2, many.code(), many.err());
+        assertTrue(many.err().contains("--samples must be in [2, 100000]"), many.err());
         assertFalse(Files.exists(tmp.resolve("x1")) || Files.exists(tmp.resolve("x2")), "nothing created");
 
         Path used = Files.createDirectories(tmp.resolve("used"));

@@ -143,6 +143,11 @@ class Word2VecCommandTest {
                 "does not exist; create it first");
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         assertFailsWithoutOutput(train(file.resolve("v.txt")), file.resolve("v.txt"), 2, file + " is not a folder");
+        if (Files.isDirectory(Path.of("/proc"))) { // Linux: no file can be made there, even by root, for whom
+            // access() says every folder is writable: refused before training, not after it
+            Path proc = Path.of("/proc/striate-word2vec-test.txt");
+            assertFailsWithoutOutput(train(proc), proc, 1, "--output " + proc + ": cannot write in the folder /proc");
+        }
         // vectors of 2^30 for 4 words (3 and the end of line) need more floats than a Java array holds: one line, not "integer overflow"
         assertFailsWithoutOutput(train(output, "--size", Integer.toString(1 << 30)), output, 1,
                 "a vocabulary of 4 words with vectors of 1073741824 needs 4294967296 floats per table");
@@ -154,6 +159,13 @@ class Word2VecCommandTest {
         TrainCommandTest.Result r = TrainCommandTest.cli("similar", "cat", "--vectors", wrong.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains(wrong + ": line 3: 'dog' has 2 values, the header's dimension is 3"), r.err());
+        // a binary file's bytes in a message: blanked, so the error stays one printable line
+        Path binary = Files.write(tmp.resolve("binary.bin"), new byte[] {'2', ' ', '3', '\n', 'c', 0, 1, 7, 27, '\r', 'x',
+                ' ', '1', '\n'});
+        r = TrainCommandTest.cli("similar", "cat", "--vectors", binary.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().strip().chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
 
         Path good = tmp.resolve("good.bin");
         WordVectors.of(List.of("cat", "dog", "cow"), 2, new float[] {1, 0, 0, 1, 1, 1}).writeBinary(good);

@@ -240,16 +240,6 @@ public final class Checkpoint {
         return this;
     }
 
-    /** Throws unless the model is one of {@code expected} (a command's family of models, named in the error). */
-    public Checkpoint requireModelOf(java.util.Collection<String> expected) throws CheckpointException {
-        if (!expected.contains(modelName)) {
-            throw new CheckpointException(source, "is a checkpoint of model '" + modelName + "'"
-                    + (modelConfig.isEmpty() ? "" : " (" + modelConfig + ")") + ", expected one of "
-                    + expected.stream().map(m -> "'" + m + "'").toList() + "; pick a checkpoint of one of them");
-        }
-        return this;
-    }
-
     /**
      * Copies the model tensors into {@code module}'s parameters ({@link Parameter#set}) and buffers
      * ({@link Module#loadBuffer}). Every name, shape and dtype is checked first: on a missing, extra or
