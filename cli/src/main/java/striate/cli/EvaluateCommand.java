@@ -81,6 +81,11 @@ final class EvaluateCommand implements Callable<Integer> {
             classNames = folder.classNames();
             normalization = folder.normalization();
         } else {
+            if (resize != null) { // it was ignored
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--resize is for alexnet "
+                        + "checkpoints' image folders; " + cm.checkpoint().modelName() + " takes MNIST-format images "
+                        + "as they are");
+            }
             // the t10k files alone: evaluation reads no training files
             Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
             test = TrainingData.requireLeNetSize(MnistFolder.testSet(folder, Normalization.FASHION_MNIST), folder);

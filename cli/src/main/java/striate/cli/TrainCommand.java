@@ -372,6 +372,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--resize is for alexnet's image folders; LeNet-5 "
                     + "takes MNIST-format 28x28 images as they are");
         }
+        if (model.equals(AlexNet.NAME) && (typed.hasMatchedOption("--activation") || typed.hasMatchedOption("--pool"))) {
+            throw new ParameterException(spec.commandLine(), "--activation and --pool are LeNet-5's; AlexNet's "
+                    + "layers are fixed (its options are --config variant=paper|owt,size=...,channels=...)");
+        }
         if (optimizer.equals("adam") && typed.hasMatchedOption("--momentum")) {
             throw new ParameterException(spec.commandLine(), "--momentum is SGD's; Adam keeps its own moment "
                     + "estimates (leave --momentum out, or use --optimizer sgd)");
@@ -407,6 +411,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (stepSize < 1) {
             throw new ParameterException(spec.commandLine(), "--step-size must be >= 1, got " + stepSize);
+        }
+        if (!schedule.equals("step") && spec.commandLine().getParseResult().hasMatchedOption("--step-size")) {
+            throw new ParameterException(spec.commandLine(), "--step-size is for --schedule step; the " + schedule
+                    + " schedule has no steps"); // it was ignored
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new ParameterException(spec.commandLine(), "--dropout must be in [0, 1), got " + dropout);

@@ -93,5 +93,10 @@ class EvaluateCommandTest {
                 run.resolve(Trainer.LAST).toString(), "--data", big.toString());
         assertEquals(1, wide.code(), wide.err());
         assertTrue(wide.err().contains(big + " holds 32x32 images; LeNet-5 takes 28x28"), wide.err());
+        TrainCommandTest.Result resized = TrainCommandTest.cli("evaluate", "--checkpoint",
+                run.resolve(Trainer.LAST).toString(), "--data", testOnly.toString(), "--resize", "5"); // it was ignored
+        assertEquals(2, resized.code(), resized.err());
+        assertTrue(resized.err().startsWith("striate: --resize is for alexnet checkpoints' image folders"),
+                resized.err());
     }
 }

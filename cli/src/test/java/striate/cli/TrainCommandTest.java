@@ -173,6 +173,14 @@ class TrainCommandTest {
                 "adam", "--momentum", "0.5"); // it was ignored
         assertEquals(2, adam.code(), adam.err());
         assertTrue(adam.err().startsWith("striate: --momentum is SGD's"), adam.err());
+        Result steps = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--step-size",
+                "3"); // the cosine schedule ignored it
+        assertEquals(2, steps.code(), steps.err());
+        assertTrue(steps.err().startsWith("striate: --step-size is for --schedule step"), steps.err());
+        Result pool = cli("train", "--model", "alexnet", "--data", data.toString(), "--out",
+                tmp.resolve("bad").toString(), "--pool", "avg"); // AlexNet ignored it
+        assertEquals(2, pool.code(), pool.err());
+        assertTrue(pool.err().startsWith("striate: --activation and --pool are LeNet-5's"), pool.err());
         assertTrue(!Files.exists(tmp.resolve("bad").resolve(Trainer.LAST)));
     }
 
