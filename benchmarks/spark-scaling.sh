@@ -7,7 +7,7 @@
 #   SCALING lenet5_b64 workers=N <images/s with N workers / (N x images/s with one), over the whole runs>
 #   SCALING_LAST_EPOCH lenet5_b64 workers=N <the same for the last epoch>
 #   SCALING_STEADY lenet5_b64 workers=N <the same over the later half of the epochs: the steady state, after the
-#     JIT's warm-up, averaged over several epochs, as one epoch's rate swings by up to 10% on a shared machine>
+#     JIT's warm-up, averaged over several epochs, as one epoch's rate swings by 10-15% on a shared machine>
 # (1.0 is ideal; the target is 0.8 at N = 2). Run it on a quiet machine with at least N cores. Eight epochs by
 # default: with every core busy training, each executor's JIT compiles the step on a shared core, so the N-worker
 # runs reach their steady rate later (about the fifth epoch on two cores) than the one-worker run (the second); each

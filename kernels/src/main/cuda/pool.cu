@@ -79,10 +79,10 @@ __device__ void windows_over(int c, int k, int s, int pad, int out, int *lo, int
     *hi = min((c + pad) / s + 1, out);
 }
 
-// Max pooling's gradient in two passes, for planes of fewer than 2^31 cells: the first maximum of each window as
-// an index into its plane (the argmax of max_pool2d_forward_f32's window, -1 for a window of padding only), then
-// one thread per dx element adding dy over the windows that contain it and chose it, in row-major order. Each
-// window is searched once, not once per cell under it.
+// Max pooling's gradient in two passes, for planes of fewer than 2^31 cells: each window's first NaN or first
+// maximum as an index into its plane (the argmax of max_pool2d_forward_f32's window, -1 for a window of padding
+// only), then one thread per dx element adding dy over the windows that contain it and chose it, in row-major
+// order. Each window is searched once, not once per cell under it.
 extern "C" __global__ void max_pool2d_argmax_forward_f32(long long n, Pool p, const float *x, int *arg) {
     FOR_EACH(i, n) {
         int ox = (int) (i % p.ow);

@@ -14,6 +14,12 @@ import striate.tensor.Device;
  * backend is created ({@code -Dstriate.cpu.native=false} turns that off; see {@link Sgemm}).
  */
 public final class CpuBackend extends HostBackend {
+    /**
+     * The most intra-op threads per core that {@code -Dstriate.cpu.threads} (and the command line's --threads) take:
+     * more only share the cores, and thousands of threads hang the start.
+     */
+    public static final int MAX_THREADS_PER_CORE = 4;
+
     private final Device device;
     private final IntraOpPool pool;
     private final Sgemm sgemm;

@@ -43,8 +43,8 @@ final class IntraOpPool {
     }
 
     /**
-     * Threads from {@code -Dstriate.cpu.threads}, else the number of available processors; at most 4 per processor
-     * (more only share the cores, and thousands of threads hang the start).
+     * Threads from {@code -Dstriate.cpu.threads}, else the number of available processors; at most
+     * {@link CpuBackend#MAX_THREADS_PER_CORE} per processor.
      */
     static IntraOpPool fromSystemProperties() {
         String s = System.getProperty("striate.cpu.threads");
@@ -56,8 +56,9 @@ final class IntraOpPool {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("-Dstriate.cpu.threads must be a whole number, got '" + s + "'");
             }
-            if (n > 4 * cores) {
-                throw new IllegalArgumentException("-Dstriate.cpu.threads=" + n + " is more than 4 per core ("
+            if (n > CpuBackend.MAX_THREADS_PER_CORE * cores) {
+                throw new IllegalArgumentException("-Dstriate.cpu.threads=" + n + " is more than "
+                        + CpuBackend.MAX_THREADS_PER_CORE + " per core ("
                         + cores + (cores == 1 ? " core" : " cores") + " here); extra threads only share the cores");
             }
         }

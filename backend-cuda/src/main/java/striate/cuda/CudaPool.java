@@ -14,9 +14,10 @@ import striate.tensor.Tensor;
 
 /**
  * 2-D max/average pooling, its gradient, and k-max pooling (kernels/src/main/cuda/pool.cu). Our own kernels rather
- * than cuDNN's: the op's contract (the first maximum of a window takes the gradient; the backward op gets x, not
- * y) is exactly what they implement, and their gradients gather per input element, so they are deterministic (max
- * pooling's finds each window's maximum once first, into scratch, rather than once per cell under the window).
+ * than cuDNN's: the op's contract (the first maximum of a window takes the gradient, or its first NaN; the backward
+ * op gets x, not y) is exactly what they implement, and their gradients gather per input element, so they are
+ * deterministic (max pooling's finds each window's maximum once first, into scratch, rather than once per cell under
+ * the window).
  */
 final class CudaPool {
     private CudaPool() {

@@ -88,11 +88,9 @@ final class ExportImagesCommand implements Callable<Integer> {
         MnistFolder mnist = MnistFolder.open(data != null ? data : MnistFolder.defaultFashionMnistFolder());
         Part train = Part.read(mnist.trainImages(), mnist.trainLabels());
         Part val = Part.read(mnist.testImages(), mnist.testLabels());
-        for (Path images : new Path[] {mnist.trainImages(), mnist.testImages()}) { // an image folder needs both
-            if ((images == mnist.trainImages() ? train : val).labels().length == 0) {
-                throw new IOException(images + " holds no images; an image folder needs training and validation "
-                        + "images");
-            }
+        if (train.labels().length == 0 || val.labels().length == 0) { // an image folder needs both
+            throw new IOException((train.labels().length == 0 ? mnist.trainImages() : mnist.testImages())
+                    + " holds no images; an image folder needs training and validation images");
         }
         int[] trainPicks = pick(train, trainLimit, "--train");
         int[] valPicks = pick(val, valLimit, "--val");

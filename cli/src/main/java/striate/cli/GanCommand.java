@@ -54,7 +54,7 @@ final class GanCommand implements Callable<Integer> {
     static final String COMMAND = "striate gan";
     static final String SAMPLES = "samples-images-idx3-ubyte";
     static final String SAMPLE_LABELS = "samples-labels-idx1-ubyte";
-    /** The most images --samples writes (28·28 bytes each, generated as float32 in one tensor). */
+    /** The most images --samples writes, here and in {@code vae} (28·28 bytes each, made as float32 in one tensor). */
     static final int MAX_SAMPLES = 100_000;
     /** Options a resumed run may give anew: how long, where, and what the report scores. */
     static final Set<String> MAY_CHANGE = Set.of("--epochs", "--device", "--threads", "--samples",

@@ -15,11 +15,12 @@ final class ThreadsOption {
     CommandSpec command;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "<n>", description = "CPU intra-op threads, at "
-            + "most 4 per core; 0: the cores, or -Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
+            + "most " + striate.cpu.CpuBackend.MAX_THREADS_PER_CORE + " per core; 0: the cores, or "
+            + "-Dstriate.cpu.threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    /** The most intra-op threads per core that --threads takes. */
-    static final int PER_CORE = 4;
+    /** The most intra-op threads per core that --threads takes: the CPU backend's own bound. */
+    static final int PER_CORE = striate.cpu.CpuBackend.MAX_THREADS_PER_CORE;
 
     void validate() {
         if (threads < 0) {

@@ -44,8 +44,9 @@ import striate.train.Trainer;
  * on Fashion-MNIST's training images with pixels in [0, 1] (Adam 1e-3, batch 128, 10 epochs by default), tests the
  * terms of the ELBO on the 10,000 test images after every epoch, and writes checkpoints and a report
  * ({@link VaeReport}) with reconstructions, samples decoded from N(0, I) codes (a fixed seed, so runs compare on the
- * same codes), paths between test images' codes, the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the FID-LeNet of {@code --samples} samples
- * ({@code --samples}, also written as an image file for {@code striate fid}) and of the test reconstructions. The guarantees of {@code train}: a new or empty output
+ * same codes), paths between test images' codes, the manifold of a 2-wide code and, with {@code --fid-checkpoint}, the
+ * FID-LeNet of the {@code --samples} samples (also written as an image file for {@code striate fid}) and of the test
+ * reconstructions. The guarantees of {@code train}: a new or empty output
  * folder, every option recorded in the checkpoints, --resume with the recorded options, divergence detection, a
  * notice on signals.
  */

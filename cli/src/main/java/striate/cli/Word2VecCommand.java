@@ -166,15 +166,13 @@ final class Word2VecCommand implements Callable<Integer> {
         Path probe = folder.resolve(".striate-write-check-" + ProcessHandle.current().pid());
         try {
             Files.createFile(probe);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("--output " + output + ": cannot write in the folder " + folder + " ("
-                    + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e.getClass().getSimpleName()) + ")", e);
+                    + (e instanceof java.nio.file.FileSystemException f ? Main.reason(f) : Main.describe(e)) + ")", e);
         } finally {
             try {
                 Files.deleteIfExists(probe);
-            } catch (java.io.IOException ignored) { // a folder that lets files be made but not removed: left as is
+            } catch (IOException ignored) { // a folder that lets files be made but not removed: left as is
             }
         }
     }

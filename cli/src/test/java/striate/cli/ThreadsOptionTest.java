@@ -46,7 +46,7 @@ class ThreadsOptionTest {
         TrainCommandTest.Result r = TrainCommandTest.cli(args);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("striate: --threads " + (4 * cores + 1) + " is more than 4 per core (" + cores
-                + " cores here)"), r.err());
+                + (cores == 1 ? " core" : " cores") + " here)"), r.err());
         assertFalse(java.nio.file.Files.exists(out), "a refused run makes no folder");
     }
 }

@@ -209,7 +209,7 @@ public final class Functional {
         }
     }
 
-    /** x [n, c, h, w] → [n, c, oh, ow], the maximum of each window (padded cells never win). */
+    /** x [n, c, h, w] → [n, c, oh, ow], the maximum of each window (padded cells never win; a NaN wins). */
     public static Tensor maxPool2d(Tensor x, PoolParams params) {
         return Tensor.apply(new Pool2dOp(PoolMode.MAX, params), x);
     }

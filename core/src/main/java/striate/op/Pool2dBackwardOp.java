@@ -4,7 +4,8 @@ import striate.tensor.Shape;
 
 /**
  * Gradient of {@link Pool2dOp}: (x, dy [n, c, oh, ow]) → dx [n, c, h, w]. For MAX the gradient goes to the
- * first maximum of each window (row-major), as in PyTorch.
+ * first maximum of each window (row-major), as in PyTorch, or to the window's first NaN when it holds one (PyTorch's
+ * kernels give it to the last NaN).
  */
 public record Pool2dBackwardOp(PoolMode mode, PoolParams params) implements Op {
     @Override

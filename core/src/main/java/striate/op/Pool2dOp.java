@@ -4,7 +4,7 @@ import striate.tensor.Shape;
 
 /**
  * 2-D max or average pooling: x [n, c, h, w] → y [n, c, oh, ow], oh = ⌊(h + 2·padH − kernelH) / strideH⌋ + 1.
- * Padded cells never win a max.
+ * Padded cells never win a max; a NaN wins over any number, so a window holding NaN pools to NaN (as in PyTorch).
  */
 public record Pool2dOp(PoolMode mode, PoolParams params) implements Op {
     @Override

@@ -33,15 +33,13 @@ public enum GraphMode {
 
     /**
      * A capture of {@code what} ("the training step") failed with {@code e}: a {@code required} graph stops the run
-     * with the reason ({@link #refusal}, thrown); otherwise one log line, and the reason is returned for the caller,
-     * which trains eagerly from then on.
+     * with the reason ({@link #refusal}, thrown); otherwise one log line, and the caller trains eagerly from then on.
      */
-    public static String captureFailed(boolean required, String what, RuntimeException e, Logger log) {
+    public static void captureFailed(boolean required, String what, RuntimeException e, Logger log) {
         if (required) {
             throw refusal(what + " could not be captured: " + e.getMessage(), e);
         }
         log.info("cuda graphs: {} could not be captured ({}); training eagerly", what, e.getMessage());
-        return e.getMessage();
     }
 
     /** The name on the command line. */
