@@ -136,6 +136,11 @@ final class GanCommand implements Callable<Integer> {
         Path out = output.out;
         Path folder = data != null ? data : MnistFolder.defaultFashionMnistFolder();
         MnistFolder mnist = MnistFolder.open(folder);
+        IdxImages test = lenet == null ? null : Idx.readImages(mnist.testImages()); // and the images it scores against
+        if (test != null && test.count() < 2) { // it failed after training: a Gaussian needs 2 feature vectors
+            throw new IllegalArgumentException(mnist.testImages() + " holds " + test.count() + " test image"
+                    + (test.count() == 1 ? "" : "s") + "; FID-LeNet fits a covariance to at least 2");
+        }
         Dataset train = mnist.train(new Normalization(0.5, 0.5)); // (p/255 − 0.5)/0.5: [-1, 1], the Tanh's range
         boolean limited = limit > 0 && limit < train.size();
         if (limit > 0) {
@@ -193,7 +198,6 @@ final class GanCommand implements Callable<Integer> {
         double accuracy = Double.NaN;
         if (lenet != null) {
             Tensor ours = FidLeNet.images(pixels, samples);
-            IdxImages test = Idx.readImages(mnist.testImages());
             fid = lenet.score(ours, FidLeNet.images(test));
             con.printf(Locale.ROOT, "FID-LeNet %.4f between %d samples and the %d test images%n", fid, samples,
                     test.count());

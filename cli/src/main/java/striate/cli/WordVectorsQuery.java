@@ -19,6 +19,9 @@ final class WordVectorsQuery {
     }
 
     static void print(PrintWriter out, List<Neighbours.Neighbour> found) {
+        if (found.isEmpty()) { // it printed nothing at all
+            out.println("(no other words: the vector file holds only the words asked about)");
+        }
         for (Neighbours.Neighbour n : found) {
             out.printf(Locale.ROOT, "%-20s %.6f%n", n.word(), n.similarity());
         }

@@ -221,6 +221,16 @@ class GanCommandTest {
         assertEquals(1, fid2.code(), fid2.err());
         assertTrue(fid2.err().contains("garbage.ckpt") && !fid2.out().contains("epoch 1"), fid2.out() + fid2.err());
         assertFalse(Files.exists(tmp.resolve("fid2")), "the failed run's new folder is removed");
+        // FID-LeNet against a test file of one image: refused before training (it failed after it)
+        Path oneTest = Files.createDirectories(tmp.resolve("one-test"));
+        Files.copy(data.resolve("train-images-idx3-ubyte"), oneTest.resolve("train-images-idx3-ubyte"));
+        Files.copy(data.resolve("train-labels-idx1-ubyte"), oneTest.resolve("train-labels-idx1-ubyte"));
+        TrainCommandTest.writeIdx(oneTest, "t10k", 1, 9);
+        TrainCommandTest.Result fid3 = gan("--model", "gan", "--data", oneTest.toString(), "--epochs", "1",
+                "--batch-size", "32", "--fid-checkpoint", lenet.toString(), "--out", tmp.resolve("fid3").toString());
+        assertEquals(1, fid3.code(), fid3.err());
+        assertTrue(fid3.err().contains("t10k-images-idx3-ubyte holds 1 test image; FID-LeNet fits a covariance")
+                && !fid3.out().contains("epoch 1"), fid3.out() + fid3.err());
         // resuming a folder whose last.ckpt is another command's names the checkpoint's model, not --model
         Path other = Files.createDirectories(tmp.resolve("other"));
         Files.copy(lenet, other.resolve("last.ckpt"));

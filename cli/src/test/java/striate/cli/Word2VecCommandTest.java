@@ -171,6 +171,9 @@ class Word2VecCommandTest {
         WordVectors.of(List.of("cat", "dog", "cow"), 2, new float[] {1, 0, 0, 1, 1, 1}).writeBinary(good);
         byte[] all = Files.readAllBytes(good);
         Path cut = Files.write(tmp.resolve("cut.bin"), Arrays.copyOf(all, all.length - 3));
+        r = TrainCommandTest.cli("analogy", "cat", "dog", "cow", "--vectors", good.toString()); // nothing else there
+        assertEquals(0, r.code(), r.err());
+        assertEquals("(no other words: the vector file holds only the words asked about)", r.out().strip());
         r = TrainCommandTest.cli("analogy", "cat", "dog", "cow", "--vectors", cut.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains(cut + ": is truncated: vector 3 of the 3"), r.err());
