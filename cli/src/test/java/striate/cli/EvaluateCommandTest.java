@@ -76,19 +76,7 @@ class EvaluateCommandTest {
         assertTrue(empty.err().contains(emptyTest + ": its t10k-images file holds no images"), empty.err());
 
         Path big = Files.createDirectories(tmp.resolve("big-test"));
-        try (java.io.DataOutputStream img = new java.io.DataOutputStream(Files.newOutputStream(
-                big.resolve("t10k-images-idx3-ubyte")));
-             java.io.DataOutputStream lab = new java.io.DataOutputStream(Files.newOutputStream(
-                     big.resolve("t10k-labels-idx1-ubyte")))) {
-            img.writeInt(0x803);
-            img.writeInt(2);
-            img.writeInt(32);
-            img.writeInt(32);
-            img.write(new byte[2 * 32 * 32]);
-            lab.writeInt(0x801);
-            lab.writeInt(2);
-            lab.write(new byte[2]);
-        }
+        TrainCommandTest.writeBlankIdx(big, "t10k", 2, 32);
         TrainCommandTest.Result wide = TrainCommandTest.cli("evaluate", "--checkpoint",
                 run.resolve(Trainer.LAST).toString(), "--data", big.toString());
         assertEquals(1, wide.code(), wide.err());

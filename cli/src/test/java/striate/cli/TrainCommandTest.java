@@ -61,6 +61,21 @@ class TrainCommandTest {
         return px;
     }
 
+    /** {@code n} black {@code side}×{@code side} images of class 0, as MNIST-format files {@code prefix}-*. */
+    static void writeBlankIdx(Path dir, String prefix, int n, int side) throws IOException {
+        try (DataOutputStream img = new DataOutputStream(Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte")));
+             DataOutputStream lab = new DataOutputStream(Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte")))) {
+            img.writeInt(0x803);
+            img.writeInt(n);
+            img.writeInt(side);
+            img.writeInt(side);
+            img.write(new byte[n * side * side]);
+            lab.writeInt(0x801);
+            lab.writeInt(n);
+            lab.write(new byte[n]);
+        }
+    }
+
     static void writeIdx(Path dir, String prefix, int n, long seed) throws IOException {
         Rng rng = new Rng(seed);
         try (DataOutputStream img = new DataOutputStream(Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte")));
@@ -188,21 +203,8 @@ class TrainCommandTest {
     @Test
     void imagesOfAnotherSizeAreRefusedForLeNet5() throws IOException {
         Path big = Files.createDirectories(tmp.resolve("big"));
-        for (String prefix : new String[] {"train", "t10k"}) {
-            try (java.io.DataOutputStream img = new java.io.DataOutputStream(Files.newOutputStream(
-                    big.resolve(prefix + "-images-idx3-ubyte")));
-                 java.io.DataOutputStream lab = new java.io.DataOutputStream(Files.newOutputStream(
-                         big.resolve(prefix + "-labels-idx1-ubyte")))) {
-                img.writeInt(0x803);
-                img.writeInt(20);
-                img.writeInt(32);
-                img.writeInt(32);
-                img.write(new byte[20 * 32 * 32]);
-                lab.writeInt(0x801);
-                lab.writeInt(20);
-                lab.write(new byte[20]);
-            }
-        }
+        writeBlankIdx(big, "train", 20, 32);
+        writeBlankIdx(big, "t10k", 20, 32);
         Result r = cli("train", "--data", big.toString(), "--validation", "5", "--out", tmp.resolve("r32").toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains(big + " holds 32x32 images; LeNet-5 takes 28x28"), r.err());
