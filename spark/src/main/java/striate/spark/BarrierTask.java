@@ -93,11 +93,22 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
             List<InetSocketAddress> peers = peers(context, server.getLocalPort());
             try (SocketRing ring = SocketRing.join(rank, peers, server, PEER_TIMEOUT)) {
                 Worker.Report report = Worker.run(options, rank, Device.parse("cpu:0"), ring, data);
+                finished(context);
                 return CollectionConverters.asScala(List.of(report).iterator());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Waits until every worker has finished, rank 0's last checkpoint included. A worker that returned at once would
+     * succeed while rank 0 might still fail writing that checkpoint; Spark then kept its result and retried rank 0
+     * alone, which waited in the next rendezvous for a peer that never came (a hang). Waiting here, the others are
+     * still running when rank 0 fails, so Spark kills them and retries the whole stage.
+     */
+    private static void finished(BarrierTaskContext context) {
+        context.barrier();
     }
 
     private Iterator<Worker.Report> onGpu(BarrierTaskContext context, int rank, Shard data) {
@@ -115,6 +126,7 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         try (GradientExchange group = nccl.join(device, HexFormat.of().parseHex(ids[0]), options.workers(), rank,
                 watch)) {
             Worker.Report report = Worker.run(options, rank, device, group, data);
+            finished(context);
             return CollectionConverters.asScala(List.of(report).iterator());
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);

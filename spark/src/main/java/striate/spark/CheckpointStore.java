@@ -59,7 +59,7 @@ final class CheckpointStore {
     /** The store of {@code dir} (the folder is made when missing), a local path or a Hadoop URL. */
     static CheckpointStore open(String dir) throws IOException {
         if (!DataFolder.isUrl(dir) || isFileUrl(dir)) { // a file: URL is a path: the format's own atomic save (fsync)
-            Path folder = Files.createDirectories(Path.of(isFileUrl(dir) ? new org.apache.hadoop.fs.Path(dir).toUri()
+            Path folder = writableFolder(dir, Path.of(isFileUrl(dir) ? new org.apache.hadoop.fs.Path(dir).toUri()
                     .getPath() : dir));
             return new CheckpointStore(folder.resolve(Worker.CHECKPOINT).toString(), folder.resolve(Worker.CHECKPOINT),
                     null, null, null);
@@ -82,6 +82,36 @@ final class CheckpointStore {
         }
         org.apache.hadoop.fs.Path url = new org.apache.hadoop.fs.Path(folder, Worker.CHECKPOINT);
         return new CheckpointStore(fs.makeQualified(url).toString(), null, fs, conf, url);
+    }
+
+    /**
+     * {@code path} (of --checkpoint-dir {@code dir}), made when missing and tried with a file made and removed, so a
+     * folder no checkpoint can be written to fails every worker at the start, not rank 0 after the first epoch
+     * (access() says yes to root anywhere, /proc included).
+     */
+    private static Path writableFolder(String dir, Path path) throws IOException {
+        Path probe = null;
+        try {
+            Path folder = Files.createDirectories(path);
+            probe = Files.createTempFile(folder, ".striate-write-check-", ""); // a name of its own: workers share folders
+            return folder;
+        } catch (IOException e) {
+            String why = switch (e) {
+                case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+                case java.nio.file.AccessDeniedException a -> "permission denied";
+                case java.nio.file.FileAlreadyExistsException a -> "a file is in the way";
+                case java.nio.file.NoSuchFileException a -> "no such folder";
+                default -> e.toString();
+            };
+            throw new IOException("--checkpoint-dir " + dir + ": not a folder this node can write (" + why + ")", e);
+        } finally {
+            if (probe != null) {
+                try {
+                    Files.deleteIfExists(probe);
+                } catch (IOException ignored) { // a folder that lets files be made but not removed: left as is
+                }
+            }
+        }
     }
 
     /** Whether {@code dir} is a file: URL (file:///shared/runs, file:/shared/runs). */

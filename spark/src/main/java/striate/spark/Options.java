@@ -48,7 +48,7 @@ public record Options(String model, String config, String data, int epochs, int 
         require(checkpointDir != null, "--checkpoint-dir DIR (shared storage every executor can write) is required");
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
-        require(lr > 0, "--lr must be > 0, got " + lr);
+        require(lr > 0 && Double.isFinite(lr), "--lr must be > 0 and finite, got " + lr);
         require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
         require(workers >= 1, "--workers must be >= 1, got " + workers);
         require(limit >= 0, "--limit must be >= 0, got " + limit);
@@ -96,15 +96,36 @@ public record Options(String model, String config, String data, int epochs, int 
                 throw new IllegalArgumentException("option " + required + " is required\n" + USAGE);
             }
         }
+        return new Options(v.get("--model"), v.get("--config"), v.get("--data"), whole(v, "--epochs"),
+                whole(v, "--batch-size"), number(v, "--lr"), number(v, "--momentum"), seed(v),
+                v.get("--checkpoint-dir"), whole(v, "--workers"), whole(v, "--limit"), whole(v, "--checkpoint-every"),
+                v.get("--device"), whole(v, "--test-every"));
+    }
+
+    /** Option {@code name} as an int, or an error naming it (a word, a fraction, or past the int range). */
+    private static int whole(Map<String, String> v, String name) {
         try {
-            return new Options(v.get("--model"), v.get("--config"), v.get("--data"), Integer.parseInt(v.get("--epochs")),
-                    Integer.parseInt(v.get("--batch-size")), Double.parseDouble(v.get("--lr")),
-                    Double.parseDouble(v.get("--momentum")), Long.parseLong(v.get("--seed")),
-                    v.get("--checkpoint-dir"), Integer.parseInt(v.get("--workers")),
-                    Integer.parseInt(v.get("--limit")), Integer.parseInt(v.get("--checkpoint-every")),
-                    v.get("--device"), Integer.parseInt(v.get("--test-every")));
+            return Integer.parseInt(v.get(name));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE, e);
+            throw new IllegalArgumentException(name + " must be a whole number up to " + Integer.MAX_VALUE + ", got '"
+                    + v.get(name) + "'\n" + USAGE, e);
+        }
+    }
+
+    private static long seed(Map<String, String> v) {
+        try {
+            return Long.parseLong(v.get("--seed"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seed must be a whole number, got '" + v.get("--seed") + "'\n" + USAGE,
+                    e);
+        }
+    }
+
+    private static double number(Map<String, String> v, String name) {
+        try {
+            return Double.parseDouble(v.get(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got '" + v.get(name) + "'\n" + USAGE, e);
         }
     }
 

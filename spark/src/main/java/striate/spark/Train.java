@@ -48,7 +48,29 @@ public final class Train {
             System.out.println(describe(reports));
             System.out.println(describeTest(reports, o));
             System.out.println("checkpoint: " + CheckpointStore.location(o.checkpointDir()));
+        } catch (Exception e) { // SparkException (undeclared, from Scala): a task's failure after Spark's retries
+            if (!(e instanceof org.apache.spark.SparkException failed)) {
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            }
+            System.err.println("striate: error: " + failure(failed) + " (Spark's log above has the details)");
+            System.exit(1);
         }
+    }
+
+    /**
+     * The reason a failed job gives: the first exception a task threw that is not Spark's own (its message follows
+     * Spark's summary line, as "java.io.UncheckedIOException: worker 0: ..."), else Spark's summary line.
+     */
+    static String failure(org.apache.spark.SparkException e) {
+        String[] lines = String.valueOf(e.getMessage()).split("\n");
+        java.util.regex.Pattern thrown = java.util.regex.Pattern.compile("^([\\w$.]+(?:Exception|Error)): (.+)$");
+        for (int i = 1; i < lines.length; i++) {
+            java.util.regex.Matcher m = thrown.matcher(lines[i].strip());
+            if (m.matches() && !m.group(1).startsWith("org.apache.spark.")) {
+                return m.group(2);
+            }
+        }
+        return lines[0];
     }
 
     /**

@@ -78,6 +78,20 @@ class OptionsTest {
         String[] batch = README.clone();
         batch[7] = "0";
         assertMessage("--batch-size must be >= 1", batch);
+        // numbers that are not: the option named (it said "not a number: For input string: ...")
+        String[] epochs = README.clone();
+        epochs[5] = "one";
+        assertMessage("--epochs must be a whole number up to 2147483647, got 'one'", epochs);
+        epochs[5] = "99999999999";
+        assertMessage("--epochs must be a whole number up to 2147483647, got '99999999999'", epochs);
+        String[] seed = README.clone();
+        seed[11] = "1.5";
+        assertMessage("--seed must be a whole number, got '1.5'", seed);
+        String[] lr = README.clone();
+        lr[9] = "Infinity"; // it passed, then failed in every task
+        assertMessage("--lr must be > 0 and finite, got Infinity", lr);
+        lr[9] = "fast";
+        assertMessage("--lr must be a number, got 'fast'", lr);
     }
 
     private static void assertMessage(String expected, String[] args) {

@@ -163,6 +163,22 @@ class SparkTrainTest {
         assertFalse(Files.exists(checkpoints.resolve(Worker.CHECKPOINT)), "no checkpoint");
     }
 
+    /**
+     * A checkpoint folder no file can be made in (/proc, where even root cannot, though access() says it may) fails
+     * every worker at the start, naming --checkpoint-dir; it failed rank 0 at its first save, and the job hung.
+     */
+    @Test
+    void aCheckpointFolderThatCannotBeWrittenFailsTheJobAtTheStart() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "Linux's /proc");
+        Options o = Options.parse("--model", "lenet5", "--data", MnistFolder.defaultFashionMnistFolder().toString(),
+                "--epochs", "1", "--batch-size", "32", "--lr", "0.05", "--seed", "7", "--checkpoint-dir", "/proc",
+                "--workers", "2", "--limit", "320");
+        Exception e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(3),
+                () -> assertThrows(Exception.class, () -> Train.run(sc, o)));
+        assertTrue(e.getMessage().contains("--checkpoint-dir /proc: not a folder this node can write"),
+                e.getMessage());
+    }
+
     private static final List<Device> TWO_REPLICAS = List.of(Device.parse("cpu:0"), Device.parse("cpu:1"));
 
     @Test

@@ -13,6 +13,20 @@ import striate.tensor.Device;
 
 /** What the driver sets up before Spark starts: the executors' JVM flags, the Java check, the peers' hosts. */
 class TrainTest {
+    /** A failed job is one line: the task's own exception's message after Spark's summary, not Spark's stack trace. */
+    @Test
+    void aFailedJobsReasonIsTheTasksOwnMessage() {
+        org.apache.spark.SparkException e = new org.apache.spark.SparkException("Job aborted due to stage failure: "
+                + "ShuffleMapStage 0 (repartition at Train.java:217) has failed the maximum allowable number of times: "
+                + "4. Most recent failure reason: Stage failed because barrier task ShuffleMapTask(0, 1) finished "
+                + "unsuccessfully.\njava.io.UncheckedIOException: worker 0: /data: folder does not exist\n\tat "
+                + "striate.spark.BarrierTask.apply(BarrierTask.java:87)\n");
+        assertEquals("worker 0: /data: folder does not exist", Train.failure(e));
+        assertEquals("Job 0 cancelled because SparkContext was shut down",
+                Train.failure(new org.apache.spark.SparkException("Job 0 cancelled because SparkContext was shut down"
+                        + "\n\tat org.apache.spark.scheduler.DAGScheduler.x(DAGScheduler.scala:1)")));
+    }
+
     @Test
     void striatesFlagsAreAddedToTheExecutorsJavaOptionsOnce() {
         SparkConf user = new SparkConf(false).set("spark.executor.extraJavaOptions", "-Dstriate.cpu.threads=4");
