@@ -49,10 +49,13 @@ public final class Train {
             System.out.println(describeTest(reports, o));
             System.out.println("checkpoint: " + CheckpointStore.location(o.checkpointDir()));
         } catch (Exception e) { // SparkException (undeclared, from Scala): a task's failure after Spark's retries
-            if (!(e instanceof org.apache.spark.SparkException failed)) {
+            if (e instanceof org.apache.spark.SparkException failed) {
+                System.err.println("striate: error: " + failure(failed) + " (Spark's log above has the details)");
+            } else if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) { // before tasks
+                System.err.println("striate: error: " + e.getMessage());
+            } else {
                 throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
             }
-            System.err.println("striate: error: " + failure(failed) + " (Spark's log above has the details)");
             System.exit(1);
         }
     }
@@ -177,7 +180,31 @@ public final class Train {
      * a Hadoop URL is read as a DataFrame ({@link ImageFrame#folder}: {@code DIR/train}, or {@code DIR}, with
      * {@code DIR/val} or {@code DIR/test} as the test images).
      */
+    /**
+     * {@code --device cuda} needs Spark to give each task one GPU ({@code spark.task.resource.gpu.amount=1}): refused
+     * here, before any task starts, when the job's configuration does not ask for that (each task found it out and
+     * failed, and Spark retried the stage).
+     */
+    static void requireGpuPerTask(SparkConf conf) {
+        String amount = conf.get("spark.task.resource.gpu.amount", "");
+        boolean one;
+        try {
+            one = Double.parseDouble(amount.trim()) == 1;
+        } catch (NumberFormatException e) {
+            one = false;
+        }
+        if (!one) {
+            throw new IllegalArgumentException("--device cuda needs one GPU per task, and this job asks Spark for "
+                    + (amount.isEmpty() ? "none" : amount) + " (spark.task.resource.gpu.amount); submit with --conf "
+                    + "spark.executor.resource.gpu.amount=1 --conf spark.task.resource.gpu.amount=1 and a GPU discovery "
+                    + "script (README: Training on Apache Spark)");
+        }
+    }
+
     public static List<Worker.Report> run(JavaSparkContext sc, Options o) {
+        if (o.onGpus()) {
+            requireGpuPerTask(sc.getConf());
+        }
         if (AlexNet.NAME.equals(o.model()) && DataFolder.isUrl(o.data())) {
             SparkSession spark = SparkSession.builder().getOrCreate(); // on sc, the active context
             try {

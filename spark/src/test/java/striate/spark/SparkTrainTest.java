@@ -149,17 +149,19 @@ class SparkTrainTest {
     }
 
     /**
-     * {@code --device cuda} on executors that Spark gave no GPU (none is configured here): the job fails with the
-     * worker's one line saying how to submit, and writes no checkpoint.
+     * {@code --device cuda} on executors that Spark gives no GPU (none is configured here): refused before any task
+     * starts, with one line saying how to submit, and no checkpoint written.
      */
     @Test
     void gpuWorkersWithoutGpusFailTheJobWithHowToSubmit(@TempDir Path checkpoints) {
         Options o = Options.parse("--model", "lenet5", "--data", MnistFolder.defaultFashionMnistFolder().toString(),
                 "--epochs", "1", "--batch-size", "32", "--lr", "0.05", "--seed", "7", "--checkpoint-dir",
                 checkpoints.toString(), "--workers", "2", "--limit", "320", "--device", "cuda");
-        Exception e = assertThrows(Exception.class, () -> Train.run(sc, o));
-        assertTrue(e.getMessage().contains("--device cuda needs one GPU per task, and Spark gave this one none; "
-                + "submit with --conf spark.executor.resource.gpu.amount=1"), e.getMessage());
+        // refused by the driver, before any task starts: the job asks Spark for no GPU per task
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Train.run(sc, o));
+        assertTrue(e.getMessage().startsWith("--device cuda needs one GPU per task, and this job asks Spark for none "
+                + "(spark.task.resource.gpu.amount); submit with --conf spark.executor.resource.gpu.amount=1"),
+                e.getMessage());
         assertFalse(Files.exists(checkpoints.resolve(Worker.CHECKPOINT)), "no checkpoint");
     }
 

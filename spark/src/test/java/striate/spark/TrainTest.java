@@ -13,6 +13,22 @@ import striate.tensor.Device;
 
 /** What the driver sets up before Spark starts: the executors' JVM flags, the Java check, the peers' hosts. */
 class TrainTest {
+    /** --device cuda asks for spark.task.resource.gpu.amount=1: without it the driver refuses the job. */
+    @Test
+    void gpuWorkersNeedOneGpuPerTaskInTheJobsConfiguration() {
+        Train.requireGpuPerTask(new SparkConf(false).set("spark.task.resource.gpu.amount", "1"));
+        for (String amount : new String[] {null, "0.5", "2", "one"}) {
+            SparkConf conf = new SparkConf(false);
+            if (amount != null) {
+                conf.set("spark.task.resource.gpu.amount", amount);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Train.requireGpuPerTask(conf));
+            assertTrue(e.getMessage().startsWith("--device cuda needs one GPU per task, and this job asks Spark for "
+                    + (amount == null ? "none" : amount)), e.getMessage());
+        }
+    }
+
     /** A failed job is one line: the task's own exception's message after Spark's summary, not Spark's stack trace. */
     @Test
     void aFailedJobsReasonIsTheTasksOwnMessage() {
