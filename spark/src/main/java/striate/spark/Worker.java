@@ -120,7 +120,8 @@ public final class Worker {
      */
     static Dataset testData(Options o) throws IOException {
         if (!isAlexNet(o)) {
-            return MnistFolder.testSet(DataFolder.local(o.data()), Normalization.FASHION_MNIST);
+            // open: a folder missing files names all four, which training needs (testSet looks for t10k's alone)
+            return MnistFolder.open(DataFolder.local(o.data())).test(Normalization.FASHION_MNIST);
         }
         Path root = folder(o);
         for (String name : List.of("val", "test")) {

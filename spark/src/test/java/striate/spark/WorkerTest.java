@@ -24,6 +24,18 @@ class WorkerTest {
                 data.resolveSibling("runs").toString(), "--workers", "2", "--limit", Integer.toString(limit));
     }
 
+    /** An empty MNIST-format folder: the test set's error names all four files training needs, not t10k's alone. */
+    @Test
+    void aFolderWithoutFilesNamesAllFourForTheTestSetToo(@TempDir Path tmp) throws IOException {
+        Path empty = java.nio.file.Files.createDirectories(tmp.resolve("empty"));
+        Options o = Options.parse("--model", "lenet5", "--data", empty.toString(), "--epochs", "1", "--batch-size",
+                "2", "--lr", "0.01", "--seed", "7", "--checkpoint-dir", tmp.resolve("runs").toString(), "--workers",
+                "1");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> Worker.testData(o));
+        assertTrue(e.getMessage().contains("missing train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], "
+                + "t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]"), e.getMessage());
+    }
+
     @Test
     void limitSamplesAcrossTheClasses(@TempDir Path tmp) throws IOException {
         Path data = tmp.resolve("images");
