@@ -100,7 +100,8 @@ final class CheckpointStore {
                 case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
                 case java.nio.file.AccessDeniedException a -> "permission denied";
                 case java.nio.file.FileAlreadyExistsException a -> "a file is in the way";
-                case java.nio.file.NoSuchFileException a -> "no such folder";
+                case java.nio.file.NoSuchFileException a -> a.getFile() != null && a.getFile().contains(
+                        ".striate-write-check-") ? "no file can be made in it" : "no such folder";
                 default -> e.toString();
             };
             throw new IOException("--checkpoint-dir " + dir + ": not a folder this node can write (" + why + ")", e);

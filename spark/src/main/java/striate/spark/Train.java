@@ -49,7 +49,9 @@ public final class Train {
             System.out.println(describeTest(reports, o));
             System.out.println("checkpoint: " + CheckpointStore.location(o.checkpointDir()));
         } catch (Exception e) { // SparkException (undeclared, from Scala): a task's failure after Spark's retries
-            if (e instanceof org.apache.spark.SparkException failed) {
+            if (e instanceof org.apache.spark.scheduler.BarrierJobSlotsNumberCheckFailed) { // Spark's text names no option
+                System.err.println("striate: error: " + tooFewSlots(o.workers()));
+            } else if (e instanceof org.apache.spark.SparkException failed) {
                 System.err.println("striate: error: " + failure(failed) + " (Spark's log above has the details)");
             } else if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) { // before tasks
                 System.err.println("striate: error: " + e.getMessage());
@@ -58,6 +60,13 @@ public final class Train {
             }
             System.exit(1);
         }
+    }
+
+    /** Why a job of {@code workers} workers could not start: the cluster has fewer task slots. */
+    static String tooFewSlots(int workers) {
+        return "--workers " + workers + " needs " + workers + " task slots at once (a barrier stage starts every "
+                + "worker together), and the cluster has fewer: give it more executors or cores (spark.executor.cores "
+                + "per spark.task.cpus), or lower --workers";
     }
 
     /**

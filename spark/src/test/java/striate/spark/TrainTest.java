@@ -29,6 +29,14 @@ class TrainTest {
         }
     }
 
+    /** Too few task slots for --workers: Spark's own text names no option, this line does. */
+    @Test
+    void tooFewSlotsNamesWorkers() {
+        assertEquals("--workers 3 needs 3 task slots at once (a barrier stage starts every worker together), and the "
+                + "cluster has fewer: give it more executors or cores (spark.executor.cores per spark.task.cpus), or "
+                + "lower --workers", Train.tooFewSlots(3));
+    }
+
     /** A failed job is one line: the task's own exception's message after Spark's summary, not Spark's stack trace. */
     @Test
     void aFailedJobsReasonIsTheTasksOwnMessage() {
