@@ -122,22 +122,10 @@ public final class Main implements Callable<Integer> {
             e = e.getCause(); // a wrapper's message is its cause's toString(), which names Java's classes
         }
         if (e instanceof java.nio.file.FileSystemException f) {
-            return (f.getFile() == null ? "" : f.getFile() + ": ") + reason(f)
+            return (f.getFile() == null ? "" : f.getFile() + ": ") + striate.train.AtomicFile.reason(f)
                     + (f.getOtherFile() == null ? "" : " (and " + f.getOtherFile() + ")");
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    /** What went wrong with a file-system error's path, without the path ("permission denied"). */
-    static String reason(java.nio.file.FileSystemException f) {
-        return f.getReason() != null ? f.getReason() : switch (f) {
-            case java.nio.file.AccessDeniedException a -> "permission denied";
-            case java.nio.file.NoSuchFileException n -> "no such file or folder";
-            case java.nio.file.FileAlreadyExistsException x -> "already exists";
-            case java.nio.file.NotDirectoryException d -> "not a folder";
-            case java.nio.file.DirectoryNotEmptyException d -> "folder not empty";
-            default -> f.getClass().getSimpleName();
-        };
     }
 
     /** An out-of-memory error's line: what ran out and how to get more. */

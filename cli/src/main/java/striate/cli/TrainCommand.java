@@ -412,7 +412,7 @@ final class TrainCommand implements Callable<Integer> {
         if (stepSize < 1) {
             throw new ParameterException(spec.commandLine(), "--step-size must be >= 1, got " + stepSize);
         }
-        if (!schedule.equals("step") && spec.commandLine().getParseResult().hasMatchedOption("--step-size")) {
+        if (!schedule.equals("step") && typed.hasMatchedOption("--step-size")) {
             throw new ParameterException(spec.commandLine(), "--step-size is for --schedule step; the " + schedule
                     + " schedule has no steps"); // it was ignored
         }

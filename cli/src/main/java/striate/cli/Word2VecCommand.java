@@ -162,18 +162,11 @@ final class Word2VecCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--output " + output + ": " + folder + (Files.exists(folder)
                     ? " is not a folder" : " does not exist; create it first"));
         }
-        // a file made and removed: before training, which takes minutes (access() says yes to root anywhere)
-        Path probe = folder.resolve(".striate-write-check-" + ProcessHandle.current().pid());
-        try {
-            Files.createFile(probe);
+        try { // before training, which takes minutes
+            striate.train.AtomicFile.requireWritable(folder);
         } catch (IOException e) {
             throw new IllegalArgumentException("--output " + output + ": cannot write in the folder " + folder + " ("
-                    + (e instanceof java.nio.file.FileSystemException f ? Main.reason(f) : Main.describe(e)) + ")", e);
-        } finally {
-            try {
-                Files.deleteIfExists(probe);
-            } catch (IOException ignored) { // a folder that lets files be made but not removed: left as is
-            }
+                    + striate.train.AtomicFile.reason(e) + ")", e);
         }
     }
 

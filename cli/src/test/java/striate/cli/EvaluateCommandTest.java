@@ -20,6 +20,14 @@ class EvaluateCommandTest {
     @TempDir
     Path tmp;
 
+    /** {@code striate evaluate} of the run's last checkpoint on {@code data}, with {@code more} options. */
+    private static TrainCommandTest.Result evaluate(Path run, Path data, String... more) {
+        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("evaluate", "--checkpoint",
+                run.resolve(Trainer.LAST).toString(), "--data", data.toString()), java.util.Arrays.stream(more))
+                .toArray(String[]::new);
+        return TrainCommandTest.cli(args);
+    }
+
     @Test
     void aFolderWithOnlyTheTestFilesIsEnough() throws IOException {
         Path data = Files.createDirectories(tmp.resolve("data"));
@@ -33,14 +41,12 @@ class EvaluateCommandTest {
         Path testOnly = Files.createDirectories(tmp.resolve("test-only"));
         Files.copy(data.resolve(MnistFolder.TEST_IMAGES), testOnly.resolve(MnistFolder.TEST_IMAGES));
         Files.copy(data.resolve(MnistFolder.TEST_LABELS), testOnly.resolve(MnistFolder.TEST_LABELS));
-        TrainCommandTest.Result e = TrainCommandTest.cli("evaluate", "--checkpoint",
-                run.resolve(Trainer.LAST).toString(), "--data", testOnly.toString());
+        TrainCommandTest.Result e = evaluate(run, testOnly);
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("test accuracy") && e.out().contains("on 40 images"), e.out());
 
         Path report = tmp.resolve("report");
-        TrainCommandTest.Result r = TrainCommandTest.cli("evaluate", "--checkpoint",
-                run.resolve(Trainer.LAST).toString(), "--data", testOnly.toString(), "--report", report.toString());
+        TrainCommandTest.Result r = evaluate(run, testOnly, "--report", report.toString());
         assertEquals(0, r.code(), r.err());
         for (String file : new String[] {"metrics.json", "loss.png", "accuracy.png", "confusion.png"}) {
             assertTrue(Files.size(report.resolve(file)) > 0, file + ": " + r.out());
@@ -62,27 +68,23 @@ class EvaluateCommandTest {
 
         Path trainOnly = Files.createDirectories(tmp.resolve("train-only"));
         Files.copy(data.resolve(MnistFolder.TRAIN_IMAGES), trainOnly.resolve(MnistFolder.TRAIN_IMAGES));
-        TrainCommandTest.Result missing = TrainCommandTest.cli("evaluate", "--checkpoint",
-                run.resolve(Trainer.LAST).toString(), "--data", trainOnly.toString());
+        TrainCommandTest.Result missing = evaluate(run, trainOnly);
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("missing " + MnistFolder.TEST_IMAGES + "[.gz], " + MnistFolder.TEST_LABELS
                 + "[.gz]"), missing.err());
 
         Path emptyTest = Files.createDirectories(tmp.resolve("empty-test"));
         TrainCommandTest.writeIdx(emptyTest, "t10k", 0, 3);
-        TrainCommandTest.Result empty = TrainCommandTest.cli("evaluate", "--checkpoint",
-                run.resolve(Trainer.LAST).toString(), "--data", emptyTest.toString());
+        TrainCommandTest.Result empty = evaluate(run, emptyTest);
         assertEquals(1, empty.code(), empty.err());
         assertTrue(empty.err().contains(emptyTest + ": its t10k-images file holds no images"), empty.err());
 
         Path big = Files.createDirectories(tmp.resolve("big-test"));
         TrainCommandTest.writeBlankIdx(big, "t10k", 2, 32);
-        TrainCommandTest.Result wide = TrainCommandTest.cli("evaluate", "--checkpoint",
-                run.resolve(Trainer.LAST).toString(), "--data", big.toString());
+        TrainCommandTest.Result wide = evaluate(run, big);
         assertEquals(1, wide.code(), wide.err());
         assertTrue(wide.err().contains(big + " holds 32x32 images; LeNet-5 takes 28x28"), wide.err());
-        TrainCommandTest.Result resized = TrainCommandTest.cli("evaluate", "--checkpoint",
-                run.resolve(Trainer.LAST).toString(), "--data", testOnly.toString(), "--resize", "5"); // it was ignored
+        TrainCommandTest.Result resized = evaluate(run, testOnly, "--resize", "5"); // it was ignored
         assertEquals(2, resized.code(), resized.err());
         assertTrue(resized.err().startsWith("striate: --resize is for alexnet checkpoints' image folders"),
                 resized.err());

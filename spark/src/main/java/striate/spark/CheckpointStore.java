@@ -20,6 +20,7 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import striate.train.AtomicFile;
 import striate.train.Checkpoint;
 import striate.train.CheckpointException;
 
@@ -90,28 +91,13 @@ final class CheckpointStore {
      * (access() says yes to root anywhere, /proc included).
      */
     private static Path writableFolder(String dir, Path path) throws IOException {
-        Path probe = null;
         try {
             Path folder = Files.createDirectories(path);
-            probe = Files.createTempFile(folder, ".striate-write-check-", ""); // a name of its own: workers share folders
+            AtomicFile.requireWritable(folder);
             return folder;
         } catch (IOException e) {
-            String why = switch (e) {
-                case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
-                case java.nio.file.AccessDeniedException a -> "permission denied";
-                case java.nio.file.FileAlreadyExistsException a -> "a file is in the way";
-                case java.nio.file.NoSuchFileException a -> a.getFile() != null && a.getFile().contains(
-                        ".striate-write-check-") ? "no file can be made in it" : "no such folder";
-                default -> e.toString();
-            };
-            throw new IOException("--checkpoint-dir " + dir + ": not a folder this node can write (" + why + ")", e);
-        } finally {
-            if (probe != null) {
-                try {
-                    Files.deleteIfExists(probe);
-                } catch (IOException ignored) { // a folder that lets files be made but not removed: left as is
-                }
-            }
+            throw new IOException("--checkpoint-dir " + dir + ": not a folder this node can write ("
+                    + AtomicFile.reason(e) + ")", e);
         }
     }
 

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -68,6 +70,41 @@ public final class AtomicFile {
         } catch (IOException e) {
             // nothing to undo: the new content is in place either way
         }
+    }
+
+    /**
+     * Throws unless a file can be made in {@code folder}: one is made and removed, for a writer to check before long
+     * work (access() says yes to root anywhere, /proc included). The error is a {@link FileSystemException} of the
+     * folder whose {@link #reason} says why.
+     */
+    public static void requireWritable(Path folder) throws IOException {
+        Path probe;
+        try {
+            probe = Files.createTempFile(folder, ".striate-write-check-", ""); // a name of its own: writers share folders
+        } catch (NoSuchFileException e) { // the folder is there (a caller made it), but takes no file
+            throw new FileSystemException(folder.toString(), null, "no file can be made in it");
+        } catch (FileSystemException e) {
+            throw new FileSystemException(folder.toString(), null, reason(e));
+        }
+        try {
+            Files.deleteIfExists(probe);
+        } catch (IOException ignored) { // a folder that lets files be made but not removed: left as is
+        }
+    }
+
+    /** What went wrong in a failed file-system call, without its path ("permission denied"). */
+    public static String reason(IOException e) {
+        if (!(e instanceof FileSystemException f)) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return f.getReason() != null ? f.getReason() : switch (f) {
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case NoSuchFileException n -> "no such file or folder";
+            case java.nio.file.FileAlreadyExistsException x -> "a file is in the way";
+            case java.nio.file.NotDirectoryException d -> "not a folder";
+            case java.nio.file.DirectoryNotEmptyException d -> "folder not empty";
+            default -> f.getClass().getSimpleName();
+        };
     }
 
     /** Replaces {@code target} with {@code bytes}. */
