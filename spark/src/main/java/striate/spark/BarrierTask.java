@@ -3,6 +3,9 @@ package striate.spark;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -18,10 +21,12 @@ import org.apache.spark.resource.ResourceInformation;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
+import striate.data.DataFileException;
 import striate.parallel.GradientExchange;
 import striate.parallel.PeerWatch;
 import striate.parallel.ProcessGroupEngine;
 import striate.tensor.Device;
+import striate.train.CheckpointException;
 
 /**
  * The body of one task of the barrier stage: one worker. Its rank is its partition index. On CPUs it opens a server
@@ -30,9 +35,11 @@ import striate.tensor.Device;
  * ({@code --device cuda}) it trains on the GPU Spark's resource scheduling gave the task, and rank 0's NCCL group id
  * goes to every task through {@code allGather} before each joins the group ({@link ProcessGroupEngine}). Then it runs
  * {@link Worker#run} on its examples ({@link Examples}: the options' {@code --data}, or its partition of a DataFrame); the
- * one element of its partition's output is the worker's {@link Worker.Report}.
+ * one element of its partition's output is the worker's {@link Worker.Report}. A worker that cannot start for the job's
+ * input ({@link #isInput}) says so in the rendezvous instead, and then every task returns its reason
+ * ({@link TaskOutcome.Refused}) and succeeds, so that Spark does not retry the stage.
  */
-final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worker.Report>> implements Serializable {
+final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<TaskOutcome>> implements Serializable {
     /**
      * A worker's examples: the run's training examples at run-wide indices ({@link ShardOrder}'s, of which it reads
      * its shard), and its slice of the test images, which it scores after each epoch (null when the run has none).
@@ -74,27 +81,69 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         this.examples = examples;
     }
 
+    /** How a worker's word in the rendezvous says that it cannot start; the reason follows. */
+    static final String REFUSED = "refused: ";
+
     @Override
-    public Iterator<Worker.Report> apply(Iterator<T> partition) {
-        Train.checkJava(Runtime.version());
+    public Iterator<TaskOutcome> apply(Iterator<T> partition) {
         BarrierTaskContext context = BarrierTaskContext.get();
         int rank = context.partitionId();
-        Shard data;
+        Device device;
+        ProcessGroupEngine nccl = null;
+        Worker.Start start;
         try {
-            data = examples.read(options, rank, CollectionConverters.asJava(partition));
-        } catch (IOException e) {
-            throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);
+            Train.checkJava(Runtime.version());
+            device = options.onGpus() ? gpu(context.resourcesJMap()) : Device.parse("cpu:0");
+            if (options.onGpus()) {
+                nccl = nccl(device);
+            }
+            start = Worker.prepare(options, examples.read(options, rank, CollectionConverters.asJava(partition)));
+        } catch (IOException | RuntimeException e) {
+            if (!isInput(e)) {
+                throw e instanceof IOException io ? new UncheckedIOException("worker " + rank + ": " + e.getMessage(),
+                        io) : (RuntimeException) e;
+            }
+            // the others wait in the rendezvous: each learns there that the workers refuse, and why
+            return refused(context.allGather(REFUSED + "worker " + rank + ": " + e.getMessage())).orElseThrow();
         }
-        if (options.onGpus()) {
-            return onGpu(context, rank, data);
-        }
+        return nccl != null ? onGpu(context, rank, device, nccl, start) : onCpu(context, rank, start);
+    }
+
+    /**
+     * Whether {@code e}, a worker's failure to start, is the job's input's: the options, the data, the checkpoint
+     * folder or its checkpoint, the JVM or the GPU configuration. Those are the same on a retry, so the workers refuse
+     * together and their tasks succeed (a failed task fails the stage, which Spark retries, up to
+     * spark.stage.maxConsecutiveAttempts times). Other failures, such as a read cut short, fail the stage.
+     */
+    static boolean isInput(Throwable e) {
+        return e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof JobInputException || e instanceof DataFileException
+                || e instanceof CheckpointException || e instanceof NoSuchFileException
+                || e instanceof NotDirectoryException || e instanceof AccessDeniedException
+                || e instanceof UncheckedIOException u && isInput(u.getCause());
+    }
+
+    /**
+     * The outcome of a rendezvous whose {@code words} (every worker's, in rank order) hold a refusal: the first
+     * refusal's reason, which every worker returns; empty when every worker can start.
+     */
+    static Optional<Iterator<TaskOutcome>> refused(String[] words) {
+        return Arrays.stream(words).filter(w -> w.startsWith(REFUSED)).findFirst().map(w -> CollectionConverters
+                .asScala(List.<TaskOutcome>of(new TaskOutcome.Refused(w.substring(REFUSED.length()))).iterator()));
+    }
+
+    private Iterator<TaskOutcome> onCpu(BarrierTaskContext context, int rank, Worker.Start start) {
         // join closes the server socket; the try closes it when anything before join fails (a second close is a no-op)
         try (ServerSocket server = SocketRing.listen()) {
-            List<InetSocketAddress> peers = peers(context, server.getLocalPort());
-            try (SocketRing ring = SocketRing.join(rank, peers, server, PEER_TIMEOUT)) {
-                Worker.Report report = Worker.run(options, rank, Device.parse("cpu:0"), ring, data);
+            String[] ports = context.allGather(Integer.toString(server.getLocalPort()));
+            Optional<Iterator<TaskOutcome>> refused = refused(ports);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            try (SocketRing ring = SocketRing.join(rank, peers(context, ports), server, PEER_TIMEOUT)) {
+                Worker.Report report = Worker.run(options, rank, Device.parse("cpu:0"), ring, start);
                 finished(context);
-                return CollectionConverters.asScala(List.of(report).iterator());
+                return CollectionConverters.asScala(List.<TaskOutcome>of(report).iterator());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);
@@ -111,25 +160,32 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         context.barrier();
     }
 
-    private Iterator<Worker.Report> onGpu(BarrierTaskContext context, int rank, Shard data) {
-        Device device = gpu(context.resourcesJMap(), rank);
-        ProcessGroupEngine nccl = ProcessGroupEngine.named("nccl").orElseThrow(() -> new IllegalStateException("worker "
-                + rank + ": --device cuda needs the NCCL engine of striate-backend-cuda, which this jar lacks"));
+    /** The NCCL engine for {@code device}, or why it cannot serve. */
+    private static ProcessGroupEngine nccl(Device device) {
+        ProcessGroupEngine nccl = ProcessGroupEngine.named("nccl").orElseThrow(() -> new IllegalStateException(
+                "--device cuda needs the NCCL engine of striate-backend-cuda, which this jar lacks"));
         Optional<String> why = nccl.unavailable(device);
-        if (why.isPresent()) { // Spark aborts the stage's other tasks, waiting in allGather, when one fails
-            throw new IllegalStateException("worker " + rank + " on " + device + ": " + why.get());
+        if (why.isPresent()) {
+            throw new IllegalStateException(device + ": " + why.get());
         }
+        return nccl;
+    }
+
+    private Iterator<TaskOutcome> onGpu(BarrierTaskContext context, int rank, Device device, ProcessGroupEngine nccl,
+                                        Worker.Start start) {
         String[] ids = context.allGather(rank == 0 ? HexFormat.of().formatHex(nccl.newGroupId()) : "");
+        Optional<Iterator<TaskOutcome>> refused = refused(ids);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         // NCCL waits on the GPU for a lost peer forever; the group is aborted when Spark kills this task (another
         // task of the stage failed), so the task ends and the stage can be retried
         PeerWatch watch = new PeerWatch(PEER_TIMEOUT, killed(context));
         try (GradientExchange group = nccl.join(device, HexFormat.of().parseHex(ids[0]), options.workers(), rank,
                 watch)) {
-            Worker.Report report = Worker.run(options, rank, device, group, data);
+            Worker.Report report = Worker.run(options, rank, device, group, start);
             finished(context);
-            return CollectionConverters.asScala(List.of(report).iterator());
-        } catch (IOException e) {
-            throw new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);
+            return CollectionConverters.asScala(List.<TaskOutcome>of(report).iterator());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -153,11 +209,11 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
      * The GPU Spark gave this task ({@code spark.task.resource.gpu.amount=1}): the one address of its "gpu" resource,
      * a CUDA ordinal. No GPU, or more than one, is an error saying how to submit.
      */
-    static Device gpu(Map<String, ResourceInformation> resources, int rank) {
+    static Device gpu(Map<String, ResourceInformation> resources) {
         ResourceInformation gpus = resources.get("gpu");
         String[] addresses = gpus == null ? new String[0] : gpus.addresses();
         if (addresses.length != 1) {
-            throw new IllegalStateException("worker " + rank + ": --device cuda needs one GPU per task, and Spark gave "
+            throw new IllegalStateException("--device cuda needs one GPU per task, and Spark gave "
                     + "this one " + (addresses.length == 0 ? "none" : addresses.length + " " + Arrays.toString(addresses))
                     + "; submit with --conf spark.executor.resource.gpu.amount=1 --conf spark.task.resource.gpu.amount=1 "
                     + "and a GPU discovery script (README: Training on Apache Spark)");
@@ -165,14 +221,13 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<Worke
         try {
             return Device.cuda(Integer.parseInt(addresses[0].trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("worker " + rank + ": Spark's GPU address '" + addresses[0] + "' is not a "
+            throw new IllegalStateException("Spark's GPU address '" + addresses[0] + "' is not a "
                     + "CUDA device ordinal; the discovery script must print the ordinals (0, 1, ...)", e);
         }
     }
 
-    /** Every task's host and server port, in rank order; shares this task's {@code port} with the others. */
-    private List<InetSocketAddress> peers(BarrierTaskContext context, int port) {
-        String[] ports = context.allGather(Integer.toString(port));
+    /** Every task's host and server port, in rank order, from the ports the rendezvous gathered. */
+    private List<InetSocketAddress> peers(BarrierTaskContext context, String[] ports) {
         BarrierTaskInfo[] tasks = context.getTaskInfos();
         if (tasks.length != options.workers()) {
             throw new IllegalStateException("the barrier stage has " + tasks.length + " tasks but --workers is "

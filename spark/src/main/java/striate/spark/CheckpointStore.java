@@ -78,7 +78,7 @@ final class CheckpointStore {
             fs = folder.getFileSystem(conf);
             fs.mkdirs(folder);
         } catch (IllegalArgumentException | IOException e) {
-            throw new IOException("--checkpoint-dir " + dir + ": not a folder this node can write (" + e.getMessage()
+            throw new JobInputException("--checkpoint-dir " + dir + ": not a folder this node can write (" + e.getMessage()
                     + ")", e);
         }
         org.apache.hadoop.fs.Path url = new org.apache.hadoop.fs.Path(folder, Worker.CHECKPOINT);
@@ -96,7 +96,7 @@ final class CheckpointStore {
             AtomicFile.requireWritable(folder);
             return folder;
         } catch (IOException e) {
-            throw new IOException("--checkpoint-dir " + dir + ": not a folder this node can write ("
+            throw new JobInputException("--checkpoint-dir " + dir + ": not a folder this node can write ("
                     + AtomicFile.reason(e) + ")", e);
         }
     }
@@ -140,7 +140,7 @@ final class CheckpointStore {
             return ATOMIC_RENAME.contains(fs.getScheme()) ? null : fromPartial();
         }
         if (!status.isFile()) {
-            throw new IOException(location + ": is not a file; expected a Striate checkpoint");
+            throw new CheckpointException(null, location + ": is not a file; expected a Striate checkpoint");
         }
         try {
             return loaded(url);
@@ -202,13 +202,13 @@ final class CheckpointStore {
      * {@code e} (about the checkpoint this store loaded) naming the checkpoint's location instead of the local copy a
      * URL's checkpoint was read from.
      */
-    IOException located(CheckpointException e) {
+    CheckpointException located(CheckpointException e) {
         String message = e.getMessage();
         String copy = e.file() == null ? null : e.file().toString();
         if (file != null || copy == null || !message.startsWith(copy)) {
             return e;
         }
-        return new IOException(loadedFrom + message.substring(copy.length()), e);
+        return new CheckpointException(null, loadedFrom + message.substring(copy.length()), e);
     }
 
     /**

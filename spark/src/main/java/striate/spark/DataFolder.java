@@ -60,11 +60,11 @@ final class DataFolder {
             root = new org.apache.hadoop.fs.Path(url);
             fs = root.getFileSystem(HadoopSettings.configuration());
         } catch (IllegalArgumentException | IOException e) {
-            throw new IOException(url + ": not a folder this node can read (" + e.getMessage() + ")", e);
+            throw new JobInputException(url + ": not a folder this node can read (" + e.getMessage() + ")", e);
         }
         FileStatus rootStatus = status(fs, root);
         if (rootStatus == null || !rootStatus.isDirectory()) {
-            throw new IOException(url + ": no such folder (" + fs.getUri() + "); --data must name a folder with "
+            throw new JobInputException(url + ": no such folder (" + fs.getUri() + "); --data must name a folder with "
                     + String.join(", ", NAMES) + " (each plain or .gz)");
         }
         List<FileStatus> sources = new ArrayList<>();
@@ -85,7 +85,7 @@ final class DataFolder {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IOException(url + ": missing " + String.join(", ", missing) + "; --data must name a folder with "
+            throw new JobInputException(url + ": missing " + String.join(", ", missing) + "; --data must name a folder with "
                     + "the four MNIST-format files (each plain or .gz)");
         }
         StringBuilder record = new StringBuilder(url).append('\n');

@@ -21,7 +21,8 @@ import striate.models.AlexNet;
  * --model lenet5 --data DIR --epochs E --batch-size B --lr LR --seed S --checkpoint-dir DIR --workers N}
  * (see {@link Options}). The job is one barrier stage of N tasks, one per worker ({@link BarrierTask}); Spark
  * starts them together, and when one fails it retries the whole stage (up to spark.stage.maxConsecutiveAttempts,
- * 4 by default), whose workers resume from the last checkpoint. The workers' Striate JVM flags are added to
+ * 4 by default), whose workers resume from the last checkpoint; a worker that cannot start for the job's input has
+ * every worker refuse instead, which is not retried ({@link TaskOutcome.Refused}). The workers' Striate JVM flags are added to
  * {@code spark.executor.extraJavaOptions}.
  */
 public final class Train {
@@ -53,7 +54,7 @@ public final class Train {
                 System.err.println("striate: error: " + tooFewSlots(o.workers()));
             } else if (e instanceof org.apache.spark.SparkException failed) {
                 System.err.println("striate: error: " + failure(failed) + " (Spark's log above has the details)");
-            } else if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) { // before tasks
+            } else if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) { // before the tasks, or refused by them
                 System.err.println("striate: error: " + e.getMessage());
             } else {
                 throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
@@ -234,9 +235,9 @@ public final class Train {
         for (int r = 0; r < o.workers(); r++) {
             ranks.add(r);
         }
-        RDD<Worker.Report> reports = sc.parallelize(ranks, o.workers()).rdd().barrier()
-                .mapPartitions(new BarrierTask<>(o, new BarrierTask.DataOption()), false, REPORT);
-        return collect(reports);
+        RDD<TaskOutcome> outcomes = sc.parallelize(ranks, o.workers()).rdd().barrier()
+                .mapPartitions(new BarrierTask<>(o, new BarrierTask.DataOption()), false, OUTCOME);
+        return collect(outcomes);
     }
 
     /**
@@ -256,23 +257,32 @@ public final class Train {
         }
         FrameShards.Dealt dealt = FrameShards.deal(train, test, o);
         try {
-            RDD<Worker.Report> reports = dealt.shards().rdd().barrier().mapPartitions(new BarrierTask<>(o,
-                    new FrameShards.Examples(dealt.examples(), dealt.tests(), train.classes().size())), false, REPORT);
-            return collect(reports);
+            RDD<TaskOutcome> outcomes = dealt.shards().rdd().barrier().mapPartitions(new BarrierTask<>(o,
+                    new FrameShards.Examples(dealt.examples(), dealt.tests(), train.classes().size())), false, OUTCOME);
+            return collect(outcomes);
         } finally {
             dealt.release();
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static final ClassTag<Worker.Report> REPORT =
-            (ClassTag<Worker.Report>) (ClassTag<?>) ClassTag$.MODULE$.apply(Worker.Report.class);
+    private static final ClassTag<TaskOutcome> OUTCOME =
+            (ClassTag<TaskOutcome>) (ClassTag<?>) ClassTag$.MODULE$.apply(TaskOutcome.class);
 
-    /** The reports of the barrier stage {@code reports}, in rank order. */
-    private static List<Worker.Report> collect(RDD<Worker.Report> reports) {
+    /**
+     * The reports of the barrier stage {@code outcomes}, in rank order; when the workers refused to start, an
+     * IllegalArgumentException with their reason (the job's input is wrong: --data, --checkpoint-dir, the options).
+     */
+    private static List<Worker.Report> collect(RDD<TaskOutcome> outcomes) {
         // Spark retries a failed barrier stage only when it is a shuffle-map stage, never a result stage: the
-        // shuffle after it (the reports into one partition) makes the training stage one.
-        List<Worker.Report> out = new ArrayList<>(reports.toJavaRDD().repartition(1).collect());
+        // shuffle after it (the outcomes into one partition) makes the training stage one.
+        List<Worker.Report> out = new ArrayList<>();
+        for (TaskOutcome outcome : outcomes.toJavaRDD().repartition(1).collect()) {
+            switch (outcome) {
+                case TaskOutcome.Refused r -> throw new IllegalArgumentException(r.reason());
+                case Worker.Report r -> out.add(r);
+            }
+        }
         out.sort(Comparator.comparingInt(Worker.Report::rank));
         return out;
     }

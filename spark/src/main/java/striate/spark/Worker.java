@@ -50,7 +50,7 @@ public final class Worker {
      * LeNet-5's gradients make one bucket, reduced after backward, so all of it adds to the step).
      */
     public record Report(int rank, long firstStep, long lastStep, List<Epoch> epochs, long examples, double seconds,
-                         double allReduceSeconds, Test test) implements Serializable {
+                         double allReduceSeconds, Test test) implements TaskOutcome {
         public Report {
             epochs = List.copyOf(epochs);
         }
@@ -204,12 +204,11 @@ public final class Worker {
      * epoch a stage resumed in covers the whole epoch), and rank 0's report carries the last
      * epoch's test score as the final weights'.
      */
-    public static Report run(Options o, int rank, Device device, GradientExchange exchange, BarrierTask.Shard shard)
-            throws IOException {
-        Dataset data = shard.train();
-        Dataset test = shard.test();
-        ShardOrder order = new ShardOrder(data.size(), o.workers(), o.batchSize(), o.seed());
-        CheckpointStore checkpoints = CheckpointStore.open(o.checkpointDir());
+    public static Report run(Options o, int rank, Device device, GradientExchange exchange, Start start) {
+        Dataset data = start.shard().train();
+        Dataset test = start.shard().test();
+        ShardOrder order = start.order();
+        CheckpointStore checkpoints = start.checkpoints();
         AtomicLong reduceNanos = new AtomicLong();
         GradientExchange timed = new GradientExchange() { // the engine's, timed; its finish forwarded (NCCL's waits)
             @Override
@@ -226,7 +225,10 @@ public final class Worker {
         };
         try (DataParallel dp = DataParallel.builder(List.of(device), () -> model(o, data.classes()), m -> optimizer(m, o))
                 .exchange(timed).build()) {
-            Checkpoint resumed = resume(dp, checkpoints, o);
+            Checkpoint resumed = start.resumed();
+            if (resumed != null) {
+                resume(dp, resumed, checkpoints);
+            }
             long step = resumed == null ? 0 : resumed.globalStep();
             List<EpochStats> history = new ArrayList<>(resumed == null ? List.of() : resumed.history());
             long first = step;
@@ -327,27 +329,47 @@ public final class Worker {
         }
     }
 
-    /** Restores the last checkpoint into the replica when there is one, and returns it (null without one). */
-    private static Checkpoint resume(DataParallel dp, CheckpointStore checkpoints, Options o) throws IOException {
+    /**
+     * What a worker reads and checks before it meets the others: its examples, which must give every worker one batch
+     * ({@link ShardOrder}), the checkpoint folder (made, and tried with a file: {@link CheckpointStore#open}), and the
+     * checkpoint there to resume from, of this model and these settings (null when there is none).
+     */
+    public record Start(BarrierTask.Shard shard, ShardOrder order, CheckpointStore checkpoints, Checkpoint resumed) {
+    }
+
+    /**
+     * The {@link Start} of a worker of {@code o} on {@code shard}. Its failures are mostly the job's input's: a worker
+     * that fails here has not met the others yet, so the workers can refuse together ({@link BarrierTask}).
+     */
+    public static Start prepare(Options o, BarrierTask.Shard shard) throws IOException {
+        ShardOrder order = new ShardOrder(shard.train().size(), o.workers(), o.batchSize(), o.seed());
+        CheckpointStore checkpoints = CheckpointStore.open(o.checkpointDir());
         Checkpoint c = checkpoints.load();
-        if (c == null) {
-            return null;
-        }
-        try {
-            c.requireModel(o.model());
+        if (c != null) {
+            try {
+                c.requireModel(o.model());
+            } catch (CheckpointException e) {
+                throw checkpoints.located(e);
+            }
             if (!c.settings().equals(o.settings())) {
                 throw new IllegalArgumentException(checkpoints.loadedFrom() + " was written by a run with "
                         + c.settings() + " but this run has " + o.settings() + "; give the same options or another "
                         + "--checkpoint-dir");
             }
+        }
+        return new Start(shard, order, checkpoints, c);
+    }
+
+    /** Restores the checkpoint {@code c}, loaded from {@code checkpoints}, into the replica and its optimizer. */
+    private static void resume(DataParallel dp, Checkpoint c, CheckpointStore checkpoints) {
+        try {
             c.restoreInto(dp.module());
         } catch (CheckpointException e) {
-            throw checkpoints.located(e);
+            throw new UncheckedIOException(checkpoints.located(e));
         }
         dp.optimizer().loadState(c.optimizer());
         dp.syncFromFirst();
         log.info("resuming from {} at step {}", checkpoints.loadedFrom(), c.globalStep());
-        return c;
     }
 
     private static void save(DataParallel dp, CheckpointStore checkpoints, Options o, long step, int stepsPerEpoch,

@@ -166,19 +166,80 @@ class SparkTrainTest {
     }
 
     /**
-     * A checkpoint folder no file can be made in (/proc, where even root cannot, though access() says it may) fails
-     * every worker at the start, naming --checkpoint-dir; it failed rank 0 at its first save, and the job hung.
+     * A checkpoint folder no file can be made in (/proc, where even root cannot, though access() says it may) is
+     * refused by every worker at the start, naming --checkpoint-dir; it failed rank 0 at its first save, and the job
+     * hung. Refused, not failed: the job's one stage ran once (a failed stage is retried, and ends in a SparkException).
      */
     @Test
-    void aCheckpointFolderThatCannotBeWrittenFailsTheJobAtTheStart() {
+    void aCheckpointFolderThatCannotBeWrittenIsRefusedAtTheStart() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "Linux's /proc");
         Options o = Options.parse("--model", "lenet5", "--data", MnistFolder.defaultFashionMnistFolder().toString(),
                 "--epochs", "1", "--batch-size", "32", "--lr", "0.05", "--seed", "7", "--checkpoint-dir", "/proc",
                 "--workers", "2", "--limit", "320");
-        Exception e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(3),
-                () -> assertThrows(Exception.class, () -> Train.run(sc, o)));
-        assertTrue(e.getMessage().contains("--checkpoint-dir /proc: not a folder this node can write"),
-                e.getMessage());
+        StageAttempts attempts = new StageAttempts();
+        sc.sc().addSparkListener(attempts);
+        try {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofMinutes(3), () -> assertThrows(IllegalArgumentException.class,
+                            () -> Train.run(sc, o)));
+            assertTrue(e.getMessage().matches("worker [01]: --checkpoint-dir /proc: not a folder this node can write "
+                    + "\\(.+\\)"), e.getMessage());
+            assertEquals(0, attempts.retries(), "the refusing stage was not retried");
+        } finally {
+            sc.sc().removeSparkListener(attempts);
+        }
+    }
+
+    /**
+     * The job's input refused by the workers before they train, each in one line, no stage retried: too few examples
+     * for a batch per worker, and a checkpoint folder holding another run's checkpoint (nothing is overwritten).
+     */
+    @Test
+    void inputThatCannotTrainIsRefusedOnceWithItsReason(@TempDir Path checkpoints) throws IOException {
+        StageAttempts attempts = new StageAttempts();
+        sc.sc().addSparkListener(attempts);
+        try {
+            IllegalArgumentException few = assertThrows(IllegalArgumentException.class, () -> Train.run(sc,
+                    options(checkpoints, 40, 1, 0)));
+            assertTrue(few.getMessage().matches("worker [01]: each of the 2 workers gets 20 examples of 40, fewer than "
+                    + "one batch of 32; use more data or a smaller --batch-size"), few.getMessage());
+
+            Options first = options(checkpoints, 64, 1, 0);
+            Train.run(sc, first);
+            byte[] written = Files.readAllBytes(checkpoints.resolve(Worker.CHECKPOINT));
+            Options other = Options.parse("--model", "lenet5", "--data", MnistFolder.defaultFashionMnistFolder()
+                    .toString(), "--epochs", "1", "--batch-size", "32", "--lr", "0.1", "--seed", "7",
+                    "--checkpoint-dir", checkpoints.toString(), "--workers", "2", "--limit", "64");
+            IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class, () -> Train.run(sc, other));
+            assertTrue(foreign.getMessage().matches("worker [01]: .*last\\.ckpt was written by a run with .* but this "
+                    + "run has .*; give the same options or another --checkpoint-dir"), foreign.getMessage());
+            assertArrayEquals(written, Files.readAllBytes(checkpoints.resolve(Worker.CHECKPOINT)), "not overwritten");
+            assertEquals(0, attempts.retries(), "no stage was retried");
+        } finally {
+            sc.sc().removeSparkListener(attempts);
+        }
+    }
+
+    /** Counts the stages Spark submitted again after a failure (an attempt number above 0). */
+    private static final class StageAttempts extends org.apache.spark.scheduler.SparkListener {
+        private final java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted submitted) {
+            if (submitted.stageInfo().attemptNumber() > 0) {
+                retries.incrementAndGet();
+            }
+        }
+
+        /** The retries so far, once the listener bus has delivered the events posted before this call. */
+        int retries() {
+            try {
+                sc.sc().listenerBus().waitUntilEmpty(60_000);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("Spark's listener bus did not empty in a minute", e);
+            }
+            return retries.get();
+        }
     }
 
     private static final List<Device> TWO_REPLICAS = List.of(Device.parse("cpu:0"), Device.parse("cpu:1"));

@@ -1,6 +1,7 @@
 package striate.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,21 +82,48 @@ class TrainTest {
         assertEquals("fe80::1", BarrierTask.host("[fe80::1]"));
     }
 
+    /**
+     * The job's input, the same on a retry, makes the workers refuse together; a read cut short or a lost peer fails
+     * the stage, which Spark retries.
+     */
+    @Test
+    void theJobsInputIsRefusedAndANodesTroubleRetried() {
+        assertTrue(BarrierTask.isInput(new IllegalArgumentException("each of the 2 workers gets 20 examples")));
+        assertTrue(BarrierTask.isInput(new JobInputException("--checkpoint-dir /proc: not a folder")));
+        assertTrue(BarrierTask.isInput(new striate.data.DataFileException(java.nio.file.Path.of("/data"),
+                "missing train-images-idx3-ubyte")));
+        assertTrue(BarrierTask.isInput(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/d"))));
+        assertTrue(BarrierTask.isInput(new IllegalStateException("--device cuda needs one GPU per task")));
+        assertFalse(BarrierTask.isInput(new java.io.IOException("Connection reset by peer")));
+        assertFalse(BarrierTask.isInput(new java.io.EOFException()));
+        assertFalse(BarrierTask.isInput(new java.io.UncheckedIOException(new java.io.IOException("Stale file handle"))));
+    }
+
+    /** Every worker returns the first refusal in rank order, or trains when no worker refused. */
+    @Test
+    void theWorkersReturnTheFirstRefusal() {
+        String[] words = {"41234", BarrierTask.REFUSED + "worker 1: no data", BarrierTask.REFUSED + "worker 2: other"};
+        scala.collection.Iterator<TaskOutcome> outcome = BarrierTask.refused(words).orElseThrow();
+        assertEquals(new TaskOutcome.Refused("worker 1: no data"), outcome.next());
+        assertFalse(outcome.hasNext());
+        assertTrue(BarrierTask.refused(new String[] {"41234", "41235"}).isEmpty());
+        assertTrue(BarrierTask.refused(new String[] {"0a1b", ""}).isEmpty(), "NCCL's id and the other ranks' words");
+    }
+
     @Test
     void aGpuWorkerTakesTheOneGpuSparkGaveItsTask() {
-        assertEquals(Device.cuda(1), BarrierTask.gpu(Map.of("gpu", new ResourceInformation("gpu", new String[] {"1"})),
-                0));
-        IllegalStateException none = assertThrows(IllegalStateException.class, () -> BarrierTask.gpu(Map.of(), 3));
-        assertEquals("worker 3: --device cuda needs one GPU per task, and Spark gave this one none; submit with "
+        assertEquals(Device.cuda(1), BarrierTask.gpu(Map.of("gpu", new ResourceInformation("gpu", new String[] {"1"}))));
+        IllegalStateException none = assertThrows(IllegalStateException.class, () -> BarrierTask.gpu(Map.of()));
+        assertEquals("--device cuda needs one GPU per task, and Spark gave this one none; submit with "
                 + "--conf spark.executor.resource.gpu.amount=1 --conf spark.task.resource.gpu.amount=1 and a GPU "
                 + "discovery script (README: Training on Apache Spark)", none.getMessage());
         IllegalStateException two = assertThrows(IllegalStateException.class, () -> BarrierTask.gpu(
-                Map.of("gpu", new ResourceInformation("gpu", new String[] {"0", "1"})), 0));
-        assertTrue(two.getMessage().startsWith("worker 0: --device cuda needs one GPU per task, and Spark gave this "
+                Map.of("gpu", new ResourceInformation("gpu", new String[] {"0", "1"}))));
+        assertTrue(two.getMessage().startsWith("--device cuda needs one GPU per task, and Spark gave this "
                 + "one 2 [0, 1]; "), two.getMessage());
         IllegalStateException uuid = assertThrows(IllegalStateException.class, () -> BarrierTask.gpu(
-                Map.of("gpu", new ResourceInformation("gpu", new String[] {"GPU-5f2c"})), 1));
-        assertEquals("worker 1: Spark's GPU address 'GPU-5f2c' is not a CUDA device ordinal; the discovery script must "
+                Map.of("gpu", new ResourceInformation("gpu", new String[] {"GPU-5f2c"}))));
+        assertEquals("Spark's GPU address 'GPU-5f2c' is not a CUDA device ordinal; the discovery script must "
                 + "print the ordinals (0, 1, ...)", uuid.getMessage());
     }
 

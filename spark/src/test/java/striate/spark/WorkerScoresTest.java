@@ -92,8 +92,8 @@ class WorkerScoresTest {
                 "--test-every", "2");
         Dataset train = Worker.data(o);
         List<Worker.Report> reports = SocketRingTest.onRing(2, (rank, ring) -> Worker.run(o, rank, Device.cpu(), ring,
-                new BarrierTask.Shard(train, test.subset(FrameShards.testStart(rank, TESTS, 2),
-                        FrameShards.testStart(rank + 1, TESTS, 2)))));
+                Worker.prepare(o, new BarrierTask.Shard(train, test.subset(FrameShards.testStart(rank, TESTS, 2),
+                        FrameShards.testStart(rank + 1, TESTS, 2))))));
         List<Worker.Epoch> epochs = reports.getFirst().epochs();
         assertEquals(3, epochs.size());
         assertNull(epochs.get(0).scores().test(), "epoch 1: not scored");
@@ -125,12 +125,13 @@ class WorkerScoresTest {
         Dataset train = Worker.data(whole);
         java.util.function.IntFunction<BarrierTask.Shard> shard = rank -> new BarrierTask.Shard(train,
                 test.subset(FrameShards.testStart(rank, TESTS, 2), FrameShards.testStart(rank + 1, TESTS, 2)));
-        SocketRingTest.onRing(2, (rank, ring) -> Worker.run(whole, rank, Device.cpu(), ring, shard.apply(rank)));
+        SocketRingTest.onRing(2, (rank, ring) -> Worker.run(whole, rank, Device.cpu(), ring,
+                Worker.prepare(whole, shard.apply(rank))));
 
         java.util.concurrent.ExecutionException stopped = org.junit.jupiter.api.Assertions.assertThrows(
                 java.util.concurrent.ExecutionException.class, () -> SocketRingTest.onRing(2, (rank, ring) -> Worker.run(
-                        cut, rank, Device.cpu(), ring, rank == 0 ? shard.apply(rank)
-                                : new BarrierTask.Shard(new FailsAfter(train, 6 * 16), shard.apply(rank).test()))));
+                        cut, rank, Device.cpu(), ring, Worker.prepare(cut, rank == 0 ? shard.apply(rank)
+                                : new BarrierTask.Shard(new FailsAfter(train, 6 * 16), shard.apply(rank).test())))));
         assertTrue(String.valueOf(stopped.getCause()).contains("rank 1 closed its connection"),
                 String.valueOf(stopped.getCause())); // rank 0 reports losing worker 1
         Path last = tmp.resolve("cut").resolve(Worker.CHECKPOINT);
@@ -140,7 +141,7 @@ class WorkerScoresTest {
         assertEquals(2, carried.steps(), "two steps of epoch 2 carried");
         assertTrue(carried.seconds() > 0);
         List<Worker.Report> resumed = SocketRingTest.onRing(2, (rank, ring) -> Worker.run(cut, rank, Device.cpu(),
-                ring, shard.apply(rank)));
+                ring, Worker.prepare(cut, shard.apply(rank))));
 
         Worker.Epoch rest = resumed.getFirst().epochs().getFirst();
         assertEquals(1, resumed.getFirst().epochs().size());
