@@ -46,10 +46,13 @@ public final class Autocast {
         return set(null);
     }
 
+    private static final ThreadLocal<ScopeStack> OPEN = ThreadLocal.withInitial(ScopeStack::new);
+
     private static Scope set(DType low) {
         DType previous = LOW.get();
         LOW.set(low);
-        return () -> LOW.set(previous);
+        Runnable restore = OPEN.get().push("Autocast", () -> LOW.set(previous));
+        return restore::run;
     }
 
     /** Restores the previous mode on close. */

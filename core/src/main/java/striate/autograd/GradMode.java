@@ -7,6 +7,7 @@ package striate.autograd;
  */
 public final class GradMode {
     private static final ThreadLocal<Boolean> ENABLED = ThreadLocal.withInitial(() -> Boolean.TRUE);
+    private static final ThreadLocal<ScopeStack> OPEN = ThreadLocal.withInitial(ScopeStack::new);
 
     private GradMode() {
     }
@@ -28,7 +29,8 @@ public final class GradMode {
     private static Scope set(boolean enabled) {
         boolean previous = ENABLED.get();
         ENABLED.set(enabled);
-        return () -> ENABLED.set(previous);
+        Runnable restore = OPEN.get().push("GradMode", () -> ENABLED.set(previous));
+        return restore::run;
     }
 
     /** Restores the previous mode on close. */

@@ -102,6 +102,11 @@ public final class Tape {
         if (!dy.shape().equals(output.shape())) {
             throw new ShapeMismatchException(what, "dy of shape " + dy.shape(), "the output's shape " + output.shape());
         }
+        if (dy.dtype() != output.dtype() || !dy.device().equals(output.device())) {
+            throw new IllegalArgumentException(what + ": dy is " + dy.dtype() + " on " + dy.device() + " but the output "
+                    + "is " + output.dtype() + " on " + output.device() + "; give dy the output's type and device "
+                    + "(dy.to(...))");
+        }
     }
 
     /**

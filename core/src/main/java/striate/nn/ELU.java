@@ -14,6 +14,9 @@ public final class ELU extends Module {
     }
 
     public ELU(double alpha) {
+        if (!Double.isFinite(alpha)) {
+            throw new IllegalArgumentException("ELU: alpha must be finite, got " + alpha);
+        }
         this.alpha = alpha;
     }
 

@@ -15,8 +15,17 @@ public final class Linear extends Module {
     private final Parameter bias;
 
     public Linear(long inFeatures, long outFeatures, Rng rng) {
-        this(Init.lecunUniform(rng, inFeatures, outFeatures, inFeatures),
+        this(Init.lecunUniform(rng, checkedFeatures(inFeatures, outFeatures), outFeatures, inFeatures),
                 Init.lecunUniform(rng, inFeatures, outFeatures));
+    }
+
+    /** {@code inFeatures} when both sizes are at least 1 (the initialization's bound is 1/√in). */
+    private static long checkedFeatures(long inFeatures, long outFeatures) {
+        if (inFeatures < 1 || outFeatures < 1) {
+            throw new IllegalArgumentException("Linear(" + inFeatures + ", " + outFeatures + "): in_features and "
+                    + "out_features must be >= 1");
+        }
+        return inFeatures;
     }
 
     /** A layer with this weight [out, in] and bias [out] (null for no bias). */

@@ -90,11 +90,25 @@ public abstract class Module {
         return java.util.Collections.unmodifiableMap(children);
     }
 
-    /** Every parameter of this module and its descendants, by dotted path, in registration order. */
+    /**
+     * Every parameter of this module and its descendants, by dotted path, in registration order. A parameter reached
+     * twice (a module registered under two names, as in {@code new Sequential(l, l)}: shared weights) is listed once,
+     * under its first path, as PyTorch does: an optimizer then updates it once per step, with the gradient of every use.
+     */
     public Map<String, Parameter> namedParameters() {
-        Map<String, Parameter> out = new LinkedHashMap<>(parameters);
-        children.forEach((n, c) -> c.namedParameters().forEach((k, v) -> out.put(n + "." + k, v)));
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        java.util.Set<Parameter> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        collectParameters("", out, seen);
         return out;
+    }
+
+    private void collectParameters(String prefix, Map<String, Parameter> out, java.util.Set<Parameter> seen) {
+        parameters.forEach((k, v) -> {
+            if (seen.add(v)) {
+                out.put(prefix + k, v);
+            }
+        });
+        children.forEach((n, c) -> c.collectParameters(prefix + n + ".", out, seen));
     }
 
     public List<Parameter> parameters() {

@@ -245,6 +245,11 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
         Tensor input = options.batchFirst() ? x.transpose(0, 1) : x; // [seq, n, in]
         long seq = input.dim(0);
         long n = input.dim(1);
+        if (seq < 1 || n < 1) {
+            throw new IllegalArgumentException(name() + ": the input " + x.shape() + " has " + (seq < 1 ? "no time steps"
+                    : "no sequences") + " (" + (options.batchFirst() ? "[batch, seq, features]" : "[seq, batch, "
+                    + "features]") + ")");
+        }
         int dirs = options.directions();
         checkState(state, x, n);
         SequenceLengths lens = lengths == null ? null : SequenceLengths.of(name(), lengths, seq, n);

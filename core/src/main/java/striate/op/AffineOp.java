@@ -1,5 +1,6 @@
 package striate.op;
 
+import striate.tensor.DType;
 import striate.tensor.Shape;
 
 /** y = scale·x + shift, elementwise: multiplying or shifting by a constant without a constant tensor. */
@@ -12,5 +13,11 @@ public record AffineOp(double scale, double shift) implements Op {
     @Override
     public Shape inferShape(Shape... in) {
         return in[0];
+    }
+
+    /** An integer input takes whole scales and shifts alone (a fraction would be rounded away). */
+    @Override
+    public DType inferType(DType... in) {
+        return scale == Math.rint(scale) && shift == Math.rint(shift) ? in[0] : requireFloating(in[0]);
     }
 }

@@ -4,10 +4,11 @@ package striate.op;
 public record ConvParams(int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
     public ConvParams {
         if (strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1 || groups < 1) {
-            throw new IllegalArgumentException("conv stride, dilation and groups must be >= 1, got " + this);
+            throw new IllegalArgumentException("conv stride, dilation and groups must be >= 1, got stride " + strideH + "x"
+                    + strideW + ", dilation " + dilationH + "x" + dilationW + ", groups " + groups);
         }
         if (padH < 0 || padW < 0) {
-            throw new IllegalArgumentException("conv padding must be >= 0, got " + this);
+            throw new IllegalArgumentException("conv padding must be >= 0, got " + padH + "x" + padW);
         }
     }
 

@@ -1,5 +1,6 @@
 package striate.op;
 
+import striate.tensor.DType;
 import striate.tensor.Shape;
 
 /** y = x − max − log Σ exp(x − max) along {@code axis}: the numerically stable log of softmax. */
@@ -13,5 +14,10 @@ public record LogSoftmaxOp(int axis) implements Op {
     public Shape inferShape(Shape... in) {
         in[0].axis(axis);
         return in[0];
+    }
+
+    @Override
+    public DType inferType(DType... in) {
+        return requireFloating(in[0]);
     }
 }

@@ -1,5 +1,6 @@
 package striate.op;
 
+import striate.tensor.DType;
 import striate.tensor.Shape;
 
 /**
@@ -25,5 +26,15 @@ public record MatMulOp(boolean transposeA, boolean transposeB) implements Op {
                     "inner dimensions to agree (" + ka + " vs " + kb + ")");
         }
         return Shape.of(m, n);
+    }
+
+    /** Both inputs of one floating-point type. */
+    @Override
+    public DType inferType(DType... in) {
+        if (in[1] != in[0]) {
+            throw new IllegalArgumentException(name() + ": a is " + in[0] + " but b is " + in[1] + "; cast one with "
+                    + "tensor.to(dtype)");
+        }
+        return requireFloating(in[0]);
     }
 }

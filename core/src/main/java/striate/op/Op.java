@@ -34,6 +34,18 @@ public sealed interface Op permits UnaryOp, AffineOp, PowerOp, BinaryOp, WhereOp
         return inputs[0];
     }
 
+    /**
+     * {@code type} when it is a floating-point type, else an error naming this op: an op whose values are fractions
+     * (exp, softmax, a product of weights) would round them to integers in an int32 tensor.
+     */
+    default DType requireFloating(DType type) {
+        if (!type.isFloating()) {
+            throw new IllegalArgumentException(name() + ": the input is " + type + ", which would round the result to "
+                    + "integers; cast it with tensor.to(DType.F32)");
+        }
+        return type;
+    }
+
     /** A shape error that names this op. */
     default ShapeMismatchException mismatch(String got, String expected) {
         return new ShapeMismatchException(name(), got, expected);

@@ -8,10 +8,12 @@ public record PoolParams(int kernelH, int kernelW, int strideH, int strideW, int
                          boolean countIncludePad) {
     public PoolParams {
         if (kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1) {
-            throw new IllegalArgumentException("pool kernel and stride must be >= 1, got " + this);
+            throw new IllegalArgumentException("pool kernel and stride must be >= 1, got kernel " + kernelH + "x"
+                    + kernelW + ", stride " + strideH + "x" + strideW);
         }
         if (padH < 0 || padW < 0 || 2 * padH > kernelH || 2 * padW > kernelW) {
-            throw new IllegalArgumentException("pool padding must be between 0 and half the kernel, got " + this);
+            throw new IllegalArgumentException("pool padding must be between 0 and half the kernel, got padding " + padH
+                    + "x" + padW + " for kernel " + kernelH + "x" + kernelW);
         }
     }
 

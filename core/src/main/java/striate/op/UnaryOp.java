@@ -1,5 +1,6 @@
 package striate.op;
 
+import striate.tensor.DType;
 import striate.tensor.Shape;
 
 /** y = fn(x), elementwise; any shape. */
@@ -12,6 +13,15 @@ public record UnaryOp(UnaryFn fn) implements Op {
     @Override
     public Shape inferShape(Shape... in) {
         return in[0];
+    }
+
+    /** EXP, LOG, SQRT, SIGMOID and TANH need a floating-point input; NEG, ABS, SIGN, STEP and RELU keep integers. */
+    @Override
+    public DType inferType(DType... in) {
+        return switch (fn) {
+            case EXP, LOG, SQRT, SIGMOID, TANH -> requireFloating(in[0]);
+            case NEG, ABS, SIGN, STEP, RELU -> in[0];
+        };
     }
 
     @Override

@@ -35,8 +35,8 @@ public final class Adam extends Optimizer {
         requireUnit("beta1", b.beta1);
         requireUnit("beta2", b.beta2);
         requirePositive("eps", b.eps);
-        if (!(b.weightDecay >= 0)) {
-            throw new IllegalArgumentException("Adam: weight decay must be >= 0, got " + b.weightDecay);
+        if (!(b.weightDecay >= 0) || Double.isInfinite(b.weightDecay)) {
+            throw new IllegalArgumentException("Adam: weight decay must be finite and >= 0, got " + b.weightDecay);
         }
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;

@@ -27,8 +27,9 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
         }
         requirePositive("learning rate", learningRate);
-        if (!(l1 >= 0)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": L1 strength must be >= 0, got " + l1);
+        if (!(l1 >= 0) || Double.isInfinite(l1)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": L1 strength must be finite and >= 0, got "
+                    + l1);
         }
         this.parameters = new LinkedHashMap<>(parameters);
         this.learningRate = learningRate;

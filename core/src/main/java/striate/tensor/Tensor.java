@@ -336,6 +336,7 @@ public final class Tensor {
         if (values.length != size()) {
             throw new ShapeMismatchException("copyFrom", values.length + " values", size() + " for shape " + shape);
         }
+        refuseBroadcastTarget();
         if (!(storage instanceof HostStorage h)) {
             copyFrom(of(Device.reference(), dtype(), values, shape.dims()));
             return;
@@ -357,23 +358,48 @@ public final class Tensor {
     /**
      * Overwrites this tensor's elements with those of {@code src} (same shape; any device; another dtype is cast on
      * src's device first) by the backends' copy primitive ({@link Backend#copy}): only the two views' elements move,
-     * as bytes. Not recorded for autograd.
+     * as bytes. A source that is another view of this tensor's memory (its transpose, say) is copied out first, so
+     * every element gets the source's value from before the copy. Not recorded for autograd.
      */
     public void copyFrom(Tensor src) {
         if (!src.shape.equals(shape)) {
             throw new ShapeMismatchException("copyFrom", "source of shape " + src.shape, "shape " + shape);
         }
+        refuseBroadcastTarget();
+        if (size() == 0 || src.storage == storage && src.offset == offset && Arrays.equals(src.strides, strides)) {
+            return; // nothing to copy, or every element onto itself
+        }
+        Tensor from = src.to(dtype());
+        if (from.storage == storage && overlaps(from)) {
+            try (GradMode.Scope off = GradMode.off()) {
+                from = from.copy();
+            }
+        }
+        Backend.copier(from, this).copy(from, this);
+    }
+
+    /** Refuses a write into a view whose elements share memory (stride 0 on an axis longer than 1). */
+    private void refuseBroadcastTarget() {
         for (int i = 0; i < strides.length; i++) {
             if (strides[i] == 0 && shape.dim(i) > 1) {
                 throw new IllegalArgumentException("copyFrom into a broadcast view " + shape + " (stride 0 on axis " + i
                         + "): several elements share memory; copy into the tensor it expands");
             }
         }
-        if (size() == 0) {
-            return;
+    }
+
+    /** Whether the storage positions {@code other}'s elements span meet the span of this tensor's (same storage). */
+    private boolean overlaps(Tensor other) {
+        return offset <= other.lastPosition() && other.offset <= lastPosition();
+    }
+
+    /** The highest storage position of this (non-empty) tensor's elements; strides are never negative. */
+    private long lastPosition() {
+        long p = offset;
+        for (int i = 0; i < strides.length; i++) {
+            p += (shape.dim(i) - 1) * strides[i];
         }
-        Tensor from = src.to(dtype());
-        Backend.copier(from, this).copy(from, this);
+        return p;
     }
 
     /**
@@ -600,11 +626,21 @@ public final class Tensor {
     }
 
     /** Mean of all elements, as a scalar. */
+    /** Refuses an integer tensor for {@code what}, whose result is a fraction. */
+    private void requireFloating(String what) {
+        if (!dtype().isFloating()) {
+            throw new IllegalArgumentException(what + " of a " + dtype() + " tensor " + shape + " would round to an "
+                    + "integer; cast it with to(DType.F32)");
+        }
+    }
+
     public Tensor mean() {
+        requireFloating("mean");
         return sum().mul(1.0 / size());
     }
 
     public Tensor mean(int[] axes, boolean keepDims) {
+        requireFloating("mean");
         ReduceOp op = new ReduceOp(ReduceFn.SUM, axes, keepDims);
         long count = size() / Math.max(1, op.keptShape(shape).size());
         return apply(op, this).mul(1.0 / count);
@@ -766,6 +802,10 @@ public final class Tensor {
         if (node != null && !value) {
             throw new IllegalStateException("requiresGrad(false) on a computed tensor; use detach()");
         }
+        if (value && !dtype().isFloating()) {
+            throw new IllegalArgumentException("requiresGrad(true) on a " + dtype() + " tensor: only floating-point "
+                    + "tensors have gradients; cast it with to(DType.F32)");
+        }
         this.requiresGrad = value;
         return this;
     }
@@ -784,6 +824,10 @@ public final class Tensor {
     public void setGrad(Tensor g) {
         if (g != null && !g.shape.equals(shape)) {
             throw new ShapeMismatchException("setGrad", "gradient of shape " + g.shape, "shape " + shape);
+        }
+        if (g != null && (g.dtype() != dtype() || !g.device().equals(device()))) {
+            throw new IllegalArgumentException("setGrad: the gradient is " + g.dtype() + " on " + g.device() + " but the "
+                    + "tensor is " + dtype() + " on " + device() + "; give it the tensor's type and device");
         }
         this.grad = g;
     }

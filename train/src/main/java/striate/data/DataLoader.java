@@ -62,6 +62,9 @@ public final class DataLoader implements AutoCloseable {
                     + b.workers);
         }
         int n = b.dataset.size();
+        if (n < 0) {
+            throw new IllegalArgumentException("the dataset's size() is " + n + "; a Dataset has 0 or more examples");
+        }
         if (b.dropLast && n > 0 && b.batchSize > n) {
             throw new IllegalArgumentException("batch size " + b.batchSize + " is larger than the dataset (" + n
                     + " examples) and dropLast is set, so an epoch would have no batches; use a smaller batch size"

@@ -35,6 +35,10 @@ public final class AtomicFile {
         if (Files.isDirectory(file)) {
             throw new IOException(file + ": is a folder; cannot replace it with a file");
         }
+        if (!Files.isDirectory(folder)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, (Files.exists(folder) ? folder
+                    + " is not a folder" : "the folder " + folder + " does not exist") + "; create it first");
+        }
         // a new file (not createTempFile, which makes it owner-only) so the result gets the usual permissions
         Path temp = folder.resolve("." + file.getFileName() + "."
                 + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");

@@ -215,12 +215,33 @@ public final class Trainer {
             throw new IllegalArgumentException("precision " + options.precision() + " is part of the trainer's own "
                     + "step; a step of your own (data-parallel training) runs in fp32: train it with precision fp32");
         }
+        requireModelsParameters(model, optimizer);
+        if (optimizer.learningRate() != options.learningRate()) {
+            throw new IllegalArgumentException("the optimizer's learning rate is " + optimizer.learningRate() + " but "
+                    + "Options.learningRate is " + options.learningRate() + ", from which the trainer's schedule sets "
+                    + "it every epoch; give both the same rate");
+        }
         this.model = model;
         this.optimizer = optimizer;
         this.device = device;
         this.options = options;
         this.imageStep = step;
         this.scaler = options.precision().scaler();
+    }
+
+    /**
+     * Refuses an optimizer that lacks one of the model's trainable parameters (built from another model, say): that
+     * parameter's gradient would never be cleared or used, and a later step failed far from the cause.
+     */
+    private static void requireModelsParameters(Module model, Optimizer optimizer) {
+        java.util.Set<striate.nn.Parameter> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        held.addAll(optimizer.parameters().values());
+        model.namedParameters().forEach((name, p) -> {
+            if (p.requiresGrad() && !held.contains(p)) {
+                throw new IllegalArgumentException("the optimizer does not hold the model's parameter '" + name + "' "
+                        + p.value().shape() + "; build the optimizer from this model's namedParameters()");
+            }
+        });
     }
 
     /** The loss scaler of this run's precision (a disabled one unless fp16). */

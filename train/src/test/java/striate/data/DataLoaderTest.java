@@ -44,6 +44,50 @@ class DataLoaderTest {
         return seen;
     }
 
+    /** A Dataset of the user's own whose size() is negative is refused when the loader is built (it failed later). */
+    @Test
+    void aNegativeDatasetSizeIsRefused() {
+        Dataset numbered = ImageDatasetTest.numbered(3);
+        Dataset broken = new Dataset() {
+            @Override
+            public int size() {
+                return -3;
+            }
+
+            @Override
+            public void image(int i, float[] dst, int offset) {
+                numbered.image(i, dst, offset);
+            }
+
+            @Override
+            public int label(int i) {
+                return numbered.label(i);
+            }
+
+            @Override
+            public int classes() {
+                return numbered.classes();
+            }
+
+            @Override
+            public int channels() {
+                return numbered.channels();
+            }
+
+            @Override
+            public int height() {
+                return numbered.height();
+            }
+
+            @Override
+            public int width() {
+                return numbered.width();
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loader(broken, 8).build());
+        assertEquals("the dataset's size() is -3; a Dataset has 0 or more examples", e.getMessage());
+    }
+
     @Test
     void everyExampleExactlyOncePerEpochWithShapesAndTypes() {
         try (DataLoader l = loader(ImageDatasetTest.numbered(103), 10).shuffle(42).build()) {

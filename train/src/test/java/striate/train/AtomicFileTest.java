@@ -59,6 +59,15 @@ class AtomicFileTest {
         assertEquals(List.of(folder), listing());
     }
 
+    @Test
+    void aMissingFolderIsNamedWithTheTarget() {
+        Path target = dir.resolve("no").resolve("such").resolve("x.ckpt");
+        IOException e = assertThrows(java.nio.file.NoSuchFileException.class, () -> AtomicFile.write(target,
+                new byte[] {1}));
+        assertEquals(target + ": the folder " + target.getParent() + " does not exist; create it first",
+                e.getMessage());
+    }
+
     private List<Path> listing() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.sorted().toList();

@@ -163,7 +163,7 @@ class GraphedTrainingTest {
         Optimizer decaying = new DecayingSgd(net.namedParameters());
         assertRefused("DecayingSgd is not capturable", () -> train(net, decaying, options(1, LrSchedule.constant(),
                 null, GraphMode.ON), train, null, null));
-        Optimizer reading = new PlainSgd(net.namedParameters(), 0.1, true); // capturable; skips by reading
+        Optimizer reading = new PlainSgd(net.namedParameters(), 0.05, true); // capturable; skips by reading
         assertRefused("PlainSgd does not skip a step on the device", () -> train(net, reading, options(1,
                 LrSchedule.constant(), null, GraphMode.ON).withPrecision(Precision.FP16), train, null, null));
         Task<striate.data.Batch> regression = new Task<>() {
@@ -341,10 +341,10 @@ class GraphedTrainingTest {
     void adamReplayedReadsItsStepCountFromTheDeviceAndTrainsAsEagerAdam() {
         Dataset train = TrainerTest.bands(288, 4); // 18 full batches: epoch 2 captures right after replays
         TrainerTest.Net eager = new TrainerTest.Net(6);
-        Optimizer eagerAdam = Adam.builder(eager.namedParameters()).lr(1e-2).weightDecay(1e-3).build();
+        Optimizer eagerAdam = Adam.builder(eager.namedParameters()).lr(0.05).weightDecay(1e-3).build();
         train(eager, eagerAdam, options(2, LrSchedule.constant(), null, GraphMode.OFF), train, null, null);
         TrainerTest.Net graphed = new TrainerTest.Net(6);
-        Optimizer graphedAdam = Adam.builder(graphed.namedParameters()).lr(1e-2).weightDecay(1e-3).build();
+        Optimizer graphedAdam = Adam.builder(graphed.namedParameters()).lr(0.05).weightDecay(1e-3).build();
         train(graphed, graphedAdam, options(2, LrSchedule.constant(), null, GraphMode.ON), train, null, null);
         assertSameWeights(eager, graphed); // a frozen bias correction (step 4 in every replay) would differ
         assertEquals(eagerAdam.steps(), graphedAdam.steps());
@@ -358,7 +358,7 @@ class GraphedTrainingTest {
         double[] scales = new double[2];
         for (GraphMode mode : new GraphMode[] {GraphMode.OFF, GraphMode.ON}) {
             TrainerTest.Net net = new TrainerTest.Net(6);
-            Optimizer adam = Adam.builder(net.namedParameters()).lr(1e-2).build();
+            Optimizer adam = Adam.builder(net.namedParameters()).lr(0.05).build();
             Trainer trainer = new Trainer(net, adam, REF, options(2, LrSchedule.constant(), null, mode)
                     .withPrecision(Precision.FP16));
             assertEquals(2, trainer.fit(train, null, null).size());
@@ -414,7 +414,7 @@ class GraphedTrainingTest {
     /** SGD whose rate decays with the host step count: an update that reads a host value, so not capturable. */
     static final class DecayingSgd extends PlainSgd {
         DecayingSgd(Map<String, Parameter> parameters) {
-            super(parameters, 0.1, false);
+            super(parameters, 0.05, false);
         }
 
         @Override

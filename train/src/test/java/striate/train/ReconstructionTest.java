@@ -73,7 +73,7 @@ class ReconstructionTest {
 
     private static History fit(Module model, Reconstruction task, Dataset train, Dataset test, Trainer.Options o,
                                Checkpoint resume) {
-        Adam adam = Adam.builder(model.namedParameters()).lr(1e-3).build();
+        Adam adam = Adam.builder(model.namedParameters()).lr(o.learningRate()).build();
         try (DataLoader t = DataLoader.builder(train, REF).batchSize(o.batchSize()).shuffle(o.seed()).build();
              DataLoader v = DataLoader.builder(test, REF).batchSize(250).build()) {
             return new Trainer(model, adam, REF, o).fit(task, BatchSource.of(t), BatchSource.of(v), resume);

@@ -179,7 +179,7 @@ class SequenceTrainingTest {
     @Test
     void aStepOfYourOwnIsForImagesAndClipsItself() {
         Module m = tagger(1);
-        Optimizer sgd = Sgd.builder(m.namedParameters()).lr(0.1).build();
+        Optimizer sgd = Sgd.builder(m.namedParameters()).lr(0.05).build();
         TrainStep<Batch> own = batch -> new TrainStep.Result(1, 0, 1, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(m, sgd, REF, own,
                 options(1, null).withClipGradNorm(1)));
