@@ -62,13 +62,13 @@ extern "C" __global__ void cat_forward_f16(long long n, Layout xl, const unsigne
 }
 
 // The ReLU of a fused convolution (striate.op.Conv2dOp with relu, no bias) on cuDNN's 2-byte output y, in place:
-// max(y, 0), NaN → 0, as conv2d_bias_relu_forward_f32. It commutes with rounding, so it is exact on the rounded
-// sum.
+// 0 where y <= 0, else y (NaN stays NaN), as conv2d_bias_relu_forward_f32. It commutes with rounding, so it is
+// exact on the rounded sum.
 #define CONV_RELU(t, T)                                                                      \
     extern "C" __global__ void conv2d_relu_forward_##t(long long n, T *y) {                 \
         FOR_EACH(i, n) {                                                                     \
             float v = as_float(y[i]);                                                        \
-            y[i] = narrow<T>(v > 0.0f ? v : 0.0f);                                           \
+            y[i] = narrow<T>(v <= 0.0f ? 0.0f : v);                                          \
         }                                                                                    \
     }
 

@@ -41,15 +41,15 @@ UNARY(sign, v > 0.0f ? 1.0f : v < 0.0f ? -1.0f : v)   // keeps ±0 and NaN, as M
 UNARY(step, v > 0.0f ? 1.0f : 0.0f)
 UNARY(sigmoid, v >= 0.0f ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v)))
 UNARY(tanh, tanhf(v))
-UNARY(relu, v > 0.0f ? v : 0.0f)
+UNARY(relu, v <= 0.0f ? 0.0f : v)                 // NaN stays NaN, as PyTorch's relu
 
 // The epilogue of a fused convolution (striate.op.Conv2dOp with bias and/or relu), in place on cuDNN's
-// output y [n, k, plane]: y + bias[channel] when has_bias, then max(·, 0) when relu (NaN → 0, as relu).
+// output y [n, k, plane]: y + bias[channel] when has_bias, then 0 where ≤ 0 when relu (NaN stays NaN, as relu).
 extern "C" __global__ void conv2d_bias_relu_forward_f32(long long n, int k, long long plane, const float *bias,
                                                        int has_bias, int relu, float *y) {
     FOR_EACH(i, n) {
         float v = has_bias ? y[i] + bias[(i / plane) % k] : y[i];
-        y[i] = relu && !(v > 0.0f) ? 0.0f : v;
+        y[i] = relu && v <= 0.0f ? 0.0f : v;
     }
 }
 

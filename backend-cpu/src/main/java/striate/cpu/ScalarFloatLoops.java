@@ -57,7 +57,7 @@ class ScalarFloatLoops implements FloatLoops {
     public void biasRelu(float bias, boolean relu, MemorySegment y, long yi, int n) {
         for (int t = 0; t < n; t++) {
             float v = y.getAtIndex(JAVA_FLOAT, yi + t) + bias;
-            y.setAtIndex(JAVA_FLOAT, yi + t, relu && !(v > 0) ? 0 : v); // NaN → 0, as UnaryFn.RELU
+            y.setAtIndex(JAVA_FLOAT, yi + t, relu && v <= 0 ? 0 : v); // NaN stays NaN, as UnaryFn.RELU
         }
     }
 

@@ -66,7 +66,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         for (int end = S.loopBound(n); t < end; t += S.length()) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
             FloatVector r = switch (fn) {
-                case RELU -> zero.blend(v, v.compare(VectorOperators.GT, 0f)); // x > 0 ? x : 0 (NaN → 0)
+                case RELU -> v.blend(zero, v.compare(VectorOperators.LE, 0f)); // x <= 0 ? 0 : x (NaN stays)
                 case STEP -> zero.blend(one, v.compare(VectorOperators.GT, 0f));
                 case NEG -> v.neg();
                 case ABS -> v.abs();
@@ -297,7 +297,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         int t = 0;
         for (int end = S.loopBound(n); t < end; t += S.length()) {
             FloatVector v = FloatVector.fromMemorySegment(S, y, (yi + t) * 4, ORDER).add(bias);
-            (relu ? zero.blend(v, v.compare(VectorOperators.GT, 0f)) : v).intoMemorySegment(y, (yi + t) * 4, ORDER);
+            (relu ? v.blend(zero, v.compare(VectorOperators.LE, 0f)) : v).intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
         super.biasRelu(bias, relu, y, yi + t, n - t);
     }

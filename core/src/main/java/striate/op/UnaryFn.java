@@ -1,6 +1,9 @@
 package striate.op;
 
-/** The elementwise functions of {@link UnaryOp}. STEP is 1 where x > 0, else 0 (the perceptron's threshold). */
+/**
+ * The elementwise functions of {@link UnaryOp}. STEP is 1 where x > 0, else 0 (the perceptron's threshold). RELU is
+ * 0 where x ≤ 0, else x, NaN included (as PyTorch's relu), so NaN weights before a ReLU make the loss NaN.
+ */
 public enum UnaryFn {
     NEG, EXP, LOG, SQRT, ABS, SIGN, STEP, SIGMOID, TANH, RELU;
 
@@ -16,7 +19,7 @@ public enum UnaryFn {
             case STEP -> x > 0 ? 1 : 0;
             case SIGMOID -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
             case TANH -> Math.tanh(x);
-            case RELU -> x > 0 ? x : 0;
+            case RELU -> x <= 0 ? 0 : x;
         };
     }
 }

@@ -386,6 +386,8 @@ public abstract class OpConformance {
         for (UnaryFn fn : List.of(UnaryFn.EXP, UnaryFn.SIGMOID, UnaryFn.TANH)) {
             c.add(op("unary " + fn + " large magnitudes [-90, 90)", new UnaryOp(fn), range(4, -90, 90, 1025)));
         }
+        // ReLU lets NaN through (as PyTorch's does), so a layer whose weights went NaN makes the loss NaN
+        c.add(op("unary RELU NaN [1025]", new UnaryOp(UnaryFn.RELU), withNaNs(range(9, -3, 3, 1025))));
         c.add(op("affine [1025]", new AffineOp(-1.5, 0.25), u(5, 1025)));
         c.add(op("affine strided [33, 7]", new AffineOp(3, -1), transposed(u(6, 7, 33))));
         c.add(op("power 2 [1025]", new PowerOp(2), u(7, 1025)));
@@ -457,9 +459,15 @@ public abstract class OpConformance {
         // The fused epilogue's other two forms, on the direct kernel's shape (CPU) and on the GEMM's.
         ConvShape c1 = Fixtures.LENET_C1_BATCH;
         c.add(op("conv2d relu " + c1, new Conv2dOp(c1.params(), false, true), u(50, c1.x()), u(51, c1.w())));
+        // NaN through the fused ReLU: images with NaN (the direct kernel's shape), and (the GEMM's) a bias with NaN,
+        // whole channels NaN
+        c.add(op("conv2d relu NaN " + c1, new Conv2dOp(c1.params(), false, true), withNaNs(u(50, c1.x())),
+                u(51, c1.w())));
         ConvShape c3 = Fixtures.LENET_C3_BATCH;
         c.add(op("conv2d bias " + c3, new Conv2dOp(c3.params(), true, false), u(50, c3.x()), u(51, c3.w()),
                 u(53, c3.w().dim(0))));
+        c.add(op("conv2d bias+relu NaN " + c3, new Conv2dOp(c3.params(), true, true), u(50, c3.x()), u(51, c3.w()),
+                withNaNs(u(53, c3.w().dim(0)))));
         c.add(op("matmul strided a", new MatMulOp(false, false), transposed(u(42, 33, 7)), u(43, 33, 5)));
         for (DenseShape s : Fixtures.denses()) {
             // forward y = x·wᵀ, then the two products of its backward: dx = dy·w, dw = dyᵀ·x.
