@@ -18,6 +18,7 @@ public final class CudaStorage implements Storage, ScopeOwned, AutoCloseable {
     private final CachingAllocator.Block<CUdeviceptr> block;
     private final Release release;
     private final Cleaner.Cleanable cleanable;
+    private int version;
 
     /** Returns the block once, from close() or from the cleaner; holds no reference to the storage. */
     private record Release(CachingAllocator<CUdeviceptr> allocator, CachingAllocator.Block<CUdeviceptr> block,
@@ -46,6 +47,16 @@ public final class CudaStorage implements Storage, ScopeOwned, AutoCloseable {
     @Override
     public long elements() {
         return elements;
+    }
+
+    @Override
+    public int version() {
+        return version;
+    }
+
+    @Override
+    public void changed() {
+        version++;
     }
 
     /** Size of the block in bytes (its size class). */

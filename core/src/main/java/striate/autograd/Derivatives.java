@@ -41,6 +41,7 @@ import striate.op.Pool2dOp;
 import striate.op.PowerOp;
 import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
+import striate.op.ReduceFn;
 import striate.op.ReduceOp;
 import striate.op.ReshapeOp;
 import striate.op.SgdUpdateOp;
@@ -86,6 +87,27 @@ public final class Derivatives {
      * matmul, concatenation, where, the embedding and the binary ops skip the gradients of inputs that do not
      * require one.
      */
+    /**
+     * Whether {@code op}'s derivative reads its inputs' values (most do); views, copies, casts, concatenation,
+     * padding, sums, affines, and additions and subtractions pass dy on by shapes alone.
+     */
+    public static boolean readsInputs(Op op) {
+        return switch (op) {
+            case ReshapeOp r -> false;
+            case PermuteOp p -> false;
+            case ExpandOp e -> false;
+            case SliceOp s -> false;
+            case CopyOp c -> false;
+            case CastOp c -> false;
+            case CatOp c -> false;
+            case PadOp p -> false;
+            case AffineOp a -> false;
+            case ReduceOp r -> r.fn() != ReduceFn.SUM;
+            case BinaryOp b -> b.fn() != BinaryFn.ADD && b.fn() != BinaryFn.SUB;
+            default -> true;
+        };
+    }
+
     public static Tensor[] backward(Op op, Tensor[] in, Tensor y, Tensor dy) {
         boolean[] wanted = new boolean[in.length];
         for (int i = 0; i < in.length; i++) {

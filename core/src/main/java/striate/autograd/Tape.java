@@ -160,9 +160,30 @@ public final class Tape {
      * The gradients of node's wanted inputs given its output t's gradient g; a product whose right operand's
      * gradient is joined ({@link ProductGradients}) gives only its left operand's and leaves g to the join.
      */
+    /**
+     * Refuses to differentiate {@code node} when an input whose values its derivative reads was written in place since
+     * the op ran (an optimizer step, {@code copyFrom} or {@code Parameter.set} between the forward pass and this
+     * backward): the gradient would come from the new values, silently (PyTorch refuses too).
+     */
+    private static void requireUnchanged(Node node) {
+        if (!Derivatives.readsInputs(node.op())) {
+            return;
+        }
+        Tensor[] in = node.inputs();
+        for (int i = 0; i < in.length; i++) {
+            if (in[i].storage().version() != node.versions()[i]) {
+                throw new IllegalStateException(node.op().name() + "'s backward needs its input " + i + " "
+                        + in[i].shape() + " as the forward pass read it, but it was written in place since (an "
+                        + "optimizer step, copyFrom or Parameter.set between the forward pass and backward); run "
+                        + "backward before changing it, or run the forward pass again");
+            }
+        }
+    }
+
     private static Tensor[] gradients(Node node, Tensor t, Tensor g, ProductGradients products,
                                       Predicate<Tensor> wanted) {
         Tensor[] in = node.inputs();
+        requireUnchanged(node);
         if (!products.joins(node)) {
             boolean[] w = new boolean[in.length];
             for (int i = 0; i < in.length; i++) {

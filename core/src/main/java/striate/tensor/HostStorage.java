@@ -39,6 +39,7 @@ public final class HostStorage implements Storage, ScopeOwned {
     private MemorySegment block; // the pool block behind segment, or null when garbage-collected
     private HostMemoryPool pool; // where block goes back, or null
     private volatile boolean released;
+    private int version;
 
     public HostStorage(DType dtype, MemorySegment segment) {
         this(dtype, segment, null, null);
@@ -107,6 +108,16 @@ public final class HostStorage implements Storage, ScopeOwned {
     public MemorySegment segment() {
         checkLive();
         return segment;
+    }
+
+    @Override
+    public int version() {
+        return version;
+    }
+
+    @Override
+    public void changed() {
+        version++;
     }
 
     /** True once the scope that owned this storage closed and gave its memory back to the pool. */

@@ -10,4 +10,13 @@ public interface Storage {
 
     /** Capacity in elements. */
     long elements();
+
+    /**
+     * How many times the memory was written in place since it was made (a copy into it, an optimizer's update): a
+     * recorded op keeps its inputs' versions, and backward refuses to differentiate it with values changed since.
+     */
+    int version();
+
+    /** Counts an in-place write ({@link #version}). */
+    void changed();
 }

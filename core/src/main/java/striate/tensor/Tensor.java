@@ -18,6 +18,7 @@ import striate.op.CastOp;
 import striate.op.CatOp;
 import striate.op.CopyOp;
 import striate.op.ExpandOp;
+import striate.op.InPlaceOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
@@ -342,6 +343,7 @@ public final class Tensor {
             return;
         }
         HostGraph.refuseHostWrite(backend, "copyFrom(double[]) into a tensor of " + device());
+        h.changed();
         if (isContiguous()) {
             for (int i = 0; i < values.length; i++) {
                 h.set(offset + i, values[i]);
@@ -376,6 +378,7 @@ public final class Tensor {
             }
         }
         Backend.copier(from, this).copy(from, this);
+        storage.changed();
     }
 
     /** Refuses a write into a view whose elements share memory (stride 0 on an axis longer than 1). */
@@ -446,6 +449,11 @@ public final class Tensor {
     public static Tensor apply(Op op, Tensor... given) {
         Tensor[] inputs = Autocast.isEnabled() ? AutocastPolicy.inputs(op, given, Autocast.dtype()) : given;
         Tensor y = op instanceof ViewOp v ? inputs[0].view(v) : inputs[0].backend.execute(op, inputs);
+        if (op instanceof InPlaceOp) { // an optimizer's update: the parameter and its state written in place
+            for (Tensor t : inputs) {
+                t.storage.changed();
+            }
+        }
         if (GradMode.isEnabled() && y != null) {
             for (Tensor t : inputs) {
                 if (t.requiresGrad) {

@@ -1,0 +1,68 @@
+package striate.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import striate.nn.Linear;
+import striate.optim.Sgd;
+import striate.tensor.DType;
+import striate.tensor.Device;
+import striate.tensor.Rng;
+import striate.tensor.Tensor;
+
+/**
+ * A weight written in place between the forward pass and its backward (an optimizer step, Parameter.set, copyFrom)
+ * is refused where the derivative reads it: the gradient came from the new values, silently. Ops whose derivative
+ * reads no values (a sum, an addition) are not refused.
+ */
+class InPlaceChangeTest {
+    private static final Device REF = Device.reference();
+
+    @Test
+    void aWeightSetBetweenForwardAndBackwardIsRefused() {
+        Linear l = new Linear(1, 1, new Rng(1));
+        Tensor x = Tensor.ones(REF, DType.F32, 1, 1).requiresGrad(true);
+        Tensor y = l.forward(x).sum();
+        l.weight().set(Tensor.full(REF, DType.F32, 100, 1, 1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("'s backward needs its input") && e.getMessage().contains("written in place"),
+                e.getMessage());
+    }
+
+    /** The GAN mistake: D's step between computing D(G(z)) and G's backward through it. */
+    @Test
+    void anOptimizerStepBetweenForwardAndBackwardIsRefused() {
+        Linear d = new Linear(2, 1, new Rng(2));
+        Sgd dStep = Sgd.builder(d.namedParameters()).lr(0.1).build();
+        Tensor fake = Tensor.of(REF, new float[] {0.5f, -1}, 1, 2).requiresGrad(true);
+        Tensor score = d.forward(fake).sum();
+        d.forward(fake).sum().backward();
+        dStep.step();
+        assertThrows(IllegalStateException.class, score::backward);
+    }
+
+    @Test
+    void aChangedInputOfASumIsNotRefused() {
+        Tensor a = Tensor.of(REF, new float[] {1, 2}).requiresGrad(true);
+        Tensor b = Tensor.of(REF, new float[] {3, 4});
+        Tensor y = a.add(b).sum();
+        b.copyFrom(new double[] {5, 6});
+        y.backward();
+        assertArrayEquals(new float[] {1, 1}, a.grad().toFloatArray());
+    }
+
+    @Test
+    void stepsAfterBackwardAreTheUsualLoop() {
+        Linear l = new Linear(2, 2, new Rng(3));
+        Sgd sgd = Sgd.builder(l.namedParameters()).lr(0.1).momentum(0.9).build();
+        Tensor x = Tensor.of(REF, new float[] {1, 2, 3, 4}, 2, 2);
+        for (int i = 0; i < 3; i++) {
+            sgd.zeroGrad();
+            l.forward(x).sum().backward();
+            sgd.step();
+        }
+        assertTrue(Double.isFinite(l.weight().value().toDoubleArray()[0]));
+    }
+}
