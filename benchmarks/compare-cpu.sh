@@ -14,30 +14,31 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=compare-cpu
+source "$root/benchmarks/jmh-setup.sh"
 threads="$(nproc)"
 quick=false
 jvm_isa=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --threads) threads="$2"; shift 2 ;;
+        --threads) positive "$1" "${2-}"; threads="$2"; shift 2 ;;
         --quick) quick=true; shift ;;
         --openblas-detect) unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; shift ;;
         --isa)
-            [[ "${2:-}" == avx2 ]] || { echo "compare-cpu: --isa takes avx2" >&2; exit 2; }
+            [[ "${2:-}" == avx2 ]] || usage "--isa takes avx2"
             export OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2
             jvm_isa="-XX:UseAVX=2"; shift 2 ;;
-        *) echo "compare-cpu: unknown option $1 (use --threads N, --quick, --openblas-detect, --isa avx2)" >&2
-           exit 2 ;;
+        *) usage "unknown option $1 (use --threads N, --quick, --openblas-detect, --isa avx2)" ;;
     esac
 done
 python=/usr/bin/python3
-jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-die() { echo "compare-cpu: $*" >&2; exit 1; }
+java25
 
 # PyTorch as a careful user has it: Debian's python3-torch with an optimized BLAS behind libblas.so.3.
 if ! "$python" -c "import torch" 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
     [[ "$(id -u)" == 0 ]] || die "needs Debian's python3-torch and libopenblas0-pthread; run as root to install them"
     apt-get update -q && apt-get install -y -q python3-torch libopenblas0-pthread
+    "$python" -c "import torch" || die "PyTorch does not import at $python after installing python3-torch (above)"
 fi
 gflops="$("$python" - "$threads" <<'PY'
 import sys, time, torch
@@ -58,13 +59,15 @@ if awk "BEGIN { exit !($gflops < 20) }"; then
         "(check: update-alternatives --display libblas.so.3-x86_64-linux-gnu)" >&2
 fi
 
-[[ -x "$jdk/bin/java" ]] || die "no Java 25 JDK at $jdk (set JAVA_HOME)"
-jar="$root/benchmarks/target/benchmarks.jar"
-if [[ ! -f "$jar" ]]; then
-    (cd "$root" && JAVA_HOME="$jdk" mvn -B -ntp -q package -DskipTests -pl benchmarks -am) || die "could not build $jar"
+fresh_jar
+others="$(pgrep -fa 'maven|surefire|python3|java' | grep -v -e pgrep -e compare-cpu || true)"
+if [[ -n "$others" ]]; then
+    echo "compare-cpu: WARNING: other processes are running; both sides slow down when the cores are shared:" >&2
+    echo "$others" | cut -c1-160 >&2
 fi
 
 out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
 if $quick; then torch_args=(--rounds 2 --seconds 0.5); jmh_args=(-wi 1 -i 2 -w 1s -r 1s); else
     torch_args=(--rounds 5 --seconds 2); jmh_args=(-wi 5 -i 5 -w 2s -r 2s); fi
 
@@ -73,10 +76,9 @@ echo "== PyTorch"
 echo "== Striate (JMH)"
 # -jvmArgsAppend replaces the @Fork annotation's flags, so it repeats them. Only the cases with a peer in compare_cpu.py
 # run (the recurrent, DCGAN and data-parallel benchmarks have scripts of their own).
-"$jdk/bin/java" -jar "$jar" "${jmh_args[@]}" -f 1 -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dstriate.cpu.threads=$threads $jvm_isa" \
+run_jmh "$out/jmh.log" "${jmh_args[@]}" -f 1 -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dstriate.cpu.threads=$threads $jvm_isa" \
     -rf json -rff "$out/jmh.json" \
-    'striate\.bench\.(Sgemm|ConvLeNetC1|ConvAlexNetConv2|LeNetTrainStep|AlexNetTrainStep|LeNetInference|SmallOp|PoolLeNetS2|Activation)\.' \
-    | grep -E '^(Benchmark|[A-Z][A-Za-z0-9]+\.)'
+    'striate\.bench\.((Sgemm|ConvLeNetC1|ConvAlexNetConv2|AlexNetTrainStep|LeNetInference|SmallOp|PoolLeNetS2|Activation)\..*|LeNetTrainStep\.step)$'
 
 "$python" - "$out/torch.jsonl" "$out/jmh.json" <<'PY'
 import json, sys
@@ -92,8 +94,11 @@ for r in json.load(open(sys.argv[2])):
         case = "sgemm_" + r["params"]["n"] + ("" if r["params"]["impl"] == "native" else "_java")
     elif short == "Activation.forwardBackward":
         case = "act_" + r["params"]["fn"] + "_fwdbwd"
-    else:
+    elif short in names:
         case = names[short]
+    else:  # a benchmark without a peer here
+        print(f"compare-cpu: {r['benchmark']} has no PyTorch peer; left out", file=sys.stderr)
+        continue
     raw = r["primaryMetric"]["rawData"][0]
     if r["mode"] == "avgt":  # ns per op -> ops per second
         raw = [1e9 / v for v in raw]
@@ -116,5 +121,7 @@ for case in sorted(c for c in striate if c.startswith("sgemm_") and c.endswith("
     native = case[:-len("_java")]
     if native in striate:
         print(f"JAVA_VS_NATIVE {native} {striate[case][0] / striate[native][0]:.3f}")
+missing = sorted(set(torch) - set(striate))
+if missing:
+    sys.exit(f"compare-cpu: no Striate result for {', '.join(missing)}")
 PY
-rm -rf "$out"

@@ -18,30 +18,27 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=compare-rnn
+source "$root/benchmarks/jmh-setup.sh"
 peer="$root/benchmarks/pytorch/lstm_step.py"
 threads="$(nproc)"
 rounds=2
 quick=false
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --threads) threads="$2"; shift 2 ;;
-        --rounds) rounds="$2"; shift 2 ;;
+        --threads) positive "$1" "${2-}"; threads="$2"; shift 2 ;;
+        --rounds) positive "$1" "${2-}"; rounds="$2"; shift 2 ;;
         --quick) quick=true; rounds=1; shift ;;
-        --peer) peer="$(realpath "$2")"; shift 2 ;;
-        *) echo "compare-rnn: unknown option $1 (use --threads N, --rounds R, --quick, --peer FILE)" >&2; exit 2 ;;
+        --peer) [[ -f "${2-}" ]] || usage "--peer needs a PyTorch script, got '${2-}'"; peer="$(realpath "$2")"; shift 2 ;;
+        *) usage "unknown option $1 (use --threads N, --rounds R, --quick, --peer FILE)" ;;
     esac
 done
 python=/usr/bin/python3
-jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-die() { echo "compare-rnn: $*" >&2; exit 1; }
 
 "$python" -c "import torch" 2>/dev/null || die "needs Debian's python3-torch at $python (apt-get install python3-torch)"
 [[ -f "$peer" ]] || die "no PyTorch peer at $peer (it comes with the text-data branch of issue #16)"
-[[ -x "$jdk/bin/java" ]] || die "no Java 25 JDK at $jdk (set JAVA_HOME)"
-jar="$root/benchmarks/target/benchmarks.jar"
-if [[ ! -f "$jar" ]]; then
-    (cd "$root" && JAVA_HOME="$jdk" mvn -B -ntp -q package -DskipTests -pl benchmarks -am) || die "could not build $jar"
-fi
+java25
+fresh_jar
 others="$(pgrep -fa 'maven|surefire|python3|java' | grep -v -e pgrep -e compare-rnn || true)"
 if [[ -n "$others" ]]; then
     echo "compare-rnn: WARNING: other processes are running; both sides slow down when the cores are shared:" >&2
@@ -64,9 +61,10 @@ for ((r = 1; r <= rounds; r++)); do
         | tee /dev/stderr | grep '^{' >>"$out/torch.jsonl"
     echo "== round $r: Striate (JMH RecurrentTrainStep, RecurrentInference)"
     # -jvmArgsAppend replaces the @Fork annotation's flags, so it repeats them.
-    "$jdk/bin/java" -jar "$jar" "${jmh_args[@]}" -f 1 -jvmArgsAppend "--add-modules jdk.incubator.vector \
+    run_jmh "$out/jmh-$r.log" "${jmh_args[@]}" -f 1 -jvmArgsAppend "--add-modules jdk.incubator.vector \
 --enable-native-access=ALL-UNNAMED -Dstriate.cpu.threads=$threads" -rf json -rff "$out/jmh-$r.json" \
-        'striate.bench.Recurrent(TrainStep|Inference)' | grep -E '^(Benchmark|Recurrent\w+\.|.* step memory)'
+        'striate.bench.Recurrent(TrainStep|Inference)'
+    grep -E '.* step memory' "$out/jmh-$r.log" || true
 done
 
 "$python" - "$out" <<'PY'
@@ -99,4 +97,7 @@ for case in sorted(striate):
 print()
 for case, ratio in ratios:
     print(f"RATIO {case} {ratio:.3f}")
+missing = sorted(set(torch) - set(striate))
+if missing:
+    sys.exit(f"compare-rnn: no Striate result for {', '.join(missing)}")
 PY
