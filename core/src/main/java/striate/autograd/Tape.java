@@ -50,6 +50,13 @@ public final class Tape {
         try (GradMode.Scope off = GradMode.off(); Autocast.Scope asRecorded = Autocast.disable()) {
             walk(output, dy, Tensor::requiresGrad, (t, g) -> {
                 if (t.node() == null && g != null) {
+                    if (t.grad() != null && t.grad().storage() instanceof striate.tensor.HostStorage h
+                            && h.released()) {
+                        throw new IllegalStateException("backward: the gradient a leaf " + t.shape() + " holds is "
+                                + "from a MemoryScope that has closed (a gradient kept from an earlier step); call "
+                                + "optimizer.zeroGrad() (or setGrad(null)) inside the scope before this backward, or "
+                                + "accumulate gradients over several backward passes inside one scope");
+                    }
                     t.setGrad(t.grad() == null ? g.contiguous() : t.grad().add(g));
                     onLeafDone.accept(t);
                 }

@@ -178,4 +178,21 @@ class MemoryScopeTest {
             assertTrue(c >= b && c % 64 == 0 && (c <= 512 || c - b <= b / 4), b + " → " + c);
         }
     }
+
+    /**
+     * A leaf's gradient made in a closed scope (backward in one step, no zeroGrad, backward in the next) is named as
+     * such, with what to do; it failed as an unnamed "tensor used after its MemoryScope closed".
+     */
+    @Test
+    void aGradientKeptFromAClosedScopeIsNamed() {
+        Tensor w = Tensor.of(Device.reference(), new float[] {1, 2}).requiresGrad(true);
+        try (MemoryScope step = MemoryScope.open()) {
+            w.mul(3).sum().backward();
+        }
+        try (MemoryScope step = MemoryScope.open()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.mul(3).sum().backward());
+            assertTrue(e.getMessage().startsWith("backward: the gradient a leaf [2] holds is from a MemoryScope that "
+                    + "has closed") && e.getMessage().contains("optimizer.zeroGrad()"), e.getMessage());
+        }
+    }
 }
