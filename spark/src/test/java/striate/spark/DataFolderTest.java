@@ -66,6 +66,29 @@ class DataFolderTest {
                 .resolve(MnistFolder.TEST_IMAGES)), "a URL with a space in its path");
     }
 
+    /** A file system that does not answer (a namenode down or mistyped) is named with --data's URL. */
+    @Test
+    void aFileSystemThatDoesNotAnswerIsNamed(@TempDir Path tmp) {
+        org.apache.hadoop.conf.Configuration.addDefaultResource("silent-fs-site.xml"); // the silent: scheme below
+        IOException e = assertThrows(IOException.class, () -> DataFolder.copied("silent:///data/fashion-mnist",
+                tmp.resolve("cache")));
+        assertTrue(e.getMessage().startsWith("--data silent:/data/fashion-mnist: the file system did not answer "
+                + "(Connection refused); check the URL's host and port"), e.getMessage());
+    }
+
+    /** A local file system whose every status call fails as an unreachable namenode's does. */
+    public static final class SilentFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+        @Override
+        public java.net.URI getUri() {
+            return java.net.URI.create("silent:///");
+        }
+
+        @Override
+        public org.apache.hadoop.fs.FileStatus getFileStatus(org.apache.hadoop.fs.Path p) throws IOException {
+            throw new java.net.ConnectException("Connection refused");
+        }
+    }
+
     @Test
     void aMissingFileOrFolderIsOneErrorNamingIt(@TempDir Path tmp) throws IOException {
         Path source = folderOfFour(tmp.resolve("source"));
