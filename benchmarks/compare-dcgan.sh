@@ -13,15 +13,17 @@
 # Usage: bash benchmarks/compare-dcgan.sh [--epochs E] [--batch-size B] [--seed S] [--limit N] [--threads T]
 #        [--samples N] [--lenet CKPT] [--data DIR] [--out DIR]
 #   --epochs E       epochs on both sides (default 5)
-#   --batch-size B   default 128 (the DCGAN recipe)
+#   --batch-size B   default 128 (the DCGAN recipe); at least 2 (batch norm)
 #   --seed S         default 42
 #   --limit N        the first N training images on both sides (default 0: all 60,000)
 #   --threads T      intra-op threads on both sides (default: nproc)
-#   --samples N      generated images per side, scored against the test images (default 10000)
+#   --samples N      generated images per side, scored against the test images (default 10000; 2 to 100000)
 #   --lenet CKPT     a `striate train` LeNet-5 checkpoint for FID-LeNet (default: train one, about a minute)
 #   --data DIR       Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist, Debian's package)
 #   --out DIR        keep both runs here (default: a temporary folder, removed at the end)
-# A smoke test: --limit 2048 --epochs 1 --samples 1000 (the numbers are not worth reporting).
+# A smoke test: --limit 2048 --epochs 1 --samples 1000 (the numbers are not worth reporting). The options are checked
+# before any work: the run must have steps after the first epoch's first 10 (warm-up, untimed on both sides). Exit 2
+# on a bad option, 1 on a failed step.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,23 +37,40 @@ lenet=""
 data=/usr/share/datasets/fashion-mnist
 out=""
 die() { echo "compare-dcgan: $*" >&2; exit 1; }
+usage() { echo "compare-dcgan: $*" >&2; exit 2; }
+# positive OPTION VALUE / whole OPTION VALUE: a usage error unless VALUE is a whole number above 0 / at least 0
+positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 needs a positive whole number, got ${2:-nothing}"; }
+whole() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage "$1 needs a whole number (0 or more), got ${2:-nothing}"; }
 while [[ $# -gt 0 ]]; do
-    [[ $# -ge 2 ]] || die "$1 needs a value"
     case "$1" in
-        --epochs) epochs="$2" ;;
-        --batch-size) batch="$2" ;;
-        --seed) seed="$2" ;;
-        --limit) limit="$2" ;;
-        --threads) threads="$2" ;;
-        --samples) samples="$2" ;;
-        --lenet) lenet="$2" ;;
-        --data) data="$2" ;;
-        --out) out="$2" ;;
-        *) die "unknown option $1 (use --epochs, --batch-size, --seed, --limit, --threads, --samples, --lenet," \
+        --epochs) positive "$1" "${2-}"; epochs="$2" ;;
+        --batch-size) [[ "${2-}" =~ ^[1-9][0-9]*$ ]] && (($2 >= 2)) \
+                          || usage "--batch-size needs a whole number of at least 2 (batch norm), got ${2:-nothing}"
+                      batch="$2" ;;
+        --seed) whole "$1" "${2-}"; seed="$2" ;;
+        --limit) whole "$1" "${2-}"; limit="$2" ;;
+        --threads) positive "$1" "${2-}"; threads="$2" ;;
+        --samples) [[ "${2-}" =~ ^[1-9][0-9]*$ ]] && (($2 >= 2 && $2 <= 100000)) \
+                       || usage "--samples needs a whole number from 2 to 100000 (FID-LeNet fits a covariance), got" \
+                           "${2:-nothing}"
+                   samples="$2" ;;
+        --lenet) [[ -n "${2-}" ]] || usage "--lenet needs a checkpoint file"; lenet="$2" ;;
+        --data) [[ -n "${2-}" ]] || usage "--data needs a folder"; data="$2" ;;
+        --out) [[ -n "${2-}" ]] || usage "--out needs a folder"; out="$2" ;;
+        *) usage "unknown option $1 (use --epochs, --batch-size, --seed, --limit, --threads, --samples, --lenet," \
                "--data, --out)" ;;
     esac
     shift 2
 done
+# both sides time the steps after the first epoch's first 10; an epoch is ceil((images - 1) / batch) steps (a last
+# batch of one image is dropped: batch norm needs two)
+images=60000
+((limit == 0 || limit >= images)) || images=$limit
+steps=$(((images - 1 + batch - 1) / batch))
+((epochs * steps > (steps < 10 ? steps : 10))) || usage "--limit $limit, --batch-size $batch and --epochs $epochs" \
+    "give $((epochs * steps)) training steps, none after the first epoch's first 10 (warm-up, untimed): raise --limit" \
+    "or --epochs"
+[[ -z "$lenet" || -f "$lenet" ]] || usage "--lenet $lenet: no such file (train one with: bin/striate train)"
 python=/usr/bin/python3
 striate="$root/bin/striate"
 
@@ -63,7 +82,6 @@ for f in "$data/t10k-images-idx3-ubyte" "$data/t10k-images-idx3-ubyte.gz"; do
 done
 [[ -n "$test_images" ]] || die "no t10k-images-idx3-ubyte[.gz] in $data (apt-get install dataset-fashion-mnist, or" \
     "give --data DIR)"
-[[ -z "$lenet" || -f "$lenet" ]] || die "--lenet $lenet: no such file (train one with: bin/striate train)"
 others="$(pgrep -fa 'maven|surefire|python3|java' | grep -v -e pgrep -e compare-dcgan || true)"
 if [[ -n "$others" ]]; then
     echo "compare-dcgan: WARNING: other processes are running; both sides slow down when the cores are shared:" >&2
@@ -75,8 +93,8 @@ if [[ -z "$out" ]]; then
     trap 'rm -rf "$out"' EXIT
 fi
 mkdir -p "$out"
-[[ ! -e "$out/striate" && ! -e "$out/pytorch" ]] || die "--out $out already holds a run (striate/ or pytorch/):" \
-    "give an empty folder"
+[[ ! -e "$out/striate" && ! -e "$out/pytorch" ]] || usage "--out $out already holds a run (striate/ or pytorch/):" \
+    "give a new or empty folder"
 if [[ -z "$lenet" ]]; then
     echo "== LeNet-5 for FID-LeNet (striate train, default recipe)"
     "$striate" train --out "$out/lenet5" --data "$data"

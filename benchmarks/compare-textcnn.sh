@@ -21,15 +21,18 @@ threads="$(nproc)"
 rounds=2
 epochs=2
 limit=0
+usage() { echo "compare-textcnn: $*" >&2; exit 2; }
+# positive OPTION VALUE / whole OPTION VALUE: a usage error unless VALUE is a whole number above 0 / at least 0
+positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 needs a positive whole number, got ${2:-nothing}"; }
+whole() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage "$1 needs a whole number (0 or more), got ${2:-nothing}"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --threads) threads="$2"; shift 2 ;;
-        --rounds) rounds="$2"; shift 2 ;;
-        --epochs) epochs="$2"; shift 2 ;;
-        --limit) limit="$2"; shift 2 ;;
+        --threads) positive "$1" "${2-}"; threads="$2"; shift 2 ;;
+        --rounds) positive "$1" "${2-}"; rounds="$2"; shift 2 ;;
+        --epochs) positive "$1" "${2-}"; epochs="$2"; shift 2 ;;
+        --limit) whole "$1" "${2-}"; limit="$2"; shift 2 ;;
         --quick) rounds=1; epochs=1; limit=600; shift ;;
-        *) echo "compare-textcnn: unknown option $1 (use --threads N, --rounds R, --epochs E, --limit N, --quick)" >&2
-           exit 2 ;;
+        *) usage "unknown option $1 (use --threads N, --rounds R, --epochs E, --limit N, --quick)" ;;
     esac
 done
 python=/usr/bin/python3

@@ -14,8 +14,13 @@
 # worker's line lists its images/s per epoch. The runs score the test images once, at the end (--test-every 0):
 # this measures training alone (whether scoring after every epoch, Train's default, costs two workers on two cores
 # anything was within this VM's run-to-run noise: benchmarks/RESULTS.md).
-# Usage: bash benchmarks/spark-scaling.sh [--workers N] [--epochs E] [--limit K] [--executor-memory M]
+# Usage: bash benchmarks/spark-scaling.sh [--workers N] [--epochs E] [--limit K] [--executor-memory M] [--data DIR]
+#   --workers N           workers of the second run (default 2)
+#   --epochs E            epochs per run, at least 2 for SCALING_STEADY (default 8)
+#   --limit K             train on K examples (default 0: all 60,000); at least 64 per worker, one batch each
 #   --executor-memory M   each executor's heap (default 1g; the local-cluster workers have 2048 MB)
+#   --data DIR            Fashion-MNIST's four IDX files, plain or .gz (default: /usr/share/datasets/fashion-mnist,
+#                         Debian's package dataset-fashion-mnist)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,24 +28,50 @@ workers=2
 epochs=8
 limit=0
 memory=1g
+data=""
+usage() { echo "spark-scaling: $*" >&2; exit 2; }
+die() { echo "spark-scaling: $*" >&2; exit 1; }
+# positive OPTION VALUE / whole OPTION VALUE: a usage error unless VALUE is a whole number above 0 / at least 0
+positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 needs a positive whole number, got ${2:-nothing}"; }
+whole() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage "$1 needs a whole number (0 or more), got ${2:-nothing}"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --workers) workers="$2"; shift 2 ;;
-        --epochs) epochs="$2"; shift 2 ;;
-        --limit) limit="$2"; shift 2 ;;
-        --executor-memory) memory="$2"; shift 2 ;;
-        *) echo "spark-scaling: unknown option $1 (use --workers N, --epochs E, --limit K, --executor-memory M)" >&2
-           exit 2 ;;
+        --workers) positive "$1" "${2-}"; workers="$2"; shift 2 ;;
+        --epochs) positive "$1" "${2-}"; epochs="$2"; shift 2 ;;
+        --limit) whole "$1" "${2-}"; limit="$2"; shift 2 ;;
+        --executor-memory) [[ "${2-}" =~ ^[1-9][0-9]*([kKmMgGtT][bB]?)?$ ]] \
+                               || usage "--executor-memory needs a size such as 1g or 512m, got ${2:-nothing}"
+                           memory="$2"; shift 2 ;;
+        --data) [[ -n "${2-}" ]] || usage "--data needs a folder"; data="$2"; shift 2 ;;
+        *) usage "unknown option $1 (use --workers N, --epochs E, --limit K, --executor-memory M, --data DIR)" ;;
     esac
 done
-die() { echo "spark-scaling: $*" >&2; exit 1; }
+((epochs >= 2)) || usage "--epochs needs at least 2 (the steady state is the later half of the epochs), got $epochs"
+# Train gives each worker floor(examples / N) of them and refuses fewer than one batch of 64
+examples=60000
+((limit == 0 || limit >= examples)) || examples=$limit
+((examples / workers >= 64)) || usage "--limit $limit leaves each of $workers workers fewer than one batch of 64:" \
+    "give at least $((64 * workers)) (or 0: all)"
 
 jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 [[ -x "$jdk/bin/java" ]] || die "needs a Java 25 JDK: set JAVA_HOME (Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64)"
-data=/usr/share/fashion-mnist
-[[ -f "$data/train-images-idx3-ubyte.gz" || -f "$data/train-images-idx3-ubyte" ]] \
-    || data="$(dirname "$(dpkg -L dataset-fashion-mnist 2>/dev/null | grep -m1 'train-images-idx3-ubyte')")"
-[[ -n "$data" && -d "$data" ]] || die "Fashion-MNIST not found: apt-get install dataset-fashion-mnist (bin/setup does)"
+# Fashion-MNIST: --data, else where Debian's dataset-fashion-mnist installs it, else where dpkg says it put it
+has_fashion_mnist() {
+    local f
+    for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+        [[ -f "$1/$f" || -f "$1/$f.gz" ]] || return 1
+    done
+}
+if [[ -z "$data" ]]; then
+    data=/usr/share/datasets/fashion-mnist
+    if ! has_fashion_mnist "$data"; then
+        found="$(dpkg -L dataset-fashion-mnist 2>/dev/null | grep -m1 '/train-images-idx3-ubyte' || true)"
+        [[ -z "$found" ]] || data="$(dirname "$found")"
+    fi
+fi
+has_fashion_mnist "$data" \
+    || die "Fashion-MNIST not found in $data: apt-get install dataset-fashion-mnist (or give --data DIR)"
+data="$(cd "$data" && pwd)" # the executors run in folders of their own
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -12,6 +12,12 @@
 # that distribution's own bin/spark-class and bin/spark-submit.
 # Usage: bash benchmarks/spark-standalone.sh [--workers N] [--epochs E] [--limit K] [--spark-home DIR] [--no-kill]
 #            [--executor-java-options OPTS]   (added to the executors' JVM options, e.g. "-Xlog:gc:file=/tmp/gc-%p.log")
+#            [--data DIR]   Fashion-MNIST's four IDX files, plain or .gz (default: /usr/share/datasets/fashion-mnist,
+#                           Debian's package dataset-fashion-mnist)
+# Defaults: 2 workers, 2 epochs, --limit 16384 examples (0: all 60,000; at least one batch of 64 per worker). Job 2
+# must run past its first checkpoint (step 16, or the end of the first epoch when that comes sooner), so the script
+# refuses a --limit and --epochs that end the job there; the kill comes 2 s after that checkpoint, so a job that
+# ends within those 2 s still fails, after job 2 (raise --limit).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,28 +27,64 @@ limit=16384
 spark_home=""
 kill_one=1
 executor_options=""
+data=""
+usage() { echo "spark-standalone: $*" >&2; exit 2; }
+die() { echo "spark-standalone: $*" >&2; exit 1; }
+# positive OPTION VALUE / whole OPTION VALUE: a usage error unless VALUE is a whole number above 0 / at least 0
+positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 needs a positive whole number, got ${2:-nothing}"; }
+whole() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage "$1 needs a whole number (0 or more), got ${2:-nothing}"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --workers) workers="$2"; shift 2 ;;
-        --epochs) epochs="$2"; shift 2 ;;
-        --limit) limit="$2"; shift 2 ;;
-        --spark-home) spark_home="$2"; shift 2 ;;
+        --workers) positive "$1" "${2-}"; workers="$2"; shift 2 ;;
+        --epochs) positive "$1" "${2-}"; epochs="$2"; shift 2 ;;
+        --limit) whole "$1" "${2-}"; limit="$2"; shift 2 ;;
+        --spark-home) [[ -n "${2-}" ]] || usage "--spark-home needs a folder"; spark_home="$2"; shift 2 ;;
         --no-kill) kill_one=0; shift ;;
-        --executor-java-options) executor_options="$2"; shift 2 ;;
-        *) echo "spark-standalone: unknown option $1 (use --workers N, --epochs E, --limit K, --spark-home DIR," \
-               "--no-kill, --executor-java-options OPTS)" >&2
-           exit 2 ;;
+        --executor-java-options) [[ $# -ge 2 ]] || usage "--executor-java-options needs a value"
+                                 executor_options="$2"; shift 2 ;;
+        --data) [[ -n "${2-}" ]] || usage "--data needs a folder"; data="$2"; shift 2 ;;
+        *) usage "unknown option $1 (use --workers N, --epochs E, --limit K, --spark-home DIR, --no-kill," \
+               "--executor-java-options OPTS, --data DIR)" ;;
     esac
 done
-die() { echo "spark-standalone: $*" >&2; exit 1; }
+# Train gives each worker floor(examples / N) of them and refuses fewer than one batch of 64; a worker's epoch is
+# floor(examples / N) / 64 steps, and job 2's executor is killed after the first checkpoint (--checkpoint-every 16
+# below, or the end of the first epoch when that comes sooner), so job 2 must have steps after that one
+examples=60000
+((limit == 0 || limit >= examples)) || examples=$limit
+((examples / workers >= 64)) || usage "--limit $limit leaves each of $workers workers fewer than one batch of 64:" \
+    "give at least $((64 * workers)) (or 0: all)"
+steps=$((examples / workers / 64))
+first_checkpoint=$((steps < 16 ? steps : 16))
+((kill_one == 0 || epochs * steps > first_checkpoint)) || usage "--limit $limit and --epochs $epochs give job 2" \
+    "$((epochs * steps)) steps, none after its first checkpoint (step $first_checkpoint), where the kill comes: raise" \
+    "--limit or --epochs (or --no-kill)"
+if [[ -n "$spark_home" ]]; then
+    [[ -x "$spark_home/bin/spark-class" && -x "$spark_home/bin/spark-submit" ]] \
+        || usage "--spark-home $spark_home has no bin/spark-class and bin/spark-submit: give a Spark 4.2" \
+            "distribution's folder"
+fi
 
 jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 [[ -x "$jdk/bin/java" ]] || die "needs a Java 25 JDK: set JAVA_HOME (Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64)"
 export JAVA_HOME="$jdk"
-data=/usr/share/datasets/fashion-mnist
-[[ -f "$data/train-images-idx3-ubyte.gz" ]] \
-    || data="$(dirname "$(dpkg -L dataset-fashion-mnist 2>/dev/null | grep -m1 'train-images-idx3-ubyte')")"
-[[ -n "$data" && -d "$data" ]] || die "Fashion-MNIST not found: apt-get install dataset-fashion-mnist (bin/setup does)"
+# Fashion-MNIST: --data, else where Debian's dataset-fashion-mnist installs it, else where dpkg says it put it
+has_fashion_mnist() {
+    local f
+    for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+        [[ -f "$1/$f" || -f "$1/$f.gz" ]] || return 1
+    done
+}
+if [[ -z "$data" ]]; then
+    data=/usr/share/datasets/fashion-mnist
+    if ! has_fashion_mnist "$data"; then
+        found="$(dpkg -L dataset-fashion-mnist 2>/dev/null | grep -m1 '/train-images-idx3-ubyte' || true)"
+        [[ -z "$found" ]] || data="$(dirname "$found")"
+    fi
+fi
+has_fashion_mnist "$data" \
+    || die "Fashion-MNIST not found in $data: apt-get install dataset-fashion-mnist (or give --data DIR)"
+data="$(cd "$data" && pwd)" # the executors run in folders of their own
 
 echo "building spark/target/striate-spark.jar (offline)" >&2
 (cd "$root" && mvn -B -ntp -o -q -pl spark -am package -DskipTests) >&2

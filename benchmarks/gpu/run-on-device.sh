@@ -108,7 +108,8 @@ OUT=${OUT:-$ROOT/gpu-out}
 RESULTS=$OUT/gpu-results.md
 # Full logs and JUnit reports go to $LOGS, packed into $OUT/logs.tar.gz after each step: at most 8 files come back
 # from a call, so $OUT holds gpu-results.md, logs.tar.gz and a stage's tables only.
-LOGS=${LOGS:-$(mktemp -d /tmp/striate-logs.XXXXXX)}
+# A temporary folder unless LOGS is set, made just before a device stage runs (not for prepare or a usage error).
+LOGS=${LOGS:-}
 # Every step of a stage ends by its deadline (STAGE_SECONDS, 480 by default; the tests stage's JUnit run asks for
 # 580: give it STAGE_SECONDS=590 and timeout_s=600), so the results come back inside the call: a step is cut to the
 # time left and skipped when under 20 s are left.
@@ -499,6 +500,25 @@ lenet() {
   TAIL=15 record python3 benchmarks/pytorch/lenet_fashion_mnist.py --data "$DATA" --device cuda --epochs "$epochs"
 }
 
+usage() { # usage MESSAGE: says what was wrong in one line, then prints the header above, and exits 2
+  echo "run-on-device: $*" >&2
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+  exit 2
+}
+
+if [ "${1:-}" = device ]; then
+  case ${2:-} in
+    tests | graphs | bench | lenet | rnn | nccl | gan | amp-tests | amp | profile | cudnn | first | all) ;;
+    "") usage "device needs a stage" ;;
+    *) usage "unknown stage '$2'" ;;
+  esac
+  if [ ! -f .device/java ]; then
+    echo "run-on-device: no .device bundle: run 'bash benchmarks/gpu/run-on-device.sh prepare' on the build machine" \
+      "first, and carry .device: carry=[\".device\", ...]" >&2
+    exit 2
+  fi
+  LOGS=${LOGS:-$(mktemp -d /tmp/striate-logs.XXXXXX)}
+fi
 case "${1:-} ${2:-}" in
   "prepare ") prepare ;;
   "device tests") tests ;;
@@ -514,7 +534,7 @@ case "${1:-} ${2:-}" in
   "device cudnn") cudnn ;;
   "device first") first ;;
   "device all") tests; bench; lenet; rnn; graphs; nccl; gan; amp_tests; amp ;;
-  *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+  *) usage "${1:+unknown command '$*': }give prepare, or device and a stage" ;;
 esac
 if [ "${1:-}" = device ]; then
   pack_logs && mv -f "$OUT/logs.tar.gz.part" "$OUT/logs.tar.gz" # the tables' runs too

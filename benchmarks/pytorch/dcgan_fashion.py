@@ -23,8 +23,10 @@ nets' steps, the first epoch's first 10 steps excluded, as `striate gan` counts 
 images/s, as compare_cpu.py does.
 
 Usage: python3 dcgan_fashion.py [--data DIR] [--epochs 5] [--batch-size 128] [--seed 42] [--limit N]
-       [--threads T] [--device cpu|cuda] [--samples 10000] [--out runs/dcgan-pytorch]
+       [--threads T] [--device cpu|cuda] [--samples 10000] [--out DIR]
        python3 dcgan_fashion.py --step-benchmark [--batch-size 128] [--threads T] [--rounds 5] [--seconds 2]
+--out defaults to runs/dcgan-pytorch at the repository's root (wherever the script is run from); a folder that already
+holds a run's metrics.json is refused (exit 2), as compare-dcgan.sh refuses one with a run in it.
 """
 import argparse
 import gzip
@@ -32,7 +34,9 @@ import json
 import os
 import statistics
 import struct
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -250,13 +254,18 @@ def main():
                     help="on a GPU: TF32 tensor cores for float32 convolutions and products (PyTorch's own default "
                          "for cuDNN); off keeps strict float32, as Striate's CUDA backend by default")
     ap.add_argument("--samples", type=int, default=10000)
-    ap.add_argument("--out", default="runs/dcgan-pytorch")
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "runs" / "dcgan-pytorch"),
+                    help="the samples and metrics.json (default: the repository's runs/dcgan-pytorch)")
     ap.add_argument("--step-benchmark", action="store_true")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=2.0)
     args = ap.parse_args()
     if args.batch_size < 2:
         ap.error("--batch-size must be at least 2 (BatchNorm needs more than one value per channel)")
+    if not args.step_benchmark and os.path.exists(os.path.join(args.out, "metrics.json")):
+        print(f"dcgan_fashion.py: --out {args.out} already holds a run (metrics.json): give a new or empty folder",
+              file=sys.stderr)
+        sys.exit(2)
     torch.set_num_threads(args.threads)
     torch.backends.cudnn.allow_tf32 = args.tf32 == "on"
     torch.backends.cuda.matmul.allow_tf32 = args.tf32 == "on"
