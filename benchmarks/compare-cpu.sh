@@ -60,11 +60,7 @@ if awk "BEGIN { exit !($gflops < 20) }"; then
 fi
 
 fresh_jar
-others="$(pgrep -fa 'maven|surefire|python3|java' | grep -v -e pgrep -e compare-cpu || true)"
-if [[ -n "$others" ]]; then
-    echo "compare-cpu: WARNING: other processes are running; both sides slow down when the cores are shared:" >&2
-    echo "$others" | cut -c1-160 >&2
-fi
+warn_others
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -39,11 +39,7 @@ python=/usr/bin/python3
 [[ -f "$peer" ]] || die "no PyTorch peer at $peer (it comes with the text-data branch of issue #16)"
 java25
 fresh_jar
-others="$(pgrep -fa 'maven|surefire|python3|java' | grep -v -e pgrep -e compare-rnn || true)"
-if [[ -n "$others" ]]; then
-    echo "compare-rnn: WARNING: other processes are running; both sides slow down when the cores are shared:" >&2
-    echo "$others" | cut -c1-160 >&2
-fi
+warn_others
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -3,22 +3,18 @@
 #   die MESSAGE...         one line "<name>: MESSAGE", exit 1
 #   usage MESSAGE...       the same, exit 2 (a bad option)
 #   positive OPTION VALUE  refuses VALUE unless a positive whole number
-#   java25                 sets jdk to a Java 25+ JDK ($JAVA_HOME, else Temurin 25's folder), or dies saying which
+#   java25                 sets jdk to a Java 25+ JDK ($JAVA_HOME, else Temurin 25's folder: bin/java25.sh), or dies
 #   fresh_jar              sets jar to benchmarks/target/benchmarks.jar, built when missing or older than a source
+#   warn_others            warns when other Java, Maven or Python processes run (both sides slow down on shared cores)
 #   run_jmh LOG ARGS...    runs the jar on ARGS, its whole output in LOG; prints the result lines; dies with LOG's tail
 #                          when a benchmark failed (-foe true: a failing fork or check is an error, not a missing row)
 die() { echo "$name: $*" >&2; exit 1; }
 usage() { echo "$name: $*" >&2; exit 2; }
 positive() { [[ "${2-}" =~ ^[1-9][0-9]*$ ]] || usage "$1 takes a positive whole number, got '${2-}'"; }
 
+source "$root/bin/java25.sh"
 java25() {
-    jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-    [[ -x "$jdk/bin/java" ]] || die "no Java at $jdk/bin/java: set JAVA_HOME to a Java 25 JDK"
-    local feature
-    feature="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 \
-        | awk -F'= ' '/java.specification.version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]) }')"
-    [[ "$feature" =~ ^[0-9]+$ && "$feature" -ge 25 ]] \
-        || die "$jdk is Java ${feature:-of unknown version}; the benchmarks need Java 25 (set JAVA_HOME)"
+    jdk="$(java25_home)" || die "$jdk"
 }
 
 fresh_jar() {
@@ -32,6 +28,15 @@ fresh_jar() {
         echo "$name: building $jar${stale:+ ($stale is newer)}" >&2
         (cd "$root" && JAVA_HOME="$jdk" mvn -B -ntp -q package -DskipTests -pl benchmarks -am) \
             || die "could not build $jar"
+    fi
+}
+
+warn_others() {
+    local others
+    others="$(pgrep -fa 'maven|surefire|python3|java' | grep -v -e pgrep -e "$name" || true)"
+    if [[ -n "$others" ]]; then
+        echo "$name: WARNING: other processes are running; both sides slow down when the cores are shared:" >&2
+        echo "$others" | cut -c1-160 >&2
     fi
 }
 

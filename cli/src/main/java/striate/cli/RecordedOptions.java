@@ -84,7 +84,7 @@ final class RecordedOptions {
         Path last = out.resolve(Trainer.LAST);
         if (!Files.exists(last)) {
             throw new IllegalArgumentException("--resume: there is no " + Trainer.LAST + " in " + out
-                    + " to continue from");
+                    + (out.isAbsolute() ? "" : " (" + out.toAbsolutePath() + ")") + " to continue from");
         }
         Checkpoint c = Checkpoint.load(last);
         if (!models.contains(c.modelName())) {

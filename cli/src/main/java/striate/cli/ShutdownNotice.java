@@ -30,9 +30,26 @@ final class ShutdownNotice implements AutoCloseable {
      * {@code epochs} epochs; {@code folder} is the folder this run created (null when it continues a run).
      */
     static ShutdownNotice install(String command, Path out, int epochs, OutputFolder folder, PrintStream err) {
-        ShutdownNotice notice = new ShutdownNotice(command + " --out " + out + " --resume", out, epochs, folder, err);
+        ShutdownNotice notice = new ShutdownNotice(resumeCommand(command, out, System.getenv("STRIATE_LAUNCHER")),
+                out, epochs, folder, err);
         Runtime.getRuntime().addShutdownHook(notice.hook);
         return notice;
+    }
+
+    /**
+     * The command that continues the run, to paste into a shell: {@code command} ("striate train") with the launcher
+     * as it was called ({@code launcher}, bin/striate's $0; null: "striate"), and the absolute --out, quoted when the
+     * shell would split or expand it.
+     */
+    static String resumeCommand(String command, Path out, String launcher) {
+        String program = launcher == null || launcher.isBlank() ? "striate" : shellWord(launcher);
+        return program + command.substring(command.indexOf(' ')) + " --out " + shellWord(out.toAbsolutePath()
+                .toString()) + " --resume";
+    }
+
+    /** {@code word} as one shell word: as it is when it holds only safe characters, else in single quotes. */
+    static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_./:=+@%-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** A running trainer's checkpoint writes ({@link Trainer#holdCheckpoints}, {@link GanTrainer#holdCheckpoints}). */
@@ -65,7 +82,7 @@ final class ShutdownNotice implements AutoCloseable {
     }
 
     private void stopped() {
-        String resume = "'" + this.resume + "'";
+        String resume = this.resume;
         String message;
         Checkpoints t = trainer;
         if (trained) {

@@ -39,6 +39,17 @@ class ShutdownNoticeTest {
         return Files.readString(tmp.resolve(name));
     }
 
+    /** The command to continue with can be pasted: the launcher as called, the --out absolute and quoted. */
+    @Test
+    void theResumeCommandCanBePastedIntoAShell() {
+        assertEquals("bin/striate train --out '/runs/my run' --resume", ShutdownNotice.resumeCommand("striate train",
+                Path.of("/runs/my run"), "bin/striate"));
+        assertEquals("striate gan --out '/r/it'\\''s' --resume", ShutdownNotice.resumeCommand("striate gan",
+                Path.of("/r/it's"), null));
+        assertEquals("striate vae --out " + Path.of("runs/v").toAbsolutePath() + " --resume",
+                ShutdownNotice.resumeCommand("striate vae", Path.of("runs/v"), ""));
+    }
+
     @Test
     void sigtermAfterACheckpointSaysWhichEpochToResumeFrom() throws Exception {
         Path out = tmp.resolve("run");
@@ -50,7 +61,7 @@ class ShutdownNoticeTest {
         int epoch = Checkpoint.load(out.resolve(Trainer.LAST)).epoch();
         String err = read("err.txt");
         assertTrue(err.contains("striate: stopped by a signal; " + out.resolve(Trainer.LAST) + " holds epoch " + epoch
-                + " of 1000: continue with 'striate train --out " + out + " --resume'"), err);
+                + " of 1000: continue with striate train --out " + out.toAbsolutePath() + " --resume"), err);
 
         TrainCommandTest.Result resumed = TrainCommandTest.cli("train", "--out", out.toString(), "--resume",
                 "--epochs", Integer.toString(epoch + 1));

@@ -83,15 +83,13 @@ public final class Derivatives {
     }
 
     /**
-     * One gradient per input of {@code op}, each of that input's shape, or null where none flows. Convolution,
-     * matmul, concatenation, where, the embedding and the binary ops skip the gradients of inputs that do not
-     * require one.
+     * Whether {@code op}'s derivative reads the values of its input {@code i} (as the forward pass saw them): backward
+     * refuses to differentiate it when that input was written in place since. Views, copies, casts, concatenation,
+     * padding, sums, affines, additions and subtractions read none; exp, sqrt, sigmoid, tanh, softmax and log-softmax
+     * read their output instead ({@link #readsOutput}); a convolution does not read its bias, an embedding its table,
+     * a where its branches. Other ops are taken to read every input.
      */
-    /**
-     * Whether {@code op}'s derivative reads its inputs' values (most do); views, copies, casts, concatenation,
-     * padding, sums, affines, and additions and subtractions pass dy on by shapes alone.
-     */
-    public static boolean readsInputs(Op op) {
+    public static boolean readsInput(Op op, int i) {
         return switch (op) {
             case ReshapeOp r -> false;
             case PermuteOp p -> false;
@@ -102,12 +100,47 @@ public final class Derivatives {
             case CatOp c -> false;
             case PadOp p -> false;
             case AffineOp a -> false;
+            case UnaryOp u -> switch (u.fn()) {
+                case LOG, ABS, RELU -> true;
+                case NEG, EXP, SQRT, SIGN, STEP, SIGMOID, TANH -> false;
+            };
+            case SoftmaxOp s -> false;
+            case LogSoftmaxOp s -> false;
             case ReduceOp r -> r.fn() != ReduceFn.SUM;
             case BinaryOp b -> b.fn() != BinaryFn.ADD && b.fn() != BinaryFn.SUB;
+            case Conv2dOp c -> i < 2;
+            case EmbeddingOp e -> i == 1;
+            case WhereOp w -> i == 0;
             default -> true;
         };
     }
 
+    /**
+     * Whether {@code op}'s derivative reads its output's values: exp, sqrt, sigmoid, tanh, softmax, log-softmax, a
+     * max reduction, a convolution's fused ReLU, batch norm and the recurrent layers.
+     */
+    public static boolean readsOutput(Op op) {
+        return switch (op) {
+            case UnaryOp u -> switch (u.fn()) {
+                case EXP, SQRT, SIGMOID, TANH -> true;
+                case NEG, LOG, ABS, SIGN, STEP, RELU -> false;
+            };
+            case SoftmaxOp s -> true;
+            case LogSoftmaxOp s -> true;
+            case ReduceOp r -> r.fn() != ReduceFn.SUM;
+            case Conv2dOp c -> c.relu();
+            case BatchNormOp b -> true;
+            case LstmLayerOp l -> true;
+            case GruLayerOp g -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * One gradient per input of {@code op}, each of that input's shape, or null where none flows. Convolution,
+     * matmul, concatenation, where, the embedding and the binary ops skip the gradients of inputs that do not
+     * require one.
+     */
     public static Tensor[] backward(Op op, Tensor[] in, Tensor y, Tensor dy) {
         boolean[] wanted = new boolean[in.length];
         for (int i = 0; i < in.length; i++) {

@@ -4,13 +4,13 @@ import striate.op.Op;
 import striate.tensor.Tensor;
 
 /**
- * One recorded op application: the op, the tensors it read, and their storages' versions then
- * ({@link striate.tensor.Storage#version}), by which backward finds an input written in place since.
+ * One recorded op application: the op, the tensors it read, and the versions then of their storages and of the
+ * output's ({@link striate.tensor.Storage#version}), by which backward finds a value written in place since.
  */
-public record Node(Op op, Tensor[] inputs, int[] versions) {
-    /** A node of {@code op} on {@code inputs} as they are now. */
-    public Node(Op op, Tensor[] inputs) {
-        this(op, inputs, versionsOf(inputs));
+public record Node(Op op, Tensor[] inputs, int[] versions, int outputVersion) {
+    /** A node of {@code op} on {@code inputs}, which gave {@code output}, as they are now. */
+    public Node(Op op, Tensor[] inputs, Tensor output) {
+        this(op, inputs, versionsOf(inputs), output.storage().version());
     }
 
     private static int[] versionsOf(Tensor[] inputs) {

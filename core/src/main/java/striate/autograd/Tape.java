@@ -167,30 +167,10 @@ public final class Tape {
      * The gradients of node's wanted inputs given its output t's gradient g; a product whose right operand's
      * gradient is joined ({@link ProductGradients}) gives only its left operand's and leaves g to the join.
      */
-    /**
-     * Refuses to differentiate {@code node} when an input whose values its derivative reads was written in place since
-     * the op ran (an optimizer step, {@code copyFrom} or {@code Parameter.set} between the forward pass and this
-     * backward): the gradient would come from the new values, silently (PyTorch refuses too).
-     */
-    private static void requireUnchanged(Node node) {
-        if (!Derivatives.readsInputs(node.op())) {
-            return;
-        }
-        Tensor[] in = node.inputs();
-        for (int i = 0; i < in.length; i++) {
-            if (in[i].storage().version() != node.versions()[i]) {
-                throw new IllegalStateException(node.op().name() + "'s backward needs its input " + i + " "
-                        + in[i].shape() + " as the forward pass read it, but it was written in place since (an "
-                        + "optimizer step, copyFrom or Parameter.set between the forward pass and backward); run "
-                        + "backward before changing it, or run the forward pass again");
-            }
-        }
-    }
-
     private static Tensor[] gradients(Node node, Tensor t, Tensor g, ProductGradients products,
                                       Predicate<Tensor> wanted) {
         Tensor[] in = node.inputs();
-        requireUnchanged(node);
+        requireUnchanged(node, t);
         if (!products.joins(node)) {
             boolean[] w = new boolean[in.length];
             for (int i = 0; i < in.length; i++) {
@@ -200,6 +180,30 @@ public final class Tape {
         }
         products.add(node, g);
         return new Tensor[] {wanted.test(in[0]) ? Derivatives.matmulLeft((MatMulOp) node.op(), in[1], g) : null, null};
+    }
+
+    /**
+     * Refuses to differentiate {@code node} (which gave {@code output}) when a value its derivative reads, an input's
+     * or the output's, was written in place since the op ran (an optimizer step, {@code copyFrom} or
+     * {@code Parameter.set} between the forward pass and this backward): the gradient would come from the new values,
+     * silently (PyTorch refuses too).
+     */
+    private static void requireUnchanged(Node node, Tensor output) {
+        Tensor[] in = node.inputs();
+        for (int i = 0; i < in.length; i++) {
+            if (in[i].storage().version() != node.versions()[i] && Derivatives.readsInput(node.op(), i)) {
+                throw changed(node, "its input " + i + " " + in[i].shape());
+            }
+        }
+        if (output.storage().version() != node.outputVersion() && Derivatives.readsOutput(node.op())) {
+            throw changed(node, "its output " + output.shape());
+        }
+    }
+
+    private static IllegalStateException changed(Node node, String what) {
+        return new IllegalStateException(node.op().name() + "'s backward needs " + what + " as the forward pass left "
+                + "it, but it was written in place since (an optimizer step, copyFrom or Parameter.set between the "
+                + "forward pass and backward); run backward before changing it, or run the forward pass again");
     }
 
     /**

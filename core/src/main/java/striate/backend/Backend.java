@@ -103,6 +103,11 @@ public interface Backend {
         KernelTable.Entry entry = kernels().entry(op, inputs);
         Tensor output = op instanceof InPlaceOp ? null : Tensor.output(this, shape, type);
         launch(entry, op, inputs, output);
+        if (op instanceof InPlaceOp) { // an optimizer's update: the parameter and its state written in place
+            for (Tensor t : inputs) {
+                t.storage().changed();
+            }
+        }
         return output;
     }
 

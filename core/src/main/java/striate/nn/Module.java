@@ -115,11 +115,24 @@ public abstract class Module {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** Every buffer of this module and its descendants, by dotted path. */
+    /**
+     * Every buffer of this module and its descendants, by dotted path; one reached twice is listed once, as parameters
+     * are.
+     */
     public Map<String, Tensor> namedBuffers() {
-        Map<String, Tensor> out = new LinkedHashMap<>(buffers);
-        children.forEach((n, c) -> c.namedBuffers().forEach((k, v) -> out.put(n + "." + k, v)));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        java.util.Set<Tensor> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        collectBuffers("", out, seen);
         return out;
+    }
+
+    private void collectBuffers(String prefix, Map<String, Tensor> out, java.util.Set<Tensor> seen) {
+        buffers.forEach((k, v) -> {
+            if (seen.add(v)) {
+                out.put(prefix + k, v);
+            }
+        });
+        children.forEach((n, c) -> c.collectBuffers(prefix + n + ".", out, seen));
     }
 
     /** Overwrites a buffer found by dotted path (for checkpoints), in place: the source's memory is never shared. */

@@ -15,9 +15,10 @@ public record AffineOp(double scale, double shift) implements Op {
         return in[0];
     }
 
-    /** An integer input takes whole scales and shifts alone (a fraction would be rounded away). */
+    /** An integer input takes finite whole scales and shifts alone (a fraction would be rounded away). */
     @Override
     public DType inferType(DType... in) {
-        return scale == Math.rint(scale) && shift == Math.rint(shift) ? in[0] : requireFloating(in[0]);
+        return scale == Math.rint(scale) && shift == Math.rint(shift) && Double.isFinite(scale)
+                && Double.isFinite(shift) ? in[0] : requireFloating(in[0]);
     }
 }

@@ -25,7 +25,7 @@ public record BinaryOp(BinaryFn fn) implements Op {
             throw new IllegalArgumentException(name() + ": inputs have types " + in[0] + " and " + in[1]
                     + "; cast one with tensor.to(dtype)");
         }
-        return in[0];
+        return fn == BinaryFn.DIV ? requireFloating(in[0]) : in[0]; // an integer quotient would be truncated
     }
 
     @Override

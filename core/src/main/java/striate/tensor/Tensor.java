@@ -18,7 +18,6 @@ import striate.op.CastOp;
 import striate.op.CatOp;
 import striate.op.CopyOp;
 import striate.op.ExpandOp;
-import striate.op.InPlaceOp;
 import striate.op.LogSoftmaxOp;
 import striate.op.MatMulOp;
 import striate.op.Op;
@@ -449,16 +448,11 @@ public final class Tensor {
     public static Tensor apply(Op op, Tensor... given) {
         Tensor[] inputs = Autocast.isEnabled() ? AutocastPolicy.inputs(op, given, Autocast.dtype()) : given;
         Tensor y = op instanceof ViewOp v ? inputs[0].view(v) : inputs[0].backend.execute(op, inputs);
-        if (op instanceof InPlaceOp) { // an optimizer's update: the parameter and its state written in place
-            for (Tensor t : inputs) {
-                t.storage.changed();
-            }
-        }
         if (GradMode.isEnabled() && y != null) {
             for (Tensor t : inputs) {
                 if (t.requiresGrad) {
                     y.requiresGrad = true;
-                    y.node = new Node(op, inputs.clone());
+                    y.node = new Node(op, inputs.clone(), y);
                     break;
                 }
             }
@@ -633,7 +627,6 @@ public final class Tensor {
         return max(new int[] {axis}, keepDims);
     }
 
-    /** Mean of all elements, as a scalar. */
     /** Refuses an integer tensor for {@code what}, whose result is a fraction. */
     private void requireFloating(String what) {
         if (!dtype().isFloating()) {
@@ -642,6 +635,7 @@ public final class Tensor {
         }
     }
 
+    /** Mean of all elements, as a scalar. */
     public Tensor mean() {
         requireFloating("mean");
         return sum().mul(1.0 / size());

@@ -43,6 +43,24 @@ class InPlaceChangeTest {
         assertThrows(IllegalStateException.class, score::backward);
     }
 
+    /** sigmoid's derivative reads its output: a write into it is refused; exp's reads no input: a write there is not. */
+    @Test
+    void theValuesADerivativeReadsAreCheckedAndNoOthers() {
+        Tensor x = Tensor.of(REF, new float[] {0, 0}).requiresGrad(true);
+        Tensor y = x.sigmoid();
+        Tensor loss = y.sum();
+        y.copyFrom(new double[] {0, 0}); // its backward would give 0 instead of 0.25
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().startsWith("UnaryOp(SIGMOID)'s backward needs its output [2]"), e.getMessage());
+
+        Tensor z = Tensor.of(REF, new float[] {0, 1}).requiresGrad(true);
+        Tensor ez = z.exp();
+        Tensor other = ez.sum();
+        z.copyFrom(new double[] {5, 5}); // exp's derivative is its output, which is unchanged
+        other.backward();
+        assertArrayEquals(new float[] {1, (float) Math.E}, z.grad().toFloatArray(), 1e-6f);
+    }
+
     @Test
     void aChangedInputOfASumIsNotRefused() {
         Tensor a = Tensor.of(REF, new float[] {1, 2}).requiresGrad(true);

@@ -43,7 +43,8 @@ class IntegerAndOverlapTest {
     void int32TensorsAreRefusedWhereTheirValuesWouldBecomeFractions() {
         Tensor ints = Tensor.ofInts(REF, new int[] {1, 2}, 1, 2);
         for (Runnable fractional : new Runnable[] {ints::exp, ints::log, ints::sigmoid, ints::tanh, () -> ints.mul(0.5),
-                () -> ints.softmax(1), ints::mean, () -> ints.matmul(Tensor.ofInts(REF, new int[] {1, 1}, 2, 1))}) {
+                () -> ints.softmax(1), ints::mean, () -> ints.matmul(Tensor.ofInts(REF, new int[] {1, 1}, 2, 1)),
+                () -> ints.pow(0.5), () -> ints.div(ints), () -> ints.affine(Double.POSITIVE_INFINITY, 0)}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, fractional::run);
             assertTrue(e.getMessage().contains("to(DType.F32)"), e.getMessage());
         }
@@ -53,6 +54,7 @@ class IntegerAndOverlapTest {
         assertArrayEquals(new int[] {-1, -2}, ints.neg().toIntArray());
         assertArrayEquals(new int[] {3, 5}, ints.affine(2, 1).toIntArray());
         assertArrayEquals(new int[] {1, 2}, ints.relu().toIntArray());
+        assertArrayEquals(new int[] {1, 4}, ints.pow(2).toIntArray());
     }
 
     @Test

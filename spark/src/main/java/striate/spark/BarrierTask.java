@@ -88,36 +88,51 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<TaskO
     public Iterator<TaskOutcome> apply(Iterator<T> partition) {
         BarrierTaskContext context = BarrierTaskContext.get();
         int rank = context.partitionId();
-        Device device;
+        Device device = null;
         ProcessGroupEngine nccl = null;
         Worker.Start start;
         try {
-            Train.checkJava(Runtime.version());
-            device = options.onGpus() ? gpu(context.resourcesJMap()) : Device.parse("cpu:0");
+            device = device(context);
             if (options.onGpus()) {
                 nccl = nccl(device);
             }
             start = Worker.prepare(options, examples.read(options, rank, CollectionConverters.asJava(partition)));
         } catch (IOException | RuntimeException e) {
+            String reason = e.getMessage() != null && e.getMessage().startsWith("worker " + rank + " ") ? e.getMessage()
+                    : "worker " + rank + (device == null || !options.onGpus() ? "" : " on " + device) + ": "
+                    + e.getMessage();
             if (!isInput(e)) {
-                throw e instanceof IOException io ? new UncheckedIOException("worker " + rank + ": " + e.getMessage(),
-                        io) : (RuntimeException) e;
+                throw e instanceof IOException io ? new UncheckedIOException(reason, io) : (RuntimeException) e;
             }
             // the others wait in the rendezvous: each learns there that the workers refuse, and why
-            return refused(context.allGather(REFUSED + "worker " + rank + ": " + e.getMessage())).orElseThrow();
+            return refused(context.allGather(REFUSED + reason)).orElseThrow();
         }
-        return nccl != null ? onGpu(context, rank, device, nccl, start) : onCpu(context, rank, start);
+        return nccl != null ? onGpu(context, rank, device, nccl, start) : onCpu(context, rank, device, start);
+    }
+
+    /**
+     * This task's device: its GPU ({@link #gpu}) or cpu:0, on a Java that {@link Train#checkJava} accepts. A wrong
+     * Java or GPU setup is the job's input.
+     */
+    private Device device(BarrierTaskContext context) throws JobInputException {
+        try {
+            Train.checkJava(Runtime.version());
+            return options.onGpus() ? gpu(context.resourcesJMap()) : Device.parse("cpu:0");
+        } catch (IllegalStateException e) {
+            throw new JobInputException(e.getMessage(), e);
+        }
     }
 
     /**
      * Whether {@code e}, a worker's failure to start, is the job's input's: the options, the data, the checkpoint
-     * folder or its checkpoint, the JVM or the GPU configuration. Those are the same on a retry, so the workers refuse
-     * together and their tasks succeed (a failed task fails the stage, which Spark retries, up to
-     * spark.stage.maxConsecutiveAttempts times). Other failures, such as a read cut short, fail the stage.
+     * folder or its checkpoint, the JVM or the GPU configuration (IllegalArgumentException, JobInputException, the
+     * engine's data and checkpoint errors, a file that is not there). Those are the same on a retry, so the workers
+     * refuse together and their tasks succeed (a failed task fails the stage, which Spark retries, up to
+     * spark.stage.maxConsecutiveAttempts times). Other failures, such as a read cut short or a DataFrame shard that
+     * did not arrive whole (IllegalStateException), fail the stage.
      */
     static boolean isInput(Throwable e) {
-        return e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e instanceof JobInputException || e instanceof DataFileException
+        return e instanceof IllegalArgumentException || e instanceof JobInputException || e instanceof DataFileException
                 || e instanceof CheckpointException || e instanceof NoSuchFileException
                 || e instanceof NotDirectoryException || e instanceof AccessDeniedException
                 || e instanceof UncheckedIOException u && isInput(u.getCause());
@@ -132,7 +147,7 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<TaskO
                 .asScala(List.<TaskOutcome>of(new TaskOutcome.Refused(w.substring(REFUSED.length()))).iterator()));
     }
 
-    private Iterator<TaskOutcome> onCpu(BarrierTaskContext context, int rank, Worker.Start start) {
+    private Iterator<TaskOutcome> onCpu(BarrierTaskContext context, int rank, Device device, Worker.Start start) {
         // join closes the server socket; the try closes it when anything before join fails (a second close is a no-op)
         try (ServerSocket server = SocketRing.listen()) {
             String[] ports = context.allGather(Integer.toString(server.getLocalPort()));
@@ -141,7 +156,7 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<TaskO
                 return refused.get();
             }
             try (SocketRing ring = SocketRing.join(rank, peers(context, ports), server, PEER_TIMEOUT)) {
-                Worker.Report report = Worker.run(options, rank, Device.parse("cpu:0"), ring, start);
+                Worker.Report report = Worker.run(options, rank, device, ring, start);
                 finished(context);
                 return CollectionConverters.asScala(List.<TaskOutcome>of(report).iterator());
             }
@@ -160,13 +175,13 @@ final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<TaskO
         context.barrier();
     }
 
-    /** The NCCL engine for {@code device}, or why it cannot serve. */
-    private static ProcessGroupEngine nccl(Device device) {
-        ProcessGroupEngine nccl = ProcessGroupEngine.named("nccl").orElseThrow(() -> new IllegalStateException(
+    /** The NCCL engine for {@code device}, or why it cannot serve (the job's input: its jar, the node's NCCL). */
+    private static ProcessGroupEngine nccl(Device device) throws JobInputException {
+        ProcessGroupEngine nccl = ProcessGroupEngine.named("nccl").orElseThrow(() -> new JobInputException(
                 "--device cuda needs the NCCL engine of striate-backend-cuda, which this jar lacks"));
         Optional<String> why = nccl.unavailable(device);
         if (why.isPresent()) {
-            throw new IllegalStateException(device + ": " + why.get());
+            throw new JobInputException(why.get());
         }
         return nccl;
     }

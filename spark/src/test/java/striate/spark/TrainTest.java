@@ -93,7 +93,8 @@ class TrainTest {
         assertTrue(BarrierTask.isInput(new striate.data.DataFileException(java.nio.file.Path.of("/data"),
                 "missing train-images-idx3-ubyte")));
         assertTrue(BarrierTask.isInput(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/d"))));
-        assertTrue(BarrierTask.isInput(new IllegalStateException("--device cuda needs one GPU per task")));
+        assertTrue(BarrierTask.isInput(new JobInputException("--device cuda needs one GPU per task")));
+        assertFalse(BarrierTask.isInput(new IllegalStateException("worker 1 did not receive all of its shard")));
         assertFalse(BarrierTask.isInput(new java.io.IOException("Connection reset by peer")));
         assertFalse(BarrierTask.isInput(new java.io.EOFException()));
         assertFalse(BarrierTask.isInput(new java.io.UncheckedIOException(new java.io.IOException("Stale file handle"))));

@@ -239,7 +239,8 @@ public final class Trainer {
         model.namedParameters().forEach((name, p) -> {
             if (p.requiresGrad() && !held.contains(p)) {
                 throw new IllegalArgumentException("the optimizer does not hold the model's parameter '" + name + "' "
-                        + p.value().shape() + "; build the optimizer from this model's namedParameters()");
+                        + p.value().shape() + "; build the optimizer from this model's namedParameters(), or freeze "
+                        + "the parameter with requiresGrad(false) to leave it out");
             }
         });
     }

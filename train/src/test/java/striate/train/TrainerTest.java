@@ -104,8 +104,8 @@ class TrainerTest {
         Net net = new Net(1);
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
                 () -> new Trainer(net, sgd(new Net(2), 0.05), REF, options(1, 0.05, dir, 0)));
-        assertEquals("the optimizer does not hold the model's parameter 'body.0.weight' [16, 36]; build the "
-                + "optimizer from this model's namedParameters()", other.getMessage());
+        assertTrue(other.getMessage().startsWith("the optimizer does not hold the model's parameter 'body.0.weight' "
+                + "[16, 36]; build the optimizer from this model's namedParameters()"), other.getMessage());
         IllegalArgumentException rate = assertThrows(IllegalArgumentException.class,
                 () -> new Trainer(net, sgd(net, 0.5), REF, options(1, 0.05, dir, 0)));
         assertTrue(rate.getMessage().startsWith("the optimizer's learning rate is 0.5 but Options.learningRate is 0.05"),
