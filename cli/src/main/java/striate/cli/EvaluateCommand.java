@@ -93,7 +93,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(folder + ": its t10k-images file holds no images; nothing to "
                         + "evaluate");
             }
-            classNames = Report.FASHION_MNIST_CLASSES;
+            classNames = TrainingData.mnistClassNames(cm.checkpoint());
             normalization = List.of(Normalization.FASHION_MNIST);
         }
 

@@ -20,7 +20,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import striate.autograd.GradMode;
-import striate.cli.report.Report;
 import striate.data.Normalization;
 import striate.models.LeNet5;
 import striate.tensor.Device;
@@ -69,7 +68,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException(checkpoint + " holds a model called " + cm.checkpoint().modelName() + "; "
                     + "predict classifies 28x28 images with lenet5 checkpoints (evaluate works for every model)");
         }
-        List<String> names = Report.FASHION_MNIST_CLASSES;
+        List<String> names = TrainingData.mnistClassNames(cm.checkpoint());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;

@@ -163,6 +163,11 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: size x 256/224).")
     Integer resizeOption;
 
+    @Option(names = "--class-names", split = ",", paramLabel = "<name>", description = "lenet5: the ten class names "
+            + "in label order, for the report, evaluate and predict (default: Fashion-MNIST's; e.g. 0,1,2,3,4,5,6,7,8,9 "
+            + "for MNIST digits). alexnet takes the image folder's class folders.")
+    List<String> classNames;
+
     @Mixin
     RunOutput output;
 
@@ -198,7 +203,8 @@ final class TrainCommand implements Callable<Integer> {
             factory = () -> new AlexNet(full, seed);
             modelConfig = full.toString();
         } else {
-            d = TrainingData.mnist(data, validation, seed, limit);
+            d = TrainingData.mnist(data, validation, seed, limit,
+                    classNames != null ? List.copyOf(classNames) : Report.FASHION_MNIST_CLASSES);
             LeNet5.Config c = modelConfig != null ? LeNet5.Config.parse(modelConfig) : new LeNet5.Config(
                     LeNet5.Activation.valueOf(activation.toUpperCase(Locale.ROOT)),
                     LeNet5.Pooling.valueOf(pool.toUpperCase(Locale.ROOT)), dropout, MnistFolder.CLASSES);
@@ -371,6 +377,15 @@ final class TrainCommand implements Callable<Integer> {
         if (resizeOption != null && !model.equals(AlexNet.NAME) && typed.hasMatchedOption("--resize")) { // ignored
             throw new ParameterException(spec.commandLine(), "--resize is for alexnet's image folders; LeNet-5 "
                     + "takes MNIST-format 28x28 images as they are");
+        }
+        if (classNames != null && model.equals(AlexNet.NAME)) {
+            throw new ParameterException(spec.commandLine(), "--class-names is for lenet5's MNIST-format data; alexnet "
+                    + "names its classes after the image folder's class folders");
+        }
+        if (classNames != null && (classNames.size() != MnistFolder.CLASSES
+                || classNames.stream().anyMatch(String::isBlank))) {
+            throw new ParameterException(spec.commandLine(), "--class-names takes " + MnistFolder.CLASSES + " names, "
+                    + "in label order and none empty, got " + classNames.size() + ": " + classNames);
         }
         if (model.equals(AlexNet.NAME) && (typed.hasMatchedOption("--activation") || typed.hasMatchedOption("--pool"))) {
             throw new ParameterException(spec.commandLine(), "--activation and --pool are LeNet-5's; AlexNet's "

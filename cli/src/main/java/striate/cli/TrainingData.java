@@ -10,6 +10,7 @@ import striate.data.ImageDataset;
 import striate.data.ImageFolder;
 import striate.data.MnistFolder;
 import striate.data.Normalization;
+import striate.train.Checkpoint;
 
 /**
  * What {@code train} reads: training images (augmented where the source augments), a seeded validation split of
@@ -21,17 +22,28 @@ record TrainingData(String source, Dataset train, Dataset validation, Dataset te
 
     /**
      * An MNIST-format folder (Fashion-MNIST: 60,000 training and 10,000 test images of 28×28), normalized with
-     * Fashion-MNIST's statistics. {@code validation} is taken of all training images; {@code limit} > 0 then keeps
-     * the first {@code limit} of the rest for training.
+     * Fashion-MNIST's statistics, its classes called {@code classNames}. {@code validation} is taken of all training
+     * images; {@code limit} > 0 then keeps the first {@code limit} of the rest for training.
      */
-    static TrainingData mnist(Path folder, ValidationSplit validation, long seed, int limit) throws IOException {
+    static TrainingData mnist(Path folder, ValidationSplit validation, long seed, int limit, List<String> classNames)
+            throws IOException {
         MnistFolder mnist = MnistFolder.open(folder);
         Normalization norm = Normalization.FASHION_MNIST;
         ImageDataset all = requireImages(requireLeNetSize(mnist.train(norm), folder), mnist.trainImages());
         ImageDataset test = requireImages(requireLeNetSize(mnist.test(norm), folder), mnist.testImages());
         Dataset.Split split = all.split(validation.of(all.size(), folder.toString()), seed);
         return new TrainingData(folder.toString(), limited(split.train(), limit), split.validation(),
-                test, Report.FASHION_MNIST_CLASSES, List.of(norm));
+                test, classNames, List.of(norm));
+    }
+
+    /**
+     * The class names a lenet5 checkpoint's run gave (train's recorded --class-names), else Fashion-MNIST's: what
+     * evaluate and predict call its classes.
+     */
+    static List<String> mnistClassNames(Checkpoint c) {
+        String recorded = c.settings().get("--class-names");
+        return recorded == null || recorded.isEmpty() ? Report.FASHION_MNIST_CLASSES
+                : List.of(recorded.split(",", -1));
     }
 
     /** {@code images}, read from {@code file}, unless it holds none (the test set too: train scores it at the end). */

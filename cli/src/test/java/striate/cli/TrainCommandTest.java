@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -118,6 +119,41 @@ class TrainCommandTest {
         assertTrue(m.find(), json);
         assertTrue(Double.parseDouble(m.group(1)) > 0.9, "three easy classes are learned: " + m.group(1));
         assertTrue(json.contains("\"epochs\"") && json.contains("\"train_images_per_second\""), json);
+    }
+
+    /**
+     * MNIST-format data of other classes (MNIST's digits, say) names them with --class-names, which the checkpoint
+     * records for evaluate and predict; ten names or none, and not for alexnet.
+     */
+    @Test
+    void classNamesOfOtherMnistFormatDataReachTheReportEvaluateAndPredict() throws IOException {
+        String names = "zero,one,two,three,four,five,six,seven,eight,nine";
+        Path out = tmp.resolve("digits");
+        Result r = cli("train", "--data", data.toString(), "--epochs", "1", "--batch-size", "32", "--limit", "320",
+                "--validation", "100", "--out", out.toString(), "--class-names", names);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(out.resolve("metrics.json")).contains("\"zero\""), "the report's classes");
+        Result e = cli("evaluate", "--checkpoint", out.resolve(Trainer.LAST).toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("zero") && !e.out().contains("T-shirt"), e.out());
+        Path png = tmp.resolve("digit.png");
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(28, 28,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        Result p = cli("predict", "--checkpoint", out.resolve(Trainer.LAST).toString(), png.toString());
+        assertEquals(0, p.code(), p.err());
+        String predicted = p.out().strip().substring((png + ": ").length()).split(" ")[0];
+        assertTrue(List.of(names.split(",")).contains(predicted), p.out());
+
+        Result nine = cli("train", "--data", data.toString(), "--out", tmp.resolve("nine").toString(),
+                "--class-names", "a,b,c,d,e,f,g,h,i");
+        assertEquals(2, nine.code(), nine.err());
+        assertTrue(nine.err().contains("--class-names takes 10 names, in label order and none empty, got 9"),
+                nine.err());
+        Result alexnet = cli("train", "--model", "alexnet", "--data", data.toString(), "--out",
+                tmp.resolve("alex").toString(), "--class-names", names);
+        assertEquals(2, alexnet.code(), alexnet.err());
+        assertTrue(alexnet.err().contains("--class-names is for lenet5"), alexnet.err());
     }
 
     @Test
