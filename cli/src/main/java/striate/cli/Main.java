@@ -42,9 +42,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose one of train, evaluate, predict, tagger, "
-                + "charlm, generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, "
-                + "brown-text, synonyms, textcnn, classify, gan, vae");
+        throw new ParameterException(spec.commandLine(), "missing command: choose one of " + String.join(", ",
+                spec.subcommands().keySet().stream().filter(name -> !name.equals("help")).toList()));
     }
 
     public static void main(String[] args) {

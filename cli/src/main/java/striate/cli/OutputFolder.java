@@ -42,6 +42,11 @@ final class OutputFolder {
             try (Stream<Path> entries = Files.list(folder)) {
                 names = entries.map(p -> p.getFileName().toString()).sorted().toList();
             }
+            if (!names.isEmpty() && names.stream().allMatch(n -> n.startsWith(".") && n.endsWith(".tmp"))) {
+                throw new IllegalArgumentException(folder + " holds only " + names.get(0) + (names.size() > 1 ? " and "
+                        + (names.size() - 1) + " more" : "") + ": unfinished files a killed run left while writing "
+                        + "(no checkpoint to resume from); delete them, or choose a new or empty --out");
+            }
             if (!names.isEmpty()) {
                 String shown = String.join(", ", names.subList(0, Math.min(NAMES_SHOWN, names.size())))
                         + (names.size() > NAMES_SHOWN ? " and " + (names.size() - NAMES_SHOWN) + " more" : "");

@@ -123,7 +123,9 @@ class MainTest {
     void noSubcommandIsAUsageError() {
         Result r = run();
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("missing command"), r.err());
+        assertTrue(r.err().contains("missing command: choose one of train, evaluate, predict"), r.err());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.contains(", fid, ") && !first.contains(", help"), "every command, from the one list: " + first);
     }
 
     @Test

@@ -83,4 +83,16 @@ class OutputFolderTest {
         assertTrue(e.getMessage().startsWith("cannot write to the output folder " + file.resolve("run")), e.getMessage());
         assertEquals("x", Files.readString(file));
     }
+
+    /** A folder holding only a killed run's unfinished file says so (it pointed to --resume, which found nothing). */
+    @Test
+    void onlyAKilledRunsUnfinishedFileIsNamedAsSuch(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path run = Files.createDirectory(dir.resolve("killed"));
+        Files.createFile(run.resolve(".last.ckpt.abc123.tmp"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> OutputFolder.create(run));
+        org.junit.jupiter.api.Assertions.assertEquals(run + " holds only .last.ckpt.abc123.tmp: unfinished files a "
+                + "killed run left while writing (no checkpoint to resume from); delete them, or choose a new or "
+                + "empty --out", e.getMessage());
+    }
 }
