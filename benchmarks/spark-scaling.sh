@@ -53,8 +53,8 @@ examples=60000
 ((examples / workers >= 64)) || usage "--limit $limit leaves each of $workers workers fewer than one batch of 64:" \
     "give at least $((64 * workers)) (or 0: all)"
 
-jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-[[ -x "$jdk/bin/java" ]] || die "needs a Java 25 JDK: set JAVA_HOME (Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64)"
+source "$root/bin/java25.sh"
+jdk="$(java25_home)" || die "$jdk"
 # Fashion-MNIST: --data, else where Debian's dataset-fashion-mnist installs it, else where dpkg says it put it
 has_fashion_mnist() {
     local f
@@ -71,7 +71,7 @@ if [[ -z "$data" ]]; then
 fi
 has_fashion_mnist "$data" \
     || die "Fashion-MNIST not found in $data: apt-get install dataset-fashion-mnist (or give --data DIR)"
-data="$(cd "$data" && pwd)" # the executors run in folders of their own
+data="$(CDPATH='' cd -- "$data" && pwd)" # the executors run in folders of their own
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

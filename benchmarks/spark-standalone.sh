@@ -65,8 +65,8 @@ if [[ -n "$spark_home" ]]; then
             "distribution's folder"
 fi
 
-jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-[[ -x "$jdk/bin/java" ]] || die "needs a Java 25 JDK: set JAVA_HOME (Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64)"
+source "$root/bin/java25.sh"
+jdk="$(java25_home)" || die "$jdk"
 export JAVA_HOME="$jdk"
 # Fashion-MNIST: --data, else where Debian's dataset-fashion-mnist installs it, else where dpkg says it put it
 has_fashion_mnist() {
@@ -84,7 +84,7 @@ if [[ -z "$data" ]]; then
 fi
 has_fashion_mnist "$data" \
     || die "Fashion-MNIST not found in $data: apt-get install dataset-fashion-mnist (or give --data DIR)"
-data="$(cd "$data" && pwd)" # the executors run in folders of their own
+data="$(CDPATH='' cd -- "$data" && pwd)" # the executors run in folders of their own
 
 echo "building spark/target/striate-spark.jar (offline)" >&2
 (cd "$root" && mvn -B -ntp -o -q -pl spark -am package -DskipTests) >&2

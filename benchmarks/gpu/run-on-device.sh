@@ -54,7 +54,9 @@ VERSION=0.1.0-SNAPSHOT
 JUNIT_PLATFORM=1.13.4
 
 prepare() {
-  export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+  source bin/java25.sh
+  JAVA_HOME=$(java25_home) || { echo "run-on-device: $JAVA_HOME" >&2; exit 1; }
+  export JAVA_HOME
   export PATH=$JAVA_HOME/bin:$PATH
   # One reactor build (no install: sibling snapshots come from this tree, not ~/.m2): jars, test classes, and each
   # module's runtime dependencies in target/dependency, less what the bundle carries itself (JCuda) and what the

@@ -19,10 +19,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code striate} command: subcommands train, evaluate, predict, tagger (train, evaluate, tag), charlm (train,
  * evaluate), generate, adding, word2vec, similar, analogy, summary, demo, doctor, export-images, brown-text,
- * synonyms, textcnn (train, evaluate, export-data), classify, fid and gan. Exit codes: 0 ok, 2 usage error (unknown command,
- * model or option), 1 failure. Errors are one line on stderr; {@code --verbose} adds the stack trace. Run through
- * {@code bin/striate}, which adds the JVM flags; a plain {@code java -jar} works too and gets a one-line notice when
- * the Vector API module is missing.
+ * synonyms, textcnn (train, evaluate, export-data), classify, fid, gan and vae. Exit codes: 0 ok, 2 usage error
+ * (unknown command, model or option), 1 failure. Errors are one line on stderr; {@code --verbose} adds the stack trace.
+ * Run through {@code bin/striate}, which adds the JVM flags; a plain {@code java -jar} (on Java 25: {@link Launch}
+ * says so on an older one) works too and gets a one-line notice when the Vector API module is missing.
  */
 @Command(name = "striate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Striate: deep learning on the JVM, one model definition on CPU and NVIDIA GPUs.",

@@ -383,9 +383,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "names its classes after the image folder's class folders");
         }
         if (classNames != null && (classNames.size() != MnistFolder.CLASSES
-                || classNames.stream().anyMatch(String::isBlank))) {
+                || classNames.stream().anyMatch(n -> n.isBlank() || n.contains(",")))) {
             throw new ParameterException(spec.commandLine(), "--class-names takes " + MnistFolder.CLASSES + " names, "
-                    + "in label order and none empty, got " + classNames.size() + ": " + classNames);
+                    + "in label order, none empty and none with a comma, got " + classNames.size() + ": " + classNames);
         }
         if (model.equals(AlexNet.NAME) && (typed.hasMatchedOption("--activation") || typed.hasMatchedOption("--pool"))) {
             throw new ParameterException(spec.commandLine(), "--activation and --pool are LeNet-5's; AlexNet's "

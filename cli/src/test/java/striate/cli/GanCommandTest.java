@@ -175,7 +175,8 @@ class GanCommandTest {
         assertEquals(143, p.exitValue(), err);
         int epoch = Checkpoint.load(last).epoch();
         assertTrue(err.contains("striate: stopped by a signal; " + last + " holds epoch " + epoch + " of 1000: "
-                + "continue with striate gan --out " + out.toAbsolutePath() + " --resume"), err);
+                + "continue with striate gan --out " + ShutdownNotice.shellWord(out.toAbsolutePath().toString())
+                + " --resume"), err);
         TrainCommandTest.Result resumed = gan("--out", out.toString(), "--resume", "--epochs",
                 Integer.toString(epoch + 1));
         assertEquals(0, resumed.code(), resumed.err());

@@ -61,7 +61,8 @@ class ShutdownNoticeTest {
         int epoch = Checkpoint.load(out.resolve(Trainer.LAST)).epoch();
         String err = read("err.txt");
         assertTrue(err.contains("striate: stopped by a signal; " + out.resolve(Trainer.LAST) + " holds epoch " + epoch
-                + " of 1000: continue with striate train --out " + out.toAbsolutePath() + " --resume"), err);
+                + " of 1000: continue with striate train --out " + ShutdownNotice.shellWord(out.toAbsolutePath()
+                .toString()) + " --resume"), err);
 
         TrainCommandTest.Result resumed = TrainCommandTest.cli("train", "--out", out.toString(), "--resume",
                 "--epochs", Integer.toString(epoch + 1));

@@ -229,6 +229,7 @@ class TaggerCommandTest {
         assertEquals(143, p.exitValue(), err);
         int epoch = Checkpoint.load(out.resolve(Trainer.LAST)).epoch();
         assertTrue(err.contains("striate: stopped by a signal; " + out.resolve(Trainer.LAST) + " holds epoch " + epoch
-                + " of 1000: continue with striate tagger train --out " + out.toAbsolutePath() + " --resume"), err);
+                + " of 1000: continue with striate tagger train --out " + ShutdownNotice.shellWord(out.toAbsolutePath().toString())
+                + " --resume"), err);
     }
 }

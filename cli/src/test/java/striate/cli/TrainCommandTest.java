@@ -148,8 +148,11 @@ class TrainCommandTest {
         Result nine = cli("train", "--data", data.toString(), "--out", tmp.resolve("nine").toString(),
                 "--class-names", "a,b,c,d,e,f,g,h,i");
         assertEquals(2, nine.code(), nine.err());
-        assertTrue(nine.err().contains("--class-names takes 10 names, in label order and none empty, got 9"),
-                nine.err());
+        assertTrue(nine.err().contains("--class-names takes 10 names, in label order, none empty and none with a "
+                + "comma, got 9"), nine.err());
+        Result quoted = cli("train", "--data", data.toString(), "--out", tmp.resolve("quoted").toString(),
+                "--class-names", "\"a,b\",c,d,e,f,g,h,i,j,k"); // picocli keeps "a,b" whole: the record would split it
+        assertEquals(2, quoted.code(), quoted.err());
         Result alexnet = cli("train", "--model", "alexnet", "--data", data.toString(), "--out",
                 tmp.resolve("alex").toString(), "--class-names", names);
         assertEquals(2, alexnet.code(), alexnet.err());

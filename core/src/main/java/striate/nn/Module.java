@@ -96,19 +96,27 @@ public abstract class Module {
      * under its first path, as PyTorch does: an optimizer then updates it once per step, with the gradient of every use.
      */
     public Map<String, Parameter> namedParameters() {
-        Map<String, Parameter> out = new LinkedHashMap<>();
-        java.util.Set<Parameter> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        collectParameters("", out, seen);
+        return collect(m -> m.parameters);
+    }
+
+    /**
+     * What {@code own} gives of this module and of each descendant, by dotted path in registration order; an object
+     * reached twice (a module registered under two names) is listed once, under its first path.
+     */
+    private <T> Map<String, T> collect(java.util.function.Function<Module, Map<String, T>> own) {
+        Map<String, T> out = new LinkedHashMap<>();
+        collect("", own, out, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return out;
     }
 
-    private void collectParameters(String prefix, Map<String, Parameter> out, java.util.Set<Parameter> seen) {
-        parameters.forEach((k, v) -> {
+    private <T> void collect(String prefix, java.util.function.Function<Module, Map<String, T>> own,
+                             Map<String, T> out, java.util.Set<T> seen) {
+        own.apply(this).forEach((k, v) -> {
             if (seen.add(v)) {
                 out.put(prefix + k, v);
             }
         });
-        children.forEach((n, c) -> c.collectParameters(prefix + n + ".", out, seen));
+        children.forEach((n, c) -> c.collect(prefix + n + ".", own, out, seen));
     }
 
     public List<Parameter> parameters() {
@@ -120,19 +128,7 @@ public abstract class Module {
      * are.
      */
     public Map<String, Tensor> namedBuffers() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        java.util.Set<Tensor> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        collectBuffers("", out, seen);
-        return out;
-    }
-
-    private void collectBuffers(String prefix, Map<String, Tensor> out, java.util.Set<Tensor> seen) {
-        buffers.forEach((k, v) -> {
-            if (seen.add(v)) {
-                out.put(prefix + k, v);
-            }
-        });
-        children.forEach((n, c) -> c.collectBuffers(prefix + n + ".", out, seen));
+        return collect(m -> m.buffers);
     }
 
     /** Overwrites a buffer found by dotted path (for checkpoints), in place: the source's memory is never shared. */

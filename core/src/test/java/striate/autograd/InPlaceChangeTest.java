@@ -61,6 +61,41 @@ class InPlaceChangeTest {
         assertArrayEquals(new float[] {1, (float) Math.E}, z.grad().toFloatArray(), 1e-6f);
     }
 
+    /** The table's entries for the layers' ops: each value their derivative reads, changed, is refused. */
+    @Test
+    void eachValueALayersDerivativeReadsIsChecked() {
+        Rng rng = new Rng(4);
+        Tensor image = Tensor.of(REF, new float[] {1, -2, 3, -4, 5, -6, 7, -8, 9}, 1, 1, 3, 3).requiresGrad(true);
+        // relu reads its input
+        Tensor r = image.relu().sum();
+        image.copyFrom(new double[] {-1, 2, -3, 4, -5, 6, -7, 8, -9});
+        assertThrows(IllegalStateException.class, r::backward, "relu's input");
+        // a convolution reads its weight, and its fused ReLU its output
+        striate.nn.Conv2d conv = new striate.nn.Conv2d(1, 2, 2, 1, 0, rng);
+        Tensor c = conv.forward(image).sum();
+        conv.weight().set(Tensor.full(REF, DType.F32, 0.5, 2, 1, 2, 2));
+        assertThrows(IllegalStateException.class, c::backward, "the convolution's weight");
+        Tensor w = Tensor.full(REF, DType.F32, 0.25, 2, 1, 2, 2).requiresGrad(true);
+        Tensor fused = Tensor.apply(new striate.op.Conv2dOp(striate.op.ConvParams.of(1, 0), false, true), image, w);
+        Tensor f = fused.sum();
+        fused.copyFrom(new double[8]);
+        IllegalStateException output = assertThrows(IllegalStateException.class, f::backward);
+        assertTrue(output.getMessage().contains("needs its output [1, 2, 2, 2]"), output.getMessage());
+        // batch norm reads its output (the normalized values)
+        striate.nn.BatchNorm2d bn = new striate.nn.BatchNorm2d(1);
+        Tensor normalized = bn.forward(Tensor.of(REF, new float[] {1, 2, 3, 4}, 2, 1, 1, 2).requiresGrad(true));
+        Tensor b = normalized.sum();
+        normalized.copyFrom(new double[4]);
+        assertThrows(IllegalStateException.class, b::backward, "batch norm's output");
+        // an LSTM layer reads its output (the hidden states its backward walks)
+        striate.nn.LSTM lstm = new striate.nn.LSTM(2, 3, rng);
+        Tensor hs = lstm.forward(Tensor.of(REF, new float[] {1, 2, 3, 4, 5, 6}, 3, 1, 2).requiresGrad(true), null)
+                .output();
+        Tensor l = hs.sum();
+        hs.copyFrom(new double[9]);
+        assertThrows(IllegalStateException.class, l::backward, "the LSTM's output");
+    }
+
     @Test
     void aChangedInputOfASumIsNotRefused() {
         Tensor a = Tensor.of(REF, new float[] {1, 2}).requiresGrad(true);

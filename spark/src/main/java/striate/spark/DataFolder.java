@@ -118,14 +118,15 @@ final class DataFolder {
 
     /**
      * What is at {@code p}, or null when nothing is (one call to the file system). A file system that does not answer
-     * (a namenode that is down or mistyped) is named with --data's URL.
+     * (a namenode that is down or mistyped: no connection, an unknown host, a timeout) is named with --data's URL.
      */
     private static FileStatus status(FileSystem fs, org.apache.hadoop.fs.Path p) throws IOException {
         try {
             return fs.getFileStatus(p);
         } catch (FileNotFoundException e) {
             return null;
-        } catch (IOException e) {
+        } catch (java.net.ConnectException | java.net.UnknownHostException | java.net.NoRouteToHostException
+                 | java.net.SocketTimeoutException e) { // not a refusal (permissions): those pass as they are
             throw new IOException("--data " + p + ": the file system did not answer (" + e.getMessage() + "); check "
                     + "the URL's host and port, and that the file system is up", e);
         }
