@@ -93,4 +93,9 @@ public final class CudaStorage implements Storage, ScopeOwned, AutoCloseable {
     @Override
     public void leaveScopes() {
     }
+
+    @Override
+    public boolean released() {
+        return isClosed();
+    }
 }

@@ -50,8 +50,8 @@ public final class Tape {
         try (GradMode.Scope off = GradMode.off(); Autocast.Scope asRecorded = Autocast.disable()) {
             walk(output, dy, Tensor::requiresGrad, (t, g) -> {
                 if (t.node() == null && g != null) {
-                    if (t.grad() != null && t.grad().storage() instanceof striate.tensor.HostStorage h
-                            && h.released()) {
+                    if (t.grad() != null && t.grad().storage() instanceof striate.tensor.ScopeOwned owned
+                            && owned.released()) {
                         throw new IllegalStateException("backward: the gradient a leaf " + t.shape() + " holds is "
                                 + "from a MemoryScope that has closed (a gradient kept from an earlier step); call "
                                 + "optimizer.zeroGrad() (or setGrad(null)) inside the scope before this backward, or "

@@ -121,6 +121,7 @@ public final class HostStorage implements Storage, ScopeOwned {
     }
 
     /** True once the scope that owned this storage closed and gave its memory back to the pool. */
+    @Override
     public boolean released() {
         return released;
     }

@@ -10,4 +10,7 @@ public interface ScopeOwned {
 
     /** Kept past the outermost scope: from now on it is freed like memory allocated outside any scope. */
     void leaveScopes();
+
+    /** True once {@link #release} gave the memory back. */
+    boolean released();
 }
