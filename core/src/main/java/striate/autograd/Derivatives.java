@@ -87,9 +87,11 @@ public final class Derivatives {
      * refuses to differentiate it when that input was written in place since. Views, copies, casts, concatenation,
      * padding, sums, affines, additions and subtractions read none; exp, sqrt, sigmoid, tanh, softmax and log-softmax
      * read their output instead ({@link #readsOutput}); a convolution does not read its bias, an embedding its table,
-     * a where its branches. Other ops are taken to read every input.
+     * a where its branches. A product (matmul, mul, a convolution's image and filter) reads one operand only for the
+     * other's gradient, so it reads input i only when the other operand's gradient is {@code wanted}, as PyTorch
+     * saves it. Other ops are taken to read every input.
      */
-    public static boolean readsInput(Op op, int i) {
+    public static boolean readsInput(Op op, int i, boolean[] wanted) {
         return switch (op) {
             case ReshapeOp r -> false;
             case PermuteOp p -> false;
@@ -107,8 +109,10 @@ public final class Derivatives {
             case SoftmaxOp s -> false;
             case LogSoftmaxOp s -> false;
             case ReduceOp r -> r.fn() != ReduceFn.SUM;
+            case BinaryOp b when b.fn() == BinaryFn.MUL -> wanted[1 - i];
             case BinaryOp b -> b.fn() != BinaryFn.ADD && b.fn() != BinaryFn.SUB;
-            case Conv2dOp c -> i < 2;
+            case MatMulOp m -> wanted[1 - i];
+            case Conv2dOp c -> i < 2 && wanted[1 - i];
             case EmbeddingOp e -> i == 1;
             case WhereOp w -> i == 0;
             default -> true;

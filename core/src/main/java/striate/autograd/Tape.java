@@ -170,12 +170,12 @@ public final class Tape {
     private static Tensor[] gradients(Node node, Tensor t, Tensor g, ProductGradients products,
                                       Predicate<Tensor> wanted) {
         Tensor[] in = node.inputs();
-        requireUnchanged(node, t);
+        boolean[] w = new boolean[in.length];
+        for (int i = 0; i < in.length; i++) {
+            w[i] = wanted.test(in[i]);
+        }
+        requireUnchanged(node, t, w);
         if (!products.joins(node)) {
-            boolean[] w = new boolean[in.length];
-            for (int i = 0; i < in.length; i++) {
-                w[i] = wanted.test(in[i]);
-            }
             return Derivatives.backward(node.op(), in, t, g, w);
         }
         products.add(node, g);
@@ -183,15 +183,15 @@ public final class Tape {
     }
 
     /**
-     * Refuses to differentiate {@code node} (which gave {@code output}) when a value its derivative reads, an input's
-     * or the output's, was written in place since the op ran (an optimizer step, {@code copyFrom} or
-     * {@code Parameter.set} between the forward pass and this backward): the gradient would come from the new values,
-     * silently (PyTorch refuses too).
+     * Refuses to differentiate {@code node} (which gave {@code output}, its inputs' gradients {@code wanted}) when a
+     * value its derivative reads, an input's or the output's, was written in place since the op ran (an optimizer
+     * step, {@code copyFrom} or {@code Parameter.set} between the forward pass and this backward): the gradient would
+     * come from the new values, silently (PyTorch refuses too).
      */
-    private static void requireUnchanged(Node node, Tensor output) {
+    private static void requireUnchanged(Node node, Tensor output, boolean[] wanted) {
         Tensor[] in = node.inputs();
         for (int i = 0; i < in.length; i++) {
-            if (in[i].storage().version() != node.versions()[i] && Derivatives.readsInput(node.op(), i)) {
+            if (in[i].storage().version() != node.versions()[i] && Derivatives.readsInput(node.op(), i, wanted)) {
                 throw changed(node, "its input " + i + " " + in[i].shape());
             }
         }

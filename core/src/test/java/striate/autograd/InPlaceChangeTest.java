@@ -96,6 +96,20 @@ class InPlaceChangeTest {
         assertThrows(IllegalStateException.class, l::backward, "the LSTM's output");
     }
 
+    /**
+     * A product reads an operand for the other's gradient alone: a weight stepped after the forward pass of a layer on
+     * data that wants no gradient is not refused (its own gradient reads the data only), as in PyTorch.
+     */
+    @Test
+    void aProductsOperandIsReadOnlyForTheOthersGradient() {
+        Linear l = new Linear(2, 1, new Rng(5));
+        Tensor data = Tensor.of(REF, new float[] {1, 2}, 1, 2); // no gradient wanted
+        Tensor y = l.forward(data).sum();
+        l.weight().set(Tensor.full(REF, DType.F32, 3, 1, 2));
+        y.backward(); // dW = dyᵀ·x reads x alone
+        assertArrayEquals(new float[] {1, 2}, l.weight().value().grad().toFloatArray());
+    }
+
     @Test
     void aChangedInputOfASumIsNotRefused() {
         Tensor a = Tensor.of(REF, new float[] {1, 2}).requiresGrad(true);
