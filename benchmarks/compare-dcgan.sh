@@ -27,6 +27,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=compare-dcgan
+source "$root/benchmarks/script-options.sh"
 epochs=5
 batch=128
 seed=42
@@ -36,11 +38,6 @@ samples=10000
 lenet=""
 data=/usr/share/datasets/fashion-mnist
 out=""
-die() { echo "compare-dcgan: $*" >&2; exit 1; }
-usage() { echo "compare-dcgan: $*" >&2; exit 2; }
-# positive OPTION VALUE / whole OPTION VALUE: a usage error unless VALUE is a whole number above 0 / at least 0
-positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 needs a positive whole number, got ${2:-nothing}"; }
-whole() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage "$1 needs a whole number (0 or more), got ${2:-nothing}"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --epochs) positive "$1" "${2-}"; epochs="$2" ;;

@@ -17,14 +17,12 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=compare-textcnn
+source "$root/benchmarks/script-options.sh"
 threads="$(nproc)"
 rounds=2
 epochs=2
 limit=0
-usage() { echo "compare-textcnn: $*" >&2; exit 2; }
-# positive OPTION VALUE / whole OPTION VALUE: a usage error unless VALUE is a whole number above 0 / at least 0
-positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 needs a positive whole number, got ${2:-nothing}"; }
-whole() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage "$1 needs a whole number (0 or more), got ${2:-nothing}"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --threads) positive "$1" "${2-}"; threads="$2"; shift 2 ;;
@@ -36,7 +34,6 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 python=/usr/bin/python3
-die() { echo "compare-textcnn: $*" >&2; exit 1; }
 
 "$python" -c "import torch" 2>/dev/null || die "needs Debian's python3-torch at $python (apt-get install python3-torch)"
 others="$(pgrep -fa 'maven|surefire|python3|java' | grep -v -e pgrep -e compare-textcnn || true)"

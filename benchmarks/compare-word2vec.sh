@@ -24,6 +24,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=compare-word2vec
+source "$root/benchmarks/script-options.sh"
 threads=1
 iter=5
 seeds=3
@@ -31,9 +33,6 @@ quality=skipgram-ns
 out=""
 configs=(cbow-ns cbow-hs skipgram-ns skipgram-hs)
 words=(money president church water music war)
-die() { echo "compare-word2vec: $*" >&2; exit 1; }
-usage() { echo "compare-word2vec: $*" >&2; exit 2; }
-positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 takes a positive whole number, got '$2'"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --threads) positive "$1" "${2-}"; threads="$2"; shift 2 ;;

@@ -1,16 +1,12 @@
 # Sourced by the scripts that run the JMH jar next to a PyTorch peer (compare-cpu.sh, compare-rnn.sh), after they set
 # `name` (their name in messages) and `root` (the repository). Defines:
-#   die MESSAGE...         one line "<name>: MESSAGE", exit 1
-#   usage MESSAGE...       the same, exit 2 (a bad option)
-#   positive OPTION VALUE  refuses VALUE unless a positive whole number
+#   die, usage, positive, whole   as benchmarks/script-options.sh defines them
 #   java25                 sets jdk to a Java 25+ JDK ($JAVA_HOME, else Temurin 25's folder: bin/java25.sh), or dies
 #   fresh_jar              sets jar to benchmarks/target/benchmarks.jar, built when missing or older than a source
 #   warn_others            warns when other Java, Maven or Python processes run (both sides slow down on shared cores)
 #   run_jmh LOG ARGS...    runs the jar on ARGS, its whole output in LOG; prints the result lines; dies with LOG's tail
 #                          when a benchmark failed (-foe true: a failing fork or check is an error, not a missing row)
-die() { echo "$name: $*" >&2; exit 1; }
-usage() { echo "$name: $*" >&2; exit 2; }
-positive() { [[ "${2-}" =~ ^[1-9][0-9]*$ ]] || usage "$1 takes a positive whole number, got '${2-}'"; }
+source "$root/benchmarks/script-options.sh"
 
 source "$root/bin/java25.sh"
 java25() {

@@ -24,16 +24,13 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=spark-scaling
+source "$root/benchmarks/script-options.sh"
 workers=2
 epochs=8
 limit=0
 memory=1g
 data=""
-usage() { echo "spark-scaling: $*" >&2; exit 2; }
-die() { echo "spark-scaling: $*" >&2; exit 1; }
-# positive OPTION VALUE / whole OPTION VALUE: a usage error unless VALUE is a whole number above 0 / at least 0
-positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 needs a positive whole number, got ${2:-nothing}"; }
-whole() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage "$1 needs a whole number (0 or more), got ${2:-nothing}"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --workers) positive "$1" "${2-}"; workers="$2"; shift 2 ;;

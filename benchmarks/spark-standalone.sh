@@ -21,6 +21,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=spark-standalone
+source "$root/benchmarks/script-options.sh"
 workers=2
 epochs=2
 limit=16384
@@ -28,11 +30,6 @@ spark_home=""
 kill_one=1
 executor_options=""
 data=""
-usage() { echo "spark-standalone: $*" >&2; exit 2; }
-die() { echo "spark-standalone: $*" >&2; exit 1; }
-# positive OPTION VALUE / whole OPTION VALUE: a usage error unless VALUE is a whole number above 0 / at least 0
-positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage "$1 needs a positive whole number, got ${2:-nothing}"; }
-whole() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage "$1 needs a whole number (0 or more), got ${2:-nothing}"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --workers) positive "$1" "${2-}"; workers="$2"; shift 2 ;;
