@@ -32,7 +32,7 @@ public abstract class Module {
 
     /** Registers a tensor under {@code name} that is trained when {@code requiresGrad}, frozen otherwise. */
     protected Parameter registerParameter(String name, Tensor value, boolean requiresGrad) {
-        Parameter p = new Parameter(value.to(device), requiresGrad);
+        Parameter p = new Parameter(value.to(device), requiresGrad, getClass().getSimpleName() + "." + name);
         if (parameters.putIfAbsent(name, p) != null) {
             throw new IllegalStateException("parameter '" + name + "' registered twice");
         }

@@ -12,6 +12,7 @@ import striate.tensor.Tensor;
  */
 public final class Parameter {
     private final boolean requiresGrad;
+    private final String name;
     private Tensor value;
 
     /** A trainable parameter. */
@@ -21,7 +22,13 @@ public final class Parameter {
 
     /** A parameter that is trained when {@code requiresGrad}, frozen otherwise. */
     public Parameter(Tensor value, boolean requiresGrad) {
+        this(value, requiresGrad, "a parameter");
+    }
+
+    /** As {@link #Parameter(Tensor, boolean)}, called {@code name} in messages ("Linear.weight"). */
+    public Parameter(Tensor value, boolean requiresGrad, String name) {
         this.requiresGrad = requiresGrad;
+        this.name = name;
         this.value = value.detach().requiresGrad(requiresGrad);
     }
 
@@ -44,8 +51,15 @@ public final class Parameter {
         value.setGrad(null);
     }
 
-    /** Replaces the value with {@code v}'s values (same shape), keeping it a leaf; used by checkpoints. */
+    /**
+     * Replaces the value with {@code v}'s values (same shape; another dtype is cast), keeping it a leaf; used by
+     * checkpoints and weight conversions. A value of another shape is refused naming the parameter.
+     */
     public void set(Tensor v) {
+        if (!v.shape().equals(value.shape())) {
+            throw new striate.tensor.ShapeMismatchException(name + ".set", "a value of shape " + v.shape(),
+                    "the parameter's shape " + value.shape());
+        }
         value.copyFrom(v);
     }
 

@@ -21,6 +21,15 @@ class LayerArgumentsTest {
         assertThrows(IllegalArgumentException.class, () -> new Linear(3, -1, new Rng(1)));
     }
 
+    /** A converted weight of the wrong shape (a transposed PyTorch tensor, say) is refused naming the parameter. */
+    @Test
+    void aValueOfAnotherShapeNamesTheParameter() {
+        Linear l = new Linear(2, 1, new Rng(1));
+        assertEquals("Linear.weight.set: got a value of shape [2, 1], expected the parameter's shape [1, 2]",
+                assertThrows(striate.tensor.ShapeMismatchException.class, () -> l.weight().set(
+                        Tensor.zeros(Device.reference(), DType.F32, 2, 1))).getMessage());
+    }
+
     @Test
     void aRecurrentInputWithoutStepsOrSequencesIsRefused() {
         LSTM lstm = new LSTM(4, 8, new Rng(1));
