@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import striate.op.MatMulOp;
 import striate.op.SliceOp;
+import striate.tensor.ScopeOwned;
 import striate.tensor.ShapeMismatchException;
 import striate.tensor.Tensor;
 
@@ -50,8 +51,7 @@ public final class Tape {
         try (GradMode.Scope off = GradMode.off(); Autocast.Scope asRecorded = Autocast.disable()) {
             walk(output, dy, Tensor::requiresGrad, (t, g) -> {
                 if (t.node() == null && g != null) {
-                    if (t.grad() != null && t.grad().storage() instanceof striate.tensor.ScopeOwned owned
-                            && owned.released()) {
+                    if (t.grad() != null && t.grad().storage() instanceof ScopeOwned owned && owned.released()) {
                         throw new IllegalStateException("backward: the gradient a leaf " + t.shape() + " holds is "
                                 + "from a MemoryScope that has closed (a gradient kept from an earlier step); call "
                                 + "optimizer.zeroGrad() (or setGrad(null)) inside the scope before this backward, or "

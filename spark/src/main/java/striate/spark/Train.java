@@ -22,8 +22,8 @@ import striate.models.AlexNet;
  * (see {@link Options}). The job is one barrier stage of N tasks, one per worker ({@link BarrierTask}); Spark
  * starts them together, and when one fails it retries the whole stage (up to spark.stage.maxConsecutiveAttempts,
  * 4 by default), whose workers resume from the last checkpoint; a worker that cannot start for the job's input has
- * every worker refuse instead, which is not retried ({@link TaskOutcome.Refused}). The workers' Striate JVM flags are added to
- * {@code spark.executor.extraJavaOptions}.
+ * every worker refuse instead, which is not retried ({@link TaskOutcome.Refused}). The workers' Striate JVM flags
+ * are added to {@code spark.executor.extraJavaOptions}.
  */
 public final class Train {
     /** The flags every JVM that runs Striate's CPU backend needs (the parent POM's striate.jvm.flags). */
@@ -54,7 +54,8 @@ public final class Train {
                 System.err.println("striate: error: " + tooFewSlots(o.workers()));
             } else if (e instanceof org.apache.spark.SparkException failed) {
                 System.err.println("striate: error: " + failure(failed) + " (Spark's log above has the details)");
-            } else if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) { // before the tasks, or refused by them
+            } else if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
+                // the driver's checks before any task, or the workers' refusal (an IllegalArgumentException)
                 System.err.println("striate: error: " + e.getMessage());
             } else {
                 throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
