@@ -332,7 +332,8 @@ public final class Worker {
     /**
      * What a worker reads and checks before it meets the others: its examples, which must give every worker one batch
      * ({@link ShardOrder}), the checkpoint folder (made, and tried with a file: {@link CheckpointStore#open}), and the
-     * checkpoint there to resume from, of this model and these settings (null when there is none).
+     * checkpoint there to resume from, of this model and these settings, whose tensors and optimizer state fit the
+     * run's model (null when there is none).
      */
     public record Start(BarrierTask.Shard shard, ShardOrder order, CheckpointStore checkpoints, Checkpoint resumed) {
     }
@@ -356,6 +357,16 @@ public final class Worker {
                         + c.settings() + " but this run has " + o.settings() + "; give the same options or another "
                         + "--checkpoint-dir");
             }
+            // a checkpoint of this model and these settings may still not fit this run's model, as when the image
+            // folder's classes changed since it was written (AlexNet's last layer); checked on a model made here so
+            // that it is refused before the workers meet, not retried as a failure after it
+            Module m = model(o, shard.train().classes());
+            try {
+                c.requireFits(m);
+            } catch (CheckpointException e) {
+                throw checkpoints.located(e);
+            }
+            optimizer(m, o).loadState(c.optimizer());
         }
         return new Start(shard, order, checkpoints, c);
     }

@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import striate.data.Dataset;
+import striate.nn.Module;
+import striate.train.Checkpoint;
+import striate.train.CheckpointException;
 
 /**
  * A worker's image folder without Spark: --limit takes a seeded sample across the classes, not the first classes'
@@ -49,6 +53,32 @@ class WorkerTest {
         assertNotEquals(List.of(0, 0, 0, 0, 1, 1), java.util.Arrays.stream(labels).boxed().toList(),
                 "not the folder's first six, which are class by class");
         assertEquals(12, Worker.data(alexnet(data, 0)).size());
+    }
+
+    /**
+     * A checkpoint of this model and these settings written when the image folder had other classes: AlexNet's last
+     * layer no longer fits, and the worker refuses it while it prepares, before the workers meet (after, a failed
+     * restore would fail the stage, and Spark would retry it); nothing is changed in the checkpoint folder.
+     */
+    @Test
+    void aCheckpointThatDoesNotFitTheModelIsRefusedBeforeTheWorkersMeet(@TempDir Path tmp) throws IOException {
+        Path data = tmp.resolve("images");
+        SparkTrainTest.writeImages(data.resolve("train"), 2, List.of("a", "b", "c"));
+        Options o = alexnet(data, 0);
+        Module three = Worker.model(o, 3);
+        CheckpointStore store = CheckpointStore.open(o.checkpointDir());
+        store.save(new Checkpoint(o.model(), o.config(), o.settings(), 1, 3, Map.of(), List.of(),
+                Checkpoint.stateOf(three), Worker.optimizer(three, o).state(), Map.of("learning_rate", o.lr())));
+        BarrierTask.Shard threeClasses = new BarrierTask.Shard(Worker.data(o), null);
+        assertEquals(3, Worker.prepare(o, threeClasses).resumed().globalStep(), "it fits the model it was written for");
+
+        SparkTrainTest.writeImages(data.resolve("train"), 2, List.of("d"));
+        BarrierTask.Shard fourClasses = new BarrierTask.Shard(Worker.data(o), null);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Worker.prepare(o, fourClasses));
+        assertTrue(e.getMessage().contains("has shape [4, 4096] in the model but [3, 4096] in the checkpoint"),
+                e.getMessage());
+        assertTrue(BarrierTask.isInput(e), "the workers refuse it together");
+        assertEquals(3, store.load().globalStep(), "the checkpoint is left as it was");
     }
 
     @Test

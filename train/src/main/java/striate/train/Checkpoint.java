@@ -242,10 +242,21 @@ public final class Checkpoint {
 
     /**
      * Copies the model tensors into {@code module}'s parameters ({@link Parameter#set}) and buffers
-     * ({@link Module#loadBuffer}). Every name, shape and dtype is checked first: on a missing, extra or
-     * mismatched tensor nothing is changed and the error lists the problems.
+     * ({@link Module#loadBuffer}). Every name, shape and dtype is checked first ({@link #requireFits}): on a
+     * missing, extra or mismatched tensor nothing is changed and the error lists the problems.
      */
     public void restoreInto(Module module) throws CheckpointException {
+        requireFits(module);
+        Map<String, Parameter> params = module.namedParameters();
+        params.forEach((name, p) -> p.set(model.get(name)));
+        module.namedBuffers().keySet().forEach(name -> module.loadBuffer(name, model.get(name)));
+    }
+
+    /**
+     * Checks that the model tensors fit {@code module}: the same parameter and buffer names, shapes and dtypes, nothing
+     * missing and nothing extra; the error lists the problems. Changes nothing.
+     */
+    public Checkpoint requireFits(Module module) throws CheckpointException {
         Map<String, Parameter> params = module.namedParameters();
         Map<String, Tensor> buffers = module.namedBuffers();
         List<String> problems = new ArrayList<>();
@@ -262,8 +273,7 @@ public final class Checkpoint {
             throw new CheckpointException(source, "does not fit " + module + ": "
                     + String.join("; ", problems.subList(0, shown)) + more + ". The model was left unchanged.");
         }
-        params.forEach((name, p) -> p.set(model.get(name)));
-        buffers.keySet().forEach(name -> module.loadBuffer(name, model.get(name)));
+        return this;
     }
 
     private void check(String kind, String name, Tensor inModel, List<String> problems) {
