@@ -396,18 +396,18 @@ final class CudaDevice {
 
     /**
      * Queues a 2-D copy within this device's memory on the stream: {@code height} rows of {@code width} bytes, row
-     * i at {@code src + srcAt + i·srcPitch} to {@code dst + dstAt + i·dstPitch} (bytes).
+     * i at {@code src + srcAt + i·srcPitch} to {@code dst + dstAt + i·dstPitch} (bytes). The offsets go into the
+     * box's addresses, not its X offsets: the driver refuses an X offset plus the width beyond the pitch, and a view's
+     * offset can lie many rows in.
      */
     void copyRows(CUdeviceptr src, long srcAt, long srcPitch, CUdeviceptr dst, long dstAt, long dstPitch, long width,
                   long height) {
         CUDA_MEMCPY2D box = new CUDA_MEMCPY2D();
         box.srcMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
-        box.srcDevice = src;
-        box.srcXInBytes = srcAt;
+        box.srcDevice = src.withByteOffset(srcAt);
         box.srcPitch = srcPitch;
         box.dstMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
-        box.dstDevice = dst;
-        box.dstXInBytes = dstAt;
+        box.dstDevice = dst.withByteOffset(dstAt);
         box.dstPitch = dstPitch;
         box.WidthInBytes = width;
         box.Height = height;

@@ -1,6 +1,5 @@
 package striate.cuda;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -16,7 +15,7 @@ import striate.testing.GenerativeLayersConformance;
 class CudaGenerativeLayersTest extends GenerativeLayersConformance {
     @BeforeEach
     void needsAGpu() {
-        assumeTrue(CudaProbe.available(), CudaProbe::unavailableReason);
+        Gpu.requireAvailable();
     }
 
     @Override

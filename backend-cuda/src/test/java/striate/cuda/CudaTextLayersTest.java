@@ -1,6 +1,5 @@
 package striate.cuda;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -20,7 +19,7 @@ import striate.testing.TextLayersConformance;
 class CudaTextLayersTest extends TextLayersConformance {
     @BeforeEach
     void needsAGpu() {
-        assumeTrue(CudaProbe.available(), CudaProbe::unavailableReason);
+        Gpu.requireAvailable();
     }
 
     @Override
