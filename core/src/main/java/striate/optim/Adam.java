@@ -1,11 +1,9 @@
 package striate.optim;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import striate.nn.Parameter;
 import striate.op.AdamUpdateOp;
 import striate.tensor.DType;
@@ -26,9 +24,19 @@ public final class Adam extends Optimizer {
     private final boolean decoupled;
     private final Map<String, Tensor> m = new LinkedHashMap<>();
     private final Map<String, Tensor> v = new LinkedHashMap<>();
-    private final Map<Device, Tensor> stepCounts = new HashMap<>(); // per device: the float32 count the kernels read
-    private long countedStep; // the count those tensors hold
-    private List<Device> devices;
+    /**
+     * Each parameter's count of the steps that updated it (PyTorch's per-parameter state['step']: a parameter without a
+     * gradient in a step, or one a loss scaler skipped, keeps its count): a float32 scalar on the parameter's device,
+     * which the update kernel reads when it runs, so a step replayed from a captured graph advances it. A view into
+     * its device's {@link Counts}.
+     */
+    private final Map<String, Tensor> counts = new LinkedHashMap<>();
+    private final List<Counts> devices = new ArrayList<>();
+    private Map<String, Double> restoredCounts = Map.of(); // loaded by loadBuffers, set by loadState
+
+    /** One device's parameters, by name, and their counts as one float32 vector: one update advances them all. */
+    private record Counts(List<String> names, Tensor vector) {
+    }
 
     private Adam(Builder b) {
         super(b.parameters, b.lr, b.l1);
@@ -49,58 +57,57 @@ public final class Adam extends Optimizer {
         return new Builder(parameters);
     }
 
-    /** True: the bias correction reads the step count from the device, where a replayed step advances it. */
+    /** True: the bias correction reads each parameter's step count from the device, where a replayed step advances it. */
     @Override
     public boolean capturable() {
         return true;
     }
 
-    /** True: the update kernel takes a loss scaler's skip flag, and the step count stays when it skips. */
+    /** True: the update kernel takes a loss scaler's skip flag, and the step counts stay when it skips. */
     @Override
     public boolean skipsOnDevice() {
         return true;
     }
 
     /**
-     * Brings each device's step count to the count of steps taken: one increment on the device when it holds the
-     * previous count (what a captured step records), none when {@code skip} is 1; else (the first step, after a
-     * restore) the count set from the host's count of steps asked for, less the device's count of skipped ones.
+     * Advances the count of every parameter this step updates, by 1, or by 1 − {@code skip} when a loss scaler's flag
+     * is given: one update of a device's whole vector when every parameter there is updated, else one per parameter.
      */
     @Override
     protected void beginStep(long step, Tensor skip) {
-        boolean follows = countedStep == step - 1;
-        if (devices == null) { // the parameters' devices, found once
-            Set<Device> found = new LinkedHashSet<>();
-            parameters().values().forEach(p -> found.add(p.value().device()));
-            devices = List.copyOf(found);
+        if (devices.isEmpty()) {
+            makeCounts();
         }
-        for (Device d : devices) {
-            Tensor count = stepCounts.get(d);
-            if (count == null || !follows) {
-                Tensor asked = MemoryScope.outside(() -> Tensor.scalar(d, DType.F32, step));
-                Tensor skipped = skippedOnDevice(); // this step's flag included
-                if (skipped != null) {
-                    asked.copyFrom(asked.sub(skipped.to(d)));
-                }
-                stepCounts.put(d, asked);
+        for (Counts d : devices) {
+            List<String> updated = d.names().stream().filter(n -> updates(parameter(n))).toList();
+            if (updated.size() == d.names().size()) {
+                advance(d.vector(), skip);
             } else {
-                Tensor next = count.add(1);
-                count.copyFrom(skip == null ? next : next.sub(skip.to(d)));
+                updated.forEach(n -> advance(counts.get(n), skip));
             }
         }
-        countedStep = step;
     }
 
-    /** The next step sets the device counts from the host's count. */
-    @Override
-    protected void countsReset() {
-        countedStep = Long.MIN_VALUE;
+    private static void advance(Tensor count, Tensor skip) {
+        Tensor next = count.add(1);
+        count.copyFrom(skip == null ? next : next.sub(skip.to(count.device())));
     }
 
-    /** A replayed step advanced the device counts as its capture did. */
-    @Override
-    protected void stepReplayed() {
-        countedStep++;
+    /** Each device's vector of counts, zeros, and each parameter's view into it; made once, outside memory scopes. */
+    private void makeCounts() {
+        Map<Device, List<String>> byDevice = new LinkedHashMap<>();
+        parameters().forEach((name, p) -> byDevice.computeIfAbsent(p.value().device(), d -> new ArrayList<>())
+                .add(name));
+        MemoryScope.outside(() -> {
+            byDevice.forEach((device, names) -> {
+                Tensor vector = Tensor.zeros(device, DType.F32, names.size());
+                for (int i = 0; i < names.size(); i++) {
+                    counts.put(names.get(i), vector.slice(0, i, i + 1).reshape());
+                }
+                devices.add(new Counts(List.copyOf(names), vector));
+            });
+            return null;
+        });
     }
 
     @Override
@@ -113,16 +120,18 @@ public final class Adam extends Optimizer {
     protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
         Tensor mi = m.computeIfAbsent(name, k -> zerosLike(value));
         Tensor vi = v.computeIfAbsent(name, k -> zerosLike(value));
-        Tensor count = stepCounts.get(value.device());
+        Tensor count = counts.get(name);
         AdamUpdateOp op = new AdamUpdateOp(learningRate(), beta1, beta2, eps, weightDecay, decoupled, skip != null);
         value.backend().execute(op, skip == null ? new Tensor[] {value, grad, mi, vi, count}
                 : new Tensor[] {value, grad, mi, vi, count, skip});
     }
 
+    /** m and v of each parameter updated so far, and its step count ("name.step", a float32 scalar). */
     @Override
     protected Map<String, Tensor> buffers() {
         Map<String, Tensor> out = suffixed(m, ".m");
         out.putAll(suffixed(v, ".v"));
+        m.keySet().forEach(name -> out.put(name + ".step", counts.get(name)));
         return out;
     }
 
@@ -130,22 +139,58 @@ public final class Adam extends Optimizer {
     protected void loadBuffers(Map<String, Tensor> buffers) {
         Map<String, Tensor> lm = new LinkedHashMap<>();
         Map<String, Tensor> lv = new LinkedHashMap<>();
+        Map<String, Double> lc = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
             String key = e.getKey();
             int dot = key.lastIndexOf('.');
             String name = dot < 0 ? key : key.substring(0, dot);
             String kind = dot < 0 ? "" : key.substring(dot + 1);
-            Map<String, Tensor> target = switch (kind) {
-                case "m" -> lm;
-                case "v" -> lv;
+            switch (kind) {
+                case "m" -> lm.put(name, loaded(key, e.getValue(), parameter(name).value()));
+                case "v" -> lv.put(name, loaded(key, e.getValue(), parameter(name).value()));
+                case "step" -> {
+                    parameter(name); // one of this optimizer's
+                    lc.put(name, count(key, e.getValue()));
+                }
                 default -> throw new IllegalArgumentException("Adam state has an unknown entry '" + key + "'");
-            };
-            target.put(name, loaded(key, e.getValue(), parameter(name).value()));
+            }
         }
         m.clear();
         m.putAll(lm);
         v.clear();
         v.putAll(lv);
+        restoredCounts = lc;
+    }
+
+    /** A saved step count: a scalar, a whole number >= 0. */
+    private static double count(String key, Tensor saved) {
+        double c = saved.size() == 1 ? saved.item() : Double.NaN;
+        if (saved.rank() != 0 || !(c >= 0) || c != Math.rint(c)) {
+            throw new IllegalArgumentException("Adam state '" + key + "' must be a whole count >= 0 as a scalar, got "
+                    + saved);
+        }
+        return c;
+    }
+
+    /**
+     * Restores the state, each parameter's step count included. A state saved before the counts were per parameter
+     * (no "name.step" entries) had one count for all: the steps taken, which each parameter with moments gets.
+     */
+    @Override
+    public void loadState(Map<String, Tensor> state) {
+        super.loadState(state);
+        if (devices.isEmpty()) {
+            makeCounts();
+        }
+        for (Counts d : devices) {
+            double[] values = new double[d.names().size()];
+            for (int i = 0; i < values.length; i++) {
+                String name = d.names().get(i);
+                values[i] = restoredCounts.getOrDefault(name, m.containsKey(name) ? steps() : 0.0);
+            }
+            d.vector().copyFrom(values);
+        }
+        restoredCounts = Map.of();
     }
 
     @Override

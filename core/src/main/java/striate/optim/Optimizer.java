@@ -75,10 +75,10 @@ public abstract class Optimizer {
             }
             beginStep(steps, skip);
             for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-                Tensor grad = e.getValue().grad();
-                if (grad == null || !e.getValue().requiresGrad()) {
+                if (!updates(e.getValue())) {
                     continue;
                 }
+                Tensor grad = e.getValue().grad();
                 Tensor value = e.getValue().value();
                 Tensor g = l1 > 0 ? grad.add(value.sign().mul(l1)) : grad;
                 if (skip == null) {
@@ -90,16 +90,17 @@ public abstract class Optimizer {
         }
     }
 
-    /**
-     * Called once per step, before the updates, with the count of steps asked for (from 1) and the step's skip flag
-     * ({@link #step(Tensor)}; null for {@link #step()}); without gradient recording. For state shared by all
-     * parameters, such as Adam's step count on the device.
-     */
-    protected void beginStep(long step, Tensor skip) {
+    /** Whether a step updates {@code p}: a trainable parameter that has a gradient. */
+    protected static boolean updates(Parameter p) {
+        return p.grad() != null && p.requiresGrad();
     }
 
-    /** Called when a replayed graph applied a step ({@link #countReplayedStep}): the step's device work is done. */
-    protected void stepReplayed() {
+    /**
+     * Called once per step, before the updates, with the count of steps asked for (from 1) and the step's skip flag
+     * ({@link #step(Tensor)}; null for {@link #step()}); without gradient recording. For state kept on the device
+     * across parameters, such as Adam's step counts.
+     */
+    protected void beginStep(long step, Tensor skip) {
     }
 
     /**
@@ -162,19 +163,6 @@ public abstract class Optimizer {
                     + " from step " + steps);
         }
         steps = mark;
-        countsReset();
-    }
-
-    /**
-     * The host's count of steps changed apart from a step ({@link #loadState}, {@link #forgetStepsAfter}): what an
-     * optimizer derives from it on the device is to be set again at the next step.
-     */
-    protected void countsReset() {
-    }
-
-    /** The float32 count of steps skipped on the device since creation or a restore (this step's included), or null. */
-    protected Tensor skippedOnDevice() {
-        return skipped;
     }
 
     /** Counts a step that a replayed graph applied (the update ran on the device, not through {@link #step}). */
@@ -184,7 +172,6 @@ public abstract class Optimizer {
                     + "replayed from a captured graph");
         }
         steps++;
-        stepReplayed();
     }
 
     /** Steps taken so far, those skipped on the device not counted (which reads their count from the device). */
@@ -218,7 +205,6 @@ public abstract class Optimizer {
         if (skipped != null) {
             skipped.copyFrom(Tensor.zeros(skipped.device(), DType.F32));
         }
-        countsReset();
     }
 
     /** The per-parameter buffers by "parameter.buffer" name. */
