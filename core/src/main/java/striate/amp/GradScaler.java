@@ -112,12 +112,17 @@ public final class GradScaler {
         return skipped == null ? 0 : (long) skipped.item();
     }
 
-    /** {@code loss} times the scale (a recorded op, so backward sees it); the loss itself when disabled. */
+    /**
+     * {@code loss} times the scale (a recorded op, so backward sees it); the loss itself when disabled. A float16 or
+     * bfloat16 loss is scaled in float32, as PyTorch's float32 scale promotes it: the default scale, 65536, is beyond
+     * float16's range, and the scaled loss would be infinite.
+     */
     public Tensor scale(Tensor loss) {
         if (!enabled) {
             return loss;
         }
-        return loss.mul(like(state(loss.device()), loss));
+        Tensor wide = loss.dtype().bytes() < 4 ? loss.to(DType.F32) : loss;
+        return wide.mul(like(state(wide.device()), wide));
     }
 
     /**

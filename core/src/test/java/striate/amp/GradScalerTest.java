@@ -53,6 +53,20 @@ class GradScalerTest {
         assertEquals(3 * 65536, s.scale(Tensor.scalar(REF, DType.F32, 3)).item());
     }
 
+    /**
+     * A float16 loss is scaled in float32, as PyTorch's float32 scale promotes it: 65536 is beyond float16's range, so
+     * the scaled loss was infinite. (Its gradient, 65536, still overflows at the float16 loss, so the first step is
+     * skipped and the scale halves, in PyTorch too: losses are computed in float32 under autocast.)
+     */
+    @Test
+    void aFloat16LossIsScaledInFloat32() {
+        Tensor loss = Tensor.scalar(REF, DType.F16, 1.5);
+        Tensor scaled = new GradScaler().scale(loss);
+        assertEquals(DType.F32, scaled.dtype());
+        assertEquals(1.5 * 65536, scaled.item());
+        assertEquals(DType.F32, new GradScaler().scale(Tensor.scalar(REF, DType.BF16, 1.5)).dtype());
+    }
+
     @Test
     void aStepWithAnInfGradientIsSkippedAndTheScaleHalves() {
         Parameter w = parameter(1, 2, 3);
