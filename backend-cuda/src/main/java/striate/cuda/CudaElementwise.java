@@ -120,7 +120,7 @@ final class CudaElementwise {
         Layout yl = new Layout(out.rank(), 0, out.shape().dims(), out.shape().contiguousStrides());
         Layout xl = new Layout(x.rank(), x.offset(), x.shape().dims(), x.strides());
         LaunchArgs args = new LaunchArgs().i64(out.size()).struct(yl.packed()).struct(xl.packed()).struct(before)
-                .ptr(base(x)).ptr(pointer(out));
+                .hold(x).ptr(base(x)).ptr(pointer(out));
         of(out).gpu().launch(Symbols.PAD, out.size(), args);
     }
 
@@ -132,7 +132,7 @@ final class CudaElementwise {
         long start = 0;
         for (Tensor x : in) {
             long run = x.dim(axis) * around[2];
-            LaunchArgs args = new LaunchArgs().i64(x.size()).struct(Layout.of(x).packed()).ptr(base(x)).i64(run)
+            LaunchArgs args = new LaunchArgs().i64(x.size()).struct(Layout.of(x).packed()).hold(x).ptr(base(x)).i64(run)
                     .i64(row).i64(start).ptr(pointer(out));
             of(out).gpu().launch(Symbols.cat(x.dtype()), x.size(), args);
             start += run;

@@ -43,9 +43,9 @@ final class CudaLoss {
         CudaStorage bad = b.flag(Integer.MAX_VALUE); // the lowest bad row, or this
         boolean ignoring = op.ignoreIndex() != CrossEntropyOp.NO_IGNORE;
         LaunchArgs args = new LaunchArgs().i32(n).i32(c).i32(ignoring ? 1 : 0).i32(op.ignoreIndex())
-                .ptr(pointer(x)).ptr(pointer(t));
+                .ptr(x).ptr(t); // held until the launch has queued: x and t may be copies made here
         if (dy != null) {
-            args.ptr(pointer(dy));
+            args.ptr(dy);
         }
         args.ptr(pointer(out)).ptr(bad.pointer(0));
         b.gpu().launch(kernel, Math.min(n, MAX_BLOCKS), THREADS, args);
