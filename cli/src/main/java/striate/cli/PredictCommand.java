@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import striate.autograd.GradMode;
 import striate.data.Normalization;
+import striate.data.Pixels;
 import striate.models.LeNet5;
 import striate.tensor.Device;
 import striate.tensor.Tensor;
@@ -139,13 +140,13 @@ final class PredictCommand implements Callable<Integer> {
             img = scaled;
         }
         Normalization norm = Normalization.FASHION_MNIST;
+        // as stored: getRGB would take a gray PNG's samples for linear light and brighten them (128 becomes 188)
+        int[] pixels = Pixels.of(img).rgb(); // [28·28] packed 0xRRGGBB
         float[] x = new float[28 * 28];
-        for (int y = 0; y < 28; y++) {
-            for (int c = 0; c < 28; c++) {
-                int rgb = img.getRGB(c, y);
-                int gray = (int) Math.round(0.299 * ((rgb >> 16) & 255) + 0.587 * ((rgb >> 8) & 255) + 0.114 * (rgb & 255));
-                x[y * 28 + c] = norm.apply(invert ? 255 - gray : gray);
-            }
+        for (int p = 0; p < x.length; p++) {
+            int rgb = pixels[p];
+            int gray = (int) Math.round(0.299 * ((rgb >> 16) & 255) + 0.587 * ((rgb >> 8) & 255) + 0.114 * (rgb & 255));
+            x[p] = norm.apply(invert ? 255 - gray : gray);
         }
         return x;
     }

@@ -79,6 +79,35 @@ class PredictCommandTest {
         assertEquals("", one.out());
     }
 
+    /**
+     * A gray PNG is classified from its stored levels: the same image as RGB (R = G = B) gives the same probabilities.
+     * ImageIO's getRGB took gray samples for linear light and brightened them (128 became 188), so the gray file,
+     * what export-images writes and the README suggests, was classified as a brighter image.
+     */
+    @Test
+    void aGrayImageIsReadAsStoredLikeTheSameImageInRgb() throws IOException {
+        BufferedImage gray = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage rgb = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                int level = (x * 9 + y * 5) % 256; // mid levels, where linear light and sRGB differ most
+                gray.getRaster().setSample(x, y, 0, level);
+                rgb.setRGB(x, y, level << 16 | level << 8 | level);
+            }
+        }
+        Path grayFile = tmp.resolve("levels-gray.png");
+        Path rgbFile = tmp.resolve("levels-rgb.png");
+        ImageIO.write(gray, "png", grayFile.toFile());
+        ImageIO.write(rgb, "png", rgbFile.toFile());
+        TrainCommandTest.Result r = TrainCommandTest.cli("predict", "--top", "3", "--checkpoint",
+                checkpoint.toString(), grayFile.toString(), rgbFile.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> out = r.out().lines().toList();
+        assertEquals(2, out.size(), r.out());
+        assertEquals(out.get(1).substring(rgbFile.toString().length()), out.get(0).substring(grayFile.toString().length()),
+                r.out());
+    }
+
     @Test
     void topMustBePositive() throws IOException {
         Path image = square("top.png", 1);

@@ -13,9 +13,10 @@ import java.awt.image.Raster;
  * colour spaces) goes through {@link BufferedImage#getRGB}. Gray must not: getRGB treats gray samples as linear
  * light and brightens them (128 becomes 188).
  */
-record Pixels(int width, int height, int[] rgb) {
+public record Pixels(int width, int height, int[] rgb) {
 
-    static Pixels of(BufferedImage img) {
+    /** {@code img}'s pixels, read as stored where it can be (gray as gray). */
+    public static Pixels of(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         int[] rgb = new int[w * h];
