@@ -207,7 +207,8 @@ tests() {
   use_nccl
   machine
   section "Tests of striate.cuda (gpu-tagged and the rest)"
-  junit 580 junit -- --select-package=striate.cuda
+  # deterministic cuDNN algorithms: the graphed trainings are compared with eager ones, as in the first stage
+  junit 580 junit -Dstriate.cuda.deterministic=true -- --select-package=striate.cuda
 }
 
 bench() {
@@ -259,7 +260,8 @@ find_nccl() { # prints the path of libnccl.so.2, or nothing
   if [ -n "$p" ] && [ -f "$p" ]; then echo "$p"; return; fi
   p=$(ldconfig -p 2>/dev/null | awk '/libnccl\.so\.2 /{print $NF; exit}' || true)
   if [ -n "$p" ]; then echo "$p"; return; fi
-  timeout 30 find / -xdev -name libnccl.so.2 -not -path '/proc/*' 2>/dev/null | head -n 1 || true
+  # the usual install places only, briefly: this runs before the first stage's tests, on the device's time
+  timeout 10 find /usr /opt /root /home -xdev -name libnccl.so.2 2>/dev/null | head -n 1 || true
 }
 
 use_nccl() { # points STRIATE_NCCL_LIBRARY at the NCCL found, if any, for the tests and doctor
@@ -445,16 +447,18 @@ first() { # one call for a session's first look (at most STAGE_SECONDS): what ha
   local api=-Dstriate.cuda.cudnnApi=graph
   section "First look: the gpu tests of the code that has never run on a GPU (CUDA graphs, the staging copies, the graph API's convolutions, mixed precision, the fused recurrent layers, the two-pass sums, NCCL and its watchdog), and the conformance suite"
   # deterministic cuDNN algorithms: the graphed trainings are compared with eager ones (a review's advice)
-  TAIL=50 junit 110 junit-first -Dstriate.cuda.deterministic=true -- CudaConformanceTest CudaCopyTest \
+  # TEST_TIMEOUT below each call's limit, so a hung or slow test fails alone and the call still reports the rest
+  TEST_TIMEOUT=40s TAIL=50 junit 110 junit-first -Dstriate.cuda.deterministic=true -- CudaConformanceTest CudaCopyTest \
     CudnnGraphNodeTest CudaLowPrecisionTest CudaRecurrentLayersTest CudaReductionPathsTest CudaLossTest \
     CudaKernelTraceTest
   local tests_rc=$LAST_RC
   # apart: a test that hangs in a CUDA call keeps the device's lock after its timeout, and every later test in the
   # same JVM would wait for it; captures and NCCL's collectives are the likeliest to hang
-  TAIL=30 junit 70 junit-graphs -Dstriate.cuda.deterministic=true -- CudaGraphTest CudaGraphedTrainingTest NcclGpuTest
+  TEST_TIMEOUT=40s TAIL=30 junit 70 junit-graphs -Dstriate.cuda.deterministic=true -- CudaGraphTest \
+    CudaGraphedTrainingTest NcclGpuTest
   [ "$LAST_RC" -eq 0 ] || tests_rc=$LAST_RC
   # apart, and after the others: about 76 engine searches, each finalizing and timing up to 10 plans, may be slow
-  TAIL=30 junit 90 junit-graph-api -- CudnnGraphConvolutionTest
+  TEST_TIMEOUT=60s TAIL=30 junit 90 junit-graph-api -- CudnnGraphConvolutionTest
   [ "$LAST_RC" -eq 0 ] || tests_rc=$LAST_RC
   if [ "$tests_rc" -ne 0 ]; then
     echo "**Tests failed (exit $tests_rc): the numbers below are unverified.**" >>"$RESULTS"

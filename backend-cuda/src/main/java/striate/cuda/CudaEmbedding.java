@@ -30,7 +30,7 @@ final class CudaEmbedding {
         CudaBackend b = of(out);
         CudaStorage bad = b.flag(NONE);
         LaunchArgs args = new LaunchArgs().i64(ids.size()).i64(w.dim(1)).i32(CudnnSoftmax.toInt(w.dim(0)))
-                .ptr(pointer(w)).ptr(pointer(ids)).ptr(pointer(out)).ptr(bad.pointer(0));
+                .ptr(w).ptr(ids).ptr(pointer(out)).ptr(bad.pointer(0)); // w and ids held: they may be copies made here
         b.gpu().launch(Symbols.EMBEDDING, out.size(), args);
         b.check(bad, position -> check(op, position, in[1], w.dim(0)));
     }
@@ -49,7 +49,7 @@ final class CudaEmbedding {
         CudaBackend b = of(out);
         CudaStorage bad = b.flag(NONE);
         LaunchArgs args = new LaunchArgs().i32(CudnnSoftmax.toInt(ids.size())).i32(CudnnSoftmax.toInt(dy.dim(-1)))
-                .i32(v).i32(op.paddingIdx()).ptr(pointer(dy)).ptr(pointer(ids)).ptr(pointer(out))
+                .i32(v).i32(op.paddingIdx()).ptr(dy).ptr(ids).ptr(pointer(out)) // dy and ids held: copies made here
                 .ptr(bad.pointer(0));
         b.gpu().launch(Symbols.EMBEDDING_BACKWARD, Math.min(v, MAX_BLOCKS), THREADS, args);
         b.check(bad, position -> check(op, position, in[1], v));
