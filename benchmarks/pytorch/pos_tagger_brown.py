@@ -120,8 +120,11 @@ def main():
             loss = loss_fn(scores.reshape(-1, scores.shape[-1]), y.reshape(-1))
             loss.backward()
             optimizer.step()
-            total += loss.item()
-            count += 1
+            # the epoch's loss as Striate's Trainer reports it: the mean over tokens, each batch weighted by its
+            # tokens (not the mean of the batches' means: batches hold different numbers of tokens)
+            tokens = int((y != brown_data.IGNORE_INDEX).sum())
+            total += loss.item() * tokens
+            count += tokens
         train_rates.append(len(train_seq) / (time.perf_counter() - start))
         val, _ = evaluate(model, val_seq, training_words, device)
         print(f"epoch {epoch + 1}: loss {total / count:.4f}, validation accuracy {val.accuracy():.4f} "
