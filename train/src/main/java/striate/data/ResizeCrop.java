@@ -35,10 +35,17 @@ record ResizeCrop(int resize, int size, int channels, List<Normalization> normal
                 : new int[] {(int) ((long) resize * w / h), resize};
     }
 
-    /** The centred window (rounding its offsets down), for evaluation. */
+    /**
+     * The centred window, for evaluation: offsets round((resized − size) / 2), halves to even, as torchvision's
+     * CenterCrop (Python's round); a leftover of 3 (mod 4) pixels puts the window 1 pixel further than rounding down.
+     */
     void center(Pixels p, float[] dst, int offset) {
         int[] r = resized(p.width(), p.height());
-        write(p, (r[1] - size) / 2, (r[0] - size) / 2, false, dst, offset);
+        write(p, centred(r[1]), centred(r[0]), false, dst, offset);
+    }
+
+    private int centred(int resizedSide) {
+        return (int) Math.rint((resizedSide - size) / 2.0);
     }
 
     /** A window at a uniform random position, mirrored with probability 1/2; draws top, left, flip in that order. */

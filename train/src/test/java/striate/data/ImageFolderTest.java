@@ -172,6 +172,25 @@ class ImageFolderTest {
         }
     }
 
+    /**
+     * The centre crop's offset is torchvision's round((side − crop) / 2), halves to even: a leftover of 3 starts the
+     * window at 2 (rounding down gave 1), one of 1 at 0, one of 5 at 2.
+     */
+    @Test
+    void theCentreCropRoundsItsOffsetAsTorchvision() throws IOException {
+        int[] widths = {13, 11, 15}; // leftovers 3, 1 and 5 at crop 10; the height, 10, is the shorter side: no resize
+        int[] lefts = {2, 0, 2};
+        for (int i = 0; i < widths.length; i++) {
+            ImageFiles.write(root, "c" + i, "ramp.png", ImageFiles.ramp(widths[i], 10));
+        }
+        ImageFolder d = ImageFolder.builder(root).resize(10).crop(10).normalization(UNIT3).build();
+        for (int i = 0; i < widths.length; i++) {
+            float[] x = d.image(i); // [3, 10, 10]; red = 6 · source column
+            assertEquals(6 * lefts[i] / 255f, x[0], 1e-6, "width " + widths[i]);
+            assertEquals(6 * (lefts[i] + 9) / 255f, x[9], 1e-6, "width " + widths[i]);
+        }
+    }
+
     @Test
     void upscalingInterpolatesBetweenNeighbours() throws IOException {
         // 2 x 2 -> 4 x 4: output column ox samples source x = (ox + 0.5) / 2 - 0.5 = -0.25 (clamped), 0.25, 0.75, 1.25
