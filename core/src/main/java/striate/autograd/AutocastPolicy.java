@@ -40,6 +40,7 @@ import striate.op.ReduceFn;
 import striate.op.ReduceOp;
 import striate.op.SgdUpdateOp;
 import striate.op.SoftmaxOp;
+import striate.op.ToDeviceOp;
 import striate.op.UnaryFn;
 import striate.op.UnaryOp;
 import striate.op.ViewOp;
@@ -81,7 +82,8 @@ public final class AutocastPolicy {
                  EmbeddingOp _, EmbeddingBackwardOp _, LstmCellOp _, LstmCellBackwardOp _, GruCellOp _,
                  GruCellBackwardOp _, LstmLayerOp _, LstmLayerBackwardOp _, GruLayerOp _, GruLayerBackwardOp _,
                  LeakyReluOp _, LeakyReluBackwardOp _, PadOp _, CatOp _ -> Rule.WIDEST;
-            case CastOp _, CopyOp _, RandomUniformOp _, RandomNormalOp _, ViewOp _, SgdUpdateOp _, AdamUpdateOp _ -> Rule.NONE;
+            case CastOp _, CopyOp _, ToDeviceOp _, RandomUniformOp _, RandomNormalOp _, ViewOp _, SgdUpdateOp _,
+                 AdamUpdateOp _ -> Rule.NONE;
         };
     }
 

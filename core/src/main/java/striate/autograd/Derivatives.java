@@ -47,6 +47,7 @@ import striate.op.ReshapeOp;
 import striate.op.SgdUpdateOp;
 import striate.op.SliceOp;
 import striate.op.SoftmaxOp;
+import striate.op.ToDeviceOp;
 import striate.op.UnaryOp;
 import striate.op.WhereOp;
 import striate.tensor.Shape;
@@ -98,6 +99,7 @@ public final class Derivatives {
             case ExpandOp e -> false;
             case SliceOp s -> false;
             case CopyOp c -> false;
+            case ToDeviceOp t -> false;
             case CastOp c -> false;
             case CatOp c -> false;
             case PadOp p -> false;
@@ -191,6 +193,7 @@ public final class Derivatives {
                     new Tensor[] {wanted[0] ? Tensor.apply(new LeakyReluBackwardOp(l.slope()), dy, in[1]) : null, null};
             case CatOp c -> cat(c, in, dy, wanted);
             case CopyOp c -> new Tensor[] {dy};
+            case ToDeviceOp t -> new Tensor[] {dy.to(in[0].device())};
             case CastOp c -> new Tensor[] {in[0].dtype().isFloating() ? dy.to(in[0].dtype()) : null};
             case PadOp p -> {
                 Tensor g = dy;

@@ -16,7 +16,7 @@ public sealed interface Op permits UnaryOp, AffineOp, PowerOp, BinaryOp, WhereOp
         CrossEntropyOp, CrossEntropyBackwardOp, KMaxPoolOp, KMaxPoolBackwardOp, EmbeddingOp, EmbeddingBackwardOp,
         LstmCellOp, LstmCellBackwardOp, GruCellOp, GruCellBackwardOp, LstmLayerOp, LstmLayerBackwardOp, GruLayerOp,
         GruLayerBackwardOp, BatchNormOp, BatchNormBackwardOp, LeakyReluOp, LeakyReluBackwardOp, RandomDraw,
-        CopyOp, CastOp, PadOp, CatOp, ViewOp, InPlaceOp {
+        CopyOp, CastOp, PadOp, CatOp, ToDeviceOp, ViewOp, InPlaceOp {
 
     /** The op's name in messages: its record name. */
     default String name() {

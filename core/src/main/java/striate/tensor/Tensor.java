@@ -32,6 +32,7 @@ import striate.op.ReduceOp;
 import striate.op.ReshapeOp;
 import striate.op.SliceOp;
 import striate.op.SoftmaxOp;
+import striate.op.ToDeviceOp;
 import striate.op.UnaryFn;
 import striate.op.UnaryOp;
 import striate.op.ViewOp;
@@ -447,7 +448,11 @@ public final class Tensor {
      */
     public static Tensor apply(Op op, Tensor... given) {
         Tensor[] inputs = Autocast.isEnabled() ? AutocastPolicy.inputs(op, given, Autocast.dtype()) : given;
-        Tensor y = op instanceof ViewOp v ? inputs[0].view(v) : inputs[0].backend.execute(op, inputs);
+        Tensor y = switch (op) {
+            case ViewOp v -> inputs[0].view(v);
+            case ToDeviceOp d -> inputs[0].copyOnto(d.target());
+            default -> inputs[0].backend.execute(op, inputs);
+        };
         if (GradMode.isEnabled() && y != null) {
             for (Tensor t : inputs) {
                 if (t.requiresGrad) {
@@ -777,12 +782,13 @@ public final class Tensor {
 
     /**
      * A contiguous copy of this tensor's values on {@code target} (itself when already there), made by the copy
-     * primitive; not recorded for autograd.
+     * primitive; recorded for autograd ({@link ToDeviceOp}), so the gradient goes back to this tensor's device.
      */
     public Tensor to(Device target) {
-        if (target.equals(device())) {
-            return this;
-        }
+        return target.equals(device()) ? this : apply(new ToDeviceOp(target), this);
+    }
+
+    private Tensor copyOnto(Device target) {
         Tensor t = output(Backends.of(target), shape, dtype());
         t.copyFrom(this);
         return t;

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import striate.op.KernelTable;
 import striate.op.Op;
+import striate.op.ToDeviceOp;
 import striate.op.ViewOp;
 
 /**
@@ -32,9 +33,12 @@ public final class OpHierarchy {
         return out;
     }
 
-    /** The ops a backend needs a kernel for: all but views, which only re-stride storage. */
+    /**
+     * The ops a backend needs a kernel for: all but views, which only re-stride storage, and the copy onto another
+     * device, which the copy primitive runs.
+     */
     public static List<Class<? extends Op>> withKernels() {
-        return all().stream().filter(k -> !ViewOp.class.isAssignableFrom(k)).toList();
+        return all().stream().filter(k -> !ViewOp.class.isAssignableFrom(k) && k != ToDeviceOp.class).toList();
     }
 
     /** Simple names of the ops that need a kernel and have none in {@code table}. */
