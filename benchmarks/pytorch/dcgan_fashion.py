@@ -208,9 +208,9 @@ def train(args):
         d_sum, g_sum, steps = torch.zeros((), device=device), torch.zeros((), device=device), 0
         epoch_start = time.perf_counter()
         for i in range(0, len(x_train) - 1, args.batch_size):
-            real = x_train[order[i:i + args.batch_size].to(device)]
             finish(device)
-            t = time.perf_counter()
+            t = time.perf_counter()  # the batch's gather timed too, as striate gan times its loader's next batch
+            real = x_train[order[i:i + args.batch_size].to(device)]
             d_loss, g_loss = model.step(real)
             finish(device)
             if not (epoch == 1 and steps < SKIPPED_STEPS):
