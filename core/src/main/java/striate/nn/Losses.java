@@ -16,6 +16,9 @@ public final class Losses {
     /** Smallest log a binary cross-entropy uses, as in PyTorch: log inputs below e^−100 count as e^−100. */
     public static final double LOG_FLOOR = -100;
 
+    /** The floor of p·(1 − p) in binary cross-entropy's gradient, PyTorch's EPSILON. */
+    static final double BCE_EPSILON = 1e-12;
+
     /** PyTorch's default ignore_index for cross-entropy: the target value of padded positions. */
     public static final int IGNORE_INDEX = -100;
 
@@ -150,17 +153,29 @@ public final class Losses {
     }
 
     /**
-     * Binary cross-entropy −(t·log p + (1 − t)·log(1 − p)), reduced as asked. As in PyTorch, each log is
-     * clamped at {@link #LOG_FLOOR}, so p = 0 or 1 gives a finite loss; in the clamped region the gradient is
-     * that of the constant, 0. Inputs outside [0, 1] are not checked. For outputs of a sigmoid, prefer
-     * {@link #binaryCrossEntropyWithLogits} on the logits: it is stable for any magnitude.
+     * Binary cross-entropy −(t·log p + (1 − t)·log(1 − p)), reduced as asked, with PyTorch's values and gradients.
+     * Each log is clamped at {@link #LOG_FLOOR}, so p = 0 or 1 gives a finite loss. The gradient is PyTorch's
+     * (p − t) / max(p·(1 − p), 1e−12): the exact derivative where p·(1 − p) is at least 1e−12 (and twice
+     * differentiable there), capped within 1e−12 of 0 and 1, where the exact one grows as 1/p and overflows float32
+     * below 3e−39 (a sigmoid of x < −88.7 with target 1 gave an infinite gradient). Inputs outside [0, 1] are not
+     * checked. For outputs of a sigmoid, prefer {@link #binaryCrossEntropyWithLogits} on the logits: it is stable for
+     * any magnitude.
      */
     public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target, Reduction reduction) {
         checkPair("Losses.binaryCrossEntropy", probabilities, target);
-        Tensor logP = clampedLog(probabilities);
-        Tensor logNotP = clampedLog(probabilities.affine(-1, 1));
-        Tensor loss = target.mul(logP).add(target.affine(-1, 1).mul(logNotP)).neg();
-        return reduce(loss, reduction);
+        Tensor p = probabilities;
+        Tensor t = target;
+        Tensor notT = t.affine(-1, 1);
+        Tensor held = p.detach();
+        Tensor spread = held.mul(held.affine(-1, 1)); // p·(1 − p)
+        Tensor inner = spread.gt(spread.scalarLike(BCE_EPSILON));
+        // inside: the exact loss, whose logs never see 0 (the other elements read 1/2) nor reach the clamp
+        Tensor safe = Tensor.where(inner, p, p.scalarLike(0.5));
+        Tensor exact = t.mul(safe.log()).add(notT.mul(safe.affine(-1, 1).log())).neg();
+        // outside: the clamped loss's value, and the gradient (p − t)/1e−12 through a term whose value is 0
+        Tensor clamped = t.mul(clampedLog(held)).add(notT.mul(clampedLog(held.affine(-1, 1)))).neg();
+        Tensor edge = clamped.add(p.sub(held).mul(held.sub(t).mul(1 / BCE_EPSILON)));
+        return reduce(Tensor.where(inner, exact, edge), reduction);
     }
 
     /** Binary cross-entropy of logits (sigmoid fused in), averaged over all elements. */
@@ -189,7 +204,7 @@ public final class Losses {
         return z.exp().add(1).log();
     }
 
-    /** max(log q, LOG_FLOOR), with a gradient that stays finite (0) where q is at or below e^LOG_FLOOR. */
+    /** max(log q, LOG_FLOOR), the value alone (of a tensor without gradient) in binaryCrossEntropy. */
     private static Tensor clampedLog(Tensor q) {
         Tensor above = q.gt(q.scalarLike(Math.exp(LOG_FLOOR)));
         Tensor safe = Tensor.where(above, q, q.scalarLike(1)); // log never sees 0 or a negative number

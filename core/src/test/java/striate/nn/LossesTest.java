@@ -232,6 +232,28 @@ class LossesTest {
                 "bce none");
     }
 
+    /**
+     * Through a sigmoid, the gradient stays finite for any logit: PyTorch's capped divisor times the sigmoid's
+     * p·(1 − p). The exact −1/p overflowed float32 for p below 3e−39 (x < −88.7), an infinite gradient.
+     */
+    @Test
+    void binaryCrossEntropyOfASaturatedSigmoidHasAFiniteGradient() {
+        double[] logits = {-20, -80, -89, -95, -110, 30};
+        Tensor x = Tensor.of(REF, DType.F32, logits, 6).requiresGrad(true);
+        Losses.binaryCrossEntropy(x.sigmoid(), Tensor.of(REF, DType.F32, new double[] {1, 1, 1, 1, 1, 0}, 6),
+                Reduction.SUM).backward();
+        double[] g = x.grad().toDoubleArray();
+        assertAllFinite(g, "gradient");
+        assertClose(-1, g[0], 1e-6, "x = -20: p = 2e-9, above the cap: the exact gradient p − t");
+        for (int i = 1; i < 5; i++) { // p below 1e−12: −1e12 · p(1 − p), tiny and finite, as PyTorch gives
+            double p = (float) (1 / (1 + Math.exp(-logits[i])));
+            assertClose(-1e12 * p, g[i], 1e-5 * Math.abs(1e12 * p) + 1e-44, "x = " + logits[i]);
+        }
+        // x = 30, t = 0: p rounds to 1 in float32, so the sigmoid's p·(1 − p) is 0, and so is the gradient (PyTorch's
+        // too); the logits form gives 1 here
+        assertClose(0, g[5], 0, "x = 30");
+    }
+
     @Test
     void binaryCrossEntropyClampsItsLogsAtMinusOneHundred() {
         for (DType type : new DType[] {DType.F64, DType.F32}) {
@@ -248,13 +270,13 @@ class LossesTest {
             loss.sum().backward();
             double[] g = probs.grad().toDoubleArray();
             assertAllFinite(g, "bce gradient " + type);
-            // Unclamped terms keep their true derivative:
-            // d −log(1 − p)/dp = 1 at p = 0 and d −log p/dp = −1 at p = 1.
-            assertClose(1, g[2], 1e-6, "bce gradient at p = 0, t = 0 " + type);
-            assertClose(-1, g[3], 1e-6, "bce gradient at p = 1, t = 1 " + type);
-            // A clamped term is constant: no gradient.
-            assertClose(0, g[0], 0, "bce gradient at p = 0, t = 1 " + type);
-            assertClose(0, g[1], 0, "bce gradient at p = 1, t = 0 " + type);
+            // PyTorch's (p − t) / max(p·(1 − p), 1e−12): within 1e−12 of 0 or 1 the divisor is 1e−12
+            assertClose(0, g[2], 0, "bce gradient at p = 0, t = 0 " + type);
+            assertClose(0, g[3], 0, "bce gradient at p = 1, t = 1 " + type);
+            assertClose(-1e12, g[0], 1e-6, "bce gradient at p = 0, t = 1 " + type);
+            assertClose(1e12, g[1], 1e-6, "bce gradient at p = 1, t = 0 " + type);
+            assertClose(-1e12, g[4], 1e-6, "bce gradient at p = 1e-50, t = 1 " + type);
+            assertClose(-1e12, g[5], 1e-6, "bce gradient at p = 1e-30, t = 1 " + type);
         }
     }
 
