@@ -147,13 +147,20 @@ public final class Worker {
         }
     }
 
-    /** The model for {@code classes} classes: AlexNet's --config with them (what checkpoints record), or LeNet-5. */
+    /** The model for {@code classes} classes: AlexNet's --config with them, or LeNet-5. */
     static Module model(Options o, int classes) {
-        if (!isAlexNet(o)) {
-            return new LeNet5(LeNet5.Config.defaults(), o.seed());
-        }
+        return isAlexNet(o) ? new AlexNet(alexNet(o, classes), o.seed())
+                : new LeNet5(LeNet5.Config.defaults(), o.seed());
+    }
+
+    /** The config of {@link #model(Options, int)}'s model, as its checkpoints record it. */
+    static String modelConfig(Options o, int classes) {
+        return isAlexNet(o) ? alexNet(o, classes).toString() : LeNet5.Config.defaults().toString();
+    }
+
+    private static AlexNet.Config alexNet(Options o, int classes) {
         AlexNet.Config c = alexNet(o);
-        return new AlexNet(new AlexNet.Config(c.variant(), classes, c.channels(), c.size(), c.dropout()), o.seed());
+        return new AlexNet.Config(c.variant(), classes, c.channels(), c.size(), c.dropout());
     }
 
     private static boolean isAlexNet(Options o) {
@@ -309,14 +316,14 @@ public final class Worker {
                 }
                 if (epochDone) {
                     if (rank == 0) {
-                        save(dp, checkpoints, o, step, steps, history, PartialEpoch.NONE);
+                        save(dp, checkpoints, o, data.classes(), step, steps, history, PartialEpoch.NONE);
                     }
                 } else if (o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0) {
                     // every worker takes part in the sums' all-reduce, at the same step; rank 0 keeps them
                     PartialEpoch sums = PartialEpoch.exchanged(exchange, device, o.workers(), lossSum, correct,
                             lossCount, carriedSeconds + (System.nanoTime() - epochStart) * 1e-9);
                     if (rank == 0) {
-                        save(dp, checkpoints, o, step, steps, history, sums);
+                        save(dp, checkpoints, o, data.classes(), step, steps, history, sums);
                     }
                 }
             }
@@ -332,8 +339,8 @@ public final class Worker {
     /**
      * What a worker reads and checks before it meets the others: its examples, which must give every worker one batch
      * ({@link ShardOrder}), the checkpoint folder (made, and tried with a file: {@link CheckpointStore#open}), and the
-     * checkpoint there to resume from, of this model and these settings, whose tensors and optimizer state fit the
-     * run's model (null when there is none).
+     * checkpoint there to resume from, of this model, these settings and this model config (null when there is
+     * none).
      */
     public record Start(BarrierTask.Shard shard, ShardOrder order, CheckpointStore checkpoints, Checkpoint resumed) {
     }
@@ -358,15 +365,14 @@ public final class Worker {
                         + "--checkpoint-dir");
             }
             // a checkpoint of this model and these settings may still not fit this run's model, as when the image
-            // folder's classes changed since it was written (AlexNet's last layer); checked on a model made here so
-            // that it is refused before the workers meet, not retried as a failure after it
-            Module m = model(o, shard.train().classes());
-            try {
-                c.requireFits(m);
-            } catch (CheckpointException e) {
-                throw checkpoints.located(e);
+            // folder's classes changed since it was written (AlexNet's last layer): its config, which fixes every
+            // shape, is compared here, so that it is refused before the workers meet, not retried as a failed restore
+            String config = modelConfig(o, shard.train().classes());
+            if (!c.modelConfig().equals(config)) {
+                throw new IllegalArgumentException(checkpoints.loadedFrom() + " holds a model with " + c.modelConfig()
+                        + " but this run's is " + config + " (from --config and the data's classes); give the data "
+                        + "it was trained on or another --checkpoint-dir");
             }
-            optimizer(m, o).loadState(c.optimizer());
         }
         return new Start(shard, order, checkpoints, c);
     }
@@ -383,15 +389,14 @@ public final class Worker {
         log.info("resuming from {} at step {}", checkpoints.loadedFrom(), c.globalStep());
     }
 
-    private static void save(DataParallel dp, CheckpointStore checkpoints, Options o, long step, int stepsPerEpoch,
-                             List<EpochStats> history, PartialEpoch unfinished) {
+    private static void save(DataParallel dp, CheckpointStore checkpoints, Options o, int classes, long step,
+                             int stepsPerEpoch, List<EpochStats> history, PartialEpoch unfinished) {
         Map<String, Number> scalars = new LinkedHashMap<>();
         scalars.put("learning_rate", dp.optimizer().learningRate());
         if (unfinished != PartialEpoch.NONE) {
             unfinished.into(scalars);
         }
-        String config = dp.module() instanceof AlexNet a ? a.config().toString() : LeNet5.Config.defaults().toString();
-        Checkpoint c = new Checkpoint(o.model(), config, o.settings(),
+        Checkpoint c = new Checkpoint(o.model(), modelConfig(o, classes), o.settings(),
                 (int) (step / stepsPerEpoch), step, Map.of(), history, Checkpoint.stateOf(dp.module()),
                 dp.optimizer().state(), scalars);
         try {

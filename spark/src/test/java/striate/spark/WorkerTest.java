@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import striate.data.Dataset;
 import striate.nn.Module;
 import striate.train.Checkpoint;
-import striate.train.CheckpointException;
 
 /**
  * A worker's image folder without Spark: --limit takes a seeded sample across the classes, not the first classes'
@@ -57,8 +56,8 @@ class WorkerTest {
 
     /**
      * A checkpoint of this model and these settings written when the image folder had other classes: AlexNet's last
-     * layer no longer fits, and the worker refuses it while it prepares, before the workers meet (after, a failed
-     * restore would fail the stage, and Spark would retry it); nothing is changed in the checkpoint folder.
+     * layer no longer fits, and the worker refuses it by its recorded config while it prepares, before the workers
+     * meet (after, a failed restore would fail the stage, and Spark would retry it); the folder is left as it was.
      */
     @Test
     void aCheckpointThatDoesNotFitTheModelIsRefusedBeforeTheWorkersMeet(@TempDir Path tmp) throws IOException {
@@ -67,16 +66,17 @@ class WorkerTest {
         Options o = alexnet(data, 0);
         Module three = Worker.model(o, 3);
         CheckpointStore store = CheckpointStore.open(o.checkpointDir());
-        store.save(new Checkpoint(o.model(), o.config(), o.settings(), 1, 3, Map.of(), List.of(),
+        store.save(new Checkpoint(o.model(), Worker.modelConfig(o, 3), o.settings(), 1, 3, Map.of(), List.of(),
                 Checkpoint.stateOf(three), Worker.optimizer(three, o).state(), Map.of("learning_rate", o.lr())));
         BarrierTask.Shard threeClasses = new BarrierTask.Shard(Worker.data(o), null);
         assertEquals(3, Worker.prepare(o, threeClasses).resumed().globalStep(), "it fits the model it was written for");
 
         SparkTrainTest.writeImages(data.resolve("train"), 2, List.of("d"));
         BarrierTask.Shard fourClasses = new BarrierTask.Shard(Worker.data(o), null);
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Worker.prepare(o, fourClasses));
-        assertTrue(e.getMessage().contains("has shape [4, 4096] in the model but [3, 4096] in the checkpoint"),
-                e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Worker.prepare(o, fourClasses));
+        assertTrue(e.getMessage().endsWith("holds a model with variant=owt,classes=3,channels=3,size=64,dropout=0.5 but "
+                + "this run's is variant=owt,classes=4,channels=3,size=64,dropout=0.5 (from --config and the data's "
+                + "classes); give the data it was trained on or another --checkpoint-dir"), e.getMessage());
         assertTrue(BarrierTask.isInput(e), "the workers refuse it together");
         assertEquals(3, store.load().globalStep(), "the checkpoint is left as it was");
     }

@@ -256,7 +256,7 @@ public final class Checkpoint {
      * Checks that the model tensors fit {@code module}: the same parameter and buffer names, shapes and dtypes, nothing
      * missing and nothing extra; the error lists the problems. Changes nothing.
      */
-    public Checkpoint requireFits(Module module) throws CheckpointException {
+    private void requireFits(Module module) throws CheckpointException {
         Map<String, Parameter> params = module.namedParameters();
         Map<String, Tensor> buffers = module.namedBuffers();
         List<String> problems = new ArrayList<>();
@@ -273,7 +273,6 @@ public final class Checkpoint {
             throw new CheckpointException(source, "does not fit " + module + ": "
                     + String.join("; ", problems.subList(0, shown)) + more + ". The model was left unchanged.");
         }
-        return this;
     }
 
     private void check(String kind, String name, Tensor inModel, List<String> problems) {
