@@ -197,6 +197,11 @@ public final class CudaBackend implements Backend {
         return CudaGraph.capture(this, work);
     }
 
+    @Override
+    public boolean capturing() {
+        return gpu.capturing();
+    }
+
     /** Waits until every queued kernel and copy has finished. */
     public void synchronize() {
         synchronized (gpu) {

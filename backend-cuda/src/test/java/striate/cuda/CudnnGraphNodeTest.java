@@ -2,7 +2,6 @@ package striate.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ class CudnnGraphNodeTest {
 
     @BeforeEach
     void needsCudnn() {
-        assumeTrue(CudaProbe.open(CudaProbe.CUDNN).isPresent(), CudaProbe.CUDNN_FIX);
+        Gpu.requireCudnn();
     }
 
     @Test

@@ -12,6 +12,8 @@ import striate.tensor.Device;
  * instead: there a skip would hide a broken bundle behind a passing run.
  */
 final class Gpu {
+    private static final String REQUIRE = "striate.requireGpu";
+
     private Gpu() {
     }
 
@@ -22,9 +24,18 @@ final class Gpu {
 
     /** Returns when CUDA runs here; otherwise skips the test, or fails it under {@code striate.requireGpu}. */
     static void requireAvailable() {
-        if (!CudaProbe.available() && Boolean.getBoolean("striate.requireGpu")) {
-            fail("striate.requireGpu is set but CUDA does not start: " + CudaProbe.unavailableReason());
+        if (!CudaProbe.available() && Boolean.getBoolean(REQUIRE)) {
+            fail(REQUIRE + " is set but CUDA does not start: " + CudaProbe.unavailableReason());
         }
         assumeTrue(CudaProbe.available(), CudaProbe::unavailableReason);
+    }
+
+    /** Returns when cuDNN's library loads here; otherwise skips the test, or fails it under striate.requireGpu. */
+    static void requireCudnn() {
+        boolean present = CudaProbe.open(CudaProbe.CUDNN).isPresent();
+        if (!present && Boolean.getBoolean(REQUIRE)) {
+            fail(REQUIRE + " is set but cuDNN does not load: " + CudaProbe.CUDNN_FIX);
+        }
+        assumeTrue(present, CudaProbe.CUDNN_FIX);
     }
 }

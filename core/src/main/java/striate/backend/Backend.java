@@ -134,4 +134,12 @@ public interface Backend {
     default CapturedGraph captureGraph(Runnable work) {
         throw new UnsupportedOperationException("the " + name() + " backend cannot capture graphs");
     }
+
+    /**
+     * True while work on this backend is being captured ({@link #captureGraph}; on this thread, for a host backend):
+     * whatever it asks now runs at every replay, a zeroing of new state included.
+     */
+    default boolean capturing() {
+        return false;
+    }
 }

@@ -92,6 +92,11 @@ public abstract class HostBackend implements Backend {
     }
 
     @Override
+    public boolean capturing() {
+        return HostGraph.capturing(this);
+    }
+
+    @Override
     public Traffic traffic() {
         return traffic.read();
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import striate.backend.Backends;
 import striate.nn.Parameter;
 import striate.op.AdamUpdateOp;
 import striate.tensor.DType;
@@ -98,6 +99,7 @@ public final class Adam extends Optimizer {
         Map<Device, List<String>> byDevice = new LinkedHashMap<>();
         parameters().forEach((name, p) -> byDevice.computeIfAbsent(p.value().device(), d -> new ArrayList<>())
                 .add(name));
+        byDevice.keySet().forEach(d -> requireNotCapturing(Backends.of(d), "its step counts"));
         MemoryScope.outside(() -> {
             byDevice.forEach((device, names) -> {
                 Tensor vector = Tensor.zeros(device, DType.F32, names.size());

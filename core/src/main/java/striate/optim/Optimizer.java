@@ -3,6 +3,7 @@ package striate.optim;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import striate.autograd.GradMode;
+import striate.backend.Backend;
 import striate.nn.Parameter;
 import striate.tensor.DType;
 import striate.tensor.MemoryScope;
@@ -69,6 +70,7 @@ public abstract class Optimizer {
         try (GradMode.Scope off = GradMode.off()) {
             if (skip != null) {
                 if (skipped == null) { // state across steps: made by the first (eager) step, outside memory scopes
+                    requireNotCapturing(skip.backend(), "its count of skipped steps");
                     skipped = MemoryScope.outside(() -> Tensor.zeros(skip.device(), DType.F32));
                 }
                 skipped.copyFrom(skipped.add(skip.to(skipped.device())));
@@ -266,7 +268,20 @@ public abstract class Optimizer {
      * across steps, though it is created lazily during the first one.
      */
     protected static Tensor zerosLike(Tensor value) {
+        requireNotCapturing(value.backend(), "its state for a parameter of shape " + value.shape());
         return MemoryScope.outside(() -> Tensor.empty(value.backend(), value.shape(), value.dtype()));
+    }
+
+    /**
+     * Refuses to make state ({@code what}) on {@code backend} during a graph capture: its zeroing would be captured
+     * too, and every replay would start the state again from zero.
+     */
+    protected static void requireNotCapturing(Backend backend, String what) {
+        if (backend.capturing()) {
+            throw new IllegalStateException("an optimizer's first step would make " + what + " inside a graph "
+                    + "capture of " + backend.device() + ", so that every replay started it again from zero; take one "
+                    + "eager step before capturing (the trainers do)");
+        }
     }
 
     /** Copies a loaded buffer onto {@code like}'s device, checking its shape. */

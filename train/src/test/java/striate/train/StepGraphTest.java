@@ -50,15 +50,16 @@ class StepGraphTest {
 
     @Test
     void theCaptureCountsTheFirstReplayAndEachLaterReplayOneStep() {
+        step(); // eager: the optimizer's state exists before the capture (a first step is refused in one)
         StepGraph graph = StepGraph.capture(rules(true), List.of(sgd), stream, this::step);
         assertNotNull(graph);
-        assertEquals(1, sgd.stepsAsked(), "the capture's own step()");
+        assertEquals(2, sgd.stepsAsked(), "the capture's own step()");
         graph.replay();
-        assertEquals(1, sgd.stepsAsked(), "the first replay is the capture's step");
+        assertEquals(2, sgd.stepsAsked(), "the first replay is the capture's step");
         graph.replay();
         graph.replay();
-        assertEquals(3, sgd.stepsAsked());
-        assertEquals(3, sgd.steps());
+        assertEquals(4, sgd.stepsAsked());
+        assertEquals(4, sgd.steps());
         graph.close();
     }
 
