@@ -30,9 +30,16 @@ public abstract class HostBackend implements Backend {
         return storage;
     }
 
+    /**
+     * A kernel's output. During a capture begun inside a memory scope, native memory whatever its size, as the scope's
+     * pool would give: the capture itself runs outside scopes, where a small output is a heap segment, which kernels
+     * run on their plain loops where the eager, scoped step runs the vector loops, and the graph's bits differed.
+     */
     @Override
     public Storage allocateOutput(DType dtype, long elements) {
-        return pool.allocate(dtype, elements, false);
+        HostGraph graph = HostGraph.capturedBy(this);
+        return graph != null && graph.nativeOutputs() ? HostStorage.allocate(dtype, elements)
+                : pool.allocate(dtype, elements, false);
     }
 
     /**

@@ -12,18 +12,26 @@ import striate.tensor.MemoryScope;
  * is refused), so code written for {@code --cuda-graphs} is checked on the CPU, and a replay skips the Java work of
  * the step (autograd, dispatch, shape checks). As a CUDA capture refuses copies from host memory, this one refuses
  * writes of host values into the device's tensors (a copy from a tensor made of Java values, {@code copyFrom} of an
- * array); {@link striate.tensor.Tensor#full} fills float32 on the device instead. Memory made during the capture is garbage-collected memory that the
- * graph holds, never a {@link MemoryScope}'s. One capture at a time per thread; the capturing thread may not use
+ * array); {@link striate.tensor.Tensor#full} fills float32 on the device instead. Memory made during the capture is
+ * garbage-collected memory that the graph holds, never a {@link MemoryScope}'s; captured inside a scope (as the
+ * trainers capture), native whatever its size, as the scope's would be ({@link HostBackend#allocateOutput}). One capture at a time per thread; the capturing thread may not use
  * another host backend meanwhile (its work would run now, on values not computed yet).
  */
 public final class HostGraph implements CapturedGraph {
     private static final ThreadLocal<HostGraph> CAPTURING = new ThreadLocal<>();
 
     private final HostBackend backend;
+    /**
+     * Whether the capture began inside a memory scope, whose memory is native whatever its size: the graph's outputs
+     * are then native too, so that the kernels take the loops they take in the eager, scoped step (outside a scope a
+     * small output is a heap segment, which they run on plain loops, not always to the same bits).
+     */
+    private final boolean scoped;
     private List<Runnable> calls = new ArrayList<>();
 
-    private HostGraph(HostBackend backend) {
+    private HostGraph(HostBackend backend, boolean scoped) {
         this.backend = backend;
+        this.scoped = scoped;
     }
 
     /** Records what {@code work} asks of {@code backend}; see {@link Backend#captureGraph}. */
@@ -32,7 +40,7 @@ public final class HostGraph implements CapturedGraph {
             throw new IllegalStateException("a graph is already being captured on this thread (on "
                     + CAPTURING.get().backend.device() + "); captures do not nest");
         }
-        HostGraph graph = new HostGraph(backend);
+        HostGraph graph = new HostGraph(backend, MemoryScope.active());
         CAPTURING.set(graph);
         try {
             MemoryScope.outside(() -> {
@@ -78,6 +86,11 @@ public final class HostGraph implements CapturedGraph {
             throw new IllegalStateException(what + " reads tensor values while a graph of " + graph.backend.device()
                     + " is being captured: captured work runs at replay(), so read results after a replay");
         }
+    }
+
+    /** Whether this graph's outputs are native memory whatever their size (see {@link #scoped}). */
+    boolean nativeOutputs() {
+        return scoped;
     }
 
     /** True while this thread captures a host graph. */

@@ -53,6 +53,11 @@ public final class MemoryScope implements AutoCloseable {
         return CURRENT.get();
     }
 
+    /** True while this thread works inside a memory scope, whose tensors come from its backend's pool. */
+    public static boolean active() {
+        return current() != null;
+    }
+
     /**
      * Runs {@code body} as if no scope were open on this thread, so what it allocates is garbage-collected and
      * outlives every scope: for state created lazily during a step, such as optimizer buffers.
