@@ -55,7 +55,9 @@ public class LeNetTrainStep {
         LeNet5 graphed = model(Device.cpu());
         Optimizer graphedSgd = Sgd.builder(graphed.namedParameters()).lr(0.01).momentum(0.9).build();
         step(graphed, graphedSgd, x, y); // warm-up: the momentum buffers exist before the capture
-        graph = x.backend().captureGraph(() -> replayedLoss = step(graphed, graphedSgd, x, y));
+        try (MemoryScope scope = MemoryScope.open()) { // as the Trainer captures, inside a step's scope: outputs native
+            graph = x.backend().captureGraph(() -> replayedLoss = step(graphed, graphedSgd, x, y));
+        }
     }
 
     private static Tensor step(LeNet5 net, Optimizer optimizer, Tensor x, Tensor y) {
