@@ -342,6 +342,18 @@ public abstract class OpConformance {
         return d -> Tensor.scalar(d, DType.F32, count);
     }
 
+    /**
+     * An Adam step count as the optimizer holds it: a scalar view at an offset into a vector of counts, one per
+     * parameter (kernels must read it at the view's offset).
+     */
+    private static Input stepView(long count) {
+        return d -> {
+            Tensor counts = Tensor.zeros(d, DType.F32, 3);
+            counts.copyFrom(new double[] {7, count, 9});
+            return counts.slice(0, 1, 2).reshape();
+        };
+    }
+
     /** A guarded update's skip flag: a float32 scalar, 1 to skip. */
     private static Input flag(double v) {
         return d -> Tensor.scalar(d, DType.F32, v);
@@ -813,6 +825,12 @@ public abstract class OpConformance {
                     skippedWithAnInfGradient(b, guardedAdam, x, 1, 5);
                     x[4].copyFrom(new double[] {2}); // the optimizer counts only the steps taken
                     b.execute(guardedAdam, x);
+                    return x;
+                }));
+        AdamUpdateOp plain = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, 0, false);
+        c.add(new Case("adam, its step count a view at an offset " + plain, plain,
+                List.of(u(127, n), u(128, n), pos(129, n), pos(130, n), stepView(3)), (b, x) -> {
+                    b.execute(plain, x);
                     return x;
                 }));
         AdamUpdateOp adamW = new AdamUpdateOp(1e-3, 0.9, 0.999, 1e-8, 1e-2, true);
