@@ -157,8 +157,8 @@ public final class Losses {
      * Each log is clamped at {@link #LOG_FLOOR}, so p = 0 or 1 gives a finite loss. The gradient is PyTorch's
      * (p − t) / max(p·(1 − p), 1e−12): the exact derivative where p·(1 − p) is at least 1e−12 (and twice
      * differentiable there), capped within 1e−12 of 0 and 1, where the exact one grows as 1/p and overflows float32
-     * below 3e−39 (a sigmoid of x < −88.7 with target 1 gave an infinite gradient). Inputs outside [0, 1] are not
-     * checked. For outputs of a sigmoid, prefer {@link #binaryCrossEntropyWithLogits} on the logits: it is stable for
+     * below 3e−39 (a sigmoid of x < −88.7 with target 1 gave an infinite gradient). A NaN probability gives a NaN
+     * loss, as in PyTorch (the clamp alone gave 100, which hid it). Inputs outside [0, 1] are not checked. For outputs of a sigmoid, prefer {@link #binaryCrossEntropyWithLogits} on the logits: it is stable for
      * any magnitude.
      */
     public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target, Reduction reduction) {
