@@ -1,6 +1,7 @@
 package striate.optim;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,11 @@ public final class Adam extends Optimizer {
     private final List<Counts> devices = new ArrayList<>();
     private Map<String, Double> restoredCounts = Map.of(); // loaded by loadBuffers, set by loadState
 
-    /** One device's parameters, by name, and their counts as one float32 vector: one update advances them all. */
-    private record Counts(List<String> names, Tensor vector) {
+    /**
+     * One device's parameters, by name, and their counts as one float32 vector: one update advances them all, or the
+     * ones a step updates through a 0/1 mask of them, made the first time an eager step updates that set.
+     */
+    private record Counts(Device device, List<String> names, Tensor vector, Map<List<Boolean>, Tensor> masks) {
     }
 
     private Adam(Builder b) {
@@ -72,7 +76,9 @@ public final class Adam extends Optimizer {
 
     /**
      * Advances the count of every parameter this step updates, by 1, or by 1 − {@code skip} when a loss scaler's flag
-     * is given: one update of a device's whole vector when every parameter there is updated, else one per parameter.
+     * is given: one update of a device's whole vector, through a mask of the updated parameters when some are not
+     * (a frozen layer, an unused one); a set first met inside a graph capture, where the mask cannot be made from
+     * host values, advances its parameters' counts one by one.
      */
     @Override
     protected void beginStep(long step, Tensor skip) {
@@ -80,11 +86,26 @@ public final class Adam extends Optimizer {
             makeCounts();
         }
         for (Counts d : devices) {
-            List<String> updated = d.names().stream().filter(n -> updates(parameter(n))).toList();
-            if (updated.size() == d.names().size()) {
+            List<Boolean> updated = d.names().stream().map(n -> updates(parameter(n))).toList();
+            if (!updated.contains(false)) {
                 advance(d.vector(), skip);
+                continue;
+            }
+            Tensor mask = d.masks().get(updated);
+            if (mask == null && !Backends.of(d.device()).capturing()) {
+                double[] ones = updated.stream().mapToDouble(u -> u ? 1 : 0).toArray();
+                mask = MemoryScope.outside(() -> Tensor.of(d.device(), DType.F32, ones, ones.length));
+                d.masks().put(updated, mask);
+            }
+            if (mask != null) {
+                Tensor by = skip == null ? mask : mask.mul(skip.to(d.device()).affine(-1, 1));
+                d.vector().copyFrom(d.vector().add(by));
             } else {
-                updated.forEach(n -> advance(counts.get(n), skip));
+                for (int i = 0; i < updated.size(); i++) {
+                    if (updated.get(i)) {
+                        advance(counts.get(d.names().get(i)), skip);
+                    }
+                }
             }
         }
     }
@@ -106,7 +127,7 @@ public final class Adam extends Optimizer {
                 for (int i = 0; i < names.size(); i++) {
                     counts.put(names.get(i), vector.slice(0, i, i + 1).reshape());
                 }
-                devices.add(new Counts(List.copyOf(names), vector));
+                devices.add(new Counts(device, List.copyOf(names), vector, new HashMap<>()));
             });
             return null;
         });
