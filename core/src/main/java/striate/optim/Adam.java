@@ -34,7 +34,6 @@ public final class Adam extends Optimizer {
      */
     private final Map<String, Tensor> counts = new LinkedHashMap<>();
     private final List<Counts> devices = new ArrayList<>();
-    private Map<String, Double> restoredCounts = Map.of(); // loaded by loadBuffers, set by loadState
 
     /**
      * One device's parameters, by name, and their counts as one float32 vector: one update advances them all, or the
@@ -162,7 +161,6 @@ public final class Adam extends Optimizer {
     protected void loadBuffers(Map<String, Tensor> buffers) {
         Map<String, Tensor> lm = new LinkedHashMap<>();
         Map<String, Tensor> lv = new LinkedHashMap<>();
-        Map<String, Double> lc = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
             String key = e.getKey();
             int dot = key.lastIndexOf('.');
@@ -171,10 +169,6 @@ public final class Adam extends Optimizer {
             switch (kind) {
                 case "m" -> lm.put(name, loaded(key, e.getValue(), parameter(name).value()));
                 case "v" -> lv.put(name, loaded(key, e.getValue(), parameter(name).value()));
-                case "step" -> {
-                    parameter(name); // one of this optimizer's
-                    lc.put(name, count(key, e.getValue()));
-                }
                 default -> throw new IllegalArgumentException("Adam state has an unknown entry '" + key + "'");
             }
         }
@@ -182,7 +176,6 @@ public final class Adam extends Optimizer {
         m.putAll(lm);
         v.clear();
         v.putAll(lv);
-        restoredCounts = lc;
     }
 
     /** A saved step count: a scalar, a whole number >= 0. */
@@ -201,7 +194,18 @@ public final class Adam extends Optimizer {
      */
     @Override
     public void loadState(Map<String, Tensor> state) {
-        super.loadState(state);
+        Map<String, Double> saved = new LinkedHashMap<>(); // the "name.step" entries, checked before anything changes
+        Map<String, Tensor> rest = new LinkedHashMap<>();
+        state.forEach((key, t) -> {
+            if (key.endsWith(".step")) {
+                String name = key.substring(0, key.length() - ".step".length());
+                parameter(name); // one of this optimizer's
+                saved.put(name, count(key, t));
+            } else {
+                rest.put(key, t);
+            }
+        });
+        super.loadState(rest);
         if (devices.isEmpty()) {
             makeCounts();
         }
@@ -209,11 +213,10 @@ public final class Adam extends Optimizer {
             double[] values = new double[d.names().size()];
             for (int i = 0; i < values.length; i++) {
                 String name = d.names().get(i);
-                values[i] = restoredCounts.getOrDefault(name, m.containsKey(name) ? steps() : 0.0);
+                values[i] = saved.getOrDefault(name, m.containsKey(name) ? steps() : 0.0);
             }
             d.vector().copyFrom(values);
         }
-        restoredCounts = Map.of();
     }
 
     @Override
