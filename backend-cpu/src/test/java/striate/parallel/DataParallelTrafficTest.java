@@ -20,10 +20,12 @@ import striate.tensor.Device;
  * and counts every copy into it:
  * <ul>
  * <li>device→device: its slice of the batch when it is not on the batch's device (images [b, 1, 28, 28] and
- * labels [b]), every gradient into its flat buffer (all P parameters), and the chunks the ring sends it: in each
- * bucket of L elements, cut into N chunks [c·L/N, (c+1)·L/N), replica r − 1 sends chunk (r − 1 − s) in
- * reduce-scatter step s and chunk (r − s) in all-gather step s, s = 0 … N − 2;</li>
- * <li>device→host: its logits [b, 10] (argmax) and labels [b] (accuracy), read back as float32 and int32;</li>
+ * labels [b]), every gradient into its flat buffer (all P parameters) and the usage flags after them (one per
+ * parameter tensor: 10), and the chunks the ring sends it: in each bucket of L elements (the last one's L counts the
+ * flags), cut into N chunks [c·L/N, (c+1)·L/N), replica r − 1 sends chunk (r − 1 − s) in reduce-scatter step s and
+ * chunk (r − s) in all-gather step s, s = 0 … N − 2;</li>
+ * <li>device→host: its logits [b, 10] (argmax) and labels [b] (accuracy), read back as float32 and int32, and the
+ * summed usage flags;</li>
  * <li>host→device: nothing (the backward seed and the optimizer's scalars are written in place: host memory).</li>
  * </ul>
  */
@@ -89,16 +91,20 @@ class DataParallelTrafficTest {
     private static List<Traffic> expected(int n, int batch, long bucketBytes) {
         List<Long> sizes = gradientSizes(LENET.get());
         long parameters = sizes.stream().mapToLong(Long::longValue).sum();
+        long flags = sizes.size();
         long[] bounds = DataParallel.bounds(batch, n);
         List<Traffic> out = new ArrayList<>();
         for (int r = 0; r < n; r++) {
             long b = bounds[r + 1] - bounds[r];
             long slice = r == 0 ? 0 : b * IMAGE * F32 + b * F32; // replica 0 shares cpu:0 with the batch
             long ring = 0;
-            for (long length : buckets(sizes, bucketBytes)) {
+                List<Long> lengths = buckets(sizes, bucketBytes);
+            lengths.set(lengths.size() - 1, lengths.getLast() + flags);
+            for (long length : lengths) {
                 ring += ringReceives(r, length, n);
             }
-            out.add(new Traffic(0, b * 10 * F32 + b * F32, slice + parameters * F32 + ring * F32));
+            out.add(new Traffic(0, b * 10 * F32 + b * F32 + flags * F32,
+                    slice + (parameters + flags) * F32 + ring * F32));
         }
         return out;
     }
@@ -107,11 +113,11 @@ class DataParallelTrafficTest {
     void twoDevicesBatch64() {
         assertEquals(61_706, gradientSizes(LENET.get()).stream().mapToLong(Long::longValue).sum());
         List<Traffic> want = expected(2, 64, DataParallel.DEFAULT_BUCKET_BYTES);
-        // by hand: gradients in 4·61,706 = 246,824 B, the ring brings the other half of each chunk pair: the same
-        // again; cpu:1 also receives its 32 images (100,352 B) and labels (128 B); both read back 32 logit rows
-        // (1,280 B) and 32 labels (128 B)
-        assertEquals(new Traffic(0, 1_408, 493_648), want.get(0));
-        assertEquals(new Traffic(0, 1_408, 594_128), want.get(1));
+        // by hand: gradients and 10 flags in 4·61,716 = 246,864 B, the ring brings the other half of each chunk pair:
+        // the same again; cpu:1 also receives its 32 images (100,352 B) and labels (128 B); both read back 32 logit
+        // rows (1,280 B), 32 labels (128 B) and the 10 summed flags (40 B)
+        assertEquals(new Traffic(0, 1_448, 493_728), want.get(0));
+        assertEquals(new Traffic(0, 1_448, 594_208), want.get(1));
         assertEquals(want, stepTraffic(cpus(2), 64, DataParallel.DEFAULT_BUCKET_BYTES));
     }
 

@@ -81,10 +81,11 @@ class CudaDataParallelTest {
     }
 
     /**
-     * One step of two replicas on cuda:0 moves every gradient device to device: into each replica's flat buffer
-     * (2 · P floats), then the ring (one bucket of P, two chunks: each add copies its sum into place and each
-     * all-gather copies a chunk, 2 · P floats in all); the host sees only the loss, logits and labels read back and
-     * the backward seeds, well under a kilobyte.
+     * One step of two replicas on cuda:0 moves every gradient device to device: into each replica's flat buffer with
+     * the F usage flags after them (2 · (P + F) floats, F = 10 parameter tensors), then the ring (one bucket of
+     * P + F, two chunks: each add copies its sum into place and each all-gather copies a chunk, 2 · (P + F) floats in
+     * all); the host sees only the loss, logits and labels read back, the flags written and read back (4 · F floats)
+     * and the backward seeds, well under a kilobyte.
      */
     @Test
     void aStepMovesGradientsDeviceToDeviceOnly() {
@@ -98,7 +99,8 @@ class CudaDataParallelTest {
             dp.step(x, y);
             Traffic moved = cuda.traffic().minus(before);
             long parameters = dp.module().parameterCount();
-            assertEquals(4 * parameters * 4, moved.deviceToDevice(), moved.toString());
+            long flags = dp.module().parameters().size();
+            assertEquals(4 * (parameters + flags) * 4, moved.deviceToDevice(), moved.toString());
             assertTrue(moved.hostBytes() < 1024, "gradients crossed the host: " + moved);
         }
     }

@@ -12,6 +12,11 @@ import striate.tensor.Shape;
  * contiguous range; each bucket starts at a multiple of {@value #ALIGNMENT} bytes (cudaMalloc's alignment, which
  * collective libraries' fast paths expect of the buffers they are given), and the gap before it belongs to no
  * parameter and is never reduced. Parameter i here is the i-th in that reversed order.
+ *
+ * <p>The last bucket also holds one usage flag per parameter, right after its gradients: 1 where a replica's
+ * backward reached the parameter, 0 where not. They are summed with the gradients, so after the all-reduce a zero
+ * says that no replica used the parameter (it then gets no gradient, as in PyTorch's DDP), at no extra collective:
+ * the last bucket is the one backward finishes last anyway.
  */
 final class Buckets {
     /** Every bucket's first element is at a multiple of this many bytes from the buffer's start. */
@@ -21,6 +26,7 @@ final class Buckets {
     private final long[] sizes; // [parameters]
     private final int[] bucketOf; // [parameters]
     private final int[] firstParameter; // [buckets + 1]: bucket k holds parameters [firstParameter[k], firstParameter[k + 1])
+    private final long usageOffset; // the usage flags are elements [usageOffset, usageOffset + parameters)
 
     /** {@code shapes}: the parameters' shapes in reverse registration order; {@code elementBytes}: their dtype's size. */
     Buckets(List<Shape> shapes, int elementBytes, long bucketBytes) {
@@ -52,15 +58,25 @@ final class Buckets {
         }
         firsts.add(count);
         firstParameter = firsts.stream().mapToInt(Integer::intValue).toArray();
+        usageOffset = next;
     }
 
     int buckets() {
         return firstParameter.length - 1;
     }
 
-    /** The length of a replica's flat buffer: one past the last bucket's last element. */
+    /** The length of a replica's flat buffer: one past the last bucket's last element (its last usage flag). */
     long elements() {
         return buckets() == 0 ? 0 : end(buckets() - 1);
+    }
+
+    int parameters() {
+        return sizes.length;
+    }
+
+    /** The first usage flag's element in the flat buffer: flag i, parameter i's, is at usageOffset() + i. */
+    long usageOffset() {
+        return usageOffset;
     }
 
     long offset(int parameter) {
@@ -85,8 +101,11 @@ final class Buckets {
         return offsets[firstParameter[k]];
     }
 
-    /** One past bucket {@code k}'s last element. */
+    /** One past bucket {@code k}'s last element: the last bucket ends after the usage flags. */
     long end(int k) {
+        if (k == buckets() - 1) {
+            return usageOffset + sizes.length;
+        }
         int last = firstParameter[k + 1] - 1;
         return offsets[last] + sizes[last];
     }

@@ -50,7 +50,7 @@ final class Replica {
     private Map<Tensor, Integer> numbers; // parameter value (by identity) → its number
     private Tensor flat; // [buckets.elements()]
     private List<Tensor> gradients; // per parameter: its range of flat, shaped like the parameter
-    private int[] unfilled; // per bucket: parameters not yet written this step
+    private int[] unfilled; // per bucket: parameters (and in the last, the usage flags) not yet written this step
     private boolean[] written; // per parameter: written this step
 
     Replica(int index, Device device) {
@@ -141,13 +141,15 @@ final class Replica {
      * [batch] (int32 classes): forward, cross-entropy (mean over the slice), backward seeded with slice/batch so
      * that the sum over replicas is the global batch's mean gradient, every gradient written into the flat buffer as
      * backward finishes it, the all-reduce (run by {@code round}), then the optimizer step at {@code learningRate}.
-     * An empty slice contributes zero gradients. In its own MemoryScope, as the Trainer's steps.
+     * A parameter backward did not reach contributes zeros and a usage flag of 0; one that no replica reached gets
+     * no gradient, so the optimizer leaves it alone (PyTorch's DDP). An empty slice contributes zero gradients. In
+     * its own MemoryScope, as the Trainer's steps.
      */
     Part step(Round round, Tensor x, Tensor y, long from, long to, int batch, double learningRate) {
         module.zeroGrad();
         Arrays.fill(written, false);
         for (int k = 0; k < unfilled.length; k++) {
-            unfilled[k] = buckets.parametersIn(k);
+            unfilled[k] = buckets.parametersIn(k) + (k == unfilled.length - 1 ? 1 : 0);
         }
         try (MemoryScope scope = MemoryScope.open()) {
             Part part = new Part(0, 0);
@@ -161,6 +163,10 @@ final class Replica {
                 Tape.backward(loss, seed, leaf -> finished(round, leaf));
                 part = new Part(mean * (to - from), correct(Metrics.argmax(logits), ys.toIntArray()));
             }
+            double[] used = new double[written.length]; // [parameters]: 1 where backward reached it
+            for (int i = 0; i < written.length; i++) {
+                used[i] = written[i] ? 1 : 0;
+            }
             for (int i = 0; i < written.length; i++) { // parameters backward did not reach get zero gradients
                 if (!written[i]) {
                     link.copy(Tensor.zeros(device, flat.dtype(), buckets.size(i)), 0, flat, buckets.offset(i),
@@ -168,10 +174,16 @@ final class Replica {
                     written(round, i);
                 }
             }
+            link.copy(Tensor.of(device, flat.dtype(), used), 0, flat, buckets.usageOffset(), used.length);
+            filledLast(round);
             listener.backwardDone(index);
             round.awaitReduced();
+            float[] usedByAny = flat.slice(0, buckets.usageOffset(), buckets.usageOffset() + used.length)
+                    .toFloatArray(); // [parameters]: the flags summed over replicas
             for (int i = 0; i < parameters.size(); i++) {
-                parameters.get(i).value().setGrad(gradients.get(i));
+                if (usedByAny[i] != 0) {
+                    parameters.get(i).value().setGrad(gradients.get(i));
+                }
             }
             optimizer.setLearningRate(learningRate);
             optimizer.step();
@@ -192,7 +204,15 @@ final class Replica {
 
     private void written(Round round, int i) {
         written[i] = true;
-        int k = buckets.bucketOf(i);
+        countDown(round, buckets.bucketOf(i));
+    }
+
+    /** The usage flags, which the last bucket holds, are written. */
+    private void filledLast(Round round) {
+        countDown(round, unfilled.length - 1);
+    }
+
+    private void countDown(Round round, int k) {
         if (--unfilled[k] == 0) {
             listener.bucketFilled(index, k);
             round.filled(k, index);

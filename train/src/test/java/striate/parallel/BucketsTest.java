@@ -13,7 +13,8 @@ import striate.tensor.Shape;
 /**
  * The flat buffer's layout, worked out by hand: gradients packed back to back inside a bucket, every bucket starting
  * at a multiple of 256 bytes, a parameter larger than the bucket size alone in its bucket, and one bucket (no
- * padding at all) when everything fits.
+ * padding at all) when everything fits. The last bucket ends with one usage flag per parameter, right after its
+ * gradients.
  */
 class BucketsTest {
     private static final List<Shape> SHAPES = List.of(Shape.of(10), Shape.of(10, 10), Shape.of(3), Shape.of(7, 10));
@@ -32,9 +33,11 @@ class BucketsTest {
         assertArrayEquals(new long[] {10, 100, 3, 70}, IntStream.range(0, 4).mapToLong(b::size).toArray());
         assertArrayEquals(new int[] {0, 1, 2, 2}, IntStream.range(0, 4).map(b::bucketOf).toArray());
         assertEquals(List.of(0L, 64L, 192L), IntStream.range(0, 3).mapToObj(b::start).toList());
-        assertEquals(List.of(10L, 164L, 265L), IntStream.range(0, 3).mapToObj(b::end).toList());
+        // the last bucket's gradients end at 265, its 4 usage flags at 269
+        assertEquals(List.of(10L, 164L, 269L), IntStream.range(0, 3).mapToObj(b::end).toList());
         assertEquals(List.of(1, 1, 2), IntStream.range(0, 3).mapToObj(b::parametersIn).toList());
-        assertEquals(265, b.elements());
+        assertEquals(265, b.usageOffset());
+        assertEquals(269, b.elements());
         for (int k = 0; k < b.buckets(); k++) {
             assertEquals(0, b.start(k) * 4 % Buckets.ALIGNMENT, "bucket " + k + " starts aligned");
         }
@@ -47,7 +50,8 @@ class BucketsTest {
         assertEquals(2, b.buckets());
         assertArrayEquals(new long[] {0, 10, 110, 128}, offsets(b, 4));
         assertEquals(113, b.end(0));
-        assertEquals(198, b.elements());
+        assertEquals(198, b.usageOffset());
+        assertEquals(202, b.elements());
     }
 
     @Test
@@ -55,7 +59,8 @@ class BucketsTest {
         Buckets b = new Buckets(SHAPES, 4, 8);
         assertEquals(4, b.buckets());
         assertArrayEquals(new long[] {0, 64, 192, 256}, offsets(b, 4));
-        assertEquals(326, b.elements());
+        assertEquals(326, b.usageOffset());
+        assertEquals(330, b.elements());
     }
 
     @Test
@@ -63,7 +68,8 @@ class BucketsTest {
         Buckets b = new Buckets(SHAPES, 4, 25L << 20);
         assertEquals(1, b.buckets());
         assertArrayEquals(new long[] {0, 10, 110, 113}, offsets(b, 4));
-        assertEquals(183, b.elements());
+        assertEquals(183, b.usageOffset());
+        assertEquals(187, b.elements());
         assertEquals(b.elements(), b.end(0) - b.start(0));
     }
 
