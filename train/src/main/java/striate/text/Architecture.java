@@ -5,7 +5,7 @@ package striate.text;
  * thread (it holds that thread's scratch vectors); each trains the shared input vectors syn0 [V, dim] and its
  * {@link OutputLayer} at one position of a sentence, with the context reaching {@code reach} words each side.
  */
-sealed interface Architecture permits Cbow, SkipGram {
+interface Architecture {
     /** One step at position {@code p} of {@code sentence[0 .. length)} at learning rate {@code alpha}. */
     void train(int[] sentence, int length, int p, int reach, float alpha, Lcg random);
 }

@@ -4,7 +4,8 @@ package striate.text;
  * Frequent-word subsampling as the original tool does it: a word seen f times in a corpus of T words is kept with
  * probability (√(f / (t·T)) + 1) · (t·T) / f, where t is the sample threshold (--sample, 1e-3 by default); words
  * rarer than about t·T are always kept (the formula exceeds 1). The probabilities are worked out once per word
- * here; the tool recomputes them for every token. A threshold of 0 turns subsampling off: the trainer then
+ * here, rounded as the tool's C expression rounds them (its float and double steps); the tool recomputes them for
+ * every token. A threshold of 0 turns subsampling off: the trainer then
  * has none and draws nothing.
  */
 final class Subsampling {
@@ -15,10 +16,11 @@ final class Subsampling {
             throw new IllegalArgumentException("sample threshold must be > 0, got " + threshold);
         }
         keep = new float[vocab.size()];
-        double tT = threshold * vocab.totalCount();
+        float tT = (float) threshold * (float) vocab.totalCount(); // a float product, as the tool's sample * train_words
         for (int w = 0; w < keep.length; w++) {
             long f = vocab.count(w);
-            keep[w] = f == 0 ? 1f : (float) ((Math.sqrt(f / tT) + 1) * tT / f);
+            // as the tool rounds: f / (t·T) in float, the square root and the rest in double, the result to float
+            keep[w] = f == 0 ? 1f : (float) ((Math.sqrt((float) f / tT) + 1) * tT / f);
         }
     }
 

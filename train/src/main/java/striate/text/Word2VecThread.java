@@ -5,8 +5,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One training thread of {@link Word2Vec}: it goes through its slice of the corpus {@code iter} times, sentence by
  * sentence (a sentence ends at {@code </s>} or after 1000 kept words, as in the tool), subsamples frequent words,
- * and at each position draws how far the {@link Window} reaches and trains its {@link Architecture} there. It
- * writes the shared syn0 and output matrices without locks (Hogwild). Nothing is allocated once it runs.
+ * and at each position draws how far the {@link Window} reaches and trains its {@link Architecture} there. Every
+ * {@value #RATE_EVERY} words read it updates the shared word count and takes the learning rate it gives, checking
+ * before each position as the tool does (so a sentence whose reading passed the mark trains from its second position
+ * on at the new rate). It writes the shared syn0 and output matrices without locks (Hogwild). Nothing is allocated
+ * once it runs.
  */
 final class Word2VecThread implements Runnable {
     static final int MAX_SENTENCE_LENGTH = 1000;
@@ -25,14 +28,23 @@ final class Word2VecThread implements Runnable {
     private final Lcg random;
     private final int[] sentence = new int[MAX_SENTENCE_LENGTH];
     private float alpha;
+    private long wordCount; // words of this pass read so far
+    private long lastWordCount; // wordCount when the shared count was last updated
 
     Word2VecThread(Word2Vec.Options options, float[] syn0, OutputLayer output, Subsampling subsampling, int[] tokens,
             int from, int to, LearningRate rate, AtomicLong done, long seed) {
-        this.iter = options.iter();
-        this.window = new Window(options.window());
-        this.architecture = options.model() == Word2Vec.Model.CBOW
+        this(options.model() == Word2Vec.Model.CBOW
                 ? new Cbow(syn0, output, options.size(), options.cbowMean())
-                : new SkipGram(syn0, output, options.size());
+                : new SkipGram(syn0, output, options.size()),
+                options.iter(), options.window(), subsampling, tokens, from, to, rate, done, seed);
+    }
+
+    /** The thread with a given architecture (tests watch the rate it is given at each position). */
+    Word2VecThread(Architecture architecture, int iter, int window, Subsampling subsampling, int[] tokens, int from,
+            int to, LearningRate rate, AtomicLong done, long seed) {
+        this.iter = iter;
+        this.window = new Window(window);
+        this.architecture = architecture;
         this.subsampling = subsampling;
         this.tokens = tokens;
         this.from = from;
@@ -47,13 +59,10 @@ final class Word2VecThread implements Runnable {
     public void run() {
         for (int pass = 0; pass < iter; pass++) {
             int next = from;
-            long wordCount = 0;
-            long lastWordCount = 0;
+            wordCount = 0;
+            lastWordCount = 0;
             while (next < to) {
-                if (wordCount - lastWordCount > RATE_EVERY) {
-                    alpha = rate.at(done.addAndGet(wordCount - lastWordCount));
-                    lastWordCount = wordCount;
-                }
+                updateRate(); // the tool checks before every position; before a sentence's first, ahead of reading it
                 int length = 0;
                 while (next < to) {
                     int w = tokens[next++];
@@ -70,10 +79,21 @@ final class Word2VecThread implements Runnable {
                     }
                 }
                 for (int p = 0; p < length; p++) {
+                    if (p > 0) {
+                        updateRate();
+                    }
                     architecture.train(sentence, length, p, window.reach(random), alpha, random);
                 }
             }
             done.addAndGet(wordCount - lastWordCount);
+        }
+    }
+
+    /** Every {@value #RATE_EVERY} words read: adds them to the shared count and takes the rate it gives. */
+    private void updateRate() {
+        if (wordCount - lastWordCount > RATE_EVERY) {
+            alpha = rate.at(done.addAndGet(wordCount - lastWordCount));
+            lastWordCount = wordCount;
         }
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Frequent-word subsampling: a frequent word's keep probability is the tool's (√(f/(t·T)) + 1)·(t·T)/f, the draws
- * keep it at that rate, and words rarer than about t·T are always kept.
+ * keep it at that rate, and words rarer than about t·T are always kept. The probabilities carry the tool's rounding.
  */
 class SubsamplingTest {
     @Test
@@ -41,5 +41,22 @@ class SubsamplingTest {
         for (int i = 0; i < 1000; i++) {
             assertTrue(s.keep(rare, random));
         }
+    }
+
+    @Test
+    void keepProbabilitiesAreRoundedAsTheToolRoundsThem() {
+        // T = 987,654, t = 1e-5. The tool computes t·T and f/(t·T) in float, the rest in double, and stores a float:
+        // numpy float32 emulation of its expression gives 0x3f5d3c0a for f = 32 and 0x3c54e75c for f = 60,000; the
+        // same formula all in double rounds to one bit less for both (0x3f5d3c09, 0x3c54e75b)
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put(Vocab.SENTENCE_END, 1_000L);
+        counts.put("the", 60_000L);
+        counts.put("filler", 926_622L);
+        counts.put("w", 32L);
+        Vocab vocab = Vocab.of(counts, 1);
+        assertEquals(987_654, vocab.totalCount());
+        Subsampling s = new Subsampling(vocab, 1e-5);
+        assertEquals(0x3f5d3c0a, Float.floatToIntBits(s.keepProbability(vocab.indexOf("w"))));
+        assertEquals(0x3c54e75c, Float.floatToIntBits(s.keepProbability(vocab.indexOf("the"))));
     }
 }
