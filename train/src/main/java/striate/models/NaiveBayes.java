@@ -7,8 +7,9 @@ import striate.data.Vocabulary;
 /**
  * Multinomial naive Bayes over word ids with Laplace (add-alpha) smoothing, the spam classifiers' baseline: log
  * P(class) + Σ over the message's ids of log P(id | class), where P(id | class) = (count(id, class) + alpha) /
- * (tokens(class) + alpha · V). Padding never counts; {@code <unk>} counts as a word. Trained on the same ids as the
- * text-CNNs (the same tokens, truncation and vocabulary).
+ * (tokens(class) + alpha · V), V the words of the vocabulary (padding's id, which never counts, is not one, so the
+ * probabilities of the words sum to 1). {@code <unk>} counts as a word. Trained on the same ids as the text-CNNs (the
+ * same tokens, truncation and vocabulary).
  */
 public final class NaiveBayes {
     private final double[] logPrior;      // [classes]
@@ -19,7 +20,7 @@ public final class NaiveBayes {
         this.logLikelihood = logLikelihood;
     }
 
-    /** Fits the counts of {@code train} with {@code classes} classes and a vocabulary of {@code v} ids. */
+    /** Fits the counts of {@code train} with {@code classes} classes and a vocabulary of {@code v} ids, padding's among them. */
     public static NaiveBayes fit(List<Example> train, int classes, int v, double alpha) {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("naive Bayes needs at least one training message");
@@ -41,9 +42,10 @@ public final class NaiveBayes {
         }
         double[] logPrior = new double[classes];
         double[][] logLikelihood = new double[classes][v];
+        int words = v - 1; // every id but padding's
         for (int c = 0; c < classes; c++) {
             logPrior[c] = Math.log((docs[c] + 1) / (train.size() + classes));
-            double denominator = Math.log(tokens[c] + alpha * v);
+            double denominator = Math.log(tokens[c] + alpha * words);
             for (int id = 0; id < v; id++) {
                 logLikelihood[c][id] = Math.log(counts[c][id] + alpha) - denominator;
             }

@@ -21,9 +21,10 @@ class NaiveBayesTest {
         // V = 4 ids (0 padding, 1 unknown, 2 "cash", 3 "meeting"); ham: 2 messages, spam: 1.
         List<Example> train = List.of(example(0, 3, 3, 0), example(0, 3, 1), example(1, 2, 2, 3));
         NaiveBayes nb = NaiveBayes.fit(train, 2, 4, 1.0);
-        // Ham tokens: 3 ×3, 1 ×1 (padding skipped) = 4; spam: 2 ×2, 3 ×1 = 3; denominators 4 + 4, 3 + 4.
-        double ham = (3.0 / 5) * (1.0 / 8) * (4.0 / 8);    // prior (2+1)/(3+2), P(2|ham), P(3|ham)
-        double spam = (2.0 / 5) * (3.0 / 7) * (2.0 / 7);
+        // Ham tokens: 3 ×3, 1 ×1 (padding skipped) = 4; spam: 2 ×2, 3 ×1 = 3; 3 words (padding is not one), so the
+        // denominators are 4 + 3 and 3 + 3, and each class's word probabilities sum to 1.
+        double ham = (3.0 / 5) * (1.0 / 7) * (4.0 / 7);    // prior (2+1)/(3+2), P(2|ham), P(3|ham)
+        double spam = (2.0 / 5) * (3.0 / 6) * (2.0 / 6);
         double[] p = nb.probabilities(new int[] {2, 3, 0});
         assertArrayEquals(new double[] {ham / (ham + spam), spam / (ham + spam)}, p, 1e-12);
         assertEquals(1, nb.predict(new int[] {2, 2}));
