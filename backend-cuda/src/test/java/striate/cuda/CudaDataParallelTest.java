@@ -84,8 +84,8 @@ class CudaDataParallelTest {
      * One step of two replicas on cuda:0 moves every gradient device to device: into each replica's flat buffer with
      * the F usage flags after them (2 · (P + F) floats, F = 10 parameter tensors), then the ring (one bucket of
      * P + F, two chunks: each add copies its sum into place and each all-gather copies a chunk, 2 · (P + F) floats in
-     * all); the host sees only the loss, logits and labels read back, the flags written and read back (4 · F floats)
-     * and the backward seeds, well under a kilobyte.
+     * all); the host sees only the loss, logits and labels read back, the flags written (2 · F floats; neither replica
+     * reads the sums back, since each reached every parameter) and the backward seeds, well under a kilobyte.
      */
     @Test
     void aStepMovesGradientsDeviceToDeviceOnly() {

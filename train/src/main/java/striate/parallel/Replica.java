@@ -164,8 +164,10 @@ final class Replica {
                 part = new Part(mean * (to - from), correct(Metrics.argmax(logits), ys.toIntArray()));
             }
             double[] used = new double[written.length]; // [parameters]: 1 where backward reached it
+            boolean reachedAll = true;
             for (int i = 0; i < written.length; i++) {
                 used[i] = written[i] ? 1 : 0;
+                reachedAll &= written[i];
             }
             for (int i = 0; i < written.length; i++) { // parameters backward did not reach get zero gradients
                 if (!written[i]) {
@@ -178,10 +180,12 @@ final class Replica {
             filledLast(round);
             listener.backwardDone(index);
             round.awaitReduced();
-            float[] usedByAny = flat.slice(0, buckets.usageOffset(), buckets.usageOffset() + used.length)
-                    .toFloatArray(); // [parameters]: the flags summed over replicas
+            // [parameters]: the flags summed over replicas, read (a wait for the device) only by a replica that missed a
+            // parameter: where its own flag is 1 the sum is above 0, so one that reached them all knows every sum
+            float[] usedByAny = reachedAll ? null
+                    : flat.slice(0, buckets.usageOffset(), buckets.usageOffset() + used.length).toFloatArray();
             for (int i = 0; i < parameters.size(); i++) {
-                if (usedByAny[i] != 0) {
+                if (usedByAny == null || usedByAny[i] != 0) {
                     parameters.get(i).value().setGrad(gradients.get(i));
                 }
             }
