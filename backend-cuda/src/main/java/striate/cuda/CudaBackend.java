@@ -29,6 +29,7 @@ import striate.op.GruCellBackwardOp;
 import striate.op.GruCellOp;
 import striate.op.GruLayerBackwardOp;
 import striate.op.GruLayerOp;
+import striate.op.InPlaceOp;
 import striate.op.KMaxPoolBackwardOp;
 import striate.op.KMaxPoolOp;
 import striate.op.KernelTable;
@@ -223,7 +224,24 @@ public final class CudaBackend implements Backend {
         synchronized (gpu) {
             CudaStorage s = allocateOutput(dtype, elements);
             gpu.fill32(s.pointer(0), 0, s.blockBytes() / 4);
+            gpu.noteWrite(s); // a replay zeroes it again
             return s;
+        }
+    }
+
+    /** Runs the kernel on the stream; inside a graph capture, notes what it writes, which each replay writes again. */
+    @Override
+    public void launch(KernelTable.Entry entry, Op op, Tensor[] inputs, Tensor output) {
+        Backend.super.launch(entry, op, inputs, output);
+        if (gpu.capturing()) {
+            if (output != null) {
+                gpu.noteWrite(output.storage());
+            }
+            if (op instanceof InPlaceOp) {
+                for (Tensor t : inputs) {
+                    gpu.noteWrite(t.storage());
+                }
+            }
         }
     }
 
@@ -248,6 +266,9 @@ public final class CudaBackend implements Backend {
                     + "not " + src.device() + " → " + dst.device());
         }
         CudaCopy.copy(traffic, src, dst);
+        if (dst.backend() == this) {
+            gpu.noteWrite(dst.storage()); // inside a graph capture: each replay writes it again
+        }
     }
 
     @Override

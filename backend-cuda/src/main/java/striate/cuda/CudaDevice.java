@@ -29,6 +29,7 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +59,7 @@ import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnHandle;
 import jcuda.runtime.cudaStream_t;
 import striate.kernels.Ptx;
+import striate.tensor.Storage;
 
 /**
  * One GPU as the backend uses it: its primary context (shared with cuBLAS and cuDNN), one non-blocking stream that
@@ -96,6 +98,7 @@ final class CudaDevice {
     private boolean capturing; // the stream's work goes into a CUDA graph (beginCapture)
     private volatile String abortedBy; // why a collective group this GPU ran in was aborted (markAborted), or null
     private final List<DeferredCheck> deferredChecks = new ArrayList<>(); // the capture's flag checks (deferCheck)
+    private final List<WeakReference<Storage>> capturedWrites = new ArrayList<>(); // what the capture writes (noteWrite)
 
     CudaDevice(int index, CudaOptions options) {
         this.index = index;
@@ -275,6 +278,24 @@ final class CudaDevice {
             throw new IllegalStateException(this + ": a deferred check outside a CUDA graph capture");
         }
         deferredChecks.add(new DeferredCheck(check, flag));
+    }
+
+    /**
+     * During a capture: the captured work writes {@code storage} (a kernel's output, an in-place op's input, a copy's
+     * destination), so each replay counts it as changed, as the eager call did (its version counter: autograd refuses a
+     * backward that needs values written since). Held weakly: the graph does not keep a tensor alive.
+     */
+    void noteWrite(Storage storage) {
+        if (capturing) {
+            capturedWrites.add(new WeakReference<>(storage));
+        }
+    }
+
+    /** The storages the capture that just ended writes, handed to its graph. */
+    List<WeakReference<Storage>> takeCapturedWrites() {
+        List<WeakReference<Storage>> out = List.copyOf(capturedWrites);
+        capturedWrites.clear();
+        return out;
     }
 
     /** The checks deferred by the capture that just ended, handed to its graph. */

@@ -5,12 +5,14 @@ import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
 import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
 import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import striate.backend.CapturedGraph;
 import striate.tensor.MemoryScope;
+import striate.tensor.Storage;
 
 /**
  * A CUDA graph: the kernels, copies and library calls that some work queued on a backend's stream, captured once and
@@ -38,15 +40,18 @@ public final class CudaGraph implements CapturedGraph {
     private final CUgraphExec exec;
     private final CachingAllocator.PrivatePool<CUdeviceptr> pool;
     private final List<CudaDevice.DeferredCheck> checks; // flag checks of the captured ops, run after each replay
+    private final List<WeakReference<Storage>> writes; // what the captured work writes: counted as changed per replay
     private boolean closed;
 
     private CudaGraph(CudaBackend backend, CUgraph graph, CUgraphExec exec,
-                      CachingAllocator.PrivatePool<CUdeviceptr> pool, List<CudaDevice.DeferredCheck> checks) {
+                      CachingAllocator.PrivatePool<CUdeviceptr> pool, List<CudaDevice.DeferredCheck> checks,
+                      List<WeakReference<Storage>> writes) {
         this.backend = backend;
         this.graph = graph;
         this.exec = exec;
         this.pool = pool;
         this.checks = checks;
+        this.writes = writes;
     }
 
     /**
@@ -81,11 +86,13 @@ public final class CudaGraph implements CapturedGraph {
                     e.addSuppressed(invalidated); // the driver invalidates a capture that met a refused call
                 }
                 closeFlags(gpu.takeDeferredChecks(), e);
+                gpu.takeCapturedWrites();
                 allocator.closePrivatePool(pool);
                 throw e;
             }
             allocator.endPrivatePool(pool);
             List<CudaDevice.DeferredCheck> checks = gpu.takeDeferredChecks();
+            List<WeakReference<Storage>> writes = gpu.takeCapturedWrites();
             CUgraph graph = null;
             CUgraphExec exec = new CUgraphExec();
             try {
@@ -99,14 +106,15 @@ public final class CudaGraph implements CapturedGraph {
                 allocator.closePrivatePool(pool);
                 throw e;
             }
-            return new CudaGraph(backend, graph, exec, pool, checks);
+            return new CudaGraph(backend, graph, exec, pool, checks, writes);
         }
     }
 
     /**
      * Queues the captured work on the stream once more (asynchronously, as the eager ops were); when the work holds
      * ops that check their input on the GPU (a label or id out of range), waits for it and throws the first one's
-     * error, as the eager op would have.
+     * error, as the eager op would have. What the work writes is counted as changed (version counters), so autograd
+     * refuses a backward recorded before the replay that needs values the replay overwrote.
      */
     public void replay() {
         CudaDevice gpu = backend.gpu();
@@ -116,6 +124,12 @@ public final class CudaGraph implements CapturedGraph {
             }
             gpu.activate();
             CudaStatus.driver(cuGraphLaunch(exec, gpu.stream()), "cuGraphLaunch");
+            for (WeakReference<Storage> w : writes) { // version counters, as the eager calls moved them
+                Storage written = w.get();
+                if (written != null) {
+                    written.changed();
+                }
+            }
             for (CudaDevice.DeferredCheck c : checks) {
                 c.check().run();
             }

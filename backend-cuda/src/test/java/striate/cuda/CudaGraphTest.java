@@ -48,6 +48,34 @@ class CudaGraphTest {
         }
     }
 
+    /**
+     * As HostGraphTest's case: a backward recorded before a replay that needs values the replay overwrote (a copy's
+     * destination, a kernel's output) is refused, not computed from the new values.
+     */
+    @Test
+    void aBackwardThatNeedsValuesAReplayOverwroteIsRefused() {
+        CudaBackend cuda = Gpu.backend();
+        Tensor x = Fixtures.uniform(D, 6, -1, 1, 8);
+        Tensor src = Fixtures.uniform(D, 7, -1, 1, 8);
+        try (CudaGraph copy = cuda.captureGraph(() -> x.copyFrom(src))) {
+            Tensor w = Tensor.ones(D, DType.F32, 8).requiresGrad(true);
+            Tensor loss = x.mul(w).sum();
+            copy.replay();
+            IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+            assertTrue(e.getMessage().contains("written in place since"), e.getMessage());
+        }
+        Tensor a = Fixtures.uniform(D, 8, -1, 1, 8);
+        Tensor[] y = new Tensor[1];
+        try (CudaGraph twice = cuda.captureGraph(() -> y[0] = a.mul(2))) {
+            twice.replay();
+            Tensor w = Tensor.ones(D, DType.F32, 8).requiresGrad(true);
+            Tensor loss = y[0].mul(w).sum();
+            twice.replay();
+            IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+            assertTrue(e.getMessage().contains("written in place since"), e.getMessage());
+        }
+    }
+
     @Test
     void whatTheCaptureMadeOutlivesTheScopeItRanIn() { // as on the host backends (HostGraphTest)
         CudaBackend cuda = Gpu.backend();

@@ -62,7 +62,10 @@ public abstract class HostBackend implements Backend {
             HostGraph.refuseHostWrite(this, "a copy " + src.device() + " → " + dst.device());
         }
         if (graph != null) {
-            graph.record(() -> copyChecked(src, dst));
+            graph.record(() -> {
+                copyChecked(src, dst);
+                dst.storage().changed(); // as Tensor.copyFrom counts an eager copy
+            });
         } else {
             copyChecked(src, dst);
         }
@@ -86,7 +89,10 @@ public abstract class HostBackend implements Backend {
     public void launch(KernelTable.Entry entry, Op op, Tensor[] inputs, Tensor output) {
         HostGraph graph = HostGraph.recording(this, op.name());
         if (graph != null) {
-            graph.record(() -> Backend.super.launch(entry, op, inputs, output));
+            graph.record(() -> {
+                Backend.super.launch(entry, op, inputs, output);
+                HostGraph.countWrites(op, inputs, output);
+            });
         } else {
             Backend.super.launch(entry, op, inputs, output);
         }

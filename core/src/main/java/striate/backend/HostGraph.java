@@ -2,8 +2,11 @@ package striate.backend;
 
 import java.util.ArrayList;
 import java.util.List;
+import striate.op.InPlaceOp;
+import striate.op.Op;
 import striate.tensor.HostStorage;
 import striate.tensor.MemoryScope;
+import striate.tensor.Tensor;
 
 /**
  * A host backend's captured graph: the kernel calls, copies and zeroings that some work asked of one backend, in
@@ -15,7 +18,9 @@ import striate.tensor.MemoryScope;
  * array); {@link striate.tensor.Tensor#full} fills float32 on the device instead. Memory made during the capture is
  * garbage-collected memory that the graph holds, never a {@link MemoryScope}'s; captured inside a scope (as the
  * trainers capture), native whatever its size, as the scope's would be ({@link HostBackend#allocateOutput}). One capture at a time per thread; the capturing thread may not use
- * another host backend meanwhile (its work would run now, on values not computed yet).
+ * another host backend meanwhile (its work would run now, on values not computed yet). A replay counts what it writes
+ * in the storages' version counters, as the eager calls do, so autograd refuses a backward that would read values a
+ * replay overwrote.
  */
 public final class HostGraph implements CapturedGraph {
     private static final ThreadLocal<HostGraph> CAPTURING = new ThreadLocal<>();
@@ -123,7 +128,26 @@ public final class HostGraph implements CapturedGraph {
 
     /** Zeroes {@code storage} at every replay, as its allocation did at capture. */
     void recordZeroing(HostStorage storage) {
-        calls.add(() -> storage.segment().fill((byte) 0));
+        calls.add(() -> {
+            storage.segment().fill((byte) 0);
+            storage.changed();
+        });
+    }
+
+    /**
+     * A replayed call wrote {@code output} (and, for an in-place op, its inputs): their storages' version counters go
+     * up, as the eager call's did, so a backward recorded before the replay that needs their old values is refused
+     * instead of reading the new ones.
+     */
+    static void countWrites(Op op, Tensor[] inputs, Tensor output) {
+        if (output != null) {
+            output.storage().changed();
+        }
+        if (op instanceof InPlaceOp) {
+            for (Tensor t : inputs) {
+                t.storage().changed();
+            }
+        }
     }
 
     @Override

@@ -230,6 +230,49 @@ class HostGraphTest {
         assertTrue(e.getMessage().contains("do not nest"), e.getMessage());
     }
 
+    /**
+     * A backward recorded before a replay that needs values the replay overwrote is refused, as after the same write
+     * made eagerly, instead of reading the new values: a replayed copy, a replayed optimizer step (in place) and a
+     * replayed kernel's output.
+     */
+    @Test
+    void aBackwardThatNeedsValuesAReplayOverwroteIsRefused() {
+        Tensor x = uniform(40, 8);
+        Tensor src = uniform(41, 8);
+        try (CapturedGraph copy = BACKEND.captureGraph(() -> x.copyFrom(src))) {
+            Tensor w = Tensor.ones(REF, DType.F32, 8).requiresGrad(true);
+            Tensor loss = x.mul(w).sum(); // d/dw = x as it is now
+            copy.replay();
+            refused(loss);
+        }
+
+        Parameter p = new Parameter(Tensor.zeros(REF, DType.F32, 3));
+        Optimizer sgd = Sgd.builder(Map.of("p", p)).lr(0.5).build();
+        p.value().setGrad(Tensor.full(REF, DType.F32, 10, 3));
+        sgd.step(); // the first step eagerly: it makes no state, but the rule is the trainers'
+        try (CapturedGraph step = BACKEND.captureGraph(sgd::step)) {
+            Tensor loss = p.value().mul(p.value()).sum(); // d/dp = 2p as it is now
+            step.replay();
+            refused(loss);
+        }
+
+        Tensor a = uniform(42, 8);
+        Tensor[] y = new Tensor[1];
+        try (CapturedGraph twice = BACKEND.captureGraph(() -> y[0] = a.mul(2))) {
+            twice.replay();
+            Tensor w = Tensor.ones(REF, DType.F32, 8).requiresGrad(true);
+            Tensor loss = y[0].mul(w).sum(); // d/dw = y as the first replay left it
+            a.copyFrom(uniform(43, 8));
+            twice.replay();
+            refused(loss);
+        }
+    }
+
+    private static void refused(Tensor loss) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("written in place since"), e.getMessage());
+    }
+
     private static Tensor step(Sequential net, Optimizer sgd, Tensor x, Tensor y) {
         Tensor loss = Losses.crossEntropy(net.forward(x), y);
         sgd.zeroGrad();
