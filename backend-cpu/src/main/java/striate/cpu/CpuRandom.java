@@ -6,9 +6,9 @@ import striate.op.Kernel;
 import striate.op.RandomDraw;
 import striate.op.RandomNormalOp;
 import striate.op.RandomUniformOp;
-import striate.tensor.BFloat16;
 import striate.tensor.DType;
 import striate.tensor.HostStorage;
+import striate.tensor.Narrowing;
 import striate.tensor.Tensor;
 
 /**
@@ -57,8 +57,8 @@ final class CpuRandom {
         return switch (type) {
             case F32 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
             case F64 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
-            case BF16 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_SHORT, i, BFloat16.fromFloat((float) v));
-            case F16 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16((float) v));
+            case BF16 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_SHORT, i, Narrowing.toBFloat16(v));
+            case F16 -> (y, i, v) -> y.setAtIndex(ValueLayout.JAVA_SHORT, i, Narrowing.toFloat16(v));
             case I32 -> throw new IllegalArgumentException("RandomUniformOp: uniform draws are floating; the op "
                     + "refuses int32 outputs before any kernel runs");
         };

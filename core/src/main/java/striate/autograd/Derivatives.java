@@ -163,7 +163,10 @@ public final class Derivatives {
         return switch (op) {
             case UnaryOp u -> new Tensor[] {unary(u, in[0], y, dy)};
             case AffineOp a -> new Tensor[] {dy.mul(a.scale())};
-            case PowerOp p -> new Tensor[] {dy.mul(in[0].pow(p.exponent() - 1)).mul(p.exponent())};
+            // x^0 is constant: a zero gradient, also at x = 0 and NaN (p·x^(p−1) would be 0·∞ there), as PyTorch's
+            case PowerOp p -> new Tensor[] {p.exponent() == 0
+                    ? Tensor.zeros(dy.device(), dy.dtype(), in[0].shape().dims())
+                    : dy.mul(in[0].pow(p.exponent() - 1)).mul(p.exponent())};
             case BinaryOp b -> binary(b, in[0], in[1], dy, wanted);
             case WhereOp w -> {
                 Tensor zero = dy.scalarLike(0);
@@ -410,11 +413,12 @@ public final class Derivatives {
                 g2 = dy.mul(x1).mul(x2.affine(-2, 1));
             }
             case MAXIMUM, MINIMUM -> {
-                // The first input wins ties, as in the forward's choice of a.
-                Tensor firstWins = b.fn() == BinaryFn.MAXIMUM ? x1.lt(x2).affine(-1, 1)
-                        : x1.gt(x2).affine(-1, 1);
-                g1 = dy.mul(firstWins);
-                g2 = dy.mul(firstWins.affine(-1, 1));
+                // PyTorch's rule: the input that wins takes dy, tied inputs take half each, and where either is NaN
+                // (no order) both take it. For the maximum, input 1's share is 1 − [x1 < x2] − ½[x1 = x2].
+                boolean max = b.fn() == BinaryFn.MAXIMUM;
+                Tensor halfTies = x1.eq(x2).mul(0.5);
+                g1 = dy.mul((max ? x1.lt(x2) : x1.gt(x2)).add(halfTies).affine(-1, 1));
+                g2 = dy.mul((max ? x1.gt(x2) : x1.lt(x2)).add(halfTies).affine(-1, 1));
             }
             default -> {
                 return new Tensor[] {null, null};

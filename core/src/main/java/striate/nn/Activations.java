@@ -89,9 +89,11 @@ public final class Activations {
 
     /** x where x > 0, else alpha·(e^x − 1). */
     public static Tensor elu(Tensor x, double alpha) {
-        // e^min(x, 0): the exponential of the unused branch stays ≤ 1, so large x cannot overflow into 0·∞.
-        Tensor negative = x.minimum(x.scalarLike(0)).exp().affine(alpha, -alpha);
-        return Tensor.where(x.step(), x, negative);
+        // e^(x where x ≤ 0, else 0): the exponential of the unused branch stays ≤ 1, so large x cannot overflow into
+        // 0·∞; a where rather than min(x, 0), whose tie at x = 0 would halve the gradient there (PyTorch's: alpha)
+        Tensor above = x.step();
+        Tensor negative = Tensor.where(above, x.scalarLike(0), x).exp().affine(alpha, -alpha);
+        return Tensor.where(above, x, negative);
     }
 
     /**

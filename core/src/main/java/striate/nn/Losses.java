@@ -193,9 +193,11 @@ public final class Losses {
         checkPair("Losses.binaryCrossEntropyWithLogits", logits, target);
         Tensor x = logits;
         Tensor zero = x.scalarLike(0);
-        Tensor positive = x.add(log1pExp(x.maximum(zero).neg())); // x > 0: x + log(1 + e^−x)
-        Tensor negative = log1pExp(x.minimum(zero)); // x ≤ 0: log(1 + e^x)
-        Tensor softplus = Tensor.where(x.step(), positive, negative);
+        Tensor above = x.step(); // x > 0
+        // each branch's exponent is x on its side and 0 on the other (a where, whose gradient is exact at x = 0)
+        Tensor positive = x.add(log1pExp(Tensor.where(above, x, zero).neg())); // x > 0: x + log(1 + e^−x)
+        Tensor negative = log1pExp(Tensor.where(above, zero, x)); // x ≤ 0: log(1 + e^x)
+        Tensor softplus = Tensor.where(above, positive, negative);
         return reduce(softplus.sub(x.mul(target)), reduction);
     }
 

@@ -28,6 +28,9 @@ public record ReduceOp(ReduceFn fn, int[] axes, boolean keepDims) implements Op 
             if (n < 0 || n >= rank) {
                 throw mismatch("axis " + a + " for rank " + rank, "an axis in [" + -rank + ", " + rank + ")");
             }
+            if (reduced[n]) { // as PyTorch: "dim appears multiple times in the list of dims"
+                throw mismatch("axis " + n + " given twice in " + Arrays.toString(axes), "each axis once");
+            }
             reduced[n] = true;
         }
         return reduced;

@@ -138,15 +138,15 @@ public final class HostStorage implements Storage, ScopeOwned {
         };
     }
 
-    /** Stores {@code v} at element {@code i}, rounding to the storage type (I32 truncates toward zero). */
+    /** Stores {@code v} at element {@code i}, rounding once to the storage type (I32 truncates toward zero). */
     public void set(long i, double v) {
         checkLive();
         switch (dtype) {
             case F32 -> segment.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
             case F64 -> segment.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
             case I32 -> segment.setAtIndex(ValueLayout.JAVA_INT, i, (int) v);
-            case BF16 -> segment.setAtIndex(ValueLayout.JAVA_SHORT, i, BFloat16.fromFloat((float) v));
-            case F16 -> segment.setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16((float) v));
+            case BF16 -> segment.setAtIndex(ValueLayout.JAVA_SHORT, i, Narrowing.toBFloat16(v));
+            case F16 -> segment.setAtIndex(ValueLayout.JAVA_SHORT, i, Narrowing.toFloat16(v));
         }
     }
 

@@ -579,10 +579,15 @@ public final class Tensor {
         return binary(BinaryFn.DIV, other);
     }
 
+    /**
+     * The element-wise maximum (broadcast; NaN if either is NaN), as PyTorch's {@code maximum}, gradient included: the
+     * larger input takes dy, equal inputs half each, and where either is NaN both take it.
+     */
     public Tensor maximum(Tensor other) {
         return binary(BinaryFn.MAXIMUM, other);
     }
 
+    /** The element-wise minimum, as {@link #maximum} with the smaller input taking dy. */
     public Tensor minimum(Tensor other) {
         return binary(BinaryFn.MINIMUM, other);
     }

@@ -89,6 +89,23 @@ class TensorTest {
     }
 
     @Test
+    void anAxisGivenTwiceToAReductionIsRefused() { // as PyTorch's "dim 1 appears multiple times"
+        Tensor a = range(2, 3, 4);
+        for (int[] axes : new int[][] {{1, 1}, {1, -2}}) {
+            ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> a.sum(axes, false));
+            assertTrue(e.getMessage().contains("axis 1 given twice"), e.getMessage());
+        }
+        assertArrayEquals(new long[] {2}, a.sum(new int[] {1, -1}, false).shape().dims());
+    }
+
+    @Test
+    void theGradientOfAPowerZeroIsZeroEvenAtZeroAndNaN() { // p·x^(p−1) would be 0·∞ at 0; PyTorch gives 0
+        Tensor x = Tensor.of(Device.reference(), new float[] {0, 2, Float.NaN, -3}).requiresGrad(true);
+        x.pow(0).sum().backward();
+        assertArrayEquals(new float[] {0, 0, 0, 0}, x.grad().toFloatArray());
+    }
+
+    @Test
     void typeErrorsAreClear() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> range(3).add(range(3).to(DType.F64)));
