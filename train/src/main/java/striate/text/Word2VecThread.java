@@ -61,13 +61,18 @@ final class Word2VecThread implements Runnable {
             int next = from;
             wordCount = 0;
             lastWordCount = 0;
-            while (next < to) {
+            while (true) {
                 updateRate(); // the tool checks before every position; before a sentence's first, ahead of reading it
+                if (next >= to) { // (also after the pass's last sentence, before the tool notices the end of its file)
+                    break;
+                }
                 int length = 0;
+                boolean ended = false; // the sentence ended at </s>, not at the end of the slice
                 while (next < to) {
                     int w = tokens[next++];
                     wordCount++;
                     if (w == 0) {
+                        ended = true;
                         break;
                     }
                     if (subsampling != null && !subsampling.keep(w, random)) {
@@ -77,6 +82,11 @@ final class Word2VecThread implements Runnable {
                     if (length == MAX_SENTENCE_LENGTH) {
                         break;
                     }
+                }
+                if (length == 0 && ended) {
+                    // an empty sentence (a blank line, or every word dropped): the tool still draws its window at
+                    // position 0 and trains nothing there, so the random numbers go on as its do
+                    window.reach(random);
                 }
                 for (int p = 0; p < length; p++) {
                     if (p > 0) {

@@ -18,9 +18,10 @@ class Word2VecThreadTest {
     private static final int SENTENCES = 12;
     private static final int LENGTH = 900;
 
-    /** Records the rate each position was trained at. */
+    /** Records the rate each position was trained at, and the window's reach drawn there. */
     private static final class Recorder implements Architecture {
         final List<float[]> sentences = new ArrayList<>(); // per sentence: the rate at each position
+        final List<Integer> reaches = new ArrayList<>(); // every position's, in order
 
         @Override
         public void train(int[] sentence, int length, int p, int reach, float alpha, Lcg random) {
@@ -28,6 +29,7 @@ class Word2VecThreadTest {
                 sentences.add(new float[length]);
             }
             sentences.getLast()[p] = alpha;
+            reaches.add(reach);
         }
     }
 
@@ -59,5 +61,50 @@ class Word2VecThreadTest {
             assertEquals(after, last[p], "the twelfth sentence's position " + p);
         }
         assertEquals(tokens.length, done.get(), "every word counted once");
+    }
+
+    /**
+     * An empty sentence (two sentence ends in a row) trains nothing but draws one window as the tool's loop does (at
+     * its stale position 0), so the next sentence's reaches are the 4th and 5th draws, not the 3rd and 4th.
+     */
+    @Test
+    void anEmptySentenceDrawsOneWindowAsTheToolDoes() {
+        int[] tokens = {1, 2, 0, 0, 3, 4, 0}; // a b </s> </s> c d </s>
+        Recorder recorder = new Recorder();
+        new Word2VecThread(recorder, 1, 5, null, tokens, 0, tokens.length, new LearningRate(0.025f, 7), new AtomicLong(),
+                3).run();
+        Lcg draws = new Lcg(3);
+        Window window = new Window(5);
+        List<Integer> want = new ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            int reach = window.reach(draws);
+            if (k != 2) { // the empty sentence's draw
+                want.add(reach);
+            }
+        }
+        assertEquals(want, recorder.reaches);
+        assertEquals(2, recorder.sentences.size());
+    }
+
+    /**
+     * After a pass's last sentence the tool checks the mark once more before it meets the end of its file: 10 sentences
+     * of 999 words (10,000 tokens with their ends) and one of one word (10,002) pass it only there, and the next pass
+     * starts at the new rate.
+     */
+    @Test
+    void theMarkIsCheckedAfterAPasssLastSentence() {
+        int[] tokens = new int[10_002];
+        for (int s = 0; s < 10; s++) {
+            for (int i = 0; i < 999; i++) {
+                tokens[s * 1000 + i] = 1 + i % 5;
+            }
+        }
+        tokens[10_000] = 2; // the one-word sentence; tokens[10_001] = 0 ends it
+        LearningRate rate = new LearningRate(0.025f, 2L * tokens.length);
+        Recorder recorder = new Recorder();
+        new Word2VecThread(recorder, 2, 5, null, tokens, 0, tokens.length, rate, new AtomicLong(), 1).run();
+        assertEquals(22, recorder.sentences.size());
+        assertEquals(0.025f, recorder.sentences.get(10)[0], "the first pass's last sentence: before the check");
+        assertEquals(rate.at(10_002), recorder.sentences.get(11)[0], "the second pass's first sentence");
     }
 }
