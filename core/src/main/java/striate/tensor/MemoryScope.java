@@ -10,7 +10,10 @@ import java.util.function.Supplier;
  * the thread's innermost open scope, and so does device memory a device backend (cuda) allocates; {@link #close} gives it back to the pool at once, to be reused by the next
  * allocation of that size instead of new, page-faulting memory. A tensor whose memory went back fails on any
  * later read or write with an {@link IllegalStateException} ("tensor used after its MemoryScope closed"); it never
- * reads recycled memory.
+ * reads recycled memory on the scope's thread. A scope's tensors are its thread's: the check is made when a read or
+ * write starts, and closing does not wait for other threads, so another thread still reading one while the scope
+ * closes may read the values of the block's next owner. Give other threads a tensor kept past the scope (or a copy
+ * made outside any scope).
  *
  * <p>Tensors allocated outside the scope (before it opened, under {@link #outside}, or with no scope open at
  * all) are garbage-collected as before and not affected. {@link #keep} lets a tensor outlive the scope.
