@@ -127,6 +127,58 @@ public final class Activations {
         return x.logSoftmax(axis);
     }
 
+    /** SELU's alpha and scale (Klambauer et al., 2017), PyTorch's constants. */
+    public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    public static final double SELU_SCALE = 1.0507009873554804934193349852946;
+
+    /** x·sigmoid(x) (SiLU, also called swish). */
+    public static Tensor silu(Tensor x) {
+        return x.mul(x.sigmoid());
+    }
+
+    /**
+     * log(1 + e^(βx))/β, and x where βx > threshold (PyTorch's: the two agree there to float precision). The
+     * exponential's argument is clamped on the unused side so it never overflows; below βx ≈ −17 the value is 0 in
+     * float (an absolute error under 1e−7, where log1p would keep e^(βx)); the gradient, sigmoid(βx), stays exact.
+     */
+    public static Tensor softplus(Tensor x, double beta, double threshold) {
+        checkSoftplus(beta, threshold);
+        Tensor z = x.mul(beta);
+        Tensor linear = z.gt(z.scalarLike(threshold)); // 1 where βx > threshold
+        Tensor clamped = Tensor.where(linear, z.scalarLike(0), z);
+        Tensor smooth = clamped.exp().add(1).log().mul(1 / beta);
+        return Tensor.where(linear, x, smooth);
+    }
+
+    /** scale·ELU(x, alpha) with SELU's constants: self-normalizing with LeCun-normal weights. */
+    public static Tensor selu(Tensor x) {
+        return elu(x, SELU_ALPHA).mul(SELU_SCALE);
+    }
+
+    /**
+     * x clamped to [min, max]. The gradient is 1 strictly inside and 0 at and beyond the bounds, as PyTorch's; NaN
+     * stays NaN.
+     */
+    public static Tensor hardtanh(Tensor x, double min, double max) {
+        checkHardtanh(min, max);
+        Tensor inside = x.gt(x.scalarLike(min)).mul(x.lt(x.scalarLike(max)));
+        Tensor clamped = x.detach().maximum(x.scalarLike(min)).minimum(x.scalarLike(max));
+        return Tensor.where(inside, x, clamped);
+    }
+
+    static void checkSoftplus(double beta, double threshold) {
+        if (!(beta > 0) || Double.isInfinite(beta) || !Double.isFinite(threshold)) {
+            throw new IllegalArgumentException("Softplus: beta must be finite and > 0 and threshold finite, got beta = "
+                    + beta + ", threshold = " + threshold);
+        }
+    }
+
+    static void checkHardtanh(double min, double max) {
+        if (!(min < max)) {
+            throw new IllegalArgumentException("Hardtanh: min must be below max, got min = " + min + ", max = " + max);
+        }
+    }
+
     /** −1, 0 or 1; no gradient flows. */
     public static Tensor sign(Tensor x) {
         return x.sign();

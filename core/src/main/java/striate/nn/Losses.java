@@ -66,6 +66,64 @@ public final class Losses {
         return reduce(pred.sub(target).abs(), reduction);
     }
 
+    /** Smooth L1 with beta 1: mean over elements. */
+    public static Tensor smoothL1(Tensor pred, Tensor target) {
+        return smoothL1(pred, target, 1.0, Reduction.MEAN);
+    }
+
+    /**
+     * Smooth L1 (PyTorch's smooth_l1_loss): with d = |pred − target|, 0.5·d²/beta where d < beta, else d − 0.5·beta;
+     * beta 0 is the L1 loss. Reduced as asked.
+     */
+    public static Tensor smoothL1(Tensor pred, Tensor target, double beta, Reduction reduction) {
+        checkPair("Losses.smoothL1", pred, target);
+        if (!(beta >= 0) || Double.isInfinite(beta)) {
+            throw new IllegalArgumentException("Losses.smoothL1: beta must be finite and >= 0, got " + beta);
+        }
+        Tensor diff = pred.sub(target);
+        Tensor d = diff.abs();
+        if (beta == 0) {
+            return reduce(d, reduction);
+        }
+        Tensor quadratic = d.lt(d.scalarLike(beta)); // 1 where d < beta
+        return reduce(Tensor.where(quadratic, diff.square().mul(0.5 / beta), d.add(-0.5 * beta)), reduction);
+    }
+
+    /**
+     * Huber loss (PyTorch's huber_loss): with d = |pred − target|, 0.5·d² where d < delta, else
+     * delta·(d − 0.5·delta), which is delta times {@link #smoothL1} with beta = delta. Reduced as asked.
+     */
+    public static Tensor huber(Tensor pred, Tensor target, double delta, Reduction reduction) {
+        if (!(delta > 0) || Double.isInfinite(delta)) {
+            throw new IllegalArgumentException("Losses.huber: delta must be finite and > 0, got " + delta);
+        }
+        return smoothL1(pred, target, delta, reduction).mul(delta);
+    }
+
+    /**
+     * Kullback–Leibler divergence KL(target ‖ p) summed over each sample's distribution and averaged over the batch
+     * (dim 0): PyTorch's kl_div with reduction "batchmean", the mathematically meant one. {@code logInput} holds log p
+     * (a log-softmax's output), {@code target} probabilities.
+     */
+    public static Tensor klDivergence(Tensor logInput, Tensor target) {
+        Tensor pointwise = klDivergence(logInput, target, Reduction.NONE);
+        return pointwise.sum().mul(1.0 / (logInput.rank() == 0 ? 1 : logInput.dim(0)));
+    }
+
+    /**
+     * The pointwise KL terms target·(log target − logInput), 0 where target is 0 (as PyTorch's xlogy), reduced as
+     * asked (MEAN is over every element, as PyTorch's "mean"; {@link #klDivergence(Tensor, Tensor)} gives the
+     * per-sample mean). The target is a constant: no gradient reaches it.
+     */
+    public static Tensor klDivergence(Tensor logInput, Tensor target, Reduction reduction) {
+        checkPair("Losses.klDivergence", logInput, target);
+        Tensor t = target.detach();
+        Tensor positive = t.gt(t.scalarLike(0));
+        Tensor safe = Tensor.where(positive, t, t.scalarLike(1)); // log 1 = 0 where the target is 0
+        Tensor entropyTerm = t.mul(safe.log()); // t·log t, 0 where t = 0
+        return reduce(entropyTerm.sub(t.mul(logInput)), reduction);
+    }
+
     /**
      * Cross-entropy of logits [n, c] against int32 class indices [n] in [0, c), averaged over the n samples:
      * mean(−log softmax(logits)[target]). Fused with the log-softmax ({@link CrossEntropyOp}), so logits of any

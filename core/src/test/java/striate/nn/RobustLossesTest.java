@@ -1,0 +1,70 @@
+package striate.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static striate.nn.ActivationLossFixtures.REF;
+import static striate.nn.ActivationLossFixtures.assertClose;
+
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+import striate.tensor.DType;
+import striate.tensor.Tensor;
+
+/**
+ * Smooth L1, Huber and Kullback–Leibler losses: values and gradients in float64 against PyTorch 1.13's
+ * (torch.nn.functional on the same inputs, printed to 17 digits): differences inside and outside beta, at beta and at
+ * zero, the reductions, and KL's batch mean, sum and element mean with a target holding zeros.
+ */
+class RobustLossesTest {
+    private static final double[] PRED = {0, 1.5, -2, 0.3, 2, -1, 0.9, 4};
+    private static final double[] TARGET = {0, 0, 0, 1, 1, -1, 0, 0};
+
+    private static void matchesTorch(BiFunction<Tensor, Tensor, Tensor> loss, double value, double[] gradient,
+                                     String what) {
+        Tensor p = Tensor.of(REF, DType.F64, PRED, 2, 4).requiresGrad(true);
+        Tensor t = Tensor.of(REF, DType.F64, TARGET, 2, 4);
+        Tensor l = loss.apply(p, t);
+        l.backward();
+        assertClose(value, l.item(), 1e-12, what + " value");
+        assertClose(gradient, p.grad().toDoubleArray(), 1e-12, what + " gradient");
+    }
+
+    @Test
+    void smoothL1AndHuberMatchPyTorch() {
+        matchesTorch(Losses::smoothL1, 0.89375,
+                new double[] {0.0, 0.125, -0.125, -0.0875, 0.125, 0.0, 0.1125, 0.125}, "smooth L1, beta 1");
+        matchesTorch((p, t) -> Losses.smoothL1(p, t, 0.5, Losses.Reduction.SUM), 8.600000000000001,
+                new double[] {0.0, 1.0, -1.0, -1.0, 1.0, 0.0, 1.0, 1.0}, "smooth L1, beta 0.5, sum");
+        matchesTorch((p, t) -> Losses.huber(p, t, 2.0, Losses.Reduction.MEAN), 1.284375,
+                new double[] {0.0, 0.1875, -0.25, -0.0875, 0.125, 0.0, 0.1125, 0.25}, "Huber, delta 2");
+        // beta 0 is the L1 loss; PyTorch 1.13 gives −0.125 where the difference is exactly 0, the L1 loss's (and
+        // Striate's) gradient there is 0
+        matchesTorch((p, t) -> Losses.smoothL1(p, t, 0, Losses.Reduction.MEAN), 1.2625000000000002,
+                new double[] {0, 0.125, -0.125, -0.125, 0.125, 0, 0.125, 0.125}, "smooth L1, beta 0");
+        Tensor p = Tensor.of(REF, DType.F64, PRED, 2, 4);
+        assertEquals(8, Losses.smoothL1(p, p.mul(0.5), 1, Losses.Reduction.NONE).size());
+        assertThrows(IllegalArgumentException.class, () -> Losses.smoothL1(p, p, -1, Losses.Reduction.MEAN));
+        assertThrows(IllegalArgumentException.class, () -> Losses.huber(p, p, 0, Losses.Reduction.MEAN));
+    }
+
+    @Test
+    void klDivergenceMatchesPyTorchsBatchMeanSumAndMean() {
+        Tensor logits = Tensor.of(REF, DType.F64, new double[] {1, 2, 0.5, 0, -1, 3}, 2, 3).requiresGrad(true);
+        Tensor target = Tensor.of(REF, DType.F64, new double[] {0.2, 0.8, 0, 0.5, 0.25, 0.25}, 2, 3);
+        Tensor l = Losses.klDivergence(logits.logSoftmax(1), target);
+        l.backward();
+        assertClose(0.8450647467436341, l.item(), 1e-12, "batch mean");
+        assertClose(new double[] {0.015611948811074514, -0.08573414039411881, 0.07012219158304424,
+                -0.22669368871101306, -0.11642608722723981, 0.3431197759382529}, logits.grad().toDoubleArray(), 1e-12,
+                "batch mean's gradient through the log-softmax");
+
+        Tensor logP = logits.detach().logSoftmax(1).requiresGrad(true);
+        Tensor sum = Losses.klDivergence(logP, target, Losses.Reduction.SUM);
+        sum.backward();
+        assertClose(1.6901294934872682, sum.item(), 1e-12, "sum");
+        assertClose(new double[] {-0.2, -0.8, 0, -0.5, -0.25, -0.25}, logP.grad().toDoubleArray(), 1e-12,
+                "sum's gradient: −target");
+        assertClose(0.2816882489145447, Losses.klDivergence(logP, target, Losses.Reduction.MEAN).item(), 1e-12,
+                "mean over elements");
+    }
+}
