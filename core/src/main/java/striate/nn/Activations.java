@@ -127,6 +127,18 @@ public final class Activations {
         return x.logSoftmax(axis);
     }
 
+    /**
+     * GELU (Hendrycks and Gimpel, 2016): x·Φ(x) with Φ the standard normal's distribution function,
+     * x·(1 + erf(x/√2))/2, PyTorch's default; {@code tanh} gives its approximation
+     * x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))/2 (PyTorch's approximate="tanh").
+     */
+    public static Tensor gelu(Tensor x, boolean tanh) {
+        Tensor inner = tanh
+                ? x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI)).tanh()
+                : x.mul(Math.sqrt(0.5)).erf();
+        return x.mul(inner.add(1)).mul(0.5);
+    }
+
     /** SELU's alpha and scale (Klambauer et al., 2017), PyTorch's constants. */
     public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
     public static final double SELU_SCALE = 1.0507009873554804934193349852946;

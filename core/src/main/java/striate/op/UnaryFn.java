@@ -2,10 +2,11 @@ package striate.op;
 
 /**
  * The elementwise functions of {@link UnaryOp}. STEP is 1 where x > 0, else 0 (the perceptron's threshold). RELU is
- * 0 where x ≤ 0, else x, NaN included (as PyTorch's relu), so NaN weights before a ReLU make the loss NaN.
+ * 0 where x ≤ 0, else x, NaN included (as PyTorch's relu), so NaN weights before a ReLU make the loss NaN. ERF is the
+ * error function ({@link Erf}; GELU's).
  */
 public enum UnaryFn {
-    NEG, EXP, LOG, SQRT, ABS, SIGN, STEP, SIGMOID, TANH, RELU;
+    NEG, EXP, LOG, SQRT, ABS, SIGN, STEP, SIGMOID, TANH, RELU, ERF;
 
     /** The function on one value, in double: the definition every backend must match. */
     public double apply(double x) {
@@ -20,6 +21,7 @@ public enum UnaryFn {
             case SIGMOID -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
             case TANH -> Math.tanh(x);
             case RELU -> x <= 0 ? 0 : x;
+            case ERF -> Erf.of(x);
         };
     }
 }

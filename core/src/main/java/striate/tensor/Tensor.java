@@ -538,6 +538,11 @@ public final class Tensor {
         return unary(UnaryFn.RELU);
     }
 
+    /** The error function, elementwise (GELU's Φ(x) = (1 + erf(x/√2))/2). */
+    public Tensor erf() {
+        return unary(UnaryFn.ERF);
+    }
+
     /** scale·x + shift. */
     public Tensor affine(double scale, double shift) {
         return apply(new AffineOp(scale, shift), this);

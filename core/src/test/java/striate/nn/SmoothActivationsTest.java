@@ -14,7 +14,7 @@ import striate.tensor.DType;
 import striate.tensor.Tensor;
 
 /**
- * SiLU, Softplus, SELU and Hardtanh: values and gradients, in float64 on the reference backend, against PyTorch 1.13's
+ * GELU (exact and tanh), erf, SiLU, Softplus, SELU and Hardtanh: values and gradients, in float64 on the reference backend, against PyTorch 1.13's
  * (torch.nn.functional, float64, on the same inputs, printed to 17 digits), including the tails where an exponential
  * would overflow, the threshold where softplus turns linear and hardtanh's bounds (gradient 0 there); and numerical
  * gradient checks away from the kinks.
@@ -29,6 +29,43 @@ class SmoothActivationsTest {
         out.sum().backward();
         assertClose(y, out.toDoubleArray(), tol, what + " values");
         assertClose(dydx, in.grad().toDoubleArray(), tol, what + " gradients");
+    }
+
+    @Test
+    void erfMatchesPyTorchAndPythonsMathErf() {
+        matchesTorch(Tensor::erf, X,
+                new double[] {-1.0, -0.9999779095030014, -0.5204998778130465, 0.0, 0.5204998778130465,
+                        0.8427007929497149, 0.9999779095030014, 1.0},
+                new double[] {0.0, 0.00013925305194674786, 0.8787825789354448, 1.1283791670955126, 0.8787825789354448,
+                        0.4151074974205947, 0.00013925305194674786, 4.1534010636398965e-272},
+                1e-14, "erf");
+        double[] x = {0.1, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5.5, -0.75, 1e-8};
+        double[] want = {0.1124629160182849, 0.5204998778130465, 0.8427007929497149, 0.9661051464753108,
+                0.9953222650189527, 0.999593047982555, 0.9999779095030014, 0.9999999845827421, 0.9999999999999927,
+                -0.7111556336535151, 1.1283791670955126e-08};
+        double[] got = Tensor.of(REF, DType.F64, x, x.length).erf().toDoubleArray();
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(want[i], got[i], 2e-15 * Math.abs(want[i]), "erf(" + x[i] + ")");
+        }
+    }
+
+    @Test
+    void geluMatchesPyTorchExactAndTanh() {
+        matchesTorch(x -> new GELU().forward(x), X,
+                new double[] {-0.0, -0.00404969409489031, -0.15426876936299344, 0.0, 0.34573123063700656,
+                        0.841344746068543, 2.99595030590511, 25.0},
+                new double[] {-4.420938404635643e-195, -0.01194564720418392, 0.13250487534383712, 0.5,
+                        0.8674951246561629, 1.0833154705876864, 1.011945647204184, 1.0},
+                1e-13, "gelu");
+        matchesTorch(x -> new GELU("tanh").forward(x), X,
+                new double[] {-0.0, -0.0036373920817729943, -0.15428599017485606, 0.0, 0.34571400982514394,
+                        0.8411919906082768, 2.996362607918227, 25.0},
+                new double[] {0.0, -0.011584166630969648, 0.13263009646535764, 0.5, 0.8673699035346424,
+                        1.0829640838457826, 1.0115841666309695, 1.0},
+                1e-13, "gelu tanh");
+        assertEquals("GELU(approximate='none')", new GELU().toString());
+        assertEquals("GELU(approximate='tanh')", new GELU("tanh").toString());
+        assertThrows(IllegalArgumentException.class, () -> new GELU("erf"));
     }
 
     @Test
@@ -89,6 +126,7 @@ class SmoothActivationsTest {
     @Test
     void numericalGradientsAwayFromTheKinks() {
         for (UnaryOperator<Tensor> f : java.util.List.<UnaryOperator<Tensor>>of(Activations::silu,
+                x -> Activations.gelu(x, false), x -> Activations.gelu(x, true),
                 x -> Activations.softplus(x, 1.5, 20), Activations::selu, x -> Activations.hardtanh(x, -0.5, 0.5))) {
             GradCheck.Result r = GradCheck.standard().check(a -> f.apply(a[0]), awayFromZero(7, 3, 4));
             assertTrue(r.passed(), r.toString());
