@@ -142,10 +142,16 @@ public final class GradScaler {
         try (GradMode.Scope off = GradMode.off(); Autocast.Scope plain = Autocast.disable()) {
             Tensor s = null;
             Tensor inverse = null;
-            for (Parameter p : optimizer.parameters().values()) {
+            for (Map.Entry<String, Parameter> e : optimizer.parameters().entrySet()) {
+                Parameter p = e.getValue();
                 Tensor g = p.grad();
                 if (g == null || !p.requiresGrad()) {
                     continue;
+                }
+                if (g.dtype() == DType.F16) { // as PyTorch's "Attempting to unscale FP16 gradients."
+                    throw new IllegalStateException("GradScaler.unscale: parameter '" + e.getKey() + "' has float16 "
+                            + "gradients; the scaler unscales float32 master weights' gradients: keep the model in "
+                            + "float32 and run it under Autocast.enable(DType.F16) instead of converting it");
                 }
                 if (s == null) {
                     s = state(g.device());

@@ -1,5 +1,6 @@
 package striate.nn;
 
+import striate.autograd.Autocast;
 import striate.op.CrossEntropyOp;
 import striate.tensor.DType;
 import striate.tensor.ShapeMismatchException;
@@ -42,7 +43,9 @@ public final class Losses {
 
     /** Squared error (pred − target)², reduced as asked. */
     public static Tensor mse(Tensor pred, Tensor target, Reduction reduction) {
-        checkPair("Losses.mse", pred, target);
+        Pair pair = pair("Losses.mse", pred, target);
+        pred = pair.pred();
+        target = pair.target();
         return reduce(pred.sub(target).square(), reduction);
     }
 
@@ -51,7 +54,9 @@ public final class Losses {
      * exactly, as in any framework; train on {@link #mse} and report this one.
      */
     public static Tensor rmse(Tensor pred, Tensor target) {
-        checkPair("Losses.rmse", pred, target);
+        Pair pair = pair("Losses.rmse", pred, target);
+        pred = pair.pred();
+        target = pair.target();
         return mse(pred, target).sqrt();
     }
 
@@ -62,7 +67,9 @@ public final class Losses {
 
     /** Absolute error |pred − target|, reduced as asked. */
     public static Tensor mae(Tensor pred, Tensor target, Reduction reduction) {
-        checkPair("Losses.mae", pred, target);
+        Pair pair = pair("Losses.mae", pred, target);
+        pred = pair.pred();
+        target = pair.target();
         return reduce(pred.sub(target).abs(), reduction);
     }
 
@@ -76,7 +83,9 @@ public final class Losses {
      * beta 0 is the L1 loss. Reduced as asked.
      */
     public static Tensor smoothL1(Tensor pred, Tensor target, double beta, Reduction reduction) {
-        checkPair("Losses.smoothL1", pred, target);
+        Pair pair = pair("Losses.smoothL1", pred, target);
+        pred = pair.pred();
+        target = pair.target();
         if (!(beta >= 0) || Double.isInfinite(beta)) {
             throw new IllegalArgumentException("Losses.smoothL1: beta must be finite and >= 0, got " + beta);
         }
@@ -116,7 +125,9 @@ public final class Losses {
      * per-sample mean). The target is a constant: no gradient reaches it.
      */
     public static Tensor klDivergence(Tensor logInput, Tensor target, Reduction reduction) {
-        checkPair("Losses.klDivergence", logInput, target);
+        Pair pair = pair("Losses.klDivergence", logInput, target);
+        logInput = pair.pred();
+        target = pair.target();
         Tensor t = target.detach();
         Tensor positive = t.gt(t.scalarLike(0));
         Tensor safe = Tensor.where(positive, t, t.scalarLike(1)); // log 1 = 0 where the target is 0
@@ -220,7 +231,9 @@ public final class Losses {
      * any magnitude.
      */
     public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target, Reduction reduction) {
-        checkPair("Losses.binaryCrossEntropy", probabilities, target);
+        Pair pair = pair("Losses.binaryCrossEntropy", probabilities, target);
+        probabilities = pair.pred();
+        target = pair.target();
         Tensor p = probabilities;
         Tensor t = target;
         Tensor notT = t.affine(-1, 1);
@@ -248,7 +261,9 @@ public final class Losses {
      * gradient is sigmoid(x) − t everywhere, x = 0 included.
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target, Reduction reduction) {
-        checkPair("Losses.binaryCrossEntropyWithLogits", logits, target);
+        Pair pair = pair("Losses.binaryCrossEntropyWithLogits", logits, target);
+        logits = pair.pred();
+        target = pair.target();
         Tensor x = logits;
         Tensor zero = x.scalarLike(0);
         Tensor above = x.step(); // x > 0
@@ -279,7 +294,29 @@ public final class Losses {
         };
     }
 
-    /** Prediction and target must have one floating type and one shape; errors name the loss and both. */
+    /**
+     * Under {@link Autocast}, a regression or binary loss computes in float32 from whatever floating types its inputs
+     * have (PyTorch's autocast float32 list: mse, l1, smooth L1, Huber, KL, binary cross-entropy), so a bfloat16
+     * prediction meets a float32 target; float64 stays.
+     */
+    private static Tensor toFloat32(Tensor t) {
+        DType d = t.dtype();
+        return d == DType.BF16 || d == DType.F16 ? t.to(DType.F32) : t;
+    }
+
+    /**
+     * The pair a loss computes on: in float32 under autocast ({@link #toFloat32}); then prediction and
+     * target must have one floating type and one shape; errors name the loss and both.
+     */
+    private static Pair pair(String name, Tensor pred, Tensor target) {
+        Pair pair = Autocast.isEnabled() ? new Pair(toFloat32(pred), toFloat32(target)) : new Pair(pred, target);
+        checkPair(name, pair.pred(), pair.target());
+        return pair;
+    }
+
+    private record Pair(Tensor pred, Tensor target) {
+    }
+
     private static void checkPair(String name, Tensor pred, Tensor target) {
         if (!pred.dtype().isFloating()) {
             throw new IllegalArgumentException(name + ": prediction must be a floating type, got " + pred.dtype());

@@ -221,4 +221,13 @@ class GradScalerTest {
                 () -> restored.loadState(Map.of("scale", Tensor.scalar(REF, DType.F64, 1))));
         assertTrue(bad.getMessage().contains("growth_tracker"), bad.getMessage());
     }
+
+    @Test
+    void float16GradientsAreRefusedAsPyTorchRefusesThem() { // "Attempting to unscale FP16 gradients."
+        Parameter w = new Parameter(Tensor.of(REF, DType.F16, new double[] {1, 2}));
+        w.value().setGrad(Tensor.of(REF, DType.F16, new double[] {6, 8}));
+        GradScaler scaler = new GradScaler();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> scaler.unscale(sgd(w)));
+        assertTrue(e.getMessage().contains("'w' has float16 gradients"), e.getMessage());
+    }
 }

@@ -157,4 +157,41 @@ class AutocastTest {
         assertEquals(null, m, m);
         assertFalse(java.util.Arrays.equals(fp32, g.toDoubleArray()), "the low-precision pass must leave a trace");
     }
+
+    /**
+     * The regression and binary losses compute in float32 under autocast (PyTorch's float32 list), so a bfloat16
+     * prediction meets a float32 target, and give what float32 gives on the rounded prediction; outside autocast two
+     * types stay refused.
+     */
+    @Test
+    void regressionAndBinaryLossesComputeInFloat32() {
+        Tensor w = u(11, 3, 5).requiresGrad(true);
+        Tensor x = u(12, 4, 5);
+        Tensor target = u(13, 4, 3);
+        Tensor probabilities = u(14, 4, 3).mul(0.4).add(0.5);
+        for (Losses.Reduction r : Losses.Reduction.values()) {
+            Tensor pred;
+            Tensor[] losses;
+            try (Autocast.Scope on = Autocast.enable(DType.BF16)) {
+                pred = x.matmul(w, false, true); // bfloat16
+                losses = new Tensor[] {Losses.mse(pred, target, r), Losses.mae(pred, target, r),
+                        Losses.smoothL1(pred, target, 0.5, r), Losses.binaryCrossEntropyWithLogits(pred, target, r),
+                        Losses.binaryCrossEntropy(pred.sigmoid(), probabilities, r)};
+            }
+            assertEquals(DType.BF16, pred.dtype());
+            Tensor p32 = pred.detach().to(DType.F32);
+            Tensor[] want = {Losses.mse(p32, target, r), Losses.mae(p32, target, r),
+                    Losses.smoothL1(p32, target, 0.5, r), Losses.binaryCrossEntropyWithLogits(p32, target, r),
+                    Losses.binaryCrossEntropy(pred.detach().sigmoid().to(DType.F32), probabilities, r)}; // σ in bf16
+            for (int i = 0; i < losses.length; i++) {
+                assertEquals(DType.F32, losses[i].dtype(), "loss " + i + ", " + r);
+                assertArrayEquals(want[i].toFloatArray(), losses[i].toFloatArray(), 1e-6f, "loss " + i + ", " + r);
+            }
+            losses[0].sum().backward();
+            assertEquals(DType.F32, w.grad().dtype(), "the master weight's gradient");
+            w.setGrad(null);
+        }
+        Tensor low = u(15, 4, 3).to(DType.BF16);
+        assertThrows(IllegalArgumentException.class, () -> Losses.mse(low, target));
+    }
 }
