@@ -6,17 +6,23 @@ import striate.nn.Parameter;
 import striate.tensor.Tensor;
 
 /**
- * RMSprop (Hinton, Coursera lecture 6e, 2012), PyTorch's semantics without momentum and not centered (the WGAN
- * recipe's optimizer): g = grad + weightDecay·param; v = α·v + (1 − α)·g²; param −= lr·g / (√v + ε). Defaults are
- * PyTorch's: lr 1e-2, α 0.99, ε 1e-8, no decay. The square average v lives on the parameter's device and is saved by
- * name ("w.square_avg", PyTorch's name) for checkpoints. The step is composed of the backends' elementwise kernels
- * (every backend has them), then written into the parameter and v in place; no fused update op yet.
+ * RMSprop (Hinton, Coursera lecture 6e, 2012) with PyTorch's semantics: g = grad + weightDecay·param;
+ * v = α·v + (1 − α)·g²; centered, also ḡ = α·ḡ + (1 − α)·g and the denominator √(v − ḡ²) + ε, else √v + ε; without
+ * momentum param −= lr·g / denominator, with it b = momentum·b + g / denominator and param −= lr·b. Defaults are
+ * PyTorch's: lr 1e-2, α 0.99, ε 1e-8, no decay, no momentum, not centered (the WGAN recipe's optimizer). The state
+ * lives on the parameter's device and is saved by PyTorch's names ("w.square_avg", "w.grad_avg", "w.momentum_buffer")
+ * for checkpoints. The step is composed of the backends' elementwise kernels (every backend has them), then written
+ * into the parameter and its state in place; no fused update op yet.
  */
 public final class RMSprop extends Optimizer {
     private final double alpha;
     private final double eps;
     private final double weightDecay;
+    private final double momentum;
+    private final boolean centered;
     private final Map<String, Tensor> squareAvg = new LinkedHashMap<>();
+    private final Map<String, Tensor> gradAvg = new LinkedHashMap<>(); // centered only
+    private final Map<String, Tensor> momentumBuffer = new LinkedHashMap<>(); // momentum > 0 only
 
     private RMSprop(Builder b) {
         super(b.parameters, b.lr, b.l1);
@@ -25,9 +31,12 @@ public final class RMSprop extends Optimizer {
         if (!(b.weightDecay >= 0) || Double.isInfinite(b.weightDecay)) {
             throw new IllegalArgumentException("RMSprop: weight decay must be finite and >= 0, got " + b.weightDecay);
         }
+        requireUnit("momentum", b.momentum);
         this.alpha = b.alpha;
         this.eps = b.eps;
         this.weightDecay = b.weightDecay;
+        this.momentum = b.momentum;
+        this.centered = b.centered;
     }
 
     public static Builder builder(Map<String, Parameter> parameters) {
@@ -56,38 +65,69 @@ public final class RMSprop extends Optimizer {
         Tensor v = squareAvg.computeIfAbsent(name, k -> zerosLike(value));
         Tensor g = weightDecay > 0 ? grad.add(value.mul(weightDecay)) : grad;
         Tensor newV = v.mul(alpha).add(g.square().mul(1 - alpha));
-        Tensor newValue = value.sub(g.div(newV.sqrt().add(eps)).mul(learningRate()));
-        if (skip != null) { // a selection, not arithmetic: the skipped step's values may be inf or NaN
-            newV = Tensor.where(skip, v, newV);
-            newValue = Tensor.where(skip, value, newValue);
+        Tensor a = centered ? gradAvg.computeIfAbsent(name, k -> zerosLike(value)) : null;
+        Tensor newA = centered ? a.mul(alpha).add(g.mul(1 - alpha)) : null;
+        Tensor denominator = (centered ? newV.sub(newA.square()) : newV).sqrt().add(eps);
+        Tensor b = momentum > 0 ? momentumBuffer.computeIfAbsent(name, k -> zerosLike(value)) : null;
+        Tensor newB = momentum > 0 ? b.mul(momentum).add(g.div(denominator)) : null;
+        Tensor newValue = value.sub((momentum > 0 ? newB : g.div(denominator)).mul(learningRate()));
+        // a skipped step selects the old values (a selection, not arithmetic: its new values may be inf or NaN)
+        v.copyFrom(skip == null ? newV : Tensor.where(skip, v, newV));
+        if (centered) {
+            a.copyFrom(skip == null ? newA : Tensor.where(skip, a, newA));
         }
-        v.copyFrom(newV);
-        value.copyFrom(newValue);
+        if (momentum > 0) {
+            b.copyFrom(skip == null ? newB : Tensor.where(skip, b, newB));
+        }
+        value.copyFrom(skip == null ? newValue : Tensor.where(skip, value, newValue));
     }
 
     @Override
     protected Map<String, Tensor> buffers() {
-        return suffixed(squareAvg, ".square_avg");
+        Map<String, Tensor> out = suffixed(squareAvg, ".square_avg");
+        out.putAll(suffixed(gradAvg, ".grad_avg"));
+        out.putAll(suffixed(momentumBuffer, ".momentum_buffer"));
+        return out;
     }
 
     @Override
     protected void loadBuffers(Map<String, Tensor> buffers) {
-        loadSuffixed(buffers, ".square_avg", squareAvg);
+        Map<String, Map<String, Tensor>> bySuffix = new LinkedHashMap<>();
+        for (String suffix : new String[] {".square_avg", ".grad_avg", ".momentum_buffer"}) {
+            bySuffix.put(suffix, new LinkedHashMap<>());
+        }
+        buffers.forEach((key, t) -> bySuffix.entrySet().stream().filter(e -> key.endsWith(e.getKey())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("RMSprop state has an unknown entry '" + key + "'"))
+                .getValue().put(key, t));
+        Map<String, Tensor> loadedV = new LinkedHashMap<>();
+        Map<String, Tensor> loadedA = new LinkedHashMap<>();
+        Map<String, Tensor> loadedB = new LinkedHashMap<>();
+        loadSuffixed(bySuffix.get(".square_avg"), ".square_avg", loadedV);
+        loadSuffixed(bySuffix.get(".grad_avg"), ".grad_avg", loadedA);
+        loadSuffixed(bySuffix.get(".momentum_buffer"), ".momentum_buffer", loadedB);
+        squareAvg.clear();
+        squareAvg.putAll(loadedV);
+        gradAvg.clear();
+        gradAvg.putAll(loadedA);
+        momentumBuffer.clear();
+        momentumBuffer.putAll(loadedB);
     }
 
     @Override
     public String toString() {
         return "RMSprop(lr=" + learningRate() + ", alpha=" + alpha + ", eps=" + eps + ", weightDecay=" + weightDecay
-                + ")";
+                + (momentum > 0 ? ", momentum=" + momentum : "") + (centered ? ", centered" : "") + ")";
     }
 
-    /** Options with PyTorch's defaults (lr 1e-2, alpha 0.99, eps 1e-8, no decay). */
+    /** Options with PyTorch's defaults (lr 1e-2, alpha 0.99, eps 1e-8, no decay, no momentum, not centered). */
     public static final class Builder {
         private final Map<String, Parameter> parameters;
         private double lr = 1e-2;
         private double alpha = 0.99;
         private double eps = 1e-8;
         private double weightDecay;
+        private double momentum;
+        private boolean centered;
         private double l1;
 
         private Builder(Map<String, Parameter> parameters) {
@@ -113,6 +153,18 @@ public final class RMSprop extends Optimizer {
         /** L2 penalty added to the gradient. */
         public Builder weightDecay(double x) {
             weightDecay = x;
+            return this;
+        }
+
+        /** Momentum of the update, in [0, 1): a buffer of the normalized gradients (PyTorch's). */
+        public Builder momentum(double x) {
+            momentum = x;
+            return this;
+        }
+
+        /** Normalizes by the estimated variance, v − ḡ², instead of v (Graves, 2013; PyTorch's centered). */
+        public Builder centered(boolean x) {
+            centered = x;
             return this;
         }
 

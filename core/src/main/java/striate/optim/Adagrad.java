@@ -1,0 +1,145 @@
+package striate.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import striate.nn.Parameter;
+import striate.tensor.Tensor;
+
+/**
+ * Adagrad (Duchi, Hazan and Singer, 2011) with PyTorch's semantics: g = grad + weightDecay·param; s = s + g²;
+ * param −= lr_t·g / (√s + ε), where lr_t = lr / (1 + (t − 1)·lrDecay) at the optimizer's step t (from 1). Defaults are
+ * PyTorch's: lr 1e-2, no rate decay, no weight decay, s starting at 0, ε 1e-10. The sums live on the parameter's
+ * device and are saved as "w.sum" (PyTorch's name). The step is composed of the backends' elementwise kernels; a
+ * replayed graph capture repeats it only without rate decay (lr_t is a host value, frozen at capture).
+ */
+public final class Adagrad extends Optimizer {
+    private final double lrDecay;
+    private final double weightDecay;
+    private final double initialAccumulator;
+    private final double eps;
+    private final Map<String, Tensor> sum = new LinkedHashMap<>();
+
+    private Adagrad(Builder b) {
+        super(b.parameters, b.lr, b.l1);
+        requireNonNegative("lrDecay", b.lrDecay);
+        requireNonNegative("weight decay", b.weightDecay);
+        requireNonNegative("initialAccumulator", b.initialAccumulator);
+        requirePositive("eps", b.eps);
+        this.lrDecay = b.lrDecay;
+        this.weightDecay = b.weightDecay;
+        this.initialAccumulator = b.initialAccumulator;
+        this.eps = b.eps;
+    }
+
+    private static void requireNonNegative(String what, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException("Adagrad: " + what + " must be finite and >= 0, got " + v);
+        }
+    }
+
+    public static Builder builder(Map<String, Parameter> parameters) {
+        return new Builder(parameters);
+    }
+
+    /** True without rate decay: the update then reads only device values. */
+    @Override
+    public boolean capturable() {
+        return lrDecay == 0;
+    }
+
+    /** True: a skipped step selects the old values on the device ({@link Tensor#where}). */
+    @Override
+    public boolean skipsOnDevice() {
+        return true;
+    }
+
+    @Override
+    protected void update(String name, Tensor value, Tensor grad, long step) {
+        update(name, value, grad, step, null);
+    }
+
+    @Override
+    protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
+        Tensor s = sum.computeIfAbsent(name, k -> {
+            Tensor z = zerosLike(value); // outside any scope: state
+            if (initialAccumulator != 0) {
+                z.copyFrom(z.add(initialAccumulator));
+            }
+            return z;
+        });
+        Tensor g = weightDecay > 0 ? grad.add(value.mul(weightDecay)) : grad;
+        double rate = learningRate() / (1 + (step - 1) * lrDecay);
+        Tensor newS = s.add(g.square());
+        Tensor newValue = value.sub(g.div(newS.sqrt().add(eps)).mul(rate));
+        s.copyFrom(skip == null ? newS : Tensor.where(skip, s, newS));
+        value.copyFrom(skip == null ? newValue : Tensor.where(skip, value, newValue));
+    }
+
+    @Override
+    protected Map<String, Tensor> buffers() {
+        return suffixed(sum, ".sum");
+    }
+
+    @Override
+    protected void loadBuffers(Map<String, Tensor> buffers) {
+        loadSuffixed(buffers, ".sum", sum);
+    }
+
+    @Override
+    public String toString() {
+        return "Adagrad(lr=" + learningRate() + ", lrDecay=" + lrDecay + ", weightDecay=" + weightDecay
+                + ", initialAccumulator=" + initialAccumulator + ", eps=" + eps + ")";
+    }
+
+    /** Options with PyTorch's defaults (lr 1e-2, no decays, accumulator from 0, eps 1e-10). */
+    public static final class Builder {
+        private final Map<String, Parameter> parameters;
+        private double lr = 1e-2;
+        private double lrDecay;
+        private double weightDecay;
+        private double initialAccumulator;
+        private double eps = 1e-10;
+        private double l1;
+
+        private Builder(Map<String, Parameter> parameters) {
+            this.parameters = parameters;
+        }
+
+        public Builder lr(double x) {
+            lr = x;
+            return this;
+        }
+
+        /** The rate at step t is lr / (1 + (t − 1)·lrDecay). */
+        public Builder lrDecay(double x) {
+            lrDecay = x;
+            return this;
+        }
+
+        /** L2 penalty added to the gradient. */
+        public Builder weightDecay(double x) {
+            weightDecay = x;
+            return this;
+        }
+
+        /** The sums' starting value (PyTorch's initial_accumulator_value). */
+        public Builder initialAccumulator(double x) {
+            initialAccumulator = x;
+            return this;
+        }
+
+        public Builder eps(double x) {
+            eps = x;
+            return this;
+        }
+
+        public Builder l1(double x) {
+            l1 = x;
+            return this;
+        }
+
+        public Adagrad build() {
+            return new Adagrad(this);
+        }
+    }
+}
