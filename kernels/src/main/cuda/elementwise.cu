@@ -43,6 +43,7 @@ UNARY(sigmoid, v >= 0.0f ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v))
 UNARY(tanh, tanhf(v))
 UNARY(relu, v <= 0.0f ? 0.0f : v)                 // NaN stays NaN, as PyTorch's relu
 UNARY(erf, erff(v))
+UNARY(log1p, log1pf(v))
 
 // The epilogue of a fused convolution (striate.op.Conv2dOp with bias and/or relu), in place on cuDNN's
 // output y [n, k, plane]: y + bias[channel] when has_bias, then 0 where ≤ 0 when relu (NaN stays NaN, as relu).

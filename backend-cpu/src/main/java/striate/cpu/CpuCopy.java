@@ -12,7 +12,6 @@ import striate.op.PadOp;
 import striate.tensor.BFloat16;
 import striate.tensor.DType;
 import striate.tensor.HostStorage;
-import striate.tensor.Narrowing;
 import striate.tensor.Tensor;
 
 /**
@@ -109,8 +108,8 @@ final class CpuCopy {
             case F32 -> s.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) v);
             case F64 -> s.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i, v);
             case I32 -> s.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, (int) v);
-            case BF16 -> s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, Narrowing.toBFloat16(v));
-            case F16 -> s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, Narrowing.toFloat16(v));
+            case BF16 -> s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, BFloat16.fromFloat((float) v));
+            case F16 -> s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, Float.floatToFloat16((float) v));
         }
     }
 }

@@ -18,8 +18,8 @@ import striate.op.UnaryFn;
  * ABS, SQRT, affine, +, −, ×, ÷, GATE and LeakyReLU forward and backward; within a few float ulps for TANH_BACKWARD and SIGMOID_BACKWARD (in
  * float, not double) and within 2 for EXP, LOG, TANH and SIGMOID ({@link VectorMath}: the same bits interpreted
  * or compiled, as the JDK's vector math is not), which the conformance tolerances allow; batch norm's normalize and
- * its backward in float with fused multiply-adds, within a few ulps of the double definition. SIGN, ERF (in double,
- * as the reference), the other binary functions and the tails fall back to the plain loops, and so does heap memory (small outputs, gathered views):
+ * its backward in float with fused multiply-adds, within a few ulps of the double definition. SIGN, ERF and LOG1P (in
+ * double, as the reference), the other binary functions and the tails fall back to the plain loops, and so does heap memory (small outputs, gathered views):
  * the Vector API compiles loads and stores of native segments only, and takes a slow lane-by-lane path on heap
  * segments backed by long[] or float[]. Loaded only when the JVM has the module.
  */
@@ -35,7 +35,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
 
     @Override
     public void unary(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
-        if (fn == UnaryFn.SIGN || fn == UnaryFn.ERF || !(x.isNative() && y.isNative())) {
+        if (fn == UnaryFn.SIGN || fn == UnaryFn.ERF || fn == UnaryFn.LOG1P || !(x.isNative() && y.isNative())) {
             super.unary(fn, x, xi, y, yi, n);
             return;
         }

@@ -285,7 +285,7 @@ final class CudaDevice {
      * destination), so each replay counts it as changed, as the eager call did (its version counter: autograd refuses a
      * backward that needs values written since). Held weakly: the graph does not keep a tensor alive.
      */
-    void noteWrite(Storage storage) {
+    synchronized void noteWrite(Storage storage) { // a copy calls it after leaving the device's lock
         if (capturing) {
             capturedWrites.add(new WeakReference<>(storage));
         }

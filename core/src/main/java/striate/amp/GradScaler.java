@@ -138,20 +138,21 @@ public final class GradScaler {
             throw new IllegalStateException("GradScaler.unscale: this optimizer's gradients were already unscaled "
                     + "since the last update(); call unscale once per step, then step and update");
         }
+        optimizer.parameters().forEach((name, p) -> { // before any gradient changes, as PyTorch checks them all first
+            if (p.grad() != null && p.requiresGrad() && p.grad().dtype() == DType.F16) { // "Attempting to unscale FP16"
+                throw new IllegalStateException("GradScaler.unscale: parameter '" + name + "' has float16 gradients; the "
+                        + "scaler unscales float32 master weights' gradients: keep the model in float32 and run it "
+                        + "under Autocast.enable(DType.F16) instead of converting it");
+            }
+        });
         Tensor nonFinite = null; // Σ 0·g over every gradient in float32: exactly 0, or NaN when an element is inf or NaN
         try (GradMode.Scope off = GradMode.off(); Autocast.Scope plain = Autocast.disable()) {
             Tensor s = null;
             Tensor inverse = null;
-            for (Map.Entry<String, Parameter> e : optimizer.parameters().entrySet()) {
-                Parameter p = e.getValue();
+            for (Parameter p : optimizer.parameters().values()) {
                 Tensor g = p.grad();
                 if (g == null || !p.requiresGrad()) {
                     continue;
-                }
-                if (g.dtype() == DType.F16) { // as PyTorch's "Attempting to unscale FP16 gradients."
-                    throw new IllegalStateException("GradScaler.unscale: parameter '" + e.getKey() + "' has float16 "
-                            + "gradients; the scaler unscales float32 master weights' gradients: keep the model in "
-                            + "float32 and run it under Autocast.enable(DType.F16) instead of converting it");
                 }
                 if (s == null) {
                     s = state(g.device());

@@ -77,7 +77,8 @@ public final class AutocastPolicy {
             case SoftmaxOp _, LogSoftmaxOp _, CrossEntropyOp _, CrossEntropyBackwardOp _, BatchNormOp _,
                  BatchNormBackwardOp _, PowerOp _ -> Rule.FLOAT32;
             case ReduceOp r -> r.fn() == ReduceFn.SUM ? Rule.FLOAT32 : Rule.WIDEST;
-            case UnaryOp u -> u.fn() == UnaryFn.EXP || u.fn() == UnaryFn.LOG ? Rule.FLOAT32 : Rule.WIDEST;
+            case UnaryOp u -> u.fn() == UnaryFn.EXP || u.fn() == UnaryFn.LOG || u.fn() == UnaryFn.LOG1P ? Rule.FLOAT32
+                    : Rule.WIDEST;
             case AffineOp _, BinaryOp _, WhereOp _, Pool2dOp _, Pool2dBackwardOp _, KMaxPoolOp _, KMaxPoolBackwardOp _,
                  EmbeddingOp _, EmbeddingBackwardOp _, LstmCellOp _, LstmCellBackwardOp _, GruCellOp _,
                  GruCellBackwardOp _, LstmLayerOp _, LstmLayerBackwardOp _, GruLayerOp _, GruLayerBackwardOp _,

@@ -105,7 +105,7 @@ public final class Derivatives {
             case PadOp p -> false;
             case AffineOp a -> false;
             case UnaryOp u -> switch (u.fn()) {
-                case LOG, ABS, RELU, ERF -> true;
+                case LOG, ABS, RELU, ERF, LOG1P -> true;
                 case NEG, EXP, SQRT, SIGN, STEP, SIGMOID, TANH -> false;
             };
             case SoftmaxOp s -> false;
@@ -129,7 +129,7 @@ public final class Derivatives {
         return switch (op) {
             case UnaryOp u -> switch (u.fn()) {
                 case EXP, SQRT, SIGMOID, TANH -> true;
-                case NEG, LOG, ABS, SIGN, STEP, RELU, ERF -> false;
+                case NEG, LOG, ABS, SIGN, STEP, RELU, ERF, LOG1P -> false;
             };
             case SoftmaxOp s -> true;
             case LogSoftmaxOp s -> true;
@@ -244,6 +244,7 @@ public final class Derivatives {
             case TANH -> dy.binary(BinaryFn.TANH_BACKWARD, y);
             case RELU -> dy.binary(BinaryFn.GATE, x);
             case ERF -> dy.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI))); // (2/√π)·e^(−x²)
+            case LOG1P -> dy.div(x.add(1));
         };
     }
 

@@ -149,16 +149,15 @@ public final class Activations {
     }
 
     /**
-     * log(1 + e^(βx))/β, and x where βx > threshold (PyTorch's: the two agree there to float precision). The
-     * exponential's argument is clamped on the unused side so it never overflows; below βx ≈ −17 the value is 0 in
-     * float (an absolute error under 1e−7, where log1p would keep e^(βx)); the gradient, sigmoid(βx), stays exact.
+     * log1p(e^(βx))/β, and x where βx > threshold (PyTorch's: the two agree there to float precision). The
+     * exponential's argument is clamped on the unused side so it never overflows.
      */
     public static Tensor softplus(Tensor x, double beta, double threshold) {
         checkSoftplus(beta, threshold);
         Tensor z = x.mul(beta);
         Tensor linear = z.gt(z.scalarLike(threshold)); // 1 where βx > threshold
         Tensor clamped = Tensor.where(linear, z.scalarLike(0), z);
-        Tensor smooth = clamped.exp().add(1).log().mul(1 / beta);
+        Tensor smooth = clamped.exp().log1p().mul(1 / beta);
         return Tensor.where(linear, x, smooth);
     }
 
@@ -169,12 +168,15 @@ public final class Activations {
 
     /**
      * x clamped to [min, max]. The gradient is 1 strictly inside and 0 at and beyond the bounds, as PyTorch's; NaN
-     * stays NaN.
+     * stays NaN, its gradient passing as PyTorch's does.
      */
     public static Tensor hardtanh(Tensor x, double min, double max) {
         checkHardtanh(min, max);
-        Tensor inside = x.gt(x.scalarLike(min)).mul(x.lt(x.scalarLike(max)));
-        Tensor clamped = x.detach().maximum(x.scalarLike(min)).minimum(x.scalarLike(max));
+        Tensor lo = x.scalarLike(min);
+        Tensor hi = x.scalarLike(max);
+        // 0 at or beyond a bound, else 1 (NaN included: its gradient passes, as PyTorch's)
+        Tensor inside = x.lt(lo).add(x.eq(lo)).add(x.gt(hi)).add(x.eq(hi)).affine(-1, 1);
+        Tensor clamped = x.detach().maximum(lo).minimum(hi);
         return Tensor.where(inside, x, clamped);
     }
 

@@ -95,7 +95,8 @@ public final class Losses {
             return reduce(d, reduction);
         }
         Tensor quadratic = d.lt(d.scalarLike(beta)); // 1 where d < beta
-        return reduce(Tensor.where(quadratic, diff.square().mul(0.5 / beta), d.add(-0.5 * beta)), reduction);
+        Tensor small = Tensor.where(quadratic, diff, diff.scalarLike(0)); // 0 on the linear side: no 0·∞ there
+        return reduce(Tensor.where(quadratic, small.square().mul(0.5 / beta), d.add(-0.5 * beta)), reduction);
     }
 
     /**
@@ -120,7 +121,8 @@ public final class Losses {
     }
 
     /**
-     * The pointwise KL terms target·(log target − logInput), 0 where target is 0 (as PyTorch's xlogy), reduced as
+     * The pointwise KL terms target·(log target − logInput), 0 where target is 0 and NaN where it is negative (as
+     * PyTorch's xlogy), reduced as
      * asked (MEAN is over every element, as PyTorch's "mean"; {@link #klDivergence(Tensor, Tensor)} gives the
      * per-sample mean). The target is a constant: no gradient reaches it.
      */
@@ -129,9 +131,8 @@ public final class Losses {
         logInput = pair.pred();
         target = pair.target();
         Tensor t = target.detach();
-        Tensor positive = t.gt(t.scalarLike(0));
-        Tensor safe = Tensor.where(positive, t, t.scalarLike(1)); // log 1 = 0 where the target is 0
-        Tensor entropyTerm = t.mul(safe.log()); // t·log t, 0 where t = 0
+        Tensor safe = Tensor.where(t.eq(t.scalarLike(0)), t.scalarLike(1), t); // log 1 = 0 where the target is 0
+        Tensor entropyTerm = t.mul(safe.log()); // t·log t (xlogy): 0 where t = 0, NaN where t < 0
         return reduce(entropyTerm.sub(t.mul(logInput)), reduction);
     }
 

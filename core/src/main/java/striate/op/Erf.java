@@ -13,8 +13,8 @@ final class Erf {
     }
 
     static double of(double x) {
-        if (Double.isNaN(x)) {
-            return x;
+        if (Double.isNaN(x) || x == 0) {
+            return x; // NaN, and ±0 keeping its sign
         }
         double a = Math.abs(x);
         double r;

@@ -15,11 +15,11 @@ public record UnaryOp(UnaryFn fn) implements Op {
         return in[0];
     }
 
-    /** EXP, LOG, SQRT, SIGMOID, TANH and ERF need a floating-point input; NEG, ABS, SIGN, STEP and RELU keep integers. */
+    /** EXP, LOG, SQRT, SIGMOID, TANH, ERF and LOG1P need a floating-point input; NEG, ABS, SIGN, STEP and RELU keep integers. */
     @Override
     public DType inferType(DType... in) {
         return switch (fn) {
-            case EXP, LOG, SQRT, SIGMOID, TANH, ERF -> requireFloating(in[0]);
+            case EXP, LOG, SQRT, SIGMOID, TANH, ERF, LOG1P -> requireFloating(in[0]);
             case NEG, ABS, SIGN, STEP, RELU -> in[0];
         };
     }

@@ -4,6 +4,7 @@ import striate.op.CastOp;
 import striate.op.CatOp;
 import striate.op.CopyOp;
 import striate.op.PadOp;
+import striate.tensor.DType;
 import striate.tensor.Tensor;
 
 /**
@@ -18,8 +19,18 @@ final class ReferenceCopy {
         out.copyFrom(in[0].toDoubleArray());
     }
 
+    /**
+     * A cast to bfloat16 or float16 goes through float32 (two roundings from float64 or int32), as PyTorch's casts
+     * and the CUDA kernels do; the reference's computed results round once ({@code Narrowing}).
+     */
     static void cast(CastOp op, Tensor[] in, Tensor out) {
-        out.copyFrom(in[0].toDoubleArray());
+        double[] v = in[0].toDoubleArray();
+        if (out.dtype() == DType.BF16 || out.dtype() == DType.F16) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) v[i];
+            }
+        }
+        out.copyFrom(v);
     }
 
     static void pad(PadOp op, Tensor[] in, Tensor out) {

@@ -2,7 +2,8 @@ package striate.tensor;
 
 /**
  * A double rounded once to a 2-byte float (bfloat16, float16), to nearest with ties to even, as the reference kernels'
- * contract says (they compute in double and round once). A plain {@code (float) v} first rounds twice: the float can
+ * contract says for what they compute (in double, rounded once; a cast goes through float32 instead, as PyTorch's
+ * casts and the CUDA kernels do). A plain {@code (float) v} first rounds twice: the float can
  * land on a tie of the narrow format that v was beside, and the tie then goes to even, away from v (bfloat16 of
  * −3.9453125000000004 is −3.953125; through the float −3.9453125 it was −3.9375).
  */

@@ -538,6 +538,11 @@ public final class Tensor {
         return unary(UnaryFn.RELU);
     }
 
+    /** log(1 + x), elementwise, exact where x is small (log of 1 + x would round 1 + x first). */
+    public Tensor log1p() {
+        return unary(UnaryFn.LOG1P);
+    }
+
     /** The error function, elementwise (GELU's Φ(x) = (1 + erf(x/√2))/2). */
     public Tensor erf() {
         return unary(UnaryFn.ERF);

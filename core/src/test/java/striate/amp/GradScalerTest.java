@@ -229,5 +229,13 @@ class GradScalerTest {
         GradScaler scaler = new GradScaler();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> scaler.unscale(sgd(w)));
         assertTrue(e.getMessage().contains("'w' has float16 gradients"), e.getMessage());
+        // checked before anything is unscaled: a float32 gradient beside it keeps its value
+        Parameter a = parameter(1, 2);
+        a.value().setGrad(Tensor.of(REF, DType.F32, new double[] {8, 16}));
+        Map<String, Parameter> both = new java.util.LinkedHashMap<>();
+        both.put("a", a);
+        both.put("w", w);
+        assertThrows(IllegalStateException.class, () -> scaler.unscale(Sgd.builder(both).lr(0.1).build()));
+        assertArrayEquals(new float[] {8, 16}, a.value().grad().toFloatArray());
     }
 }

@@ -92,7 +92,7 @@ class GradCheckTest {
             if (fn == UnaryFn.SIGN || fn == UnaryFn.STEP) {
                 continue; // zero gradient almost everywhere; covered by the zero-gradient test below
             }
-            boolean positive = fn == UnaryFn.LOG || fn == UnaryFn.SQRT;
+            boolean positive = fn == UnaryFn.LOG || fn == UnaryFn.SQRT || fn == UnaryFn.LOG1P;
             c.add(op("unary " + fn + " [7]", new UnaryOp(fn), positive ? pos(1, 7) : u(1, 7)));
             c.add(op("unary " + fn + " [3,33]", new UnaryOp(fn), positive ? pos(2, 3, 33) : u(2, 3, 33)));
         }

@@ -67,4 +67,19 @@ class RobustLossesTest {
         assertClose(0.2816882489145447, Losses.klDivergence(logP, target, Losses.Reduction.MEAN).item(), 1e-12,
                 "mean over elements");
     }
+
+    /** At an infinite difference smooth L1's and Huber's gradients are the sign (times delta), not NaN; KL of a
+     *  negative target is NaN (xlogy), as PyTorch's. */
+    @Test
+    void infiniteDifferencesAndNegativeTargets() {
+        for (double delta : new double[] {0.5, 2}) {
+            Tensor p = Tensor.of(REF, DType.F64, new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}, 2)
+                    .requiresGrad(true);
+            Losses.huber(p, Tensor.zeros(REF, DType.F64, 2), delta, Losses.Reduction.SUM).backward();
+            assertClose(new double[] {delta, -delta}, p.grad().toDoubleArray(), 0, "Huber, delta " + delta);
+        }
+        Tensor logP = Tensor.of(REF, DType.F64, new double[] {-1, -2}, 1, 2);
+        Tensor negative = Tensor.of(REF, DType.F64, new double[] {-0.5, 1.5}, 1, 2);
+        assertEquals(Double.NaN, Losses.klDivergence(logP, negative).item());
+    }
 }

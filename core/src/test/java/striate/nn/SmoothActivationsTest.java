@@ -132,4 +132,18 @@ class SmoothActivationsTest {
             assertTrue(r.passed(), r.toString());
         }
     }
+
+    /** The review's edge cases: softplus's float32 tail (log1p), hardtanh at NaN, erf of −0. */
+    @Test
+    void edgesAsPyTorch() {
+        Tensor tail = Tensor.of(REF, DType.F32, new double[] {-15, -10}, 2);
+        float[] y = Activations.softplus(tail, 1, 20).toFloatArray();
+        assertEquals(3.059022617435403e-07, y[0], 1e-6 * 3.06e-7, "PyTorch's float32 softplus(−15)");
+        assertEquals(4.5398901420412585e-05, y[1], 1e-6 * 4.54e-5, "PyTorch's float32 softplus(−10)");
+        Tensor nan = Tensor.of(REF, DType.F64, new double[] {Double.NaN}, 1).requiresGrad(true);
+        Activations.hardtanh(nan, -1, 1).sum().backward();
+        assertEquals(1.0, nan.grad().toDoubleArray()[0], "a NaN's gradient passes, as PyTorch's");
+        double minusZero = Tensor.of(REF, DType.F64, new double[] {-0.0}, 1).erf().toDoubleArray()[0];
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(minusZero), "erf(−0) = −0");
+    }
 }

@@ -28,6 +28,15 @@ class NarrowingTest {
     }
 
     @Test
+    void castsGoThroughFloatAsPyTorchsDo() { // PyTorch 1.13: −3.9375, 1.0, 16777216 and 65504 for these
+        Tensor d = Tensor.of(Device.reference(), DType.F64, new double[] {-3.9453125000000004, 1 + 0x1p-11 + 0x1p-40}, 2);
+        assertEquals(-3.9375f, d.to(DType.BF16).toFloatArray()[0]);
+        assertEquals(1f, d.to(DType.F16).toFloatArray()[1]);
+        assertEquals(16777216f, Tensor.ofInts(Device.reference(), new int[] {16842753}, 1).to(DType.BF16)
+                .toFloatArray()[0]);
+    }
+
+    @Test
     void bfloat16BesideItsTies() {
         Random r = new Random(1);
         for (int k = 0; k < 100_000; k++) {

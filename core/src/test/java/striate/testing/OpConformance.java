@@ -240,6 +240,9 @@ public abstract class OpConformance {
             c.add(op("cast f32→" + t + " [1025]", new CastOp(low), u(110, 1025)));
             c.add(op("cast f64→" + t + " [1025]", new CastOp(low), d -> Fixtures.uniform(d, 111, -3, 3, 1025)
                     .to(DType.F64)));
+            c.add(op("cast f64→" + t + " beside ties", new CastOp(low), besideTies()));
+            c.add(op("cast i32→" + t + " beside ties", new CastOp(low),
+                    d -> Tensor.ofInts(d, new int[] {16842753, 2049 + (1 << 20), -16842753, 65535, 2049})));
             c.add(op("cast f32→" + t + " strided [33, 7]", new CastOp(low), transposed(u(112, 7, 33))));
             c.add(op("cast f32→" + t + " specials", new CastOp(low), specials()));
             c.add(op("cast " + t + "→f32 [1025]", new CastOp(DType.F32), low(113, low, 1025)));
@@ -289,6 +292,13 @@ public abstract class OpConformance {
      * float32 values at the edges of the low types: ties between neighbours, float16's overflow and subnormals,
      * bfloat16's largest, NaN and the infinities.
      */
+    /** Float64 values a hair past a bfloat16 or float16 tie: rounded through float32 they land on it, as PyTorch's. */
+    private static Input besideTies() {
+        double[] v = {-3.9453125000000004, 1 + 0x1p-8 + 0x1p-40, 1 + 0x1p-11 + 0x1p-40, -(1 + 0x1p-11 + 0x1p-40),
+            1 + 3 * 0x1p-12 - 0x1p-45, 65519.99999};
+        return d -> Tensor.of(d, DType.F64, v);
+    }
+
     private static Input specials() {
         double[] v = {1 + 0x1p-8, 1 + 3 * 0x1p-8, 1 + 0x1p-11, 1 + 3 * 0x1p-11, 65504, 65519, 65520, 1e5, -1e5,
             0x1p-24, 0x1p-25, 3 * 0x1p-25, 1e-6, Float.MAX_VALUE, -Float.MIN_VALUE, Double.NaN,
@@ -387,7 +397,7 @@ public abstract class OpConformance {
 
     private static void elementwise(List<Case> c) {
         for (UnaryFn fn : UnaryFn.values()) {
-            boolean positive = fn == UnaryFn.LOG || fn == UnaryFn.SQRT;
+            boolean positive = fn == UnaryFn.LOG || fn == UnaryFn.SQRT || fn == UnaryFn.LOG1P;
             UnaryOp op = new UnaryOp(fn);
             for (long n : ODD) {
                 c.add(op("unary " + fn + " " + dims(n), op, positive ? pos(n, n) : range(n, -3, 3, n)));
