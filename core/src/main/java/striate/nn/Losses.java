@@ -171,6 +171,34 @@ public final class Losses {
         return loss.sum().to(exact).div(counted).to(loss.dtype());
     }
 
+    /** Negative log-likelihood of log-probabilities [n, c] at int32 targets [n], averaged: PyTorch's nll_loss. */
+    public static Tensor nll(Tensor logProbs, Tensor target) {
+        return nll(logProbs, target, IGNORE_INDEX, Reduction.MEAN);
+    }
+
+    /**
+     * Negative log-likelihood −logProbs[i, target_i] of log-probabilities [n, c] (a log-softmax's output) at int32
+     * targets [n], with PyTorch's ignore index and reductions (the mean over the targets not ignored). Computed as the
+     * fused cross-entropy of logProbs (which is −x[t] + logsumexp(x)) minus their log-sum-exp, so no gather op is
+     * needed: the gradient is PyTorch's −1 at each target (the two softmax terms cancel), and the value is exact up to
+     * the rounding of a log-sum-exp, which is 0 for a log-softmax's output.
+     */
+    public static Tensor nll(Tensor logProbs, Tensor target, int ignoreIndex, Reduction reduction) {
+        checkClassTargets("Losses.nll", logProbs, target);
+        Tensor crossEntropy = Tensor.apply(new CrossEntropyOp(ignoreIndex), logProbs, target); // [n], 0 where ignored
+        Tensor max = logProbs.detach().max(1, true); // [n, 1]
+        Tensor logSumExp = logProbs.sub(max).exp().sum(1, false).log().add(max.reshape(logProbs.dim(0))); // [n]
+        DType exact = crossEntropy.dtype() == DType.F64 ? DType.F64 : DType.F32;
+        Tensor t = target.to(exact);
+        Tensor ignored = t.eq(t.scalarLike(ignoreIndex)); // [n]: 1 where ignored
+        Tensor loss = crossEntropy.sub(Tensor.where(ignored.to(logSumExp.dtype()), logSumExp.scalarLike(0), logSumExp));
+        if (reduction != Reduction.MEAN) {
+            return reduce(loss, reduction);
+        }
+        Tensor counted = ignored.affine(-1, 1).sum();
+        return loss.sum().to(exact).div(counted).to(loss.dtype());
+    }
+
     /**
      * Cross-entropy of a batch of sequences with padding: logits [b, t, c] against int32 targets [b, t] (any leading
      * axes that agree, so time-major [t, b, c] and [t, b] work the same), a target of {@link #IGNORE_INDEX} marking a
@@ -203,7 +231,10 @@ public final class Losses {
     }
 
     private static void checkCrossEntropy(Tensor logits, Tensor target) {
-        String name = "Losses.crossEntropy";
+        checkClassTargets("Losses.crossEntropy", logits, target);
+    }
+
+    private static void checkClassTargets(String name, Tensor logits, Tensor target) {
         if (!logits.dtype().isFloating()) {
             throw new IllegalArgumentException(name + ": logits must be a floating type, got " + logits.dtype());
         }

@@ -11,7 +11,7 @@ import striate.tensor.DType;
 import striate.tensor.Tensor;
 
 /**
- * Smooth L1, Huber and Kullback–Leibler losses: values and gradients in float64 against PyTorch 1.13's
+ * Smooth L1, Huber, Kullback–Leibler and negative log-likelihood losses: values and gradients in float64 against PyTorch 1.13's
  * (torch.nn.functional on the same inputs, printed to 17 digits): differences inside and outside beta, at beta and at
  * zero, the reductions, and KL's batch mean, sum and element mean with a target holding zeros.
  */
@@ -81,5 +81,33 @@ class RobustLossesTest {
         Tensor logP = Tensor.of(REF, DType.F64, new double[] {-1, -2}, 1, 2);
         Tensor negative = Tensor.of(REF, DType.F64, new double[] {-0.5, 1.5}, 1, 2);
         assertEquals(Double.NaN, Losses.klDivergence(logP, negative).item());
+    }
+
+    /** NLL of a log-softmax's output with an ignored target, each reduction, and of raw values: PyTorch's nll_loss. */
+    @Test
+    void nllMatchesPyTorch() {
+        double[][] want = {{0.9285154685889104}, {1.8570309371778209}, {0.49518189808585605, 1.3618490390919649, 0}};
+        double[] sumGrad = {0.22420781804820114, -0.3905399624011229, 0.13598891579350553, 0.030343228559416225,
+                0.034671091435478855, 0.01275478174208794, 0.696387487194526, -0.7438133603720929, 0, 0, 0, 0};
+        Losses.Reduction[] reductions = {Losses.Reduction.MEAN, Losses.Reduction.SUM, Losses.Reduction.NONE};
+        for (int k = 0; k < 3; k++) {
+            Tensor logits = Tensor.of(REF, DType.F64, new double[] {1, 2, 0.5, -1, 0, -1, 3, 2, 0.2, 0.1, -0.3, 0.4},
+                    3, 4).requiresGrad(true);
+            Tensor y = Tensor.ofInts(REF, new int[] {1, 3, Losses.IGNORE_INDEX}, 3);
+            Tensor l = Losses.nll(logits.logSoftmax(1), y, Losses.IGNORE_INDEX, reductions[k]);
+            l.sum().backward();
+            assertClose(want[k], l.toDoubleArray(), 1e-12, reductions[k] + " value");
+            double scale = k == 0 ? 0.5 : 1; // the mean is over the two targets not ignored
+            double[] g = new double[sumGrad.length];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = sumGrad[i] * scale;
+            }
+            assertClose(g, logits.grad().toDoubleArray(), 1e-12, reductions[k] + " gradient through the log-softmax");
+        }
+        Tensor raw = Tensor.of(REF, DType.F64, new double[] {-0.5, -2, -1, 0.3, 0.7, -4}, 2, 3).requiresGrad(true);
+        Tensor l = Losses.nll(raw, Tensor.ofInts(REF, new int[] {2, 0}, 2));
+        l.backward();
+        assertClose(0.35, l.item(), 1e-12, "raw values");
+        assertClose(new double[] {0, 0, -0.5, -0.5, 0, 0}, raw.grad().toDoubleArray(), 1e-12, "−1/n at each target");
     }
 }
