@@ -273,6 +273,30 @@ public final class Functional {
         return x.mul(keep);
     }
 
+    /**
+     * Channel dropout, PyTorch's Dropout2d (Tompson et al., 2015): x [n, c, ...] (rank 3 or more); in training each
+     * whole channel of each sample is zeroed with probability p and the kept ones are scaled by 1/(1 − p); identity in
+     * evaluation. For convolutional features, whose neighbouring values are correlated, so that dropping single
+     * values would regularize little.
+     */
+    public static Tensor dropout2d(Tensor x, double p, boolean training, long seed) {
+        checkDropout(p);
+        if (x.rank() < 3) {
+            throw new striate.tensor.ShapeMismatchException("Dropout2d", "input of shape " + x.shape(),
+                    "[n, c, ...] (rank 3 or more)");
+        }
+        if (!training || p == 0) {
+            return x;
+        }
+        long[] perChannel = new long[x.rank()]; // [n, c, 1, ...]
+        java.util.Arrays.fill(perChannel, 1);
+        perChannel[0] = x.dim(0);
+        perChannel[1] = x.dim(1);
+        Tensor u = Tensor.rand(x.device(), x.dtype(), striate.tensor.Shape.of(perChannel), 0, 1, seed);
+        double scale = 1 / (1 - p);
+        return x.mul(u.lt(u.scalarLike(p)).affine(-scale, scale)); // the mask broadcast over each channel's values
+    }
+
     static void checkDropout(double p) {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
