@@ -13,7 +13,8 @@ import striate.tensor.Device;
 import striate.tensor.Tensor;
 
 /**
- * RMSprop with momentum and centered, and Adagrad (with rate decay, weight decay and a starting accumulator): six
+ * RMSprop with momentum and centered, Adagrad (with rate decay, weight decay and a starting accumulator) and Adadelta:
+ * six
  * steps of a scripted gradient sequence in float64 on the reference backend against PyTorch 1.13's optimizers on the
  * same sequence (torch.optim in float64, printed to 17 digits); their state round trip.
  */
@@ -53,6 +54,25 @@ class OptimizerVariantsTest {
         assertArrayEquals(new double[] {0.41122358042314355, -1.4650926593952283, 1.9144062089568994,
                 -0.16320203378050185}, run(m -> Adagrad.builder(m).lr(0.1).lrDecay(0.05).weightDecay(0.01)
                 .initialAccumulator(0.2).eps(1e-6).build()), 1e-12, "rate decay, weight decay, accumulator 0.2");
+    }
+
+    @Test
+    void adadeltaMatchesPyTorch() {
+        assertArrayEquals(new double[] {0.49367639170583544, -1.4980255592077956, 1.989080255162464,
+                -0.006576390696835673}, run(m -> Adadelta.builder(m).build()), 1e-12, "defaults");
+        assertArrayEquals(new double[] {0.47475112814804277, -1.4805455259751765, 1.9488109284403787,
+                -0.023515338004868977}, run(m -> Adadelta.builder(m).lr(0.5).rho(0.8).eps(1e-4).weightDecay(0.1)
+                .build()), 1e-12, "lr 0.5, rho 0.8, eps 1e-4, weight decay 0.1");
+        Parameter p = new Parameter(Tensor.of(REF, DType.F64, START));
+        Adadelta a = Adadelta.builder(Map.of("w", p)).build();
+        p.value().setGrad(Tensor.of(REF, DType.F64, GRADIENTS[0]));
+        a.step();
+        Adadelta again = Adadelta.builder(Map.of("w", p)).build();
+        again.loadState(a.state());
+        assertArrayEquals(a.state().get("w.acc_delta").toDoubleArray(), again.state().get("w.acc_delta")
+                .toDoubleArray());
+        assertThrows(IllegalArgumentException.class, () -> again.loadState(Map.of("w.nonsense",
+                Tensor.of(REF, DType.F64, START))));
     }
 
     @Test
