@@ -43,7 +43,8 @@ public final class GroupNorm extends Module {
             throw new ShapeMismatchException(toString(), "input of shape " + x.shape(), "[n, " + channels + ", ...]");
         }
         long[] dims = x.shape().dims();
-        Tensor grouped = x.reshape(dims[0], groups, -1); // [n, groups, c/groups · positions]
+        long perGroup = x.size() / Math.max(1, dims[0]) / groups; // c/groups · positions (n may be 0)
+        Tensor grouped = x.reshape(dims[0], groups, perGroup); // [n, groups, c/groups · positions]
         Tensor centered = grouped.sub(grouped.mean(2, true));
         Tensor variance = centered.square().mean(2, true); // biased, as PyTorch's
         Tensor y = centered.div(variance.add(eps).sqrt()).reshape(dims);

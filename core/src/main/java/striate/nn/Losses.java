@@ -179,24 +179,29 @@ public final class Losses {
     /**
      * Negative log-likelihood −logProbs[i, target_i] of log-probabilities [n, c] (a log-softmax's output) at int32
      * targets [n], with PyTorch's ignore index and reductions (the mean over the targets not ignored). Computed as the
-     * fused cross-entropy of logProbs (which is −x[t] + logsumexp(x)) minus their log-sum-exp, so no gather op is
-     * needed: the gradient is PyTorch's −1 at each target (the two softmax terms cancel), and the value is exact up to
-     * the rounding of a log-sum-exp, which is 0 for a log-softmax's output.
+     * fused cross-entropy of logProbs (which is −x[t] + logsumexp(x)) minus their log-sum-exp, in float32 (float64 for
+     * float64), so no gather op is needed and the gradient is −1 at each target (the softmax terms cancel). Exact up to
+     * the rounding of a log-sum-exp for a log-softmax's output, whose log-sum-exp is 0. Two limits PyTorch's gather
+     * does not have: on raw scores far from normalized the subtraction cancels (x = [100, 0.001], target 1: −0.0009995
+     * in float32), and a row with a non-finite entry other than at its target gives NaN (PyTorch reads the target
+     * alone). Ignored rows count for nothing, whatever they hold.
      */
     public static Tensor nll(Tensor logProbs, Tensor target, int ignoreIndex, Reduction reduction) {
         checkClassTargets("Losses.nll", logProbs, target);
-        Tensor crossEntropy = Tensor.apply(new CrossEntropyOp(ignoreIndex), logProbs, target); // [n], 0 where ignored
-        Tensor max = logProbs.detach().max(1, true); // [n, 1]
-        Tensor logSumExp = logProbs.sub(max).exp().sum(1, false).log().add(max.reshape(logProbs.dim(0))); // [n]
-        DType exact = crossEntropy.dtype() == DType.F64 ? DType.F64 : DType.F32;
+        DType exact = logProbs.dtype() == DType.F64 ? DType.F64 : DType.F32;
         Tensor t = target.to(exact);
         Tensor ignored = t.eq(t.scalarLike(ignoreIndex)); // [n]: 1 where ignored
-        Tensor loss = crossEntropy.sub(Tensor.where(ignored.to(logSumExp.dtype()), logSumExp.scalarLike(0), logSumExp));
+        Tensor x = Tensor.where(ignored.reshape(ignored.dim(0), 1), t.scalarLike(0), logProbs.to(exact)); // [n, c]
+        Tensor crossEntropy = Tensor.apply(new CrossEntropyOp(ignoreIndex), x, target); // [n], 0 where ignored
+        Tensor max = x.detach().max(1, true); // [n, 1]
+        Tensor logSumExp = x.sub(max).exp().sum(1, false).log().add(max.reshape(x.dim(0))); // [n], 0 where ignored
+        Tensor loss = crossEntropy.sub(logSumExp.mul(ignored.affine(-1, 1)));
+        DType out = Autocast.isEnabled() ? exact : logProbs.dtype();
         if (reduction != Reduction.MEAN) {
-            return reduce(loss, reduction);
+            return reduce(loss, reduction).to(out);
         }
         Tensor counted = ignored.affine(-1, 1).sum();
-        return loss.sum().to(exact).div(counted).to(loss.dtype());
+        return loss.sum().div(counted).to(out);
     }
 
     /**

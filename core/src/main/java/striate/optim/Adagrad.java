@@ -7,7 +7,8 @@ import striate.tensor.Tensor;
 
 /**
  * Adagrad (Duchi, Hazan and Singer, 2011) with PyTorch's semantics: g = grad + weightDecay·param; s = s + g²;
- * param −= lr_t·g / (√s + ε), where lr_t = lr / (1 + (t − 1)·lrDecay) at the optimizer's step t (from 1). Defaults are
+ * param −= lr_t·g / (√s + ε), where lr_t = lr / (1 + (t − 1)·lrDecay) at the optimizer's step t (from 1; steps a
+ * loss scaler skipped do not count). Defaults are
  * PyTorch's: lr 1e-2, no rate decay, no weight decay, s starting at 0, ε 1e-10. The sums live on the parameter's
  * device and are saved as "w.sum" (PyTorch's name). The step is composed of the backends' elementwise kernels; a
  * replayed graph capture repeats it only without rate decay (lr_t is a host value, frozen at capture).
@@ -47,10 +48,14 @@ public final class Adagrad extends Optimizer {
         return lrDecay == 0;
     }
 
-    /** True: a skipped step selects the old values on the device ({@link Tensor#where}). */
+    /**
+     * True without rate decay: a skipped step selects the old values on the device ({@link Tensor#where}). With it, the
+     * rate counts the steps taken, so a loss scaler's flag is read on the host and a skipped step is not taken (nor
+     * counted), as PyTorch's scaler skips the optimizer's step.
+     */
     @Override
     public boolean skipsOnDevice() {
-        return true;
+        return lrDecay == 0;
     }
 
     @Override

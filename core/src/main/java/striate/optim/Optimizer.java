@@ -121,7 +121,7 @@ public abstract class Optimizer {
 
     /**
      * Whether {@link #step(Tensor)} skips on the device (every update takes the flag) rather than reading the flag on
-     * the host. False unless an optimizer says so; SGD, RMSprop and Adam do.
+     * the host. False unless an optimizer says so; SGD, RMSprop, Adadelta, Adam and Adagrad without rate decay do.
      */
     public boolean skipsOnDevice() {
         return false;
@@ -144,7 +144,8 @@ public abstract class Optimizer {
     /**
      * Whether a captured step ({@link striate.backend.Backend#captureGraph}) stays this optimizer's step when replayed:
      * only when every value its updates read lives on the device (a host value such as the {@code step} argument of
-     * {@link #update} is frozen at capture). False unless an optimizer says so; SGD, RMSprop and Adam do.
+     * {@link #update} is frozen at capture). False unless an optimizer says so; SGD, RMSprop, Adadelta, Adam and
+     * Adagrad without rate decay do.
      */
     public boolean capturable() {
         return false;

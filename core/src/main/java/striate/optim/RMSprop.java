@@ -111,6 +111,12 @@ public final class RMSprop extends Optimizer {
         gradAvg.putAll(loadedA);
         momentumBuffer.clear();
         momentumBuffer.putAll(loadedB);
+        if (!centered) { // a centered run's averages mean nothing here and would be saved again, stale
+            gradAvg.clear();
+        }
+        if (momentum == 0) {
+            momentumBuffer.clear();
+        }
     }
 
     @Override

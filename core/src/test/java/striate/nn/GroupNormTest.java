@@ -1,5 +1,6 @@
 package striate.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,6 +53,8 @@ class GroupNormTest {
         GradCheck.Result r = GradCheck.standard().check(a -> gn.forward(a[0]),
                 ActivationLossFixtures.uniform(5, -2, 2, 2, 6, 3));
         assertTrue(r.passed(), r.toString());
+        assertArrayEquals(new long[] {0, 6, 3}, gn.forward(Tensor.zeros(REF, DType.F64, 0, 6, 3)).shape().dims(),
+                "an empty batch, as PyTorch's");
         assertThrows(IllegalArgumentException.class, () -> new GroupNorm(4, 6));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> gn.forward(Tensor.zeros(REF, DType.F64, 2, 5, 3)));

@@ -110,4 +110,22 @@ class RobustLossesTest {
         assertClose(0.35, l.item(), 1e-12, "raw values");
         assertClose(new double[] {0, 0, -0.5, -0.5, 0, 0}, raw.grad().toDoubleArray(), 1e-12, "−1/n at each target");
     }
+
+    /** Ignored rows count for nothing whatever they hold; bfloat16 log-probabilities are read in float32. */
+    @Test
+    void nllIgnoresIgnoredRowsWhollyAndReadsLowPrecisionInFloat32() {
+        Tensor x = Tensor.of(REF, DType.F64, new double[] {-0.5, -1.5, Double.NEGATIVE_INFINITY, Double.NaN}, 2, 2)
+                .requiresGrad(true);
+        Tensor l = Losses.nll(x, Tensor.ofInts(REF, new int[] {1, Losses.IGNORE_INDEX}, 2));
+        l.backward();
+        assertClose(1.5, l.item(), 1e-15, "the one target counted");
+        assertClose(new double[] {0, -1, 0, 0}, x.grad().toDoubleArray(), 1e-15, "nothing in the ignored row");
+        Tensor low = Tensor.of(REF, DType.F32, new double[] {-0.1, -2.5, -3.5, -0.05}, 2, 2).to(DType.BF16);
+        try (striate.autograd.Autocast.Scope on = striate.autograd.Autocast.enable(DType.BF16)) {
+            Tensor nll = Losses.nll(low, Tensor.ofInts(REF, new int[] {0, 1}, 2));
+            assertEquals(DType.F32, nll.dtype());
+            double[] v = low.toDoubleArray();
+            assertClose(-(v[0] + v[3]) / 2, nll.item(), 1e-7, "PyTorch's 0.0750732");
+        }
+    }
 }

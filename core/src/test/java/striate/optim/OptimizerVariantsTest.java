@@ -56,6 +56,23 @@ class OptimizerVariantsTest {
                 .initialAccumulator(0.2).eps(1e-6).build()), 1e-12, "rate decay, weight decay, accumulator 0.2");
     }
 
+    /** With rate decay a skipped step is not taken and does not count: the rate of the next is the second's. */
+    @Test
+    void adagradWithRateDecayDoesNotCountSkippedSteps() {
+        double[] want = run(m -> Adagrad.builder(m).lr(0.1).lrDecay(0.5).build());
+        Parameter p = new Parameter(Tensor.of(REF, DType.F64, START));
+        Adagrad opt = Adagrad.builder(Map.of("w", p)).lr(0.1).lrDecay(0.5).build();
+        for (int i = 0; i < GRADIENTS.length; i++) {
+            p.value().setGrad(Tensor.of(REF, DType.F64, GRADIENTS[i]));
+            opt.step(Tensor.scalar(REF, DType.F32, 0));
+            if (i == 2) {
+                p.value().setGrad(Tensor.of(REF, DType.F64, new double[] {Double.POSITIVE_INFINITY, 0, 0, 0}));
+                opt.step(Tensor.scalar(REF, DType.F32, 1)); // a loss scaler's skip
+            }
+        }
+        assertArrayEquals(want, p.value().toDoubleArray(), 1e-15);
+    }
+
     @Test
     void adadeltaMatchesPyTorch() {
         assertArrayEquals(new double[] {0.49367639170583544, -1.4980255592077956, 1.989080255162464,
@@ -88,6 +105,12 @@ class OptimizerVariantsTest {
         RMSprop again = RMSprop.builder(Map.of("w", p)).momentum(0.9).centered(true).build();
         again.loadState(state);
         assertArrayEquals(state.get("w.grad_avg").toDoubleArray(), again.state().get("w.grad_avg").toDoubleArray());
+
+        RMSprop plain = RMSprop.builder(Map.of("w", p)).build();
+        plain.loadState(state);
+        assertEquals(java.util.Set.of("w.square_avg"), plain.state().keySet().stream()
+                .filter(k -> k.startsWith("w.")).collect(java.util.stream.Collectors.toSet()),
+                "a plain RMSprop keeps only its square average from a centered one's state");
 
         Adagrad ada = Adagrad.builder(Map.of("w", p)).build();
         ada.step();
