@@ -2,7 +2,8 @@ package striate.optim;
 
 /**
  * A learning rate as a function of the epoch (counted from 0), set on the optimizer at the start of each
- * epoch. Closed forms of PyTorch's StepLR and CosineAnnealingLR.
+ * epoch. Closed forms of PyTorch's StepLR, MultiStepLR, ExponentialLR and CosineAnnealingLR, and of a linear warm-up
+ * before another schedule (LinearLR then the other, as SequentialLR chains them).
  */
 public interface LrSchedule {
     /** The rate for {@code epoch} given the initial rate. */
@@ -25,6 +26,43 @@ public interface LrSchedule {
                     + stepSize + " and " + gamma);
         }
         return (base, epoch) -> base * Math.pow(gamma, Math.floorDiv(epoch, stepSize));
+    }
+
+    /** base·γ^epoch (PyTorch's ExponentialLR). */
+    static LrSchedule exponential(double gamma) {
+        if (!(gamma > 0 && gamma <= 1)) {
+            throw new IllegalArgumentException("exponential schedule needs gamma in (0, 1], got " + gamma);
+        }
+        return (base, epoch) -> base * Math.pow(gamma, epoch);
+    }
+
+    /** base·γ^(milestones reached): the rate is multiplied by γ at each milestone epoch (PyTorch's MultiStepLR). */
+    static LrSchedule multiStep(int[] milestones, double gamma) {
+        if (!(gamma > 0 && gamma <= 1) || milestones.length == 0) {
+            throw new IllegalArgumentException("multi-step schedule needs milestones and gamma in (0, 1], got "
+                    + java.util.Arrays.toString(milestones) + " and " + gamma);
+        }
+        for (int i = 0; i < milestones.length; i++) {
+            if (milestones[i] < 1 || i > 0 && milestones[i] <= milestones[i - 1]) {
+                throw new IllegalArgumentException("multi-step schedule needs increasing milestones >= 1, got "
+                        + java.util.Arrays.toString(milestones));
+            }
+        }
+        int[] at = milestones.clone();
+        return (base, epoch) -> base * Math.pow(gamma, java.util.Arrays.stream(at).filter(m -> m <= epoch).count());
+    }
+
+    /**
+     * A linear warm-up of {@code epochs} epochs from startFactor·base up to base (PyTorch's LinearLR), then {@code then}
+     * from its own epoch 0 (as SequentialLR with the milestone at {@code epochs}).
+     */
+    static LrSchedule warmup(int epochs, double startFactor, LrSchedule then) {
+        if (epochs < 1 || !(startFactor > 0 && startFactor <= 1)) {
+            throw new IllegalArgumentException("warm-up needs epochs >= 1 and startFactor in (0, 1], got " + epochs
+                    + " and " + startFactor);
+        }
+        return (base, epoch) -> epoch < epochs ? base * (startFactor + (1 - startFactor) * epoch / epochs)
+                : then.rate(base, epoch - epochs);
     }
 
     /** η_min + (base − η_min)·(1 + cos(π·epoch / tMax)) / 2, holding η_min after tMax. */
