@@ -11,7 +11,7 @@ import striate.tensor.Tensor;
  * decay. The two running averages live on the parameter's device and are saved as "w.square_avg" and "w.acc_delta"
  * (PyTorch's names). The step is composed of the backends' elementwise kernels, with the loss scaler's on-device skip.
  */
-public final class Adadelta extends Optimizer {
+public final class Adadelta extends ElementwiseOptimizer {
     private final double rho;
     private final double eps;
     private final double weightDecay;
@@ -22,9 +22,7 @@ public final class Adadelta extends Optimizer {
         super(b.parameters, b.lr, b.l1);
         requireUnit("rho", b.rho);
         requirePositive("eps", b.eps);
-        if (!(b.weightDecay >= 0) || Double.isInfinite(b.weightDecay)) {
-            throw new IllegalArgumentException("Adadelta: weight decay must be finite and >= 0, got " + b.weightDecay);
-        }
+        requireFiniteNonNegative("weight decay", b.weightDecay);
         this.rho = b.rho;
         this.eps = b.eps;
         this.weightDecay = b.weightDecay;
@@ -32,23 +30,6 @@ public final class Adadelta extends Optimizer {
 
     public static Builder builder(Map<String, Parameter> parameters) {
         return new Builder(parameters);
-    }
-
-    /** True: the update reads only device values. */
-    @Override
-    public boolean capturable() {
-        return true;
-    }
-
-    /** True: a skipped step selects the old values on the device ({@link Tensor#where}). */
-    @Override
-    public boolean skipsOnDevice() {
-        return true;
-    }
-
-    @Override
-    protected void update(String name, Tensor value, Tensor grad, long step) {
-        update(name, value, grad, step, null);
     }
 
     @Override
@@ -60,9 +41,9 @@ public final class Adadelta extends Optimizer {
         Tensor delta = u.add(eps).sqrt().div(newV.add(eps).sqrt()).mul(g);
         Tensor newU = u.mul(rho).add(delta.square().mul(1 - rho));
         Tensor newValue = value.sub(delta.mul(learningRate()));
-        v.copyFrom(skip == null ? newV : Tensor.where(skip, v, newV));
-        u.copyFrom(skip == null ? newU : Tensor.where(skip, u, newU));
-        value.copyFrom(skip == null ? newValue : Tensor.where(skip, value, newValue));
+        write(v, newV, skip);
+        write(u, newU, skip);
+        write(value, newValue, skip);
     }
 
     @Override

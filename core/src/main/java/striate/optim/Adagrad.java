@@ -13,7 +13,7 @@ import striate.tensor.Tensor;
  * device and are saved as "w.sum" (PyTorch's name). The step is composed of the backends' elementwise kernels; a
  * replayed graph capture repeats it only without rate decay (lr_t is a host value, frozen at capture).
  */
-public final class Adagrad extends Optimizer {
+public final class Adagrad extends ElementwiseOptimizer {
     private final double lrDecay;
     private final double weightDecay;
     private final double initialAccumulator;
@@ -22,20 +22,14 @@ public final class Adagrad extends Optimizer {
 
     private Adagrad(Builder b) {
         super(b.parameters, b.lr, b.l1);
-        requireNonNegative("lrDecay", b.lrDecay);
-        requireNonNegative("weight decay", b.weightDecay);
-        requireNonNegative("initialAccumulator", b.initialAccumulator);
+        requireFiniteNonNegative("lrDecay", b.lrDecay);
+        requireFiniteNonNegative("weight decay", b.weightDecay);
+        requireFiniteNonNegative("initialAccumulator", b.initialAccumulator);
         requirePositive("eps", b.eps);
         this.lrDecay = b.lrDecay;
         this.weightDecay = b.weightDecay;
         this.initialAccumulator = b.initialAccumulator;
         this.eps = b.eps;
-    }
-
-    private static void requireNonNegative(String what, double v) {
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException("Adagrad: " + what + " must be finite and >= 0, got " + v);
-        }
     }
 
     public static Builder builder(Map<String, Parameter> parameters) {
@@ -59,11 +53,6 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    protected void update(String name, Tensor value, Tensor grad, long step) {
-        update(name, value, grad, step, null);
-    }
-
-    @Override
     protected void update(String name, Tensor value, Tensor grad, long step, Tensor skip) {
         Tensor s = sum.computeIfAbsent(name, k -> {
             Tensor z = zerosLike(value); // outside any scope: state
@@ -76,8 +65,8 @@ public final class Adagrad extends Optimizer {
         double rate = learningRate() / (1 + (step - 1) * lrDecay);
         Tensor newS = s.add(g.square());
         Tensor newValue = value.sub(g.div(newS.sqrt().add(eps)).mul(rate));
-        s.copyFrom(skip == null ? newS : Tensor.where(skip, s, newS));
-        value.copyFrom(skip == null ? newValue : Tensor.where(skip, value, newValue));
+        write(s, newS, skip);
+        write(value, newValue, skip);
     }
 
     @Override

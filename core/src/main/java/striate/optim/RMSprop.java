@@ -14,7 +14,7 @@ import striate.tensor.Tensor;
  * for checkpoints. The step is composed of the backends' elementwise kernels (every backend has them), then written
  * into the parameter and its state in place; no fused update op yet.
  */
-public final class RMSprop extends Optimizer {
+public final class RMSprop extends ElementwiseOptimizer {
     private final double alpha;
     private final double eps;
     private final double weightDecay;
@@ -28,9 +28,7 @@ public final class RMSprop extends Optimizer {
         super(b.parameters, b.lr, b.l1);
         requireUnit("alpha", b.alpha);
         requirePositive("eps", b.eps);
-        if (!(b.weightDecay >= 0) || Double.isInfinite(b.weightDecay)) {
-            throw new IllegalArgumentException("RMSprop: weight decay must be finite and >= 0, got " + b.weightDecay);
-        }
+        requireFiniteNonNegative("weight decay", b.weightDecay);
         requireUnit("momentum", b.momentum);
         this.alpha = b.alpha;
         this.eps = b.eps;
@@ -41,23 +39,6 @@ public final class RMSprop extends Optimizer {
 
     public static Builder builder(Map<String, Parameter> parameters) {
         return new Builder(parameters);
-    }
-
-    /** True: the update reads only device values. */
-    @Override
-    public boolean capturable() {
-        return true;
-    }
-
-    /** True: a skipped step selects the old values on the device ({@link Tensor#where}). */
-    @Override
-    public boolean skipsOnDevice() {
-        return true;
-    }
-
-    @Override
-    protected void update(String name, Tensor value, Tensor grad, long step) {
-        update(name, value, grad, step, null);
     }
 
     @Override
@@ -71,15 +52,14 @@ public final class RMSprop extends Optimizer {
         Tensor b = momentum > 0 ? momentumBuffer.computeIfAbsent(name, k -> zerosLike(value)) : null;
         Tensor newB = momentum > 0 ? b.mul(momentum).add(g.div(denominator)) : null;
         Tensor newValue = value.sub((momentum > 0 ? newB : g.div(denominator)).mul(learningRate()));
-        // a skipped step selects the old values (a selection, not arithmetic: its new values may be inf or NaN)
-        v.copyFrom(skip == null ? newV : Tensor.where(skip, v, newV));
+        write(v, newV, skip);
         if (centered) {
-            a.copyFrom(skip == null ? newA : Tensor.where(skip, a, newA));
+            write(a, newA, skip);
         }
         if (momentum > 0) {
-            b.copyFrom(skip == null ? newB : Tensor.where(skip, b, newB));
+            write(b, newB, skip);
         }
-        value.copyFrom(skip == null ? newValue : Tensor.where(skip, value, newValue));
+        write(value, newValue, skip);
     }
 
     @Override
