@@ -29,9 +29,12 @@ import striate.models.AlexNet;
 import striate.models.LeNet5;
 import striate.nn.Conv2d;
 import striate.nn.Module;
+import striate.optim.Adadelta;
+import striate.optim.Adagrad;
 import striate.optim.Adam;
 import striate.optim.LrSchedule;
 import striate.optim.Optimizer;
+import striate.optim.RMSprop;
 import striate.optim.Sgd;
 import striate.parallel.DataParallel;
 import striate.tensor.Device;
@@ -54,6 +57,9 @@ import striate.train.Trainer;
         description = "Train LeNet-5 on MNIST-format data or AlexNet on an image folder; writes checkpoints and a "
                 + "report to --out.")
 final class TrainCommand implements Callable<Integer> {
+    /** What --optimizer takes. */
+    static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta");
+
     /**
      * Recorded options a resumed run may change: how long it trains and when it stops early, and where it computes
      * (the same arithmetic, on other hardware or threads, eager or replayed from a graph). Everything else would make
@@ -89,7 +95,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Learning rate (default: 0.02 for lenet5, 0.01 for alexnet).")
     Double lr;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd or adam (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam, adamw (decoupled weight decay), "
+            + "rmsprop, adagrad or adadelta (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
@@ -391,9 +398,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--activation and --pool are LeNet-5's; AlexNet's "
                     + "layers are fixed (its options are --config variant=paper|owt,size=...,channels=...)");
         }
-        if (optimizer.equals("adam") && typed.hasMatchedOption("--momentum")) {
-            throw new ParameterException(spec.commandLine(), "--momentum is SGD's; Adam keeps its own moment "
-                    + "estimates (leave --momentum out, or use --optimizer sgd)");
+        if (!optimizer.equals("sgd") && typed.hasMatchedOption("--momentum")) {
+            throw new ParameterException(spec.commandLine(), "--momentum is SGD's; " + optimizer + " keeps its own "
+                    + "running estimates (leave --momentum out, or use --optimizer sgd)");
         }
         if (workers < 1) {
             throw new ParameterException(spec.commandLine(), "--workers must be >= 1, got " + workers);
@@ -434,8 +441,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!(dropout >= 0 && dropout < 1)) {
             throw new ParameterException(spec.commandLine(), "--dropout must be in [0, 1), got " + dropout);
         }
-        if (!List.of("sgd", "adam").contains(optimizer)) {
-            throw new ParameterException(spec.commandLine(), "--optimizer must be sgd or adam, got '" + optimizer + "'");
+        if (!OPTIMIZERS.contains(optimizer)) {
+            throw new ParameterException(spec.commandLine(), "--optimizer must be one of " + String.join(", ", OPTIMIZERS)
+                    + ", got '" + optimizer + "'");
         }
         if (!List.of("relu", "tanh").contains(activation) || !List.of("max", "avg").contains(pool)) {
             throw new ParameterException(spec.commandLine(), "--activation must be relu or tanh and --pool max or avg");
@@ -464,12 +472,19 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The optimizer of --optimizer over {@code net}'s parameters, with --lr, --weight-decay and --l1. */
     private Optimizer optimizer(Module net) {
-        if (optimizer.equals("adam")) {
-            return Adam.builder(net.namedParameters()).lr(lr).weightDecay(weightDecay).l1(l1).build();
-        }
-        return Sgd.builder(net.namedParameters()).lr(lr).momentum(momentum).weightDecay(weightDecay).l1(l1).build();
+        var p = net.namedParameters();
+        return switch (optimizer) {
+            case "adam" -> Adam.builder(p).lr(lr).weightDecay(weightDecay).l1(l1).build();
+            case "adamw" -> Adam.builder(p).lr(lr).weightDecay(weightDecay).decoupled(true).l1(l1).build();
+            case "rmsprop" -> RMSprop.builder(p).lr(lr).weightDecay(weightDecay).l1(l1).build();
+            case "adagrad" -> Adagrad.builder(p).lr(lr).weightDecay(weightDecay).l1(l1).build();
+            case "adadelta" -> Adadelta.builder(p).lr(lr).weightDecay(weightDecay).l1(l1).build();
+            default -> Sgd.builder(p).lr(lr).momentum(momentum).weightDecay(weightDecay).l1(l1).build();
+        };
     }
+
 
     private LrSchedule schedule() {
         return switch (schedule) {
