@@ -33,7 +33,7 @@ import striate.tensor.Rng;
 /**
  * The layers, optimizers and schedules added after the classic curriculum, trained on a small real Fashion-MNIST subset
  * (3000 images, 2 epochs) on {@code cpu} by the Trainer: an MLP with LayerNorm, GELU and dropout under AdamW with a
- * warm-up then cosine schedule, and a small convolutional net with GroupNorm, SiLU, channel dropout and adaptive
+ * one-epoch warm-up, and a small convolutional net with GroupNorm, SiLU, channel dropout and adaptive
  * average pooling under Adadelta. Each must learn: test accuracy on 1000 test images far above chance (10%).
  */
 class ModernLayersTrainingTest {
@@ -64,12 +64,12 @@ class ModernLayersTrainingTest {
     }
 
     @Test
-    void anMlpWithLayerNormAndGeluLearnsUnderAdamWWithWarmUp() {
+    void anMlpWithLayerNormAndGeluLearnsUnderAdamWWithAWarmUp() {
         Rng rng = new Rng(11);
         Sequential net = new Sequential(new Flatten(), new Linear(784, 128, rng), new LayerNorm(128), new GELU(),
                 new Dropout(0.1, rng), new Linear(128, 10, rng));
         Optimizer adamw = Adam.builder(net.namedParameters()).lr(2e-3).weightDecay(0.01).decoupled(true).build();
-        double accuracy = accuracyAfterTraining(net, adamw, 2e-3, LrSchedule.warmup(1, 0.1, LrSchedule.cosine(1, 1e-5)),
+        double accuracy = accuracyAfterTraining(net, adamw, 2e-3, LrSchedule.warmup(1, 0.1, LrSchedule.constant()),
                 "mlp-layernorm-gelu");
         assertTrue(accuracy > 0.7, "test accuracy " + accuracy);
     }

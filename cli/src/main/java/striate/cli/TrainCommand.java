@@ -102,7 +102,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 penalty (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 penalty added to the gradient; with "
+            + "--optimizer adamw the decoupled decay of the weights, without which adamw is adam (default: "
+            + "${DEFAULT-VALUE}; PyTorch's AdamW defaults to 0.01).")
     double weightDecay;
 
     @Option(names = "--l1", defaultValue = "0", description = "L1 penalty (default: ${DEFAULT-VALUE}).")
@@ -398,9 +400,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--activation and --pool are LeNet-5's; AlexNet's "
                     + "layers are fixed (its options are --config variant=paper|owt,size=...,channels=...)");
         }
+        if (!OPTIMIZERS.contains(optimizer)) {
+            throw new ParameterException(spec.commandLine(), "--optimizer must be one of " + String.join(", ", OPTIMIZERS)
+                    + ", got '" + optimizer + "'");
+        }
         if (!optimizer.equals("sgd") && typed.hasMatchedOption("--momentum")) {
-            throw new ParameterException(spec.commandLine(), "--momentum is SGD's; " + optimizer + " keeps its own "
-                    + "running estimates (leave --momentum out, or use --optimizer sgd)");
+            throw new ParameterException(spec.commandLine(), "--momentum is SGD's; --optimizer " + optimizer + " runs "
+                    + "without it, with PyTorch's defaults (leave --momentum out, or use --optimizer sgd)");
         }
         if (workers < 1) {
             throw new ParameterException(spec.commandLine(), "--workers must be >= 1, got " + workers);
@@ -440,10 +446,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new ParameterException(spec.commandLine(), "--dropout must be in [0, 1), got " + dropout);
-        }
-        if (!OPTIMIZERS.contains(optimizer)) {
-            throw new ParameterException(spec.commandLine(), "--optimizer must be one of " + String.join(", ", OPTIMIZERS)
-                    + ", got '" + optimizer + "'");
         }
         if (!List.of("relu", "tanh").contains(activation) || !List.of("max", "avg").contains(pool)) {
             throw new ParameterException(spec.commandLine(), "--activation must be relu or tanh and --pool max or avg");

@@ -232,7 +232,17 @@ class TrainCommandTest {
         Result resumed = cli("train", "--data", data.toString(), "--epochs", "2", "--out",
                 tmp.resolve("opt-adagrad").toString(), "--resume");
         assertEquals(0, resumed.code(), resumed.err());
-        assertEquals(2, Checkpoint.load(tmp.resolve("opt-adagrad").resolve(Trainer.LAST)).epoch());
+        Checkpoint twice = Checkpoint.load(tmp.resolve("opt-adagrad").resolve(Trainer.LAST));
+        assertEquals(2, twice.epoch());
+        Path straight = tmp.resolve("opt-adagrad-straight");
+        assertEquals(0, cli("train", "--data", data.toString(), "--epochs", "2", "--batch-size", "32", "--validation",
+                "100", "--optimizer", "adagrad", "--lr", "0.01", "--weight-decay", "1e-4", "--out", straight.toString())
+                .code());
+        Checkpoint once = Checkpoint.load(straight.resolve(Trainer.LAST));
+        once.model().forEach((name, t) -> assertArrayEquals(t.toFloatArray(), twice.model().get(name).toFloatArray(),
+                "resumed bit for bit: " + name));
+        once.optimizer().forEach((name, t) -> assertArrayEquals(t.toFloatArray(), twice.optimizer().get(name)
+                .toFloatArray(), "optimizer state bit for bit: " + name));
     }
 
     @Test
@@ -253,7 +263,11 @@ class TrainCommandTest {
         Result adam = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--optimizer",
                 "adam", "--momentum", "0.5"); // it was ignored
         assertEquals(2, adam.code(), adam.err());
-        assertTrue(adam.err().startsWith("striate: --momentum is SGD's; adam keeps"), adam.err());
+        assertTrue(adam.err().startsWith("striate: --momentum is SGD's; --optimizer adam runs without it"), adam.err());
+        Result unknown = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--optimizer",
+                "sgdd", "--momentum", "0.5");
+        assertEquals(2, unknown.code(), unknown.err());
+        assertTrue(unknown.err().startsWith("striate: --optimizer must be one of"), unknown.err());
         Result steps = cli("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--step-size",
                 "3"); // the cosine schedule ignored it
         assertEquals(2, steps.code(), steps.err());

@@ -28,28 +28,30 @@ public interface LrSchedule {
         return (base, epoch) -> base * Math.pow(gamma, Math.floorDiv(epoch, stepSize));
     }
 
-    /** base·γ^epoch (PyTorch's ExponentialLR). */
+    /**
+     * base·γ^epoch (PyTorch's ExponentialLR), γ > 0; never below {@link Double#MIN_NORMAL} (a learning rate of 0 is
+     * refused, and γ < 1 reaches it after enough epochs).
+     */
     static LrSchedule exponential(double gamma) {
-        if (!(gamma > 0 && gamma <= 1)) {
-            throw new IllegalArgumentException("exponential schedule needs gamma in (0, 1], got " + gamma);
+        if (!(gamma > 0) || Double.isInfinite(gamma)) {
+            throw new IllegalArgumentException("exponential schedule needs a finite gamma > 0, got " + gamma);
         }
-        return (base, epoch) -> base * Math.pow(gamma, epoch);
+        return (base, epoch) -> Math.max(base * Math.pow(gamma, epoch), Double.MIN_NORMAL);
     }
 
-    /** base·γ^(milestones reached): the rate is multiplied by γ at each milestone epoch (PyTorch's MultiStepLR). */
+    /**
+     * base·γ^(milestones reached): the rate is multiplied by γ at each milestone epoch, a repeated one counting each
+     * time, in any order (PyTorch's MultiStepLR); never below {@link Double#MIN_NORMAL}.
+     */
     static LrSchedule multiStep(int[] milestones, double gamma) {
-        if (!(gamma > 0 && gamma <= 1) || milestones.length == 0) {
-            throw new IllegalArgumentException("multi-step schedule needs milestones and gamma in (0, 1], got "
+        if (!(gamma > 0) || Double.isInfinite(gamma) || milestones.length == 0
+                || java.util.Arrays.stream(milestones).anyMatch(m -> m < 1)) {
+            throw new IllegalArgumentException("multi-step schedule needs milestones >= 1 and a finite gamma > 0, got "
                     + java.util.Arrays.toString(milestones) + " and " + gamma);
         }
-        for (int i = 0; i < milestones.length; i++) {
-            if (milestones[i] < 1 || i > 0 && milestones[i] <= milestones[i - 1]) {
-                throw new IllegalArgumentException("multi-step schedule needs increasing milestones >= 1, got "
-                        + java.util.Arrays.toString(milestones));
-            }
-        }
         int[] at = milestones.clone();
-        return (base, epoch) -> base * Math.pow(gamma, java.util.Arrays.stream(at).filter(m -> m <= epoch).count());
+        return (base, epoch) -> Math.max(base * Math.pow(gamma, java.util.Arrays.stream(at).filter(m -> m <= epoch)
+                .count()), Double.MIN_NORMAL);
     }
 
     /**

@@ -2,6 +2,7 @@ package striate.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,17 @@ class LrScheduleVariantsTest {
     }
 
     @Test
+    void unsortedAndRepeatedMilestonesAsPyTorchAndNoRateOfZero() {
+        // PyTorch 1.13's MultiStepLR([5, 2, 5], 0.5) from 0.1: 0.1, 0.1, 0.05, 0.05, 0.05, 0.0125, 0.0125
+        matches(new double[] {0.1, 0.1, 0.05, 0.05, 0.05, 0.0125, 0.0125},
+                e -> LrSchedule.multiStep(new int[] {5, 2, 5}, 0.5).rate(0.1, e), "milestones 5, 2, 5");
+        assertTrue(LrSchedule.exponential(0.01).rate(0.1, 400) > 0, "a positive rate, however many epochs");
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         assertThrows(IllegalArgumentException.class, () -> LrSchedule.exponential(0));
-        assertThrows(IllegalArgumentException.class, () -> LrSchedule.multiStep(new int[] {5, 3}, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> LrSchedule.multiStep(new int[] {0, 3}, 0.1));
         assertThrows(IllegalArgumentException.class, () -> LrSchedule.warmup(0, 0.5, LrSchedule.constant()));
     }
 }
