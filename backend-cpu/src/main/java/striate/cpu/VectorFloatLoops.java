@@ -16,10 +16,10 @@ import striate.op.UnaryFn;
 /**
  * {@link FloatLoops} with the Vector API for the functions layers run on every step: exact for ReLU, STEP, NEG,
  * ABS, SQRT, affine, +, −, ×, ÷, GATE and LeakyReLU forward and backward; within a few float ulps for TANH_BACKWARD and SIGMOID_BACKWARD (in
- * float, not double) and within 2 for EXP, LOG, TANH and SIGMOID ({@link VectorMath}: the same bits interpreted
+ * float, not double) and within 2 for EXP, LOG, TANH, SIGMOID and ERF ({@link VectorMath}: the same bits interpreted
  * or compiled, as the JDK's vector math is not), which the conformance tolerances allow; batch norm's normalize and
- * its backward in float with fused multiply-adds, within a few ulps of the double definition. SIGN, ERF and LOG1P (in
- * double, as the reference), the other binary functions and the tails fall back to the plain loops, and so does heap memory (small outputs, gathered views):
+ * its backward in float with fused multiply-adds, within a few ulps of the double definition. SIGN and LOG1P (in double,
+ * as the reference), the other binary functions and the tails fall back to the plain loops, and so does heap memory (small outputs, gathered views):
  * the Vector API compiles loads and stores of native segments only, and takes a slow lane-by-lane path on heap
  * segments backed by long[] or float[]. Loaded only when the JVM has the module.
  */
@@ -35,7 +35,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
 
     @Override
     public void unary(UnaryFn fn, MemorySegment x, long xi, MemorySegment y, long yi, int n) {
-        if (fn == UnaryFn.SIGN || fn == UnaryFn.ERF || fn == UnaryFn.LOG1P || !(x.isNative() && y.isNative())) {
+        if (fn == UnaryFn.SIGN || fn == UnaryFn.LOG1P || !(x.isNative() && y.isNative())) {
             super.unary(fn, x, xi, y, yi, n);
             return;
         }
@@ -49,6 +49,7 @@ final class VectorFloatLoops extends ScalarFloatLoops {
             case LOG -> log(x, xi, y, yi, n);
             case TANH -> tanh(x, xi, y, yi, n);
             case SIGMOID -> sigmoid(x, xi, y, yi, n);
+            case ERF -> erf(x, xi, y, yi, n);
             default -> piecewise(fn, x, xi, y, yi, n);
         };
         super.unary(fn, x, xi + t, y, yi + t, n - t);
@@ -145,6 +146,31 @@ final class VectorFloatLoops extends ScalarFloatLoops {
         for (int t = 0; t < m; t += S.length()) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
             VectorMath.sigmoid(v, FloatVector.fromArray(S, e, t)).intoMemorySegment(y, (yi + t) * 4, ORDER);
+        }
+    }
+
+    /** erf as {@link #tanh(MemorySegment, long, MemorySegment, long, int)} does tanh (GELU's). */
+    private static int erf(MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        int end = S.loopBound(n);
+        float[] e = new float[Math.min(end, BLOCK)];
+        for (int t = 0; t < end; t += BLOCK) {
+            int m = Math.min(BLOCK, end - t);
+            erfExp(x, xi + t, e, m);
+            erf(x, xi + t, e, y, yi + t, m);
+        }
+        return end;
+    }
+
+    private static void erfExp(MemorySegment x, long xi, float[] e, int m) {
+        for (int t = 0; t < m; t += S.length()) {
+            VectorMath.erfExp(FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER)).intoArray(e, t);
+        }
+    }
+
+    private static void erf(MemorySegment x, long xi, float[] e, MemorySegment y, long yi, int m) {
+        for (int t = 0; t < m; t += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xi + t) * 4, ORDER);
+            VectorMath.erf(v, FloatVector.fromArray(S, e, t)).intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
     }
 

@@ -46,7 +46,7 @@ final class VectorMathBits {
             FloatLoops loops = new VectorFloatLoops();
             MemorySegment x = inputs(arena, 1);
             MemorySegment y = arena.allocate(4L * N, 64);
-            for (UnaryFn fn : new UnaryFn[] {UnaryFn.EXP, UnaryFn.LOG, UnaryFn.TANH, UnaryFn.SIGMOID}) {
+            for (UnaryFn fn : new UnaryFn[] {UnaryFn.EXP, UnaryFn.LOG, UnaryFn.TANH, UnaryFn.SIGMOID, UnaryFn.ERF}) {
                 loops.unary(fn, x, 0, y, 0, N);
                 h = hash(h, y);
             }

@@ -124,6 +124,21 @@ class VectorMathTest {
                 even(-110f, 30f));
     }
 
+    private static FloatVector erf(FloatVector x) {
+        return VectorMath.erf(x, VectorMath.erfExp(x));
+    }
+
+    @Test
+    void erfIsWithinTwoUlpsOverItsRangeWithItsSpecialValues() {
+        assertMaxUlps(2, "erf, x in [−5, 5]", VectorMathTest::erf, striate.op.UnaryFn.ERF::apply, binades(5f, true));
+        assertMaxUlps(2, "erf, x evenly in [−5, 5]", VectorMathTest::erf, striate.op.UnaryFn.ERF::apply,
+                even(-5f, 5f));
+        assertSame(-0f, one(VectorMathTest::erf, -0f), "erf(−0)");
+        assertSame(1f, one(VectorMathTest::erf, Float.POSITIVE_INFINITY), "erf(∞)");
+        assertSame(-1f, one(VectorMathTest::erf, Float.NEGATIVE_INFINITY), "erf(−∞)");
+        assertTrue(Float.isNaN(one(VectorMathTest::erf, Float.NaN)), "erf(NaN)");
+    }
+
     private static float[] negate(float[] xs) {
         for (int i = 0; i < xs.length; i++) {
             xs[i] = -xs[i];
