@@ -71,7 +71,9 @@ final class VectorFloatLoops extends ScalarFloatLoops {
                 case STEP -> zero.blend(one, v.compare(VectorOperators.GT, 0f));
                 case NEG -> v.neg();
                 case ABS -> v.abs();
-                default -> v.sqrt();
+                case SQRT -> v.sqrt();
+                // a function without a vector loop must be routed to the plain loop in unary(): fail loudly, not as sqrt
+                default -> throw new IllegalStateException("no vector loop for " + fn);
             };
             r.intoMemorySegment(y, (yi + t) * 4, ORDER);
         }
