@@ -32,8 +32,10 @@ import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -291,11 +293,18 @@ final class CudaDevice {
         }
     }
 
-    /** The storages the capture that just ended writes, handed to its graph. */
+    /** The storages the capture that just ended writes, each once (a replay bumps each once), handed to its graph. */
     List<WeakReference<Storage>> takeCapturedWrites() {
-        List<WeakReference<Storage>> out = List.copyOf(capturedWrites);
+        Set<Storage> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<WeakReference<Storage>> out = new ArrayList<>();
+        for (WeakReference<Storage> w : capturedWrites) {
+            Storage s = w.get();
+            if (s != null && seen.add(s)) {
+                out.add(w);
+            }
+        }
         capturedWrites.clear();
-        return out;
+        return List.copyOf(out);
     }
 
     /** The checks deferred by the capture that just ended, handed to its graph. */

@@ -20,7 +20,11 @@ import striate.tensor.Tensor;
 public final class AdaptiveAvgPool2d extends Module {
     private final int outH;
     private final int outW;
-    private final Map<String, Tensor> averaging = new HashMap<>(); // "in→out on device dtype" → [out, in]
+    private final Map<MatrixKey, Tensor> averaging = new HashMap<>(); // → [out, in]
+
+    /** Which averaging matrix: from {@code in} positions to {@code out}, on a device, in a type. */
+    private record MatrixKey(long in, int out, Device device, DType dtype) {
+    }
 
     public AdaptiveAvgPool2d(int outH, int outW) {
         if (outH < 1 || outW < 1) {
@@ -56,7 +60,7 @@ public final class AdaptiveAvgPool2d extends Module {
 
     /** The [out, in] matrix whose row i averages input positions ⌊i·in/out⌋ … ⌈(i + 1)·in/out⌉ − 1. */
     private Tensor matrix(long in, int out, Device device, DType dtype) {
-        return averaging.computeIfAbsent(in + "→" + out + " on " + device + " " + dtype, k -> {
+        return averaging.computeIfAbsent(new MatrixKey(in, out, device, dtype), k -> {
             double[] a = new double[Math.toIntExact(out * in)];
             for (int i = 0; i < out; i++) {
                 long start = Math.floorDiv(i * in, out);

@@ -267,10 +267,14 @@ public final class Functional {
         if (!training || p == 0) {
             return x;
         }
-        Tensor u = Tensor.rand(x.device(), x.dtype(), x.shape(), 0, 1, seed);
+        return x.mul(keep(x, x.shape(), p, seed));
+    }
+
+    /** A dropout mask of {@code shape}: 0 with probability p, else 1/(1 − p), drawn from {@code seed}, x's type. */
+    private static Tensor keep(Tensor x, Shape shape, double p, long seed) {
+        Tensor u = Tensor.rand(x.device(), x.dtype(), shape, 0, 1, seed);
         double scale = 1 / (1 - p);
-        Tensor keep = u.lt(u.scalarLike(p)).affine(-scale, scale); // 0 where dropped, 1/(1-p) where kept
-        return x.mul(keep);
+        return u.lt(u.scalarLike(p)).affine(-scale, scale); // 0 where dropped, 1/(1-p) where kept
     }
 
     /**
@@ -288,13 +292,9 @@ public final class Functional {
         if (!training || p == 0) {
             return x;
         }
-        long[] perChannel = new long[x.rank()]; // [n, c, 1, ...]
-        java.util.Arrays.fill(perChannel, 1);
+        long[] perChannel = channelShape(x); // [n, c, 1, ...]: one draw per channel of each sample
         perChannel[0] = x.dim(0);
-        perChannel[1] = x.dim(1);
-        Tensor u = Tensor.rand(x.device(), x.dtype(), striate.tensor.Shape.of(perChannel), 0, 1, seed);
-        double scale = 1 / (1 - p);
-        return x.mul(u.lt(u.scalarLike(p)).affine(-scale, scale)); // the mask broadcast over each channel's values
+        return x.mul(keep(x, Shape.of(perChannel), p, seed)); // the mask broadcast over each channel's values
     }
 
     static void checkDropout(double p) {
@@ -360,15 +360,27 @@ public final class Functional {
                 axes[a++] = i;
             }
         }
-        Tensor mean = x.mean(axes, true); // [1, c, 1, ...]
-        Tensor centred = x.sub(mean);
-        Tensor var = centred.square().mean(axes, true); // biased, [1, c, 1, ...]
+        Normalized n = normalize(x, axes, eps); // statistics [1, c, 1, ...]
         Tensor newMean = runningMean == null ? null
-                : runningUpdate(runningMean, mean.detach().reshape(c), momentum);
+                : runningUpdate(runningMean, n.mean().detach().reshape(c), momentum);
         Tensor newVar = runningVar == null ? null
-                : runningUpdate(runningVar, var.detach().reshape(c).mul((double) m / (m - 1)), momentum);
-        Tensor y = centred.div(var.add(eps).sqrt());
-        return new BatchNormResult(affine(y, weight, bias, channel), newMean, newVar);
+                : runningUpdate(runningVar, n.variance().detach().reshape(c).mul((double) m / (m - 1)), momentum);
+        return new BatchNormResult(affine(n.y(), weight, bias, channel), newMean, newVar);
+    }
+
+    /** x normalized over some axes, y = (x − mean)/√(variance + eps), with the mean and biased variance (axes kept). */
+    record Normalized(Tensor y, Tensor mean, Tensor variance) {
+    }
+
+    /**
+     * x normalized over {@code axes} with their mean and biased variance, composed of reductions and elementwise ops:
+     * batch norm's composed form, layer norm and group norm.
+     */
+    static Normalized normalize(Tensor x, int[] axes, double eps) {
+        Tensor mean = x.mean(axes, true);
+        Tensor centred = x.sub(mean);
+        Tensor variance = centred.square().mean(axes, true);
+        return new Normalized(centred.div(variance.add(eps).sqrt()), mean, variance);
     }
 
     /** A running statistic's next value, (1 − momentum)·running + momentum·batch, in running's type, outside autograd. */
@@ -402,7 +414,8 @@ public final class Functional {
     }
 
     /** [1, c, 1, ...] for x [n, c, ...]. */
-    private static long[] channelShape(Tensor x) {
+    /** [1, c, 1, ...] for x [n, c, ...]: a per-channel tensor's broadcast shape. */
+    static long[] channelShape(Tensor x) {
         long[] channel = new long[x.rank()];
         java.util.Arrays.fill(channel, 1);
         channel[1] = x.dim(1);
@@ -429,7 +442,8 @@ public final class Functional {
         return new BatchNormResult(y, runningMean, runningVar);
     }
 
-    private static Tensor affine(Tensor y, Tensor weight, Tensor bias, long[] channel) {
+    /** y·weight + bias per channel (either null: 1 or 0), weight and bias [c] broadcast as {@code channel}. */
+    static Tensor affine(Tensor y, Tensor weight, Tensor bias, long[] channel) {
         if (weight != null) {
             y = y.mul(weight.reshape(channel));
         }

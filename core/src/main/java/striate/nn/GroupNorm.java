@@ -45,17 +45,9 @@ public final class GroupNorm extends Module {
         long[] dims = x.shape().dims();
         long perGroup = x.size() / Math.max(1, dims[0]) / groups; // c/groups · positions (n may be 0)
         Tensor grouped = x.reshape(dims[0], groups, perGroup); // [n, groups, c/groups · positions]
-        Tensor centered = grouped.sub(grouped.mean(2, true));
-        Tensor variance = centered.square().mean(2, true); // biased, as PyTorch's
-        Tensor y = centered.div(variance.add(eps).sqrt()).reshape(dims);
-        if (weight == null) {
-            return y;
-        }
-        long[] perChannel = new long[dims.length]; // [1, c, 1, ...]: broadcast over samples and positions
-        java.util.Arrays.fill(perChannel, 1);
-        perChannel[1] = channels;
-        return y.mul(weight.value().to(y.dtype()).reshape(perChannel)).add(bias.value().to(y.dtype())
-                .reshape(perChannel));
+        Tensor y = Functional.normalize(grouped, new int[] {2}, eps).y().reshape(dims); // biased variance, as PyTorch's
+        return weight == null ? y : Functional.affine(y, weight.value().to(y.dtype()), bias.value().to(y.dtype()),
+                Functional.channelShape(x));
     }
 
     @Override

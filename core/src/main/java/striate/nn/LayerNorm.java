@@ -50,9 +50,7 @@ public final class LayerNorm extends Module {
         for (int i = 0; i < k; i++) {
             axes[i] = r - k + i;
         }
-        Tensor centered = x.sub(x.mean(axes, true));
-        Tensor variance = centered.square().mean(axes, true); // biased, as PyTorch's
-        Tensor y = centered.div(variance.add(eps).sqrt());
+        Tensor y = Functional.normalize(x, axes, eps).y(); // the biased variance, as PyTorch's
         if (weight == null) {
             return y;
         }

@@ -166,9 +166,13 @@ public final class Losses {
         // the targets not ignored, counted in float32 (exact to 2^24; bfloat16 would round 999 and 1001 to 1000), or
         // float64 for float64 losses, and the mean taken in that type, then given the loss's
         DType exact = loss.dtype() == DType.F64 ? DType.F64 : DType.F32;
-        Tensor t = target.to(exact);
-        Tensor counted = t.eq(t.scalarLike(ignoreIndex)).affine(-1, 1).sum();
-        return loss.sum().to(exact).div(counted).to(loss.dtype());
+        return loss.sum().to(exact).div(kept(target, ignoreIndex, exact).sum()).to(loss.dtype());
+    }
+
+    /** [n] in {@code type}: 1 where the target is counted, 0 where it is {@code ignoreIndex}. */
+    private static Tensor kept(Tensor target, int ignoreIndex, DType type) {
+        Tensor t = target.to(type);
+        return t.eq(t.scalarLike(ignoreIndex)).affine(-1, 1);
     }
 
     /** Negative log-likelihood of log-probabilities [n, c] at int32 targets [n], averaged: PyTorch's nll_loss. */
@@ -189,19 +193,18 @@ public final class Losses {
     public static Tensor nll(Tensor logProbs, Tensor target, int ignoreIndex, Reduction reduction) {
         checkClassTargets("Losses.nll", logProbs, target);
         DType exact = logProbs.dtype() == DType.F64 ? DType.F64 : DType.F32;
-        Tensor t = target.to(exact);
-        Tensor ignored = t.eq(t.scalarLike(ignoreIndex)); // [n]: 1 where ignored
-        Tensor x = Tensor.where(ignored.reshape(ignored.dim(0), 1), t.scalarLike(0), logProbs.to(exact)); // [n, c]
+        Tensor kept = kept(target, ignoreIndex, exact); // [n]
+        Tensor in = logProbs.to(exact);
+        Tensor x = Tensor.where(kept.reshape(kept.dim(0), 1), in, in.scalarLike(0)); // [n, c], ignored rows 0
         Tensor crossEntropy = Tensor.apply(new CrossEntropyOp(ignoreIndex), x, target); // [n], 0 where ignored
         Tensor max = x.detach().max(1, true); // [n, 1]
-        Tensor logSumExp = x.sub(max).exp().sum(1, false).log().add(max.reshape(x.dim(0))); // [n], 0 where ignored
-        Tensor loss = crossEntropy.sub(logSumExp.mul(ignored.affine(-1, 1)));
+        Tensor logSumExp = x.sub(max).exp().sum(1, false).log().add(max.reshape(x.dim(0))); // [n]
+        Tensor loss = crossEntropy.sub(logSumExp.mul(kept));
         DType out = Autocast.isEnabled() ? exact : logProbs.dtype();
         if (reduction != Reduction.MEAN) {
             return reduce(loss, reduction).to(out);
         }
-        Tensor counted = ignored.affine(-1, 1).sum();
-        return loss.sum().div(counted).to(out);
+        return loss.sum().div(kept.sum()).to(out);
     }
 
     /**

@@ -55,17 +55,7 @@ public final class Adadelta extends ElementwiseOptimizer {
 
     @Override
     protected void loadBuffers(Map<String, Tensor> buffers) {
-        Map<String, Tensor> squares = new LinkedHashMap<>();
-        Map<String, Tensor> deltas = new LinkedHashMap<>();
-        buffers.forEach((key, t) -> (key.endsWith(".acc_delta") ? deltas : squares).put(key, t));
-        Map<String, Tensor> loadedV = new LinkedHashMap<>();
-        Map<String, Tensor> loadedU = new LinkedHashMap<>();
-        loadSuffixed(squares, ".square_avg", loadedV); // an unknown entry lands here and is refused
-        loadSuffixed(deltas, ".acc_delta", loadedU);
-        squareAvg.clear();
-        squareAvg.putAll(loadedV);
-        accDelta.clear();
-        accDelta.putAll(loadedU);
+        loadSuffixed(buffers, Map.of(".square_avg", squareAvg, ".acc_delta", accDelta));
     }
 
     @Override

@@ -47,9 +47,7 @@ public final class Adam extends Optimizer {
         requireUnit("beta1", b.beta1);
         requireUnit("beta2", b.beta2);
         requirePositive("eps", b.eps);
-        if (!(b.weightDecay >= 0) || Double.isInfinite(b.weightDecay)) {
-            throw new IllegalArgumentException("Adam: weight decay must be finite and >= 0, got " + b.weightDecay);
-        }
+        requireFiniteNonNegative("weight decay", b.weightDecay);
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
         this.eps = b.eps;
@@ -159,23 +157,7 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void loadBuffers(Map<String, Tensor> buffers) {
-        Map<String, Tensor> lm = new LinkedHashMap<>();
-        Map<String, Tensor> lv = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
-            String key = e.getKey();
-            int dot = key.lastIndexOf('.');
-            String name = dot < 0 ? key : key.substring(0, dot);
-            String kind = dot < 0 ? "" : key.substring(dot + 1);
-            switch (kind) {
-                case "m" -> lm.put(name, loaded(key, e.getValue(), parameter(name).value()));
-                case "v" -> lv.put(name, loaded(key, e.getValue(), parameter(name).value()));
-                default -> throw new IllegalArgumentException("Adam state has an unknown entry '" + key + "'");
-            }
-        }
-        m.clear();
-        m.putAll(lm);
-        v.clear();
-        v.putAll(lv);
+        loadSuffixed(buffers, Map.of(".m", m, ".v", v));
     }
 
     /** A saved step count: a scalar, a whole number >= 0. */

@@ -41,12 +41,4 @@ abstract class ElementwiseOptimizer extends Optimizer {
     static void write(Tensor target, Tensor next, Tensor skip) {
         target.copyFrom(skip == null ? next : Tensor.where(skip, target, next));
     }
-
-    /** Refuses a weight decay (or other coefficient) that is negative, NaN or infinite, naming it. */
-    void requireFiniteNonNegative(String what, double v) {
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + what + " must be finite and >= 0, got "
-                    + v);
-        }
-    }
 }

@@ -28,10 +28,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
         }
         requirePositive("learning rate", learningRate);
-        if (!(l1 >= 0) || Double.isInfinite(l1)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": L1 strength must be finite and >= 0, got "
-                    + l1);
-        }
+        requireFiniteNonNegative("L1 strength", l1);
         this.parameters = new LinkedHashMap<>(parameters);
         this.learningRate = learningRate;
         this.l1 = l1;
@@ -228,18 +225,29 @@ public abstract class Optimizer {
      * parameters' devices; any other name or a wrong shape is an error, and then nothing is replaced.
      */
     protected final void loadSuffixed(Map<String, Tensor> buffers, String suffix, Map<String, Tensor> perParameter) {
-        Map<String, Tensor> loaded = new LinkedHashMap<>();
+        loadSuffixed(buffers, Map.of(suffix, perParameter));
+    }
+
+    /**
+     * As {@link #loadSuffixed(Map, String, Map)} for several kinds of buffer: each map of {@code perSuffix} (a buffer
+     * suffix, such as ".m", → the optimizer's per-parameter map) is replaced with the buffers named "parameter" + that
+     * suffix; a name with none of the suffixes or a wrong shape is an error, and then nothing is replaced.
+     */
+    protected final void loadSuffixed(Map<String, Tensor> buffers, Map<String, Map<String, Tensor>> perSuffix) {
+        Map<String, Map<String, Tensor>> loaded = new LinkedHashMap<>();
+        perSuffix.keySet().forEach(suffix -> loaded.put(suffix, new LinkedHashMap<>()));
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
             String key = e.getKey();
-            if (!key.endsWith(suffix)) {
-                throw new IllegalArgumentException(getClass().getSimpleName() + " state has an unknown entry '" + key
-                        + "'");
-            }
+            String suffix = perSuffix.keySet().stream().filter(key::endsWith).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(getClass().getSimpleName()
+                            + " state has an unknown entry '" + key + "'"));
             String name = key.substring(0, key.length() - suffix.length());
-            loaded.put(name, loaded(key, e.getValue(), parameter(name).value()));
+            loaded.get(suffix).put(name, loaded(key, e.getValue(), parameter(name).value()));
         }
-        perParameter.clear();
-        perParameter.putAll(loaded);
+        perSuffix.forEach((suffix, perParameter) -> {
+            perParameter.clear();
+            perParameter.putAll(loaded.get(suffix));
+        });
     }
 
     /** The parameter called {@code name}, or an error naming it. */
@@ -255,6 +263,14 @@ public abstract class Optimizer {
     protected final void requirePositive(String what, double v) {
         if (!(v > 0) || Double.isInfinite(v)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": " + what + " must be > 0, got " + v);
+        }
+    }
+
+    /** Refuses a coefficient (a weight decay, an L1 strength) that is negative, NaN or infinite, naming it. */
+    protected final void requireFiniteNonNegative(String what, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + what
+                    + " must be finite and >= 0, got " + v);
         }
     }
 

@@ -72,25 +72,8 @@ public final class RMSprop extends ElementwiseOptimizer {
 
     @Override
     protected void loadBuffers(Map<String, Tensor> buffers) {
-        Map<String, Map<String, Tensor>> bySuffix = new LinkedHashMap<>();
-        for (String suffix : new String[] {".square_avg", ".grad_avg", ".momentum_buffer"}) {
-            bySuffix.put(suffix, new LinkedHashMap<>());
-        }
-        buffers.forEach((key, t) -> bySuffix.entrySet().stream().filter(e -> key.endsWith(e.getKey())).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("RMSprop state has an unknown entry '" + key + "'"))
-                .getValue().put(key, t));
-        Map<String, Tensor> loadedV = new LinkedHashMap<>();
-        Map<String, Tensor> loadedA = new LinkedHashMap<>();
-        Map<String, Tensor> loadedB = new LinkedHashMap<>();
-        loadSuffixed(bySuffix.get(".square_avg"), ".square_avg", loadedV);
-        loadSuffixed(bySuffix.get(".grad_avg"), ".grad_avg", loadedA);
-        loadSuffixed(bySuffix.get(".momentum_buffer"), ".momentum_buffer", loadedB);
-        squareAvg.clear();
-        squareAvg.putAll(loadedV);
-        gradAvg.clear();
-        gradAvg.putAll(loadedA);
-        momentumBuffer.clear();
-        momentumBuffer.putAll(loadedB);
+        loadSuffixed(buffers, Map.of(".square_avg", squareAvg, ".grad_avg", gradAvg, ".momentum_buffer",
+                momentumBuffer));
         if (!centered) { // a centered run's averages mean nothing here and would be saved again, stale
             gradAvg.clear();
         }

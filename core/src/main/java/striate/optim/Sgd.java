@@ -23,9 +23,7 @@ public final class Sgd extends Optimizer {
         super(b.parameters, b.lr, b.l1);
         requireUnit("momentum", b.momentum);
         requireUnit("dampening", b.dampening);
-        if (!(b.weightDecay >= 0) || Double.isInfinite(b.weightDecay)) {
-            throw new IllegalArgumentException("Sgd: weight decay must be finite and >= 0, got " + b.weightDecay);
-        }
+        requireFiniteNonNegative("weight decay", b.weightDecay);
         if (b.nesterov && (b.momentum == 0 || b.dampening != 0)) {
             throw new IllegalArgumentException("Sgd: Nesterov momentum needs momentum > 0 and dampening 0");
         }
